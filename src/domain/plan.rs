@@ -1,0 +1,306 @@
+//! Change plans: the data every mutation is described as before anything is sent to AWS.
+//! A plan can be previewed (as diff lines), approved, executed, journaled and inverted
+//! into its undo plan. Each pane adds its own `Change` variant; the pipeline around it
+//! (preview, approval, execute, verify, journal, undo) stays the same.
+
+use serde::{Deserialize, Serialize};
+
+use super::finding::{FindingRef, Severity, WorkflowStatus};
+
+/// Above this many items an approval needs the count typed, not just `y`.
+pub const BULK_THRESHOLD: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangePlan {
+    /// Unique per session; ties the journal's intent and outcome entries together.
+    pub id: String,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Security Hub BatchUpdateFindings on one or more findings.
+    FindingsUpdate(FindingsUpdate),
+}
+
+/// The triage fields BatchUpdateFindings can set that the console tracks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriageFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<WorkflowStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl TriageFields {
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(w) = self.workflow {
+            parts.push(format!("workflow {w}"));
+        }
+        if let Some(s) = self.severity {
+            parts.push(format!("severity {s}"));
+        }
+        if let Some(n) = &self.note {
+            parts.push(format!("note {n:?}"));
+        }
+        if parts.is_empty() {
+            "(unset)".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// One finding's change: what it is now and what it will be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingEdit {
+    pub finding: FindingRef,
+    pub title: String,
+    pub before: TriageFields,
+    pub after: TriageFields,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingsUpdate {
+    pub edits: Vec<FindingEdit>,
+}
+
+/// How a preview line should be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineKind {
+    Header,
+    Context,
+    Removed,
+    Added,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewLine {
+    pub kind: LineKind,
+    pub text: String,
+}
+
+impl PreviewLine {
+    fn new(kind: LineKind, text: impl Into<String>) -> Self {
+        PreviewLine {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+impl ChangePlan {
+    pub fn new(id: impl Into<String>, change: Change) -> Self {
+        ChangePlan {
+            id: id.into(),
+            change,
+        }
+    }
+
+    /// The AWS operation this plan executes, as `service:Operation`.
+    pub fn operation(&self) -> &'static str {
+        match &self.change {
+            Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
+        }
+    }
+
+    /// One line saying what the change does.
+    pub fn title(&self) -> String {
+        match &self.change {
+            Change::FindingsUpdate(u) => {
+                let afters: std::collections::BTreeSet<String> =
+                    u.edits.iter().map(|e| e.after.describe()).collect();
+                let what = if afters.len() == 1 {
+                    afters.into_iter().next().unwrap_or_default()
+                } else {
+                    "restore previous values".to_string()
+                };
+                format!("Set {what} on {} finding(s)", u.edits.len())
+            }
+        }
+    }
+
+    /// Number of AWS resources the change touches.
+    pub fn item_count(&self) -> usize {
+        match &self.change {
+            Change::FindingsUpdate(u) => u.edits.len(),
+        }
+    }
+
+    /// Bulk changes need the item count typed back as approval.
+    pub fn needs_typed_count(&self) -> bool {
+        self.item_count() > BULK_THRESHOLD
+    }
+
+    /// Targets, for the journal.
+    pub fn targets(&self) -> Vec<String> {
+        match &self.change {
+            Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
+        }
+    }
+
+    /// The diff the user approves.
+    pub fn preview(&self) -> Vec<PreviewLine> {
+        match &self.change {
+            Change::FindingsUpdate(u) => {
+                let mut lines = vec![PreviewLine::new(LineKind::Header, self.title())];
+                for e in &u.edits {
+                    lines.push(PreviewLine::new(
+                        LineKind::Context,
+                        format!("{}  {}", e.title, e.finding.id),
+                    ));
+                    lines.push(PreviewLine::new(
+                        LineKind::Removed,
+                        format!("- {}", e.before.describe()),
+                    ));
+                    lines.push(PreviewLine::new(
+                        LineKind::Added,
+                        format!("+ {}", e.after.describe()),
+                    ));
+                }
+                lines
+            }
+        }
+    }
+
+    /// The plan that puts back what this plan changed, for the edits that succeeded.
+    /// `None` when nothing can be undone.
+    pub fn undo(&self, succeeded: &[String], new_id: impl Into<String>) -> Option<ChangePlan> {
+        match &self.change {
+            Change::FindingsUpdate(u) => {
+                let edits: Vec<FindingEdit> = u
+                    .edits
+                    .iter()
+                    .filter(|e| succeeded.contains(&e.finding.id))
+                    .filter_map(|e| {
+                        // Only fields we changed and knew the old value of can be restored.
+                        let after = TriageFields {
+                            workflow: e.after.workflow.and(e.before.workflow),
+                            severity: e.after.severity.and(e.before.severity),
+                            note: e.after.note.as_ref().and(e.before.note.clone()),
+                        };
+                        (after != TriageFields::default()).then(|| FindingEdit {
+                            finding: e.finding.clone(),
+                            title: e.title.clone(),
+                            before: e.after.clone(),
+                            after,
+                        })
+                    })
+                    .collect();
+                (!edits.is_empty()).then(|| {
+                    ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
+                })
+            }
+        }
+    }
+}
+
+/// What happened to one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetFailure {
+    pub target: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The result of executing a plan, after verification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub plan_id: String,
+    pub succeeded: Vec<String>,
+    pub failed: Vec<TargetFailure>,
+    /// Targets that AWS confirmed but a re-read did not show the new value for.
+    pub unverified: Vec<String>,
+    pub request_ids: Vec<String>,
+    /// A whole-call failure (throttled past retries, access denied, ...).
+    pub error: Option<String>,
+}
+
+impl ChangeOutcome {
+    pub fn is_complete_success(&self) -> bool {
+        self.error.is_none() && self.failed.is_empty() && self.unverified.is_empty()
+    }
+
+    pub fn summary(&self) -> String {
+        if let Some(e) = &self.error {
+            return format!("failed: {e}");
+        }
+        let mut s = format!(
+            "{} changed and verified",
+            self.succeeded.len() - self.unverified.len().min(self.succeeded.len())
+        );
+        if !self.failed.is_empty() {
+            s.push_str(&format!(", {} failed", self.failed.len()));
+        }
+        if !self.unverified.is_empty() {
+            s.push_str(&format!(
+                ", {} not yet visible on re-read",
+                self.unverified.len()
+            ));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(id: &str, before: WorkflowStatus, after: WorkflowStatus) -> FindingEdit {
+        FindingEdit {
+            finding: FindingRef {
+                id: id.into(),
+                product_arn: "arn:p".into(),
+            },
+            title: format!("finding {id}"),
+            before: TriageFields {
+                workflow: Some(before),
+                ..Default::default()
+            },
+            after: TriageFields {
+                workflow: Some(after),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn undo_restores_each_findings_previous_status_for_the_succeeded_ones() {
+        let plan = ChangePlan::new(
+            "p1",
+            Change::FindingsUpdate(FindingsUpdate {
+                edits: vec![
+                    edit("a", WorkflowStatus::New, WorkflowStatus::Resolved),
+                    edit("b", WorkflowStatus::Notified, WorkflowStatus::Resolved),
+                    edit("c", WorkflowStatus::New, WorkflowStatus::Resolved),
+                ],
+            }),
+        );
+        let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
+        let Change::FindingsUpdate(u) = &undo.change;
+        assert_eq!(u.edits.len(), 2);
+        assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
+        assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));
+        assert_eq!(undo.title(), "Set restore previous values on 2 finding(s)");
+    }
+
+    #[test]
+    fn bulk_needs_the_count_typed() {
+        let edits = (0..11)
+            .map(|i| {
+                edit(
+                    &i.to_string(),
+                    WorkflowStatus::New,
+                    WorkflowStatus::Notified,
+                )
+            })
+            .collect();
+        let plan = ChangePlan::new("p", Change::FindingsUpdate(FindingsUpdate { edits }));
+        assert!(plan.needs_typed_count());
+        assert_eq!(plan.title(), "Set workflow NOTIFIED on 11 finding(s)");
+    }
+}
