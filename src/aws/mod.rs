@@ -1,1 +1,68 @@
-//! (placeholder)
+//! AWS SDK adapters: configuration from the standard credential chain, the per-service
+//! clients, and one module per service mapping SDK types to domain types.
+
+pub mod error;
+pub mod filters;
+pub mod securityhub;
+pub mod sts;
+
+pub use aws_config::SdkConfig;
+pub use error::{AwsError, AwsErrorKind};
+
+use aws_config::{BehaviorVersion, Region};
+
+/// Connection choices from the command line and config (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// Overrides the endpoint of every service (LocalStack, moto, `secdeck sandbox`).
+    pub endpoint_url: Option<String>,
+}
+
+pub const NO_REGION: &str = "no AWS region: pass --region or set AWS_REGION / a profile region";
+
+/// Loads configuration the way the AWS CLI does (env, profiles, SSO, IMDS...), with our
+/// flags on top. Without `--endpoint-url`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_<SERVICE>`
+/// and profile endpoint settings keep working because aws-config resolves them per client.
+pub async fn load_sdk_config(opts: &ClientOptions) -> anyhow::Result<SdkConfig> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+    if config.region().is_none() {
+        anyhow::bail!(NO_REGION);
+    }
+    Ok(config)
+}
+
+/// One client per service, all from the same configuration. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AwsClients {
+    pub securityhub: aws_sdk_securityhub::Client,
+    pub accessanalyzer: aws_sdk_accessanalyzer::Client,
+    pub wafv2: aws_sdk_wafv2::Client,
+    pub iot: aws_sdk_iot::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+impl AwsClients {
+    pub fn new(config: &SdkConfig) -> Self {
+        AwsClients {
+            securityhub: aws_sdk_securityhub::Client::new(config),
+            accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),
+            wafv2: aws_sdk_wafv2::Client::new(config),
+            iot: aws_sdk_iot::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+        }
+    }
+}
