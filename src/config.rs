@@ -146,11 +146,7 @@ impl fmt::Display for ReadOnlyResolution {
 /// Read-only precedence, like k9s contexts: a flag for this session beats the profile's
 /// setting, which beats the global one. Without any setting the session may write (every
 /// change is still previewed and approved).
-pub fn resolve_read_only(
-    flag: AccessFlag,
-    config: &Config,
-    profile: &str,
-) -> ReadOnlyResolution {
+pub fn resolve_read_only(flag: AccessFlag, config: &Config, profile: &str) -> ReadOnlyResolution {
     let (read_only, source) = match flag {
         AccessFlag::ReadOnly => (true, ReadOnlySource::ReadOnlyFlag),
         AccessFlag::Write => (false, ReadOnlySource::WriteFlag),

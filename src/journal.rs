@@ -144,7 +144,10 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
         Change::FindingsUpdate(u) => {
             for e in &u.edits {
                 let id = e.finding.id.clone();
-                before.insert(id.clone(), serde_json::to_value(&e.before).unwrap_or_default());
+                before.insert(
+                    id.clone(),
+                    serde_json::to_value(&e.before).unwrap_or_default(),
+                );
                 after.insert(id, serde_json::to_value(&e.after).unwrap_or_default());
             }
         }

@@ -2,7 +2,13 @@
 
 pub mod app;
 pub mod aws;
+pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod journal;
+pub mod logging;
+pub mod paths;
+pub mod runtime;
 pub mod sandbox;
 pub mod tasks;
 pub mod theme;

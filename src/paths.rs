@@ -17,7 +17,10 @@ pub struct Paths {
 impl Paths {
     /// From the real process environment and home directory.
     pub fn from_env() -> Self {
-        Self::resolve(|name| std::env::var_os(name).map(PathBuf::from), dirs::home_dir())
+        Self::resolve(
+            |name| std::env::var_os(name).map(PathBuf::from),
+            dirs::home_dir(),
+        )
     }
 
     /// `lookup` returns an environment variable; empty or relative XDG values are ignored,
@@ -84,7 +87,10 @@ mod tests {
             Some("/home/u".into()),
         );
         assert_eq!(p.config_file(), Path::new("/x/cfg/secdeck/config.toml"));
-        assert_eq!(p.journal_file(), Path::new("/x/state/secdeck/journal.jsonl"));
+        assert_eq!(
+            p.journal_file(),
+            Path::new("/x/state/secdeck/journal.jsonl")
+        );
         assert_eq!(p.themes_dir(), Path::new("/x/cfg/secdeck/themes"));
     }
 
@@ -94,8 +100,14 @@ mod tests {
             |v| (v == "XDG_STATE_HOME").then(|| "relative/state".into()),
             Some("/home/u".into()),
         );
-        assert_eq!(p.config_file(), Path::new("/home/u/.config/secdeck/config.toml"));
-        assert_eq!(p.log_file(), Path::new("/home/u/.local/state/secdeck/secdeck.log"));
+        assert_eq!(
+            p.config_file(),
+            Path::new("/home/u/.config/secdeck/config.toml")
+        );
+        assert_eq!(
+            p.log_file(),
+            Path::new("/home/u/.local/state/secdeck/secdeck.log")
+        );
         assert_eq!(
             p.demo_journal_file(),
             Path::new("/home/u/.local/state/secdeck/demo-journal.jsonl")

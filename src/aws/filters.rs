@@ -156,9 +156,14 @@ attributes! {
 
 /// Builds the SDK filters, refusing (before anything is sent) attributes Security Hub
 /// does not have, conditions of the wrong kind, and more values than the API accepts.
-pub fn to_sdk_filters(filters: &FindingFilters) -> Result<sdk::AwsSecurityFindingFilters, AwsError> {
-    let used: Vec<(&String, &Conditions)> =
-        filters.0.iter().filter(|(_, c)| condition_count(c) > 0).collect();
+pub fn to_sdk_filters(
+    filters: &FindingFilters,
+) -> Result<sdk::AwsSecurityFindingFilters, AwsError> {
+    let used: Vec<(&String, &Conditions)> = filters
+        .0
+        .iter()
+        .filter(|(_, c)| condition_count(c) > 0)
+        .collect();
     if used.len() > MAX_ATTRIBUTES {
         return Err(AwsError::invalid_request(
             OPERATION,
@@ -228,7 +233,9 @@ fn mismatch(name: &str, conditions: &Conditions) -> AwsError {
         ),
         None => AwsError::invalid_request(
             OPERATION,
-            format!("unknown filter attribute {name:?} (attribute names are as in the Security Hub API, e.g. SeverityLabel, WorkflowStatus, ResourceType)"),
+            format!(
+                "unknown filter attribute {name:?} (attribute names are as in the Security Hub API, e.g. SeverityLabel, WorkflowStatus, ResourceType)"
+            ),
         ),
     }
 }
@@ -299,13 +306,19 @@ mod tests {
         f.0.insert(
             "UpdatedAt".into(),
             Conditions::Dates(vec![DateFilter {
-                date_range: Some(DateRange { value: 7, unit: "DAYS".into() }),
+                date_range: Some(DateRange {
+                    value: 7,
+                    unit: "DAYS".into(),
+                }),
                 ..Default::default()
             }]),
         );
         f.0.insert(
             "Confidence".into(),
-            Conditions::Numbers(vec![NumberFilter { gte: Some(50.0), ..Default::default() }]),
+            Conditions::Numbers(vec![NumberFilter {
+                gte: Some(50.0),
+                ..Default::default()
+            }]),
         );
         f.0.insert(
             "ResourceTags".into(),
@@ -316,12 +329,22 @@ mod tests {
             }]),
         );
         let sdk = to_sdk_filters(&f).unwrap();
-        let statuses: Vec<_> = sdk.workflow_status().iter().filter_map(|s| s.value()).collect();
+        let statuses: Vec<_> = sdk
+            .workflow_status()
+            .iter()
+            .filter_map(|s| s.value())
+            .collect();
         assert_eq!(statuses, ["NEW", "NOTIFIED"]);
-        assert_eq!(sdk.record_state()[0].comparison(), Some(&sdk::StringFilterComparison::Equals));
+        assert_eq!(
+            sdk.record_state()[0].comparison(),
+            Some(&sdk::StringFilterComparison::Equals)
+        );
         assert_eq!(sdk.r#type()[0].value(), Some("TTPs"));
         let range = sdk.updated_at()[0].date_range().unwrap();
-        assert_eq!((range.value(), range.unit()), (Some(7), Some(&sdk::DateRangeUnit::Days)));
+        assert_eq!(
+            (range.value(), range.unit()),
+            (Some(7), Some(&sdk::DateRangeUnit::Days))
+        );
         assert_eq!(sdk.confidence()[0].gte(), Some(50.0));
         assert_eq!(sdk.resource_tags()[0].key(), Some("env"));
     }
@@ -331,7 +354,11 @@ mod tests {
         let mut f = FindingFilters::default();
         f.set_strings("SeverityLable", vec![StringFilter::equals("HIGH")]);
         let err = to_sdk_filters(&f).unwrap_err();
-        assert!(err.to_string().contains("unknown filter attribute \"SeverityLable\""), "{err}");
+        assert!(
+            err.to_string()
+                .contains("unknown filter attribute \"SeverityLable\""),
+            "{err}"
+        );
     }
 
     #[test]
@@ -339,10 +366,17 @@ mod tests {
         let mut f = FindingFilters::default();
         f.0.insert(
             "SeverityLabel".into(),
-            Conditions::Numbers(vec![NumberFilter { gte: Some(1.0), ..Default::default() }]),
+            Conditions::Numbers(vec![NumberFilter {
+                gte: Some(1.0),
+                ..Default::default()
+            }]),
         );
         let err = to_sdk_filters(&f).unwrap_err();
-        assert!(err.to_string().contains("SeverityLabel takes string conditions"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("SeverityLabel takes string conditions"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::filters::{MAX_VALUES_PER_ATTRIBUTE, to_sdk_filters, to_sdk_sort};
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::{Finding, FindingRef};
 use crate::domain::plan::{FindingEdit, TriageFields};
-use crate::tasks::retry::{RetryPolicy, retry_throttled};
+use crate::tasks::retry::{Pacer, RetryPolicy, retry_throttled};
 
 const GET_FINDINGS: &str = "securityhub:GetFindings";
 const BATCH_UPDATE: &str = "securityhub:BatchUpdateFindings";
@@ -57,10 +57,12 @@ impl Intercept for CaptureBody {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if context.output_or_error().is_ok() {
-            if let (Some(bytes), Ok(mut slot)) = (context.response().body().bytes(), self.0.lock()) {
-                *slot = Some(bytes.to_vec());
-            }
+        if let (Ok(_), Some(bytes), Ok(mut slot)) = (
+            context.output_or_error(),
+            context.response().body().bytes(),
+            self.0.lock(),
+        ) {
+            *slot = Some(bytes.to_vec());
         }
         Ok(())
     }
@@ -86,9 +88,9 @@ pub async fn get_findings_page(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(GET_FINDINGS, e))?;
-    let body = capture
-        .take()
-        .ok_or_else(|| AwsError::bad_response(GET_FINDINGS, "the response body was not captured"))?;
+    let body = capture.take().ok_or_else(|| {
+        AwsError::bad_response(GET_FINDINGS, "the response body was not captured")
+    })?;
     let findings = findings_from_body(&body).map_err(|m| {
         let m = match output.request_id() {
             Some(id) => format!("{m} (request id {id})"),
@@ -105,7 +107,10 @@ pub async fn get_findings_page(
     }
     Ok(FindingsPage {
         findings,
-        next_token: output.next_token().filter(|t| !t.is_empty()).map(str::to_string),
+        next_token: output
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
     })
 }
 
@@ -129,10 +134,11 @@ pub fn findings_from_body(body: &[u8]) -> Result<Vec<Finding>, String> {
 
 /// The findings with these identifiers, re-read from AWS (in chunks of the 20 values a
 /// filter attribute may hold), with throttling retried. Findings that no longer exist
-/// are simply absent.
+/// are simply absent. Each request waits for `pacer`.
 pub async fn get_findings_by_ids(
     client: &Client,
     refs: &[FindingRef],
+    pacer: &Pacer,
     retry: &RetryPolicy,
 ) -> Result<Vec<Finding>, AwsError> {
     let mut found = Vec::new();
@@ -140,11 +146,16 @@ pub async fn get_findings_by_ids(
         let filters = FindingFilters::by_ids(chunk.iter().map(|r| r.id.as_str()));
         let mut token = None;
         loop {
-            let page = retry_throttled(retry, || {
-                get_findings_page(client, &filters, &[], token.clone(), 100)
+            let page = retry_throttled(retry, || async {
+                pacer.acquire().await;
+                get_findings_page(client, &filters, &[], token.clone(), 100).await
             })
             .await?;
-            found.extend(page.findings.into_iter().filter(|f| chunk.contains(&f.reference())));
+            found.extend(
+                page.findings
+                    .into_iter()
+                    .filter(|f| chunk.contains(&f.reference())),
+            );
             match page.next_token {
                 Some(t) => token = Some(t),
                 None => break,
@@ -179,12 +190,17 @@ pub async fn batch_update_findings(
     for (after, refs) in group_by_after(edits) {
         if after == TriageFields::default() {
             for r in refs {
-                result.unprocessed.push((r, "NothingToChange".into(), "the edit sets no field".into()));
+                result.unprocessed.push((
+                    r,
+                    "NothingToChange".into(),
+                    "the edit sets no field".into(),
+                ));
             }
             continue;
         }
         for chunk in refs.chunks(MAX_BATCH_UPDATE) {
-            match retry_throttled(retry, || update_chunk(client, chunk, &after, note_author)).await {
+            match retry_throttled(retry, || update_chunk(client, chunk, &after, note_author)).await
+            {
                 Ok(r) => {
                     result.processed.extend(r.processed);
                     result.unprocessed.extend(r.unprocessed);
@@ -193,7 +209,9 @@ pub async fn batch_update_findings(
                 Err(e) => {
                     let code = e.code.clone().unwrap_or_else(|| "RequestFailed".into());
                     for r in chunk {
-                        result.unprocessed.push((r.clone(), code.clone(), e.to_string()));
+                        result
+                            .unprocessed
+                            .push((r.clone(), code.clone(), e.to_string()));
                     }
                     result.request_ids.extend(e.request_id.clone());
                     result.call_errors.push(e);
@@ -223,30 +241,53 @@ pub async fn update_chunk(
     after: &TriageFields,
     note_author: &str,
 ) -> Result<BatchResult, AwsError> {
-    if let Some(note) = &after.note {
-        if note.chars().count() > MAX_NOTE_CHARS {
-            return Err(AwsError::invalid_request(
-                BATCH_UPDATE,
-                format!("note is {} characters; Security Hub accepts at most {MAX_NOTE_CHARS}", note.chars().count()),
-            ));
-        }
+    if let Some(note) = &after.note
+        && note.chars().count() > MAX_NOTE_CHARS
+    {
+        return Err(AwsError::invalid_request(
+            BATCH_UPDATE,
+            format!(
+                "note is {} characters; Security Hub accepts at most {MAX_NOTE_CHARS}",
+                note.chars().count()
+            ),
+        ));
     }
     let mut req = client.batch_update_findings();
     for r in refs {
         req = req.finding_identifiers(identifier(r));
     }
     if let Some(w) = after.workflow {
-        req = req.workflow(sdk::WorkflowUpdate::builder().status(sdk::WorkflowStatus::from(w.as_str())).build());
+        req = req.workflow(
+            sdk::WorkflowUpdate::builder()
+                .status(sdk::WorkflowStatus::from(w.as_str()))
+                .build(),
+        );
     }
     if let Some(s) = after.severity {
-        req = req.severity(sdk::SeverityUpdate::builder().label(sdk::SeverityLabel::from(s.as_str())).build());
+        req = req.severity(
+            sdk::SeverityUpdate::builder()
+                .label(sdk::SeverityLabel::from(s.as_str()))
+                .build(),
+        );
     }
     if let Some(text) = &after.note {
         // Both Text and UpdatedBy are required by the API.
-        req = req.note(sdk::NoteUpdate::builder().text(text).updated_by(note_author).build());
+        req = req.note(
+            sdk::NoteUpdate::builder()
+                .text(text)
+                .updated_by(note_author)
+                .build(),
+        );
     }
-    let out = req.send().await.map_err(|e| AwsError::from_sdk(BATCH_UPDATE, e))?;
-    let processed = out.processed_findings().iter().filter_map(from_identifier).collect();
+    let out = req
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(BATCH_UPDATE, e))?;
+    let processed = out
+        .processed_findings()
+        .iter()
+        .filter_map(from_identifier)
+        .collect();
     let unprocessed = out
         .unprocessed_findings()
         .iter()
@@ -288,21 +329,32 @@ mod tests {
 
     #[test]
     fn raw_findings_keep_fields_the_sdk_does_not_model() {
-        let body = br#"{"Findings":[{"Id":"a","ProductArn":"arn:p","Title":"t","FutureField":{"x":1}},
+        let body =
+            br#"{"Findings":[{"Id":"a","ProductArn":"arn:p","Title":"t","FutureField":{"x":1}},
                         {"Title":"no id"}],"NextToken":"n"}"#;
         let findings = findings_from_body(body).unwrap();
         assert_eq!(findings.len(), 1, "a finding without Id is skipped");
         assert_eq!(findings[0].raw["FutureField"]["x"], 1);
-        assert!(findings_from_body(b"not json").unwrap_err().contains("not JSON"));
+        assert!(
+            findings_from_body(b"not json")
+                .unwrap_err()
+                .contains("not JSON")
+        );
     }
 
     #[test]
     fn edits_are_grouped_by_identical_new_values() {
         let edit = |id: &str, w| FindingEdit {
-            finding: FindingRef { id: id.into(), product_arn: "arn:p".into() },
+            finding: FindingRef {
+                id: id.into(),
+                product_arn: "arn:p".into(),
+            },
             title: id.into(),
             before: TriageFields::default(),
-            after: TriageFields { workflow: Some(w), ..Default::default() },
+            after: TriageFields {
+                workflow: Some(w),
+                ..Default::default()
+            },
         };
         let groups = group_by_after(&[
             edit("a", WorkflowStatus::Notified),

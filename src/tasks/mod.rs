@@ -1,1 +1,12 @@
-//! (placeholder)
+//! Runs effects against AWS on tokio: the effect runner, the mutation executor (journal,
+//! execute, verify, undo) and the pacing / retry helpers they share.
+
+pub mod executor;
+pub mod mode;
+pub mod retry;
+pub mod runner;
+
+pub use executor::{Executed, ExecutorOptions, MutationExecutor, new_plan_id};
+pub use mode::{Capability, SessionMode, WriteAccess};
+pub use retry::{Pacer, RetryPolicy};
+pub use runner::EffectRunner;

@@ -69,7 +69,12 @@ where
         match op().await {
             Err(e) if e.is_throttling() && retry < policy.max_retries => {
                 let wait = policy.backoff(retry);
-                tracing::info!(operation = e.operation, retry, ?wait, "throttled; backing off");
+                tracing::info!(
+                    operation = e.operation,
+                    retry,
+                    ?wait,
+                    "throttled; backing off"
+                );
                 tokio::time::sleep(wait).await;
                 retry += 1;
             }
@@ -107,7 +112,8 @@ impl Pacer {
         loop {
             let now = Instant::now();
             let (tokens, last) = *state;
-            let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+            let tokens =
+                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
             if tokens >= 1.0 {
                 *state = (tokens - 1.0, now);
                 return;
@@ -137,8 +143,14 @@ mod tests {
         let p = RetryPolicy::default();
         for retry in 0..20 {
             let d = p.backoff(retry);
-            let full = p.base_delay.saturating_mul(1 << retry.min(16)).min(p.max_delay);
-            assert!(d >= full / 2 && d <= full, "retry {retry}: {d:?} vs {full:?}");
+            let full = p
+                .base_delay
+                .saturating_mul(1 << retry.min(16))
+                .min(p.max_delay);
+            assert!(
+                d >= full / 2 && d <= full,
+                "retry {retry}: {d:?} vs {full:?}"
+            );
         }
         assert!(p.backoff(10) <= p.max_delay);
     }
@@ -183,9 +195,16 @@ mod tests {
         for _ in 0..6 {
             pacer.acquire().await;
         }
-        assert_eq!(start.elapsed(), Duration::ZERO, "the burst goes out at once");
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "the burst goes out at once"
+        );
         pacer.acquire().await;
         let waited = start.elapsed();
-        assert!(waited >= Duration::from_millis(330) && waited < Duration::from_millis(340), "{waited:?}");
+        assert!(
+            waited >= Duration::from_millis(330) && waited < Duration::from_millis(340),
+            "{waited:?}"
+        );
     }
 }

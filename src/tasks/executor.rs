@@ -1,0 +1,280 @@
+//! The back half of the change pipeline: journal the intent, execute, verify by re-reading
+//! AWS, journal the outcome, and hand back the undo plan. Nothing is reported as succeeded
+//! that AWS did not confirm.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+
+use super::mode::WriteAccess;
+use super::retry::{Pacer, RetryPolicy};
+use crate::aws::AwsClients;
+use crate::aws::securityhub::{self, BatchResult};
+use crate::domain::finding::{Finding, FindingRef};
+use crate::domain::plan::{
+    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TargetFailure, TriageFields,
+};
+use crate::journal::{Entry, Journal, JournalContext};
+
+/// Tunables; the defaults suit real AWS, tests shorten the waits.
+#[derive(Debug, Clone)]
+pub struct ExecutorOptions {
+    /// Our retries of throttled calls, on top of the SDK's own.
+    pub retry: RetryPolicy,
+    /// How many times to re-read findings that do not show the new values yet
+    /// (BatchUpdateFindings can take a while to become visible).
+    pub verify_attempts: u32,
+    /// Wait before the first re-read retry; doubles each time.
+    pub verify_delay: Duration,
+    /// `Note.UpdatedBy` for notes.
+    pub note_author: String,
+}
+
+impl Default for ExecutorOptions {
+    fn default() -> Self {
+        ExecutorOptions {
+            retry: RetryPolicy::default(),
+            verify_attempts: 4,
+            verify_delay: Duration::from_millis(500),
+            note_author: "secdeck".to_string(),
+        }
+    }
+}
+
+/// The result of executing a plan, plus problems the user should hear about that are not
+/// part of the AWS outcome (e.g. the outcome could not be journaled).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    pub outcome: ChangeOutcome,
+    pub undo: Option<ChangePlan>,
+    pub warnings: Vec<String>,
+}
+
+/// Executes change plans. Only constructible with a [`WriteAccess`].
+#[derive(Debug)]
+pub struct MutationExecutor {
+    clients: AwsClients,
+    journal: Journal,
+    context: Mutex<JournalContext>,
+    options: ExecutorOptions,
+    pacer: Arc<Pacer>,
+}
+
+impl MutationExecutor {
+    /// `context` names the session in the journal; if its caller ARN is unknown, the
+    /// executor asks STS once before the first change.
+    pub fn new(
+        _access: WriteAccess,
+        clients: AwsClients,
+        journal: Journal,
+        context: JournalContext,
+        options: ExecutorOptions,
+    ) -> Self {
+        MutationExecutor {
+            clients,
+            journal,
+            context: Mutex::new(context),
+            options,
+            pacer: Arc::new(Pacer::get_findings()),
+        }
+    }
+
+    /// The GetFindings pacer, to share with the effect runner (one quota per account).
+    pub fn pacer(&self) -> Arc<Pacer> {
+        self.pacer.clone()
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Executes, verifies and journals `plan`; returns the outcome and the undo plan.
+    pub async fn execute(&self, plan: ChangePlan) -> (ChangeOutcome, Option<ChangePlan>) {
+        let executed = self.execute_reporting(plan).await;
+        (executed.outcome, executed.undo)
+    }
+
+    /// As [`execute`](Self::execute), also returning warnings for the user.
+    pub async fn execute_reporting(&self, plan: ChangePlan) -> Executed {
+        // Holding the context lock for the whole run serialises changes, so journal
+        // entries of two plans never interleave and verification reads are not confused.
+        let mut ctx = self.context.lock().await;
+        let mut warnings = Vec::new();
+        if ctx.caller_arn.is_none() {
+            match crate::aws::sts::get_caller_identity(&self.clients.sts).await {
+                Ok(id) => {
+                    ctx.caller_arn = Some(id.arn);
+                    ctx.account = Some(id.account);
+                }
+                Err(e) => tracing::warn!(error = %e, "caller identity unknown for the journal"),
+            }
+        }
+
+        if let Err(e) = self.journal.append(&Entry::intent(&ctx, &plan)) {
+            // No journal, no change: the audit trail comes first.
+            let error = format!(
+                "not executed: cannot write the journal {}: {e}",
+                self.journal.path().display()
+            );
+            tracing::error!(plan = %plan.id, "{error}");
+            return Executed {
+                outcome: empty_outcome(&plan, Some(error)),
+                undo: None,
+                warnings,
+            };
+        }
+        tracing::info!(plan = %plan.id, operation = plan.operation(), targets = plan.item_count(), "executing");
+
+        let outcome = match &plan.change {
+            Change::FindingsUpdate(update) => self.update_findings(&plan.id, update).await,
+        };
+        tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
+
+        if let Err(e) = self.journal.append(&Entry::outcome(&ctx, &plan, &outcome)) {
+            let warning = format!(
+                "the change was made but its outcome could not be journaled in {}: {e}",
+                self.journal.path().display()
+            );
+            tracing::error!(plan = %plan.id, "{warning}");
+            warnings.push(warning);
+        }
+        let undo = plan.undo(&outcome.succeeded, new_plan_id());
+        Executed {
+            outcome,
+            undo,
+            warnings,
+        }
+    }
+
+    async fn update_findings(&self, plan_id: &str, update: &FindingsUpdate) -> ChangeOutcome {
+        let BatchResult {
+            processed,
+            unprocessed,
+            request_ids,
+            call_errors,
+        } = securityhub::batch_update_findings(
+            &self.clients.securityhub,
+            &update.edits,
+            &self.options.note_author,
+            &self.options.retry,
+        )
+        .await;
+        // Only findings we asked to change count, whatever AWS echoes back.
+        let processed: Vec<&FindingEdit> = update
+            .edits
+            .iter()
+            .filter(|e| processed.contains(&e.finding))
+            .collect();
+        let unverified = self.verify(&processed).await;
+        let error = (processed.is_empty() && !call_errors.is_empty()).then(|| {
+            call_errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        ChangeOutcome {
+            plan_id: plan_id.to_string(),
+            succeeded: processed.iter().map(|e| e.finding.id.clone()).collect(),
+            failed: unprocessed
+                .into_iter()
+                .map(|(r, code, message)| TargetFailure {
+                    target: r.id,
+                    code,
+                    message,
+                })
+                .collect(),
+            unverified,
+            request_ids,
+            error,
+        }
+    }
+
+    /// Re-reads the changed findings until each shows its new values or the attempts run
+    /// out; returns the ids that never did.
+    async fn verify(&self, edits: &[&FindingEdit]) -> Vec<String> {
+        let mut pending: Vec<&FindingEdit> = edits.to_vec();
+        let mut delay = self.options.verify_delay;
+        for attempt in 0..self.options.verify_attempts.max(1) {
+            if attempt > 0 {
+                tokio::time::sleep(delay).await;
+                delay = delay.saturating_mul(2);
+            }
+            let refs: Vec<FindingRef> = pending.iter().map(|e| e.finding.clone()).collect();
+            match securityhub::get_findings_by_ids(
+                &self.clients.securityhub,
+                &refs,
+                &self.pacer,
+                &self.options.retry,
+            )
+            .await
+            {
+                Ok(found) => pending.retain(|e| {
+                    !found
+                        .iter()
+                        .any(|f| f.reference() == e.finding && shows(f, &e.after))
+                }),
+                Err(e) => tracing::warn!(error = %e, attempt, "verification read failed"),
+            }
+            if pending.is_empty() {
+                break;
+            }
+        }
+        pending.iter().map(|e| e.finding.id.clone()).collect()
+    }
+}
+
+/// Whether a re-read finding carries every value the edit set.
+fn shows(f: &Finding, after: &TriageFields) -> bool {
+    after.workflow.is_none_or(|w| f.workflow == Some(w))
+        && after.severity.is_none_or(|s| f.severity == Some(s))
+        && after.note.as_ref().is_none_or(|n| {
+            f.raw
+                .get("Note")
+                .and_then(|note| note.get("Text"))
+                .and_then(|t| t.as_str())
+                == Some(n.as_str())
+        })
+}
+
+fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
+    ChangeOutcome {
+        plan_id: plan.id.clone(),
+        succeeded: Vec::new(),
+        failed: Vec::new(),
+        unverified: Vec::new(),
+        request_ids: Vec::new(),
+        error,
+    }
+}
+
+/// Plan ids only need to be unique; a v4 UUID is.
+pub fn new_plan_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::finding::{Severity, WorkflowStatus};
+    use serde_json::json;
+
+    #[test]
+    fn a_finding_shows_an_edit_only_if_every_set_field_matches() {
+        let f = Finding::from_asff(json!({
+            "Id": "a", "ProductArn": "p", "Workflow": {"Status": "NOTIFIED"},
+            "Severity": {"Label": "LOW"}, "Note": {"Text": "seen", "UpdatedBy": "me"}
+        }))
+        .unwrap();
+        let mut after = TriageFields {
+            workflow: Some(WorkflowStatus::Notified),
+            ..Default::default()
+        };
+        assert!(shows(&f, &after));
+        after.note = Some("seen".into());
+        assert!(shows(&f, &after));
+        after.severity = Some(Severity::High);
+        assert!(!shows(&f, &after));
+    }
+}

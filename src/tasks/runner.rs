@@ -1,0 +1,139 @@
+//! Runs `Effect`s on tokio and sends the results back as `Action`s. One task per effect;
+//! a newer findings request aborts the task of an older one.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use super::executor::MutationExecutor;
+use super::mode::Capability;
+use super::retry::{Pacer, RetryPolicy, retry_throttled};
+use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
+use crate::aws::AwsClients;
+use crate::aws::securityhub::get_findings_page;
+
+/// GetFindings page size (the API maximum).
+pub const PAGE_SIZE: i32 = 100;
+
+pub struct EffectRunner {
+    clients: AwsClients,
+    tx: UnboundedSender<Action>,
+    executor: Option<Arc<MutationExecutor>>,
+    pacer: Arc<Pacer>,
+    retry: RetryPolicy,
+    /// The running findings request: (request number, task).
+    findings: Option<(u64, JoinHandle<()>)>,
+}
+
+impl EffectRunner {
+    pub fn new(clients: AwsClients, tx: UnboundedSender<Action>, capability: Capability) -> Self {
+        let executor = match capability {
+            Capability::ReadOnly => None,
+            Capability::ReadWrite(executor) => Some(Arc::new(executor)),
+        };
+        let pacer = executor
+            .as_ref()
+            .map_or_else(|| Arc::new(Pacer::get_findings()), |e| e.pacer());
+        EffectRunner {
+            clients,
+            tx,
+            executor,
+            pacer,
+            retry: RetryPolicy::default(),
+            findings: None,
+        }
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.executor.is_none()
+    }
+
+    /// Starts `effect` (must be called inside a tokio runtime). Effects that are not about
+    /// AWS (`LoadTheme`, `Quit`) are handed back for the caller to handle.
+    pub fn run(&mut self, effect: Effect) -> Option<Effect> {
+        match effect {
+            Effect::Read(ReadRequest::CallerIdentity) => {
+                let (sts, tx) = (self.clients.sts.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = crate::aws::sts::get_caller_identity(&sts)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::IdentityLoaded(result));
+                });
+                None
+            }
+            Effect::Read(ReadRequest::FindingsPage {
+                request,
+                filters,
+                sort,
+                next_token,
+            }) => {
+                if let Some((old, handle)) = self.findings.take()
+                    && old != request
+                {
+                    handle.abort();
+                }
+                let client = self.clients.securityhub.clone();
+                let (tx, pacer, retry) = (self.tx.clone(), self.pacer.clone(), self.retry.clone());
+                let handle = tokio::spawn(async move {
+                    let result = retry_throttled(&retry, || async {
+                        pacer.acquire().await;
+                        get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
+                            .await
+                    })
+                    .await;
+                    let action = match result {
+                        Ok(page) => Action::FindingsPage {
+                            request,
+                            findings: page.findings,
+                            next_token: page.next_token,
+                        },
+                        Err(e) => Action::FindingsFailed {
+                            request,
+                            error: e.to_string(),
+                            next_token,
+                        },
+                    };
+                    let _ = tx.send(action);
+                });
+                self.findings = Some((request, handle));
+                None
+            }
+            Effect::Mutate(plan) => {
+                let Some(executor) = self.executor.clone() else {
+                    tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
+                    let _ = self.tx.send(Action::Notify {
+                        level: NotifyLevel::Error,
+                        message: format!("read-only session: not executed: {}", plan.title()),
+                    });
+                    return None;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let executed = executor.execute_reporting(plan).await;
+                    for message in executed.warnings {
+                        let _ = tx.send(Action::Notify {
+                            level: NotifyLevel::Warning,
+                            message,
+                        });
+                    }
+                    let _ = tx.send(Action::ChangeFinished {
+                        outcome: executed.outcome,
+                        undo: executed.undo,
+                    });
+                });
+                None
+            }
+            other @ (Effect::LoadTheme(_) | Effect::Quit) => Some(other),
+        }
+    }
+}
+
+impl Drop for EffectRunner {
+    fn drop(&mut self) {
+        if let Some((_, handle)) = self.findings.take() {
+            handle.abort();
+        }
+    }
+}
