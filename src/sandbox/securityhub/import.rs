@@ -130,6 +130,23 @@ fn severity(obj: &Map<String, Value>) -> Result<(), String> {
             Some(l) => Err(format!("Severity.Label {l} is not a severity label")),
         }
     };
+    let provider = obj
+        .get("FindingProviderFields")
+        .and_then(|f| f.get("Severity"));
+    for (name, s) in [
+        ("Severity", obj.get("Severity")),
+        ("FindingProviderFields.Severity", provider),
+    ] {
+        // Typed clients cannot read a finding whose Original is not a string.
+        match s.and_then(|s| s.get("Original")) {
+            None | Some(Value::String(_)) => {}
+            Some(v) => return Err(format!("{name}.Original {v} is not a string")),
+        }
+        match s.and_then(|s| s.get("Product")) {
+            None | Some(Value::Number(_)) => {}
+            Some(v) => return Err(format!("{name}.Product {v} is not a number")),
+        }
+    }
     if let Some(s) = obj.get("Severity") {
         let has_label = label_ok(s)?;
         let has_normalized = match s.get("Normalized") {
