@@ -111,14 +111,22 @@ fn string_comparisons_follow_aws_combination_rules() {
                 .severity_label(s(Cmp::Equals, "HIGH")),
         )
         .await;
-        assert_eq!(got, nums(&[3, 4, 8, 9, 13, 14, 18, 19, 23, 24, 28, 29, 103]));
+        assert_eq!(
+            got,
+            nums(&[3, 4, 8, 9, 13, 14, 18, 19, 23, 24, 28, 29, 103])
+        );
         let got = ids(
             &hub,
             f().title(s(Cmp::Contains, "g 1"))
                 .title(s(Cmp::Contains, "g 7")),
         )
         .await;
-        assert_eq!(got, nums(&[1, 7, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100, 101, 102, 103]));
+        assert_eq!(
+            got,
+            nums(&[
+                1, 7, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100, 101, 102, 103
+            ])
+        );
         let got = ids(&hub, f().title(s(Cmp::ContainsWord, "1"))).await;
         assert_eq!(
             got,
