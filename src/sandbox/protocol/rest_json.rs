@@ -7,13 +7,18 @@ use serde_json::{Value, json};
 use super::{ServiceError, build};
 
 pub fn ok(body: &Value, request_id: &str) -> Response {
+    ok_text(body.to_string(), request_id)
+}
+
+/// A success whose JSON the handler serialized itself (e.g. straight from borrowed findings).
+pub fn ok_text(body: String, request_id: &str) -> Response {
     build(
         200,
         &[
             ("content-type", "application/json"),
             ("x-amzn-requestid", request_id),
         ],
-        body.to_string(),
+        body,
     )
 }
 

@@ -54,10 +54,12 @@ impl Stored {
         let dates = HOT_DATES
             .iter()
             .map(|(_, path)| {
-                first(path, &|v| {
-                    v.as_str().and_then(parse_date).map(|ms| ms as f64)
-                })
-                .map(|ms| ms as i64)
+                let mut found = None;
+                walk(&doc, path, &mut |v| {
+                    found = v.as_str().and_then(parse_date);
+                    found.is_some()
+                });
+                found
             })
             .collect();
         let nums = HOT_NUMBERS
