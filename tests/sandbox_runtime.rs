@@ -212,3 +212,67 @@ async fn refuses_to_listen_beyond_loopback_unless_allowed() {
         .unwrap_err();
     assert!(err.to_string().contains("not a loopback address"), "{err}");
 }
+
+#[tokio::test]
+async fn raw_wire_errors_have_aws_shapes() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let sandbox = sandbox_with(Vec::new());
+    let call = |method: &str, path: &str, content_type: &str, body: &str| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let router = sandbox.router();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status().as_u16();
+            let kind = response
+                .headers()
+                .get("x-amzn-errortype")
+                .map(|v| v.to_str().unwrap().to_string());
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, kind, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (status, kind, body) = call(
+        "POST",
+        "/findings",
+        "application/json",
+        r#"{"MaxResults": 0}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (400, Some("InvalidInputException"))
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["Code"], "InvalidInputException");
+
+    let (status, _, body) = call(
+        "POST",
+        "/",
+        "application/x-www-form-urlencoded",
+        "Action=AssumeRole&Version=2011-06-15",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body.starts_with("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"),
+        "{body}"
+    );
+
+    let (status, kind, _) = call("GET", "/no/such/api", "application/json", "").await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (404, Some("UnknownOperationException"))
+    );
+    let ops: Vec<String> = sandbox
+        .requests()
+        .into_iter()
+        .map(|r| r.operation)
+        .collect();
+    assert_eq!(ops, ["GetFindings", "AssumeRole", "GET /no/such/api"]);
+}

@@ -4,7 +4,7 @@
 mod client;
 mod dispatch;
 mod faults;
-pub mod protocol;
+pub(crate) mod protocol;
 mod quota;
 mod record;
 pub(crate) mod securityhub;
