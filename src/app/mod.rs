@@ -14,6 +14,8 @@ pub mod notify;
 pub mod panes;
 pub mod pipeline;
 pub mod session;
+#[cfg(test)]
+mod tests;
 
 pub use action::{Action, NotifyLevel};
 pub use effect::{Effect, ReadRequest};
