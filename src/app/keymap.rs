@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::action::Action;
-use super::keys::Key;
+use super::keys::{Key, KeyCode};
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
@@ -115,13 +115,16 @@ impl Keymap {
         self.bindings.get(key)
     }
 
-    /// Keys bound to `action`, in key order.
+    /// Keys bound to `action`, plain characters first (they are what hints should show).
     pub fn keys_for(&self, action: &Action) -> Vec<Key> {
-        self.bindings
+        let mut keys: Vec<Key> = self
+            .bindings
             .iter()
             .filter(|(_, a)| *a == action)
             .map(|(k, _)| *k)
-            .collect()
+            .collect();
+        keys.sort_by_key(|k| (k.ctrl || k.alt, !matches!(k.code, KeyCode::Char(_))));
+        keys
     }
 
     /// The first key bound to `action`, for hints like "u to undo".
@@ -137,7 +140,6 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::keys::KeyCode;
 
     #[test]
     fn the_embedded_keymap_parses_completely() {

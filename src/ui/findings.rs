@@ -118,7 +118,13 @@ fn columns_for(width: u16) -> Vec<&'static Column> {
 
 fn progress(pane: &FindingsPane, spinner: usize, state: &State) -> Span<'static> {
     let theme = &state.theme;
-    let counts = format!("{} page(s), {} finding(s)", pane.pages, pane.total());
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let (total, pages) = (pane.total(), pane.pages);
+    let counts = format!(
+        "{total} finding{}, {pages} page{}",
+        plural(total),
+        plural(pages)
+    );
     match &pane.status {
         LoadStatus::Idle => Span::styled("not loaded", style(theme, Slot::Muted)),
         LoadStatus::Loading => Span::styled(
@@ -126,10 +132,10 @@ fn progress(pane: &FindingsPane, spinner: usize, state: &State) -> Span<'static>
             style(theme, Slot::Info),
         ),
         LoadStatus::Complete => {
-            Span::styled(format!("complete: {counts}"), style(theme, Slot::Muted))
+            Span::styled(format!("complete · {counts}"), style(theme, Slot::Muted))
         }
         LoadStatus::Failed { .. } => {
-            Span::styled(format!("stopped: {counts}"), style(theme, Slot::Error))
+            Span::styled(format!("stopped · {counts}"), style(theme, Slot::Error))
         }
     }
 }
@@ -145,25 +151,30 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     ])
     .areas(area);
 
-    let mut spans = vec![
-        Span::styled("filter ", style(theme, Slot::Muted)),
-        Span::styled(pane.filters.summary(), style(theme, Slot::Text)),
-        Span::styled("  │  ", style(theme, Slot::Border)),
-    ];
+    // Progress sits on the right and wins the space: it is what changes while loading.
+    let progress = progress(pane, state.spinner, state);
+    let [filters_area, progress_area] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(progress.width() as u16 + 1),
+    ])
+    .areas(summary);
+    let mut spans = vec![Span::styled(
+        pane.filters.summary(),
+        style(theme, Slot::Text),
+    )];
     if !pane.filter().is_empty() {
         spans.push(Span::styled(
             format!(
-                "/{} {} of {}",
+                "  /{} {} of {}",
                 pane.filter(),
                 pane.visible_len(),
                 pane.total()
             ),
             style(theme, Slot::Input),
         ));
-        spans.push(Span::styled("  │  ", style(theme, Slot::Border)));
     }
-    spans.push(progress(pane, state.spinner, state));
-    frame.render_widget(Line::from(spans), summary);
+    frame.render_widget(Line::from(spans), filters_area);
+    frame.render_widget(Line::from(progress).right_aligned(), progress_area);
 
     if let LoadStatus::Failed { error: e, .. } = &pane.status {
         let keys = |a: &Action| {

@@ -29,7 +29,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     if let crate::app::pipeline::Stage::Executing { plan } = &state.pipeline.stage {
         let spin = super::SPINNER[state.spinner % super::SPINNER.len()];
         spans.push(Span::styled(
-            format!("{spin} executing {} ", plan.id),
+            format!("{spin} executing {}  ", plan.id),
             style(theme, Slot::Warning),
         ));
     }
