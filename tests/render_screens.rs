@@ -272,3 +272,18 @@ fn draw_never_panics_at_any_size() {
         }
     }
 }
+
+#[test]
+fn scrolling_right_reveals_the_columns_a_narrow_table_drops() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    assert!(!render(&s, 80, 24).backend().to_string().contains("Updated"));
+    press(&mut s, "lll");
+    let text = render(&s, 80, 24).backend().to_string();
+    assert!(
+        text.contains("Updated") && text.contains("Severity"),
+        "{text}"
+    );
+    assert!(!text.contains("Title"));
+    press(&mut s, "hhh<left>");
+    assert!(render(&s, 80, 24).backend().to_string().contains("Title"));
+}

@@ -38,6 +38,8 @@ pub struct FindingsPane {
     pub filters: FindingFilters,
     pub sort: Vec<SortCriterion>,
     pub detail: Option<DetailView>,
+    /// Table columns (after the severity) scrolled off to the left.
+    pub column_offset: usize,
 }
 
 impl Default for FindingsPane {
@@ -55,9 +57,13 @@ impl Default for FindingsPane {
             filters: FindingFilters::default_view(),
             sort: SortCriterion::default_order(),
             detail: None,
+            column_offset: 0,
         }
     }
 }
+
+/// How far the table scrolls sideways: all but the title column can be scrolled away.
+pub const MAX_COLUMN_OFFSET: usize = 6;
 
 /// The text a filter matches against: the table's columns.
 fn haystack(f: &Finding) -> String {

@@ -327,6 +327,10 @@ fn findings_action(state: &mut State, action: Action) -> Vec<Effect> {
             pane.detail = pane.selected_finding().map(detail::DetailView::new);
         }
         Action::Back if !pane.filter().is_empty() => pane.set_filter(""),
+        Action::ScrollRight if pane.column_offset < findings::MAX_COLUMN_OFFSET => {
+            pane.column_offset += 1
+        }
+        Action::ScrollLeft if pane.column_offset > 0 => pane.column_offset -= 1,
         Action::Filter => state.prompt = Prompt::Filter,
         Action::Refresh => return vec![pane.start_load()],
         Action::ResumeLoad => return pane.resume(),

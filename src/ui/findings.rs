@@ -98,9 +98,13 @@ const COLUMNS: [Column; 8] = [
     },
 ];
 
-/// The columns that fit in `width`, in display order.
-fn columns_for(width: u16) -> Vec<&'static Column> {
-    let mut shown: Vec<&Column> = COLUMNS.iter().collect();
+/// The columns that fit in `width`, after skipping `skip` columns to the right of the
+/// severity (scroll left / right reveals what a narrow terminal drops).
+fn columns_for(width: u16, skip: usize) -> Vec<&'static Column> {
+    let mut shown: Vec<&Column> = COLUMNS[..1]
+        .iter()
+        .chain(COLUMNS[1..].iter().skip(skip))
+        .collect();
     let need = |cols: &[&Column]| cols.iter().map(|c| c.min + 1).sum::<u16>() + 2;
     while need(&shown) > width {
         let Some((i, _)) = shown
@@ -214,7 +218,7 @@ fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme,
     if body_rows > 0 && pane.selected >= offset + body_rows {
         offset = pane.selected + 1 - body_rows;
     }
-    let columns = columns_for(inner.width);
+    let columns = columns_for(inner.width, pane.column_offset);
     let rows: Vec<Row> = (offset..offset + body_rows)
         .map_while(|i| pane.visible(i))
         .map(|f| {
@@ -236,4 +240,23 @@ fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme,
         .highlight_symbol("▶ ");
     let mut table_state = TableState::default().with_selected(Some(pane.selected - offset));
     frame.render_stateful_widget(table, inner, &mut table_state);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_and_ui_agree_on_how_far_columns_scroll() {
+        // Everything right of the severity except the last column can scroll away.
+        assert_eq!(COLUMNS.len() - 2, crate::app::findings::MAX_COLUMN_OFFSET);
+    }
+
+    #[test]
+    fn narrow_tables_keep_severity_title_and_resource() {
+        let names: Vec<_> = columns_for(60, 0).iter().map(|c| c.header).collect();
+        assert_eq!(names[..3], ["Severity", "Title", "Resource"]);
+        let wide: Vec<_> = columns_for(200, 0).iter().map(|c| c.header).collect();
+        assert_eq!(wide.len(), COLUMNS.len());
+    }
 }
