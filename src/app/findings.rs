@@ -4,8 +4,11 @@
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::{Finding, WorkflowStatus};
 
+use super::State;
+use super::action::{Action, NotifyLevel};
 use super::detail::DetailView;
 use super::effect::{Effect, ReadRequest};
+use super::input::Prompt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadStatus {
@@ -245,4 +248,68 @@ impl FindingsPane {
         }
         true
     }
+}
+
+/// The pane's actions: table navigation, detail scrolling, loading, and starting a change.
+pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.page_rows();
+    let pane = &mut state.findings;
+    if let Some(detail) = &mut pane.detail {
+        match action {
+            Action::MoveDown => detail.scroll_by(1),
+            Action::MoveUp => detail.scroll_by(-1),
+            Action::PageDown => detail.scroll_by(page as isize),
+            Action::PageUp => detail.scroll_by(-(page as isize)),
+            Action::Top => detail.scroll = 0,
+            Action::Bottom => detail.scroll_by(isize::MAX / 2),
+            Action::Back => pane.detail = None,
+            Action::SetWorkflow => return set_workflow(state),
+            Action::Refresh => return vec![pane.start_load()],
+            Action::ResumeLoad => return pane.resume(),
+            _ => state.dirty = false,
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::MoveDown => pane.move_by(1, page),
+        Action::MoveUp => pane.move_by(-1, page),
+        Action::PageDown => pane.move_by(page as isize, page),
+        Action::PageUp => pane.move_by(-(page as isize), page),
+        Action::Top => pane.move_by(isize::MIN / 2, page),
+        Action::Bottom => pane.move_by(isize::MAX / 2, page),
+        Action::Open => {
+            pane.detail = pane.selected_finding().map(DetailView::new);
+        }
+        Action::Back if !pane.filter().is_empty() => pane.set_filter(""),
+        Action::ScrollRight if pane.column_offset < MAX_COLUMN_OFFSET => pane.column_offset += 1,
+        Action::ScrollLeft if pane.column_offset > 0 => pane.column_offset -= 1,
+        Action::Filter => state.prompt = Prompt::Filter,
+        Action::Refresh => return vec![pane.start_load()],
+        Action::ResumeLoad => return pane.resume(),
+        Action::SetWorkflow => return set_workflow(state),
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+fn set_workflow(state: &mut State) -> Vec<Effect> {
+    if state.pipeline.is_executing() {
+        state.notify(NotifyLevel::Warning, "a change is already executing");
+        return Vec::new();
+    }
+    let finding = match &state.findings.detail {
+        Some(d) => state
+            .findings
+            .selected_finding()
+            .filter(|f| f.id == d.finding_id),
+        None => state.findings.selected_finding(),
+    };
+    match finding {
+        Some(f) => {
+            let (target, title, before) = (f.reference(), f.title.clone(), f.workflow);
+            state.pipeline.pick_workflow(target, title, before);
+        }
+        None => state.notify(NotifyLevel::Info, "no finding selected"),
+    }
+    Vec::new()
 }

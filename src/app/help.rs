@@ -1,6 +1,7 @@
 //! The `?` overlay's content, generated from the live keymap so it always shows what the
 //! keys really do (and, in a read-only session, no mutating action).
 
+use super::State;
 use super::action::Action;
 use super::commands::COMMANDS;
 use super::keymap::{Keymap, bindable_actions};
@@ -69,6 +70,21 @@ pub fn sections(keymap: &Keymap, read_only: bool) -> Vec<HelpSection> {
 /// Total lines the overlay needs (a title line and a blank line per section).
 pub fn line_count(sections: &[HelpSection]) -> usize {
     sections.iter().map(|s| s.entries.len() + 2).sum()
+}
+
+/// Keys while the overlay is open: scroll, anything else closes it.
+pub(super) fn handle(state: &mut State, action: Action) {
+    let Some(scroll) = &mut state.help else {
+        return;
+    };
+    match action {
+        Action::MoveDown => *scroll += 1,
+        Action::MoveUp => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll += 10,
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::Top => *scroll = 0,
+        _ => state.help = None,
+    }
 }
 
 #[cfg(test)]

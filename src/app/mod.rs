@@ -214,10 +214,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         other if state.help.is_some() => {
-            help_action(state, other);
+            help::handle(state, other);
             Vec::new()
         }
-        other if state.pipeline.is_modal() => pipeline_action(state, other),
+        other if state.pipeline.is_modal() => pipeline::handle(state, other),
         Action::CommandLine => {
             state.prompt = Prompt::Command(Default::default());
             Vec::new()
@@ -235,7 +235,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         other => match state.pane {
-            PaneId::Findings => findings_action(state, other),
+            PaneId::Findings => findings::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -252,112 +252,5 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
-    Vec::new()
-}
-
-fn help_action(state: &mut State, action: Action) {
-    let Some(scroll) = &mut state.help else {
-        return;
-    };
-    match action {
-        Action::MoveDown => *scroll += 1,
-        Action::MoveUp => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll += 10,
-        Action::PageUp => *scroll = scroll.saturating_sub(10),
-        Action::Top => *scroll = 0,
-        _ => state.help = None,
-    }
-}
-
-fn pipeline_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let p = &mut state.pipeline;
-    match action {
-        Action::MoveDown => p.move_cursor(1),
-        Action::MoveUp => p.move_cursor(-1),
-        Action::Top => p.move_cursor(-10),
-        Action::Bottom => p.move_cursor(10),
-        Action::Open if matches!(p.stage, pipeline::Stage::PickWorkflow { .. }) => {
-            if let Err(e) = p.choose() {
-                state.notify(NotifyLevel::Info, e);
-            }
-        }
-        Action::Approve => match p.approve() {
-            Ok(Some(plan)) => {
-                state.notify(NotifyLevel::Info, format!("executing {}…", plan.title()));
-                return vec![Effect::Mutate(plan)];
-            }
-            Ok(None) => {}
-            Err(e) => state.notify(NotifyLevel::Warning, e),
-        },
-        Action::Reject | Action::Back => {
-            p.cancel();
-        }
-        _ => state.dirty = false,
-    }
-    Vec::new()
-}
-
-fn findings_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = state.page_rows();
-    let pane = &mut state.findings;
-    if let Some(detail) = &mut pane.detail {
-        match action {
-            Action::MoveDown => detail.scroll_by(1),
-            Action::MoveUp => detail.scroll_by(-1),
-            Action::PageDown => detail.scroll_by(page as isize),
-            Action::PageUp => detail.scroll_by(-(page as isize)),
-            Action::Top => detail.scroll = 0,
-            Action::Bottom => detail.scroll_by(isize::MAX / 2),
-            Action::Back => pane.detail = None,
-            Action::SetWorkflow => return set_workflow(state),
-            Action::Refresh => return vec![pane.start_load()],
-            Action::ResumeLoad => return pane.resume(),
-            _ => state.dirty = false,
-        }
-        return Vec::new();
-    }
-    match action {
-        Action::MoveDown => pane.move_by(1, page),
-        Action::MoveUp => pane.move_by(-1, page),
-        Action::PageDown => pane.move_by(page as isize, page),
-        Action::PageUp => pane.move_by(-(page as isize), page),
-        Action::Top => pane.move_by(isize::MIN / 2, page),
-        Action::Bottom => pane.move_by(isize::MAX / 2, page),
-        Action::Open => {
-            pane.detail = pane.selected_finding().map(detail::DetailView::new);
-        }
-        Action::Back if !pane.filter().is_empty() => pane.set_filter(""),
-        Action::ScrollRight if pane.column_offset < findings::MAX_COLUMN_OFFSET => {
-            pane.column_offset += 1
-        }
-        Action::ScrollLeft if pane.column_offset > 0 => pane.column_offset -= 1,
-        Action::Filter => state.prompt = Prompt::Filter,
-        Action::Refresh => return vec![pane.start_load()],
-        Action::ResumeLoad => return pane.resume(),
-        Action::SetWorkflow => return set_workflow(state),
-        _ => state.dirty = false,
-    }
-    Vec::new()
-}
-
-fn set_workflow(state: &mut State) -> Vec<Effect> {
-    if state.pipeline.is_executing() {
-        state.notify(NotifyLevel::Warning, "a change is already executing");
-        return Vec::new();
-    }
-    let finding = match &state.findings.detail {
-        Some(d) => state
-            .findings
-            .selected_finding()
-            .filter(|f| f.id == d.finding_id),
-        None => state.findings.selected_finding(),
-    };
-    match finding {
-        Some(f) => {
-            let (target, title, before) = (f.reference(), f.title.clone(), f.workflow);
-            state.pipeline.pick_workflow(target, title, before);
-        }
-        None => state.notify(NotifyLevel::Info, "no finding selected"),
-    }
     Vec::new()
 }

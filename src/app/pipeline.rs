@@ -2,6 +2,9 @@
 //! typed count for bulk changes) -> executing -> outcome, with undo offered afterwards.
 //! Generic over `ChangePlan`; a pane only supplies the plan.
 
+use super::State;
+use super::action::{Action, NotifyLevel};
+use super::effect::Effect;
 use crate::domain::finding::{FindingRef, WorkflowStatus};
 use crate::domain::plan::{
     Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
@@ -204,4 +207,33 @@ impl Pipeline {
         self.preview(plan);
         Ok(())
     }
+}
+
+/// Actions while the picker or the preview has the keyboard.
+pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    let p = &mut state.pipeline;
+    match action {
+        Action::MoveDown => p.move_cursor(1),
+        Action::MoveUp => p.move_cursor(-1),
+        Action::Top => p.move_cursor(-10),
+        Action::Bottom => p.move_cursor(10),
+        Action::Open if matches!(p.stage, Stage::PickWorkflow { .. }) => {
+            if let Err(e) = p.choose() {
+                state.notify(NotifyLevel::Info, e);
+            }
+        }
+        Action::Approve => match p.approve() {
+            Ok(Some(plan)) => {
+                state.notify(NotifyLevel::Info, format!("executing {}…", plan.title()));
+                return vec![Effect::Mutate(plan)];
+            }
+            Ok(None) => {}
+            Err(e) => state.notify(NotifyLevel::Warning, e),
+        },
+        Action::Reject | Action::Back => {
+            p.cancel();
+        }
+        _ => state.dirty = false,
+    }
+    Vec::new()
 }
