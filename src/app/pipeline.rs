@@ -171,8 +171,10 @@ impl Pipeline {
         outcome: &ChangeOutcome,
         undo: Option<ChangePlan>,
     ) -> Vec<(String, WorkflowStatus)> {
+        // One change executes at a time, so any outcome ends it; the edits are only
+        // trusted when the outcome names the plan we sent.
         let plan = match std::mem::take(&mut self.stage) {
-            Stage::Executing { plan } if plan.id == outcome.plan_id => Some(plan),
+            Stage::Executing { plan } => Some(plan).filter(|p| p.id == outcome.plan_id),
             other => {
                 self.stage = other;
                 None

@@ -640,3 +640,40 @@ fn filtering_a_hundred_thousand_rows_keeps_an_index() {
         Some("f-99999")
     );
 }
+
+#[test]
+fn a_failed_change_is_reported_and_offers_no_undo() {
+    let mut s = loaded(1, false);
+    let plan = plan_of(&keys(&mut s, "wj<enter>y"));
+    let outcome = ChangeOutcome {
+        plan_id: plan.id.clone(),
+        succeeded: vec![],
+        failed: vec![],
+        unverified: vec![],
+        request_ids: vec![],
+        error: Some("AccessDeniedException: not authorized".into()),
+    };
+    update(
+        &mut s,
+        Action::ChangeFinished {
+            outcome,
+            undo: None,
+        },
+    );
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert_eq!(
+        messages(&s)[0],
+        "failed: AccessDeniedException: not authorized"
+    );
+    assert_eq!(
+        s.notifications.iter().next().map(|n| n.level),
+        Some(NotifyLevel::Error)
+    );
+    assert_eq!(
+        s.findings.visible(0).and_then(|f| f.workflow),
+        Some(WorkflowStatus::New)
+    );
+    keys(&mut s, "u");
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert_eq!(messages(&s)[0], "nothing to undo");
+}
