@@ -67,7 +67,10 @@ impl Key {
         let mut keys = Vec::new();
         let mut rest = s;
         while let Some(c) = rest.chars().next() {
-            if let Some(end) = rest.find('>').filter(|&end| c == '<' && end > 1) {
+            if c == '<'
+                && let Some(end) = rest.find('>')
+                && end > 1
+            {
                 keys.push(rest[1..end].parse()?);
                 rest = &rest[end + 1..];
                 continue;
