@@ -1,2 +1,335 @@
-//! placeholder
-pub struct ConsoleOptions;
+//! The command line: clap definitions, resolution of flags + config into the options the
+//! console runs with, and the `info` and `sandbox` subcommands.
+
+mod info;
+mod sandbox;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::aws::ClientOptions;
+use crate::config::{AccessFlag, Config, ConfigError, ReadOnlyResolution, resolve_read_only};
+use crate::paths::Paths;
+use crate::tasks::SessionMode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "secdeck",
+    version,
+    about = "A keyboard-driven terminal console for AWS security operations",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the embedded AWS emulator over HTTP for the AWS CLI, boto3 or another secdeck.
+    Sandbox(SandboxArgs),
+    /// Show the files, profile, region, endpoint and read-only mode a console would use,
+    /// without contacting AWS.
+    Info(ConsoleArgs),
+}
+
+/// Flags of the console (also accepted by `info`, to show what they resolve to).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConsoleArgs {
+    /// AWS profile (default: $AWS_PROFILE, else "default").
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default: the config's [profiles.NAME] region, $AWS_REGION, the profile's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Endpoint for every AWS service (LocalStack, moto, `secdeck sandbox`).
+    #[arg(long, value_name = "URL", conflicts_with = "demo")]
+    pub endpoint_url: Option<String>,
+    /// Never change anything in AWS this session.
+    #[arg(long, conflicts_with = "write")]
+    pub read_only: bool,
+    /// Allow changes this session even if the config says read-only.
+    #[arg(long)]
+    pub write: bool,
+    /// Run on the embedded sandbox with the demo world instead of AWS.
+    #[arg(long)]
+    pub demo: bool,
+    /// With --demo: seed the sandbox from the *.json / *.jsonl files in DIR.
+    #[arg(long, value_name = "DIR", requires = "demo")]
+    pub seed: Option<PathBuf>,
+    /// With --demo: add N generated findings.
+    #[arg(long, value_name = "N", requires = "demo")]
+    pub seed_scale: Option<usize>,
+    /// Theme name or path to a theme file.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Config file (default: $XDG_CONFIG_HOME/secdeck/config.toml).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Journal file for changes (default: $XDG_STATE_HOME/secdeck/journal.jsonl;
+    /// demo sessions use demo-journal.jsonl).
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (loopback unless --allow-remote).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4580")]
+    pub listen: std::net::SocketAddr,
+    /// Seed from the *.json / *.jsonl files in DIR instead of the demo world.
+    #[arg(long, value_name = "DIR")]
+    pub seed: Option<PathBuf>,
+    /// Add N generated findings (alone: N generated findings instead of the demo world).
+    #[arg(long, value_name = "N")]
+    pub seed_scale: Option<usize>,
+    /// Enforce AWS's request-rate quotas (throttling errors) or not.
+    #[arg(long, value_enum, default_value_t = Quotas::Off)]
+    pub quotas: Quotas,
+    /// Add this much latency (milliseconds) to every request.
+    #[arg(long, value_name = "MS")]
+    pub latency: Option<u64>,
+    /// Allow listening on a non-loopback address (the sandbox has no authentication).
+    #[arg(long)]
+    pub allow_remote: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Quotas {
+    Aws,
+    Off,
+}
+
+/// Where a resolved value came from, for `secdeck info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: &'static str,
+}
+
+/// Everything the console needs, resolved from flags, environment and config.
+#[derive(Debug, Clone)]
+pub struct ConsoleOptions {
+    /// For `aws::load_sdk_config`: explicit profile, resolved region, endpoint override.
+    pub client: ClientOptions,
+    /// The profile in effect (for the status bar, the journal and per-profile config).
+    pub profile: Sourced<String>,
+    /// The region chosen by flag or config; `None` leaves it to the SDK's chain.
+    pub region: Option<Sourced<String>>,
+    pub access_flag: AccessFlag,
+    pub read_only: ReadOnlyResolution,
+    pub demo: bool,
+    pub seed_dir: Option<PathBuf>,
+    pub seed_scale: Option<usize>,
+    /// Theme name or path: --theme, else the config's, else "default".
+    pub theme: Sourced<String>,
+    pub config_path: PathBuf,
+    /// The loaded config, or the defaults when it could not be loaded.
+    pub config: Config,
+    /// Why the config could not be loaded; the console shows it and runs on defaults.
+    pub config_error: Option<ConfigError>,
+    pub journal_path: PathBuf,
+    pub log_path: PathBuf,
+    /// `Note.UpdatedBy` for notes written to findings.
+    pub note_author: String,
+    pub paths: Paths,
+}
+
+impl ConsoleOptions {
+    /// Resolves flags against the environment and the config file.
+    pub fn resolve(args: &ConsoleArgs, paths: Paths) -> ConsoleOptions {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::resolve_with(args, paths, env)
+    }
+
+    /// As [`resolve`](Self::resolve) with an explicit environment lookup (for tests).
+    pub fn resolve_with(
+        args: &ConsoleArgs,
+        paths: Paths,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> ConsoleOptions {
+        let config_path = args.config.clone().unwrap_or_else(|| paths.config_file());
+        let (config, config_error) = match Config::load(&config_path, args.config.is_some()) {
+            Ok(c) => (c, None),
+            Err(e) => (Config::default(), Some(e)),
+        };
+        let profile = match (&args.profile, env("AWS_PROFILE")) {
+            (Some(p), _) => Sourced {
+                value: p.clone(),
+                source: "--profile",
+            },
+            (None, Some(p)) => Sourced {
+                value: p,
+                source: "AWS_PROFILE",
+            },
+            (None, None) => Sourced {
+                value: "default".into(),
+                source: "default",
+            },
+        };
+        let region = match (&args.region, config.profile_region(&profile.value)) {
+            (Some(r), _) => Some(Sourced {
+                value: r.clone(),
+                source: "--region",
+            }),
+            (None, Some(r)) => Some(Sourced {
+                value: r.to_string(),
+                source: "config [profiles] region",
+            }),
+            (None, None) => None,
+        };
+        let access_flag = match (args.read_only, args.write) {
+            (true, _) => AccessFlag::ReadOnly,
+            (false, true) => AccessFlag::Write,
+            (false, false) => AccessFlag::Unset,
+        };
+        let read_only = resolve_read_only(access_flag, &config, &profile.value);
+        let theme = match (&args.theme, &config.theme) {
+            (Some(t), _) => Sourced {
+                value: t.clone(),
+                source: "--theme",
+            },
+            (None, Some(t)) => Sourced {
+                value: t.clone(),
+                source: "config",
+            },
+            (None, None) => Sourced {
+                value: "default".into(),
+                source: "default",
+            },
+        };
+        // A demo never writes to the real journal unless asked to with --journal.
+        let journal_path = match (&args.journal, args.demo, &config.journal) {
+            (Some(j), _, _) => j.clone(),
+            (None, true, _) => paths.demo_journal_file(),
+            (None, false, Some(j)) => j.clone(),
+            (None, false, None) => paths.journal_file(),
+        };
+        ConsoleOptions {
+            client: ClientOptions {
+                profile: args.profile.clone(),
+                region: region.as_ref().map(|r| r.value.clone()),
+                endpoint_url: args.endpoint_url.clone(),
+            },
+            profile,
+            region,
+            access_flag,
+            read_only,
+            demo: args.demo,
+            seed_dir: args.seed.clone(),
+            seed_scale: args.seed_scale,
+            theme,
+            note_author: config
+                .note_author
+                .clone()
+                .unwrap_or_else(|| "secdeck".into()),
+            config_path,
+            config,
+            config_error,
+            journal_path,
+            log_path: paths.log_file(),
+            paths,
+        }
+    }
+
+    /// The session mode; `ReadWrite` carries the token a `MutationExecutor` needs.
+    pub fn session_mode(&self) -> SessionMode {
+        SessionMode::resolve(self.access_flag, &self.config, &self.profile.value)
+    }
+}
+
+/// The seed for a sandbox: the files in `dir` and/or `scale` generated findings; the demo
+/// world when neither is given.
+pub fn build_seed(
+    dir: Option<&Path>,
+    scale: Option<usize>,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<crate::sandbox::seed::Seed> {
+    let mut out = match dir {
+        Some(dir) => seed::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
+        None if scale.is_some() => seed::Seed::default(),
+        None => seed::demo(now).map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    if let Some(n) = scale {
+        out.findings.extend(seed::generate_findings(n, 42, now));
+    }
+    Ok(out)
+}
+
+// TEMPORARY until branch `seed` is merged; then this becomes
+// `use crate::sandbox::seed;` (the functions below have the same signatures).
+mod seed {
+    pub use crate::sandbox::seed::Seed;
+    use std::path::Path;
+    use time::OffsetDateTime;
+
+    pub fn demo(_now: OffsetDateTime) -> Result<Seed, String> {
+        Ok(Seed::default())
+    }
+    pub fn load_dir(dir: &Path) -> Result<Seed, String> {
+        Err(format!("{}: seed loading is not built yet", dir.display()))
+    }
+    pub fn generate_findings(
+        _n: usize,
+        _seed: u64,
+        _now: OffsetDateTime,
+    ) -> Vec<serde_json::Value> {
+        Vec::new()
+    }
+}
+
+/// A mistake in how secdeck was invoked (exit code 2, like clap's own errors).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The program: parse, dispatch, report errors. Exit 2 for usage errors, 1 for failures.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("secdeck: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let paths = Paths::from_env();
+    let runtime = tokio::runtime::Runtime::new()?;
+    match cli.command {
+        Some(Command::Info(args)) => {
+            let opts = ConsoleOptions::resolve(&args, paths);
+            runtime.block_on(info::print(&opts, &mut std::io::stdout()))
+        }
+        Some(Command::Sandbox(args)) => {
+            let _guard = init_logging(&paths.log_file());
+            runtime.block_on(sandbox::run(args))
+        }
+        None => {
+            let opts = ConsoleOptions::resolve(&cli.console, paths);
+            let _guard = init_logging(&opts.log_path);
+            runtime.block_on(crate::runtime::run_console(opts))
+        }
+    }
+}
+
+/// Logging is best effort: without a log file the console still runs.
+fn init_logging(path: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    match crate::logging::init(path) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("secdeck: warning: {e:#}; continuing without a log");
+            None
+        }
+    }
+}

@@ -1,3 +1,3 @@
-fn main() {
-    println!("secdeck");
+fn main() -> std::process::ExitCode {
+    secdeck::cli::main()
 }

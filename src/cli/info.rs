@@ -1,0 +1,130 @@
+//! `secdeck info`: what a console started with these flags would use, resolved without
+//! contacting AWS (region comes from flags, config, environment and profile files only).
+
+use std::io::Write;
+
+use aws_config::meta::region::ProvideRegion;
+
+use super::{ConsoleOptions, Sourced};
+
+/// Writes the report to `out`.
+pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Result<()> {
+    let config_state = match (&opts.config_error, opts.config_path.exists()) {
+        (Some(e), _) => format!("error: {e} (using defaults)"),
+        (None, true) => "ok".to_string(),
+        (None, false) => "not found, using defaults".to_string(),
+    };
+    let region = if opts.demo {
+        Some(Sourced {
+            value: crate::sandbox::SandboxConfig::default().region,
+            source: "sandbox",
+        })
+    } else {
+        resolve_region(opts).await
+    };
+    let endpoint = if opts.demo {
+        Some(Sourced {
+            value: "embedded sandbox (in-process)".to_string(),
+            source: "--demo",
+        })
+    } else {
+        resolve_endpoint(opts, |name| {
+            std::env::var(name).ok().filter(|v| !v.is_empty())
+        })
+    };
+    let rows: Vec<(&str, String)> = vec![
+        (
+            "config",
+            format!("{} ({config_state})", opts.config_path.display()),
+        ),
+        ("theme", sourced(&opts.theme)),
+        ("journal", opts.journal_path.display().to_string()),
+        (
+            "demo journal",
+            opts.paths.demo_journal_file().display().to_string(),
+        ),
+        ("log", opts.log_path.display().to_string()),
+        ("themes dir", opts.paths.themes_dir().display().to_string()),
+        (
+            "mode",
+            if opts.demo {
+                "demo (embedded sandbox)".into()
+            } else {
+                "AWS".into()
+            },
+        ),
+        ("profile", sourced(&opts.profile)),
+        (
+            "region",
+            region
+                .as_ref()
+                .map_or_else(|| crate::aws::NO_REGION.to_string(), sourced),
+        ),
+        (
+            "endpoint",
+            endpoint
+                .as_ref()
+                .map_or_else(|| "AWS default for each service".to_string(), sourced),
+        ),
+        ("access", opts.read_only.to_string()),
+        ("note author", opts.note_author.clone()),
+    ];
+    for (name, value) in rows {
+        writeln!(out, "{:<13} {value}", format!("{name}:"))?;
+    }
+    Ok(())
+}
+
+fn sourced(s: &Sourced<String>) -> String {
+    format!("{} (from {})", s.value, s.source)
+}
+
+/// The region the SDK would pick, minus IMDS (which would mean a network call).
+async fn resolve_region(opts: &ConsoleOptions) -> Option<Sourced<String>> {
+    if let Some(region) = &opts.region {
+        return Some(region.clone());
+    }
+    if let Some(r) = aws_config::environment::EnvironmentVariableRegionProvider::new()
+        .region()
+        .await
+    {
+        return Some(Sourced {
+            value: r.to_string(),
+            source: "AWS_REGION / AWS_DEFAULT_REGION",
+        });
+    }
+    let provider = aws_config::profile::ProfileFileRegionProvider::builder()
+        .profile_name(&opts.profile.value)
+        .build();
+    provider.region().await.map(|r| Sourced {
+        value: r.to_string(),
+        source: "AWS profile",
+    })
+}
+
+/// The Security Hub endpoint override in effect, if any (profile `endpoint_url` settings
+/// are applied by aws-config at connect time and are not shown here).
+fn resolve_endpoint(
+    opts: &ConsoleOptions,
+    env: impl Fn(&str) -> Option<String>,
+) -> Option<Sourced<String>> {
+    if let Some(url) = &opts.client.endpoint_url {
+        return Some(Sourced {
+            value: url.clone(),
+            source: "--endpoint-url",
+        });
+    }
+    if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        return None;
+    }
+    if let Some(url) = env("AWS_ENDPOINT_URL_SECURITYHUB") {
+        return Some(Sourced {
+            value: url,
+            source: "AWS_ENDPOINT_URL_SECURITYHUB",
+        });
+    }
+    env("AWS_ENDPOINT_URL").map(|url| Sourced {
+        value: url,
+        source: "AWS_ENDPOINT_URL",
+    })
+}
