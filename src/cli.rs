@@ -305,7 +305,12 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let paths = Paths::from_env();
-    let runtime = tokio::runtime::Runtime::new()?;
+    // The SDK's generated ASFF deserialisers recurse deeply on findings with nested
+    // Resources[].Details; debug builds overflow tokio's default 2 MiB worker stacks.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(16 << 20)
+        .build()?;
     match cli.command {
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);

@@ -9,10 +9,10 @@ use super::{ConsoleOptions, Sourced};
 
 /// Writes the report to `out`.
 pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Result<()> {
-    let config_state = match (&opts.config_error, opts.config_path.exists()) {
-        (Some(e), _) => format!("error: {e} (using defaults)"),
-        (None, true) => "ok".to_string(),
-        (None, false) => "not found, using defaults".to_string(),
+    let config_line = match (&opts.config_error, opts.config_path.exists()) {
+        (Some(e), _) => format!("error: {e}; using defaults"),
+        (None, true) => format!("{} (ok)", opts.config_path.display()),
+        (None, false) => format!("{} (not found, using defaults)", opts.config_path.display()),
     };
     let region = if opts.demo {
         Some(Sourced {
@@ -33,10 +33,7 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
         })
     };
     let rows: Vec<(&str, String)> = vec![
-        (
-            "config",
-            format!("{} ({config_state})", opts.config_path.display()),
-        ),
+        ("config", config_line),
         ("theme", sourced(&opts.theme)),
         ("journal", opts.journal_path.display().to_string()),
         (

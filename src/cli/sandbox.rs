@@ -36,9 +36,12 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
         .context("reading the listening address")?;
     let url = format!("http://{addr}");
     println!(
-        "secdeck sandbox: {} findings, quotas {:?}, listening on {url}",
+        "secdeck sandbox: {} findings, quotas {}, listening on {url}",
         sandbox.finding_count(),
-        args.quotas
+        match args.quotas {
+            Quotas::Aws => "aws",
+            Quotas::Off => "off",
+        }
     );
     println!(
         "try: AWS_ENDPOINT_URL={url} AWS_REGION={region} AWS_ACCESS_KEY_ID=test \
