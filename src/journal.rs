@@ -195,8 +195,9 @@ impl Journal {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = file.metadata()?.permissions().mode();
-            if mode & 0o077 != 0 {
+            let meta = file.metadata()?;
+            // Only a regular file is ours to tighten (not e.g. a device given as --journal).
+            if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
                 file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
             }
         }
