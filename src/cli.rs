@@ -338,3 +338,140 @@ fn init_logging(path: &Path) -> Option<tracing_appender::non_blocking::WorkerGua
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths() -> Paths {
+        Paths::resolve(
+            |v| match v {
+                "XDG_CONFIG_HOME" => Some("/nonexistent/cfg".into()),
+                "XDG_STATE_HOME" => Some("/s".into()),
+                _ => None,
+            },
+            None,
+        )
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("secdeck").chain(args.iter().copied()))
+    }
+
+    fn resolve(args: &[&str], env: &[(&str, &str)]) -> ConsoleOptions {
+        let cli = parse(args).unwrap();
+        let args = match &cli.command {
+            Some(Command::Info(a)) => a.clone(),
+            _ => cli.console.clone(),
+        };
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ConsoleOptions::resolve_with(&args, paths(), |name| {
+            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn usage_errors_exit_with_code_2() {
+        for bad in [
+            &["--read-only", "--write"][..],
+            &["--seed", "dir"],
+            &["--demo", "--endpoint-url", "http://x"],
+            &["--seed-scale", "many", "--demo"],
+            &["sandbox", "--quotas", "sometimes"],
+            &["--profile", "p", "info"],
+        ] {
+            let err = parse(bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad:?} should fail"));
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_demo_journals_to_its_own_file_unless_told_otherwise() {
+        assert_eq!(
+            resolve(&["--demo"], &[]).journal_path,
+            Path::new("/s/secdeck/demo-journal.jsonl")
+        );
+        assert_eq!(
+            resolve(&[], &[]).journal_path,
+            Path::new("/s/secdeck/journal.jsonl")
+        );
+        assert_eq!(
+            resolve(&["--demo", "--journal", "/j"], &[]).journal_path,
+            Path::new("/j")
+        );
+    }
+
+    #[test]
+    fn profile_region_and_access_resolve_from_flags_then_environment() {
+        let o = resolve(
+            &[
+                "info",
+                "--profile",
+                "prod",
+                "--region",
+                "eu-west-1",
+                "--read-only",
+            ],
+            &[("AWS_PROFILE", "dev")],
+        );
+        assert_eq!(
+            (o.profile.value.as_str(), o.profile.source),
+            ("prod", "--profile")
+        );
+        assert_eq!(o.client.region.as_deref(), Some("eu-west-1"));
+        assert!(o.read_only.read_only);
+        assert!(o.session_mode().is_read_only());
+
+        let o = resolve(&[], &[("AWS_PROFILE", "dev")]);
+        assert_eq!(
+            (o.profile.value.as_str(), o.profile.source),
+            ("dev", "AWS_PROFILE")
+        );
+        assert_eq!(
+            o.client.profile, None,
+            "aws-config reads AWS_PROFILE itself"
+        );
+        assert_eq!(o.client.region, None, "left to the SDK's chain");
+        assert!(!o.session_mode().is_read_only());
+    }
+
+    #[test]
+    fn a_missing_explicit_config_is_reported_and_defaults_are_used() {
+        let o = resolve(&["--config", "/nonexistent/secdeck.toml"], &[]);
+        let err = o.config_error.expect("an error for the console to show");
+        assert!(
+            err.to_string()
+                .contains("/nonexistent/secdeck.toml: file not found"),
+            "{err}"
+        );
+        assert_eq!(o.config, Config::default());
+        assert_eq!(o.theme.value, "default");
+    }
+
+    #[test]
+    fn info_reports_every_path_and_the_access_mode() {
+        let o = resolve(&["info", "--demo", "--theme", "light"], &[]);
+        let mut out = Vec::new();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(info::print(&o, &mut out))
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for expected in [
+            "config:       /nonexistent/cfg/secdeck/config.toml (not found, using defaults)",
+            "theme:        light (from --theme)",
+            "journal:      /s/secdeck/demo-journal.jsonl",
+            "log:          /s/secdeck/secdeck.log",
+            "region:       us-east-1 (from sandbox)",
+            "access:       read-write (default: nothing set)",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
+}

@@ -387,6 +387,9 @@ fn a_newer_findings_request_supersedes_the_older_one() {
         // Once the runner is gone every sender is gone, so this drains all that was sent.
         drop(runner);
         let rest = rx.recv().await;
-        assert!(rest.is_none(), "the superseded request still answered: {rest:?}");
+        assert!(
+            rest.is_none(),
+            "the superseded request still answered: {rest:?}"
+        );
     });
 }
