@@ -130,6 +130,22 @@ pub fn normalise_real(finding: &mut Value) -> Vec<&'static str> {
             }
         }
     }
+    // Two AWS CLI documentation samples show Severity.Original as a number (90); the API
+    // types it as a string, and the SDK rejects the number.
+    for path in [
+        "/Severity/Original",
+        "/FindingProviderFields/Severity/Original",
+    ] {
+        if let Some(v) = finding.pointer_mut(path)
+            && let Value::Number(n) = v
+        {
+            *v = Value::String(n.to_string());
+            changed.push("numeric Severity.Original made a string");
+        }
+    }
+    let Value::Object(map) = finding else {
+        return changed;
+    };
     // Security Hub copies FindingProviderFields.Severity/Types to the top level when the
     // provider sent only the former (the batch-import CLI example does exactly that).
     let provider = map.get("FindingProviderFields").cloned();

@@ -177,6 +177,7 @@ fn only_the_documented_real_examples_are_normalised() {
                 changed.insert(*name);
                 assert!(f["Severity"].is_object() && f["Types"].is_array());
                 assert!(f["Severity"].get("Normalized").is_none_or(Value::is_number));
+                assert!(f["Severity"].get("Original").is_none_or(Value::is_string));
             }
         }
     }
@@ -185,6 +186,8 @@ fn only_the_documented_real_examples_are_normalised() {
         BTreeSet::from([
             "custom-batchimport-cloudtrail-low.json",
             "securityhub-consolidated-security-control-cloudtrail2.json",
+            "securityhub-getfindings-cis113-root-mfa-critical-notified.json",
+            "securityhub-getfindings-pci-lambda2-archived.json",
         ])
     );
 }
