@@ -67,14 +67,13 @@ impl Key {
         let mut keys = Vec::new();
         let mut rest = s;
         while let Some(c) = rest.chars().next() {
-            if c == '<' {
-                if let Some(end) = rest.find('>') {
-                    if end > 1 {
-                        keys.push(rest[1..end].parse()?);
-                        rest = &rest[end + 1..];
-                        continue;
-                    }
-                }
+            if c == '<'
+                && let Some(end) = rest.find('>')
+                && end > 1
+            {
+                keys.push(rest[1..end].parse()?);
+                rest = &rest[end + 1..];
+                continue;
             }
             keys.push(Key::char(c));
             rest = &rest[c.len_utf8()..];

@@ -1,3 +1,201 @@
-//! The embedded AWS emulator: axum routers per service over shared in-memory state.
+//! The embedded AWS emulator: axum routers per service over shared in-memory state,
+//! speaking the real wire protocols so unmodified aws-sdk clients work against it.
 
+mod client;
+mod dispatch;
+mod faults;
+pub(crate) mod protocol;
+mod quota;
+mod record;
+pub(crate) mod securityhub;
 pub mod seed;
+mod server;
+mod state;
+mod sts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::post;
+use serde_json::Value;
+
+pub use faults::Fault;
+pub use record::RecordedRequest;
+pub use server::{serve, serve_on};
+
+use state::{Shared, now_iso};
+
+/// The endpoint the in-process SDK config points at; never resolved over the network.
+pub const IN_PROCESS_ENDPOINT: &str = "http://sandbox.local";
+/// Largest request body accepted (BatchImportFindings allows 6 MB).
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// Whether the sandbox enforces AWS's per-operation request rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuotaMode {
+    #[default]
+    Off,
+    Aws,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SandboxConfig {
+    pub account: String,
+    pub region: String,
+    /// The identity STS GetCallerIdentity reports (and history entries name).
+    pub caller_arn: String,
+    pub quotas: QuotaMode,
+    /// Added to every request, to make latency visible in the console.
+    pub latency: Option<Duration>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            caller_arn: "arn:aws:iam::123456789012:user/demo-analyst".into(),
+            quotas: QuotaMode::Off,
+            latency: None,
+        }
+    }
+}
+
+/// A seed the sandbox refused, naming the item and what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeedError {
+    #[error("seed finding #{index} (Id {id:?}): {problem}")]
+    InvalidFinding {
+        index: usize,
+        id: String,
+        problem: String,
+    },
+}
+
+/// A running emulator. Cheap to clone; clones share one world.
+#[derive(Clone)]
+pub struct Sandbox {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("config", &self.shared.config)
+            .field("findings", &self.finding_count())
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
+    pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {
+        let shared = Shared::new(config);
+        {
+            let now = now_iso();
+            let mut store = shared.findings_write();
+            for (index, finding) in seed.findings.into_iter().enumerate() {
+                if let Err(problem) = securityhub::import::validate(&finding) {
+                    let id = finding.get("Id").and_then(Value::as_str).unwrap_or("?");
+                    return Err(SeedError::InvalidFinding {
+                        index,
+                        id: id.to_string(),
+                        problem,
+                    });
+                }
+                securityhub::import::import(&mut store, finding, &now, &shared.config.caller_arn);
+            }
+        }
+        Ok(Sandbox {
+            shared: Arc::new(shared),
+        })
+    }
+
+    /// Every emulated service in one router: restJson services by method and path,
+    /// awsJson and awsQuery on `POST /`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", post(dispatch::root))
+            .merge(securityhub::router())
+            .fallback(dispatch::fallback)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .with_state(self.shared.clone())
+    }
+
+    /// An SDK HTTP client that calls the router in-process.
+    pub fn http_client(&self) -> SharedHttpClient {
+        client::InProcessClient::shared(self.router())
+    }
+
+    /// SDK config for any aws-sdk client: in-process transport, static fake credentials,
+    /// the sandbox region and endpoint. Built without reading the environment or profiles,
+    /// so `AWS_ENDPOINT_URL_*` or a real profile can never point the demo at AWS.
+    pub async fn sdk_config(&self) -> aws_config::SdkConfig {
+        let credentials = Credentials::new(
+            "AKIASANDBOXDEMO00000",
+            "sandbox-secret-access-key",
+            None,
+            None,
+            "secdeck-sandbox",
+        );
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new(self.shared.config.region.clone()))
+            .credentials_provider(SharedCredentialsProvider::new(credentials))
+            .endpoint_url(IN_PROCESS_ENDPOINT)
+            .http_client(self.http_client())
+            .retry_config(aws_smithy_types::retry::RetryConfig::standard())
+            .build()
+    }
+
+    pub fn config(&self) -> &SandboxConfig {
+        &self.shared.config
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.recorder.snapshot()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.recorder.clear();
+    }
+
+    pub fn inject_fault(&self, fault: Fault) {
+        self.shared.faults.add(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    pub fn set_quotas(&self, mode: QuotaMode) {
+        self.shared.quotas.set_mode(mode);
+    }
+
+    /// The finding with this Id as AWS would now return it.
+    pub fn finding(&self, id: &str) -> Option<Value> {
+        let store = self.shared.findings_read();
+        store.find_by_id(id).map(|f| f.doc.as_ref().clone())
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.shared.findings_read().len()
+    }
+
+    /// GetFindingHistory-shaped records for the finding with this Id, oldest first.
+    pub fn finding_history(&self, id: &str) -> Vec<Value> {
+        let store = self.shared.findings_read();
+        let Some(f) = store.find_by_id(id) else {
+            return Vec::new();
+        };
+        store
+            .find(f.id(), f.product_arn())
+            .and_then(|i| store.history.get(&i).cloned())
+            .unwrap_or_default()
+    }
+}

@@ -1,1 +1,64 @@
-//! (placeholder)
+//! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
+//! never changes it. One module per pane or overlay.
+
+mod command;
+mod detail;
+mod findings;
+mod help;
+mod placeholder;
+mod preview;
+mod status;
+pub mod style;
+mod tabs;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::{PaneId, State};
+use crate::theme::Slot;
+
+/// Below this the layout cannot show a table row; we say so instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub use findings::SPINNER;
+
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{})",
+            area.width, area.height
+        );
+        let text = Paragraph::new(msg)
+            .style(style::style(&state.theme, Slot::Warning))
+            .wrap(Wrap { trim: true });
+        frame.render_widget(text, area);
+        return;
+    }
+    let notes = state.notifications.len() as u16;
+    let [tabs_area, body, notes_area, status_area, prompt_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(notes),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    tabs::draw(frame, tabs_area, state);
+    match state.pane {
+        PaneId::Findings => match &state.findings.detail {
+            Some(view) => detail::draw(frame, body, view, &state.theme),
+            None => findings::draw(frame, body, state),
+        },
+        other => placeholder::draw(frame, body, other, &state.theme),
+    }
+    status::draw_notifications(frame, notes_area, state);
+    status::draw_status(frame, status_area, state);
+    command::draw(frame, prompt_area, state);
+    preview::draw(frame, body, state);
+    if let Some(scroll) = state.help {
+        help::draw(frame, body, state, scroll);
+    }
+}

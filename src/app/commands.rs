@@ -1,0 +1,212 @@
+//! The `:` command line: editing, Tab completion (commands, then theme names) and
+//! turning a finished line into actions or effects.
+
+use super::action::{Action, NotifyLevel};
+use super::effect::Effect;
+use super::keymap::{bindable_actions, parse_action};
+
+/// The commands `:` understands, with their help text. Every bindable action name
+/// (`:refresh`, `:set_workflow`) is accepted too.
+pub const COMMANDS: [(&str, &str); 8] = [
+    ("findings", "Security Hub findings"),
+    ("analyzer", "Access Analyzer"),
+    ("ipsets", "WAF IP sets"),
+    ("audits", "IoT Device Defender audits"),
+    ("theme", "NAME: switch colour theme"),
+    ("help", "show the keys"),
+    ("q", "quit"),
+    ("quit", "quit"),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommandLine {
+    pub text: String,
+    /// Candidates for the word being completed, shown above the line.
+    pub completions: Vec<String>,
+    /// Which candidate the last Tab put in, when cycling.
+    pub chosen: Option<usize>,
+}
+
+/// What a finished command line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Run(Action),
+    Effect(Effect),
+    Error(NotifyLevel, String),
+    Nothing,
+}
+
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for w in &words[1..] {
+        len = first
+            .char_indices()
+            .zip(w.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(len);
+    }
+    first[..len].to_string()
+}
+
+impl CommandLine {
+    pub fn push(&mut self, c: char) {
+        self.text.push(c);
+        self.completions.clear();
+        self.chosen = None;
+    }
+
+    pub fn backspace(&mut self) {
+        self.text.pop();
+        self.completions.clear();
+        self.chosen = None;
+    }
+
+    fn candidates(&self, theme_names: &[String]) -> (String, Vec<String>) {
+        match self.text.split_once(' ') {
+            Some(("theme", arg)) => {
+                let arg = arg.trim_start();
+                let c = theme_names
+                    .iter()
+                    .filter(|n| n.starts_with(arg))
+                    .cloned()
+                    .collect();
+                ("theme ".to_string(), c)
+            }
+            Some(_) => (String::new(), Vec::new()),
+            None => {
+                let names = COMMANDS
+                    .iter()
+                    .map(|(c, _)| c.to_string())
+                    .chain(bindable_actions().into_iter().map(|a| a.name()));
+                let mut c: Vec<String> = Vec::new();
+                for n in names.filter(|n| n.starts_with(&self.text)) {
+                    if !c.contains(&n) {
+                        c.push(n);
+                    }
+                }
+                (String::new(), c)
+            }
+        }
+    }
+
+    /// Tab: complete to the longest common prefix; when that adds nothing, cycle through
+    /// the candidates.
+    pub fn complete(&mut self, theme_names: &[String]) {
+        if let (Some(i), false) = (self.chosen, self.completions.is_empty()) {
+            let next = (i + 1) % self.completions.len();
+            let head = self
+                .text
+                .split_once(' ')
+                .map(|(c, _)| format!("{c} "))
+                .unwrap_or_default();
+            self.text = format!("{head}{}", self.completions[next]);
+            self.chosen = Some(next);
+            return;
+        }
+        let (head, cands) = self.candidates(theme_names);
+        let word_len = self.text.len() - head.len().min(self.text.len());
+        match cands.len() {
+            0 => self.completions.clear(),
+            1 => {
+                let takes_arg = cands[0] == "theme";
+                self.text = format!("{head}{}{}", cands[0], if takes_arg { " " } else { "" });
+                self.completions.clear();
+            }
+            _ => {
+                let prefix = common_prefix(&cands);
+                if prefix.len() > word_len {
+                    self.text = format!("{head}{prefix}");
+                } else {
+                    self.text = format!("{head}{}", cands[0]);
+                    self.chosen = Some(0);
+                }
+                self.completions = cands;
+            }
+        }
+    }
+
+    /// Parses the finished line.
+    pub fn parse(&self) -> Command {
+        let line = self.text.trim();
+        let (cmd, arg) = line
+            .split_once(char::is_whitespace)
+            .map_or((line, ""), |(c, a)| (c, a.trim()));
+        match cmd {
+            "" => Command::Nothing,
+            "findings" => Command::Run(Action::ShowFindings),
+            "analyzer" => Command::Run(Action::ShowAnalyzer),
+            "ipsets" => Command::Run(Action::ShowIpSets),
+            "audits" => Command::Run(Action::ShowAudits),
+            "help" => Command::Run(Action::Help),
+            "q" | "quit" => Command::Run(Action::Quit),
+            "theme" if arg.is_empty() => Command::Error(
+                NotifyLevel::Error,
+                "usage: :theme NAME (Tab completes the names)".into(),
+            ),
+            "theme" => Command::Effect(Effect::LoadTheme(arg.to_string())),
+            other => match parse_action(other) {
+                Ok(action) => Command::Run(action),
+                Err(_) => Command::Error(
+                    NotifyLevel::Error,
+                    format!("unknown command :{other} (try :help)"),
+                ),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn themes() -> Vec<String> {
+        ["default", "light", "high-contrast"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    fn typed(s: &str) -> CommandLine {
+        CommandLine {
+            text: s.into(),
+            ..CommandLine::default()
+        }
+    }
+
+    #[test]
+    fn tab_completes_a_unique_command_and_adds_a_space_for_arguments() {
+        let mut c = typed("th");
+        c.complete(&themes());
+        assert_eq!(c.text, "theme ");
+        c.push('h');
+        c.complete(&themes());
+        assert_eq!(c.text, "theme high-contrast");
+    }
+
+    #[test]
+    fn ambiguous_prefixes_list_candidates_then_cycle() {
+        let mut c = typed("theme ");
+        c.complete(&themes());
+        assert_eq!(c.completions, themes());
+        assert_eq!(c.text, "theme default");
+        c.complete(&themes());
+        assert_eq!(c.text, "theme light");
+    }
+
+    #[test]
+    fn unknown_commands_are_named() {
+        assert_eq!(
+            typed("frobnicate now").parse(),
+            Command::Error(
+                NotifyLevel::Error,
+                "unknown command :frobnicate (try :help)".into()
+            )
+        );
+        assert_eq!(typed("quit").parse(), Command::Run(Action::Quit));
+        assert_eq!(typed("refresh").parse(), Command::Run(Action::Refresh));
+    }
+}

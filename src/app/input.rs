@@ -1,0 +1,136 @@
+//! Key presses: text-entry modes (command line, filter, typed approval count, quit
+//! confirmation) consume keys first; otherwise the keymap turns a key into an action.
+
+use super::action::{Action, NotifyLevel};
+use super::commands::{Command, CommandLine};
+use super::effect::Effect;
+use super::keys::{Key, KeyCode};
+use super::{State, dispatch};
+
+/// What has the keyboard besides the keymap.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Prompt {
+    #[default]
+    None,
+    Command(CommandLine),
+    /// Typing the findings filter; the text lives in the pane and applies per keystroke.
+    Filter,
+}
+
+pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if state.confirm_quit {
+        state.confirm_quit = false;
+        state.dirty = true;
+        let quit =
+            key.typed_char() == Some('y') || state.keymap.action_for(&key) == Some(&Action::Quit);
+        return if quit {
+            state.should_quit = true;
+            vec![Effect::Quit]
+        } else {
+            state
+                .notifications
+                .push(NotifyLevel::Info, "quit cancelled");
+            Vec::new()
+        };
+    }
+    match &state.prompt {
+        Prompt::Command(_) => return command_key(state, key),
+        Prompt::Filter => {
+            filter_key(state, key);
+            return Vec::new();
+        }
+        Prompt::None => {}
+    }
+    if state.pipeline.wants_typed_count()
+        && let Some(effects) = count_key(state, key)
+    {
+        return effects;
+    }
+    match state.keymap.action_for(&key).cloned() {
+        Some(action) => {
+            state.dirty = true;
+            dispatch(state, action)
+        }
+        None => Vec::new(),
+    }
+}
+
+fn command_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let Prompt::Command(line) = &mut state.prompt else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    if let Some(c) = key.typed_char() {
+        line.push(c);
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Backspace if line.text.is_empty() => state.prompt = Prompt::None,
+        KeyCode::Backspace => line.backspace(),
+        KeyCode::Tab => line.complete(&state.theme_names),
+        KeyCode::Esc => state.prompt = Prompt::None,
+        KeyCode::Enter => {
+            let command = line.parse();
+            state.prompt = Prompt::None;
+            return match command {
+                Command::Run(action) => dispatch(state, action),
+                Command::Effect(effect) => vec![effect],
+                Command::Error(level, message) => {
+                    state.notifications.push(level, message);
+                    Vec::new()
+                }
+                Command::Nothing => Vec::new(),
+            };
+        }
+        _ if key.ctrl && key.code == KeyCode::Char('c') => state.prompt = Prompt::None,
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+fn filter_key(state: &mut State, key: Key) {
+    let pane = &mut state.findings;
+    let mut text = pane.filter().to_string();
+    state.dirty = true;
+    if let Some(c) = key.typed_char() {
+        text.push(c);
+        pane.set_filter(&text);
+        return;
+    }
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+            pane.set_filter(&text);
+        }
+        KeyCode::Esc => {
+            pane.set_filter("");
+            state.prompt = Prompt::None;
+        }
+        KeyCode::Enter => state.prompt = Prompt::None,
+        _ => state.dirty = false,
+    }
+}
+
+/// The typed count of a bulk approval. `None` lets the key through to the keymap.
+fn count_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
+    let typed = state.pipeline.typed_mut()?;
+    match key.code {
+        KeyCode::Char(c) if c.is_ascii_digit() && !key.ctrl && !key.alt => typed.push(c),
+        KeyCode::Backspace => {
+            typed.pop();
+        }
+        KeyCode::Enter => {
+            state.dirty = true;
+            return Some(dispatch(state, Action::Approve));
+        }
+        KeyCode::Esc => {
+            state.dirty = true;
+            return Some(dispatch(state, Action::Reject));
+        }
+        // Letters do nothing here: a stray `y` must not approve a bulk change.
+        _ if key.typed_char().is_some() => {}
+        _ => return None,
+    }
+    state.dirty = true;
+    Some(Vec::new())
+}

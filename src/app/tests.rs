@@ -1,0 +1,679 @@
+//! Pure tests of `update`: key sequences in, state and effects out. No terminal, no AWS.
+
+use serde_json::json;
+
+use super::*;
+use crate::domain::filter::{FindingFilters, SortCriterion};
+use crate::domain::finding::{Finding, WorkflowStatus};
+use crate::domain::identity::CallerIdentity;
+use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
+use pipeline::Stage;
+
+fn finding(i: usize) -> Finding {
+    let sev = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"][i % 5];
+    Finding::from_asff(json!({
+        "Id": format!("f-{i}"),
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+        "Title": format!("Finding number {i}"),
+        "Severity": {"Label": sev},
+        "Workflow": {"Status": "NEW"},
+        "RecordState": "ACTIVE",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::bucket-{i}")}],
+        "AwsAccountId": "111122223333",
+        "UpdatedAt": "2024-05-01T10:00:00Z"
+    }))
+    .expect("test finding")
+}
+
+fn findings(range: std::ops::Range<usize>) -> Vec<Finding> {
+    range.map(finding).collect()
+}
+
+fn session(read_only: bool) -> Session {
+    Session {
+        profile: Some("dev".into()),
+        region: "us-east-1".into(),
+        read_only,
+        ..Session::default()
+    }
+}
+
+fn state(read_only: bool) -> State {
+    State::new(
+        session(read_only),
+        Keymap::default_embedded(),
+        Theme::default_dark(),
+    )
+}
+
+/// A state with `n` findings loaded in one complete page.
+fn loaded(n: usize, read_only: bool) -> State {
+    let mut s = state(read_only);
+    init(&mut s);
+    let request = s.findings.request;
+    update(
+        &mut s,
+        Action::FindingsPage {
+            request,
+            findings: findings(0..n),
+            next_token: None,
+        },
+    );
+    s
+}
+
+fn keys(s: &mut State, seq: &str) -> Vec<Effect> {
+    Key::sequence(seq)
+        .expect("key sequence")
+        .into_iter()
+        .flat_map(|k| update(s, Action::Key(k)))
+        .collect()
+}
+
+fn page_request(request: u64, next_token: Option<&str>) -> Effect {
+    Effect::Read(ReadRequest::FindingsPage {
+        request,
+        filters: FindingFilters::default_view(),
+        sort: SortCriterion::default_order(),
+        next_token: next_token.map(String::from),
+    })
+}
+
+fn messages(s: &State) -> Vec<String> {
+    s.notifications.iter().map(|n| n.message.clone()).collect()
+}
+
+#[test]
+fn init_asks_for_identity_and_the_first_page() {
+    let mut s = state(false);
+    assert_eq!(
+        init(&mut s),
+        vec![
+            Effect::Read(ReadRequest::CallerIdentity),
+            page_request(1, None)
+        ]
+    );
+}
+
+#[test]
+fn pages_stream_in_and_the_next_one_is_requested_at_once() {
+    let mut s = state(false);
+    init(&mut s);
+    let fx = update(
+        &mut s,
+        Action::FindingsPage {
+            request: 1,
+            findings: findings(0..100),
+            next_token: Some("t1".into()),
+        },
+    );
+    assert_eq!(fx, vec![page_request(1, Some("t1"))]);
+    assert_eq!(
+        s.findings.visible_len(),
+        100,
+        "rows are visible after the first page"
+    );
+    assert_eq!(s.findings.status, findings::LoadStatus::Loading);
+    let fx = update(
+        &mut s,
+        Action::FindingsPage {
+            request: 1,
+            findings: findings(100..150),
+            next_token: None,
+        },
+    );
+    assert!(fx.is_empty());
+    assert_eq!((s.findings.pages, s.findings.total()), (2, 150));
+    assert_eq!(s.findings.status, findings::LoadStatus::Complete);
+}
+
+#[test]
+fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
+    let mut s = loaded(10, false);
+    assert_eq!(keys(&mut s, "r"), vec![page_request(2, None)]);
+    let fx = update(
+        &mut s,
+        Action::FindingsPage {
+            request: 1,
+            findings: findings(50..60),
+            next_token: Some("x".into()),
+        },
+    );
+    assert!(fx.is_empty());
+    assert_eq!(
+        s.findings.visible(0).map(|f| f.id.as_str()),
+        Some("f-0"),
+        "old rows stay"
+    );
+    update(
+        &mut s,
+        Action::FindingsPage {
+            request: 2,
+            findings: findings(20..23),
+            next_token: None,
+        },
+    );
+    assert_eq!(s.findings.total(), 3, "the new load replaces the old rows");
+}
+
+#[test]
+fn a_failed_page_keeps_what_loaded_and_resumes_from_its_token() {
+    let mut s = state(false);
+    init(&mut s);
+    update(
+        &mut s,
+        Action::FindingsPage {
+            request: 1,
+            findings: findings(0..5),
+            next_token: Some("t1".into()),
+        },
+    );
+    update(
+        &mut s,
+        Action::FindingsFailed {
+            request: 1,
+            error: "throttled".into(),
+            next_token: Some("t1".into()),
+        },
+    );
+    assert_eq!(s.findings.total(), 5);
+    assert!(messages(&s)[0].contains("throttled"));
+    assert_eq!(keys(&mut s, "R"), vec![page_request(1, Some("t1"))]);
+    assert_eq!(s.findings.status, findings::LoadStatus::Loading);
+}
+
+#[test]
+fn vim_and_arrow_navigation_move_the_selection() {
+    let mut s = loaded(100, false);
+    update(
+        &mut s,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    keys(&mut s, "jj<down>");
+    assert_eq!(s.findings.selected, 3);
+    keys(&mut s, "k<up>");
+    assert_eq!(s.findings.selected, 1);
+    keys(&mut s, "G");
+    assert_eq!(s.findings.selected, 99);
+    assert!(s.findings.offset > 80, "the window follows the selection");
+    keys(&mut s, "g");
+    assert_eq!((s.findings.selected, s.findings.offset), (0, 0));
+    keys(&mut s, "<ctrl-d>");
+    assert_eq!(s.findings.selected, s.page_rows());
+    keys(&mut s, "<pgdn><pgup><ctrl-u>");
+    assert_eq!(s.findings.selected, 0);
+    keys(&mut s, "<end>");
+    assert_eq!(s.findings.selected, 99);
+    keys(&mut s, "<home>k");
+    assert_eq!(s.findings.selected, 0, "never above the first row");
+}
+
+#[test]
+fn panes_switch_by_number_tab_and_shift_tab() {
+    let mut s = loaded(1, false);
+    keys(&mut s, "3");
+    assert_eq!(s.pane, PaneId::IpSets);
+    keys(&mut s, "<tab><tab>");
+    assert_eq!(s.pane, PaneId::Findings, "tab wraps around");
+    keys(&mut s, "<shift-tab>");
+    assert_eq!(s.pane, PaneId::Audits);
+    keys(&mut s, ":analyzer<enter>");
+    assert_eq!(s.pane, PaneId::Analyzer);
+}
+
+#[test]
+fn filter_updates_on_every_keystroke_esc_clears_enter_keeps() {
+    let mut s = loaded(30, false);
+    keys(&mut s, "/number 2");
+    assert_eq!(s.findings.visible_len(), 11, "2 and 20..29");
+    keys(&mut s, "1");
+    assert_eq!(s.findings.visible_len(), 1);
+    keys(&mut s, "<backspace>");
+    assert_eq!(s.findings.visible_len(), 11);
+    keys(&mut s, "<esc>");
+    assert_eq!(s.findings.visible_len(), 30);
+    assert_eq!(s.prompt, Prompt::None);
+    keys(&mut s, "/CRITICAL<enter>");
+    assert_eq!(
+        s.findings.visible_len(),
+        6,
+        "case-insensitive, over the severity column"
+    );
+    keys(&mut s, "j");
+    assert_eq!(
+        s.findings.selected_finding().map(|f| f.id.as_str()),
+        Some("f-5")
+    );
+}
+
+#[test]
+fn the_filter_applies_to_pages_that_arrive_later() {
+    let mut s = state(false);
+    init(&mut s);
+    update(
+        &mut s,
+        Action::FindingsPage {
+            request: 1,
+            findings: findings(0..5),
+            next_token: Some("t".into()),
+        },
+    );
+    keys(&mut s, "/high<enter>");
+    assert_eq!(s.findings.visible_len(), 1);
+    update(
+        &mut s,
+        Action::FindingsPage {
+            request: 1,
+            findings: findings(5..10),
+            next_token: None,
+        },
+    );
+    assert_eq!(s.findings.visible_len(), 2);
+    assert_eq!(s.findings.visible(1).map(|f| f.id.as_str()), Some("f-6"));
+}
+
+#[test]
+fn enter_opens_the_detail_and_esc_goes_back() {
+    let mut s = loaded(3, false);
+    keys(&mut s, "j<enter>");
+    let detail = s.findings.detail.as_ref().expect("detail open");
+    assert_eq!(detail.finding_id, "f-1");
+    keys(&mut s, "jjj");
+    assert_eq!(
+        s.findings.detail.as_ref().map(|d| d.scroll),
+        Some(3),
+        "j scrolls the detail"
+    );
+    assert_eq!(s.findings.selected, 1, "and not the table");
+    keys(&mut s, "<esc>");
+    assert!(s.findings.detail.is_none());
+}
+
+#[test]
+fn command_line_completes_and_runs_theme() {
+    let mut s = loaded(1, false);
+    keys(&mut s, ":th<tab>hi<tab>");
+    assert!(matches!(&s.prompt, Prompt::Command(c) if c.text == "theme high-contrast"));
+    assert_eq!(
+        keys(&mut s, "<enter>"),
+        vec![Effect::LoadTheme("high-contrast".into())]
+    );
+    let theme = Theme::builtin("light").expect("light");
+    update(&mut s, Action::ThemeLoaded(Ok(theme.clone())));
+    assert_eq!(s.theme, theme);
+    update(
+        &mut s,
+        Action::ThemeLoaded(Err("theme x.toml, line 2: bad".into())),
+    );
+    assert_eq!(messages(&s)[0], "theme x.toml, line 2: bad");
+}
+
+#[test]
+fn unknown_commands_are_reported_by_name() {
+    let mut s = loaded(1, false);
+    assert!(keys(&mut s, ":frobnicate<enter>").is_empty());
+    assert_eq!(messages(&s)[0], "unknown command :frobnicate (try :help)");
+}
+
+#[test]
+fn q_quits_at_once_when_nothing_is_executing() {
+    let mut s = loaded(1, false);
+    assert_eq!(keys(&mut s, "q"), vec![Effect::Quit]);
+    assert!(s.should_quit);
+    let mut s = loaded(1, false);
+    assert_eq!(keys(&mut s, ":q<enter>"), vec![Effect::Quit]);
+}
+
+#[test]
+fn q_asks_first_while_a_change_is_executing() {
+    let mut s = loaded(1, false);
+    keys(&mut s, "wjj<enter>y");
+    assert!(s.pipeline.is_executing());
+    assert!(keys(&mut s, "q").is_empty());
+    assert!(s.confirm_quit && !s.should_quit);
+    keys(&mut s, "x");
+    assert!(!s.confirm_quit && !s.should_quit, "any other key cancels");
+    keys(&mut s, "q");
+    assert_eq!(keys(&mut s, "y"), vec![Effect::Quit]);
+}
+
+fn plan_of(fx: &[Effect]) -> ChangePlan {
+    match fx {
+        [Effect::Mutate(plan)] => plan.clone(),
+        other => panic!("expected one mutation, got {other:?}"),
+    }
+}
+
+#[test]
+fn set_workflow_picks_previews_and_approves() {
+    let mut s = loaded(3, false);
+    keys(&mut s, "jw");
+    assert!(
+        matches!(s.pipeline.stage, Stage::PickWorkflow { cursor: 0, .. }),
+        "starts at NEW"
+    );
+    keys(&mut s, "jj<enter>");
+    let Stage::Preview { plan, .. } = &s.pipeline.stage else {
+        panic!("expected the preview, got {:?}", s.pipeline.stage);
+    };
+    assert_eq!(plan.id, "plan-1");
+    assert_eq!(plan.title(), "Set workflow RESOLVED on 1 finding(s)");
+    let plan = plan_of(&keys(&mut s, "y"));
+    let Change::FindingsUpdate(u) = &plan.change;
+    assert_eq!(u.edits[0].finding.id, "f-1");
+    assert_eq!(u.edits[0].before.workflow, Some(WorkflowStatus::New));
+    assert!(s.pipeline.is_executing());
+}
+
+#[test]
+fn choosing_the_current_status_makes_no_plan() {
+    let mut s = loaded(1, false);
+    assert!(keys(&mut s, "w<enter>y").is_empty());
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert!(messages(&s)[0].contains("already NEW"));
+}
+
+#[test]
+fn rejecting_a_preview_sends_nothing() {
+    let mut s = loaded(1, false);
+    assert!(keys(&mut s, "wj<enter>n").is_empty());
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert!(keys(&mut s, "wj<enter><esc>y").is_empty());
+}
+
+fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
+    let succeeded = plan.targets();
+    let undo = plan.undo(&succeeded, "executor-id");
+    let outcome = ChangeOutcome {
+        plan_id: plan.id.clone(),
+        succeeded,
+        failed: vec![],
+        unverified: unverified.iter().map(|s| s.to_string()).collect(),
+        request_ids: vec![],
+        error: None,
+    };
+    update(s, Action::ChangeFinished { outcome, undo });
+}
+
+#[test]
+fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
+    let mut s = loaded(2, false);
+    let plan = plan_of(&keys(&mut s, "wjj<enter>y"));
+    finish(&mut s, &plan, &[]);
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert_eq!(
+        s.findings.visible(0).and_then(|f| f.workflow),
+        Some(WorkflowStatus::Resolved)
+    );
+    assert_eq!(messages(&s)[0], "1 changed and verified (u to undo)");
+    keys(&mut s, "u");
+    let Stage::Preview { plan: undo, .. } = &s.pipeline.stage else {
+        panic!("undo is previewed first");
+    };
+    assert_eq!(undo.id, "plan-2", "ids come from the session counter");
+    let undo = plan_of(&keys(&mut s, "y"));
+    let Change::FindingsUpdate(u) = &undo.change;
+    assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
+}
+
+#[test]
+fn an_unverified_change_leaves_the_row_alone() {
+    let mut s = loaded(1, false);
+    let plan = plan_of(&keys(&mut s, "wj<enter>y"));
+    finish(&mut s, &plan, &["f-0"]);
+    assert_eq!(
+        s.findings.visible(0).and_then(|f| f.workflow),
+        Some(WorkflowStatus::New)
+    );
+    assert!(messages(&s)[0].contains("not yet visible"));
+}
+
+#[test]
+fn bulk_plans_need_the_count_typed_and_y_alone_does_nothing() {
+    let mut s = loaded(1, false);
+    let edits = (0..12)
+        .map(|i| crate::domain::plan::FindingEdit {
+            finding: finding(i).reference(),
+            title: format!("t{i}"),
+            before: Default::default(),
+            after: crate::domain::plan::TriageFields {
+                workflow: Some(WorkflowStatus::Resolved),
+                ..Default::default()
+            },
+        })
+        .collect();
+    let plan = ChangePlan::new(
+        "bulk",
+        Change::FindingsUpdate(crate::domain::plan::FindingsUpdate { edits }),
+    );
+    s.pipeline.preview(plan);
+    assert!(keys(&mut s, "y").is_empty(), "a stray y must not approve");
+    assert!(keys(&mut s, "11<enter>").is_empty());
+    assert!(messages(&s)[0].contains("type 12"));
+    keys(&mut s, "<backspace><backspace>");
+    let plan = plan_of(&keys(&mut s, "12<enter>"));
+    assert_eq!(plan.item_count(), 12);
+}
+
+#[test]
+fn read_only_refuses_mutating_actions_by_name() {
+    let mut s = loaded(3, true);
+    assert!(keys(&mut s, "w").is_empty(), "w is not bound");
+    assert!(keys(&mut s, ":set_workflow<enter>").is_empty());
+    assert_eq!(
+        messages(&s)[0],
+        "read-only session: set_workflow is not available"
+    );
+    assert!(update(&mut s, Action::Undo).is_empty());
+    assert_eq!(messages(&s)[0], "read-only session: undo is not available");
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+}
+
+#[test]
+fn read_only_never_asks_before_quitting() {
+    let mut s = loaded(1, true);
+    // Even with a change somehow executing, a viewing session just quits.
+    s.pipeline.stage = Stage::Executing {
+        plan: ChangePlan::new(
+            "p",
+            Change::FindingsUpdate(crate::domain::plan::FindingsUpdate { edits: vec![] }),
+        ),
+    };
+    assert_eq!(keys(&mut s, "q"), vec![Effect::Quit]);
+}
+
+/// xorshift: a fixed, dependency-free stream of pseudo-random numbers.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Feeds long random key sequences (plus task results) and counts the mutations.
+fn mutations_after_random_keys(read_only: bool, seed: u64) -> usize {
+    const POOL: &[&str] = &[
+        "j",
+        "k",
+        "g",
+        "G",
+        "w",
+        "y",
+        "n",
+        "u",
+        "q",
+        "r",
+        "R",
+        "<enter>",
+        "<esc>",
+        "<tab>",
+        "<shift-tab>",
+        "1",
+        "2",
+        "3",
+        "4",
+        "?",
+        "/",
+        ":",
+        "x",
+        "0",
+        "5",
+        "<backspace>",
+        "<ctrl-d>",
+        "<ctrl-u>",
+        ":set_workflow<enter>",
+        ":approve<enter>",
+        ":undo<enter>",
+        "wjj<enter>y",
+        "12<enter>",
+    ];
+    let mut rng = Rng(seed);
+    let mut s = loaded(20, read_only);
+    let mut count = 0;
+    for _ in 0..3_000 {
+        let mut fx = keys(&mut s, POOL[rng.next(POOL.len())]);
+        if rng.next(10) == 0 {
+            fx.extend(update(&mut s, Action::Tick));
+        }
+        for e in &fx {
+            if let Effect::Mutate(plan) = e {
+                count += 1;
+                finish(&mut s, plan, &[]);
+            }
+        }
+        if s.should_quit {
+            s.should_quit = false;
+        }
+    }
+    count
+}
+
+#[test]
+fn read_only_sessions_never_emit_a_mutation_whatever_the_keys() {
+    for seed in 1..=20 {
+        assert_eq!(mutations_after_random_keys(true, seed), 0, "seed {seed}");
+    }
+    // The same key streams do mutate in a read-write session, so the check above has teeth.
+    assert!(
+        (1..=20)
+            .map(|seed| mutations_after_random_keys(false, seed))
+            .sum::<usize>()
+            > 0
+    );
+}
+
+#[test]
+fn ticks_redraw_only_when_something_changes() {
+    let mut s = loaded(1, false);
+    s.dirty = false;
+    update(&mut s, Action::Tick);
+    assert!(!s.dirty, "idle tick");
+    update(
+        &mut s,
+        Action::Notify {
+            level: NotifyLevel::Info,
+            message: "hi".into(),
+        },
+    );
+    s.dirty = false;
+    for _ in 0..notify::INFO_TICKS - 1 {
+        update(&mut s, Action::Tick);
+    }
+    assert!(!s.dirty);
+    update(&mut s, Action::Tick);
+    assert!(s.dirty, "the notification expired");
+    assert!(s.notifications.is_empty());
+    keys(&mut s, "r");
+    s.dirty = false;
+    update(&mut s, Action::Tick);
+    assert!(s.dirty, "the loading spinner turns");
+}
+
+#[test]
+fn unbound_keys_do_not_dirty() {
+    let mut s = loaded(1, false);
+    s.dirty = false;
+    keys(&mut s, "Z");
+    assert!(!s.dirty);
+}
+
+#[test]
+fn identity_fills_the_account_and_errors_are_notified() {
+    let mut s = state(false);
+    let id = CallerIdentity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/a".into(),
+        user_id: "A".into(),
+    };
+    update(&mut s, Action::IdentityLoaded(Ok(id.clone())));
+    assert_eq!(s.session.identity, Some(id));
+    update(&mut s, Action::IdentityLoaded(Err("expired token".into())));
+    assert_eq!(messages(&s)[0], "GetCallerIdentity failed: expired token");
+}
+
+#[test]
+fn help_toggles_and_swallows_other_keys() {
+    let mut s = loaded(5, false);
+    keys(&mut s, "?");
+    assert_eq!(s.help, Some(0));
+    keys(&mut s, "jj");
+    assert_eq!(s.help, Some(2));
+    assert_eq!(s.findings.selected, 0);
+    keys(&mut s, "<esc>");
+    assert_eq!(s.help, None);
+}
+
+#[test]
+fn filtering_a_hundred_thousand_rows_keeps_an_index() {
+    let mut s = loaded(100_000, false);
+    keys(&mut s, "/number 9999");
+    assert_eq!(s.findings.visible_len(), 11, "9999 and 99990..99999");
+    keys(&mut s, "<enter>G");
+    assert_eq!(
+        s.findings.selected_finding().map(|f| f.id.as_str()),
+        Some("f-99999")
+    );
+}
+
+#[test]
+fn a_failed_change_is_reported_and_offers_no_undo() {
+    let mut s = loaded(1, false);
+    let plan = plan_of(&keys(&mut s, "wj<enter>y"));
+    let outcome = ChangeOutcome {
+        plan_id: plan.id.clone(),
+        succeeded: vec![],
+        failed: vec![],
+        unverified: vec![],
+        request_ids: vec![],
+        error: Some("AccessDeniedException: not authorized".into()),
+    };
+    update(
+        &mut s,
+        Action::ChangeFinished {
+            outcome,
+            undo: None,
+        },
+    );
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert_eq!(
+        messages(&s)[0],
+        "failed: AccessDeniedException: not authorized"
+    );
+    assert_eq!(
+        s.notifications.iter().next().map(|n| n.level),
+        Some(NotifyLevel::Error)
+    );
+    assert_eq!(
+        s.findings.visible(0).and_then(|f| f.workflow),
+        Some(WorkflowStatus::New)
+    );
+    keys(&mut s, "u");
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    assert_eq!(messages(&s)[0], "nothing to undo");
+}

@@ -1,0 +1,132 @@
+//! Injected failures for tests and demos: per operation (or all), an error code and HTTP
+//! status, fired with a probability from a deterministic RNG and/or for the next N requests.
+
+use std::sync::Mutex;
+
+use super::protocol::ServiceError;
+use super::record::lock;
+
+/// A failure to inject. `probability` 1.0 with `remaining: Some(n)` means "the next n
+/// matching requests fail"; `remaining: None` keeps the fault armed until cleared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    /// Operation name (`GetFindings`); `None` matches every operation.
+    pub operation: Option<String>,
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    /// Chance (0.0-1.0) that a matching request fails.
+    pub probability: f64,
+    /// How many more times it may fire; `None` = unlimited.
+    pub remaining: Option<u32>,
+}
+
+impl Fault {
+    /// The next `n` calls of `operation` fail with `status`/`code`.
+    pub fn next(operation: &str, n: u32, status: u16, code: &str) -> Fault {
+        Fault {
+            operation: Some(operation.to_string()),
+            status,
+            code: code.to_string(),
+            message: format!("injected fault: {code}"),
+            probability: 1.0,
+            remaining: Some(n),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Faults {
+    inner: Mutex<FaultState>,
+}
+
+#[derive(Debug)]
+struct FaultState {
+    faults: Vec<Fault>,
+    rng: u64,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            inner: Mutex::new(FaultState {
+                faults: Vec::new(),
+                rng: 0x5eed_5eed_5eed_5eed,
+            }),
+        }
+    }
+}
+
+impl Faults {
+    pub fn add(&self, fault: Fault) {
+        lock(&self.inner).faults.push(fault);
+    }
+
+    pub fn clear(&self) {
+        lock(&self.inner).faults.clear();
+    }
+
+    /// The error to answer `operation` with, if an armed fault fires.
+    pub fn fire(&self, operation: &str) -> Option<ServiceError> {
+        let mut state = lock(&self.inner);
+        let FaultState { faults, rng } = &mut *state;
+        for fault in faults.iter_mut() {
+            let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
+            if !matches || fault.remaining == Some(0) {
+                continue;
+            }
+            if fault.probability < 1.0 && unit(next_random(rng)) >= fault.probability {
+                continue;
+            }
+            if let Some(n) = fault.remaining.as_mut() {
+                *n -= 1;
+            }
+            return Some(ServiceError::new(
+                fault.status,
+                fault.code.clone(),
+                fault.message.clone(),
+            ));
+        }
+        None
+    }
+}
+
+/// splitmix64: tiny, deterministic, good enough to spread injected faults.
+fn next_random(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn unit(x: u64) -> f64 {
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_n_fires_exactly_n_times_and_only_for_its_operation() {
+        let faults = Faults::default();
+        faults.add(Fault::next("GetFindings", 2, 500, "InternalException"));
+        assert!(faults.fire("BatchUpdateFindings").is_none());
+        assert_eq!(faults.fire("GetFindings").map(|e| e.status), Some(500));
+        assert!(faults.fire("GetFindings").is_some());
+        assert!(faults.fire("GetFindings").is_none());
+    }
+
+    #[test]
+    fn probability_fires_some_but_not_all() {
+        let faults = Faults::default();
+        faults.add(Fault {
+            probability: 0.5,
+            remaining: None,
+            ..Fault::next("X", 0, 503, "ServiceUnavailable")
+        });
+        let fired = (0..200).filter(|_| faults.fire("X").is_some()).count();
+        assert!((50..150).contains(&fired), "fired {fired} of 200");
+    }
+}

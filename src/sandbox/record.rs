@@ -1,0 +1,48 @@
+//! The log of every request the sandbox served, so tests can assert what a client sent
+//! (e.g. "a read-only session sent nothing mutating").
+
+use std::sync::Mutex;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+/// One served request, in the order it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedRequest {
+    /// Signing name of the service: `securityhub`, `sts`, ... (`unknown` if unrouted).
+    pub service: String,
+    /// The AWS operation name, e.g. `GetFindings`.
+    pub operation: String,
+    /// Whether the operation changes state on the AWS side.
+    pub mutating: bool,
+    /// The request parameters: the JSON body, or the awsQuery form as an object of strings.
+    pub params: Value,
+    /// HTTP status the sandbox answered with (429 when throttled, fault statuses, ...).
+    pub status: u16,
+    pub time: OffsetDateTime,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    requests: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Recorder {
+    pub fn push(&self, request: RecordedRequest) {
+        lock(&self.requests).push(request);
+    }
+
+    pub fn snapshot(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).clone()
+    }
+
+    pub fn clear(&self) {
+        lock(&self.requests).clear();
+    }
+}
+
+/// A poisoned lock only means another request panicked mid-way; the data is still usable
+/// for an emulator, so keep serving instead of cascading the panic.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

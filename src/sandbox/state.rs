@@ -1,0 +1,52 @@
+//! The one shared in-memory world every service router works on, plus the cross-cutting
+//! machinery (recording, faults, quotas) the dispatcher applies to each request.
+
+use std::sync::RwLock;
+
+use super::SandboxConfig;
+use super::faults::Faults;
+use super::quota::Quotas;
+use super::record::Recorder;
+use super::securityhub::store::FindingStore;
+
+pub(crate) struct Shared {
+    pub config: SandboxConfig,
+    pub findings: RwLock<FindingStore>,
+    pub recorder: Recorder,
+    pub faults: Faults,
+    pub quotas: Quotas,
+}
+
+impl Shared {
+    pub fn new(config: SandboxConfig) -> Self {
+        Shared {
+            quotas: Quotas::new(config.quotas),
+            config,
+            findings: RwLock::new(FindingStore::default()),
+            recorder: Recorder::default(),
+            faults: Faults::default(),
+        }
+    }
+
+    pub fn findings_read(&self) -> std::sync::RwLockReadGuard<'_, FindingStore> {
+        self.findings.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {
+        self.findings.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Timestamps the way AWS writes them in JSON: RFC 3339, UTC, milliseconds.
+pub(crate) fn now_iso() -> String {
+    format_iso(time::OffsetDateTime::now_utc())
+}
+
+pub(crate) fn format_iso(t: time::OffsetDateTime) -> String {
+    let fmt = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&fmt)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
+}

@@ -1,0 +1,99 @@
+//! The bottom line: the `:` command line (with completions above it), the `/` filter
+//! prompt, the quit confirmation, or key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::style::{style, truncate};
+use crate::app::input::Prompt;
+use crate::app::{Action, State};
+use crate::theme::Slot;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let input = style(theme, Slot::Input);
+    if state.confirm_quit {
+        let line = Line::styled(
+            "a change is executing: quit anyway? (y / any other key cancels)",
+            style(theme, Slot::Warning),
+        );
+        frame.render_widget(line, area);
+        return;
+    }
+    match &state.prompt {
+        Prompt::Command(cmd) => {
+            frame.render_widget(Line::styled(format!(":{}▏", cmd.text), input), area);
+            completions(frame, area, state, &cmd.completions, cmd.chosen);
+        }
+        Prompt::Filter => {
+            let text = format!("/{}▏", state.findings.filter());
+            frame.render_widget(Line::styled(text, input), area);
+        }
+        Prompt::None => {
+            let mut spans = Vec::new();
+            let hints = [
+                (Action::Help, "help"),
+                (Action::CommandLine, "command"),
+                (Action::Filter, "filter"),
+                (Action::Open, "open"),
+                (Action::SetWorkflow, "workflow"),
+                (Action::Quit, "quit"),
+            ];
+            for (action, label) in hints {
+                if let Some(key) = state.keymap.hint(&action) {
+                    spans.push(Span::styled(key, style(theme, Slot::Key)));
+                    spans.push(Span::styled(
+                        format!(" {label}  "),
+                        style(theme, Slot::Muted),
+                    ));
+                }
+            }
+            frame.render_widget(Line::from(spans), area);
+        }
+    }
+}
+
+/// The candidate list, drawn upward from just above the command line.
+fn completions(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    items: &[String],
+    chosen: Option<usize>,
+) {
+    if items.is_empty() || area.y == 0 {
+        return;
+    }
+    let theme = &state.theme;
+    let height = (items.len() as u16).min(8).min(area.y);
+    let width = items.iter().map(|i| i.chars().count()).max().unwrap_or(0) as u16 + 3;
+    let rect = Rect {
+        x: area.x + 1,
+        y: area.y - height,
+        width: width.min(area.width.saturating_sub(1)),
+        height,
+    };
+    let lines: Vec<Line> = items
+        .iter()
+        .take(height as usize)
+        .enumerate()
+        .map(|(i, item)| {
+            let slot = if Some(i) == chosen {
+                Slot::Selection
+            } else {
+                Slot::Text
+            };
+            Line::styled(
+                format!(
+                    " {}",
+                    truncate(item, (rect.width as usize).saturating_sub(1))
+                ),
+                style(theme, slot),
+            )
+        })
+        .collect();
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).style(style(theme, Slot::Text)), rect);
+}

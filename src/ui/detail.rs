@@ -1,0 +1,73 @@
+//! The finding detail view: fields, text sections and the JSON, wrapped to the width and
+//! drawn from the scroll position down (only what fits is laid out).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::style::{severity_slot, style};
+use crate::app::detail::{DetailLine, DetailView};
+use crate::domain::finding::Severity;
+use crate::theme::{Slot, Theme};
+
+const LABEL_WIDTH: usize = 14;
+
+/// Splits `text` into pieces of at most `width` characters (hard wrap: JSON and ARNs have
+/// no good break points).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if width == 0 || chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars.chunks(width).map(|c| c.iter().collect()).collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
+    let block = Block::bordered()
+        .title(format!(
+            " Finding {}/{} ",
+            (view.scroll + 1).min(view.lines.len()),
+            view.lines.len()
+        ))
+        .border_style(style(theme, Slot::BorderFocused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let mut out: Vec<Line> = Vec::new();
+    for line in view.lines.iter().skip(view.scroll) {
+        if out.len() >= inner.height as usize {
+            break;
+        }
+        match line {
+            DetailLine::Heading(t) => out.push(Line::styled(t.clone(), style(theme, Slot::Header))),
+            DetailLine::Blank => out.push(Line::default()),
+            DetailLine::Field { label, value } => {
+                let value_style = match *label {
+                    "Severity" => style(theme, severity_slot(Severity::parse(value))),
+                    _ => style(theme, Slot::Text),
+                };
+                let pieces = wrap(value, width.saturating_sub(LABEL_WIDTH));
+                for (i, piece) in pieces.into_iter().enumerate() {
+                    let label = if i == 0 { *label } else { "" };
+                    out.push(Line::from(vec![
+                        Span::styled(format!("{label:<LABEL_WIDTH$}"), style(theme, Slot::Muted)),
+                        Span::styled(piece, value_style),
+                    ]));
+                }
+            }
+            DetailLine::Text(t) => out.extend(
+                wrap(t, width)
+                    .into_iter()
+                    .map(|p| Line::styled(p, style(theme, Slot::Text))),
+            ),
+            DetailLine::Json(t) => out.extend(
+                wrap(t, width)
+                    .into_iter()
+                    .map(|p| Line::styled(p, style(theme, Slot::Muted))),
+            ),
+        }
+    }
+    out.truncate(inner.height as usize);
+    frame.render_widget(Paragraph::new(out), inner);
+}

@@ -1,0 +1,43 @@
+//! The `?` overlay, drawn from `app::help::sections` (which reads the live keymap).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::style::{centered, style};
+use crate::app::State;
+use crate::app::help::{line_count, sections};
+use crate::theme::Slot;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
+    let theme = &state.theme;
+    let sections = sections(&state.keymap, state.session.read_only);
+    let key_width = sections
+        .iter()
+        .flat_map(|s| s.entries.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut lines = Vec::with_capacity(line_count(&sections));
+    for s in &sections {
+        lines.push(Line::styled(s.title, style(theme, Slot::Header)));
+        for (keys, desc) in &s.entries {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<key_width$}"), style(theme, Slot::Key)),
+                Span::styled(desc.clone(), style(theme, Slot::Text)),
+            ]));
+        }
+        lines.push(Line::default());
+    }
+    let rect = centered(area, 76, lines.len() as u16 + 2);
+    let max_scroll = lines
+        .len()
+        .saturating_sub(rect.height.saturating_sub(2) as usize);
+    let scroll = scroll.min(max_scroll) as u16;
+    let block = Block::bordered()
+        .title(" Keys (esc closes, j/k scroll) ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}

@@ -1,0 +1,92 @@
+//! Theme looks -> ratatui styles. The only place the theme's plain data meets ratatui.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::domain::finding::Severity;
+use crate::theme::{Colour, Look, Slot, Theme};
+
+fn colour(c: Colour) -> Color {
+    match c {
+        Colour::Rgb(r, g, b) => Color::Rgb(r, g, b),
+        Colour::Named(name) => match name {
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" => Color::Gray,
+            "darkgray" => Color::DarkGray,
+            "lightred" => Color::LightRed,
+            "lightgreen" => Color::LightGreen,
+            "lightyellow" => Color::LightYellow,
+            "lightblue" => Color::LightBlue,
+            "lightmagenta" => Color::LightMagenta,
+            "lightcyan" => Color::LightCyan,
+            "white" => Color::White,
+            _ => Color::Reset,
+        },
+    }
+}
+
+fn modifiers(look: Look) -> Modifier {
+    let mut m = Modifier::empty();
+    for (on, flag) in [
+        (look.bold, Modifier::BOLD),
+        (look.reverse, Modifier::REVERSED),
+        (look.dim, Modifier::DIM),
+        (look.italic, Modifier::ITALIC),
+        (look.underline, Modifier::UNDERLINED),
+    ] {
+        if on {
+            m |= flag;
+        }
+    }
+    m
+}
+
+/// The style of a theme slot. `selection` colours the background, the rest the text.
+pub fn style(theme: &Theme, slot: Slot) -> Style {
+    let look = theme.look(slot);
+    let mut s = Style::default().add_modifier(modifiers(look));
+    if let Some(c) = look.colour {
+        s = if slot == Slot::Selection {
+            s.bg(colour(c))
+        } else {
+            s.fg(colour(c))
+        };
+    }
+    s
+}
+
+pub fn severity_slot(sev: Option<Severity>) -> Slot {
+    match sev {
+        Some(Severity::Critical) => Slot::SeverityCritical,
+        Some(Severity::High) => Slot::SeverityHigh,
+        Some(Severity::Medium) => Slot::SeverityMedium,
+        Some(Severity::Low) => Slot::SeverityLow,
+        Some(Severity::Informational) | None => Slot::SeverityInformational,
+    }
+}
+
+/// A box of at most `width` x `height` centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    area.centered(
+        Constraint::Length(width.min(area.width)),
+        Constraint::Length(height.min(area.height)),
+    )
+}
+
+/// Cuts `s` to `width` characters, marking the cut with `…`.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,131 @@
+//! Themes as files: every theme in `themes/` parses, bad theme files give messages that
+//! name the file, the line and the problem, and the console survives a bad theme.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secdeck::app::{Action, Keymap, Session, State, update};
+use secdeck::theme::{Colour, Slot, Theme};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/themes").join(name)
+}
+
+/// The error message with the machine-specific directory cut off.
+fn load_error(name: &str) -> String {
+    let path = fixture(name);
+    let err = Theme::load(&path.to_string_lossy(), None).expect_err("a bad theme");
+    err.to_string().replace(
+        &format!(
+            "{}/",
+            fixture("").parent().unwrap_or(Path::new("")).display()
+        ),
+        "",
+    )
+}
+
+#[test]
+fn every_theme_file_parses() {
+    let mut count = 0;
+    for entry in std::fs::read_dir(root().join("themes")).expect("themes/") {
+        let path = entry.expect("entry").path();
+        let theme = Theme::load(&path.to_string_lossy(), None)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        assert_eq!(
+            Some(theme.name.clone()),
+            stem,
+            "a theme's name matches its file"
+        );
+        assert!(
+            Theme::names().contains(&theme.name),
+            "{} is built in",
+            theme.name
+        );
+        count += 1;
+    }
+    assert!(count >= 3, "default, light and high-contrast at least");
+}
+
+#[test]
+fn a_bad_colour_names_file_line_and_problem() {
+    assert_eq!(
+        load_error("bad-colour.toml"),
+        "theme themes/bad-colour.toml, line 4: severity_high: bad colour \"#12345\": expected \"#rrggbb\""
+    );
+}
+
+#[test]
+fn an_unknown_key_is_named_with_its_line() {
+    let msg = load_error("unknown-key.toml");
+    assert!(
+        msg.starts_with("theme themes/unknown-key.toml, line 3: unknown colour name \"severity_urgent\" (known: text, muted,"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn toml_syntax_errors_carry_the_line() {
+    let msg = load_error("unterminated-string.toml");
+    assert!(
+        msg.starts_with("theme themes/unterminated-string.toml, line 3: "),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_non_string_value_is_explained() {
+    assert_eq!(
+        load_error("not-a-string.toml"),
+        "theme themes/not-a-string.toml, line 4: selection: expected a string such as \"#ff5555 bold\""
+    );
+}
+
+#[test]
+fn a_partial_theme_falls_back_to_the_default_and_loads_by_name_from_the_user_dir() {
+    let dir = root().join("tests/fixtures/themes");
+    let theme = Theme::load("partial", Some(&dir)).expect("partial theme");
+    assert_eq!(theme.name, "partial");
+    assert_eq!(
+        theme.look(Slot::Error).colour,
+        Some(Colour::Rgb(0xff, 0, 0))
+    );
+    assert!(theme.look(Slot::Selection).reverse);
+    assert_eq!(
+        theme.look(Slot::SeverityHigh),
+        Theme::default_dark().look(Slot::SeverityHigh)
+    );
+    let missing = Theme::load("nope", Some(&dir)).expect_err("no such theme");
+    assert!(missing.to_string().starts_with(
+        "no theme named \"nope\" (built in: default, light, high-contrast, monochrome;"
+    ));
+}
+
+#[test]
+fn a_bad_theme_at_startup_leaves_the_default_and_an_error_notification() {
+    // What the runtime does: try the configured theme; on error keep the default and tell.
+    let mut state = State::new(
+        Session::default(),
+        Keymap::default_embedded(),
+        Theme::default_dark(),
+    );
+    let path = fixture("bad-colour.toml");
+    if let Err(e) = Theme::load(&path.to_string_lossy(), None) {
+        update(&mut state, Action::ThemeLoaded(Err(e.to_string())));
+    }
+    assert_eq!(state.theme, Theme::default_dark());
+    let note = state.notifications.iter().next().expect("a notification");
+    assert!(
+        note.message.contains("bad-colour.toml, line 4"),
+        "{}",
+        note.message
+    );
+    let mut t = Terminal::new(TestBackend::new(120, 20)).expect("terminal");
+    t.draw(|f| secdeck::ui::draw(f, &state)).expect("draw");
+    assert!(t.backend().to_string().contains("bad-colour.toml, line 4"));
+}

@@ -1,0 +1,278 @@
+//! The sandbox's machinery through real SDK clients: STS identity, quotas and throttling
+//! retries, injected faults, the request log, and serving over loopback TCP.
+
+mod sandbox_support;
+
+use std::time::Duration;
+
+use aws_sdk_securityhub::config::retry::RetryConfig;
+use aws_sdk_securityhub::types::{
+    AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, StringFilter, StringFilterComparison,
+    WorkflowStatus, WorkflowUpdate,
+};
+use sandbox_support::*;
+use secdeck::sandbox::seed::Seed;
+use secdeck::sandbox::{Fault, QuotaMode, Sandbox, SandboxConfig, serve, serve_on};
+
+#[tokio::test]
+async fn sts_reports_the_configured_identity() {
+    let config = SandboxConfig {
+        account: "111122223333".into(),
+        caller_arn: "arn:aws:iam::111122223333:user/alice".into(),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::new(config, Seed::default()).unwrap();
+    let sts = aws_sdk_sts::Client::new(&sandbox.sdk_config().await);
+    let me = sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.account(), Some("111122223333"));
+    assert_eq!(me.arn(), Some("arn:aws:iam::111122223333:user/alice"));
+    assert!(me.user_id().unwrap().starts_with("AIDA"));
+    let log = sandbox.requests();
+    assert_eq!(
+        (log[0].service.as_str(), log[0].operation.as_str()),
+        ("sts", "GetCallerIdentity")
+    );
+    assert_eq!(log[0].params["Action"], "GetCallerIdentity");
+}
+
+#[tokio::test]
+async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
+    let sandbox = sandbox_with((0..3).map(generated).collect());
+    let hub = hub(&sandbox).await;
+    let filters = AwsSecurityFindingFilters::builder()
+        .title(
+            StringFilter::builder()
+                .value("Finding 1")
+                .comparison(StringFilterComparison::Equals)
+                .build(),
+        )
+        .build();
+    hub.get_findings().filters(filters).send().await.unwrap();
+    hub.batch_update_findings()
+        .finding_identifiers(
+            AwsSecurityFindingIdentifier::builder()
+                .id("gen-0001")
+                .product_arn(PRODUCT_ARN)
+                .build(),
+        )
+        .workflow(
+            WorkflowUpdate::builder()
+                .status(WorkflowStatus::Resolved)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let log = sandbox.requests();
+    let summary: Vec<(&str, bool, u16)> = log
+        .iter()
+        .map(|r| (r.operation.as_str(), r.mutating, r.status))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("GetFindings", false, 200),
+            ("BatchUpdateFindings", true, 200)
+        ]
+    );
+    assert_eq!(log[0].params["Filters"]["Title"][0]["Value"], "Finding 1");
+    assert_eq!(log[1].params["Workflow"]["Status"], "RESOLVED");
+    sandbox.clear_requests();
+    assert!(sandbox.requests().is_empty());
+}
+
+#[tokio::test]
+async fn aws_quotas_throttle_with_the_typed_throttling_error() {
+    let sandbox = sandbox_with(vec![generated(1)]);
+    sandbox.set_quotas(QuotaMode::Aws);
+    let hub = hub_no_retry(&sandbox).await;
+    let mut throttled = None;
+    // GetFindings allows a burst of 6 at 3/s: twenty back-to-back calls cannot all pass.
+    for _ in 0..20 {
+        if let Err(e) = hub.get_findings().send().await {
+            throttled = Some(e.into_service_error());
+            break;
+        }
+    }
+    let err = throttled.expect("GetFindings was never throttled");
+    assert!(err.is_limit_exceeded_exception(), "{err:?}");
+    assert!(sandbox.requests().iter().any(|r| r.status == 429));
+
+    // Other operations have their own buckets, and Off lifts the limits.
+    hub.batch_update_findings()
+        .finding_identifiers(
+            AwsSecurityFindingIdentifier::builder()
+                .id("gen-0001")
+                .product_arn(PRODUCT_ARN)
+                .build(),
+        )
+        .confidence(5)
+        .send()
+        .await
+        .unwrap();
+    sandbox.set_quotas(QuotaMode::Off);
+    for _ in 0..20 {
+        hub.get_findings().send().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_sdk_retries_throttling_and_server_errors() {
+    let sandbox = sandbox_with(vec![generated(1)]);
+    sandbox.inject_fault(Fault::next("GetFindings", 2, 429, "LimitExceededException"));
+    let conf = aws_sdk_securityhub::config::Builder::from(&sandbox.sdk_config().await)
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
+        .build();
+    let hub = aws_sdk_securityhub::Client::from_conf(conf);
+    let out = hub.get_findings().send().await.unwrap();
+    assert_eq!(out.findings().len(), 1);
+    let statuses: Vec<u16> = sandbox.requests().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [429, 429, 200],
+        "two throttled attempts, then success"
+    );
+
+    sandbox.clear_requests();
+    sandbox.inject_fault(Fault::next("GetFindings", 5, 500, "InternalException"));
+    let err = hub.get_findings().send().await.unwrap_err();
+    assert!(err.into_service_error().is_internal_exception());
+    assert_eq!(
+        sandbox.requests().len(),
+        3,
+        "max attempts, then the typed error"
+    );
+    sandbox.clear_faults();
+    hub.get_findings().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn faults_can_target_every_operation_and_any_code() {
+    let sandbox = sandbox_with(vec![generated(1)]);
+    let hub = hub_no_retry(&sandbox).await;
+    let sts = aws_sdk_sts::Client::new(&sandbox.sdk_config().await);
+    sandbox.inject_fault(Fault {
+        operation: None,
+        status: 403,
+        code: "AccessDeniedException".into(),
+        message: "not authorized to perform securityhub:GetFindings".into(),
+        probability: 1.0,
+        remaining: Some(2),
+    });
+    let err = hub.get_findings().send().await.unwrap_err();
+    let err = err.into_service_error();
+    assert_eq!(err.meta().code(), Some("AccessDeniedException"));
+    assert!(err.meta().message().unwrap().contains("not authorized"));
+    let err = sts.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("AccessDeniedException")
+    );
+    // Exhausted after two.
+    hub.get_findings().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
+    let sandbox = sandbox_with((0..5).map(generated).collect());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_on(sandbox.clone(), listener, false, async {
+        let _ = stopped.await;
+    }));
+    // A plain client config with no custom HTTP client: the SDK's own client over TCP.
+    let conf = aws_sdk_securityhub::Config::builder()
+        .behavior_version(aws_sdk_securityhub::config::BehaviorVersion::latest())
+        .region(aws_sdk_securityhub::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_securityhub::config::Credentials::for_tests())
+        .endpoint_url(format!("http://{addr}"))
+        .build();
+    let hub = aws_sdk_securityhub::Client::from_conf(conf);
+    let out = hub.get_findings().send().await.unwrap();
+    assert_eq!(out.findings().len(), 5);
+    assert_eq!(
+        sandbox.requests().len(),
+        1,
+        "the same world serves both transports"
+    );
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn refuses_to_listen_beyond_loopback_unless_allowed() {
+    let sandbox = sandbox_with(Vec::new());
+    let err = serve(sandbox, "0.0.0.0:0".parse().unwrap(), false, async {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not a loopback address"), "{err}");
+}
+
+#[tokio::test]
+async fn raw_wire_errors_have_aws_shapes() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let sandbox = sandbox_with(Vec::new());
+    let call = |method: &str, path: &str, content_type: &str, body: &str| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type)
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let router = sandbox.router();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status().as_u16();
+            let kind = response
+                .headers()
+                .get("x-amzn-errortype")
+                .map(|v| v.to_str().unwrap().to_string());
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, kind, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (status, kind, body) = call(
+        "POST",
+        "/findings",
+        "application/json",
+        r#"{"MaxResults": 0}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (400, Some("InvalidInputException"))
+    );
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["Code"], "InvalidInputException");
+
+    let (status, _, body) = call(
+        "POST",
+        "/",
+        "application/x-www-form-urlencoded",
+        "Action=AssumeRole&Version=2011-06-15",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body.starts_with("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"),
+        "{body}"
+    );
+
+    let (status, kind, _) = call("GET", "/no/such/api", "application/json", "").await;
+    assert_eq!(
+        (status, kind.as_deref()),
+        (404, Some("UnknownOperationException"))
+    );
+    let ops: Vec<String> = sandbox
+        .requests()
+        .into_iter()
+        .map(|r| r.operation)
+        .collect();
+    assert_eq!(ops, ["GetFindings", "AssumeRole", "GET /no/such/api"]);
+}
