@@ -81,3 +81,27 @@ fn a_wrongly_typed_field_is_what_breaks_a_page() {
         assert!(!err.is_empty());
     })
 }
+
+#[test]
+fn the_demo_world_imports_into_the_sandbox_and_reads_back_through_the_sdk() {
+    support::big_stack(|| async {
+        use secdeck::sandbox::{Sandbox, SandboxConfig};
+        let demo = seed::demo(time::OffsetDateTime::now_utc()).expect("demo world loads");
+        let total = demo.findings.len();
+        let sandbox = Sandbox::new(SandboxConfig::default(), demo)
+            .unwrap_or_else(|e| panic!("the sandbox rejects the demo world: {e}"));
+        // The Trivy examples repeat two (ProductArn, Id) pairs; re-imports update in place.
+        assert_eq!(sandbox.finding_count(), total - 3);
+        let client = aws_sdk_securityhub::Client::new(&sandbox.sdk_config().await);
+        let mut pages = client
+            .get_findings()
+            .max_results(100)
+            .into_paginator()
+            .send();
+        let mut read = 0;
+        while let Some(page) = pages.next().await {
+            read += page.expect("every demo page deserializes").findings().len();
+        }
+        assert_eq!(read, total - 3);
+    })
+}

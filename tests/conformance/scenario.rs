@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::error::ProvideErrorMetadata;
 use aws_sdk_securityhub::types::AwsSecurityFinding;
+use secdeck::domain::finding::Severity;
 
 /// What BatchImportFindings answered: counts and, per failed Id, its ErrorCode.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,7 +28,8 @@ pub struct Key {
     pub types: Vec<String>,
     pub resources: Vec<(String, String)>,
     pub compliance: Option<String>,
-    pub normalized: Option<i32>,
+    /// Severity.Label, or the label Normalized maps to when only that was sent.
+    pub severity: Option<String>,
 }
 
 impl Key {
@@ -53,7 +55,12 @@ impl Key {
                 .compliance()
                 .and_then(|c| c.status())
                 .map(|s| s.as_str().to_string()),
-            normalized: f.severity().and_then(|s| s.normalized()),
+            severity: f.severity().and_then(|s| match s.label() {
+                Some(label) => Some(label.as_str().to_string()),
+                None => s
+                    .normalized()
+                    .map(|n| Severity::from_normalized(f64::from(n)).as_str().to_string()),
+            }),
         }
     }
 }
