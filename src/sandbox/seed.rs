@@ -1,5 +1,22 @@
-//! The world a sandbox starts with: the demo world from `assets/demo/`, a `--seed DIR`,
-//! or generated findings for scale tests. (Skeleton.)
+//! The world a sandbox starts with: the demo world embedded from `assets/demo/`, findings
+//! read from a `--seed DIR`, or generated findings for `--seed-scale N`.
+
+mod generate;
+mod parse;
+mod real;
+mod resources;
+mod rng;
+mod sources;
+mod world;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+pub use generate::generate_findings;
+pub use parse::{REQUIRED, finding_problem};
+pub use world::{Source, WorldSpec};
 
 /// Everything a sandbox is seeded with. Later services add their own fields.
 #[derive(Debug, Clone, Default)]
@@ -7,3 +24,168 @@ pub struct Seed {
     /// ASFF findings, imported with the same validation as BatchImportFindings.
     pub findings: Vec<serde_json::Value>,
 }
+
+/// Why a seed could not be loaded. Every variant names the file (and line) at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}{}: invalid JSON: {source}", path.display(), line_suffix(*line))]
+    Json {
+        path: PathBuf,
+        /// 1-based line of a `.jsonl` file; None for a `.json` file (serde names the line).
+        line: Option<usize>,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{}{}: {problem}", path.display(), line_suffix(*line))]
+    Shape {
+        path: PathBuf,
+        line: Option<usize>,
+        problem: String,
+    },
+    #[error("{}{}: finding {index}{}: {problem}", path.display(), line_suffix(*line), id.as_deref().map(|id| format!(" (Id {id:?})")).unwrap_or_default())]
+    InvalidFinding {
+        path: PathBuf,
+        line: Option<usize>,
+        /// 0-based position of the finding within its document.
+        index: usize,
+        id: Option<String>,
+        problem: String,
+    },
+    #[error("{}: no *.json or *.jsonl seed files found", dir.display())]
+    Empty { dir: PathBuf },
+    #[error("{}: {problem}", path.display())]
+    World { path: PathBuf, problem: String },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(":{l}")).unwrap_or_default()
+}
+
+const WORLD_TOML: &str = include_str!("../../assets/demo/world.toml");
+const WORLD_PATH: &str = "assets/demo/world.toml";
+const REAL_DIR: &str = "assets/demo/securityhub/real";
+
+/// The demo world: every real ASFF example (minimally normalised, see
+/// assets/demo/PROVENANCE.md) plus the generated findings described by world.toml, with
+/// times relative to `now`. Embedded, so it works from any working directory.
+pub fn demo(now: OffsetDateTime) -> Result<Seed, SeedError> {
+    let spec = WorldSpec::from_toml(WORLD_TOML).map_err(|problem| SeedError::World {
+        path: WORLD_PATH.into(),
+        problem,
+    })?;
+    let mut findings = real_examples()?;
+    findings.extend(generate::generate_with(
+        &spec,
+        spec.generated_findings,
+        spec.seed,
+        now,
+    ));
+    Ok(Seed { findings })
+}
+
+/// The real examples from assets/demo/securityhub/real/, normalised for import.
+pub fn real_examples() -> Result<Vec<Value>, SeedError> {
+    let mut findings = Vec::new();
+    for (name, text) in real::REAL {
+        let path = Path::new(REAL_DIR).join(name);
+        for mut finding in parse_document(&path, None, text)? {
+            parse::normalise_real(&mut finding);
+            findings.push(finding);
+        }
+    }
+    Ok(findings)
+}
+
+/// Loads every `*.json` and `*.jsonl` file under `dir` (recursively, in name order).
+pub fn load_dir(dir: &Path) -> Result<Seed, SeedError> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    if files.is_empty() {
+        return Err(SeedError::Empty { dir: dir.into() });
+    }
+    let mut findings = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|source| SeedError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if is_ext(&path, "jsonl") {
+            for (i, line) in text.lines().enumerate() {
+                if !line.trim().is_empty() {
+                    findings.extend(parse_document(&path, Some(i + 1), line)?);
+                }
+            }
+        } else {
+            findings.extend(parse_document(&path, None, &text)?);
+        }
+    }
+    Ok(Seed { findings })
+}
+
+fn is_ext(path: &Path, ext: &str) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SeedError> {
+    let io = |source| SeedError::Io {
+        path: dir.into(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else if is_ext(&path, "json") || is_ext(&path, "jsonl") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Parses one document and checks each finding has what BatchImportFindings requires.
+fn parse_document(path: &Path, line: Option<usize>, text: &str) -> Result<Vec<Value>, SeedError> {
+    let doc: Value = serde_json::from_str(text).map_err(|source| SeedError::Json {
+        path: path.into(),
+        line,
+        source,
+    })?;
+    let findings = parse::findings_of(doc).map_err(|problem| SeedError::Shape {
+        path: path.into(),
+        line,
+        problem,
+    })?;
+    for (index, finding) in findings.iter().enumerate() {
+        if let Some(problem) = finding_problem(finding) {
+            return Err(SeedError::InvalidFinding {
+                path: path.into(),
+                line,
+                index,
+                id: finding
+                    .get("Id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                problem,
+            });
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests;
