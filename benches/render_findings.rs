@@ -39,7 +39,13 @@ fn loaded_state(n: usize) -> State {
     };
     let mut state = State::new(session, Keymap::default_embedded(), Theme::default_dark());
     app::init(&mut state);
-    app::update(&mut state, Action::Resize { width: 200, height: 60 });
+    app::update(
+        &mut state,
+        Action::Resize {
+            width: 200,
+            height: 60,
+        },
+    );
     app::update(
         &mut state,
         Action::FindingsPage {

@@ -249,6 +249,7 @@ pub fn build_seed(
     scale: Option<usize>,
     now: time::OffsetDateTime,
 ) -> anyhow::Result<crate::sandbox::seed::Seed> {
+    use crate::sandbox::seed;
     let mut out = match dir {
         Some(dir) => seed::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?,
         None if scale.is_some() => seed::Seed::default(),
@@ -258,28 +259,6 @@ pub fn build_seed(
         out.findings.extend(seed::generate_findings(n, 42, now));
     }
     Ok(out)
-}
-
-// TEMPORARY until branch `seed` is merged; then this becomes
-// `use crate::sandbox::seed;` (the functions below have the same signatures).
-mod seed {
-    pub use crate::sandbox::seed::Seed;
-    use std::path::Path;
-    use time::OffsetDateTime;
-
-    pub fn demo(_now: OffsetDateTime) -> Result<Seed, String> {
-        Ok(Seed::default())
-    }
-    pub fn load_dir(dir: &Path) -> Result<Seed, String> {
-        Err(format!("{}: seed loading is not built yet", dir.display()))
-    }
-    pub fn generate_findings(
-        _n: usize,
-        _seed: u64,
-        _now: OffsetDateTime,
-    ) -> Vec<serde_json::Value> {
-        Vec::new()
-    }
 }
 
 /// A mistake in how secdeck was invoked (exit code 2, like clap's own errors).

@@ -44,8 +44,8 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
         }
     );
     println!(
-        "try: AWS_ENDPOINT_URL={url} AWS_REGION={region} AWS_ACCESS_KEY_ID=test \
-         AWS_SECRET_ACCESS_KEY=test aws securityhub get-findings --max-items 5"
+        "try: AWS_ENDPOINT_URL={url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+         aws securityhub get-findings --region {region} --max-items 5"
     );
     println!("or:  secdeck --endpoint-url {url} --region {region}");
     println!("Ctrl-C to stop.");
