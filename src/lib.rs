@@ -12,4 +12,5 @@ pub mod runtime;
 pub mod sandbox;
 pub mod tasks;
 pub mod theme;
+pub mod tui;
 pub mod ui;

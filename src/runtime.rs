@@ -1,7 +1,287 @@
-//! The terminal runtime loop (placeholder until the console is wired).
+//! Assembles a console session (sandbox or AWS clients, session mode, journal, theme,
+//! keymap) and drives it: actions go through `app::update`, the effects it returns go to
+//! the effect runner, and results come back as actions. The terminal loop (`tui`) and the
+//! headless tests both drive a session through [`Console`].
 
-pub async fn run_console(opts: crate::cli::ConsoleOptions) -> anyhow::Result<()> {
-    let _ = opts;
-    println!("console not wired");
-    Ok(())
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use crate::app::{self, Action, Effect, Keymap, NotifyLevel, Session, State};
+use crate::aws::{self, AwsClients, SdkConfig};
+use crate::cli::ConsoleOptions;
+use crate::journal::{Journal, JournalContext};
+use crate::sandbox::{Sandbox, SandboxConfig, seed::Seed};
+use crate::tasks::{Capability, EffectRunner, ExecutorOptions, MutationExecutor, SessionMode};
+use crate::theme::Theme;
+
+/// Everything a session is built from, resolved before any terminal is touched.
+pub struct ConsoleParts {
+    pub session: Session,
+    pub sdk_config: SdkConfig,
+    /// `ReadWrite` carries the only token that can build a mutation executor.
+    pub mode: SessionMode,
+    pub journal_path: PathBuf,
+    pub theme: Theme,
+    pub key_overrides: BTreeMap<String, String>,
+    pub note_author: String,
+    /// Where `:theme NAME` looks for user themes.
+    pub themes_dir: Option<PathBuf>,
+    /// Monochrome output requested (`NO_COLOR`): `:theme` keeps it.
+    pub no_color: bool,
+    /// Problems found while resolving (config, theme): shown once the console is up.
+    pub startup_errors: Vec<String>,
+    /// The embedded sandbox, when the session runs on one.
+    pub sandbox: Option<Sandbox>,
+}
+
+/// A running console session.
+pub struct Console {
+    pub state: State,
+    runner: EffectRunner,
+    rx: UnboundedReceiver<Action>,
+    tx: UnboundedSender<Action>,
+    themes_dir: Option<PathBuf>,
+    no_color: bool,
+    sandbox: Option<Sandbox>,
+}
+
+impl Console {
+    /// Builds the session and starts its first reads. Must run inside a tokio runtime.
+    pub fn start(parts: ConsoleParts) -> Console {
+        let ConsoleParts {
+            mut session,
+            sdk_config,
+            mode,
+            journal_path,
+            theme,
+            key_overrides,
+            note_author,
+            themes_dir,
+            no_color,
+            mut startup_errors,
+            sandbox,
+        } = parts;
+        let clients = AwsClients::new(&sdk_config);
+        let capability = match mode {
+            SessionMode::ReadOnly => Capability::ReadOnly,
+            SessionMode::ReadWrite(access) => match Journal::open(&journal_path) {
+                Ok(journal) => {
+                    let context = JournalContext {
+                        caller_arn: None,
+                        account: None,
+                        profile: session.profile.clone(),
+                        region: session.region.clone(),
+                        endpoint: session.endpoint.clone(),
+                    };
+                    let options = ExecutorOptions {
+                        note_author,
+                        ..ExecutorOptions::default()
+                    };
+                    Capability::ReadWrite(MutationExecutor::new(
+                        access,
+                        clients.clone(),
+                        journal,
+                        context,
+                        options,
+                    ))
+                }
+                // No journal, no changes: an unrecorded change is worse than none.
+                Err(e) => {
+                    startup_errors.push(format!(
+                        "journal {} cannot be opened ({e}): this session is read-only",
+                        journal_path.display()
+                    ));
+                    Capability::ReadOnly
+                }
+            },
+        };
+        session.read_only = capability.is_read_only();
+
+        let (tx, rx) = unbounded_channel();
+        let (keymap, key_errors) = Keymap::default_embedded().with_overrides(&key_overrides);
+        let mut state = State::new(session, keymap, theme);
+        if let Some(dir) = &themes_dir {
+            state.theme_names.extend(user_theme_names(dir));
+            state.theme_names.sort();
+            state.theme_names.dedup();
+        }
+        let mut console = Console {
+            state,
+            runner: EffectRunner::new(clients, tx.clone(), capability),
+            rx,
+            tx,
+            themes_dir,
+            no_color,
+            sandbox,
+        };
+        for message in startup_errors.into_iter().chain(key_errors) {
+            console.dispatch(Action::Notify {
+                level: NotifyLevel::Error,
+                message,
+            });
+        }
+        let effects = app::init(&mut console.state);
+        console.run_effects(effects);
+        console
+    }
+
+    /// Feeds one action through `update` and starts the effects it asks for.
+    pub fn dispatch(&mut self, action: Action) {
+        let effects = app::update(&mut self.state, action);
+        self.run_effects(effects);
+    }
+
+    /// The next result from a background task (None once every sender is gone).
+    pub async fn next_action(&mut self) -> Option<Action> {
+        self.rx.recv().await
+    }
+
+    /// A result that is already waiting, if any.
+    pub fn try_next_action(&mut self) -> Option<Action> {
+        self.rx.try_recv().ok()
+    }
+
+    /// The embedded sandbox this session runs on, if any (tests inspect AWS state here).
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.sandbox.as_ref()
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match self.runner.run(effect) {
+                None => {}
+                Some(Effect::LoadTheme(name)) => self.load_theme(name),
+                Some(Effect::Quit) => self.state.should_quit = true,
+                Some(other) => tracing::warn!(?other, "effect not handled"),
+            }
+        }
+    }
+
+    /// Theme files are small and local; read them off the UI thread anyway.
+    fn load_theme(&self, name: String) {
+        let tx = self.tx.clone();
+        if self.no_color {
+            let _ = tx.send(Action::ThemeLoaded(Err(format!(
+                "NO_COLOR is set: staying monochrome (not loading theme {name:?})"
+            ))));
+            return;
+        }
+        let dir = self.themes_dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = Theme::load(&name, dir.as_deref()).map_err(|e| e.to_string());
+            let _ = tx.send(Action::ThemeLoaded(result));
+        });
+    }
+}
+
+fn user_theme_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect()
+}
+
+/// Resolves the session for `opts`: the embedded sandbox for `--demo` (or `--seed`,
+/// `--seed-scale`), otherwise the AWS SDK's standard configuration chain.
+pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<ConsoleParts> {
+    let mut startup_errors = Vec::new();
+    if let Some(e) = &opts.config_error {
+        startup_errors.push(format!("{e} (running with the default config)"));
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color {
+        Theme::monochrome()
+    } else {
+        match Theme::load(&opts.theme.value, Some(&opts.paths.themes_dir())) {
+            Ok(theme) => theme,
+            Err(e) => {
+                startup_errors.push(format!("{e} (using the default theme)"));
+                Theme::default_dark()
+            }
+        }
+    };
+    let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
+    let (session, sdk_config, sandbox) = if sandboxed {
+        let seed = crate::cli::build_seed(opts.seed_dir.as_deref(), opts.seed_scale, now())?;
+        let (sandbox, sdk_config) = start_sandbox(seed).await?;
+        let session = Session {
+            profile: Some("demo".into()),
+            region: sandbox.config().region.clone(),
+            endpoint: None,
+            demo: true,
+            read_only: false,
+            identity: None,
+        };
+        (session, sdk_config, Some(sandbox))
+    } else {
+        let sdk_config = aws::load_sdk_config(&opts.client).await?;
+        let session = Session {
+            profile: Some(opts.profile.value.clone()),
+            region: sdk_config
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            endpoint: endpoint_override(opts),
+            demo: false,
+            read_only: false,
+            identity: None,
+        };
+        (session, sdk_config, None)
+    };
+    Ok(ConsoleParts {
+        session,
+        sdk_config,
+        mode: opts.session_mode(),
+        journal_path: opts.journal_path.clone(),
+        theme,
+        key_overrides: opts.config.keys.clone(),
+        note_author: opts.note_author.clone(),
+        themes_dir: Some(opts.paths.themes_dir()),
+        no_color,
+        startup_errors,
+        sandbox,
+    })
+}
+
+/// A sandbox with the default demo identity, and an SDK config that reaches it in-process.
+pub async fn start_sandbox(seed: Seed) -> anyhow::Result<(Sandbox, SdkConfig)> {
+    let sandbox = Sandbox::new(SandboxConfig::default(), seed)?;
+    let sdk_config = sandbox.sdk_config().await;
+    Ok((sandbox, sdk_config))
+}
+
+/// The endpoint shown in the status bar: the flag, else the environment overrides the SDK
+/// honours for Security Hub (the pane this console opens on).
+fn endpoint_override(opts: &ConsoleOptions) -> Option<String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let ignored = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v == "true");
+    opts.client.endpoint_url.clone().or_else(|| {
+        (!ignored)
+            .then(|| env("AWS_ENDPOINT_URL_SECURITYHUB").or_else(|| env("AWS_ENDPOINT_URL")))
+            .flatten()
+    })
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// Runs the interactive console until the user quits.
+pub async fn run_console(opts: ConsoleOptions) -> anyhow::Result<()> {
+    let parts = parts_from_options(&opts).await?;
+    tracing::info!(
+        demo = parts.session.demo,
+        read_only = parts.mode.is_read_only(),
+        journal = %parts.journal_path.display(),
+        "console starting"
+    );
+    let console = Console::start(parts);
+    crate::tui::run(console).await
 }
