@@ -26,7 +26,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
     let block = Block::bordered()
         .title(format!(
-            " Finding {}/{} ",
+            " Finding · line {}/{} ",
             (view.scroll + 1).min(view.lines.len()),
             view.lines.len()
         ))
