@@ -219,4 +219,14 @@ mod tests {
             "{waited:?}"
         );
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unlimited_pacer_never_waits() {
+        let pacer = Pacer::unlimited();
+        let start = Instant::now();
+        for _ in 0..1_000 {
+            pacer.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
 }
