@@ -365,6 +365,7 @@ fn a_newer_findings_request_supersedes_the_older_one() {
                 config,
                 secdeck::sandbox::seed::Seed {
                     findings: findings(3),
+                    ..Default::default()
                 },
             )
             .unwrap()

@@ -247,19 +247,18 @@ pub fn check_edit(
         count_before: current.len(),
         ..Default::default()
     };
-    let parse_one =
-        |input: &String, check: &mut EditCheck| match parse_for(input, version, false) {
-            Ok(net) => {
-                if input.contains('/') && net.addr() != input_addr(input) {
-                    check.normalized.push((input.trim().to_string(), net));
-                }
-                Some(net)
+    let parse_one = |input: &String, check: &mut EditCheck| match parse_for(input, version, false) {
+        Ok(net) => {
+            if input.contains('/') && net.addr() != input_addr(input) {
+                check.normalized.push((input.trim().to_string(), net));
             }
-            Err(e) => {
-                check.refused.push(e);
-                None
-            }
-        };
+            Some(net)
+        }
+        Err(e) => {
+            check.refused.push(e);
+            None
+        }
+    };
     for input in add {
         let Some(net) = parse_one(input, &mut check) else {
             continue;

@@ -12,6 +12,7 @@ pub mod seed;
 mod server;
 mod state;
 mod sts;
+pub mod wafv2;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -96,10 +97,11 @@ impl Sandbox {
     /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
     pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {
         let shared = Shared::new(config);
+        let seed::Seed { findings, wafv2 } = seed;
         {
             let now = now_iso();
             let mut store = shared.findings_write();
-            for (index, finding) in seed.findings.into_iter().enumerate() {
+            for (index, finding) in findings.into_iter().enumerate() {
                 if let Err(problem) = securityhub::import::validate(&finding) {
                     let id = finding.get("Id").and_then(Value::as_str).unwrap_or("?");
                     return Err(SeedError::InvalidFinding {
@@ -111,6 +113,9 @@ impl Sandbox {
                 securityhub::import::import(&mut store, finding, &now, &shared.config.caller_arn);
             }
         }
+        shared
+            .wafv2_write()
+            .seed(&wafv2, &shared.config.account, &shared.config.region);
         Ok(Sandbox {
             shared: Arc::new(shared),
         })
