@@ -6,3 +6,4 @@ pub mod finding;
 pub mod identity;
 pub mod ip_ranges;
 pub mod plan;
+pub mod waf;
