@@ -22,10 +22,10 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
-    /// WAFv2 UpdateIPSet, as a diff re-applied to the list current at write time.
-    IpSetUpdate(super::waf::IpSetUpdate),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
     /// WAFv2 CreateIPSet.
-    IpSetCreate(super::waf::IpSetCreate),
+    IpSetCreate(Box<super::waf::IpSetCreate>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -212,7 +212,7 @@ impl ChangePlan {
             }
             Change::IpSetUpdate(u) => succeeded
                 .contains(&u.set.target())
-                .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(u.inverse()))),
+                .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(Box::new(u.inverse())))),
             // Deleting needs a fresh LockToken and fails while a rule references the set:
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,

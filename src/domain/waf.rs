@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::cidr::{IpVersion, MAX_ADDRESSES};
+use super::cidr::{self, EditCheck, IpVersion, MAX_ADDRESSES};
 use super::plan::{LineKind, PreviewLine};
 
 /// Where the resources live: a regional set, or CloudFront (always called in us-east-1).
@@ -248,6 +248,38 @@ impl IpSetCreate {
         }));
         lines
     }
+}
+
+/// Checks a user's add/remove request against `set` and, if nothing is refused and the
+/// limit holds, makes the update plan. Refusals come back as messages; no call is made.
+pub fn plan_edit(
+    set: &IpSet,
+    add: &[String],
+    remove: &[String],
+) -> Result<(IpSetUpdate, EditCheck), Vec<String>> {
+    let (current, _) = cidr::parse_stored(&set.addresses);
+    let check = cidr::check_edit(&current, set.version, add, remove);
+    let problems = check.problems();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if check.is_noop() {
+        let mut notes = check.notes();
+        notes.push(format!("nothing to change in IP set {}", set.set.name));
+        return Err(notes);
+    }
+    let update = IpSetUpdate {
+        set: set.set.clone(),
+        version: set.version,
+        add: cidr::to_strings(&check.add),
+        remove: cidr::to_strings(&check.remove),
+        count_before: check.count_before,
+        count_after: check.count_after,
+        description_before: set.description.clone(),
+        description: None,
+        sync_token: None,
+    };
+    Ok((update, check))
 }
 
 /// The description a sync leaves on a set: the old text with its syncToken marker

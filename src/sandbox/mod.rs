@@ -182,6 +182,36 @@ impl Sandbox {
         self.shared.quotas.set_mode(mode);
     }
 
+    /// Simulates another writer racing us: right after the next GetIPSet of the IP set
+    /// `name` is answered, `add` is added to it (and its LockToken changes), so an
+    /// UpdateIPSet with the token just handed out meets WAFOptimisticLockException.
+    pub fn race_next_ip_set_read(&self, name: &str, add: &[&str]) {
+        self.shared.wafv2_write().race = Some((
+            name.to_string(),
+            add.iter().map(|a| a.to_string()).collect(),
+        ));
+    }
+
+    /// The addresses of the IP set `name` (any scope) as WAF would now return them.
+    pub fn ip_set_addresses(&self, name: &str) -> Option<Vec<String>> {
+        let store = self.shared.wafv2_read();
+        store
+            .ip_sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.addresses.clone())
+    }
+
+    /// The description of the IP set `name` (any scope).
+    pub fn ip_set_description(&self, name: &str) -> Option<String> {
+        let store = self.shared.wafv2_read();
+        store
+            .ip_sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.description.clone())
+    }
+
     /// The finding with this Id as AWS would now return it.
     pub fn finding(&self, id: &str) -> Option<Value> {
         let store = self.shared.findings_read();

@@ -162,9 +162,22 @@ fn find(store: &WafStore, params: &Value, scope: &str) -> Result<usize, WafError
         .ok_or_else(WafError::nonexistent)
 }
 
-pub(super) fn get_ip_set(store: &WafStore, params: &Value, scope: &str) -> Result<Value, WafError> {
-    let set = &store.ip_sets[find(store, params, scope)?];
-    Ok(json!({"IPSet": set.full(), "LockToken": set.lock_token}))
+pub(super) fn get_ip_set(
+    store: &mut WafStore,
+    params: &Value,
+    scope: &str,
+) -> Result<Value, WafError> {
+    let index = find(store, params, scope)?;
+    let set = &mut store.ip_sets[index];
+    let answer = json!({"IPSet": set.full(), "LockToken": set.lock_token});
+    if let Some((name, add)) = store.race.take_if(|(name, _)| *name == set.name) {
+        tracing::debug!(set = %name, "sandbox: concurrent writer updates the set");
+        let mut all: BTreeSet<String> = set.addresses.iter().cloned().collect();
+        all.extend(add);
+        set.addresses = all.into_iter().collect();
+        set.lock_token = new_token();
+    }
+    Ok(answer)
 }
 
 pub(super) fn create_ip_set(

@@ -132,7 +132,7 @@ fn serve(ctx: &Ctx, name: &str, params: &Value, region: &str) -> Result<Value, W
     let account = &ctx.shared.config.account;
     match name {
         "ListIPSets" => ipsets::list_ip_sets(&ctx.shared.wafv2_read(), params, &scope),
-        "GetIPSet" => ipsets::get_ip_set(&ctx.shared.wafv2_read(), params, &scope),
+        "GetIPSet" => ipsets::get_ip_set(&mut ctx.shared.wafv2_write(), params, &scope),
         "CreateIPSet" => ipsets::create_ip_set(
             &mut ctx.shared.wafv2_write(),
             params,

@@ -62,6 +62,9 @@ impl WebAclRec {
 pub(crate) struct WafStore {
     pub ip_sets: Vec<IpSetRec>,
     pub web_acls: Vec<WebAclRec>,
+    /// A concurrent writer for tests: right after the next GetIPSet of the named set is
+    /// answered, these addresses are added (new LockToken), as if another console raced us.
+    pub race: Option<(String, Vec<String>)>,
 }
 
 pub(crate) fn new_token() -> String {
