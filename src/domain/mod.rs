@@ -7,3 +7,4 @@ pub mod identity;
 pub mod ip_ranges;
 pub mod plan;
 pub mod waf;
+pub mod waf_sync;
