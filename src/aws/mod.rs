@@ -5,6 +5,7 @@ pub mod error;
 pub mod filters;
 pub mod securityhub;
 pub mod sts;
+pub mod wafv2;
 
 pub use aws_config::SdkConfig;
 pub use error::{AwsError, AwsErrorKind};

@@ -1,6 +1,10 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
+pub mod cidr;
 pub mod filter;
 pub mod finding;
 pub mod identity;
+pub mod ip_ranges;
 pub mod plan;
+pub mod waf;
+pub mod waf_sync;

@@ -22,6 +22,10 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
+    /// WAFv2 CreateIPSet.
+    IpSetCreate(Box<super::waf::IpSetCreate>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -105,6 +109,8 @@ impl ChangePlan {
     pub fn operation(&self) -> &'static str {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
+            Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
+            Change::IpSetCreate(_) => "wafv2:CreateIPSet",
         }
     }
 
@@ -121,6 +127,8 @@ impl ChangePlan {
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
+            Change::IpSetUpdate(u) => u.title(),
+            Change::IpSetCreate(c) => c.title(),
         }
     }
 
@@ -128,6 +136,9 @@ impl ChangePlan {
     pub fn item_count(&self) -> usize {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
+            // One resource, but approval of a big edit should need the count typed.
+            Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
+            Change::IpSetCreate(c) => c.addresses.len(),
         }
     }
 
@@ -140,6 +151,8 @@ impl ChangePlan {
     pub fn targets(&self) -> Vec<String> {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
+            Change::IpSetUpdate(u) => vec![u.set.target()],
+            Change::IpSetCreate(c) => vec![c.target()],
         }
     }
 
@@ -164,6 +177,8 @@ impl ChangePlan {
                 }
                 lines
             }
+            Change::IpSetUpdate(u) => u.preview(),
+            Change::IpSetCreate(c) => c.preview(),
         }
     }
 
@@ -195,6 +210,12 @@ impl ChangePlan {
                     ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
                 })
             }
+            Change::IpSetUpdate(u) => succeeded
+                .contains(&u.set.target())
+                .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(Box::new(u.inverse())))),
+            // Deleting needs a fresh LockToken and fails while a rule references the set:
+            // not offered as an automatic undo.
+            Change::IpSetCreate(_) => None,
         }
     }
 }
@@ -281,7 +302,9 @@ mod tests {
             }),
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
-        let Change::FindingsUpdate(u) = &undo.change;
+        let Change::FindingsUpdate(u) = &undo.change else {
+            panic!("{undo:?}")
+        };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
         assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));
