@@ -4,3 +4,4 @@ pub mod filter;
 pub mod finding;
 pub mod identity;
 pub mod plan;
+pub mod policy;
