@@ -1,5 +1,6 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
+pub mod analyzer;
 pub mod filter;
 pub mod finding;
 pub mod identity;

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
 use super::finding::{FindingRef, Severity, WorkflowStatus};
 
 /// Above this many items an approval needs the count typed, not just `y`.
@@ -22,6 +23,16 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
+    TrustPolicyDeny(Box<TrustPolicyEdit>),
+    /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
+    TrustPolicyRollback(Box<TrustPolicyEdit>),
+    /// Access Analyzer UpdateFindings to ARCHIVED / ACTIVE.
+    FindingsArchive(Box<FindingsStatusChange>),
+    FindingsUnarchive(Box<FindingsStatusChange>),
+    /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
+    ArchiveRuleCreate(Box<ArchiveRuleChange>),
+    ArchiveRuleDelete(Box<ArchiveRuleChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -105,6 +116,14 @@ impl ChangePlan {
     pub fn operation(&self) -> &'static str {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
+            Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
+                "iam:UpdateAssumeRolePolicy"
+            }
+            Change::FindingsArchive(_) | Change::FindingsUnarchive(_) => {
+                "access-analyzer:UpdateFindings"
+            }
+            Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
+            Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
         }
     }
 
@@ -121,6 +140,14 @@ impl ChangePlan {
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
+            Change::TrustPolicyDeny(e) => format!("Deny external access to role {}", e.role.name),
+            Change::TrustPolicyRollback(e) => {
+                format!("Roll back secdeck's Deny on role {}", e.role.name)
+            }
+            Change::FindingsArchive(c) => format!("Archive {} finding(s)", c.ids.len()),
+            Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
+            Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
+            Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
         }
     }
 
@@ -128,6 +155,11 @@ impl ChangePlan {
     pub fn item_count(&self) -> usize {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.len(),
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => 1,
         }
     }
 
@@ -140,6 +172,11 @@ impl ChangePlan {
     pub fn targets(&self) -> Vec<String> {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => vec![e.role.arn.clone()],
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.clone(),
+            Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
+                vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
+            }
         }
     }
 
@@ -164,6 +201,11 @@ impl ChangePlan {
                 }
                 lines
             }
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => e.preview(self.title()),
+            Change::FindingsArchive(c) => c.preview(self.title(), "ACTIVE", "ARCHIVED"),
+            Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
+            Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
+            Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
         }
     }
 
@@ -195,6 +237,7 @@ impl ChangePlan {
                     ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
                 })
             }
+            other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
 }
@@ -281,7 +324,9 @@ mod tests {
             }),
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
-        let Change::FindingsUpdate(u) = &undo.change;
+        let Change::FindingsUpdate(u) = &undo.change else {
+            panic!("undo of a findings update is a findings update");
+        };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
         assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));

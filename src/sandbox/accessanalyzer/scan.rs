@@ -107,7 +107,7 @@ pub fn scan_role(store: &mut AnalyzerStore, index: usize, role: &Role, now: &str
         principal.insert(g.principal.kind.key().into(), json!(g.principal.value));
         f.principal = principal;
         f.action = g.actions.clone();
-        f.condition = g.condition.clone();
+        f.condition = flatten_condition(&g.condition);
         f.is_public = g.is_public;
         f.analyzed_at = now.to_string();
         seen.push(f.id.clone());
@@ -146,4 +146,29 @@ pub fn scan_all(store: &mut AnalyzerStore, iam: &IamStore, now: &str) {
             scan_role(store, index, role, now);
         }
     }
+}
+
+/// Access Analyzer reports a condition as a flat map of condition key -> value, not the
+/// policy's `{operator: {key: value}}`.
+fn flatten_condition(condition: &Map<String, Value>) -> Map<String, Value> {
+    let mut flat = Map::new();
+    for keys in condition.values().filter_map(Value::as_object) {
+        for (k, v) in keys {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| {
+                        i.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| i.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            flat.insert(k.clone(), Value::String(text));
+        }
+    }
+    flat
 }
