@@ -101,6 +101,9 @@ impl AccessFinding {
     }
 }
 
+/// Failure code of a trust-policy change refused because the policy changed since the preview.
+pub const POLICY_CHANGED: &str = "PolicyChanged";
+
 /// Archive-rule criteria: attribute -> values it must equal (`eq`).
 pub type Criteria = Vec<(String, Vec<String>)>;
 

@@ -9,8 +9,7 @@ use crate::domain::analyzer::{
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan, TargetFailure};
 use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, PolicyDocument};
 
-/// Failure code of a trust-policy change refused because the policy changed since the preview.
-pub const POLICY_CHANGED: &str = "PolicyChanged";
+pub use crate::domain::analyzer::POLICY_CHANGED;
 
 fn outcome(plan_id: &str) -> ChangeOutcome {
     ChangeOutcome {

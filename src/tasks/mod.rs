@@ -2,6 +2,7 @@
 //! execute, verify, undo) and the pacing / retry helpers they share.
 
 pub mod analyzer;
+mod analyzer_reads;
 pub mod executor;
 pub mod mode;
 pub mod retry;
