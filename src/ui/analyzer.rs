@@ -162,18 +162,21 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
         .block(block)
         .column_spacing(1);
     frame.render_widget(table, area);
-    if pane.findings.is_empty() && !pane.loading {
-        let msg = pane.error.clone().unwrap_or_else(|| "no findings".into());
-        let [_, line, _] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-        ])
-        .areas(area);
-        frame.render_widget(
-            Paragraph::new(format!("  {msg}")).style(style(theme, Slot::Muted)),
-            line,
-        );
+    if pane.findings.is_empty() {
+        let msg = match &pane.error {
+            Some(e) => e.clone(),
+            None if pane.loading || pane.analyzers_loading => "loading…".into(),
+            None => "no findings".into(),
+        };
+        let line = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        if area.height > 3 {
+            frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), line);
+        }
     }
 }
 
