@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::Key;
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
 use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{ChangeOutcome, ChangePlan};
@@ -42,6 +43,18 @@ pub enum Action {
     Approve,
     Reject,
     Undo,
+    // ---- bindable: Access Analyzer pane (changes go through the change pipeline)
+    /// Deny the finding's principal in the role's trust policy.
+    Remediate,
+    /// Remove secdeck's Deny for the finding from the role's trust policy.
+    Rollback,
+    /// Archive the marked (or selected) findings; asks for the reason.
+    Archive,
+    Unarchive,
+    /// Build an archive rule from the selected finding.
+    ArchiveSimilar,
+    /// Mark / unmark the selected row for bulk actions.
+    Mark,
 
     // ---- internal
     #[serde(skip)]
@@ -77,6 +90,43 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// `:analyzer NAME`.
+    #[serde(skip)]
+    SelectAnalyzer(String),
+    /// `:archive REASON` / `:unarchive REASON`.
+    #[serde(skip)]
+    ArchiveWithReason {
+        archive: bool,
+        reason: String,
+    },
+    /// `:archive-similar [RULE]`.
+    #[serde(skip)]
+    ArchiveSimilarNamed(Option<String>),
+    /// `:rules`.
+    #[serde(skip)]
+    ShowArchiveRules,
+    /// `:delete-rule NAME`.
+    #[serde(skip)]
+    DeleteArchiveRule(String),
+    #[serde(skip)]
+    AnalyzersLoaded(Result<Vec<Analyzer>, String>),
+    /// One ListFindingsV2 page (details filled in) for request `request`.
+    #[serde(skip)]
+    AnalyzerFindingsPage {
+        request: u64,
+        result: Result<Vec<AccessFinding>, String>,
+        next_token: Option<String>,
+    },
+    #[serde(skip)]
+    TrustPolicyLoaded {
+        purpose: crate::app::analyzer::PolicyPurpose,
+        result: Result<String, String>,
+    },
+    #[serde(skip)]
+    ArchiveRulesLoaded {
+        analyzer: String,
+        result: Result<Vec<(String, Criteria)>, String>,
+    },
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -96,7 +146,20 @@ impl Action {
     /// Actions that lead to a change in AWS. In a read-only session they are absent from
     /// the keymap and the help, and refused with a message if they arrive anyway.
     pub fn is_mutating(&self) -> bool {
-        matches!(self, Action::SetWorkflow | Action::Approve | Action::Undo)
+        matches!(
+            self,
+            Action::SetWorkflow
+                | Action::Approve
+                | Action::Undo
+                | Action::Remediate
+                | Action::Rollback
+                | Action::Archive
+                | Action::Unarchive
+                | Action::ArchiveSimilar
+                | Action::ArchiveWithReason { .. }
+                | Action::ArchiveSimilarNamed(_)
+                | Action::DeleteArchiveRule(_)
+        )
     }
 
     /// The serde name, as written in keymaps (`move_down`).
@@ -136,6 +199,14 @@ impl Action {
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",
+            Action::Remediate => {
+                "deny the finding's external access in the role trust policy (previewed)"
+            }
+            Action::Rollback => "remove secdeck's Deny for the finding (previewed)",
+            Action::Archive => "archive marked / selected findings (reason required)",
+            Action::Unarchive => "unarchive marked / selected findings (reason required)",
+            Action::ArchiveSimilar => "archive rule from the selected finding (previewed)",
+            Action::Mark => "mark / unmark the row",
             _ => "",
         }
     }

@@ -2,6 +2,7 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod analyzer;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -44,6 +45,7 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
+    pub analyzer: analyzer::AnalyzerPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -70,6 +72,7 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
+            analyzer: analyzer::AnalyzerPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -177,6 +180,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ChangeFinished { outcome, undo } => {
+            let executing = match &state.pipeline.stage {
+                pipeline::Stage::Executing { plan } => Some(plan.clone()),
+                _ => None,
+            };
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -192,8 +199,14 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 message.push_str(&format!(" ({key} to undo)"));
             }
+            if let Some(f) = outcome.failed.first() {
+                message.push_str(&format!(": {}", f.message));
+            }
             state.notify(level, message);
-            Vec::new()
+            analyzer::on_change_finished(state, &outcome, executing)
+        }
+        own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
+            analyzer::handle(state, own)
         }
         Action::ThemeLoaded(Ok(theme)) => {
             let name = theme.name.clone();
@@ -236,6 +249,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
+            PaneId::Analyzer => analyzer::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -252,5 +266,8 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
+    if pane == PaneId::Analyzer {
+        return analyzer::on_show(state);
+    }
     Vec::new()
 }

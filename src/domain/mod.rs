@@ -1,6 +1,7 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
 pub mod cidr;
+pub mod analyzer;
 pub mod filter;
 pub mod finding;
 pub mod identity;
@@ -8,3 +9,4 @@ pub mod ip_ranges;
 pub mod plan;
 pub mod waf;
 pub mod waf_sync;
+pub mod policy;
