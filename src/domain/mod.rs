@@ -3,4 +3,6 @@
 pub mod filter;
 pub mod finding;
 pub mod identity;
+pub mod iot;
+pub mod iot_asff;
 pub mod plan;
