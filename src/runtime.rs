@@ -250,6 +250,35 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
     })
 }
 
+/// A demo session on a fresh sandbox seeded with `seed`, as `--demo` builds it but with
+/// the access mode and journal chosen by the caller (tests, benches, headless drivers).
+pub async fn demo_parts(
+    seed: Seed,
+    access: crate::config::AccessFlag,
+    journal_path: PathBuf,
+) -> anyhow::Result<ConsoleParts> {
+    let (sandbox, sdk_config) = start_sandbox(seed).await?;
+    let config = crate::config::Config::default();
+    Ok(ConsoleParts {
+        session: Session {
+            profile: Some("demo".into()),
+            region: sandbox.config().region.clone(),
+            demo: true,
+            ..Session::default()
+        },
+        sdk_config,
+        mode: SessionMode::resolve(access, &config, "demo"),
+        journal_path,
+        theme: Theme::default_dark(),
+        key_overrides: BTreeMap::new(),
+        note_author: "secdeck-test".into(),
+        themes_dir: None,
+        no_color: false,
+        startup_errors: Vec::new(),
+        sandbox: Some(sandbox),
+    })
+}
+
 /// A sandbox with the default demo identity, and an SDK config that reaches it in-process.
 pub async fn start_sandbox(seed: Seed) -> anyhow::Result<(Sandbox, SdkConfig)> {
     let sandbox = Sandbox::new(SandboxConfig::default(), seed)?;
