@@ -4,6 +4,7 @@
 mod client;
 mod dispatch;
 mod faults;
+pub mod iot;
 pub(crate) mod protocol;
 mod quota;
 mod record;
@@ -122,6 +123,7 @@ impl Sandbox {
         Router::new()
             .route("/", post(dispatch::root))
             .merge(securityhub::router())
+            .merge(iot::router())
             .fallback(dispatch::fallback)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(self.shared.clone())

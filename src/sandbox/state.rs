@@ -5,6 +5,7 @@ use std::sync::RwLock;
 
 use super::SandboxConfig;
 use super::faults::Faults;
+use super::iot::store::IotStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
@@ -15,12 +16,14 @@ pub(crate) struct Shared {
     pub recorder: Recorder,
     pub faults: Faults,
     pub quotas: Quotas,
+    pub iot: RwLock<IotStore>,
 }
 
 impl Shared {
     pub fn new(config: SandboxConfig) -> Self {
         Shared {
             quotas: Quotas::new(config.quotas),
+            iot: RwLock::new(IotStore::new(&config.account, &config.region)),
             config,
             findings: RwLock::new(FindingStore::default()),
             recorder: Recorder::default(),
@@ -30,6 +33,14 @@ impl Shared {
 
     pub fn findings_read(&self) -> std::sync::RwLockReadGuard<'_, FindingStore> {
         self.findings.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_read(&self) -> std::sync::RwLockReadGuard<'_, IotStore> {
+        self.iot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_write(&self) -> std::sync::RwLockWriteGuard<'_, IotStore> {
+        self.iot.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {
