@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -13,7 +14,9 @@ use crate::aws::{self, AwsClients, SdkConfig};
 use crate::cli::ConsoleOptions;
 use crate::journal::{Journal, JournalContext};
 use crate::sandbox::{Sandbox, SandboxConfig, seed::Seed};
-use crate::tasks::{Capability, EffectRunner, ExecutorOptions, MutationExecutor, SessionMode};
+use crate::tasks::{
+    Capability, EffectRunner, ExecutorOptions, MutationExecutor, Pacer, SessionMode,
+};
 use crate::theme::Theme;
 
 /// Everything a session is built from, resolved before any terminal is touched.
@@ -34,6 +37,8 @@ pub struct ConsoleParts {
     pub startup_errors: Vec<String>,
     /// The embedded sandbox, when the session runs on one.
     pub sandbox: Option<Sandbox>,
+    /// GetFindings pacing: AWS's quota, or none for a sandbox without quotas.
+    pub pacer: Arc<Pacer>,
 }
 
 /// A running console session.
@@ -62,6 +67,7 @@ impl Console {
             no_color,
             mut startup_errors,
             sandbox,
+            pacer,
         } = parts;
         let clients = AwsClients::new(&sdk_config);
         let capability = match mode {
@@ -79,13 +85,10 @@ impl Console {
                         note_author,
                         ..ExecutorOptions::default()
                     };
-                    Capability::ReadWrite(MutationExecutor::new(
-                        access,
-                        clients.clone(),
-                        journal,
-                        context,
-                        options,
-                    ))
+                    Capability::ReadWrite(
+                        MutationExecutor::new(access, clients.clone(), journal, context, options)
+                            .with_pacer(pacer.clone()),
+                    )
                 }
                 // No journal, no changes: an unrecorded change is worse than none.
                 Err(e) => {
@@ -109,7 +112,7 @@ impl Console {
         }
         let mut console = Console {
             state,
-            runner: EffectRunner::new(clients, tx.clone(), capability),
+            runner: EffectRunner::new(clients, tx.clone(), capability).with_pacer(pacer),
             rx,
             tx,
             themes_dir,
@@ -251,8 +254,17 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
         themes_dir: Some(opts.paths.themes_dir()),
         no_color,
         startup_errors,
+        pacer: pacer_for(sandbox.as_ref()),
         sandbox,
     })
+}
+
+/// AWS's GetFindings quota, unless the session runs on a sandbox that enforces none.
+fn pacer_for(sandbox: Option<&Sandbox>) -> Arc<Pacer> {
+    match sandbox.map(|s| s.config().quotas) {
+        Some(crate::sandbox::QuotaMode::Off) => Arc::new(Pacer::unlimited()),
+        _ => Arc::new(Pacer::get_findings()),
+    }
 }
 
 /// A demo session on a fresh sandbox seeded with `seed`, as `--demo` builds it but with
@@ -280,6 +292,7 @@ pub async fn demo_parts(
         themes_dir: None,
         no_color: false,
         startup_errors: Vec::new(),
+        pacer: pacer_for(Some(&sandbox)),
         sandbox: Some(sandbox),
     })
 }
