@@ -2,6 +2,7 @@
 //! console runs with, and the `info` and `sandbox` subcommands.
 
 mod info;
+pub mod iot;
 mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,8 @@ pub enum Command {
     /// Show the files, profile, region, endpoint and read-only mode a console would use,
     /// without contacting AWS.
     Info(ConsoleArgs),
+    /// IoT Device Defender audits, headless.
+    Iot(iot::IotArgs),
 }
 
 /// Flags of the console (also accepted by `info`, to show what they resolve to).
@@ -298,6 +301,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Sandbox(args)) => {
             let _guard = init_logging(&paths.log_file());
             runtime.block_on(sandbox::run(args))
+        }
+        Some(Command::Iot(args)) => {
+            let iot::IotCommand::ImportAudit(a) = &args.command;
+            let opts = ConsoleOptions::resolve(&a.console, paths);
+            let _guard = init_logging(&opts.log_path);
+            match runtime.block_on(iot::run(args, opts))? {
+                iot::ImportStatus::Done => Ok(()),
+                iot::ImportStatus::Partial => {
+                    anyhow::bail!("some findings were not imported or not verified")
+                }
+            }
         }
         None => {
             let opts = ConsoleOptions::resolve(&cli.console, paths);

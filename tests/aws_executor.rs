@@ -55,7 +55,9 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
         assert_eq!(entries[1].aws_request_ids, outcome.request_ids);
 
         let undo = undo.expect("a workflow change can be undone");
-        let Change::FindingsUpdate(u) = &undo.change;
+        let Change::FindingsUpdate(u) = &undo.change else {
+            panic!("not a findings update")
+        };
         assert!(
             u.edits
                 .iter()
@@ -114,7 +116,9 @@ fn unprocessed_findings_are_reported_not_claimed() {
             outcome.summary()
         );
         assert_eq!(workflow_of(&sb, "f-0000"), "RESOLVED");
-        let Change::FindingsUpdate(u) = &undo.unwrap().change;
+        let Change::FindingsUpdate(u) = &undo.unwrap().change else {
+            panic!("not a findings update")
+        };
         assert_eq!(u.edits.len(), 1, "only what changed is undone");
         let result = Journal::read_all(&journal).unwrap()[1]
             .result

@@ -3,7 +3,9 @@
 
 pub mod error;
 pub mod filters;
+pub mod iot;
 pub mod securityhub;
+pub mod securityhub_import;
 pub mod sts;
 
 pub use aws_config::SdkConfig;

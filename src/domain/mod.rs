@@ -5,4 +5,5 @@ pub mod finding;
 pub mod identity;
 pub mod iot;
 pub mod iot_asff;
+pub mod iot_plan;
 pub mod plan;

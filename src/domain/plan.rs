@@ -22,6 +22,8 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// IoT Device Defender audit changes and audit imports into Security Hub.
+    Iot(super::iot_plan::IotChange),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -105,6 +107,7 @@ impl ChangePlan {
     pub fn operation(&self) -> &'static str {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
+            Change::Iot(c) => c.operation(),
         }
     }
 
@@ -121,6 +124,7 @@ impl ChangePlan {
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
+            Change::Iot(c) => c.title(),
         }
     }
 
@@ -128,6 +132,7 @@ impl ChangePlan {
     pub fn item_count(&self) -> usize {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
+            Change::Iot(c) => c.item_count(),
         }
     }
 
@@ -140,6 +145,7 @@ impl ChangePlan {
     pub fn targets(&self) -> Vec<String> {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
+            Change::Iot(c) => c.targets(),
         }
     }
 
@@ -164,6 +170,7 @@ impl ChangePlan {
                 }
                 lines
             }
+            Change::Iot(c) => c.preview(),
         }
     }
 
@@ -195,6 +202,7 @@ impl ChangePlan {
                     ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
                 })
             }
+            Change::Iot(c) => c.undo(succeeded, new_id.into()),
         }
     }
 }
@@ -281,7 +289,9 @@ mod tests {
             }),
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
-        let Change::FindingsUpdate(u) = &undo.change;
+        let Change::FindingsUpdate(u) = &undo.change else {
+            panic!("not a findings update")
+        };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
         assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));

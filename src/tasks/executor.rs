@@ -59,6 +59,18 @@ pub struct MutationExecutor {
     context: Mutex<JournalContext>,
     options: ExecutorOptions,
     pacer: Arc<Pacer>,
+    /// Told (sent, total) as a long change (an audit import) progresses.
+    progress: Option<ProgressFn>,
+}
+
+/// A progress callback: (items done, items in all).
+#[derive(Clone)]
+pub struct ProgressFn(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressFn")
+    }
 }
 
 impl MutationExecutor {
@@ -77,6 +89,7 @@ impl MutationExecutor {
             context: Mutex::new(context),
             options,
             pacer: Arc::new(Pacer::get_findings()),
+            progress: None,
         }
     }
 
@@ -84,6 +97,12 @@ impl MutationExecutor {
     /// share it with the effect runner).
     pub fn with_pacer(mut self, pacer: Arc<Pacer>) -> Self {
         self.pacer = pacer;
+        self
+    }
+
+    /// Reports progress of long changes (audit imports) to `progress`.
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
         self
     }
 
@@ -135,6 +154,19 @@ impl MutationExecutor {
 
         let outcome = match &plan.change {
             Change::FindingsUpdate(update) => self.update_findings(&plan.id, update).await,
+            Change::Iot(change) => {
+                let no_progress = |_: usize, _: usize| {};
+                let cx = super::iot::IotContext {
+                    clients: &self.clients,
+                    pacer: &self.pacer,
+                    retry: &self.options.retry,
+                    progress: match &self.progress {
+                        Some(p) => p.0.as_ref(),
+                        None => &no_progress,
+                    },
+                };
+                super::iot::execute(&cx, &plan.id, change).await
+            }
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
 

@@ -2,6 +2,8 @@
 //! execute, verify, undo) and the pacing / retry helpers they share.
 
 pub mod executor;
+pub mod iot;
+pub mod iot_import;
 pub mod mode;
 pub mod retry;
 pub mod runner;
