@@ -80,7 +80,7 @@ pub async fn import_audit(
     let planned = plan_audit_import(clients, region, &args.choice(), &pacer, &retry).await?;
     let plan = ChangePlan::new(
         new_plan_id(),
-        Change::Iot(IotChange::Import(planned.import)),
+        Change::Iot(Box::new(IotChange::Import(planned.import))),
     );
     writeln!(
         out,
@@ -110,7 +110,7 @@ pub async fn import_audit(
         .map_err(|e| anyhow::anyhow!("cannot open the journal {}: {e}", journal_path.display()))?;
     let progress = crate::tasks::executor::ProgressFn(Arc::new(|sent: usize, total: usize| {
         // Every 10th batch (1,000 findings) and the last one.
-        if sent % 1000 == 0 || sent == total {
+        if sent.is_multiple_of(1000) || sent == total {
             eprintln!("imported {sent}/{total}");
         }
     }));

@@ -14,6 +14,8 @@ use super::plan::{ChangePlan, LineKind, PreviewLine};
 /// Ids listed per category in a preview; the rest are counted.
 const PREVIEW_IDS: usize = 10;
 
+// Boxed inside `Change`, and built and moved once per change: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "iot", rename_all = "snake_case")]
 pub enum IotChange {
@@ -323,7 +325,10 @@ impl IotChange {
             },
             _ => return None,
         };
-        Some(ChangePlan::new(new_id, super::plan::Change::Iot(change)))
+        Some(ChangePlan::new(
+            new_id,
+            super::plan::Change::Iot(Box::new(change)),
+        ))
     }
 }
 
@@ -353,10 +358,10 @@ mod tests {
             suppression: suppression(),
         };
         let undo = create.undo(&["x".into()], "u".into()).unwrap();
-        assert!(matches!(
-            undo.change,
-            Change::Iot(IotChange::DeleteSuppression { .. })
-        ));
+        let Change::Iot(undo) = &undo.change else {
+            panic!("not an IoT change")
+        };
+        assert!(matches!(**undo, IotChange::DeleteSuppression { .. }));
         assert!(
             create.title().contains("until 2027-01-15: lab"),
             "{}",
@@ -384,7 +389,8 @@ mod tests {
         assert_eq!(retry.archived_ids, vec!["c"]);
         assert_eq!(retry.documents.len(), 2);
         assert!(import.retry_of(&[]).is_none());
-        let text = serde_json::to_string(&Change::Iot(IotChange::Import(import))).unwrap();
+        let text =
+            serde_json::to_string(&Change::Iot(Box::new(IotChange::Import(import)))).unwrap();
         assert!(
             !text.contains("RecordState"),
             "documents are not journaled: {text}"

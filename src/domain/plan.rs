@@ -23,7 +23,7 @@ pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
     /// IoT Device Defender audit changes and audit imports into Security Hub.
-    Iot(super::iot_plan::IotChange),
+    Iot(Box<super::iot_plan::IotChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
