@@ -39,6 +39,16 @@ pub enum Action {
     ResumeLoad,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
+    /// IoT audits: suppress the selected finding (asks for expiry and description).
+    Suppress,
+    /// IoT audits: delete the selected finding's suppression.
+    Unsuppress,
+    /// IoT audits: apply a mitigation action to the selected finding.
+    Mitigate,
+    /// IoT audits: start an on-demand audit of the enabled checks.
+    StartAudit,
+    /// IoT audits: import the selected audit into Security Hub.
+    ImportAudit,
     Approve,
     Reject,
     Undo,
@@ -77,6 +87,9 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// IoT audits pane results and requests (see app::audits).
+    #[serde(skip)]
+    Iot(Box<super::audits::IotAction>),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -96,7 +109,17 @@ impl Action {
     /// Actions that lead to a change in AWS. In a read-only session they are absent from
     /// the keymap and the help, and refused with a message if they arrive anyway.
     pub fn is_mutating(&self) -> bool {
-        matches!(self, Action::SetWorkflow | Action::Approve | Action::Undo)
+        matches!(
+            self,
+            Action::SetWorkflow
+                | Action::Approve
+                | Action::Undo
+                | Action::Suppress
+                | Action::Unsuppress
+                | Action::Mitigate
+                | Action::StartAudit
+                | Action::ImportAudit
+        ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
     /// The serde name, as written in keymaps (`move_down`).
@@ -133,6 +156,11 @@ impl Action {
             Action::Refresh => "reload from AWS",
             Action::ResumeLoad => "resume a failed load",
             Action::SetWorkflow => "set workflow status (preview, then approve)",
+            Action::Suppress => "suppress the selected audit finding (expiry, description)",
+            Action::Unsuppress => "delete the selected audit finding's suppression",
+            Action::Mitigate => "apply a mitigation action to the selected audit finding",
+            Action::StartAudit => "start an on-demand audit of the enabled checks",
+            Action::ImportAudit => "import the selected audit into Security Hub",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",

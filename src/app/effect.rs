@@ -24,4 +24,6 @@ pub enum ReadRequest {
         sort: Vec<SortCriterion>,
         next_token: Option<String>,
     },
+    /// IoT audits pane reads (configuration, tasks, findings, import planning).
+    Iot(super::audits::IotRead),
 }

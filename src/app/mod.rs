@@ -2,6 +2,7 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod audits;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -44,6 +45,7 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
+    pub audits: audits::AuditsPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -70,6 +72,7 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
+            audits: audits::AuditsPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -125,8 +128,9 @@ fn tick(state: &mut State) {
     if state.notifications.tick() {
         state.dirty = true;
     }
-    let busy =
-        state.findings.status == findings::LoadStatus::Loading || state.pipeline.is_executing();
+    let busy = state.findings.status == findings::LoadStatus::Loading
+        || state.pipeline.is_executing()
+        || state.audits.is_loading();
     if busy {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
@@ -177,6 +181,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ChangeFinished { outcome, undo } => {
+            let iot_change = state.pipeline.executing_iot();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -193,6 +198,9 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(" ({key} to undo)"));
             }
             state.notify(level, message);
+            if iot_change {
+                return audits::after_change(state, &outcome);
+            }
             Vec::new()
         }
         Action::ThemeLoaded(Ok(theme)) => {
@@ -234,8 +242,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::Iot(a) => audits::on_result(state, *a),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
+            PaneId::Audits => audits::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -252,5 +262,8 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
+    if pane == PaneId::Audits {
+        return audits::on_show(state);
+    }
     Vec::new()
 }

@@ -459,6 +459,19 @@ pub fn findings_from_json(v: &serde_json::Value) -> Result<Vec<AuditFinding>, St
     serde_json::from_value(list).map_err(|e| format!("findings: {e}"))
 }
 
+/// Everything the audits pane shows above the findings, read in one go.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IotOverview {
+    /// When it was read (epoch seconds): the pane's clock for expiry dates.
+    pub now: f64,
+    pub config: AuditConfiguration,
+    /// Described tasks, newest first.
+    pub tasks: Vec<AuditTask>,
+    pub suppressions: Vec<AuditSuppression>,
+    pub mitigation_actions: Vec<MitigationAction>,
+    pub mitigation_tasks: Vec<MitigationTask>,
+}
+
 #[cfg(test)]
 #[path = "iot_tests.rs"]
 mod tests;

@@ -4,6 +4,7 @@
 pub mod executor;
 pub mod iot;
 pub mod iot_import;
+pub mod iot_reads;
 pub mod mode;
 pub mod retry;
 pub mod runner;
