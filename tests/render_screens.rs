@@ -179,7 +179,6 @@ fn placeholder_panes() {
     for (key, name) in [
         ("2", "placeholder_analyzer"),
         ("3", "placeholder_ipsets"),
-        ("4", "placeholder_audits"),
     ] {
         press(&mut s, key);
         snap(name, &s, 80, 24);

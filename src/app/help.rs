@@ -21,6 +21,7 @@ fn group(action: &Action) -> &'static str {
             "Moving around"
         }
         SetWorkflow | Approve | Reject | Undo => "Changes",
+        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         _ => "Views",
     }
 }
