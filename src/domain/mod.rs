@@ -1,6 +1,8 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
 pub mod filter;
+pub mod filter_attrs;
+pub mod filter_expr;
 pub mod finding;
 pub mod identity;
 pub mod plan;
