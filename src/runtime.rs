@@ -34,6 +34,8 @@ pub struct ConsoleParts {
     pub startup_errors: Vec<String>,
     /// The embedded sandbox, when the session runs on one.
     pub sandbox: Option<Sandbox>,
+    /// Saved findings views (name, filter expression) from the config.
+    pub views: Vec<(String, String)>,
 }
 
 /// A running console session.
@@ -62,6 +64,7 @@ impl Console {
             no_color,
             mut startup_errors,
             sandbox,
+            views,
         } = parts;
         let clients = AwsClients::new(&sdk_config);
         let capability = match mode {
@@ -102,6 +105,7 @@ impl Console {
         let (tx, rx) = unbounded_channel();
         let (keymap, key_errors) = Keymap::default_embedded().with_overrides(&key_overrides);
         let mut state = State::new(session, keymap, theme);
+        state.findings.views = views;
         if let Some(dir) = &themes_dir {
             state.theme_names.extend(user_theme_names(dir));
             state.theme_names.sort();
@@ -247,6 +251,12 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
         no_color,
         startup_errors,
         sandbox,
+        views: opts
+            .config
+            .views
+            .iter()
+            .map(|v| (v.name.clone(), v.filter.clone()))
+            .collect(),
     })
 }
 

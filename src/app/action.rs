@@ -37,12 +37,30 @@ pub enum Action {
     Refresh,
     /// Retry the page that failed, keeping what already loaded.
     ResumeLoad,
+    // ---- bindable: triage (findings pane)
+    EditFilter,
+    SortNext,
+    SortReverse,
+    ToggleMark,
+    MarkRange,
+    MarkAll,
+    ClearMarks,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
+    SetSeverity,
+    AddNote,
+    /// Preview the failed findings of the last change again.
+    RetryFailed,
     Approve,
     Reject,
     Undo,
 
+    /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
+    #[serde(skip)]
+    ApplyFilter(String),
+    /// `:view NAME`: a saved view from the config.
+    #[serde(skip)]
+    ShowView(String),
     // ---- internal
     #[serde(skip)]
     Key(Key),
@@ -96,7 +114,15 @@ impl Action {
     /// Actions that lead to a change in AWS. In a read-only session they are absent from
     /// the keymap and the help, and refused with a message if they arrive anyway.
     pub fn is_mutating(&self) -> bool {
-        matches!(self, Action::SetWorkflow | Action::Approve | Action::Undo)
+        matches!(
+            self,
+            Action::SetWorkflow
+                | Action::SetSeverity
+                | Action::AddNote
+                | Action::RetryFailed
+                | Action::Approve
+                | Action::Undo
+        )
     }
 
     /// The serde name, as written in keymaps (`move_down`).
@@ -132,7 +158,19 @@ impl Action {
             Action::Back => "back / close",
             Action::Refresh => "reload from AWS",
             Action::ResumeLoad => "resume a failed load",
-            Action::SetWorkflow => "set workflow status (preview, then approve)",
+            Action::EditFilter => "edit the server-side filter (sev=HIGH status=NEW updated<7d)",
+            Action::SortNext => "sort by the next column (server-side)",
+            Action::SortReverse => "reverse the sort order",
+            Action::ToggleMark => "mark / unmark the row",
+            Action::MarkRange => "mark from the last marked row to here",
+            Action::MarkAll => "mark every row in view",
+            Action::ClearMarks => "clear marks",
+            Action::SetWorkflow => {
+                "set workflow status of marked / selected (preview, then approve)"
+            }
+            Action::SetSeverity => "set severity of marked / selected (preview, then approve)",
+            Action::AddNote => "add a note to marked / selected (preview, then approve)",
+            Action::RetryFailed => "retry the findings the last change could not update",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",

@@ -7,8 +7,12 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 8] = [
-    ("findings", "Security Hub findings"),
+pub const COMMANDS: [(&str, &str); 9] = [
+    (
+        "findings",
+        "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
+    ),
+    ("view", "NAME: a saved view ([[views]] in the config)"),
     ("analyzer", "Access Analyzer"),
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
@@ -138,7 +142,13 @@ impl CommandLine {
             .map_or((line, ""), |(c, a)| (c, a.trim()));
         match cmd {
             "" => Command::Nothing,
-            "findings" => Command::Run(Action::ShowFindings),
+            "findings" if arg.is_empty() => Command::Run(Action::ShowFindings),
+            "findings" => Command::Run(Action::ApplyFilter(arg.to_string())),
+            "view" if arg.is_empty() => Command::Error(
+                NotifyLevel::Error,
+                "usage: :view NAME (views are [[views]] in the config file)".into(),
+            ),
+            "view" => Command::Run(Action::ShowView(arg.to_string())),
             "analyzer" => Command::Run(Action::ShowAnalyzer),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" => Command::Run(Action::ShowAudits),

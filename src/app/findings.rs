@@ -1,14 +1,31 @@
 //! The Security Hub findings pane: streamed pages of findings, the instant local filter
 //! (an index over the loaded rows), the selection and the scroll window.
 
-use crate::domain::filter::{FindingFilters, SortCriterion};
+use std::collections::HashSet;
+
+use crate::domain::filter::{FindingFilters, SortCriterion, SortOrder};
+use crate::domain::filter_expr::{FilterError, FilterExpr};
 use crate::domain::finding::{Finding, WorkflowStatus};
 
 use super::State;
 use super::action::{Action, NotifyLevel};
 use super::detail::DetailView;
 use super::effect::{Effect, ReadRequest};
+use super::findings_local::LocalFilter;
 use super::input::Prompt;
+
+/// Columns the table can be sorted by, server-side: (header, SortCriteria field).
+/// Severity sorts by the normalized score, so CRITICAL > HIGH rather than alphabetical.
+pub const SORT_COLUMNS: [(&str, &str); 8] = [
+    ("Severity", "SeverityNormalized"),
+    ("Title", "Title"),
+    ("Resource", "ResourceType"),
+    ("Account", "AwsAccountId"),
+    ("Region", "Region"),
+    ("Product", "ProductName"),
+    ("Workflow", "WorkflowStatus"),
+    ("Updated", "UpdatedAt"),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadStatus {
@@ -29,6 +46,8 @@ pub struct FindingsPane {
     /// substring checks and no allocation per row.
     haystacks: Vec<String>,
     filter: String,
+    /// `filter` matched no row as a substring, so `matches` holds fuzzy matches.
+    fuzzy: bool,
     /// Indices into `rows` that match `filter`; `None` when no filter is set.
     matches: Option<Vec<usize>>,
     /// Position in the visible list (not in `rows`).
@@ -43,6 +62,18 @@ pub struct FindingsPane {
     pub detail: Option<DetailView>,
     /// Table columns (after the severity) scrolled off to the left.
     pub column_offset: usize,
+    /// The server-side filter as the user wrote it; `filters` is derived from it.
+    pub expr: FilterExpr,
+    /// The last refused expression and why, shown until the next good one.
+    pub filter_error: Option<(String, FilterError)>,
+    /// Saved views (name, expression) from the config file.
+    pub views: Vec<(String, String)>,
+    /// Marked finding ids (survive reloads and local filtering).
+    pub marks: HashSet<String>,
+    /// Visible position of the last toggled row: the start of a range mark.
+    pub mark_anchor: Option<usize>,
+    /// The findings the last change could not update, ready to retry.
+    pub retry: Option<crate::domain::plan::ChangePlan>,
 }
 
 impl Default for FindingsPane {
@@ -51,6 +82,7 @@ impl Default for FindingsPane {
             rows: Vec::new(),
             haystacks: Vec::new(),
             filter: String::new(),
+            fuzzy: false,
             matches: None,
             selected: 0,
             offset: 0,
@@ -61,6 +93,12 @@ impl Default for FindingsPane {
             sort: SortCriterion::default_order(),
             detail: None,
             column_offset: 0,
+            expr: FilterExpr::default_view(),
+            filter_error: None,
+            views: Vec::new(),
+            marks: HashSet::new(),
+            mark_anchor: None,
+            retry: None,
         }
     }
 }
@@ -83,7 +121,7 @@ fn haystack(f: &Finding) -> String {
         workflow,
         &f.updated_at,
     ]
-    .join("\u{1f}")
+    .join(&super::findings_local::COLUMN_SEPARATOR.to_string())
     .to_lowercase()
 }
 
@@ -123,11 +161,16 @@ impl FindingsPane {
             self.detail = None;
         }
         self.pages += 1;
-        let needle = self.filter.to_lowercase();
+        let local = LocalFilter::parse(&self.filter);
+        let fuzzy = self.fuzzy;
         for f in findings {
             let hay = haystack(&f);
             if let Some(m) = &mut self.matches
-                && hay.contains(&needle)
+                && (if fuzzy {
+                    local.matches_fuzzy(&hay)
+                } else {
+                    local.matches(&hay)
+                })
             {
                 m.push(self.rows.len());
             }
@@ -188,29 +231,104 @@ impl FindingsPane {
         &self.filter
     }
 
-    /// Sets the local filter (case-insensitive substring over the columns).
+    /// Sets the local filter: a substring (`!` negates); when no loaded row contains it,
+    /// the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
-        let needle = text.to_lowercase();
-        let narrowing = !self.filter.is_empty() && needle.starts_with(&self.filter.to_lowercase());
-        self.matches = if needle.is_empty() {
+        let new = LocalFilter::parse(text);
+        let old = LocalFilter::parse(&self.filter);
+        let narrowing = !old.is_empty() && new.narrows(&old);
+        let candidates: Vec<usize> = match (narrowing, self.matches.take()) {
+            // One more character can only narrow: scan the current matches only.
+            (true, Some(current)) => current,
+            _ => (0..self.rows.len()).collect(),
+        };
+        self.matches = if new.is_empty() {
+            self.fuzzy = false;
             None
-        } else if let (true, Some(current)) = (narrowing, self.matches.take()) {
-            // Typing one more character can only narrow: scan the current matches only.
-            current
-                .into_iter()
-                .filter(|&i| self.haystacks[i].contains(&needle))
-                .collect::<Vec<_>>()
-                .into()
         } else {
-            Some(
-                (0..self.rows.len())
-                    .filter(|&i| self.haystacks[i].contains(&needle))
-                    .collect(),
-            )
+            let hay = &self.haystacks;
+            let exact: Vec<usize> = if self.fuzzy && narrowing {
+                // Nothing contained the shorter text, so nothing contains the longer one.
+                Vec::new()
+            } else {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&i| new.matches(&hay[i]))
+                    .collect()
+            };
+            self.fuzzy = exact.is_empty() && new.can_be_fuzzy();
+            if self.fuzzy {
+                Some(
+                    candidates
+                        .into_iter()
+                        .filter(|&i| new.matches_fuzzy(&hay[i]))
+                        .collect(),
+                )
+            } else {
+                Some(exact)
+            }
         };
         self.filter = text.to_string();
         self.selected = 0;
         self.offset = 0;
+        self.mark_anchor = None;
+    }
+
+    /// The local filter fell back to fuzzy matching (no row contains the text).
+    pub fn is_fuzzy(&self) -> bool {
+        self.fuzzy
+    }
+
+    /// Replaces the server-side filter with `text` and reloads. A bad expression changes
+    /// nothing but `filter_error`.
+    pub fn apply_expr(&mut self, text: &str) -> Result<Effect, FilterError> {
+        match FilterExpr::parse(text) {
+            Ok(expr) => {
+                self.filters = expr.to_filters();
+                self.expr = expr;
+                self.filter_error = None;
+                Ok(self.start_load())
+            }
+            Err(e) => {
+                self.filter_error = Some((text.to_string(), e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// The sort column (index into `SORT_COLUMNS`) and whether it is ascending.
+    pub fn sort_column(&self) -> Option<(usize, bool)> {
+        let first = self.sort.first()?;
+        let i = SORT_COLUMNS.iter().position(|(_, f)| *f == first.field)?;
+        Some((i, first.sort_order == SortOrder::Asc))
+    }
+
+    /// Sorts server-side by the next column (`step` 1) or flips the direction (`step` 0).
+    pub fn cycle_sort(&mut self, step: usize) -> Effect {
+        let (i, asc) = self
+            .sort_column()
+            .unwrap_or((SORT_COLUMNS.len() - 1, false));
+        let (i, asc) = if step == 0 {
+            (i, !asc)
+        } else {
+            // Severity and dates read best newest / worst first.
+            let next = (i + step) % SORT_COLUMNS.len();
+            (
+                next,
+                !matches!(SORT_COLUMNS[next].0, "Severity" | "Updated"),
+            )
+        };
+        self.sort = vec![SortCriterion {
+            field: SORT_COLUMNS[i].1.to_string(),
+            sort_order: if asc { SortOrder::Asc } else { SortOrder::Desc },
+        }];
+        self.start_load()
+    }
+
+    /// All loaded rows (in server order), for grouping, summaries and export.
+    pub fn rows(&self) -> &[Finding] {
+        &self.rows
     }
 
     /// Moves the selection by `delta` rows and keeps it inside a window of `page` rows.
@@ -236,10 +354,16 @@ impl FindingsPane {
 
     /// Records a verified workflow change on the loaded row (the server view refreshes later).
     pub fn set_workflow(&mut self, id: &str, workflow: WorkflowStatus) -> bool {
+        self.edit_row(id, |f| f.workflow = Some(workflow))
+    }
+
+    /// Changes a loaded row in place (after a verified change), keeping the local filter's
+    /// text and an open detail view in step.
+    pub fn edit_row(&mut self, id: &str, edit: impl FnOnce(&mut Finding)) -> bool {
         let Some(i) = self.rows.iter().position(|f| f.id == id) else {
             return false;
         };
-        self.rows[i].workflow = Some(workflow);
+        edit(&mut self.rows[i]);
         self.haystacks[i] = haystack(&self.rows[i]);
         if let Some(d) = &mut self.detail
             && d.finding_id == id
@@ -263,7 +387,9 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::Top => detail.scroll = 0,
             Action::Bottom => detail.scroll_by(isize::MAX / 2),
             Action::Back => pane.detail = None,
-            Action::SetWorkflow => return set_workflow(state),
+            Action::SetWorkflow | Action::SetSeverity | Action::AddNote => {
+                return super::findings_bulk::start(state, action);
+            }
             Action::Refresh => return vec![pane.start_load()],
             Action::ResumeLoad => return pane.resume(),
             _ => state.dirty = false,
@@ -286,30 +412,59 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Filter => state.prompt = Prompt::Filter,
         Action::Refresh => return vec![pane.start_load()],
         Action::ResumeLoad => return pane.resume(),
-        Action::SetWorkflow => return set_workflow(state),
+        Action::SortNext => return vec![pane.cycle_sort(1)],
+        Action::SortReverse => return vec![pane.cycle_sort(0)],
+        Action::EditFilter => {
+            state.prompt = Prompt::FilterEditor(pane.expr.to_string());
+        }
+        Action::ToggleMark => pane.toggle_mark(page),
+        Action::MarkRange => pane.mark_range(),
+        Action::MarkAll => pane.mark_all(),
+        Action::ClearMarks => pane.clear_marks(),
+        Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::RetryFailed => {
+            return super::findings_bulk::start(state, action);
+        }
         _ => state.dirty = false,
     }
     Vec::new()
 }
 
-fn set_workflow(state: &mut State) -> Vec<Effect> {
-    if state.pipeline.is_executing() {
-        state.notify(NotifyLevel::Warning, "a change is already executing");
-        return Vec::new();
-    }
-    let finding = match &state.findings.detail {
-        Some(d) => state
-            .findings
-            .selected_finding()
-            .filter(|f| f.id == d.finding_id),
-        None => state.findings.selected_finding(),
-    };
-    match finding {
-        Some(f) => {
-            let (target, title, before) = (f.reference(), f.title.clone(), f.workflow);
-            state.pipeline.pick_workflow(target, title, before);
+/// `:findings EXPR` / `:view NAME` / the filter editor's enter.
+pub(super) fn apply_filter(state: &mut State, text: &str) -> Vec<Effect> {
+    state.pane = super::PaneId::Findings;
+    state.findings.detail = None;
+    match state.findings.apply_expr(text) {
+        Ok(effect) => vec![effect],
+        Err(e) => {
+            state.notify(NotifyLevel::Error, format!("filter not applied: {e}"));
+            Vec::new()
         }
-        None => state.notify(NotifyLevel::Info, "no finding selected"),
     }
-    Vec::new()
+}
+
+pub(super) fn show_view(state: &mut State, name: &str) -> Vec<Effect> {
+    let found = state
+        .findings
+        .views
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, f)| f.clone());
+    match found {
+        Some(filter) => apply_filter(state, &filter),
+        None => {
+            let names: Vec<&str> = state
+                .findings
+                .views
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let known = if names.is_empty() {
+                "none are configured: add [[views]] name = ... filter = ... to the config".into()
+            } else {
+                format!("known: {}", names.join(", "))
+            };
+            state.notify(NotifyLevel::Error, format!("no view {name:?} ({known})"));
+            Vec::new()
+        }
+    }
 }

@@ -20,12 +20,15 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        SetWorkflow | Approve | Reject | Undo => "Changes",
+        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo => "Changes",
+        EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks => {
+            "Triage"
+        }
         _ => "Views",
     }
 }
 
-const GROUPS: [&str; 4] = ["Panes", "Moving around", "Views", "Changes"];
+const GROUPS: [&str; 5] = ["Panes", "Moving around", "Views", "Triage", "Changes"];
 
 /// Every bound key, grouped, plus the `:` commands.
 pub fn sections(keymap: &Keymap, read_only: bool) -> Vec<HelpSection> {

@@ -6,6 +6,8 @@ pub mod commands;
 pub mod detail;
 pub mod effect;
 pub mod findings;
+pub mod findings_bulk;
+pub mod findings_local;
 pub mod help;
 pub mod input;
 pub mod keymap;
@@ -30,9 +32,9 @@ use input::Prompt;
 use notify::Notifications;
 use pipeline::Pipeline;
 
-/// Lines around the findings table (tabs, summary, table border and header, status,
+/// Lines around the findings table (tabs, summary, strip, table border and header, status,
 /// prompt line): what a page of rows leaves out of the terminal height.
-const TABLE_CHROME: u16 = 8;
+const TABLE_CHROME: u16 = 9;
 
 /// Everything the console shows.
 #[derive(Debug, Clone)]
@@ -177,6 +179,11 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ChangeFinished { outcome, undo } => {
+            let executing = state
+                .pipeline
+                .executing_plan()
+                .filter(|p| p.id == outcome.plan_id)
+                .cloned();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -193,6 +200,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(" ({key} to undo)"));
             }
             state.notify(level, message);
+            findings_bulk::after_change(state, executing, &outcome);
             Vec::new()
         }
         Action::ThemeLoaded(Ok(theme)) => {
@@ -223,6 +231,8 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ShowFindings => show(state, PaneId::Findings),
+        Action::ApplyFilter(text) => findings::apply_filter(state, &text),
+        Action::ShowView(name) => findings::show_view(state, &name),
         Action::ShowAnalyzer => show(state, PaneId::Analyzer),
         Action::ShowIpSets => show(state, PaneId::IpSets),
         Action::ShowAudits => show(state, PaneId::Audits),

@@ -29,6 +29,8 @@ pub enum Stage {
     Executing {
         plan: ChangePlan,
     },
+    /// The findings pane's bulk pickers and note editor.
+    Triage(super::findings_bulk::TriageStage),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -46,6 +48,14 @@ impl Pipeline {
         format!("plan-{}", self.plans_made)
     }
 
+    /// The plan being executed, if any.
+    pub fn executing_plan(&self) -> Option<&ChangePlan> {
+        match &self.stage {
+            Stage::Executing { plan } => Some(plan),
+            _ => None,
+        }
+    }
+
     pub fn is_executing(&self) -> bool {
         matches!(self.stage, Stage::Executing { .. })
     }
@@ -54,7 +64,7 @@ impl Pipeline {
     pub fn is_modal(&self) -> bool {
         matches!(
             self.stage,
-            Stage::PickWorkflow { .. } | Stage::Preview { .. }
+            Stage::PickWorkflow { .. } | Stage::Preview { .. } | Stage::Triage(_)
         )
     }
 
@@ -213,6 +223,9 @@ impl Pipeline {
 
 /// Actions while the picker or the preview has the keyboard.
 pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    if matches!(state.pipeline.stage, Stage::Triage(_)) {
+        return super::findings_bulk::handle(state, action);
+    }
     let p = &mut state.pipeline;
     match action {
         Action::MoveDown => p.move_cursor(1),

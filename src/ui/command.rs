@@ -31,6 +31,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let text = format!("/{}▏", state.findings.filter());
             frame.render_widget(Line::styled(text, input), area);
         }
+        Prompt::FilterEditor(text) => {
+            super::findings_triage::draw_filter_editor(frame, area, state, text);
+        }
         Prompt::None => {
             let mut spans = Vec::new();
             let hints = [

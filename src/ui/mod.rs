@@ -4,6 +4,7 @@
 mod command;
 mod detail;
 mod findings;
+mod findings_triage;
 mod help;
 mod placeholder;
 mod preview;
