@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -13,7 +14,9 @@ use crate::aws::{self, AwsClients, SdkConfig};
 use crate::cli::ConsoleOptions;
 use crate::journal::{Journal, JournalContext};
 use crate::sandbox::{Sandbox, SandboxConfig, seed::Seed};
-use crate::tasks::{Capability, EffectRunner, ExecutorOptions, MutationExecutor, SessionMode};
+use crate::tasks::{
+    Capability, EffectRunner, ExecutorOptions, MutationExecutor, Pacer, SessionMode,
+};
 use crate::theme::Theme;
 
 /// Everything a session is built from, resolved before any terminal is touched.
@@ -36,6 +39,8 @@ pub struct ConsoleParts {
     pub sandbox: Option<Sandbox>,
     /// Saved findings views (name, filter expression) from the config.
     pub views: Vec<(String, String)>,
+    /// GetFindings pacing: AWS's quota, or none for a sandbox without quotas.
+    pub pacer: Arc<Pacer>,
 }
 
 /// A running console session.
@@ -65,6 +70,7 @@ impl Console {
             mut startup_errors,
             sandbox,
             views,
+            pacer,
         } = parts;
         let clients = AwsClients::new(&sdk_config);
         let capability = match mode {
@@ -82,13 +88,10 @@ impl Console {
                         note_author,
                         ..ExecutorOptions::default()
                     };
-                    Capability::ReadWrite(MutationExecutor::new(
-                        access,
-                        clients.clone(),
-                        journal,
-                        context,
-                        options,
-                    ))
+                    Capability::ReadWrite(
+                        MutationExecutor::new(access, clients.clone(), journal, context, options)
+                            .with_pacer(pacer.clone()),
+                    )
                 }
                 // No journal, no changes: an unrecorded change is worse than none.
                 Err(e) => {
@@ -113,7 +116,7 @@ impl Console {
         }
         let mut console = Console {
             state,
-            runner: EffectRunner::new(clients, tx.clone(), capability),
+            runner: EffectRunner::new(clients, tx.clone(), capability).with_pacer(pacer),
             rx,
             tx,
             themes_dir,
@@ -250,6 +253,7 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
         themes_dir: Some(opts.paths.themes_dir()),
         no_color,
         startup_errors,
+        pacer: pacer_for(sandbox.as_ref()),
         sandbox,
         views: opts
             .config
@@ -257,6 +261,45 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             .iter()
             .map(|v| (v.name.clone(), v.filter.clone()))
             .collect(),
+    })
+}
+
+/// AWS's GetFindings quota, unless the session runs on a sandbox that enforces none.
+fn pacer_for(sandbox: Option<&Sandbox>) -> Arc<Pacer> {
+    match sandbox.map(|s| s.config().quotas) {
+        Some(crate::sandbox::QuotaMode::Off) => Arc::new(Pacer::unlimited()),
+        _ => Arc::new(Pacer::get_findings()),
+    }
+}
+
+/// A demo session on a fresh sandbox seeded with `seed`, as `--demo` builds it but with
+/// the access mode and journal chosen by the caller (tests, benches, headless drivers).
+pub async fn demo_parts(
+    seed: Seed,
+    access: crate::config::AccessFlag,
+    journal_path: PathBuf,
+) -> anyhow::Result<ConsoleParts> {
+    let (sandbox, sdk_config) = start_sandbox(seed).await?;
+    let config = crate::config::Config::default();
+    Ok(ConsoleParts {
+        session: Session {
+            profile: Some("demo".into()),
+            region: sandbox.config().region.clone(),
+            demo: true,
+            ..Session::default()
+        },
+        sdk_config,
+        mode: SessionMode::resolve(access, &config, "demo"),
+        journal_path,
+        theme: Theme::default_dark(),
+        key_overrides: BTreeMap::new(),
+        note_author: "secdeck-test".into(),
+        themes_dir: None,
+        no_color: false,
+        startup_errors: Vec::new(),
+        pacer: pacer_for(Some(&sandbox)),
+        sandbox: Some(sandbox),
+        views: Vec::new(),
     })
 }
 

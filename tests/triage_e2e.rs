@@ -42,6 +42,7 @@ async fn start(findings: Vec<Value>) -> Run {
         themes_dir: None,
         no_color: true,
         startup_errors: Vec::new(),
+        pacer: std::sync::Arc::new(secdeck::tasks::retry::Pacer::unlimited()),
         sandbox: Some(sb),
         views: vec![("crit".into(), "sev=CRITICAL status=NEW".into())],
     };

@@ -60,7 +60,11 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
             state.dirty = true;
             dispatch(state, action)
         }
-        None => Vec::new(),
+        None => match state.keymap.withheld(&key).cloned() {
+            // Still refused by update() itself; this only produces the explanation.
+            Some(action) => dispatch(state, action),
+            None => Vec::new(),
+        },
     }
 }
 

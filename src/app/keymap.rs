@@ -13,6 +13,9 @@ const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Keymap {
     bindings: BTreeMap<Key, Action>,
+    /// Mutating bindings a read-only session dropped: the key is not bound, but pressing
+    /// it explains why nothing happens.
+    withheld: BTreeMap<Key, Action>,
 }
 
 #[derive(Deserialize)]
@@ -116,13 +119,22 @@ impl Keymap {
     /// The keymap for a session: a read-only one has no mutating bindings at all.
     pub fn for_session(mut self, read_only: bool) -> Keymap {
         if read_only {
-            self.bindings.retain(|_, a| !a.is_mutating());
+            let (mutating, kept) = std::mem::take(&mut self.bindings)
+                .into_iter()
+                .partition(|(_, a)| a.is_mutating());
+            self.bindings = kept;
+            self.withheld = mutating;
         }
         self
     }
 
     pub fn action_for(&self, key: &Key) -> Option<&Action> {
         self.bindings.get(key)
+    }
+
+    /// The mutating action `key` would run in a read-write session, if any.
+    pub fn withheld(&self, key: &Key) -> Option<&Action> {
+        self.withheld.get(key)
     }
 
     /// Keys bound to `action`, plain characters first (they are what hints should show).
@@ -217,5 +229,10 @@ mod tests {
         assert!(km.bindings().all(|(_, a)| !a.is_mutating()));
         assert_eq!(km.action_for(&Key::char('w')), None);
         assert_eq!(km.action_for(&Key::char('n')), Some(&Action::Reject));
+        assert_eq!(
+            km.withheld(&Key::char('w')),
+            Some(&Action::SetWorkflow),
+            "kept aside only to explain the refusal"
+        );
     }
 }

@@ -80,6 +80,13 @@ impl MutationExecutor {
         }
     }
 
+    /// Uses `pacer` for GetFindings instead of AWS's default rate (one quota per account:
+    /// share it with the effect runner).
+    pub fn with_pacer(mut self, pacer: Arc<Pacer>) -> Self {
+        self.pacer = pacer;
+        self
+    }
+
     /// The GetFindings pacer, to share with the effect runner (one quota per account).
     pub fn pacer(&self) -> Arc<Pacer> {
         self.pacer.clone()

@@ -106,8 +106,20 @@ impl Pacer {
         Pacer::new(3.0, 6)
     }
 
+    /// No pacing: for an endpoint without quotas (the sandbox with `--quotas off`).
+    pub fn unlimited() -> Self {
+        Pacer {
+            rate: f64::INFINITY,
+            burst: f64::INFINITY,
+            state: Mutex::new((f64::INFINITY, Instant::now())),
+        }
+    }
+
     /// Waits until a request may be sent.
     pub async fn acquire(&self) {
+        if self.rate.is_infinite() {
+            return;
+        }
         let mut state = self.state.lock().await;
         loop {
             let now = Instant::now();
@@ -206,5 +218,15 @@ mod tests {
             waited >= Duration::from_millis(330) && waited < Duration::from_millis(340),
             "{waited:?}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unlimited_pacer_never_waits() {
+        let pacer = Pacer::unlimited();
+        let start = Instant::now();
+        for _ in 0..1_000 {
+            pacer.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
     }
 }

@@ -45,6 +45,12 @@ impl EffectRunner {
         }
     }
 
+    /// Paces GetFindings with `pacer` (e.g. unlimited for a sandbox without quotas).
+    pub fn with_pacer(mut self, pacer: Arc<Pacer>) -> Self {
+        self.pacer = pacer;
+        self
+    }
+
     pub fn is_read_only(&self) -> bool {
         self.executor.is_none()
     }

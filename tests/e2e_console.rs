@@ -1,0 +1,303 @@
+//! End to end: the whole console (update, effect runner, mutation executor, journal) on
+//! the in-process sandbox, driven by keys, checked on the screen, on the requests the
+//! sandbox received and on the AWS state afterwards.
+
+mod e2e_support;
+
+use e2e_support::*;
+use secdeck::app::{Action, Key, KeyCode};
+use secdeck::config::AccessFlag;
+use secdeck::domain::finding::WorkflowStatus;
+use secdeck::journal::{Journal, Phase};
+use secdeck::sandbox::Fault;
+
+fn workflow_in_sandbox(sandbox: &secdeck::sandbox::Sandbox, id: &str) -> String {
+    let finding = sandbox.finding(id).expect("finding exists in the sandbox");
+    finding["Workflow"]["Status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn demo_shows_findings_navigates_and_opens_the_detail() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        let table = screen(&console.state);
+        assert!(table.contains("Findings ("), "{table}");
+        assert!(table.contains("DEMO"), "{table}");
+        assert!(table.contains("123456789012"), "account from STS: {table}");
+
+        press(&mut console, "jj");
+        let selected = console
+            .state
+            .findings
+            .selected_finding()
+            .expect("a row")
+            .clone();
+        press(&mut console, "<enter>");
+        let detail = screen(&console.state);
+        assert!(
+            detail.contains(&selected.title[..20.min(selected.title.len())]),
+            "{detail}"
+        );
+        assert!(detail.contains("Severity"), "{detail}");
+
+        // The full JSON is in the detail view further down.
+        press(&mut console, "G");
+        let bottom = screen(&console.state);
+        assert!(bottom.contains('}'), "pretty JSON at the end: {bottom}");
+
+        press(&mut console, "<esc>");
+        assert!(screen(&console.state).contains("Findings ("));
+        assert!(
+            console
+                .sandbox()
+                .unwrap()
+                .requests()
+                .iter()
+                .all(|r| !r.mutating)
+        );
+    });
+}
+
+#[test]
+fn workflow_change_goes_through_preview_approval_journal_and_undo() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("journal.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        let sandbox = sandbox(&console);
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+
+        // The first NEW finding in the table.
+        let row = (0..console.state.findings.visible_len())
+            .find(|&i| {
+                console.state.findings.visible(i).unwrap().workflow == Some(WorkflowStatus::New)
+            })
+            .expect("a NEW finding in the demo");
+        for _ in 0..row {
+            press(&mut console, "j");
+        }
+        let finding = console.state.findings.selected_finding().unwrap().clone();
+        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NEW");
+
+        // Picker (cursor starts on the current status), one down is NOTIFIED, preview.
+        press(&mut console, "wj<enter>");
+        let preview = screen(&console.state);
+        assert!(preview.contains("- workflow NEW"), "{preview}");
+        assert!(preview.contains("+ workflow NOTIFIED"), "{preview}");
+        assert!(
+            sandbox.requests().iter().all(|r| !r.mutating),
+            "nothing is sent before approval"
+        );
+
+        press(&mut console, "y");
+        wait_until(&mut console, "the change to finish", |s| {
+            s.notifications
+                .iter()
+                .any(|n| n.message.contains("changed and verified"))
+        })
+        .await;
+        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NOTIFIED");
+        let mutations: Vec<_> = sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.mutating)
+            .collect();
+        assert_eq!(mutations.len(), 1);
+        assert_eq!(mutations[0].operation, "BatchUpdateFindings");
+        assert_eq!(
+            console.state.findings.selected_finding().unwrap().workflow,
+            Some(WorkflowStatus::Notified),
+            "the row shows the verified status"
+        );
+
+        let entries = Journal::read_all(&journal).expect("journal readable");
+        assert_eq!(entries.len(), 2, "intent and outcome");
+        assert_eq!(entries[0].phase, Phase::Intent);
+        assert_eq!(entries[1].phase, Phase::Outcome);
+        assert_eq!(entries[0].plan_id, entries[1].plan_id);
+        assert_eq!(entries[1].targets, vec![finding.id.clone()]);
+        assert!(
+            !entries[1].aws_request_ids.is_empty(),
+            "AWS request id journaled"
+        );
+        let text = std::fs::read_to_string(&journal).unwrap();
+        assert!(
+            !text.to_lowercase().contains("secret"),
+            "no credentials in the journal"
+        );
+
+        // Undo is itself previewed and approved.
+        press(&mut console, "u");
+        let undo = screen(&console.state);
+        assert!(undo.contains("- workflow NOTIFIED"), "{undo}");
+        assert!(undo.contains("+ workflow NEW"), "{undo}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the undo to finish", |s| {
+            s.notifications
+                .iter()
+                .filter(|n| n.message.contains("changed and verified"))
+                .count()
+                >= 2
+        })
+        .await;
+        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NEW");
+        assert_eq!(Journal::read_all(&journal).unwrap().len(), 4);
+    });
+}
+
+#[test]
+fn rejecting_a_preview_sends_nothing() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("journal.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        press(&mut console, "wj<enter>n");
+        drain(&mut console).await;
+        let sandbox = sandbox(&console);
+        assert!(sandbox.requests().iter().all(|r| !r.mutating));
+        assert!(!journal.exists() || Journal::read_all(&journal).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("journal.jsonl");
+        let mut console = demo_console(AccessFlag::ReadOnly, &journal).await;
+        let sandbox = sandbox(&console);
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        assert!(screen(&console.state).contains("READ-ONLY"));
+
+        press(&mut console, "w");
+        assert!(
+            screen(&console.state).contains("read-only session"),
+            "{}",
+            screen(&console.state)
+        );
+
+        // Every printable key, every named key, and the mutating commands typed out,
+        // interleaved with navigation, a few times over.
+        let mut keys: Vec<Key> = (' '..='~').map(Key::char).collect();
+        keys.extend(
+            [
+                KeyCode::Enter,
+                KeyCode::Esc,
+                KeyCode::Tab,
+                KeyCode::BackTab,
+                KeyCode::Backspace,
+                KeyCode::Up,
+                KeyCode::Down,
+                KeyCode::PageDown,
+                KeyCode::Home,
+                KeyCode::End,
+            ]
+            .map(Key::plain),
+        );
+        for round in 0..3 {
+            for (i, key) in keys.iter().enumerate() {
+                if key.code == KeyCode::Char('q') || key.code == KeyCode::Char(':') {
+                    continue; // quitting or typing a command would end the sweep early
+                }
+                console.dispatch(Action::Key(*key));
+                if (i + round) % 7 == 0 {
+                    press(&mut console, "y12<enter>");
+                }
+                console.dispatch(Action::Key(Key::plain(KeyCode::Esc)));
+            }
+            for command in [":set_workflow<enter>", ":approve<enter>", ":undo<enter>"] {
+                press(&mut console, command);
+                press(&mut console, "<enter>y<esc>");
+            }
+            // Direct actions too, as a remote keymap could send them.
+            for action in [Action::SetWorkflow, Action::Approve, Action::Undo] {
+                console.dispatch(action);
+            }
+            drain(&mut console).await;
+        }
+        let mutating: Vec<_> = sandbox
+            .requests()
+            .into_iter()
+            .filter(|r| r.mutating)
+            .collect();
+        assert!(mutating.is_empty(), "read-only sent {mutating:?}");
+        assert!(
+            !journal.exists(),
+            "a read-only session never opens the journal"
+        );
+        assert!(screen(&console.state).contains("READ-ONLY"));
+    });
+}
+
+#[test]
+fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let findings =
+            secdeck::sandbox::seed::generate_findings(450, 7, time::OffsetDateTime::now_utc());
+        let ids: Vec<String> = findings
+            .iter()
+            .filter_map(|f| f["Id"].as_str().map(str::to_string))
+            .collect();
+        let seed = secdeck::sandbox::seed::Seed { findings };
+        let parts =
+            secdeck::runtime::demo_parts(seed, AccessFlag::Unset, dir.path().join("j.jsonl"))
+                .await
+                .unwrap();
+        // Fail the second GetFindings call with a non-retryable error.
+        let sandbox = parts.sandbox.clone().unwrap();
+        let mut console = secdeck::runtime::Console::start(parts);
+        // Hold the first page back until the fault is armed: the next page is only
+        // requested once the first is dispatched.
+        let first_page = loop {
+            match console.next_action().await.expect("actions") {
+                page @ Action::FindingsPage { .. } => break page,
+                other => console.dispatch(other),
+            }
+        };
+        sandbox.inject_fault(Fault {
+            operation: Some("GetFindings".into()),
+            status: 403,
+            code: "AccessDeniedException".into(),
+            message: "injected by the test".into(),
+            probability: 1.0,
+            remaining: Some(1),
+        });
+        console.dispatch(first_page);
+        wait_until(&mut console, "the failure", |s| {
+            matches!(
+                s.findings.status,
+                secdeck::app::findings::LoadStatus::Failed { .. }
+            )
+        })
+        .await;
+        let loaded = console.state.findings.total();
+        assert_eq!(loaded, 100, "the first page stays");
+        let failed = screen(&console.state);
+        assert!(failed.contains("AccessDenied"), "{failed}");
+
+        press(&mut console, "R");
+        wait_until(&mut console, "the resumed load", findings_loaded).await;
+        let total = console.state.findings.total();
+        let expected = default_view_count(&sandbox, &ids);
+        assert_eq!(
+            total, expected,
+            "resume loaded exactly the rest, no duplicates"
+        );
+    });
+}
+
+/// The default view counted from AWS state: ACTIVE and NEW or NOTIFIED.
+fn default_view_count(sandbox: &secdeck::sandbox::Sandbox, ids: &[String]) -> usize {
+    ids.iter()
+        .filter_map(|id| sandbox.finding(id))
+        .filter(|f| f["RecordState"] == "ACTIVE")
+        .filter(|f| matches!(f["Workflow"]["Status"].as_str(), Some("NEW" | "NOTIFIED")))
+        .count()
+}
