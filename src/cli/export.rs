@@ -42,8 +42,10 @@ pub struct ExportFindingsArgs {
     pub console: ConsoleArgs,
 }
 
-/// The CSV columns: (header, value of a finding).
-const CSV_COLUMNS: [(&str, fn(&Finding) -> String); 15] = [
+/// A CSV column: its header and how a finding fills it.
+type CsvColumn = (&'static str, fn(&Finding) -> String);
+
+const CSV_COLUMNS: [CsvColumn; 15] = [
     ("Id", |f| f.id.clone()),
     ("ProductArn", |f| f.product_arn.clone()),
     ("Severity", |f| {
