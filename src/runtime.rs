@@ -160,6 +160,9 @@ impl Console {
             match self.runner.run(effect) {
                 None => {}
                 Some(Effect::LoadTheme(name)) => self.load_theme(name),
+                Some(Effect::ExportFindings { path, findings }) => {
+                    crate::cli::export::export_in_background(path, findings, self.tx.clone())
+                }
                 Some(Effect::Quit) => self.state.should_quit = true,
                 Some(other) => tracing::warn!(?other, "effect not handled"),
             }

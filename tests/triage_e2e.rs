@@ -258,3 +258,20 @@ async fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryabl
     );
     assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_writes_the_view_to_a_file() {
+    let mut run = start((0..12).map(finding).collect()).await;
+    let path = run.journal.with_file_name("view.csv");
+    run.keys(&format!("e<c-u>{}<enter>", path.display()));
+    run.until(|c| {
+        c.state
+            .notifications
+            .iter()
+            .any(|n| n.message.starts_with("exported"))
+    })
+    .await;
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 13, "header and 12 rows");
+    assert!(text.lines().nth(1).unwrap().contains("Finding 00"));
+}

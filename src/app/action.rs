@@ -45,6 +45,8 @@ pub enum Action {
     MarkRange,
     MarkAll,
     ClearMarks,
+    /// Write the current view (or the marked rows) to a file.
+    ExportView,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
     SetSeverity,
@@ -165,6 +167,9 @@ impl Action {
             Action::MarkRange => "mark from the last marked row to here",
             Action::MarkAll => "mark every row in view",
             Action::ClearMarks => "clear marks",
+            Action::ExportView => {
+                "export the view (or the marks) to a file: .jsonl .csv .json (ASFF)"
+            }
             Action::SetWorkflow => {
                 "set workflow status of marked / selected (preview, then approve)"
             }

@@ -9,6 +9,11 @@ use crate::domain::plan::ChangePlan;
 pub enum Effect {
     Read(ReadRequest),
     Mutate(ChangePlan),
+    /// Write findings to `path` (format from the extension); answered with a notification.
+    ExportFindings {
+        path: String,
+        findings: Vec<crate::domain::finding::Finding>,
+    },
     /// Load a theme by name or path; answered with `Action::ThemeLoaded`.
     LoadTheme(String),
     Quit,

@@ -421,6 +421,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MarkRange => pane.mark_range(),
         Action::MarkAll => pane.mark_all(),
         Action::ClearMarks => pane.clear_marks(),
+        Action::ExportView => state.prompt = Prompt::ExportPath("findings.jsonl".into()),
         Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::RetryFailed => {
             return super::findings_bulk::start(state, action);
         }

@@ -21,9 +21,8 @@ fn group(action: &Action) -> &'static str {
             "Moving around"
         }
         SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo => "Changes",
-        EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks => {
-            "Triage"
-        }
+        EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks
+        | ExportView => "Triage",
         _ => "Views",
     }
 }

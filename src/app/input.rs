@@ -17,6 +17,8 @@ pub enum Prompt {
     Filter,
     /// Editing the server-side filter expression; enter applies it (if it parses).
     FilterEditor(String),
+    /// Where `e` writes the view; enter exports.
+    ExportPath(String),
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
@@ -42,6 +44,7 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
             return Vec::new();
         }
         Prompt::FilterEditor(_) => return filter_editor_key(state, key),
+        Prompt::ExportPath(_) => return super::findings_export::path_key(state, key),
         Prompt::None => {}
     }
     if matches!(

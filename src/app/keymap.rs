@@ -69,6 +69,7 @@ pub fn bindable_actions() -> Vec<Action> {
         MarkRange,
         MarkAll,
         ClearMarks,
+        ExportView,
         Quit,
         SetWorkflow,
         SetSeverity,

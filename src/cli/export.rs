@@ -162,6 +162,43 @@ pub async fn export_findings<W: Write + Send>(
     }
 }
 
+/// The format a file name asks for: `.csv`, `.json` / `.asff` (ASFF), else JSONL.
+pub fn format_for(path: &str) -> Format {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".csv") {
+        Format::Csv
+    } else if lower.ends_with(".json") || lower.ends_with(".asff") {
+        Format::Asff
+    } else {
+        Format::Jsonl
+    }
+}
+
+/// The pane's `e`: writes `findings` off the UI thread and reports back as a notification.
+pub fn export_in_background(
+    path: String,
+    findings: Vec<Finding>,
+    tx: tokio::sync::mpsc::UnboundedSender<crate::app::Action>,
+) {
+    use crate::app::{Action, NotifyLevel};
+    tokio::task::spawn_blocking(move || {
+        let write = || -> std::io::Result<usize> {
+            let file = std::fs::File::create(&path)?;
+            let mut w = FindingsWriter::new(std::io::BufWriter::new(file), format_for(&path))?;
+            w.page(&findings)?;
+            w.finish()
+        };
+        let (level, message) = match write() {
+            Ok(n) => (
+                NotifyLevel::Success,
+                format!("exported {n} findings to {path}"),
+            ),
+            Err(e) => (NotifyLevel::Error, format!("export to {path} failed: {e}")),
+        };
+        let _ = tx.send(Action::Notify { level, message });
+    });
+}
+
 /// The filter, or a usage error pointing at the bad token.
 fn parse_filter(text: Option<&str>) -> anyhow::Result<FindingFilters> {
     let Some(text) = text else {

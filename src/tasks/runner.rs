@@ -131,7 +131,9 @@ impl EffectRunner {
                 });
                 None
             }
-            other @ (Effect::LoadTheme(_) | Effect::Quit) => Some(other),
+            other @ (Effect::LoadTheme(_) | Effect::Quit | Effect::ExportFindings { .. }) => {
+                Some(other)
+            }
         }
     }
 }
