@@ -4,6 +4,7 @@
 pub mod error;
 pub mod filters;
 pub mod securityhub;
+pub mod securityhub_history;
 pub mod sts;
 
 pub use aws_config::SdkConfig;

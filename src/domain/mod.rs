@@ -4,5 +4,6 @@ pub mod filter;
 pub mod filter_attrs;
 pub mod filter_expr;
 pub mod finding;
+pub mod finding_history;
 pub mod identity;
 pub mod plan;
