@@ -275,3 +275,60 @@ async fn e_writes_the_view_to_a_file() {
     assert_eq!(text.lines().count(), 13, "header and 12 rows");
     assert!(text.lines().nth(1).unwrap().contains("Finding 00"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_tab_shows_get_finding_history() {
+    use secdeck::app::detail::{DetailLine, DetailTab, HistoryState};
+    let mut run = start((0..3).map(finding).collect()).await;
+    run.keys("wj<enter>y");
+    run.until(|c| !c.state.pipeline.is_executing()).await;
+    run.keys("<enter>ll");
+    let detail = run.console.state.findings.detail.as_ref().unwrap();
+    assert_eq!(detail.tab, DetailTab::History);
+    run.until(|c| {
+        c.state
+            .findings
+            .detail
+            .as_ref()
+            .is_some_and(|d| matches!(d.history, HistoryState::Loaded(_)))
+    })
+    .await;
+    let lines = run
+        .console
+        .state
+        .findings
+        .detail
+        .as_ref()
+        .unwrap()
+        .tab_lines();
+    let text: Vec<String> = lines
+        .iter()
+        .map(|l| match l {
+            DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
+            DetailLine::Field { value, .. } => value.clone(),
+            DetailLine::Blank => String::new(),
+        })
+        .collect();
+    // Newest first: the workflow change, then the import that created it.
+    assert!(
+        text[0].contains("updated by") && text[0].contains("BATCH_UPDATE_FINDINGS"),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("Workflow:") && t.contains("NOTIFIED")),
+        "{text:?}"
+    );
+    assert!(
+        run.sandbox()
+            .requests()
+            .iter()
+            .any(|r| r.operation == "GetFindingHistory")
+    );
+    // h goes back to the JSON tab.
+    run.keys("h");
+    assert_eq!(
+        run.console.state.findings.detail.as_ref().unwrap().tab,
+        DetailTab::Json
+    );
+}

@@ -89,6 +89,12 @@ pub enum Action {
         error: String,
         next_token: Option<String>,
     },
+    /// GetFindingHistory answered for the finding with this id.
+    #[serde(skip)]
+    FindingHistoryLoaded {
+        finding_id: String,
+        result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
+    },
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
     ChangeFinished {

@@ -29,4 +29,8 @@ pub enum ReadRequest {
         sort: Vec<SortCriterion>,
         next_token: Option<String>,
     },
+    /// GetFindingHistory for the finding open in the detail view.
+    FindingHistory {
+        finding: crate::domain::finding::FindingRef,
+    },
 }

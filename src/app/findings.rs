@@ -368,7 +368,12 @@ impl FindingsPane {
         if let Some(d) = &mut self.detail
             && d.finding_id == id
         {
+            // Keep the tab and position; the history is stale after a change.
+            let (tab, scroll) = (d.tab, d.scroll);
             *d = DetailView::new(&self.rows[i]);
+            d.tab = tab;
+            d.scroll = scroll;
+            // (history is NotLoaded again: switching tabs fetches the new records)
         }
         true
     }
@@ -387,6 +392,13 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::Top => detail.scroll = 0,
             Action::Bottom => detail.scroll_by(isize::MAX / 2),
             Action::Back => pane.detail = None,
+            Action::ScrollRight | Action::ScrollLeft => {
+                let step = if action == Action::ScrollRight { 1 } else { -1 };
+                if detail.switch_tab(step) {
+                    let finding = detail.finding.clone();
+                    return vec![Effect::Read(ReadRequest::FindingHistory { finding })];
+                }
+            }
             Action::SetWorkflow | Action::SetSeverity | Action::AddNote => {
                 return super::findings_bulk::start(state, action);
             }
@@ -428,6 +440,21 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.dirty = false,
     }
     Vec::new()
+}
+
+pub(super) fn history_loaded(
+    state: &mut State,
+    finding_id: &str,
+    result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
+) {
+    if let Some(d) = &mut state.findings.detail
+        && d.finding_id == finding_id
+    {
+        d.history = match result {
+            Ok(records) => super::detail::HistoryState::Loaded(records),
+            Err(e) => super::detail::HistoryState::Failed(e),
+        };
+    }
 }
 
 /// `:findings EXPR` / `:view NAME` / the filter editor's enter.

@@ -179,6 +179,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::FindingHistoryLoaded { finding_id, result } => {
+            findings::history_loaded(state, &finding_id, result);
+            Vec::new()
+        }
         Action::ChangeFinished { outcome, undo } => {
             let executing = state
                 .pipeline
