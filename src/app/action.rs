@@ -47,6 +47,8 @@ pub enum Action {
     ClearMarks,
     /// Write the current view (or the marked rows) to a file.
     ExportView,
+    /// Group by the next attribute (control, resource, product, account, severity, type, none).
+    CycleGroup,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
     SetSeverity,
@@ -63,6 +65,9 @@ pub enum Action {
     /// `:view NAME`: a saved view from the config.
     #[serde(skip)]
     ShowView(String),
+    /// `:group NAME` (or `none`).
+    #[serde(skip)]
+    SetGrouping(String),
     // ---- internal
     #[serde(skip)]
     Key(Key),
@@ -160,8 +165,8 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "first row",
             Action::Bottom => "last row",
-            Action::ScrollLeft => "scroll left",
-            Action::ScrollRight => "scroll right",
+            Action::ScrollLeft => "scroll left (detail: previous tab)",
+            Action::ScrollRight => "scroll right (detail: next tab)",
             Action::Open => "open detail",
             Action::Back => "back / close",
             Action::Refresh => "reload from AWS",
@@ -173,6 +178,9 @@ impl Action {
             Action::MarkRange => "mark from the last marked row to here",
             Action::MarkAll => "mark every row in view",
             Action::ClearMarks => "clear marks",
+            Action::CycleGroup => {
+                "group by control / resource / product / account / severity / type"
+            }
             Action::ExportView => {
                 "export the view (or the marks) to a file: .jsonl .csv .json (ASFF)"
             }

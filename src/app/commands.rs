@@ -7,12 +7,16 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 9] = [
+pub const COMMANDS: [(&str, &str); 10] = [
     (
         "findings",
         "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
     ),
     ("view", "NAME: a saved view ([[views]] in the config)"),
+    (
+        "group",
+        "control|resource|product|account|severity|type|none: group the findings",
+    ),
     ("analyzer", "Access Analyzer"),
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
@@ -149,6 +153,7 @@ impl CommandLine {
                 "usage: :view NAME (views are [[views]] in the config file)".into(),
             ),
             "view" => Command::Run(Action::ShowView(arg.to_string())),
+            "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "analyzer" => Command::Run(Action::ShowAnalyzer),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" => Command::Run(Action::ShowAudits),

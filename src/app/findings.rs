@@ -11,6 +11,7 @@ use super::State;
 use super::action::{Action, NotifyLevel};
 use super::detail::DetailView;
 use super::effect::{Effect, ReadRequest};
+use super::findings_group::{GroupBy, Grouping, group_rows};
 use super::findings_local::LocalFilter;
 use super::input::Prompt;
 
@@ -74,6 +75,10 @@ pub struct FindingsPane {
     pub mark_anchor: Option<usize>,
     /// The findings the last change could not update, ready to retry.
     pub retry: Option<crate::domain::plan::ChangePlan>,
+    /// Grouped view: the group list, and which group is expanded.
+    pub grouping: Option<Grouping>,
+    /// Rows the local filter may show: the open group's members (None = all rows).
+    scope: Option<Vec<usize>>,
 }
 
 impl Default for FindingsPane {
@@ -99,6 +104,8 @@ impl Default for FindingsPane {
             marks: HashSet::new(),
             mark_anchor: None,
             retry: None,
+            grouping: None,
+            scope: None,
         }
     }
 }
@@ -157,6 +164,11 @@ impl FindingsPane {
         if self.pages == 0 {
             self.rows.clear();
             self.haystacks.clear();
+            // Group members index the old rows: collapse, regroup as rows arrive.
+            self.scope = None;
+            if let Some(g) = &mut self.grouping {
+                g.open = None;
+            }
             self.matches = self.matches.as_ref().map(|_| Vec::new());
             self.detail = None;
         }
@@ -178,6 +190,10 @@ impl FindingsPane {
             self.rows.push(f);
         }
         self.clamp_selection();
+        // Regrouping is O(rows): every page while small, else once the load completes.
+        if next_token.is_none() || self.rows.len() <= 20_000 {
+            self.regroup();
+        }
         match next_token {
             Some(token) => vec![self.page_request(Some(token))],
             None => {
@@ -237,14 +253,15 @@ impl FindingsPane {
         let new = LocalFilter::parse(text);
         let old = LocalFilter::parse(&self.filter);
         let narrowing = !old.is_empty() && new.narrows(&old);
-        let candidates: Vec<usize> = match (narrowing, self.matches.take()) {
+        let candidates: Vec<usize> = match (narrowing, self.matches.take(), &self.scope) {
             // One more character can only narrow: scan the current matches only.
-            (true, Some(current)) => current,
+            (true, Some(current), _) => current,
+            (_, _, Some(scope)) => scope.clone(),
             _ => (0..self.rows.len()).collect(),
         };
         self.matches = if new.is_empty() {
             self.fuzzy = false;
-            None
+            self.scope.is_some().then_some(candidates)
         } else {
             let hay = &self.haystacks;
             let exact: Vec<usize> = if self.fuzzy && narrowing {
@@ -273,6 +290,65 @@ impl FindingsPane {
         self.selected = 0;
         self.offset = 0;
         self.mark_anchor = None;
+        self.regroup();
+    }
+
+    /// Groups the view by `by` (None ungroups).
+    pub fn group_by(&mut self, by: Option<GroupBy>) {
+        self.scope = None;
+        self.grouping = by.map(|b| Grouping::new(b, Vec::new()));
+        let filter = self.filter.clone();
+        self.set_filter(&filter);
+    }
+
+    /// Recomputes the group list from the visible rows (not while a group is open).
+    fn regroup(&mut self) {
+        let Some(g) = &mut self.grouping else { return };
+        if g.open.is_some() {
+            return;
+        }
+        g.groups = match &self.matches {
+            Some(m) => group_rows(&self.rows, m.iter().copied(), g.by),
+            None => group_rows(&self.rows, 0..self.rows.len(), g.by),
+        };
+        g.selected = g.selected.min(g.groups.len().saturating_sub(1));
+        g.offset = g.offset.min(g.selected);
+    }
+
+    /// Expands the selected group: the table shows its rows (the local filter still applies).
+    pub fn open_group(&mut self) {
+        let Some(g) = &mut self.grouping else { return };
+        let Some(members) = g.selected_group().map(|grp| grp.members.clone()) else {
+            return;
+        };
+        g.open = Some(g.selected);
+        self.scope = Some(members);
+        self.filter.clear();
+        self.set_filter("");
+    }
+
+    /// Back from an expanded group to the group list.
+    pub fn close_group(&mut self) {
+        if let Some(g) = &mut self.grouping {
+            g.open = None;
+        }
+        self.scope = None;
+        self.filter.clear();
+        self.set_filter("");
+    }
+
+    /// Ids of the rows in group `i` of the list.
+    pub fn group_ids(&self, i: usize) -> Vec<String> {
+        self.grouping
+            .as_ref()
+            .and_then(|g| g.groups.get(i))
+            .map(|grp| {
+                grp.members
+                    .iter()
+                    .map(|&m| self.rows[m].id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The local filter fell back to fuzzy matching (no row contains the text).
@@ -408,7 +484,57 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    let filter_empty = pane.filter().is_empty();
+    if let Some(g) = &mut pane.grouping
+        && g.open.is_none()
+    {
+        match action {
+            Action::MoveDown => return group_move(g, 1, page),
+            Action::MoveUp => return group_move(g, -1, page),
+            Action::PageDown => return group_move(g, page as isize, page),
+            Action::PageUp => return group_move(g, -(page as isize), page),
+            Action::Top => return group_move(g, isize::MIN / 2, page),
+            Action::Bottom => return group_move(g, isize::MAX / 2, page),
+            Action::Open => {
+                pane.open_group();
+                return Vec::new();
+            }
+            Action::Back if filter_empty => {
+                pane.group_by(None);
+                return Vec::new();
+            }
+            Action::ToggleMark => {
+                let selected = g.selected;
+                let ids = pane.group_ids(selected);
+                let all = ids.iter().all(|id| pane.marks.contains(id));
+                for id in ids {
+                    if all {
+                        pane.marks.remove(&id);
+                    } else {
+                        pane.marks.insert(id);
+                    }
+                }
+                if let Some(g) = &mut pane.grouping {
+                    g.move_by(1, page);
+                }
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    let group_open = pane.grouping.as_ref().is_some_and(|g| g.open.is_some());
     match action {
+        Action::Back if group_open && pane.filter().is_empty() => pane.close_group(),
+        Action::CycleGroup => {
+            let next = match pane.grouping.as_ref().map(|g| g.by) {
+                None => Some(GroupBy::ALL[0]),
+                Some(by) => GroupBy::ALL
+                    .iter()
+                    .position(|b| *b == by)
+                    .and_then(|i| GroupBy::ALL.get(i + 1).copied()),
+            };
+            pane.group_by(next);
+        }
         Action::MoveDown => pane.move_by(1, page),
         Action::MoveUp => pane.move_by(-1, page),
         Action::PageDown => pane.move_by(page as isize, page),
@@ -438,6 +564,32 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             return super::findings_bulk::start(state, action);
         }
         _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+fn group_move(g: &mut Grouping, delta: isize, page: usize) -> Vec<Effect> {
+    g.move_by(delta, page);
+    Vec::new()
+}
+
+/// `:group NAME` / `:group none`.
+pub(super) fn set_grouping(state: &mut State, name: &str) -> Vec<Effect> {
+    state.pane = super::PaneId::Findings;
+    state.findings.detail = None;
+    match (name.trim(), GroupBy::parse(name.trim())) {
+        ("none" | "", _) => state.findings.group_by(None),
+        (_, Some(by)) => state.findings.group_by(Some(by)),
+        (other, None) => {
+            let names: Vec<&str> = GroupBy::ALL.iter().map(|g| g.name()).collect();
+            state.notify(
+                NotifyLevel::Error,
+                format!(
+                    "cannot group by {other:?} (one of {}, none)",
+                    names.join(", ")
+                ),
+            );
+        }
     }
     Vec::new()
 }

@@ -230,3 +230,60 @@ fn read_only_has_no_triage_changes() {
     }
     assert_eq!(s.pipeline.stage, Stage::Idle);
 }
+
+#[test]
+fn grouping_lists_counts_expands_and_marks_whole_groups() {
+    let mut s = loaded(20, false);
+    keys(&mut s, ":group severity<enter>");
+    let g = s.findings.grouping.as_ref().unwrap();
+    let list: Vec<(&str, usize)> = g
+        .groups
+        .iter()
+        .map(|grp| (grp.key.as_str(), grp.members.len()))
+        .collect();
+    assert_eq!(
+        list,
+        [
+            ("CRITICAL", 4),
+            ("HIGH", 4),
+            ("MEDIUM", 4),
+            ("LOW", 4),
+            ("INFORMATIONAL", 4)
+        ]
+    );
+    keys(&mut s, "j<enter>");
+    assert_eq!(s.findings.visible_len(), 4);
+    assert!((0..4).all(|i| s.findings.visible(i).unwrap().severity == Some(Severity::High)));
+    keys(&mut s, "/number 1<enter>");
+    assert_eq!(
+        s.findings.visible_len(),
+        3,
+        "HIGH are 1, 6, 11, 16: three contain a 1"
+    );
+    keys(&mut s, "<esc><esc>");
+    assert!(
+        s.findings.grouping.as_ref().unwrap().open.is_none(),
+        "back to the list"
+    );
+    keys(&mut s, "<space>");
+    assert_eq!(s.findings.marks.len(), 4, "the whole HIGH group");
+    keys(&mut s, "w");
+    let Stage::Triage(TriageStage::Pick { targets, .. }) = &s.pipeline.stage else {
+        panic!("{:?}", s.pipeline.stage);
+    };
+    assert_eq!(targets.len(), 4, "actions apply to the marked group");
+    keys(&mut s, "<esc><esc>");
+    assert!(
+        s.findings.grouping.is_none(),
+        "esc closes the picker, then ungroups"
+    );
+    keys(&mut s, "b<esc>");
+    assert!(s.findings.grouping.is_none(), "esc on the list ungroups");
+    keys(&mut s, "b");
+    assert_eq!(
+        s.findings.grouping.as_ref().map(|g| g.by),
+        Some(crate::app::findings_group::GroupBy::Control)
+    );
+    assert!(keys(&mut s, ":group colour<enter>").is_empty());
+    assert!(messages(&s)[0].contains("cannot group by \"colour\""));
+}

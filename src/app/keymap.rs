@@ -70,6 +70,7 @@ pub fn bindable_actions() -> Vec<Action> {
         MarkAll,
         ClearMarks,
         ExportView,
+        CycleGroup,
         Quit,
         SetWorkflow,
         SetSeverity,

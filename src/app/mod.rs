@@ -8,6 +8,7 @@ pub mod effect;
 pub mod findings;
 pub mod findings_bulk;
 pub mod findings_export;
+pub mod findings_group;
 pub mod findings_local;
 pub mod help;
 pub mod input;
@@ -238,6 +239,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ShowFindings => show(state, PaneId::Findings),
         Action::ApplyFilter(text) => findings::apply_filter(state, &text),
         Action::ShowView(name) => findings::show_view(state, &name),
+        Action::SetGrouping(name) => findings::set_grouping(state, &name),
         Action::ShowAnalyzer => show(state, PaneId::Analyzer),
         Action::ShowIpSets => show(state, PaneId::IpSets),
         Action::ShowAudits => show(state, PaneId::Audits),

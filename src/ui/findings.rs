@@ -207,8 +207,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme, _spinner: usize) {
+    let open = match &pane.grouping {
+        Some(g) if g.open.is_none() => {
+            return super::findings_triage::draw_groups(frame, area, pane, theme);
+        }
+        Some(g) => g
+            .open_group()
+            .map(|grp| format!(" · {} {} (esc: all groups)", g.by.name(), grp.key)),
+        None => None,
+    };
     let block = Block::bordered()
-        .title(format!(" Findings ({}) ", pane.visible_len()))
+        .title(format!(
+            " Findings ({}){} ",
+            pane.visible_len(),
+            open.unwrap_or_default()
+        ))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);

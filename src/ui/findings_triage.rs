@@ -178,3 +178,79 @@ pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
     }
     Line::from(spans)
 }
+
+/// The group list: key, count, marked, and the count of each severity.
+pub fn draw_groups(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &FindingsPane,
+    theme: &crate::theme::Theme,
+) {
+    use ratatui::layout::Constraint;
+    use ratatui::widgets::{Cell, Row, Table, TableState};
+    let Some(g) = &pane.grouping else { return };
+    let block = Block::bordered()
+        .title(format!(
+            " Findings by {} ({} groups) · enter expands, space marks a group ",
+            g.by.name(),
+            g.groups.len()
+        ))
+        .border_style(style(theme, Slot::BorderFocused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let body_rows = inner.height.saturating_sub(1) as usize;
+    let mut offset = g.offset.min(g.selected);
+    if body_rows > 0 && g.selected >= offset + body_rows {
+        offset = g.selected + 1 - body_rows;
+    }
+    let rows: Vec<Row> = g
+        .groups
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body_rows)
+        .map(|(i, grp)| {
+            let marked = pane
+                .group_ids(i)
+                .iter()
+                .filter(|id| pane.marks.contains(*id))
+                .count();
+            let mut cells = vec![
+                Cell::from(grp.key.clone()),
+                Cell::from(grp.members.len().to_string()),
+                Cell::from(if marked > 0 {
+                    marked.to_string()
+                } else {
+                    String::new()
+                })
+                .style(style(theme, Slot::Warning)),
+            ];
+            for (n, s) in grp.severities.iter().zip(Severity::ALL) {
+                let text = if *n > 0 { n.to_string() } else { String::new() };
+                cells.push(Cell::from(text).style(style(theme, severity_slot(Some(s)))));
+            }
+            Row::new(cells).style(style(theme, Slot::Text))
+        })
+        .collect();
+    let header = Row::new([
+        "Group", "Count", "Marked", "CRIT", "HIGH", "MED", "LOW", "INFO",
+    ])
+    .style(style(theme, Slot::Header));
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(style(theme, Slot::Selection))
+        .highlight_symbol("▶ ");
+    let mut table_state =
+        TableState::default().with_selected((!g.groups.is_empty()).then(|| g.selected - offset));
+    frame.render_stateful_widget(table, inner, &mut table_state);
+}
