@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use crate::domain::filter::{FindingFilters, SortCriterion, SortOrder};
 use crate::domain::filter_expr::{FilterError, FilterExpr};
-use crate::domain::finding::{Finding, WorkflowStatus};
+use crate::domain::finding::{Finding, Severity, WorkflowStatus};
 
 use super::State;
 use super::action::{Action, NotifyLevel};
@@ -79,6 +79,9 @@ pub struct FindingsPane {
     pub grouping: Option<Grouping>,
     /// Rows the local filter may show: the open group's members (None = all rows).
     scope: Option<Vec<usize>>,
+    /// Visible rows per severity (`Severity::ALL` order) and workflow (`WorkflowStatus::ALL`
+    /// order), kept up to date so the summary strip costs nothing per frame.
+    summary: ([usize; 5], [usize; 4]),
 }
 
 impl Default for FindingsPane {
@@ -106,6 +109,7 @@ impl Default for FindingsPane {
             retry: None,
             grouping: None,
             scope: None,
+            summary: ([0; 5], [0; 4]),
         }
     }
 }
@@ -194,6 +198,7 @@ impl FindingsPane {
         if next_token.is_none() || self.rows.len() <= 20_000 {
             self.regroup();
         }
+        self.recount();
         match next_token {
             Some(token) => vec![self.page_request(Some(token))],
             None => {
@@ -291,6 +296,36 @@ impl FindingsPane {
         self.offset = 0;
         self.mark_anchor = None;
         self.regroup();
+        self.recount();
+    }
+
+    /// The summary strip's counts over the visible rows.
+    pub fn summary(&self) -> ([usize; 5], [usize; 4]) {
+        self.summary
+    }
+
+    fn recount(&mut self) {
+        let mut sev = [0usize; 5];
+        let mut wf = [0usize; 4];
+        let mut count = |f: &Finding| {
+            if let Some(p) = f
+                .severity
+                .and_then(|s| Severity::ALL.iter().position(|x| *x == s))
+            {
+                sev[p] += 1;
+            }
+            if let Some(p) = f
+                .workflow
+                .and_then(|w| WorkflowStatus::ALL.iter().position(|x| *x == w))
+            {
+                wf[p] += 1;
+            }
+        };
+        match &self.matches {
+            Some(m) => m.iter().for_each(|&i| count(&self.rows[i])),
+            None => self.rows.iter().for_each(&mut count),
+        }
+        self.summary = (sev, wf);
     }
 
     /// Groups the view by `by` (None ungroups).
@@ -441,6 +476,7 @@ impl FindingsPane {
         };
         edit(&mut self.rows[i]);
         self.haystacks[i] = haystack(&self.rows[i]);
+        self.recount();
         if let Some(d) = &mut self.detail
             && d.finding_id == id
         {

@@ -140,21 +140,7 @@ pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, text: &s
 /// `CRITICAL 3  HIGH 12 …  │  NEW 20  NOTIFIED 2 …  │  4 marked` over the visible rows.
 pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
     let theme = &state.theme;
-    let mut sev = [0usize; 5];
-    let mut wf = [0usize; 4];
-    for i in 0..pane.visible_len() {
-        if let Some(f) = pane.visible(i) {
-            if let Some(s) = f.severity {
-                sev[Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)] += 1;
-            }
-            if let Some(w) = f.workflow {
-                wf[WorkflowStatus::ALL
-                    .iter()
-                    .position(|x| *x == w)
-                    .unwrap_or(0)] += 1;
-            }
-        }
-    }
+    let (sev, wf) = pane.summary();
     let mut spans = Vec::new();
     for (s, n) in Severity::ALL.iter().zip(sev) {
         if n > 0 {
@@ -209,12 +195,20 @@ pub fn draw_groups(
         .enumerate()
         .skip(offset)
         .take(body_rows)
-        .map(|(i, grp)| {
-            let marked = pane
-                .group_ids(i)
-                .iter()
-                .filter(|id| pane.marks.contains(*id))
-                .count();
+        .map(|(_, grp)| {
+            // Only counted when something is marked: a big group is many rows.
+            let marked = if pane.marks.is_empty() {
+                0
+            } else {
+                grp.members
+                    .iter()
+                    .filter(|&&m| {
+                        pane.rows()
+                            .get(m)
+                            .is_some_and(|f| pane.marks.contains(&f.id))
+                    })
+                    .count()
+            };
             let mut cells = vec![
                 Cell::from(grp.key.clone()),
                 Cell::from(grp.members.len().to_string()),
