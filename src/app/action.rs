@@ -47,6 +47,10 @@ pub enum Action {
     ClearMarks,
     /// Write the current view (or the marked rows) to a file.
     ExportView,
+    /// Copy the finding Id (table) or the top line (detail) to the clipboard (OSC 52).
+    Copy,
+    /// Open the finding's SourceUrl or console page (the URL is always shown).
+    OpenUrl,
     /// Group by the next attribute (control, resource, product, account, severity, type, none).
     CycleGroup,
     // ---- bindable: changes (all go through the change pipeline)
@@ -178,6 +182,8 @@ impl Action {
             Action::MarkRange => "mark from the last marked row to here",
             Action::MarkAll => "mark every row in view",
             Action::ClearMarks => "clear marks",
+            Action::Copy => "copy the finding Id, or in the detail the top line (OSC 52)",
+            Action::OpenUrl => "open the finding's SourceUrl / console page",
             Action::CycleGroup => {
                 "group by control / resource / product / account / severity / type"
             }

@@ -14,6 +14,10 @@ pub enum Effect {
         path: String,
         findings: Vec<crate::domain::finding::Finding>,
     },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Open a URL in a browser, if one is available (the URL is also shown to the user).
+    OpenUrl(String),
     /// Load a theme by name or path; answered with `Action::ThemeLoaded`.
     LoadTheme(String),
     Quit,

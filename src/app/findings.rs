@@ -504,6 +504,8 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::Top => detail.scroll = 0,
             Action::Bottom => detail.scroll_by(isize::MAX / 2),
             Action::Back => pane.detail = None,
+            Action::Copy => return super::findings_copy::copy(state),
+            Action::OpenUrl => return super::findings_copy::open(state),
             Action::ScrollRight | Action::ScrollLeft => {
                 let step = if action == Action::ScrollRight { 1 } else { -1 };
                 if detail.switch_tab(step) {
@@ -561,6 +563,8 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     let group_open = pane.grouping.as_ref().is_some_and(|g| g.open.is_some());
     match action {
         Action::Back if group_open && pane.filter().is_empty() => pane.close_group(),
+        Action::Copy => return super::findings_copy::copy(state),
+        Action::OpenUrl => return super::findings_copy::open(state),
         Action::CycleGroup => {
             let next = match pane.grouping.as_ref().map(|g| g.by) {
                 None => Some(GroupBy::ALL[0]),

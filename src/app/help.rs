@@ -22,7 +22,7 @@ fn group(action: &Action) -> &'static str {
         }
         SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo => "Changes",
         EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks
-        | ExportView | CycleGroup => "Triage",
+        | ExportView | CycleGroup | Copy | OpenUrl => "Triage",
         _ => "Views",
     }
 }

@@ -71,6 +71,8 @@ pub fn bindable_actions() -> Vec<Action> {
         ClearMarks,
         ExportView,
         CycleGroup,
+        Copy,
+        OpenUrl,
         Quit,
         SetWorkflow,
         SetSeverity,

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod effect;
 pub mod findings;
 pub mod findings_bulk;
+pub mod findings_copy;
 pub mod findings_export;
 pub mod findings_group;
 pub mod findings_local;

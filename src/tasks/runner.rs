@@ -145,9 +145,11 @@ impl EffectRunner {
                 });
                 None
             }
-            other @ (Effect::LoadTheme(_) | Effect::Quit | Effect::ExportFindings { .. }) => {
-                Some(other)
-            }
+            other @ (Effect::LoadTheme(_)
+            | Effect::Quit
+            | Effect::ExportFindings { .. }
+            | Effect::Copy(_)
+            | Effect::OpenUrl(_)) => Some(other),
         }
     }
 }
