@@ -1,6 +1,7 @@
 //! The command line: clap definitions, resolution of flags + config into the options the
 //! console runs with, and the `info` and `sandbox` subcommands.
 
+pub mod export;
 mod info;
 pub mod iot;
 mod sandbox;
@@ -44,6 +45,15 @@ pub enum Command {
     },
     /// IoT Device Defender audits, headless.
     Iot(iot::IotArgs),
+    /// Write Security Hub findings to a file or stdout (headless).
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// `secdeck export findings [--filter EXPR] [--format jsonl|csv|asff] [--output FILE]`
+    Findings(export::ExportFindingsArgs),
 }
 
 /// Flags of the console (also accepted by `info`, to show what they resolve to).
@@ -303,6 +313,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);
             runtime.block_on(info::print(&opts, &mut std::io::stdout()))?;
+        }
+        Some(Command::Export(ExportCommand::Findings(args))) => {
+            let _guard = init_logging(&paths.log_file());
+            // On a worker (16 MiB stack): the SDK's ASFF deserialisers recurse deeply.
+            runtime.block_on(async {
+                tokio::spawn(export::run(args, paths))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("export task failed: {e}"))?
+            })?;
         }
         Some(Command::Sandbox(args)) => {
             let _guard = init_logging(&paths.log_file());

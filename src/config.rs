@@ -26,6 +26,17 @@ pub struct Config {
     /// Key spec -> action name (`"none"` unbinds). Validated by the keymap, not here.
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
+    /// Saved findings views: `[[views]] name = "..." filter = "sev=HIGH status=NEW"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<SavedView>,
+}
+
+/// A named filter expression, opened with `:view NAME`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedView {
+    pub name: String,
+    pub filter: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,6 +37,8 @@ pub struct ConsoleParts {
     pub startup_errors: Vec<String>,
     /// The embedded sandbox, when the session runs on one.
     pub sandbox: Option<Sandbox>,
+    /// Saved findings views (name, filter expression) from the config.
+    pub views: Vec<(String, String)>,
     /// GetFindings pacing: AWS's quota, or none for a sandbox without quotas.
     pub pacer: Arc<Pacer>,
 }
@@ -50,9 +52,19 @@ pub struct Console {
     themes_dir: Option<PathBuf>,
     no_color: bool,
     sandbox: Option<Sandbox>,
+    /// Text sent to the clipboard this session (what OSC 52 carried), newest last.
+    pub copied: Vec<String>,
+    /// A real terminal is attached: clipboard escapes and browsers may be used.
+    terminal: bool,
 }
 
 impl Console {
+    /// Called by the terminal loop: from now on `Copy` writes OSC 52 to the terminal and
+    /// `OpenUrl` may start a browser. Headless sessions only record what was copied.
+    pub fn attach_terminal(&mut self) {
+        self.terminal = true;
+    }
+
     /// Builds the session and starts its first reads. Must run inside a tokio runtime.
     pub fn start(parts: ConsoleParts) -> Console {
         let ConsoleParts {
@@ -67,6 +79,7 @@ impl Console {
             no_color,
             mut startup_errors,
             sandbox,
+            views,
             pacer,
         } = parts;
         let clients = AwsClients::new(&sdk_config);
@@ -105,6 +118,7 @@ impl Console {
         let (tx, rx) = unbounded_channel();
         let (keymap, key_errors) = Keymap::default_embedded().with_overrides(&key_overrides);
         let mut state = State::new(session, keymap, theme);
+        state.findings.views = views;
         if let Some(dir) = &themes_dir {
             state.theme_names.extend(user_theme_names(dir));
             state.theme_names.sort();
@@ -118,6 +132,8 @@ impl Console {
             themes_dir,
             no_color,
             sandbox,
+            copied: Vec::new(),
+            terminal: false,
         };
         for message in startup_errors.into_iter().chain(key_errors) {
             console.dispatch(Action::Notify {
@@ -156,6 +172,22 @@ impl Console {
             match self.runner.run(effect) {
                 None => {}
                 Some(Effect::LoadTheme(name)) => self.load_theme(name),
+                Some(Effect::Copy(text)) => {
+                    if self.terminal {
+                        use std::io::Write;
+                        let mut out = std::io::stdout();
+                        let osc = crate::app::findings_copy::osc52(&text);
+                        if let Err(e) = out.write_all(osc.as_bytes()).and_then(|()| out.flush()) {
+                            tracing::warn!(error = %e, "clipboard escape not written");
+                        }
+                    }
+                    self.copied.push(text);
+                }
+                Some(Effect::OpenUrl(url)) if self.terminal => open_in_browser(&url),
+                Some(Effect::OpenUrl(_)) => {}
+                Some(Effect::ExportFindings { path, findings }) => {
+                    crate::cli::export::export_in_background(path, findings, self.tx.clone())
+                }
                 Some(Effect::Quit) => self.state.should_quit = true,
                 Some(other) => tracing::warn!(?other, "effect not handled"),
             }
@@ -176,6 +208,31 @@ impl Console {
             let result = Theme::load(&name, dir.as_deref()).map_err(|e| e.to_string());
             let _ = tx.send(Action::ThemeLoaded(result));
         });
+    }
+}
+
+/// Starts a browser when one can be shown (macOS, or a graphical session); otherwise the
+/// URL in the notification is all there is, which is what an SSH session needs.
+fn open_in_browser(url: &str) {
+    let graphical =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let opener = if cfg!(target_os = "macos") {
+        Some("open")
+    } else if graphical {
+        Some("xdg-open")
+    } else {
+        None
+    };
+    if let Some(opener) = opener {
+        let spawned = std::process::Command::new(opener)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, opener, "could not start a browser");
+        }
     }
 }
 
@@ -256,6 +313,12 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
         startup_errors,
         pacer: pacer_for(sandbox.as_ref()),
         sandbox,
+        views: opts
+            .config
+            .views
+            .iter()
+            .map(|v| (v.name.clone(), v.filter.clone()))
+            .collect(),
     })
 }
 
@@ -294,6 +357,7 @@ pub async fn demo_parts(
         startup_errors: Vec::new(),
         pacer: pacer_for(Some(&sandbox)),
         sandbox: Some(sandbox),
+        views: Vec::new(),
     })
 }
 

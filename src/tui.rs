@@ -20,6 +20,7 @@ pub async fn run(mut console: Console) -> anyhow::Result<()> {
     install_panic_report();
     // ratatui installs a panic hook that restores the terminal, then calls ours.
     let mut terminal = ratatui::try_init()?;
+    console.attach_terminal();
     let result = event_loop(&mut console, &mut terminal).await;
     ratatui::restore();
     result

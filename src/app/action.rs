@@ -38,6 +38,22 @@ pub enum Action {
     Refresh,
     /// Retry the page that failed, keeping what already loaded.
     ResumeLoad,
+    // ---- bindable: triage (findings pane)
+    EditFilter,
+    SortNext,
+    SortReverse,
+    ToggleMark,
+    MarkRange,
+    MarkAll,
+    ClearMarks,
+    /// Write the current view (or the marked rows) to a file.
+    ExportView,
+    /// Copy the finding Id (table) or the top line (detail) to the clipboard (OSC 52).
+    Copy,
+    /// Open the finding's SourceUrl or console page (the URL is always shown).
+    OpenUrl,
+    /// Group by the next attribute (control, resource, product, account, severity, type, none).
+    CycleGroup,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
     /// IoT audits: suppress the selected finding (asks for expiry and description).
@@ -50,6 +66,10 @@ pub enum Action {
     StartAudit,
     /// IoT audits: import the selected audit into Security Hub.
     ImportAudit,
+    SetSeverity,
+    AddNote,
+    /// Preview the failed findings of the last change again.
+    RetryFailed,
     Approve,
     Reject,
     Undo,
@@ -66,6 +86,15 @@ pub enum Action {
     /// Mark / unmark the selected row for bulk actions.
     Mark,
 
+    /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
+    #[serde(skip)]
+    ApplyFilter(String),
+    /// `:view NAME`: a saved view from the config.
+    #[serde(skip)]
+    ShowView(String),
+    /// `:group NAME` (or `none`).
+    #[serde(skip)]
+    SetGrouping(String),
     // ---- internal
     #[serde(skip)]
     Key(Key),
@@ -91,6 +120,12 @@ pub enum Action {
         request: u64,
         error: String,
         next_token: Option<String>,
+    },
+    /// GetFindingHistory answered for the finding with this id.
+    #[serde(skip)]
+    FindingHistoryLoaded {
+        finding_id: String,
+        result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
     },
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
@@ -177,6 +212,9 @@ impl Action {
                 | Action::Mitigate
                 | Action::StartAudit
                 | Action::ImportAudit
+                | Action::SetSeverity
+                | Action::AddNote
+                | Action::RetryFailed
         ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
@@ -207,18 +245,38 @@ impl Action {
             Action::PageDown => "page down",
             Action::Top => "first row",
             Action::Bottom => "last row",
-            Action::ScrollLeft => "scroll left",
-            Action::ScrollRight => "scroll right",
+            Action::ScrollLeft => "scroll left (detail: previous tab)",
+            Action::ScrollRight => "scroll right (detail: next tab)",
             Action::Open => "open detail",
             Action::Back => "back / close",
             Action::Refresh => "reload from AWS",
             Action::ResumeLoad => "resume a failed load",
-            Action::SetWorkflow => "set workflow status (preview, then approve)",
             Action::Suppress => "suppress the selected audit finding (expiry, description)",
             Action::Unsuppress => "delete the selected audit finding's suppression",
             Action::Mitigate => "apply a mitigation action to the selected audit finding",
             Action::StartAudit => "start an on-demand audit of the enabled checks",
             Action::ImportAudit => "import the selected audit into Security Hub",
+            Action::EditFilter => "edit the server-side filter (sev=HIGH status=NEW updated<7d)",
+            Action::SortNext => "sort by the next column (server-side)",
+            Action::SortReverse => "reverse the sort order",
+            Action::ToggleMark => "mark / unmark the row",
+            Action::MarkRange => "mark from the last marked row to here",
+            Action::MarkAll => "mark every row in view",
+            Action::ClearMarks => "clear marks",
+            Action::Copy => "copy the finding Id, or in the detail the top line (OSC 52)",
+            Action::OpenUrl => "open the finding's SourceUrl / console page",
+            Action::CycleGroup => {
+                "group by control / resource / product / account / severity / type"
+            }
+            Action::ExportView => {
+                "export the view (or the marks) to a file: .jsonl .csv .json (ASFF)"
+            }
+            Action::SetWorkflow => {
+                "set workflow status of marked / selected (preview, then approve)"
+            }
+            Action::SetSeverity => "set severity of marked / selected (preview, then approve)",
+            Action::AddNote => "add a note to marked / selected (preview, then approve)",
+            Action::RetryFailed => "retry the findings the last change could not update",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",

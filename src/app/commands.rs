@@ -7,8 +7,16 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 15] = [
-    ("findings", "Security Hub findings"),
+pub const COMMANDS: [(&str, &str); 17] = [
+    (
+        "findings",
+        "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
+    ),
+    ("view", "NAME: a saved view ([[views]] in the config)"),
+    (
+        "group",
+        "control|resource|product|account|severity|type|none: group the findings",
+    ),
     (
         "analyzer",
         "[NAME]: Access Analyzer (NAME picks the analyzer)",
@@ -160,7 +168,8 @@ impl CommandLine {
             .map_or((line, ""), |(c, a)| (c, a.trim()));
         match cmd {
             "" => Command::Nothing,
-            "findings" => Command::Run(Action::ShowFindings),
+            "findings" if arg.is_empty() => Command::Run(Action::ShowFindings),
+            "findings" => Command::Run(Action::ApplyFilter(arg.to_string())),
             "analyzer" if arg.is_empty() => Command::Run(Action::ShowAnalyzer),
             "analyzer" => Command::Run(Action::SelectAnalyzer(arg.to_string())),
             "archive" | "unarchive" if arg.is_empty() => Command::Error(
@@ -180,6 +189,12 @@ impl CommandLine {
                 ":delete-rule needs the rule name".to_string(),
             ),
             "delete-rule" => Command::Run(Action::DeleteArchiveRule(arg.to_string())),
+            "view" if arg.is_empty() => Command::Error(
+                NotifyLevel::Error,
+                "usage: :view NAME (views are [[views]] in the config file)".into(),
+            ),
+            "view" => Command::Run(Action::ShowView(arg.to_string())),
+            "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" => Command::Run(Action::ShowAudits),
             "help" => Command::Run(Action::Help),

@@ -3,7 +3,39 @@
 
 use serde_json::Value;
 
-use crate::domain::finding::Finding;
+use crate::domain::finding::{Finding, FindingRef};
+use crate::domain::finding_history::HistoryRecord;
+
+/// The detail view's tabs, switched with h / l (scroll left / right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DetailTab {
+    #[default]
+    Overview,
+    Json,
+    History,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 3] = [DetailTab::Overview, DetailTab::Json, DetailTab::History];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Overview => "Overview",
+            DetailTab::Json => "JSON",
+            DetailTab::History => "History",
+        }
+    }
+}
+
+/// GetFindingHistory for the open finding, fetched when the History tab is first shown.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum HistoryState {
+    #[default]
+    NotLoaded,
+    Loading,
+    Loaded(Vec<HistoryRecord>),
+    Failed(String),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DetailLine {
@@ -17,6 +49,12 @@ pub enum DetailLine {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailView {
     pub finding_id: String,
+    pub finding: FindingRef,
+    pub tab: DetailTab,
+    /// The pretty-printed ASFF, one entry a line (the JSON tab).
+    pub json: Vec<String>,
+    pub history: HistoryState,
+    /// The Overview tab.
     pub lines: Vec<DetailLine>,
     /// First line shown.
     pub scroll: usize,
@@ -97,18 +135,98 @@ impl DetailView {
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Heading("ASFF JSON".into()));
         let json = serde_json::to_string_pretty(raw).unwrap_or_else(|e| format!("({e})"));
-        lines.extend(json.lines().map(|l| DetailLine::Json(l.to_string())));
+        let json: Vec<String> = json.lines().map(str::to_string).collect();
+        lines.extend(json.iter().map(|l| DetailLine::Json(l.clone())));
         DetailView {
             finding_id: f.id.clone(),
+            finding: f.reference(),
+            tab: DetailTab::Overview,
+            json,
+            history: HistoryState::NotLoaded,
             lines,
             scroll: 0,
         }
     }
 
+    /// The lines of the active tab.
+    pub fn tab_lines(&self) -> Vec<DetailLine> {
+        match self.tab {
+            DetailTab::Overview => self.lines.clone(),
+            DetailTab::Json => self
+                .json
+                .iter()
+                .map(|l| DetailLine::Json(l.clone()))
+                .collect(),
+            DetailTab::History => history_lines(&self.history),
+        }
+    }
+
+    fn tab_len(&self) -> usize {
+        match self.tab {
+            DetailTab::Overview => self.lines.len(),
+            DetailTab::Json => self.json.len(),
+            DetailTab::History => history_lines(&self.history).len(),
+        }
+    }
+
+    /// Switches tab by `step`; true when the History tab needs loading.
+    pub fn switch_tab(&mut self, step: isize) -> bool {
+        let n = DetailTab::ALL.len() as isize;
+        let i = DetailTab::ALL
+            .iter()
+            .position(|t| *t == self.tab)
+            .unwrap_or(0) as isize;
+        self.tab = DetailTab::ALL[(i + step).rem_euclid(n) as usize];
+        self.scroll = 0;
+        if self.tab == DetailTab::History && self.history == HistoryState::NotLoaded {
+            self.history = HistoryState::Loading;
+            return true;
+        }
+        false
+    }
+
     /// Scrolls by `delta` lines, never past the last line.
     pub fn scroll_by(&mut self, delta: isize) {
-        let last = self.lines.len().saturating_sub(1);
+        let last = self.tab_len().saturating_sub(1);
         self.scroll = self.scroll.saturating_add_signed(delta).min(last);
+    }
+}
+
+/// Newest first: what changed, when, by whom.
+fn history_lines(state: &HistoryState) -> Vec<DetailLine> {
+    match state {
+        HistoryState::NotLoaded => vec![DetailLine::Text(
+            "changed since it was loaded: h / l reloads the history".into(),
+        )],
+        HistoryState::Loading => {
+            vec![DetailLine::Text(
+                "loading history (GetFindingHistory)…".into(),
+            )]
+        }
+        HistoryState::Failed(e) => vec![DetailLine::Text(format!("history unavailable: {e}"))],
+        HistoryState::Loaded(records) if records.is_empty() => {
+            vec![DetailLine::Text(
+                "no history recorded in the last 90 days".into(),
+            )]
+        }
+        HistoryState::Loaded(records) => {
+            let mut out = Vec::new();
+            for r in records.iter().rev() {
+                let what = if r.created { "created" } else { "updated" };
+                out.push(DetailLine::Heading(format!(
+                    "{}  {what} by {} ({})",
+                    r.time, r.identity, r.source
+                )));
+                for u in &r.updates {
+                    out.push(DetailLine::Field {
+                        label: "",
+                        value: format!("{}: {} → {}", u.field, u.old, u.new),
+                    });
+                }
+                out.push(DetailLine::Blank);
+            }
+            out
+        }
     }
 }
 

@@ -9,6 +9,15 @@ use crate::domain::plan::ChangePlan;
 pub enum Effect {
     Read(ReadRequest),
     Mutate(ChangePlan),
+    /// Write findings to `path` (format from the extension); answered with a notification.
+    ExportFindings {
+        path: String,
+        findings: Vec<crate::domain::finding::Finding>,
+    },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Open a URL in a browser, if one is available (the URL is also shown to the user).
+    OpenUrl(String),
     /// Load a theme by name or path; answered with `Action::ThemeLoaded`.
     LoadTheme(String),
     Quit,
@@ -42,4 +51,8 @@ pub enum ReadRequest {
     },
     /// IoT audits pane reads (configuration, tasks, findings, import planning).
     Iot(super::audits::IotRead),
+    /// GetFindingHistory for the finding open in the detail view.
+    FindingHistory {
+        finding: crate::domain::finding::FindingRef,
+    },
 }

@@ -1,14 +1,32 @@
 //! The Security Hub findings pane: streamed pages of findings, the instant local filter
 //! (an index over the loaded rows), the selection and the scroll window.
 
-use crate::domain::filter::{FindingFilters, SortCriterion};
-use crate::domain::finding::{Finding, WorkflowStatus};
+use std::collections::HashSet;
+
+use crate::domain::filter::{FindingFilters, SortCriterion, SortOrder};
+use crate::domain::filter_expr::{FilterError, FilterExpr};
+use crate::domain::finding::{Finding, Severity, WorkflowStatus};
 
 use super::State;
 use super::action::{Action, NotifyLevel};
 use super::detail::DetailView;
 use super::effect::{Effect, ReadRequest};
+use super::findings_group::{GroupBy, Grouping, group_rows};
+use super::findings_local::LocalFilter;
 use super::input::Prompt;
+
+/// Columns the table can be sorted by, server-side: (header, SortCriteria field).
+/// Severity sorts by the normalized score, so CRITICAL > HIGH rather than alphabetical.
+pub const SORT_COLUMNS: [(&str, &str); 8] = [
+    ("Severity", "SeverityNormalized"),
+    ("Title", "Title"),
+    ("Resource", "ResourceType"),
+    ("Account", "AwsAccountId"),
+    ("Region", "Region"),
+    ("Product", "ProductName"),
+    ("Workflow", "WorkflowStatus"),
+    ("Updated", "UpdatedAt"),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadStatus {
@@ -29,6 +47,8 @@ pub struct FindingsPane {
     /// substring checks and no allocation per row.
     haystacks: Vec<String>,
     filter: String,
+    /// `filter` matched no row as a substring, so `matches` holds fuzzy matches.
+    fuzzy: bool,
     /// Indices into `rows` that match `filter`; `None` when no filter is set.
     matches: Option<Vec<usize>>,
     /// Position in the visible list (not in `rows`).
@@ -43,6 +63,25 @@ pub struct FindingsPane {
     pub detail: Option<DetailView>,
     /// Table columns (after the severity) scrolled off to the left.
     pub column_offset: usize,
+    /// The server-side filter as the user wrote it; `filters` is derived from it.
+    pub expr: FilterExpr,
+    /// The last refused expression and why, shown until the next good one.
+    pub filter_error: Option<(String, FilterError)>,
+    /// Saved views (name, expression) from the config file.
+    pub views: Vec<(String, String)>,
+    /// Marked finding ids (survive reloads and local filtering).
+    pub marks: HashSet<String>,
+    /// Visible position of the last toggled row: the start of a range mark.
+    pub mark_anchor: Option<usize>,
+    /// The findings the last change could not update, ready to retry.
+    pub retry: Option<crate::domain::plan::ChangePlan>,
+    /// Grouped view: the group list, and which group is expanded.
+    pub grouping: Option<Grouping>,
+    /// Rows the local filter may show: the open group's members (None = all rows).
+    scope: Option<Vec<usize>>,
+    /// Visible rows per severity (`Severity::ALL` order) and workflow (`WorkflowStatus::ALL`
+    /// order), kept up to date so the summary strip costs nothing per frame.
+    summary: ([usize; 5], [usize; 4]),
 }
 
 impl Default for FindingsPane {
@@ -51,6 +90,7 @@ impl Default for FindingsPane {
             rows: Vec::new(),
             haystacks: Vec::new(),
             filter: String::new(),
+            fuzzy: false,
             matches: None,
             selected: 0,
             offset: 0,
@@ -61,6 +101,15 @@ impl Default for FindingsPane {
             sort: SortCriterion::default_order(),
             detail: None,
             column_offset: 0,
+            expr: FilterExpr::default_view(),
+            filter_error: None,
+            views: Vec::new(),
+            marks: HashSet::new(),
+            mark_anchor: None,
+            retry: None,
+            grouping: None,
+            scope: None,
+            summary: ([0; 5], [0; 4]),
         }
     }
 }
@@ -83,7 +132,7 @@ fn haystack(f: &Finding) -> String {
         workflow,
         &f.updated_at,
     ]
-    .join("\u{1f}")
+    .join(&super::findings_local::COLUMN_SEPARATOR.to_string())
     .to_lowercase()
 }
 
@@ -119,15 +168,25 @@ impl FindingsPane {
         if self.pages == 0 {
             self.rows.clear();
             self.haystacks.clear();
+            // Group members index the old rows: collapse, regroup as rows arrive.
+            self.scope = None;
+            if let Some(g) = &mut self.grouping {
+                g.open = None;
+            }
             self.matches = self.matches.as_ref().map(|_| Vec::new());
             self.detail = None;
         }
         self.pages += 1;
-        let needle = self.filter.to_lowercase();
+        let local = LocalFilter::parse(&self.filter);
+        let fuzzy = self.fuzzy;
         for f in findings {
             let hay = haystack(&f);
             if let Some(m) = &mut self.matches
-                && hay.contains(&needle)
+                && (if fuzzy {
+                    local.matches_fuzzy(&hay)
+                } else {
+                    local.matches(&hay)
+                })
             {
                 m.push(self.rows.len());
             }
@@ -135,6 +194,11 @@ impl FindingsPane {
             self.rows.push(f);
         }
         self.clamp_selection();
+        // Regrouping is O(rows): every page while small, else once the load completes.
+        if next_token.is_none() || self.rows.len() <= 20_000 {
+            self.regroup();
+        }
+        self.recount();
         match next_token {
             Some(token) => vec![self.page_request(Some(token))],
             None => {
@@ -188,29 +252,194 @@ impl FindingsPane {
         &self.filter
     }
 
-    /// Sets the local filter (case-insensitive substring over the columns).
+    /// Sets the local filter: a substring (`!` negates); when no loaded row contains it,
+    /// the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
-        let needle = text.to_lowercase();
-        let narrowing = !self.filter.is_empty() && needle.starts_with(&self.filter.to_lowercase());
-        self.matches = if needle.is_empty() {
-            None
-        } else if let (true, Some(current)) = (narrowing, self.matches.take()) {
-            // Typing one more character can only narrow: scan the current matches only.
-            current
-                .into_iter()
-                .filter(|&i| self.haystacks[i].contains(&needle))
-                .collect::<Vec<_>>()
-                .into()
+        let new = LocalFilter::parse(text);
+        let old = LocalFilter::parse(&self.filter);
+        let narrowing = !old.is_empty() && new.narrows(&old);
+        let candidates: Vec<usize> = match (narrowing, self.matches.take(), &self.scope) {
+            // One more character can only narrow: scan the current matches only.
+            (true, Some(current), _) => current,
+            (_, _, Some(scope)) => scope.clone(),
+            _ => (0..self.rows.len()).collect(),
+        };
+        self.matches = if new.is_empty() {
+            self.fuzzy = false;
+            self.scope.is_some().then_some(candidates)
         } else {
-            Some(
-                (0..self.rows.len())
-                    .filter(|&i| self.haystacks[i].contains(&needle))
-                    .collect(),
-            )
+            let hay = &self.haystacks;
+            let exact: Vec<usize> = if self.fuzzy && narrowing {
+                // Nothing contained the shorter text, so nothing contains the longer one.
+                Vec::new()
+            } else {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&i| new.matches(&hay[i]))
+                    .collect()
+            };
+            self.fuzzy = exact.is_empty() && new.can_be_fuzzy();
+            if self.fuzzy {
+                Some(
+                    candidates
+                        .into_iter()
+                        .filter(|&i| new.matches_fuzzy(&hay[i]))
+                        .collect(),
+                )
+            } else {
+                Some(exact)
+            }
         };
         self.filter = text.to_string();
         self.selected = 0;
         self.offset = 0;
+        self.mark_anchor = None;
+        self.regroup();
+        self.recount();
+    }
+
+    /// The summary strip's counts over the visible rows.
+    pub fn summary(&self) -> ([usize; 5], [usize; 4]) {
+        self.summary
+    }
+
+    fn recount(&mut self) {
+        let mut sev = [0usize; 5];
+        let mut wf = [0usize; 4];
+        let mut count = |f: &Finding| {
+            if let Some(p) = f
+                .severity
+                .and_then(|s| Severity::ALL.iter().position(|x| *x == s))
+            {
+                sev[p] += 1;
+            }
+            if let Some(p) = f
+                .workflow
+                .and_then(|w| WorkflowStatus::ALL.iter().position(|x| *x == w))
+            {
+                wf[p] += 1;
+            }
+        };
+        match &self.matches {
+            Some(m) => m.iter().for_each(|&i| count(&self.rows[i])),
+            None => self.rows.iter().for_each(&mut count),
+        }
+        self.summary = (sev, wf);
+    }
+
+    /// Groups the view by `by` (None ungroups).
+    pub fn group_by(&mut self, by: Option<GroupBy>) {
+        self.scope = None;
+        self.grouping = by.map(|b| Grouping::new(b, Vec::new()));
+        let filter = self.filter.clone();
+        self.set_filter(&filter);
+    }
+
+    /// Recomputes the group list from the visible rows (not while a group is open).
+    fn regroup(&mut self) {
+        let Some(g) = &mut self.grouping else { return };
+        if g.open.is_some() {
+            return;
+        }
+        g.groups = match &self.matches {
+            Some(m) => group_rows(&self.rows, m.iter().copied(), g.by),
+            None => group_rows(&self.rows, 0..self.rows.len(), g.by),
+        };
+        g.selected = g.selected.min(g.groups.len().saturating_sub(1));
+        g.offset = g.offset.min(g.selected);
+    }
+
+    /// Expands the selected group: the table shows its rows (the local filter still applies).
+    pub fn open_group(&mut self) {
+        let Some(g) = &mut self.grouping else { return };
+        let Some(members) = g.selected_group().map(|grp| grp.members.clone()) else {
+            return;
+        };
+        g.open = Some(g.selected);
+        self.scope = Some(members);
+        self.filter.clear();
+        self.set_filter("");
+    }
+
+    /// Back from an expanded group to the group list.
+    pub fn close_group(&mut self) {
+        if let Some(g) = &mut self.grouping {
+            g.open = None;
+        }
+        self.scope = None;
+        self.filter.clear();
+        self.set_filter("");
+    }
+
+    /// Ids of the rows in group `i` of the list.
+    pub fn group_ids(&self, i: usize) -> Vec<String> {
+        self.grouping
+            .as_ref()
+            .and_then(|g| g.groups.get(i))
+            .map(|grp| {
+                grp.members
+                    .iter()
+                    .map(|&m| self.rows[m].id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The local filter fell back to fuzzy matching (no row contains the text).
+    pub fn is_fuzzy(&self) -> bool {
+        self.fuzzy
+    }
+
+    /// Replaces the server-side filter with `text` and reloads. A bad expression changes
+    /// nothing but `filter_error`.
+    pub fn apply_expr(&mut self, text: &str) -> Result<Effect, FilterError> {
+        match FilterExpr::parse(text) {
+            Ok(expr) => {
+                self.filters = expr.to_filters();
+                self.expr = expr;
+                self.filter_error = None;
+                Ok(self.start_load())
+            }
+            Err(e) => {
+                self.filter_error = Some((text.to_string(), e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// The sort column (index into `SORT_COLUMNS`) and whether it is ascending.
+    pub fn sort_column(&self) -> Option<(usize, bool)> {
+        let first = self.sort.first()?;
+        let i = SORT_COLUMNS.iter().position(|(_, f)| *f == first.field)?;
+        Some((i, first.sort_order == SortOrder::Asc))
+    }
+
+    /// Sorts server-side by the next column (`step` 1) or flips the direction (`step` 0).
+    pub fn cycle_sort(&mut self, step: usize) -> Effect {
+        let (i, asc) = self
+            .sort_column()
+            .unwrap_or((SORT_COLUMNS.len() - 1, false));
+        let (i, asc) = if step == 0 {
+            (i, !asc)
+        } else {
+            // Severity and dates read best newest / worst first.
+            let next = (i + step) % SORT_COLUMNS.len();
+            (
+                next,
+                !matches!(SORT_COLUMNS[next].0, "Severity" | "Updated"),
+            )
+        };
+        self.sort = vec![SortCriterion {
+            field: SORT_COLUMNS[i].1.to_string(),
+            sort_order: if asc { SortOrder::Asc } else { SortOrder::Desc },
+        }];
+        self.start_load()
+    }
+
+    /// All loaded rows (in server order), for grouping, summaries and export.
+    pub fn rows(&self) -> &[Finding] {
+        &self.rows
     }
 
     /// Moves the selection by `delta` rows and keeps it inside a window of `page` rows.
@@ -236,15 +465,27 @@ impl FindingsPane {
 
     /// Records a verified workflow change on the loaded row (the server view refreshes later).
     pub fn set_workflow(&mut self, id: &str, workflow: WorkflowStatus) -> bool {
+        self.edit_row(id, |f| f.workflow = Some(workflow))
+    }
+
+    /// Changes a loaded row in place (after a verified change), keeping the local filter's
+    /// text and an open detail view in step.
+    pub fn edit_row(&mut self, id: &str, edit: impl FnOnce(&mut Finding)) -> bool {
         let Some(i) = self.rows.iter().position(|f| f.id == id) else {
             return false;
         };
-        self.rows[i].workflow = Some(workflow);
+        edit(&mut self.rows[i]);
         self.haystacks[i] = haystack(&self.rows[i]);
+        self.recount();
         if let Some(d) = &mut self.detail
             && d.finding_id == id
         {
+            // Keep the tab and position; the history is stale after a change.
+            let (tab, scroll) = (d.tab, d.scroll);
             *d = DetailView::new(&self.rows[i]);
+            d.tab = tab;
+            d.scroll = scroll;
+            // (history is NotLoaded again: switching tabs fetches the new records)
         }
         true
     }
@@ -263,14 +504,77 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::Top => detail.scroll = 0,
             Action::Bottom => detail.scroll_by(isize::MAX / 2),
             Action::Back => pane.detail = None,
-            Action::SetWorkflow => return set_workflow(state),
+            Action::Copy => return super::findings_copy::copy(state),
+            Action::OpenUrl => return super::findings_copy::open(state),
+            Action::ScrollRight | Action::ScrollLeft => {
+                let step = if action == Action::ScrollRight { 1 } else { -1 };
+                if detail.switch_tab(step) {
+                    let finding = detail.finding.clone();
+                    return vec![Effect::Read(ReadRequest::FindingHistory { finding })];
+                }
+            }
+            Action::SetWorkflow | Action::SetSeverity | Action::AddNote => {
+                return super::findings_bulk::start(state, action);
+            }
             Action::Refresh => return vec![pane.start_load()],
             Action::ResumeLoad => return pane.resume(),
             _ => state.dirty = false,
         }
         return Vec::new();
     }
+    let filter_empty = pane.filter().is_empty();
+    if let Some(g) = &mut pane.grouping
+        && g.open.is_none()
+    {
+        match action {
+            Action::MoveDown => return group_move(g, 1, page),
+            Action::MoveUp => return group_move(g, -1, page),
+            Action::PageDown => return group_move(g, page as isize, page),
+            Action::PageUp => return group_move(g, -(page as isize), page),
+            Action::Top => return group_move(g, isize::MIN / 2, page),
+            Action::Bottom => return group_move(g, isize::MAX / 2, page),
+            Action::Open => {
+                pane.open_group();
+                return Vec::new();
+            }
+            Action::Back if filter_empty => {
+                pane.group_by(None);
+                return Vec::new();
+            }
+            Action::ToggleMark => {
+                let selected = g.selected;
+                let ids = pane.group_ids(selected);
+                let all = ids.iter().all(|id| pane.marks.contains(id));
+                for id in ids {
+                    if all {
+                        pane.marks.remove(&id);
+                    } else {
+                        pane.marks.insert(id);
+                    }
+                }
+                if let Some(g) = &mut pane.grouping {
+                    g.move_by(1, page);
+                }
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    let group_open = pane.grouping.as_ref().is_some_and(|g| g.open.is_some());
     match action {
+        Action::Back if group_open && pane.filter().is_empty() => pane.close_group(),
+        Action::Copy => return super::findings_copy::copy(state),
+        Action::OpenUrl => return super::findings_copy::open(state),
+        Action::CycleGroup => {
+            let next = match pane.grouping.as_ref().map(|g| g.by) {
+                None => Some(GroupBy::ALL[0]),
+                Some(by) => GroupBy::ALL
+                    .iter()
+                    .position(|b| *b == by)
+                    .and_then(|i| GroupBy::ALL.get(i + 1).copied()),
+            };
+            pane.group_by(next);
+        }
         Action::MoveDown => pane.move_by(1, page),
         Action::MoveUp => pane.move_by(-1, page),
         Action::PageDown => pane.move_by(page as isize, page),
@@ -286,30 +590,101 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Filter => state.prompt = Prompt::Filter,
         Action::Refresh => return vec![pane.start_load()],
         Action::ResumeLoad => return pane.resume(),
-        Action::SetWorkflow => return set_workflow(state),
+        Action::SortNext => return vec![pane.cycle_sort(1)],
+        Action::SortReverse => return vec![pane.cycle_sort(0)],
+        Action::EditFilter => {
+            state.prompt = Prompt::FilterEditor(pane.expr.to_string());
+        }
+        Action::ToggleMark => pane.toggle_mark(page),
+        Action::MarkRange => pane.mark_range(),
+        Action::MarkAll => pane.mark_all(),
+        Action::ClearMarks => pane.clear_marks(),
+        Action::ExportView => state.prompt = Prompt::ExportPath("findings.jsonl".into()),
+        Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::RetryFailed => {
+            return super::findings_bulk::start(state, action);
+        }
         _ => state.dirty = false,
     }
     Vec::new()
 }
 
-fn set_workflow(state: &mut State) -> Vec<Effect> {
-    if state.pipeline.is_executing() {
-        state.notify(NotifyLevel::Warning, "a change is already executing");
-        return Vec::new();
-    }
-    let finding = match &state.findings.detail {
-        Some(d) => state
-            .findings
-            .selected_finding()
-            .filter(|f| f.id == d.finding_id),
-        None => state.findings.selected_finding(),
-    };
-    match finding {
-        Some(f) => {
-            let (target, title, before) = (f.reference(), f.title.clone(), f.workflow);
-            state.pipeline.pick_workflow(target, title, before);
+fn group_move(g: &mut Grouping, delta: isize, page: usize) -> Vec<Effect> {
+    g.move_by(delta, page);
+    Vec::new()
+}
+
+/// `:group NAME` / `:group none`.
+pub(super) fn set_grouping(state: &mut State, name: &str) -> Vec<Effect> {
+    state.pane = super::PaneId::Findings;
+    state.findings.detail = None;
+    match (name.trim(), GroupBy::parse(name.trim())) {
+        ("none" | "", _) => state.findings.group_by(None),
+        (_, Some(by)) => state.findings.group_by(Some(by)),
+        (other, None) => {
+            let names: Vec<&str> = GroupBy::ALL.iter().map(|g| g.name()).collect();
+            state.notify(
+                NotifyLevel::Error,
+                format!(
+                    "cannot group by {other:?} (one of {}, none)",
+                    names.join(", ")
+                ),
+            );
         }
-        None => state.notify(NotifyLevel::Info, "no finding selected"),
     }
     Vec::new()
+}
+
+pub(super) fn history_loaded(
+    state: &mut State,
+    finding_id: &str,
+    result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
+) {
+    if let Some(d) = &mut state.findings.detail
+        && d.finding_id == finding_id
+    {
+        d.history = match result {
+            Ok(records) => super::detail::HistoryState::Loaded(records),
+            Err(e) => super::detail::HistoryState::Failed(e),
+        };
+    }
+}
+
+/// `:findings EXPR` / `:view NAME` / the filter editor's enter.
+pub(super) fn apply_filter(state: &mut State, text: &str) -> Vec<Effect> {
+    state.pane = super::PaneId::Findings;
+    state.findings.detail = None;
+    match state.findings.apply_expr(text) {
+        Ok(effect) => vec![effect],
+        Err(e) => {
+            state.notify(NotifyLevel::Error, format!("filter not applied: {e}"));
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn show_view(state: &mut State, name: &str) -> Vec<Effect> {
+    let found = state
+        .findings
+        .views
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, f)| f.clone());
+    match found {
+        Some(filter) => apply_filter(state, &filter),
+        None => {
+            let names: Vec<&str> = state
+                .findings
+                .views
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let known = if names.is_empty() {
+                "none are configured: add [[views]] name = ... filter = ... to the config".into()
+            } else {
+                format!("known: {}", names.join(", "))
+            };
+            state.notify(NotifyLevel::Error, format!("no view {name:?} ({known})"));
+            Vec::new()
+        }
+    }
 }

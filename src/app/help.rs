@@ -20,14 +20,16 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        SetWorkflow | Approve | Reject | Undo | Remediate | Rollback | Archive | Unarchive
-        | ArchiveSimilar => "Changes",
+        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo => "Changes",
+        Remediate | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
         Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
+        EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks
+        | ExportView | CycleGroup | Copy | OpenUrl => "Triage",
         _ => "Views",
     }
 }
 
-const GROUPS: [&str; 4] = ["Panes", "Moving around", "Views", "Changes"];
+const GROUPS: [&str; 5] = ["Panes", "Moving around", "Views", "Triage", "Changes"];
 
 /// Every bound key, grouped, plus the `:` commands.
 pub fn sections(keymap: &Keymap, read_only: bool) -> Vec<HelpSection> {

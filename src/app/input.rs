@@ -15,6 +15,10 @@ pub enum Prompt {
     Command(CommandLine),
     /// Typing the findings filter; the text lives in the pane and applies per keystroke.
     Filter,
+    /// Editing the server-side filter expression; enter applies it (if it parses).
+    FilterEditor(String),
+    /// Where `e` writes the view; enter exports.
+    ExportPath(String),
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
@@ -39,7 +43,15 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
             filter_key(state, key);
             return Vec::new();
         }
+        Prompt::FilterEditor(_) => return filter_editor_key(state, key),
+        Prompt::ExportPath(_) => return super::findings_export::path_key(state, key),
         Prompt::None => {}
+    }
+    if matches!(
+        state.pipeline.stage,
+        super::pipeline::Stage::Triage(super::findings_bulk::TriageStage::Note { .. })
+    ) {
+        return super::findings_bulk::note_key(state, key);
     }
     if state.pipeline.wants_typed_count()
         && let Some(effects) = count_key(state, key)
@@ -113,6 +125,36 @@ fn filter_key(state: &mut State, key: Key) {
         KeyCode::Enter => state.prompt = Prompt::None,
         _ => state.dirty = false,
     }
+}
+
+/// The filter editor: a line prefilled with the current expression. Enter applies it;
+/// a bad expression keeps the editor open with the error pointing at the token.
+fn filter_editor_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let Prompt::FilterEditor(text) = &mut state.prompt else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    if let Some(c) = key.typed_char() {
+        text.push(c);
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char('u') if key.ctrl => text.clear(),
+        KeyCode::Esc => state.prompt = Prompt::None,
+        KeyCode::Enter => {
+            let text = text.clone();
+            let effects = super::findings::apply_filter(state, &text);
+            if !effects.is_empty() {
+                state.prompt = Prompt::None;
+            }
+            return effects;
+        }
+        _ => state.dirty = false,
+    }
+    Vec::new()
 }
 
 /// The typed count of a bulk approval. `None` lets the key through to the keymap.

@@ -8,6 +8,11 @@ pub mod commands;
 pub mod detail;
 pub mod effect;
 pub mod findings;
+pub mod findings_bulk;
+pub mod findings_copy;
+pub mod findings_export;
+pub mod findings_group;
+pub mod findings_local;
 pub mod help;
 pub mod input;
 pub mod keymap;
@@ -32,9 +37,9 @@ use input::Prompt;
 use notify::Notifications;
 use pipeline::Pipeline;
 
-/// Lines around the findings table (tabs, summary, table border and header, status,
+/// Lines around the findings table (tabs, summary, strip, table border and header, status,
 /// prompt line): what a page of rows leaves out of the terminal height.
-const TABLE_CHROME: u16 = 8;
+const TABLE_CHROME: u16 = 9;
 
 /// Everything the console shows.
 #[derive(Debug, Clone)]
@@ -142,6 +147,11 @@ fn tick(state: &mut State) {
 
 /// Runs one action (from a key, a command or a task result).
 pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
+    // One key (space) marks rows in whichever pane shows them.
+    let action = match action {
+        Action::ToggleMark if state.pane == PaneId::Analyzer => Action::Mark,
+        other => other,
+    };
     if action.is_mutating() && state.session.read_only {
         state.notify(
             NotifyLevel::Warning,
@@ -183,12 +193,17 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::FindingHistoryLoaded { finding_id, result } => {
+            findings::history_loaded(state, &finding_id, result);
+            Vec::new()
+        }
         Action::ChangeFinished { outcome, undo } => {
-            let executing = match &state.pipeline.stage {
-                pipeline::Stage::Executing { plan } => Some(plan.clone()),
-                _ => None,
-            };
             let iot_change = state.pipeline.executing_iot();
+            let executing = state
+                .pipeline
+                .executing_plan()
+                .filter(|p| p.id == outcome.plan_id)
+                .cloned();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -208,6 +223,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(": {}", f.message));
             }
             state.notify(level, message);
+            findings_bulk::after_change(state, executing.clone(), &outcome);
             if iot_change {
                 return audits::after_change(state, &outcome);
             }
@@ -244,6 +260,9 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ShowFindings => show(state, PaneId::Findings),
+        Action::ApplyFilter(text) => findings::apply_filter(state, &text),
+        Action::ShowView(name) => findings::show_view(state, &name),
+        Action::SetGrouping(name) => findings::set_grouping(state, &name),
         Action::ShowAnalyzer => show(state, PaneId::Analyzer),
         Action::ShowIpSets => show(state, PaneId::IpSets),
         Action::ShowAudits => show(state, PaneId::Audits),

@@ -29,6 +29,8 @@ pub enum Stage {
     Executing {
         plan: ChangePlan,
     },
+    /// The findings pane's bulk pickers and note editor.
+    Triage(super::findings_bulk::TriageStage),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -51,6 +53,14 @@ impl Pipeline {
         matches!(&self.stage, Stage::Executing { plan } if matches!(plan.change, Change::Iot(_)))
     }
 
+    /// The plan being executed, if any.
+    pub fn executing_plan(&self) -> Option<&ChangePlan> {
+        match &self.stage {
+            Stage::Executing { plan } => Some(plan),
+            _ => None,
+        }
+    }
+
     pub fn is_executing(&self) -> bool {
         matches!(self.stage, Stage::Executing { .. })
     }
@@ -59,7 +69,7 @@ impl Pipeline {
     pub fn is_modal(&self) -> bool {
         matches!(
             self.stage,
-            Stage::PickWorkflow { .. } | Stage::Preview { .. }
+            Stage::PickWorkflow { .. } | Stage::Preview { .. } | Stage::Triage(_)
         )
     }
 
@@ -218,6 +228,9 @@ impl Pipeline {
 
 /// Actions while the picker or the preview has the keyboard.
 pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    if matches!(state.pipeline.stage, Stage::Triage(_)) {
+        return super::findings_bulk::handle(state, action);
+    }
     let p = &mut state.pipeline;
     match action {
         Action::MoveDown => p.move_cursor(1),

@@ -9,7 +9,7 @@ use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
 use pipeline::Stage;
 
-fn finding(i: usize) -> Finding {
+pub(super) fn finding(i: usize) -> Finding {
     let sev = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"][i % 5];
     Finding::from_asff(json!({
         "Id": format!("f-{i}"),
@@ -47,7 +47,7 @@ fn state(read_only: bool) -> State {
 }
 
 /// A state with `n` findings loaded in one complete page.
-fn loaded(n: usize, read_only: bool) -> State {
+pub(super) fn loaded(n: usize, read_only: bool) -> State {
     let mut s = state(read_only);
     init(&mut s);
     let request = s.findings.request;
@@ -62,7 +62,7 @@ fn loaded(n: usize, read_only: bool) -> State {
     s
 }
 
-fn keys(s: &mut State, seq: &str) -> Vec<Effect> {
+pub(super) fn keys(s: &mut State, seq: &str) -> Vec<Effect> {
     Key::sequence(seq)
         .expect("key sequence")
         .into_iter()
@@ -79,7 +79,7 @@ fn page_request(request: u64, next_token: Option<&str>) -> Effect {
     })
 }
 
-fn messages(s: &State) -> Vec<String> {
+pub(super) fn messages(s: &State) -> Vec<String> {
     s.notifications.iter().map(|n| n.message.clone()).collect()
 }
 
@@ -330,7 +330,7 @@ fn q_quits_at_once_when_nothing_is_executing() {
 #[test]
 fn q_asks_first_while_a_change_is_executing() {
     let mut s = loaded(1, false);
-    keys(&mut s, "wjj<enter>y");
+    keys(&mut s, "wj<enter>y");
     assert!(s.pipeline.is_executing());
     assert!(keys(&mut s, "q").is_empty());
     assert!(s.confirm_quit && !s.should_quit);
@@ -340,7 +340,7 @@ fn q_asks_first_while_a_change_is_executing() {
     assert_eq!(keys(&mut s, "y"), vec![Effect::Quit]);
 }
 
-fn plan_of(fx: &[Effect]) -> ChangePlan {
+pub(super) fn plan_of(fx: &[Effect]) -> ChangePlan {
     match fx {
         [Effect::Mutate(plan)] => plan.clone(),
         other => panic!("expected one mutation, got {other:?}"),
@@ -352,15 +352,29 @@ fn set_workflow_picks_previews_and_approves() {
     let mut s = loaded(3, false);
     keys(&mut s, "jw");
     assert!(
-        matches!(s.pipeline.stage, Stage::PickWorkflow { cursor: 0, .. }),
+        matches!(
+            s.pipeline.stage,
+            Stage::Triage(findings_bulk::TriageStage::Pick { cursor: 0, .. })
+        ),
         "starts at NEW"
     );
     keys(&mut s, "jj<enter>");
+    assert!(
+        matches!(
+            s.pipeline.stage,
+            Stage::Triage(findings_bulk::TriageStage::Note { .. })
+        ),
+        "RESOLVED asks for the reason"
+    );
+    keys(&mut s, "fixed<enter>");
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("expected the preview, got {:?}", s.pipeline.stage);
     };
     assert_eq!(plan.id, "plan-1");
-    assert_eq!(plan.title(), "Set workflow RESOLVED on 1 finding(s)");
+    assert_eq!(
+        plan.title(),
+        "Set workflow RESOLVED, note \"fixed\" on 1 finding(s)"
+    );
     let plan = plan_of(&keys(&mut s, "y"));
     let Change::FindingsUpdate(u) = &plan.change else {
         panic!("not a findings update")
@@ -403,7 +417,7 @@ fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
 #[test]
 fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     let mut s = loaded(2, false);
-    let plan = plan_of(&keys(&mut s, "wjj<enter>y"));
+    let plan = plan_of(&keys(&mut s, "wjj<enter>done<enter>y"));
     finish(&mut s, &plan, &[]);
     assert_eq!(s.pipeline.stage, Stage::Idle);
     assert_eq!(

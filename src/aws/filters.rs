@@ -9,6 +9,7 @@ use crate::domain::filter::{
     Conditions, DateFilter, FindingFilters, MapComparison, MapFilter, NumberFilter, SortCriterion,
     SortOrder, StringComparison, StringFilter,
 };
+use crate::domain::filter_expr::HOURS_UNIT;
 
 /// Security Hub accepts at most this many filter attributes in one request...
 pub const MAX_ATTRIBUTES: usize = 10;
@@ -257,6 +258,19 @@ fn string_filter(f: &StringFilter) -> sdk::StringFilter {
 }
 
 fn date_filter(f: &DateFilter) -> sdk::DateFilter {
+    // Security Hub's DateRange only counts days: an hour window becomes Start/End now.
+    if let Some(r) = f.date_range.as_ref().filter(|r| r.unit == HOURS_UNIT) {
+        let now = time::OffsetDateTime::now_utc();
+        let start = now - time::Duration::hours(i64::from(r.value));
+        let fmt = |t: time::OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        };
+        return sdk::DateFilter::builder()
+            .start(fmt(start))
+            .end(fmt(now))
+            .build();
+    }
     let range = f.date_range.as_ref().map(|r| {
         sdk::DateRange::builder()
             .value(r.value)
@@ -392,6 +406,28 @@ mod tests {
         let mut f = FindingFilters::default();
         f.0.insert("UpdatedAt".into(), Conditions::Strings(vec![]));
         assert!(to_sdk_filters(&f).is_ok());
+    }
+
+    #[test]
+    fn the_domain_attribute_lists_are_the_sdk_mapping() {
+        use crate::domain::filter_attrs as d;
+        assert_eq!(STRING_ATTRIBUTES, d::STRING_ATTRIBUTES);
+        assert_eq!(DATE_ATTRIBUTES, d::DATE_ATTRIBUTES);
+        assert_eq!(NUMBER_ATTRIBUTES, d::NUMBER_ATTRIBUTES);
+        assert_eq!(MAP_ATTRIBUTES, d::MAP_ATTRIBUTES);
+    }
+
+    #[test]
+    fn an_hour_window_is_sent_as_start_and_end() {
+        let expr = crate::domain::filter_expr::FilterExpr::parse("updated<24h").unwrap();
+        let sdk = to_sdk_filters(&expr.to_filters()).unwrap();
+        let d = &sdk.updated_at()[0];
+        assert!(d.date_range().is_none());
+        let parse = |s: Option<&str>| {
+            time::OffsetDateTime::parse(s.unwrap(), &time::format_description::well_known::Rfc3339)
+                .unwrap()
+        };
+        assert_eq!(parse(d.end()) - parse(d.start()), time::Duration::hours(24));
     }
 
     #[test]

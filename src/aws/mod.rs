@@ -7,6 +7,7 @@ pub mod filters;
 pub mod iam;
 pub mod iot;
 pub mod securityhub;
+pub mod securityhub_history;
 pub mod securityhub_import;
 pub mod sts;
 pub mod wafv2;

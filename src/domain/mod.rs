@@ -3,7 +3,10 @@
 pub mod analyzer;
 pub mod cidr;
 pub mod filter;
+pub mod filter_attrs;
+pub mod filter_expr;
 pub mod finding;
+pub mod finding_history;
 pub mod identity;
 pub mod iot;
 pub mod iot_asff;

@@ -202,6 +202,9 @@ impl ChangePlan {
     /// The diff the user approves.
     pub fn preview(&self) -> Vec<PreviewLine> {
         match &self.change {
+            Change::FindingsUpdate(u) if u.edits.len() > GROUP_PREVIEW_ABOVE => {
+                grouped_preview(self.title(), &u.edits)
+            }
             Change::FindingsUpdate(u) => {
                 let mut lines = vec![PreviewLine::new(LineKind::Header, self.title())];
                 for e in &u.edits {
@@ -269,6 +272,51 @@ impl ChangePlan {
             other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
+}
+
+/// Above this many edits the preview groups them by (before -> after).
+pub const GROUP_PREVIEW_ABOVE: usize = 10;
+
+/// One block per distinct before -> after, with its count and a few example titles.
+fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
+    let mut groups: Vec<(&TriageFields, &TriageFields, Vec<&FindingEdit>)> = Vec::new();
+    for e in edits {
+        match groups
+            .iter_mut()
+            .find(|(b, a, _)| **b == e.before && **a == e.after)
+        {
+            Some((_, _, v)) => v.push(e),
+            None => groups.push((&e.before, &e.after, vec![e])),
+        }
+    }
+    let mut lines = vec![PreviewLine::new(LineKind::Header, title)];
+    for (before, after, members) in groups {
+        lines.push(PreviewLine::new(
+            LineKind::Context,
+            format!("{} finding(s):", members.len()),
+        ));
+        lines.push(PreviewLine::new(
+            LineKind::Removed,
+            format!("- {}", before.describe()),
+        ));
+        lines.push(PreviewLine::new(
+            LineKind::Added,
+            format!("+ {}", after.describe()),
+        ));
+        for e in members.iter().take(3) {
+            lines.push(PreviewLine::new(
+                LineKind::Context,
+                format!("    {}  {}", e.title, e.finding.id),
+            ));
+        }
+        if members.len() > 3 {
+            lines.push(PreviewLine::new(
+                LineKind::Context,
+                format!("    … and {} more", members.len() - 3),
+            ));
+        }
+    }
+    lines
 }
 
 /// What happened to one target.
@@ -376,5 +424,11 @@ mod tests {
         let plan = ChangePlan::new("p", Change::FindingsUpdate(FindingsUpdate { edits }));
         assert!(plan.needs_typed_count());
         assert_eq!(plan.title(), "Set workflow NOTIFIED on 11 finding(s)");
+        let text: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            text[1..4],
+            ["11 finding(s):", "- workflow NEW", "+ workflow NOTIFIED"]
+        );
+        assert_eq!(text.last().map(String::as_str), Some("    … and 8 more"));
     }
 }

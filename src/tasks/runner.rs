@@ -132,6 +132,20 @@ impl EffectRunner {
                 ));
                 None
             }
+            Effect::Read(ReadRequest::FindingHistory { finding }) => {
+                let (client, tx) = (self.clients.securityhub.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result =
+                        crate::aws::securityhub_history::get_finding_history(&client, &finding)
+                            .await
+                            .map_err(|e| e.to_string());
+                    let _ = tx.send(Action::FindingHistoryLoaded {
+                        finding_id: finding.id,
+                        result,
+                    });
+                });
+                None
+            }
             Effect::Mutate(plan) => {
                 let Some(executor) = self.executor.clone() else {
                     tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
@@ -157,7 +171,11 @@ impl EffectRunner {
                 });
                 None
             }
-            other @ (Effect::LoadTheme(_) | Effect::Quit) => Some(other),
+            other @ (Effect::LoadTheme(_)
+            | Effect::Quit
+            | Effect::ExportFindings { .. }
+            | Effect::Copy(_)
+            | Effect::OpenUrl(_)) => Some(other),
         }
     }
 }

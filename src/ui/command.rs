@@ -31,6 +31,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let text = format!("/{}▏", state.findings.filter());
             frame.render_widget(Line::styled(text, input), area);
         }
+        Prompt::ExportPath(path) => {
+            let what = match state.findings.marks.len() {
+                0 => format!("{} findings in view", state.findings.visible_len()),
+                n => format!("{n} marked findings"),
+            };
+            let text = format!("export {what} to: {path}▏  (.jsonl .csv .json)");
+            frame.render_widget(Line::styled(text, input), area);
+        }
+        Prompt::FilterEditor(text) => {
+            super::findings_triage::draw_filter_editor(frame, area, state, text);
+        }
         Prompt::None => {
             let mut spans = Vec::new();
             let hints = [

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::style::{severity_slot, style};
-use crate::app::detail::{DetailLine, DetailView};
+use crate::app::detail::{DetailLine, DetailTab, DetailView};
 use crate::domain::finding::Severity;
 use crate::theme::{Slot, Theme};
 
@@ -23,19 +23,54 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     chars.chunks(width).map(|c| c.iter().collect()).collect()
 }
 
+/// A pretty-printed JSON line coloured: keys, strings, and other values apart.
+fn json_line(text: &str, theme: &Theme) -> Line<'static> {
+    let indent = text.len() - text.trim_start().len();
+    let rest = &text[indent..];
+    let mut spans = vec![Span::raw(text[..indent].to_string())];
+    let (key, value) = match rest.find("\": ") {
+        Some(i) if rest.starts_with('"') => (&rest[..i + 3], &rest[i + 3..]),
+        _ => ("", rest),
+    };
+    if !key.is_empty() {
+        spans.push(Span::styled(key.to_string(), style(theme, Slot::Key)));
+    }
+    let slot = if value.starts_with('"') {
+        Slot::Text
+    } else if value.starts_with(['{', '}', '[', ']']) {
+        Slot::Muted
+    } else {
+        Slot::Info
+    };
+    spans.push(Span::styled(value.to_string(), style(theme, slot)));
+    Line::from(spans)
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
+    let lines = view.tab_lines();
+    let tabs: Vec<String> = DetailTab::ALL
+        .iter()
+        .map(|t| {
+            if *t == view.tab {
+                format!("[{}]", t.title())
+            } else {
+                t.title().to_string()
+            }
+        })
+        .collect();
     let block = Block::bordered()
         .title(format!(
-            " Finding · line {}/{} ",
-            (view.scroll + 1).min(view.lines.len()),
-            view.lines.len()
+            " Finding · {} · line {}/{} ",
+            tabs.join(" "),
+            (view.scroll + 1).min(lines.len()),
+            lines.len()
         ))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
     let mut out: Vec<Line> = Vec::new();
-    for line in view.lines.iter().skip(view.scroll) {
+    for line in lines.iter().skip(view.scroll) {
         if out.len() >= inner.height as usize {
             break;
         }
@@ -61,6 +96,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
                     .into_iter()
                     .map(|p| Line::styled(p, style(theme, Slot::Text))),
             ),
+            DetailLine::Json(t) if t.chars().count() <= width => out.push(json_line(t, theme)),
             DetailLine::Json(t) => out.extend(
                 wrap(t, width)
                     .into_iter()

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use super::style::{severity_slot, style};
-use crate::app::findings::{FindingsPane, LoadStatus};
+use crate::app::findings::{FindingsPane, LoadStatus, SORT_COLUMNS};
 use crate::app::{Action, State};
 use crate::domain::finding::{Finding, Severity};
 use crate::theme::{Slot, Theme};
@@ -42,8 +42,8 @@ fn updated(f: &Finding) -> String {
 const COLUMNS: [Column; 8] = [
     Column {
         header: "Severity",
-        width: Constraint::Length(8),
-        min: 8,
+        width: Constraint::Length(9),
+        min: 9,
         priority: 0,
         cell: |f| severity_label(f.severity).to_string(),
     },
@@ -148,12 +148,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.findings;
     let theme = &state.theme;
     let failed = matches!(pane.status, LoadStatus::Failed { .. });
-    let [summary, error, table] = Layout::vertical([
+    let [summary, strip, error, table] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(u16::from(failed)),
         Constraint::Fill(1),
     ])
     .areas(area);
+    frame.render_widget(super::findings_triage::summary_strip(pane, state), strip);
 
     // Progress sits on the right and wins the space: it is what changes while loading.
     let progress = progress(pane, state.spinner, state);
@@ -162,10 +164,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Constraint::Length(progress.width() as u16 + 1),
     ])
     .areas(summary);
-    let mut spans = vec![Span::styled(
-        pane.filters.summary(),
-        style(theme, Slot::Text),
-    )];
+    let mut spans = vec![
+        Span::styled("filter ", style(theme, Slot::Muted)),
+        Span::styled(pane.expr.to_string(), style(theme, Slot::Text)),
+    ];
+    if let Some((i, asc)) = pane.sort_column() {
+        let arrow = if asc { "↑" } else { "↓" };
+        spans.push(Span::styled(
+            format!("  sort {}{arrow}", SORT_COLUMNS[i].0),
+            style(theme, Slot::Muted),
+        ));
+    }
     if !pane.filter().is_empty() {
         spans.push(Span::styled(
             format!(
@@ -198,8 +207,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme, _spinner: usize) {
+    let open = match &pane.grouping {
+        Some(g) if g.open.is_none() => {
+            return super::findings_triage::draw_groups(frame, area, pane, theme);
+        }
+        Some(g) => g
+            .open_group()
+            .map(|grp| format!(" · {} {} (esc: all groups)", g.by.name(), grp.key)),
+        None => None,
+    };
     let block = Block::bordered()
-        .title(format!(" Findings ({}) ", pane.visible_len()))
+        .title(format!(
+            " Findings ({}){} ",
+            pane.visible_len(),
+            open.unwrap_or_default()
+        ))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -208,7 +230,7 @@ fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme,
         let msg = match (&pane.status, pane.filter().is_empty()) {
             (_, false) => format!("no loaded finding matches /{}", pane.filter()),
             (LoadStatus::Loading | LoadStatus::Idle, _) => "loading…".to_string(),
-            _ => format!("no findings match {}", pane.filters.summary()),
+            _ => format!("no findings match {}", pane.expr),
         };
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
         return;
@@ -222,18 +244,31 @@ fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme,
     let rows: Vec<Row> = (offset..offset + body_rows)
         .map_while(|i| pane.visible(i))
         .map(|f| {
+            let marked = pane.is_marked(f);
             Row::new(columns.iter().map(|c| {
-                let cell = Cell::from((c.cell)(f));
                 if c.header == "Severity" {
-                    cell.style(style(theme, severity_slot(f.severity)))
+                    // The mark shares the severity cell so marking never shifts columns.
+                    let mark = if marked { "●" } else { " " };
+                    let label = format!("{mark}{}", (c.cell)(f));
+                    Cell::from(label).style(style(theme, severity_slot(f.severity)))
                 } else {
-                    cell
+                    Cell::from((c.cell)(f))
                 }
             }))
-            .style(style(theme, Slot::Text))
+            .style(style(
+                theme,
+                if marked { Slot::Warning } else { Slot::Text },
+            ))
         })
         .collect();
-    let header = Row::new(columns.iter().map(|c| c.header)).style(style(theme, Slot::Header));
+    let sorted = pane.sort_column();
+    let header = Row::new(columns.iter().map(|c| match sorted {
+        Some((i, asc)) if SORT_COLUMNS[i].0 == c.header => {
+            format!("{}{}", c.header, if asc { "↑" } else { "↓" })
+        }
+        _ => c.header.to_string(),
+    }))
+    .style(style(theme, Slot::Header));
     let table = Table::new(rows, columns.iter().map(|c| c.width))
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))

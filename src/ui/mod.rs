@@ -6,6 +6,7 @@ mod audits;
 mod command;
 mod detail;
 mod findings;
+mod findings_triage;
 mod help;
 mod placeholder;
 mod preview;

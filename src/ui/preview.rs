@@ -73,6 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(Clear, rect);
             frame.render_widget(Paragraph::new(out).block(block), rect);
         }
+        Stage::Triage(stage) => super::findings_triage::draw_stage(frame, area, state, stage),
         Stage::Idle | Stage::Executing { .. } => {}
     }
 }

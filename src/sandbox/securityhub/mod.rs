@@ -3,6 +3,7 @@
 
 pub(crate) mod fields;
 pub(crate) mod filter;
+pub(crate) mod history;
 pub(crate) mod import;
 pub(crate) mod query;
 pub(crate) mod store;
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/findings", post(get_findings))
         .route("/findings/import", post(batch_import_findings))
         .route("/findings/batchupdate", patch(batch_update_findings))
+        .route("/findingHistory/get", post(get_finding_history))
 }
 
 async fn serve(
@@ -117,6 +119,20 @@ async fn batch_update_findings(State(shared): State<Arc<Shared>>, body: Bytes) -
             let mut store = ctx.shared.findings_write();
             let body =
                 update::batch_update(&mut store, params, &now, &ctx.shared.config.caller_arn)?;
+            Ok(rest_json::ok(&body, ctx.request_id))
+        },
+    )
+    .await
+}
+
+async fn get_finding_history(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    serve(
+        shared,
+        op("GetFindingHistory", false),
+        body,
+        |ctx, params| {
+            let store = ctx.shared.findings_read();
+            let body = history::get_finding_history(&store, params)?;
             Ok(rest_json::ok(&body, ctx.request_id))
         },
     )

@@ -1,0 +1,311 @@
+//! `secdeck export findings`: GetFindings pages written out as they arrive (JSONL, CSV, or
+//! an ASFF `{"Findings": [...]}` document that BatchImportFindings takes back), with
+//! progress on stderr. Same filter grammar, profile / region / endpoint handling and
+//! `--demo` sandbox as the console.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{ConsoleArgs, ConsoleOptions, UsageError};
+use crate::aws::securityhub::get_findings_page;
+use crate::domain::filter::{FindingFilters, SortCriterion};
+use crate::domain::filter_expr::FilterExpr;
+use crate::domain::finding::Finding;
+use crate::paths::Paths;
+use crate::tasks::{Pacer, RetryPolicy};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// One ASFF finding per line.
+    #[default]
+    Jsonl,
+    /// The table's columns, one row per finding.
+    Csv,
+    /// `{"Findings": [...]}`, the BatchImportFindings request shape.
+    Asff,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportFindingsArgs {
+    /// Filter expression, as `:findings` takes it (e.g. "sev=CRITICAL,HIGH updated<7d").
+    /// Default: every finding.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// A CSV column: its header and how a finding fills it.
+type CsvColumn = (&'static str, fn(&Finding) -> String);
+
+const CSV_COLUMNS: [CsvColumn; 15] = [
+    ("Id", |f| f.id.clone()),
+    ("ProductArn", |f| f.product_arn.clone()),
+    ("Severity", |f| {
+        f.severity.map(|s| s.to_string()).unwrap_or_default()
+    }),
+    ("Workflow", |f| {
+        f.workflow.map(|w| w.to_string()).unwrap_or_default()
+    }),
+    ("RecordState", |f| f.record_state.clone()),
+    ("Title", |f| f.title.clone()),
+    ("ResourceType", |f| f.resource_type.clone()),
+    ("ResourceId", |f| f.resource_id.clone()),
+    ("AwsAccountId", |f| f.account_id.clone()),
+    ("Region", |f| f.region.clone()),
+    ("ProductName", |f| f.product_name.clone()),
+    ("ComplianceStatus", |f| f.compliance_status.clone()),
+    ("GeneratorId", |f| f.generator_id.clone()),
+    ("CreatedAt", |f| f.created_at.clone()),
+    ("UpdatedAt", |f| f.updated_at.clone()),
+];
+
+/// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes findings in one format, a page at a time.
+pub struct FindingsWriter<W: Write> {
+    out: W,
+    format: Format,
+    written: usize,
+}
+
+impl<W: Write> FindingsWriter<W> {
+    pub fn new(mut out: W, format: Format) -> std::io::Result<Self> {
+        match format {
+            Format::Csv => {
+                let header: Vec<&str> = CSV_COLUMNS.iter().map(|(h, _)| *h).collect();
+                writeln!(out, "{}", header.join(","))?;
+            }
+            Format::Asff => out.write_all(b"{\"Findings\":[\n")?,
+            Format::Jsonl => {}
+        }
+        Ok(FindingsWriter {
+            out,
+            format,
+            written: 0,
+        })
+    }
+
+    pub fn page(&mut self, findings: &[Finding]) -> std::io::Result<()> {
+        for f in findings {
+            match self.format {
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut self.out, f.raw.as_ref())?;
+                    self.out.write_all(b"\n")?;
+                }
+                Format::Asff => {
+                    if self.written > 0 {
+                        self.out.write_all(b",\n")?;
+                    }
+                    serde_json::to_writer(&mut self.out, f.raw.as_ref())?;
+                }
+                Format::Csv => {
+                    let row: Vec<String> =
+                        CSV_COLUMNS.iter().map(|(_, v)| csv_field(&v(f))).collect();
+                    writeln!(self.out, "{}", row.join(","))?;
+                }
+            }
+            self.written += 1;
+        }
+        // Each page reaches the file (or the pipe) as soon as it arrived.
+        self.out.flush()
+    }
+
+    pub fn finish(mut self) -> std::io::Result<usize> {
+        if self.format == Format::Asff {
+            self.out.write_all(b"\n]}\n")?;
+        }
+        self.out.flush()?;
+        Ok(self.written)
+    }
+}
+
+/// Pages through GetFindings for `filters`, handing each page to `writer`; `progress`
+/// hears (findings so far, pages so far). Throttling is retried with backoff.
+pub async fn export_findings<W: Write + Send>(
+    client: &aws_sdk_securityhub::Client,
+    filters: &FindingFilters,
+    writer: &mut FindingsWriter<W>,
+    pacer: &Pacer,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> anyhow::Result<()> {
+    let retry = RetryPolicy::default();
+    let sort = SortCriterion::default_order();
+    let (mut token, mut pages) = (None, 0usize);
+    loop {
+        let page = crate::tasks::retry::retry_throttled(&retry, || async {
+            pacer.acquire().await;
+            get_findings_page(client, filters, &sort, token.clone(), 100).await
+        })
+        .await?;
+        writer.page(&page.findings)?;
+        pages += 1;
+        progress(writer.written, pages);
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// The format a file name asks for: `.csv`, `.json` / `.asff` (ASFF), else JSONL.
+pub fn format_for(path: &str) -> Format {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".csv") {
+        Format::Csv
+    } else if lower.ends_with(".json") || lower.ends_with(".asff") {
+        Format::Asff
+    } else {
+        Format::Jsonl
+    }
+}
+
+/// The pane's `e`: writes `findings` off the UI thread and reports back as a notification.
+pub fn export_in_background(
+    path: String,
+    findings: Vec<Finding>,
+    tx: tokio::sync::mpsc::UnboundedSender<crate::app::Action>,
+) {
+    use crate::app::{Action, NotifyLevel};
+    tokio::task::spawn_blocking(move || {
+        let write = || -> std::io::Result<usize> {
+            let file = std::fs::File::create(&path)?;
+            let mut w = FindingsWriter::new(std::io::BufWriter::new(file), format_for(&path))?;
+            w.page(&findings)?;
+            w.finish()
+        };
+        let (level, message) = match write() {
+            Ok(n) => (
+                NotifyLevel::Success,
+                format!("exported {n} findings to {path}"),
+            ),
+            Err(e) => (NotifyLevel::Error, format!("export to {path} failed: {e}")),
+        };
+        let _ = tx.send(Action::Notify { level, message });
+    });
+}
+
+/// The filter, or a usage error pointing at the bad token.
+fn parse_filter(text: Option<&str>) -> anyhow::Result<FindingFilters> {
+    let Some(text) = text else {
+        return Ok(FindingFilters::default());
+    };
+    FilterExpr::parse(text)
+        .map(|e| e.to_filters())
+        .map_err(|e| {
+            UsageError(format!(
+                "--filter: {}\n  {text}\n  {}",
+                e.message,
+                e.caret_line()
+            ))
+            .into()
+        })
+}
+
+pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
+    let filters = parse_filter(args.filter.as_deref())?;
+    let opts = ConsoleOptions::resolve(&args.console, paths);
+    let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
+    // The sandbox must outlive the export; `_sandbox` holds it.
+    let (sdk_config, _sandbox, pacer) = if sandboxed {
+        let seed = super::build_seed(
+            opts.seed_dir.as_deref(),
+            opts.seed_scale,
+            time::OffsetDateTime::now_utc(),
+        )?;
+        let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
+        (config, Some(sandbox), Pacer::unlimited())
+    } else {
+        let config = crate::aws::load_sdk_config(&opts.client).await?;
+        (config, None, Pacer::get_findings())
+    };
+    let client = aws_sdk_securityhub::Client::new(&sdk_config);
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("cannot create --output {}: {e}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout()),
+    };
+    let mut writer = FindingsWriter::new(std::io::BufWriter::new(out), args.format)?;
+    let mut stderr = std::io::stderr();
+    let mut progress = |n: usize, pages: usize| {
+        let _ = write!(stderr, "\rexporting: {n} findings, {pages} pages");
+    };
+    export_findings(&client, &filters, &mut writer, &pacer, &mut progress).await?;
+    let n = writer.finish()?;
+    let target = args
+        .output
+        .as_ref()
+        .map_or("stdout".to_string(), |p| p.display().to_string());
+    eprintln!("\rexported {n} findings to {target}            ");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn f(title: &str) -> Finding {
+        Finding::from_asff(json!({
+            "Id": "a", "ProductArn": "arn:p", "Title": title, "Severity": {"Label": "HIGH"}
+        }))
+        .unwrap()
+    }
+
+    fn written(format: Format, pages: &[Vec<Finding>]) -> String {
+        let mut buf = Vec::new();
+        let mut w = FindingsWriter::new(&mut buf, format).unwrap();
+        for p in pages {
+            w.page(p).unwrap();
+        }
+        w.finish().unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let text = written(Format::Csv, &[vec![f("plain"), f("a, \"b\"\nc")]]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("Id,ProductArn,Severity,Workflow"));
+        assert!(lines[1].starts_with("a,arn:p,HIGH,,,plain,"));
+        assert!(text.contains("\"a, \"\"b\"\"\nc\""), "{text}");
+    }
+
+    #[test]
+    fn asff_and_jsonl_are_valid_json_across_pages() {
+        let pages = [vec![f("1"), f("2")], vec![], vec![f("3")]];
+        let doc: serde_json::Value = serde_json::from_str(&written(Format::Asff, &pages)).unwrap();
+        assert_eq!(doc["Findings"].as_array().unwrap().len(), 3);
+        let empty: serde_json::Value = serde_json::from_str(&written(Format::Asff, &[])).unwrap();
+        assert_eq!(empty, json!({"Findings": []}));
+        let jsonl = written(Format::Jsonl, &pages);
+        let titles: Vec<String> = jsonl
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["Title"].to_string())
+            .collect();
+        assert_eq!(titles, ["\"1\"", "\"2\"", "\"3\""]);
+    }
+
+    #[test]
+    fn a_bad_filter_is_a_usage_error_with_a_caret() {
+        let e = parse_filter(Some("sev=HIGH bogus=1")).unwrap_err();
+        assert!(e.downcast_ref::<UsageError>().is_some());
+        assert!(e.to_string().contains("         ^^^^^"), "{e}");
+    }
+}

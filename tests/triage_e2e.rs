@@ -1,0 +1,334 @@
+//! Headless end-to-end triage: a real console session (update loop, effect runner,
+//! mutation executor, journal) on the embedded sandbox, driven by key presses. Checks what
+//! the sandbox recorded and what the table shows.
+
+mod aws_support;
+
+use std::time::Duration;
+
+use aws_support::{finding, sandbox, workflow_of};
+use secdeck::app::{Action, Key, Session};
+use secdeck::config::{AccessFlag, Config};
+use secdeck::journal::Journal;
+use secdeck::runtime::{Console, ConsoleParts};
+use secdeck::sandbox::{Fault, QuotaMode, Sandbox};
+use secdeck::tasks::SessionMode;
+use secdeck::theme::Theme;
+use serde_json::Value;
+
+struct Run {
+    console: Console,
+    journal: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(findings: Vec<Value>) -> Run {
+    let sb: Sandbox = sandbox(findings, QuotaMode::Off);
+    let sdk_config = sb.sdk_config().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let parts = ConsoleParts {
+        session: Session {
+            region: "us-east-1".into(),
+            demo: true,
+            ..Session::default()
+        },
+        sdk_config,
+        mode: SessionMode::resolve(AccessFlag::Write, &Config::default(), "default"),
+        journal_path: journal.clone(),
+        theme: Theme::default_dark(),
+        key_overrides: Default::default(),
+        note_author: "e2e-analyst".into(),
+        themes_dir: None,
+        no_color: true,
+        startup_errors: Vec::new(),
+        pacer: std::sync::Arc::new(secdeck::tasks::retry::Pacer::unlimited()),
+        sandbox: Some(sb),
+        views: vec![("crit".into(), "sev=CRITICAL status=NEW".into())],
+    };
+    let mut console = Console::start(parts);
+    console.dispatch(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut run = Run {
+        console,
+        journal,
+        _dir: dir,
+    };
+    run.until(|c| c.state.findings.status == secdeck::app::findings::LoadStatus::Complete)
+        .await;
+    run
+}
+
+impl Run {
+    fn keys(&mut self, seq: &str) {
+        for k in Key::sequence(seq).unwrap() {
+            self.console.dispatch(Action::Key(k));
+        }
+    }
+
+    /// Feeds background results back in until `done` holds (or fails after 30 s).
+    async fn until(&mut self, done: impl Fn(&Console) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while !done(&self.console) {
+            let next = tokio::time::timeout_at(deadline, self.console.next_action()).await;
+            match next {
+                Ok(Some(action)) => self.console.dispatch(action),
+                _ => panic!(
+                    "condition not reached; state: {:?}",
+                    self.console.state.findings.status
+                ),
+            }
+        }
+    }
+
+    fn sandbox(&self) -> &Sandbox {
+        self.console.sandbox().unwrap()
+    }
+
+    fn calls(&self, operation: &str) -> Vec<Value> {
+        self.sandbox()
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation == operation)
+            .map(|r| r.params)
+            .collect()
+    }
+
+    fn idle(&self) -> bool {
+        !self.console.state.pipeline.is_executing()
+    }
+
+    fn messages(&self) -> Vec<String> {
+        self.console
+            .state
+            .notifications
+            .iter()
+            .map(|n| n.message.clone())
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
+    let mut run = start((0..40).map(finding).collect()).await;
+    assert_eq!(run.console.state.findings.total(), 40);
+    run.sandbox().clear_requests();
+    run.keys(":findings sev=CRITICAL,HIGH title~\"Finding<space>002\" status!=RESOLVED<enter>");
+    run.until(|c| {
+        c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
+            && c.state.findings.request > 1
+    })
+    .await;
+    let get = run.calls("GetFindings");
+    let filters = &get[0]["Filters"];
+    assert_eq!(filters["SeverityLabel"][0]["Value"], "CRITICAL");
+    assert_eq!(filters["SeverityLabel"][1]["Value"], "HIGH");
+    assert_eq!(filters["Title"][0]["Comparison"], "CONTAINS");
+    assert_eq!(filters["WorkflowStatus"][0]["Comparison"], "NOT_EQUALS");
+    // Finding 0020..0029: HIGH is i % 5 == 3, CRITICAL is 4.
+    let pane = &run.console.state.findings;
+    let mut titles: Vec<&str> = (0..pane.visible_len())
+        .map(|i| pane.visible(i).unwrap().title.as_str())
+        .collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            "Finding 0023",
+            "Finding 0024",
+            "Finding 0028",
+            "Finding 0029"
+        ]
+    );
+
+    // A bad expression sends nothing and leaves the rows alone.
+    run.sandbox().clear_requests();
+    run.keys(":findings sev=HIGH updated>7d<enter>");
+    assert!(run.calls("GetFindings").is_empty());
+    assert_eq!(run.console.state.findings.visible_len(), 4);
+    assert!(run.messages()[0].contains("use a date"));
+
+    // A saved view.
+    run.keys(":view crit<enter>");
+    run.until(|c| {
+        c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
+            && c.state.findings.request > 2
+    })
+    .await;
+    assert_eq!(run.console.state.findings.total(), 8, "every fifth of 40");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_status_change_of_250_marked_findings_then_undo() {
+    let mut run = start((0..250).map(finding).collect()).await;
+    assert_eq!(run.console.state.findings.total(), 250);
+    run.sandbox().clear_requests();
+    // Throttling on two of the calls: retried, nothing lost.
+    run.sandbox().inject_fault(Fault::next(
+        "BatchUpdateFindings",
+        2,
+        429,
+        "LimitExceededException",
+    ));
+    run.keys("<c-a>wj<enter>");
+    run.keys("y");
+    assert!(run.idle(), "y alone does not approve 250");
+    run.keys("250<enter>");
+    assert!(run.console.state.pipeline.is_executing());
+    run.until(|c| !c.state.pipeline.is_executing()).await;
+
+    let calls = run.calls("BatchUpdateFindings");
+    let sizes: Vec<usize> = calls
+        .iter()
+        .map(|p| p["FindingIdentifiers"].as_array().map_or(0, Vec::len))
+        .collect();
+    // Two throttled attempts are recorded too; the three that went through carry 250.
+    assert_eq!(sizes.len(), 5, "{sizes:?}");
+    assert_eq!(sizes[2..], [100, 100, 50]);
+    for i in 0..250 {
+        assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NOTIFIED");
+    }
+    assert!(
+        run.messages()
+            .iter()
+            .any(|m| m.starts_with("250 changed and verified")),
+        "{:?}",
+        run.messages()
+    );
+    assert!(run.console.state.findings.marks.is_empty());
+    let entries = Journal::read_all(&run.journal).unwrap();
+    assert_eq!(entries.len(), 2, "intent and outcome");
+
+    // Undo, through the pipeline (typed count again).
+    run.keys("u250<enter>");
+    run.until(|c| !c.state.pipeline.is_executing()).await;
+    assert_eq!(workflow_of(run.sandbox(), "f-0000"), "NEW");
+    assert_eq!(workflow_of(run.sandbox(), "f-0249"), "NEW");
+    assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
+    let mut run = start((0..3).map(finding).collect()).await;
+    // Make one loaded row point at a product AWS does not know: BatchUpdateFindings
+    // answers it as an UnprocessedFinding (FindingNotFound).
+    let victim = run.console.state.findings.visible(1).unwrap().id.clone();
+    run.console.state.findings.edit_row(&victim, |f| {
+        f.product_arn = "arn:aws:securityhub:us-east-1::product/aws/gone".into();
+    });
+    run.keys("<c-a>wjjj<enter><enter>");
+    assert!(
+        run.console.state.pipeline.is_modal() && run.idle(),
+        "SUPPRESSED without a note goes nowhere"
+    );
+    run.keys("accepted risk<enter>y");
+    run.until(|c| !c.state.pipeline.is_executing()).await;
+    let others: Vec<String> = (0..3)
+        .map(|i| format!("f-{i:04}"))
+        .filter(|id| *id != victim)
+        .collect();
+    for id in &others {
+        let doc = run.sandbox().finding(id).unwrap();
+        assert_eq!(doc["Workflow"]["Status"], "SUPPRESSED");
+        assert_eq!(doc["Note"]["Text"], "accepted risk");
+        assert_eq!(doc["Note"]["UpdatedBy"], "e2e-analyst");
+    }
+    assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
+    assert!(
+        run.messages()
+            .iter()
+            .any(|m| m.contains("1 finding(s) not updated: FindingNotFound ×1")),
+        "{:?}",
+        run.messages()
+    );
+    assert_eq!(
+        run.console.state.findings.marks.iter().collect::<Vec<_>>(),
+        [&victim],
+        "the failed one stays marked"
+    );
+    // Retry: previewed again, and still not claimed as done.
+    run.keys("<c-r>y");
+    run.until(|c| !c.state.pipeline.is_executing()).await;
+    assert!(
+        run.messages()[0].contains("not updated"),
+        "{:?}",
+        run.messages()
+    );
+    assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_writes_the_view_to_a_file() {
+    let mut run = start((0..12).map(finding).collect()).await;
+    let path = run.journal.with_file_name("view.csv");
+    run.keys(&format!("e<c-u>{}<enter>", path.display()));
+    run.until(|c| {
+        c.state
+            .notifications
+            .iter()
+            .any(|n| n.message.starts_with("exported"))
+    })
+    .await;
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 13, "header and 12 rows");
+    assert!(text.lines().nth(1).unwrap().contains("Finding 00"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_tab_shows_get_finding_history() {
+    use secdeck::app::detail::{DetailLine, DetailTab, HistoryState};
+    let mut run = start((0..3).map(finding).collect()).await;
+    run.keys("wj<enter>y");
+    run.until(|c| !c.state.pipeline.is_executing()).await;
+    run.keys("<enter>ll");
+    let detail = run.console.state.findings.detail.as_ref().unwrap();
+    assert_eq!(detail.tab, DetailTab::History);
+    run.until(|c| {
+        c.state
+            .findings
+            .detail
+            .as_ref()
+            .is_some_and(|d| matches!(d.history, HistoryState::Loaded(_)))
+    })
+    .await;
+    let lines = run
+        .console
+        .state
+        .findings
+        .detail
+        .as_ref()
+        .unwrap()
+        .tab_lines();
+    let text: Vec<String> = lines
+        .iter()
+        .map(|l| match l {
+            DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
+            DetailLine::Field { value, .. } => value.clone(),
+            DetailLine::Blank => String::new(),
+        })
+        .collect();
+    // Newest first: the workflow change, then the import that created it.
+    assert!(
+        text[0].contains("updated by") && text[0].contains("BATCH_UPDATE_FINDINGS"),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("Workflow:") && t.contains("NOTIFIED")),
+        "{text:?}"
+    );
+    assert!(
+        run.sandbox()
+            .requests()
+            .iter()
+            .any(|r| r.operation == "GetFindingHistory")
+    );
+    // h goes back to the JSON tab.
+    run.keys("h");
+    assert_eq!(
+        run.console.state.findings.detail.as_ref().unwrap().tab,
+        DetailTab::Json
+    );
+}
