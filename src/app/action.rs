@@ -42,6 +42,11 @@ pub enum Action {
     Approve,
     Reject,
     Undo,
+    // ---- bindable: WAF IP sets pane
+    /// REGIONAL <-> CLOUDFRONT.
+    SwitchScope,
+    AddAddresses,
+    RemoveAddresses,
 
     // ---- internal
     #[serde(skip)]
@@ -75,6 +80,12 @@ pub enum Action {
         outcome: ChangeOutcome,
         undo: Option<ChangePlan>,
     },
+    /// The IP sets of a scope with their addresses and referencing rules.
+    #[serde(skip)]
+    IpSetsLoaded {
+        request: u64,
+        result: Result<Vec<super::ipsets::IpSetRow>, String>,
+    },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
     #[serde(skip)]
@@ -96,7 +107,14 @@ impl Action {
     /// Actions that lead to a change in AWS. In a read-only session they are absent from
     /// the keymap and the help, and refused with a message if they arrive anyway.
     pub fn is_mutating(&self) -> bool {
-        matches!(self, Action::SetWorkflow | Action::Approve | Action::Undo)
+        matches!(
+            self,
+            Action::SetWorkflow
+                | Action::Approve
+                | Action::Undo
+                | Action::AddAddresses
+                | Action::RemoveAddresses
+        )
     }
 
     /// The serde name, as written in keymaps (`move_down`).
@@ -136,6 +154,9 @@ impl Action {
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",
+            Action::SwitchScope => "WAF: switch scope REGIONAL / CLOUDFRONT",
+            Action::AddAddresses => "WAF: add addresses to the IP set (previewed)",
+            Action::RemoveAddresses => "WAF: remove addresses from the IP set (previewed)",
             _ => "",
         }
     }

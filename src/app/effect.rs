@@ -24,4 +24,10 @@ pub enum ReadRequest {
         sort: Vec<SortCriterion>,
         next_token: Option<String>,
     },
+    /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);
+    /// answered with `Action::IpSetsLoaded`.
+    IpSets {
+        request: u64,
+        scope: crate::domain::waf::WafScope,
+    },
 }

@@ -20,7 +20,7 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        SetWorkflow | Approve | Reject | Undo => "Changes",
+        SetWorkflow | Approve | Reject | Undo | AddAddresses | RemoveAddresses => "Changes",
         _ => "Views",
     }
 }

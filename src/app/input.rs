@@ -15,6 +15,8 @@ pub enum Prompt {
     Command(CommandLine),
     /// Typing the findings filter; the text lives in the pane and applies per keystroke.
     Filter,
+    /// Typing in the WAF IP sets pane (addresses to add / remove, or its filter).
+    IpSets(super::ipsets::InputKind),
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
@@ -38,6 +40,10 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         Prompt::Filter => {
             filter_key(state, key);
             return Vec::new();
+        }
+        Prompt::IpSets(kind) => {
+            let kind = *kind;
+            return super::ipsets::input_key(state, kind, key);
         }
         Prompt::None => {}
     }

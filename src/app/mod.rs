@@ -8,6 +8,7 @@ pub mod effect;
 pub mod findings;
 pub mod help;
 pub mod input;
+pub mod ipsets;
 pub mod keymap;
 pub mod keys;
 pub mod notify;
@@ -44,6 +45,7 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
+    pub ipsets: ipsets::IpSetsPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -70,6 +72,7 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
+            ipsets: ipsets::IpSetsPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -176,7 +179,19 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::IpSetsLoaded { request, result } => {
+            if let Err(e) = &result {
+                state.notify(NotifyLevel::Error, format!("loading IP sets failed: {e}"));
+            }
+            state.ipsets.on_loaded(request, result);
+            Vec::new()
+        }
         Action::ChangeFinished { outcome, undo } => {
+            let waf_change = matches!(
+                &state.pipeline.stage,
+                pipeline::Stage::Executing { plan }
+                    if matches!(plan.change, crate::domain::plan::Change::IpSetUpdate(_) | crate::domain::plan::Change::IpSetCreate(_))
+            );
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -193,6 +208,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(" ({key} to undo)"));
             }
             state.notify(level, message);
+            // Show the set as AWS now has it (and the new LockToken for the next edit).
+            if waf_change {
+                return vec![state.ipsets.start_load()];
+            }
             Vec::new()
         }
         Action::ThemeLoaded(Ok(theme)) => {
@@ -236,6 +255,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
+            PaneId::IpSets => ipsets::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -252,5 +272,8 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
+    if pane == PaneId::IpSets && state.ipsets.load == ipsets::Load::NotLoaded {
+        return vec![state.ipsets.start_load()];
+    }
     Vec::new()
 }

@@ -54,10 +54,7 @@ impl PaneId {
                 "IAM Access Analyzer is not yet connected.\n\
                  Analyzers, external-access findings and archive rules will appear here.",
             ),
-            PaneId::IpSets => Some(
-                "WAF IP sets are not yet connected.\n\
-                 IP sets, their addresses and the web ACLs that use them will appear here.",
-            ),
+            PaneId::IpSets => None,
             PaneId::Audits => Some(
                 "IoT Device Defender audits are not yet connected.\n\
                  Audit tasks, non-compliant resources and suppressions will appear here.",

@@ -8,6 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::style::{style, truncate};
 use crate::app::input::Prompt;
+use crate::app::ipsets::InputKind;
 use crate::app::{Action, State};
 use crate::theme::Slot;
 
@@ -30,6 +31,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Prompt::Filter => {
             let text = format!("/{}▏", state.findings.filter());
             frame.render_widget(Line::styled(text, input), area);
+        }
+        Prompt::IpSets(kind) => {
+            let (label, text) = match kind {
+                InputKind::Add => ("add (space-separated) > ", &state.ipsets.input),
+                InputKind::Remove => ("remove (space-separated) > ", &state.ipsets.input),
+                InputKind::Filter => ("/", &state.ipsets.filter),
+            };
+            frame.render_widget(Line::styled(format!("{label}{text}▏"), input), area);
         }
         Prompt::None => {
             let mut spans = Vec::new();

@@ -5,6 +5,7 @@ mod command;
 mod detail;
 mod findings;
 mod help;
+mod ipsets;
 mod placeholder;
 mod preview;
 mod status;
@@ -52,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Some(view) => detail::draw(frame, body, view, &state.theme),
             None => findings::draw(frame, body, state),
         },
+        PaneId::IpSets => ipsets::draw(frame, body, state),
         other => placeholder::draw(frame, body, other, &state.theme),
     }
     status::draw_notifications(frame, notes_area, state);
