@@ -102,7 +102,7 @@ async fn adding_addresses_previews_the_diff_and_approval_sends_the_plan() {
     let mut s = pane(false).await;
     press(
         &mut s,
-        "j<enter>a192.0.2.99, 203.0.113.7/32 198.51.100.0/24<enter>",
+        "j<enter>+192.0.2.99, 203.0.113.7/32 198.51.100.0/24<enter>",
     );
     let text = screen(&s);
     assert!(
@@ -120,7 +120,7 @@ async fn adding_addresses_previews_the_diff_and_approval_sends_the_plan() {
 #[tokio::test]
 async fn invalid_addresses_are_refused_without_a_plan() {
     let mut s = pane(false).await;
-    press(&mut s, "ja2001:db8::1 10.0.0.300<enter>");
+    press(&mut s, "j+2001:db8::1 10.0.0.300<enter>");
     let text = screen(&s);
     assert!(text.contains("is IPV6, but the set holds IPV4"), "{text}");
     assert!(!text.contains("Update IP set"), "{text}");
@@ -129,7 +129,13 @@ async fn invalid_addresses_are_refused_without_a_plan() {
 #[tokio::test]
 async fn read_only_sessions_cannot_reach_add_or_remove() {
     let mut s = pane(true).await;
-    assert!(press(&mut s, "<enter>a1.2.3.4<enter>x<enter>y").is_empty());
+    // The digits typed after a withheld `+` switch panes (reads), but nothing mutates.
+    let effects = press(&mut s, "<enter>+1.2.3.4<enter>-<enter>y");
+    assert!(
+        effects.iter().all(|e| !matches!(e, Effect::Mutate(_))),
+        "{effects:?}"
+    );
+    update(&mut s, Action::ShowIpSets);
     for action in [Action::AddAddresses, Action::RemoveAddresses] {
         assert!(update(&mut s, action).is_empty());
     }

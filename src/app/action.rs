@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::Key;
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
 use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{ChangeOutcome, ChangePlan};
@@ -39,9 +40,31 @@ pub enum Action {
     ResumeLoad,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
+    /// IoT audits: suppress the selected finding (asks for expiry and description).
+    Suppress,
+    /// IoT audits: delete the selected finding's suppression.
+    Unsuppress,
+    /// IoT audits: apply a mitigation action to the selected finding.
+    Mitigate,
+    /// IoT audits: start an on-demand audit of the enabled checks.
+    StartAudit,
+    /// IoT audits: import the selected audit into Security Hub.
+    ImportAudit,
     Approve,
     Reject,
     Undo,
+    // ---- bindable: Access Analyzer pane (changes go through the change pipeline)
+    /// Deny the finding's principal in the role's trust policy.
+    Remediate,
+    /// Remove secdeck's Deny for the finding from the role's trust policy.
+    Rollback,
+    /// Archive the marked (or selected) findings; asks for the reason.
+    Archive,
+    Unarchive,
+    /// Build an archive rule from the selected finding.
+    ArchiveSimilar,
+    /// Mark / unmark the selected row for bulk actions.
+    Mark,
     // ---- bindable: WAF IP sets pane
     /// REGIONAL <-> CLOUDFRONT.
     SwitchScope,
@@ -88,6 +111,46 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// `:analyzer NAME`.
+    #[serde(skip)]
+    SelectAnalyzer(String),
+    /// `:archive REASON` / `:unarchive REASON`.
+    #[serde(skip)]
+    ArchiveWithReason {
+        archive: bool,
+        reason: String,
+    },
+    /// `:archive-similar [RULE]`.
+    #[serde(skip)]
+    ArchiveSimilarNamed(Option<String>),
+    /// `:rules`.
+    #[serde(skip)]
+    ShowArchiveRules,
+    /// `:delete-rule NAME`.
+    #[serde(skip)]
+    DeleteArchiveRule(String),
+    #[serde(skip)]
+    AnalyzersLoaded(Result<Vec<Analyzer>, String>),
+    /// One ListFindingsV2 page (details filled in) for request `request`.
+    #[serde(skip)]
+    AnalyzerFindingsPage {
+        request: u64,
+        result: Result<Vec<AccessFinding>, String>,
+        next_token: Option<String>,
+    },
+    #[serde(skip)]
+    TrustPolicyLoaded {
+        purpose: crate::app::analyzer::PolicyPurpose,
+        result: Result<String, String>,
+    },
+    #[serde(skip)]
+    ArchiveRulesLoaded {
+        analyzer: String,
+        result: Result<Vec<(String, Criteria)>, String>,
+    },
+    /// IoT audits pane results and requests (see app::audits).
+    #[serde(skip)]
+    Iot(Box<super::audits::IotAction>),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -112,9 +175,22 @@ impl Action {
             Action::SetWorkflow
                 | Action::Approve
                 | Action::Undo
+                | Action::Remediate
+                | Action::Rollback
+                | Action::Archive
+                | Action::Unarchive
+                | Action::ArchiveSimilar
+                | Action::ArchiveWithReason { .. }
+                | Action::ArchiveSimilarNamed(_)
+                | Action::DeleteArchiveRule(_)
+                | Action::Suppress
+                | Action::Unsuppress
+                | Action::Mitigate
+                | Action::StartAudit
+                | Action::ImportAudit
                 | Action::AddAddresses
                 | Action::RemoveAddresses
-        )
+        ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
     /// The serde name, as written in keymaps (`move_down`).
@@ -151,9 +227,22 @@ impl Action {
             Action::Refresh => "reload from AWS",
             Action::ResumeLoad => "resume a failed load",
             Action::SetWorkflow => "set workflow status (preview, then approve)",
+            Action::Suppress => "suppress the selected audit finding (expiry, description)",
+            Action::Unsuppress => "delete the selected audit finding's suppression",
+            Action::Mitigate => "apply a mitigation action to the selected audit finding",
+            Action::StartAudit => "start an on-demand audit of the enabled checks",
+            Action::ImportAudit => "import the selected audit into Security Hub",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",
+            Action::Remediate => {
+                "deny the finding's external access in the role trust policy (previewed)"
+            }
+            Action::Rollback => "remove secdeck's Deny for the finding (previewed)",
+            Action::Archive => "archive marked / selected findings (reason required)",
+            Action::Unarchive => "unarchive marked / selected findings (reason required)",
+            Action::ArchiveSimilar => "archive rule from the selected finding (previewed)",
+            Action::Mark => "mark / unmark the row",
             Action::SwitchScope => "WAF: switch scope REGIONAL / CLOUDFRONT",
             Action::AddAddresses => "WAF: add addresses to the IP set (previewed)",
             Action::RemoveAddresses => "WAF: remove addresses from the IP set (previewed)",

@@ -20,7 +20,10 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        SetWorkflow | Approve | Reject | Undo | AddAddresses | RemoveAddresses => "Changes",
+        SetWorkflow | Approve | Reject | Undo | Remediate | Rollback | Archive | Unarchive
+        | ArchiveSimilar => "Changes",
+        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
+        AddAddresses | RemoveAddresses => "Changes",
         _ => "Views",
     }
 }

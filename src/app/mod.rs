@@ -2,6 +2,8 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod analyzer;
+pub mod audits;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -46,6 +48,8 @@ pub struct State {
     pub pane: PaneId,
     pub findings: FindingsPane,
     pub ipsets: ipsets::IpSetsPane,
+    pub analyzer: analyzer::AnalyzerPane,
+    pub audits: audits::AuditsPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -73,6 +77,8 @@ impl State {
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
             ipsets: ipsets::IpSetsPane::default(),
+            analyzer: analyzer::AnalyzerPane::default(),
+            audits: audits::AuditsPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -128,8 +134,9 @@ fn tick(state: &mut State) {
     if state.notifications.tick() {
         state.dirty = true;
     }
-    let busy =
-        state.findings.status == findings::LoadStatus::Loading || state.pipeline.is_executing();
+    let busy = state.findings.status == findings::LoadStatus::Loading
+        || state.pipeline.is_executing()
+        || state.audits.is_loading();
     if busy {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
@@ -192,6 +199,11 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 pipeline::Stage::Executing { plan }
                     if matches!(plan.change, crate::domain::plan::Change::IpSetUpdate(_) | crate::domain::plan::Change::IpSetCreate(_))
             );
+            let executing = match &state.pipeline.stage {
+                pipeline::Stage::Executing { plan } => Some(plan.clone()),
+                _ => None,
+            };
+            let iot_change = state.pipeline.executing_iot();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -207,12 +219,21 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 message.push_str(&format!(" ({key} to undo)"));
             }
+            if let Some(f) = outcome.failed.first() {
+                message.push_str(&format!(": {}", f.message));
+            }
             state.notify(level, message);
             // Show the set as AWS now has it (and the new LockToken for the next edit).
             if waf_change {
                 return vec![state.ipsets.start_load()];
             }
-            Vec::new()
+            if iot_change {
+                return audits::after_change(state, &outcome);
+            }
+            analyzer::on_change_finished(state, &outcome, executing)
+        }
+        own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
+            analyzer::handle(state, own)
         }
         Action::ThemeLoaded(Ok(theme)) => {
             let name = theme.name.clone();
@@ -253,10 +274,12 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::Iot(a) => audits::on_result(state, *a),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
             PaneId::IpSets => ipsets::handle(state, other),
-            _ => Vec::new(),
+            PaneId::Analyzer => analyzer::handle(state, other),
+            PaneId::Audits => audits::handle(state, other),
         },
     }
 }
@@ -272,6 +295,12 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
+    if pane == PaneId::Analyzer {
+        return analyzer::on_show(state);
+    }
+    if pane == PaneId::Audits {
+        return audits::on_show(state);
+    }
     if pane == PaneId::IpSets && state.ipsets.load == ipsets::Load::NotLoaded {
         return vec![state.ipsets.start_load()];
     }

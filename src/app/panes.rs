@@ -49,12 +49,7 @@ impl PaneId {
     /// What a pane that is not wired up yet tells the user.
     pub fn placeholder(self) -> Option<&'static str> {
         match self {
-            PaneId::Findings => None,
-            PaneId::Analyzer => Some(
-                "IAM Access Analyzer is not yet connected.\n\
-                 Analyzers, external-access findings and archive rules will appear here.",
-            ),
-            PaneId::IpSets => None,
+            PaneId::Findings | PaneId::Analyzer | PaneId::IpSets => None,
             PaneId::Audits => Some(
                 "IoT Device Defender audits are not yet connected.\n\
                  Audit tasks, non-compliant resources and suppressions will appear here.",

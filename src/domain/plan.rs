@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
 use super::finding::{FindingRef, Severity, WorkflowStatus};
 
 /// Above this many items an approval needs the count typed, not just `y`.
@@ -26,6 +27,18 @@ pub enum Change {
     IpSetUpdate(Box<super::waf::IpSetUpdate>),
     /// WAFv2 CreateIPSet.
     IpSetCreate(Box<super::waf::IpSetCreate>),
+    /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
+    TrustPolicyDeny(Box<TrustPolicyEdit>),
+    /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
+    TrustPolicyRollback(Box<TrustPolicyEdit>),
+    /// Access Analyzer UpdateFindings to ARCHIVED / ACTIVE.
+    FindingsArchive(Box<FindingsStatusChange>),
+    FindingsUnarchive(Box<FindingsStatusChange>),
+    /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
+    ArchiveRuleCreate(Box<ArchiveRuleChange>),
+    ArchiveRuleDelete(Box<ArchiveRuleChange>),
+    /// IoT Device Defender audit changes and audit imports into Security Hub.
+    Iot(Box<super::iot_plan::IotChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -111,6 +124,15 @@ impl ChangePlan {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
             Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
             Change::IpSetCreate(_) => "wafv2:CreateIPSet",
+            Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
+                "iam:UpdateAssumeRolePolicy"
+            }
+            Change::FindingsArchive(_) | Change::FindingsUnarchive(_) => {
+                "access-analyzer:UpdateFindings"
+            }
+            Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
+            Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
+            Change::Iot(c) => c.operation(),
         }
     }
 
@@ -129,6 +151,15 @@ impl ChangePlan {
             }
             Change::IpSetUpdate(u) => u.title(),
             Change::IpSetCreate(c) => c.title(),
+            Change::TrustPolicyDeny(e) => format!("Deny external access to role {}", e.role.name),
+            Change::TrustPolicyRollback(e) => {
+                format!("Roll back secdeck's Deny on role {}", e.role.name)
+            }
+            Change::FindingsArchive(c) => format!("Archive {} finding(s)", c.ids.len()),
+            Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
+            Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
+            Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
+            Change::Iot(c) => c.title(),
         }
     }
 
@@ -139,6 +170,12 @@ impl ChangePlan {
             // One resource, but approval of a big edit should need the count typed.
             Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
             Change::IpSetCreate(c) => c.addresses.len(),
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.len(),
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => 1,
+            Change::Iot(c) => c.item_count(),
         }
     }
 
@@ -153,6 +190,12 @@ impl ChangePlan {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
             Change::IpSetUpdate(u) => vec![u.set.target()],
             Change::IpSetCreate(c) => vec![c.target()],
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => vec![e.role.arn.clone()],
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.clone(),
+            Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
+                vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
+            }
+            Change::Iot(c) => c.targets(),
         }
     }
 
@@ -179,6 +222,12 @@ impl ChangePlan {
             }
             Change::IpSetUpdate(u) => u.preview(),
             Change::IpSetCreate(c) => c.preview(),
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => e.preview(self.title()),
+            Change::FindingsArchive(c) => c.preview(self.title(), "ACTIVE", "ARCHIVED"),
+            Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
+            Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
+            Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
+            Change::Iot(c) => c.preview(),
         }
     }
 
@@ -216,6 +265,8 @@ impl ChangePlan {
             // Deleting needs a fresh LockToken and fails while a rule references the set:
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
+            Change::Iot(c) => c.undo(succeeded, new_id.into()),
+            other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
 }
@@ -303,7 +354,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("{undo:?}")
+            panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));

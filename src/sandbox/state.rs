@@ -4,7 +4,10 @@
 use std::sync::RwLock;
 
 use super::SandboxConfig;
+use super::accessanalyzer::store::AnalyzerStore;
 use super::faults::Faults;
+use super::iam::store::IamStore;
+use super::iot::store::IotStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
@@ -17,17 +20,23 @@ pub(crate) struct Shared {
     pub recorder: Recorder,
     pub faults: Faults,
     pub quotas: Quotas,
+    pub iam: RwLock<IamStore>,
+    pub analyzer: RwLock<AnalyzerStore>,
+    pub iot: RwLock<IotStore>,
 }
 
 impl Shared {
     pub fn new(config: SandboxConfig) -> Self {
         Shared {
             quotas: Quotas::new(config.quotas),
+            iot: RwLock::new(IotStore::new(&config.account, &config.region)),
             config,
             findings: RwLock::new(FindingStore::default()),
             wafv2: RwLock::new(WafStore::default()),
             recorder: Recorder::default(),
             faults: Faults::default(),
+            iam: RwLock::default(),
+            analyzer: RwLock::default(),
         }
     }
 
@@ -43,8 +52,33 @@ impl Shared {
         self.wafv2.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    pub fn iot_read(&self) -> std::sync::RwLockReadGuard<'_, IotStore> {
+        self.iot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_write(&self) -> std::sync::RwLockWriteGuard<'_, IotStore> {
+        self.iot.write().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {
         self.findings.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // Lock order when both are needed: iam, then analyzer.
+    pub fn iam_read(&self) -> std::sync::RwLockReadGuard<'_, IamStore> {
+        self.iam.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iam_write(&self) -> std::sync::RwLockWriteGuard<'_, IamStore> {
+        self.iam.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn analyzer_read(&self) -> std::sync::RwLockReadGuard<'_, AnalyzerStore> {
+        self.analyzer.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn analyzer_write(&self) -> std::sync::RwLockWriteGuard<'_, AnalyzerStore> {
+        self.analyzer.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -1,7 +1,12 @@
 //! Runs effects against AWS on tokio: the effect runner, the mutation executor (journal,
 //! execute, verify, undo) and the pacing / retry helpers they share.
 
+pub mod analyzer;
+mod analyzer_reads;
 pub mod executor;
+pub mod iot;
+pub mod iot_import;
+pub mod iot_reads;
 pub mod mode;
 pub mod retry;
 pub mod runner;

@@ -43,7 +43,7 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
         }
         Load::Failed(e) if pane.rows.is_empty() => Some(format!("could not load IP sets: {e}")),
         Load::Loaded if pane.rows.is_empty() => {
-            Some(format!("no {} IP sets (s switches scope)", pane.scope))
+            Some(format!("no {} IP sets (c switches scope)", pane.scope))
         }
         _ => None,
     };
@@ -131,7 +131,7 @@ fn addresses(frame: &mut Frame, area: Rect, pane: &IpSetsPane, row: &IpSetRow, t
         (Some(n), _) => Line::styled(n.clone(), style(theme, Slot::Info)),
         (None, true) => Line::styled(
             format!(
-                "{} entries · / filter or search an address · a add · x remove · esc back",
+                "{} entries · / filter or search an address · + add · - remove · esc back",
                 view.rows.len()
             ),
             style(theme, Slot::Muted),

@@ -1,12 +1,13 @@
 //! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
 //! never changes it. One module per pane or overlay.
 
+mod analyzer;
+mod audits;
 mod command;
 mod detail;
 mod findings;
 mod help;
 mod ipsets;
-mod placeholder;
 mod preview;
 mod status;
 pub mod style;
@@ -54,7 +55,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
             None => findings::draw(frame, body, state),
         },
         PaneId::IpSets => ipsets::draw(frame, body, state),
-        other => placeholder::draw(frame, body, other, &state.theme),
+        PaneId::Analyzer => analyzer::draw(frame, body, state),
+        PaneId::Audits => audits::draw(frame, body, state),
     }
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
