@@ -94,3 +94,39 @@ fn a_read_only_session_cannot_edit_ip_sets() {
         assert!(mutating(&console).is_empty());
     });
 }
+
+#[test]
+fn a_new_ip_set_is_created_after_approval_and_listed() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", loaded).await;
+        press(&mut console, "Cbad/name IPV4<enter>");
+        assert!(screen(&console.state).contains("is not a valid IP set name"));
+        press(
+            &mut console,
+            "Csoc-blocks-v6 ipv6 Blocked by the SOC<enter>",
+        );
+        let preview = screen(&console.state);
+        assert!(
+            preview.contains("Create IPV6 IP set soc-blocks-v6 (REGIONAL) with 0 addresses"),
+            "{preview}"
+        );
+        press(&mut console, "y");
+        wait_until(&mut console, "the new set to be listed", |s| {
+            s.ipsets
+                .rows
+                .iter()
+                .any(|r| r.set.set.name == "soc-blocks-v6")
+        })
+        .await;
+        assert_eq!(
+            sandbox(&console)
+                .ip_set_description("soc-blocks-v6")
+                .as_deref(),
+            Some("Blocked by the SOC")
+        );
+        assert_eq!(mutating(&console), ["CreateIPSet 200"]);
+    });
+}

@@ -70,6 +70,8 @@ pub enum Action {
     SwitchScope,
     AddAddresses,
     RemoveAddresses,
+    /// Create an IP set in the current scope (name, version, description; previewed).
+    CreateIpSet,
 
     // ---- internal
     #[serde(skip)]
@@ -190,6 +192,7 @@ impl Action {
                 | Action::ImportAudit
                 | Action::AddAddresses
                 | Action::RemoveAddresses
+                | Action::CreateIpSet
         ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
@@ -246,6 +249,9 @@ impl Action {
             Action::SwitchScope => "WAF: switch scope REGIONAL / CLOUDFRONT",
             Action::AddAddresses => "WAF: add addresses to the IP set (previewed)",
             Action::RemoveAddresses => "WAF: remove addresses from the IP set (previewed)",
+            Action::CreateIpSet => {
+                "WAF: create an IP set: NAME IPV4|IPV6 [description] (previewed)"
+            }
             _ => "",
         }
     }

@@ -23,7 +23,7 @@ fn group(action: &Action) -> &'static str {
         SetWorkflow | Approve | Reject | Undo | Remediate | Rollback | Archive | Unarchive
         | ArchiveSimilar => "Changes",
         Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
-        AddAddresses | RemoveAddresses => "Changes",
+        AddAddresses | RemoveAddresses | CreateIpSet => "Changes",
         _ => "Views",
     }
 }

@@ -9,7 +9,7 @@ use super::input::Prompt;
 use super::keys::{Key, KeyCode};
 use crate::domain::cidr;
 use crate::domain::plan::{Change, ChangePlan};
-use crate::domain::waf::{IpSet, RuleReference, WafScope, plan_edit};
+use crate::domain::waf::{IpSet, IpSetCreate, RuleReference, WafScope, plan_edit};
 
 /// One IP set with the rules that reference it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,8 @@ pub enum InputKind {
     Add,
     Remove,
     Filter,
+    /// `NAME IPV4|IPV6 [description]` for a new set in the current scope.
+    Create,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,6 +209,10 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             NotifyLevel::Info,
             "open a set (enter) to filter or search its addresses",
         ),
+        Action::CreateIpSet => {
+            pane.input.clear();
+            state.prompt = Prompt::IpSets(InputKind::Create);
+        }
         Action::AddAddresses | Action::RemoveAddresses => {
             if pane.selected().is_none() {
                 state.notify(NotifyLevel::Info, "no IP set selected");
@@ -261,13 +267,75 @@ pub(super) fn input_key(state: &mut State, kind: InputKind, key: Key) -> Vec<Eff
         }
         KeyCode::Enter => {
             state.prompt = Prompt::None;
-            if kind != InputKind::Filter {
-                submit(state, kind);
+            match kind {
+                InputKind::Filter => {}
+                InputKind::Create => submit_create(state),
+                _ => submit(state, kind),
             }
         }
         _ => state.dirty = false,
     }
     Vec::new()
+}
+
+/// `NAME IPV4|IPV6 [description...]` -> a CreateIPSet preview, or what is wrong.
+fn submit_create(state: &mut State) {
+    let input = state.ipsets.input.trim().to_string();
+    let mut words = input.split_whitespace();
+    let (Some(name), Some(version)) = (words.next(), words.next()) else {
+        state.notify(
+            NotifyLevel::Error,
+            "create: type NAME IPV4|IPV6 [description]",
+        );
+        return;
+    };
+    let description = words.collect::<Vec<_>>().join(" ");
+    let name_ok = (1..=128).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let Some(version) = cidr::IpVersion::parse(&version.to_ascii_uppercase()) else {
+        state.notify(
+            NotifyLevel::Error,
+            format!("create: {version:?} is not IPV4 or IPV6"),
+        );
+        return;
+    };
+    if !name_ok {
+        state.notify(
+            NotifyLevel::Error,
+            format!("create: {name:?} is not a valid IP set name (1-128 of A-Z a-z 0-9 _ -)"),
+        );
+        return;
+    }
+    if description.chars().count() > 256 {
+        state.notify(
+            NotifyLevel::Error,
+            "create: the description is longer than 256 characters",
+        );
+        return;
+    }
+    if state.ipsets.rows.iter().any(|r| r.set.set.name == name) {
+        state.notify(
+            NotifyLevel::Error,
+            format!(
+                "create: {} already has an IP set {name}",
+                state.ipsets.scope
+            ),
+        );
+        return;
+    }
+    let create = IpSetCreate {
+        scope: state.ipsets.scope,
+        name: name.to_string(),
+        version,
+        description,
+        addresses: Vec::new(),
+    };
+    let id = state.pipeline.next_plan_id();
+    state
+        .pipeline
+        .preview(ChangePlan::new(id, Change::IpSetCreate(Box::new(create))));
 }
 
 fn submit(state: &mut State, kind: InputKind) {

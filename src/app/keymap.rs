@@ -78,6 +78,7 @@ pub fn bindable_actions() -> Vec<Action> {
         SwitchScope,
         AddAddresses,
         RemoveAddresses,
+        CreateIpSet,
         Approve,
         Reject,
         Undo,

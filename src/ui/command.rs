@@ -37,6 +37,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 InputKind::Add => ("add (space-separated) > ", &state.ipsets.input),
                 InputKind::Remove => ("remove (space-separated) > ", &state.ipsets.input),
                 InputKind::Filter => ("/", &state.ipsets.filter),
+                InputKind::Create => (
+                    "new IP set: NAME IPV4|IPV6 [description] > ",
+                    &state.ipsets.input,
+                ),
             };
             frame.render_widget(Line::styled(format!("{label}{text}▏"), input), area);
         }
