@@ -85,6 +85,13 @@ pub enum Action {
     ArchiveSimilar,
     /// Mark / unmark the selected row for bulk actions.
     Mark,
+    // ---- bindable: WAF IP sets pane
+    /// REGIONAL <-> CLOUDFRONT.
+    SwitchScope,
+    AddAddresses,
+    RemoveAddresses,
+    /// Create an IP set in the current scope (name, version, description; previewed).
+    CreateIpSet,
 
     /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
     #[serde(skip)]
@@ -132,6 +139,12 @@ pub enum Action {
     ChangeFinished {
         outcome: ChangeOutcome,
         undo: Option<ChangePlan>,
+    },
+    /// The IP sets of a scope with their addresses and referencing rules.
+    #[serde(skip)]
+    IpSetsLoaded {
+        request: u64,
+        result: Result<Vec<super::ipsets::IpSetRow>, String>,
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
@@ -215,6 +228,9 @@ impl Action {
                 | Action::SetSeverity
                 | Action::AddNote
                 | Action::RetryFailed
+                | Action::AddAddresses
+                | Action::RemoveAddresses
+                | Action::CreateIpSet
         ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
@@ -288,6 +304,12 @@ impl Action {
             Action::Unarchive => "unarchive marked / selected findings (reason required)",
             Action::ArchiveSimilar => "archive rule from the selected finding (previewed)",
             Action::Mark => "mark / unmark the row",
+            Action::SwitchScope => "WAF: switch scope REGIONAL / CLOUDFRONT",
+            Action::AddAddresses => "WAF: add addresses to the IP set (previewed)",
+            Action::RemoveAddresses => "WAF: remove addresses from the IP set (previewed)",
+            Action::CreateIpSet => {
+                "WAF: create an IP set: NAME IPV4|IPV6 [description] (previewed)"
+            }
             _ => "",
         }
     }

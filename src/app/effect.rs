@@ -55,4 +55,10 @@ pub enum ReadRequest {
     FindingHistory {
         finding: crate::domain::finding::FindingRef,
     },
+    /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);
+    /// answered with `Action::IpSetsLoaded`.
+    IpSets {
+        request: u64,
+        scope: crate::domain::waf::WafScope,
+    },
 }

@@ -25,6 +25,7 @@ fn group(action: &Action) -> &'static str {
         Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks
         | ExportView | CycleGroup | Copy | OpenUrl => "Triage",
+        AddAddresses | RemoveAddresses | CreateIpSet => "Changes",
         _ => "Views",
     }
 }

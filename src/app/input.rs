@@ -19,6 +19,8 @@ pub enum Prompt {
     FilterEditor(String),
     /// Where `e` writes the view; enter exports.
     ExportPath(String),
+    /// Typing in the WAF IP sets pane (addresses to add / remove, or its filter).
+    IpSets(super::ipsets::InputKind),
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
@@ -45,6 +47,10 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         }
         Prompt::FilterEditor(_) => return filter_editor_key(state, key),
         Prompt::ExportPath(_) => return super::findings_export::path_key(state, key),
+        Prompt::IpSets(kind) => {
+            let kind = *kind;
+            return super::ipsets::input_key(state, kind, key);
+        }
         Prompt::None => {}
     }
     if matches!(

@@ -15,6 +15,7 @@ pub mod findings_group;
 pub mod findings_local;
 pub mod help;
 pub mod input;
+pub mod ipsets;
 pub mod keymap;
 pub mod keys;
 pub mod notify;
@@ -51,6 +52,7 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
+    pub ipsets: ipsets::IpSetsPane,
     pub analyzer: analyzer::AnalyzerPane,
     pub audits: audits::AuditsPane,
     pub pipeline: Pipeline,
@@ -79,6 +81,7 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
+            ipsets: ipsets::IpSetsPane::default(),
             analyzer: analyzer::AnalyzerPane::default(),
             audits: audits::AuditsPane::default(),
             pipeline: Pipeline::default(),
@@ -197,7 +200,19 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             findings::history_loaded(state, &finding_id, result);
             Vec::new()
         }
+        Action::IpSetsLoaded { request, result } => {
+            if let Err(e) = &result {
+                state.notify(NotifyLevel::Error, format!("loading IP sets failed: {e}"));
+            }
+            state.ipsets.on_loaded(request, result);
+            Vec::new()
+        }
         Action::ChangeFinished { outcome, undo } => {
+            let waf_change = matches!(
+                &state.pipeline.stage,
+                pipeline::Stage::Executing { plan }
+                    if matches!(plan.change, crate::domain::plan::Change::IpSetUpdate(_) | crate::domain::plan::Change::IpSetCreate(_))
+            );
             let iot_change = state.pipeline.executing_iot();
             let executing = state
                 .pipeline
@@ -224,6 +239,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.notify(level, message);
             findings_bulk::after_change(state, executing.clone(), &outcome);
+            // Show the set as AWS now has it (and the new LockToken for the next edit).
+            if waf_change {
+                return vec![state.ipsets.start_load()];
+            }
             if iot_change {
                 return audits::after_change(state, &outcome);
             }
@@ -277,9 +296,9 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Iot(a) => audits::on_result(state, *a),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
+            PaneId::IpSets => ipsets::handle(state, other),
             PaneId::Analyzer => analyzer::handle(state, other),
             PaneId::Audits => audits::handle(state, other),
-            _ => Vec::new(),
         },
     }
 }
@@ -300,6 +319,9 @@ fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     }
     if pane == PaneId::Audits {
         return audits::on_show(state);
+    }
+    if pane == PaneId::IpSets && state.ipsets.load == ipsets::Load::NotLoaded {
+        return vec![state.ipsets.start_load()];
     }
     Vec::new()
 }

@@ -106,6 +106,14 @@ impl EffectRunner {
                 self.findings = Some((request, handle));
                 None
             }
+            Effect::Read(ReadRequest::IpSets { request, scope }) => {
+                let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = super::wafv2::load_ip_sets(&client, scope).await;
+                    let _ = tx.send(Action::IpSetsLoaded { request, result });
+                });
+                None
+            }
             Effect::Read(
                 request @ (ReadRequest::Analyzers
                 | ReadRequest::AnalyzerFindings { .. }

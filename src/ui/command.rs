@@ -8,6 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::style::{style, truncate};
 use crate::app::input::Prompt;
+use crate::app::ipsets::InputKind;
 use crate::app::{Action, State};
 use crate::theme::Slot;
 
@@ -41,6 +42,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         }
         Prompt::FilterEditor(text) => {
             super::findings_triage::draw_filter_editor(frame, area, state, text);
+        }
+        Prompt::IpSets(kind) => {
+            let (label, text) = match kind {
+                InputKind::Add => ("add (space-separated) > ", &state.ipsets.input),
+                InputKind::Remove => ("remove (space-separated) > ", &state.ipsets.input),
+                InputKind::Filter => ("/", &state.ipsets.filter),
+                InputKind::Create => (
+                    "new IP set: NAME IPV4|IPV6 [description] > ",
+                    &state.ipsets.input,
+                ),
+            };
+            frame.render_widget(Line::styled(format!("{label}{text}▏"), input), area);
         }
         Prompt::None => {
             let mut spans = Vec::new();

@@ -8,7 +8,7 @@ mod detail;
 mod findings;
 mod findings_triage;
 mod help;
-mod placeholder;
+mod ipsets;
 mod preview;
 mod status;
 pub mod style;
@@ -55,9 +55,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Some(view) => detail::draw(frame, body, view, &state.theme),
             None => findings::draw(frame, body, state),
         },
+        PaneId::IpSets => ipsets::draw(frame, body, state),
         PaneId::Analyzer => analyzer::draw(frame, body, state),
         PaneId::Audits => audits::draw(frame, body, state),
-        other => placeholder::draw(frame, body, other, &state.theme),
     }
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);

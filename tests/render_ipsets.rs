@@ -1,0 +1,143 @@
+//! Snapshots of the WAF IP sets pane, on the demo world's sets as the real loader reads
+//! them from the sandbox: the table with referencing rules, the addresses view with a
+//! containment search, an add preview, refusals, and the read-only keymap.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secdeck::app::{Action, Effect, Key, Keymap, ReadRequest, Session, State, update};
+use secdeck::domain::waf::WafScope;
+use secdeck::sandbox::seed::Seed;
+use secdeck::sandbox::{Sandbox, SandboxConfig};
+use secdeck::theme::Theme;
+use secdeck::ui::draw;
+
+async fn rows(scope: WafScope) -> Vec<secdeck::app::ipsets::IpSetRow> {
+    let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
+    let sandbox = Sandbox::new(
+        SandboxConfig::default(),
+        Seed {
+            findings: Vec::new(),
+            ..seed
+        },
+    )
+    .unwrap();
+    let client = aws_sdk_wafv2::Client::new(&sandbox.sdk_config().await);
+    secdeck::tasks::wafv2::load_ip_sets(&client, scope)
+        .await
+        .unwrap()
+}
+
+async fn pane(read_only: bool) -> State {
+    let session = Session {
+        profile: Some("demo".into()),
+        region: "us-east-1".into(),
+        demo: true,
+        read_only,
+        ..Session::default()
+    };
+    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
+    update(
+        &mut s,
+        Action::Resize {
+            width: 120,
+            height: 30,
+        },
+    );
+    let effects = update(&mut s, Action::ShowIpSets);
+    let [Effect::Read(ReadRequest::IpSets { request, scope })] = effects.as_slice() else {
+        panic!("showing the pane loads it: {effects:?}");
+    };
+    assert_eq!(*scope, WafScope::Regional);
+    let result = Ok(rows(*scope).await);
+    update(
+        &mut s,
+        Action::IpSetsLoaded {
+            request: *request,
+            result,
+        },
+    );
+    s
+}
+
+fn press(s: &mut State, seq: &str) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for k in Key::sequence(seq).expect("keys") {
+        out.extend(update(s, Action::Key(k)));
+    }
+    out
+}
+
+fn screen(s: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    t.draw(|f| draw(f, s)).unwrap();
+    t.backend().to_string()
+}
+
+#[tokio::test]
+async fn the_table_shows_counts_and_referencing_rules() {
+    let s = pane(false).await;
+    let text = screen(&s);
+    assert!(text.contains("corporate-egress-v4"), "{text}");
+    insta::assert_snapshot!("ipsets_table", text);
+}
+
+#[tokio::test]
+async fn the_addresses_view_answers_a_containment_search() {
+    let mut s = pane(false).await;
+    // blocked-attackers-v4 is the second row.
+    press(&mut s, "j<enter>/203.0.113.200<enter>");
+    let text = screen(&s);
+    assert!(
+        text.contains("203.0.113.200 is covered by 203.0.113.128/25"),
+        "{text}"
+    );
+    insta::assert_snapshot!("ipsets_search", text);
+    // Esc in the prompt clears the search; the view stays open.
+    press(&mut s, "/<esc>/198.18.0.1<enter>");
+    assert!(screen(&s).contains("198.18.0.1 is not covered by any entry"));
+}
+
+#[tokio::test]
+async fn adding_addresses_previews_the_diff_and_approval_sends_the_plan() {
+    let mut s = pane(false).await;
+    press(
+        &mut s,
+        "j<enter>+192.0.2.99, 203.0.113.7/32 198.51.100.0/24<enter>",
+    );
+    let text = screen(&s);
+    assert!(
+        text.contains("Update IP set blocked-attackers-v4 (REGIONAL): +1 -0, 4 -> 5 addresses"),
+        "{text}"
+    );
+    insta::assert_snapshot!("ipsets_add_preview", text);
+    let effects = press(&mut s, "y");
+    let [Effect::Mutate(plan)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.operation(), "wafv2:UpdateIPSet");
+}
+
+#[tokio::test]
+async fn invalid_addresses_are_refused_without_a_plan() {
+    let mut s = pane(false).await;
+    press(&mut s, "j+2001:db8::1 10.0.0.300<enter>");
+    let text = screen(&s);
+    assert!(text.contains("is IPV6, but the set holds IPV4"), "{text}");
+    assert!(!text.contains("Update IP set"), "{text}");
+}
+
+#[tokio::test]
+async fn read_only_sessions_cannot_reach_add_or_remove() {
+    let mut s = pane(true).await;
+    // The digits typed after a withheld `+` switch panes (reads), but nothing mutates.
+    let effects = press(&mut s, "<enter>+1.2.3.4<enter>-<enter>y");
+    assert!(
+        effects.iter().all(|e| !matches!(e, Effect::Mutate(_))),
+        "{effects:?}"
+    );
+    update(&mut s, Action::ShowIpSets);
+    for action in [Action::AddAddresses, Action::RemoveAddresses] {
+        assert!(update(&mut s, action).is_empty());
+    }
+    assert!(!screen(&s).contains("Update IP set"));
+}
