@@ -89,6 +89,45 @@ fn short_type(t: &str) -> &str {
     t.strip_prefix("AWS::").unwrap_or(t)
 }
 
+/// The resource part of an ARN (`role/path/Name`, a bucket name), which is what differs.
+fn short_resource(arn: &str) -> &str {
+    arn.splitn(6, ':')
+        .nth(5)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(arn)
+}
+
+fn short_finding_type(t: &str) -> String {
+    match t {
+        "ExternalAccess" => "external".into(),
+        "InternalAccess" => "internal".into(),
+        other => other
+            .replace("Unused", "unused ")
+            .replace("IAMUser", "user ")
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Principals in the table without the `arn:aws:iam::` noise.
+fn short_principal(f: &AccessFinding) -> String {
+    f.principal
+        .iter()
+        .map(|(k, v)| {
+            let v = v
+                .strip_prefix("arn:aws:iam::")
+                .or_else(|| v.strip_prefix("arn:aws:sts::"))
+                .unwrap_or(v);
+            if k == "AWS" {
+                v.to_string()
+            } else {
+                format!("{k}: {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
     let block = Block::bordered()
         .title(" Findings ")
@@ -110,11 +149,11 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
             let row = Row::new(vec![
                 Span::raw(mark.to_string()),
                 Span::styled(f.status.clone(), style(theme, status_slot(&f.status))),
-                Span::raw(f.finding_type.clone()),
+                Span::raw(short_finding_type(&f.finding_type)),
                 Span::raw(short_type(&f.resource_type).to_string()),
-                Span::raw(f.resource.clone()),
+                Span::raw(short_resource(&f.resource).to_string()),
                 Span::raw(f.account.clone()),
-                Span::raw(f.principal_text()),
+                Span::raw(short_principal(f)),
                 Span::raw(f.actions.join(",")),
                 Span::raw(
                     match f.is_public {
@@ -135,12 +174,12 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
     let widths = [
         Constraint::Length(1),
         Constraint::Length(8),
+        Constraint::Length(10),
         Constraint::Length(14),
-        Constraint::Length(18),
-        Constraint::Fill(3),
+        Constraint::Fill(4),
         Constraint::Length(12),
+        Constraint::Fill(3),
         Constraint::Fill(2),
-        Constraint::Fill(1),
         Constraint::Length(6),
         Constraint::Length(10),
     ];
