@@ -7,6 +7,7 @@ pub mod filters;
 pub mod iam;
 pub mod securityhub;
 pub mod sts;
+pub mod wafv2;
 
 pub use aws_config::SdkConfig;
 pub use error::{AwsError, AwsErrorKind};

@@ -1,8 +1,12 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
 pub mod analyzer;
+pub mod cidr;
 pub mod filter;
 pub mod finding;
 pub mod identity;
+pub mod ip_ranges;
 pub mod plan;
 pub mod policy;
+pub mod waf;
+pub mod waf_sync;

@@ -33,6 +33,10 @@ pub enum Change {
     /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
     ArchiveRuleCreate(Box<ArchiveRuleChange>),
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
+    /// WAFv2 CreateIPSet.
+    IpSetCreate(Box<super::waf::IpSetCreate>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -124,6 +128,8 @@ impl ChangePlan {
             }
             Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
             Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
+            Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
+            Change::IpSetCreate(_) => "wafv2:CreateIPSet",
         }
     }
 
@@ -148,6 +154,8 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
             Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
             Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
+            Change::IpSetUpdate(u) => u.title(),
+            Change::IpSetCreate(c) => c.title(),
         }
     }
 
@@ -160,6 +168,9 @@ impl ChangePlan {
             | Change::TrustPolicyRollback(_)
             | Change::ArchiveRuleCreate(_)
             | Change::ArchiveRuleDelete(_) => 1,
+            // One resource, but approval of a big edit should need the count typed.
+            Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
+            Change::IpSetCreate(c) => c.addresses.len(),
         }
     }
 
@@ -177,6 +188,8 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
                 vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
             }
+            Change::IpSetUpdate(u) => vec![u.set.target()],
+            Change::IpSetCreate(c) => vec![c.target()],
         }
     }
 
@@ -206,6 +219,8 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
             Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
             Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
+            Change::IpSetUpdate(u) => u.preview(),
+            Change::IpSetCreate(c) => c.preview(),
         }
     }
 
@@ -237,7 +252,20 @@ impl ChangePlan {
                     ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
                 })
             }
-            other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
+            Change::IpSetUpdate(u) => succeeded
+                .contains(&u.set.target())
+                .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(Box::new(u.inverse())))),
+            // Deleting needs a fresh LockToken and fails while a rule references the set:
+            // not offered as an automatic undo.
+            Change::IpSetCreate(_) => None,
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::FindingsArchive(_)
+            | Change::FindingsUnarchive(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => {
+                super::analyzer::undo(&self.change, succeeded).map(|c| ChangePlan::new(new_id, c))
+            }
         }
     }
 }
@@ -325,7 +353,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("undo of a findings update is a findings update");
+            panic!("{undo:?}")
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));

@@ -10,10 +10,12 @@ use super::iam::store::IamStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
+use super::wafv2::store::WafStore;
 
 pub(crate) struct Shared {
     pub config: SandboxConfig,
     pub findings: RwLock<FindingStore>,
+    pub wafv2: RwLock<WafStore>,
     pub recorder: Recorder,
     pub faults: Faults,
     pub quotas: Quotas,
@@ -27,6 +29,7 @@ impl Shared {
             quotas: Quotas::new(config.quotas),
             config,
             findings: RwLock::new(FindingStore::default()),
+            wafv2: RwLock::new(WafStore::default()),
             recorder: Recorder::default(),
             faults: Faults::default(),
             iam: RwLock::default(),
@@ -36,6 +39,14 @@ impl Shared {
 
     pub fn findings_read(&self) -> std::sync::RwLockReadGuard<'_, FindingStore> {
         self.findings.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn wafv2_read(&self) -> std::sync::RwLockReadGuard<'_, WafStore> {
+        self.wafv2.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn wafv2_write(&self) -> std::sync::RwLockWriteGuard<'_, WafStore> {
+        self.wafv2.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {
