@@ -8,6 +8,7 @@ use super::State;
 use super::action::{Action, NotifyLevel};
 use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
+use crate::domain::analyzer::assume_role_for;
 use crate::domain::analyzer::{
     AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
     criteria_match, plan_remediation, plan_rollback_edit, replan, similar_criteria,
@@ -157,9 +158,11 @@ pub fn on_change_finished(
                 .any(|f| f.code == crate::domain::analyzer::POLICY_CHANGED) =>
         {
             let role_name = e.role.name.clone();
+            let assume_role = e.assume_role.clone();
             state.notify(NotifyLevel::Warning, format!("the trust policy of {role_name} changed since the preview: nothing was written; here is the new diff"));
             vec![Effect::Read(ReadRequest::RoleTrustPolicy {
                 role_name,
+                assume_role,
                 purpose: PolicyPurpose::Replan {
                     plan: Box::new(plan),
                 },
@@ -273,7 +276,10 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 return;
             };
             match plan_remediation(&f, &current, DEFAULT_TRUST_POLICY_MAX_CHARS, true) {
-                Ok(Remediation::Edit(edit)) => preview(state, Change::TrustPolicyDeny(edit)),
+                Ok(Remediation::Edit(mut edit)) => {
+                    edit.assume_role = assumed(state, &edit.role.account);
+                    preview(state, Change::TrustPolicyDeny(edit))
+                }
                 Ok(Remediation::AlreadyApplied { sid }) => state.notify(NotifyLevel::Info, format!("already remediated: the trust policy has secdeck's Deny {sid}; nothing to change")),
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
@@ -290,7 +296,10 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 return;
             };
             match plan_rollback_edit(&f.resource, &f.id, &f.analyzer_arn, &current, None, true) {
-                Ok(edit) => preview(state, Change::TrustPolicyRollback(Box::new(edit))),
+                Ok(mut edit) => {
+                    edit.assume_role = assumed(state, &edit.role.account);
+                    preview(state, Change::TrustPolicyRollback(Box::new(edit)))
+                }
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
         }
@@ -326,9 +335,18 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
     }
 }
 
+/// The role to assume for `account`, when it is not the session's.
+fn assumed(state: &State, account: &str) -> Option<String> {
+    assume_role_for(
+        account,
+        state.session.identity.as_ref().map(|i| i.account.as_str()),
+    )
+}
+
 fn read_policy(state: &mut State, f: &AccessFinding, purpose: PolicyPurpose) -> Vec<Effect> {
     match RoleRef::parse(&f.resource) {
         Ok(role) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
+            assume_role: assumed(state, &role.account),
             role_name: role.name,
             purpose,
         })],
