@@ -259,3 +259,40 @@ fn pick_another_analyzer_by_command_and_list_rules() {
         assert!(screen(&console.state).contains("CiDeployVendor"));
     });
 }
+
+#[test]
+fn an_organization_finding_is_remediated_in_the_member_account_through_an_assumed_role() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        wait_until(&mut console, "the caller identity", |s| {
+            s.session.identity.is_some()
+        })
+        .await;
+        press(&mut console, ":analyzer OrgAnalyzer<enter>");
+        wait_until(&mut console, "the org analyzer", |s| {
+            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
+        })
+        .await;
+        select_resource(&mut console, "DataPipelineRole");
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", previewing).await;
+        let text = screen(&console.state);
+        assert!(
+            text.contains("as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"),
+            "{text}"
+        );
+        press(&mut console, "y");
+        wait_until(&mut console, "the change", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+        let doc = PolicyDocument::parse(
+            &sb.role_trust_policy("210987654321", "DataPipelineRole")
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(doc.statements().len(), 2);
+    });
+}

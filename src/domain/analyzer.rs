@@ -191,6 +191,12 @@ impl TrustPolicyEdit {
                 ),
             },
         ];
+        if let Some(assumed) = &self.assume_role {
+            lines.push(PreviewLine {
+                kind: LineKind::Context,
+                text: format!("as {assumed} (assumed in account {})", self.role.account),
+            });
+        }
         let pretty = |t: &str| {
             PolicyDocument::parse(t)
                 .map(|d| d.to_pretty())
