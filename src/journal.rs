@@ -151,6 +151,20 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
                 after.insert(id, serde_json::to_value(&e.after).unwrap_or_default());
             }
         }
+        Change::IpSetUpdate(u) => {
+            before.insert(
+                u.set.target(),
+                serde_json::json!({"count": u.count_before, "description": u.description_before}),
+            );
+            after.insert(
+                u.set.target(),
+                serde_json::json!({"count": u.count_after, "add": u.add, "remove": u.remove,
+                    "description": u.description, "syncToken": u.sync_token}),
+            );
+        }
+        Change::IpSetCreate(c) => {
+            after.insert(c.target(), serde_json::to_value(c).unwrap_or_default());
+        }
         Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => {
             // The documents and the finding id <-> Sid mapping.
             before.insert(e.role.arn.clone(), Value::String(e.before.clone()));
@@ -182,20 +196,9 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
                 before.insert(key, rule);
             }
         }
-        Change::IpSetUpdate(u) => {
-            before.insert(
-                u.set.target(),
-                serde_json::json!({"count": u.count_before, "description": u.description_before}),
-            );
-            after.insert(
-                u.set.target(),
-                serde_json::json!({"count": u.count_after, "add": u.add, "remove": u.remove,
-                    "description": u.description, "syncToken": u.sync_token}),
-            );
-        }
-        Change::IpSetCreate(c) => {
-            after.insert(c.target(), serde_json::to_value(c).unwrap_or_default());
-        }
+        // IoT changes journal their whole plan (`change`); per-target values would only
+        // repeat it.
+        Change::Iot(_) => {}
     }
     (before, after)
 }

@@ -22,6 +22,7 @@ fn group(action: &Action) -> &'static str {
         }
         SetWorkflow | Approve | Reject | Undo | Remediate | Rollback | Archive | Unarchive
         | ArchiveSimilar => "Changes",
+        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         _ => "Views",
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod analyzer;
+pub mod audits;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -46,6 +47,7 @@ pub struct State {
     pub pane: PaneId,
     pub findings: FindingsPane,
     pub analyzer: analyzer::AnalyzerPane,
+    pub audits: audits::AuditsPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -73,6 +75,7 @@ impl State {
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
             analyzer: analyzer::AnalyzerPane::default(),
+            audits: audits::AuditsPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -128,8 +131,9 @@ fn tick(state: &mut State) {
     if state.notifications.tick() {
         state.dirty = true;
     }
-    let busy =
-        state.findings.status == findings::LoadStatus::Loading || state.pipeline.is_executing();
+    let busy = state.findings.status == findings::LoadStatus::Loading
+        || state.pipeline.is_executing()
+        || state.audits.is_loading();
     if busy {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
@@ -184,6 +188,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 pipeline::Stage::Executing { plan } => Some(plan.clone()),
                 _ => None,
             };
+            let iot_change = state.pipeline.executing_iot();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -203,6 +208,9 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(": {}", f.message));
             }
             state.notify(level, message);
+            if iot_change {
+                return audits::after_change(state, &outcome);
+            }
             analyzer::on_change_finished(state, &outcome, executing)
         }
         own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
@@ -247,9 +255,11 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::Iot(a) => audits::on_result(state, *a),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
             PaneId::Analyzer => analyzer::handle(state, other),
+            PaneId::Audits => audits::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -268,6 +278,9 @@ fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
     if pane == PaneId::Analyzer {
         return analyzer::on_show(state);
+    }
+    if pane == PaneId::Audits {
+        return audits::on_show(state);
     }
     Vec::new()
 }

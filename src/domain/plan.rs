@@ -23,6 +23,10 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
+    /// WAFv2 CreateIPSet.
+    IpSetCreate(Box<super::waf::IpSetCreate>),
     /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
     TrustPolicyDeny(Box<TrustPolicyEdit>),
     /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
@@ -33,10 +37,8 @@ pub enum Change {
     /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
     ArchiveRuleCreate(Box<ArchiveRuleChange>),
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
-    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
-    IpSetUpdate(Box<super::waf::IpSetUpdate>),
-    /// WAFv2 CreateIPSet.
-    IpSetCreate(Box<super::waf::IpSetCreate>),
+    /// IoT Device Defender audit changes and audit imports into Security Hub.
+    Iot(Box<super::iot_plan::IotChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -120,6 +122,8 @@ impl ChangePlan {
     pub fn operation(&self) -> &'static str {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
+            Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
+            Change::IpSetCreate(_) => "wafv2:CreateIPSet",
             Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
                 "iam:UpdateAssumeRolePolicy"
             }
@@ -128,8 +132,7 @@ impl ChangePlan {
             }
             Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
             Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
-            Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
-            Change::IpSetCreate(_) => "wafv2:CreateIPSet",
+            Change::Iot(c) => c.operation(),
         }
     }
 
@@ -146,6 +149,8 @@ impl ChangePlan {
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
+            Change::IpSetUpdate(u) => u.title(),
+            Change::IpSetCreate(c) => c.title(),
             Change::TrustPolicyDeny(e) => format!("Deny external access to role {}", e.role.name),
             Change::TrustPolicyRollback(e) => {
                 format!("Roll back secdeck's Deny on role {}", e.role.name)
@@ -154,8 +159,7 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
             Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
             Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
-            Change::IpSetUpdate(u) => u.title(),
-            Change::IpSetCreate(c) => c.title(),
+            Change::Iot(c) => c.title(),
         }
     }
 
@@ -163,14 +167,15 @@ impl ChangePlan {
     pub fn item_count(&self) -> usize {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
+            // One resource, but approval of a big edit should need the count typed.
+            Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
+            Change::IpSetCreate(c) => c.addresses.len(),
             Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.len(),
             Change::TrustPolicyDeny(_)
             | Change::TrustPolicyRollback(_)
             | Change::ArchiveRuleCreate(_)
             | Change::ArchiveRuleDelete(_) => 1,
-            // One resource, but approval of a big edit should need the count typed.
-            Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
-            Change::IpSetCreate(c) => c.addresses.len(),
+            Change::Iot(c) => c.item_count(),
         }
     }
 
@@ -183,13 +188,14 @@ impl ChangePlan {
     pub fn targets(&self) -> Vec<String> {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
+            Change::IpSetUpdate(u) => vec![u.set.target()],
+            Change::IpSetCreate(c) => vec![c.target()],
             Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => vec![e.role.arn.clone()],
             Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.clone(),
             Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
                 vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
             }
-            Change::IpSetUpdate(u) => vec![u.set.target()],
-            Change::IpSetCreate(c) => vec![c.target()],
+            Change::Iot(c) => c.targets(),
         }
     }
 
@@ -214,13 +220,14 @@ impl ChangePlan {
                 }
                 lines
             }
+            Change::IpSetUpdate(u) => u.preview(),
+            Change::IpSetCreate(c) => c.preview(),
             Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => e.preview(self.title()),
             Change::FindingsArchive(c) => c.preview(self.title(), "ACTIVE", "ARCHIVED"),
             Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
             Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
             Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
-            Change::IpSetUpdate(u) => u.preview(),
-            Change::IpSetCreate(c) => c.preview(),
+            Change::Iot(c) => c.preview(),
         }
     }
 
@@ -258,14 +265,8 @@ impl ChangePlan {
             // Deleting needs a fresh LockToken and fails while a rule references the set:
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
-            Change::TrustPolicyDeny(_)
-            | Change::TrustPolicyRollback(_)
-            | Change::FindingsArchive(_)
-            | Change::FindingsUnarchive(_)
-            | Change::ArchiveRuleCreate(_)
-            | Change::ArchiveRuleDelete(_) => {
-                super::analyzer::undo(&self.change, succeeded).map(|c| ChangePlan::new(new_id, c))
-            }
+            Change::Iot(c) => c.undo(succeeded, new_id.into()),
+            other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
 }
@@ -353,7 +354,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("{undo:?}")
+            panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
