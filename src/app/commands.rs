@@ -7,7 +7,7 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 15] = [
+pub const COMMANDS: [(&str, &str); 17] = [
     ("findings", "Security Hub findings"),
     (
         "analyzer",
@@ -23,6 +23,11 @@ pub const COMMANDS: [(&str, &str); 15] = [
         "[RULE]: archive rule from the selected finding",
     ),
     ("rules", "archive rules of the analyzer"),
+    (
+        "where",
+        "status=|type=|resource=|principal=|account=|public= filter findings (none clears)",
+    ),
+    ("group", "resource|principal|none: group the findings table"),
     ("delete-rule", "NAME: delete an archive rule"),
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
@@ -175,6 +180,8 @@ impl CommandLine {
                 (!arg.is_empty()).then(|| arg.to_string()),
             )),
             "rules" => Command::Run(Action::ShowArchiveRules),
+            "where" => Command::Run(Action::AnalyzerWhere(arg.to_string())),
+            "group" => Command::Run(Action::AnalyzerGroup(arg.to_string())),
             "delete-rule" if arg.is_empty() => Command::Error(
                 NotifyLevel::Warning,
                 ":delete-rule needs the rule name".to_string(),

@@ -3,6 +3,8 @@
 
 pub mod action;
 pub mod analyzer;
+#[cfg(test)]
+mod analyzer_tests;
 pub mod audits;
 pub mod commands;
 pub mod detail;

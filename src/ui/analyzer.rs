@@ -129,13 +129,25 @@ fn short_principal(f: &AccessFinding) -> String {
 }
 
 fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
+    let mut title = " Findings ".to_string();
+    if !pane.filter.is_empty() {
+        let terms: Vec<String> = pane
+            .filter
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        title = format!(" Findings where {} ", terms.join(" "));
+    }
+    if let Some(g) = &pane.group {
+        title.push_str(&format!("grouped by {g} "));
+    }
     let block = Block::bordered()
-        .title(" Findings ")
+        .title(title)
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = area.height.saturating_sub(3) as usize;
     let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
-    let rows: Vec<Row> = pane
-        .findings
+    let visible = pane.visible();
+    let rows: Vec<Row> = visible
         .iter()
         .enumerate()
         .skip(start)
@@ -201,7 +213,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
         .block(block)
         .column_spacing(1);
     frame.render_widget(table, area);
-    if pane.findings.is_empty() {
+    if visible.is_empty() {
         let msg = match &pane.error {
             Some(e) => e.clone(),
             None if pane.loading || pane.analyzers_loading => "loading…".into(),
