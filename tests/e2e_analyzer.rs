@@ -296,3 +296,33 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
         assert_eq!(doc.statements().len(), 2);
     });
 }
+
+#[test]
+fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        let before = sb.analyzer_findings();
+        select_resource(&mut console, ":::my-bucket");
+        press(&mut console, "s");
+        let text = screen(&console.state);
+        assert!(text.contains("principal.AWS = 999988887777"), "{text}");
+        assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the rule", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+        let changed: Vec<_> = sb
+            .analyzer_findings()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["resource"], "arn:aws:s3:::my-bucket");
+        assert_eq!(changed[0]["status"], "ARCHIVED");
+    });
+}
