@@ -170,7 +170,8 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
             before.insert(e.role.arn.clone(), Value::String(e.before.clone()));
             after.insert(
                 e.role.arn.clone(),
-                serde_json::json!({"document": e.after, "sid": e.sid, "finding_id": e.finding_id}),
+                serde_json::json!({"document": e.after, "sid": e.sid, "finding_id": e.finding_id,
+                    "assumed_role": e.assume_role}),
             );
         }
         Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => {

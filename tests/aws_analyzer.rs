@@ -315,3 +315,118 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
         assert!(!rules.iter().any(|(n, _)| n == "Similar-my-bucket"));
     });
 }
+
+const MEMBER: &str = "210987654321";
+
+async fn org_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients, role: &str) -> AccessFinding {
+    let analyzer = sb.analyzer_arn("OrgAnalyzer").unwrap();
+    let id = sb
+        .analyzer_findings()
+        .into_iter()
+        .find(|f| {
+            f["analyzerArn"] == analyzer.as_str() && f["resource"].as_str().unwrap().ends_with(role)
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    accessanalyzer::get_finding(&c.accessanalyzer, &analyzer, &id)
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_member_account_role_is_remediated_through_an_assumed_role() {
+    big_stack(|| async {
+        let sb = sandbox(Vec::new(), QuotaMode::Off);
+        let c = clients(&sb).await;
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let ex = executor(c.clone(), &journal, fast_options());
+        let f = org_finding(&sb, &c, "DataPipelineRole").await;
+        // The session's own account has no such role.
+        assert!(
+            secdeck::aws::iam::get_trust_policy(&c.iam, "DataPipelineRole")
+                .await
+                .is_err()
+        );
+        let assume = secdeck::domain::analyzer::assume_role_for(MEMBER, Some(MAIN));
+        let member_iam = secdeck::aws::iam::client_for(&c, assume.as_deref())
+            .await
+            .unwrap();
+        let original = secdeck::aws::iam::get_trust_policy(&member_iam, "DataPipelineRole")
+            .await
+            .unwrap();
+        let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()
+        else {
+            panic!("expected an edit")
+        };
+        edit.assume_role = assume.clone();
+        let plan = ChangePlan::new("x1", Change::TrustPolicyDeny(edit));
+        assert!(
+            plan.preview()
+                .iter()
+                .any(|l| l.text.contains("OrganizationAccountAccessRole"))
+        );
+        let (outcome, _) = ex.execute(plan).await;
+        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let now = PolicyDocument::parse(&sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap())
+            .unwrap();
+        assert_eq!(now.statements().len(), 2);
+        assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
+        let entries = Journal::read_all(&journal).unwrap();
+        let role_arn = format!("arn:aws:iam::{MEMBER}:role/DataPipelineRole");
+        assert_eq!(
+            entries[0].after[&role_arn]["assumed_role"],
+            assume.unwrap().as_str()
+        );
+    });
+}
+
+#[test]
+fn a_missing_or_refused_assumed_role_changes_nothing_and_names_account_and_role() {
+    big_stack(|| async {
+        let sb = sandbox(Vec::new(), QuotaMode::Off);
+        let c = clients(&sb).await;
+        let dir = tempfile::tempdir().unwrap();
+        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
+        let f = org_finding(&sb, &c, "DataPipelineRole").await;
+        let original = sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap();
+        let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()
+        else {
+            panic!("expected an edit")
+        };
+        // A role that does not exist, then one that exists but does not trust the caller.
+        for role in [
+            format!("arn:aws:iam::{MEMBER}:role/NoSuchAdminRole"),
+            format!("arn:aws:iam::{MEMBER}:role/DataPipelineRole"),
+        ] {
+            edit.assume_role = Some(role.clone());
+            let (outcome, _) = ex
+                .execute(ChangePlan::new("x2", Change::TrustPolicyDeny(edit.clone())))
+                .await;
+            assert_eq!(outcome.failed.len(), 1, "{outcome:?}");
+            let failure = &outcome.failed[0];
+            assert_eq!(failure.code, "AssumeRoleFailed");
+            assert!(
+                failure.message.contains(&role) && failure.message.contains(MEMBER),
+                "{}",
+                failure.message
+            );
+            assert!(
+                failure.message.contains("AccessDenied"),
+                "{}",
+                failure.message
+            );
+        }
+        assert_eq!(
+            sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap(),
+            original
+        );
+        assert!(
+            !sb.requests()
+                .iter()
+                .any(|r| r.operation == "UpdateAssumeRolePolicy")
+        );
+    });
+}

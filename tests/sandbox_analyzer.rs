@@ -408,3 +408,68 @@ async fn list_findings_filters_by_status_and_principal() {
             .all(|f| f.is_public() == Some(true) && f.status() == &FindingStatus::Active)
     );
 }
+
+#[tokio::test]
+async fn sts_assume_role_acts_in_the_member_account_and_checks_trust() {
+    let w = world().await;
+    let config = w.sandbox.sdk_config().await;
+    let sts = aws_sdk_sts::Client::new(&config);
+    let out = sts
+        .assume_role()
+        .role_arn("arn:aws:iam::210987654321:role/OrganizationAccountAccessRole")
+        .role_session_name("t")
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    let creds = aws_credential_types::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "test",
+    );
+    let member = config
+        .to_builder()
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
+        .build();
+    let who = aws_sdk_sts::Client::new(&member)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(who.account(), Some("210987654321"));
+    assert_eq!(
+        who.arn(),
+        Some("arn:aws:sts::210987654321:assumed-role/OrganizationAccountAccessRole/t")
+    );
+    let iam = aws_sdk_iam::Client::new(&member);
+    assert!(
+        iam.get_role()
+            .role_name("DataPipelineRole")
+            .send()
+            .await
+            .is_ok()
+    );
+    assert!(
+        iam.get_role().role_name(SEED_ROLE).send().await.is_err(),
+        "other account's role"
+    );
+    // A role that does not trust the caller, and one that does not exist.
+    for arn in [
+        "arn:aws:iam::210987654321:role/DataPipelineRole",
+        "arn:aws:iam::210987654321:role/Missing",
+    ] {
+        let err = sts
+            .assume_role()
+            .role_arn(arn)
+            .role_session_name("t")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            aws_sdk_sts::error::ProvideErrorMetadata::code(&err),
+            Some("AccessDenied")
+        );
+    }
+}

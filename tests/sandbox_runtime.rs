@@ -256,7 +256,7 @@ async fn raw_wire_errors_have_aws_shapes() {
         "POST",
         "/",
         "application/x-www-form-urlencoded",
-        "Action=AssumeRole&Version=2011-06-15",
+        "Action=GetSessionToken&Version=2011-06-15",
     )
     .await;
     assert_eq!(status, 400);
@@ -275,5 +275,5 @@ async fn raw_wire_errors_have_aws_shapes() {
         .into_iter()
         .map(|r| r.operation)
         .collect();
-    assert_eq!(ops, ["GetFindings", "AssumeRole", "GET /no/such/api"]);
+    assert_eq!(ops, ["GetFindings", "GetSessionToken", "GET /no/such/api"]);
 }

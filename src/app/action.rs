@@ -163,6 +163,12 @@ pub enum Action {
     /// `:rules`.
     #[serde(skip)]
     ShowArchiveRules,
+    /// `:where KEY=VALUE ...` on the Access Analyzer table.
+    #[serde(skip)]
+    AnalyzerWhere(String),
+    /// `:group resource|principal|none`.
+    #[serde(skip)]
+    AnalyzerGroup(String),
     /// `:delete-rule NAME`.
     #[serde(skip)]
     DeleteArchiveRule(String),

@@ -8,6 +8,7 @@ use super::State;
 use super::action::{Action, NotifyLevel};
 use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
+use crate::domain::analyzer::assume_role_for;
 use crate::domain::analyzer::{
     AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
     criteria_match, plan_remediation, plan_rollback_edit, replan, similar_criteria,
@@ -66,6 +67,57 @@ pub struct AnalyzerPane {
     pub analyzer_cursor: usize,
     pub rules: Vec<(String, Criteria)>,
     pub detail: Option<Detail>,
+    /// `:where` conditions (status, type, resource, principal, account, public), all must hold.
+    pub filter: Vec<(String, String)>,
+    /// `:group resource|principal`: rows ordered so a group's rows are together.
+    pub group: Option<String>,
+}
+
+/// The `:where` keys the table filters on.
+pub const FILTER_KEYS: [&str; 6] = [
+    "status",
+    "type",
+    "resource",
+    "principal",
+    "account",
+    "public",
+];
+
+/// Parses `:where status=ACTIVE public=true ...` (empty clears); the error names the bad term.
+pub fn parse_filter(arg: &str) -> Result<Vec<(String, String)>, String> {
+    arg.split_whitespace()
+        .map(|term| {
+            let (k, v) = term.split_once('=').ok_or_else(|| {
+                format!(
+                    "{term:?} is not KEY=VALUE (keys: {})",
+                    FILTER_KEYS.join(", ")
+                )
+            })?;
+            if !FILTER_KEYS.contains(&k) {
+                return Err(format!(
+                    "unknown filter key {k:?} (keys: {})",
+                    FILTER_KEYS.join(", ")
+                ));
+            }
+            Ok((k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+fn keep(f: &AccessFinding, filter: &[(String, String)]) -> bool {
+    filter.iter().all(|(k, v)| {
+        let v = v.to_ascii_lowercase();
+        let has = |x: &str| x.to_ascii_lowercase().contains(&v);
+        match k.as_str() {
+            "status" => f.status.eq_ignore_ascii_case(&v),
+            "type" => has(&f.resource_type) || has(&f.finding_type),
+            "resource" => has(&f.resource),
+            "principal" => f.principal.iter().any(|(_, p)| has(p)),
+            "account" => f.account == v,
+            "public" => f.is_public.unwrap_or(false).to_string() == v,
+            _ => true,
+        }
+    })
 }
 
 impl AnalyzerPane {
@@ -74,8 +126,23 @@ impl AnalyzerPane {
         self.analyzers.iter().find(|a| &a.name == name)
     }
 
+    /// The rows the table shows: filtered by `:where`, grouped by `:group`.
+    pub fn visible(&self) -> Vec<&AccessFinding> {
+        let mut rows: Vec<&AccessFinding> = self
+            .findings
+            .iter()
+            .filter(|f| keep(f, &self.filter))
+            .collect();
+        match self.group.as_deref() {
+            Some("resource") => rows.sort_by(|a, b| a.resource.cmp(&b.resource)),
+            Some("principal") => rows.sort_by_key(|f| f.principal_text()),
+            _ => {}
+        }
+        rows
+    }
+
     pub fn selected_finding(&self) -> Option<&AccessFinding> {
-        self.findings.get(self.cursor)
+        self.visible().get(self.cursor).copied()
     }
 
     /// The marked findings, or the selected one when none is marked.
@@ -157,9 +224,11 @@ pub fn on_change_finished(
                 .any(|f| f.code == crate::domain::analyzer::POLICY_CHANGED) =>
         {
             let role_name = e.role.name.clone();
+            let assume_role = e.assume_role.clone();
             state.notify(NotifyLevel::Warning, format!("the trust policy of {role_name} changed since the preview: nothing was written; here is the new diff"));
             vec![Effect::Read(ReadRequest::RoleTrustPolicy {
                 role_name,
+                assume_role,
                 purpose: PolicyPurpose::Replan {
                     plan: Box::new(plan),
                 },
@@ -273,7 +342,10 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 return;
             };
             match plan_remediation(&f, &current, DEFAULT_TRUST_POLICY_MAX_CHARS, true) {
-                Ok(Remediation::Edit(edit)) => preview(state, Change::TrustPolicyDeny(edit)),
+                Ok(Remediation::Edit(mut edit)) => {
+                    edit.assume_role = assumed(state, &edit.role.account);
+                    preview(state, Change::TrustPolicyDeny(edit))
+                }
                 Ok(Remediation::AlreadyApplied { sid }) => state.notify(NotifyLevel::Info, format!("already remediated: the trust policy has secdeck's Deny {sid}; nothing to change")),
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
@@ -290,7 +362,10 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 return;
             };
             match plan_rollback_edit(&f.resource, &f.id, &f.analyzer_arn, &current, None, true) {
-                Ok(edit) => preview(state, Change::TrustPolicyRollback(Box::new(edit))),
+                Ok(mut edit) => {
+                    edit.assume_role = assumed(state, &edit.role.account);
+                    preview(state, Change::TrustPolicyRollback(Box::new(edit)))
+                }
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
         }
@@ -326,9 +401,18 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
     }
 }
 
+/// The role to assume for `account`, when it is not the session's.
+fn assumed(state: &State, account: &str) -> Option<String> {
+    assume_role_for(
+        account,
+        state.session.identity.as_ref().map(|i| i.account.as_str()),
+    )
+}
+
 fn read_policy(state: &mut State, f: &AccessFinding, purpose: PolicyPurpose) -> Vec<Effect> {
     match RoleRef::parse(&f.resource) {
         Ok(role) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
+            assume_role: assumed(state, &role.account),
             role_name: role.name,
             purpose,
         })],
@@ -347,6 +431,8 @@ pub fn is_own(action: &Action) -> bool {
             | Action::ArchiveWithReason { .. }
             | Action::ArchiveSimilarNamed(_)
             | Action::ShowArchiveRules
+            | Action::AnalyzerWhere(_)
+            | Action::AnalyzerGroup(_)
             | Action::DeleteArchiveRule(_)
             | Action::AnalyzersLoaded(_)
             | Action::AnalyzerFindingsPage { .. }
@@ -432,6 +518,30 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                 Ok(_) => {}
                 Err(e) => state.notify(NotifyLevel::Error, format!("ListArchiveRules failed: {e}")),
             }
+            Vec::new()
+        }
+        Action::AnalyzerWhere(arg) => {
+            state.pane = super::PaneId::Analyzer;
+            match parse_filter(&arg) {
+                Ok(filter) => {
+                    state.analyzer.filter = filter;
+                    state.analyzer.cursor = 0;
+                }
+                Err(e) => state.notify(NotifyLevel::Warning, e),
+            }
+            Vec::new()
+        }
+        Action::AnalyzerGroup(by) => {
+            state.pane = super::PaneId::Analyzer;
+            match by.as_str() {
+                "resource" | "principal" => state.analyzer.group = Some(by),
+                "" | "none" => state.analyzer.group = None,
+                other => state.notify(
+                    NotifyLevel::Warning,
+                    format!("cannot group by {other:?}: use resource, principal or none"),
+                ),
+            }
+            state.analyzer.cursor = 0;
             Vec::new()
         }
         Action::ShowArchiveRules => {
@@ -543,7 +653,7 @@ fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
         }
         View::Findings => {}
     }
-    let n = pane.findings.len();
+    let n = pane.visible().len();
     let last = n.saturating_sub(1);
     match action {
         Action::MoveDown => pane.cursor = (pane.cursor + 1).min(last),

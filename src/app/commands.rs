@@ -7,7 +7,7 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 17] = [
+pub const COMMANDS: &[(&str, &str)] = &[
     (
         "findings",
         "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
@@ -15,7 +15,7 @@ pub const COMMANDS: [(&str, &str); 17] = [
     ("view", "NAME: a saved view ([[views]] in the config)"),
     (
         "group",
-        "control|resource|product|account|severity|type|none: group the findings",
+        "control|resource|product|account|severity|type|none (Access Analyzer: resource|principal|none): group the rows",
     ),
     (
         "analyzer",
@@ -31,6 +31,10 @@ pub const COMMANDS: [(&str, &str); 17] = [
         "[RULE]: archive rule from the selected finding",
     ),
     ("rules", "archive rules of the analyzer"),
+    (
+        "where",
+        "status=|type=|resource=|principal=|account=|public= filter findings (none clears)",
+    ),
     ("delete-rule", "NAME: delete an archive rule"),
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
@@ -184,6 +188,7 @@ impl CommandLine {
                 (!arg.is_empty()).then(|| arg.to_string()),
             )),
             "rules" => Command::Run(Action::ShowArchiveRules),
+            "where" => Command::Run(Action::AnalyzerWhere(arg.to_string())),
             "delete-rule" if arg.is_empty() => Command::Error(
                 NotifyLevel::Warning,
                 ":delete-rule needs the rule name".to_string(),

@@ -44,6 +44,8 @@ pub enum ReadRequest {
     /// A role's trust policy (GetRole, decoded), for the detail view or a plan.
     RoleTrustPolicy {
         role_name: String,
+        /// A role in another account is read through this assumed role.
+        assume_role: Option<String>,
         purpose: crate::app::analyzer::PolicyPurpose,
     },
     ArchiveRules {

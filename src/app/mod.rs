@@ -3,6 +3,8 @@
 
 pub mod action;
 pub mod analyzer;
+#[cfg(test)]
+mod analyzer_tests;
 pub mod audits;
 pub mod commands;
 pub mod detail;
@@ -153,6 +155,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     // One key (space) marks rows in whichever pane shows them.
     let action = match action {
         Action::ToggleMark if state.pane == PaneId::Analyzer => Action::Mark,
+        Action::SetGrouping(by) if state.pane == PaneId::Analyzer => Action::AnalyzerGroup(by),
         other => other,
     };
     if action.is_mutating() && state.session.read_only {

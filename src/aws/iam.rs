@@ -45,3 +45,49 @@ pub async fn update_trust_policy(
         .map_err(|e| AwsError::from_sdk("iam:UpdateAssumeRolePolicy", e))?;
     Ok(out.request_id().map(str::to_string))
 }
+
+/// The IAM client to use: the session's own, or one acting as `assume_role` (STS
+/// AssumeRole in the role's account). A missing or refused role is an error naming both.
+pub async fn client_for(
+    clients: &super::AwsClients,
+    assume_role: Option<&str>,
+) -> Result<aws_sdk_iam::Client, AwsError> {
+    const OP: &str = "sts:AssumeRole";
+    let Some(role) = assume_role else {
+        return Ok(clients.iam.clone());
+    };
+    let account = role.split(':').nth(4).unwrap_or("?");
+    let out = clients
+        .sts
+        .assume_role()
+        .role_arn(role)
+        .role_session_name("secdeck-remediation")
+        .send()
+        .await
+        .map_err(|e| {
+            let mut err = AwsError::from_sdk(OP, e);
+            err.message = format!(
+                "cannot assume {role} in account {account}: {}; nothing was changed",
+                err.message
+            );
+            err
+        })?;
+    let c = out.credentials().ok_or_else(|| {
+        AwsError::bad_response(OP, format!("AssumeRole {role} returned no credentials"))
+    })?;
+    let expiry = std::time::SystemTime::try_from(*c.expiration()).ok();
+    let credentials = aws_credential_types::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        expiry,
+        "secdeck-assumed-role",
+    );
+    let config = clients
+        .iam
+        .config()
+        .to_builder()
+        .credentials_provider(credentials)
+        .build();
+    Ok(aws_sdk_iam::Client::from_conf(config))
+}

@@ -101,6 +101,15 @@ impl AccessFinding {
     }
 }
 
+/// The role secdeck assumes in a member account when no other is configured.
+pub const DEFAULT_ASSUME_ROLE_NAME: &str = "OrganizationAccountAccessRole";
+
+/// The role to assume to change a role in `account`, or None for the session's own account.
+pub fn assume_role_for(account: &str, session_account: Option<&str>) -> Option<String> {
+    (session_account.is_some_and(|s| s != account))
+        .then(|| format!("arn:aws:iam::{account}:role/{DEFAULT_ASSUME_ROLE_NAME}"))
+}
+
 /// Failure code of a trust-policy change refused because the policy changed since the preview.
 pub const POLICY_CHANGED: &str = "PolicyChanged";
 
@@ -162,6 +171,9 @@ pub struct TrustPolicyEdit {
     pub target: Option<DenyTarget>,
     /// Start a resource scan afterwards so the finding's new status shows.
     pub rescan: bool,
+    /// For a role in another account: the role assumed there to make the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assume_role: Option<String>,
 }
 
 impl TrustPolicyEdit {
@@ -179,6 +191,12 @@ impl TrustPolicyEdit {
                 ),
             },
         ];
+        if let Some(assumed) = &self.assume_role {
+            lines.push(PreviewLine {
+                kind: LineKind::Context,
+                text: format!("as {assumed} (assumed in account {})", self.role.account),
+            });
+        }
         let pretty = |t: &str| {
             PolicyDocument::parse(t)
                 .map(|d| d.to_pretty())
@@ -408,6 +426,7 @@ pub fn plan_remediation(
                 original: None,
                 target: Some(target),
                 rescan,
+                assume_role: None,
             })))
         }
     }
@@ -437,6 +456,7 @@ pub fn plan_rollback_edit(
         original: original.map(str::to_string),
         target: None,
         rescan,
+        assume_role: None,
     })
 }
 

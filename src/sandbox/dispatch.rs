@@ -155,7 +155,10 @@ pub(crate) async fn root(
         .unwrap_or_default()
         .to_string();
     match service.as_deref() {
-        Some("sts") | None if sts::handles(&action) => sts::handle(&shared, &action, form).await,
+        Some("sts") | None if sts::handles(&action) => {
+            let key = iam::access_key(&headers);
+            sts::handle(&shared, &action, form, &key).await
+        }
         Some("iam") | None if iam::handles(&action) => {
             let account = iam::caller_account(&shared, &headers);
             iam::handle(&shared, &action, form, account).await

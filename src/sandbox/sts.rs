@@ -1,4 +1,6 @@
-//! STS (awsQuery): GetCallerIdentity, answering as the configured demo identity.
+//! STS (awsQuery): GetCallerIdentity, answering as the configured demo identity (or as the
+//! assumed role of a session the sandbox issued), and AssumeRole into another account's
+//! IAM state, allowed only when the role's trust policy lets the caller in.
 
 use axum::response::Response;
 use serde_json::Value;
@@ -10,28 +12,46 @@ use super::state::Shared;
 const NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 pub(crate) fn handles(action: &str) -> bool {
-    action == "GetCallerIdentity"
+    action == "GetCallerIdentity" || action == "AssumeRole"
 }
 
 fn op(name: &'static str) -> Op {
     Op {
         service: "sts",
         name,
+        // AssumeRole changes nothing in any account.
         mutating: false,
         protocol: Protocol::AwsQuery,
         throttle: (400, "Throttling"),
     }
 }
 
-/// Runs an action `handles` accepted (only GetCallerIdentity so far).
-pub(crate) async fn handle(shared: &Shared, _action: &str, form: Value) -> Response {
+/// Runs an action `handles` accepted, for the caller owning `access_key`.
+pub(crate) async fn handle(
+    shared: &Shared,
+    action: &str,
+    form: Value,
+    access_key: &str,
+) -> Response {
+    let (arn, account) = match shared.iam_read().sessions.get(access_key) {
+        Some(s) => (s.arn.clone(), s.account.clone()),
+        None => (
+            shared.config.caller_arn.clone(),
+            shared.config.account.clone(),
+        ),
+    };
+    if action == "AssumeRole" {
+        return run(shared, op("AssumeRole"), form, |ctx, form| {
+            super::iam::assume_role(ctx, form, &arn)
+        })
+        .await;
+    }
     run(shared, op("GetCallerIdentity"), form, |ctx, _| {
-        let config = &ctx.shared.config;
         let result = format!(
             "<Arn>{}</Arn><UserId>{}</UserId><Account>{}</Account>",
-            aws_query::escape(&config.caller_arn),
-            aws_query::escape(&user_id(&config.caller_arn)),
-            aws_query::escape(&config.account)
+            aws_query::escape(&arn),
+            aws_query::escape(&user_id(&arn)),
+            aws_query::escape(&account)
         );
         Ok(aws_query::ok(
             "GetCallerIdentity",

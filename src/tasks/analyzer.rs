@@ -54,8 +54,12 @@ pub async fn execute(clients: &AwsClients, plan: &ChangePlan) -> Option<ChangeOu
 async fn trust_policy(clients: &AwsClients, plan_id: &str, e: &TrustPolicyEdit) -> ChangeOutcome {
     let o = outcome(plan_id);
     let target = e.role.arn.as_str();
+    let client = match iam::client_for(clients, e.assume_role.as_deref()).await {
+        Ok(c) => c,
+        Err(err) => return fail(o, target, "AssumeRoleFailed", err.to_string()),
+    };
     // Re-read right before writing: never overwrite someone else's edit.
-    let current = match iam::get_trust_policy(&clients.iam, &e.role.name).await {
+    let current = match iam::get_trust_policy(&client, &e.role.name).await {
         Ok(t) => t,
         Err(err) => return aws_fail(o, target, &err),
     };
@@ -83,12 +87,12 @@ async fn trust_policy(clients: &AwsClients, plan_id: &str, e: &TrustPolicyEdit) 
         }
     }
     let mut o = o;
-    match iam::update_trust_policy(&clients.iam, &e.role.name, &e.after).await {
+    match iam::update_trust_policy(&client, &e.role.name, &e.after).await {
         Ok(id) => o.request_ids.extend(id),
         Err(err) => return aws_fail(o, target, &err),
     }
     o.succeeded.push(target.to_string());
-    match iam::get_trust_policy(&clients.iam, &e.role.name).await {
+    match iam::get_trust_policy(&client, &e.role.name).await {
         Ok(now) if same_document(&now, &e.after) => {}
         Ok(_) => o.unverified.push(target.to_string()),
         Err(err) => {

@@ -53,12 +53,19 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                     },
                 }
             }
-            ReadRequest::RoleTrustPolicy { role_name, purpose } => Action::TrustPolicyLoaded {
+            ReadRequest::RoleTrustPolicy {
+                role_name,
+                assume_role,
                 purpose,
-                result: iam::get_trust_policy(&clients.iam, &role_name)
-                    .await
-                    .map_err(|e| e.to_string()),
-            },
+            } => {
+                let result = match iam::client_for(&clients, assume_role.as_deref()).await {
+                    Ok(client) => iam::get_trust_policy(&client, &role_name)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                Action::TrustPolicyLoaded { purpose, result }
+            }
             ReadRequest::ArchiveRules { analyzer } => Action::ArchiveRulesLoaded {
                 result: accessanalyzer::list_archive_rules(&clients.accessanalyzer, &analyzer)
                     .await

@@ -89,14 +89,65 @@ fn short_type(t: &str) -> &str {
     t.strip_prefix("AWS::").unwrap_or(t)
 }
 
+/// The resource part of an ARN (`role/path/Name`, a bucket name), which is what differs.
+fn short_resource(arn: &str) -> &str {
+    arn.splitn(6, ':')
+        .nth(5)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(arn)
+}
+
+fn short_finding_type(t: &str) -> String {
+    match t {
+        "ExternalAccess" => "external".into(),
+        "InternalAccess" => "internal".into(),
+        other => other
+            .replace("Unused", "unused ")
+            .replace("IAMUser", "user ")
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Principals in the table without the `arn:aws:iam::` noise.
+fn short_principal(f: &AccessFinding) -> String {
+    f.principal
+        .iter()
+        .map(|(k, v)| {
+            let v = v
+                .strip_prefix("arn:aws:iam::")
+                .or_else(|| v.strip_prefix("arn:aws:sts::"))
+                .unwrap_or(v);
+            if k == "AWS" {
+                v.to_string()
+            } else {
+                format!("{k}: {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
+    let mut title = " Findings ".to_string();
+    if !pane.filter.is_empty() {
+        let terms: Vec<String> = pane
+            .filter
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        title = format!(" Findings where {} ", terms.join(" "));
+    }
+    if let Some(g) = &pane.group {
+        title.push_str(&format!("grouped by {g} "));
+    }
     let block = Block::bordered()
-        .title(" Findings ")
+        .title(title)
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = area.height.saturating_sub(3) as usize;
     let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
-    let rows: Vec<Row> = pane
-        .findings
+    let visible = pane.visible();
+    let rows: Vec<Row> = visible
         .iter()
         .enumerate()
         .skip(start)
@@ -110,11 +161,11 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
             let row = Row::new(vec![
                 Span::raw(mark.to_string()),
                 Span::styled(f.status.clone(), style(theme, status_slot(&f.status))),
-                Span::raw(f.finding_type.clone()),
+                Span::raw(short_finding_type(&f.finding_type)),
                 Span::raw(short_type(&f.resource_type).to_string()),
-                Span::raw(f.resource.clone()),
+                Span::raw(short_resource(&f.resource).to_string()),
                 Span::raw(f.account.clone()),
-                Span::raw(f.principal_text()),
+                Span::raw(short_principal(f)),
                 Span::raw(f.actions.join(",")),
                 Span::raw(
                     match f.is_public {
@@ -135,12 +186,12 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
     let widths = [
         Constraint::Length(1),
         Constraint::Length(8),
+        Constraint::Length(10),
         Constraint::Length(14),
-        Constraint::Length(18),
-        Constraint::Fill(3),
+        Constraint::Fill(4),
         Constraint::Length(12),
+        Constraint::Fill(3),
         Constraint::Fill(2),
-        Constraint::Fill(1),
         Constraint::Length(6),
         Constraint::Length(10),
     ];
@@ -162,7 +213,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &The
         .block(block)
         .column_spacing(1);
     frame.render_widget(table, area);
-    if pane.findings.is_empty() {
+    if visible.is_empty() {
         let msg = match &pane.error {
             Some(e) => e.clone(),
             None if pane.loading || pane.analyzers_loading => "loading…".into(),

@@ -33,6 +33,13 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     go(pattern.as_bytes(), action.as_bytes())
 }
 
+/// The actions of an Action value (string or list); nothing for anything else.
+pub fn action_list(v: &Value) -> Vec<String> {
+    string_or_list(v)
+        .map(|l| l.into_iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
 /// Whether `entry` is outside the zone of trust made of `zone_accounts`.
 pub fn is_external(entry: &PrincipalEntry, zone_accounts: &[String]) -> bool {
     match entry.kind {

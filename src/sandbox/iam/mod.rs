@@ -22,18 +22,100 @@ const MAX_DOCUMENT_LEN: usize = 131_072;
 /// The account a request acts in: an STS session's account if its access key is one the
 /// sandbox issued, otherwise the sandbox's own account.
 pub(crate) fn caller_account(shared: &Shared, headers: &http::HeaderMap) -> String {
-    let key = headers
+    let key = access_key(headers);
+    shared
+        .iam_read()
+        .sessions
+        .get(&key)
+        .map(|s| s.account.clone())
+        .unwrap_or_else(|| shared.config.account.clone())
+}
+
+/// The access key id a request was signed with.
+pub(crate) fn access_key(headers: &http::HeaderMap) -> String {
+    headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|a| a.split("Credential=").nth(1))
         .and_then(|c| c.split('/').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// STS AssumeRole: the role must exist in its account and trust `caller`; the new
+/// credentials act in the role's account.
+pub(crate) fn assume_role(
+    ctx: &super::dispatch::Ctx,
+    form: &Value,
+    caller: &str,
+) -> Result<axum::response::Response, ServiceError> {
+    let role_arn = form
+        .get("RoleArn")
+        .and_then(Value::as_str)
         .unwrap_or_default();
-    shared
-        .iam_read()
-        .sessions
-        .get(key)
-        .map(|s| s.account.clone())
-        .unwrap_or_else(|| shared.config.account.clone())
+    let session = form
+        .get("RoleSessionName")
+        .and_then(Value::as_str)
+        .unwrap_or("session");
+    let denied = || {
+        ServiceError::new(
+            403,
+            "AccessDenied",
+            format!(
+                "User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+            ),
+        )
+    };
+    let mut iam = ctx.shared.iam_write();
+    let role = iam.role_by_arn(role_arn).ok_or_else(denied)?;
+    let me = crate::domain::policy::PrincipalEntry::new(PrincipalKind::Aws, caller)
+        .map_err(|_| denied())?;
+    let trusted = role.trust().is_some_and(|doc| {
+        let allows = |effect: &str| {
+            doc.statements().iter().any(|st| {
+                st.get("Effect").and_then(Value::as_str) == Some(effect)
+                    && st
+                        .get("Principal")
+                        .and_then(|p| Principal::parse(p).ok())
+                        .is_some_and(|p| p.covers(&me))
+                    && st.get("Action").is_some_and(|a| {
+                        crate::domain::policy::eval::action_list(a).iter().any(|x| {
+                            crate::domain::policy::eval::action_matches(x, "sts:AssumeRole")
+                        })
+                    })
+            })
+        };
+        allows("Allow") && !allows("Deny")
+    });
+    if !trusted {
+        return Err(denied());
+    }
+    let (account, name) = (role.account.clone(), role.name.clone());
+    let n = iam.sessions.len();
+    let key = format!("ASIA{:016X}", 0x5EC0_DEC0_0000_0000u64 + n as u64);
+    let arn = format!("arn:aws:sts::{account}:assumed-role/{name}/{session}");
+    iam.sessions.insert(
+        key.clone(),
+        store::Session {
+            account,
+            arn: arn.clone(),
+        },
+    );
+    let e = aws_query::escape;
+    let result = format!(
+        "<Credentials><AccessKeyId>{}</AccessKeyId><SecretAccessKey>sandbox-session-secret</SecretAccessKey>\
+         <SessionToken>sandbox-session-token-{n}</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>\
+         <AssumedRoleUser><AssumedRoleId>AROA{n:016}:{}</AssumedRoleId><Arn>{}</Arn></AssumedRoleUser>",
+        e(&key),
+        e(session),
+        e(&arn)
+    );
+    Ok(aws_query::ok(
+        "AssumeRole",
+        "https://sts.amazonaws.com/doc/2011-06-15/",
+        &result,
+        ctx.request_id,
+    ))
 }
 
 pub(crate) fn handles(action: &str) -> bool {

@@ -1,0 +1,328 @@
+//! End to end on the Access Analyzer pane: the demo console driven by keys, checked on the
+//! screen, the sandbox's IAM / Access Analyzer state, the journal and the requests sent.
+
+mod e2e_support;
+
+use e2e_support::*;
+use secdeck::app::State;
+use secdeck::app::pipeline::Stage;
+use secdeck::config::AccessFlag;
+use secdeck::domain::plan::Change;
+use secdeck::domain::policy::PolicyDocument;
+use secdeck::journal::{Journal, Phase};
+
+const MAIN: &str = "123456789012";
+const ROLE: &str = "Audit_CrossAccountRole";
+
+fn analyzer_loaded(s: &State) -> bool {
+    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
+}
+
+fn previewing(s: &State) -> bool {
+    matches!(s.pipeline.stage, Stage::Preview { .. })
+}
+
+fn idle(s: &State) -> bool {
+    matches!(s.pipeline.stage, Stage::Idle)
+}
+
+/// Moves the cursor onto the first finding whose resource ends with `suffix`.
+fn select_resource(console: &mut secdeck::runtime::Console, suffix: &str) {
+    let i = console
+        .state
+        .analyzer
+        .findings
+        .iter()
+        .position(|f| f.resource.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no finding on {suffix}"));
+    press(console, "g");
+    for _ in 0..i {
+        press(console, "j");
+    }
+}
+
+#[test]
+fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        let sb = sandbox(&console);
+        let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        let table = screen(&console.state);
+        assert!(table.contains("ConsoleAnalyzer-account"), "{table}");
+        assert!(
+            table.contains("zone of trust: account 123456789012"),
+            "{table}"
+        );
+
+        select_resource(&mut console, ROLE);
+        press(&mut console, "<enter>");
+        wait_until(&mut console, "the trust policy", |s| {
+            s.analyzer
+                .detail
+                .as_ref()
+                .is_some_and(|d| d.policy.is_some())
+        })
+        .await;
+        let detail = screen(&console.state);
+        assert!(
+            detail.contains("▌"),
+            "the granting statement is highlighted: {detail}"
+        );
+        assert!(detail.contains("user/Alice"), "{detail}");
+
+        press(&mut console, "x");
+        wait_until(&mut console, "the remediation preview", previewing).await;
+        let preview = screen(&console.state);
+        assert!(
+            preview.contains("Deny external access to role Audit_CrossAccountRole"),
+            "{preview}"
+        );
+        assert!(preview.contains("SecdeckDeny"), "{preview}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the change to finish", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+
+        let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
+        assert_eq!(doc.statements().len(), 2);
+        assert_eq!(doc.statements()[1]["Effect"], "Deny");
+        let entries = Journal::read_all(&journal).unwrap();
+        assert_eq!(
+            entries.iter().map(|e| e.phase).collect::<Vec<_>>(),
+            [Phase::Intent, Phase::Outcome]
+        );
+        // The re-scan turned the finding RESOLVED; the reloaded table shows it.
+        wait_until(&mut console, "the reload", analyzer_loaded).await;
+        let f = console
+            .state
+            .analyzer
+            .findings
+            .iter()
+            .find(|f| f.resource.ends_with(ROLE))
+            .unwrap();
+        assert_eq!(f.status, "RESOLVED");
+
+        // Undo = the rollback, previewed and approved: the original text comes back exactly.
+        press(&mut console, "u");
+        assert!(
+            matches!(&console.state.pipeline.stage, Stage::Preview { plan, .. } if matches!(plan.change, Change::TrustPolicyRollback(_)))
+        );
+        press(&mut console, "y");
+        wait_until(&mut console, "the rollback", |s| {
+            idle(s)
+                && s.pipeline
+                    .undo
+                    .as_ref()
+                    .is_some_and(|u| matches!(u.change, Change::TrustPolicyDeny(_)))
+        })
+        .await;
+        assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
+    });
+}
+
+#[test]
+fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        select_resource(&mut console, ROLE);
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", previewing).await;
+        let mut v: serde_json::Value =
+            serde_json::from_str(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
+        v["Statement"].as_array_mut().unwrap().push(serde_json::json!({
+            "Sid": "Colleague", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"
+        }));
+        let theirs = v.to_string();
+        sb.set_role_trust_policy(MAIN, ROLE, &theirs);
+        press(&mut console, "y");
+        wait_until(&mut console, "the re-planned preview", |s| {
+            match &s.pipeline.stage {
+                Stage::Preview { plan, .. } => {
+                    matches!(&plan.change, Change::TrustPolicyDeny(e) if e.before == theirs)
+                }
+                _ => false,
+            }
+        })
+        .await;
+        assert_eq!(
+            sb.role_trust_policy(MAIN, ROLE).unwrap(),
+            theirs,
+            "nothing was overwritten"
+        );
+        let text = screen(&console.state);
+        assert!(text.contains("changed since the preview"), "{text}");
+    });
+}
+
+#[test]
+fn archive_needs_a_reason_and_other_resources_explain_remediation() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        select_resource(&mut console, ":::my-bucket");
+        press(&mut console, "x");
+        assert!(
+            screen(&console.state).contains("IAM roles only"),
+            "{}",
+            screen(&console.state)
+        );
+        let id = console
+            .state
+            .analyzer
+            .selected_finding()
+            .unwrap()
+            .id
+            .clone();
+        // `a` opens the command line for the reason; an empty reason is refused.
+        press(&mut console, "a<enter>");
+        assert!(idle(&console.state));
+        press(&mut console, "a");
+        press(&mut console, "partner bucket, ticket SEC-42<enter>");
+        wait_until(&mut console, "the archive preview", previewing).await;
+        press(&mut console, "y");
+        wait_until(&mut console, "the archive", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+        assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
+        let entries = Journal::read_all(&journal).unwrap();
+        assert_eq!(
+            entries[1].after[&id]["reason"],
+            "partner bucket, ticket SEC-42"
+        );
+    });
+}
+
+#[test]
+fn read_only_session_cannot_reach_any_analyzer_change() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::ReadOnly, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        select_resource(&mut console, ROLE);
+        press(&mut console, "x");
+        press(&mut console, "X");
+        press(&mut console, "<space>a");
+        press(&mut console, "As");
+        press(&mut console, ":archive because<enter>");
+        press(&mut console, ":archive-similar R1<enter>");
+        press(&mut console, ":delete-rule CiDeployVendor<enter>");
+        press(&mut console, "yu");
+        drain(&mut console).await;
+        assert!(idle(&console.state));
+        assert!(
+            !sb.requests().iter().any(|r| r.mutating),
+            "{:?}",
+            sb.requests()
+        );
+    });
+}
+
+#[test]
+fn pick_another_analyzer_by_command_and_list_rules() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        press(&mut console, ":analyzer OrgAnalyzer<enter>");
+        wait_until(&mut console, "the org analyzer", |s| {
+            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
+        })
+        .await;
+        let text = screen(&console.state);
+        assert!(text.contains("ORGANIZATION"), "{text}");
+        assert!(
+            text.contains("DataPipelineRole"),
+            "member-account role: {text}"
+        );
+        assert!(
+            !text.contains("OrgAdminFromSecurity"),
+            "inside the organization: {text}"
+        );
+        press(&mut console, ":analyzer ConsoleAnalyzer-account<enter>");
+        press(&mut console, ":rules<enter>");
+        wait_until(&mut console, "the rules", |s| !s.analyzer.rules.is_empty()).await;
+        assert!(screen(&console.state).contains("CiDeployVendor"));
+    });
+}
+
+#[test]
+fn an_organization_finding_is_remediated_in_the_member_account_through_an_assumed_role() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        wait_until(&mut console, "the caller identity", |s| {
+            s.session.identity.is_some()
+        })
+        .await;
+        press(&mut console, ":analyzer OrgAnalyzer<enter>");
+        wait_until(&mut console, "the org analyzer", |s| {
+            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
+        })
+        .await;
+        select_resource(&mut console, "DataPipelineRole");
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", previewing).await;
+        let text = screen(&console.state);
+        assert!(
+            text.contains("as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"),
+            "{text}"
+        );
+        press(&mut console, "y");
+        wait_until(&mut console, "the change", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+        let doc = PolicyDocument::parse(
+            &sb.role_trust_policy("210987654321", "DataPipelineRole")
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(doc.statements().len(), 2);
+    });
+}
+
+#[test]
+fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        let before = sb.analyzer_findings();
+        select_resource(&mut console, ":::my-bucket");
+        press(&mut console, "z");
+        let text = screen(&console.state);
+        assert!(text.contains("principal.AWS = 999988887777"), "{text}");
+        assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the rule", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+        let changed: Vec<_> = sb
+            .analyzer_findings()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert_eq!(changed[0]["resource"], "arn:aws:s3:::my-bucket");
+        assert_eq!(changed[0]["status"], "ARCHIVED");
+    });
+}

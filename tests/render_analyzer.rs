@@ -1,0 +1,181 @@
+//! Snapshots of the Access Analyzer pane (TestBackend + insta), driven through `update` with
+//! the results its reads would bring: findings built from the real ListFindings examples in
+//! tests/fixtures/access-analyzer and the real cross-account trust policy in tests/fixtures/iam.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secdeck::app::analyzer::PolicyPurpose;
+use secdeck::app::{Action, Key, Keymap, PaneId, Session, State, update};
+use secdeck::domain::analyzer::{AccessFinding, Analyzer};
+use secdeck::theme::Theme;
+use secdeck::ui::draw;
+use serde_json::Value;
+
+const ANALYZER: &str = "arn:aws:access-analyzer:us-west-2:644160558196:analyzer/ConsoleAnalyzer";
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Findings from the recorded ListFindings responses (IAM roles, and a public SQS queue).
+fn findings() -> Vec<AccessFinding> {
+    let mut out = Vec::new();
+    for file in [
+        "access-analyzer/list-findings-recorded-iam-roles-active-resolved.json",
+        "access-analyzer/list-findings-recorded-sqs-public.json",
+    ] {
+        for f in fixture(file)["findings"].as_array().unwrap() {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            out.push(AccessFinding {
+                id: s("id"),
+                analyzer_arn: ANALYZER.into(),
+                status: s("status"),
+                finding_type: "ExternalAccess".into(),
+                resource_type: s("resourceType"),
+                resource: s("resource"),
+                account: s("resourceOwnerAccount"),
+                principal: f["principal"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().into()))
+                    .collect(),
+                actions: f["action"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().into())
+                    .collect(),
+                condition: Vec::new(),
+                is_public: f["isPublic"].as_bool(),
+                created_at: s("createdAt"),
+                updated_at: s("updatedAt"),
+                error: None,
+                detailed: true,
+            });
+        }
+    }
+    out
+}
+
+fn console(read_only: bool) -> State {
+    let session = Session {
+        profile: Some("secops".into()),
+        region: "us-west-2".into(),
+        endpoint: None,
+        demo: false,
+        read_only,
+        identity: None,
+    };
+    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
+    update(
+        &mut s,
+        Action::Resize {
+            width: 120,
+            height: 32,
+        },
+    );
+    update(&mut s, Action::ShowAnalyzer);
+    update(
+        &mut s,
+        Action::AnalyzersLoaded(Ok(vec![
+            Analyzer {
+                name: "ConsoleAnalyzer".into(),
+                arn: ANALYZER.into(),
+                kind: "ACCOUNT".into(),
+                status: "ACTIVE".into(),
+                created_at: "2023-07-01T16:00:00Z".into(),
+            },
+            Analyzer {
+                name: "Unused90".into(),
+                arn: "arn:aws:access-analyzer:us-west-2:644160558196:analyzer/Unused90".into(),
+                kind: "ACCOUNT_UNUSED_ACCESS".into(),
+                status: "ACTIVE".into(),
+                created_at: "2023-09-01T00:00:00Z".into(),
+            },
+        ])),
+    );
+    let request = s.analyzer.request;
+    update(
+        &mut s,
+        Action::AnalyzerFindingsPage {
+            request,
+            result: Ok(findings()),
+            next_token: None,
+        },
+    );
+    s
+}
+
+fn press(s: &mut State, seq: &str) {
+    for k in Key::sequence(seq).unwrap() {
+        update(s, Action::Key(k));
+    }
+}
+
+fn snap(name: &str, s: &State) {
+    let mut t = Terminal::new(TestBackend::new(120, 32)).unwrap();
+    t.draw(|f| draw(f, s)).unwrap();
+    insta::assert_snapshot!(name, t.backend());
+}
+
+#[test]
+fn findings_table() {
+    let mut s = console(false);
+    assert_eq!(s.pane, PaneId::Analyzer);
+    press(&mut s, "j<space>");
+    snap("analyzer_findings", &s);
+}
+
+#[test]
+fn detail_highlights_the_granting_statement() {
+    let mut s = console(false);
+    // The third row: an ACTIVE finding whose principal is account 644160558196.
+    press(&mut s, "jj<enter>");
+    let id = s.analyzer.selected_finding().unwrap().id.clone();
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Ec2", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+        {"Sid": "Recorder", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::644160558196:root"}, "Action": "sts:AssumeRole"}
+    ]});
+    update(
+        &mut s,
+        Action::TrustPolicyLoaded {
+            purpose: PolicyPurpose::Detail { finding_id: id },
+            result: Ok(policy.to_string()),
+        },
+    );
+    // Scroll to the policy: the second statement is the one marked.
+    press(&mut s, "<pgdn>");
+    snap("analyzer_detail", &s);
+}
+
+#[test]
+fn remediation_preview_is_a_diff() {
+    let mut s = console(false);
+    press(&mut s, "jjx");
+    let id = s.analyzer.selected_finding().unwrap().id.clone();
+    let policy = fixture("iam/trust-policy-cross-account-root-mfa.json").to_string();
+    update(
+        &mut s,
+        Action::TrustPolicyLoaded {
+            purpose: PolicyPurpose::Remediate { finding_id: id },
+            result: Ok(policy),
+        },
+    );
+    snap("analyzer_remediation_preview", &s);
+}
+
+#[test]
+fn analyzers_list() {
+    let mut s = console(false);
+    press(&mut s, "<esc>");
+    snap("analyzer_list", &s);
+}
+
+#[test]
+fn a_public_queue_explains_that_remediation_covers_roles() {
+    let mut s = console(false);
+    press(&mut s, "Gx");
+    snap("analyzer_not_a_role", &s);
+}
