@@ -4,6 +4,7 @@
 mod info;
 pub mod iot;
 mod sandbox;
+pub mod waf;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +39,11 @@ pub enum Command {
     Info(ConsoleArgs),
     /// IoT Device Defender audits, headless.
     Iot(iot::IotArgs),
+    /// WAF IP set jobs for schedulers (`waf sync`).
+    Waf {
+        #[command(subcommand)]
+        command: waf::WafCommand,
+    },
 }
 
 /// Flags of the console (also accepted by `info`, to show what they resolve to).
@@ -273,7 +279,7 @@ pub struct UsageError(pub String);
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("secdeck: {e:#}");
             if e.downcast_ref::<UsageError>().is_some() {
@@ -285,7 +291,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let paths = Paths::from_env();
     // The SDK's generated ASFF deserialisers recurse deeply on findings with nested
     // Resources[].Details; debug builds overflow tokio's default 2 MiB worker stacks.
@@ -296,29 +302,31 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);
-            runtime.block_on(info::print(&opts, &mut std::io::stdout()))
+            runtime.block_on(info::print(&opts, &mut std::io::stdout()))?;
         }
         Some(Command::Sandbox(args)) => {
             let _guard = init_logging(&paths.log_file());
-            runtime.block_on(sandbox::run(args))
+            runtime.block_on(sandbox::run(args))?;
+        }
+        Some(Command::Waf { command }) => {
+            let _guard = init_logging(&paths.log_file());
+            return Ok(runtime.block_on(waf::run(command, paths))?.exit_code());
         }
         Some(Command::Iot(args)) => {
             let iot::IotCommand::ImportAudit(a) = &args.command;
             let opts = ConsoleOptions::resolve(&a.console, paths);
             let _guard = init_logging(&opts.log_path);
-            match runtime.block_on(iot::run(args, opts))? {
-                iot::ImportStatus::Done => Ok(()),
-                iot::ImportStatus::Partial => {
-                    anyhow::bail!("some findings were not imported or not verified")
-                }
+            if runtime.block_on(iot::run(args, opts))? == iot::ImportStatus::Partial {
+                anyhow::bail!("some findings were not imported or not verified");
             }
         }
         None => {
             let opts = ConsoleOptions::resolve(&cli.console, paths);
             let _guard = init_logging(&opts.log_path);
-            runtime.block_on(crate::runtime::run_console(opts))
+            runtime.block_on(crate::runtime::run_console(opts))?;
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Logging is best effort: without a log file the console still runs.

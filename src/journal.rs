@@ -154,6 +154,20 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
         // IoT changes journal their whole plan (`change`); per-target values would only
         // repeat it.
         Change::Iot(_) => {}
+        Change::IpSetUpdate(u) => {
+            before.insert(
+                u.set.target(),
+                serde_json::json!({"count": u.count_before, "description": u.description_before}),
+            );
+            after.insert(
+                u.set.target(),
+                serde_json::json!({"count": u.count_after, "add": u.add, "remove": u.remove,
+                    "description": u.description, "syncToken": u.sync_token}),
+            );
+        }
+        Change::IpSetCreate(c) => {
+            after.insert(c.target(), serde_json::to_value(c).unwrap_or_default());
+        }
     }
     (before, after)
 }

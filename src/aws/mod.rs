@@ -7,6 +7,7 @@ pub mod iot;
 pub mod securityhub;
 pub mod securityhub_import;
 pub mod sts;
+pub mod wafv2;
 
 pub use aws_config::SdkConfig;
 pub use error::{AwsError, AwsErrorKind};

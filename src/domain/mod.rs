@@ -1,9 +1,13 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
+pub mod cidr;
 pub mod filter;
 pub mod finding;
 pub mod identity;
 pub mod iot;
 pub mod iot_asff;
 pub mod iot_plan;
+pub mod ip_ranges;
 pub mod plan;
+pub mod waf;
+pub mod waf_sync;

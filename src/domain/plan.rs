@@ -24,6 +24,10 @@ pub enum Change {
     FindingsUpdate(FindingsUpdate),
     /// IoT Device Defender audit changes and audit imports into Security Hub.
     Iot(Box<super::iot_plan::IotChange>),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
+    /// WAFv2 CreateIPSet.
+    IpSetCreate(Box<super::waf::IpSetCreate>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -108,6 +112,8 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
             Change::Iot(c) => c.operation(),
+            Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
+            Change::IpSetCreate(_) => "wafv2:CreateIPSet",
         }
     }
 
@@ -125,6 +131,8 @@ impl ChangePlan {
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
             Change::Iot(c) => c.title(),
+            Change::IpSetUpdate(u) => u.title(),
+            Change::IpSetCreate(c) => c.title(),
         }
     }
 
@@ -133,6 +141,9 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
             Change::Iot(c) => c.item_count(),
+            // One resource, but approval of a big edit should need the count typed.
+            Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
+            Change::IpSetCreate(c) => c.addresses.len(),
         }
     }
 
@@ -146,6 +157,8 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
             Change::Iot(c) => c.targets(),
+            Change::IpSetUpdate(u) => vec![u.set.target()],
+            Change::IpSetCreate(c) => vec![c.target()],
         }
     }
 
@@ -171,6 +184,8 @@ impl ChangePlan {
                 lines
             }
             Change::Iot(c) => c.preview(),
+            Change::IpSetUpdate(u) => u.preview(),
+            Change::IpSetCreate(c) => c.preview(),
         }
     }
 
@@ -203,6 +218,12 @@ impl ChangePlan {
                 })
             }
             Change::Iot(c) => c.undo(succeeded, new_id.into()),
+            Change::IpSetUpdate(u) => succeeded
+                .contains(&u.set.target())
+                .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(Box::new(u.inverse())))),
+            // Deleting needs a fresh LockToken and fails while a rule references the set:
+            // not offered as an automatic undo.
+            Change::IpSetCreate(_) => None,
         }
     }
 }
@@ -290,7 +311,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("not a findings update")
+            panic!("{undo:?}")
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));

@@ -116,11 +116,13 @@ pub(crate) async fn root(
     let service = signing_service(&headers);
     if let Some(target) = headers.get("x-amz-target") {
         let target = target.to_str().unwrap_or_default().to_string();
-        let params = json_params(&body).unwrap_or(Value::Null);
         let operation = aws_json::split_target(&target)
             .map(|(_, op)| op.to_string())
             .unwrap_or(target.clone());
-        // No awsJson service is emulated yet; WAFv2 plugs in here.
+        if target.starts_with(super::wafv2::TARGET_PREFIX) && super::wafv2::handles(&operation) {
+            return super::wafv2::handle(&shared, &operation, json_params(&body), &headers).await;
+        }
+        let params = json_params(&body).unwrap_or(Value::Null);
         return unknown(
             &shared,
             Protocol::AwsJson,

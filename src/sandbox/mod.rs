@@ -13,6 +13,7 @@ pub mod seed;
 mod server;
 mod state;
 mod sts;
+pub mod wafv2;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,10 +98,11 @@ impl Sandbox {
     /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
     pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {
         let shared = Shared::new(config);
+        let seed::Seed { findings, wafv2 } = seed;
         {
             let now = now_iso();
             let mut store = shared.findings_write();
-            for (index, finding) in seed.findings.into_iter().enumerate() {
+            for (index, finding) in findings.into_iter().enumerate() {
                 if let Err(problem) = securityhub::import::validate(&finding) {
                     let id = finding.get("Id").and_then(Value::as_str).unwrap_or("?");
                     return Err(SeedError::InvalidFinding {
@@ -112,6 +114,9 @@ impl Sandbox {
                 securityhub::import::import(&mut store, finding, &now, &shared.config.caller_arn);
             }
         }
+        shared
+            .wafv2_write()
+            .seed(&wafv2, &shared.config.account, &shared.config.region);
         Ok(Sandbox {
             shared: Arc::new(shared),
         })
@@ -177,6 +182,36 @@ impl Sandbox {
 
     pub fn set_quotas(&self, mode: QuotaMode) {
         self.shared.quotas.set_mode(mode);
+    }
+
+    /// Simulates another writer racing us: right after the next GetIPSet of the IP set
+    /// `name` is answered, `add` is added to it (and its LockToken changes), so an
+    /// UpdateIPSet with the token just handed out meets WAFOptimisticLockException.
+    pub fn race_next_ip_set_read(&self, name: &str, add: &[&str]) {
+        self.shared.wafv2_write().race = Some((
+            name.to_string(),
+            add.iter().map(|a| a.to_string()).collect(),
+        ));
+    }
+
+    /// The addresses of the IP set `name` (any scope) as WAF would now return them.
+    pub fn ip_set_addresses(&self, name: &str) -> Option<Vec<String>> {
+        let store = self.shared.wafv2_read();
+        store
+            .ip_sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.addresses.clone())
+    }
+
+    /// The description of the IP set `name` (any scope).
+    pub fn ip_set_description(&self, name: &str) -> Option<String> {
+        let store = self.shared.wafv2_read();
+        store
+            .ip_sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.description.clone())
     }
 
     /// The finding with this Id as AWS would now return it.

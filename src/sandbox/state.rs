@@ -9,10 +9,12 @@ use super::iot::store::IotStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
+use super::wafv2::store::WafStore;
 
 pub(crate) struct Shared {
     pub config: SandboxConfig,
     pub findings: RwLock<FindingStore>,
+    pub wafv2: RwLock<WafStore>,
     pub recorder: Recorder,
     pub faults: Faults,
     pub quotas: Quotas,
@@ -26,6 +28,7 @@ impl Shared {
             iot: RwLock::new(IotStore::new(&config.account, &config.region)),
             config,
             findings: RwLock::new(FindingStore::default()),
+            wafv2: RwLock::new(WafStore::default()),
             recorder: Recorder::default(),
             faults: Faults::default(),
         }
@@ -41,6 +44,14 @@ impl Shared {
 
     pub fn iot_write(&self) -> std::sync::RwLockWriteGuard<'_, IotStore> {
         self.iot.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn wafv2_read(&self) -> std::sync::RwLockReadGuard<'_, WafStore> {
+        self.wafv2.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn wafv2_write(&self) -> std::sync::RwLockWriteGuard<'_, WafStore> {
+        self.wafv2.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {

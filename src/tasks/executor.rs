@@ -61,6 +61,8 @@ pub struct MutationExecutor {
     pacer: Arc<Pacer>,
     /// Told (sent, total) as a long change (an audit import) progresses.
     progress: Option<ProgressFn>,
+    /// WAF Create/Update requests, ~1/s per account.
+    waf_pacer: Arc<Pacer>,
 }
 
 /// A progress callback: (items done, items in all).
@@ -90,6 +92,7 @@ impl MutationExecutor {
             options,
             pacer: Arc::new(Pacer::get_findings()),
             progress: None,
+            waf_pacer: Arc::new(super::wafv2::write_pacer()),
         }
     }
 
@@ -166,6 +169,30 @@ impl MutationExecutor {
                     },
                 };
                 super::iot::execute(&cx, &plan.id, change).await
+            }
+            Change::IpSetUpdate(u) => {
+                let r = super::wafv2::update_ip_set(
+                    &self.clients.wafv2,
+                    &self.waf_pacer,
+                    &self.options.retry,
+                    &plan.id,
+                    u,
+                )
+                .await;
+                warnings.extend(r.warnings);
+                r.outcome
+            }
+            Change::IpSetCreate(c) => {
+                let r = super::wafv2::create_ip_set(
+                    &self.clients.wafv2,
+                    &self.waf_pacer,
+                    &self.options.retry,
+                    &plan.id,
+                    c,
+                )
+                .await;
+                warnings.extend(r.warnings);
+                r.outcome
             }
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");

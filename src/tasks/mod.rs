@@ -8,6 +8,7 @@ pub mod iot_reads;
 pub mod mode;
 pub mod retry;
 pub mod runner;
+pub mod wafv2;
 
 pub use executor::{Executed, ExecutorOptions, MutationExecutor, new_plan_id};
 pub use mode::{Capability, SessionMode, WriteAccess};
