@@ -146,6 +146,8 @@ pub struct AuditsPane {
     /// A task to select once the next overview arrives (a just-started audit).
     select_task: Option<String>,
     mitigations_started: u64,
+    /// Finding id -> the last mitigation's result for it, as the executor verified it.
+    pub mitigation_status: std::collections::BTreeMap<String, String>,
 }
 
 impl AuditsPane {
@@ -256,6 +258,24 @@ pub fn after_change(state: &mut State, outcome: &ChangeOutcome) -> Vec<Effect> {
         // A started audit reports its new task id: select it when it appears.
         pane.select_task = Some(task.clone());
     }
+    // A mitigation reports per finding: remember it for the findings list.
+    let known = |id: &str| {
+        pane.groups
+            .iter()
+            .flat_map(|g| &g.findings)
+            .any(|f| f.finding_id.as_deref() == Some(id))
+    };
+    let mut statuses = Vec::new();
+    for id in outcome.succeeded.iter().filter(|id| known(id)) {
+        statuses.push((id.clone(), "mitigation COMPLETED".to_string()));
+    }
+    for f in outcome.failed.iter().filter(|f| known(&f.target)) {
+        statuses.push((
+            f.target.clone(),
+            format!("mitigation FAILED ({})", f.message),
+        ));
+    }
+    pane.mitigation_status.extend(statuses);
     let mut effects = vec![pane.load_overview()];
     if let Some(task) = pane.findings_task.clone() {
         effects.push(pane.load_findings(&task));

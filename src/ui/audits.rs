@@ -269,8 +269,14 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme
                 } else {
                     format!(" (+{} related)", f.related_resources.len())
                 };
+                let mitigation = f
+                    .finding_id
+                    .as_ref()
+                    .and_then(|id| pane.mitigation_status.get(id))
+                    .map(|m| format!("[{m}] "))
+                    .unwrap_or_default();
                 let text = format!(
-                    "  {:<18} {:<40} {suppressed}{}{related} · {}",
+                    "  {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
                     r.resource_type,
                     r.resource_identifier.display(),
                     f.reason_for_non_compliance_code,
