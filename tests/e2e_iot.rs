@@ -58,7 +58,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(screen(&c.state).contains("no audits in the last 90 days"));
 
         // Start an on-demand audit: preview, approve, and its findings appear.
-        press(&mut c, "a");
+        press(&mut c, "o");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the audit's findings", |s| newest_loaded(s, 1)).await;
@@ -114,11 +114,11 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             .send()
             .await
             .unwrap();
-        press(&mut c, "a");
+        press(&mut c, "o");
         press(&mut c, "y");
         wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;
         press(&mut c, "j");
-        press(&mut c, "s");
+        press(&mut c, "z");
         press(
             &mut c,
             "<backspace><backspace><backspace>forever lab devices<enter>",
@@ -133,7 +133,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
                     .is_some_and(|o| o.suppressions.len() == 1)
         })
         .await;
-        press(&mut c, "a");
+        press(&mut c, "o");
         press(&mut c, "y");
         wait_until(&mut c, "the audit after suppressing", |s| {
             newest_loaded(s, 3)

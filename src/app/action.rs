@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::Key;
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
 use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{ChangeOutcome, ChangePlan};
@@ -52,6 +53,18 @@ pub enum Action {
     Approve,
     Reject,
     Undo,
+    // ---- bindable: Access Analyzer pane (changes go through the change pipeline)
+    /// Deny the finding's principal in the role's trust policy.
+    Remediate,
+    /// Remove secdeck's Deny for the finding from the role's trust policy.
+    Rollback,
+    /// Archive the marked (or selected) findings; asks for the reason.
+    Archive,
+    Unarchive,
+    /// Build an archive rule from the selected finding.
+    ArchiveSimilar,
+    /// Mark / unmark the selected row for bulk actions.
+    Mark,
 
     // ---- internal
     #[serde(skip)]
@@ -90,6 +103,43 @@ pub enum Action {
     /// IoT audits pane results and requests (see app::audits).
     #[serde(skip)]
     Iot(Box<super::audits::IotAction>),
+    /// `:analyzer NAME`.
+    #[serde(skip)]
+    SelectAnalyzer(String),
+    /// `:archive REASON` / `:unarchive REASON`.
+    #[serde(skip)]
+    ArchiveWithReason {
+        archive: bool,
+        reason: String,
+    },
+    /// `:archive-similar [RULE]`.
+    #[serde(skip)]
+    ArchiveSimilarNamed(Option<String>),
+    /// `:rules`.
+    #[serde(skip)]
+    ShowArchiveRules,
+    /// `:delete-rule NAME`.
+    #[serde(skip)]
+    DeleteArchiveRule(String),
+    #[serde(skip)]
+    AnalyzersLoaded(Result<Vec<Analyzer>, String>),
+    /// One ListFindingsV2 page (details filled in) for request `request`.
+    #[serde(skip)]
+    AnalyzerFindingsPage {
+        request: u64,
+        result: Result<Vec<AccessFinding>, String>,
+        next_token: Option<String>,
+    },
+    #[serde(skip)]
+    TrustPolicyLoaded {
+        purpose: crate::app::analyzer::PolicyPurpose,
+        result: Result<String, String>,
+    },
+    #[serde(skip)]
+    ArchiveRulesLoaded {
+        analyzer: String,
+        result: Result<Vec<(String, Criteria)>, String>,
+    },
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -119,6 +169,14 @@ impl Action {
                 | Action::Mitigate
                 | Action::StartAudit
                 | Action::ImportAudit
+                | Action::Remediate
+                | Action::Rollback
+                | Action::Archive
+                | Action::Unarchive
+                | Action::ArchiveSimilar
+                | Action::ArchiveWithReason { .. }
+                | Action::ArchiveSimilarNamed(_)
+                | Action::DeleteArchiveRule(_)
         ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
@@ -164,6 +222,14 @@ impl Action {
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",
+            Action::Remediate => {
+                "deny the finding's external access in the role trust policy (previewed)"
+            }
+            Action::Rollback => "remove secdeck's Deny for the finding (previewed)",
+            Action::Archive => "archive marked / selected findings (reason required)",
+            Action::Unarchive => "unarchive marked / selected findings (reason required)",
+            Action::ArchiveSimilar => "archive rule from the selected finding (previewed)",
+            Action::Mark => "mark / unmark the row",
             _ => "",
         }
     }

@@ -2,6 +2,7 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod analyzer;
 pub mod audits;
 pub mod commands;
 pub mod detail;
@@ -46,6 +47,7 @@ pub struct State {
     pub pane: PaneId,
     pub findings: FindingsPane,
     pub audits: audits::AuditsPane,
+    pub analyzer: analyzer::AnalyzerPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -73,6 +75,7 @@ impl State {
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
             audits: audits::AuditsPane::default(),
+            analyzer: analyzer::AnalyzerPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -182,6 +185,10 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ChangeFinished { outcome, undo } => {
             let iot_change = state.pipeline.executing_iot();
+            let executing = match &state.pipeline.stage {
+                pipeline::Stage::Executing { plan } => Some(plan.clone()),
+                _ => None,
+            };
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -197,11 +204,17 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 message.push_str(&format!(" ({key} to undo)"));
             }
+            if let Some(f) = outcome.failed.first() {
+                message.push_str(&format!(": {}", f.message));
+            }
             state.notify(level, message);
             if iot_change {
                 return audits::after_change(state, &outcome);
             }
-            Vec::new()
+            analyzer::on_change_finished(state, &outcome, executing)
+        }
+        own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
+            analyzer::handle(state, own)
         }
         Action::ThemeLoaded(Ok(theme)) => {
             let name = theme.name.clone();
@@ -246,6 +259,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
             PaneId::Audits => audits::handle(state, other),
+            PaneId::Analyzer => analyzer::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -264,6 +278,9 @@ fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
     if pane == PaneId::Audits {
         return audits::on_show(state);
+    }
+    if pane == PaneId::Analyzer {
+        return analyzer::on_show(state);
     }
     Vec::new()
 }

@@ -1,8 +1,10 @@
 //! AWS SDK adapters: configuration from the standard credential chain, the per-service
 //! clients, and one module per service mapping SDK types to domain types.
 
+pub mod accessanalyzer;
 pub mod error;
 pub mod filters;
+pub mod iam;
 pub mod iot;
 pub mod securityhub;
 pub mod securityhub_import;

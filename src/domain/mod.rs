@@ -1,5 +1,6 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
+pub mod analyzer;
 pub mod cidr;
 pub mod filter;
 pub mod finding;
@@ -9,5 +10,6 @@ pub mod iot_asff;
 pub mod iot_plan;
 pub mod ip_ranges;
 pub mod plan;
+pub mod policy;
 pub mod waf;
 pub mod waf_sync;

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
 use super::finding::{FindingRef, Severity, WorkflowStatus};
 
 /// Above this many items an approval needs the count typed, not just `y`.
@@ -28,6 +29,16 @@ pub enum Change {
     IpSetUpdate(Box<super::waf::IpSetUpdate>),
     /// WAFv2 CreateIPSet.
     IpSetCreate(Box<super::waf::IpSetCreate>),
+    /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
+    TrustPolicyDeny(Box<TrustPolicyEdit>),
+    /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
+    TrustPolicyRollback(Box<TrustPolicyEdit>),
+    /// Access Analyzer UpdateFindings to ARCHIVED / ACTIVE.
+    FindingsArchive(Box<FindingsStatusChange>),
+    FindingsUnarchive(Box<FindingsStatusChange>),
+    /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
+    ArchiveRuleCreate(Box<ArchiveRuleChange>),
+    ArchiveRuleDelete(Box<ArchiveRuleChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -114,6 +125,14 @@ impl ChangePlan {
             Change::Iot(c) => c.operation(),
             Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
             Change::IpSetCreate(_) => "wafv2:CreateIPSet",
+            Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
+                "iam:UpdateAssumeRolePolicy"
+            }
+            Change::FindingsArchive(_) | Change::FindingsUnarchive(_) => {
+                "access-analyzer:UpdateFindings"
+            }
+            Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
+            Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
         }
     }
 
@@ -133,6 +152,14 @@ impl ChangePlan {
             Change::Iot(c) => c.title(),
             Change::IpSetUpdate(u) => u.title(),
             Change::IpSetCreate(c) => c.title(),
+            Change::TrustPolicyDeny(e) => format!("Deny external access to role {}", e.role.name),
+            Change::TrustPolicyRollback(e) => {
+                format!("Roll back secdeck's Deny on role {}", e.role.name)
+            }
+            Change::FindingsArchive(c) => format!("Archive {} finding(s)", c.ids.len()),
+            Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
+            Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
+            Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
         }
     }
 
@@ -144,6 +171,11 @@ impl ChangePlan {
             // One resource, but approval of a big edit should need the count typed.
             Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
             Change::IpSetCreate(c) => c.addresses.len(),
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.len(),
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => 1,
         }
     }
 
@@ -159,6 +191,11 @@ impl ChangePlan {
             Change::Iot(c) => c.targets(),
             Change::IpSetUpdate(u) => vec![u.set.target()],
             Change::IpSetCreate(c) => vec![c.target()],
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => vec![e.role.arn.clone()],
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.clone(),
+            Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
+                vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
+            }
         }
     }
 
@@ -186,6 +223,11 @@ impl ChangePlan {
             Change::Iot(c) => c.preview(),
             Change::IpSetUpdate(u) => u.preview(),
             Change::IpSetCreate(c) => c.preview(),
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => e.preview(self.title()),
+            Change::FindingsArchive(c) => c.preview(self.title(), "ACTIVE", "ARCHIVED"),
+            Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
+            Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
+            Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
         }
     }
 
@@ -224,6 +266,7 @@ impl ChangePlan {
             // Deleting needs a fresh LockToken and fails while a rule references the set:
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
+            other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
 }
@@ -311,7 +354,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("{undo:?}")
+            panic!("undo of a findings update is a findings update");
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));

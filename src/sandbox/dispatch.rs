@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::protocol::{Protocol, ServiceError, aws_json, aws_query};
 use super::record::RecordedRequest;
 use super::state::Shared;
-use super::sts;
+use super::{iam, sts};
 
 /// What the dispatcher needs to know about an operation before running it.
 #[derive(Debug, Clone, Copy)]
@@ -156,7 +156,10 @@ pub(crate) async fn root(
         .to_string();
     match service.as_deref() {
         Some("sts") | None if sts::handles(&action) => sts::handle(&shared, &action, form).await,
-        // IAM plugs in here (signing name `iam`).
+        Some("iam") | None if iam::handles(&action) => {
+            let account = iam::caller_account(&shared, &headers);
+            iam::handle(&shared, &action, form, account).await
+        }
         _ => unknown(
             &shared,
             Protocol::AwsQuery,

@@ -1,9 +1,11 @@
 //! The embedded AWS emulator: axum routers per service over shared in-memory state,
 //! speaking the real wire protocols so unmodified aws-sdk clients work against it.
 
+pub mod accessanalyzer;
 mod client;
 mod dispatch;
 mod faults;
+pub(crate) mod iam;
 pub mod iot;
 pub(crate) mod protocol;
 mod quota;
@@ -117,9 +119,21 @@ impl Sandbox {
         shared
             .wafv2_write()
             .seed(&wafv2, &shared.config.account, &shared.config.region);
-        Ok(Sandbox {
+        let sandbox = Sandbox {
             shared: Arc::new(shared),
-        })
+        };
+        // The embedded demo's IAM + Access Analyzer world; tests replace it at will.
+        match accessanalyzer::world::AccessWorld::demo() {
+            Ok(world) => {
+                if let Err(e) = sandbox.load_access_world(&world) {
+                    tracing::error!(error = %e, "the embedded Access Analyzer world did not load");
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the embedded Access Analyzer world did not parse")
+            }
+        }
+        Ok(sandbox)
     }
 
     /// Every emulated service in one router: restJson services by method and path,
@@ -129,6 +143,7 @@ impl Sandbox {
             .route("/", post(dispatch::root))
             .merge(securityhub::router())
             .merge(iot::router())
+            .merge(accessanalyzer::router())
             .fallback(dispatch::fallback)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(self.shared.clone())
@@ -234,5 +249,68 @@ impl Sandbox {
             .find(f.id(), f.product_arn())
             .and_then(|i| store.history.get(&i).cloned())
             .unwrap_or_default()
+    }
+
+    /// Replaces the IAM roles, analyzers and their findings with `world`.
+    pub fn load_access_world(
+        &self,
+        world: &accessanalyzer::world::AccessWorld,
+    ) -> Result<(), String> {
+        let (iam, analyzers) = world.build(&self.shared.config.region, &now_iso())?;
+        *self.shared.iam_write() = iam;
+        *self.shared.analyzer_write() = analyzers;
+        Ok(())
+    }
+
+    /// A role's trust policy text exactly as IAM holds it (decoded).
+    pub fn role_trust_policy(&self, account: &str, name: &str) -> Option<String> {
+        self.shared
+            .iam_read()
+            .role(account, name)
+            .map(|r| r.trust_text.clone())
+    }
+
+    /// Changes a role's trust policy behind the console's back (a colleague's edit).
+    pub fn set_role_trust_policy(&self, account: &str, name: &str, text: &str) -> bool {
+        match self.shared.iam_write().role_mut(account, name) {
+            Some(role) => {
+                role.trust_text = text.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// An Access Analyzer finding in its ListFindings (V1) shape, by id.
+    pub fn analyzer_finding(&self, id: &str) -> Option<Value> {
+        let store = self.shared.analyzer_read();
+        store.findings.iter().find(|f| f.id == id).map(|f| {
+            let mut v = f.summary_v1();
+            v["findingType"] = Value::String(f.finding_type.clone());
+            v["analyzerArn"] = Value::String(f.analyzer.clone());
+            v
+        })
+    }
+
+    /// Every Access Analyzer finding (V1 shape plus analyzerArn and findingType).
+    pub fn analyzer_findings(&self) -> Vec<Value> {
+        let ids: Vec<String> = self
+            .shared
+            .analyzer_read()
+            .findings
+            .iter()
+            .map(|f| f.id.clone())
+            .collect();
+        ids.iter()
+            .filter_map(|id| self.analyzer_finding(id))
+            .collect()
+    }
+
+    /// The ARN of the analyzer with this name.
+    pub fn analyzer_arn(&self, name: &str) -> Option<String> {
+        self.shared
+            .analyzer_read()
+            .by_name(name)
+            .map(|a| a.arn.clone())
     }
 }

@@ -4,7 +4,9 @@
 use std::sync::RwLock;
 
 use super::SandboxConfig;
+use super::accessanalyzer::store::AnalyzerStore;
 use super::faults::Faults;
+use super::iam::store::IamStore;
 use super::iot::store::IotStore;
 use super::quota::Quotas;
 use super::record::Recorder;
@@ -19,6 +21,8 @@ pub(crate) struct Shared {
     pub faults: Faults,
     pub quotas: Quotas,
     pub iot: RwLock<IotStore>,
+    pub iam: RwLock<IamStore>,
+    pub analyzer: RwLock<AnalyzerStore>,
 }
 
 impl Shared {
@@ -31,6 +35,8 @@ impl Shared {
             wafv2: RwLock::new(WafStore::default()),
             recorder: Recorder::default(),
             faults: Faults::default(),
+            iam: RwLock::default(),
+            analyzer: RwLock::default(),
         }
     }
 
@@ -56,6 +62,23 @@ impl Shared {
 
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {
         self.findings.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // Lock order when both are needed: iam, then analyzer.
+    pub fn iam_read(&self) -> std::sync::RwLockReadGuard<'_, IamStore> {
+        self.iam.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iam_write(&self) -> std::sync::RwLockWriteGuard<'_, IamStore> {
+        self.iam.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn analyzer_read(&self) -> std::sync::RwLockReadGuard<'_, AnalyzerStore> {
+        self.analyzer.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn analyzer_write(&self) -> std::sync::RwLockWriteGuard<'_, AnalyzerStore> {
+        self.analyzer.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 

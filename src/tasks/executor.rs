@@ -194,6 +194,16 @@ impl MutationExecutor {
                 warnings.extend(r.warnings);
                 r.outcome
             }
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::FindingsArchive(_)
+            | Change::FindingsUnarchive(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => super::analyzer::execute(&self.clients, &plan)
+                .await
+                .unwrap_or_else(|| {
+                    empty_outcome(&plan, Some("not an Access Analyzer change".into()))
+                }),
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
 

@@ -1,6 +1,8 @@
 //! Runs effects against AWS on tokio: the effect runner, the mutation executor (journal,
 //! execute, verify, undo) and the pacing / retry helpers they share.
 
+pub mod analyzer;
+mod analyzer_reads;
 pub mod executor;
 pub mod iot;
 pub mod iot_import;

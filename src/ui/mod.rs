@@ -1,6 +1,7 @@
 //! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
 //! never changes it. One module per pane or overlay.
 
+mod analyzer;
 mod audits;
 mod command;
 mod detail;
@@ -54,6 +55,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             None => findings::draw(frame, body, state),
         },
         PaneId::Audits => audits::draw(frame, body, state),
+        PaneId::Analyzer => analyzer::draw(frame, body, state),
         other => placeholder::draw(frame, body, other, &state.theme),
     }
     status::draw_notifications(frame, notes_area, state);
