@@ -160,3 +160,35 @@ fn the_expiring_suppression_is_listed() {
     assert!(text.contains("1 expiring within 7 days"), "{text}");
     assert!(text.contains("c7691e<shortened> 2020-08-20"), "{text}");
 }
+
+#[test]
+fn an_import_in_progress_shows_a_gauge() {
+    let mut s = pane(false);
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::ImportProgress {
+            sent: 400,
+            total: 1000,
+        })),
+    );
+    let t = render(&s);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(text.contains("importing 400/1000"), "{text}");
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::ImportProgress {
+            sent: 1000,
+            total: 1000,
+        })),
+    );
+    assert_eq!(
+        s.audits.import_progress, None,
+        "a finished import hides the gauge"
+    );
+}

@@ -65,6 +65,11 @@ pub enum IotAction {
     Mitigate {
         action: String,
     },
+    /// An import in progress: findings sent so far of `total`.
+    ImportProgress {
+        sent: usize,
+        total: usize,
+    },
 }
 
 impl IotAction {
@@ -148,6 +153,8 @@ pub struct AuditsPane {
     mitigations_started: u64,
     /// Finding id -> the last mitigation's result for it, as the executor verified it.
     pub mitigation_status: std::collections::BTreeMap<String, String>,
+    /// (sent, total) of the import executing now.
+    pub import_progress: Option<(usize, usize)>,
 }
 
 impl AuditsPane {
@@ -251,6 +258,7 @@ pub fn on_show(state: &mut State) -> Vec<Effect> {
 /// An IoT change finished: re-read what it changed.
 pub fn after_change(state: &mut State, outcome: &ChangeOutcome) -> Vec<Effect> {
     let pane = &mut state.audits;
+    pane.import_progress = None;
     if let Some(task) = outcome.succeeded.first()
         && !pane.tasks().iter().any(|t| &t.task_id == task)
         && !task.contains('/')
@@ -462,6 +470,9 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
             description,
         } => suppress(state, expiry, description),
         IotAction::Mitigate { action } => mitigate(state, action),
+        IotAction::ImportProgress { sent, total } => {
+            pane.import_progress = (sent < total).then_some((sent, total));
+        }
     }
     Vec::new()
 }

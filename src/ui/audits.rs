@@ -26,6 +26,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     ])
     .areas(area);
     draw_summary(frame, summary, pane, theme);
+    if let Some((sent, total)) = pane.import_progress {
+        // The import gauge takes the summary's second line while it runs.
+        let [_, line] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(summary);
+        let gauge = ratatui::widgets::LineGauge::default()
+            .filled_style(style(theme, Slot::Success))
+            .label(format!("importing {sent}/{total}"))
+            .ratio(sent as f64 / total.max(1) as f64);
+        frame.render_widget(ratatui::widgets::Clear, line);
+        frame.render_widget(gauge, line);
+    }
     draw_tasks(frame, tasks, pane, theme);
     draw_findings(frame, findings, pane, theme);
 }
