@@ -37,13 +37,13 @@ pub enum Command {
     /// Show the files, profile, region, endpoint and read-only mode a console would use,
     /// without contacting AWS.
     Info(ConsoleArgs),
-    /// IoT Device Defender audits, headless.
-    Iot(iot::IotArgs),
     /// WAF IP set jobs for schedulers (`waf sync`).
     Waf {
         #[command(subcommand)]
         command: waf::WafCommand,
     },
+    /// IoT Device Defender audits, headless.
+    Iot(iot::IotArgs),
 }
 
 /// Flags of the console (also accepted by `info`, to show what they resolve to).

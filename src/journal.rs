@@ -151,9 +151,6 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
                 after.insert(id, serde_json::to_value(&e.after).unwrap_or_default());
             }
         }
-        // IoT changes journal their whole plan (`change`); per-target values would only
-        // repeat it.
-        Change::Iot(_) => {}
         Change::IpSetUpdate(u) => {
             before.insert(
                 u.set.target(),
@@ -198,6 +195,9 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
                 before.insert(key, rule);
             }
         }
+        // IoT changes journal their whole plan (`change`); per-target values would only
+        // repeat it.
+        Change::Iot(_) => {}
     }
     (before, after)
 }

@@ -118,7 +118,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         press(&mut c, "y");
         wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;
         press(&mut c, "j");
-        press(&mut c, "z");
+        press(&mut c, "p");
         press(
             &mut c,
             "<backspace><backspace><backspace>forever lab devices<enter>",

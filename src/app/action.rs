@@ -100,9 +100,6 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
-    /// IoT audits pane results and requests (see app::audits).
-    #[serde(skip)]
-    Iot(Box<super::audits::IotAction>),
     /// `:analyzer NAME`.
     #[serde(skip)]
     SelectAnalyzer(String),
@@ -140,6 +137,9 @@ pub enum Action {
         analyzer: String,
         result: Result<Vec<(String, Criteria)>, String>,
     },
+    /// IoT audits pane results and requests (see app::audits).
+    #[serde(skip)]
+    Iot(Box<super::audits::IotAction>),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -164,11 +164,6 @@ impl Action {
             Action::SetWorkflow
                 | Action::Approve
                 | Action::Undo
-                | Action::Suppress
-                | Action::Unsuppress
-                | Action::Mitigate
-                | Action::StartAudit
-                | Action::ImportAudit
                 | Action::Remediate
                 | Action::Rollback
                 | Action::Archive
@@ -177,6 +172,11 @@ impl Action {
                 | Action::ArchiveWithReason { .. }
                 | Action::ArchiveSimilarNamed(_)
                 | Action::DeleteArchiveRule(_)
+                | Action::Suppress
+                | Action::Unsuppress
+                | Action::Mitigate
+                | Action::StartAudit
+                | Action::ImportAudit
         ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 

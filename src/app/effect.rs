@@ -24,8 +24,6 @@ pub enum ReadRequest {
         sort: Vec<SortCriterion>,
         next_token: Option<String>,
     },
-    /// IoT audits pane reads (configuration, tasks, findings, import planning).
-    Iot(super::audits::IotRead),
     /// Access Analyzer: ListAnalyzers.
     Analyzers,
     /// One ListFindingsV2 page with each finding's details (GetFindingV2).
@@ -42,4 +40,6 @@ pub enum ReadRequest {
     ArchiveRules {
         analyzer: String,
     },
+    /// IoT audits pane reads (configuration, tasks, findings, import planning).
+    Iot(super::audits::IotRead),
 }

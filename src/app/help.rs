@@ -20,9 +20,9 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         SetWorkflow | Approve | Reject | Undo | Remediate | Rollback | Archive | Unarchive
         | ArchiveSimilar => "Changes",
+        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         _ => "Views",
     }
 }

@@ -46,8 +46,8 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
-    pub audits: audits::AuditsPane,
     pub analyzer: analyzer::AnalyzerPane,
+    pub audits: audits::AuditsPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -74,8 +74,8 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
-            audits: audits::AuditsPane::default(),
             analyzer: analyzer::AnalyzerPane::default(),
+            audits: audits::AuditsPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -184,11 +184,11 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::ChangeFinished { outcome, undo } => {
-            let iot_change = state.pipeline.executing_iot();
             let executing = match &state.pipeline.stage {
                 pipeline::Stage::Executing { plan } => Some(plan.clone()),
                 _ => None,
             };
+            let iot_change = state.pipeline.executing_iot();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -258,8 +258,8 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Iot(a) => audits::on_result(state, *a),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
-            PaneId::Audits => audits::handle(state, other),
             PaneId::Analyzer => analyzer::handle(state, other),
+            PaneId::Audits => audits::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -276,11 +276,11 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
-    if pane == PaneId::Audits {
-        return audits::on_show(state);
-    }
     if pane == PaneId::Analyzer {
         return analyzer::on_show(state);
+    }
+    if pane == PaneId::Audits {
+        return audits::on_show(state);
     }
     Vec::new()
 }

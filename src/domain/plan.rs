@@ -23,8 +23,6 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
-    /// IoT Device Defender audit changes and audit imports into Security Hub.
-    Iot(Box<super::iot_plan::IotChange>),
     /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
     IpSetUpdate(Box<super::waf::IpSetUpdate>),
     /// WAFv2 CreateIPSet.
@@ -39,6 +37,8 @@ pub enum Change {
     /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
     ArchiveRuleCreate(Box<ArchiveRuleChange>),
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
+    /// IoT Device Defender audit changes and audit imports into Security Hub.
+    Iot(Box<super::iot_plan::IotChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -122,7 +122,6 @@ impl ChangePlan {
     pub fn operation(&self) -> &'static str {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
-            Change::Iot(c) => c.operation(),
             Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
             Change::IpSetCreate(_) => "wafv2:CreateIPSet",
             Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
@@ -133,6 +132,7 @@ impl ChangePlan {
             }
             Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
             Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
+            Change::Iot(c) => c.operation(),
         }
     }
 
@@ -149,7 +149,6 @@ impl ChangePlan {
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
-            Change::Iot(c) => c.title(),
             Change::IpSetUpdate(u) => u.title(),
             Change::IpSetCreate(c) => c.title(),
             Change::TrustPolicyDeny(e) => format!("Deny external access to role {}", e.role.name),
@@ -160,6 +159,7 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
             Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
             Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
+            Change::Iot(c) => c.title(),
         }
     }
 
@@ -167,7 +167,6 @@ impl ChangePlan {
     pub fn item_count(&self) -> usize {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
-            Change::Iot(c) => c.item_count(),
             // One resource, but approval of a big edit should need the count typed.
             Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
             Change::IpSetCreate(c) => c.addresses.len(),
@@ -176,6 +175,7 @@ impl ChangePlan {
             | Change::TrustPolicyRollback(_)
             | Change::ArchiveRuleCreate(_)
             | Change::ArchiveRuleDelete(_) => 1,
+            Change::Iot(c) => c.item_count(),
         }
     }
 
@@ -188,7 +188,6 @@ impl ChangePlan {
     pub fn targets(&self) -> Vec<String> {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
-            Change::Iot(c) => c.targets(),
             Change::IpSetUpdate(u) => vec![u.set.target()],
             Change::IpSetCreate(c) => vec![c.target()],
             Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => vec![e.role.arn.clone()],
@@ -196,6 +195,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
                 vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
             }
+            Change::Iot(c) => c.targets(),
         }
     }
 
@@ -220,7 +220,6 @@ impl ChangePlan {
                 }
                 lines
             }
-            Change::Iot(c) => c.preview(),
             Change::IpSetUpdate(u) => u.preview(),
             Change::IpSetCreate(c) => c.preview(),
             Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => e.preview(self.title()),
@@ -228,6 +227,7 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
             Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
             Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
+            Change::Iot(c) => c.preview(),
         }
     }
 
@@ -259,13 +259,13 @@ impl ChangePlan {
                     ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
                 })
             }
-            Change::Iot(c) => c.undo(succeeded, new_id.into()),
             Change::IpSetUpdate(u) => succeeded
                 .contains(&u.set.target())
                 .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(Box::new(u.inverse())))),
             // Deleting needs a fresh LockToken and fails while a rule references the set:
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
+            Change::Iot(c) => c.undo(succeeded, new_id.into()),
             other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
@@ -354,7 +354,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("undo of a findings update is a findings update");
+            panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));

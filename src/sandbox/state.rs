@@ -20,9 +20,9 @@ pub(crate) struct Shared {
     pub recorder: Recorder,
     pub faults: Faults,
     pub quotas: Quotas,
-    pub iot: RwLock<IotStore>,
     pub iam: RwLock<IamStore>,
     pub analyzer: RwLock<AnalyzerStore>,
+    pub iot: RwLock<IotStore>,
 }
 
 impl Shared {
@@ -44,20 +44,20 @@ impl Shared {
         self.findings.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn iot_read(&self) -> std::sync::RwLockReadGuard<'_, IotStore> {
-        self.iot.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn iot_write(&self) -> std::sync::RwLockWriteGuard<'_, IotStore> {
-        self.iot.write().unwrap_or_else(|e| e.into_inner())
-    }
-
     pub fn wafv2_read(&self) -> std::sync::RwLockReadGuard<'_, WafStore> {
         self.wafv2.read().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn wafv2_write(&self) -> std::sync::RwLockWriteGuard<'_, WafStore> {
         self.wafv2.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_read(&self) -> std::sync::RwLockReadGuard<'_, IotStore> {
+        self.iot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_write(&self) -> std::sync::RwLockWriteGuard<'_, IotStore> {
+        self.iot.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {

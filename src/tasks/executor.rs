@@ -59,10 +59,10 @@ pub struct MutationExecutor {
     context: Mutex<JournalContext>,
     options: ExecutorOptions,
     pacer: Arc<Pacer>,
-    /// Told (sent, total) as a long change (an audit import) progresses.
-    progress: Option<ProgressFn>,
     /// WAF Create/Update requests, ~1/s per account.
     waf_pacer: Arc<Pacer>,
+    /// Told (sent, total) as a long change (an audit import) progresses.
+    progress: Option<ProgressFn>,
 }
 
 /// A progress callback: (items done, items in all).
@@ -91,8 +91,8 @@ impl MutationExecutor {
             context: Mutex::new(context),
             options,
             pacer: Arc::new(Pacer::get_findings()),
-            progress: None,
             waf_pacer: Arc::new(super::wafv2::write_pacer()),
+            progress: None,
         }
     }
 
@@ -157,19 +157,6 @@ impl MutationExecutor {
 
         let outcome = match &plan.change {
             Change::FindingsUpdate(update) => self.update_findings(&plan.id, update).await,
-            Change::Iot(change) => {
-                let no_progress = |_: usize, _: usize| {};
-                let cx = super::iot::IotContext {
-                    clients: &self.clients,
-                    pacer: &self.pacer,
-                    retry: &self.options.retry,
-                    progress: match &self.progress {
-                        Some(p) => p.0.as_ref(),
-                        None => &no_progress,
-                    },
-                };
-                super::iot::execute(&cx, &plan.id, change).await
-            }
             Change::IpSetUpdate(u) => {
                 let r = super::wafv2::update_ip_set(
                     &self.clients.wafv2,
@@ -204,6 +191,19 @@ impl MutationExecutor {
                 .unwrap_or_else(|| {
                     empty_outcome(&plan, Some("not an Access Analyzer change".into()))
                 }),
+            Change::Iot(change) => {
+                let no_progress = |_: usize, _: usize| {};
+                let cx = super::iot::IotContext {
+                    clients: &self.clients,
+                    pacer: &self.pacer,
+                    retry: &self.options.retry,
+                    progress: match &self.progress {
+                        Some(p) => p.0.as_ref(),
+                        None => &no_progress,
+                    },
+                };
+                super::iot::execute(&cx, &plan.id, change).await
+            }
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
 

@@ -115,6 +115,15 @@ impl EffectRunner {
                 self.findings = Some((request, handle));
                 None
             }
+            Effect::Read(
+                request @ (ReadRequest::Analyzers
+                | ReadRequest::AnalyzerFindings { .. }
+                | ReadRequest::RoleTrustPolicy { .. }
+                | ReadRequest::ArchiveRules { .. }),
+            ) => {
+                super::analyzer_reads::spawn(&self.clients, &self.tx, request);
+                None
+            }
             Effect::Read(ReadRequest::Iot(read)) => {
                 let region = self
                     .clients
@@ -130,15 +139,6 @@ impl EffectRunner {
                     self.pacer.clone(),
                     self.tx.clone(),
                 ));
-                None
-            }
-            Effect::Read(
-                request @ (ReadRequest::Analyzers
-                | ReadRequest::AnalyzerFindings { .. }
-                | ReadRequest::RoleTrustPolicy { .. }
-                | ReadRequest::ArchiveRules { .. }),
-            ) => {
-                super::analyzer_reads::spawn(&self.clients, &self.tx, request);
                 None
             }
             Effect::Mutate(plan) => {

@@ -54,8 +54,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Some(view) => detail::draw(frame, body, view, &state.theme),
             None => findings::draw(frame, body, state),
         },
-        PaneId::Audits => audits::draw(frame, body, state),
         PaneId::Analyzer => analyzer::draw(frame, body, state),
+        PaneId::Audits => audits::draw(frame, body, state),
         other => placeholder::draw(frame, body, other, &state.theme),
     }
     status::draw_notifications(frame, notes_area, state);
