@@ -335,11 +335,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let iot::IotCommand::ImportAudit(a) = &args.command;
             let opts = ConsoleOptions::resolve(&a.console, paths);
             let _guard = init_logging(&opts.log_path);
-            match runtime.block_on(iot::run(args, opts))? {
-                iot::ImportStatus::Done => {}
-                iot::ImportStatus::Partial => {
-                    anyhow::bail!("some findings were not imported or not verified")
-                }
+            // On a worker thread: the SDK's ASFF deserializers need its larger stack.
+            let status = runtime
+                .block_on(async { tokio::spawn(iot::run(args, opts)).await })
+                .map_err(|e| anyhow::anyhow!("the import task failed: {e}"))??;
+            if status == iot::ImportStatus::Partial {
+                anyhow::bail!("some findings were not imported or not verified");
             }
         }
         None => {

@@ -65,6 +65,11 @@ pub enum IotAction {
     Mitigate {
         action: String,
     },
+    /// An import in progress: findings sent so far of `total`.
+    ImportProgress {
+        sent: usize,
+        total: usize,
+    },
 }
 
 impl IotAction {
@@ -146,6 +151,10 @@ pub struct AuditsPane {
     /// A task to select once the next overview arrives (a just-started audit).
     select_task: Option<String>,
     mitigations_started: u64,
+    /// Finding id -> the last mitigation's result for it, as the executor verified it.
+    pub mitigation_status: std::collections::BTreeMap<String, String>,
+    /// (sent, total) of the import executing now.
+    pub import_progress: Option<(usize, usize)>,
 }
 
 impl AuditsPane {
@@ -249,6 +258,7 @@ pub fn on_show(state: &mut State) -> Vec<Effect> {
 /// An IoT change finished: re-read what it changed.
 pub fn after_change(state: &mut State, outcome: &ChangeOutcome) -> Vec<Effect> {
     let pane = &mut state.audits;
+    pane.import_progress = None;
     if let Some(task) = outcome.succeeded.first()
         && !pane.tasks().iter().any(|t| &t.task_id == task)
         && !task.contains('/')
@@ -256,6 +266,24 @@ pub fn after_change(state: &mut State, outcome: &ChangeOutcome) -> Vec<Effect> {
         // A started audit reports its new task id: select it when it appears.
         pane.select_task = Some(task.clone());
     }
+    // A mitigation reports per finding: remember it for the findings list.
+    let known = |id: &str| {
+        pane.groups
+            .iter()
+            .flat_map(|g| &g.findings)
+            .any(|f| f.finding_id.as_deref() == Some(id))
+    };
+    let mut statuses = Vec::new();
+    for id in outcome.succeeded.iter().filter(|id| known(id)) {
+        statuses.push((id.clone(), "mitigation COMPLETED".to_string()));
+    }
+    for f in outcome.failed.iter().filter(|f| known(&f.target)) {
+        statuses.push((
+            f.target.clone(),
+            format!("mitigation FAILED ({})", f.message),
+        ));
+    }
+    pane.mitigation_status.extend(statuses);
     let mut effects = vec![pane.load_overview()];
     if let Some(task) = pane.findings_task.clone() {
         effects.push(pane.load_findings(&task));
@@ -442,6 +470,9 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
             description,
         } => suppress(state, expiry, description),
         IotAction::Mitigate { action } => mitigate(state, action),
+        IotAction::ImportProgress { sent, total } => {
+            pane.import_progress = (sent < total).then_some((sent, total));
+        }
     }
     Vec::new()
 }

@@ -192,3 +192,52 @@ pub async fn run(args: IotArgs, opts: ConsoleOptions) -> anyhow::Result<ImportSt
     drop(sandbox);
     status
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cli, Command};
+    use super::*;
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Result<ImportAuditArgs, clap::Error> {
+        let cli = Cli::try_parse_from(
+            ["secdeck", "iot", "import-audit"]
+                .iter()
+                .chain(args.iter())
+                .copied(),
+        )?;
+        match cli.command {
+            Some(Command::Iot(IotArgs {
+                command: IotCommand::ImportAudit(a),
+            })) => Ok(a),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn import_audit_takes_a_task_or_latest_and_the_usual_connection_flags() {
+        let a = parse(&[
+            "--task-id",
+            "abc",
+            "--dry-run",
+            "--profile",
+            "p",
+            "--region",
+            "eu-west-1",
+        ])
+        .unwrap();
+        assert_eq!(a.choice(), AuditChoice::Task("abc".into()));
+        assert!(a.dry_run);
+        assert_eq!(a.console.profile.as_deref(), Some("p"));
+        assert_eq!(
+            parse(&[]).unwrap().choice(),
+            AuditChoice::Latest,
+            "latest by default"
+        );
+        assert_eq!(parse(&["--latest"]).unwrap().choice(), AuditChoice::Latest);
+        let err = parse(&["--task-id", "x", "--latest"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let a = parse(&["--endpoint-url", "http://127.0.0.1:4580", "--read-only"]).unwrap();
+        assert!(a.console.read_only);
+    }
+}

@@ -30,7 +30,16 @@ impl EffectRunner {
     pub fn new(clients: AwsClients, tx: UnboundedSender<Action>, capability: Capability) -> Self {
         let executor = match capability {
             Capability::ReadOnly => None,
-            Capability::ReadWrite(executor) => Some(Arc::new(executor)),
+            Capability::ReadWrite(executor) => {
+                // Long changes (audit imports) report progress to the pane.
+                let progress_tx = tx.clone();
+                let progress = super::executor::ProgressFn(Arc::new(move |sent, total| {
+                    let _ = progress_tx.send(Action::Iot(Box::new(
+                        crate::app::audits::IotAction::ImportProgress { sent, total },
+                    )));
+                }));
+                Some(Arc::new(executor.with_progress(progress)))
+            }
         };
         let pacer = executor
             .as_ref()

@@ -26,6 +26,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     ])
     .areas(area);
     draw_summary(frame, summary, pane, theme);
+    if let Some((sent, total)) = pane.import_progress {
+        // The import gauge takes the summary's second line while it runs.
+        let [_, line] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(summary);
+        let gauge = ratatui::widgets::LineGauge::default()
+            .filled_style(style(theme, Slot::Success))
+            .label(format!("importing {sent}/{total}"))
+            .ratio(sent as f64 / total.max(1) as f64);
+        frame.render_widget(ratatui::widgets::Clear, line);
+        frame.render_widget(gauge, line);
+    }
     draw_tasks(frame, tasks, pane, theme);
     draw_findings(frame, findings, pane, theme);
 }
@@ -269,8 +280,14 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme
                 } else {
                     format!(" (+{} related)", f.related_resources.len())
                 };
+                let mitigation = f
+                    .finding_id
+                    .as_ref()
+                    .and_then(|id| pane.mitigation_status.get(id))
+                    .map(|m| format!("[{m}] "))
+                    .unwrap_or_default();
                 let text = format!(
-                    "  {:<18} {:<40} {suppressed}{}{related} · {}",
+                    "  {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
                     r.resource_type,
                     r.resource_identifier.display(),
                     f.reason_for_non_compliance_code,

@@ -496,7 +496,7 @@ pub(super) async fn list_mitigation_executions(
     .await
 }
 
-/// Keeps the type in scope for the mitigation module's use.
+/// A finished mitigation task: FAILED if any execution failed, else COMPLETED.
 pub(super) fn new_mitigation_task(
     task_id: &str,
     audit_task_id: &str,
@@ -608,5 +608,5 @@ pub(super) async fn create_policy_version(
     .await
 }
 
-/// Unused-import guard for BTreeMap in mitigation mapping parsing.
+/// auditCheckToActionsMapping: check name -> mitigation action names.
 pub(super) type CheckActions = BTreeMap<String, Vec<String>>;

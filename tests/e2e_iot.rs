@@ -1,0 +1,164 @@
+//! Headless end-to-end of the IoT audits pane on a real console session (update, effect
+//! runner, mutation executor, journal) over the in-process sandbox: the seed scenario
+//! (a policy allowing iot:* on *, an on-demand audit, the overly-permissive finding,
+//! its import, seen in the findings pane with the right severity and generator),
+//! mitigation status per finding, and suppression on the next audit.
+
+mod e2e_support;
+
+use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
+use secdeck::app::audits::Load;
+use secdeck::app::pipeline::Stage;
+use secdeck::config::AccessFlag;
+use secdeck::domain::finding::Severity;
+use secdeck::sandbox::seed::Seed;
+
+const BROAD: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
+const ID: &str = "arn:aws:iot:us-east-1:123456789012:audit/finding/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/policy/dev-allow-all/1";
+
+fn idle(s: &secdeck::app::State) -> bool {
+    s.pipeline.stage == Stage::Idle
+}
+
+/// The newest of `n` audit tasks is selected and its findings are loaded.
+fn newest_loaded(s: &secdeck::app::State, n: usize) -> bool {
+    let tasks = s.audits.tasks();
+    idle(s)
+        && tasks.len() == n
+        && s.audits.findings_task.as_deref() == tasks.first().map(|t| t.task_id.as_str())
+        && s.audits.findings_status == Load::Loaded
+        && !s.audits.rows.is_empty()
+}
+
+fn previewing(s: &secdeck::app::State) -> bool {
+    matches!(s.pipeline.stage, Stage::Preview { .. })
+}
+
+#[test]
+fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        let sb = sandbox(&c);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        iot.create_policy()
+            .policy_name("dev-allow-all")
+            .policy_document(BROAD)
+            .send()
+            .await
+            .unwrap();
+
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", |s| {
+            s.audits.overview_status == Load::Loaded
+        })
+        .await;
+        assert!(screen(&c.state).contains("no audits in the last 90 days"));
+
+        // Start an on-demand audit: preview, approve, and its findings appear.
+        press(&mut c, "o");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the audit's findings", |s| newest_loaded(s, 1)).await;
+        let text = screen(&c.state);
+        assert!(
+            text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
+            "{text}"
+        );
+        assert!(text.contains("dev-allow-all:1"), "{text}");
+        assert!(text.contains("on-demand"), "{text}");
+
+        // Import it into Security Hub.
+        press(&mut c, "i");
+        wait_until(&mut c, "the import preview", previewing).await;
+        assert!(screen(&c.state).contains("1 new"), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
+        assert_eq!(sb.finding(ID).unwrap()["RecordState"], "ACTIVE");
+
+        // ... and see it in the findings pane with the right severity and generator.
+        press(&mut c, "1r");
+        wait_until(&mut c, "the findings", e2e_support::findings_loaded).await;
+        let f = (0..c.state.findings.total())
+            .filter_map(|i| c.state.findings.visible(i))
+            .find(|f| f.id == ID)
+            .expect("the imported finding is listed")
+            .clone();
+        assert_eq!(f.severity, Some(Severity::Critical));
+        assert_eq!(f.generator_id, "IOT_POLICY_OVERLY_PERMISSIVE_CHECK");
+
+        // Mitigate the finding: the status shows on its row.
+        press(&mut c, "4");
+        press(&mut c, "<enter>j");
+        assert!(c.state.audits.selected_finding().is_some());
+        press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the mitigation", |s| {
+            idle(s) && !s.audits.mitigation_status.is_empty()
+        })
+        .await;
+        assert!(
+            screen(&c.state).contains("[mitigation COMPLETED]"),
+            "{}",
+            screen(&c.state)
+        );
+
+        // Suppress it indefinitely; the next audit (policy restored) flags it suppressed.
+        iot.create_policy_version()
+            .policy_name("dev-allow-all")
+            .policy_document(BROAD)
+            .set_as_default(true)
+            .send()
+            .await
+            .unwrap();
+        press(&mut c, "o");
+        press(&mut c, "y");
+        wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;
+        press(&mut c, "j");
+        press(&mut c, "p");
+        press(
+            &mut c,
+            "<backspace><backspace><backspace>forever lab devices<enter>",
+        );
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the suppression", |s| {
+            idle(s)
+                && s.audits
+                    .overview
+                    .as_ref()
+                    .is_some_and(|o| o.suppressions.len() == 1)
+        })
+        .await;
+        press(&mut c, "o");
+        press(&mut c, "y");
+        wait_until(&mut c, "the audit after suppressing", |s| {
+            newest_loaded(s, 3)
+        })
+        .await;
+        assert_eq!(
+            c.state.audits.groups[0].suppressed,
+            1,
+            "{}",
+            screen(&c.state)
+        );
+        assert!(
+            screen(&c.state).contains("1 suppressed"),
+            "{}",
+            screen(&c.state)
+        );
+
+        let journal = std::fs::read_to_string(&journal).unwrap();
+        for op in [
+            "iot:StartOnDemandAuditTask",
+            "securityhub:BatchImportFindings",
+            "iot:StartAuditMitigationActionsTask",
+            "iot:CreateAuditSuppression",
+        ] {
+            assert!(journal.contains(op), "{op} journaled");
+        }
+    });
+}

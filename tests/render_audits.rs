@@ -1,0 +1,194 @@
+//! Snapshots of the IoT audits pane (ratatui TestBackend + insta), driven through
+//! `update` as the runtime would, over recorded IoT Device Defender responses from
+//! tests/fixtures/iot-audit, and a check that severity colours carry the theme's.
+
+use std::path::Path;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use secdeck::app::audits::{IotAction, IotRead};
+use secdeck::app::{Action, Effect, Keymap, ReadRequest, Session, State, update};
+use secdeck::domain::iot::{
+    AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,
+};
+use secdeck::theme::Theme;
+use secdeck::ui::draw;
+use serde_json::Value;
+
+fn fixture(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/iot-audit")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(p).expect("fixture")).expect("json")
+}
+
+/// The recorded expiry date of the docs' suppression, minus three days.
+const NOW: f64 = 1_597_881_600.0 - 3.0 * 86_400.0;
+
+fn overview() -> IotOverview {
+    let mut scheduled: AuditTask =
+        serde_json::from_value(fixture("describe-audit-task-scheduled-noncompliant.json")).unwrap();
+    scheduled.task_id = "787ed873b69cb4d6cdbae6ddd06996c5".into();
+    let mut on_demand: AuditTask =
+        serde_json::from_value(fixture("describe-audit-task-on-demand-compliant.json")).unwrap();
+    on_demand.task_id = "a3aea009955e501a31b764abe1bebd3d".into();
+    let suppressions: Vec<AuditSuppression> = serde_json::from_value(
+        fixture("list-audit-suppressions-docs.json")["suppressions"].clone(),
+    )
+    .unwrap();
+    IotOverview {
+        now: NOW,
+        config: AuditConfiguration::from_json(&fixture(
+            "describe-account-audit-configuration.json",
+        )),
+        tasks: vec![scheduled, on_demand],
+        suppressions,
+        ..Default::default()
+    }
+}
+
+fn pane(read_only: bool) -> State {
+    let session = Session {
+        profile: Some("secops".into()),
+        region: "us-east-1".into(),
+        read_only,
+        ..Session::default()
+    };
+    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
+    update(
+        &mut s,
+        Action::Resize {
+            width: 120,
+            height: 32,
+        },
+    );
+    let effects = update(&mut s, Action::ShowAudits);
+    assert_eq!(
+        effects,
+        vec![Effect::Read(ReadRequest::Iot(IotRead::Overview {
+            request: 1
+        }))]
+    );
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::OverviewLoaded {
+            request: 1,
+            result: Ok(overview()),
+        })),
+    );
+    // Findings of the scheduled audit: the recorded expiring certificates plus the
+    // recorded shared-certificate findings, so two checks with two severities show.
+    let mut findings = findings_from_json(&fixture(
+        "list-audit-findings-device-cert-expiring-medium.json",
+    ))
+    .unwrap();
+    findings.extend(
+        findings_from_json(&fixture(
+            "list-audit-findings-device-cert-shared-critical.json",
+        ))
+        .unwrap(),
+    );
+    findings[1].is_suppressed = true;
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::FindingsLoaded {
+            request: 1,
+            task_id: "787ed873b69cb4d6cdbae6ddd06996c5".into(),
+            result: Ok(findings),
+        })),
+    );
+    s
+}
+
+fn render(s: &State) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(120, 32)).expect("terminal");
+    t.draw(|f| draw(f, s)).expect("draw");
+    t
+}
+
+#[test]
+fn audits_pane_with_tasks_and_findings_by_check() {
+    let s = pane(false);
+    insta::assert_snapshot!("audits_pane", render(&s).backend());
+}
+
+#[test]
+fn audits_pane_with_the_findings_focused() {
+    let mut s = pane(false);
+    update(&mut s, Action::Open);
+    update(&mut s, Action::MoveDown);
+    insta::assert_snapshot!("audits_pane_findings_focused", render(&s).backend());
+}
+
+/// The foreground colour of the first cell of the line containing `needle`.
+fn line_colour(t: &Terminal<TestBackend>, needle: &str) -> Color {
+    let buf = t.backend().buffer();
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        if let Some(col) = line.find(needle) {
+            let x = line[..col].chars().count() as u16;
+            return buf[(x, y)].fg;
+        }
+    }
+    panic!("{needle} not on screen");
+}
+
+#[test]
+fn check_rows_are_coloured_by_severity() {
+    let t = render(&pane(false));
+    assert_eq!(
+        line_colour(&t, "CRITICAL DEVICE_CERTIFICATE_SHARED_CHECK"),
+        Color::Rgb(0xff, 0x55, 0x55)
+    );
+    assert_eq!(
+        line_colour(&t, "MEDIUM   DEVICE_CERTIFICATE_EXPIRING_CHECK"),
+        Color::Rgb(0xf1, 0xfa, 0x8c)
+    );
+}
+
+#[test]
+fn the_expiring_suppression_is_listed() {
+    let t = render(&pane(false));
+    let text: String = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(text.contains("1 expiring within 7 days"), "{text}");
+    assert!(text.contains("c7691e<shortened> 2020-08-20"), "{text}");
+}
+
+#[test]
+fn an_import_in_progress_shows_a_gauge() {
+    let mut s = pane(false);
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::ImportProgress {
+            sent: 400,
+            total: 1000,
+        })),
+    );
+    let t = render(&s);
+    let text: String = t
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(text.contains("importing 400/1000"), "{text}");
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::ImportProgress {
+            sent: 1000,
+            total: 1000,
+        })),
+    );
+    assert_eq!(
+        s.audits.import_progress, None,
+        "a finished import hides the gauge"
+    );
+}
