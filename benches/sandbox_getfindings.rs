@@ -58,7 +58,14 @@ fn bench(c: &mut Criterion) {
         .build()
         .expect("tokio runtime");
     let findings = (0..FINDINGS).map(finding).collect();
-    let sandbox = Sandbox::new(SandboxConfig::default(), Seed { findings }).expect("valid seed");
+    let sandbox = Sandbox::new(
+        SandboxConfig::default(),
+        Seed {
+            findings,
+            ..Default::default()
+        },
+    )
+    .expect("valid seed");
     let hub = aws_sdk_securityhub::Client::new(&rt.block_on(sandbox.sdk_config()));
     let newest = SortCriterion::builder()
         .field("UpdatedAt")

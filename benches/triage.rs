@@ -148,6 +148,7 @@ fn bench(c: &mut Criterion) {
         SandboxConfig::default(),
         Seed {
             findings: (0..N).map(doc).collect(),
+            ..Seed::default()
         },
     )
     .expect("sandbox");

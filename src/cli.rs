@@ -4,6 +4,7 @@
 pub mod export;
 mod info;
 mod sandbox;
+pub mod waf;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,6 +37,11 @@ pub enum Command {
     /// Show the files, profile, region, endpoint and read-only mode a console would use,
     /// without contacting AWS.
     Info(ConsoleArgs),
+    /// WAF IP set jobs for schedulers (`waf sync`).
+    Waf {
+        #[command(subcommand)]
+        command: waf::WafCommand,
+    },
     /// Write Security Hub findings to a file or stdout (headless).
     #[command(subcommand)]
     Export(ExportCommand),
@@ -280,7 +286,7 @@ pub struct UsageError(pub String);
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("secdeck: {e:#}");
             if e.downcast_ref::<UsageError>().is_some() {
@@ -292,7 +298,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let paths = Paths::from_env();
     // The SDK's generated ASFF deserialisers recurse deeply on findings with nested
     // Resources[].Details; debug builds overflow tokio's default 2 MiB worker stacks.
@@ -303,7 +309,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);
-            runtime.block_on(info::print(&opts, &mut std::io::stdout()))
+            runtime.block_on(info::print(&opts, &mut std::io::stdout()))?;
         }
         Some(Command::Export(ExportCommand::Findings(args))) => {
             let _guard = init_logging(&paths.log_file());
@@ -312,18 +318,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 tokio::spawn(export::run(args, paths))
                     .await
                     .map_err(|e| anyhow::anyhow!("export task failed: {e}"))?
-            })
+            })?;
         }
         Some(Command::Sandbox(args)) => {
             let _guard = init_logging(&paths.log_file());
-            runtime.block_on(sandbox::run(args))
+            runtime.block_on(sandbox::run(args))?;
+        }
+        Some(Command::Waf { command }) => {
+            let _guard = init_logging(&paths.log_file());
+            return Ok(runtime.block_on(waf::run(command, paths))?.exit_code());
         }
         None => {
             let opts = ConsoleOptions::resolve(&cli.console, paths);
             let _guard = init_logging(&opts.log_path);
-            runtime.block_on(crate::runtime::run_console(opts))
+            runtime.block_on(crate::runtime::run_console(opts))?;
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Logging is best effort: without a log file the console still runs.

@@ -151,6 +151,50 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
                 after.insert(id, serde_json::to_value(&e.after).unwrap_or_default());
             }
         }
+        Change::IpSetUpdate(u) => {
+            before.insert(
+                u.set.target(),
+                serde_json::json!({"count": u.count_before, "description": u.description_before}),
+            );
+            after.insert(
+                u.set.target(),
+                serde_json::json!({"count": u.count_after, "add": u.add, "remove": u.remove,
+                    "description": u.description, "syncToken": u.sync_token}),
+            );
+        }
+        Change::IpSetCreate(c) => {
+            after.insert(c.target(), serde_json::to_value(c).unwrap_or_default());
+        }
+        Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => {
+            // The documents and the finding id <-> Sid mapping.
+            before.insert(e.role.arn.clone(), Value::String(e.before.clone()));
+            after.insert(
+                e.role.arn.clone(),
+                serde_json::json!({"document": e.after, "sid": e.sid, "finding_id": e.finding_id}),
+            );
+        }
+        Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => {
+            let (from, to) = match &plan.change {
+                Change::FindingsArchive(_) => ("ACTIVE", "ARCHIVED"),
+                _ => ("ARCHIVED", "ACTIVE"),
+            };
+            for id in &c.ids {
+                before.insert(id.clone(), serde_json::json!({"status": from}));
+                after.insert(
+                    id.clone(),
+                    serde_json::json!({"status": to, "reason": c.reason}),
+                );
+            }
+        }
+        Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
+            let key = format!("{}/{}", r.analyzer_arn, r.rule_name);
+            let rule = serde_json::json!({"criteria": r.criteria, "apply": r.apply});
+            if matches!(plan.change, Change::ArchiveRuleCreate(_)) {
+                after.insert(key, rule);
+            } else {
+                before.insert(key, rule);
+            }
+        }
     }
     (before, after)
 }

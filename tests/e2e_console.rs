@@ -245,7 +245,10 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
             .iter()
             .filter_map(|f| f["Id"].as_str().map(str::to_string))
             .collect();
-        let seed = secdeck::sandbox::seed::Seed { findings };
+        let seed = secdeck::sandbox::seed::Seed {
+            findings,
+            ..Default::default()
+        };
         let parts =
             secdeck::runtime::demo_parts(seed, AccessFlag::Unset, dir.path().join("j.jsonl"))
                 .await

@@ -87,8 +87,9 @@ async fn aws_quotas_throttle_with_the_typed_throttling_error() {
     sandbox.set_quotas(QuotaMode::Aws);
     let hub = hub_no_retry(&sandbox).await;
     let mut throttled = None;
-    // GetFindings allows a burst of 6 at 3/s: twenty back-to-back calls cannot all pass.
-    for _ in 0..20 {
+    // GetFindings allows a burst of 6 at 3/s: back-to-back calls soon fail (the loop stops
+    // at the first; 200 calls leave room for a very slow, loaded machine).
+    for _ in 0..200 {
         if let Err(e) = hub.get_findings().send().await {
             throttled = Some(e.into_service_error());
             break;

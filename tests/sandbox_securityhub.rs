@@ -65,6 +65,7 @@ async fn real_findings_round_trip() {
             SandboxConfig::default(),
             Seed {
                 findings: fixtures.clone(),
+                ..Default::default()
             },
         )
         .unwrap_err()
@@ -484,6 +485,7 @@ fn a_bad_seed_names_the_finding_and_the_problem() {
         SandboxConfig::default(),
         Seed {
             findings: vec![generated(1), bad],
+            ..Default::default()
         },
     )
     .unwrap_err();

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::Key;
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
 use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{ChangeOutcome, ChangePlan};
@@ -41,7 +42,6 @@ pub enum Action {
     EditFilter,
     SortNext,
     SortReverse,
-    ToggleMark,
     MarkRange,
     MarkAll,
     ClearMarks,
@@ -62,6 +62,18 @@ pub enum Action {
     Approve,
     Reject,
     Undo,
+    // ---- bindable: Access Analyzer pane (changes go through the change pipeline)
+    /// Deny the finding's principal in the role's trust policy.
+    Remediate,
+    /// Remove secdeck's Deny for the finding from the role's trust policy.
+    Rollback,
+    /// Archive the marked (or selected) findings; asks for the reason.
+    Archive,
+    Unarchive,
+    /// Build an archive rule from the selected finding.
+    ArchiveSimilar,
+    /// Mark / unmark the selected row for bulk actions.
+    Mark,
 
     /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
     #[serde(skip)]
@@ -112,6 +124,43 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// `:analyzer NAME`.
+    #[serde(skip)]
+    SelectAnalyzer(String),
+    /// `:archive REASON` / `:unarchive REASON`.
+    #[serde(skip)]
+    ArchiveWithReason {
+        archive: bool,
+        reason: String,
+    },
+    /// `:archive-similar [RULE]`.
+    #[serde(skip)]
+    ArchiveSimilarNamed(Option<String>),
+    /// `:rules`.
+    #[serde(skip)]
+    ShowArchiveRules,
+    /// `:delete-rule NAME`.
+    #[serde(skip)]
+    DeleteArchiveRule(String),
+    #[serde(skip)]
+    AnalyzersLoaded(Result<Vec<Analyzer>, String>),
+    /// One ListFindingsV2 page (details filled in) for request `request`.
+    #[serde(skip)]
+    AnalyzerFindingsPage {
+        request: u64,
+        result: Result<Vec<AccessFinding>, String>,
+        next_token: Option<String>,
+    },
+    #[serde(skip)]
+    TrustPolicyLoaded {
+        purpose: crate::app::analyzer::PolicyPurpose,
+        result: Result<String, String>,
+    },
+    #[serde(skip)]
+    ArchiveRulesLoaded {
+        analyzer: String,
+        result: Result<Vec<(String, Criteria)>, String>,
+    },
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -139,6 +188,14 @@ impl Action {
                 | Action::RetryFailed
                 | Action::Approve
                 | Action::Undo
+                | Action::Remediate
+                | Action::Rollback
+                | Action::Archive
+                | Action::Unarchive
+                | Action::ArchiveSimilar
+                | Action::ArchiveWithReason { .. }
+                | Action::ArchiveSimilarNamed(_)
+                | Action::DeleteArchiveRule(_)
         )
     }
 
@@ -178,7 +235,6 @@ impl Action {
             Action::EditFilter => "edit the server-side filter (sev=HIGH status=NEW updated<7d)",
             Action::SortNext => "sort by the next column (server-side)",
             Action::SortReverse => "reverse the sort order",
-            Action::ToggleMark => "mark / unmark the row",
             Action::MarkRange => "mark from the last marked row to here",
             Action::MarkAll => "mark every row in view",
             Action::ClearMarks => "clear marks",
@@ -199,6 +255,14 @@ impl Action {
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",
+            Action::Remediate => {
+                "deny the finding's external access in the role trust policy (previewed)"
+            }
+            Action::Rollback => "remove secdeck's Deny for the finding (previewed)",
+            Action::Archive => "archive marked / selected findings (reason required)",
+            Action::Unarchive => "unarchive marked / selected findings (reason required)",
+            Action::ArchiveSimilar => "archive rule from the selected finding (previewed)",
+            Action::Mark => "mark / unmark the row",
             _ => "",
         }
     }

@@ -7,7 +7,7 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 10] = [
+pub const COMMANDS: [(&str, &str); 15] = [
     (
         "findings",
         "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
@@ -17,7 +17,21 @@ pub const COMMANDS: [(&str, &str); 10] = [
         "group",
         "control|resource|product|account|severity|type|none: group the findings",
     ),
-    ("analyzer", "Access Analyzer"),
+    (
+        "analyzer",
+        "[NAME]: Access Analyzer (NAME picks the analyzer)",
+    ),
+    (
+        "archive",
+        "REASON: archive marked / selected Access Analyzer findings",
+    ),
+    ("unarchive", "REASON: unarchive marked / selected findings"),
+    (
+        "archive-similar",
+        "[RULE]: archive rule from the selected finding",
+    ),
+    ("rules", "archive rules of the analyzer"),
+    ("delete-rule", "NAME: delete an archive rule"),
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
     ("theme", "NAME: switch colour theme"),
@@ -154,7 +168,25 @@ impl CommandLine {
             ),
             "view" => Command::Run(Action::ShowView(arg.to_string())),
             "group" => Command::Run(Action::SetGrouping(arg.to_string())),
-            "analyzer" => Command::Run(Action::ShowAnalyzer),
+            "analyzer" if arg.is_empty() => Command::Run(Action::ShowAnalyzer),
+            "analyzer" => Command::Run(Action::SelectAnalyzer(arg.to_string())),
+            "archive" | "unarchive" if arg.is_empty() => Command::Error(
+                NotifyLevel::Warning,
+                format!(":{cmd} needs a reason, e.g. :{cmd} accepted risk, ticket SEC-42"),
+            ),
+            "archive" | "unarchive" => Command::Run(Action::ArchiveWithReason {
+                archive: cmd == "archive",
+                reason: arg.to_string(),
+            }),
+            "archive-similar" => Command::Run(Action::ArchiveSimilarNamed(
+                (!arg.is_empty()).then(|| arg.to_string()),
+            )),
+            "rules" => Command::Run(Action::ShowArchiveRules),
+            "delete-rule" if arg.is_empty() => Command::Error(
+                NotifyLevel::Warning,
+                ":delete-rule needs the rule name".to_string(),
+            ),
+            "delete-rule" => Command::Run(Action::DeleteArchiveRule(arg.to_string())),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" => Command::Run(Action::ShowAudits),
             "help" => Command::Run(Action::Help),

@@ -37,4 +37,20 @@ pub enum ReadRequest {
     FindingHistory {
         finding: crate::domain::finding::FindingRef,
     },
+    /// Access Analyzer: ListAnalyzers.
+    Analyzers,
+    /// One ListFindingsV2 page with each finding's details (GetFindingV2).
+    AnalyzerFindings {
+        request: u64,
+        analyzer_arn: String,
+        next_token: Option<String>,
+    },
+    /// A role's trust policy (GetRole, decoded), for the detail view or a plan.
+    RoleTrustPolicy {
+        role_name: String,
+        purpose: crate::app::analyzer::PolicyPurpose,
+    },
+    ArchiveRules {
+        analyzer: String,
+    },
 }

@@ -541,7 +541,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                 pane.group_by(None);
                 return Vec::new();
             }
-            Action::ToggleMark => {
+            Action::Mark => {
                 let selected = g.selected;
                 let ids = pane.group_ids(selected);
                 let all = ids.iter().all(|id| pane.marks.contains(id));
@@ -595,7 +595,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditFilter => {
             state.prompt = Prompt::FilterEditor(pane.expr.to_string());
         }
-        Action::ToggleMark => pane.toggle_mark(page),
+        Action::Mark => pane.toggle_mark(page),
         Action::MarkRange => pane.mark_range(),
         Action::MarkAll => pane.mark_all(),
         Action::ClearMarks => pane.clear_marks(),

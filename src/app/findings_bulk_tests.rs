@@ -113,7 +113,7 @@ fn marks_toggle_range_all_and_clear() {
     // The anchor is row 2 (the last toggled), the selection row 6 after jjj.
     keys(&mut s, "jjjv");
     assert_eq!(s.findings.marks.len(), 7, "rows 0-6");
-    keys(&mut s, "x");
+    keys(&mut s, "M");
     assert!(s.findings.marks.is_empty());
     keys(&mut s, "/number 1<enter><c-a>");
     assert_eq!(s.findings.marks.len(), 11, "1 and 10-19");
@@ -146,7 +146,9 @@ fn suppressed_needs_a_note_and_the_note_goes_with_the_status() {
     );
     keys(&mut s, "accepted risk<alt-enter>ticket 42<enter>");
     let plan = plan_of(&keys(&mut s, "y"));
-    let Change::FindingsUpdate(u) = &plan.change;
+    let Change::FindingsUpdate(u) = &plan.change else {
+        panic!("{plan:?}");
+    };
     assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::Suppressed));
     assert_eq!(
         u.edits[0].after.note.as_deref(),
@@ -158,14 +160,14 @@ fn suppressed_needs_a_note_and_the_note_goes_with_the_status() {
 fn severity_and_notes_skip_findings_already_at_the_value() {
     let mut s = loaded(5, false);
     // Rows 0..5 are CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL; choose HIGH for all.
-    keys(&mut s, "<c-a>s");
+    keys(&mut s, "<c-a>S");
     keys(&mut s, "j<enter>");
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("{:?}", s.pipeline.stage);
     };
     assert_eq!(plan.item_count(), 4, "the HIGH one is left out");
     keys(&mut s, "n");
-    keys(&mut s, "x<esc>N<enter>");
+    keys(&mut s, "M<esc>N<enter>");
     assert!(matches!(
         &s.pipeline.stage,
         Stage::Triage(TriageStage::Note { error: Some(e), .. }) if e == "the note is empty"
@@ -221,7 +223,7 @@ fn failures_are_reported_by_code_and_can_be_retried() {
 #[test]
 fn read_only_has_no_triage_changes() {
     let mut s = loaded(3, true);
-    for k in ["w", "s", "N", "<c-r>"] {
+    for k in ["w", "S", "N", "<c-r>"] {
         assert!(keys(&mut s, k).is_empty());
         assert_eq!(s.pipeline.stage, Stage::Idle, "{k}");
     }

@@ -20,9 +20,10 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo => "Changes",
-        EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks
-        | ExportView | CycleGroup | Copy | OpenUrl => "Triage",
+        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo | Remediate
+        | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
+        EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView
+        | CycleGroup | Copy | OpenUrl => "Triage",
         _ => "Views",
     }
 }

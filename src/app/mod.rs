@@ -2,6 +2,7 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod analyzer;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -49,6 +50,7 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
+    pub analyzer: analyzer::AnalyzerPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -75,6 +77,7 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
+            analyzer: analyzer::AnalyzerPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -206,9 +209,15 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             {
                 message.push_str(&format!(" ({key} to undo)"));
             }
+            if let Some(f) = outcome.failed.first() {
+                message.push_str(&format!(": {}", f.message));
+            }
             state.notify(level, message);
-            findings_bulk::after_change(state, executing, &outcome);
-            Vec::new()
+            findings_bulk::after_change(state, executing.clone(), &outcome);
+            analyzer::on_change_finished(state, &outcome, executing)
+        }
+        own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
+            analyzer::handle(state, own)
         }
         Action::ThemeLoaded(Ok(theme)) => {
             let name = theme.name.clone();
@@ -254,6 +263,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
+            PaneId::Analyzer => analyzer::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -270,5 +280,8 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
+    if pane == PaneId::Analyzer {
+        return analyzer::on_show(state);
+    }
     Vec::new()
 }

@@ -49,11 +49,7 @@ impl PaneId {
     /// What a pane that is not wired up yet tells the user.
     pub fn placeholder(self) -> Option<&'static str> {
         match self {
-            PaneId::Findings => None,
-            PaneId::Analyzer => Some(
-                "IAM Access Analyzer is not yet connected.\n\
-                 Analyzers, external-access findings and archive rules will appear here.",
-            ),
+            PaneId::Findings | PaneId::Analyzer => None,
             PaneId::IpSets => Some(
                 "WAF IP sets are not yet connected.\n\
                  IP sets, their addresses and the web ACLs that use them will appear here.",

@@ -1,11 +1,14 @@
 //! AWS SDK adapters: configuration from the standard credential chain, the per-service
 //! clients, and one module per service mapping SDK types to domain types.
 
+pub mod accessanalyzer;
 pub mod error;
 pub mod filters;
+pub mod iam;
 pub mod securityhub;
 pub mod securityhub_history;
 pub mod sts;
+pub mod wafv2;
 
 pub use aws_config::SdkConfig;
 pub use error::{AwsError, AwsErrorKind};

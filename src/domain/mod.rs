@@ -1,9 +1,15 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
+pub mod analyzer;
+pub mod cidr;
 pub mod filter;
 pub mod filter_attrs;
 pub mod filter_expr;
 pub mod finding;
 pub mod finding_history;
 pub mod identity;
+pub mod ip_ranges;
 pub mod plan;
+pub mod policy;
+pub mod waf;
+pub mod waf_sync;

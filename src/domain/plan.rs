@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
 use super::finding::{FindingRef, Severity, WorkflowStatus};
 
 /// Above this many items an approval needs the count typed, not just `y`.
@@ -22,6 +23,20 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
+    /// WAFv2 CreateIPSet.
+    IpSetCreate(Box<super::waf::IpSetCreate>),
+    /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
+    TrustPolicyDeny(Box<TrustPolicyEdit>),
+    /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
+    TrustPolicyRollback(Box<TrustPolicyEdit>),
+    /// Access Analyzer UpdateFindings to ARCHIVED / ACTIVE.
+    FindingsArchive(Box<FindingsStatusChange>),
+    FindingsUnarchive(Box<FindingsStatusChange>),
+    /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
+    ArchiveRuleCreate(Box<ArchiveRuleChange>),
+    ArchiveRuleDelete(Box<ArchiveRuleChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -105,6 +120,16 @@ impl ChangePlan {
     pub fn operation(&self) -> &'static str {
         match &self.change {
             Change::FindingsUpdate(_) => "securityhub:BatchUpdateFindings",
+            Change::IpSetUpdate(_) => "wafv2:UpdateIPSet",
+            Change::IpSetCreate(_) => "wafv2:CreateIPSet",
+            Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
+                "iam:UpdateAssumeRolePolicy"
+            }
+            Change::FindingsArchive(_) | Change::FindingsUnarchive(_) => {
+                "access-analyzer:UpdateFindings"
+            }
+            Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
+            Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
         }
     }
 
@@ -121,6 +146,16 @@ impl ChangePlan {
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
+            Change::IpSetUpdate(u) => u.title(),
+            Change::IpSetCreate(c) => c.title(),
+            Change::TrustPolicyDeny(e) => format!("Deny external access to role {}", e.role.name),
+            Change::TrustPolicyRollback(e) => {
+                format!("Roll back secdeck's Deny on role {}", e.role.name)
+            }
+            Change::FindingsArchive(c) => format!("Archive {} finding(s)", c.ids.len()),
+            Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
+            Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
+            Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
         }
     }
 
@@ -128,6 +163,14 @@ impl ChangePlan {
     pub fn item_count(&self) -> usize {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.len(),
+            // One resource, but approval of a big edit should need the count typed.
+            Change::IpSetUpdate(u) => u.add.len() + u.remove.len(),
+            Change::IpSetCreate(c) => c.addresses.len(),
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.len(),
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => 1,
         }
     }
 
@@ -140,6 +183,13 @@ impl ChangePlan {
     pub fn targets(&self) -> Vec<String> {
         match &self.change {
             Change::FindingsUpdate(u) => u.edits.iter().map(|e| e.finding.id.clone()).collect(),
+            Change::IpSetUpdate(u) => vec![u.set.target()],
+            Change::IpSetCreate(c) => vec![c.target()],
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => vec![e.role.arn.clone()],
+            Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => c.ids.clone(),
+            Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
+                vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
+            }
         }
     }
 
@@ -167,6 +217,13 @@ impl ChangePlan {
                 }
                 lines
             }
+            Change::IpSetUpdate(u) => u.preview(),
+            Change::IpSetCreate(c) => c.preview(),
+            Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => e.preview(self.title()),
+            Change::FindingsArchive(c) => c.preview(self.title(), "ACTIVE", "ARCHIVED"),
+            Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
+            Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
+            Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
         }
     }
 
@@ -198,6 +255,13 @@ impl ChangePlan {
                     ChangePlan::new(new_id, Change::FindingsUpdate(FindingsUpdate { edits }))
                 })
             }
+            Change::IpSetUpdate(u) => succeeded
+                .contains(&u.set.target())
+                .then(|| ChangePlan::new(new_id, Change::IpSetUpdate(Box::new(u.inverse())))),
+            // Deleting needs a fresh LockToken and fails while a rule references the set:
+            // not offered as an automatic undo.
+            Change::IpSetCreate(_) => None,
+            other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
 }
@@ -329,7 +393,9 @@ mod tests {
             }),
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
-        let Change::FindingsUpdate(u) = &undo.change;
+        let Change::FindingsUpdate(u) = &undo.change else {
+            panic!("undo of a findings update is a findings update");
+        };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
         assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::protocol::{Protocol, ServiceError, aws_json, aws_query};
 use super::record::RecordedRequest;
 use super::state::Shared;
-use super::sts;
+use super::{iam, sts};
 
 /// What the dispatcher needs to know about an operation before running it.
 #[derive(Debug, Clone, Copy)]
@@ -116,11 +116,13 @@ pub(crate) async fn root(
     let service = signing_service(&headers);
     if let Some(target) = headers.get("x-amz-target") {
         let target = target.to_str().unwrap_or_default().to_string();
-        let params = json_params(&body).unwrap_or(Value::Null);
         let operation = aws_json::split_target(&target)
             .map(|(_, op)| op.to_string())
             .unwrap_or(target.clone());
-        // No awsJson service is emulated yet; WAFv2 plugs in here.
+        if target.starts_with(super::wafv2::TARGET_PREFIX) && super::wafv2::handles(&operation) {
+            return super::wafv2::handle(&shared, &operation, json_params(&body), &headers).await;
+        }
+        let params = json_params(&body).unwrap_or(Value::Null);
         return unknown(
             &shared,
             Protocol::AwsJson,
@@ -154,7 +156,10 @@ pub(crate) async fn root(
         .to_string();
     match service.as_deref() {
         Some("sts") | None if sts::handles(&action) => sts::handle(&shared, &action, form).await,
-        // IAM plugs in here (signing name `iam`).
+        Some("iam") | None if iam::handles(&action) => {
+            let account = iam::caller_account(&shared, &headers);
+            iam::handle(&shared, &action, form, account).await
+        }
         _ => unknown(
             &shared,
             Protocol::AwsQuery,

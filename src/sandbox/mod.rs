@@ -1,9 +1,11 @@
 //! The embedded AWS emulator: axum routers per service over shared in-memory state,
 //! speaking the real wire protocols so unmodified aws-sdk clients work against it.
 
+pub mod accessanalyzer;
 mod client;
 mod dispatch;
 mod faults;
+pub(crate) mod iam;
 pub(crate) mod protocol;
 mod quota;
 mod record;
@@ -12,6 +14,7 @@ pub mod seed;
 mod server;
 mod state;
 mod sts;
+pub mod wafv2;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -96,10 +99,11 @@ impl Sandbox {
     /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
     pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {
         let shared = Shared::new(config);
+        let seed::Seed { findings, wafv2 } = seed;
         {
             let now = now_iso();
             let mut store = shared.findings_write();
-            for (index, finding) in seed.findings.into_iter().enumerate() {
+            for (index, finding) in findings.into_iter().enumerate() {
                 if let Err(problem) = securityhub::import::validate(&finding) {
                     let id = finding.get("Id").and_then(Value::as_str).unwrap_or("?");
                     return Err(SeedError::InvalidFinding {
@@ -111,9 +115,24 @@ impl Sandbox {
                 securityhub::import::import(&mut store, finding, &now, &shared.config.caller_arn);
             }
         }
-        Ok(Sandbox {
+        shared
+            .wafv2_write()
+            .seed(&wafv2, &shared.config.account, &shared.config.region);
+        let sandbox = Sandbox {
             shared: Arc::new(shared),
-        })
+        };
+        // The embedded demo's IAM + Access Analyzer world; tests replace it at will.
+        match accessanalyzer::world::AccessWorld::demo() {
+            Ok(world) => {
+                if let Err(e) = sandbox.load_access_world(&world) {
+                    tracing::error!(error = %e, "the embedded Access Analyzer world did not load");
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "the embedded Access Analyzer world did not parse")
+            }
+        }
+        Ok(sandbox)
     }
 
     /// Every emulated service in one router: restJson services by method and path,
@@ -122,6 +141,7 @@ impl Sandbox {
         Router::new()
             .route("/", post(dispatch::root))
             .merge(securityhub::router())
+            .merge(accessanalyzer::router())
             .fallback(dispatch::fallback)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(self.shared.clone())
@@ -177,6 +197,36 @@ impl Sandbox {
         self.shared.quotas.set_mode(mode);
     }
 
+    /// Simulates another writer racing us: right after the next GetIPSet of the IP set
+    /// `name` is answered, `add` is added to it (and its LockToken changes), so an
+    /// UpdateIPSet with the token just handed out meets WAFOptimisticLockException.
+    pub fn race_next_ip_set_read(&self, name: &str, add: &[&str]) {
+        self.shared.wafv2_write().race = Some((
+            name.to_string(),
+            add.iter().map(|a| a.to_string()).collect(),
+        ));
+    }
+
+    /// The addresses of the IP set `name` (any scope) as WAF would now return them.
+    pub fn ip_set_addresses(&self, name: &str) -> Option<Vec<String>> {
+        let store = self.shared.wafv2_read();
+        store
+            .ip_sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.addresses.clone())
+    }
+
+    /// The description of the IP set `name` (any scope).
+    pub fn ip_set_description(&self, name: &str) -> Option<String> {
+        let store = self.shared.wafv2_read();
+        store
+            .ip_sets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.description.clone())
+    }
+
     /// The finding with this Id as AWS would now return it.
     pub fn finding(&self, id: &str) -> Option<Value> {
         let store = self.shared.findings_read();
@@ -197,5 +247,68 @@ impl Sandbox {
             .find(f.id(), f.product_arn())
             .and_then(|i| store.history.get(&i).cloned())
             .unwrap_or_default()
+    }
+
+    /// Replaces the IAM roles, analyzers and their findings with `world`.
+    pub fn load_access_world(
+        &self,
+        world: &accessanalyzer::world::AccessWorld,
+    ) -> Result<(), String> {
+        let (iam, analyzers) = world.build(&self.shared.config.region, &now_iso())?;
+        *self.shared.iam_write() = iam;
+        *self.shared.analyzer_write() = analyzers;
+        Ok(())
+    }
+
+    /// A role's trust policy text exactly as IAM holds it (decoded).
+    pub fn role_trust_policy(&self, account: &str, name: &str) -> Option<String> {
+        self.shared
+            .iam_read()
+            .role(account, name)
+            .map(|r| r.trust_text.clone())
+    }
+
+    /// Changes a role's trust policy behind the console's back (a colleague's edit).
+    pub fn set_role_trust_policy(&self, account: &str, name: &str, text: &str) -> bool {
+        match self.shared.iam_write().role_mut(account, name) {
+            Some(role) => {
+                role.trust_text = text.to_string();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// An Access Analyzer finding in its ListFindings (V1) shape, by id.
+    pub fn analyzer_finding(&self, id: &str) -> Option<Value> {
+        let store = self.shared.analyzer_read();
+        store.findings.iter().find(|f| f.id == id).map(|f| {
+            let mut v = f.summary_v1();
+            v["findingType"] = Value::String(f.finding_type.clone());
+            v["analyzerArn"] = Value::String(f.analyzer.clone());
+            v
+        })
+    }
+
+    /// Every Access Analyzer finding (V1 shape plus analyzerArn and findingType).
+    pub fn analyzer_findings(&self) -> Vec<Value> {
+        let ids: Vec<String> = self
+            .shared
+            .analyzer_read()
+            .findings
+            .iter()
+            .map(|f| f.id.clone())
+            .collect();
+        ids.iter()
+            .filter_map(|id| self.analyzer_finding(id))
+            .collect()
+    }
+
+    /// The ARN of the analyzer with this name.
+    pub fn analyzer_arn(&self, name: &str) -> Option<String> {
+        self.shared
+            .analyzer_read()
+            .by_name(name)
+            .map(|a| a.arn.clone())
     }
 }

@@ -13,7 +13,17 @@ pub(crate) fn aws_rate(service: &str, operation: &str) -> (f64, f64) {
     match (service, operation) {
         ("securityhub", "GetFindings") => (3.0, 6.0),
         ("securityhub", "BatchImportFindings" | "BatchUpdateFindings") => (10.0, 30.0),
+        // WAF: about one Create/Update a second per account, shared (see `bucket`).
+        ("wafv2", "CreateIPSet" | "UpdateIPSet" | "DeleteIPSet") => (1.0, 1.0),
         _ => (10.0, 30.0),
+    }
+}
+
+/// Operations that share one quota share one bucket.
+fn bucket<'a>(service: &str, operation: &'a str) -> &'a str {
+    match (service, operation) {
+        ("wafv2", "CreateIPSet" | "UpdateIPSet" | "DeleteIPSet") => "ip-set-writes",
+        _ => operation,
     }
 }
 
@@ -52,7 +62,7 @@ impl Quotas {
         let now = Instant::now();
         let mut buckets = lock(&self.buckets);
         let bucket = buckets
-            .entry((service.to_string(), operation.to_string()))
+            .entry((service.to_string(), bucket(service, operation).to_string()))
             .or_insert(Bucket {
                 tokens: burst,
                 last: now,

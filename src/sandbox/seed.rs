@@ -23,6 +23,8 @@ pub use world::{Source, WorldSpec};
 pub struct Seed {
     /// ASFF findings, imported with the same validation as BatchImportFindings.
     pub findings: Vec<serde_json::Value>,
+    /// WAFv2 IP sets and web ACLs (the demo world's are in assets/demo/wafv2/).
+    pub wafv2: crate::sandbox::wafv2::WafWorld,
 }
 
 /// Why a seed could not be loaded. Every variant names the file (and line) at fault.
@@ -69,6 +71,8 @@ fn line_suffix(line: Option<usize>) -> String {
 
 const WORLD_TOML: &str = include_str!("../../assets/demo/world.toml");
 const WORLD_PATH: &str = "assets/demo/world.toml";
+const WAFV2_WORLD: &str = include_str!("../../assets/demo/wafv2/world.json");
+const WAFV2_WORLD_PATH: &str = "assets/demo/wafv2/world.json";
 const REAL_DIR: &str = "assets/demo/securityhub/real";
 
 /// The demo world: every real ASFF example (minimally normalised, see
@@ -86,7 +90,11 @@ pub fn demo(now: OffsetDateTime) -> Result<Seed, SeedError> {
         spec.seed,
         now,
     ));
-    Ok(Seed { findings })
+    let wafv2 = serde_json::from_str(WAFV2_WORLD).map_err(|e| SeedError::World {
+        path: WAFV2_WORLD_PATH.into(),
+        problem: e.to_string(),
+    })?;
+    Ok(Seed { findings, wafv2 })
 }
 
 /// The real examples from assets/demo/securityhub/real/, normalised for import.
@@ -125,7 +133,10 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedError> {
             findings.extend(parse_document(&path, None, &text)?);
         }
     }
-    Ok(Seed { findings })
+    Ok(Seed {
+        findings,
+        ..Seed::default()
+    })
 }
 
 fn is_ext(path: &Path, ext: &str) -> bool {

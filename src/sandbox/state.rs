@@ -4,17 +4,23 @@
 use std::sync::RwLock;
 
 use super::SandboxConfig;
+use super::accessanalyzer::store::AnalyzerStore;
 use super::faults::Faults;
+use super::iam::store::IamStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
+use super::wafv2::store::WafStore;
 
 pub(crate) struct Shared {
     pub config: SandboxConfig,
     pub findings: RwLock<FindingStore>,
+    pub wafv2: RwLock<WafStore>,
     pub recorder: Recorder,
     pub faults: Faults,
     pub quotas: Quotas,
+    pub iam: RwLock<IamStore>,
+    pub analyzer: RwLock<AnalyzerStore>,
 }
 
 impl Shared {
@@ -23,8 +29,11 @@ impl Shared {
             quotas: Quotas::new(config.quotas),
             config,
             findings: RwLock::new(FindingStore::default()),
+            wafv2: RwLock::new(WafStore::default()),
             recorder: Recorder::default(),
             faults: Faults::default(),
+            iam: RwLock::default(),
+            analyzer: RwLock::default(),
         }
     }
 
@@ -32,8 +41,33 @@ impl Shared {
         self.findings.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    pub fn wafv2_read(&self) -> std::sync::RwLockReadGuard<'_, WafStore> {
+        self.wafv2.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn wafv2_write(&self) -> std::sync::RwLockWriteGuard<'_, WafStore> {
+        self.wafv2.write().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {
         self.findings.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // Lock order when both are needed: iam, then analyzer.
+    pub fn iam_read(&self) -> std::sync::RwLockReadGuard<'_, IamStore> {
+        self.iam.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iam_write(&self) -> std::sync::RwLockWriteGuard<'_, IamStore> {
+        self.iam.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn analyzer_read(&self) -> std::sync::RwLockReadGuard<'_, AnalyzerStore> {
+        self.analyzer.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn analyzer_write(&self) -> std::sync::RwLockWriteGuard<'_, AnalyzerStore> {
+        self.analyzer.write().unwrap_or_else(|e| e.into_inner())
     }
 }
 

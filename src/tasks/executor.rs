@@ -59,6 +59,8 @@ pub struct MutationExecutor {
     context: Mutex<JournalContext>,
     options: ExecutorOptions,
     pacer: Arc<Pacer>,
+    /// WAF Create/Update requests, ~1/s per account.
+    waf_pacer: Arc<Pacer>,
 }
 
 impl MutationExecutor {
@@ -77,6 +79,7 @@ impl MutationExecutor {
             context: Mutex::new(context),
             options,
             pacer: Arc::new(Pacer::get_findings()),
+            waf_pacer: Arc::new(super::wafv2::write_pacer()),
         }
     }
 
@@ -135,6 +138,40 @@ impl MutationExecutor {
 
         let outcome = match &plan.change {
             Change::FindingsUpdate(update) => self.update_findings(&plan.id, update).await,
+            Change::IpSetUpdate(u) => {
+                let r = super::wafv2::update_ip_set(
+                    &self.clients.wafv2,
+                    &self.waf_pacer,
+                    &self.options.retry,
+                    &plan.id,
+                    u,
+                )
+                .await;
+                warnings.extend(r.warnings);
+                r.outcome
+            }
+            Change::IpSetCreate(c) => {
+                let r = super::wafv2::create_ip_set(
+                    &self.clients.wafv2,
+                    &self.waf_pacer,
+                    &self.options.retry,
+                    &plan.id,
+                    c,
+                )
+                .await;
+                warnings.extend(r.warnings);
+                r.outcome
+            }
+            Change::TrustPolicyDeny(_)
+            | Change::TrustPolicyRollback(_)
+            | Change::FindingsArchive(_)
+            | Change::FindingsUnarchive(_)
+            | Change::ArchiveRuleCreate(_)
+            | Change::ArchiveRuleDelete(_) => super::analyzer::execute(&self.clients, &plan)
+                .await
+                .unwrap_or_else(|| {
+                    empty_outcome(&plan, Some("not an Access Analyzer change".into()))
+                }),
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
 

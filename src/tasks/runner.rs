@@ -120,6 +120,15 @@ impl EffectRunner {
                 });
                 None
             }
+            Effect::Read(
+                request @ (ReadRequest::Analyzers
+                | ReadRequest::AnalyzerFindings { .. }
+                | ReadRequest::RoleTrustPolicy { .. }
+                | ReadRequest::ArchiveRules { .. }),
+            ) => {
+                super::analyzer_reads::spawn(&self.clients, &self.tx, request);
+                None
+            }
             Effect::Mutate(plan) => {
                 let Some(executor) = self.executor.clone() else {
                     tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");

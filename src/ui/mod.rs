@@ -1,6 +1,7 @@
 //! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
 //! never changes it. One module per pane or overlay.
 
+mod analyzer;
 mod command;
 mod detail;
 mod findings;
@@ -53,6 +54,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Some(view) => detail::draw(frame, body, view, &state.theme),
             None => findings::draw(frame, body, state),
         },
+        PaneId::Analyzer => analyzer::draw(frame, body, state),
         other => placeholder::draw(frame, body, other, &state.theme),
     }
     status::draw_notifications(frame, notes_area, state);

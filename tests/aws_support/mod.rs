@@ -49,7 +49,14 @@ pub fn sandbox(findings: Vec<Value>, quotas: QuotaMode) -> Sandbox {
         quotas,
         ..SandboxConfig::default()
     };
-    Sandbox::new(config, Seed { findings }).unwrap()
+    Sandbox::new(
+        config,
+        Seed {
+            findings,
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 pub async fn clients(sandbox: &Sandbox) -> AwsClients {

@@ -53,7 +53,14 @@ pub fn generated(i: usize) -> Value {
 }
 
 pub fn sandbox_with(findings: Vec<Value>) -> Sandbox {
-    Sandbox::new(SandboxConfig::default(), Seed { findings }).unwrap()
+    Sandbox::new(
+        SandboxConfig::default(),
+        Seed {
+            findings,
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 pub async fn hub(sandbox: &Sandbox) -> aws_sdk_securityhub::Client {

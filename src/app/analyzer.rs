@@ -1,0 +1,640 @@
+//! The Access Analyzer pane: analyzers (pick one with `:analyzer NAME`), the findings
+//! table streamed from ListFindingsV2, the detail view with the role's trust policy, and
+//! the plans it hands to the change pipeline (remediate, rollback, archive, archive rules).
+
+use std::collections::BTreeSet;
+
+use super::State;
+use super::action::{Action, NotifyLevel};
+use super::effect::{Effect, ReadRequest};
+use super::pipeline::Stage;
+use crate::domain::analyzer::{
+    AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
+    criteria_match, plan_remediation, plan_rollback_edit, replan, similar_criteria,
+};
+use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
+use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, RoleRef};
+
+/// Why a role's trust policy is being read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyPurpose {
+    Detail {
+        finding_id: String,
+    },
+    Remediate {
+        finding_id: String,
+    },
+    Rollback {
+        finding_id: String,
+    },
+    /// The policy changed between preview and apply: plan `plan` again.
+    Replan {
+        plan: Box<ChangePlan>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Findings,
+    Analyzers,
+    Rules,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub finding: AccessFinding,
+    /// The role's trust policy (decoded text), once read.
+    pub policy: Option<Result<String, String>>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AnalyzerPane {
+    pub analyzers: Vec<Analyzer>,
+    pub analyzers_loading: bool,
+    pub analyzers_loaded: bool,
+    /// The chosen analyzer's name; kept for the session (`:analyzer NAME`).
+    pub selected: Option<String>,
+    pub findings: Vec<AccessFinding>,
+    pub cursor: usize,
+    pub loading: bool,
+    pub request: u64,
+    pub error: Option<String>,
+    pub marked: BTreeSet<String>,
+    pub view: View,
+    pub analyzer_cursor: usize,
+    pub rules: Vec<(String, Criteria)>,
+    pub detail: Option<Detail>,
+}
+
+impl AnalyzerPane {
+    pub fn current(&self) -> Option<&Analyzer> {
+        let name = self.selected.as_ref()?;
+        self.analyzers.iter().find(|a| &a.name == name)
+    }
+
+    pub fn selected_finding(&self) -> Option<&AccessFinding> {
+        self.findings.get(self.cursor)
+    }
+
+    /// The marked findings, or the selected one when none is marked.
+    fn targets(&self) -> Vec<&AccessFinding> {
+        if self.marked.is_empty() {
+            self.selected_finding().into_iter().collect()
+        } else {
+            self.findings
+                .iter()
+                .filter(|f| self.marked.contains(&f.id))
+                .collect()
+        }
+    }
+
+    fn load_findings(&mut self) -> Vec<Effect> {
+        let Some(arn) = self.current().map(|a| a.arn.clone()) else {
+            return Vec::new();
+        };
+        self.request += 1;
+        self.findings.clear();
+        self.marked.clear();
+        self.cursor = 0;
+        self.loading = true;
+        self.error = None;
+        vec![Effect::Read(ReadRequest::AnalyzerFindings {
+            request: self.request,
+            analyzer_arn: arn,
+            next_token: None,
+        })]
+    }
+}
+
+/// The pane became visible: load the analyzers once.
+pub fn on_show(state: &mut State) -> Vec<Effect> {
+    let pane = &mut state.analyzer;
+    if pane.analyzers_loaded || pane.analyzers_loading {
+        return Vec::new();
+    }
+    pane.analyzers_loading = true;
+    vec![Effect::Read(ReadRequest::Analyzers)]
+}
+
+fn select(state: &mut State, name: &str) -> Vec<Effect> {
+    let pane = &mut state.analyzer;
+    if !pane.analyzers.iter().any(|a| a.name == name) {
+        if !pane.analyzers_loaded {
+            // Picked before the list arrived: applied when it does.
+            pane.selected = Some(name.to_string());
+            return on_show(state);
+        }
+        let known: Vec<String> = pane.analyzers.iter().map(|a| a.name.clone()).collect();
+        state.notify(
+            NotifyLevel::Warning,
+            format!("no analyzer named {name:?} (known: {})", known.join(", ")),
+        );
+        return Vec::new();
+    }
+    pane.selected = Some(name.to_string());
+    pane.view = View::Findings;
+    pane.detail = None;
+    pane.load_findings()
+}
+
+/// A change finished: refresh what it touched, and re-plan a trust-policy change refused
+/// because the policy changed since the preview.
+pub fn on_change_finished(
+    state: &mut State,
+    outcome: &ChangeOutcome,
+    plan: Option<ChangePlan>,
+) -> Vec<Effect> {
+    let Some(plan) = plan.filter(|p| p.id == outcome.plan_id) else {
+        return Vec::new();
+    };
+    match &plan.change {
+        Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e)
+            if outcome
+                .failed
+                .iter()
+                .any(|f| f.code == crate::domain::analyzer::POLICY_CHANGED) =>
+        {
+            let role_name = e.role.name.clone();
+            state.notify(NotifyLevel::Warning, format!("the trust policy of {role_name} changed since the preview: nothing was written; here is the new diff"));
+            vec![Effect::Read(ReadRequest::RoleTrustPolicy {
+                role_name,
+                purpose: PolicyPurpose::Replan {
+                    plan: Box::new(plan),
+                },
+            })]
+        }
+        Change::TrustPolicyDeny(_)
+        | Change::TrustPolicyRollback(_)
+        | Change::FindingsArchive(_)
+        | Change::FindingsUnarchive(_)
+        | Change::ArchiveRuleCreate(_)
+        | Change::ArchiveRuleDelete(_) => {
+            let mut effects = state.analyzer.load_findings();
+            if state.analyzer.view == View::Rules
+                && let Some(a) = state.analyzer.current()
+            {
+                effects.push(Effect::Read(ReadRequest::ArchiveRules {
+                    analyzer: a.name.clone(),
+                }));
+            }
+            state.analyzer.detail = None;
+            effects
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn preview(state: &mut State, change: Change) {
+    let id = state.pipeline.next_plan_id();
+    state.pipeline.preview(ChangePlan::new(id, change));
+}
+
+fn status_change(state: &mut State, archive: bool, reason: String) {
+    let pane = &state.analyzer;
+    let Some(analyzer) = pane.current() else {
+        state.notify(NotifyLevel::Info, "pick an analyzer first (:analyzer NAME)");
+        return;
+    };
+    let from = if archive { "ACTIVE" } else { "ARCHIVED" };
+    let targets: Vec<&AccessFinding> = pane
+        .targets()
+        .into_iter()
+        .filter(|f| f.status == from)
+        .collect();
+    if targets.is_empty() {
+        state.notify(
+            NotifyLevel::Info,
+            format!("no {from} finding marked or selected"),
+        );
+        return;
+    }
+    let change = FindingsStatusChange {
+        analyzer_arn: analyzer.arn.clone(),
+        ids: targets.iter().map(|f| f.id.clone()).collect(),
+        labels: targets.iter().map(|f| f.resource.clone()).collect(),
+        reason,
+    };
+    let change = if archive {
+        Change::FindingsArchive(Box::new(change))
+    } else {
+        Change::FindingsUnarchive(Box::new(change))
+    };
+    preview(state, change);
+}
+
+fn archive_similar(state: &mut State, name: Option<String>) {
+    let pane = &state.analyzer;
+    let (Some(analyzer), Some(f)) = (pane.current(), pane.selected_finding()) else {
+        state.notify(NotifyLevel::Info, "select a finding to build the rule from");
+        return;
+    };
+    let criteria = similar_criteria(f);
+    let matching = pane
+        .findings
+        .iter()
+        .filter(|x| x.status == "ACTIVE" && criteria_match(x, &criteria))
+        .count();
+    let short = f.resource_type.rsplit("::").next().unwrap_or("Resource");
+    let rule_name =
+        name.unwrap_or_else(|| format!("Similar-{short}-{}", &f.id[..f.id.len().min(8)]));
+    let change = ArchiveRuleChange {
+        analyzer_name: analyzer.name.clone(),
+        analyzer_arn: analyzer.arn.clone(),
+        rule_name,
+        criteria,
+        apply: true,
+        matching_now: matching,
+    };
+    preview(state, Change::ArchiveRuleCreate(Box::new(change)));
+}
+
+fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, String>) {
+    let find =
+        |state: &State, id: &str| state.analyzer.findings.iter().find(|f| f.id == id).cloned();
+    match purpose {
+        PolicyPurpose::Detail { finding_id } => {
+            if let Some(d) = state.analyzer.detail.as_mut()
+                && d.finding.id == finding_id
+            {
+                d.policy = Some(result);
+            }
+        }
+        PolicyPurpose::Remediate { finding_id } => {
+            let (Some(f), Ok(current)) = (find(state, &finding_id), result.clone()) else {
+                let why = result
+                    .err()
+                    .unwrap_or_else(|| "the finding is no longer listed".into());
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("cannot plan the remediation: {why}"),
+                );
+                return;
+            };
+            match plan_remediation(&f, &current, DEFAULT_TRUST_POLICY_MAX_CHARS, true) {
+                Ok(Remediation::Edit(edit)) => preview(state, Change::TrustPolicyDeny(edit)),
+                Ok(Remediation::AlreadyApplied { sid }) => state.notify(NotifyLevel::Info, format!("already remediated: the trust policy has secdeck's Deny {sid}; nothing to change")),
+                Err(e) => state.notify(NotifyLevel::Warning, e),
+            }
+        }
+        PolicyPurpose::Rollback { finding_id } => {
+            let (Some(f), Ok(current)) = (find(state, &finding_id), result.clone()) else {
+                let why = result
+                    .err()
+                    .unwrap_or_else(|| "the finding is no longer listed".into());
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("cannot plan the rollback: {why}"),
+                );
+                return;
+            };
+            match plan_rollback_edit(&f.resource, &f.id, &f.analyzer_arn, &current, None, true) {
+                Ok(edit) => preview(state, Change::TrustPolicyRollback(Box::new(edit))),
+                Err(e) => state.notify(NotifyLevel::Warning, e),
+            }
+        }
+        PolicyPurpose::Replan { plan } => {
+            let current = match result {
+                Ok(c) => c,
+                Err(e) => {
+                    state.notify(NotifyLevel::Error, format!("cannot re-plan: {e}"));
+                    return;
+                }
+            };
+            let (edit, rollback) = match &plan.change {
+                Change::TrustPolicyDeny(e) => (e, false),
+                Change::TrustPolicyRollback(e) => (e, true),
+                _ => return,
+            };
+            match replan(edit, rollback, &current, DEFAULT_TRUST_POLICY_MAX_CHARS) {
+                Ok(Some(new)) => preview(
+                    state,
+                    if rollback {
+                        Change::TrustPolicyRollback(Box::new(new))
+                    } else {
+                        Change::TrustPolicyDeny(Box::new(new))
+                    },
+                ),
+                Ok(None) => state.notify(
+                    NotifyLevel::Info,
+                    "someone else already added the same Deny: nothing to change",
+                ),
+                Err(e) => state.notify(NotifyLevel::Warning, e),
+            }
+        }
+    }
+}
+
+fn read_policy(state: &mut State, f: &AccessFinding, purpose: PolicyPurpose) -> Vec<Effect> {
+    match RoleRef::parse(&f.resource) {
+        Ok(role) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
+            role_name: role.name,
+            purpose,
+        })],
+        Err(e) => {
+            state.notify(NotifyLevel::Warning, e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// Task results and commands that belong to this pane, whichever pane is visible.
+pub fn is_own(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::SelectAnalyzer(_)
+            | Action::ArchiveWithReason { .. }
+            | Action::ArchiveSimilarNamed(_)
+            | Action::ShowArchiveRules
+            | Action::DeleteArchiveRule(_)
+            | Action::AnalyzersLoaded(_)
+            | Action::AnalyzerFindingsPage { .. }
+            | Action::TrustPolicyLoaded { .. }
+            | Action::ArchiveRulesLoaded { .. }
+    )
+}
+
+pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::SelectAnalyzer(name) => {
+            state.pane = super::PaneId::Analyzer;
+            select(state, &name)
+        }
+        Action::AnalyzersLoaded(Ok(list)) => {
+            let pane = &mut state.analyzer;
+            pane.analyzers = list;
+            pane.analyzers_loaded = true;
+            pane.analyzers_loading = false;
+            // The remembered choice, else the first external-access analyzer.
+            let pick = pane
+                .selected
+                .clone()
+                .filter(|n| pane.analyzers.iter().any(|a| &a.name == n))
+                .or_else(|| {
+                    pane.analyzers
+                        .iter()
+                        .find(|a| a.kind == "ACCOUNT" || a.kind == "ORGANIZATION")
+                        .map(|a| a.name.clone())
+                })
+                .or_else(|| pane.analyzers.first().map(|a| a.name.clone()));
+            match pick {
+                Some(name) => select(state, &name),
+                None => Vec::new(),
+            }
+        }
+        Action::AnalyzersLoaded(Err(e)) => {
+            state.analyzer.analyzers_loading = false;
+            state.analyzer.error = Some(e.clone());
+            state.notify(NotifyLevel::Error, format!("ListAnalyzers failed: {e}"));
+            Vec::new()
+        }
+        Action::AnalyzerFindingsPage {
+            request,
+            result,
+            next_token,
+        } => {
+            let pane = &mut state.analyzer;
+            if request != pane.request {
+                return Vec::new();
+            }
+            match result {
+                Ok(page) => {
+                    pane.findings.extend(page);
+                    match (next_token, pane.current().map(|a| a.arn.clone())) {
+                        (Some(token), Some(arn)) => {
+                            return vec![Effect::Read(ReadRequest::AnalyzerFindings {
+                                request,
+                                analyzer_arn: arn,
+                                next_token: Some(token),
+                            })];
+                        }
+                        _ => pane.loading = false,
+                    }
+                }
+                Err(e) => {
+                    pane.loading = false;
+                    pane.error = Some(e.clone());
+                    state.notify(NotifyLevel::Error, format!("ListFindingsV2 failed: {e}"));
+                }
+            }
+            Vec::new()
+        }
+        Action::TrustPolicyLoaded { purpose, result } => {
+            on_policy(state, purpose, result);
+            Vec::new()
+        }
+        Action::ArchiveRulesLoaded { analyzer, result } => {
+            match result {
+                Ok(rules) if state.analyzer.selected.as_deref() == Some(analyzer.as_str()) => {
+                    state.analyzer.rules = rules
+                }
+                Ok(_) => {}
+                Err(e) => state.notify(NotifyLevel::Error, format!("ListArchiveRules failed: {e}")),
+            }
+            Vec::new()
+        }
+        Action::ShowArchiveRules => {
+            state.pane = super::PaneId::Analyzer;
+            state.analyzer.view = View::Rules;
+            match state.analyzer.current() {
+                Some(a) => vec![Effect::Read(ReadRequest::ArchiveRules {
+                    analyzer: a.name.clone(),
+                })],
+                None => Vec::new(),
+            }
+        }
+        Action::DeleteArchiveRule(name) => {
+            let Some(a) = state.analyzer.current().cloned() else {
+                return Vec::new();
+            };
+            let criteria = state
+                .analyzer
+                .rules
+                .iter()
+                .find(|(n, _)| n == &name)
+                .map(|(_, c)| c.clone())
+                .unwrap_or_default();
+            preview(
+                state,
+                Change::ArchiveRuleDelete(Box::new(ArchiveRuleChange {
+                    analyzer_name: a.name,
+                    analyzer_arn: a.arn,
+                    rule_name: name,
+                    criteria,
+                    apply: false,
+                    matching_now: 0,
+                })),
+            );
+            Vec::new()
+        }
+        Action::ArchiveWithReason { archive, reason } => {
+            status_change(state, archive, reason);
+            Vec::new()
+        }
+        Action::Archive | Action::Unarchive => {
+            // The reason is required: ask for it on the command line.
+            let word = if action == Action::Archive {
+                "archive"
+            } else {
+                "unarchive"
+            };
+            state.prompt = super::input::Prompt::Command(super::commands::CommandLine {
+                text: format!("{word} "),
+                ..Default::default()
+            });
+            Vec::new()
+        }
+        Action::ArchiveSimilar => {
+            archive_similar(state, None);
+            Vec::new()
+        }
+        Action::ArchiveSimilarNamed(name) => {
+            archive_similar(state, name);
+            Vec::new()
+        }
+        other => navigate(state, other),
+    }
+}
+
+fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.page_rows();
+    let pane = &mut state.analyzer;
+    if let Some(d) = pane.detail.as_mut() {
+        match action {
+            Action::Back => pane.detail = None,
+            Action::MoveDown => d.scroll += 1,
+            Action::MoveUp => d.scroll = d.scroll.saturating_sub(1),
+            Action::PageDown => d.scroll += page,
+            Action::PageUp => d.scroll = d.scroll.saturating_sub(page),
+            Action::Top => d.scroll = 0,
+            Action::Remediate | Action::Rollback => return act_on_finding(state, action),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match pane.view {
+        View::Analyzers => {
+            let n = pane.analyzers.len();
+            match action {
+                Action::MoveDown => {
+                    pane.analyzer_cursor = (pane.analyzer_cursor + 1).min(n.saturating_sub(1))
+                }
+                Action::MoveUp => pane.analyzer_cursor = pane.analyzer_cursor.saturating_sub(1),
+                Action::Open => {
+                    if let Some(name) = pane
+                        .analyzers
+                        .get(pane.analyzer_cursor)
+                        .map(|a| a.name.clone())
+                    {
+                        return select(state, &name);
+                    }
+                }
+                Action::Back => pane.view = View::Findings,
+                _ => {}
+            }
+            return Vec::new();
+        }
+        View::Rules => {
+            if action == Action::Back {
+                pane.view = View::Findings;
+            }
+            return Vec::new();
+        }
+        View::Findings => {}
+    }
+    let n = pane.findings.len();
+    let last = n.saturating_sub(1);
+    match action {
+        Action::MoveDown => pane.cursor = (pane.cursor + 1).min(last),
+        Action::MoveUp => pane.cursor = pane.cursor.saturating_sub(1),
+        Action::PageDown => pane.cursor = (pane.cursor + page).min(last),
+        Action::PageUp => pane.cursor = pane.cursor.saturating_sub(page),
+        Action::Top => pane.cursor = 0,
+        Action::Bottom => pane.cursor = last,
+        Action::Back => {
+            pane.view = View::Analyzers;
+            pane.analyzer_cursor = pane
+                .analyzers
+                .iter()
+                .position(|a| Some(&a.name) == pane.selected.as_ref())
+                .unwrap_or(0);
+        }
+        Action::Refresh => return pane.load_findings(),
+        Action::Mark => {
+            if let Some(id) = pane.selected_finding().map(|f| f.id.clone())
+                && !pane.marked.remove(&id)
+            {
+                pane.marked.insert(id);
+            }
+            pane.cursor = (pane.cursor + 1).min(last);
+        }
+        Action::Open => {
+            let Some(f) = pane.selected_finding().cloned() else {
+                return Vec::new();
+            };
+            pane.detail = Some(Detail {
+                finding: f.clone(),
+                policy: None,
+                scroll: 0,
+            });
+            if f.is_role() {
+                return read_policy(
+                    state,
+                    &f,
+                    PolicyPurpose::Detail {
+                        finding_id: f.id.clone(),
+                    },
+                );
+            }
+        }
+        Action::Remediate | Action::Rollback => return act_on_finding(state, action),
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+fn act_on_finding(state: &mut State, action: Action) -> Vec<Effect> {
+    if !matches!(state.pipeline.stage, Stage::Idle) {
+        state.notify(NotifyLevel::Info, "finish the current change first");
+        return Vec::new();
+    }
+    let f = match &state.analyzer.detail {
+        Some(d) => Some(d.finding.clone()),
+        None => state.analyzer.selected_finding().cloned(),
+    };
+    let Some(f) = f else {
+        return Vec::new();
+    };
+    if action == Action::Remediate {
+        if let Some(why) = f.remediation_blocker() {
+            state.notify(NotifyLevel::Warning, why);
+            return Vec::new();
+        }
+        read_policy(
+            state,
+            &f,
+            PolicyPurpose::Remediate {
+                finding_id: f.id.clone(),
+            },
+        )
+    } else {
+        if !f.is_role() {
+            state.notify(
+                NotifyLevel::Warning,
+                format!(
+                    "rollback removes secdeck's Deny from a role trust policy; {} is a {}",
+                    f.resource, f.resource_type
+                ),
+            );
+            return Vec::new();
+        }
+        read_policy(
+            state,
+            &f,
+            PolicyPurpose::Rollback {
+                finding_id: f.id.clone(),
+            },
+        )
+    }
+}

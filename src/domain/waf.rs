@@ -1,0 +1,373 @@
+//! WAF IP sets as the console sees them (scope, summaries, full sets, the web ACL rules
+//! that reference a set) and the IP set change plans: update (a diff applied to whatever
+//! the list is at write time) and create.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::cidr::{self, EditCheck, IpVersion, MAX_ADDRESSES};
+use super::plan::{LineKind, PreviewLine};
+
+/// Where the resources live: a regional set, or CloudFront (always called in us-east-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WafScope {
+    Regional,
+    Cloudfront,
+}
+
+impl WafScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WafScope::Regional => "REGIONAL",
+            WafScope::Cloudfront => "CLOUDFRONT",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WafScope> {
+        match s.to_ascii_uppercase().as_str() {
+            "REGIONAL" => Some(WafScope::Regional),
+            "CLOUDFRONT" => Some(WafScope::Cloudfront),
+            _ => None,
+        }
+    }
+
+    pub fn toggled(self) -> WafScope {
+        match self {
+            WafScope::Regional => WafScope::Cloudfront,
+            WafScope::Cloudfront => WafScope::Regional,
+        }
+    }
+}
+
+impl fmt::Display for WafScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What identifies an IP set in every WAF call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct IpSetRef {
+    pub scope: WafScope,
+    pub name: String,
+    pub id: String,
+}
+
+impl IpSetRef {
+    /// The journal's target name for the set.
+    pub fn target(&self) -> String {
+        format!("{}/{}/{}", self.scope, self.name, self.id)
+    }
+}
+
+/// A ListIPSets row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpSetSummary {
+    pub set: IpSetRef,
+    pub arn: String,
+    pub description: String,
+}
+
+/// A GetIPSet answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpSet {
+    pub set: IpSetRef,
+    pub arn: String,
+    pub description: String,
+    pub version: IpVersion,
+    pub addresses: Vec<String>,
+    pub lock_token: String,
+}
+
+/// A web ACL rule whose statement (at any depth) references an IP set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleReference {
+    pub ip_set_arn: String,
+    pub web_acl: String,
+    pub rule: String,
+    pub priority: i32,
+    /// `BLOCK`, `ALLOW`, `COUNT`, `CAPTCHA`, `CHALLENGE`, or `OVERRIDE:NONE|COUNT` for a
+    /// rule group's override action.
+    pub action: String,
+    /// Where in the statement the reference sits, e.g. `ManagedRuleGroup.ScopeDown.Not.Or`.
+    pub path: String,
+}
+
+impl RuleReference {
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{}/{} (#{} {})",
+            self.web_acl, self.rule, self.priority, self.action
+        );
+        if !self.path.is_empty() {
+            s.push_str(&format!(" via {}", self.path));
+        }
+        s
+    }
+}
+
+/// UpdateIPSet as a diff: the intended additions and removals, re-applied to the list as
+/// it is when the write happens, so a concurrent writer's entries survive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IpSetUpdate {
+    pub set: IpSetRef,
+    pub version: IpVersion,
+    pub add: Vec<String>,
+    pub remove: Vec<String>,
+    /// Addresses when the plan was made, and after it (as previewed).
+    pub count_before: usize,
+    pub count_after: usize,
+    pub description_before: String,
+    /// A new description (a sync records its syncToken here); `None` keeps the current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The ip-ranges.json syncToken this update brings the set to, for a sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_token: Option<String>,
+}
+
+impl IpSetUpdate {
+    pub fn title(&self) -> String {
+        format!(
+            "Update IP set {} ({}): +{} -{}, {} -> {} addresses",
+            self.set.name,
+            self.set.scope,
+            self.add.len(),
+            self.remove.len(),
+            self.count_before,
+            self.count_after
+        )
+    }
+
+    pub fn preview(&self) -> Vec<PreviewLine> {
+        let mut lines = vec![PreviewLine {
+            kind: LineKind::Header,
+            text: self.title(),
+        }];
+        let mut context = |text: String| {
+            lines.push(PreviewLine {
+                kind: LineKind::Context,
+                text,
+            })
+        };
+        context(format!(
+            "{} {}, limit {MAX_ADDRESSES}{}",
+            self.version,
+            self.set.id,
+            self.sync_token
+                .as_ref()
+                .map(|t| format!(", ip-ranges syncToken {t}"))
+                .unwrap_or_default()
+        ));
+        if let Some(d) = &self.description
+            && d != &self.description_before
+        {
+            lines.push(PreviewLine {
+                kind: LineKind::Removed,
+                text: format!("- description {:?}", self.description_before),
+            });
+            lines.push(PreviewLine {
+                kind: LineKind::Added,
+                text: format!("+ description {d:?}"),
+            });
+        }
+        lines.extend(self.remove.iter().map(|a| PreviewLine {
+            kind: LineKind::Removed,
+            text: format!("- {a}"),
+        }));
+        lines.extend(self.add.iter().map(|a| PreviewLine {
+            kind: LineKind::Added,
+            text: format!("+ {a}"),
+        }));
+        lines
+    }
+
+    /// The inverse diff (and the old description back).
+    pub fn inverse(&self) -> IpSetUpdate {
+        IpSetUpdate {
+            set: self.set.clone(),
+            version: self.version,
+            add: self.remove.clone(),
+            remove: self.add.clone(),
+            count_before: self.count_after,
+            count_after: self.count_before,
+            description_before: self
+                .description
+                .clone()
+                .unwrap_or_else(|| self.description_before.clone()),
+            description: self
+                .description
+                .as_ref()
+                .map(|_| self.description_before.clone()),
+            sync_token: None,
+        }
+    }
+}
+
+/// CreateIPSet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IpSetCreate {
+    pub scope: WafScope,
+    pub name: String,
+    pub version: IpVersion,
+    pub description: String,
+    pub addresses: Vec<String>,
+}
+
+impl IpSetCreate {
+    pub fn title(&self) -> String {
+        format!(
+            "Create {} IP set {} ({}) with {} addresses",
+            self.version,
+            self.name,
+            self.scope,
+            self.addresses.len()
+        )
+    }
+
+    pub fn target(&self) -> String {
+        format!("{}/{}", self.scope, self.name)
+    }
+
+    pub fn preview(&self) -> Vec<PreviewLine> {
+        let mut lines = vec![
+            PreviewLine {
+                kind: LineKind::Header,
+                text: self.title(),
+            },
+            PreviewLine {
+                kind: LineKind::Context,
+                text: format!("description {:?}", self.description),
+            },
+        ];
+        lines.extend(self.addresses.iter().map(|a| PreviewLine {
+            kind: LineKind::Added,
+            text: format!("+ {a}"),
+        }));
+        lines
+    }
+}
+
+/// Checks a user's add/remove request against `set` and, if nothing is refused and the
+/// limit holds, makes the update plan. Refusals come back as messages; no call is made.
+pub fn plan_edit(
+    set: &IpSet,
+    add: &[String],
+    remove: &[String],
+) -> Result<(IpSetUpdate, EditCheck), Vec<String>> {
+    let (current, _) = cidr::parse_stored(&set.addresses);
+    let check = cidr::check_edit(&current, set.version, add, remove);
+    let problems = check.problems();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if check.is_noop() {
+        let mut notes = check.notes();
+        notes.push(format!("nothing to change in IP set {}", set.set.name));
+        return Err(notes);
+    }
+    let update = IpSetUpdate {
+        set: set.set.clone(),
+        version: set.version,
+        add: cidr::to_strings(&check.add),
+        remove: cidr::to_strings(&check.remove),
+        count_before: check.count_before,
+        count_after: check.count_after,
+        description_before: set.description.clone(),
+        description: None,
+        sync_token: None,
+    };
+    Ok((update, check))
+}
+
+/// The description a sync leaves on a set: the old text with its syncToken marker
+/// replaced, so a later sync can tell which file the set was last synced from.
+pub fn description_with_token(description: &str, token: &str) -> String {
+    let base = description
+        .split(" [syncToken ")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    let marker = format!("[syncToken {token}]");
+    let out = if base.is_empty() {
+        marker.clone()
+    } else {
+        format!("{base} {marker}")
+    };
+    // WAF descriptions hold at most 256 characters; keep the marker, trim the text.
+    if out.chars().count() > 256 {
+        let keep = 256 - marker.chars().count() - 1;
+        format!("{} {marker}", base.chars().take(keep).collect::<String>())
+    } else {
+        out
+    }
+}
+
+/// The syncToken recorded in a set's description by [`description_with_token`].
+pub fn token_in_description(description: &str) -> Option<&str> {
+    let rest = description.split("[syncToken ").nth(1)?;
+    rest.split(']').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update() -> IpSetUpdate {
+        IpSetUpdate {
+            set: IpSetRef {
+                scope: WafScope::Regional,
+                name: "block".into(),
+                id: "id-1".into(),
+            },
+            version: IpVersion::V4,
+            add: vec!["203.0.113.0/24".into()],
+            remove: vec!["192.0.2.0/24".into(), "198.51.100.0/24".into()],
+            count_before: 5,
+            count_after: 4,
+            description_before: "old".into(),
+            description: Some("new".into()),
+            sync_token: Some("17".into()),
+        }
+    }
+
+    #[test]
+    fn preview_shows_the_diff_and_the_new_count() {
+        let lines = update().preview();
+        assert_eq!(
+            lines[0].text,
+            "Update IP set block (REGIONAL): +1 -2, 5 -> 4 addresses"
+        );
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert!(texts.contains(&"+ 203.0.113.0/24"));
+        assert!(texts.contains(&"- 192.0.2.0/24"));
+        assert!(texts.contains(&"+ description \"new\""));
+    }
+
+    #[test]
+    fn the_inverse_swaps_additions_removals_and_descriptions() {
+        let inv = update().inverse();
+        assert_eq!(inv.add, ["192.0.2.0/24", "198.51.100.0/24"]);
+        assert_eq!(inv.remove, ["203.0.113.0/24"]);
+        assert_eq!(inv.description.as_deref(), Some("old"));
+        assert_eq!((inv.count_before, inv.count_after), (4, 5));
+    }
+
+    #[test]
+    fn the_sync_token_marker_is_replaced_not_appended() {
+        let d = description_with_token("CloudFront ranges", "100");
+        assert_eq!(d, "CloudFront ranges [syncToken 100]");
+        let d2 = description_with_token(&d, "200");
+        assert_eq!(d2, "CloudFront ranges [syncToken 200]");
+        assert_eq!(token_in_description(&d2), Some("200"));
+        assert_eq!(token_in_description("plain"), None);
+        assert!(
+            description_with_token(&"x".repeat(300), "1")
+                .chars()
+                .count()
+                <= 256
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! `secdeck waf sync` end to end: in-process on the sandbox (sets end up holding exactly
+//! the selected services' prefixes, same syncToken is a no-op, --dry-run sends nothing
+//! mutating) and through the binary (exit codes, read-only refusal, clear errors).
+
+mod aws_support;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use aws_support::*;
+use clap::Parser;
+use secdeck::cli::waf::{SyncArgs, SyncStatus, WafCommand, load_ip_ranges, sync};
+use secdeck::cli::{Cli, Command as Sub};
+use secdeck::journal::Journal;
+use secdeck::sandbox::seed::Seed;
+use secdeck::sandbox::{Sandbox, SandboxConfig};
+
+const OLD: &str = "tests/fixtures/ip-ranges/ip-ranges-2026-07-26.json";
+const NEW: &str = "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json";
+
+fn fixture(rel: &str) -> String {
+    format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn demo() -> Sandbox {
+    let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
+    Sandbox::new(
+        SandboxConfig::default(),
+        Seed {
+            findings: Vec::new(),
+            ..seed
+        },
+    )
+    .unwrap()
+}
+
+fn args(extra: &[&str]) -> SyncArgs {
+    let argv = ["secdeck", "waf", "sync"].iter().chain(extra).copied();
+    match Cli::try_parse_from(argv).unwrap().command {
+        Some(Sub::Waf {
+            command: WafCommand::Sync(a),
+        }) => a,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The CLOUDFRONT IPv4 prefixes of a snapshot, computed independently of the sync code.
+fn cloudfront_v4(rel: &str) -> BTreeSet<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(rel)).unwrap()).unwrap();
+    doc["prefixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["service"] == "CLOUDFRONT")
+        .map(|p| p["ip_prefix"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn mutating(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.mutating)
+        .map(|r| r.operation)
+        .collect()
+}
+
+async fn run(
+    sandbox: &Sandbox,
+    a: &SyncArgs,
+    exec: Option<&secdeck::tasks::MutationExecutor>,
+) -> (SyncStatus, String) {
+    let ranges = load_ip_ranges(a).unwrap();
+    let clients = clients(sandbox).await;
+    let mut out = Vec::new();
+    let status = sync(a, &ranges, &clients, exec, &mut out).await.unwrap();
+    (status, String::from_utf8(out).unwrap())
+}
+
+#[tokio::test]
+async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no_ops() {
+    let sandbox = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let exec = executor(clients(&sandbox).await, &journal, fast_options());
+    let base = [
+        "--ip-set",
+        "cloudfront-origin-v4",
+        "--scope",
+        "CLOUDFRONT",
+        "--services",
+        "CLOUDFRONT",
+        "--ip-ranges",
+    ];
+    let with = |file: &str, more: &[&str]| {
+        let path = fixture(file);
+        let mut v: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+        v.push(path);
+        v.extend(more.iter().map(|s| s.to_string()));
+        args(&v.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+
+    let (status, out) = run(&sandbox, &with(OLD, &[]), Some(&exec)).await;
+    assert_eq!(status, SyncStatus::Changed, "{out}");
+    let set: BTreeSet<String> = sandbox
+        .ip_set_addresses("cloudfront-origin-v4")
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(set, cloudfront_v4(OLD));
+    assert_eq!(set.len(), 209);
+    assert!(
+        sandbox
+            .ip_set_description("cloudfront-origin-v4")
+            .unwrap()
+            .ends_with("[syncToken 1785031025]")
+    );
+
+    // Same file again: a no-op that sends nothing mutating.
+    sandbox.clear_requests();
+    let (status, out) = run(&sandbox, &with(OLD, &[]), Some(&exec)).await;
+    assert_eq!(status, SyncStatus::NoChange);
+    assert!(
+        out.contains("already synced to syncToken 1785031025"),
+        "{out}"
+    );
+    assert!(mutating(&sandbox).is_empty());
+
+    // Dry run of the newer file: the diff the files imply, and no mutating request.
+    let (status, out) = run(&sandbox, &with(NEW, &["--dry-run"]), None).await;
+    assert_eq!(status, SyncStatus::Changed);
+    assert!(out.contains("  added 2, removed 0, unchanged 209"), "{out}");
+    assert!(
+        out.contains("  + 23.228.246.0/24\n  + 23.228.247.0/24\n"),
+        "{out}"
+    );
+    assert!(mutating(&sandbox).is_empty(), "{:?}", mutating(&sandbox));
+    assert_eq!(
+        sandbox
+            .ip_set_addresses("cloudfront-origin-v4")
+            .unwrap()
+            .len(),
+        209
+    );
+
+    let (status, _) = run(&sandbox, &with(NEW, &[]), Some(&exec)).await;
+    assert_eq!(status, SyncStatus::Changed);
+    let set: BTreeSet<String> = sandbox
+        .ip_set_addresses("cloudfront-origin-v4")
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(set, cloudfront_v4(NEW));
+
+    let entries = Journal::read_all(&journal).unwrap();
+    let last = serde_json::to_value(entries.last().unwrap())
+        .unwrap()
+        .to_string();
+    assert!(last.contains("1787411825"), "syncToken journaled: {last}");
+}
+
+#[tokio::test]
+async fn a_missing_ipv6_set_is_created_with_the_ipv6_prefixes() {
+    let sandbox = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let exec = executor(
+        clients(&sandbox).await,
+        &dir.path().join("j.jsonl"),
+        fast_options(),
+    );
+    let path = fixture(NEW);
+    let a = args(&[
+        "--ip-set",
+        "aws-healthchecks-v4",
+        "--ipv6-set",
+        "aws-healthchecks-v6",
+        "--scope",
+        "REGIONAL",
+        "--services",
+        "ROUTE53_HEALTHCHECKS",
+        "--ip-ranges",
+        &path,
+    ]);
+    let (status, out) = run(&sandbox, &a, Some(&exec)).await;
+    assert_eq!(status, SyncStatus::Changed);
+    assert!(
+        out.contains("set does not exist: create it with 26 addresses"),
+        "{out}"
+    );
+    assert_eq!(
+        sandbox
+            .ip_set_addresses("aws-healthchecks-v6")
+            .unwrap()
+            .len(),
+        26
+    );
+    assert_eq!(
+        sandbox
+            .ip_set_addresses("aws-healthchecks-v4")
+            .unwrap()
+            .len(),
+        31
+    );
+}
+
+fn secdeck(args: &[&str], state: &std::path::Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_secdeck"))
+        .args(args)
+        .env("XDG_STATE_HOME", state)
+        .env("XDG_CONFIG_HOME", state)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_binary_exits_10_on_change_and_refuses_a_read_only_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = [
+        "waf",
+        "sync",
+        "--demo",
+        "--ip-set",
+        "cloudfront-origin-v4",
+        "--scope",
+        "CLOUDFRONT",
+        "--services",
+        "CLOUDFRONT",
+        "--ip-ranges",
+        NEW,
+    ];
+    let (code, out, err) = secdeck(&base, dir.path());
+    assert_eq!(code, 10, "{out}{err}");
+    assert!(out.contains("changed and verified"), "{out}");
+
+    let read_only: Vec<&str> = base.iter().copied().chain(["--read-only"]).collect();
+    let (code, _, err) = secdeck(&read_only, dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("read-only") && err.contains("--dry-run"),
+        "{err}"
+    );
+
+    let dry: Vec<&str> = read_only.iter().copied().chain(["--dry-run"]).collect();
+    let (code, out, _) = secdeck(&dry, dir.path());
+    assert_eq!(code, 10);
+    assert!(out.contains("dry run: 1 change(s) not applied"), "{out}");
+}
+
+#[test]
+fn unreadable_sources_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"syncToken\": \"1\", \"createDate\": \"x\", \"prefixes\": [}",
+    )
+    .unwrap();
+    let bad = bad.display().to_string();
+    let (code, _, err) = secdeck(
+        &[
+            "waf",
+            "sync",
+            "--demo",
+            "--ip-set",
+            "s",
+            "--scope",
+            "REGIONAL",
+            "--ip-ranges",
+            &bad,
+            "--dry-run",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("bad.json: not a valid ip-ranges.json") && err.contains("line 1"),
+        "{err}"
+    );
+
+    let (code, _, err) = secdeck(
+        &[
+            "waf",
+            "sync",
+            "--demo",
+            "--ip-set",
+            "s",
+            "--scope",
+            "REGIONAL",
+            "--ip-ranges-url",
+            "http://127.0.0.1:9/ip-ranges.json",
+            "--dry-run",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot download http://127.0.0.1:9/ip-ranges.json"),
+        "{err}"
+    );
+}
