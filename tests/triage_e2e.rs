@@ -332,3 +332,43 @@ async fn the_history_tab_shows_get_finding_history() {
         DetailTab::Json
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_note_written_stays_in_the_local_history() {
+    let mut run = start((0..2).map(finding).collect()).await;
+    for note in ["first look", "false positive, ticket 7"] {
+        run.keys(&format!("N{}<enter>y", note.replace(' ', "<space>")));
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+    }
+    let id = run
+        .console
+        .state
+        .findings
+        .selected_finding()
+        .unwrap()
+        .id
+        .clone();
+    let aws = run.sandbox().finding(&id).unwrap();
+    assert_eq!(
+        aws["Note"]["Text"], "false positive, ticket 7",
+        "AWS keeps one"
+    );
+    run.keys("<enter>ll");
+    run.until(|c| {
+        c.state.findings.detail.as_ref().is_some_and(|d| {
+            d.local_notes.is_some()
+                && matches!(d.history, secdeck::app::detail::HistoryState::Loaded(_))
+        })
+    })
+    .await;
+    let detail = run.console.state.findings.detail.as_ref().unwrap();
+    let notes = detail.local_notes.as_ref().unwrap();
+    let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["first look", "false positive, ticket 7"]);
+    let lines = format!("{:?}", detail.tab_lines());
+    assert!(
+        lines.contains("Notes written from this console (2"),
+        "{lines}"
+    );
+    assert!(lines.contains("    first look"), "{lines}");
+}

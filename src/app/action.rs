@@ -116,6 +116,12 @@ pub enum Action {
         finding_id: String,
         result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
     },
+    /// The notes the journal recorded for this finding (read when History opens).
+    #[serde(skip)]
+    LocalNotesLoaded {
+        finding_id: String,
+        notes: Vec<super::findings_notes::LocalNote>,
+    },
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
     ChangeFinished {

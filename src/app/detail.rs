@@ -54,6 +54,8 @@ pub struct DetailView {
     /// The pretty-printed ASFF, one entry a line (the JSON tab).
     pub json: Vec<String>,
     pub history: HistoryState,
+    /// Notes written from this console, from the journal (None until read).
+    pub local_notes: Option<Vec<super::findings_notes::LocalNote>>,
     /// The Overview tab.
     pub lines: Vec<DetailLine>,
     /// First line shown.
@@ -143,6 +145,7 @@ impl DetailView {
             tab: DetailTab::Overview,
             json,
             history: HistoryState::NotLoaded,
+            local_notes: None,
             lines,
             scroll: 0,
         }
@@ -157,15 +160,34 @@ impl DetailView {
                 .iter()
                 .map(|l| DetailLine::Json(l.clone()))
                 .collect(),
-            DetailTab::History => history_lines(&self.history),
+            DetailTab::History => self.history_tab(),
         }
+    }
+
+    /// AWS's history, then the notes the journal kept (Security Hub keeps only the last).
+    fn history_tab(&self) -> Vec<DetailLine> {
+        let mut out = history_lines(&self.history);
+        if let Some(notes) = self.local_notes.as_ref().filter(|n| !n.is_empty()) {
+            out.push(DetailLine::Heading(format!(
+                "Notes written from this console ({}, from the journal)",
+                notes.len()
+            )));
+            for n in notes.iter().rev() {
+                out.push(DetailLine::Field {
+                    label: "",
+                    value: format!("{}  {}  ({})", n.time, n.caller, n.plan_id),
+                });
+                out.extend(n.text.lines().map(|l| DetailLine::Text(format!("    {l}"))));
+            }
+        }
+        out
     }
 
     fn tab_len(&self) -> usize {
         match self.tab {
             DetailTab::Overview => self.lines.len(),
             DetailTab::Json => self.json.len(),
-            DetailTab::History => history_lines(&self.history).len(),
+            DetailTab::History => self.history_tab().len(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod findings_copy;
 pub mod findings_export;
 pub mod findings_group;
 pub mod findings_local;
+pub mod findings_notes;
 pub mod help;
 pub mod input;
 pub mod keymap;
@@ -186,6 +187,14 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::FindingHistoryLoaded { finding_id, result } => {
             findings::history_loaded(state, &finding_id, result);
+            Vec::new()
+        }
+        Action::LocalNotesLoaded { finding_id, notes } => {
+            if let Some(d) = &mut state.findings.detail
+                && d.finding_id == finding_id
+            {
+                d.local_notes = Some(notes);
+            }
             Vec::new()
         }
         Action::ChangeFinished { outcome, undo } => {
