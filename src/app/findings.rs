@@ -506,6 +506,10 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::Back => pane.detail = None,
             Action::Copy => return super::findings_copy::copy(state),
             Action::OpenUrl => return super::findings_copy::open(state),
+            Action::Filter => {
+                detail.search.clear();
+                state.prompt = Prompt::DetailSearch;
+            }
             Action::ScrollRight | Action::ScrollLeft => {
                 let step = if action == Action::ScrollRight { 1 } else { -1 };
                 if detail.switch_tab(step) {

@@ -289,3 +289,27 @@ fn grouping_lists_counts_expands_and_marks_whole_groups() {
     assert!(keys(&mut s, ":group colour<enter>").is_empty());
     assert!(messages(&s)[0].contains("cannot group by \"colour\""));
 }
+
+#[test]
+fn slash_in_the_detail_searches_the_open_tab() {
+    use crate::app::detail::{DetailLine, line_text};
+    let mut s = loaded(3, true);
+    keys(&mut s, "<enter>l/awsaccount");
+    assert_eq!(s.prompt, Prompt::DetailSearch);
+    let d = s.findings.detail.as_ref().unwrap();
+    let top: &DetailLine = &d.tab_lines()[d.scroll];
+    assert!(line_text(top).contains("\"AwsAccountId\""), "{top:?}");
+    let first = d.scroll;
+    keys(
+        &mut s,
+        "<backspace><backspace><backspace><backspace><backspace><backspace><backspace>",
+    );
+    keys(&mut s, "<enter>");
+    let d = s.findings.detail.as_ref().unwrap();
+    assert_ne!(d.scroll, first, "enter moves to another match (wrapping)");
+    assert!(line_text(&d.tab_lines()[d.scroll]).contains("aws"));
+    keys(&mut s, "zzz");
+    assert!(messages(&s)[0].contains("not found"));
+    keys(&mut s, "<esc>");
+    assert_eq!(s.prompt, Prompt::None);
+}

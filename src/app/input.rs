@@ -19,6 +19,8 @@ pub enum Prompt {
     FilterEditor(String),
     /// Where `e` writes the view; enter exports.
     ExportPath(String),
+    /// Searching the open detail tab (JSON, Overview, History); enter finds the next match.
+    DetailSearch,
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
@@ -45,6 +47,10 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         }
         Prompt::FilterEditor(_) => return filter_editor_key(state, key),
         Prompt::ExportPath(_) => return super::findings_export::path_key(state, key),
+        Prompt::DetailSearch => {
+            super::detail::search_key(state, key);
+            return Vec::new();
+        }
         Prompt::None => {}
     }
     if matches!(
