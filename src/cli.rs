@@ -3,6 +3,7 @@
 
 pub mod export;
 mod info;
+pub mod iot;
 mod sandbox;
 pub mod waf;
 
@@ -42,6 +43,8 @@ pub enum Command {
         #[command(subcommand)]
         command: waf::WafCommand,
     },
+    /// IoT Device Defender audits, headless.
+    Iot(iot::IotArgs),
     /// Write Security Hub findings to a file or stdout (headless).
     #[command(subcommand)]
     Export(ExportCommand),
@@ -327,6 +330,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Waf { command }) => {
             let _guard = init_logging(&paths.log_file());
             return Ok(runtime.block_on(waf::run(command, paths))?.exit_code());
+        }
+        Some(Command::Iot(args)) => {
+            let iot::IotCommand::ImportAudit(a) = &args.command;
+            let opts = ConsoleOptions::resolve(&a.console, paths);
+            let _guard = init_logging(&opts.log_path);
+            match runtime.block_on(iot::run(args, opts))? {
+                iot::ImportStatus::Done => {}
+                iot::ImportStatus::Partial => {
+                    anyhow::bail!("some findings were not imported or not verified")
+                }
+            }
         }
         None => {
             let opts = ConsoleOptions::resolve(&cli.console, paths);

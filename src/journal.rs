@@ -195,6 +195,9 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
                 before.insert(key, rule);
             }
         }
+        // IoT changes journal their whole plan (`change`); per-target values would only
+        // repeat it.
+        Change::Iot(_) => {}
     }
     (before, after)
 }

@@ -293,6 +293,11 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
     let (session, sdk_config, sandbox) = if sandboxed {
         let seed = crate::cli::build_seed(opts.seed_dir.as_deref(), opts.seed_scale, now())?;
         let (sandbox, sdk_config) = start_sandbox(seed).await?;
+        if opts.seed_dir.is_none() && opts.seed_scale.is_none() {
+            sandbox
+                .seed_iot_demo()
+                .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;
+        }
         let session = Session {
             profile: Some("demo".into()),
             region: sandbox.config().region.clone(),

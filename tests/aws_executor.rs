@@ -56,7 +56,7 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
 
         let undo = undo.expect("a workflow change can be undone");
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("expected a findings update");
+            panic!("not a findings update")
         };
         assert!(
             u.edits
@@ -117,7 +117,7 @@ fn unprocessed_findings_are_reported_not_claimed() {
         );
         assert_eq!(workflow_of(&sb, "f-0000"), "RESOLVED");
         let Change::FindingsUpdate(u) = &undo.unwrap().change else {
-            panic!("expected a findings update");
+            panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 1, "only what changed is undone");
         let result = Journal::read_all(&journal).unwrap()[1]

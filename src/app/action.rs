@@ -59,6 +59,16 @@ pub enum Action {
     AddNote,
     /// Preview the failed findings of the last change again.
     RetryFailed,
+    /// IoT audits: suppress the selected finding (asks for expiry and description).
+    Suppress,
+    /// IoT audits: delete the selected finding's suppression.
+    Unsuppress,
+    /// IoT audits: apply a mitigation action to the selected finding.
+    Mitigate,
+    /// IoT audits: start an on-demand audit of the enabled checks.
+    StartAudit,
+    /// IoT audits: import the selected audit into Security Hub.
+    ImportAudit,
     Approve,
     Reject,
     Undo,
@@ -167,6 +177,9 @@ pub enum Action {
         analyzer: String,
         result: Result<Vec<(String, Criteria)>, String>,
     },
+    /// IoT audits pane results and requests (see app::audits).
+    #[serde(skip)]
+    Iot(Box<super::audits::IotAction>),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -202,7 +215,12 @@ impl Action {
                 | Action::ArchiveWithReason { .. }
                 | Action::ArchiveSimilarNamed(_)
                 | Action::DeleteArchiveRule(_)
-        )
+                | Action::Suppress
+                | Action::Unsuppress
+                | Action::Mitigate
+                | Action::StartAudit
+                | Action::ImportAudit
+        ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
     /// The serde name, as written in keymaps (`move_down`).
@@ -258,6 +276,11 @@ impl Action {
             Action::SetSeverity => "set severity of marked / selected (preview, then approve)",
             Action::AddNote => "add a note to marked / selected (preview, then approve)",
             Action::RetryFailed => "retry the findings the last change could not update",
+            Action::Suppress => "suppress the selected audit finding (expiry, description)",
+            Action::Unsuppress => "delete the selected audit finding's suppression",
+            Action::Mitigate => "apply a mitigation action to the selected audit finding",
+            Action::StartAudit => "start an on-demand audit of the enabled checks",
+            Action::ImportAudit => "import the selected audit into Security Hub",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
             Action::Undo => "undo the last change (previewed)",

@@ -7,7 +7,7 @@ use super::keymap::{bindable_actions, parse_action};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
-pub const COMMANDS: [(&str, &str); 15] = [
+pub const COMMANDS: [(&str, &str); 17] = [
     (
         "findings",
         "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
@@ -35,6 +35,14 @@ pub const COMMANDS: [(&str, &str); 15] = [
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
     ("theme", "NAME: switch colour theme"),
+    (
+        "suppress",
+        "DAYS|forever DESCRIPTION: suppress the selected audit finding",
+    ),
+    (
+        "mitigate",
+        "ACTION: apply a mitigation action to the selected audit finding",
+    ),
     ("help", "show the keys"),
     ("q", "quit"),
     ("quit", "quit"),
@@ -196,6 +204,11 @@ impl CommandLine {
                 "usage: :theme NAME (Tab completes the names)".into(),
             ),
             "theme" => Command::Effect(Effect::LoadTheme(arg.to_string())),
+            "suppress" | "mitigate" => match super::audits::IotAction::parse_command(cmd, arg) {
+                Some(Ok(a)) => Command::Run(Action::Iot(Box::new(a))),
+                Some(Err(e)) => Command::Error(NotifyLevel::Error, e),
+                None => Command::Nothing,
+            },
             other => match parse_action(other) {
                 Ok(action) => Command::Run(action),
                 Err(_) => Command::Error(

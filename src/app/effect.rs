@@ -53,4 +53,6 @@ pub enum ReadRequest {
     ArchiveRules {
         analyzer: String,
     },
+    /// IoT audits pane reads (configuration, tasks, findings, import planning).
+    Iot(super::audits::IotRead),
 }

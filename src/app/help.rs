@@ -24,6 +24,7 @@ fn group(action: &Action) -> &'static str {
         | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
         EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView
         | CycleGroup | Copy | OpenUrl => "Triage",
+        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         _ => "Views",
     }
 }

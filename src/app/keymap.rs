@@ -83,6 +83,11 @@ pub fn bindable_actions() -> Vec<Action> {
         Unarchive,
         ArchiveSimilar,
         Mark,
+        Suppress,
+        Unsuppress,
+        Mitigate,
+        StartAudit,
+        ImportAudit,
         Approve,
         Reject,
         Undo,
@@ -224,6 +229,14 @@ mod tests {
             "{}",
             errors[1]
         );
+    }
+
+    #[test]
+    fn the_embedded_keymap_parses_and_binds_every_entry() {
+        // A duplicate key (two panes claiming one letter) makes the whole file invalid.
+        let file: KeymapFile = toml::from_str(DEFAULT_KEYMAP).expect("assets/keymap.toml parses");
+        let (_, errors) = Keymap::default().with_overrides(&file.keys);
+        assert!(errors.is_empty(), "{errors:?}");
     }
 
     #[test]

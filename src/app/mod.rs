@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod analyzer;
+pub mod audits;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -52,6 +53,7 @@ pub struct State {
     pub pane: PaneId,
     pub findings: FindingsPane,
     pub analyzer: analyzer::AnalyzerPane,
+    pub audits: audits::AuditsPane,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -79,6 +81,7 @@ impl State {
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
             analyzer: analyzer::AnalyzerPane::default(),
+            audits: audits::AuditsPane::default(),
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -134,8 +137,9 @@ fn tick(state: &mut State) {
     if state.notifications.tick() {
         state.dirty = true;
     }
-    let busy =
-        state.findings.status == findings::LoadStatus::Loading || state.pipeline.is_executing();
+    let busy = state.findings.status == findings::LoadStatus::Loading
+        || state.pipeline.is_executing()
+        || state.audits.is_loading();
     if busy {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
@@ -203,6 +207,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 .executing_plan()
                 .filter(|p| p.id == outcome.plan_id)
                 .cloned();
+            let iot_change = state.pipeline.executing_iot();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);
@@ -222,6 +227,9 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(": {}", f.message));
             }
             state.notify(level, message);
+            if iot_change {
+                return audits::after_change(state, &outcome);
+            }
             findings_bulk::after_change(state, executing.clone(), &outcome);
             analyzer::on_change_finished(state, &outcome, executing)
         }
@@ -270,9 +278,11 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Action::Iot(a) => audits::on_result(state, *a),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
             PaneId::Analyzer => analyzer::handle(state, other),
+            PaneId::Audits => audits::handle(state, other),
             _ => Vec::new(),
         },
     }
@@ -291,6 +301,9 @@ fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
     if pane == PaneId::Analyzer {
         return analyzer::on_show(state);
+    }
+    if pane == PaneId::Audits {
+        return audits::on_show(state);
     }
     Vec::new()
 }

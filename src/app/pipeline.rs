@@ -56,6 +56,11 @@ impl Pipeline {
         }
     }
 
+    /// True while an IoT change executes (its outcome reloads the audits pane).
+    pub fn executing_iot(&self) -> bool {
+        matches!(&self.stage, Stage::Executing { plan } if matches!(plan.change, Change::Iot(_)))
+    }
+
     pub fn is_executing(&self) -> bool {
         matches!(self.stage, Stage::Executing { .. })
     }

@@ -377,7 +377,7 @@ fn set_workflow_picks_previews_and_approves() {
     );
     let plan = plan_of(&keys(&mut s, "y"));
     let Change::FindingsUpdate(u) = &plan.change else {
-        panic!("expected a findings update");
+        panic!("not a findings update")
     };
     assert_eq!(u.edits[0].finding.id, "f-1");
     assert_eq!(u.edits[0].before.workflow, Some(WorkflowStatus::New));
@@ -432,7 +432,7 @@ fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     assert_eq!(undo.id, "plan-2", "ids come from the session counter");
     let undo = plan_of(&keys(&mut s, "y"));
     let Change::FindingsUpdate(u) = &undo.change else {
-        panic!("expected a findings update");
+        panic!("not a findings update")
     };
     assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
 }

@@ -5,8 +5,10 @@ pub mod accessanalyzer;
 pub mod error;
 pub mod filters;
 pub mod iam;
+pub mod iot;
 pub mod securityhub;
 pub mod securityhub_history;
+pub mod securityhub_import;
 pub mod sts;
 pub mod wafv2;
 

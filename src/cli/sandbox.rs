@@ -28,6 +28,11 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
     };
     let region = config.region.clone();
     let sandbox = Sandbox::new(config, seed).context("building the sandbox world")?;
+    if args.seed.is_none() && args.seed_scale.is_none() {
+        sandbox
+            .seed_iot_demo()
+            .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

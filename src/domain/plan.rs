@@ -37,6 +37,8 @@ pub enum Change {
     /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
     ArchiveRuleCreate(Box<ArchiveRuleChange>),
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
+    /// IoT Device Defender audit changes and audit imports into Security Hub.
+    Iot(Box<super::iot_plan::IotChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -130,6 +132,7 @@ impl ChangePlan {
             }
             Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
             Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
+            Change::Iot(c) => c.operation(),
         }
     }
 
@@ -156,6 +159,7 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => format!("Unarchive {} finding(s)", c.ids.len()),
             Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
             Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
+            Change::Iot(c) => c.title(),
         }
     }
 
@@ -171,6 +175,7 @@ impl ChangePlan {
             | Change::TrustPolicyRollback(_)
             | Change::ArchiveRuleCreate(_)
             | Change::ArchiveRuleDelete(_) => 1,
+            Change::Iot(c) => c.item_count(),
         }
     }
 
@@ -190,6 +195,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
                 vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
             }
+            Change::Iot(c) => c.targets(),
         }
     }
 
@@ -224,6 +230,7 @@ impl ChangePlan {
             Change::FindingsUnarchive(c) => c.preview(self.title(), "ARCHIVED", "ACTIVE"),
             Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
             Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
+            Change::Iot(c) => c.preview(),
         }
     }
 
@@ -261,6 +268,7 @@ impl ChangePlan {
             // Deleting needs a fresh LockToken and fails while a rule references the set:
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
+            Change::Iot(c) => c.undo(succeeded, new_id.into()),
             other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
         }
     }
@@ -394,7 +402,7 @@ mod tests {
         );
         let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
         let Change::FindingsUpdate(u) = &undo.change else {
-            panic!("undo of a findings update is a findings update");
+            panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));

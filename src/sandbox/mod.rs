@@ -6,6 +6,7 @@ mod client;
 mod dispatch;
 mod faults;
 pub(crate) mod iam;
+pub mod iot;
 pub(crate) mod protocol;
 mod quota;
 mod record;
@@ -142,6 +143,7 @@ impl Sandbox {
             .route("/", post(dispatch::root))
             .merge(securityhub::router())
             .merge(accessanalyzer::router())
+            .merge(iot::router())
             .fallback(dispatch::fallback)
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(self.shared.clone())

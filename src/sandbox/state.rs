@@ -7,6 +7,7 @@ use super::SandboxConfig;
 use super::accessanalyzer::store::AnalyzerStore;
 use super::faults::Faults;
 use super::iam::store::IamStore;
+use super::iot::store::IotStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
@@ -21,12 +22,14 @@ pub(crate) struct Shared {
     pub quotas: Quotas,
     pub iam: RwLock<IamStore>,
     pub analyzer: RwLock<AnalyzerStore>,
+    pub iot: RwLock<IotStore>,
 }
 
 impl Shared {
     pub fn new(config: SandboxConfig) -> Self {
         Shared {
             quotas: Quotas::new(config.quotas),
+            iot: RwLock::new(IotStore::new(&config.account, &config.region)),
             config,
             findings: RwLock::new(FindingStore::default()),
             wafv2: RwLock::new(WafStore::default()),
@@ -47,6 +50,14 @@ impl Shared {
 
     pub fn wafv2_write(&self) -> std::sync::RwLockWriteGuard<'_, WafStore> {
         self.wafv2.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_read(&self) -> std::sync::RwLockReadGuard<'_, IotStore> {
+        self.iot.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn iot_write(&self) -> std::sync::RwLockWriteGuard<'_, IotStore> {
+        self.iot.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn findings_write(&self) -> std::sync::RwLockWriteGuard<'_, FindingStore> {

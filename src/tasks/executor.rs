@@ -61,6 +61,18 @@ pub struct MutationExecutor {
     pacer: Arc<Pacer>,
     /// WAF Create/Update requests, ~1/s per account.
     waf_pacer: Arc<Pacer>,
+    /// Told (sent, total) as a long change (an audit import) progresses.
+    progress: Option<ProgressFn>,
+}
+
+/// A progress callback: (items done, items in all).
+#[derive(Clone)]
+pub struct ProgressFn(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressFn")
+    }
 }
 
 impl MutationExecutor {
@@ -80,6 +92,7 @@ impl MutationExecutor {
             options,
             pacer: Arc::new(Pacer::get_findings()),
             waf_pacer: Arc::new(super::wafv2::write_pacer()),
+            progress: None,
         }
     }
 
@@ -87,6 +100,12 @@ impl MutationExecutor {
     /// share it with the effect runner).
     pub fn with_pacer(mut self, pacer: Arc<Pacer>) -> Self {
         self.pacer = pacer;
+        self
+    }
+
+    /// Reports progress of long changes (audit imports) to `progress`.
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
         self
     }
 
@@ -172,6 +191,19 @@ impl MutationExecutor {
                 .unwrap_or_else(|| {
                     empty_outcome(&plan, Some("not an Access Analyzer change".into()))
                 }),
+            Change::Iot(change) => {
+                let no_progress = |_: usize, _: usize| {};
+                let cx = super::iot::IotContext {
+                    clients: &self.clients,
+                    pacer: &self.pacer,
+                    retry: &self.options.retry,
+                    progress: match &self.progress {
+                        Some(p) => p.0.as_ref(),
+                        None => &no_progress,
+                    },
+                };
+                super::iot::execute(&cx, &plan.id, change).await
+            }
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
 

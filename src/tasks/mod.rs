@@ -4,6 +4,9 @@
 pub mod analyzer;
 mod analyzer_reads;
 pub mod executor;
+pub mod iot;
+pub mod iot_import;
+pub mod iot_reads;
 pub mod mode;
 pub mod retry;
 pub mod runner;

@@ -106,6 +106,15 @@ impl Pacer {
         Pacer::new(3.0, 6)
     }
 
+    /// Security Hub BatchImportFindings / BatchUpdateFindings: 10 requests a second, burst 30.
+    pub fn batch_write() -> Self {
+        Pacer::new(10.0, 30)
+    }
+
+    pub fn is_unlimited(&self) -> bool {
+        self.rate.is_infinite()
+    }
+
     /// No pacing: for an endpoint without quotas (the sandbox with `--quotas off`).
     pub fn unlimited() -> Self {
         Pacer {

@@ -129,6 +129,23 @@ impl EffectRunner {
                 super::analyzer_reads::spawn(&self.clients, &self.tx, request);
                 None
             }
+            Effect::Read(ReadRequest::Iot(read)) => {
+                let region = self
+                    .clients
+                    .iot
+                    .config()
+                    .region()
+                    .map(|r| r.to_string())
+                    .unwrap_or_default();
+                tokio::spawn(super::iot_reads::run(
+                    self.clients.clone(),
+                    read,
+                    region,
+                    self.pacer.clone(),
+                    self.tx.clone(),
+                ));
+                None
+            }
             Effect::Mutate(plan) => {
                 let Some(executor) = self.executor.clone() else {
                     tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");

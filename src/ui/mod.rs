@@ -2,6 +2,7 @@
 //! never changes it. One module per pane or overlay.
 
 mod analyzer;
+mod audits;
 mod command;
 mod detail;
 mod findings;
@@ -55,6 +56,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             None => findings::draw(frame, body, state),
         },
         PaneId::Analyzer => analyzer::draw(frame, body, state),
+        PaneId::Audits => audits::draw(frame, body, state),
         other => placeholder::draw(frame, body, other, &state.theme),
     }
     status::draw_notifications(frame, notes_area, state);

@@ -1,0 +1,84 @@
+//! The audits pane's reads, run by the effect runner: the overview (configuration,
+//! described tasks, suppressions, mitigation actions and tasks), a task's findings, and
+//! import planning. Each answers with one `Action::Iot`.
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::iot_import::{AuditChoice, now, plan_audit_import};
+use super::retry::{Pacer, RetryPolicy};
+use crate::app::Action;
+use crate::app::audits::{IotAction, IotRead, TASK_WINDOW_DAYS};
+use crate::aws::AwsClients;
+use crate::aws::iot as iot_api;
+use crate::domain::iot::IotOverview;
+
+async fn overview(clients: &AwsClients, retry: &RetryPolicy) -> anyhow::Result<IotOverview> {
+    let (now, _) = now();
+    let iot = &clients.iot;
+    let config = iot_api::describe_configuration(iot, retry).await?;
+    let listed =
+        iot_api::list_audit_tasks(iot, now - TASK_WINDOW_DAYS * 86_400.0, now + 60.0, retry)
+            .await?;
+    let mut tasks = Vec::with_capacity(listed.len());
+    for t in &listed {
+        tasks.push(iot_api::describe_audit_task(iot, &t.task_id, retry).await?);
+    }
+    tasks.sort_by(|a, b| {
+        b.task_start_time
+            .partial_cmp(&a.task_start_time)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok(IotOverview {
+        now,
+        config,
+        tasks,
+        suppressions: iot_api::list_suppressions(iot, retry).await?,
+        mitigation_actions: iot_api::list_mitigation_actions(iot, retry).await?,
+        mitigation_tasks: iot_api::list_mitigation_tasks(
+            iot,
+            now - TASK_WINDOW_DAYS * 86_400.0,
+            now + 60.0,
+            retry,
+        )
+        .await?,
+    })
+}
+
+/// Runs one read and sends its result.
+pub async fn run(
+    clients: AwsClients,
+    read: IotRead,
+    region: String,
+    pacer: std::sync::Arc<Pacer>,
+    tx: UnboundedSender<Action>,
+) {
+    let retry = RetryPolicy::default();
+    let action = match read {
+        IotRead::Overview { request } => IotAction::OverviewLoaded {
+            request,
+            result: overview(&clients, &retry)
+                .await
+                .map_err(|e| format!("{e:#}")),
+        },
+        IotRead::Findings { request, task_id } => IotAction::FindingsLoaded {
+            request,
+            result: iot_api::list_audit_findings(&clients.iot, &task_id, &retry)
+                .await
+                .map_err(|e| e.to_string()),
+            task_id,
+        },
+        IotRead::PlanImport { task_id } => IotAction::ImportPlanned(
+            plan_audit_import(
+                &clients,
+                &region,
+                &AuditChoice::Task(task_id),
+                &pacer,
+                &retry,
+            )
+            .await
+            .map(|p| p.import)
+            .map_err(|e| format!("{e:#}")),
+        ),
+    };
+    let _ = tx.send(Action::Iot(Box::new(action)));
+}

@@ -1,0 +1,441 @@
+//! The sandbox's IoT Device Defender audit API, driven through the real aws-sdk-iot client:
+//! the seed scenario (a policy allowing iot:* on *), suppressions, mitigation, paging.
+
+use aws_sdk_iot::primitives::DateTime;
+use aws_sdk_iot::types::{
+    AuditMitigationActionsTaskTarget, PolicyVersionIdentifier, ResourceIdentifier,
+};
+use secdeck::sandbox::seed::Seed;
+use secdeck::sandbox::{Sandbox, SandboxConfig};
+
+const BROAD: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
+const SCOPED: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/dev-1"}]}"#;
+const PERMISSIVE: &str = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK";
+
+async fn client(sandbox: &Sandbox) -> aws_sdk_iot::Client {
+    aws_sdk_iot::Client::new(&sandbox.sdk_config().await)
+}
+
+fn sandbox() -> Sandbox {
+    Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap()
+}
+
+async fn audit(iot: &aws_sdk_iot::Client, check: &str) -> String {
+    let started = iot
+        .start_on_demand_audit_task()
+        .target_check_names(check)
+        .send()
+        .await
+        .unwrap();
+    started.task_id().unwrap().to_string()
+}
+
+fn policy_id(name: &str, version: &str) -> ResourceIdentifier {
+    ResourceIdentifier::builder()
+        .policy_version_identifier(
+            PolicyVersionIdentifier::builder()
+                .policy_name(name)
+                .policy_version_id(version)
+                .build(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fixed() {
+    let sandbox = sandbox();
+    let iot = client(&sandbox).await;
+    iot.create_policy()
+        .policy_name("dev-allow-all")
+        .policy_document(BROAD)
+        .send()
+        .await
+        .unwrap();
+    let task = audit(&iot, PERMISSIVE).await;
+    let described = iot
+        .describe_audit_task()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.task_status().unwrap().as_str(), "COMPLETED");
+    assert_eq!(
+        described.task_type().unwrap().as_str(),
+        "ON_DEMAND_AUDIT_TASK"
+    );
+    let details = &described.audit_details().unwrap()[PERMISSIVE];
+    assert_eq!(details.non_compliant_resources_count(), Some(1));
+    assert_eq!(
+        details.check_run_status().unwrap().as_str(),
+        "COMPLETED_NON_COMPLIANT"
+    );
+
+    let findings = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    let f = &findings.findings()[0];
+    assert_eq!(f.severity().unwrap().as_str(), "CRITICAL");
+    let r = f.non_compliant_resource().unwrap();
+    assert_eq!(r.resource_type().unwrap().as_str(), "IOT_POLICY");
+    let pv = r
+        .resource_identifier()
+        .unwrap()
+        .policy_version_identifier()
+        .unwrap();
+    assert_eq!(
+        (pv.policy_name(), pv.policy_version_id()),
+        (Some("dev-allow-all"), Some("1"))
+    );
+    assert_eq!(
+        f.reason_for_non_compliance_code(),
+        Some("ALLOWS_BROAD_ACCESS_TO_IOT_DATA_PLANE_ACTIONS")
+    );
+    assert!(f.task_start_time().is_some());
+
+    iot.create_policy_version()
+        .policy_name("dev-allow-all")
+        .policy_document(SCOPED)
+        .set_as_default(true)
+        .send()
+        .await
+        .unwrap();
+    let task2 = audit(&iot, PERMISSIVE).await;
+    let after = iot
+        .list_audit_findings()
+        .task_id(&task2)
+        .send()
+        .await
+        .unwrap();
+    assert!(after.findings().is_empty(), "the fixed policy is compliant");
+    let d2 = iot
+        .describe_audit_task()
+        .task_id(&task2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        d2.audit_details().unwrap()[PERMISSIVE].check_compliant(),
+        Some(true)
+    );
+
+    // ListAuditTasks takes ISO-8601 query times and returns both, newest first.
+    let now = std::time::SystemTime::now();
+    let tasks = iot
+        .list_audit_tasks()
+        .start_time(DateTime::from(now - std::time::Duration::from_secs(3600)))
+        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = tasks.tasks().iter().filter_map(|t| t.task_id()).collect();
+    assert_eq!(ids, vec![task2.as_str(), task.as_str()]);
+}
+
+#[tokio::test]
+async fn a_suppression_flags_the_finding_on_the_next_audit_and_can_be_edited_and_deleted() {
+    let sandbox = sandbox();
+    let iot = client(&sandbox).await;
+    iot.create_policy()
+        .policy_name("p")
+        .policy_document(BROAD)
+        .send()
+        .await
+        .unwrap();
+    let in_a_week = DateTime::from_secs(
+        (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 7 * 86_400) as i64,
+    );
+    let missing_description = iot
+        .create_audit_suppression()
+        .check_name(PERMISSIVE)
+        .resource_identifier(policy_id("p", "1"))
+        .description("x".repeat(1001))
+        .suppress_indefinitely(true)
+        .client_request_token("t1")
+        .send()
+        .await;
+    assert!(
+        missing_description.is_err(),
+        "descriptions are limited to 1000 characters"
+    );
+    iot.create_audit_suppression()
+        .check_name(PERMISSIVE)
+        .resource_identifier(policy_id("p", "1"))
+        .description("lab policy")
+        .expiration_date(in_a_week)
+        .client_request_token("t2")
+        .send()
+        .await
+        .unwrap();
+    let listed = iot.list_audit_suppressions().send().await.unwrap();
+    assert_eq!(listed.suppressions().len(), 1);
+    assert_eq!(
+        listed.suppressions()[0].expiration_date().map(|d| d.secs()),
+        Some(in_a_week.secs())
+    );
+
+    let task = audit(&iot, PERMISSIVE).await;
+    let all = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.findings()[0].is_suppressed(), Some(true));
+    let unsuppressed = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .list_suppressed_findings(false)
+        .send()
+        .await
+        .unwrap();
+    assert!(unsuppressed.findings().is_empty());
+    let d = iot
+        .describe_audit_task()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        d.audit_details().unwrap()[PERMISSIVE].suppressed_non_compliant_resources_count(),
+        Some(1)
+    );
+
+    iot.update_audit_suppression()
+        .check_name(PERMISSIVE)
+        .resource_identifier(policy_id("p", "1"))
+        .suppress_indefinitely(true)
+        .send()
+        .await
+        .unwrap();
+    let s = iot.list_audit_suppressions().send().await.unwrap();
+    assert_eq!(s.suppressions()[0].suppress_indefinitely(), Some(true));
+    assert!(s.suppressions()[0].expiration_date().is_none());
+    iot.delete_audit_suppression()
+        .check_name(PERMISSIVE)
+        .resource_identifier(policy_id("p", "1"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        iot.list_audit_suppressions()
+            .send()
+            .await
+            .unwrap()
+            .suppressions()
+            .is_empty()
+    );
+    let task = audit(&iot, PERMISSIVE).await;
+    let f = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(f.findings()[0].is_suppressed(), Some(false));
+
+    let requests = sandbox.requests();
+    let mutating: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.mutating && r.status == 200)
+        .map(|r| r.operation.as_str())
+        .collect();
+    assert!(
+        mutating.contains(&"CreateAuditSuppression")
+            && mutating.contains(&"DeleteAuditSuppression")
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.operation == "ListAuditSuppressions" && !r.mutating)
+    );
+}
+
+#[tokio::test]
+async fn mitigation_reports_a_status_per_finding_and_action() {
+    let sandbox = sandbox();
+    let iot = client(&sandbox).await;
+    iot.create_policy()
+        .policy_name("p")
+        .policy_document(BROAD)
+        .send()
+        .await
+        .unwrap();
+    sandbox.set_iot_logging(false);
+    let task = iot
+        .start_on_demand_audit_task()
+        .target_check_names(PERMISSIVE)
+        .target_check_names("LOGGING_DISABLED_CHECK")
+        .send()
+        .await
+        .unwrap()
+        .task_id()
+        .unwrap()
+        .to_string();
+    let findings = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<String> = findings
+        .findings()
+        .iter()
+        .filter_map(|f| f.finding_id().map(str::to_string))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let actions = iot.list_mitigation_actions().send().await.unwrap();
+    let names: Vec<&str> = actions
+        .action_identifiers()
+        .iter()
+        .filter_map(|a| a.action_name())
+        .collect();
+    assert!(names.contains(&"ReplaceWithRestrictivePolicy"));
+
+    iot.start_audit_mitigation_actions_task()
+        .task_id("mitigate-1")
+        .target(
+            AuditMitigationActionsTaskTarget::builder()
+                .set_finding_ids(Some(ids.clone()))
+                .build(),
+        )
+        .audit_check_to_actions_mapping(
+            PERMISSIVE,
+            vec!["ReplaceWithRestrictivePolicy".to_string()],
+        )
+        .audit_check_to_actions_mapping(
+            "LOGGING_DISABLED_CHECK",
+            vec!["DeactivateDeviceCertificate".to_string()],
+        )
+        .client_request_token("c1")
+        .send()
+        .await
+        .unwrap();
+    let reused = iot
+        .start_audit_mitigation_actions_task()
+        .task_id("mitigate-1")
+        .target(
+            AuditMitigationActionsTaskTarget::builder()
+                .audit_task_id(&task)
+                .build(),
+        )
+        .audit_check_to_actions_mapping(PERMISSIVE, vec!["NotifySecurityTeam".to_string()])
+        .client_request_token("c2")
+        .send()
+        .await;
+    assert!(reused.is_err(), "a mitigation task id can be used once");
+
+    let now = std::time::SystemTime::now();
+    let tasks = iot
+        .list_audit_mitigation_actions_tasks()
+        .start_time(DateTime::from(now - std::time::Duration::from_secs(60)))
+        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tasks.tasks().len(), 1);
+    assert_eq!(
+        tasks.tasks()[0].task_status().unwrap().as_str(),
+        "FAILED",
+        "one action did not apply"
+    );
+    let mut statuses = Vec::new();
+    for id in &ids {
+        let ex = iot
+            .list_audit_mitigation_actions_executions()
+            .task_id("mitigate-1")
+            .finding_id(id)
+            .send()
+            .await
+            .unwrap();
+        for e in ex.actions_executions() {
+            statuses.push((
+                e.action_name().unwrap().to_string(),
+                e.status().unwrap().as_str().to_string(),
+            ));
+        }
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        vec![
+            (
+                "DeactivateDeviceCertificate".to_string(),
+                "FAILED".to_string()
+            ),
+            (
+                "ReplaceWithRestrictivePolicy".to_string(),
+                "COMPLETED".to_string()
+            ),
+        ]
+    );
+    // The restrictive version is now the default: the next audit finds the policy compliant.
+    let again = audit(&iot, PERMISSIVE).await;
+    assert!(
+        iot.list_audit_findings()
+            .task_id(&again)
+            .send()
+            .await
+            .unwrap()
+            .findings()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn findings_page_through_a_generated_audit_and_the_configuration_lists_checks() {
+    let sandbox = sandbox();
+    let task = sandbox.generate_iot_audit(600, 1);
+    let iot = client(&sandbox).await;
+    let mut token = None;
+    let mut total = 0;
+    loop {
+        let page = iot
+            .list_audit_findings()
+            .task_id(&task)
+            .max_results(250)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        total += page.findings().len();
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(total, 600);
+    let too_many = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .max_results(251)
+        .send()
+        .await;
+    assert!(too_many.is_err());
+    let config = iot
+        .describe_account_audit_configuration()
+        .send()
+        .await
+        .unwrap();
+    let checks = config.audit_check_configurations().unwrap();
+    assert!(checks[PERMISSIVE].enabled());
+    assert!(config.audit_notification_target_configurations().is_some());
+    let missing = iot
+        .describe_audit_task()
+        .task_id("nope")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        missing
+            .into_service_error()
+            .is_resource_not_found_exception()
+    );
+}
