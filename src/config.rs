@@ -184,4 +184,14 @@ mod tests {
         assert_eq!(line_column(text, text.find('=').unwrap()), (1, 3));
         assert_eq!(line_column(text, text.find('x').unwrap()), (2, 6));
     }
+
+    #[test]
+    fn saved_views_parse_and_a_typo_in_one_is_located() {
+        let text = "[[views]]\nname = \"crit\"\nfilter = \"sev=CRITICAL status=NEW\"\n\n[[views]]\nname = \"s3\"\nfliter = \"rtype=AwsS3Bucket\"\n";
+        let err = Config::parse(Path::new("c.toml"), text).unwrap_err();
+        assert!(err.to_string().starts_with("c.toml:7:"), "{err}");
+        let ok = Config::parse(Path::new("c.toml"), &text.replace("fliter", "filter")).unwrap();
+        assert_eq!(ok.views.len(), 2);
+        assert_eq!(ok.views[0].filter, "sev=CRITICAL status=NEW");
+    }
 }

@@ -56,6 +56,8 @@ pub struct Console {
     pub copied: Vec<String>,
     /// A real terminal is attached: clipboard escapes and browsers may be used.
     terminal: bool,
+    /// The journal, read for a finding's local note history.
+    journal_path: PathBuf,
 }
 
 impl Console {
@@ -134,6 +136,7 @@ impl Console {
             sandbox,
             copied: Vec::new(),
             terminal: false,
+            journal_path: journal_path.clone(),
         };
         for message in startup_errors.into_iter().chain(key_errors) {
             console.dispatch(Action::Notify {
@@ -169,6 +172,9 @@ impl Console {
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
+            if let Effect::Read(crate::app::ReadRequest::FindingHistory { finding }) = &effect {
+                self.load_local_notes(finding.id.clone());
+            }
             match self.runner.run(effect) {
                 None => {}
                 Some(Effect::LoadTheme(name)) => self.load_theme(name),
@@ -192,6 +198,22 @@ impl Console {
                 Some(other) => tracing::warn!(?other, "effect not handled"),
             }
         }
+    }
+
+    /// Reads the journal off the UI thread for the notes written on `finding_id`. A missing
+    /// journal just means none were written from this machine.
+    fn load_local_notes(&self, finding_id: String) {
+        let (tx, path) = (self.tx.clone(), self.journal_path.clone());
+        tokio::task::spawn_blocking(move || {
+            let notes = match Journal::read_all(&path) {
+                Ok(entries) => crate::app::findings_notes::local_notes(&entries, &finding_id),
+                Err(e) => {
+                    tracing::debug!(error = %e, "journal not read for local notes");
+                    Vec::new()
+                }
+            };
+            let _ = tx.send(Action::LocalNotesLoaded { finding_id, notes });
+        });
     }
 
     /// Theme files are small and local; read them off the UI thread anyway.

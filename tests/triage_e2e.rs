@@ -6,7 +6,7 @@ mod aws_support;
 
 use std::time::Duration;
 
-use aws_support::{finding, sandbox, workflow_of};
+use aws_support::{big_stack, finding, sandbox, workflow_of};
 use secdeck::app::{Action, Key, Session};
 use secdeck::config::{AccessFlag, Config};
 use secdeck::journal::Journal;
@@ -110,225 +110,277 @@ impl Run {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
-    let mut run = start((0..40).map(finding).collect()).await;
-    assert_eq!(run.console.state.findings.total(), 40);
-    run.sandbox().clear_requests();
-    run.keys(":findings sev=CRITICAL,HIGH title~\"Finding<space>002\" status!=RESOLVED<enter>");
-    run.until(|c| {
-        c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
-            && c.state.findings.request > 1
-    })
-    .await;
-    let get = run.calls("GetFindings");
-    let filters = &get[0]["Filters"];
-    assert_eq!(filters["SeverityLabel"][0]["Value"], "CRITICAL");
-    assert_eq!(filters["SeverityLabel"][1]["Value"], "HIGH");
-    assert_eq!(filters["Title"][0]["Comparison"], "CONTAINS");
-    assert_eq!(filters["WorkflowStatus"][0]["Comparison"], "NOT_EQUALS");
-    // Finding 0020..0029: HIGH is i % 5 == 3, CRITICAL is 4.
-    let pane = &run.console.state.findings;
-    let mut titles: Vec<&str> = (0..pane.visible_len())
-        .map(|i| pane.visible(i).unwrap().title.as_str())
-        .collect();
-    titles.sort();
-    assert_eq!(
-        titles,
-        [
-            "Finding 0023",
-            "Finding 0024",
-            "Finding 0028",
-            "Finding 0029"
-        ]
-    );
+#[test]
+fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
+    big_stack(|| async {
+        let mut run = start((0..40).map(finding).collect()).await;
+        assert_eq!(run.console.state.findings.total(), 40);
+        run.sandbox().clear_requests();
+        run.keys(":findings sev=CRITICAL,HIGH title~\"Finding<space>002\" status!=RESOLVED<enter>");
+        run.until(|c| {
+            c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
+                && c.state.findings.request > 1
+        })
+        .await;
+        let get = run.calls("GetFindings");
+        let filters = &get[0]["Filters"];
+        assert_eq!(filters["SeverityLabel"][0]["Value"], "CRITICAL");
+        assert_eq!(filters["SeverityLabel"][1]["Value"], "HIGH");
+        assert_eq!(filters["Title"][0]["Comparison"], "CONTAINS");
+        assert_eq!(filters["WorkflowStatus"][0]["Comparison"], "NOT_EQUALS");
+        // Finding 0020..0029: HIGH is i % 5 == 3, CRITICAL is 4.
+        let pane = &run.console.state.findings;
+        let mut titles: Vec<&str> = (0..pane.visible_len())
+            .map(|i| pane.visible(i).unwrap().title.as_str())
+            .collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            [
+                "Finding 0023",
+                "Finding 0024",
+                "Finding 0028",
+                "Finding 0029"
+            ]
+        );
 
-    // A bad expression sends nothing and leaves the rows alone.
-    run.sandbox().clear_requests();
-    run.keys(":findings sev=HIGH updated>7d<enter>");
-    assert!(run.calls("GetFindings").is_empty());
-    assert_eq!(run.console.state.findings.visible_len(), 4);
-    assert!(run.messages()[0].contains("use a date"));
+        // A bad expression sends nothing and leaves the rows alone.
+        run.sandbox().clear_requests();
+        run.keys(":findings sev=HIGH updated>7d<enter>");
+        assert!(run.calls("GetFindings").is_empty());
+        assert_eq!(run.console.state.findings.visible_len(), 4);
+        assert!(run.messages()[0].contains("use a date"));
 
-    // A saved view.
-    run.keys(":view crit<enter>");
-    run.until(|c| {
-        c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
-            && c.state.findings.request > 2
-    })
-    .await;
-    assert_eq!(run.console.state.findings.total(), 8, "every fifth of 40");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bulk_status_change_of_250_marked_findings_then_undo() {
-    let mut run = start((0..250).map(finding).collect()).await;
-    assert_eq!(run.console.state.findings.total(), 250);
-    run.sandbox().clear_requests();
-    // Throttling on two of the calls: retried, nothing lost.
-    run.sandbox().inject_fault(Fault::next(
-        "BatchUpdateFindings",
-        2,
-        429,
-        "LimitExceededException",
-    ));
-    run.keys("<c-a>wj<enter>");
-    run.keys("y");
-    assert!(run.idle(), "y alone does not approve 250");
-    run.keys("250<enter>");
-    assert!(run.console.state.pipeline.is_executing());
-    run.until(|c| !c.state.pipeline.is_executing()).await;
-
-    let calls = run.calls("BatchUpdateFindings");
-    let sizes: Vec<usize> = calls
-        .iter()
-        .map(|p| p["FindingIdentifiers"].as_array().map_or(0, Vec::len))
-        .collect();
-    // Two throttled attempts are recorded too; the three that went through carry 250.
-    assert_eq!(sizes.len(), 5, "{sizes:?}");
-    assert_eq!(sizes[2..], [100, 100, 50]);
-    for i in 0..250 {
-        assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NOTIFIED");
-    }
-    assert!(
-        run.messages()
-            .iter()
-            .any(|m| m.starts_with("250 changed and verified")),
-        "{:?}",
-        run.messages()
-    );
-    assert!(run.console.state.findings.marks.is_empty());
-    let entries = Journal::read_all(&run.journal).unwrap();
-    assert_eq!(entries.len(), 2, "intent and outcome");
-
-    // Undo, through the pipeline (typed count again).
-    run.keys("u250<enter>");
-    run.until(|c| !c.state.pipeline.is_executing()).await;
-    assert_eq!(workflow_of(run.sandbox(), "f-0000"), "NEW");
-    assert_eq!(workflow_of(run.sandbox(), "f-0249"), "NEW");
-    assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
-    let mut run = start((0..3).map(finding).collect()).await;
-    // Make one loaded row point at a product AWS does not know: BatchUpdateFindings
-    // answers it as an UnprocessedFinding (FindingNotFound).
-    let victim = run.console.state.findings.visible(1).unwrap().id.clone();
-    run.console.state.findings.edit_row(&victim, |f| {
-        f.product_arn = "arn:aws:securityhub:us-east-1::product/aws/gone".into();
+        // A saved view.
+        run.keys(":view crit<enter>");
+        run.until(|c| {
+            c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
+                && c.state.findings.request > 2
+        })
+        .await;
+        assert_eq!(run.console.state.findings.total(), 8, "every fifth of 40");
     });
-    run.keys("<c-a>wjjj<enter><enter>");
-    assert!(
-        run.console.state.pipeline.is_modal() && run.idle(),
-        "SUPPRESSED without a note goes nowhere"
-    );
-    run.keys("accepted risk<enter>y");
-    run.until(|c| !c.state.pipeline.is_executing()).await;
-    let others: Vec<String> = (0..3)
-        .map(|i| format!("f-{i:04}"))
-        .filter(|id| *id != victim)
-        .collect();
-    for id in &others {
-        let doc = run.sandbox().finding(id).unwrap();
-        assert_eq!(doc["Workflow"]["Status"], "SUPPRESSED");
-        assert_eq!(doc["Note"]["Text"], "accepted risk");
-        assert_eq!(doc["Note"]["UpdatedBy"], "e2e-analyst");
-    }
-    assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
-    assert!(
-        run.messages()
-            .iter()
-            .any(|m| m.contains("1 finding(s) not updated: FindingNotFound ×1")),
-        "{:?}",
-        run.messages()
-    );
-    assert_eq!(
-        run.console.state.findings.marks.iter().collect::<Vec<_>>(),
-        [&victim],
-        "the failed one stays marked"
-    );
-    // Retry: previewed again, and still not claimed as done.
-    run.keys("<c-r>y");
-    run.until(|c| !c.state.pipeline.is_executing()).await;
-    assert!(
-        run.messages()[0].contains("not updated"),
-        "{:?}",
-        run.messages()
-    );
-    assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn e_writes_the_view_to_a_file() {
-    let mut run = start((0..12).map(finding).collect()).await;
-    let path = run.journal.with_file_name("view.csv");
-    run.keys(&format!("e<c-u>{}<enter>", path.display()));
-    run.until(|c| {
-        c.state
-            .notifications
+#[test]
+fn bulk_status_change_of_250_marked_findings_then_undo() {
+    big_stack(|| async {
+        let mut run = start((0..250).map(finding).collect()).await;
+        assert_eq!(run.console.state.findings.total(), 250);
+        run.sandbox().clear_requests();
+        // Throttling on two of the calls: retried, nothing lost.
+        run.sandbox().inject_fault(Fault::next(
+            "BatchUpdateFindings",
+            2,
+            429,
+            "LimitExceededException",
+        ));
+        run.keys("<c-a>wj<enter>");
+        run.keys("y");
+        assert!(run.idle(), "y alone does not approve 250");
+        run.keys("250<enter>");
+        assert!(run.console.state.pipeline.is_executing());
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+
+        let calls = run.calls("BatchUpdateFindings");
+        let sizes: Vec<usize> = calls
             .iter()
-            .any(|n| n.message.starts_with("exported"))
-    })
-    .await;
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.lines().count(), 13, "header and 12 rows");
-    assert!(text.lines().nth(1).unwrap().contains("Finding 00"));
+            .map(|p| p["FindingIdentifiers"].as_array().map_or(0, Vec::len))
+            .collect();
+        // Two throttled attempts are recorded too; the three that went through carry 250.
+        assert_eq!(sizes.len(), 5, "{sizes:?}");
+        assert_eq!(sizes[2..], [100, 100, 50]);
+        for i in 0..250 {
+            assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NOTIFIED");
+        }
+        assert!(
+            run.messages()
+                .iter()
+                .any(|m| m.starts_with("250 changed and verified")),
+            "{:?}",
+            run.messages()
+        );
+        assert!(run.console.state.findings.marks.is_empty());
+        let entries = Journal::read_all(&run.journal).unwrap();
+        assert_eq!(entries.len(), 2, "intent and outcome");
+
+        // Undo, through the pipeline (typed count again).
+        run.keys("u250<enter>");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        assert_eq!(workflow_of(run.sandbox(), "f-0000"), "NEW");
+        assert_eq!(workflow_of(run.sandbox(), "f-0249"), "NEW");
+        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
+    });
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_history_tab_shows_get_finding_history() {
-    use secdeck::app::detail::{DetailLine, DetailTab, HistoryState};
-    let mut run = start((0..3).map(finding).collect()).await;
-    run.keys("wj<enter>y");
-    run.until(|c| !c.state.pipeline.is_executing()).await;
-    run.keys("<enter>ll");
-    let detail = run.console.state.findings.detail.as_ref().unwrap();
-    assert_eq!(detail.tab, DetailTab::History);
-    run.until(|c| {
-        c.state
+#[test]
+fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
+    big_stack(|| async {
+        let mut run = start((0..3).map(finding).collect()).await;
+        // Make one loaded row point at a product AWS does not know: BatchUpdateFindings
+        // answers it as an UnprocessedFinding (FindingNotFound).
+        let victim = run.console.state.findings.visible(1).unwrap().id.clone();
+        run.console.state.findings.edit_row(&victim, |f| {
+            f.product_arn = "arn:aws:securityhub:us-east-1::product/aws/gone".into();
+        });
+        run.keys("<c-a>wjjj<enter><enter>");
+        assert!(
+            run.console.state.pipeline.is_modal() && run.idle(),
+            "SUPPRESSED without a note goes nowhere"
+        );
+        run.keys("accepted risk<enter>y");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        let others: Vec<String> = (0..3)
+            .map(|i| format!("f-{i:04}"))
+            .filter(|id| *id != victim)
+            .collect();
+        for id in &others {
+            let doc = run.sandbox().finding(id).unwrap();
+            assert_eq!(doc["Workflow"]["Status"], "SUPPRESSED");
+            assert_eq!(doc["Note"]["Text"], "accepted risk");
+            assert_eq!(doc["Note"]["UpdatedBy"], "e2e-analyst");
+        }
+        assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
+        assert!(
+            run.messages()
+                .iter()
+                .any(|m| m.contains("1 finding(s) not updated: FindingNotFound ×1")),
+            "{:?}",
+            run.messages()
+        );
+        assert_eq!(
+            run.console.state.findings.marks.iter().collect::<Vec<_>>(),
+            [&victim],
+            "the failed one stays marked"
+        );
+        // Retry: previewed again, and still not claimed as done.
+        run.keys("<c-r>y");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        assert!(
+            run.messages()[0].contains("not updated"),
+            "{:?}",
+            run.messages()
+        );
+        assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
+    });
+}
+
+#[test]
+fn e_writes_the_view_to_a_file() {
+    big_stack(|| async {
+        let mut run = start((0..12).map(finding).collect()).await;
+        let path = run.journal.with_file_name("view.csv");
+        run.keys(&format!("e<c-u>{}<enter>", path.display()));
+        run.until(|c| {
+            c.state
+                .notifications
+                .iter()
+                .any(|n| n.message.starts_with("exported"))
+        })
+        .await;
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 13, "header and 12 rows");
+        assert!(text.lines().nth(1).unwrap().contains("Finding 00"));
+    });
+}
+
+#[test]
+fn the_history_tab_shows_get_finding_history() {
+    big_stack(|| async {
+        use secdeck::app::detail::{DetailLine, DetailTab, HistoryState};
+        let mut run = start((0..3).map(finding).collect()).await;
+        run.keys("wj<enter>y");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        run.keys("<enter>ll");
+        let detail = run.console.state.findings.detail.as_ref().unwrap();
+        assert_eq!(detail.tab, DetailTab::History);
+        run.until(|c| {
+            c.state
+                .findings
+                .detail
+                .as_ref()
+                .is_some_and(|d| matches!(d.history, HistoryState::Loaded(_)))
+        })
+        .await;
+        let lines = run
+            .console
+            .state
             .findings
             .detail
             .as_ref()
-            .is_some_and(|d| matches!(d.history, HistoryState::Loaded(_)))
-    })
-    .await;
-    let lines = run
-        .console
-        .state
-        .findings
-        .detail
-        .as_ref()
-        .unwrap()
-        .tab_lines();
-    let text: Vec<String> = lines
-        .iter()
-        .map(|l| match l {
-            DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
-            DetailLine::Field { value, .. } => value.clone(),
-            DetailLine::Blank => String::new(),
-        })
-        .collect();
-    // Newest first: the workflow change, then the import that created it.
-    assert!(
-        text[0].contains("updated by") && text[0].contains("BATCH_UPDATE_FINDINGS"),
-        "{text:?}"
-    );
-    assert!(
-        text.iter()
-            .any(|t| t.starts_with("Workflow:") && t.contains("NOTIFIED")),
-        "{text:?}"
-    );
-    assert!(
-        run.sandbox()
-            .requests()
+            .unwrap()
+            .tab_lines();
+        let text: Vec<String> = lines
             .iter()
-            .any(|r| r.operation == "GetFindingHistory")
-    );
-    // h goes back to the JSON tab.
-    run.keys("h");
-    assert_eq!(
-        run.console.state.findings.detail.as_ref().unwrap().tab,
-        DetailTab::Json
-    );
+            .map(|l| match l {
+                DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
+                DetailLine::Field { value, .. } => value.clone(),
+                DetailLine::Blank => String::new(),
+            })
+            .collect();
+        // Newest first: the workflow change, then the import that created it.
+        assert!(
+            text[0].contains("updated by") && text[0].contains("BATCH_UPDATE_FINDINGS"),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("Workflow:") && t.contains("NOTIFIED")),
+            "{text:?}"
+        );
+        assert!(
+            run.sandbox()
+                .requests()
+                .iter()
+                .any(|r| r.operation == "GetFindingHistory")
+        );
+        // h goes back to the JSON tab.
+        run.keys("h");
+        assert_eq!(
+            run.console.state.findings.detail.as_ref().unwrap().tab,
+            DetailTab::Json
+        );
+    });
+}
+
+#[test]
+fn every_note_written_stays_in_the_local_history() {
+    big_stack(|| async {
+        let mut run = start((0..2).map(finding).collect()).await;
+        for note in ["first look", "false positive, ticket 7"] {
+            run.keys(&format!("N{}<enter>y", note.replace(' ', "<space>")));
+            run.until(|c| !c.state.pipeline.is_executing()).await;
+        }
+        let id = run
+            .console
+            .state
+            .findings
+            .selected_finding()
+            .unwrap()
+            .id
+            .clone();
+        let aws = run.sandbox().finding(&id).unwrap();
+        assert_eq!(
+            aws["Note"]["Text"], "false positive, ticket 7",
+            "AWS keeps one"
+        );
+        run.keys("<enter>ll");
+        run.until(|c| {
+            c.state.findings.detail.as_ref().is_some_and(|d| {
+                d.local_notes.is_some()
+                    && matches!(d.history, secdeck::app::detail::HistoryState::Loaded(_))
+            })
+        })
+        .await;
+        let detail = run.console.state.findings.detail.as_ref().unwrap();
+        let notes = detail.local_notes.as_ref().unwrap();
+        let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["first look", "false positive, ticket 7"]);
+        let lines = format!("{:?}", detail.tab_lines());
+        assert!(
+            lines.contains("Notes written from this console (2"),
+            "{lines}"
+        );
+        assert!(lines.contains("    first look"), "{lines}");
+    });
 }

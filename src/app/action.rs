@@ -42,7 +42,6 @@ pub enum Action {
     EditFilter,
     SortNext,
     SortReverse,
-    ToggleMark,
     MarkRange,
     MarkAll,
     ClearMarks,
@@ -56,6 +55,10 @@ pub enum Action {
     CycleGroup,
     // ---- bindable: changes (all go through the change pipeline)
     SetWorkflow,
+    SetSeverity,
+    AddNote,
+    /// Preview the failed findings of the last change again.
+    RetryFailed,
     /// IoT audits: suppress the selected finding (asks for expiry and description).
     Suppress,
     /// IoT audits: delete the selected finding's suppression.
@@ -66,10 +69,6 @@ pub enum Action {
     StartAudit,
     /// IoT audits: import the selected audit into Security Hub.
     ImportAudit,
-    SetSeverity,
-    AddNote,
-    /// Preview the failed findings of the last change again.
-    RetryFailed,
     Approve,
     Reject,
     Undo,
@@ -133,6 +132,12 @@ pub enum Action {
     FindingHistoryLoaded {
         finding_id: String,
         result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
+    },
+    /// The notes the journal recorded for this finding (read when History opens).
+    #[serde(skip)]
+    LocalNotesLoaded {
+        finding_id: String,
+        notes: Vec<super::findings_notes::LocalNote>,
     },
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
@@ -216,6 +221,9 @@ impl Action {
         matches!(
             self,
             Action::SetWorkflow
+                | Action::SetSeverity
+                | Action::AddNote
+                | Action::RetryFailed
                 | Action::Approve
                 | Action::Undo
                 | Action::Remediate
@@ -231,9 +239,6 @@ impl Action {
                 | Action::Mitigate
                 | Action::StartAudit
                 | Action::ImportAudit
-                | Action::SetSeverity
-                | Action::AddNote
-                | Action::RetryFailed
                 | Action::AddAddresses
                 | Action::RemoveAddresses
                 | Action::CreateIpSet
@@ -281,7 +286,6 @@ impl Action {
             Action::EditFilter => "edit the server-side filter (sev=HIGH status=NEW updated<7d)",
             Action::SortNext => "sort by the next column (server-side)",
             Action::SortReverse => "reverse the sort order",
-            Action::ToggleMark => "mark / unmark the row",
             Action::MarkRange => "mark from the last marked row to here",
             Action::MarkAll => "mark every row in view",
             Action::ClearMarks => "clear marks",

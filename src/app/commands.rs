@@ -174,6 +174,12 @@ impl CommandLine {
             "" => Command::Nothing,
             "findings" if arg.is_empty() => Command::Run(Action::ShowFindings),
             "findings" => Command::Run(Action::ApplyFilter(arg.to_string())),
+            "view" if arg.is_empty() => Command::Error(
+                NotifyLevel::Error,
+                "usage: :view NAME (views are [[views]] in the config file)".into(),
+            ),
+            "view" => Command::Run(Action::ShowView(arg.to_string())),
+            "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "analyzer" if arg.is_empty() => Command::Run(Action::ShowAnalyzer),
             "analyzer" => Command::Run(Action::SelectAnalyzer(arg.to_string())),
             "archive" | "unarchive" if arg.is_empty() => Command::Error(
@@ -194,12 +200,6 @@ impl CommandLine {
                 ":delete-rule needs the rule name".to_string(),
             ),
             "delete-rule" => Command::Run(Action::DeleteArchiveRule(arg.to_string())),
-            "view" if arg.is_empty() => Command::Error(
-                NotifyLevel::Error,
-                "usage: :view NAME (views are [[views]] in the config file)".into(),
-            ),
-            "view" => Command::Run(Action::ShowView(arg.to_string())),
-            "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" => Command::Run(Action::ShowAudits),
             "help" => Command::Run(Action::Help),

@@ -54,6 +54,10 @@ pub struct DetailView {
     /// The pretty-printed ASFF, one entry a line (the JSON tab).
     pub json: Vec<String>,
     pub history: HistoryState,
+    /// The `/` search text (case-insensitive) within the active tab.
+    pub search: String,
+    /// Notes written from this console, from the journal (None until read).
+    pub local_notes: Option<Vec<super::findings_notes::LocalNote>>,
     /// The Overview tab.
     pub lines: Vec<DetailLine>,
     /// First line shown.
@@ -143,6 +147,8 @@ impl DetailView {
             tab: DetailTab::Overview,
             json,
             history: HistoryState::NotLoaded,
+            local_notes: None,
+            search: String::new(),
             lines,
             scroll: 0,
         }
@@ -157,15 +163,34 @@ impl DetailView {
                 .iter()
                 .map(|l| DetailLine::Json(l.clone()))
                 .collect(),
-            DetailTab::History => history_lines(&self.history),
+            DetailTab::History => self.history_tab(),
         }
+    }
+
+    /// AWS's history, then the notes the journal kept (Security Hub keeps only the last).
+    fn history_tab(&self) -> Vec<DetailLine> {
+        let mut out = history_lines(&self.history);
+        if let Some(notes) = self.local_notes.as_ref().filter(|n| !n.is_empty()) {
+            out.push(DetailLine::Heading(format!(
+                "Notes written from this console ({}, from the journal)",
+                notes.len()
+            )));
+            for n in notes.iter().rev() {
+                out.push(DetailLine::Field {
+                    label: "",
+                    value: format!("{}  {}  ({})", n.time, n.caller, n.plan_id),
+                });
+                out.extend(n.text.lines().map(|l| DetailLine::Text(format!("    {l}"))));
+            }
+        }
+        out
     }
 
     fn tab_len(&self) -> usize {
         match self.tab {
             DetailTab::Overview => self.lines.len(),
             DetailTab::Json => self.json.len(),
-            DetailTab::History => history_lines(&self.history).len(),
+            DetailTab::History => self.history_tab().len(),
         }
     }
 
@@ -185,10 +210,71 @@ impl DetailView {
         false
     }
 
+    /// Moves to the next line (from `from`, wrapping) whose text contains the search.
+    pub fn find_from(&mut self, from: usize) -> bool {
+        let needle = self.search.to_lowercase();
+        if needle.is_empty() {
+            return false;
+        }
+        let lines = self.tab_lines();
+        let n = lines.len();
+        let hit = (0..n)
+            .map(|k| (from + k) % n.max(1))
+            .find(|&i| line_text(&lines[i]).to_lowercase().contains(&needle));
+        if let Some(i) = hit {
+            self.scroll = i;
+        }
+        hit.is_some()
+    }
+
     /// Scrolls by `delta` lines, never past the last line.
     pub fn scroll_by(&mut self, delta: isize) {
         let last = self.tab_len().saturating_sub(1);
         self.scroll = self.scroll.saturating_add_signed(delta).min(last);
+    }
+}
+
+/// The searchable text of a line.
+pub fn line_text(line: &DetailLine) -> String {
+    match line {
+        DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
+        DetailLine::Field { label, value } => format!("{label} {value}"),
+        DetailLine::Blank => String::new(),
+    }
+}
+
+/// Keys while searching: typing jumps to the first match from the top of the view, enter
+/// to the next one, esc ends the search (the highlight stays until the detail closes).
+pub(super) fn search_key(state: &mut super::State, key: super::keys::Key) {
+    use super::keys::KeyCode;
+    let Some(d) = &mut state.findings.detail else {
+        state.prompt = super::input::Prompt::None;
+        return;
+    };
+    state.dirty = true;
+    let found = if let Some(c) = key.typed_char() {
+        d.search.push(c);
+        d.find_from(d.scroll)
+    } else {
+        match key.code {
+            KeyCode::Backspace => {
+                d.search.pop();
+                d.find_from(d.scroll)
+            }
+            KeyCode::Enter => d.find_from(d.scroll + 1),
+            KeyCode::Esc => {
+                state.prompt = super::input::Prompt::None;
+                return;
+            }
+            _ => {
+                state.dirty = false;
+                return;
+            }
+        }
+    };
+    if !found && !d.search.is_empty() {
+        let message = format!("{:?} not found in this tab", d.search);
+        state.notify(super::action::NotifyLevel::Info, message);
     }
 }
 

@@ -33,6 +33,10 @@ pub enum ReadRequest {
         sort: Vec<SortCriterion>,
         next_token: Option<String>,
     },
+    /// GetFindingHistory for the finding open in the detail view.
+    FindingHistory {
+        finding: crate::domain::finding::FindingRef,
+    },
     /// Access Analyzer: ListAnalyzers.
     Analyzers,
     /// One ListFindingsV2 page with each finding's details (GetFindingV2).
@@ -53,10 +57,6 @@ pub enum ReadRequest {
     },
     /// IoT audits pane reads (configuration, tasks, findings, import planning).
     Iot(super::audits::IotRead),
-    /// GetFindingHistory for the finding open in the detail view.
-    FindingHistory {
-        finding: crate::domain::finding::FindingRef,
-    },
     /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);
     /// answered with `Action::IpSetsLoaded`.
     IpSets {

@@ -506,6 +506,10 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::Back => pane.detail = None,
             Action::Copy => return super::findings_copy::copy(state),
             Action::OpenUrl => return super::findings_copy::open(state),
+            Action::Filter => {
+                detail.search.clear();
+                state.prompt = Prompt::DetailSearch;
+            }
             Action::ScrollRight | Action::ScrollLeft => {
                 let step = if action == Action::ScrollRight { 1 } else { -1 };
                 if detail.switch_tab(step) {
@@ -541,7 +545,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                 pane.group_by(None);
                 return Vec::new();
             }
-            Action::ToggleMark => {
+            Action::Mark => {
                 let selected = g.selected;
                 let ids = pane.group_ids(selected);
                 let all = ids.iter().all(|id| pane.marks.contains(id));
@@ -595,7 +599,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditFilter => {
             state.prompt = Prompt::FilterEditor(pane.expr.to_string());
         }
-        Action::ToggleMark => pane.toggle_mark(page),
+        Action::Mark => pane.toggle_mark(page),
         Action::MarkRange => pane.mark_range(),
         Action::MarkAll => pane.mark_all(),
         Action::ClearMarks => pane.clear_marks(),

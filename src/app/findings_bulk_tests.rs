@@ -76,15 +76,15 @@ fn sort_cycles_columns_server_side_and_reverses() {
     };
     use crate::domain::filter::SortOrder;
     assert_eq!(
-        sort_of(&keys(&mut s, "o")),
+        sort_of(&keys(&mut s, ">")),
         ("SeverityNormalized".into(), SortOrder::Desc)
     );
     assert_eq!(
-        sort_of(&keys(&mut s, "o")),
+        sort_of(&keys(&mut s, ">")),
         ("Title".into(), SortOrder::Asc)
     );
     assert_eq!(
-        sort_of(&keys(&mut s, "O")),
+        sort_of(&keys(&mut s, "<lt>")),
         ("Title".into(), SortOrder::Desc)
     );
 }
@@ -147,7 +147,7 @@ fn suppressed_needs_a_note_and_the_note_goes_with_the_status() {
     keys(&mut s, "accepted risk<alt-enter>ticket 42<enter>");
     let plan = plan_of(&keys(&mut s, "y"));
     let Change::FindingsUpdate(u) = &plan.change else {
-        panic!("expected a findings update");
+        panic!("{plan:?}");
     };
     assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::Suppressed));
     assert_eq!(
@@ -160,14 +160,14 @@ fn suppressed_needs_a_note_and_the_note_goes_with_the_status() {
 fn severity_and_notes_skip_findings_already_at_the_value() {
     let mut s = loaded(5, false);
     // Rows 0..5 are CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL; choose HIGH for all.
-    keys(&mut s, "<c-a>s");
+    keys(&mut s, "<c-a>S");
     keys(&mut s, "j<enter>");
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("{:?}", s.pipeline.stage);
     };
     assert_eq!(plan.item_count(), 4, "the HIGH one is left out");
     keys(&mut s, "n");
-    keys(&mut s, "x<esc>N<enter>");
+    keys(&mut s, "M<esc>N<enter>");
     assert!(matches!(
         &s.pipeline.stage,
         Stage::Triage(TriageStage::Note { error: Some(e), .. }) if e == "the note is empty"
@@ -223,7 +223,7 @@ fn failures_are_reported_by_code_and_can_be_retried() {
 #[test]
 fn read_only_has_no_triage_changes() {
     let mut s = loaded(3, true);
-    for k in ["w", "s", "N", "<c-r>"] {
+    for k in ["w", "S", "N", "<c-r>"] {
         assert!(keys(&mut s, k).is_empty());
         assert_eq!(s.pipeline.stage, Stage::Idle, "{k}");
     }
@@ -288,4 +288,28 @@ fn grouping_lists_counts_expands_and_marks_whole_groups() {
     );
     assert!(keys(&mut s, ":group colour<enter>").is_empty());
     assert!(messages(&s)[0].contains("cannot group by \"colour\""));
+}
+
+#[test]
+fn slash_in_the_detail_searches_the_open_tab() {
+    use crate::app::detail::{DetailLine, line_text};
+    let mut s = loaded(3, true);
+    keys(&mut s, "<enter>l/awsaccount");
+    assert_eq!(s.prompt, Prompt::DetailSearch);
+    let d = s.findings.detail.as_ref().unwrap();
+    let top: &DetailLine = &d.tab_lines()[d.scroll];
+    assert!(line_text(top).contains("\"AwsAccountId\""), "{top:?}");
+    let first = d.scroll;
+    keys(
+        &mut s,
+        "<backspace><backspace><backspace><backspace><backspace><backspace><backspace>",
+    );
+    keys(&mut s, "<enter>");
+    let d = s.findings.detail.as_ref().unwrap();
+    assert_ne!(d.scroll, first, "enter moves to another match (wrapping)");
+    assert!(line_text(&d.tab_lines()[d.scroll]).contains("aws"));
+    keys(&mut s, "zzz");
+    assert!(messages(&s)[0].contains("not found"));
+    keys(&mut s, "<esc>");
+    assert_eq!(s.prompt, Prompt::None);
 }

@@ -130,9 +130,15 @@ mod tests {
         assert_eq!(keys(&mut s, "jc"), vec![Effect::Copy("f-1".into())]);
         // Detail: line 0 is the title; two lines down is the Workflow field.
         assert_eq!(keys(&mut s, "<enter>jjc"), vec![Effect::Copy("NEW".into())]);
-        // JSON tab (keys in document order, Id first): the value without key and quotes.
-        let fx = keys(&mut s, "ljc");
-        assert_eq!(fx, vec![Effect::Copy("f-1".into())], "{fx:?}");
+        // JSON tab (document order, Id first): the value without key and quotes.
+        let fx = keys(&mut s, "ljjc");
+        assert_eq!(
+            fx,
+            vec![Effect::Copy(
+                "arn:aws:securityhub:us-east-1::product/aws/securityhub".into()
+            )],
+            "{fx:?}"
+        );
     }
 
     #[test]

@@ -20,12 +20,12 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo => "Changes",
-        Remediate | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
-        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
-        EditFilter | SortNext | SortReverse | ToggleMark | MarkRange | MarkAll | ClearMarks
-        | ExportView | CycleGroup | Copy | OpenUrl => "Triage",
         AddAddresses | RemoveAddresses | CreateIpSet => "Changes",
+        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo | Remediate
+        | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
+        EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView
+        | CycleGroup | Copy | OpenUrl => "Triage",
+        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
         _ => "Views",
     }
 }

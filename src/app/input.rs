@@ -21,6 +21,8 @@ pub enum Prompt {
     ExportPath(String),
     /// Typing in the WAF IP sets pane (addresses to add / remove, or its filter).
     IpSets(super::ipsets::InputKind),
+    /// Searching the open detail tab (JSON, Overview, History); enter finds the next match.
+    DetailSearch,
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
@@ -50,6 +52,10 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         Prompt::IpSets(kind) => {
             let kind = *kind;
             return super::ipsets::input_key(state, kind, key);
+        }
+        Prompt::DetailSearch => {
+            super::detail::search_key(state, key);
+            return Vec::new();
         }
         Prompt::None => {}
     }

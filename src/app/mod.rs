@@ -15,6 +15,7 @@ pub mod findings_copy;
 pub mod findings_export;
 pub mod findings_group;
 pub mod findings_local;
+pub mod findings_notes;
 pub mod help;
 pub mod input;
 pub mod ipsets;
@@ -152,9 +153,8 @@ fn tick(state: &mut State) {
 
 /// Runs one action (from a key, a command or a task result).
 pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
-    // One key (space) marks rows in whichever pane shows them.
+    // One command (`:group`) groups the rows of whichever pane shows them.
     let action = match action {
-        Action::ToggleMark if state.pane == PaneId::Analyzer => Action::Mark,
         Action::SetGrouping(by) if state.pane == PaneId::Analyzer => Action::AnalyzerGroup(by),
         other => other,
     };
@@ -210,18 +210,26 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.ipsets.on_loaded(request, result);
             Vec::new()
         }
+        Action::LocalNotesLoaded { finding_id, notes } => {
+            if let Some(d) = &mut state.findings.detail
+                && d.finding_id == finding_id
+            {
+                d.local_notes = Some(notes);
+            }
+            Vec::new()
+        }
         Action::ChangeFinished { outcome, undo } => {
             let waf_change = matches!(
                 &state.pipeline.stage,
                 pipeline::Stage::Executing { plan }
                     if matches!(plan.change, crate::domain::plan::Change::IpSetUpdate(_) | crate::domain::plan::Change::IpSetCreate(_))
             );
-            let iot_change = state.pipeline.executing_iot();
             let executing = state
                 .pipeline
                 .executing_plan()
                 .filter(|p| p.id == outcome.plan_id)
                 .cloned();
+            let iot_change = state.pipeline.executing_iot();
             let applied = state.pipeline.finish(&outcome, undo);
             for (id, workflow) in applied {
                 state.findings.set_workflow(&id, workflow);

@@ -32,6 +32,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let text = format!("/{}▏", state.findings.filter());
             frame.render_widget(Line::styled(text, input), area);
         }
+        Prompt::DetailSearch => {
+            let text = state
+                .findings
+                .detail
+                .as_ref()
+                .map_or(String::new(), |d| d.search.clone());
+            let line = format!("search: {text}▏  (enter: next match, esc: done)");
+            frame.render_widget(Line::styled(line, input), area);
+        }
         Prompt::ExportPath(path) => {
             let what = match state.findings.marks.len() {
                 0 => format!("{} findings in view", state.findings.visible_len()),

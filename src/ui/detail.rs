@@ -70,9 +70,23 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
     frame.render_widget(block, area);
     let width = inner.width as usize;
     let mut out: Vec<Line> = Vec::new();
+    let needle = view.search.to_lowercase();
     for line in lines.iter().skip(view.scroll) {
         if out.len() >= inner.height as usize {
             break;
+        }
+        let hit = !needle.is_empty()
+            && crate::app::detail::line_text(line)
+                .to_lowercase()
+                .contains(&needle);
+        if hit {
+            // A search hit shows whole, in the selection colour.
+            out.extend(
+                wrap(&crate::app::detail::line_text(line), width)
+                    .into_iter()
+                    .map(|p| Line::styled(p, style(theme, Slot::Selection))),
+            );
+            continue;
         }
         match line {
             DetailLine::Heading(t) => out.push(Line::styled(t.clone(), style(theme, Slot::Header))),

@@ -43,7 +43,7 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
         }
         Load::Failed(e) if pane.rows.is_empty() => Some(format!("could not load IP sets: {e}")),
         Load::Loaded if pane.rows.is_empty() => {
-            Some(format!("no {} IP sets (S switches scope)", pane.scope))
+            Some(format!("no {} IP sets (t switches scope)", pane.scope))
         }
         _ => None,
     };
