@@ -29,6 +29,30 @@ pub struct Config {
     /// Saved findings views: `[[views]] name = "..." filter = "sev=HIGH status=NEW"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<SavedView>,
+    /// Roles assumed for remediation in member accounts.
+    #[serde(default)]
+    pub cross_account: CrossAccountConfig,
+}
+
+/// `[cross_account]`: `default_role` (a role name; `{account}` is replaced by the account
+/// id) and `[cross_account.roles]` account id -> role name or role ARN.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossAccountConfig {
+    pub default_role: Option<String>,
+    #[serde(default)]
+    pub roles: BTreeMap<String, String>,
+}
+
+impl CrossAccountConfig {
+    pub fn roles(&self) -> crate::domain::analyzer::CrossAccountRoles {
+        let mut roles = crate::domain::analyzer::CrossAccountRoles::default();
+        if let Some(d) = &self.default_role {
+            roles.default_role = d.clone();
+        }
+        roles.by_account = self.roles.clone();
+        roles
+    }
 }
 
 /// A named filter expression, opened with `:view NAME`.

@@ -39,6 +39,8 @@ pub struct ConsoleParts {
     pub sandbox: Option<Sandbox>,
     /// Saved findings views (name, filter expression) from the config.
     pub views: Vec<(String, String)>,
+    /// Roles to assume for remediation in member accounts (config `[cross_account]`).
+    pub cross_account: crate::domain::analyzer::CrossAccountRoles,
     /// GetFindings pacing: AWS's quota, or none for a sandbox without quotas.
     pub pacer: Arc<Pacer>,
 }
@@ -82,6 +84,7 @@ impl Console {
             mut startup_errors,
             sandbox,
             views,
+            cross_account,
             pacer,
         } = parts;
         let clients = AwsClients::new(&sdk_config);
@@ -121,6 +124,7 @@ impl Console {
         let (keymap, key_errors) = Keymap::default_embedded().with_overrides(&key_overrides);
         let mut state = State::new(session, keymap, theme);
         state.findings.views = views;
+        state.cross_account = cross_account;
         if let Some(dir) = &themes_dir {
             state.theme_names.extend(user_theme_names(dir));
             state.theme_names.sort();
@@ -341,6 +345,7 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             .iter()
             .map(|v| (v.name.clone(), v.filter.clone()))
             .collect(),
+        cross_account: opts.config.cross_account.roles(),
     })
 }
 
@@ -380,6 +385,7 @@ pub async fn demo_parts(
         pacer: pacer_for(Some(&sandbox)),
         sandbox: Some(sandbox),
         views: Vec::new(),
+        cross_account: Default::default(),
     })
 }
 

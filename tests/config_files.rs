@@ -34,6 +34,20 @@ fn full_config_loads_every_field() {
     assert_eq!(c.profile_region("sandbox"), None);
     assert_eq!(c.keys["ctrl-r"], "refresh");
     assert_eq!(c.keys["q"], "none");
+    assert_eq!(c.views[0].name, "crit");
+    let roles = c.cross_account.roles();
+    assert_eq!(
+        roles
+            .role_for("210987654321", Some("123456789012"))
+            .as_deref(),
+        Some("arn:aws:iam::210987654321:role/SecdeckRemediation")
+    );
+    assert_eq!(
+        roles
+            .role_for("333333333333", Some("123456789012"))
+            .as_deref(),
+        Some("arn:aws:iam::333333333333:role/SecOps-333333333333")
+    );
 }
 
 #[test]

@@ -261,6 +261,52 @@ fn pick_another_analyzer_by_command_and_list_rules() {
 }
 
 #[test]
+fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_changes_nothing() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        // As `[cross_account.roles] "210987654321" = "SecdeckRemediation"` in the config.
+        console
+            .state
+            .cross_account
+            .by_account
+            .insert("210987654321".into(), "SecdeckRemediation".into());
+        let before = sb.role_trust_policy("210987654321", "DataPipelineRole");
+        wait_until(&mut console, "the caller identity", |s| {
+            s.session.identity.is_some()
+        })
+        .await;
+        press(&mut console, ":analyzer OrgAnalyzer<enter>");
+        wait_until(&mut console, "the org analyzer", |s| {
+            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
+        })
+        .await;
+        select_resource(&mut console, "DataPipelineRole");
+        press(&mut console, "x");
+        // The configured role is used to read the policy; it does not exist, so the read
+        // fails with the account and role named, and no preview (or change) happens.
+        wait_until(&mut console, "the error", |s| {
+            s.notifications.iter().any(|n| {
+                n.message.contains("210987654321") && n.message.contains("SecdeckRemediation")
+            })
+        })
+        .await;
+        assert!(!previewing(&console.state));
+        assert!(
+            sb.requests()
+                .iter()
+                .all(|r| r.operation != "UpdateAssumeRolePolicy"),
+            "nothing written"
+        );
+        assert_eq!(
+            sb.role_trust_policy("210987654321", "DataPipelineRole"),
+            before
+        );
+    });
+}
+
+#[test]
 fn an_organization_finding_is_remediated_in_the_member_account_through_an_assumed_role() {
     run(|| async {
         let dir = tempfile::tempdir().unwrap();

@@ -45,6 +45,7 @@ async fn start(findings: Vec<Value>) -> Run {
         pacer: std::sync::Arc::new(secdeck::tasks::retry::Pacer::unlimited()),
         sandbox: Some(sb),
         views: vec![("crit".into(), "sev=CRITICAL status=NEW".into())],
+        cross_account: Default::default(),
     };
     let mut console = Console::start(parts);
     console.dispatch(Action::Resize {

@@ -8,7 +8,6 @@ use super::State;
 use super::action::{Action, NotifyLevel};
 use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
-use crate::domain::analyzer::assume_role_for;
 use crate::domain::analyzer::{
     AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
     criteria_match, plan_remediation, plan_rollback_edit, replan, similar_criteria,
@@ -403,7 +402,7 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
 
 /// The role to assume for `account`, when it is not the session's.
 fn assumed(state: &State, account: &str) -> Option<String> {
-    assume_role_for(
+    state.cross_account.role_for(
         account,
         state.session.identity.as_ref().map(|i| i.account.as_str()),
     )

@@ -55,6 +55,8 @@ pub struct State {
     pub theme_names: Vec<String>,
     pub pane: PaneId,
     pub findings: FindingsPane,
+    /// Roles to assume for changes in member accounts (config `[cross_account]`).
+    pub cross_account: crate::domain::analyzer::CrossAccountRoles,
     pub ipsets: ipsets::IpSetsPane,
     pub analyzer: analyzer::AnalyzerPane,
     pub audits: audits::AuditsPane,
@@ -84,6 +86,7 @@ impl State {
             theme_names: Theme::names(),
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
+            cross_account: Default::default(),
             ipsets: ipsets::IpSetsPane::default(),
             analyzer: analyzer::AnalyzerPane::default(),
             audits: audits::AuditsPane::default(),

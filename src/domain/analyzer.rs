@@ -104,10 +104,86 @@ impl AccessFinding {
 /// The role secdeck assumes in a member account when no other is configured.
 pub const DEFAULT_ASSUME_ROLE_NAME: &str = "OrganizationAccountAccessRole";
 
-/// The role to assume to change a role in `account`, or None for the session's own account.
+/// Which role to assume in a member account (the config's `[cross_account]` section):
+/// a role per account id, else the default role name, where `{account}` stands for the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossAccountRoles {
+    pub default_role: String,
+    /// Account id -> role name, or a full role ARN.
+    pub by_account: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for CrossAccountRoles {
+    fn default() -> Self {
+        CrossAccountRoles {
+            default_role: DEFAULT_ASSUME_ROLE_NAME.to_string(),
+            by_account: Default::default(),
+        }
+    }
+}
+
+impl CrossAccountRoles {
+    /// The role ARN to assume to change a role in `account`; None for the session's own
+    /// account (or while the session's account is not known yet).
+    pub fn role_for(&self, account: &str, session_account: Option<&str>) -> Option<String> {
+        if session_account.is_none_or(|s| s == account) {
+            return None;
+        }
+        let role = self
+            .by_account
+            .get(account)
+            .cloned()
+            .unwrap_or_else(|| self.default_role.replace("{account}", account));
+        Some(if role.starts_with("arn:") {
+            role
+        } else {
+            format!("arn:aws:iam::{account}:role/{role}")
+        })
+    }
+}
+
+/// The role to assume to change a role in `account` with the default configuration, or
+/// None for the session's own account.
 pub fn assume_role_for(account: &str, session_account: Option<&str>) -> Option<String> {
-    (session_account.is_some_and(|s| s != account))
-        .then(|| format!("arn:aws:iam::{account}:role/{DEFAULT_ASSUME_ROLE_NAME}"))
+    CrossAccountRoles::default().role_for(account, session_account)
+}
+
+#[cfg(test)]
+mod cross_account_tests {
+    use super::*;
+
+    #[test]
+    fn configured_roles_win_then_the_default_pattern() {
+        let roles = CrossAccountRoles {
+            default_role: "SecOps-{account}".into(),
+            by_account: [
+                ("111111111111".to_string(), "Remediator".to_string()),
+                (
+                    "222222222222".to_string(),
+                    "arn:aws:iam::222222222222:role/team/Fixer".to_string(),
+                ),
+            ]
+            .into(),
+        };
+        let main = Some("123456789012");
+        assert_eq!(roles.role_for("123456789012", main), None, "own account");
+        assert_eq!(
+            roles.role_for("111111111111", main).as_deref(),
+            Some("arn:aws:iam::111111111111:role/Remediator")
+        );
+        assert_eq!(
+            roles.role_for("222222222222", main).as_deref(),
+            Some("arn:aws:iam::222222222222:role/team/Fixer")
+        );
+        assert_eq!(
+            roles.role_for("333333333333", main).as_deref(),
+            Some("arn:aws:iam::333333333333:role/SecOps-333333333333")
+        );
+        assert_eq!(
+            assume_role_for("333333333333", main).as_deref(),
+            Some("arn:aws:iam::333333333333:role/OrganizationAccountAccessRole")
+        );
+    }
 }
 
 /// Failure code of a trust-policy change refused because the policy changed since the preview.
