@@ -243,10 +243,9 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Approve => match p.approve() {
-            Ok(Some(plan)) => {
-                state.notify(NotifyLevel::Info, format!("executing {}…", plan.title()));
-                return vec![Effect::Mutate(plan)];
-            }
+            // The status bar shows "executing plan-N" until the outcome arrives; a
+            // notification would outlive the change it announced.
+            Ok(Some(plan)) => return vec![Effect::Mutate(plan)],
             Ok(None) => {}
             Err(e) => state.notify(NotifyLevel::Warning, e),
         },
