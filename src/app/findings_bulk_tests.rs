@@ -279,9 +279,9 @@ fn grouping_lists_counts_expands_and_marks_whole_groups() {
         s.findings.grouping.is_none(),
         "esc closes the picker, then ungroups"
     );
-    keys(&mut s, "b<esc>");
+    keys(&mut s, "<ctrl-g><esc>");
     assert!(s.findings.grouping.is_none(), "esc on the list ungroups");
-    keys(&mut s, "b");
+    keys(&mut s, "<ctrl-g>");
     assert_eq!(
         s.findings.grouping.as_ref().map(|g| g.by),
         Some(crate::app::findings_group::GroupBy::Control)
