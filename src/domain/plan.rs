@@ -39,6 +39,9 @@ pub enum Change {
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
     /// IoT Device Defender audit changes and audit imports into Security Hub.
     Iot(Box<super::iot_plan::IotChange>),
+    /// Several of the above approved together and executed in order (block from a
+    /// finding, sync from ip-ranges.json).
+    Combined(Box<super::combined::CombinedChange>),
 }
 
 /// The triage fields BatchUpdateFindings can set that the console tracks.
@@ -133,6 +136,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
             Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
             Change::Iot(c) => c.operation(),
+            Change::Combined(c) => c.operation(),
         }
     }
 
@@ -160,6 +164,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
             Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
             Change::Iot(c) => c.title(),
+            Change::Combined(c) => c.title.clone(),
         }
     }
 
@@ -176,6 +181,7 @@ impl ChangePlan {
             | Change::ArchiveRuleCreate(_)
             | Change::ArchiveRuleDelete(_) => 1,
             Change::Iot(c) => c.item_count(),
+            Change::Combined(c) => c.item_count(),
         }
     }
 
@@ -196,6 +202,7 @@ impl ChangePlan {
                 vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
             }
             Change::Iot(c) => c.targets(),
+            Change::Combined(c) => c.targets(),
         }
     }
 
@@ -231,6 +238,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
             Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
             Change::Iot(c) => c.preview(),
+            Change::Combined(c) => c.preview(),
         }
     }
 
@@ -269,7 +277,31 @@ impl ChangePlan {
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
             Change::Iot(c) => c.undo(succeeded, new_id.into()),
+            Change::Combined(c) => c.undo(succeeded, new_id.into()),
             other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
+        }
+    }
+}
+
+impl ChangePlan {
+    /// The Security Hub findings update this plan makes, on its own or as a step.
+    pub fn findings_update(&self) -> Option<&FindingsUpdate> {
+        match &self.change {
+            Change::FindingsUpdate(u) => Some(u),
+            Change::Combined(c) => c.findings_update(),
+            _ => None,
+        }
+    }
+
+    /// Whether executing the plan changes WAF IP sets (the pane reloads after it).
+    pub fn touches_ip_sets(&self) -> bool {
+        match &self.change {
+            Change::IpSetUpdate(_) | Change::IpSetCreate(_) => true,
+            Change::Combined(c) => c
+                .steps
+                .iter()
+                .any(|s| matches!(s, Change::IpSetUpdate(_) | Change::IpSetCreate(_))),
+            _ => false,
         }
     }
 }
