@@ -520,6 +520,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Action::SetWorkflow | Action::SetSeverity | Action::AddNote => {
                 return super::findings_bulk::start(state, action);
             }
+            Action::BlockFromFinding => return super::findings_block::start(state),
             Action::Refresh => return vec![pane.start_load()],
             Action::ResumeLoad => return pane.resume(),
             _ => state.dirty = false,
@@ -607,6 +608,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::RetryFailed => {
             return super::findings_bulk::start(state, action);
         }
+        Action::BlockFromFinding => return super::findings_block::start(state),
         _ => state.dirty = false,
     }
     Vec::new()

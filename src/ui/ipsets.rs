@@ -18,6 +18,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Some(row) => addresses(frame, area, pane, row, &state.theme),
         None => table(frame, area, pane, &state.theme),
     }
+    if let Some(dialog) = &pane.sync {
+        super::ipsets_sync::draw(frame, area, state, dialog);
+    }
 }
 
 fn used_by(row: &IpSetRow) -> String {

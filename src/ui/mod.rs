@@ -3,12 +3,14 @@
 
 mod analyzer;
 mod audits;
+mod block;
 mod command;
 mod detail;
 mod findings;
 mod findings_triage;
 mod help;
 mod ipsets;
+mod ipsets_sync;
 mod preview;
 mod status;
 pub mod style;
