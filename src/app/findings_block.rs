@@ -90,11 +90,11 @@ pub(super) fn start(state: &mut State) -> Vec<Effect> {
     if sources.is_empty() {
         let message = match targets.as_slice() {
             [one] => format!(
-                "no remote IP address in finding \"{}\": nothing to block",
+                "nothing to block: no remote IP address in finding \"{}\"",
                 one.title
             ),
             many => format!(
-                "none of the {} marked findings has a remote IP address: nothing to block",
+                "nothing to block: none of the {} marked findings has a remote IP address",
                 many.len()
             ),
         };

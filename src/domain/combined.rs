@@ -21,6 +21,8 @@ pub enum CombinedKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CombinedChange {
+    /// Not `kind`: `Change` is tagged with that name.
+    #[serde(rename = "combined")]
     pub kind: CombinedKind,
     pub title: String,
     /// Context lines shown under the title (counts, the file's syncToken ...).
@@ -32,7 +34,15 @@ pub struct CombinedChange {
 
 impl CombinedChange {
     pub fn operation(&self) -> &'static str {
+        let waf = self
+            .steps
+            .iter()
+            .any(|s| matches!(s, Change::IpSetUpdate(_)));
         match self.kind {
+            CombinedKind::BlockFromFinding if self.findings_update().is_none() => {
+                "wafv2:UpdateIPSet"
+            }
+            CombinedKind::BlockFromFinding if !waf => "securityhub:BatchUpdateFindings",
             CombinedKind::BlockFromFinding => "wafv2:UpdateIPSet + securityhub:BatchUpdateFindings",
             CombinedKind::IpRangesSync => "wafv2:UpdateIPSet / CreateIPSet",
             CombinedKind::Undo => "undo",
@@ -109,5 +119,22 @@ impl CombinedChange {
             Change::FindingsUpdate(u) => Some(u),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_combined_change_round_trips_through_the_journals_json() {
+        let change = Change::Combined(Box::new(CombinedChange {
+            kind: CombinedKind::BlockFromFinding,
+            title: "t".into(),
+            summary: vec!["s".into()],
+            steps: vec![Change::FindingsUpdate(FindingsUpdate { edits: Vec::new() })],
+        }));
+        let text = serde_json::to_string(&change).unwrap();
+        assert_eq!(serde_json::from_str::<Change>(&text).unwrap(), change);
     }
 }
