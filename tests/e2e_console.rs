@@ -216,7 +216,14 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
                 press(&mut console, "<enter>y<esc>");
             }
             // Direct actions too, as a remote keymap could send them.
-            for action in [Action::SetWorkflow, Action::Approve, Action::Undo] {
+            for action in [
+                Action::SetWorkflow,
+                Action::Approve,
+                Action::Undo,
+                Action::BlockFromFinding,
+                Action::SyncIpRanges,
+                Action::AddAddressesFromFile,
+            ] {
                 console.dispatch(action);
             }
             drain(&mut console).await;
