@@ -92,7 +92,11 @@ fn a_read_only_session_cannot_edit_ip_sets() {
         press(&mut console, "-<enter>y");
         for keys in ["f", "s", "C"] {
             press(&mut console, keys);
-            assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None, "{keys}");
+            assert_eq!(
+                console.state.prompt,
+                secdeck::app::input::Prompt::None,
+                "{keys}"
+            );
             assert!(console.state.ipsets.sync.is_none());
         }
         for action in [
@@ -104,7 +108,11 @@ fn a_read_only_session_cannot_edit_ip_sets() {
             assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
         }
         press(&mut console, "1b");
-        assert_eq!(console.state.pipeline.stage, Stage::Idle, "b is unreachable");
+        assert_eq!(
+            console.state.pipeline.stage,
+            Stage::Idle,
+            "b is unreachable"
+        );
         drain(&mut console).await;
         assert!(mutating(&console).is_empty());
     });
@@ -212,13 +220,28 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
             dialog.contains("[x] CLOUDFRONT") && dialog.contains("[x] ROUTE53_HEALTHCHECKS"),
             "{dialog}"
         );
-        assert!(dialog.contains("[ ] AMAZON_APPFLOW"), "any service of the file is offered: {dialog}");
-        assert!(dialog.contains("IPv4 set: cloudfront-origin-v4"), "{dialog}");
-        assert!(dialog.contains("IPv6 set: cloudfront-origin-v6"), "{dialog}");
+        assert!(
+            dialog.contains("[ ] AMAZON_APPFLOW"),
+            "any service of the file is offered: {dialog}"
+        );
+        assert!(
+            dialog.contains("IPv4 set: cloudfront-origin-v4"),
+            "{dialog}"
+        );
+        assert!(
+            dialog.contains("IPv6 set: cloudfront-origin-v6"),
+            "{dialog}"
+        );
         press(&mut console, "<enter>");
         let preview = preview_text(&console.state);
-        let v4 = expected("tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json", IpVersion::V4);
-        let v6 = expected("tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json", IpVersion::V6);
+        let v4 = expected(
+            "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json",
+            IpVersion::V4,
+        );
+        let v6 = expected(
+            "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json",
+            IpVersion::V6,
+        );
         assert!(
             preview.starts_with(
                 "Sync 2 IP set(s) (CLOUDFRONT) from ip-ranges.json syncToken 1787411825 (2026-08-22-15-17-05)"
@@ -289,7 +312,12 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
             s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some())
         })
         .await;
-        let error = console.state.ipsets.sync.as_ref().and_then(|d| d.error.clone());
+        let error = console
+            .state
+            .ipsets
+            .sync
+            .as_ref()
+            .and_then(|d| d.error.clone());
         assert!(
             error
                 .as_deref()
@@ -307,7 +335,12 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
         })
         .await;
         // Down to the aggregate toggle, then the IPv4 set named by hand, no IPv6 set.
-        let services = console.state.ipsets.sync.as_ref().map_or(0, |d| d.services.len());
+        let services = console
+            .state
+            .ipsets
+            .sync
+            .as_ref()
+            .map_or(0, |d| d.services.len());
         press(&mut console, &"<down>".repeat(services + 1));
         press(&mut console, "<space><down>");
         for _ in 0.."aws-healthchecks-v4".len() + 5 {
@@ -320,7 +353,9 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
         press(&mut console, "<enter>");
         let preview = preview_text(&console.state);
         assert!(
-            preview.starts_with("Sync 1 IP set(s) (REGIONAL) from ip-ranges.json syncToken 1785031025"),
+            preview.starts_with(
+                "Sync 1 IP set(s) (REGIONAL) from ip-ranges.json syncToken 1785031025"
+            ),
             "{preview}"
         );
         assert!(preview.contains(", aggregated "), "{preview}");

@@ -20,7 +20,8 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        AddAddresses | RemoveAddresses | CreateIpSet => "Changes",
+        AddAddresses | RemoveAddresses | CreateIpSet | SyncIpRanges | AddAddressesFromFile
+        | BlockFromFinding => "Changes",
         SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo | Remediate
         | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
         EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView

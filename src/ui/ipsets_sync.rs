@@ -14,11 +14,11 @@ use crate::theme::Slot;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
     let theme = &state.theme;
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(90),
-        area.height.saturating_sub(2).min(26),
-    );
+    let height = match d.step {
+        SyncStep::Options => area.height.saturating_sub(2).min(26),
+        SyncStep::Source | SyncStep::Loading => 6 + u16::from(d.error.is_some()),
+    };
+    let rect = centered(area, area.width.saturating_sub(4).min(90), height);
     let width = rect.width.saturating_sub(2) as usize;
     let muted = style(theme, Slot::Muted);
     let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
