@@ -51,7 +51,16 @@ fn pick(console: &mut secdeck::runtime::Console, name: &str) {
         .iter()
         .position(|i| console.state.ipsets.rows[*i].set.set.name == name)
         .unwrap_or_else(|| panic!("{name} is not offered"));
-    press(console, &"j".repeat(at));
+    press(console, &format!("g{}", "j".repeat(at)));
+}
+
+/// The set under the picker's cursor.
+fn under_cursor(state: &secdeck::app::State) -> String {
+    let Stage::Block(stage) = &state.pipeline.stage else {
+        panic!("the picker is not open")
+    };
+    let i = stage.choices(state)[stage.cursor];
+    state.ipsets.rows[i].set.set.name.clone()
 }
 
 #[test]
@@ -86,7 +95,11 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
             !picker.contains("blocked-attackers-v6"),
             "IPv6 sets are not offered for an IPv4 attacker: {picker}"
         );
-        pick(&mut console, "blocked-attackers-v4");
+        assert_eq!(
+            under_cursor(&console.state),
+            "blocked-attackers-v4",
+            "the picker starts on the set a rule BLOCKs with"
+        );
         press(&mut console, "<enter>");
         let preview = preview_of(&console.state);
         assert!(

@@ -49,6 +49,19 @@ impl BlockStage {
             .map(|(i, _)| i)
             .collect()
     }
+
+    /// Where the cursor starts: the first set a rule BLOCKs with, else the first.
+    pub fn preferred(&self, state: &State) -> usize {
+        self.choices(state)
+            .iter()
+            .position(|i| {
+                state.ipsets.rows[*i]
+                    .references
+                    .iter()
+                    .any(|r| r.action == "BLOCK")
+            })
+            .unwrap_or(0)
+    }
 }
 
 /// `b` on the findings pane.
@@ -101,12 +114,14 @@ pub(super) fn start(state: &mut State) -> Vec<Effect> {
         state.notify(NotifyLevel::Info, message);
         return Vec::new();
     }
-    state.pipeline.stage = Stage::Block(BlockStage {
+    let mut stage = BlockStage {
         sources,
         without_ip,
         cursor: 0,
         notify: true,
-    });
+    };
+    stage.cursor = stage.preferred(state);
+    state.pipeline.stage = Stage::Block(stage);
     // The picker needs the IP sets even if their pane was never opened.
     match state.ipsets.load {
         Load::NotLoaded | Load::Failed(_) => vec![state.ipsets.start_load()],
@@ -114,14 +129,14 @@ pub(super) fn start(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// The IP sets arrived: keep the picker's cursor on a real choice.
+/// The IP sets arrived (or were reloaded for another scope): start on a BLOCK set.
 pub(super) fn on_sets_loaded(state: &mut State) {
     let Stage::Block(stage) = &state.pipeline.stage else {
         return;
     };
-    let n = stage.choices(state).len();
+    let cursor = stage.preferred(state);
     if let Stage::Block(stage) = &mut state.pipeline.stage {
-        stage.cursor = stage.cursor.min(n.saturating_sub(1));
+        stage.cursor = cursor;
     }
 }
 

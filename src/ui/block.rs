@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
     let rect = centered(
         area,
         area.width.saturating_sub(4).min(110),
-        (choices.len().max(1) as u16) + 9,
+        (choices.len().max(1) as u16) + 7 + u16::from(stage.without_ip > 0),
     );
     let width = rect.width.saturating_sub(2) as usize;
     let ips: Vec<String> = {
