@@ -134,7 +134,7 @@ fn addresses(frame: &mut Frame, area: Rect, pane: &IpSetsPane, row: &IpSetRow, t
         (Some(n), _) => Line::styled(n.clone(), style(theme, Slot::Info)),
         (None, true) => Line::styled(
             format!(
-                "{} entries · / filter or search an address · + add · - remove · esc back",
+                "{} entries · / filter or search an address · + add · f add from file · - remove · esc back",
                 view.rows.len()
             ),
             style(theme, Slot::Muted),

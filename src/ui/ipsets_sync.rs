@@ -101,7 +101,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
                 style(theme, Slot::Header),
             ));
             // A window of the service list around the focus.
-            let room = (rect.height as usize).saturating_sub(13).max(3);
+            let room = (rect.height as usize).saturating_sub(11).max(3);
             let at = match focus {
                 Field::Service(i) => i,
                 _ => d.services.len().saturating_sub(1),
