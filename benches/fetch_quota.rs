@@ -57,7 +57,11 @@ async fn run(n: usize) -> Result<(), String> {
     let pages = loaded.div_ceil(PAGE);
     // The quota's floor: the burst at once, then RATE pages a second.
     let floor = (pages.saturating_sub(BURST)) as f64 / RATE;
-    let throttled = sandbox.requests().iter().filter(|r| r.status == 429).count();
+    let throttled = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
     println!(
         "fetch_quota/{n} generated, {loaded} active loaded: {pages} pages in {secs:.2} s, {:.0} findings/s; floor {floor:.2} s \
          -> {:.1}% of the quota ceiling; {throttled} throttled by the sandbox (absorbed), \
