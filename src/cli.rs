@@ -406,6 +406,31 @@ mod tests {
     }
 
     #[test]
+    fn the_console_and_waf_sync_each_take_their_own_ip_ranges_file() {
+        let cli = parse(&["--demo", "--ip-ranges", "ranges.json"]).unwrap();
+        assert_eq!(cli.ip_ranges, Some(PathBuf::from("ranges.json")));
+        let cli = parse(&[
+            "waf",
+            "sync",
+            "--ip-set",
+            "a",
+            "--scope",
+            "REGIONAL",
+            "--ip-ranges",
+            "r.json",
+        ])
+        .unwrap();
+        let Some(Command::Waf {
+            command: waf::WafCommand::Sync(args),
+        }) = cli.command
+        else {
+            panic!("not waf sync")
+        };
+        assert_eq!(args.ip_ranges, Some(PathBuf::from("r.json")));
+        assert_eq!(cli.ip_ranges, None);
+    }
+
+    #[test]
     fn usage_errors_exit_with_code_2() {
         for bad in [
             &["--read-only", "--write"][..],
