@@ -16,7 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
     let theme = &state.theme;
     let height = match d.step {
         SyncStep::Options => area.height.saturating_sub(2).min(26),
-        SyncStep::Source | SyncStep::Loading => 6 + u16::from(d.error.is_some()),
+        SyncStep::Source | SyncStep::Loading => {
+            5 + u16::from(d.error.is_some()) + u16::from(d.step == SyncStep::Loading)
+        }
     };
     let rect = centered(area, area.width.saturating_sub(4).min(90), height);
     let width = rect.width.saturating_sub(2) as usize;
