@@ -182,6 +182,7 @@ impl Console {
             match self.runner.run(effect) {
                 None => {}
                 Some(Effect::LoadTheme(name)) => self.load_theme(name),
+                Some(Effect::LoadJournal) => self.load_journal(),
                 Some(Effect::Copy(text)) => {
                     if self.terminal {
                         use std::io::Write;
@@ -217,6 +218,24 @@ impl Console {
                 }
             };
             let _ = tx.send(Action::LocalNotesLoaded { finding_id, notes });
+        });
+    }
+
+    /// Reads the whole journal off the UI thread for the journal view. A missing file is
+    /// an empty journal: nothing was changed from this machine yet.
+    fn load_journal(&self) {
+        let (tx, path) = (self.tx.clone(), self.journal_path.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = match Journal::read_all(&path) {
+                Ok(entries) => Ok(entries),
+                Err(crate::journal::JournalError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    Ok(Vec::new())
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(Action::JournalLoaded(result));
         });
     }
 

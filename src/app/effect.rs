@@ -20,6 +20,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Load a theme by name or path; answered with `Action::ThemeLoaded`.
     LoadTheme(String),
+    /// Read the journal file; answered with `Action::JournalLoaded`.
+    LoadJournal,
     Quit,
 }
 

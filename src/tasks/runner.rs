@@ -189,6 +189,7 @@ impl EffectRunner {
                 None
             }
             other @ (Effect::LoadTheme(_)
+            | Effect::LoadJournal
             | Effect::Quit
             | Effect::ExportFindings { .. }
             | Effect::Copy(_)
