@@ -23,7 +23,8 @@ pub fn load(path: &Path) -> Result<Remembered, String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Remembered::default()),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    serde_json::from_str(&text).map_err(|e| format!("{}: not a secdeck state file: {e}", path.display()))
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a secdeck state file: {e}", path.display()))
 }
 
 /// Records `name` as the analyzer chosen under `key`, keeping the other entries (a
@@ -74,7 +75,11 @@ mod tests {
     fn a_choice_survives_a_reload_and_keeps_the_others() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/state.json");
-        assert_eq!(load(&path).unwrap(), Remembered::default(), "missing = empty");
+        assert_eq!(
+            load(&path).unwrap(),
+            Remembered::default(),
+            "missing = empty"
+        );
         remember_analyzer(&path, "prod|111111111111|eu-west-1", "OrgAnalyzer").unwrap();
         remember_analyzer(&path, "dev|222222222222|us-east-1", "Dev").unwrap();
         remember_analyzer(&path, "prod|111111111111|eu-west-1", "Account").unwrap();

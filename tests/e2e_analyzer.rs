@@ -10,6 +10,7 @@ use secdeck::config::AccessFlag;
 use secdeck::domain::plan::Change;
 use secdeck::domain::policy::PolicyDocument;
 use secdeck::journal::{Journal, Phase};
+use secdeck::runtime::Console;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
@@ -370,5 +371,61 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
         assert_eq!(changed.len(), 1, "{changed:?}");
         assert_eq!(changed[0]["resource"], "arn:aws:s3:::my-bucket");
         assert_eq!(changed[0]["status"], "ARCHIVED");
+    });
+}
+
+/// A demo console whose choices are kept in `state_file`.
+async fn console_remembering(journal: &std::path::Path, state_file: &std::path::Path) -> Console {
+    let mut parts = secdeck::runtime::demo_parts(demo_seed(), AccessFlag::Unset, journal.into())
+        .await
+        .unwrap();
+    parts.state_file = Some(state_file.to_path_buf());
+    let mut console = Console::start(parts);
+    console.dispatch(secdeck::app::Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    console
+}
+
+#[test]
+fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, state) = (dir.path().join("j.jsonl"), dir.path().join("s/state.json"));
+        {
+            let mut console = console_remembering(&journal, &state).await;
+            press(&mut console, "2");
+            wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+            assert_eq!(
+                console.state.analyzer.selected.as_deref(),
+                Some("ConsoleAnalyzer-account")
+            );
+            press(&mut console, ":analyzer OrgAnalyzer<enter>");
+        }
+        let saved = std::fs::read_to_string(&state).unwrap();
+        assert!(
+            saved.contains("\"demo|123456789012|us-east-1\": \"OrgAnalyzer\""),
+            "{saved}"
+        );
+        let mut console = console_remembering(&journal, &state).await;
+        press(&mut console, "2");
+        wait_until(&mut console, "the remembered analyzer", analyzer_loaded).await;
+        assert_eq!(
+            console.state.analyzer.selected.as_deref(),
+            Some("OrgAnalyzer")
+        );
+
+        // A corrupt state file is reported and ignored: the session starts as usual.
+        std::fs::write(&state, "{\"analyzers\": [").unwrap();
+        let mut console = console_remembering(&journal, &state).await;
+        press(&mut console, "2");
+        wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+        assert_eq!(
+            console.state.analyzer.selected.as_deref(),
+            Some("ConsoleAnalyzer-account")
+        );
+        let text = screen(&console.state);
+        assert!(text.contains("not a secdeck state file"), "{text}");
     });
 }

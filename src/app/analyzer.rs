@@ -76,6 +76,19 @@ pub struct AnalyzerPane {
     pub filter: Vec<(String, String)>,
     /// `:group resource|principal`: rows ordered so a group's rows are together.
     pub group: Option<String>,
+    /// Analyzer chosen in earlier sessions, by `profile|account|region` (the state file).
+    pub remembered: std::collections::BTreeMap<String, String>,
+    /// Chosen before the analyzers list arrived: remembered once it does.
+    choice_pending: bool,
+}
+
+/// The state-file key of an analyzer choice: the profile, and the account and region the
+/// analyzer's ARN names (known before GetCallerIdentity answers).
+pub fn choice_key(profile: Option<&str>, analyzer_arn: &str) -> String {
+    let mut parts = analyzer_arn.split(':');
+    let region = parts.nth(3).unwrap_or_default();
+    let account = parts.next().unwrap_or_default();
+    format!("{}|{account}|{region}", profile.unwrap_or("default"))
 }
 
 /// The `:where` keys the table filters on.
@@ -188,6 +201,34 @@ pub fn on_show(state: &mut State) -> Vec<Effect> {
     }
     pane.analyzers_loading = true;
     vec![Effect::Read(ReadRequest::Analyzers)]
+}
+
+/// The user picked `name` (`:analyzer NAME`, enter in the list): show it and remember it.
+fn choose(state: &mut State, name: &str) -> Vec<Effect> {
+    let mut effects = select(state, name);
+    effects.extend(remember(state, name));
+    effects
+}
+
+/// Records `name` as this profile / account / region's choice, once the list confirms it.
+fn remember(state: &mut State, name: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let profile = state.session.profile.clone();
+    let pane = &mut state.analyzer;
+    pane.choice_pending = !pane.analyzers_loaded && pane.selected.as_deref() == Some(name);
+    if pane.selected.as_deref() == Some(name)
+        && let Some(a) = pane.current()
+    {
+        let key = choice_key(profile.as_deref(), &a.arn);
+        if pane.remembered.get(&key).map(String::as_str) != Some(name) {
+            pane.remembered.insert(key.clone(), name.to_string());
+            effects.push(Effect::RememberAnalyzer {
+                key,
+                name: name.to_string(),
+            });
+        }
+    }
+    effects
 }
 
 fn select(state: &mut State, name: &str) -> Vec<Effect> {
@@ -493,18 +534,27 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::SelectAnalyzer(name) => {
             state.pane = super::PaneId::Analyzer;
-            select(state, &name)
+            choose(state, &name)
         }
         Action::AnalyzersLoaded(Ok(list)) => {
             let pane = &mut state.analyzer;
             pane.analyzers = list;
             pane.analyzers_loaded = true;
             pane.analyzers_loading = false;
-            // The remembered choice, else the first external-access analyzer.
+            let exists = |n: &String| pane.analyzers.iter().any(|a| &a.name == n);
+            // From an earlier session, under this profile, account and region.
+            let earlier = pane.analyzers.first().and_then(|a| {
+                let key = choice_key(state.session.profile.as_deref(), &a.arn);
+                pane.remembered.get(&key).cloned()
+            });
+            let gone = earlier.clone().filter(|n| !exists(n));
+            // This session's choice, else the remembered one, else the first
+            // external-access analyzer.
             let pick = pane
                 .selected
                 .clone()
-                .filter(|n| pane.analyzers.iter().any(|a| &a.name == n))
+                .filter(exists)
+                .or(earlier.filter(exists))
                 .or_else(|| {
                     pane.analyzers
                         .iter()
@@ -512,7 +562,19 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                         .map(|a| a.name.clone())
                 })
                 .or_else(|| pane.analyzers.first().map(|a| a.name.clone()));
+            if let Some(name) = gone {
+                state.notify(
+                    NotifyLevel::Info,
+                    format!("the analyzer chosen last time ({name}) no longer exists"),
+                );
+            }
+            let pending = std::mem::take(&mut state.analyzer.choice_pending);
             match pick {
+                Some(name) if pending && state.analyzer.selected.as_deref() == Some(&name) => {
+                    let mut effects = select(state, &name);
+                    effects.extend(remember(state, &name));
+                    effects
+                }
                 Some(name) => select(state, &name),
                 None => Vec::new(),
             }
@@ -685,7 +747,7 @@ fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
                         .get(pane.analyzer_cursor)
                         .map(|a| a.name.clone())
                     {
-                        return select(state, &name);
+                        return choose(state, &name);
                     }
                 }
                 Action::Back => pane.view = View::Findings,

@@ -188,6 +188,7 @@ impl EffectRunner {
             }
             other @ (Effect::LoadTheme(_)
             | Effect::LoadJournal
+            | Effect::RememberAnalyzer { .. }
             | Effect::Quit
             | Effect::ExportFindings { .. }
             | Effect::Copy(_)
