@@ -354,7 +354,14 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
         wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
         let before = sb.analyzer_findings();
         select_resource(&mut console, ":::my-bucket");
+        // The editor opens prefilled; `y` there shows the preview, `y` again approves.
         press(&mut console, "z");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("matches 1 current ACTIVE finding(s)"),
+            "{text}"
+        );
+        press(&mut console, "y");
         let text = screen(&console.state);
         assert!(text.contains("principal.AWS = 999988887777"), "{text}");
         assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
@@ -427,5 +434,106 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
         );
         let text = screen(&console.state);
         assert!(text.contains("not a secdeck state file"), "{text}");
+    });
+}
+
+#[test]
+fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_matches() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        let before = sb.analyzer_findings();
+        select_resource(&mut console, ":::my-bucket");
+        press(&mut console, "z");
+        // Rows: name, resourceType, principal.AWS, resourceOwnerAccount, apply.
+        // Drop the principal: any external principal on a bucket of this account.
+        press(&mut console, "jd");
+        let text = screen(&console.state);
+        assert!(!text.contains("principal.AWS"), "{text}");
+        assert!(
+            text.contains("matches 3 current ACTIVE finding(s)"),
+            "{text}"
+        );
+        // Widen the resource type to a list: buckets and queues.
+        press(&mut console, "k<enter>");
+        press(&mut console, ", AWS::SQS::Queue<enter>");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("= AWS::S3::Bucket | AWS::SQS::Queue"),
+            "{text}"
+        );
+        assert!(
+            text.contains("matches 5 current ACTIVE finding(s)"),
+            "{text}"
+        );
+        // A bad name is refused in place, with the reason.
+        press(&mut console, "k<enter><c-u>bad name!<enter>");
+        assert!(screen(&console.state).contains("letters, digits"));
+        press(&mut console, "<c-u>Partners-S3-SQS<enter>y");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("Create archive rule Partners-S3-SQS"),
+            "{text}"
+        );
+        assert!(text.contains("archives the 5 ACTIVE finding(s)"), "{text}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the rule", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+
+        let archived: Vec<String> = sb
+            .analyzer_findings()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .map(|f| {
+                assert_eq!(f["status"], "ARCHIVED");
+                f["resource"].as_str().unwrap().to_string()
+            })
+            .collect();
+        let mut expected = vec![
+            "arn:aws:s3:::my-bucket",
+            "arn:aws:s3:::example-public-website",
+            "arn:aws:s3:::example-logs-archive",
+            "arn:aws:sqs:us-east-1:123456789012:public-test",
+            "arn:aws:sqs:us-east-1:123456789012:orders-events",
+        ];
+        expected.sort();
+        let mut archived = archived;
+        archived.sort();
+        assert_eq!(archived, expected);
+
+        // The rule AWS now has is the edited one.
+        press(&mut console, ":rules<enter>");
+        wait_until(&mut console, "the rules", |s| {
+            s.analyzer.rules.iter().any(|(n, _)| n == "Partners-S3-SQS")
+        })
+        .await;
+        let (_, criteria) = console
+            .state
+            .analyzer
+            .rules
+            .iter()
+            .find(|(n, _)| n == "Partners-S3-SQS")
+            .unwrap()
+            .clone();
+        let mut criteria = criteria;
+        criteria.sort();
+        assert_eq!(
+            criteria,
+            vec![
+                (
+                    "resourceOwnerAccount".to_string(),
+                    vec!["123456789012".to_string()]
+                ),
+                (
+                    "resourceType".to_string(),
+                    vec!["AWS::S3::Bucket".to_string(), "AWS::SQS::Queue".to_string()]
+                ),
+            ]
+        );
     });
 }

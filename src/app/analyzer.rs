@@ -10,8 +10,7 @@ use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
 use crate::domain::analyzer::{
     AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
-    TrustPolicyEdit, criteria_match, plan_remediation, plan_rollback_edit, replan,
-    similar_criteria,
+    TrustPolicyEdit, plan_remediation, plan_rollback_edit, replan, similar_criteria,
 };
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
 use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, PolicyDocument, RoleRef};
@@ -78,6 +77,8 @@ pub struct AnalyzerPane {
     pub group: Option<String>,
     /// Analyzer chosen in earlier sessions, by `profile|account|region` (the state file).
     pub remembered: std::collections::BTreeMap<String, String>,
+    /// "Archive similar" being edited before it is previewed.
+    pub rule_editor: Option<super::analyzer_rule_editor::RuleEditor>,
     /// Chosen before the analyzers list arrived: remembered once it does.
     choice_pending: bool,
 }
@@ -339,30 +340,31 @@ fn status_change(state: &mut State, archive: bool, reason: String) {
     preview(state, change);
 }
 
+/// Opens the rule editor prefilled from the selected finding; `y` there previews the rule.
 fn archive_similar(state: &mut State, name: Option<String>) {
+    if !matches!(state.pipeline.stage, Stage::Idle) {
+        state.notify(NotifyLevel::Info, "finish the current change first");
+        return;
+    }
     let pane = &state.analyzer;
     let (Some(analyzer), Some(f)) = (pane.current(), pane.selected_finding()) else {
         state.notify(NotifyLevel::Info, "select a finding to build the rule from");
         return;
     };
-    let criteria = similar_criteria(f);
-    let matching = pane
-        .findings
-        .iter()
-        .filter(|x| x.status == "ACTIVE" && criteria_match(x, &criteria))
-        .count();
     let short = f.resource_type.rsplit("::").next().unwrap_or("Resource");
-    let rule_name =
-        name.unwrap_or_else(|| format!("Similar-{short}-{}", &f.id[..f.id.len().min(8)]));
-    let change = ArchiveRuleChange {
-        analyzer_name: analyzer.name.clone(),
-        analyzer_arn: analyzer.arn.clone(),
+    let id: String =
+        f.id.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect();
+    let rule_name = name.unwrap_or_else(|| format!("Similar-{short}-{id}"));
+    let editor = super::analyzer_rule_editor::RuleEditor::new(
+        &analyzer.name,
+        &analyzer.arn,
         rule_name,
-        criteria,
-        apply: true,
-        matching_now: matching,
-    };
-    preview(state, Change::ArchiveRuleCreate(Box::new(change)));
+        similar_criteria(f),
+    );
+    state.analyzer.rule_editor = Some(editor);
 }
 
 fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, String>) {

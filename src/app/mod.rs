@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod analyzer;
+pub mod analyzer_rule_editor;
 #[cfg(test)]
 mod analyzer_tests;
 pub mod audits;
