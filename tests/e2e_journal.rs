@@ -89,15 +89,15 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
         press(&mut console, ":journal<enter>");
         wait_until(&mut console, "the journal", journal_read).await;
         let text = screen(&console.state);
-        assert!(text.contains("Journal (1 changes)"), "{text}");
+        assert!(text.contains("Journal · 1 change(s)"), "{text}");
         assert!(
-            text.contains(
-                "Deny external access to role Audit_CrossAccountRole  iam:UpdateAssumeRolePolicy"
-            ),
+            text.contains("Deny external access to role Audit_CrossAccountRole  ok"),
             "{text}"
         );
-        assert!(text.contains(" ok "), "{text}");
-        assert!(text.contains("by arn:aws:"), "who: {text}");
+        assert!(
+            text.contains("iam:UpdateAssumeRolePolicy (plan-1)  by arn:aws:"),
+            "who: {text}"
+        );
         assert!(text.contains("role/Audit_CrossAccountRole"), "{text}");
 
         press(&mut console, "X");

@@ -16,9 +16,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
     let theme = &state.theme;
     frame.render_widget(Clear, area);
     let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(5)]).areas(area);
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(6)]).areas(area);
     let visible = view.visible();
-    let mut title = format!(" Journal ({} changes) ", visible.len());
+    let mut title = format!(" Journal · {} change(s) ", visible.len());
     if !view.filter.is_empty() {
         title.push_str(&format!("matching {:?} ", view.filter));
     }
@@ -92,11 +92,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, theme: &
     if let Some(r) = row {
         lines.push(Line::from(vec![
             Span::styled(format!("{}  ", r.title), style(theme, Slot::Header)),
-            Span::raw(format!(
-                "{} {}  ({})  by {}",
-                r.operation, r.change.id, r.outcome, r.who
-            )),
+            Span::styled(r.outcome.clone(), style(theme, outcome_slot(r.status))),
         ]));
+        lines.push(Line::from(format!(
+            "{} ({})  by {}",
+            r.operation, r.change.id, r.who
+        )));
         lines.push(Line::from(r.targets.join(", ")));
     }
     lines.push(Line::from(Span::styled(
