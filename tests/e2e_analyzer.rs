@@ -224,6 +224,10 @@ fn read_only_session_cannot_reach_any_analyzer_change() {
         press(&mut console, ":archive-similar R1<enter>");
         press(&mut console, ":delete-rule CiDeployVendor<enter>");
         press(&mut console, "yu");
+        // The rule editor never opens; the journal view opens, but X there is refused.
+        press(&mut console, "zjdy");
+        assert!(console.state.analyzer.rule_editor.is_none());
+        press(&mut console, ":journal<enter>Xy");
         drain(&mut console).await;
         assert!(idle(&console.state));
         assert!(

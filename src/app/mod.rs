@@ -21,6 +21,8 @@ pub mod help;
 pub mod input;
 pub mod ipsets;
 pub mod journal_view;
+#[cfg(test)]
+mod journal_view_tests;
 pub mod keymap;
 pub mod keys;
 pub mod notify;
