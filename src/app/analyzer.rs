@@ -10,10 +10,10 @@ use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
 use crate::domain::analyzer::{
     AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
-    TrustPolicyEdit, plan_remediation, plan_rollback_edit, replan, similar_criteria,
+    plan_remediation, plan_rollback_edit, replan, similar_criteria,
 };
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
-use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, PolicyDocument, RoleRef};
+use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, RoleRef};
 
 /// Why a role's trust policy is being read.
 #[derive(Debug, Clone, PartialEq)]
@@ -417,7 +417,9 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
         }
-        PolicyPurpose::JournalRollback { edit } => journal_rollback(state, &edit, result),
+        PolicyPurpose::JournalRollback { edit } => {
+            super::journal_view::plan_rollback(state, &edit, result)
+        }
         PolicyPurpose::Replan { plan } => {
             let current = match result {
                 Ok(c) => c,
@@ -447,48 +449,6 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
         }
-    }
-}
-
-/// Plans the rollback of a journaled Deny against the policy just read. The statement
-/// being gone (rolled back elsewhere, or removed by hand) is said plainly; nothing is planned.
-fn journal_rollback(state: &mut State, edit: &TrustPolicyEdit, result: Result<String, String>) {
-    let current = match result {
-        Ok(c) => c,
-        Err(e) => {
-            state.notify(
-                NotifyLevel::Error,
-                format!("cannot plan the rollback of role {}: {e}", edit.role.name),
-            );
-            return;
-        }
-    };
-    let present = PolicyDocument::parse(&current)
-        .map(|d| d.find_sid(&edit.sid).is_some())
-        .unwrap_or(true);
-    if !present {
-        state.notify(
-            NotifyLevel::Info,
-            format!(
-                "secdeck's Deny {} is no longer in the trust policy of {} (already rolled back or removed): nothing to change",
-                edit.sid, edit.role.name
-            ),
-        );
-        return;
-    }
-    match plan_rollback_edit(
-        &edit.role.arn,
-        &edit.finding_id,
-        &edit.analyzer_arn,
-        &current,
-        Some(&edit.before),
-        edit.rescan,
-    ) {
-        Ok(mut rb) => {
-            rb.assume_role = edit.assume_role.clone();
-            preview(state, Change::TrustPolicyRollback(Box::new(rb)))
-        }
-        Err(e) => state.notify(NotifyLevel::Warning, e),
     }
 }
 

@@ -232,6 +232,9 @@ pub fn key(state: &mut State, key: Key) -> Vec<Effect> {
             ed.criteria.remove(ed.cursor - 1);
             ed.cursor = ed.cursor.min(ed.last_row());
         }
+        KeyCode::Char('y') if !matches!(state.pipeline.stage, super::pipeline::Stage::Idle) => {
+            ed.error = Some("finish the current change first".into());
+        }
         KeyCode::Char('y') => match ed.change(&findings) {
             Ok(change) => {
                 state.analyzer.rule_editor = None;

@@ -8,8 +8,9 @@ use super::action::{Action, NotifyLevel};
 use super::analyzer::PolicyPurpose;
 use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
-use crate::domain::analyzer::TrustPolicyEdit;
+use crate::domain::analyzer::{TrustPolicyEdit, plan_rollback_edit};
 use crate::domain::plan::{Change, ChangePlan};
+use crate::domain::policy::PolicyDocument;
 use crate::journal::{Entry, Phase, ResultStatus};
 
 /// One change as the journal recorded it.
@@ -282,4 +283,52 @@ fn rollback(state: &mut State) -> Vec<Effect> {
             }),
         },
     })]
+}
+
+/// Plans the rollback of a journaled Deny against the policy just read. The statement
+/// being gone (rolled back elsewhere, or removed by hand) is said plainly; nothing is planned.
+pub(super) fn plan_rollback(
+    state: &mut State,
+    edit: &TrustPolicyEdit,
+    result: Result<String, String>,
+) {
+    let current = match result {
+        Ok(c) => c,
+        Err(e) => {
+            state.notify(
+                NotifyLevel::Error,
+                format!("cannot plan the rollback of role {}: {e}", edit.role.name),
+            );
+            return;
+        }
+    };
+    let present = PolicyDocument::parse(&current)
+        .map(|d| d.find_sid(&edit.sid).is_some())
+        .unwrap_or(true);
+    if !present {
+        state.notify(
+            NotifyLevel::Info,
+            format!(
+                "secdeck's Deny {} is no longer in the trust policy of {} (already rolled back or removed): nothing to change",
+                edit.sid, edit.role.name
+            ),
+        );
+        return;
+    }
+    match plan_rollback_edit(
+        &edit.role.arn,
+        &edit.finding_id,
+        &edit.analyzer_arn,
+        &current,
+        Some(&edit.before),
+        edit.rescan,
+    ) {
+        Ok(mut rb) => {
+            rb.assume_role = edit.assume_role.clone();
+            let id = state.pipeline.next_plan_id();
+            let plan = ChangePlan::new(id, Change::TrustPolicyRollback(Box::new(rb)));
+            state.pipeline.preview(plan);
+        }
+        Err(e) => state.notify(NotifyLevel::Warning, e),
+    }
 }
