@@ -153,6 +153,12 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// `:journal [TEXT]`: the journal view, filtered by TEXT.
+    #[serde(skip)]
+    ShowJournal(String),
+    /// The journal file as read (every entry, oldest first).
+    #[serde(skip)]
+    JournalLoaded(Result<Vec<crate::journal::Entry>, String>),
     /// `:analyzer NAME`.
     #[serde(skip)]
     SelectAnalyzer(String),
