@@ -308,7 +308,7 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
         request_ids: vec![],
         error: None,
     };
-    let effects = after_change(&mut s, &outcome);
+    let effects = after_change(&mut s, None, &outcome);
     assert_eq!(effects.len(), 2);
     let mut o = overview();
     o.tasks.insert(

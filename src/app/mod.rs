@@ -6,6 +6,8 @@ pub mod analyzer;
 #[cfg(test)]
 mod analyzer_tests;
 pub mod audits;
+mod audits_progress;
+mod audits_suppressions;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -258,7 +260,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![state.ipsets.start_load()];
             }
             if iot_change {
-                return audits::after_change(state, &outcome);
+                return audits::after_change(state, executing, &outcome);
             }
             analyzer::on_change_finished(state, &outcome, executing)
         }
