@@ -681,3 +681,7 @@ fn mitigate(state: &mut State, action: String) {
 #[cfg(test)]
 #[path = "audits_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "audits_flow_tests.rs"]
+mod flow_tests;
