@@ -147,9 +147,8 @@ pub async fn export_findings<W: Write + Send>(
     let sort = SortCriterion::default_order();
     let (mut token, mut pages) = (None, 0usize);
     loop {
-        let page = crate::tasks::retry::retry_throttled(&retry, || async {
-            pacer.acquire().await;
-            get_findings_page(client, filters, &sort, token.clone(), 100).await
+        let page = crate::tasks::retry::paced(pacer, &retry, || {
+            get_findings_page(client, filters, &sort, token.clone(), 100)
         })
         .await?;
         writer.page(&page.findings)?;
@@ -231,9 +230,10 @@ pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
         (config, Some(sandbox), Pacer::unlimited())
     } else {
         let config = crate::aws::load_sdk_config(&opts.client).await?;
-        (config, None, Pacer::get_findings())
+        (config, None, Pacer::get_findings_adaptive())
     };
-    let client = aws_sdk_securityhub::Client::new(&sdk_config);
+    let pacer = std::sync::Arc::new(pacer);
+    let client = crate::aws::throttle_signal::securityhub_client(&sdk_config, &pacer);
     let out: Box<dyn Write + Send> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path)

@@ -44,6 +44,35 @@ pub(crate) fn get_findings<'a>(
         _ => 0,
     };
 
+    // The first page only needs its own rows ordered; later pages of the same query reuse
+    // one full ordering, so paging through 100,000 findings does not re-sort per page.
+    let (order, total) = if offset == 0 {
+        ordered(store, &filters, &criteria, Some(max))
+    } else {
+        let order = store.cached_order(fingerprint, now_ms, || {
+            ordered(store, &filters, &criteria, None).0
+        });
+        let total = order.len();
+        (
+            order.iter().skip(offset).take(max).copied().collect(),
+            total,
+        )
+    };
+    let end = offset.saturating_add(max).min(total);
+    Ok(Page {
+        findings: order.iter().map(|&i| store.items[i].doc.as_ref()).collect(),
+        next_token: (end < total).then(|| encode_token(end, fingerprint)),
+    })
+}
+
+/// Store indexes of the matching findings in sort order (only the first `limit` of them
+/// when given), and how many matched in all.
+fn ordered(
+    store: &FindingStore,
+    filters: &Compiled,
+    criteria: &[Criterion],
+    limit: Option<usize>,
+) -> (Vec<usize>, usize) {
     let hits: Vec<usize> = (0..store.items.len())
         .filter(|&i| filters.matches(&store.items[i]))
         .collect();
@@ -70,25 +99,17 @@ pub(crate) fn get_findings<'a>(
             .then_with(|| fa.product_arn().cmp(fb.product_arn()))
     };
     let total = hits.len();
-    let end = offset.saturating_add(max).min(total);
     let mut order: Vec<usize> = (0..total).collect();
-    if offset < total {
-        // Only the first `end` need ordering: select them, then sort just those.
-        if end < total {
-            order.select_nth_unstable_by(end, compare);
-            order.truncate(end);
+    match limit {
+        // Only the first `limit` need ordering: select them, then sort just those.
+        Some(limit) if limit < total => {
+            order.select_nth_unstable_by(limit, compare);
+            order.truncate(limit);
         }
-        order.sort_unstable_by(compare);
+        _ => {}
     }
-    Ok(Page {
-        findings: order
-            .get(offset..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|&p| store.items[hits[p]].doc.as_ref())
-            .collect(),
-        next_token: (end < total).then(|| encode_token(end, fingerprint)),
-    })
+    order.sort_unstable_by(compare);
+    (order.into_iter().map(|p| hits[p]).collect(), total)
 }
 
 fn max_results(v: Option<&Value>) -> Result<usize, ServiceError> {
