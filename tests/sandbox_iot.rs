@@ -474,13 +474,26 @@ async fn a_started_audit_is_in_progress_check_by_check_until_polled_to_completio
             .len()
     };
     assert_eq!(findings(iot.clone(), task.clone()).await, 0);
-    let first = iot.describe_audit_task().task_id(&task).send().await.unwrap();
+    let first = iot
+        .describe_audit_task()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(first.task_status().map(|s| s.as_str()), Some("IN_PROGRESS"));
     let stats = first.task_statistics().unwrap();
     assert_eq!(stats.total_checks(), Some(2));
     assert_eq!(stats.in_progress_checks(), Some(1));
-    let second = iot.describe_audit_task().task_id(&task).send().await.unwrap();
+    let second = iot
+        .describe_audit_task()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(second.task_status().map(|s| s.as_str()), Some("COMPLETED"));
-    assert_eq!(second.task_statistics().unwrap().in_progress_checks(), Some(0));
+    assert_eq!(
+        second.task_statistics().unwrap().in_progress_checks(),
+        Some(0)
+    );
     assert_eq!(findings(iot.clone(), task.clone()).await, 1);
 }

@@ -48,7 +48,9 @@ fn a_running_audit_is_polled_with_its_progress_until_it_completes_then_its_findi
     s.audits.focus = Focus::Tasks;
     update(&mut s, Action::MoveDown);
     let effects = update(&mut s, Action::Open);
-    assert!(matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t0"));
+    assert!(
+        matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t0")
+    );
 
     let effects = polled(&mut s, running(1, 3, "IN_PROGRESS"));
     assert!(is_poll(&effects), "still running: poll again: {effects:?}");
@@ -68,17 +70,23 @@ fn a_running_audit_is_polled_with_its_progress_until_it_completes_then_its_findi
     .chain(effects)
     .collect::<Vec<_>>();
     assert!(
-        !effects.iter().any(|e| matches!(
-            e,
-            Effect::Read(ReadRequest::Iot(IotRead::PollTask { .. }))
-        )),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Read(ReadRequest::Iot(IotRead::PollTask { .. })))),
         "{effects:?}"
     );
 
     let effects = polled(&mut s, running(3, 3, "COMPLETED"));
-    assert!(matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t0"), "{effects:?}");
+    assert!(
+        matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t0"),
+        "{effects:?}"
+    );
     assert_eq!(s.audits.tasks()[1].task_status, "COMPLETED");
-    assert!(messages(&s)[0].contains("audit t0 completed: 3 of 3"), "{:?}", messages(&s));
+    assert!(
+        messages(&s)[0].contains("audit t0 completed: 3 of 3"),
+        "{:?}",
+        messages(&s)
+    );
     // A late answer for a task no longer followed changes nothing.
     assert!(polled(&mut s, running(1, 3, "IN_PROGRESS")).is_empty());
     assert_eq!(s.audits.tasks()[1].task_status, "COMPLETED");
@@ -179,7 +187,10 @@ fn in_the_view_p_edits_the_selected_suppression_and_capital_p_deletes_it() {
     let IotChange::UpdateSuppression { before, after } = &**change else {
         panic!("{change:?}")
     };
-    assert_eq!(before.resource_identifier.client_id.as_deref(), Some("soon"));
+    assert_eq!(
+        before.resource_identifier.client_id.as_deref(),
+        Some("soon")
+    );
     assert!(after.suppress_indefinitely && after.expiration_date.is_none());
     assert_eq!(after.description.as_deref(), Some("kept for the lab"));
     update(&mut s, Action::Reject);

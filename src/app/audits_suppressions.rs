@@ -31,7 +31,11 @@ impl AuditsPane {
             key(a)
                 .total_cmp(&key(b))
                 .then_with(|| a.check_name.cmp(&b.check_name))
-                .then_with(|| a.resource_identifier.key().cmp(&b.resource_identifier.key()))
+                .then_with(|| {
+                    a.resource_identifier
+                        .key()
+                        .cmp(&b.resource_identifier.key())
+                })
         });
         list
     }

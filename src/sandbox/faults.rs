@@ -155,7 +155,12 @@ mod tests {
     #[test]
     fn item_faults_fire_per_item_and_leave_requests_alone() {
         let faults = Faults::default();
-        faults.add_item(Fault::next("BatchImportFindings", 2, 0, "InternalException"));
+        faults.add_item(Fault::next(
+            "BatchImportFindings",
+            2,
+            0,
+            "InternalException",
+        ));
         assert!(faults.fire("BatchImportFindings").is_none());
         assert_eq!(
             faults.fire_item("BatchImportFindings").map(|f| f.0),

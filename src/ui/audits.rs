@@ -38,8 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(gauge, line);
     }
     if pane.suppressions_view.is_some() {
-        let [_, rest] =
-            Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+        let [_, rest] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
         super::audits_suppressions::draw_view(frame, rest, state);
         return;
     }

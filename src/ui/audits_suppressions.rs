@@ -79,8 +79,8 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
             .style(style(theme, slot))
         })
         .collect();
-    let header = Row::new(["Check", "Resource", "Expires", "Description"])
-        .style(style(theme, Slot::Header));
+    let header =
+        Row::new(["Check", "Resource", "Expires", "Description"]).style(style(theme, Slot::Header));
     let widths = [
         Constraint::Length(44),
         Constraint::Length(28),
@@ -105,7 +105,10 @@ pub fn failures_height(pane: &AuditsPane) -> u16 {
 
 pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let pane = &state.audits;
-    let retry = match (&pane.retry, state.keymap.hint(&crate::app::Action::RetryFailed)) {
+    let retry = match (
+        &pane.retry,
+        state.keymap.hint(&crate::app::Action::RetryFailed),
+    ) {
         (Some(_), Some(k)) => format!(" · {k} retries them"),
         _ => String::new(),
     };
@@ -136,5 +139,8 @@ pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     {
         *last = ratatui::text::Line::from(format!("… and {} more", more + 1));
     }
-    frame.render_widget(Paragraph::new(lines).style(style(theme, Slot::Error)), inner);
+    frame.render_widget(
+        Paragraph::new(lines).style(style(theme, Slot::Error)),
+        inner,
+    );
 }
