@@ -419,11 +419,8 @@ pub(super) fn prefill(state: &mut State, text: &str) {
 
 /// Bindable actions while the pane is shown.
 pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
-    if state.audits.suppressions_view.is_some() {
-        match super::audits_suppressions::handle(state, action) {
-            Ok(effects) => return effects,
-            Err(action) => return handle_pane(state, action),
-        }
+    if let Some(effects) = super::audits_suppressions::handle(state, &action) {
+        return effects;
     }
     handle_pane(state, action)
 }

@@ -110,14 +110,12 @@ pub(super) fn on_loaded(
     }
 }
 
-/// The view's keys; `Err` hands an action it does not use back to the pane.
-pub(super) fn handle(state: &mut State, action: Action) -> Result<Vec<Effect>, Action> {
+/// The view's keys; `None` leaves an action it does not use to the pane.
+pub(super) fn handle(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
     let page = state.page_rows() as isize;
     let len = state.audits.suppressions().len();
     let pane = &mut state.audits;
-    let Some(view) = pane.suppressions_view.as_mut() else {
-        return Err(action);
-    };
+    let view = pane.suppressions_view.as_mut()?;
     let delta = match action {
         Action::MoveDown => 1,
         Action::MoveUp => -1,
@@ -127,9 +125,9 @@ pub(super) fn handle(state: &mut State, action: Action) -> Result<Vec<Effect>, A
         Action::Bottom => isize::MAX / 2,
         Action::Back | Action::ListSuppressions => {
             pane.suppressions_view = None;
-            return Ok(Vec::new());
+            return Some(Vec::new());
         }
-        Action::Refresh => return Ok(pane.load_suppressions().into_iter().collect()),
+        Action::Refresh => return Some(pane.load_suppressions().into_iter().collect()),
         Action::Suppress => {
             match pane.selected_suppression() {
                 Some(s) => {
@@ -145,20 +143,20 @@ pub(super) fn handle(state: &mut State, action: Action) -> Result<Vec<Effect>, A
                 }
                 None => state.notify(NotifyLevel::Info, "no suppression selected"),
             }
-            return Ok(Vec::new());
+            return Some(Vec::new());
         }
         Action::Unsuppress => {
             match pane.selected_suppression().cloned() {
                 Some(suppression) => preview(state, IotChange::DeleteSuppression { suppression }),
                 None => state.notify(NotifyLevel::Info, "no suppression selected"),
             }
-            return Ok(Vec::new());
+            return Some(Vec::new());
         }
-        other => return Err(other),
+        _ => return None,
     };
     let max = len.saturating_sub(1) as isize;
     view.cursor = (view.cursor as isize + delta).clamp(0, max) as usize;
-    Ok(Vec::new())
+    Some(Vec::new())
 }
 
 /// `:suppress` while the view is open: change the selected suppression.
