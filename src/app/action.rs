@@ -286,7 +286,7 @@ impl Action {
             Action::StartAudit => "start an on-demand audit of the enabled checks",
             Action::ImportAudit => "import the selected audit into Security Hub",
             Action::ListSuppressions => {
-                "IoT: list suppressions (expiring within 7 days highlighted; p edits, P deletes)"
+                "IoT: all suppressions, those expiring within 7 days highlighted"
             }
             Action::EditFilter => "edit the server-side filter (sev=HIGH status=NEW updated<7d)",
             Action::SortNext => "sort by the next column (server-side)",
