@@ -10,7 +10,7 @@ use super::store::{IotStore, StoredTask};
 use crate::domain::iot::CheckDetails;
 
 /// DescribeAuditTask polls a started audit stays IN_PROGRESS for, unless configured.
-pub const DEFAULT_AUDIT_POLLS: u32 = 3;
+pub const DEFAULT_AUDIT_POLLS: u32 = 6;
 
 /// The finished result of an audit still shown as running.
 #[derive(Debug, Clone, PartialEq)]
