@@ -215,11 +215,11 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
     ])
     .style(style(theme, Slot::Header));
     let widths = [
-        Constraint::Length(17),
-        Constraint::Length(10),
         Constraint::Length(16),
+        Constraint::Length(9),
+        Constraint::Length(15),
         Constraint::Length(14),
-        Constraint::Length(16),
+        Constraint::Length(14),
         Constraint::Length(10),
         Constraint::Length(6),
         Constraint::Fill(1),

@@ -81,9 +81,17 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
         .collect();
     let header =
         Row::new(["Check", "Resource", "Expires", "Description"]).style(style(theme, Slot::Header));
+    // Check and resource as wide as their longest entry (within reason): the
+    // description gets the rest.
+    let widest = |f: &dyn Fn(&crate::domain::iot::AuditSuppression) -> usize, cap: usize| {
+        list.iter().map(|s| f(s)).max().unwrap_or(0).clamp(8, cap) as u16
+    };
     let widths = [
-        Constraint::Length(44),
-        Constraint::Length(28),
+        Constraint::Length(widest(&|s| s.check_name.len(), 45)),
+        Constraint::Length(widest(
+            &|s| s.resource_identifier.display().chars().count(),
+            30,
+        )),
         Constraint::Length(19),
         Constraint::Fill(1),
     ];
