@@ -6,6 +6,7 @@ pub mod error;
 pub mod filters;
 pub mod iam;
 pub mod iot;
+pub mod pages;
 pub mod securityhub;
 pub mod securityhub_history;
 pub mod securityhub_import;
