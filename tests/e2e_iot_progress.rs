@@ -231,6 +231,49 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
 }
 
 #[test]
+fn the_suppressions_view_reads_every_page() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        let sb = sandbox(&c);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        for i in 0..260 {
+            suppress(&iot, &format!("device-{i:03}"), None, "fleet").await;
+        }
+        suppress(&iot, "soon", Some(2), "demo").await;
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        sb.clear_requests();
+        press(&mut c, "L");
+        wait_until(&mut c, "the suppressions", |s| {
+            s.audits
+                .suppressions_view
+                .as_ref()
+                .is_some_and(|v| v.status == Load::Loaded)
+        })
+        .await;
+        let pages = sb
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "ListAuditSuppressions")
+            .count();
+        assert_eq!(pages, 2, "250 a page");
+        let text = screen(&c.state);
+        assert!(
+            text.contains("Suppressions (261) · 1 expiring within 7 days"),
+            "{text}"
+        );
+        press(&mut c, "G");
+        assert!(
+            screen(&c.state).contains("device-259"),
+            "{}",
+            screen(&c.state)
+        );
+    });
+}
+
+#[test]
 fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
     run(|| async {
         let dir = tempfile::tempdir().unwrap();
