@@ -45,7 +45,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("theme", "NAME: switch colour theme"),
     (
         "suppress",
-        "DAYS|forever DESCRIPTION: suppress the selected audit finding",
+        "DAYS|YYYY-MM-DD|forever DESCRIPTION: suppress the selected audit finding (or edit the selected suppression in L)",
     ),
     (
         "mitigate",

@@ -7,6 +7,8 @@ pub mod analyzer_rule_editor;
 #[cfg(test)]
 mod analyzer_tests;
 pub mod audits;
+mod audits_progress;
+mod audits_suppressions;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -265,7 +267,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![state.ipsets.start_load()];
             }
             if iot_change {
-                return audits::after_change(state, &outcome);
+                return audits::after_change(state, executing, &outcome);
             }
             let mut effects = analyzer::on_change_finished(state, &outcome, executing);
             if state.journal.is_some() {

@@ -3,6 +3,7 @@
 
 mod analyzer;
 mod audits;
+mod audits_suppressions;
 mod command;
 mod detail;
 mod findings;
