@@ -202,7 +202,7 @@ fn marked_findings_are_blocked_together() {
             .rows()
             .iter()
             .filter(|f| {
-                let ips: Vec<String> = secdeck::domain::remote_ips::remote_ips(&f.raw)
+                let ips: Vec<String> = secdeck::domain::remote_ips::remote_ips(&f.raw.value())
                     .iter()
                     .map(|r| r.addr.to_string())
                     .collect();

@@ -43,6 +43,7 @@ async fn start(findings: Vec<Value>) -> Run {
         no_color: true,
         startup_errors: Vec::new(),
         pacer: std::sync::Arc::new(secdeck::tasks::retry::Pacer::unlimited()),
+        state_file: None,
         sandbox: Some(sb),
         views: vec![("crit".into(), "sev=CRITICAL status=NEW".into())],
         cross_account: Default::default(),

@@ -46,6 +46,7 @@ impl Target {
     fn of(f: &Finding) -> Target {
         let note = f
             .raw
+            .value()
             .get("Note")
             .and_then(|n| n.get("Text"))
             .and_then(|t| t.as_str())
@@ -372,10 +373,12 @@ pub(super) fn after_change(state: &mut State, plan: Option<ChangePlan>, outcome:
                 if let Some(s) = e.after.severity {
                     f.severity = Some(s);
                 }
-                if let Some(text) = &e.after.note
-                    && let Some(doc) = std::sync::Arc::make_mut(&mut f.raw).as_object_mut()
-                {
-                    doc.insert("Note".into(), serde_json::json!({ "Text": text }));
+                if let Some(text) = &e.after.note {
+                    f.raw.update(|doc| {
+                        if let Some(doc) = doc.as_object_mut() {
+                            doc.insert("Note".into(), serde_json::json!({ "Text": text }));
+                        }
+                    });
                 }
             });
         }

@@ -1,5 +1,7 @@
 //! Injected failures for tests and demos: per operation (or all), an error code and HTTP
-//! status, fired with a probability from a deterministic RNG and/or for the next N requests.
+//! status, fired with a probability from a deterministic RNG and/or for the next N requests;
+//! and per-item failures that batch operations report inside a successful answer
+//! (BatchImportFindings' FailedFindings).
 
 use std::sync::Mutex;
 
@@ -43,6 +45,8 @@ pub(crate) struct Faults {
 #[derive(Debug)]
 struct FaultState {
     faults: Vec<Fault>,
+    /// Fired once per item of a batch; their `status` is unused.
+    item_faults: Vec<Fault>,
     rng: u64,
 }
 
@@ -51,6 +55,7 @@ impl Default for Faults {
         Faults {
             inner: Mutex::new(FaultState {
                 faults: Vec::new(),
+                item_faults: Vec::new(),
                 rng: 0x5eed_5eed_5eed_5eed,
             }),
         }
@@ -62,14 +67,43 @@ impl Faults {
         lock(&self.inner).faults.push(fault);
     }
 
+    /// Arms a per-item failure: matching batch items are reported failed with its code.
+    pub fn add_item(&self, fault: Fault) {
+        lock(&self.inner).item_faults.push(fault);
+    }
+
     pub fn clear(&self) {
-        lock(&self.inner).faults.clear();
+        let mut state = lock(&self.inner);
+        state.faults.clear();
+        state.item_faults.clear();
+    }
+
+    /// The (code, message) to fail one item of a batch `operation` with, if one fires.
+    pub fn fire_item(&self, operation: &str) -> Option<(String, String)> {
+        let mut state = lock(&self.inner);
+        let FaultState {
+            item_faults, rng, ..
+        } = &mut *state;
+        for fault in item_faults.iter_mut() {
+            let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
+            if !matches || fault.remaining == Some(0) {
+                continue;
+            }
+            if fault.probability < 1.0 && unit(next_random(rng)) >= fault.probability {
+                continue;
+            }
+            if let Some(n) = fault.remaining.as_mut() {
+                *n -= 1;
+            }
+            return Some((fault.code.clone(), fault.message.clone()));
+        }
+        None
     }
 
     /// The error to answer `operation` with, if an armed fault fires.
     pub fn fire(&self, operation: &str) -> Option<ServiceError> {
         let mut state = lock(&self.inner);
-        let FaultState { faults, rng } = &mut *state;
+        let FaultState { faults, rng, .. } = &mut *state;
         for fault in faults.iter_mut() {
             let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
             if !matches || fault.remaining == Some(0) {
@@ -116,6 +150,24 @@ mod tests {
         assert_eq!(faults.fire("GetFindings").map(|e| e.status), Some(500));
         assert!(faults.fire("GetFindings").is_some());
         assert!(faults.fire("GetFindings").is_none());
+    }
+
+    #[test]
+    fn item_faults_fire_per_item_and_leave_requests_alone() {
+        let faults = Faults::default();
+        faults.add_item(Fault::next(
+            "BatchImportFindings",
+            2,
+            0,
+            "InternalException",
+        ));
+        assert!(faults.fire("BatchImportFindings").is_none());
+        assert_eq!(
+            faults.fire_item("BatchImportFindings").map(|f| f.0),
+            Some("InternalException".to_string())
+        );
+        assert!(faults.fire_item("BatchImportFindings").is_some());
+        assert!(faults.fire_item("BatchImportFindings").is_none());
     }
 
     #[test]

@@ -191,6 +191,12 @@ impl Sandbox {
         self.shared.faults.add(fault);
     }
 
+    /// Makes batch operations report items failed (BatchImportFindings' FailedFindings)
+    /// with the fault's code and message; `remaining` counts items, not requests.
+    pub fn inject_item_fault(&self, fault: Fault) {
+        self.shared.faults.add_item(fault);
+    }
+
     pub fn clear_faults(&self) {
         self.shared.faults.clear();
     }

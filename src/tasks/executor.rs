@@ -368,6 +368,7 @@ fn shows(f: &Finding, after: &TriageFields) -> bool {
         && after.severity.is_none_or(|s| f.severity == Some(s))
         && after.note.as_ref().is_none_or(|n| {
             f.raw
+                .value()
                 .get("Note")
                 .and_then(|note| note.get("Text"))
                 .and_then(|t| t.as_str())

@@ -3,6 +3,7 @@
 
 mod analyzer;
 mod audits;
+mod audits_suppressions;
 mod block;
 mod command;
 mod detail;
@@ -11,6 +12,7 @@ mod findings_triage;
 mod help;
 mod ipsets;
 mod ipsets_sync;
+mod journal;
 mod preview;
 mod status;
 pub mod style;
@@ -60,6 +62,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         PaneId::IpSets => ipsets::draw(frame, body, state),
         PaneId::Analyzer => analyzer::draw(frame, body, state),
         PaneId::Audits => audits::draw(frame, body, state),
+    }
+    if let Some(view) = &state.journal {
+        journal::draw(frame, body, state, view);
     }
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
