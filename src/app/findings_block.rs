@@ -83,7 +83,12 @@ pub(super) fn start(state: &mut State) -> Vec<Effect> {
             .rows()
             .iter()
             .find(|f| f.id == t.finding.id)
-            .map(|f| remote_ips(&f.raw.value()).into_iter().map(|r| r.addr).collect())
+            .map(|f| {
+                remote_ips(&f.raw.value())
+                    .into_iter()
+                    .map(|r| r.addr)
+                    .collect()
+            })
             .unwrap_or_default();
         if ips.is_empty() {
             without_ip += 1;
