@@ -517,7 +517,7 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                     return vec![Effect::Read(ReadRequest::FindingHistory { finding })];
                 }
             }
-            Action::SetWorkflow | Action::SetSeverity | Action::AddNote => {
+            Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::EditFields => {
                 return super::findings_bulk::start(state, action);
             }
             Action::Refresh => return vec![pane.start_load()],
@@ -604,7 +604,11 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MarkAll => pane.mark_all(),
         Action::ClearMarks => pane.clear_marks(),
         Action::ExportView => state.prompt = Prompt::ExportPath("findings.jsonl".into()),
-        Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::RetryFailed => {
+        Action::SetWorkflow
+        | Action::SetSeverity
+        | Action::AddNote
+        | Action::EditFields
+        | Action::RetryFailed => {
             return super::findings_bulk::start(state, action);
         }
         _ => state.dirty = false,

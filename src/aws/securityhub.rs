@@ -270,6 +270,19 @@ pub async fn update_chunk(
                 .build(),
         );
     }
+    if let Some(v) = after.verification {
+        req = req.verification_state(sdk::VerificationState::from(v.as_str()));
+    }
+    if let Some(c) = after.confidence {
+        req = req.confidence(i32::from(c));
+    }
+    if let Some(c) = after.criticality {
+        req = req.criticality(i32::from(c));
+    }
+    for (name, value) in &after.user_fields {
+        // An empty value is how BatchUpdateFindings deletes a user-defined field.
+        req = req.user_defined_fields(name, value.as_deref().unwrap_or_default());
+    }
     if let Some(text) = &after.note {
         // Both Text and UpdatedBy are required by the API.
         req = req.note(

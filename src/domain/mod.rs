@@ -14,5 +14,6 @@ pub mod iot_plan;
 pub mod ip_ranges;
 pub mod plan;
 pub mod policy;
+pub mod triage;
 pub mod waf;
 pub mod waf_sync;

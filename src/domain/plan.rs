@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
-use super::finding::{FindingRef, Severity, WorkflowStatus};
+use super::finding::FindingRef;
+pub use super::triage::{TriageFields, VerificationState};
 
 /// Above this many items an approval needs the count typed, not just `y`.
 pub const BULK_THRESHOLD: usize = 10;
@@ -39,37 +40,6 @@ pub enum Change {
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
     /// IoT Device Defender audit changes and audit imports into Security Hub.
     Iot(Box<super::iot_plan::IotChange>),
-}
-
-/// The triage fields BatchUpdateFindings can set that the console tracks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TriageFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow: Option<WorkflowStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl TriageFields {
-    fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(w) = self.workflow {
-            parts.push(format!("workflow {w}"));
-        }
-        if let Some(s) = self.severity {
-            parts.push(format!("severity {s}"));
-        }
-        if let Some(n) = &self.note {
-            parts.push(format!("note {n:?}"));
-        }
-        if parts.is_empty() {
-            "(unset)".to_string()
-        } else {
-            parts.join(", ")
-        }
-    }
 }
 
 /// One finding's change: what it is now and what it will be.
@@ -245,12 +215,8 @@ impl ChangePlan {
                     .filter(|e| succeeded.contains(&e.finding.id))
                     .filter_map(|e| {
                         // Only fields we changed and knew the old value of can be restored.
-                        let after = TriageFields {
-                            workflow: e.after.workflow.and(e.before.workflow),
-                            severity: e.after.severity.and(e.before.severity),
-                            note: e.after.note.as_ref().and(e.before.note.clone()),
-                        };
-                        (after != TriageFields::default()).then(|| FindingEdit {
+                        let after = e.before.restore(&e.after);
+                        (!after.is_empty()).then(|| FindingEdit {
                             finding: e.finding.clone(),
                             title: e.title.clone(),
                             before: e.after.clone(),
@@ -369,6 +335,7 @@ impl ChangeOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::finding::WorkflowStatus;
 
     fn edit(id: &str, before: WorkflowStatus, after: WorkflowStatus) -> FindingEdit {
         FindingEdit {

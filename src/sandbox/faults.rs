@@ -1,5 +1,7 @@
 //! Injected failures for tests and demos: per operation (or all), an error code and HTTP
-//! status, fired with a probability from a deterministic RNG and/or for the next N requests.
+//! status, fired with a probability from a deterministic RNG and/or for the next N requests;
+//! and per item of a batch call (BatchUpdateFindings' UnprocessedFindings), for given ids
+//! a number of times or for a fraction of the items.
 
 use std::sync::Mutex;
 
@@ -35,6 +37,65 @@ impl Fault {
     }
 }
 
+/// Which items of a batch an [`ItemFault`] fails.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemSelector {
+    /// These ids, each for as many more appearances as its count.
+    Ids(std::collections::BTreeMap<String, u32>),
+    /// Each item with this chance (deterministic RNG), at most `limit` items in all.
+    Fraction { fraction: f64, limit: Option<u32> },
+}
+
+/// Items a batch operation reports as not processed (e.g. BatchUpdateFindings'
+/// `UnprocessedFindings[{FindingIdentifier, ErrorCode, ErrorMessage}]`) while the call
+/// itself succeeds and the other items are applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemFault {
+    pub operation: String,
+    pub select: ItemSelector,
+    pub code: String,
+    pub message: String,
+}
+
+impl ItemFault {
+    /// `ids` come back unprocessed with `code` the next `times` times they are sent.
+    pub fn ids(operation: &str, ids: &[&str], times: u32, code: &str) -> ItemFault {
+        ItemFault {
+            operation: operation.to_string(),
+            select: ItemSelector::Ids(ids.iter().map(|s| (s.to_string(), times)).collect()),
+            code: code.to_string(),
+            message: aws_message(code),
+        }
+    }
+
+    /// Each item comes back unprocessed with chance `fraction` (unlimited).
+    pub fn fraction(operation: &str, fraction: f64, code: &str) -> ItemFault {
+        ItemFault {
+            operation: operation.to_string(),
+            select: ItemSelector::Fraction {
+                fraction,
+                limit: None,
+            },
+            code: code.to_string(),
+            message: aws_message(code),
+        }
+    }
+}
+
+/// The ErrorMessage AWS pairs with each BatchUpdateFindings ErrorCode.
+fn aws_message(code: &str) -> String {
+    match code {
+        "ConcurrentUpdateError" => "Concurrent finding updates detected",
+        "DuplicatedFindingIdentifier" => "Finding Identifier is duplicated",
+        "FindingNotFound" => "Finding Not Found",
+        "FindingSizeExceeded" => "Finding size exceeded 240 KB",
+        "InternalFailure" => "Internal service failure",
+        "InvalidInput" => "Invalid Input",
+        other => return format!("injected item fault: {other}"),
+    }
+    .to_string()
+}
+
 #[derive(Debug)]
 pub(crate) struct Faults {
     inner: Mutex<FaultState>,
@@ -43,6 +104,7 @@ pub(crate) struct Faults {
 #[derive(Debug)]
 struct FaultState {
     faults: Vec<Fault>,
+    items: Vec<ItemFault>,
     rng: u64,
 }
 
@@ -51,6 +113,7 @@ impl Default for Faults {
         Faults {
             inner: Mutex::new(FaultState {
                 faults: Vec::new(),
+                items: Vec::new(),
                 rng: 0x5eed_5eed_5eed_5eed,
             }),
         }
@@ -62,14 +125,49 @@ impl Faults {
         lock(&self.inner).faults.push(fault);
     }
 
+    pub fn add_item(&self, fault: ItemFault) {
+        lock(&self.inner).items.push(fault);
+    }
+
     pub fn clear(&self) {
-        lock(&self.inner).faults.clear();
+        let mut state = lock(&self.inner);
+        state.faults.clear();
+        state.items.clear();
+    }
+
+    /// (ErrorCode, ErrorMessage) if an armed item fault fails item `id` of `operation`.
+    pub fn fire_item(&self, operation: &str, id: &str) -> Option<(String, String)> {
+        let mut state = lock(&self.inner);
+        let FaultState { items, rng, .. } = &mut *state;
+        for fault in items.iter_mut().filter(|f| f.operation == operation) {
+            let fires = match &mut fault.select {
+                ItemSelector::Ids(left) => match left.get_mut(id) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        true
+                    }
+                    _ => false,
+                },
+                ItemSelector::Fraction { fraction, limit } => {
+                    limit.is_none_or(|n| n > 0) && unit(next_random(rng)) < *fraction && {
+                        if let Some(n) = limit.as_mut() {
+                            *n -= 1;
+                        }
+                        true
+                    }
+                }
+            };
+            if fires {
+                return Some((fault.code.clone(), fault.message.clone()));
+            }
+        }
+        None
     }
 
     /// The error to answer `operation` with, if an armed fault fires.
     pub fn fire(&self, operation: &str) -> Option<ServiceError> {
         let mut state = lock(&self.inner);
-        let FaultState { faults, rng } = &mut *state;
+        let FaultState { faults, rng, .. } = &mut *state;
         for fault in faults.iter_mut() {
             let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
             if !matches || fault.remaining == Some(0) {
@@ -116,6 +214,45 @@ mod tests {
         assert_eq!(faults.fire("GetFindings").map(|e| e.status), Some(500));
         assert!(faults.fire("GetFindings").is_some());
         assert!(faults.fire("GetFindings").is_none());
+    }
+
+    #[test]
+    fn item_faults_fail_the_given_ids_their_number_of_times() {
+        let faults = Faults::default();
+        faults.add_item(ItemFault::ids(
+            "BatchUpdateFindings",
+            &["a", "b"],
+            2,
+            "ConcurrentUpdateError",
+        ));
+        assert_eq!(
+            faults.fire_item("BatchUpdateFindings", "a"),
+            Some((
+                "ConcurrentUpdateError".into(),
+                "Concurrent finding updates detected".into()
+            ))
+        );
+        assert!(faults.fire_item("BatchUpdateFindings", "c").is_none());
+        assert!(faults.fire_item("GetFindings", "b").is_none());
+        assert!(faults.fire_item("BatchUpdateFindings", "a").is_some());
+        assert!(faults.fire_item("BatchUpdateFindings", "a").is_none());
+        assert!(faults.fire_item("BatchUpdateFindings", "b").is_some());
+    }
+
+    #[test]
+    fn a_fraction_of_items_fails_up_to_the_limit() {
+        let faults = Faults::default();
+        faults.add_item(ItemFault {
+            select: ItemSelector::Fraction {
+                fraction: 0.5,
+                limit: Some(30),
+            },
+            ..ItemFault::fraction("X", 0.0, "InternalFailure")
+        });
+        let fired = (0..200)
+            .filter(|i| faults.fire_item("X", &i.to_string()).is_some())
+            .count();
+        assert_eq!(fired, 30);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use serde_json::Value;
 
-pub use faults::Fault;
+pub use faults::{Fault, ItemFault, ItemSelector};
 pub use record::RecordedRequest;
 pub use server::{serve, serve_on};
 
@@ -189,6 +189,11 @@ impl Sandbox {
 
     pub fn inject_fault(&self, fault: Fault) {
         self.shared.faults.add(fault);
+    }
+
+    /// Makes a batch operation report items as unprocessed (see [`ItemFault`]).
+    pub fn inject_item_fault(&self, fault: ItemFault) {
+        self.shared.faults.add_item(fault);
     }
 
     pub fn clear_faults(&self) {

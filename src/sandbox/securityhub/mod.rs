@@ -117,8 +117,14 @@ async fn batch_update_findings(State(shared): State<Arc<Shared>>, body: Bytes) -
         |ctx, params| {
             let now = now_iso();
             let mut store = ctx.shared.findings_write();
-            let body =
-                update::batch_update(&mut store, params, &now, &ctx.shared.config.caller_arn)?;
+            let mut injected = |id: &str| ctx.shared.faults.fire_item("BatchUpdateFindings", id);
+            let body = update::batch_update(
+                &mut store,
+                params,
+                &now,
+                &ctx.shared.config.caller_arn,
+                &mut injected,
+            )?;
             Ok(rest_json::ok(&body, ctx.request_id))
         },
     )
