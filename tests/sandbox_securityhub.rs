@@ -493,3 +493,66 @@ fn a_bad_seed_names_the_finding_and_the_problem() {
     assert_eq!((*index, id.as_str()), (1, "gen-0007"));
     assert!(problem.contains("UpdatedAt"), "{err}");
 }
+
+#[tokio::test]
+async fn batch_update_sets_the_analyst_fields_and_an_empty_user_field_deletes_it() {
+    let sandbox = sandbox_with(vec![generated(1)]);
+    let hub = hub(&sandbox).await;
+    hub.batch_update_findings()
+        .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+        .verification_state(aws_sdk_securityhub::types::VerificationState::BenignPositive)
+        .confidence(0)
+        .criticality(100)
+        .user_defined_fields("owner", "alice")
+        .user_defined_fields("ticket", "SEC-1")
+        .send()
+        .await
+        .unwrap();
+    let doc = sandbox.finding("gen-0001").unwrap();
+    assert_eq!(doc["VerificationState"], "BENIGN_POSITIVE");
+    assert_eq!(
+        (doc["Confidence"].clone(), doc["Criticality"].clone()),
+        (json!(0), json!(100))
+    );
+    assert_eq!(
+        doc["UserDefinedFields"],
+        json!({"owner": "alice", "ticket": "SEC-1"})
+    );
+
+    // Merged, not replaced; "" removes; removing the last one removes the map.
+    hub.batch_update_findings()
+        .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+        .user_defined_fields("ticket", "")
+        .send()
+        .await
+        .unwrap();
+    let doc = sandbox.finding("gen-0001").unwrap();
+    assert_eq!(doc["UserDefinedFields"], json!({"owner": "alice"}));
+    hub.batch_update_findings()
+        .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+        .user_defined_fields("owner", "")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        sandbox
+            .finding("gen-0001")
+            .unwrap()
+            .get("UserDefinedFields")
+            .is_none()
+    );
+
+    for (confidence, criticality) in [(101, 50), (50, -1)] {
+        let err = hub
+            .batch_update_findings()
+            .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+            .confidence(confidence)
+            .criticality(criticality)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.into_service_error().is_invalid_input_exception());
+    }
+    let doc = sandbox.finding("gen-0001").unwrap();
+    assert_eq!(doc["Confidence"], 0, "a rejected call changes nothing");
+}
