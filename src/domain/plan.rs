@@ -182,14 +182,7 @@ impl ChangePlan {
                         LineKind::Context,
                         format!("{}  {}", e.title, e.finding.id),
                     ));
-                    lines.push(PreviewLine::new(
-                        LineKind::Removed,
-                        format!("- {}", e.before.describe()),
-                    ));
-                    lines.push(PreviewLine::new(
-                        LineKind::Added,
-                        format!("+ {}", e.after.describe()),
-                    ));
+                    lines.extend(diff_lines(&e.before, &e.after));
                 }
                 lines
             }
@@ -261,14 +254,7 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
             LineKind::Context,
             format!("{} finding(s):", members.len()),
         ));
-        lines.push(PreviewLine::new(
-            LineKind::Removed,
-            format!("- {}", before.describe()),
-        ));
-        lines.push(PreviewLine::new(
-            LineKind::Added,
-            format!("+ {}", after.describe()),
-        ));
+        lines.extend(diff_lines(before, after));
         for e in members.iter().take(3) {
             lines.push(PreviewLine::new(
                 LineKind::Context,
@@ -283,6 +269,24 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
         }
     }
     lines
+}
+
+/// `- before` / `+ after` for a one-field change; one `field: before -> after` line per
+/// field when the change sets several (verification, confidence, user fields, ...).
+fn diff_lines(before: &TriageFields, after: &TriageFields) -> Vec<PreviewLine> {
+    let changes = before.field_changes(after);
+    if changes.len() <= 1 {
+        return vec![
+            PreviewLine::new(LineKind::Removed, format!("- {}", before.describe())),
+            PreviewLine::new(LineKind::Added, format!("+ {}", after.describe())),
+        ];
+    }
+    changes
+        .into_iter()
+        .map(|(name, old, new)| {
+            PreviewLine::new(LineKind::Added, format!("  {name}: {old} -> {new}"))
+        })
+        .collect()
 }
 
 /// What happened to one target.

@@ -199,6 +199,51 @@ impl TriageFields {
         }
     }
 
+    /// Each field `after` sets, as (name, value in `self`, value in `after`); `(none)`
+    /// where a value is absent or unknown. For previews of multi-field changes.
+    pub fn field_changes(&self, after: &TriageFields) -> Vec<(String, String, String)> {
+        fn show<T: ToString>(v: Option<T>) -> String {
+            v.map_or_else(|| "(none)".to_string(), |v| v.to_string())
+        }
+        let mut out = Vec::new();
+        if let Some(w) = after.workflow {
+            out.push(("workflow".into(), show(self.workflow), w.to_string()));
+        }
+        if let Some(s) = after.severity {
+            out.push(("severity".into(), show(self.severity), s.to_string()));
+        }
+        if let Some(v) = after.verification {
+            out.push((
+                "verification".into(),
+                show(self.verification),
+                v.to_string(),
+            ));
+        }
+        if let Some(c) = after.confidence {
+            out.push(("confidence".into(), show(self.confidence), c.to_string()));
+        }
+        if let Some(c) = after.criticality {
+            out.push(("criticality".into(), show(self.criticality), c.to_string()));
+        }
+        for (k, v) in &after.user_fields {
+            let quoted = |v: Option<&String>| v.map(|v| format!("{v:?}"));
+            let old = self.user_fields.get(k).and_then(Option::as_ref);
+            out.push((
+                format!("udf {k}"),
+                show(quoted(old)),
+                show(quoted(v.as_ref())),
+            ));
+        }
+        if let Some(n) = &after.note {
+            out.push((
+                "note".into(),
+                show(self.note.as_ref().map(|n| format!("{n:?}"))),
+                format!("{n:?}"),
+            ));
+        }
+        out
+    }
+
     /// One line for previews and titles: `workflow NEW, confidence 80, udf owner=alice`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();

@@ -159,13 +159,15 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
     if let Some(e) = &form.error {
         lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
     }
-    lines.push(Line::styled(
-        truncate(
-            "blank = unchanged · 0-100 · fields: k=v; k= removes · tab next  ←→ state  enter preview  esc",
-            width,
-        ),
-        style(theme, Slot::Muted),
-    ));
+    for hint in [
+        "blank = unchanged · numbers 0-100 · user fields: k=v; k2=v2 (k= or -k removes)",
+        "tab / ↑↓ field  ←→ state  enter preview  esc cancel",
+    ] {
+        lines.push(Line::styled(
+            truncate(hint, width),
+            style(theme, Slot::Muted),
+        ));
+    }
     let block = Block::bordered()
         .title(" Edit finding fields ")
         .border_style(style(theme, Slot::BorderFocused));
