@@ -556,3 +556,56 @@ async fn batch_update_sets_the_analyst_fields_and_an_empty_user_field_deletes_it
     let doc = sandbox.finding("gen-0001").unwrap();
     assert_eq!(doc["Confidence"], 0, "a rejected call changes nothing");
 }
+
+#[tokio::test]
+async fn later_pages_follow_a_change_made_between_pages() {
+    let sandbox = sandbox_with((0..250).map(generated).collect());
+    let hub = hub(&sandbox).await;
+    let new_only = AwsSecurityFindingFilters::builder()
+        .workflow_status(
+            StringFilter::builder()
+                .value("NEW")
+                .comparison(StringFilterComparison::Equals)
+                .build(),
+        )
+        .build();
+    let page = |token: Option<String>| {
+        hub.get_findings()
+            .filters(new_only.clone())
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+    };
+    let ids = |out: &aws_sdk_securityhub::operation::get_findings::GetFindingsOutput| {
+        out.findings()
+            .iter()
+            .map(|f| f.id().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let first = page(None).await.unwrap();
+    let second = page(first.next_token().map(str::to_string)).await.unwrap();
+    assert_eq!(ids(&first).len() + ids(&second).len(), 200);
+    // The third page would hold the 50 findings seen on neither; suppress one of them.
+    let seen: Vec<String> = [ids(&first), ids(&second)].concat();
+    let victim = (0..250)
+        .map(|i| format!("gen-{i:04}"))
+        .find(|id| !seen.contains(id))
+        .unwrap();
+    hub.batch_update_findings()
+        .finding_identifiers(ident(&victim, PRODUCT_ARN))
+        .workflow(
+            WorkflowUpdate::builder()
+                .status(WorkflowStatus::Suppressed)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let third = page(second.next_token().map(str::to_string)).await.unwrap();
+    assert!(
+        !ids(&third).contains(&victim),
+        "no stale order after a write"
+    );
+    assert_eq!(ids(&third).len(), 49);
+    assert!(third.next_token().is_none());
+}

@@ -1,7 +1,9 @@
 //! GetFindings: filter, sort (stable, ties broken by Id then ProductArn), and page with
-//! opaque NextTokens bound to the query they came from.
+//! opaque NextTokens bound to the query they came from. The order computed for a query's
+//! second page is kept (until the next write) for the pages after it.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -19,6 +21,8 @@ pub(crate) struct Page<'a> {
     pub findings: Vec<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    #[serde(skip)]
+    fingerprint: u64,
 }
 
 struct Criterion {
@@ -44,6 +48,13 @@ pub(crate) fn get_findings<'a>(
         _ => 0,
     };
 
+    // A later page of the same query on an unchanged store: reuse the order the previous
+    // page computed.
+    if offset > 0
+        && let Some(order) = store.cached_order(fingerprint)
+    {
+        return Ok(page_of(store, &order, offset, max, fingerprint));
+    }
     let hits: Vec<usize> = (0..store.items.len())
         .filter(|&i| filters.matches(&store.items[i]))
         .collect();
@@ -72,23 +83,55 @@ pub(crate) fn get_findings<'a>(
     let total = hits.len();
     let end = offset.saturating_add(max).min(total);
     let mut order: Vec<usize> = (0..total).collect();
-    if offset < total {
-        // Only the first `end` need ordering: select them, then sort just those.
+    if offset == 0 {
+        // The first page (what the console asks for most): select the first `end`, then
+        // sort just those.
         if end < total {
             order.select_nth_unstable_by(end, compare);
             order.truncate(end);
         }
         order.sort_unstable_by(compare);
+        let order: Vec<usize> = order.into_iter().map(|p| hits[p]).collect();
+        return Ok(page_of(store, &order, 0, max, fingerprint).with_total(total));
     }
-    Ok(Page {
+    // A later page: order everything once, and keep it for the pages after this one.
+    order.sort_unstable_by(compare);
+    let order: Arc<Vec<usize>> = Arc::new(order.into_iter().map(|p| hits[p]).collect());
+    store.cache_order(fingerprint, order.clone());
+    Ok(page_of(store, &order, offset, max, fingerprint))
+}
+
+impl Page<'_> {
+    /// For a page cut from a partial order: whether more follow depends on all the hits.
+    fn with_total(mut self, total: usize) -> Self {
+        let end = self.findings.len();
+        self.next_token = None;
+        if end < total {
+            self.next_token = Some(encode_token(end, self.fingerprint));
+        }
+        self
+    }
+}
+
+/// Findings `offset..offset + max` of `order` (store indices), with the next token.
+fn page_of<'a>(
+    store: &'a FindingStore,
+    order: &[usize],
+    offset: usize,
+    max: usize,
+    fingerprint: u64,
+) -> Page<'a> {
+    let end = offset.saturating_add(max).min(order.len());
+    Page {
         findings: order
             .get(offset..end)
             .unwrap_or_default()
             .iter()
-            .map(|&p| store.items[hits[p]].doc.as_ref())
+            .map(|&i| store.items[i].doc.as_ref())
             .collect(),
-        next_token: (end < total).then(|| encode_token(end, fingerprint)),
-    })
+        next_token: (end < order.len()).then(|| encode_token(end, fingerprint)),
+        fingerprint,
+    }
 }
 
 fn max_results(v: Option<&Value>) -> Result<usize, ServiceError> {
