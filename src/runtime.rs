@@ -87,7 +87,7 @@ impl Console {
             cross_account,
             pacer,
         } = parts;
-        let clients = AwsClients::new(&sdk_config);
+        let clients = AwsClients::with_findings_pacer(&sdk_config, &pacer);
         let capability = match mode {
             SessionMode::ReadOnly => Capability::ReadOnly,
             SessionMode::ReadWrite(access) => match Journal::open(&journal_path) {
@@ -349,11 +349,12 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
     })
 }
 
-/// AWS's GetFindings quota, unless the session runs on a sandbox that enforces none.
+/// AWS's GetFindings quota once the endpoint throttles, and no pacing for an embedded
+/// sandbox known to enforce none.
 fn pacer_for(sandbox: Option<&Sandbox>) -> Arc<Pacer> {
     match sandbox.map(|s| s.config().quotas) {
         Some(crate::sandbox::QuotaMode::Off) => Arc::new(Pacer::unlimited()),
-        _ => Arc::new(Pacer::get_findings()),
+        _ => Arc::new(Pacer::get_findings_adaptive()),
     }
 }
 

@@ -82,6 +82,31 @@ async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
 }
 
 #[tokio::test]
+async fn a_throttle_the_sdk_retries_by_itself_still_engages_the_adaptive_pacer() {
+    let sandbox = sandbox_with(vec![generated(1)]);
+    let pacer = std::sync::Arc::new(secdeck::tasks::retry::Pacer::get_findings_adaptive());
+    let hub =
+        secdeck::aws::throttle_signal::securityhub_client(&sandbox.sdk_config().await, &pacer);
+    for _ in 0..20 {
+        hub.get_findings().send().await.unwrap();
+    }
+    assert!(
+        !pacer.is_pacing(),
+        "no quota enforced: requests go out unpaced"
+    );
+    sandbox.set_quotas(QuotaMode::Aws);
+    for _ in 0..10 {
+        // The SDK's standard retry absorbs the 429s: every call succeeds.
+        hub.get_findings().send().await.unwrap();
+    }
+    assert!(sandbox.requests().iter().any(|r| r.status == 429));
+    assert!(
+        pacer.is_pacing(),
+        "the 429 told the pacer to keep to the quota"
+    );
+}
+
+#[tokio::test]
 async fn aws_quotas_throttle_with_the_typed_throttling_error() {
     let sandbox = sandbox_with(vec![generated(1)]);
     sandbox.set_quotas(QuotaMode::Aws);

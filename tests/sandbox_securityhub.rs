@@ -149,6 +149,46 @@ async fn import_then_page_through_everything_with_the_paginator() {
 }
 
 #[tokio::test]
+async fn a_change_between_pages_reorders_the_next_page() {
+    // Later pages reuse one cached ordering; a write must invalidate it, not be hidden by it.
+    let sandbox = sandbox_with((0..250).map(generated).collect());
+    let hub = hub(&sandbox).await;
+    // No finding has a note yet (missing values sort last), so ties order them by Id.
+    let by_note = || {
+        hub.get_findings().max_results(100).sort_criteria(
+            SortCriterion::builder()
+                .field("NoteText")
+                .sort_order(SortOrder::Ascending)
+                .build(),
+        )
+    };
+    let first = by_note().send().await.unwrap();
+    let last_of_first = first.findings()[99].id().unwrap().to_string();
+    let token = first.next_token().unwrap().to_string();
+    let second = by_note().next_token(&token).send().await.unwrap();
+    let moved = second.findings()[50].id().unwrap().to_string();
+    let note = NoteUpdate::builder()
+        .text("changed while paging")
+        .updated_by("analyst")
+        .build();
+    hub.batch_update_findings()
+        .finding_identifiers(ident(&moved, PRODUCT_ARN))
+        .note(note)
+        .send()
+        .await
+        .unwrap();
+    // The noted finding now sorts first, pushing page 1's last row onto page 2.
+    let again = by_note().next_token(&token).send().await.unwrap();
+    assert_eq!(again.findings()[0].id(), Some(last_of_first.as_str()));
+    assert!(
+        again
+            .findings()
+            .iter()
+            .all(|f| f.id() != Some(moved.as_str()))
+    );
+}
+
+#[tokio::test]
 async fn sorting_is_by_any_field_with_ties_broken_by_id() {
     let sandbox = sandbox_with((0..30).map(generated).collect());
     let hub = hub(&sandbox).await;

@@ -193,21 +193,20 @@ pub async fn delete_archive_rule(
     Ok(out.request_id().map(str::to_string))
 }
 
-/// Archive rules of an analyzer: name and `eq` criteria.
+/// Archive rules of an analyzer (every page): name and `eq` criteria.
 pub async fn list_archive_rules(
     client: &Client,
     analyzer_name: &str,
 ) -> Result<Vec<(String, Criteria)>, AwsError> {
-    let out = client
+    let mut rules = Vec::new();
+    let mut pages = client
         .list_archive_rules()
         .analyzer_name(analyzer_name)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("access-analyzer:ListArchiveRules", e))?;
-    Ok(out
-        .archive_rules()
-        .iter()
-        .map(|r| {
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| AwsError::from_sdk("access-analyzer:ListArchiveRules", e))?;
+        rules.extend(page.archive_rules().iter().map(|r| {
             let mut c: Criteria = r
                 .filter()
                 .iter()
@@ -215,8 +214,9 @@ pub async fn list_archive_rules(
                 .collect();
             c.sort();
             (r.rule_name().to_string(), c)
-        })
-        .collect())
+        }));
+    }
+    Ok(rules)
 }
 
 pub async fn start_resource_scan(

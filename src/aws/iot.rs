@@ -8,6 +8,7 @@ use aws_sdk_iot::primitives::DateTime;
 use aws_sdk_iot::types as sdk;
 
 use super::error::AwsError;
+use super::pages::all_pages;
 use crate::domain::finding::Severity;
 use crate::domain::iot::{
     AuditConfiguration, AuditFinding, AuditResource, AuditSuppression, AuditTask, CheckDetails,
@@ -163,23 +164,20 @@ pub async fn list_audit_tasks(
     retry: &RetryPolicy,
 ) -> Result<Vec<AuditTask>, AwsError> {
     const OP: &str = "iot:ListAuditTasks";
-    let mut tasks = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = retry_throttled(retry, || async {
-            client
-                .list_audit_tasks()
-                .start_time(date(start))
-                .end_time(date(end))
-                .max_results(PAGE)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))
-        })
-        .await?;
-        tasks.extend(out.tasks().iter().map(|t| {
-            AuditTask {
+    all_pages(OP, retry, |token| async move {
+        let out = client
+            .list_audit_tasks()
+            .start_time(date(start))
+            .end_time(date(end))
+            .max_results(PAGE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let items = out
+            .tasks()
+            .iter()
+            .map(|t| AuditTask {
                 task_id: t.task_id().unwrap_or_default().to_string(),
                 task_status: t
                     .task_status()
@@ -190,13 +188,11 @@ pub async fn list_audit_tasks(
                     .map(|s| s.as_str().to_string())
                     .unwrap_or_default(),
                 ..Default::default()
-            }
-        }));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(tasks),
-        }
-    }
+            })
+            .collect();
+        Ok((items, out.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 pub async fn describe_audit_task(
@@ -298,26 +294,19 @@ pub async fn list_audit_findings(
     retry: &RetryPolicy,
 ) -> Result<Vec<AuditFinding>, AwsError> {
     const OP: &str = "iot:ListAuditFindings";
-    let mut findings = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = retry_throttled(retry, || async {
-            client
-                .list_audit_findings()
-                .task_id(task_id)
-                .max_results(PAGE)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))
-        })
-        .await?;
-        findings.extend(out.findings().iter().map(finding_from_sdk));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(findings),
-        }
-    }
+    all_pages(OP, retry, |token| async move {
+        let out = client
+            .list_audit_findings()
+            .task_id(task_id)
+            .max_results(PAGE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let items = out.findings().iter().map(finding_from_sdk).collect();
+        Ok((items, out.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 pub async fn list_suppressions(
@@ -325,31 +314,28 @@ pub async fn list_suppressions(
     retry: &RetryPolicy,
 ) -> Result<Vec<AuditSuppression>, AwsError> {
     const OP: &str = "iot:ListAuditSuppressions";
-    let mut list = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = retry_throttled(retry, || async {
-            client
-                .list_audit_suppressions()
-                .max_results(PAGE)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))
-        })
-        .await?;
-        list.extend(out.suppressions().iter().map(|s| AuditSuppression {
-            check_name: s.check_name().to_string(),
-            resource_identifier: resource_id(s.resource_identifier()),
-            expiration_date: secs(s.expiration_date()),
-            suppress_indefinitely: s.suppress_indefinitely().unwrap_or(false),
-            description: s.description().map(str::to_string),
-        }));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(list),
-        }
-    }
+    all_pages(OP, retry, |token| async move {
+        let out = client
+            .list_audit_suppressions()
+            .max_results(PAGE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let items = out
+            .suppressions()
+            .iter()
+            .map(|s| AuditSuppression {
+                check_name: s.check_name().to_string(),
+                resource_identifier: resource_id(s.resource_identifier()),
+                expiration_date: secs(s.expiration_date()),
+                suppress_indefinitely: s.suppress_indefinitely().unwrap_or(false),
+                description: s.description().map(str::to_string),
+            })
+            .collect();
+        Ok((items, out.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 pub async fn create_suppression(client: &Client, s: &AuditSuppression) -> Result<(), AwsError> {
@@ -420,29 +406,26 @@ pub async fn list_mitigation_actions(
     retry: &RetryPolicy,
 ) -> Result<Vec<MitigationAction>, AwsError> {
     const OP: &str = "iot:ListMitigationActions";
-    let mut list = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = retry_throttled(retry, || async {
-            client
-                .list_mitigation_actions()
-                .max_results(PAGE)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))
-        })
-        .await?;
-        list.extend(out.action_identifiers().iter().map(|a| MitigationAction {
-            action_name: a.action_name().unwrap_or_default().to_string(),
-            action_arn: a.action_arn().unwrap_or_default().to_string(),
-            action_type: String::new(),
-        }));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(list),
-        }
-    }
+    all_pages(OP, retry, |token| async move {
+        let out = client
+            .list_mitigation_actions()
+            .max_results(PAGE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let items = out
+            .action_identifiers()
+            .iter()
+            .map(|a| MitigationAction {
+                action_name: a.action_name().unwrap_or_default().to_string(),
+                action_arn: a.action_arn().unwrap_or_default().to_string(),
+                action_type: String::new(),
+            })
+            .collect();
+        Ok((items, out.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 /// Applies `actions` (check -> action names) to `finding_ids` under a fresh task id.
@@ -478,36 +461,31 @@ pub async fn list_mitigation_tasks(
     retry: &RetryPolicy,
 ) -> Result<Vec<MitigationTask>, AwsError> {
     const OP: &str = "iot:ListAuditMitigationActionsTasks";
-    let mut list = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = retry_throttled(retry, || async {
-            client
-                .list_audit_mitigation_actions_tasks()
-                .start_time(date(start))
-                .end_time(date(end))
-                .max_results(PAGE)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))
-        })
-        .await?;
-        list.extend(out.tasks().iter().map(|t| {
-            MitigationTask {
+    all_pages(OP, retry, |token| async move {
+        let out = client
+            .list_audit_mitigation_actions_tasks()
+            .start_time(date(start))
+            .end_time(date(end))
+            .max_results(PAGE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let items = out
+            .tasks()
+            .iter()
+            .map(|t| MitigationTask {
                 task_id: t.task_id().unwrap_or_default().to_string(),
                 task_status: t
                     .task_status()
                     .map(|s| s.as_str().to_string())
                     .unwrap_or_default(),
                 start_time: secs(t.start_time()),
-            }
-        }));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(list),
-        }
-    }
+            })
+            .collect();
+        Ok((items, out.next_token().map(str::to_string)))
+    })
+    .await
 }
 
 /// The executions of a mitigation task for one finding.
@@ -518,23 +496,20 @@ pub async fn list_mitigation_executions(
     retry: &RetryPolicy,
 ) -> Result<Vec<MitigationExecution>, AwsError> {
     const OP: &str = "iot:ListAuditMitigationActionsExecutions";
-    let mut list = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let out = retry_throttled(retry, || async {
-            client
-                .list_audit_mitigation_actions_executions()
-                .task_id(task_id)
-                .finding_id(finding_id)
-                .max_results(PAGE)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, e))
-        })
-        .await?;
-        list.extend(out.actions_executions().iter().map(|e| {
-            MitigationExecution {
+    all_pages(OP, retry, |token| async move {
+        let out = client
+            .list_audit_mitigation_actions_executions()
+            .task_id(task_id)
+            .finding_id(finding_id)
+            .max_results(PAGE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, e))?;
+        let items = out
+            .actions_executions()
+            .iter()
+            .map(|e| MitigationExecution {
                 task_id: e.task_id().unwrap_or_default().to_string(),
                 finding_id: e.finding_id().unwrap_or_default().to_string(),
                 action_name: e.action_name().unwrap_or_default().to_string(),
@@ -544,11 +519,9 @@ pub async fn list_mitigation_executions(
                     .unwrap_or_default(),
                 error_code: e.error_code().map(str::to_string),
                 message: e.message().map(str::to_string),
-            }
-        }));
-        match out.next_token().filter(|t| !t.is_empty()) {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(list),
-        }
-    }
+            })
+            .collect();
+        Ok((items, out.next_token().map(str::to_string)))
+    })
+    .await
 }

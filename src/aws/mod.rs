@@ -6,16 +6,22 @@ pub mod error;
 pub mod filters;
 pub mod iam;
 pub mod iot;
+pub mod pages;
 pub mod securityhub;
 pub mod securityhub_history;
 pub mod securityhub_import;
 pub mod sts;
+pub mod throttle_signal;
 pub mod wafv2;
 
 pub use aws_config::SdkConfig;
 pub use error::{AwsError, AwsErrorKind};
 
+use std::sync::Arc;
+
 use aws_config::{BehaviorVersion, Region};
+
+use crate::tasks::retry::Pacer;
 
 /// Connection choices from the command line and config (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,6 +67,14 @@ pub struct AwsClients {
 }
 
 impl AwsClients {
+    /// Clients for every service; Security Hub's throttled attempts engage `findings_pacer`.
+    pub fn with_findings_pacer(config: &SdkConfig, findings_pacer: &Arc<Pacer>) -> Self {
+        AwsClients {
+            securityhub: throttle_signal::securityhub_client(config, findings_pacer),
+            ..AwsClients::new(config)
+        }
+    }
+
     pub fn new(config: &SdkConfig) -> Self {
         AwsClients {
             securityhub: aws_sdk_securityhub::Client::new(config),

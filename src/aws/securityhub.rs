@@ -18,7 +18,7 @@ use super::filters::{MAX_VALUES_PER_ATTRIBUTE, to_sdk_filters, to_sdk_sort};
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::{Finding, FindingRef};
 use crate::domain::plan::{FindingEdit, TriageFields};
-use crate::tasks::retry::{Pacer, RetryPolicy, retry_throttled};
+use crate::tasks::retry::{Pacer, RetryPolicy, paced, retry_throttled};
 
 const GET_FINDINGS: &str = "securityhub:GetFindings";
 const BATCH_UPDATE: &str = "securityhub:BatchUpdateFindings";
@@ -174,9 +174,8 @@ pub async fn get_findings_by_ids(
         let filters = FindingFilters::by_ids(chunk.iter().map(|r| r.id.as_str()));
         let mut token = None;
         loop {
-            let page = retry_throttled(retry, || async {
-                pacer.acquire().await;
-                get_findings_page(client, &filters, &[], token.clone(), 100).await
+            let page = paced(pacer, retry, || {
+                get_findings_page(client, &filters, &[], token.clone(), 100)
             })
             .await?;
             found.extend(

@@ -196,9 +196,8 @@ pub async fn export_findings<W: Write + Send>(
         tokio::spawn(async move {
             let retry = RetryPolicy::default();
             let sort = SortCriterion::default_order();
-            crate::tasks::retry::retry_throttled(&retry, || async {
-                pacer.acquire().await;
-                get_findings_page_raw(&client, &filters, &sort, token.clone(), 100).await
+            crate::tasks::retry::paced(&pacer, &retry, || {
+                get_findings_page_raw(&client, &filters, &sort, token.clone(), 100)
             })
             .await
         })
@@ -284,12 +283,13 @@ pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
             time::OffsetDateTime::now_utc(),
         )?;
         let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
-        (config, Some(sandbox), Arc::new(Pacer::unlimited()))
+        (config, Some(sandbox), Pacer::unlimited())
     } else {
         let config = crate::aws::load_sdk_config(&opts.client).await?;
-        (config, None, Arc::new(Pacer::get_findings()))
+        (config, None, Pacer::get_findings_adaptive())
     };
-    let client = aws_sdk_securityhub::Client::new(&sdk_config);
+    let pacer = std::sync::Arc::new(pacer);
+    let client = crate::aws::throttle_signal::securityhub_client(&sdk_config, &pacer);
     let out: Box<dyn Write + Send> = match &args.output {
         Some(path) => Box::new(
             std::fs::File::create(path)

@@ -3,6 +3,7 @@
 //! jitter for throttling errors that still get through.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Mutex;
@@ -83,12 +84,45 @@ where
     }
 }
 
+/// `retry_throttled` with each attempt waiting for `pacer`, and throttles reported to it.
+pub async fn paced<T, F, Fut>(pacer: &Pacer, policy: &RetryPolicy, mut op: F) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AwsError>>,
+{
+    retry_throttled(policy, || {
+        let attempt = op();
+        async move {
+            pacer.acquire().await;
+            let result = attempt.await;
+            if result.as_ref().is_err_and(AwsError::is_throttling) {
+                pacer.throttled();
+            }
+            result
+        }
+    })
+    .await
+}
+
 /// A token bucket: `rate` requests a second on average, bursts of up to `burst`.
+///
+/// An adaptive pacer sends freely until the service first throttles (see `throttled`),
+/// then keeps to the quota: a LocalStack or quota-free sandbox is read at full speed,
+/// AWS at its ceiling after one throttled request that the retry absorbs.
 #[derive(Debug)]
 pub struct Pacer {
     rate: f64,
     burst: f64,
     state: Mutex<(f64, Instant)>,
+    adaptive: Option<Engagement>,
+}
+
+/// Whether an adaptive pacer has seen a throttle yet, and whether its bucket still has
+/// to be emptied to match the service's (which the throttle proved empty).
+#[derive(Debug, Default)]
+struct Engagement {
+    engaged: AtomicBool,
+    drain: AtomicBool,
 }
 
 impl Pacer {
@@ -98,12 +132,45 @@ impl Pacer {
             rate: rate_per_sec.max(0.001),
             burst,
             state: Mutex::new((burst, Instant::now())),
+            adaptive: None,
+        }
+    }
+
+    /// Unpaced until the first `throttled`, then `rate` a second with bursts of `burst`.
+    pub fn adaptive(rate_per_sec: f64, burst: u32) -> Self {
+        Pacer {
+            adaptive: Some(Engagement::default()),
+            ..Pacer::new(rate_per_sec, burst)
         }
     }
 
     /// Security Hub GetFindings: 3 requests a second, burst 6.
     pub fn get_findings() -> Self {
         Pacer::new(3.0, 6)
+    }
+
+    /// GetFindings' quota, kept once the endpoint has shown it enforces one.
+    pub fn get_findings_adaptive() -> Self {
+        Pacer::adaptive(3.0, 6)
+    }
+
+    /// Whether requests wait for the bucket (always, unless adaptive and never throttled).
+    pub fn is_pacing(&self) -> bool {
+        !self.is_unlimited()
+            && self
+                .adaptive
+                .as_ref()
+                .is_none_or(|a| a.engaged.load(Ordering::SeqCst))
+    }
+
+    /// The service throttled a request: an adaptive pacer keeps to the quota from now on.
+    pub fn throttled(&self) {
+        if let Some(a) = &self.adaptive
+            && !a.engaged.swap(true, Ordering::SeqCst)
+        {
+            tracing::info!(rate = self.rate, "throttled: pacing requests to the quota");
+            a.drain.store(true, Ordering::SeqCst);
+        }
     }
 
     /// Security Hub BatchImportFindings / BatchUpdateFindings: 10 requests a second, burst 30.
@@ -121,6 +188,7 @@ impl Pacer {
             rate: f64::INFINITY,
             burst: f64::INFINITY,
             state: Mutex::new((f64::INFINITY, Instant::now())),
+            adaptive: None,
         }
     }
 
@@ -129,7 +197,17 @@ impl Pacer {
         if self.rate.is_infinite() {
             return;
         }
+        if let Some(a) = &self.adaptive
+            && !a.engaged.load(Ordering::SeqCst)
+        {
+            return;
+        }
         let mut state = self.state.lock().await;
+        if let Some(a) = &self.adaptive
+            && a.drain.swap(false, Ordering::SeqCst)
+        {
+            *state = (0.0, Instant::now());
+        }
         loop {
             let now = Instant::now();
             let (tokens, last) = *state;
@@ -226,6 +304,45 @@ mod tests {
         assert!(
             waited >= Duration::from_millis(330) && waited < Duration::from_millis(340),
             "{waited:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_adaptive_pacer_is_free_until_throttled_then_keeps_the_quota() {
+        let pacer = Pacer::adaptive(3.0, 6);
+        let start = Instant::now();
+        for _ in 0..100 {
+            pacer.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO, "no quota seen yet");
+        pacer.throttled();
+        // The throttle proved the service's bucket empty: no burst, one request per 1/3 s.
+        let engaged = Instant::now();
+        for _ in 0..3 {
+            pacer.acquire().await;
+        }
+        let waited = engaged.elapsed();
+        assert!(
+            waited >= Duration::from_millis(999) && waited < Duration::from_millis(1010),
+            "{waited:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn paced_calls_report_throttles_to_the_pacer() {
+        let pacer = Pacer::adaptive(3.0, 6);
+        let calls = AtomicU32::new(0);
+        let result = paced(&pacer, &RetryPolicy::default(), || {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            async move { if n == 0 { Err(throttled()) } else { Ok(n) } }
+        })
+        .await;
+        assert_eq!(result.unwrap(), 1, "the throttled attempt was retried");
+        let start = Instant::now();
+        pacer.acquire().await;
+        assert!(
+            start.elapsed() > Duration::ZERO,
+            "the pacer now keeps to the quota"
         );
     }
 

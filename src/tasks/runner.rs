@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use super::executor::MutationExecutor;
 use super::mode::Capability;
-use super::retry::{Pacer, RetryPolicy, retry_throttled};
+use super::retry::{Pacer, RetryPolicy, paced};
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
 use crate::aws::AwsClients;
 use crate::aws::securityhub::get_findings_page;
@@ -92,10 +92,8 @@ impl EffectRunner {
                 let client = self.clients.securityhub.clone();
                 let (tx, pacer, retry) = (self.tx.clone(), self.pacer.clone(), self.retry.clone());
                 let handle = tokio::spawn(async move {
-                    let result = retry_throttled(&retry, || async {
-                        pacer.acquire().await;
+                    let result = paced(&pacer, &retry, || {
                         get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
-                            .await
                     })
                     .await;
                     let action = match result {

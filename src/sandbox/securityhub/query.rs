@@ -1,9 +1,7 @@
 //! GetFindings: filter, sort (stable, ties broken by Id then ProductArn), and page with
-//! opaque NextTokens bound to the query they came from. The order computed for a query's
-//! second page is kept (until the next write) for the pages after it.
+//! opaque NextTokens bound to the query they came from.
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -21,8 +19,6 @@ pub(crate) struct Page<'a> {
     pub findings: Vec<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
-    #[serde(skip)]
-    fingerprint: u64,
 }
 
 struct Criterion {
@@ -48,13 +44,35 @@ pub(crate) fn get_findings<'a>(
         _ => 0,
     };
 
-    // A later page of the same query on an unchanged store: reuse the order the previous
-    // page computed.
-    if offset > 0
-        && let Some(order) = store.cached_order(fingerprint)
-    {
-        return Ok(page_of(store, &order, offset, max, fingerprint));
-    }
+    // The first page only needs its own rows ordered; later pages of the same query reuse
+    // one full ordering, so paging through 100,000 findings does not re-sort per page.
+    let (order, total) = if offset == 0 {
+        ordered(store, &filters, &criteria, Some(max))
+    } else {
+        let order = store.cached_order(fingerprint, now_ms, || {
+            ordered(store, &filters, &criteria, None).0
+        });
+        let total = order.len();
+        (
+            order.iter().skip(offset).take(max).copied().collect(),
+            total,
+        )
+    };
+    let end = offset.saturating_add(max).min(total);
+    Ok(Page {
+        findings: order.iter().map(|&i| store.items[i].doc.as_ref()).collect(),
+        next_token: (end < total).then(|| encode_token(end, fingerprint)),
+    })
+}
+
+/// Store indexes of the matching findings in sort order (only the first `limit` of them
+/// when given), and how many matched in all.
+fn ordered(
+    store: &FindingStore,
+    filters: &Compiled,
+    criteria: &[Criterion],
+    limit: Option<usize>,
+) -> (Vec<usize>, usize) {
     let hits: Vec<usize> = (0..store.items.len())
         .filter(|&i| filters.matches(&store.items[i]))
         .collect();
@@ -81,57 +99,17 @@ pub(crate) fn get_findings<'a>(
             .then_with(|| fa.product_arn().cmp(fb.product_arn()))
     };
     let total = hits.len();
-    let end = offset.saturating_add(max).min(total);
     let mut order: Vec<usize> = (0..total).collect();
-    if offset == 0 {
-        // The first page (what the console asks for most): select the first `end`, then
-        // sort just those.
-        if end < total {
-            order.select_nth_unstable_by(end, compare);
-            order.truncate(end);
+    match limit {
+        // Only the first `limit` need ordering: select them, then sort just those.
+        Some(limit) if limit < total => {
+            order.select_nth_unstable_by(limit, compare);
+            order.truncate(limit);
         }
-        order.sort_unstable_by(compare);
-        let order: Vec<usize> = order.into_iter().map(|p| hits[p]).collect();
-        return Ok(page_of(store, &order, 0, max, fingerprint).with_total(total));
+        _ => {}
     }
-    // A later page: order everything once, and keep it for the pages after this one.
     order.sort_unstable_by(compare);
-    let order: Arc<Vec<usize>> = Arc::new(order.into_iter().map(|p| hits[p]).collect());
-    store.cache_order(fingerprint, order.clone());
-    Ok(page_of(store, &order, offset, max, fingerprint))
-}
-
-impl Page<'_> {
-    /// For a page cut from a partial order: whether more follow depends on all the hits.
-    fn with_total(mut self, total: usize) -> Self {
-        let end = self.findings.len();
-        self.next_token = None;
-        if end < total {
-            self.next_token = Some(encode_token(end, self.fingerprint));
-        }
-        self
-    }
-}
-
-/// Findings `offset..offset + max` of `order` (store indices), with the next token.
-fn page_of<'a>(
-    store: &'a FindingStore,
-    order: &[usize],
-    offset: usize,
-    max: usize,
-    fingerprint: u64,
-) -> Page<'a> {
-    let end = offset.saturating_add(max).min(order.len());
-    Page {
-        findings: order
-            .get(offset..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|&i| store.items[i].doc.as_ref())
-            .collect(),
-        next_token: (end < order.len()).then(|| encode_token(end, fingerprint)),
-        fingerprint,
-    }
+    (order.into_iter().map(|p| hits[p]).collect(), total)
 }
 
 fn max_results(v: Option<&Value>) -> Result<usize, ServiceError> {

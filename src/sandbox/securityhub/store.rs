@@ -3,7 +3,7 @@
 //! 100,000 findings never clones or re-walks every document.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
@@ -137,20 +137,24 @@ pub(crate) struct FindingStore {
     by_id: HashMap<String, usize>,
     /// GetFindingHistory records per finding index, oldest first.
     pub history: HashMap<usize, Vec<Value>>,
-    /// Bumped by every write, so a cached order knows it is stale.
-    version: u64,
-    /// The full order of the last paged query, so its later pages do not filter and sort
-    /// every finding again (a 100,000-finding export is 1,000 pages).
-    order_cache: std::sync::Mutex<Option<CachedOrder>>,
+    /// Bumped by every write, so cached query orderings know when they are stale.
+    generation: u64,
+    orderings: Mutex<Vec<CachedOrder>>,
 }
 
-/// Store indices of a query's hits in its sort order, for one store version.
+/// One query's full result order, kept while a client pages through it.
 #[derive(Debug)]
 struct CachedOrder {
     fingerprint: u64,
-    version: u64,
+    generation: u64,
+    computed_ms: i64,
     order: Arc<Vec<usize>>,
 }
+
+/// Orderings kept at once (a console and an exporter paging different queries).
+const CACHED_ORDERINGS: usize = 4;
+/// Relative date filters move with the clock: an ordering older than this is recomputed.
+const ORDERING_MAX_AGE_MS: i64 = 60_000;
 
 impl FindingStore {
     pub fn len(&self) -> usize {
@@ -168,28 +172,9 @@ impl FindingStore {
         self.by_id.get(id).map(|&i| &self.items[i])
     }
 
-    /// The cached order of query `fingerprint`, if the store has not changed since.
-    pub fn cached_order(&self, fingerprint: u64) -> Option<Arc<Vec<usize>>> {
-        let cache = self.order_cache.lock().ok()?;
-        cache
-            .as_ref()
-            .filter(|c| c.fingerprint == fingerprint && c.version == self.version)
-            .map(|c| c.order.clone())
-    }
-
-    pub fn cache_order(&self, fingerprint: u64, order: Arc<Vec<usize>>) {
-        if let Ok(mut cache) = self.order_cache.lock() {
-            *cache = Some(CachedOrder {
-                fingerprint,
-                version: self.version,
-                order,
-            });
-        }
-    }
-
     /// Stores a new finding or replaces the document at `index`; returns its index.
     pub fn put(&mut self, index: Option<usize>, doc: Value) -> usize {
-        self.version += 1;
+        self.generation += 1;
         let stored = Stored::new(doc);
         match index {
             Some(i) => {
@@ -205,6 +190,34 @@ impl FindingStore {
                 i
             }
         }
+    }
+
+    /// The full result order of the query with this fingerprint, computed by `compute` unless
+    /// a fresh one (same store generation, younger than a minute) is cached.
+    pub fn cached_order(
+        &self,
+        fingerprint: u64,
+        now_ms: i64,
+        compute: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<Vec<usize>> {
+        let mut cache = self.orderings.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|c| {
+            c.generation == self.generation && now_ms - c.computed_ms < ORDERING_MAX_AGE_MS
+        });
+        if let Some(hit) = cache.iter().find(|c| c.fingerprint == fingerprint) {
+            return Arc::clone(&hit.order);
+        }
+        let order = Arc::new(compute());
+        if cache.len() >= CACHED_ORDERINGS {
+            cache.remove(0);
+        }
+        cache.push(CachedOrder {
+            fingerprint,
+            generation: self.generation,
+            computed_ms: now_ms,
+            order: Arc::clone(&order),
+        });
+        order
     }
 
     pub fn record_history(&mut self, index: usize, entry: Value) {
