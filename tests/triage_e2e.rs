@@ -349,7 +349,7 @@ fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_und
                 "  confidence: 20 -> 85",
                 "  criticality: 30 -> 60",
                 "  udf owner: \"alice\" -> \"bob\"",
-                "  udf stale: \"yes\" -> (none)",
+                "  udf stale: \"yes\" -> (removed)",
                 "  udf ticket: (none) -> \"SEC-9\"",
             ],
             "{preview:#?}"

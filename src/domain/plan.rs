@@ -111,7 +111,7 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(u) => {
                 let afters: std::collections::BTreeSet<String> =
-                    u.edits.iter().map(|e| e.after.describe()).collect();
+                    u.edits.iter().map(|e| e.after.describe_after()).collect();
                 let what = if afters.len() == 1 {
                     afters.into_iter().next().unwrap_or_default()
                 } else {
@@ -278,7 +278,7 @@ fn diff_lines(before: &TriageFields, after: &TriageFields) -> Vec<PreviewLine> {
     if changes.len() <= 1 {
         return vec![
             PreviewLine::new(LineKind::Removed, format!("- {}", before.describe())),
-            PreviewLine::new(LineKind::Added, format!("+ {}", after.describe())),
+            PreviewLine::new(LineKind::Added, format!("+ {}", after.describe_after())),
         ];
     }
     changes

@@ -228,11 +228,11 @@ impl TriageFields {
         for (k, v) in &after.user_fields {
             let quoted = |v: Option<&String>| v.map(|v| format!("{v:?}"));
             let old = self.user_fields.get(k).and_then(Option::as_ref);
-            out.push((
-                format!("udf {k}"),
-                show(quoted(old)),
-                show(quoted(v.as_ref())),
-            ));
+            if old.is_none() && v.is_none() {
+                continue; // removing a field this finding does not have: no change
+            }
+            let new = quoted(v.as_ref()).unwrap_or_else(|| "(removed)".to_string());
+            out.push((format!("udf {k}"), show(quoted(old)), new));
         }
         if let Some(n) = &after.note {
             out.push((
@@ -245,7 +245,18 @@ impl TriageFields {
     }
 
     /// One line for previews and titles: `workflow NEW, confidence 80, udf owner=alice`.
+    /// A user field without a value shows as `(none)`.
     pub fn describe(&self) -> String {
+        self.describe_with("(none)")
+    }
+
+    /// As [`describe`](Self::describe) for an `after`: a user field without a value is
+    /// being removed.
+    pub fn describe_after(&self) -> String {
+        self.describe_with("(removed)")
+    }
+
+    fn describe_with(&self, no_value: &str) -> String {
         let mut parts = Vec::new();
         if let Some(w) = self.workflow {
             parts.push(format!("workflow {w}"));
@@ -265,7 +276,7 @@ impl TriageFields {
         for (k, v) in &self.user_fields {
             parts.push(match v {
                 Some(v) => format!("udf {k}={v:?}"),
-                None => format!("udf {k} (none)"),
+                None => format!("udf {k} {no_value}"),
             });
         }
         if let Some(n) = &self.note {
