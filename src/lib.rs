@@ -8,6 +8,7 @@ pub mod domain;
 pub mod journal;
 pub mod logging;
 pub mod paths;
+pub mod remembered;
 pub mod runtime;
 pub mod sandbox;
 pub mod tasks;

@@ -67,6 +67,11 @@ impl Paths {
         self.state_dir.join("demo-journal.jsonl")
     }
 
+    /// Choices kept across sessions (the last analyzer per profile / account / region).
+    pub fn state_file(&self) -> PathBuf {
+        self.state_dir.join("state.json")
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.state_dir.join("secdeck.log")
     }

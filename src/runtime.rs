@@ -43,6 +43,8 @@ pub struct ConsoleParts {
     pub cross_account: crate::domain::analyzer::CrossAccountRoles,
     /// GetFindings pacing: AWS's quota, or none for a sandbox without quotas.
     pub pacer: Arc<Pacer>,
+    /// Where choices are kept across sessions (`state.json`); None keeps nothing.
+    pub state_file: Option<PathBuf>,
 }
 
 /// A running console session.
@@ -60,6 +62,7 @@ pub struct Console {
     terminal: bool,
     /// The journal, read for a finding's local note history.
     journal_path: PathBuf,
+    state_file: Option<PathBuf>,
 }
 
 impl Console {
@@ -86,6 +89,7 @@ impl Console {
             views,
             cross_account,
             pacer,
+            state_file,
         } = parts;
         let clients = AwsClients::with_findings_pacer(&sdk_config, &pacer);
         let capability = match mode {
@@ -125,6 +129,12 @@ impl Console {
         let mut state = State::new(session, keymap, theme);
         state.findings.views = views;
         state.cross_account = cross_account;
+        if let Some(path) = &state_file {
+            match crate::remembered::load(path) {
+                Ok(r) => state.analyzer.remembered = r.analyzers,
+                Err(e) => startup_errors.push(format!("{e} (ignored: nothing remembered)")),
+            }
+        }
         if let Some(dir) = &themes_dir {
             state.theme_names.extend(user_theme_names(dir));
             state.theme_names.sort();
@@ -141,6 +151,7 @@ impl Console {
             copied: Vec::new(),
             terminal: false,
             journal_path: journal_path.clone(),
+            state_file,
         };
         for message in startup_errors.into_iter().chain(key_errors) {
             console.dispatch(Action::Notify {
@@ -182,6 +193,8 @@ impl Console {
             match self.runner.run(effect) {
                 None => {}
                 Some(Effect::LoadTheme(name)) => self.load_theme(name),
+                Some(Effect::LoadJournal) => self.load_journal(),
+                Some(Effect::RememberAnalyzer { key, name }) => self.remember_analyzer(&key, &name),
                 Some(Effect::Copy(text)) => {
                     if self.terminal {
                         use std::io::Write;
@@ -217,6 +230,37 @@ impl Console {
                 }
             };
             let _ = tx.send(Action::LocalNotesLoaded { finding_id, notes });
+        });
+    }
+
+    /// A tiny file written atomically: done in place so two quick choices land in order.
+    fn remember_analyzer(&self, key: &str, name: &str) {
+        let Some(path) = &self.state_file else {
+            return;
+        };
+        if let Err(e) = crate::remembered::remember_analyzer(path, key, name) {
+            let _ = self.tx.send(Action::Notify {
+                level: NotifyLevel::Warning,
+                message: format!("the analyzer choice is not remembered: {e}"),
+            });
+        }
+    }
+
+    /// Reads the whole journal off the UI thread for the journal view. A missing file is
+    /// an empty journal: nothing was changed from this machine yet.
+    fn load_journal(&self) {
+        let (tx, path) = (self.tx.clone(), self.journal_path.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = match Journal::read_all(&path) {
+                Ok(entries) => Ok(entries),
+                Err(crate::journal::JournalError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    Ok(Vec::new())
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(Action::JournalLoaded(result));
         });
     }
 
@@ -346,6 +390,7 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             .map(|v| (v.name.clone(), v.filter.clone()))
             .collect(),
         cross_account: opts.config.cross_account.roles(),
+        state_file: Some(opts.paths.state_file()),
     })
 }
 
@@ -387,6 +432,7 @@ pub async fn demo_parts(
         sandbox: Some(sandbox),
         views: Vec::new(),
         cross_account: Default::default(),
+        state_file: None,
     })
 }
 

@@ -62,9 +62,12 @@ fn the_full_asff_document_survives_including_fields_the_sdk_does_not_model() {
             .await
             .unwrap();
         let f = &page.findings[0];
-        assert_eq!(f.raw["SecdeckFutureField"]["nested"][2]["deep"], "value");
         assert_eq!(
-            *f.raw,
+            f.raw.value()["SecdeckFutureField"]["nested"][2]["deep"],
+            "value"
+        );
+        assert_eq!(
+            f.raw.value(),
             sb.finding("f-0001").unwrap(),
             "exactly what the service returned"
         );
@@ -86,7 +89,7 @@ fn filters_are_applied_by_the_service() {
         assert!(
             page.findings
                 .iter()
-                .all(|f| f.raw["Severity"]["Label"] == "CRITICAL")
+                .all(|f| f.raw.value()["Severity"]["Label"] == "CRITICAL")
         );
         let sent = &sb.requests()[0].params;
         assert_eq!(sent["Filters"]["SeverityLabel"][0]["Value"], "CRITICAL");

@@ -10,6 +10,7 @@ use secdeck::config::AccessFlag;
 use secdeck::domain::plan::Change;
 use secdeck::domain::policy::PolicyDocument;
 use secdeck::journal::{Journal, Phase};
+use secdeck::runtime::Console;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
@@ -223,6 +224,10 @@ fn read_only_session_cannot_reach_any_analyzer_change() {
         press(&mut console, ":archive-similar R1<enter>");
         press(&mut console, ":delete-rule CiDeployVendor<enter>");
         press(&mut console, "yu");
+        // The rule editor never opens; the journal view opens, but X there is refused.
+        press(&mut console, "zjdy");
+        assert!(console.state.analyzer.rule_editor.is_none());
+        press(&mut console, ":journal<enter>Xy");
         drain(&mut console).await;
         assert!(idle(&console.state));
         assert!(
@@ -353,7 +358,14 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
         wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
         let before = sb.analyzer_findings();
         select_resource(&mut console, ":::my-bucket");
+        // The editor opens prefilled; `y` there shows the preview, `y` again approves.
         press(&mut console, "z");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("matches 1 current ACTIVE finding(s)"),
+            "{text}"
+        );
+        press(&mut console, "y");
         let text = screen(&console.state);
         assert!(text.contains("principal.AWS = 999988887777"), "{text}");
         assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
@@ -370,5 +382,162 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
         assert_eq!(changed.len(), 1, "{changed:?}");
         assert_eq!(changed[0]["resource"], "arn:aws:s3:::my-bucket");
         assert_eq!(changed[0]["status"], "ARCHIVED");
+    });
+}
+
+/// A demo console whose choices are kept in `state_file`.
+async fn console_remembering(journal: &std::path::Path, state_file: &std::path::Path) -> Console {
+    let mut parts = secdeck::runtime::demo_parts(demo_seed(), AccessFlag::Unset, journal.into())
+        .await
+        .unwrap();
+    parts.state_file = Some(state_file.to_path_buf());
+    let mut console = Console::start(parts);
+    console.dispatch(secdeck::app::Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    console
+}
+
+#[test]
+fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, state) = (dir.path().join("j.jsonl"), dir.path().join("s/state.json"));
+        {
+            let mut console = console_remembering(&journal, &state).await;
+            press(&mut console, "2");
+            wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+            assert_eq!(
+                console.state.analyzer.selected.as_deref(),
+                Some("ConsoleAnalyzer-account")
+            );
+            press(&mut console, ":analyzer OrgAnalyzer<enter>");
+        }
+        let saved = std::fs::read_to_string(&state).unwrap();
+        assert!(
+            saved.contains("\"demo|123456789012|us-east-1\": \"OrgAnalyzer\""),
+            "{saved}"
+        );
+        let mut console = console_remembering(&journal, &state).await;
+        press(&mut console, "2");
+        wait_until(&mut console, "the remembered analyzer", analyzer_loaded).await;
+        assert_eq!(
+            console.state.analyzer.selected.as_deref(),
+            Some("OrgAnalyzer")
+        );
+
+        // A corrupt state file is reported and ignored: the session starts as usual.
+        std::fs::write(&state, "{\"analyzers\": [").unwrap();
+        let mut console = console_remembering(&journal, &state).await;
+        press(&mut console, "2");
+        wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+        assert_eq!(
+            console.state.analyzer.selected.as_deref(),
+            Some("ConsoleAnalyzer-account")
+        );
+        let text = screen(&console.state);
+        assert!(text.contains("not a secdeck state file"), "{text}");
+    });
+}
+
+#[test]
+fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_matches() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        let before = sb.analyzer_findings();
+        select_resource(&mut console, ":::my-bucket");
+        press(&mut console, "z");
+        // Rows: name, resourceType, principal.AWS, resourceOwnerAccount, apply.
+        // Drop the principal: any external principal on a bucket of this account.
+        press(&mut console, "jd");
+        let text = screen(&console.state);
+        assert!(!text.contains("principal.AWS"), "{text}");
+        assert!(
+            text.contains("matches 3 current ACTIVE finding(s)"),
+            "{text}"
+        );
+        // Widen the resource type to a list: buckets and queues.
+        press(&mut console, "k<enter>");
+        press(&mut console, ", AWS::SQS::Queue<enter>");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("= AWS::S3::Bucket | AWS::SQS::Queue"),
+            "{text}"
+        );
+        assert!(
+            text.contains("matches 5 current ACTIVE finding(s)"),
+            "{text}"
+        );
+        // A bad name is refused in place, with the reason.
+        press(&mut console, "k<enter><c-u>bad name!<enter>");
+        assert!(screen(&console.state).contains("letters, digits"));
+        press(&mut console, "<c-u>Partners-S3-SQS<enter>y");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("Create archive rule Partners-S3-SQS"),
+            "{text}"
+        );
+        assert!(text.contains("archives the 5 ACTIVE finding(s)"), "{text}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the rule", |s| {
+            idle(s) && s.pipeline.undo.is_some()
+        })
+        .await;
+
+        let archived: Vec<String> = sb
+            .analyzer_findings()
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .map(|f| {
+                assert_eq!(f["status"], "ARCHIVED");
+                f["resource"].as_str().unwrap().to_string()
+            })
+            .collect();
+        let mut expected = vec![
+            "arn:aws:s3:::my-bucket",
+            "arn:aws:s3:::example-public-website",
+            "arn:aws:s3:::example-logs-archive",
+            "arn:aws:sqs:us-east-1:123456789012:public-test",
+            "arn:aws:sqs:us-east-1:123456789012:orders-events",
+        ];
+        expected.sort();
+        let mut archived = archived;
+        archived.sort();
+        assert_eq!(archived, expected);
+
+        // The rule AWS now has is the edited one.
+        press(&mut console, ":rules<enter>");
+        wait_until(&mut console, "the rules", |s| {
+            s.analyzer.rules.iter().any(|(n, _)| n == "Partners-S3-SQS")
+        })
+        .await;
+        let (_, criteria) = console
+            .state
+            .analyzer
+            .rules
+            .iter()
+            .find(|(n, _)| n == "Partners-S3-SQS")
+            .unwrap()
+            .clone();
+        let mut criteria = criteria;
+        criteria.sort();
+        assert_eq!(
+            criteria,
+            vec![
+                (
+                    "resourceOwnerAccount".to_string(),
+                    vec!["123456789012".to_string()]
+                ),
+                (
+                    "resourceType".to_string(),
+                    vec!["AWS::S3::Bucket".to_string(), "AWS::SQS::Queue".to_string()]
+                ),
+            ]
+        );
     });
 }

@@ -206,6 +206,8 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
             ]
             .map(Key::plain),
         );
+        // ctrl-r (retry_failed) is a change on every pane, the audits pane included.
+        keys.extend([Key::ctrl('r'), Key::ctrl('a'), Key::ctrl('g')]);
         for round in 0..3 {
             for (i, key) in keys.iter().enumerate() {
                 if key.code == KeyCode::Char('q') || key.code == KeyCode::Char(':') {

@@ -41,6 +41,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.jsonl");
         let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        c.state.audits.poll_every = Some(10);
         let sb = sandbox(&c);
         let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
         iot.create_policy()

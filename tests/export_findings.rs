@@ -117,7 +117,7 @@ async fn all_findings(sb: &Sandbox) -> Vec<Value> {
         .await
         .unwrap();
         out.extend(page.findings.into_iter().map(|f| {
-            let mut doc = f.raw.as_ref().clone();
+            let mut doc = f.raw.value();
             // Set by whoever imports, so it differs between the two sandboxes.
             doc.as_object_mut().unwrap().remove("ProcessedAt");
             doc

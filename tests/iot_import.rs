@@ -49,6 +49,8 @@ struct World {
 
 async fn world() -> World {
     let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
+    // Audits complete at once here; progress polling is tested in sandbox_iot and e2e_iot.
+    sandbox.set_iot_audit_polls(0);
     let clients = AwsClients::new(&sandbox.sdk_config().await);
     World {
         sandbox,

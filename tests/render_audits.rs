@@ -192,3 +192,56 @@ fn an_import_in_progress_shows_a_gauge() {
         "a finished import hides the gauge"
     );
 }
+
+/// The suppressions view (`L`) over the docs' suppression (expiring in 3 days) plus one
+/// indefinite and one ending in 60 days.
+fn suppressions_view() -> State {
+    let mut s = pane(false);
+    let effects = update(&mut s, Action::ListSuppressions);
+    assert_eq!(
+        effects,
+        vec![Effect::Read(ReadRequest::Iot(IotRead::Suppressions {
+            request: 1
+        }))]
+    );
+    let mut list = overview().suppressions;
+    let mut forever = list[0].clone();
+    forever.check_name = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK".into();
+    forever.resource_identifier = Default::default();
+    forever.resource_identifier.client_id = Some("lab-gateway-01".into());
+    forever.expiration_date = None;
+    forever.suppress_indefinitely = true;
+    forever.description = Some("lab devices, reviewed quarterly".into());
+    let mut later = list[0].clone();
+    later.check_name = "DEVICE_CERTIFICATE_SHARED_CHECK".into();
+    later.expiration_date = Some(NOW + 60.0 * 86_400.0);
+    later.description = Some("fleet re-keying in progress".into());
+    list.extend([forever, later]);
+    update(
+        &mut s,
+        Action::Iot(Box::new(IotAction::SuppressionsLoaded {
+            request: 1,
+            result: Ok(list),
+        })),
+    );
+    s
+}
+
+#[test]
+fn the_suppressions_view_highlights_and_counts_the_expiring() {
+    let mut s = suppressions_view();
+    insta::assert_snapshot!("audits_suppressions_view", render(&s).backend());
+    // Off the selection, the rows keep their own colours.
+    update(&mut s, Action::MoveDown);
+    let t = render(&s);
+    assert_eq!(
+        line_colour(&t, "2020-08-20 (in 3d)"),
+        Color::Rgb(0xff, 0xb8, 0x6c),
+        "the suppression ending in 3 days is highlighted"
+    );
+    assert_ne!(
+        line_colour(&t, "2020-10-16 (in 60d)"),
+        Color::Rgb(0xff, 0xb8, 0x6c),
+        "one ending in 60 days is not"
+    );
+}

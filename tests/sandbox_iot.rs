@@ -17,8 +17,11 @@ async fn client(sandbox: &Sandbox) -> aws_sdk_iot::Client {
     aws_sdk_iot::Client::new(&sandbox.sdk_config().await)
 }
 
+/// A sandbox whose on-demand audits complete at once (progress has its own test).
 fn sandbox() -> Sandbox {
-    Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap()
+    let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
+    sandbox.set_iot_audit_polls(0);
+    sandbox
 }
 
 async fn audit(iot: &aws_sdk_iot::Client, check: &str) -> String {
@@ -438,4 +441,59 @@ async fn findings_page_through_a_generated_audit_and_the_configuration_lists_che
             .into_service_error()
             .is_resource_not_found_exception()
     );
+}
+
+#[tokio::test]
+async fn a_started_audit_is_in_progress_check_by_check_until_polled_to_completion() {
+    let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
+    sandbox.set_iot_audit_polls(2);
+    let iot = client(&sandbox).await;
+    iot.create_policy()
+        .policy_name("dev-allow-all")
+        .policy_document(BROAD)
+        .send()
+        .await
+        .unwrap();
+    let task = iot
+        .start_on_demand_audit_task()
+        .target_check_names(PERMISSIVE)
+        .target_check_names("LOGGING_DISABLED_CHECK")
+        .send()
+        .await
+        .unwrap()
+        .task_id()
+        .unwrap()
+        .to_string();
+    let findings = |iot: aws_sdk_iot::Client, task: String| async move {
+        iot.list_audit_findings()
+            .task_id(task)
+            .send()
+            .await
+            .unwrap()
+            .findings()
+            .len()
+    };
+    assert_eq!(findings(iot.clone(), task.clone()).await, 0);
+    let first = iot
+        .describe_audit_task()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.task_status().map(|s| s.as_str()), Some("IN_PROGRESS"));
+    let stats = first.task_statistics().unwrap();
+    assert_eq!(stats.total_checks(), Some(2));
+    assert_eq!(stats.in_progress_checks(), Some(1));
+    let second = iot
+        .describe_audit_task()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.task_status().map(|s| s.as_str()), Some("COMPLETED"));
+    assert_eq!(
+        second.task_statistics().unwrap().in_progress_checks(),
+        Some(0)
+    );
+    assert_eq!(findings(iot.clone(), task.clone()).await, 1);
 }

@@ -45,6 +45,7 @@ async fn start(findings: Vec<Value>) -> Run {
         no_color: true,
         startup_errors: Vec::new(),
         pacer: std::sync::Arc::new(secdeck::tasks::retry::Pacer::unlimited()),
+        state_file: None,
         sandbox: Some(sb),
         views: vec![("crit".into(), "sev=CRITICAL status=NEW".into())],
         cross_account: Default::default(),
@@ -180,7 +181,7 @@ fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undo
         ));
         // And AWS answers three findings as UnprocessedFindings, each on two attempts.
         let unlucky = ["f-0007", "f-0150", "f-0249"];
-        run.sandbox().inject_item_fault(ItemFault::ids(
+        run.sandbox().inject_targeted_item_fault(ItemFault::ids(
             "BatchUpdateFindings",
             &unlucky,
             2,

@@ -71,6 +71,8 @@ pub enum Action {
     StartAudit,
     /// IoT audits: import the selected audit into Security Hub.
     ImportAudit,
+    /// IoT audits: the suppressions view (suppress edits, unsuppress deletes the selected).
+    ListSuppressions,
     Approve,
     Reject,
     Undo,
@@ -155,6 +157,12 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// `:journal [TEXT]`: the journal view, filtered by TEXT.
+    #[serde(skip)]
+    ShowJournal(String),
+    /// The journal file as read (every entry, oldest first).
+    #[serde(skip)]
+    JournalLoaded(Result<Vec<crate::journal::Entry>, String>),
     /// `:analyzer NAME`.
     #[serde(skip)]
     SelectAnalyzer(String),
@@ -286,6 +294,9 @@ impl Action {
             Action::Mitigate => "apply a mitigation action to the selected audit finding",
             Action::StartAudit => "start an on-demand audit of the enabled checks",
             Action::ImportAudit => "import the selected audit into Security Hub",
+            Action::ListSuppressions => {
+                "IoT: all suppressions, those expiring within 7 days highlighted"
+            }
             Action::EditFilter => "edit the server-side filter (sev=HIGH status=NEW updated<7d)",
             Action::SortNext => "sort by the next column (server-side)",
             Action::SortReverse => "reverse the sort order",

@@ -10,7 +10,7 @@ use super::effect::{Effect, ReadRequest};
 use super::pipeline::Stage;
 use crate::domain::analyzer::{
     AccessFinding, Analyzer, ArchiveRuleChange, Criteria, FindingsStatusChange, Remediation,
-    criteria_match, plan_remediation, plan_rollback_edit, replan, similar_criteria,
+    plan_remediation, plan_rollback_edit, replan, similar_criteria,
 };
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
 use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, RoleRef};
@@ -26,6 +26,11 @@ pub enum PolicyPurpose {
     },
     Rollback {
         finding_id: String,
+    },
+    /// Rolling back a remediation recorded in the journal (`edit` is the journaled Deny,
+    /// its `assume_role` the role to act through); the finding may be resolved or gone.
+    JournalRollback {
+        edit: Box<crate::domain::analyzer::TrustPolicyEdit>,
     },
     /// The policy changed between preview and apply: plan `plan` again.
     Replan {
@@ -70,6 +75,21 @@ pub struct AnalyzerPane {
     pub filter: Vec<(String, String)>,
     /// `:group resource|principal`: rows ordered so a group's rows are together.
     pub group: Option<String>,
+    /// Analyzer chosen in earlier sessions, by `profile|account|region` (the state file).
+    pub remembered: std::collections::BTreeMap<String, String>,
+    /// "Archive similar" being edited before it is previewed.
+    pub rule_editor: Option<super::analyzer_rule_editor::RuleEditor>,
+    /// Chosen before the analyzers list arrived: remembered once it does.
+    choice_pending: bool,
+}
+
+/// The state-file key of an analyzer choice: the profile, and the account and region the
+/// analyzer's ARN names (known before GetCallerIdentity answers).
+pub fn choice_key(profile: Option<&str>, analyzer_arn: &str) -> String {
+    let mut parts = analyzer_arn.split(':');
+    let region = parts.nth(3).unwrap_or_default();
+    let account = parts.next().unwrap_or_default();
+    format!("{}|{account}|{region}", profile.unwrap_or("default"))
 }
 
 /// The `:where` keys the table filters on.
@@ -184,6 +204,34 @@ pub fn on_show(state: &mut State) -> Vec<Effect> {
     vec![Effect::Read(ReadRequest::Analyzers)]
 }
 
+/// The user picked `name` (`:analyzer NAME`, enter in the list): show it and remember it.
+fn choose(state: &mut State, name: &str) -> Vec<Effect> {
+    let mut effects = select(state, name);
+    effects.extend(remember(state, name));
+    effects
+}
+
+/// Records `name` as this profile / account / region's choice, once the list confirms it.
+fn remember(state: &mut State, name: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let profile = state.session.profile.clone();
+    let pane = &mut state.analyzer;
+    pane.choice_pending = !pane.analyzers_loaded && pane.selected.as_deref() == Some(name);
+    if pane.selected.as_deref() == Some(name)
+        && let Some(a) = pane.current()
+    {
+        let key = choice_key(profile.as_deref(), &a.arn);
+        if pane.remembered.get(&key).map(String::as_str) != Some(name) {
+            pane.remembered.insert(key.clone(), name.to_string());
+            effects.push(Effect::RememberAnalyzer {
+                key,
+                name: name.to_string(),
+            });
+        }
+    }
+    effects
+}
+
 fn select(state: &mut State, name: &str) -> Vec<Effect> {
     let pane = &mut state.analyzer;
     if !pane.analyzers.iter().any(|a| a.name == name) {
@@ -292,30 +340,31 @@ fn status_change(state: &mut State, archive: bool, reason: String) {
     preview(state, change);
 }
 
+/// Opens the rule editor prefilled from the selected finding; `y` there previews the rule.
 fn archive_similar(state: &mut State, name: Option<String>) {
+    if !matches!(state.pipeline.stage, Stage::Idle) {
+        state.notify(NotifyLevel::Info, "finish the current change first");
+        return;
+    }
     let pane = &state.analyzer;
     let (Some(analyzer), Some(f)) = (pane.current(), pane.selected_finding()) else {
         state.notify(NotifyLevel::Info, "select a finding to build the rule from");
         return;
     };
-    let criteria = similar_criteria(f);
-    let matching = pane
-        .findings
-        .iter()
-        .filter(|x| x.status == "ACTIVE" && criteria_match(x, &criteria))
-        .count();
     let short = f.resource_type.rsplit("::").next().unwrap_or("Resource");
-    let rule_name =
-        name.unwrap_or_else(|| format!("Similar-{short}-{}", &f.id[..f.id.len().min(8)]));
-    let change = ArchiveRuleChange {
-        analyzer_name: analyzer.name.clone(),
-        analyzer_arn: analyzer.arn.clone(),
+    let id: String =
+        f.id.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect();
+    let rule_name = name.unwrap_or_else(|| format!("Similar-{short}-{id}"));
+    let editor = super::analyzer_rule_editor::RuleEditor::new(
+        &analyzer.name,
+        &analyzer.arn,
         rule_name,
-        criteria,
-        apply: true,
-        matching_now: matching,
-    };
-    preview(state, Change::ArchiveRuleCreate(Box::new(change)));
+        similar_criteria(f),
+    );
+    state.analyzer.rule_editor = Some(editor);
 }
 
 fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, String>) {
@@ -367,6 +416,9 @@ fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, S
                 }
                 Err(e) => state.notify(NotifyLevel::Warning, e),
             }
+        }
+        PolicyPurpose::JournalRollback { edit } => {
+            super::journal_view::plan_rollback(state, &edit, result)
         }
         PolicyPurpose::Replan { plan } => {
             let current = match result {
@@ -444,18 +496,27 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::SelectAnalyzer(name) => {
             state.pane = super::PaneId::Analyzer;
-            select(state, &name)
+            choose(state, &name)
         }
         Action::AnalyzersLoaded(Ok(list)) => {
             let pane = &mut state.analyzer;
             pane.analyzers = list;
             pane.analyzers_loaded = true;
             pane.analyzers_loading = false;
-            // The remembered choice, else the first external-access analyzer.
+            let exists = |n: &String| pane.analyzers.iter().any(|a| &a.name == n);
+            // From an earlier session, under this profile, account and region.
+            let earlier = pane.analyzers.first().and_then(|a| {
+                let key = choice_key(state.session.profile.as_deref(), &a.arn);
+                pane.remembered.get(&key).cloned()
+            });
+            let gone = earlier.clone().filter(|n| !exists(n));
+            // This session's choice, else the remembered one, else the first
+            // external-access analyzer.
             let pick = pane
                 .selected
                 .clone()
-                .filter(|n| pane.analyzers.iter().any(|a| &a.name == n))
+                .filter(exists)
+                .or(earlier.filter(exists))
                 .or_else(|| {
                     pane.analyzers
                         .iter()
@@ -463,7 +524,19 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                         .map(|a| a.name.clone())
                 })
                 .or_else(|| pane.analyzers.first().map(|a| a.name.clone()));
+            if let Some(name) = gone {
+                state.notify(
+                    NotifyLevel::Info,
+                    format!("the analyzer chosen last time ({name}) no longer exists"),
+                );
+            }
+            let pending = std::mem::take(&mut state.analyzer.choice_pending);
             match pick {
+                Some(name) if pending && state.analyzer.selected.as_deref() == Some(&name) => {
+                    let mut effects = select(state, &name);
+                    effects.extend(remember(state, &name));
+                    effects
+                }
                 Some(name) => select(state, &name),
                 None => Vec::new(),
             }
@@ -636,7 +709,7 @@ fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
                         .get(pane.analyzer_cursor)
                         .map(|a| a.name.clone())
                     {
-                        return select(state, &name);
+                        return choose(state, &name);
                     }
                 }
                 Action::Back => pane.view = View::Findings,

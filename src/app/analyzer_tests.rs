@@ -212,3 +212,72 @@ fn read_only_refuses_every_analyzer_change() {
     }
     assert!(matches!(s.pipeline.stage, super::pipeline::Stage::Idle));
 }
+
+fn analyzer(name: &str, kind: &str) -> Analyzer {
+    Analyzer {
+        name: name.into(),
+        arn: format!("arn:aws:access-analyzer:eu-west-1:111122223333:analyzer/{name}"),
+        kind: kind.into(),
+        status: "ACTIVE".into(),
+        created_at: String::new(),
+    }
+}
+
+fn prod_session_remembering(name: &str) -> State {
+    let session = Session {
+        profile: Some("prod".into()),
+        ..Session::default()
+    };
+    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
+    s.analyzer
+        .remembered
+        .insert("prod|111122223333|eu-west-1".into(), name.into());
+    update(&mut s, Action::ShowAnalyzer);
+    s
+}
+
+#[test]
+fn the_analyzer_chosen_last_time_is_picked_and_a_new_choice_is_remembered() {
+    let mut s = prod_session_remembering("org");
+    let effects = update(
+        &mut s,
+        Action::AnalyzersLoaded(Ok(vec![
+            analyzer("acct", "ACCOUNT"),
+            analyzer("org", "ORGANIZATION"),
+        ])),
+    );
+    assert_eq!(s.analyzer.selected.as_deref(), Some("org"));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RememberAnalyzer { .. })),
+        "an automatic pick is not a new choice: {effects:?}"
+    );
+    let effects = update(&mut s, Action::SelectAnalyzer("acct".into()));
+    assert!(
+        effects.contains(&Effect::RememberAnalyzer {
+            key: "prod|111122223333|eu-west-1".into(),
+            name: "acct".into(),
+        }),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_remembered_analyzer_that_no_longer_exists_falls_back_and_says_so() {
+    let mut s = prod_session_remembering("deleted-long-ago");
+    update(
+        &mut s,
+        Action::AnalyzersLoaded(Ok(vec![
+            analyzer("unused", "ACCOUNT_UNUSED_ACCESS"),
+            analyzer("acct", "ACCOUNT"),
+        ])),
+    );
+    assert_eq!(s.analyzer.selected.as_deref(), Some("acct"));
+    assert!(
+        s.notifications
+            .iter()
+            .any(|n| n.message.contains("deleted-long-ago")
+                && n.message.contains("no longer exists"))
+    );
+}

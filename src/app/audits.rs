@@ -10,10 +10,13 @@ use super::commands::CommandLine;
 use super::effect::{Effect, ReadRequest};
 use super::input::Prompt;
 use crate::domain::iot::{
-    AuditFinding, AuditSuppression, CheckGroup, IotOverview, group_by_check, validate_suppression,
+    AuditFinding, AuditSuppression, AuditTask, CheckGroup, IotOverview, group_by_check,
+    validate_suppression,
 };
 use crate::domain::iot_plan::{IotChange, IotImport};
-use crate::domain::plan::{ChangeOutcome, ChangePlan};
+use crate::domain::plan::{Change, ChangeOutcome, ChangePlan, TargetFailure};
+
+pub use super::audits_suppressions::SuppressionsView;
 
 /// Suppressions ending within this many days are listed as expiring.
 pub const EXPIRING_DAYS: f64 = 7.0;
@@ -35,11 +38,22 @@ pub enum IotRead {
     PlanImport {
         task_id: String,
     },
+    /// DescribeAuditTask of a running audit after `delay_ms` (answered with `TaskPolled`).
+    PollTask {
+        task_id: String,
+        delay_ms: u64,
+    },
+    /// Every suppression, all pages (answered with `SuppressionsLoaded`).
+    Suppressions {
+        request: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expiry {
     Days(u32),
+    /// A date (`YYYY-MM-DD`), as epoch seconds at 00:00 UTC.
+    Until(f64),
     Indefinitely,
 }
 
@@ -70,6 +84,15 @@ pub enum IotAction {
         sent: usize,
         total: usize,
     },
+    /// DescribeAuditTask of a running audit answered.
+    TaskPolled {
+        task_id: String,
+        result: Result<AuditTask, String>,
+    },
+    SuppressionsLoaded {
+        request: u64,
+        result: Result<Vec<AuditSuppression>, String>,
+    },
 }
 
 impl IotAction {
@@ -94,10 +117,11 @@ impl IotAction {
 }
 
 fn parse_suppress(arg: &str) -> Result<IotAction, String> {
-    const USAGE: &str = "usage: :suppress DAYS|forever DESCRIPTION";
+    const USAGE: &str = "usage: :suppress DAYS|YYYY-MM-DD|forever DESCRIPTION";
     let (when, description) = arg.split_once(char::is_whitespace).ok_or(USAGE)?;
     let expiry = match when {
         "forever" | "indefinitely" => Expiry::Indefinitely,
+        date if date.contains('-') => Expiry::Until(parse_date(date).ok_or(USAGE)?),
         days => Expiry::Days(
             days.trim_end_matches('d')
                 .parse()
@@ -110,6 +134,24 @@ fn parse_suppress(arg: &str) -> Result<IotAction, String> {
         expiry,
         description: description.trim().to_string(),
     })
+}
+
+/// `YYYY-MM-DD` as epoch seconds at 00:00 UTC.
+fn parse_date(text: &str) -> Option<f64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text, &format).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp() as f64)
+}
+
+impl Expiry {
+    /// The expiration date it sets, read at `now` (None: indefinitely).
+    pub fn date(&self, now: f64) -> Option<f64> {
+        match self {
+            Expiry::Days(d) => Some((now + f64::from(*d) * 86_400.0).floor()),
+            Expiry::Until(date) => Some(*date),
+            Expiry::Indefinitely => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -155,10 +197,20 @@ pub struct AuditsPane {
     pub mitigation_status: std::collections::BTreeMap<String, String>,
     /// (sent, total) of the import executing now.
     pub import_progress: Option<(usize, usize)>,
+    /// Running audits being polled (one poll in flight each).
+    pub(super) polling: std::collections::BTreeSet<String>,
+    /// Milliseconds between polls of a running audit (None: `POLL_MS`).
+    pub poll_every: Option<u64>,
+    /// The suppressions view (`L`), when open.
+    pub suppressions_view: Option<SuppressionsView>,
+    /// The findings the last import could not import, with their error codes.
+    pub import_failures: Vec<TargetFailure>,
+    /// The import of just those findings, for `retry_failed`.
+    pub retry: Option<ChangePlan>,
 }
 
 impl AuditsPane {
-    fn load_overview(&mut self) -> Effect {
+    pub(super) fn load_overview(&mut self) -> Effect {
         self.request += 1;
         self.overview_status = Load::Loading;
         Effect::Read(ReadRequest::Iot(IotRead::Overview {
@@ -166,7 +218,7 @@ impl AuditsPane {
         }))
     }
 
-    fn load_findings(&mut self, task_id: &str) -> Effect {
+    pub(super) fn load_findings(&mut self, task_id: &str) -> Effect {
         self.findings_request += 1;
         self.findings_status = Load::Loading;
         if self.findings_task.as_deref() != Some(task_id) {
@@ -236,6 +288,12 @@ impl AuditsPane {
         self.finding_cursor = self.finding_cursor.min(self.rows.len().saturating_sub(1));
     }
 
+    /// The task whose findings are shown, as last read.
+    pub fn findings_task_info(&self) -> Option<&AuditTask> {
+        let id = self.findings_task.as_deref()?;
+        self.tasks().iter().find(|t| t.task_id == id)
+    }
+
     fn move_cursor(&mut self, delta: isize) {
         let tasks = self.tasks().len();
         let (cursor, len) = match self.focus {
@@ -255,8 +313,17 @@ pub fn on_show(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// An IoT change finished: re-read what it changed.
-pub fn after_change(state: &mut State, outcome: &ChangeOutcome) -> Vec<Effect> {
+/// An IoT change finished: keep an import's failures for a retry, re-read what it changed.
+pub fn after_change(
+    state: &mut State,
+    executing: Option<ChangePlan>,
+    outcome: &ChangeOutcome,
+) -> Vec<Effect> {
+    if let Some(Change::Iot(change)) = executing.map(|p| p.change)
+        && let IotChange::Import(import) = *change
+    {
+        import_finished(state, &import, outcome);
+    }
     let pane = &mut state.audits;
     pane.import_progress = None;
     if let Some(task) = outcome.succeeded.first()
@@ -291,7 +358,51 @@ pub fn after_change(state: &mut State, outcome: &ChangeOutcome) -> Vec<Effect> {
     effects
 }
 
-fn preview(state: &mut State, change: IotChange) {
+/// Lists the findings an import could not import (by error code) and keeps their import
+/// for `retry_failed`; a clean import clears both.
+fn import_finished(state: &mut State, import: &IotImport, outcome: &ChangeOutcome) {
+    let pane = &mut state.audits;
+    pane.import_failures = outcome.failed.clone();
+    let failed: Vec<String> = outcome.failed.iter().map(|f| f.target.clone()).collect();
+    pane.retry = import
+        .retry_of(&failed)
+        .map(|retry| ChangePlan::new("retry", Change::Iot(Box::new(IotChange::Import(retry)))));
+    if outcome.failed.is_empty() {
+        return;
+    }
+    let mut codes: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in &outcome.failed {
+        *codes.entry(f.code.as_str()).or_default() += 1;
+    }
+    let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+    let hint = state
+        .keymap
+        .hint(&Action::RetryFailed)
+        .unwrap_or_else(|| ":retry_failed".into());
+    let message = format!(
+        "{} finding(s) not imported: {} ({hint} retries them)",
+        outcome.failed.len(),
+        codes.join(", ")
+    );
+    state.notify(NotifyLevel::Error, message);
+}
+
+/// `retry_failed`: preview the import of the findings the last import could not import.
+fn retry_import(state: &mut State) {
+    if state.pipeline.is_executing() {
+        state.notify(NotifyLevel::Warning, "a change is already executing");
+        return;
+    }
+    match state.audits.retry.take() {
+        Some(mut plan) => {
+            plan.id = state.pipeline.next_plan_id();
+            state.pipeline.preview(plan);
+        }
+        None => state.notify(NotifyLevel::Info, "no failed import to retry"),
+    }
+}
+
+pub(super) fn preview(state: &mut State, change: IotChange) {
     let id = state.pipeline.next_plan_id();
     state.pipeline.preview(ChangePlan::new(
         id,
@@ -299,7 +410,7 @@ fn preview(state: &mut State, change: IotChange) {
     ));
 }
 
-fn prefill(state: &mut State, text: &str) {
+pub(super) fn prefill(state: &mut State, text: &str) {
     state.prompt = Prompt::Command(CommandLine {
         text: text.to_string(),
         ..Default::default()
@@ -308,6 +419,13 @@ fn prefill(state: &mut State, text: &str) {
 
 /// Bindable actions while the pane is shown.
 pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = super::audits_suppressions::handle(state, &action) {
+        return effects;
+    }
+    handle_pane(state, action)
+}
+
+fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
     let page = state.page_rows() as isize;
     let pane = &mut state.audits;
     match action {
@@ -324,6 +442,8 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => pane.focus = Focus::Tasks,
+        Action::ListSuppressions => return super::audits_suppressions::open(state),
+        Action::RetryFailed => retry_import(state),
         Action::Refresh => {
             let mut effects = vec![pane.load_overview()];
             if let Some(task) = pane.findings_task.clone() {
@@ -408,18 +528,23 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
                 Ok(overview) => {
                     pane.overview = Some(overview);
                     pane.overview_status = Load::Loaded;
+                    super::audits_suppressions::clamp(pane);
+                    // Running audits are followed until they finish.
+                    let mut effects = super::audits_progress::start_polls(pane);
                     if let Some(sel) = pane.select_task.take()
                         && let Some(i) = pane.tasks().iter().position(|t| t.task_id == sel)
                     {
                         pane.task_cursor = i;
-                        return vec![pane.load_findings(&sel)];
+                        effects.push(pane.load_findings(&sel));
+                        return effects;
                     }
                     pane.task_cursor = pane.task_cursor.min(pane.tasks().len().saturating_sub(1));
                     if pane.findings_task.is_none()
                         && let Some(id) = pane.selected_task_id().map(str::to_string)
                     {
-                        return vec![pane.load_findings(&id)];
+                        effects.push(pane.load_findings(&id));
                     }
+                    return effects;
                 }
                 Err(e) => {
                     pane.overview_status = Load::Failed(e.clone());
@@ -473,11 +598,20 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
         IotAction::ImportProgress { sent, total } => {
             pane.import_progress = (sent < total).then_some((sent, total));
         }
+        IotAction::TaskPolled { task_id, result } => {
+            return super::audits_progress::on_polled(state, task_id, result);
+        }
+        IotAction::SuppressionsLoaded { request, result } => {
+            super::audits_suppressions::on_loaded(state, request, result);
+        }
     }
     Vec::new()
 }
 
 fn suppress(state: &mut State, expiry: Expiry, description: String) {
+    if state.audits.suppressions_view.is_some() {
+        return super::audits_suppressions::edit(state, expiry, description);
+    }
     let pane = &state.audits;
     let (Some(f), Some(o)) = (pane.selected_finding(), &pane.overview) else {
         state.notify(NotifyLevel::Info, "select a finding to suppress");
@@ -486,10 +620,7 @@ fn suppress(state: &mut State, expiry: Expiry, description: String) {
     let after = AuditSuppression {
         check_name: f.check_name.clone(),
         resource_identifier: f.non_compliant_resource.resource_identifier.clone(),
-        expiration_date: match expiry {
-            Expiry::Days(d) => Some((o.now + f64::from(d) * 86_400.0).floor()),
-            Expiry::Indefinitely => None,
-        },
+        expiration_date: expiry.date(o.now),
         suppress_indefinitely: expiry == Expiry::Indefinitely,
         description: Some(description),
     };
@@ -547,3 +678,7 @@ fn mitigate(state: &mut State, action: String) {
 #[cfg(test)]
 #[path = "audits_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "audits_flow_tests.rs"]
+mod flow_tests;

@@ -11,9 +11,9 @@ use crate::domain::iot::{
 };
 use crate::theme::Theme;
 
-const NOW: f64 = 1_800_000_000.0;
+pub(super) const NOW: f64 = 1_800_000_000.0;
 
-fn state(read_only: bool) -> State {
+pub(super) fn state(read_only: bool) -> State {
     let session = Session {
         profile: Some("dev".into()),
         region: "us-east-1".into(),
@@ -23,7 +23,7 @@ fn state(read_only: bool) -> State {
     State::new(session, Keymap::default_embedded(), Theme::default_dark())
 }
 
-fn finding(i: usize, check: &str, severity: Severity) -> AuditFinding {
+pub(super) fn finding(i: usize, check: &str, severity: Severity) -> AuditFinding {
     AuditFinding {
         finding_id: Some(format!("f{i}")),
         task_id: "t1".into(),
@@ -45,7 +45,7 @@ fn finding(i: usize, check: &str, severity: Severity) -> AuditFinding {
     }
 }
 
-fn overview() -> IotOverview {
+pub(super) fn overview() -> IotOverview {
     IotOverview {
         now: NOW,
         config: AuditConfiguration {
@@ -79,12 +79,12 @@ fn overview() -> IotOverview {
     }
 }
 
-fn iot(state: &mut State, a: IotAction) -> Vec<Effect> {
+pub(super) fn iot(state: &mut State, a: IotAction) -> Vec<Effect> {
     update(state, Action::Iot(Box::new(a)))
 }
 
 /// The pane shown, its overview and t1's findings loaded, focus on the findings.
-fn loaded() -> State {
+pub(super) fn loaded() -> State {
     let mut s = state(false);
     let effects = update(&mut s, Action::ShowAudits);
     assert_eq!(
@@ -102,10 +102,17 @@ fn loaded() -> State {
     );
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::Iot(IotRead::Findings {
-            request: 1,
-            task_id: "t1".into()
-        }))]
+        vec![
+            // t0 is still running: it is followed.
+            Effect::Read(ReadRequest::Iot(IotRead::PollTask {
+                task_id: "t0".into(),
+                delay_ms: crate::app::audits_progress::POLL_MS,
+            })),
+            Effect::Read(ReadRequest::Iot(IotRead::Findings {
+                request: 1,
+                task_id: "t1".into()
+            }))
+        ]
     );
     let findings = vec![
         finding(1, "DEVICE_CERTIFICATE_EXPIRING_CHECK", Severity::Medium),
@@ -308,7 +315,7 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
         request_ids: vec![],
         error: None,
     };
-    let effects = after_change(&mut s, &outcome);
+    let effects = after_change(&mut s, None, &outcome);
     assert_eq!(effects.len(), 2);
     let mut o = overview();
     o.tasks.insert(

@@ -36,12 +36,16 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "status=|type=|resource=|principal=|account=|public= filter findings (none clears)",
     ),
     ("delete-rule", "NAME: delete an archive rule"),
+    (
+        "journal",
+        "[TEXT]: past changes from the journal, filtered by TEXT (X rolls back a remediation)",
+    ),
     ("ipsets", "WAF IP sets"),
     ("audits", "IoT Device Defender audits"),
     ("theme", "NAME: switch colour theme"),
     (
         "suppress",
-        "DAYS|forever DESCRIPTION: suppress the selected audit finding",
+        "DAYS|YYYY-MM-DD|forever DESCRIPTION: suppress the selected audit finding (or edit the selected suppression in L)",
     ),
     (
         "mitigate",
@@ -200,6 +204,7 @@ impl CommandLine {
                 ":delete-rule needs the rule name".to_string(),
             ),
             "delete-rule" => Command::Run(Action::DeleteArchiveRule(arg.to_string())),
+            "journal" => Command::Run(Action::ShowJournal(arg.to_string())),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" => Command::Run(Action::ShowAudits),
             "help" => Command::Run(Action::Help),

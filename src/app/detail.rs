@@ -72,7 +72,7 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 impl DetailView {
     pub fn new(f: &Finding) -> DetailView {
-        let raw = f.raw.as_ref();
+        let raw = &f.raw.value();
         let mut lines = vec![DetailLine::Heading(f.title.clone())];
         let mut field = |label: &'static str, value: String| {
             if !value.is_empty() {

@@ -20,6 +20,14 @@ pub enum Effect {
     OpenUrl(String),
     /// Load a theme by name or path; answered with `Action::ThemeLoaded`.
     LoadTheme(String),
+    /// Remember `name` as the analyzer chosen under `key` (profile|account|region) in the
+    /// state file, for the next session.
+    RememberAnalyzer {
+        key: String,
+        name: String,
+    },
+    /// Read the journal file; answered with `Action::JournalLoaded`.
+    LoadJournal,
     Quit,
 }
 

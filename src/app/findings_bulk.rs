@@ -368,9 +368,11 @@ pub(super) fn after_change(state: &mut State, plan: Option<ChangePlan>, outcome:
                 if let Some(w) = e.after.workflow {
                     f.workflow = Some(w);
                 }
-                if let Some(doc) = std::sync::Arc::make_mut(&mut f.raw).as_object_mut() {
-                    apply_to_doc(doc, &e.after);
-                }
+                f.raw.update(|doc| {
+                    if let Some(doc) = doc.as_object_mut() {
+                        apply_to_doc(doc, &e.after);
+                    }
+                });
             });
         }
     }

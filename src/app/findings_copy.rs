@@ -81,7 +81,7 @@ pub(super) fn copy(state: &mut State) -> Vec<Effect> {
 
 /// SourceUrl if the product gave one, else the finding in the Security Hub console.
 pub fn url_of(f: &Finding, region: &str) -> String {
-    if let Some(url) = f.raw.get("SourceUrl").and_then(|u| u.as_str()) {
+    if let Some(url) = f.raw.value().get("SourceUrl").and_then(|u| u.as_str()) {
         return url.to_string();
     }
     let region = if region.is_empty() { &f.region } else { region };

@@ -5,8 +5,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use crate::domain::finding::{Finding, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,28 +47,16 @@ impl GroupBy {
     /// The group a finding belongs to. Control falls back to the generator, as Security
     /// Hub's own "group by control" does for findings of products without controls.
     pub fn key(self, f: &Finding) -> String {
-        let raw = f.raw.as_ref();
-        let at = |path: &[&str]| {
-            path.iter()
-                .try_fold(raw, |v, k| v.get(k))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
         let key = match self {
-            GroupBy::Control => at(&["Compliance", "SecurityControlId"])
-                .or_else(|| at(&["ProductFields", "ControlId"]))
+            GroupBy::Control => f
+                .control_id
+                .clone()
                 .unwrap_or_else(|| f.generator_id.clone()),
             GroupBy::Resource => format!("{} {}", f.resource_type, f.resource_id),
             GroupBy::Product => f.product_name.clone(),
             GroupBy::Account => f.account_id.clone(),
             GroupBy::Severity => f.severity.map(|s| s.to_string()).unwrap_or_default(),
-            GroupBy::Type => raw
-                .get("Types")
-                .and_then(Value::as_array)
-                .and_then(|t| t.first())
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            GroupBy::Type => f.first_type.clone(),
         };
         if key.trim().is_empty() {
             "(none)".to_string()

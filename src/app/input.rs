@@ -59,6 +59,9 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         }
         Prompt::None => {}
     }
+    if state.analyzer.rule_editor.is_some() && !state.pipeline.is_modal() {
+        return super::analyzer_rule_editor::key(state, key);
+    }
     if matches!(
         state.pipeline.stage,
         super::pipeline::Stage::Triage(super::findings_bulk::TriageStage::Note { .. })

@@ -89,6 +89,7 @@ pub fn bindable_actions() -> Vec<Action> {
         Mitigate,
         StartAudit,
         ImportAudit,
+        ListSuppressions,
         SetSeverity,
         AddNote,
         RetryFailed,

@@ -3,9 +3,12 @@
 
 pub mod action;
 pub mod analyzer;
+pub mod analyzer_rule_editor;
 #[cfg(test)]
 mod analyzer_tests;
 pub mod audits;
+mod audits_progress;
+mod audits_suppressions;
 pub mod commands;
 pub mod detail;
 pub mod effect;
@@ -20,6 +23,9 @@ pub mod findings_notes;
 pub mod help;
 pub mod input;
 pub mod ipsets;
+pub mod journal_view;
+#[cfg(test)]
+mod journal_view_tests;
 pub mod keymap;
 pub mod keys;
 pub mod notify;
@@ -61,6 +67,8 @@ pub struct State {
     pub ipsets: ipsets::IpSetsPane,
     pub analyzer: analyzer::AnalyzerPane,
     pub audits: audits::AuditsPane,
+    /// The journal view (`:journal`), over whichever pane is showing.
+    pub journal: Option<journal_view::JournalView>,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -91,6 +99,7 @@ impl State {
             ipsets: ipsets::IpSetsPane::default(),
             analyzer: analyzer::AnalyzerPane::default(),
             audits: audits::AuditsPane::default(),
+            journal: None,
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
@@ -259,9 +268,17 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 return vec![state.ipsets.start_load()];
             }
             if iot_change {
-                return audits::after_change(state, &outcome);
+                return audits::after_change(state, executing, &outcome);
             }
-            analyzer::on_change_finished(state, &outcome, executing)
+            let mut effects = analyzer::on_change_finished(state, &outcome, executing);
+            if state.journal.is_some() {
+                effects.push(Effect::LoadJournal);
+            }
+            effects
+        }
+        Action::JournalLoaded(result) => {
+            journal_view::loaded(state, result);
+            Vec::new()
         }
         own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
             analyzer::handle(state, own)
@@ -293,6 +310,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.prompt = Prompt::Command(Default::default());
             Vec::new()
         }
+        Action::ShowJournal(filter) => journal_view::show(state, filter),
         Action::ShowFindings => show(state, PaneId::Findings),
         Action::ApplyFilter(text) => findings::apply_filter(state, &text),
         Action::ShowView(name) => findings::show_view(state, &name),
@@ -309,6 +327,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Iot(a) => audits::on_result(state, *a),
+        other if state.journal.is_some() => journal_view::handle(state, other),
         other => match state.pane {
             PaneId::Findings => findings::handle(state, other),
             PaneId::IpSets => ipsets::handle(state, other),
@@ -329,6 +348,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
+    state.journal = None;
     if pane == PaneId::Analyzer {
         return analyzer::on_show(state);
     }

@@ -550,6 +550,12 @@ fn mutations_after_random_keys(read_only: bool, seed: u64) -> usize {
         ":undo<enter>",
         "wjj<enter>y",
         "12<enter>",
+        // The audits pane's keys (4 shows it): suppressions view, edits, retry.
+        "L",
+        "p",
+        "P",
+        "<ctrl-r>",
+        ":suppress forever x<enter>",
     ];
     let mut rng = Rng(seed);
     let mut s = loaded(20, read_only);

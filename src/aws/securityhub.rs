@@ -374,7 +374,7 @@ mod tests {
                         {"Title":"no id"}],"NextToken":"n"}"#;
         let findings = findings_from_body(body).unwrap();
         assert_eq!(findings.len(), 1, "a finding without Id is skipped");
-        assert_eq!(findings[0].raw["FutureField"]["x"], 1);
+        assert_eq!(findings[0].raw.value()["FutureField"]["x"], 1);
         assert!(
             findings_from_body(b"not json")
                 .unwrap_err()

@@ -105,14 +105,14 @@ impl<W: Write> FindingsWriter<W> {
         for f in findings {
             match self.format {
                 Format::Jsonl => {
-                    serde_json::to_writer(&mut self.out, f.raw.as_ref())?;
+                    self.out.write_all(f.raw.text().as_bytes())?;
                     self.out.write_all(b"\n")?;
                 }
                 Format::Asff => {
                     if self.written > 0 {
                         self.out.write_all(b",\n")?;
                     }
-                    serde_json::to_writer(&mut self.out, f.raw.as_ref())?;
+                    self.out.write_all(f.raw.text().as_bytes())?;
                 }
                 Format::Csv => {
                     let row: Vec<String> =

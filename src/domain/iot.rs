@@ -262,6 +262,13 @@ impl AuditTask {
         )
     }
 
+    /// (checks finished, checks in all) from the task statistics: an audit's progress.
+    pub fn checks_done(&self) -> (i64, i64) {
+        let st = &self.task_statistics;
+        let pending = st.in_progress_checks + st.waiting_for_data_collection_checks;
+        ((st.total_checks - pending).max(0), st.total_checks)
+    }
+
     /// `on-demand` / `scheduled`, as the tasks table shows it.
     pub fn kind(&self) -> &'static str {
         match self.task_type.as_str() {

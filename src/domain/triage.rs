@@ -125,7 +125,7 @@ impl TriageFields {
         TriageFields {
             workflow: f.workflow,
             severity: f.severity,
-            ..TriageFields::of_asff(&f.raw)
+            ..TriageFields::of_asff(&f.raw.value())
         }
     }
 

@@ -1,7 +1,9 @@
 //! Injected failures for tests and demos: per operation (or all), an error code and HTTP
 //! status, fired with a probability from a deterministic RNG and/or for the next N requests;
-//! and per item of a batch call (BatchUpdateFindings' UnprocessedFindings), for given ids
-//! a number of times or for a fraction of the items.
+//! and per-item failures that batch operations report inside a successful answer
+//! (BatchImportFindings' FailedFindings, BatchUpdateFindings' UnprocessedFindings): any
+//! item with a chance / for the next N items (`Fault`), or chosen ids N times each
+//! (`ItemFault`).
 
 use std::sync::Mutex;
 
@@ -37,45 +39,24 @@ impl Fault {
     }
 }
 
-/// Which items of a batch an [`ItemFault`] fails.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ItemSelector {
-    /// These ids, each for as many more appearances as its count.
-    Ids(std::collections::BTreeMap<String, u32>),
-    /// Each item with this chance (deterministic RNG), at most `limit` items in all.
-    Fraction { fraction: f64, limit: Option<u32> },
-}
-
-/// Items a batch operation reports as not processed (e.g. BatchUpdateFindings'
-/// `UnprocessedFindings[{FindingIdentifier, ErrorCode, ErrorMessage}]`) while the call
-/// itself succeeds and the other items are applied.
+/// Chosen items a batch operation reports as failed while the call succeeds and the
+/// other items are applied, e.g. BatchUpdateFindings' `UnprocessedFindings[{
+/// FindingIdentifier, ErrorCode, ErrorMessage}]` for these finding ids.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemFault {
     pub operation: String,
-    pub select: ItemSelector,
+    /// Item id -> how many more times it fails.
+    pub ids: std::collections::BTreeMap<String, u32>,
     pub code: String,
     pub message: String,
 }
 
 impl ItemFault {
-    /// `ids` come back unprocessed with `code` the next `times` times they are sent.
+    /// `ids` fail with `code` (and AWS's message for it) the next `times` times each is sent.
     pub fn ids(operation: &str, ids: &[&str], times: u32, code: &str) -> ItemFault {
         ItemFault {
             operation: operation.to_string(),
-            select: ItemSelector::Ids(ids.iter().map(|s| (s.to_string(), times)).collect()),
-            code: code.to_string(),
-            message: aws_message(code),
-        }
-    }
-
-    /// Each item comes back unprocessed with chance `fraction` (unlimited).
-    pub fn fraction(operation: &str, fraction: f64, code: &str) -> ItemFault {
-        ItemFault {
-            operation: operation.to_string(),
-            select: ItemSelector::Fraction {
-                fraction,
-                limit: None,
-            },
+            ids: ids.iter().map(|s| (s.to_string(), times)).collect(),
             code: code.to_string(),
             message: aws_message(code),
         }
@@ -104,7 +85,10 @@ pub(crate) struct Faults {
 #[derive(Debug)]
 struct FaultState {
     faults: Vec<Fault>,
-    items: Vec<ItemFault>,
+    /// Fired once per item of a batch; their `status` is unused.
+    item_faults: Vec<Fault>,
+    /// Fired for chosen item ids.
+    targeted: Vec<ItemFault>,
     rng: u64,
 }
 
@@ -113,7 +97,8 @@ impl Default for Faults {
         Faults {
             inner: Mutex::new(FaultState {
                 faults: Vec::new(),
-                items: Vec::new(),
+                item_faults: Vec::new(),
+                targeted: Vec::new(),
                 rng: 0x5eed_5eed_5eed_5eed,
             }),
         }
@@ -125,41 +110,50 @@ impl Faults {
         lock(&self.inner).faults.push(fault);
     }
 
-    pub fn add_item(&self, fault: ItemFault) {
-        lock(&self.inner).items.push(fault);
+    /// Arms a per-item failure: matching batch items are reported failed with its code.
+    pub fn add_item(&self, fault: Fault) {
+        lock(&self.inner).item_faults.push(fault);
+    }
+
+    /// Arms failures of chosen items.
+    pub fn add_targeted(&self, fault: ItemFault) {
+        lock(&self.inner).targeted.push(fault);
     }
 
     pub fn clear(&self) {
         let mut state = lock(&self.inner);
         state.faults.clear();
-        state.items.clear();
+        state.item_faults.clear();
+        state.targeted.clear();
     }
 
-    /// (ErrorCode, ErrorMessage) if an armed item fault fails item `id` of `operation`.
+    /// The (code, message) to fail item `id` of a batch `operation` with, if one fires.
     pub fn fire_item(&self, operation: &str, id: &str) -> Option<(String, String)> {
         let mut state = lock(&self.inner);
-        let FaultState { items, rng, .. } = &mut *state;
-        for fault in items.iter_mut().filter(|f| f.operation == operation) {
-            let fires = match &mut fault.select {
-                ItemSelector::Ids(left) => match left.get_mut(id) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        true
-                    }
-                    _ => false,
-                },
-                ItemSelector::Fraction { fraction, limit } => {
-                    limit.is_none_or(|n| n > 0) && unit(next_random(rng)) < *fraction && {
-                        if let Some(n) = limit.as_mut() {
-                            *n -= 1;
-                        }
-                        true
-                    }
-                }
-            };
-            if fires {
+        let FaultState {
+            item_faults,
+            targeted,
+            rng,
+            ..
+        } = &mut *state;
+        for fault in targeted.iter_mut().filter(|f| f.operation == operation) {
+            if let Some(n) = fault.ids.get_mut(id).filter(|n| **n > 0) {
+                *n -= 1;
                 return Some((fault.code.clone(), fault.message.clone()));
             }
+        }
+        for fault in item_faults.iter_mut() {
+            let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
+            if !matches || fault.remaining == Some(0) {
+                continue;
+            }
+            if fault.probability < 1.0 && unit(next_random(rng)) >= fault.probability {
+                continue;
+            }
+            if let Some(n) = fault.remaining.as_mut() {
+                *n -= 1;
+            }
+            return Some((fault.code.clone(), fault.message.clone()));
         }
         None
     }
@@ -217,9 +211,27 @@ mod tests {
     }
 
     #[test]
-    fn item_faults_fail_the_given_ids_their_number_of_times() {
+    fn item_faults_fire_per_item_and_leave_requests_alone() {
         let faults = Faults::default();
-        faults.add_item(ItemFault::ids(
+        faults.add_item(Fault::next(
+            "BatchImportFindings",
+            2,
+            0,
+            "InternalException",
+        ));
+        assert!(faults.fire("BatchImportFindings").is_none());
+        assert_eq!(
+            faults.fire_item("BatchImportFindings", "a").map(|f| f.0),
+            Some("InternalException".to_string())
+        );
+        assert!(faults.fire_item("BatchImportFindings", "b").is_some());
+        assert!(faults.fire_item("BatchImportFindings", "c").is_none());
+    }
+
+    #[test]
+    fn targeted_item_faults_fail_the_given_ids_their_number_of_times() {
+        let faults = Faults::default();
+        faults.add_targeted(ItemFault::ids(
             "BatchUpdateFindings",
             &["a", "b"],
             2,
@@ -233,26 +245,10 @@ mod tests {
             ))
         );
         assert!(faults.fire_item("BatchUpdateFindings", "c").is_none());
-        assert!(faults.fire_item("GetFindings", "b").is_none());
+        assert!(faults.fire_item("BatchImportFindings", "b").is_none());
         assert!(faults.fire_item("BatchUpdateFindings", "a").is_some());
         assert!(faults.fire_item("BatchUpdateFindings", "a").is_none());
         assert!(faults.fire_item("BatchUpdateFindings", "b").is_some());
-    }
-
-    #[test]
-    fn a_fraction_of_items_fails_up_to_the_limit() {
-        let faults = Faults::default();
-        faults.add_item(ItemFault {
-            select: ItemSelector::Fraction {
-                fraction: 0.5,
-                limit: Some(30),
-            },
-            ..ItemFault::fraction("X", 0.0, "InternalFailure")
-        });
-        let fired = (0..200)
-            .filter(|i| faults.fire_item("X", &i.to_string()).is_some())
-            .count();
-        assert_eq!(fired, 30);
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub async fn plan_audit_import(
     )
     .await?
     .iter()
-    .filter_map(|f| PreviousImport::from_asff(&target, &f.raw))
+    .filter_map(|f| PreviousImport::from_asff(&target, &f.raw.value()))
     .collect();
     let plan = plan_import(
         &target,

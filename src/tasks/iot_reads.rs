@@ -1,6 +1,7 @@
 //! The audits pane's reads, run by the effect runner: the overview (configuration,
 //! described tasks, suppressions, mitigation actions and tasks), a task's findings, and
-//! import planning. Each answers with one `Action::Iot`.
+//! import planning, polls of running audits, the suppressions list. Each answers with one
+//! `Action::Iot`.
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -66,6 +67,22 @@ pub async fn run(
                 .await
                 .map_err(|e| e.to_string()),
             task_id,
+        },
+        IotRead::PollTask { task_id, delay_ms } => {
+            // The wait happens here, on the task, never in the UI loop.
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            IotAction::TaskPolled {
+                result: iot_api::describe_audit_task(&clients.iot, &task_id, &retry)
+                    .await
+                    .map_err(|e| e.to_string()),
+                task_id,
+            }
+        }
+        IotRead::Suppressions { request } => IotAction::SuppressionsLoaded {
+            request,
+            result: iot_api::list_suppressions(&clients.iot, &retry)
+                .await
+                .map_err(|e| e.to_string()),
         },
         IotRead::PlanImport { task_id } => IotAction::ImportPlanned(
             plan_audit_import(

@@ -187,6 +187,8 @@ impl EffectRunner {
                 None
             }
             other @ (Effect::LoadTheme(_)
+            | Effect::LoadJournal
+            | Effect::RememberAnalyzer { .. }
             | Effect::Quit
             | Effect::ExportFindings { .. }
             | Effect::Copy(_)

@@ -37,7 +37,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(ratatui::widgets::Clear, line);
         frame.render_widget(gauge, line);
     }
+    if pane.suppressions_view.is_some() {
+        let [_, rest] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+        super::audits_suppressions::draw_view(frame, rest, state);
+        return;
+    }
     draw_tasks(frame, tasks, pane, theme);
+    let failures = super::audits_suppressions::failures_height(pane);
+    let [failed, findings] =
+        Layout::vertical([Constraint::Length(failures), Constraint::Fill(1)]).areas(findings);
+    if failures > 0 {
+        super::audits_suppressions::draw_failures(frame, failed, state, theme);
+    }
     draw_findings(frame, findings, pane, theme);
 }
 
@@ -172,10 +183,17 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
                 "IN_PROGRESS" => Slot::Info,
                 _ => Slot::Error,
             };
+            // A running audit shows its progress: checks done of all.
+            let status = if t.is_finished() {
+                t.task_status.clone()
+            } else {
+                let (done, total) = t.checks_done();
+                format!("{} {done}/{total}", t.task_status)
+            };
             Row::new(vec![
                 Cell::from(time_of(t.task_start_time)),
                 Cell::from(t.kind()),
-                Cell::from(t.task_status.clone()).style(style(theme, status_slot)),
+                Cell::from(status).style(style(theme, status_slot)),
                 Cell::from(format!("{}/{}", st.non_compliant_checks, st.total_checks)),
                 Cell::from(format!("{nc} of {res}")),
                 Cell::from(sup.to_string()),
@@ -197,11 +215,11 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
     ])
     .style(style(theme, Slot::Header));
     let widths = [
-        Constraint::Length(17),
-        Constraint::Length(10),
-        Constraint::Length(12),
-        Constraint::Length(14),
         Constraint::Length(16),
+        Constraint::Length(9),
+        Constraint::Length(15),
+        Constraint::Length(14),
+        Constraint::Length(14),
         Constraint::Length(10),
         Constraint::Length(6),
         Constraint::Fill(1),
@@ -229,6 +247,12 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme
         let msg = match &pane.findings_status {
             Load::Loading => "loading…".to_string(),
             Load::Failed(e) => format!("✗ {e}"),
+            _ if pane.findings_task_info().is_some_and(|t| !t.is_finished()) => {
+                let (done, total) = pane
+                    .findings_task_info()
+                    .map_or((0, 0), |t| t.checks_done());
+                format!("audit in progress: {done} of {total} check(s) done…")
+            }
             _ if pane.findings_task.is_some() => {
                 "no non-compliant resources: every check passed".to_string()
             }

@@ -3,12 +3,14 @@
 
 mod analyzer;
 mod audits;
+mod audits_suppressions;
 mod command;
 mod detail;
 mod findings;
 mod findings_triage;
 mod help;
 mod ipsets;
+mod journal;
 mod preview;
 mod status;
 pub mod style;
@@ -58,6 +60,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         PaneId::IpSets => ipsets::draw(frame, body, state),
         PaneId::Analyzer => analyzer::draw(frame, body, state),
         PaneId::Audits => audits::draw(frame, body, state),
+    }
+    if let Some(view) = &state.journal {
+        journal::draw(frame, body, state, view);
     }
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);

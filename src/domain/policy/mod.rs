@@ -14,6 +14,8 @@ pub mod remediate;
 pub mod sid;
 
 #[cfg(test)]
+mod principal_shape_tests;
+#[cfg(test)]
 mod tests;
 
 use std::ops::Range;

@@ -91,6 +91,7 @@ pub fn statistics(details: &BTreeMap<String, CheckDetails>) -> TaskStatistics {
         compliant_checks: count("COMPLETED_COMPLIANT"),
         non_compliant_checks: count("COMPLETED_NON_COMPLIANT"),
         failed_checks: count("FAILED"),
+        in_progress_checks: count("IN_PROGRESS"),
         ..Default::default()
     }
 }

@@ -160,8 +160,7 @@ pub(super) async fn start_on_demand(State(s): State<Arc<Shared>>, body: Bytes) -
                 return Err(limit("10 on-demand audits are already in progress"));
             }
             let task = run_audit(&mut store, "ON_DEMAND_AUDIT_TASK", &checks, now_secs());
-            let id = task.task.task_id.clone();
-            store.push_task(task);
+            let id = store.start_audit(task);
             Ok(json!({"taskId": id}))
         },
     )
@@ -180,7 +179,8 @@ pub(super) async fn describe_audit_task(
         b"",
         |ctx, p| {
             let id = required(p, "taskId")?;
-            let store = ctx.shared.iot_read();
+            let mut store = ctx.shared.iot_write();
+            store.poll_audit(id);
             let t = store
                 .task(id)
                 .ok_or_else(|| not_found(format!("audit task {id} not found")))?;

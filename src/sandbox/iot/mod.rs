@@ -5,6 +5,7 @@
 pub(crate) mod checks;
 mod handlers;
 mod mitigation;
+pub(crate) mod progress;
 pub(crate) mod store;
 pub mod world;
 
@@ -155,6 +156,12 @@ impl super::Sandbox {
     /// Turns the account's IoT logging on or off (LOGGING_DISABLED_CHECK looks at it).
     pub fn set_iot_logging(&self, enabled: bool) {
         self.shared.iot_write().logging_enabled = enabled;
+    }
+
+    /// How many DescribeAuditTask polls a started on-demand audit stays IN_PROGRESS for
+    /// (0: it completes at once).
+    pub fn set_iot_audit_polls(&self, polls: u32) {
+        self.shared.iot_write().audit_polls = polls;
     }
 
     /// Number of audit tasks the sandbox holds.

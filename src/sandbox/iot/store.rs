@@ -91,6 +91,10 @@ pub struct IotStore {
     pub mitigation_tasks: Vec<StoredMitigationTask>,
     /// Counter behind generated ids, so ids are unique and deterministic per world.
     pub next_id: u64,
+    /// DescribeAuditTask polls a started on-demand audit stays IN_PROGRESS for.
+    pub audit_polls: u32,
+    /// Running on-demand audits by task id, with the result they will show.
+    pub pending: HashMap<String, super::progress::PendingAudit>,
 }
 
 impl IotStore {
@@ -125,6 +129,7 @@ impl IotStore {
                 action("NotifySecurityTeam", "PUBLISH_FINDING_TO_SNS"),
                 action("QuarantineThing", "ADD_THINGS_TO_THING_GROUP"),
             ],
+            audit_polls: super::progress::DEFAULT_AUDIT_POLLS,
             ..Default::default()
         }
     }

@@ -88,6 +88,15 @@ async fn batch_import_findings(State(shared): State<Arc<Shared>>, body: Bytes) -
         let mut store = ctx.shared.findings_write();
         let mut failed = Vec::new();
         for finding in findings {
+            let id = finding.get("Id").and_then(Value::as_str).unwrap_or_default();
+            if let Some((code, message)) = ctx.shared.faults.fire_item("BatchImportFindings", id) {
+                failed.push(json!({
+                    "Id": finding.get("Id").and_then(Value::as_str).unwrap_or_default(),
+                    "ErrorCode": code,
+                    "ErrorMessage": message,
+                }));
+                continue;
+            }
             match import::validate(finding) {
                 Ok(()) => {
                     import::import(&mut store, finding.clone(), &now, caller);

@@ -1,0 +1,169 @@
+//! End to end: the reference Lambda's known faults and bad input, on the console. Running
+//! twice adds nothing, an oversized or malformed trust policy is refused before anything
+//! is written, and an IAM error is shown and journaled, not only logged.
+
+mod e2e_support;
+
+use e2e_support::*;
+use secdeck::app::State;
+use secdeck::app::pipeline::Stage;
+use secdeck::config::AccessFlag;
+use secdeck::domain::analyzer::{Remediation, plan_remediation};
+use secdeck::journal::{Journal, Phase, ResultStatus};
+use secdeck::runtime::Console;
+use secdeck::sandbox::Fault;
+
+const MAIN: &str = "123456789012";
+const ROLE: &str = "Audit_CrossAccountRole";
+
+fn analyzer_loaded(s: &State) -> bool {
+    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
+}
+
+fn notified(s: &State, text: &str) -> bool {
+    s.notifications.iter().any(|n| n.message.contains(text))
+}
+
+fn writes(console: &Console) -> usize {
+    sandbox(console)
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "UpdateAssumeRolePolicy")
+        .count()
+}
+
+/// The console on the seed scenario's finding, in the Access Analyzer pane.
+async fn on_seed_finding(journal: &std::path::Path) -> Console {
+    let mut console = demo_console(AccessFlag::Unset, journal).await;
+    press(&mut console, "2");
+    wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+    let i = console
+        .state
+        .analyzer
+        .findings
+        .iter()
+        .position(|f| f.resource.ends_with(ROLE))
+        .expect("the seed scenario's finding");
+    press(&mut console, "g");
+    for _ in 0..i {
+        press(&mut console, "j");
+    }
+    console
+}
+
+/// Presses `x` and waits until the console says something containing `text`.
+async fn remediate_expecting(console: &mut Console, text: &str) {
+    press(console, "x");
+    wait_until(console, text, |s| notified(s, text)).await;
+    drain(console).await;
+    assert!(
+        matches!(console.state.pipeline.stage, Stage::Idle),
+        "no preview"
+    );
+    assert_eq!(writes(console), 0, "nothing written");
+}
+
+#[test]
+fn running_twice_adds_no_second_statement() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        // Another run (a colleague, the old Lambda) already added secdeck's Deny; the
+        // finding still shows ACTIVE here because no scan ran since.
+        let finding = console.state.analyzer.selected_finding().unwrap().clone();
+        let current = sb.role_trust_policy(MAIN, ROLE).unwrap();
+        let Ok(Remediation::Edit(edit)) = plan_remediation(&finding, &current, 2048, false) else {
+            panic!("the seed scenario plans a Deny");
+        };
+        sb.set_role_trust_policy(MAIN, ROLE, &edit.after);
+        remediate_expecting(&mut console, "already remediated").await;
+        assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), edit.after);
+    });
+}
+
+#[test]
+fn a_trust_policy_that_would_grow_past_the_size_limit_is_refused_before_writing() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        // The original grant plus partner accounts, just under IAM's 2048 characters.
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
+        let statements = doc["Statement"].as_array_mut().unwrap();
+        statements.push(serde_json::json!({
+            "Sid": "Partners", "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"AWS": []}
+        }));
+        let mut text = doc.to_string();
+        for i in 0.. {
+            let principals = &mut doc["Statement"].as_array_mut().unwrap().last_mut().unwrap()["Principal"]
+                ["AWS"];
+            principals
+                .as_array_mut()
+                .unwrap()
+                .push(format!("arn:aws:iam::2000000000{i:02}:root").into());
+            let next = doc.to_string();
+            if next.len() > 2000 {
+                break;
+            }
+            text = next;
+        }
+        assert!(sb.set_role_trust_policy(MAIN, ROLE, &text));
+        remediate_expecting(&mut console, "2048").await;
+        let text_shown = screen(&console.state);
+        assert!(text_shown.contains(ROLE), "{text_shown}");
+    });
+}
+
+#[test]
+fn a_malformed_trust_policy_is_refused_with_the_reason() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        assert!(sb.set_role_trust_policy(MAIN, ROLE, "{\"Version\":\"2012-10-17\",\"Statement\":"));
+        remediate_expecting(&mut console, "not valid JSON").await;
+        assert!(notified(&console.state, ROLE));
+    });
+}
+
+#[test]
+fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let mut console = on_seed_finding(&journal).await;
+        let sb = sandbox(&console);
+        let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
+        sb.inject_fault(Fault::next(
+            "UpdateAssumeRolePolicy",
+            1,
+            400,
+            "UnmodifiableEntity",
+        ));
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", |s| {
+            matches!(s.pipeline.stage, Stage::Preview { .. })
+        })
+        .await;
+        press(&mut console, "y");
+        wait_until(&mut console, "the failure", |s| {
+            matches!(s.pipeline.stage, Stage::Idle) && notified(s, "UnmodifiableEntity")
+        })
+        .await;
+        assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
+        let entries = Journal::read_all(&journal).unwrap();
+        assert_eq!(
+            entries.iter().map(|e| e.phase).collect::<Vec<_>>(),
+            [Phase::Intent, Phase::Outcome]
+        );
+        let result = entries[1].result.as_ref().unwrap();
+        assert_eq!(result.status, ResultStatus::Failed);
+        assert!(
+            format!("{result:?}").contains("UnmodifiableEntity"),
+            "{result:?}"
+        );
+    });
+}

@@ -1,0 +1,389 @@
+//! Headless end-to-end of the audits pane's follow-ups on a real console session over
+//! the in-process sandbox: an on-demand audit seen IN_PROGRESS (checks done / total) and
+//! then COMPLETED with its findings; the suppressions view listing, editing and deleting
+//! suppressions through the pipeline; an import whose FailedFindings are listed with
+//! their error codes and retried with ctrl-r until nothing is lost; and a read-only
+//! session that can open the suppressions view but reach none of these changes.
+
+mod e2e_support;
+
+use std::cell::Cell;
+
+use aws_sdk_iot::primitives::DateTime;
+use aws_sdk_iot::types::ResourceIdentifier;
+use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
+use secdeck::app::audits::Load;
+use secdeck::app::pipeline::Stage;
+use secdeck::config::AccessFlag;
+use secdeck::sandbox::Fault;
+use secdeck::sandbox::seed::Seed;
+
+const BROAD: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
+const PERMISSIVE: &str = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK";
+
+fn idle(s: &secdeck::app::State) -> bool {
+    s.pipeline.stage == Stage::Idle
+}
+
+fn previewing(s: &secdeck::app::State) -> bool {
+    matches!(s.pipeline.stage, Stage::Preview { .. })
+}
+
+fn overview_loaded(s: &secdeck::app::State) -> bool {
+    s.audits.overview_status == Load::Loaded
+}
+
+#[test]
+fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        // Slow polls at first, so the running audit's (empty) findings are read before
+        // it can finish; polls are counted, not timed, so this only orders the reads.
+        c.state.audits.poll_every = Some(300);
+        let sb = sandbox(&c);
+        // Eight checks revealed over eight polls.
+        sb.set_iot_audit_polls(8);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        iot.create_policy()
+            .policy_name("dev-allow-all")
+            .policy_document(BROAD)
+            .send()
+            .await
+            .unwrap();
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+
+        press(&mut c, "o");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the started audit, running", |s| {
+            s.audits.tasks().first().is_some_and(|t| {
+                t.task_status == "IN_PROGRESS"
+                    && s.audits.findings_task.as_deref() == Some(t.task_id.as_str())
+            }) && s.audits.findings_status == Load::Loaded
+        })
+        .await;
+        let text = screen(&c.state);
+        assert!(text.contains("IN_PROGRESS "), "{text}");
+        assert!(text.contains("audit in progress:"), "{text}");
+        assert!(!text.contains("CRITICAL IOT_POLICY"), "{text}");
+
+        // Progress moves on while the console stays responsive (polls are tasks).
+        c.state.audits.poll_every = Some(10);
+        let most_done = Cell::new(0);
+        wait_until(&mut c, "the audit to complete", |s| {
+            let Some(t) = s.audits.tasks().first() else {
+                return false;
+            };
+            if !t.is_finished() {
+                most_done.set(most_done.get().max(t.checks_done().0));
+            }
+            t.task_status == "COMPLETED"
+                && s.audits.findings_status == Load::Loaded
+                && !s.audits.rows.is_empty()
+        })
+        .await;
+        assert!(
+            (1..8).contains(&most_done.get()),
+            "progress between 0 and 8 checks was seen: {}",
+            most_done.get()
+        );
+        let text = screen(&c.state);
+        assert!(text.contains("COMPLETED"), "{text}");
+        assert!(
+            text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
+            "{text}"
+        );
+        let polls = sb
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "DescribeAuditTask")
+            .count();
+        assert!(polls >= 8, "{polls} DescribeAuditTask");
+    });
+}
+
+fn client_id(id: &str) -> ResourceIdentifier {
+    ResourceIdentifier::builder().client_id(id).build()
+}
+
+async fn suppress(iot: &aws_sdk_iot::Client, id: &str, days: Option<i64>, description: &str) {
+    let mut req = iot
+        .create_audit_suppression()
+        .check_name(PERMISSIVE)
+        .resource_identifier(client_id(id))
+        .description(description)
+        .client_request_token(id);
+    req = match days {
+        Some(d) => req.expiration_date(DateTime::from_secs(
+            time::OffsetDateTime::now_utc().unix_timestamp() + d * 86_400,
+        )),
+        None => req.suppress_indefinitely(true),
+    };
+    req.send().await.unwrap();
+}
+
+async fn suppressions(iot: &aws_sdk_iot::Client) -> Vec<aws_sdk_iot::types::AuditSuppression> {
+    iot.list_audit_suppressions()
+        .send()
+        .await
+        .unwrap()
+        .suppressions()
+        .to_vec()
+}
+
+#[test]
+fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        let sb = sandbox(&c);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        suppress(&iot, "soon", Some(3), "demo fleet").await;
+        suppress(&iot, "later", Some(60), "pilot").await;
+        suppress(&iot, "lab", None, "lab devices").await;
+
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        press(&mut c, "L");
+        wait_until(&mut c, "the suppressions", |s| {
+            s.audits
+                .suppressions_view
+                .as_ref()
+                .is_some_and(|v| v.status == Load::Loaded)
+        })
+        .await;
+        let text = screen(&c.state);
+        assert!(
+            text.contains("Suppressions (3) · 1 expiring within 7 days"),
+            "{text}"
+        );
+        assert!(text.contains("indefinitely"), "{text}");
+        assert!(text.contains("(in 3d)"), "{text}");
+
+        // Edit the first (soonest) one: indefinitely, with a new description.
+        press(&mut c, "p");
+        assert!(
+            screen(&c.state).contains(":suppress 20"),
+            "the prompt offers the current date: {}",
+            screen(&c.state)
+        );
+        press(&mut c, "<esc>:suppress forever renewed for the lab<enter>");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        assert!(
+            screen(&c.state).contains("Change suppression"),
+            "{}",
+            screen(&c.state)
+        );
+        press(&mut c, "y");
+        wait_until(&mut c, "the edit", |s| {
+            idle(s) && !s.audits.is_loading() && s.audits.suppressions().len() == 3
+        })
+        .await;
+        let now = suppressions(&iot).await;
+        let soon = now
+            .iter()
+            .find(|s| s.resource_identifier().and_then(|r| r.client_id()) == Some("soon"))
+            .unwrap();
+        assert_eq!(soon.suppress_indefinitely(), Some(true));
+        assert_eq!(soon.description(), Some("renewed for the lab"));
+        wait_until(&mut c, "the view to show it", |s| {
+            s.audits
+                .suppressions()
+                .iter()
+                .all(|x| !s.audits.is_expiring(x))
+        })
+        .await;
+        assert!(
+            screen(&c.state).contains("0 expiring within 7 days"),
+            "{}",
+            screen(&c.state)
+        );
+
+        // Delete the one that now comes first (the 60-day one).
+        press(&mut c, "g");
+        press(&mut c, "P");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the delete", |s| {
+            idle(s) && s.audits.suppressions().len() == 2
+        })
+        .await;
+        let left: Vec<String> = suppressions(&iot)
+            .await
+            .iter()
+            .filter_map(|s| s.resource_identifier()?.client_id().map(str::to_string))
+            .collect();
+        assert_eq!(left.len(), 2);
+        assert!(!left.contains(&"later".to_string()), "{left:?}");
+        assert!(screen(&c.state).contains("Suppressions (2)"));
+        press(&mut c, "<esc>");
+        assert!(c.state.audits.suppressions_view.is_none());
+
+        let journal = std::fs::read_to_string(&journal).unwrap();
+        assert!(journal.contains("iot:UpdateAuditSuppression"));
+        assert!(journal.contains("iot:DeleteAuditSuppression"));
+    });
+}
+
+#[test]
+fn the_suppressions_view_reads_every_page() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        let sb = sandbox(&c);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        for i in 0..260 {
+            suppress(&iot, &format!("device-{i:03}"), None, "fleet").await;
+        }
+        suppress(&iot, "soon", Some(2), "demo").await;
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        sb.clear_requests();
+        press(&mut c, "L");
+        wait_until(&mut c, "the suppressions", |s| {
+            s.audits
+                .suppressions_view
+                .as_ref()
+                .is_some_and(|v| v.status == Load::Loaded)
+        })
+        .await;
+        let pages = sb
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "ListAuditSuppressions")
+            .count();
+        assert_eq!(pages, 2, "250 a page");
+        let text = screen(&c.state);
+        assert!(
+            text.contains("Suppressions (261) · 1 expiring within 7 days"),
+            "{text}"
+        );
+        press(&mut c, "G");
+        assert!(
+            screen(&c.state).contains("device-259"),
+            "{}",
+            screen(&c.state)
+        );
+    });
+}
+
+#[test]
+fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        let sb = sandbox(&c);
+        let before = sb.finding_count();
+        sb.generate_iot_audit(250, 3);
+        press(&mut c, "4");
+        wait_until(&mut c, "the generated audit", |s| {
+            overview_loaded(s) && s.audits.findings_status == Load::Loaded
+        })
+        .await;
+
+        // Three findings of the import fail inside an accepted BatchImportFindings.
+        sb.inject_item_fault(Fault::next(
+            "BatchImportFindings",
+            3,
+            0,
+            "InternalException",
+        ));
+        press(&mut c, "i");
+        wait_until(&mut c, "the import preview", previewing).await;
+        assert!(screen(&c.state).contains("250 new"), "{}", screen(&c.state));
+        press(&mut c, "250<enter>");
+        wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
+        assert_eq!(c.state.audits.import_failures.len(), 3);
+        let text = screen(&c.state);
+        assert!(
+            text.contains("Not imported (3) · ctrl-r retries them"),
+            "{text}"
+        );
+        assert!(text.contains("InternalException"), "{text}");
+        assert_eq!(sb.finding_count(), before + 247);
+        let failed: Vec<String> = c
+            .state
+            .audits
+            .import_failures
+            .iter()
+            .map(|f| f.target.clone())
+            .collect();
+        assert!(failed.iter().all(|id| sb.finding(id).is_none()));
+
+        press(&mut c, "<ctrl-r>");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        assert!(screen(&c.state).contains("3 new"), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the retry", |s| idle(s) && !s.audits.is_loading()).await;
+        assert!(c.state.audits.import_failures.is_empty());
+        assert!(!screen(&c.state).contains("Not imported"));
+        assert_eq!(sb.finding_count(), before + 250, "nothing lost");
+        assert!(failed.iter().all(|id| sb.finding(id).is_some()));
+        let imports = sb
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "BatchImportFindings")
+            .count();
+        assert_eq!(imports, 4, "three batches, then one for the retry");
+    });
+}
+
+#[test]
+fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::ReadOnly, &journal).await;
+        let sb = sandbox(&c);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        suppress(&iot, "soon", Some(3), "demo fleet").await;
+        sb.generate_iot_audit(20, 3);
+        sb.inject_item_fault(Fault::next(
+            "BatchImportFindings",
+            3,
+            0,
+            "InternalException",
+        ));
+        sb.clear_requests();
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        press(&mut c, "L");
+        wait_until(&mut c, "the suppressions", |s| {
+            s.audits
+                .suppressions_view
+                .as_ref()
+                .is_some_and(|v| v.status == Load::Loaded)
+        })
+        .await;
+        assert!(screen(&c.state).contains("Suppressions (1) · 1 expiring"));
+        for keys in [
+            "p",
+            "P",
+            "<ctrl-r>",
+            "o",
+            "i",
+            "y",
+            ":suppress forever x<enter>y",
+        ] {
+            press(&mut c, keys);
+            e2e_support::drain(&mut c).await;
+            assert!(idle(&c.state), "{keys}: {}", screen(&c.state));
+        }
+        press(&mut c, "<esc>");
+        for keys in ["<ctrl-r>", "o", "i", "y", "jp", "P", "m"] {
+            press(&mut c, keys);
+            e2e_support::drain(&mut c).await;
+            assert!(idle(&c.state), "{keys}: {}", screen(&c.state));
+        }
+        let mutating: Vec<_> = sb.requests().into_iter().filter(|r| r.mutating).collect();
+        assert!(mutating.is_empty(), "read-only sent {mutating:?}");
+        assert!(!journal.exists());
+    });
+}

@@ -1,0 +1,198 @@
+//! End to end on the journal view (`:journal`): past changes listed from the journal file,
+//! and the rollback of an Access Analyzer remediation planned from the journal record
+//! alone, after the finding is RESOLVED, restoring the original trust policy exactly.
+
+mod e2e_support;
+
+use e2e_support::*;
+use secdeck::app::State;
+use secdeck::app::pipeline::Stage;
+use secdeck::config::AccessFlag;
+use secdeck::domain::plan::Change;
+use secdeck::runtime::Console;
+
+const MAIN: &str = "123456789012";
+const ROLE: &str = "Audit_CrossAccountRole";
+
+fn analyzer_loaded(s: &State) -> bool {
+    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
+}
+
+fn idle(s: &State) -> bool {
+    matches!(s.pipeline.stage, Stage::Idle)
+}
+
+fn journal_read(s: &State) -> bool {
+    s.journal.as_ref().is_some_and(|j| j.rows.is_some())
+}
+
+fn writes(console: &Console) -> usize {
+    sandbox(console)
+        .requests()
+        .iter()
+        .filter(|r| r.operation == "UpdateAssumeRolePolicy")
+        .count()
+}
+
+fn notified(s: &State, text: &str) -> bool {
+    s.notifications.iter().any(|n| n.message.contains(text))
+}
+
+/// Remediates the seed scenario from the keyboard and waits for the re-scan: RESOLVED.
+async fn remediate_seed_scenario(console: &mut Console) {
+    press(console, "2");
+    wait_until(console, "the analyzer findings", analyzer_loaded).await;
+    let i = console
+        .state
+        .analyzer
+        .findings
+        .iter()
+        .position(|f| f.resource.ends_with(ROLE))
+        .expect("the seed scenario's finding");
+    press(console, "g");
+    for _ in 0..i {
+        press(console, "j");
+    }
+    press(console, "x");
+    wait_until(console, "the remediation preview", |s| {
+        matches!(s.pipeline.stage, Stage::Preview { .. })
+    })
+    .await;
+    press(console, "y");
+    wait_until(console, "the remediation", |s| {
+        idle(s) && s.pipeline.undo.is_some()
+    })
+    .await;
+    wait_until(console, "the re-scanned findings", |s| {
+        analyzer_loaded(s)
+            && s.analyzer
+                .findings
+                .iter()
+                .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
+    })
+    .await;
+}
+
+#[test]
+fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        let sb = sandbox(&console);
+        let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
+        remediate_seed_scenario(&mut console).await;
+        assert_ne!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
+
+        // From another pane: the journal lists the change with its outcome and who made it.
+        press(&mut console, "1");
+        press(&mut console, ":journal<enter>");
+        wait_until(&mut console, "the journal", journal_read).await;
+        let text = screen(&console.state);
+        assert!(text.contains("Journal · 1 change(s)"), "{text}");
+        assert!(
+            text.contains("Deny external access to role Audit_CrossAccountRole  ok"),
+            "{text}"
+        );
+        assert!(
+            text.contains("iam:UpdateAssumeRolePolicy (plan-1)  by arn:aws:"),
+            "who: {text}"
+        );
+        assert!(text.contains("role/Audit_CrossAccountRole"), "{text}");
+
+        press(&mut console, "X");
+        wait_until(&mut console, "the rollback preview", |s| {
+            matches!(&s.pipeline.stage, Stage::Preview { plan, .. }
+                if matches!(plan.change, Change::TrustPolicyRollback(_)))
+        })
+        .await;
+        let preview = screen(&console.state);
+        assert!(
+            preview.contains("Roll back secdeck's Deny on role Audit_CrossAccountRole"),
+            "{preview}"
+        );
+        assert!(
+            preview.contains("\"Effect\": \"Deny\""),
+            "the diff: {preview}"
+        );
+        assert_eq!(writes(&console), 1, "nothing written before approval");
+        press(&mut console, "y");
+        wait_until(&mut console, "the rollback", |s| {
+            idle(s)
+                && s.journal
+                    .as_ref()
+                    .and_then(|j| j.rows.as_ref())
+                    .is_some_and(|r| r.as_ref().is_ok_and(|r| r.len() == 2))
+        })
+        .await;
+        assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
+
+        // Twice: the journal knows it was rolled back; nothing is planned or written.
+        press(&mut console, "j");
+        press(&mut console, "X");
+        assert!(
+            notified(&console.state, "already rolled back"),
+            "{}",
+            screen(&console.state)
+        );
+        assert!(idle(&console.state));
+        // The filter narrows the rows to the matching ones.
+        press(&mut console, ":journal roll back<enter>");
+        wait_until(&mut console, "the filtered journal", journal_read).await;
+        assert_eq!(console.state.journal.as_ref().unwrap().visible().len(), 1);
+        drain(&mut console).await;
+        assert_eq!(writes(&console), 2);
+    });
+}
+
+#[test]
+fn a_statement_removed_by_hand_is_reported_and_nothing_is_written() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
+        remediate_seed_scenario(&mut console).await;
+        // Someone restores the role by hand: the statement is gone.
+        sb.set_role_trust_policy(MAIN, ROLE, &original);
+        press(&mut console, ":journal<enter>");
+        wait_until(&mut console, "the journal", journal_read).await;
+        press(&mut console, "X");
+        wait_until(&mut console, "the explanation", |s| {
+            notified(s, "no longer in the trust policy")
+        })
+        .await;
+        assert!(idle(&console.state));
+        assert_eq!(writes(&console), 1);
+        assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
+    });
+}
+
+#[test]
+fn a_read_only_session_views_the_journal_but_cannot_roll_back() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j.jsonl");
+        {
+            let mut console = demo_console(AccessFlag::Unset, &journal).await;
+            remediate_seed_scenario(&mut console).await;
+        }
+        let mut console = demo_console(AccessFlag::ReadOnly, &journal).await;
+        let sb = sandbox(&console);
+        press(&mut console, ":journal<enter>");
+        wait_until(&mut console, "the journal", journal_read).await;
+        assert!(
+            screen(&console.state).contains("Deny external access to role Audit_CrossAccountRole")
+        );
+        press(&mut console, "X");
+        press(&mut console, "y");
+        drain(&mut console).await;
+        assert!(idle(&console.state));
+        assert!(
+            !sb.requests().iter().any(|r| r.mutating),
+            "{:?}",
+            sb.requests()
+        );
+        assert!(notified(&console.state, "read-only"));
+    });
+}
