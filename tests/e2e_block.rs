@@ -110,7 +110,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
         );
         assert!(preview.contains(&format!("+ {ATTACKER}/32")), "{preview}");
         assert!(
-            preview.contains("+ workflow NOTIFIED, note \"secdeck: blocked 199.241.229.197 in WAF IP set blocked-attackers-v4 (REGIONAL)\""),
+            preview.contains("Set workflow NOTIFIED, note \"secdeck: blocked 199.241.229.197 in WAF IP set blocked-attackers-v4 (REGIONAL)\" on 1 finding(s)"),
             "{preview}"
         );
 

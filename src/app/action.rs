@@ -57,6 +57,8 @@ pub enum Action {
     SetWorkflow,
     SetSeverity,
     AddNote,
+    /// Verification state, confidence, criticality and user-defined fields (a small form).
+    EditFields,
     /// Preview the failed findings of the last change again.
     RetryFailed,
     /// IoT audits: suppress the selected finding (asks for expiry and description).
@@ -252,6 +254,7 @@ impl Action {
             Action::SetWorkflow
                 | Action::SetSeverity
                 | Action::AddNote
+                | Action::EditFields
                 | Action::RetryFailed
                 | Action::Approve
                 | Action::Undo
@@ -337,6 +340,9 @@ impl Action {
             }
             Action::SetSeverity => "set severity of marked / selected (preview, then approve)",
             Action::AddNote => "add a note to marked / selected (preview, then approve)",
+            Action::EditFields => {
+                "set verification / confidence / criticality / user fields of marked / selected (previewed)"
+            }
             Action::RetryFailed => "retry the findings the last change could not update",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",

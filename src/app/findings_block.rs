@@ -99,8 +99,8 @@ pub(super) fn start(state: &mut State) -> Vec<Effect> {
             title: t.title.clone(),
             before: TriageFields {
                 workflow: t.before.workflow,
-                severity: None,
                 note: t.before.note.clone(),
+                ..TriageFields::default()
             },
             ips,
         });

@@ -22,8 +22,8 @@ fn group(action: &Action) -> &'static str {
         }
         AddAddresses | RemoveAddresses | CreateIpSet | SyncIpRanges | AddAddressesFromFile
         | BlockFromFinding => "Changes",
-        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo | Remediate
-        | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
+        SetWorkflow | SetSeverity | AddNote | EditFields | RetryFailed | Approve | Reject
+        | Undo | Remediate | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
         EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView
         | CycleGroup | Copy | OpenUrl => "Triage",
         Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",

@@ -76,6 +76,7 @@ pub fn bindable_actions() -> Vec<Action> {
         SetWorkflow,
         SetSeverity,
         AddNote,
+        EditFields,
         RetryFailed,
         Remediate,
         Rollback,

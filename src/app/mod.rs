@@ -17,6 +17,7 @@ pub mod findings_block;
 pub mod findings_bulk;
 pub mod findings_copy;
 pub mod findings_export;
+pub mod findings_fields;
 pub mod findings_group;
 pub mod findings_local;
 pub mod findings_notes;

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
-use super::finding::{FindingRef, Severity, WorkflowStatus};
+use super::finding::FindingRef;
+pub use super::triage::{TriageFields, VerificationState};
 
 /// Above this many items an approval needs the count typed, not just `y`.
 pub const BULK_THRESHOLD: usize = 10;
@@ -42,37 +43,6 @@ pub enum Change {
     /// Several of the above approved together and executed in order (block from a
     /// finding, sync from ip-ranges.json).
     Combined(Box<super::combined::CombinedChange>),
-}
-
-/// The triage fields BatchUpdateFindings can set that the console tracks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TriageFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow: Option<WorkflowStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl TriageFields {
-    fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(w) = self.workflow {
-            parts.push(format!("workflow {w}"));
-        }
-        if let Some(s) = self.severity {
-            parts.push(format!("severity {s}"));
-        }
-        if let Some(n) = &self.note {
-            parts.push(format!("note {n:?}"));
-        }
-        if parts.is_empty() {
-            "(unset)".to_string()
-        } else {
-            parts.join(", ")
-        }
-    }
 }
 
 /// One finding's change: what it is now and what it will be.
@@ -145,11 +115,19 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(u) => {
                 let afters: std::collections::BTreeSet<String> =
-                    u.edits.iter().map(|e| e.after.describe()).collect();
+                    u.edits.iter().map(|e| e.after.describe_after()).collect();
                 let what = if afters.len() == 1 {
                     afters.into_iter().next().unwrap_or_default()
                 } else {
-                    "restore previous values".to_string()
+                    // Values differ per finding (an undo, a block note naming each one's
+                    // IPs): name the fields; the preview lists each finding's values.
+                    let mut fields: Vec<String> = Vec::new();
+                    for name in u.edits.iter().flat_map(|e| e.after.field_names()) {
+                        if !fields.contains(&name) {
+                            fields.push(name);
+                        }
+                    }
+                    format!("{} (per finding)", fields.join(", "))
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
@@ -219,14 +197,7 @@ impl ChangePlan {
                         LineKind::Context,
                         format!("{}  {}", e.title, e.finding.id),
                     ));
-                    lines.push(PreviewLine::new(
-                        LineKind::Removed,
-                        format!("- {}", e.before.describe()),
-                    ));
-                    lines.push(PreviewLine::new(
-                        LineKind::Added,
-                        format!("+ {}", e.after.describe()),
-                    ));
+                    lines.extend(diff_lines(&e.before, &e.after));
                 }
                 lines
             }
@@ -253,12 +224,8 @@ impl ChangePlan {
                     .filter(|e| succeeded.contains(&e.finding.id))
                     .filter_map(|e| {
                         // Only fields we changed and knew the old value of can be restored.
-                        let after = TriageFields {
-                            workflow: e.after.workflow.and(e.before.workflow),
-                            severity: e.after.severity.and(e.before.severity),
-                            note: e.after.note.as_ref().and(e.before.note.clone()),
-                        };
-                        (after != TriageFields::default()).then(|| FindingEdit {
+                        let after = e.before.restore(&e.after);
+                        (!after.is_empty()).then(|| FindingEdit {
                             finding: e.finding.clone(),
                             title: e.title.clone(),
                             before: e.after.clone(),
@@ -327,14 +294,7 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
             LineKind::Context,
             format!("{} finding(s):", members.len()),
         ));
-        lines.push(PreviewLine::new(
-            LineKind::Removed,
-            format!("- {}", before.describe()),
-        ));
-        lines.push(PreviewLine::new(
-            LineKind::Added,
-            format!("+ {}", after.describe()),
-        ));
+        lines.extend(diff_lines(before, after));
         for e in members.iter().take(3) {
             lines.push(PreviewLine::new(
                 LineKind::Context,
@@ -349,6 +309,24 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
         }
     }
     lines
+}
+
+/// `- before` / `+ after` for a one-field change; one `field: before -> after` line per
+/// field when the change sets several (verification, confidence, user fields, ...).
+fn diff_lines(before: &TriageFields, after: &TriageFields) -> Vec<PreviewLine> {
+    let changes = before.field_changes(after);
+    if changes.len() <= 1 {
+        return vec![
+            PreviewLine::new(LineKind::Removed, format!("- {}", before.describe())),
+            PreviewLine::new(LineKind::Added, format!("+ {}", after.describe_after())),
+        ];
+    }
+    changes
+        .into_iter()
+        .map(|(name, old, new)| {
+            PreviewLine::new(LineKind::Added, format!("  {name}: {old} -> {new}"))
+        })
+        .collect()
 }
 
 /// What happened to one target.
@@ -401,6 +379,7 @@ impl ChangeOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::finding::WorkflowStatus;
 
     fn edit(id: &str, before: WorkflowStatus, after: WorkflowStatus) -> FindingEdit {
         FindingEdit {
@@ -439,7 +418,7 @@ mod tests {
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
         assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));
-        assert_eq!(undo.title(), "Set restore previous values on 2 finding(s)");
+        assert_eq!(undo.title(), "Set workflow (per finding) on 2 finding(s)");
     }
 
     #[test]

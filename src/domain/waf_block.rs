@@ -135,8 +135,8 @@ pub fn plan_block(
                     before: s.before.clone(),
                     after: TriageFields {
                         workflow: Some(WorkflowStatus::Notified),
-                        severity: None,
                         note: Some(block_note(&mine, set)),
+                        ..TriageFields::default()
                     },
                 })
             })
@@ -245,7 +245,21 @@ mod tests {
         assert!(text.contains(&"not blocked here (IPV4 set): 2001:db8::1".to_string()));
         assert!(text.contains(&"+ 203.0.113.7/32".to_string()), "{text:?}");
         assert!(text.contains(&"+ 198.51.100.3/32".to_string()));
-        assert!(text.contains(&"+ workflow NOTIFIED, note \"secdeck: blocked 203.0.113.7 in WAF IP set blocked (REGIONAL)\"".to_string()), "{text:?}");
+        assert!(
+            text.contains(&"2. Set workflow, note (per finding) on 2 finding(s)".to_string()),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(&"  workflow: NEW -> NOTIFIED".to_string()),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(
+                &"  note: (none) -> \"secdeck: blocked 203.0.113.7 in WAF IP set blocked (REGIONAL)\""
+                    .to_string()
+            ),
+            "{text:?}"
+        );
         assert_eq!(
             plan.targets(),
             ["REGIONAL/blocked/id-1", "a", "b"],

@@ -364,16 +364,7 @@ impl MutationExecutor {
 
 /// Whether a re-read finding carries every value the edit set.
 fn shows(f: &Finding, after: &TriageFields) -> bool {
-    after.workflow.is_none_or(|w| f.workflow == Some(w))
-        && after.severity.is_none_or(|s| f.severity == Some(s))
-        && after.note.as_ref().is_none_or(|n| {
-            f.raw
-                .value()
-                .get("Note")
-                .and_then(|note| note.get("Text"))
-                .and_then(|t| t.as_str())
-                == Some(n.as_str())
-        })
+    after.shown_by(&TriageFields::of_finding(f))
 }
 
 fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
