@@ -85,8 +85,6 @@ pub fn on_change_finished(
 }
 
 pub(super) fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Result<String, String>) {
-    let find =
-        |state: &State, id: &str| state.analyzer.findings.iter().find(|f| f.id == id).cloned();
     match purpose {
         PolicyPurpose::Detail { finding_id } => {
             if let Some(d) = state.analyzer.detail.as_mut()
@@ -96,14 +94,8 @@ pub(super) fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Resul
             }
         }
         PolicyPurpose::Remediate { finding_id } => {
-            let (Some(f), Ok(current)) = (find(state, &finding_id), result.clone()) else {
-                let why = result
-                    .err()
-                    .unwrap_or_else(|| "the finding is no longer listed".into());
-                state.notify(
-                    NotifyLevel::Error,
-                    format!("cannot plan the remediation: {why}"),
-                );
+            let Some((f, current)) = finding_and_policy(state, &finding_id, result, "remediation")
+            else {
                 return;
             };
             match plan_remediation(&f, &current, DEFAULT_TRUST_POLICY_MAX_CHARS, true) {
@@ -116,14 +108,8 @@ pub(super) fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Resul
             }
         }
         PolicyPurpose::Rollback { finding_id } => {
-            let (Some(f), Ok(current)) = (find(state, &finding_id), result.clone()) else {
-                let why = result
-                    .err()
-                    .unwrap_or_else(|| "the finding is no longer listed".into());
-                state.notify(
-                    NotifyLevel::Error,
-                    format!("cannot plan the rollback: {why}"),
-                );
+            let Some((f, current)) = finding_and_policy(state, &finding_id, result, "rollback")
+            else {
                 return;
             };
             match plan_rollback_edit(&f.resource, &f.id, &f.analyzer_arn, &current, None, true) {
@@ -167,6 +153,30 @@ pub(super) fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Resul
             }
         }
     }
+}
+
+/// The listed finding and its role's trust policy, or a notification saying why the
+/// `what` (remediation, rollback) cannot be planned.
+fn finding_and_policy(
+    state: &mut State,
+    finding_id: &str,
+    result: Result<String, String>,
+    what: &str,
+) -> Option<(AccessFinding, String)> {
+    let f = state
+        .analyzer
+        .findings
+        .iter()
+        .find(|f| f.id == finding_id)
+        .cloned();
+    let (Some(f), Ok(current)) = (f, result.clone()) else {
+        let why = result
+            .err()
+            .unwrap_or_else(|| "the finding is no longer listed".into());
+        state.notify(NotifyLevel::Error, format!("cannot plan the {what}: {why}"));
+        return None;
+    };
+    Some((f, current))
 }
 
 /// The role to assume for `account`, when it is not the session's.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::invalid;
+use super::{invalid, time_param};
 use crate::domain::iot::ResourceIdentifier;
 use crate::sandbox::dispatch::{Ctx, Op, json_params, run};
 use crate::sandbox::protocol::{ServiceError, rest_json};
@@ -81,6 +81,15 @@ fn bool_param(p: &Value, name: &str) -> Option<bool> {
         Some(Value::String(s)) => s.parse().ok(),
         _ => None,
     }
+}
+
+/// The required `startTime` / `endTime` of a task listing, as epoch seconds.
+fn time_window(p: &Value) -> Result<(f64, f64), ServiceError> {
+    let start = time_param(p.get("startTime"), "startTime")?
+        .ok_or_else(|| invalid("startTime is required"))?;
+    let end =
+        time_param(p.get("endTime"), "endTime")?.ok_or_else(|| invalid("endTime is required"))?;
+    Ok((start, end))
 }
 
 fn resource_param(p: &Value) -> Result<Option<ResourceIdentifier>, ServiceError> {

@@ -8,7 +8,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use super::{bool_param, required, resource_param, serve, str_param, to_value};
+use super::{bool_param, required, resource_param, serve, str_param, time_window, to_value};
 use crate::sandbox::iot::checks::run_audit;
 use crate::sandbox::iot::store::MAX_AUDITS_IN_PROGRESS;
 use crate::sandbox::iot::{invalid, limit, max_results, not_found, now_secs, op, page, time_param};
@@ -40,10 +40,7 @@ pub(in crate::sandbox::iot) async fn list_audit_tasks(
     RawQuery(q): RawQuery,
 ) -> Response {
     serve(s, op("ListAuditTasks", false), &[], q, b"", |ctx, p| {
-        let start = time_param(p.get("startTime"), "startTime")?
-            .ok_or_else(|| invalid("startTime is required"))?;
-        let end = time_param(p.get("endTime"), "endTime")?
-            .ok_or_else(|| invalid("endTime is required"))?;
+        let (start, end) = time_window(p)?;
         let size = max_results(p.get("maxResults"), 25, 250)?;
         let store = ctx.shared.iot_read();
         let tasks: Vec<Value> = store

@@ -8,10 +8,10 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use super::{required, serve, str_param, to_value};
+use super::{required, serve, str_param, time_window, to_value};
 use crate::domain::iot::{MitigationExecution, MitigationTask};
 use crate::sandbox::iot::store::StoredMitigationTask;
-use crate::sandbox::iot::{invalid, max_results, not_found, now_secs, op, page, time_param};
+use crate::sandbox::iot::{max_results, not_found, now_secs, op, page};
 use crate::sandbox::state::Shared;
 
 pub(in crate::sandbox::iot) async fn list_mitigation_actions(
@@ -60,10 +60,7 @@ pub(in crate::sandbox::iot) async fn list_mitigation_tasks(
         q,
         b"",
         |ctx, p| {
-            let start = time_param(p.get("startTime"), "startTime")?
-                .ok_or_else(|| invalid("startTime is required"))?;
-            let end = time_param(p.get("endTime"), "endTime")?
-                .ok_or_else(|| invalid("endTime is required"))?;
+            let (start, end) = time_window(p)?;
             let size = max_results(p.get("maxResults"), 25, 250)?;
             let store = ctx.shared.iot_read();
             let tasks: Vec<Value> = store

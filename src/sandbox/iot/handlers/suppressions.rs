@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::{Handler, bool_param, required, resource_param, serve, str_param, to_value};
 use crate::domain::iot::{AuditSuppression, ResourceIdentifier};
 use crate::sandbox::dispatch::Ctx;
+use crate::sandbox::iot::store::IotStore;
 use crate::sandbox::iot::{
     conflict, invalid, max_results, not_found, now_secs, op, page, time_param,
 };
@@ -97,15 +98,24 @@ fn create_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
     Ok(json!({}))
 }
 
-fn update_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
-    let (check, resource) = suppression_key(p)?;
-    let mut store = ctx.shared.iot_write();
-    let i = store.suppression_index(&check, &resource).ok_or_else(|| {
+/// The index of the suppression for `check` on `resource`, or the error naming them.
+fn existing(
+    store: &IotStore,
+    check: &str,
+    resource: &ResourceIdentifier,
+) -> Result<usize, ServiceError> {
+    store.suppression_index(check, resource).ok_or_else(|| {
         not_found(format!(
             "no suppression for {check} on {}",
             resource.display()
         ))
-    })?;
+    })
+}
+
+fn update_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
+    let (check, resource) = suppression_key(p)?;
+    let mut store = ctx.shared.iot_write();
+    let i = existing(&store, &check, &resource)?;
     let mut s = store.suppressions[i].clone();
     apply_expiry(&mut s, p)?;
     store.suppressions[i] = s;
@@ -115,12 +125,7 @@ fn update_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
 fn delete_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
     let (check, resource) = suppression_key(p)?;
     let mut store = ctx.shared.iot_write();
-    let i = store.suppression_index(&check, &resource).ok_or_else(|| {
-        not_found(format!(
-            "no suppression for {check} on {}",
-            resource.display()
-        ))
-    })?;
+    let i = existing(&store, &check, &resource)?;
     store.suppressions.remove(i);
     Ok(json!({}))
 }
@@ -128,12 +133,7 @@ fn delete_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
 fn describe_suppression(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
     let (check, resource) = suppression_key(p)?;
     let store = ctx.shared.iot_read();
-    let i = store.suppression_index(&check, &resource).ok_or_else(|| {
-        not_found(format!(
-            "no suppression for {check} on {}",
-            resource.display()
-        ))
-    })?;
+    let i = existing(&store, &check, &resource)?;
     Ok(to_value(&store.suppressions[i]))
 }
 
