@@ -27,6 +27,10 @@ use crate::tasks::SessionMode;
 pub struct Cli {
     #[command(flatten)]
     pub console: ConsoleArgs,
+    /// The ip-ranges.json the IP sets pane's sync (`s`) offers first (console only;
+    /// `waf sync` has its own --ip-ranges).
+    #[arg(long = "ip-ranges", value_name = "FILE")]
+    pub ip_ranges: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -155,6 +159,8 @@ pub struct ConsoleOptions {
     pub log_path: PathBuf,
     /// `Note.UpdatedBy` for notes written to findings.
     pub note_author: String,
+    /// `--ip-ranges FILE`: the sync dialog's default source.
+    pub ip_ranges: Option<PathBuf>,
     pub paths: Paths,
 }
 
@@ -251,6 +257,7 @@ impl ConsoleOptions {
             config_error,
             journal_path,
             log_path: paths.log_file(),
+            ip_ranges: None,
             paths,
         }
     }
@@ -344,7 +351,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         None => {
-            let opts = ConsoleOptions::resolve(&cli.console, paths);
+            let mut opts = ConsoleOptions::resolve(&cli.console, paths);
+            opts.ip_ranges = cli.ip_ranges.clone();
             let _guard = init_logging(&opts.log_path);
             runtime.block_on(crate::runtime::run_console(opts))?;
         }
@@ -395,6 +403,31 @@ mod tests {
         ConsoleOptions::resolve_with(&args, paths(), |name| {
             env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn the_console_and_waf_sync_each_take_their_own_ip_ranges_file() {
+        let cli = parse(&["--demo", "--ip-ranges", "ranges.json"]).unwrap();
+        assert_eq!(cli.ip_ranges, Some(PathBuf::from("ranges.json")));
+        let cli = parse(&[
+            "waf",
+            "sync",
+            "--ip-set",
+            "a",
+            "--scope",
+            "REGIONAL",
+            "--ip-ranges",
+            "r.json",
+        ])
+        .unwrap();
+        let Some(Command::Waf {
+            command: waf::WafCommand::Sync(args),
+        }) = cli.command
+        else {
+            panic!("not waf sync")
+        };
+        assert_eq!(args.ip_ranges, Some(PathBuf::from("r.json")));
+        assert_eq!(cli.ip_ranges, None);
     }
 
     #[test]

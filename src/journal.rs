@@ -199,6 +199,14 @@ fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<St
         // IoT changes journal their whole plan (`change`); per-target values would only
         // repeat it.
         Change::Iot(_) => {}
+        // Each step journals its own targets (the IP set and the findings of a block).
+        Change::Combined(c) => {
+            for step in &c.steps {
+                let (b, a) = per_target_values(&ChangePlan::new(plan.id.clone(), step.clone()));
+                before.extend(b);
+                after.extend(a);
+            }
+        }
     }
     (before, after)
 }

@@ -468,6 +468,7 @@ pub async fn run_console(opts: ConsoleOptions) -> anyhow::Result<()> {
         journal = %parts.journal_path.display(),
         "console starting"
     );
-    let console = Console::start(parts);
+    let mut console = Console::start(parts);
+    console.state.ipsets.ip_ranges_path = opts.ip_ranges.as_ref().map(|p| p.display().to_string());
     crate::tui::run(console).await
 }

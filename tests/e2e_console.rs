@@ -175,12 +175,18 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
         wait_until(&mut console, "the findings to load", findings_loaded).await;
         assert!(screen(&console.state).contains("READ-ONLY"));
 
-        press(&mut console, "w");
-        assert!(
-            screen(&console.state).contains("read-only session"),
-            "{}",
-            screen(&console.state)
-        );
+        for key in ["w", "E"] {
+            press(&mut console, key);
+            assert!(
+                screen(&console.state).contains("read-only session"),
+                "{key}: {}",
+                screen(&console.state)
+            );
+            press(&mut console, "<esc>");
+        }
+        // The E form's keys typed blind: no form opens, nothing is sent.
+        press(&mut console, "E<right><tab>50<tab>60<tab>owner=x<enter>y");
+        assert!(!console.state.pipeline.is_modal());
 
         // Every printable key, every named key, and the mutating commands typed out,
         // interleaved with navigation, a few times over.
@@ -213,12 +219,25 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
                 }
                 console.dispatch(Action::Key(Key::plain(KeyCode::Esc)));
             }
-            for command in [":set_workflow<enter>", ":approve<enter>", ":undo<enter>"] {
+            for command in [
+                ":set_workflow<enter>",
+                ":edit_fields<enter>",
+                ":approve<enter>",
+                ":undo<enter>",
+            ] {
                 press(&mut console, command);
                 press(&mut console, "<enter>y<esc>");
             }
             // Direct actions too, as a remote keymap could send them.
-            for action in [Action::SetWorkflow, Action::Approve, Action::Undo] {
+            for action in [
+                Action::SetWorkflow,
+                Action::EditFields,
+                Action::Approve,
+                Action::Undo,
+                Action::BlockFromFinding,
+                Action::SyncIpRanges,
+                Action::AddAddressesFromFile,
+            ] {
                 console.dispatch(action);
             }
             drain(&mut console).await;

@@ -90,6 +90,29 @@ fn a_read_only_session_cannot_edit_ip_sets() {
         press(&mut console, "j<enter>+");
         assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
         press(&mut console, "-<enter>y");
+        for keys in ["f", "s", "C"] {
+            press(&mut console, keys);
+            assert_eq!(
+                console.state.prompt,
+                secdeck::app::input::Prompt::None,
+                "{keys}"
+            );
+            assert!(console.state.ipsets.sync.is_none());
+        }
+        for action in [
+            secdeck::app::Action::SyncIpRanges,
+            secdeck::app::Action::AddAddressesFromFile,
+            secdeck::app::Action::BlockFromFinding,
+        ] {
+            console.dispatch(action);
+            assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
+        }
+        press(&mut console, "1b");
+        assert_eq!(
+            console.state.pipeline.stage,
+            Stage::Idle,
+            "b is unreachable"
+        );
         drain(&mut console).await;
         assert!(mutating(&console).is_empty());
     });
@@ -128,5 +151,259 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
             Some("Blocked by the SOC")
         );
         assert_eq!(mutating(&console), ["CreateIPSet 200"]);
+    });
+}
+
+fn dialog_step(state: &secdeck::app::State) -> Option<secdeck::app::ipsets_sync::SyncStep> {
+    state.ipsets.sync.as_ref().map(|d| d.step)
+}
+
+fn preview_text(state: &secdeck::app::State) -> String {
+    match &state.pipeline.stage {
+        Stage::Preview { plan, .. } => plan
+            .preview()
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("no preview: {other:?}\n{}", screen(state)),
+    }
+}
+
+/// The selected services' prefixes of a fixture file, as the sets must hold them.
+fn expected(file: &str, version: secdeck::domain::cidr::IpVersion) -> Vec<String> {
+    use secdeck::domain::ip_ranges::{IpRanges, Selection};
+    let bytes = std::fs::read(file).expect("fixture");
+    let ranges = IpRanges::parse(&bytes, file).expect("parses");
+    let selected = ranges
+        .select(&Selection {
+            services: vec!["CLOUDFRONT".into(), "ROUTE53_HEALTHCHECKS".into()],
+            regions: Vec::new(),
+        })
+        .expect("selects");
+    let nets = match version {
+        secdeck::domain::cidr::IpVersion::V4 => selected.v4,
+        secdeck::domain::cidr::IpVersion::V6 => selected.v6,
+    };
+    secdeck::domain::cidr::to_strings(&nets)
+}
+
+#[test]
+fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is_a_no_op() {
+    run(|| async {
+        use secdeck::app::ipsets_sync::SyncStep;
+        use secdeck::domain::cidr::IpVersion;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("j.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", loaded).await;
+        press(&mut console, "t");
+        wait_until(&mut console, "the CLOUDFRONT sets", |s| {
+            loaded(s) && s.ipsets.scope == secdeck::domain::waf::WafScope::Cloudfront
+        })
+        .await;
+        press(&mut console, "s");
+        assert!(
+            screen(&console.state).contains("default: the demo's bundled ip-ranges.json"),
+            "{}",
+            screen(&console.state)
+        );
+        press(&mut console, "<enter>");
+        wait_until(&mut console, "the file to be read", |s| {
+            dialog_step(s) == Some(SyncStep::Options)
+        })
+        .await;
+        let dialog = screen(&console.state);
+        assert!(dialog.contains("syncToken 1787411825"), "{dialog}");
+        assert!(
+            dialog.contains("[x] CLOUDFRONT") && dialog.contains("[x] ROUTE53_HEALTHCHECKS"),
+            "{dialog}"
+        );
+        assert!(
+            dialog.contains("[ ] AMAZON_APPFLOW"),
+            "any service of the file is offered: {dialog}"
+        );
+        assert!(
+            dialog.contains("IPv4 set: cloudfront-origin-v4"),
+            "{dialog}"
+        );
+        assert!(
+            dialog.contains("IPv6 set: cloudfront-origin-v6"),
+            "{dialog}"
+        );
+        press(&mut console, "<enter>");
+        let preview = preview_text(&console.state);
+        let v4 = expected(
+            "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json",
+            IpVersion::V4,
+        );
+        let v6 = expected(
+            "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json",
+            IpVersion::V6,
+        );
+        assert!(
+            preview.starts_with(
+                "Sync 2 IP set(s) (CLOUDFRONT) from ip-ranges.json syncToken 1787411825 (2026-08-22-15-17-05)"
+            ),
+            "{preview}"
+        );
+        assert!(
+            preview.contains(&format!("  added {}, removed 0, unchanged 0", v4.len())),
+            "{preview}"
+        );
+        assert!(preview.contains(&format!("+ {}", v4[0])), "{preview}");
+        // A bulk change: the count is typed to approve.
+        let count = v4.len() + v6.len();
+        press(&mut console, &format!("{count}<enter>"));
+        wait_until(&mut console, "the sync to finish", |s| {
+            matches!(s.pipeline.stage, Stage::Idle) && s.ipsets.load == Load::Loaded
+        })
+        .await;
+        let mut now = sandbox(&console)
+            .ip_set_addresses("cloudfront-origin-v4")
+            .expect("set");
+        now.sort();
+        let mut want = v4.clone();
+        want.sort();
+        assert_eq!(now, want, "exactly the selected services' prefixes");
+        assert_eq!(
+            sandbox(&console)
+                .ip_set_addresses("cloudfront-origin-v6")
+                .map(|a| a.len()),
+            Some(v6.len())
+        );
+        assert!(
+            sandbox(&console)
+                .ip_set_description("cloudfront-origin-v4")
+                .is_some_and(|d| d.ends_with("[syncToken 1787411825]"))
+        );
+        assert_eq!(mutating(&console), ["UpdateIPSet 200", "UpdateIPSet 200"]);
+
+        // The same file again changes nothing.
+        press(&mut console, "s<enter>");
+        wait_until(&mut console, "the file to be read", |s| {
+            dialog_step(s) == Some(SyncStep::Options)
+        })
+        .await;
+        press(&mut console, "<enter>");
+        assert_eq!(console.state.pipeline.stage, Stage::Idle);
+        assert!(
+            screen(&console.state)
+                .contains("no change: the sets already match ip-ranges.json syncToken 1787411825")
+        );
+        assert_eq!(mutating(&console).len(), 2);
+    });
+}
+
+#[test]
+fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
+    run(|| async {
+        use secdeck::app::ipsets_sync::SyncStep;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", loaded).await;
+        // A file that is not an ip-ranges.json is refused, naming it.
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\"syncToken\": 1}").expect("write");
+        press(&mut console, &format!("s{}<enter>", bad.display()));
+        wait_until(&mut console, "the refusal", |s| {
+            s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some())
+        })
+        .await;
+        let error = console
+            .state
+            .ipsets
+            .sync
+            .as_ref()
+            .and_then(|d| d.error.clone());
+        assert!(
+            error
+                .as_deref()
+                .is_some_and(|e| e.contains("bad.json: not a valid ip-ranges.json")),
+            "{error:?}"
+        );
+        press(&mut console, "<esc>");
+        let path = format!(
+            "{}/tests/fixtures/ip-ranges/ip-ranges-2026-07-26.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        press(&mut console, &format!("s{path}<enter>"));
+        wait_until(&mut console, "the file to be read", |s| {
+            dialog_step(s) == Some(SyncStep::Options)
+        })
+        .await;
+        // Down to the aggregate toggle, then the IPv4 set named by hand, no IPv6 set.
+        let services = console
+            .state
+            .ipsets
+            .sync
+            .as_ref()
+            .map_or(0, |d| d.services.len());
+        press(&mut console, &"<down>".repeat(services + 1));
+        press(&mut console, "<space><down>");
+        for _ in 0.."aws-healthchecks-v4".len() + 5 {
+            press(&mut console, "<backspace>");
+        }
+        press(&mut console, "aws-healthchecks-v4<down>");
+        for _ in 0..40 {
+            press(&mut console, "<backspace>");
+        }
+        press(&mut console, "<enter>");
+        let preview = preview_text(&console.state);
+        assert!(
+            preview.starts_with(
+                "Sync 1 IP set(s) (REGIONAL) from ip-ranges.json syncToken 1785031025"
+            ),
+            "{preview}"
+        );
+        assert!(preview.contains(", aggregated "), "{preview}");
+        assert!(preview.contains(&format!("source {path}")), "{preview}");
+        press(&mut console, "<esc>");
+        assert!(mutating(&console).is_empty());
+    });
+}
+
+#[test]
+fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", loaded).await;
+        let bad = dir.path().join("bad.txt");
+        std::fs::write(&bad, "# attackers\n203.0.113.77\n203.0.113.300\n").expect("write");
+        // blocked-attackers-v4 is the second row.
+        press(&mut console, &format!("j<enter>f{}<enter>", bad.display()));
+        wait_until(&mut console, "the refusal", |s| {
+            screen(s).contains("bad.txt:3: \"203.0.113.300\" is not an IP address or CIDR range")
+        })
+        .await;
+        assert_eq!(console.state.pipeline.stage, Stage::Idle);
+
+        let good = dir.path().join("good.txt");
+        std::fs::write(
+            &good,
+            "# attackers seen on 2026-11-25\n203.0.113.77\n\n198.51.100.128/25  # scanner\n",
+        )
+        .expect("write");
+        press(&mut console, &format!("f{}<enter>", good.display()));
+        wait_until(&mut console, "the preview", |s| {
+            matches!(s.pipeline.stage, Stage::Preview { .. })
+        })
+        .await;
+        let preview = preview_text(&console.state);
+        assert!(preview.contains("+ 203.0.113.77/32"), "{preview}");
+        assert!(preview.contains("+ 198.51.100.128/25"), "{preview}");
+        press(&mut console, "y");
+        wait_until(&mut console, "the change and the reload", |s| {
+            matches!(s.pipeline.stage, Stage::Idle)
+                && s.ipsets
+                    .open_row()
+                    .is_some_and(|r| r.set.addresses.iter().any(|a| a == "203.0.113.77/32"))
+        })
+        .await;
+        assert_eq!(mutating(&console), ["UpdateIPSet 200"]);
     });
 }

@@ -11,7 +11,13 @@ use secdeck::cli::export::{FindingsWriter, Format, export_findings};
 use secdeck::domain::filter::{FindingFilters, SortCriterion};
 use secdeck::sandbox::{QuotaMode, Sandbox};
 use secdeck::tasks::Pacer;
-use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_securityhub::types::{
+    AwsSecurityFindingIdentifier, NoteUpdate, VerificationState, WorkflowStatus, WorkflowUpdate,
+};
+use serde_json::{Value, json};
 
 fn secdeck(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_secdeck"))
@@ -139,38 +145,218 @@ async fn import(sb: &Sandbox, body: String) -> (u16, Value) {
     (status, serde_json::from_slice(&bytes).unwrap())
 }
 
+/// Exports everything in `source` through GetFindings pages, as `format`.
+async fn export(source: &Sandbox, format: Format) -> (Vec<u8>, usize, usize) {
+    let client = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
+    let mut buf = Vec::new();
+    let mut writer = FindingsWriter::new(&mut buf, format).unwrap();
+    let mut pages = 0;
+    export_findings(
+        &client,
+        &FindingFilters::default(),
+        &mut writer,
+        Arc::new(Pacer::unlimited()),
+        &mut |_, p| pages = p,
+    )
+    .await
+    .unwrap();
+    let n = writer.finish().unwrap();
+    (buf, n, pages)
+}
+
+/// Every finding of `sb` keyed by ProductArn and Id (ProcessedAt dropped: set by whoever
+/// imports).
+async fn by_id(sb: &Sandbox) -> BTreeMap<String, Value> {
+    let all = all_findings(sb).await;
+    let n = all.len();
+    let map: BTreeMap<String, Value> = all
+        .into_iter()
+        .map(|d| (format!("{} {}", d["ProductArn"], d["Id"]), d))
+        .collect();
+    assert_eq!(map.len(), n, "no finding twice");
+    map
+}
+
 #[test]
 fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
     big_stack(|| async {
-        let docs: Vec<Value> = (0..230).map(finding).collect();
+        // The demo's varied findings (real payload shapes) plus simple ones, some with
+        // every analyst field set through BatchUpdateFindings.
+        let mut docs = secdeck::cli::build_seed(None, None, time::OffsetDateTime::now_utc())
+            .unwrap()
+            .findings;
+        docs.extend((0..230).map(finding));
         let source = sandbox(docs, QuotaMode::Off);
-        let client = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
-        let mut buf = Vec::new();
-        let mut writer = FindingsWriter::new(&mut buf, Format::Asff).unwrap();
-        let mut pages = 0;
-        export_findings(
-            &client,
-            &FindingFilters::default(),
-            &mut writer,
-            &Pacer::unlimited(),
-            &mut |_, p| pages = p,
-        )
-        .await
-        .unwrap();
-        let n = writer.finish().unwrap();
+        let hub = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
+        let mut update = hub.batch_update_findings();
+        for i in 0..5 {
+            update = update.finding_identifiers(
+                AwsSecurityFindingIdentifier::builder()
+                    .id(format!("f-{i:04}"))
+                    .product_arn(aws_support::PRODUCT_ARN)
+                    .build(),
+            );
+        }
+        update
+            .workflow(
+                WorkflowUpdate::builder()
+                    .status(WorkflowStatus::Suppressed)
+                    .build(),
+            )
+            .note(
+                NoteUpdate::builder()
+                    .text("accepted, \"see\" SEC-1")
+                    .updated_by("me")
+                    .build(),
+            )
+            .verification_state(VerificationState::BenignPositive)
+            .confidence(15)
+            .criticality(90)
+            .user_defined_fields("owner", "alice")
+            .send()
+            .await
+            .unwrap();
+
+        let (buf, n, pages) = export(&source, Format::Asff).await;
         assert_eq!(n, source.finding_count());
         assert_eq!(pages, n.div_ceil(100));
-
-        let exported: Value = serde_json::from_slice(&buf).unwrap();
+        let exported: Value = serde_json::from_slice(&buf).expect("the ASFF document is JSON");
         let exported = exported["Findings"].as_array().unwrap().clone();
+        assert_eq!(exported.len(), n);
+
         let fresh = sandbox(Vec::new(), QuotaMode::Off);
         for chunk in exported.chunks(100) {
-            // The exported document is the BatchImportFindings body, byte for byte.
+            // BatchImportFindings takes at most 100 a call: the document's array in slices.
             let body = serde_json::json!({ "Findings": chunk }).to_string();
             let (status, reply) = import(&fresh, body).await;
             assert_eq!(status, 200, "{reply}");
             assert_eq!(reply["FailedCount"], 0, "{reply}");
         }
-        assert_eq!(all_findings(&fresh).await, all_findings(&source).await);
+        let (before, after) = (by_id(&source).await, by_id(&fresh).await);
+        assert_eq!(before.len(), n);
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>()
+        );
+        for (id, doc) in &before {
+            assert_eq!(doc, &after[id], "{id} differs after the round trip");
+        }
+        let triaged = &after[&format!("\"{}\" \"f-0003\"", aws_support::PRODUCT_ARN)];
+        assert_eq!(triaged["Workflow"]["Status"], "SUPPRESSED");
+        assert_eq!(triaged["UserDefinedFields"]["owner"], "alice");
+        assert_eq!(triaged["Criticality"], 90);
+    });
+}
+
+/// RFC 4180 records (quoted fields may hold commas, doubled quotes and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "unterminated quoted field");
+    assert!(
+        field.is_empty() && record.is_empty(),
+        "last record lacks its line break"
+    );
+    records
+}
+
+#[test]
+fn csv_and_jsonl_exports_are_valid_and_complete() {
+    big_stack(|| async {
+        let mut docs: Vec<Value> = (0..150).map(finding).collect();
+        docs[7]["Title"] = json!("commas, \"quotes\"\nand a line break");
+        docs[8]["Title"] = json!("tab\there, unicode ✓");
+        let source = sandbox(docs.clone(), QuotaMode::Off);
+
+        let (csv, n, _) = export(&source, Format::Csv).await;
+        let records = parse_csv(std::str::from_utf8(&csv).unwrap());
+        assert_eq!(records.len(), n + 1, "header and one record per finding");
+        assert!(records.iter().all(|r| r.len() == records[0].len()));
+        let col = |name: &str| records[0].iter().position(|h| h == name).unwrap();
+        let (id, title) = (col("Id"), col("Title"));
+        let titles: BTreeMap<&str, &str> = records[1..]
+            .iter()
+            .map(|r| (r[id].as_str(), r[title].as_str()))
+            .collect();
+        assert_eq!(titles.len(), 150);
+        for d in &docs {
+            assert_eq!(
+                titles[d["Id"].as_str().unwrap()],
+                d["Title"].as_str().unwrap()
+            );
+        }
+
+        let (jsonl, n, _) = export(&source, Format::Jsonl).await;
+        let text = String::from_utf8(jsonl).unwrap();
+        assert_eq!(text.lines().count(), n);
+        let exported: BTreeMap<String, Value> = text
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).expect("each line is one JSON finding");
+                v.as_object_mut().unwrap().remove("ProcessedAt");
+                (format!("{} {}", v["ProductArn"], v["Id"]), v)
+            })
+            .collect();
+        assert_eq!(
+            exported,
+            by_id(&source).await,
+            "each line is the finding as AWS has it"
+        );
+    });
+}
+
+#[test]
+fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
+    big_stack(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("all.asff");
+        let run = secdeck(
+            dir.path(),
+            &[
+                "export",
+                "findings",
+                "--demo",
+                "--format",
+                "asff",
+                "--output",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let findings = doc["Findings"].as_array().unwrap();
+        assert!(findings.len() > 100, "{} findings", findings.len());
+        let fresh = sandbox(Vec::new(), QuotaMode::Off);
+        for chunk in findings.chunks(100) {
+            let (status, reply) = import(&fresh, json!({ "Findings": chunk }).to_string()).await;
+            assert_eq!(
+                (status, reply["FailedCount"].clone()),
+                (200, json!(0)),
+                "{reply}"
+            );
+        }
+        assert_eq!(fresh.finding_count(), findings.len());
     });
 }

@@ -533,3 +533,119 @@ fn a_bad_seed_names_the_finding_and_the_problem() {
     assert_eq!((*index, id.as_str()), (1, "gen-0007"));
     assert!(problem.contains("UpdatedAt"), "{err}");
 }
+
+#[tokio::test]
+async fn batch_update_sets_the_analyst_fields_and_an_empty_user_field_deletes_it() {
+    let sandbox = sandbox_with(vec![generated(1)]);
+    let hub = hub(&sandbox).await;
+    hub.batch_update_findings()
+        .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+        .verification_state(aws_sdk_securityhub::types::VerificationState::BenignPositive)
+        .confidence(0)
+        .criticality(100)
+        .user_defined_fields("owner", "alice")
+        .user_defined_fields("ticket", "SEC-1")
+        .send()
+        .await
+        .unwrap();
+    let doc = sandbox.finding("gen-0001").unwrap();
+    assert_eq!(doc["VerificationState"], "BENIGN_POSITIVE");
+    assert_eq!(
+        (doc["Confidence"].clone(), doc["Criticality"].clone()),
+        (json!(0), json!(100))
+    );
+    assert_eq!(
+        doc["UserDefinedFields"],
+        json!({"owner": "alice", "ticket": "SEC-1"})
+    );
+
+    // Merged, not replaced; "" removes; removing the last one removes the map.
+    hub.batch_update_findings()
+        .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+        .user_defined_fields("ticket", "")
+        .send()
+        .await
+        .unwrap();
+    let doc = sandbox.finding("gen-0001").unwrap();
+    assert_eq!(doc["UserDefinedFields"], json!({"owner": "alice"}));
+    hub.batch_update_findings()
+        .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+        .user_defined_fields("owner", "")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        sandbox
+            .finding("gen-0001")
+            .unwrap()
+            .get("UserDefinedFields")
+            .is_none()
+    );
+
+    for (confidence, criticality) in [(101, 50), (50, -1)] {
+        let err = hub
+            .batch_update_findings()
+            .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
+            .confidence(confidence)
+            .criticality(criticality)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.into_service_error().is_invalid_input_exception());
+    }
+    let doc = sandbox.finding("gen-0001").unwrap();
+    assert_eq!(doc["Confidence"], 0, "a rejected call changes nothing");
+}
+
+#[tokio::test]
+async fn later_pages_follow_a_change_made_between_pages() {
+    let sandbox = sandbox_with((0..250).map(generated).collect());
+    let hub = hub(&sandbox).await;
+    let new_only = AwsSecurityFindingFilters::builder()
+        .workflow_status(
+            StringFilter::builder()
+                .value("NEW")
+                .comparison(StringFilterComparison::Equals)
+                .build(),
+        )
+        .build();
+    let page = |token: Option<String>| {
+        hub.get_findings()
+            .filters(new_only.clone())
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+    };
+    let ids = |out: &aws_sdk_securityhub::operation::get_findings::GetFindingsOutput| {
+        out.findings()
+            .iter()
+            .map(|f| f.id().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let first = page(None).await.unwrap();
+    let second = page(first.next_token().map(str::to_string)).await.unwrap();
+    assert_eq!(ids(&first).len() + ids(&second).len(), 200);
+    // The third page would hold the 50 findings seen on neither; suppress one of them.
+    let seen: Vec<String> = [ids(&first), ids(&second)].concat();
+    let victim = (0..250)
+        .map(|i| format!("gen-{i:04}"))
+        .find(|id| !seen.contains(id))
+        .unwrap();
+    hub.batch_update_findings()
+        .finding_identifiers(ident(&victim, PRODUCT_ARN))
+        .workflow(
+            WorkflowUpdate::builder()
+                .status(WorkflowStatus::Suppressed)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let third = page(second.next_token().map(str::to_string)).await.unwrap();
+    assert!(
+        !ids(&third).contains(&victim),
+        "no stale order after a write"
+    );
+    assert_eq!(ids(&third).len(), 49);
+    assert!(third.next_token().is_none());
+}

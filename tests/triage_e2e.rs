@@ -7,14 +7,16 @@ mod aws_support;
 use std::time::Duration;
 
 use aws_support::{big_stack, finding, sandbox, workflow_of};
+use secdeck::app::findings_bulk::TriageStage;
+use secdeck::app::pipeline::Stage;
 use secdeck::app::{Action, Key, Session};
 use secdeck::config::{AccessFlag, Config};
 use secdeck::journal::Journal;
 use secdeck::runtime::{Console, ConsoleParts};
-use secdeck::sandbox::{Fault, QuotaMode, Sandbox};
+use secdeck::sandbox::{Fault, ItemFault, QuotaMode, Sandbox};
 use secdeck::tasks::SessionMode;
 use secdeck::theme::Theme;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 struct Run {
     console: Console,
@@ -165,7 +167,7 @@ fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
 }
 
 #[test]
-fn bulk_status_change_of_250_marked_findings_then_undo() {
+fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undone() {
     big_stack(|| async {
         let mut run = start((0..250).map(finding).collect()).await;
         assert_eq!(run.console.state.findings.total(), 250);
@@ -176,6 +178,14 @@ fn bulk_status_change_of_250_marked_findings_then_undo() {
             2,
             429,
             "LimitExceededException",
+        ));
+        // And AWS answers three findings as UnprocessedFindings, each on two attempts.
+        let unlucky = ["f-0007", "f-0150", "f-0249"];
+        run.sandbox().inject_targeted_item_fault(ItemFault::ids(
+            "BatchUpdateFindings",
+            &unlucky,
+            2,
+            "ConcurrentUpdateError",
         ));
         run.keys("<c-a>wj<enter>");
         run.keys("y");
@@ -193,25 +203,253 @@ fn bulk_status_change_of_250_marked_findings_then_undo() {
         assert_eq!(sizes.len(), 5, "{sizes:?}");
         assert_eq!(sizes[2..], [100, 100, 50]);
         for i in 0..250 {
-            assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NOTIFIED");
+            let id = format!("f-{i:04}");
+            let expected = if unlucky.contains(&id.as_str()) {
+                "NEW"
+            } else {
+                "NOTIFIED"
+            };
+            assert_eq!(workflow_of(run.sandbox(), &id), expected, "{id}");
         }
+        // Only what AWS confirmed is reported done; the rest is shown with its code.
+        let messages = run.messages();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("247 changed and verified, 3 failed")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains(
+                "3 finding(s) not updated: ConcurrentUpdateError ×3 (ctrl-r retries them)"
+            )),
+            "{messages:?}"
+        );
+        let mut marked: Vec<&String> = run.console.state.findings.marks.iter().collect();
+        marked.sort();
+        assert_eq!(marked, unlucky, "the failed ones stay marked");
+        let entries = Journal::read_all(&run.journal).unwrap();
+        assert_eq!(entries.len(), 2, "intent and outcome");
+        let result = entries[1].result.as_ref().unwrap();
+        assert_eq!(result.succeeded.len(), 247);
+        let mut failed: Vec<(&str, &str)> = result
+            .failures
+            .iter()
+            .map(|f| (f.target.as_str(), f.code.as_str()))
+            .collect();
+        failed.sort();
+        assert_eq!(
+            failed,
+            unlucky.map(|id| (id, "ConcurrentUpdateError")),
+            "the journal names each unprocessed finding and its code"
+        );
+
+        // ctrl-r previews just those three again; the first retry still fails (the fault
+        // fires twice), the second goes through.
+        run.sandbox().clear_requests();
+        run.keys("<c-r>");
+        let Stage::Preview { plan, .. } = &run.console.state.pipeline.stage else {
+            panic!("ctrl-r previews the failed findings")
+        };
+        let mut targets = plan.targets();
+        targets.sort();
+        assert_eq!(targets, unlucky);
+        run.keys("y");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        assert_eq!(workflow_of(run.sandbox(), "f-0150"), "NEW");
         assert!(
             run.messages()
                 .iter()
-                .any(|m| m.starts_with("250 changed and verified")),
+                .any(|m| m.contains("0 changed and verified, 3 failed")),
+            "{:?}",
+            run.messages()
+        );
+        run.keys("<c-r>y");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        let retries = run.calls("BatchUpdateFindings");
+        assert_eq!(retries.len(), 2, "one call per retry");
+        assert_eq!(
+            retries[1]["FindingIdentifiers"].as_array().map(Vec::len),
+            Some(3)
+        );
+        for i in 0..250 {
+            assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NOTIFIED");
+        }
+        assert!(
+            run.messages()[0].starts_with("3 changed and verified"),
             "{:?}",
             run.messages()
         );
         assert!(run.console.state.findings.marks.is_empty());
-        let entries = Journal::read_all(&run.journal).unwrap();
-        assert_eq!(entries.len(), 2, "intent and outcome");
+        assert!(run.console.state.findings.retry.is_none());
+        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 6);
 
+        // Undo the last change set (the retried three), through the pipeline.
+        run.keys("uy");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        for id in unlucky {
+            assert_eq!(workflow_of(run.sandbox(), id), "NEW");
+        }
+        assert_eq!(workflow_of(run.sandbox(), "f-0000"), "NOTIFIED");
+        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 8);
+    });
+}
+
+#[test]
+fn bulk_undo_restores_all_250() {
+    big_stack(|| async {
+        let mut run = start((0..250).map(finding).collect()).await;
+        run.keys("<c-a>wj<enter>y250<enter>");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        assert_eq!(workflow_of(run.sandbox(), "f-0249"), "NOTIFIED");
         // Undo, through the pipeline (typed count again).
         run.keys("u250<enter>");
         run.until(|c| !c.state.pipeline.is_executing()).await;
-        assert_eq!(workflow_of(run.sandbox(), "f-0000"), "NEW");
-        assert_eq!(workflow_of(run.sandbox(), "f-0249"), "NEW");
+        for i in 0..250 {
+            assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NEW");
+        }
         assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
+    });
+}
+
+#[test]
+fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_undo() {
+    big_stack(|| async {
+        let mut seeded: Vec<Value> = (0..3).map(finding).collect();
+        seeded[0]["VerificationState"] = json!("UNKNOWN");
+        seeded[0]["Confidence"] = json!(20);
+        seeded[0]["Criticality"] = json!(30);
+        seeded[0]["UserDefinedFields"] = json!({"owner": "alice", "stale": "yes"});
+        let mut run = start(seeded).await;
+        let pane = &run.console.state.findings;
+        let row = |id: &str| (0..pane.visible_len()).find(|i| pane.visible(*i).unwrap().id == id);
+        let (first, second) = (row("f-0000").unwrap(), row("f-0001").unwrap());
+        // Mark f-0000 and f-0001 wherever the sort put them.
+        for target in [first, second] {
+            run.keys("g");
+            for _ in 0..target {
+                run.keys("j");
+            }
+            run.keys("<space>");
+        }
+        run.sandbox().clear_requests();
+        run.keys("E<right><right><tab>85<tab>60<tab>owner=bob;ticket=SEC-9;-stale<enter>");
+        let Stage::Preview { plan, .. } = &run.console.state.pipeline.stage else {
+            panic!("E previews: {:?}", run.console.state.pipeline.stage)
+        };
+        let preview: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
+        // Each field's before -> after, per finding.
+        let first = preview
+            .iter()
+            .position(|l| l.contains("f-0000"))
+            .expect("f-0000 in the preview");
+        assert_eq!(
+            preview[first + 1..first + 7],
+            [
+                "  verification: UNKNOWN -> TRUE_POSITIVE",
+                "  confidence: 20 -> 85",
+                "  criticality: 30 -> 60",
+                "  udf owner: \"alice\" -> \"bob\"",
+                "  udf stale: \"yes\" -> (removed)",
+                "  udf ticket: (none) -> \"SEC-9\"",
+            ],
+            "{preview:#?}"
+        );
+        assert!(
+            preview.contains(&"  udf owner: (none) -> \"bob\"".to_string())
+                && preview.contains(&"  confidence: (none) -> 85".to_string()),
+            "the second finding had none of them: {preview:#?}"
+        );
+        run.keys("y");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+
+        let calls = run.calls("BatchUpdateFindings");
+        assert_eq!(calls.len(), 1, "same new values: one call");
+        assert_eq!(calls[0]["VerificationState"], "TRUE_POSITIVE");
+        assert_eq!(calls[0]["Confidence"], 85);
+        assert_eq!(calls[0]["Criticality"], 60);
+        assert_eq!(
+            calls[0]["UserDefinedFields"],
+            json!({"owner": "bob", "stale": "", "ticket": "SEC-9"})
+        );
+        for id in ["f-0000", "f-0001"] {
+            let doc = run.sandbox().finding(id).unwrap();
+            assert_eq!(doc["VerificationState"], "TRUE_POSITIVE", "{id}");
+            assert_eq!(
+                (doc["Confidence"].clone(), doc["Criticality"].clone()),
+                (json!(85), json!(60))
+            );
+            assert_eq!(
+                doc["UserDefinedFields"],
+                json!({"owner": "bob", "ticket": "SEC-9"}),
+                "{id}"
+            );
+        }
+        assert!(
+            run.sandbox()
+                .finding("f-0002")
+                .unwrap()
+                .get("Confidence")
+                .is_none()
+        );
+        assert!(
+            run.messages()
+                .iter()
+                .any(|m| m.starts_with("2 changed and verified")),
+            "{:?}",
+            run.messages()
+        );
+        let entries = Journal::read_all(&run.journal).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].before["f-0000"]["confidence"], 20);
+        assert_eq!(
+            entries[0].after["f-0000"]["user_fields"]["stale"],
+            Value::Null
+        );
+
+        // Undo puts back what was there: values, and no user field that did not exist.
+        run.sandbox().clear_requests();
+        run.keys("uy");
+        run.until(|c| !c.state.pipeline.is_executing()).await;
+        let f0 = run.sandbox().finding("f-0000").unwrap();
+        assert_eq!(f0["VerificationState"], "UNKNOWN");
+        assert_eq!(
+            (f0["Confidence"].clone(), f0["Criticality"].clone()),
+            (json!(20), json!(30))
+        );
+        assert_eq!(
+            f0["UserDefinedFields"],
+            json!({"owner": "alice", "stale": "yes"})
+        );
+        let f1 = run.sandbox().finding("f-0001").unwrap();
+        assert!(f1.get("UserDefinedFields").is_none(), "{f1}");
+        // Numbers and a state it never had cannot be unset through BatchUpdateFindings.
+        assert_eq!(f1["Confidence"], 85);
+        assert_eq!(
+            run.calls("BatchUpdateFindings").len(),
+            2,
+            "one call per restored set"
+        );
+        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
+    });
+}
+
+#[test]
+fn edit_fields_rejects_out_of_range_numbers_before_anything_is_sent() {
+    big_stack(|| async {
+        let mut run = start((0..2).map(finding).collect()).await;
+        run.sandbox().clear_requests();
+        run.keys("E<tab>101<enter>");
+        let Stage::Triage(TriageStage::Fields(form)) = &run.console.state.pipeline.stage else {
+            panic!("the form stays open")
+        };
+        assert_eq!(
+            form.error.as_deref(),
+            Some("confidence: \"101\" is not a whole number from 0 to 100")
+        );
+        run.keys("<esc>");
+        assert!(run.idle() && !run.console.state.pipeline.is_modal());
+        assert!(run.calls("BatchUpdateFindings").is_empty());
     });
 }
 

@@ -57,6 +57,8 @@ pub enum Action {
     SetWorkflow,
     SetSeverity,
     AddNote,
+    /// Verification state, confidence, criticality and user-defined fields (a small form).
+    EditFields,
     /// Preview the failed findings of the last change again.
     RetryFailed,
     /// IoT audits: suppress the selected finding (asks for expiry and description).
@@ -93,6 +95,14 @@ pub enum Action {
     RemoveAddresses,
     /// Create an IP set in the current scope (name, version, description; previewed).
     CreateIpSet,
+    /// Findings pane: add the remote IPs of the marked (or selected) findings to a chosen
+    /// IP set, optionally setting the findings NOTIFIED, in one approval.
+    BlockFromFinding,
+    /// IP sets pane: sync IP sets from an ip-ranges.json (source, services, regions,
+    /// aggregate, target sets; previewed per set).
+    SyncIpRanges,
+    /// IP sets pane: add the addresses listed in a file (one per line, `#` comments).
+    AddAddressesFromFile,
 
     /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
     #[serde(skip)]
@@ -152,6 +162,19 @@ pub enum Action {
     IpSetsLoaded {
         request: u64,
         result: Result<Vec<super::ipsets::IpSetRow>, String>,
+    },
+    /// An ip-ranges.json for the sync dialog was read (or failed to be).
+    #[serde(skip)]
+    IpRangesLoaded {
+        request: u64,
+        result: Result<std::sync::Arc<crate::domain::ip_ranges::IpRanges>, String>,
+    },
+    /// A file of addresses to add to the IP set `set_id` was read.
+    #[serde(skip)]
+    AddressFileLoaded {
+        set_id: String,
+        path: String,
+        result: Result<String, String>,
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
@@ -231,6 +254,7 @@ impl Action {
             Action::SetWorkflow
                 | Action::SetSeverity
                 | Action::AddNote
+                | Action::EditFields
                 | Action::RetryFailed
                 | Action::Approve
                 | Action::Undo
@@ -250,6 +274,9 @@ impl Action {
                 | Action::AddAddresses
                 | Action::RemoveAddresses
                 | Action::CreateIpSet
+                | Action::BlockFromFinding
+                | Action::SyncIpRanges
+                | Action::AddAddressesFromFile
         ) || matches!(self, Action::Iot(a) if a.is_mutating())
     }
 
@@ -313,6 +340,9 @@ impl Action {
             }
             Action::SetSeverity => "set severity of marked / selected (preview, then approve)",
             Action::AddNote => "add a note to marked / selected (preview, then approve)",
+            Action::EditFields => {
+                "set verification / confidence / criticality / user fields of marked / selected (previewed)"
+            }
             Action::RetryFailed => "retry the findings the last change could not update",
             Action::Approve => "approve the previewed change",
             Action::Reject => "reject the previewed change",
@@ -330,6 +360,13 @@ impl Action {
             Action::RemoveAddresses => "WAF: remove addresses from the IP set (previewed)",
             Action::CreateIpSet => {
                 "WAF: create an IP set: NAME IPV4|IPV6 [description] (previewed)"
+            }
+            Action::BlockFromFinding => {
+                "block the finding's remote IPs in a WAF IP set (marked: all), optionally NOTIFIED"
+            }
+            Action::SyncIpRanges => "WAF: sync IP sets from AWS ip-ranges.json (previewed)",
+            Action::AddAddressesFromFile => {
+                "WAF: add the addresses in a file, one per line (previewed)"
             }
             _ => "",
         }

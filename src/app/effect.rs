@@ -71,4 +71,15 @@ pub enum ReadRequest {
         request: u64,
         scope: crate::domain::waf::WafScope,
     },
+    /// An ip-ranges.json for the sync dialog; answered with `Action::IpRangesLoaded`.
+    IpRanges {
+        request: u64,
+        source: crate::app::ipsets_sync::IpRangesSource,
+    },
+    /// A text file of addresses for IP set `set_id`; answered with
+    /// `Action::AddressFileLoaded`.
+    AddressFile {
+        set_id: String,
+        path: String,
+    },
 }

@@ -517,9 +517,10 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                     return vec![Effect::Read(ReadRequest::FindingHistory { finding })];
                 }
             }
-            Action::SetWorkflow | Action::SetSeverity | Action::AddNote => {
+            Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::EditFields => {
                 return super::findings_bulk::start(state, action);
             }
+            Action::BlockFromFinding => return super::findings_block::start(state),
             Action::Refresh => return vec![pane.start_load()],
             Action::ResumeLoad => return pane.resume(),
             _ => state.dirty = false,
@@ -604,9 +605,14 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MarkAll => pane.mark_all(),
         Action::ClearMarks => pane.clear_marks(),
         Action::ExportView => state.prompt = Prompt::ExportPath("findings.jsonl".into()),
-        Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::RetryFailed => {
+        Action::SetWorkflow
+        | Action::SetSeverity
+        | Action::AddNote
+        | Action::EditFields
+        | Action::RetryFailed => {
             return super::findings_bulk::start(state, action);
         }
+        Action::BlockFromFinding => return super::findings_block::start(state),
         _ => state.dirty = false,
     }
     Vec::new()

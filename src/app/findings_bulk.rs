@@ -43,22 +43,11 @@ pub struct Target {
 }
 
 impl Target {
-    fn of(f: &Finding) -> Target {
-        let note = f
-            .raw
-            .value()
-            .get("Note")
-            .and_then(|n| n.get("Text"))
-            .and_then(|t| t.as_str())
-            .map(str::to_string);
+    pub(super) fn of(f: &Finding) -> Target {
         Target {
             finding: f.reference(),
             title: f.title.clone(),
-            before: TriageFields {
-                workflow: f.workflow,
-                severity: f.severity,
-                note,
-            },
+            before: TriageFields::of_finding(f),
         }
     }
 }
@@ -78,6 +67,8 @@ pub enum TriageStage {
         text: String,
         error: Option<String>,
     },
+    /// `E`: verification state, confidence, criticality and user-defined fields.
+    Fields(Box<super::findings_fields::FieldsForm>),
 }
 
 impl FindingsPane {
@@ -142,7 +133,7 @@ impl FindingsPane {
     }
 }
 
-/// w / s / N / ctrl-r on the findings pane.
+/// w / S / N / E / ctrl-r on the findings pane.
 pub(super) fn start(state: &mut State, action: Action) -> Vec<Effect> {
     if state.pipeline.is_executing() {
         state.notify(NotifyLevel::Warning, "a change is already executing");
@@ -161,6 +152,10 @@ pub(super) fn start(state: &mut State, action: Action) -> Vec<Effect> {
     let targets = state.findings.targets();
     if targets.is_empty() {
         state.notify(NotifyLevel::Info, "no finding selected");
+        return Vec::new();
+    }
+    if action == Action::EditFields {
+        super::findings_fields::open(state, targets);
         return Vec::new();
     }
     let stage = match action {
@@ -291,8 +286,8 @@ pub(super) fn note_key(state: &mut State, key: Key) -> Vec<Effect> {
             }
             let after = TriageFields {
                 workflow: *workflow,
-                severity: None,
                 note: Some(note),
+                ..TriageFields::default()
             };
             let targets = std::mem::take(targets);
             propose(state, &targets, after);
@@ -305,25 +300,14 @@ pub(super) fn note_key(state: &mut State, key: Key) -> Vec<Effect> {
 /// Builds the plan for `targets` -> `after` and shows its preview. Findings already at
 /// the new values are left out; the plan's `before` holds only the fields it changes,
 /// so its undo restores exactly those.
-fn propose(state: &mut State, targets: &[Target], after: TriageFields) {
+pub(super) fn propose(state: &mut State, targets: &[Target], after: TriageFields) {
     let edits: Vec<FindingEdit> = targets
         .iter()
-        .filter(|t| {
-            after.workflow.is_some_and(|w| t.before.workflow != Some(w))
-                || after.severity.is_some_and(|s| t.before.severity != Some(s))
-                || after
-                    .note
-                    .as_ref()
-                    .is_some_and(|n| t.before.note.as_ref() != Some(n))
-        })
+        .filter(|t| after.changes(&t.before))
         .map(|t| FindingEdit {
             finding: t.finding.clone(),
             title: t.title.clone(),
-            before: TriageFields {
-                workflow: after.workflow.and(t.before.workflow),
-                severity: after.severity.and(t.before.severity),
-                note: after.note.as_ref().and(t.before.note.clone()),
-            },
+            before: after.before_from(&t.before),
             after: after.clone(),
         })
         .collect();
@@ -354,13 +338,23 @@ fn after_text(after: &TriageFields) -> String {
     if after.note.is_some() {
         parts.push("that note".to_string());
     }
+    let rest = TriageFields {
+        workflow: None,
+        severity: None,
+        note: None,
+        ..after.clone()
+    };
+    if !rest.is_empty() {
+        parts.push(rest.describe());
+    }
     parts.join(", ")
 }
 
 /// After the executor reported: verified edits show on the rows, their marks clear, and
 /// the findings AWS did not update are kept (with their error codes) for a retry.
 pub(super) fn after_change(state: &mut State, plan: Option<ChangePlan>, outcome: &ChangeOutcome) {
-    let Some(Change::FindingsUpdate(update)) = plan.map(|p| p.change) else {
+    // On its own or as the findings step of a block from a finding.
+    let Some(update) = plan.as_ref().and_then(|p| p.findings_update()).cloned() else {
         return;
     };
     let pane = &mut state.findings;
@@ -372,13 +366,14 @@ pub(super) fn after_change(state: &mut State, plan: Option<ChangePlan>, outcome:
                 if let Some(s) = e.after.severity {
                     f.severity = Some(s);
                 }
-                if let Some(text) = &e.after.note {
-                    f.raw.update(|doc| {
-                        if let Some(doc) = doc.as_object_mut() {
-                            doc.insert("Note".into(), serde_json::json!({ "Text": text }));
-                        }
-                    });
+                if let Some(w) = e.after.workflow {
+                    f.workflow = Some(w);
                 }
+                f.raw.update(|doc| {
+                    if let Some(doc) = doc.as_object_mut() {
+                        apply_to_doc(doc, &e.after);
+                    }
+                });
             });
         }
     }
@@ -411,6 +406,53 @@ pub(super) fn after_change(state: &mut State, plan: Option<ChangePlan>, outcome:
         codes.join(", ")
     );
     state.notify(NotifyLevel::Error, message);
+}
+
+/// Puts AWS-confirmed values into a loaded document, so the detail view and the next
+/// change's `before` see them without a reload.
+fn apply_to_doc(doc: &mut serde_json::Map<String, serde_json::Value>, after: &TriageFields) {
+    use serde_json::{Value, json};
+    if let Some(text) = &after.note {
+        doc.insert("Note".into(), json!({ "Text": text }));
+    }
+    if let Some(w) = after.workflow {
+        doc.insert("Workflow".into(), json!({ "Status": w.as_str() }));
+    }
+    if let Some(s) = after.severity
+        && let Some(sev) = doc
+            .entry("Severity")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+    {
+        sev.insert("Label".into(), json!(s.as_str()));
+    }
+    if let Some(v) = after.verification {
+        doc.insert("VerificationState".into(), json!(v.as_str()));
+    }
+    if let Some(c) = after.confidence {
+        doc.insert("Confidence".into(), json!(c));
+    }
+    if let Some(c) = after.criticality {
+        doc.insert("Criticality".into(), json!(c));
+    }
+    if !after.user_fields.is_empty() {
+        let mut fields = doc
+            .get("UserDefinedFields")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        for (k, v) in &after.user_fields {
+            match v {
+                Some(v) => fields.insert(k.clone(), json!(v)),
+                None => fields.remove(k),
+            };
+        }
+        if fields.is_empty() {
+            doc.remove("UserDefinedFields");
+        } else {
+            doc.insert("UserDefinedFields".into(), Value::Object(fields));
+        }
+    }
 }
 
 #[cfg(test)]

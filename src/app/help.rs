@@ -20,9 +20,10 @@ fn group(action: &Action) -> &'static str {
         MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
             "Moving around"
         }
-        AddAddresses | RemoveAddresses | CreateIpSet => "Changes",
-        SetWorkflow | SetSeverity | AddNote | RetryFailed | Approve | Reject | Undo | Remediate
-        | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
+        AddAddresses | RemoveAddresses | CreateIpSet | SyncIpRanges | AddAddressesFromFile
+        | BlockFromFinding => "Changes",
+        SetWorkflow | SetSeverity | AddNote | EditFields | RetryFailed | Approve | Reject
+        | Undo | Remediate | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
         EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView
         | CycleGroup | Copy | OpenUrl => "Triage",
         Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",

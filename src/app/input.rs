@@ -68,6 +68,12 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
     ) {
         return super::findings_bulk::note_key(state, key);
     }
+    if matches!(
+        state.pipeline.stage,
+        super::pipeline::Stage::Triage(super::findings_bulk::TriageStage::Fields(_))
+    ) {
+        return super::findings_fields::form_key(state, key);
+    }
     if state.pipeline.wants_typed_count()
         && let Some(effects) = count_key(state, key)
     {

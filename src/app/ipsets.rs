@@ -26,6 +26,10 @@ pub enum InputKind {
     Filter,
     /// `NAME IPV4|IPV6 [description]` for a new set in the current scope.
     Create,
+    /// The sync-from-ip-ranges dialog has the keyboard (see `ipsets_sync`).
+    Sync,
+    /// The path of a file of addresses to add.
+    File,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,6 +54,10 @@ pub struct IpSetsPane {
     pub filter: String,
     /// Addresses being typed for an add / remove.
     pub input: String,
+    /// The sync-from-ip-ranges dialog, while open.
+    pub sync: Option<super::ipsets_sync::SyncDialog>,
+    /// `--ip-ranges FILE` from the command line: the sync dialog's default source.
+    pub ip_ranges_path: Option<String>,
     request: u64,
 }
 
@@ -64,6 +72,8 @@ impl Default for IpSetsPane {
             addr_cursor: 0,
             filter: String::new(),
             input: String::new(),
+            sync: None,
+            ip_ranges_path: None,
             request: 0,
         }
     }
@@ -213,6 +223,20 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             pane.input.clear();
             state.prompt = Prompt::IpSets(InputKind::Create);
         }
+        Action::SyncIpRanges | Action::AddAddressesFromFile
+            if !matches!(state.pipeline.stage, super::pipeline::Stage::Idle) =>
+        {
+            state.notify(NotifyLevel::Warning, "finish the current change first");
+        }
+        Action::SyncIpRanges => super::ipsets_sync::open(state),
+        Action::AddAddressesFromFile => {
+            if pane.selected().is_none() {
+                state.notify(NotifyLevel::Info, "no IP set selected");
+                return Vec::new();
+            }
+            pane.input.clear();
+            state.prompt = Prompt::IpSets(InputKind::File);
+        }
         Action::AddAddresses | Action::RemoveAddresses => {
             if pane.selected().is_none() {
                 state.notify(NotifyLevel::Info, "no IP set selected");
@@ -243,6 +267,9 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
 /// Keys while the pane's prompt is open. Several addresses may be typed or pasted,
 /// separated by spaces, commas or semicolons.
 pub(super) fn input_key(state: &mut State, kind: InputKind, key: Key) -> Vec<Effect> {
+    if kind == InputKind::Sync {
+        return super::ipsets_sync::key(state, key);
+    }
     state.dirty = true;
     let pane = &mut state.ipsets;
     let text = if kind == InputKind::Filter {
@@ -268,9 +295,10 @@ pub(super) fn input_key(state: &mut State, kind: InputKind, key: Key) -> Vec<Eff
         KeyCode::Enter => {
             state.prompt = Prompt::None;
             match kind {
-                InputKind::Filter => {}
+                InputKind::Filter | InputKind::Sync => {}
                 InputKind::Create => submit_create(state),
-                _ => submit(state, kind),
+                InputKind::File => return read_file(state),
+                InputKind::Add | InputKind::Remove => submit(state, kind),
             }
         }
         _ => state.dirty = false,
@@ -364,5 +392,75 @@ fn submit(state: &mut State, kind: InputKind) {
                 .preview(ChangePlan::new(id, Change::IpSetUpdate(Box::new(update))));
         }
         Err(problems) => state.notify(NotifyLevel::Error, problems.join("; ")),
+    }
+}
+
+/// Enter on the file prompt: read the file (the runtime answers `AddressFileLoaded`).
+fn read_file(state: &mut State) -> Vec<Effect> {
+    let path = state.ipsets.input.trim().to_string();
+    let Some(row) = state.ipsets.selected() else {
+        return Vec::new();
+    };
+    if path.is_empty() {
+        state.notify(NotifyLevel::Info, "no file given");
+        return Vec::new();
+    }
+    vec![Effect::Read(ReadRequest::AddressFile {
+        set_id: row.set.set.id.clone(),
+        path,
+    })]
+}
+
+/// The file of addresses arrived: every line checked (errors name file:line and nothing
+/// is planned), then the same add as typed addresses.
+pub(super) fn file_loaded(
+    state: &mut State,
+    set_id: &str,
+    path: &str,
+    result: Result<String, String>,
+) {
+    let text = match result {
+        Ok(t) => t,
+        Err(e) => {
+            state.notify(NotifyLevel::Error, e);
+            return;
+        }
+    };
+    let Some(row) = state.ipsets.rows.iter().find(|r| r.set.set.id == set_id) else {
+        state.notify(NotifyLevel::Error, format!("{path}: the IP set is gone"));
+        return;
+    };
+    let items = match crate::domain::address_file::parse_address_file(&text, path, row.set.version)
+    {
+        Ok(items) => items,
+        Err(errors) => {
+            let shown = errors.len().min(5);
+            let mut message = format!("nothing added: {}", errors[..shown].join("; "));
+            if errors.len() > shown {
+                message.push_str(&format!("; and {} more", errors.len() - shown));
+            }
+            state.notify(NotifyLevel::Error, message);
+            return;
+        }
+    };
+    if !matches!(state.pipeline.stage, super::pipeline::Stage::Idle) {
+        state.notify(NotifyLevel::Warning, "finish the current change first");
+        return;
+    }
+    match plan_edit(&row.set, &items, &[]) {
+        Ok((update, check)) => {
+            let notes = check.notes();
+            let id = state.pipeline.next_plan_id();
+            state
+                .pipeline
+                .preview(ChangePlan::new(id, Change::IpSetUpdate(Box::new(update))));
+            for note in notes {
+                state.notify(NotifyLevel::Info, note);
+            }
+        }
+        Err(problems) => state.notify(
+            NotifyLevel::Error,
+            format!("{path}: {}", problems.join("; ")),
+        ),
     }
 }

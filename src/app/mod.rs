@@ -13,15 +13,18 @@ pub mod commands;
 pub mod detail;
 pub mod effect;
 pub mod findings;
+pub mod findings_block;
 pub mod findings_bulk;
 pub mod findings_copy;
 pub mod findings_export;
+pub mod findings_fields;
 pub mod findings_group;
 pub mod findings_local;
 pub mod findings_notes;
 pub mod help;
 pub mod input;
 pub mod ipsets;
+pub mod ipsets_sync;
 pub mod journal_view;
 #[cfg(test)]
 mod journal_view_tests;
@@ -220,6 +223,19 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 state.notify(NotifyLevel::Error, format!("loading IP sets failed: {e}"));
             }
             state.ipsets.on_loaded(request, result);
+            findings_block::on_sets_loaded(state);
+            Vec::new()
+        }
+        Action::IpRangesLoaded { request, result } => {
+            ipsets_sync::on_loaded(state, request, result);
+            Vec::new()
+        }
+        Action::AddressFileLoaded {
+            set_id,
+            path,
+            result,
+        } => {
+            ipsets::file_loaded(state, &set_id, &path, result);
             Vec::new()
         }
         Action::LocalNotesLoaded { finding_id, notes } => {
@@ -233,8 +249,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ChangeFinished { outcome, undo } => {
             let waf_change = matches!(
                 &state.pipeline.stage,
-                pipeline::Stage::Executing { plan }
-                    if matches!(plan.change, crate::domain::plan::Change::IpSetUpdate(_) | crate::domain::plan::Change::IpSetCreate(_))
+                pipeline::Stage::Executing { plan } if plan.touches_ip_sets()
             );
             let executing = state
                 .pipeline

@@ -31,6 +31,8 @@ pub enum Stage {
     },
     /// The findings pane's bulk pickers and note editor.
     Triage(super::findings_bulk::TriageStage),
+    /// Block from a finding: choosing the IP set (and the NOTIFIED toggle).
+    Block(super::findings_block::BlockStage),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -69,7 +71,7 @@ impl Pipeline {
     pub fn is_modal(&self) -> bool {
         matches!(
             self.stage,
-            Stage::PickWorkflow { .. } | Stage::Preview { .. } | Stage::Triage(_)
+            Stage::PickWorkflow { .. } | Stage::Preview { .. } | Stage::Triage(_) | Stage::Block(_)
         )
     }
 
@@ -198,17 +200,17 @@ impl Pipeline {
         if undo.is_some() {
             self.undo = undo;
         }
-        let Some(Change::FindingsUpdate(update)) = plan.map(|p| p.change) else {
+        let Some(update) = plan.as_ref().and_then(|p| p.findings_update()) else {
             return Vec::new();
         };
         update
             .edits
-            .into_iter()
+            .iter()
             .filter(|e| {
                 outcome.succeeded.contains(&e.finding.id)
                     && !outcome.unverified.contains(&e.finding.id)
             })
-            .filter_map(|e| Some((e.finding.id, e.after.workflow?)))
+            .filter_map(|e| Some((e.finding.id.clone(), e.after.workflow?)))
             .collect()
     }
 
@@ -230,6 +232,9 @@ impl Pipeline {
 pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     if matches!(state.pipeline.stage, Stage::Triage(_)) {
         return super::findings_bulk::handle(state, action);
+    }
+    if matches!(state.pipeline.stage, Stage::Block(_)) {
+        return super::findings_block::handle(state, action);
     }
     let p = &mut state.pipeline;
     match action {

@@ -68,14 +68,25 @@ impl Intercept for CaptureBody {
     }
 }
 
-/// One GetFindings page. `max_results` is clamped to the API's 1-100.
-pub async fn get_findings_page(
+/// One GetFindings page as AWS sent it: the response body (its `Findings` untouched, for
+/// writers that pass them through) and the token of the next page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFindingsPage {
+    pub body: Vec<u8>,
+    pub next_token: Option<String>,
+    pub request_id: Option<String>,
+    /// How many findings the SDK's typed model read from the body.
+    pub typed_count: usize,
+}
+
+/// One GetFindings page, body kept raw. `max_results` is clamped to the API's 1-100.
+pub async fn get_findings_page_raw(
     client: &Client,
     filters: &FindingFilters,
     sort: &[SortCriterion],
     next_token: Option<String>,
     max_results: i32,
-) -> Result<FindingsPage, AwsError> {
+) -> Result<RawFindingsPage, AwsError> {
     let capture = CaptureBody::default();
     let output = client
         .get_findings()
@@ -91,26 +102,43 @@ pub async fn get_findings_page(
     let body = capture.take().ok_or_else(|| {
         AwsError::bad_response(GET_FINDINGS, "the response body was not captured")
     })?;
-    let findings = findings_from_body(&body).map_err(|m| {
-        let m = match output.request_id() {
+    Ok(RawFindingsPage {
+        body,
+        next_token: output
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+        request_id: output.request_id().map(str::to_string),
+        typed_count: output.findings().len(),
+    })
+}
+
+/// One GetFindings page. `max_results` is clamped to the API's 1-100.
+pub async fn get_findings_page(
+    client: &Client,
+    filters: &FindingFilters,
+    sort: &[SortCriterion],
+    next_token: Option<String>,
+    max_results: i32,
+) -> Result<FindingsPage, AwsError> {
+    let raw = get_findings_page_raw(client, filters, sort, next_token, max_results).await?;
+    let findings = findings_from_body(&raw.body).map_err(|m| {
+        let m = match &raw.request_id {
             Some(id) => format!("{m} (request id {id})"),
             None => m,
         };
         AwsError::bad_response(GET_FINDINGS, m)
     })?;
-    if findings.len() != output.findings().len() {
+    if findings.len() != raw.typed_count {
         tracing::warn!(
             raw = findings.len(),
-            typed = output.findings().len(),
+            typed = raw.typed_count,
             "GetFindings: raw and typed finding counts differ"
         );
     }
     Ok(FindingsPage {
         findings,
-        next_token: output
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string),
+        next_token: raw.next_token,
     })
 }
 
@@ -268,6 +296,19 @@ pub async fn update_chunk(
                 .label(sdk::SeverityLabel::from(s.as_str()))
                 .build(),
         );
+    }
+    if let Some(v) = after.verification {
+        req = req.verification_state(sdk::VerificationState::from(v.as_str()));
+    }
+    if let Some(c) = after.confidence {
+        req = req.confidence(i32::from(c));
+    }
+    if let Some(c) = after.criticality {
+        req = req.criticality(i32::from(c));
+    }
+    for (name, value) in &after.user_fields {
+        // An empty value is how BatchUpdateFindings deletes a user-defined field.
+        req = req.user_defined_fields(name, value.as_deref().unwrap_or_default());
     }
     if let Some(text) = &after.note {
         // Both Text and UpdatedBy are required by the API.

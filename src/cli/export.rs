@@ -5,11 +5,12 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 
 use super::{ConsoleArgs, ConsoleOptions, UsageError};
-use crate::aws::securityhub::get_findings_page;
+use crate::aws::securityhub::get_findings_page_raw;
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::filter_expr::FilterExpr;
 use crate::domain::finding::Finding;
@@ -125,6 +126,51 @@ impl<W: Write> FindingsWriter<W> {
         self.out.flush()
     }
 
+    /// Writes the findings of a GetFindings response body. JSONL and ASFF copy each
+    /// finding's JSON text as AWS sent it (no parse into a tree, no re-serialisation);
+    /// CSV needs the columns, so it reads the findings.
+    pub fn raw_page(&mut self, body: &[u8]) -> std::io::Result<()> {
+        use std::io::{Error, ErrorKind};
+        if self.format == Format::Csv {
+            let findings = crate::aws::securityhub::findings_from_body(body)
+                .map_err(|e| Error::new(ErrorKind::InvalidData, e))?;
+            return self.page(&findings);
+        }
+        #[derive(serde::Deserialize)]
+        struct Page<'a> {
+            #[serde(borrow, rename = "Findings", default)]
+            findings: Vec<&'a serde_json::value::RawValue>,
+        }
+        let page: Page = serde_json::from_slice(body).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidData,
+                format!("GetFindings response is not JSON: {e}"),
+            )
+        })?;
+        for raw in page.findings {
+            if self.format == Format::Asff && self.written > 0 {
+                self.out.write_all(b",\n")?;
+            }
+            let text = raw.get();
+            if text.contains(['\n', '\r']) {
+                // Pretty-printed by the sender: one line per finding needs it compacted.
+                let value: serde_json::Value = serde_json::from_str(text)?;
+                serde_json::to_writer(&mut self.out, &value)?;
+            } else {
+                self.out.write_all(text.as_bytes())?;
+            }
+            if self.format == Format::Jsonl {
+                self.out.write_all(b"\n")?;
+            }
+            self.written += 1;
+        }
+        self.out.flush()
+    }
+
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
     pub fn finish(mut self) -> std::io::Result<usize> {
         if self.format == Format::Asff {
             self.out.write_all(b"\n]}\n")?;
@@ -134,31 +180,41 @@ impl<W: Write> FindingsWriter<W> {
     }
 }
 
-/// Pages through GetFindings for `filters`, handing each page to `writer`; `progress`
-/// hears (findings so far, pages so far). Throttling is retried with backoff.
+/// Pages through GetFindings for `filters`, handing each page to `writer` as it arrives;
+/// `progress` hears (findings so far, pages so far). Throttling is retried with backoff.
+/// The next page is requested before the current one is written, so the service
+/// producing a page and this process writing the last one overlap.
 pub async fn export_findings<W: Write + Send>(
     client: &aws_sdk_securityhub::Client,
     filters: &FindingFilters,
     writer: &mut FindingsWriter<W>,
-    pacer: &Pacer,
+    pacer: Arc<Pacer>,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> anyhow::Result<()> {
-    let retry = RetryPolicy::default();
-    let sort = SortCriterion::default_order();
-    let (mut token, mut pages) = (None, 0usize);
-    loop {
-        let page = crate::tasks::retry::paced(pacer, &retry, || {
-            get_findings_page(client, filters, &sort, token.clone(), 100)
+    let fetch = |token: Option<String>| {
+        let (client, filters, pacer) = (client.clone(), filters.clone(), pacer.clone());
+        tokio::spawn(async move {
+            let retry = RetryPolicy::default();
+            let sort = SortCriterion::default_order();
+            crate::tasks::retry::paced(&pacer, &retry, || {
+                get_findings_page_raw(&client, &filters, &sort, token.clone(), 100)
+            })
+            .await
         })
-        .await?;
-        writer.page(&page.findings)?;
+    };
+    let mut next = Some(fetch(None));
+    let mut pages = 0usize;
+    while let Some(pending) = next.take() {
+        let page = pending
+            .await
+            .map_err(|e| anyhow::anyhow!("GetFindings task: {e}"))??;
+        // Ask for the next page first; write this one while it is on its way.
+        next = page.next_token.clone().map(|t| fetch(Some(t)));
+        writer.raw_page(&page.body)?;
         pages += 1;
         progress(writer.written, pages);
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(()),
-        }
     }
+    Ok(())
 }
 
 /// The format a file name asks for: `.csv`, `.json` / `.asff` (ASFF), else JSONL.
@@ -241,12 +297,14 @@ pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
         ),
         None => Box::new(std::io::stdout()),
     };
-    let mut writer = FindingsWriter::new(std::io::BufWriter::new(out), args.format)?;
+    // Large buffer: a page is ~100 findings of a few KB; one write(2) per page or so.
+    let mut writer =
+        FindingsWriter::new(std::io::BufWriter::with_capacity(1 << 18, out), args.format)?;
     let mut stderr = std::io::stderr();
     let mut progress = |n: usize, pages: usize| {
         let _ = write!(stderr, "\rexporting: {n} findings, {pages} pages");
     };
-    export_findings(&client, &filters, &mut writer, &pacer, &mut progress).await?;
+    export_findings(&client, &filters, &mut writer, pacer, &mut progress).await?;
     let n = writer.finish()?;
     let target = args
         .output
@@ -300,6 +358,32 @@ mod tests {
             .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["Title"].to_string())
             .collect();
         assert_eq!(titles, ["\"1\"", "\"2\"", "\"3\""]);
+    }
+
+    #[test]
+    fn raw_pages_pass_findings_through_and_keep_one_per_line() {
+        // Compact findings are copied byte for byte; a pretty-printed one is compacted.
+        let body = br#"{"Findings":[{"Id":"a","N":1.50},
+            {
+              "Id": "b"
+            }],"NextToken":"t"}"#;
+        let mut buf = Vec::new();
+        let mut w = FindingsWriter::new(&mut buf, Format::Jsonl).unwrap();
+        w.raw_page(body).unwrap();
+        w.raw_page(br#"{"Findings":[]}"#).unwrap();
+        assert_eq!(w.finish().unwrap(), 2);
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "{\"Id\":\"a\",\"N\":1.50}\n{\"Id\":\"b\"}\n"
+        );
+        let mut buf = Vec::new();
+        let mut w = FindingsWriter::new(&mut buf, Format::Asff).unwrap();
+        w.raw_page(body).unwrap();
+        w.finish().unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(doc["Findings"][1]["Id"], "b");
+        let mut w = FindingsWriter::new(Vec::new(), Format::Jsonl).unwrap();
+        assert!(w.raw_page(b"<html>").is_err());
     }
 
     #[test]

@@ -92,35 +92,13 @@ impl SyncStatus {
 /// Reads the ip-ranges file, or downloads it. There is no HTTP client among our
 /// dependencies, so the download uses `curl` (any failure is reported as such).
 pub fn load_ip_ranges(args: &SyncArgs) -> anyhow::Result<IpRanges> {
+    // The console's sync dialog reads its sources with the same code.
     if let Some(path) = &args.ip_ranges {
-        let bytes = std::fs::read(path)
-            .map_err(|e| anyhow::anyhow!("cannot read ip-ranges file {}: {e}", path.display()))?;
-        return Ok(IpRanges::parse(&bytes, &path.display().to_string())?);
+        return crate::tasks::ip_ranges::read_file(path).map_err(anyhow::Error::msg);
     }
     let url = args.ip_ranges_url.as_deref().unwrap_or(OFFICIAL_URL);
-    let output = std::process::Command::new("curl")
-        .args([
-            "--silent",
-            "--show-error",
-            "--fail",
-            "--location",
-            "--max-time",
-            "60",
-            url,
-        ])
-        .output()
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot download {url}: running curl failed: {e} (use --ip-ranges FILE)"
-            )
-        })?;
-    if !output.status.success() {
-        anyhow::bail!(
-            "cannot download {url}: {} (use --ip-ranges FILE)",
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(IpRanges::parse(&output.stdout, url)?)
+    crate::tasks::ip_ranges::download(url)
+        .map_err(|e| anyhow::anyhow!("{e} (use --ip-ranges FILE)"))
 }
 
 /// The sync itself, on `clients`; `executor` is None for a dry run (no mutating call).

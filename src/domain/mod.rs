@@ -1,7 +1,9 @@
 //! Plain data and logic shared by every layer: no I/O, no terminal, no SDK types.
 
+pub mod address_file;
 pub mod analyzer;
 pub mod cidr;
+pub mod combined;
 pub mod filter;
 pub mod filter_attrs;
 pub mod filter_expr;
@@ -14,5 +16,8 @@ pub mod iot_plan;
 pub mod ip_ranges;
 pub mod plan;
 pub mod policy;
+pub mod remote_ips;
+pub mod triage;
 pub mod waf;
+pub mod waf_block;
 pub mod waf_sync;

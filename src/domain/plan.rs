@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::analyzer::{ArchiveRuleChange, FindingsStatusChange, TrustPolicyEdit};
-use super::finding::{FindingRef, Severity, WorkflowStatus};
+use super::finding::FindingRef;
+pub use super::triage::{TriageFields, VerificationState};
 
 /// Above this many items an approval needs the count typed, not just `y`.
 pub const BULK_THRESHOLD: usize = 10;
@@ -39,37 +40,9 @@ pub enum Change {
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
     /// IoT Device Defender audit changes and audit imports into Security Hub.
     Iot(Box<super::iot_plan::IotChange>),
-}
-
-/// The triage fields BatchUpdateFindings can set that the console tracks.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TriageFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow: Option<WorkflowStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-impl TriageFields {
-    fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(w) = self.workflow {
-            parts.push(format!("workflow {w}"));
-        }
-        if let Some(s) = self.severity {
-            parts.push(format!("severity {s}"));
-        }
-        if let Some(n) = &self.note {
-            parts.push(format!("note {n:?}"));
-        }
-        if parts.is_empty() {
-            "(unset)".to_string()
-        } else {
-            parts.join(", ")
-        }
-    }
+    /// Several of the above approved together and executed in order (block from a
+    /// finding, sync from ip-ranges.json).
+    Combined(Box<super::combined::CombinedChange>),
 }
 
 /// One finding's change: what it is now and what it will be.
@@ -133,6 +106,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(_) => "access-analyzer:CreateArchiveRule",
             Change::ArchiveRuleDelete(_) => "access-analyzer:DeleteArchiveRule",
             Change::Iot(c) => c.operation(),
+            Change::Combined(c) => c.operation(),
         }
     }
 
@@ -141,11 +115,19 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(u) => {
                 let afters: std::collections::BTreeSet<String> =
-                    u.edits.iter().map(|e| e.after.describe()).collect();
+                    u.edits.iter().map(|e| e.after.describe_after()).collect();
                 let what = if afters.len() == 1 {
                     afters.into_iter().next().unwrap_or_default()
                 } else {
-                    "restore previous values".to_string()
+                    // Values differ per finding (an undo, a block note naming each one's
+                    // IPs): name the fields; the preview lists each finding's values.
+                    let mut fields: Vec<String> = Vec::new();
+                    for name in u.edits.iter().flat_map(|e| e.after.field_names()) {
+                        if !fields.contains(&name) {
+                            fields.push(name);
+                        }
+                    }
+                    format!("{} (per finding)", fields.join(", "))
                 };
                 format!("Set {what} on {} finding(s)", u.edits.len())
             }
@@ -160,6 +142,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) => format!("Create archive rule {}", r.rule_name),
             Change::ArchiveRuleDelete(r) => format!("Delete archive rule {}", r.rule_name),
             Change::Iot(c) => c.title(),
+            Change::Combined(c) => c.title.clone(),
         }
     }
 
@@ -176,6 +159,7 @@ impl ChangePlan {
             | Change::ArchiveRuleCreate(_)
             | Change::ArchiveRuleDelete(_) => 1,
             Change::Iot(c) => c.item_count(),
+            Change::Combined(c) => c.item_count(),
         }
     }
 
@@ -196,6 +180,7 @@ impl ChangePlan {
                 vec![format!("{}/{}", r.analyzer_arn, r.rule_name)]
             }
             Change::Iot(c) => c.targets(),
+            Change::Combined(c) => c.targets(),
         }
     }
 
@@ -212,14 +197,7 @@ impl ChangePlan {
                         LineKind::Context,
                         format!("{}  {}", e.title, e.finding.id),
                     ));
-                    lines.push(PreviewLine::new(
-                        LineKind::Removed,
-                        format!("- {}", e.before.describe()),
-                    ));
-                    lines.push(PreviewLine::new(
-                        LineKind::Added,
-                        format!("+ {}", e.after.describe()),
-                    ));
+                    lines.extend(diff_lines(&e.before, &e.after));
                 }
                 lines
             }
@@ -231,6 +209,7 @@ impl ChangePlan {
             Change::ArchiveRuleCreate(r) => r.preview(self.title(), true),
             Change::ArchiveRuleDelete(r) => r.preview(self.title(), false),
             Change::Iot(c) => c.preview(),
+            Change::Combined(c) => c.preview(),
         }
     }
 
@@ -245,12 +224,8 @@ impl ChangePlan {
                     .filter(|e| succeeded.contains(&e.finding.id))
                     .filter_map(|e| {
                         // Only fields we changed and knew the old value of can be restored.
-                        let after = TriageFields {
-                            workflow: e.after.workflow.and(e.before.workflow),
-                            severity: e.after.severity.and(e.before.severity),
-                            note: e.after.note.as_ref().and(e.before.note.clone()),
-                        };
-                        (after != TriageFields::default()).then(|| FindingEdit {
+                        let after = e.before.restore(&e.after);
+                        (!after.is_empty()).then(|| FindingEdit {
                             finding: e.finding.clone(),
                             title: e.title.clone(),
                             before: e.after.clone(),
@@ -269,7 +244,31 @@ impl ChangePlan {
             // not offered as an automatic undo.
             Change::IpSetCreate(_) => None,
             Change::Iot(c) => c.undo(succeeded, new_id.into()),
+            Change::Combined(c) => c.undo(succeeded, new_id.into()),
             other => super::analyzer::undo(other, succeeded).map(|c| ChangePlan::new(new_id, c)),
+        }
+    }
+}
+
+impl ChangePlan {
+    /// The Security Hub findings update this plan makes, on its own or as a step.
+    pub fn findings_update(&self) -> Option<&FindingsUpdate> {
+        match &self.change {
+            Change::FindingsUpdate(u) => Some(u),
+            Change::Combined(c) => c.findings_update(),
+            _ => None,
+        }
+    }
+
+    /// Whether executing the plan changes WAF IP sets (the pane reloads after it).
+    pub fn touches_ip_sets(&self) -> bool {
+        match &self.change {
+            Change::IpSetUpdate(_) | Change::IpSetCreate(_) => true,
+            Change::Combined(c) => c
+                .steps
+                .iter()
+                .any(|s| matches!(s, Change::IpSetUpdate(_) | Change::IpSetCreate(_))),
+            _ => false,
         }
     }
 }
@@ -295,14 +294,7 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
             LineKind::Context,
             format!("{} finding(s):", members.len()),
         ));
-        lines.push(PreviewLine::new(
-            LineKind::Removed,
-            format!("- {}", before.describe()),
-        ));
-        lines.push(PreviewLine::new(
-            LineKind::Added,
-            format!("+ {}", after.describe()),
-        ));
+        lines.extend(diff_lines(before, after));
         for e in members.iter().take(3) {
             lines.push(PreviewLine::new(
                 LineKind::Context,
@@ -317,6 +309,24 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
         }
     }
     lines
+}
+
+/// `- before` / `+ after` for a one-field change; one `field: before -> after` line per
+/// field when the change sets several (verification, confidence, user fields, ...).
+fn diff_lines(before: &TriageFields, after: &TriageFields) -> Vec<PreviewLine> {
+    let changes = before.field_changes(after);
+    if changes.len() <= 1 {
+        return vec![
+            PreviewLine::new(LineKind::Removed, format!("- {}", before.describe())),
+            PreviewLine::new(LineKind::Added, format!("+ {}", after.describe_after())),
+        ];
+    }
+    changes
+        .into_iter()
+        .map(|(name, old, new)| {
+            PreviewLine::new(LineKind::Added, format!("  {name}: {old} -> {new}"))
+        })
+        .collect()
 }
 
 /// What happened to one target.
@@ -369,6 +379,7 @@ impl ChangeOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::finding::WorkflowStatus;
 
     fn edit(id: &str, before: WorkflowStatus, after: WorkflowStatus) -> FindingEdit {
         FindingEdit {
@@ -407,7 +418,7 @@ mod tests {
         assert_eq!(u.edits.len(), 2);
         assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
         assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));
-        assert_eq!(undo.title(), "Set restore previous values on 2 finding(s)");
+        assert_eq!(undo.title(), "Set workflow (per finding) on 2 finding(s)");
     }
 
     #[test]

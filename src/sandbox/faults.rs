@@ -1,7 +1,9 @@
 //! Injected failures for tests and demos: per operation (or all), an error code and HTTP
 //! status, fired with a probability from a deterministic RNG and/or for the next N requests;
 //! and per-item failures that batch operations report inside a successful answer
-//! (BatchImportFindings' FailedFindings).
+//! (BatchImportFindings' FailedFindings, BatchUpdateFindings' UnprocessedFindings): any
+//! item with a chance / for the next N items (`Fault`), or chosen ids N times each
+//! (`ItemFault`).
 
 use std::sync::Mutex;
 
@@ -37,6 +39,44 @@ impl Fault {
     }
 }
 
+/// Chosen items a batch operation reports as failed while the call succeeds and the
+/// other items are applied, e.g. BatchUpdateFindings' `UnprocessedFindings[{
+/// FindingIdentifier, ErrorCode, ErrorMessage}]` for these finding ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemFault {
+    pub operation: String,
+    /// Item id -> how many more times it fails.
+    pub ids: std::collections::BTreeMap<String, u32>,
+    pub code: String,
+    pub message: String,
+}
+
+impl ItemFault {
+    /// `ids` fail with `code` (and AWS's message for it) the next `times` times each is sent.
+    pub fn ids(operation: &str, ids: &[&str], times: u32, code: &str) -> ItemFault {
+        ItemFault {
+            operation: operation.to_string(),
+            ids: ids.iter().map(|s| (s.to_string(), times)).collect(),
+            code: code.to_string(),
+            message: aws_message(code),
+        }
+    }
+}
+
+/// The ErrorMessage AWS pairs with each BatchUpdateFindings ErrorCode.
+fn aws_message(code: &str) -> String {
+    match code {
+        "ConcurrentUpdateError" => "Concurrent finding updates detected",
+        "DuplicatedFindingIdentifier" => "Finding Identifier is duplicated",
+        "FindingNotFound" => "Finding Not Found",
+        "FindingSizeExceeded" => "Finding size exceeded 240 KB",
+        "InternalFailure" => "Internal service failure",
+        "InvalidInput" => "Invalid Input",
+        other => return format!("injected item fault: {other}"),
+    }
+    .to_string()
+}
+
 #[derive(Debug)]
 pub(crate) struct Faults {
     inner: Mutex<FaultState>,
@@ -47,6 +87,8 @@ struct FaultState {
     faults: Vec<Fault>,
     /// Fired once per item of a batch; their `status` is unused.
     item_faults: Vec<Fault>,
+    /// Fired for chosen item ids.
+    targeted: Vec<ItemFault>,
     rng: u64,
 }
 
@@ -56,6 +98,7 @@ impl Default for Faults {
             inner: Mutex::new(FaultState {
                 faults: Vec::new(),
                 item_faults: Vec::new(),
+                targeted: Vec::new(),
                 rng: 0x5eed_5eed_5eed_5eed,
             }),
         }
@@ -72,18 +115,33 @@ impl Faults {
         lock(&self.inner).item_faults.push(fault);
     }
 
+    /// Arms failures of chosen items.
+    pub fn add_targeted(&self, fault: ItemFault) {
+        lock(&self.inner).targeted.push(fault);
+    }
+
     pub fn clear(&self) {
         let mut state = lock(&self.inner);
         state.faults.clear();
         state.item_faults.clear();
+        state.targeted.clear();
     }
 
-    /// The (code, message) to fail one item of a batch `operation` with, if one fires.
-    pub fn fire_item(&self, operation: &str) -> Option<(String, String)> {
+    /// The (code, message) to fail item `id` of a batch `operation` with, if one fires.
+    pub fn fire_item(&self, operation: &str, id: &str) -> Option<(String, String)> {
         let mut state = lock(&self.inner);
         let FaultState {
-            item_faults, rng, ..
+            item_faults,
+            targeted,
+            rng,
+            ..
         } = &mut *state;
+        for fault in targeted.iter_mut().filter(|f| f.operation == operation) {
+            if let Some(n) = fault.ids.get_mut(id).filter(|n| **n > 0) {
+                *n -= 1;
+                return Some((fault.code.clone(), fault.message.clone()));
+            }
+        }
         for fault in item_faults.iter_mut() {
             let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
             if !matches || fault.remaining == Some(0) {
@@ -163,11 +221,34 @@ mod tests {
         ));
         assert!(faults.fire("BatchImportFindings").is_none());
         assert_eq!(
-            faults.fire_item("BatchImportFindings").map(|f| f.0),
+            faults.fire_item("BatchImportFindings", "a").map(|f| f.0),
             Some("InternalException".to_string())
         );
-        assert!(faults.fire_item("BatchImportFindings").is_some());
-        assert!(faults.fire_item("BatchImportFindings").is_none());
+        assert!(faults.fire_item("BatchImportFindings", "b").is_some());
+        assert!(faults.fire_item("BatchImportFindings", "c").is_none());
+    }
+
+    #[test]
+    fn targeted_item_faults_fail_the_given_ids_their_number_of_times() {
+        let faults = Faults::default();
+        faults.add_targeted(ItemFault::ids(
+            "BatchUpdateFindings",
+            &["a", "b"],
+            2,
+            "ConcurrentUpdateError",
+        ));
+        assert_eq!(
+            faults.fire_item("BatchUpdateFindings", "a"),
+            Some((
+                "ConcurrentUpdateError".into(),
+                "Concurrent finding updates detected".into()
+            ))
+        );
+        assert!(faults.fire_item("BatchUpdateFindings", "c").is_none());
+        assert!(faults.fire_item("BatchImportFindings", "b").is_none());
+        assert!(faults.fire_item("BatchUpdateFindings", "a").is_some());
+        assert!(faults.fire_item("BatchUpdateFindings", "a").is_none());
+        assert!(faults.fire_item("BatchUpdateFindings", "b").is_some());
     }
 
     #[test]

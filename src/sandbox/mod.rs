@@ -28,7 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use serde_json::Value;
 
-pub use faults::Fault;
+pub use faults::{Fault, ItemFault};
 pub use record::RecordedRequest;
 pub use server::{serve, serve_on};
 
@@ -191,10 +191,16 @@ impl Sandbox {
         self.shared.faults.add(fault);
     }
 
-    /// Makes batch operations report items failed (BatchImportFindings' FailedFindings)
-    /// with the fault's code and message; `remaining` counts items, not requests.
+    /// Makes batch operations report items failed (BatchImportFindings' FailedFindings,
+    /// BatchUpdateFindings' UnprocessedFindings) with the fault's code and message;
+    /// `remaining` counts items, not requests.
     pub fn inject_item_fault(&self, fault: Fault) {
         self.shared.faults.add_item(fault);
+    }
+
+    /// Makes batch operations report the chosen items failed (see [`ItemFault`]).
+    pub fn inject_targeted_item_fault(&self, fault: ItemFault) {
+        self.shared.faults.add_targeted(fault);
     }
 
     pub fn clear_faults(&self) {

@@ -11,6 +11,7 @@ use super::mode::WriteAccess;
 use super::retry::{Pacer, RetryPolicy};
 use crate::aws::AwsClients;
 use crate::aws::securityhub::{self, BatchResult};
+use crate::domain::combined::CombinedChange;
 use crate::domain::finding::{Finding, FindingRef};
 use crate::domain::plan::{
     Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TargetFailure, TriageFields,
@@ -156,6 +157,82 @@ impl MutationExecutor {
         tracing::info!(plan = %plan.id, operation = plan.operation(), targets = plan.item_count(), "executing");
 
         let outcome = match &plan.change {
+            Change::Combined(c) => self.execute_combined(&plan.id, c, &mut warnings).await,
+            _ => self.execute_change(&plan, &mut warnings).await,
+        };
+        tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
+
+        if let Err(e) = self.journal.append(&Entry::outcome(&ctx, &plan, &outcome)) {
+            let warning = format!(
+                "the change was made but its outcome could not be journaled in {}: {e}",
+                self.journal.path().display()
+            );
+            tracing::error!(plan = %plan.id, "{warning}");
+            warnings.push(warning);
+        }
+        let undo = plan.undo(&outcome.succeeded, new_plan_id());
+        Executed {
+            outcome,
+            undo,
+            warnings,
+        }
+    }
+
+    /// The steps of a combined change in order; a step that does not fully succeed stops
+    /// the rest (the finding is not marked NOTIFIED for a block that did not happen).
+    async fn execute_combined(
+        &self,
+        plan_id: &str,
+        combined: &CombinedChange,
+        warnings: &mut Vec<String>,
+    ) -> ChangeOutcome {
+        let mut total = ChangeOutcome {
+            plan_id: plan_id.to_string(),
+            succeeded: Vec::new(),
+            failed: Vec::new(),
+            unverified: Vec::new(),
+            request_ids: Vec::new(),
+            error: None,
+        };
+        let mut stopped: Option<String> = None;
+        for step in &combined.steps {
+            let plan = ChangePlan::new(plan_id, step.clone());
+            if let Some(why) = &stopped {
+                total
+                    .failed
+                    .extend(plan.targets().into_iter().map(|target| TargetFailure {
+                        target,
+                        code: "NotAttempted".into(),
+                        message: format!("not attempted: {why}"),
+                    }));
+                continue;
+            }
+            let outcome = match step {
+                Change::Combined(_) => {
+                    empty_outcome(&plan, Some("a combined change cannot nest".into()))
+                }
+                _ => self.execute_change(&plan, warnings).await,
+            };
+            if !outcome.is_complete_success() {
+                stopped = Some(format!("{} did not complete", plan.title()));
+            }
+            total.succeeded.extend(outcome.succeeded);
+            total.failed.extend(outcome.failed);
+            total.unverified.extend(outcome.unverified);
+            total.request_ids.extend(outcome.request_ids);
+            if total.error.is_none() {
+                total.error = outcome.error.map(|e| format!("{}: {e}", plan.operation()));
+            }
+        }
+        total
+    }
+
+    /// One plain (not combined) change.
+    async fn execute_change(&self, plan: &ChangePlan, warnings: &mut Vec<String>) -> ChangeOutcome {
+        match &plan.change {
+            Change::Combined(_) => {
+                empty_outcome(plan, Some("a combined change cannot nest".into()))
+            }
             Change::FindingsUpdate(update) => self.update_findings(&plan.id, update).await,
             Change::IpSetUpdate(u) => {
                 let r = super::wafv2::update_ip_set(
@@ -186,10 +263,10 @@ impl MutationExecutor {
             | Change::FindingsArchive(_)
             | Change::FindingsUnarchive(_)
             | Change::ArchiveRuleCreate(_)
-            | Change::ArchiveRuleDelete(_) => super::analyzer::execute(&self.clients, &plan)
+            | Change::ArchiveRuleDelete(_) => super::analyzer::execute(&self.clients, plan)
                 .await
                 .unwrap_or_else(|| {
-                    empty_outcome(&plan, Some("not an Access Analyzer change".into()))
+                    empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
             Change::Iot(change) => {
                 let no_progress = |_: usize, _: usize| {};
@@ -204,22 +281,6 @@ impl MutationExecutor {
                 };
                 super::iot::execute(&cx, &plan.id, change).await
             }
-        };
-        tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
-
-        if let Err(e) = self.journal.append(&Entry::outcome(&ctx, &plan, &outcome)) {
-            let warning = format!(
-                "the change was made but its outcome could not be journaled in {}: {e}",
-                self.journal.path().display()
-            );
-            tracing::error!(plan = %plan.id, "{warning}");
-            warnings.push(warning);
-        }
-        let undo = plan.undo(&outcome.succeeded, new_plan_id());
-        Executed {
-            outcome,
-            undo,
-            warnings,
         }
     }
 
@@ -303,16 +364,7 @@ impl MutationExecutor {
 
 /// Whether a re-read finding carries every value the edit set.
 fn shows(f: &Finding, after: &TriageFields) -> bool {
-    after.workflow.is_none_or(|w| f.workflow == Some(w))
-        && after.severity.is_none_or(|s| f.severity == Some(s))
-        && after.note.as_ref().is_none_or(|n| {
-            f.raw
-                .value()
-                .get("Note")
-                .and_then(|note| note.get("Text"))
-                .and_then(|t| t.as_str())
-                == Some(n.as_str())
-        })
+    after.shown_by(&TriageFields::of_finding(f))
 }
 
 fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {

@@ -7,6 +7,7 @@ pub mod executor;
 pub mod iot;
 pub mod iot_import;
 pub mod iot_reads;
+pub mod ip_ranges;
 pub mod mode;
 pub mod retry;
 pub mod runner;

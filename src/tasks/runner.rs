@@ -121,6 +121,28 @@ impl EffectRunner {
                 });
                 None
             }
+            Effect::Read(ReadRequest::IpRanges { request, source }) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = super::ip_ranges::load(&source).map(std::sync::Arc::new);
+                    let _ = tx.send(Action::IpRangesLoaded { request, result });
+                });
+                None
+            }
+            Effect::Read(ReadRequest::AddressFile { set_id, path }) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let full = super::ip_ranges::expand_home(&path);
+                    let result = std::fs::read_to_string(&full)
+                        .map_err(|e| format!("cannot read {}: {e}", full.display()));
+                    let _ = tx.send(Action::AddressFileLoaded {
+                        set_id,
+                        path,
+                        result,
+                    });
+                });
+                None
+            }
             Effect::Read(
                 request @ (ReadRequest::Analyzers
                 | ReadRequest::AnalyzerFindings { .. }

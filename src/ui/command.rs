@@ -61,6 +61,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     "new IP set: NAME IPV4|IPV6 [description] > ",
                     &state.ipsets.input,
                 ),
+                InputKind::File => (
+                    "add addresses from file (one per line, # comments) > ",
+                    &state.ipsets.input,
+                ),
+                // The dialog draws itself; the line says how to leave it.
+                InputKind::Sync => {
+                    frame.render_widget(
+                        Line::styled("sync from ip-ranges.json · esc cancel", input),
+                        area,
+                    );
+                    return;
+                }
             };
             frame.render_widget(Line::styled(format!("{label}{text}▏"), input), area);
         }

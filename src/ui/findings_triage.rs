@@ -1,4 +1,4 @@
-//! Drawing for the findings pane's triage parts: the bulk pickers and the note editor
+//! Drawing for the findings pane's triage parts: the bulk pickers, the note editor, the `E` form
 //! (pipeline modals), the filter editor line with its error caret, and the severity /
 //! workflow summary strip of the current view.
 
@@ -11,6 +11,7 @@ use super::style::{centered, severity_slot, style, truncate};
 use crate::app::State;
 use crate::app::findings::FindingsPane;
 use crate::app::findings_bulk::{BulkField, TriageStage};
+use crate::app::findings_fields::{FieldsForm, FormField};
 use crate::domain::filter_expr::FilterExpr;
 use crate::domain::finding::{Severity, WorkflowStatus};
 use crate::theme::Slot;
@@ -99,7 +100,79 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
             frame.render_widget(Clear, rect);
             frame.render_widget(Paragraph::new(lines).block(block), rect);
         }
+        TriageStage::Fields(form) => draw_fields_form(frame, area, state, form),
     }
+}
+
+/// The `E` form: one row per field, the focused one highlighted, current values as hints.
+fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsForm) {
+    let theme = &state.theme;
+    let rect = centered(area, area.width.saturating_sub(4).min(80), 14);
+    let width = rect.width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::styled(
+        truncate(
+            &target_summary(
+                form.targets.len(),
+                form.targets.first().map(|t| t.title.as_str()),
+            ),
+            width,
+        ),
+        style(theme, Slot::Muted),
+    )];
+    for field in FormField::ALL {
+        let focused = form.focus == field;
+        let value = match field {
+            FormField::Verification => match form.verification {
+                Some(v) => format!("◀ {v} ▶"),
+                None => "◀ (unchanged) ▶".to_string(),
+            },
+            FormField::Confidence => form.confidence.clone(),
+            FormField::Criticality => form.criticality.clone(),
+            FormField::UserFields => form.user_fields.clone(),
+        };
+        let cursor = if focused && field != FormField::Verification {
+            "▏"
+        } else {
+            ""
+        };
+        let pointer = if focused { "▶" } else { " " };
+        let slot = if focused {
+            Slot::Selection
+        } else {
+            Slot::Input
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{pointer} {:<13}", field.label()),
+                style(theme, Slot::Text),
+            ),
+            Span::styled(format!("{value}{cursor}"), style(theme, slot)),
+        ]));
+        lines.push(Line::styled(
+            truncate(
+                &format!("                now: {}", form.current(field)),
+                width,
+            ),
+            style(theme, Slot::Muted),
+        ));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+    }
+    for hint in [
+        "blank = unchanged · numbers 0-100 · user fields: k=v; k2=v2 (k= or -k removes)",
+        "tab / ↑↓ field  ←→ state  enter preview  esc cancel",
+    ] {
+        lines.push(Line::styled(
+            truncate(hint, width),
+            style(theme, Slot::Muted),
+        ));
+    }
+    let block = Block::bordered()
+        .title(" Edit finding fields ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn target_summary(n: usize, first: Option<&str>) -> String {

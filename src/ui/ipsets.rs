@@ -18,6 +18,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Some(row) => addresses(frame, area, pane, row, &state.theme),
         None => table(frame, area, pane, &state.theme),
     }
+    if let Some(dialog) = &pane.sync {
+        super::ipsets_sync::draw(frame, area, state, dialog);
+    }
 }
 
 fn used_by(row: &IpSetRow) -> String {
@@ -131,7 +134,7 @@ fn addresses(frame: &mut Frame, area: Rect, pane: &IpSetsPane, row: &IpSetRow, t
         (Some(n), _) => Line::styled(n.clone(), style(theme, Slot::Info)),
         (None, true) => Line::styled(
             format!(
-                "{} entries · / filter or search an address · + add · - remove · esc back",
+                "{} entries · / filter or search an address · + add · f add from file · - remove · esc back",
                 view.rows.len()
             ),
             style(theme, Slot::Muted),

@@ -4,12 +4,14 @@
 mod analyzer;
 mod audits;
 mod audits_suppressions;
+mod block;
 mod command;
 mod detail;
 mod findings;
 mod findings_triage;
 mod help;
 mod ipsets;
+mod ipsets_sync;
 mod journal;
 mod preview;
 mod status;

@@ -74,6 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(Paragraph::new(out).block(block), rect);
         }
         Stage::Triage(stage) => super::findings_triage::draw_stage(frame, area, state, stage),
+        Stage::Block(stage) => super::block::draw(frame, area, state, stage),
         Stage::Idle | Stage::Executing { .. } => {}
     }
 }

@@ -233,11 +233,13 @@ pub(crate) fn import(
                 .or_insert_with(|| json!({"Status": "NEW"}));
             obj.entry("WorkflowState").or_insert_with(|| json!("NEW"));
             obj.entry("RecordState").or_insert_with(|| json!("ACTIVE"));
-            if !obj.contains_key("Region") {
-                let region = arn.split(':').nth(3).unwrap_or_default();
-                obj.insert("Region".into(), json!(region));
-            }
         }
+    }
+    // Security Hub fills Region on every import, not only the first: a re-import that
+    // omits it must not leave the finding without one.
+    if !obj.contains_key("Region") {
+        let region = arn.split(':').nth(3).unwrap_or_default();
+        obj.insert("Region".into(), json!(region));
     }
     obj.insert("ProcessedAt".into(), json!(now));
     let index = store.put(existing, doc);

@@ -88,7 +88,8 @@ async fn batch_import_findings(State(shared): State<Arc<Shared>>, body: Bytes) -
         let mut store = ctx.shared.findings_write();
         let mut failed = Vec::new();
         for finding in findings {
-            if let Some((code, message)) = ctx.shared.faults.fire_item("BatchImportFindings") {
+            let id = finding.get("Id").and_then(Value::as_str).unwrap_or_default();
+            if let Some((code, message)) = ctx.shared.faults.fire_item("BatchImportFindings", id) {
                 failed.push(json!({
                     "Id": finding.get("Id").and_then(Value::as_str).unwrap_or_default(),
                     "ErrorCode": code,
@@ -125,8 +126,14 @@ async fn batch_update_findings(State(shared): State<Arc<Shared>>, body: Bytes) -
         |ctx, params| {
             let now = now_iso();
             let mut store = ctx.shared.findings_write();
-            let body =
-                update::batch_update(&mut store, params, &now, &ctx.shared.config.caller_arn)?;
+            let mut injected = |id: &str| ctx.shared.faults.fire_item("BatchUpdateFindings", id);
+            let body = update::batch_update(
+                &mut store,
+                params,
+                &now,
+                &ctx.shared.config.caller_arn,
+                &mut injected,
+            )?;
             Ok(rest_json::ok(&body, ctx.request_id))
         },
     )

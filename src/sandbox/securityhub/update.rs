@@ -1,6 +1,7 @@
 //! BatchUpdateFindings: the analyst-owned fields (Note, Severity, Workflow, ...), with
 //! per-finding results, no change to UpdatedAt (as AWS), and a history entry holding
-//! each changed field's before and after for GetFindingHistory.
+//! each changed field's before and after for GetFindingHistory. Injected item faults
+//! turn chosen findings into UnprocessedFindings.
 
 use std::collections::HashSet;
 
@@ -19,6 +20,7 @@ pub(crate) fn batch_update(
     params: &Value,
     now: &str,
     caller: &str,
+    injected: &mut dyn FnMut(&str) -> Option<(String, String)>,
 ) -> Result<Value, ServiceError> {
     let ids = identifiers(params)?;
     let changes = requested_changes(params, now)?;
@@ -35,19 +37,29 @@ pub(crate) fn batch_update(
             unprocessed.push(json!({"FindingIdentifier": identifier, "ErrorCode": "FindingNotFound", "ErrorMessage": "Finding Not Found"}));
             continue;
         };
+        // Injected UnprocessedFindings: the call succeeds, this finding is left alone.
+        if let Some((code, message)) = injected(&id) {
+            unprocessed.push(json!({"FindingIdentifier": identifier, "ErrorCode": code, "ErrorMessage": message}));
+            continue;
+        }
         let mut doc = store.items[index].doc.as_ref().clone();
         let mut updates = Vec::new();
         if let Some(obj) = doc.as_object_mut() {
             for (field, value) in &changes {
                 let new = merged(obj.get(*field), field, value);
                 let old = obj.get(*field).cloned();
-                if old.as_ref() != Some(&new) {
+                if old != new {
+                    let text =
+                        |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
                     updates.push(json!({
                         "UpdatedField": field,
-                        "OldValue": old.map(|v| v.to_string()).unwrap_or_default(),
-                        "NewValue": new.to_string(),
+                        "OldValue": text(&old),
+                        "NewValue": text(&new),
                     }));
-                    obj.insert((*field).to_string(), new);
+                    match new {
+                        Some(new) => obj.insert((*field).to_string(), new),
+                        None => obj.remove(*field),
+                    };
                 }
             }
         }
@@ -69,15 +81,28 @@ pub(crate) fn batch_update(
     Ok(json!({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed}))
 }
 
-/// The new value of a top-level field: maps merge (UserDefinedFields, Severity), the rest replace.
-fn merged(old: Option<&Value>, field: &str, value: &Value) -> Value {
+/// The new value of a top-level field (`None`: remove it): maps merge (UserDefinedFields,
+/// Severity), the rest replace. A user-defined field given an empty value is deleted, and
+/// an empty map of them is no field at all.
+fn merged(old: Option<&Value>, field: &str, value: &Value) -> Option<Value> {
     match (field, old, value) {
-        ("UserDefinedFields" | "Severity", Some(Value::Object(old)), Value::Object(new)) => {
+        ("UserDefinedFields", old, Value::Object(new)) => {
+            let mut out = old.and_then(Value::as_object).cloned().unwrap_or_default();
+            for (k, v) in new {
+                if v.as_str().is_some_and(str::is_empty) {
+                    out.remove(k);
+                } else {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        ("Severity", Some(Value::Object(old)), Value::Object(new)) => {
             let mut out = old.clone();
             out.extend(new.clone());
-            Value::Object(out)
+            Some(Value::Object(out))
         }
-        _ => value.clone(),
+        _ => Some(value.clone()),
     }
 }
 

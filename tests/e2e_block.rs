@@ -1,0 +1,243 @@
+//! End to end: block from a finding. In the findings pane `b` collects the finding's remote
+//! IPs, offers the IP sets with the web ACL rules that use them, and one approval updates
+//! the IP set (UpdateIPSet) and sets the finding NOTIFIED with a note naming the set
+//! (BatchUpdateFindings); both verified, journaled, and undone together.
+
+mod e2e_support;
+
+use e2e_support::*;
+use secdeck::app::ipsets::Load;
+use secdeck::app::pipeline::Stage;
+use secdeck::config::AccessFlag;
+use secdeck::journal::Journal;
+
+/// The real GuardDuty SSH brute force finding of the demo world (ASFF from the GuardDuty
+/// user guide): the attacker 199.241.229.197 is only in its ProductFields.
+const ATTACKER: &str = "199.241.229.197";
+
+fn mutating(console: &secdeck::runtime::Console) -> Vec<String> {
+    sandbox(console)
+        .requests()
+        .into_iter()
+        .filter(|r| r.mutating)
+        .map(|r| format!("{} {}", r.operation, r.status))
+        .collect()
+}
+
+/// The previewed plan's lines, whole (the screen cuts long ones).
+fn preview_of(state: &secdeck::app::State) -> String {
+    match &state.pipeline.stage {
+        Stage::Preview { plan, .. } => plan
+            .preview()
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("no preview: {other:?}\n{}", screen(state)),
+    }
+}
+
+fn picker_ready(state: &secdeck::app::State) -> bool {
+    matches!(state.pipeline.stage, Stage::Block(_)) && state.ipsets.load == Load::Loaded
+}
+
+/// Moves the picker's cursor to the set called `name`.
+fn pick(console: &mut secdeck::runtime::Console, name: &str) {
+    let Stage::Block(stage) = &console.state.pipeline.stage else {
+        panic!("the picker is not open")
+    };
+    let at = stage
+        .choices(&console.state)
+        .iter()
+        .position(|i| console.state.ipsets.rows[*i].set.set.name == name)
+        .unwrap_or_else(|| panic!("{name} is not offered"));
+    press(console, &format!("g{}", "j".repeat(at)));
+}
+
+/// The set under the picker's cursor.
+fn under_cursor(state: &secdeck::app::State) -> String {
+    let Stage::Block(stage) = &state.pipeline.stage else {
+        panic!("the picker is not open")
+    };
+    let i = stage.choices(state)[stage.cursor];
+    state.ipsets.rows[i].set.set.name.clone()
+}
+
+#[test]
+fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let journal = dir.path().join("journal.jsonl");
+        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        press(&mut console, &format!("/{ATTACKER}<enter>"));
+        let finding = console
+            .state
+            .findings
+            .selected_finding()
+            .expect("the brute force finding")
+            .clone();
+        assert!(finding.title.contains(ATTACKER), "{}", finding.title);
+
+        // The IP sets pane was never opened: the picker loads the sets itself.
+        press(&mut console, "b");
+        wait_until(&mut console, "the IP set picker", picker_ready).await;
+        let picker = screen(&console.state);
+        assert!(
+            picker.contains(&format!("remote IPs {ATTACKER}")),
+            "{picker}"
+        );
+        assert!(
+            picker.contains("blocked-attackers-v4") && picker.contains("BLOCK"),
+            "the picker shows the rule and its action: {picker}"
+        );
+        assert!(
+            !picker.contains("blocked-attackers-v6"),
+            "IPv6 sets are not offered for an IPv4 attacker: {picker}"
+        );
+        assert_eq!(
+            under_cursor(&console.state),
+            "blocked-attackers-v4",
+            "the picker starts on the set a rule BLOCKs with"
+        );
+        press(&mut console, "<enter>");
+        let preview = preview_of(&console.state);
+        assert!(
+            preview.contains(
+                "Block 1 remote IP(s) from 1 finding(s) in IP set blocked-attackers-v4 (REGIONAL), findings to NOTIFIED"
+            ),
+            "{preview}"
+        );
+        assert!(preview.contains(&format!("+ {ATTACKER}/32")), "{preview}");
+        assert!(
+            preview.contains("Set workflow NOTIFIED, note \"secdeck: blocked 199.241.229.197 in WAF IP set blocked-attackers-v4 (REGIONAL)\" on 1 finding(s)"),
+            "{preview}"
+        );
+
+        press(&mut console, "y");
+        wait_until(&mut console, "the block to finish", |s| {
+            matches!(s.pipeline.stage, Stage::Idle) && s.pipeline.undo.is_some()
+        })
+        .await;
+        let text = screen(&console.state);
+        assert!(text.contains("2 changed and verified"), "{text}");
+        let set = sandbox(&console)
+            .ip_set_addresses("blocked-attackers-v4")
+            .expect("set");
+        assert!(set.contains(&format!("{ATTACKER}/32")), "{set:?}");
+        let stored = sandbox(&console).finding(&finding.id).expect("finding");
+        assert_eq!(stored["Workflow"]["Status"], "NOTIFIED");
+        assert_eq!(
+            stored["Note"]["Text"],
+            "secdeck: blocked 199.241.229.197 in WAF IP set blocked-attackers-v4 (REGIONAL)"
+        );
+        assert_eq!(
+            mutating(&console),
+            ["UpdateIPSet 200", "BatchUpdateFindings 200"]
+        );
+        let entries = Journal::read_all(&journal).expect("journal");
+        assert_eq!(entries.len(), 2, "intent and outcome of the one plan");
+        let outcome = serde_json::to_string(&entries[1]).expect("entry");
+        assert!(
+            outcome.contains("blocked-attackers-v4") && outcome.contains(&finding.id),
+            "the journal names the set and the finding: {outcome}"
+        );
+
+        // Undo takes both back: the address out of the set, the finding to NEW.
+        press(&mut console, "u");
+        let undo = preview_of(&console.state);
+        assert!(undo.contains("Undo: Block 1 remote IP(s)"), "{undo}");
+        press(&mut console, "y");
+        let sb = sandbox(&console);
+        let id = finding.id.clone();
+        wait_until(&mut console, "the undo to finish", |s| {
+            matches!(s.pipeline.stage, Stage::Idle)
+                && sb
+                    .finding(&id)
+                    .is_some_and(|f| f["Workflow"]["Status"] == "NEW")
+        })
+        .await;
+        let set = sandbox(&console)
+            .ip_set_addresses("blocked-attackers-v4")
+            .expect("set");
+        assert!(!set.contains(&format!("{ATTACKER}/32")), "{set:?}");
+        let stored = sandbox(&console).finding(&finding.id).expect("finding");
+        assert_eq!(stored["Workflow"]["Status"], "NEW");
+    });
+}
+
+#[test]
+fn a_finding_without_a_remote_ip_says_so_and_nothing_happens() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        press(&mut console, "/IMDSv2<enter>");
+        assert!(console.state.findings.selected_finding().is_some());
+        press(&mut console, "b");
+        assert_eq!(console.state.pipeline.stage, Stage::Idle);
+        let text = screen(&console.state);
+        assert!(
+            text.contains("no remote IP address in finding") && text.contains("nothing to block"),
+            "{text}"
+        );
+        press(&mut console, "y<enter>");
+        drain(&mut console).await;
+        assert!(mutating(&console).is_empty());
+    });
+}
+
+#[test]
+fn marked_findings_are_blocked_together() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        // The three real GuardDuty EC2 network findings (remote 1.1.1.1, 1.2.3.4, 1.22.9.9)
+        // and a control finding without any remote IP.
+        let wanted = ["1.1.1.1", "1.2.3.4", "1.22.9.9"];
+        let ids: Vec<String> = console
+            .state
+            .findings
+            .rows()
+            .iter()
+            .filter(|f| {
+                let ips: Vec<String> = secdeck::domain::remote_ips::remote_ips(&f.raw.value())
+                    .iter()
+                    .map(|r| r.addr.to_string())
+                    .collect();
+                wanted.iter().any(|w| ips.contains(&w.to_string())) || f.title.contains("IMDSv2")
+            })
+            .map(|f| f.id.clone())
+            .collect();
+        assert!(ids.len() >= 4, "{ids:?}");
+        console.state.findings.marks.extend(ids);
+        press(&mut console, "b");
+        wait_until(&mut console, "the IP set picker", picker_ready).await;
+        assert!(
+            screen(&console.state).contains("marked finding(s) without a remote IP are left alone")
+        );
+        pick(&mut console, "blocked-attackers-v4");
+        // Only the set this time: the findings stay as they are.
+        press(&mut console, "<space><enter>");
+        let preview = preview_of(&console.state);
+        assert!(
+            preview.contains(
+                "Block 3 remote IP(s) from 3 finding(s) in IP set blocked-attackers-v4 (REGIONAL)"
+            ) && !preview.contains("NOTIFIED"),
+            "{preview}"
+        );
+        press(&mut console, "y");
+        wait_until(&mut console, "the block", |s| {
+            matches!(s.pipeline.stage, Stage::Idle) && s.pipeline.undo.is_some()
+        })
+        .await;
+        let set = sandbox(&console)
+            .ip_set_addresses("blocked-attackers-v4")
+            .expect("set");
+        for w in wanted {
+            assert!(set.contains(&format!("{w}/32")), "{set:?}");
+        }
+        assert_eq!(mutating(&console), ["UpdateIPSet 200"]);
+    });
+}
