@@ -275,6 +275,7 @@ pub fn on_change_finished(
             state.notify(NotifyLevel::Warning, format!("the trust policy of {role_name} changed since the preview: nothing was written; here is the new diff"));
             vec![Effect::Read(ReadRequest::RoleTrustPolicy {
                 role_name,
+                role_arn: e.role.arn.clone(),
                 assume_role,
                 purpose: PolicyPurpose::Replan {
                     plan: Box::new(plan),
@@ -461,14 +462,19 @@ fn assumed(state: &State, account: &str) -> Option<String> {
 }
 
 fn read_policy(state: &mut State, f: &AccessFinding, purpose: PolicyPurpose) -> Vec<Effect> {
-    match RoleRef::parse(&f.resource) {
-        Ok(role) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
-            assume_role: assumed(state, &role.account),
+    let session = state.session.identity.as_ref().map(|i| i.account.as_str());
+    let access = RoleRef::parse(&f.resource)
+        .map_err(|e| e.to_string())
+        .and_then(|r| Ok((state.cross_account.access_for(&r.account, session)?, r)));
+    match access {
+        Ok((assume_role, role)) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
+            assume_role,
+            role_arn: role.arn,
             role_name: role.name,
             purpose,
         })],
         Err(e) => {
-            state.notify(NotifyLevel::Warning, e.to_string());
+            state.notify(NotifyLevel::Error, e);
             Vec::new()
         }
     }

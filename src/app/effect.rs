@@ -56,6 +56,8 @@ pub enum ReadRequest {
     /// A role's trust policy (GetRole, decoded), for the detail view or a plan.
     RoleTrustPolicy {
         role_name: String,
+        /// The role's full ARN: the role GetRole answers for must be this one.
+        role_arn: String,
         /// A role in another account is read through this assumed role.
         assume_role: Option<String>,
         purpose: crate::app::analyzer::PolicyPurpose,

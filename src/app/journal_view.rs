@@ -267,14 +267,20 @@ fn rollback(state: &mut State) -> Vec<Effect> {
         state.notify(NotifyLevel::Info, why);
         return Vec::new();
     }
-    let assume_role = edit.assume_role.clone().or_else(|| {
-        state.cross_account.role_for(
-            &edit.role.account,
-            state.session.identity.as_ref().map(|i| i.account.as_str()),
-        )
-    });
+    let session = state.session.identity.as_ref().map(|i| i.account.as_str());
+    let assume_role = match &edit.assume_role {
+        Some(role) => Some(role.clone()),
+        None => match state.cross_account.access_for(&edit.role.account, session) {
+            Ok(role) => role,
+            Err(why) => {
+                state.notify(NotifyLevel::Error, format!("cannot roll back: {why}"));
+                return Vec::new();
+            }
+        },
+    };
     vec![Effect::Read(ReadRequest::RoleTrustPolicy {
         role_name: edit.role.name.clone(),
+        role_arn: edit.role.arn.clone(),
         assume_role: assume_role.clone(),
         purpose: PolicyPurpose::JournalRollback {
             edit: Box::new(TrustPolicyEdit {
