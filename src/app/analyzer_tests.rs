@@ -161,7 +161,7 @@ fn remediate_on_a_role_reads_its_policy_and_on_a_bucket_explains() {
     // The session's account is not known yet: reading role `a` by name could reach a
     // same-named role in another account, so nothing is read and the user is told why.
     assert!(update(&mut s, Action::Remediate).is_empty());
-    let last = s.notifications.iter().last().map(|n| n.message.clone());
+    let last = s.notifications.iter().next().map(|n| n.message.clone());
     assert!(
         last.as_deref().is_some_and(
             |m| m.contains("123456789012") && m.contains("session's account is unknown")
