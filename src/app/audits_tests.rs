@@ -6,9 +6,10 @@ use crate::app::pipeline::Stage;
 use crate::app::{PaneId, Session, update};
 use crate::domain::finding::Severity;
 use crate::domain::iot::{
-    AuditConfiguration, AuditResource, AuditTask, MitigationAction, PolicyVersionId,
+    AuditConfiguration, AuditFinding, AuditResource, AuditTask, MitigationAction, PolicyVersionId,
     ResourceIdentifier,
 };
+use crate::domain::plan::ChangeOutcome;
 use crate::theme::Theme;
 
 pub(super) const NOW: f64 = 1_800_000_000.0;
