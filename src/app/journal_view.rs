@@ -105,6 +105,26 @@ impl JournalView {
     }
 }
 
+/// The exact trust-policy text secdeck's Deny `sid` was added to on role `role_arn`, from
+/// the latest remediation the loaded journal records as applied; None when the journal is
+/// not loaded or has no such record (the rollback then removes the statement only).
+pub fn journaled_original(state: &State, role_arn: &str, sid: &str) -> Option<String> {
+    let Some(Ok(rows)) = state
+        .journal
+        .as_ref()
+        .map(|v| &v.rows)?
+        .as_ref()
+        .map(|r| r.as_ref())
+    else {
+        return None;
+    };
+    rows.iter()
+        .rev()
+        .filter_map(JournalRow::applied_deny)
+        .find(|e| e.role.arn == role_arn && e.sid == sid)
+        .map(|e| e.original.clone().unwrap_or_else(|| e.before.clone()))
+}
+
 /// Joins intent and outcome entries into rows. Plan ids repeat across sessions, so an
 /// outcome belongs to the latest intent with its id that has none yet.
 pub fn rows_from_entries(entries: Vec<Entry>) -> Vec<JournalRow> {

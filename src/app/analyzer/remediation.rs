@@ -113,7 +113,21 @@ pub(super) fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Resul
             else {
                 return;
             };
-            match plan_rollback_edit(&f.resource, &f.id, &f.analyzer_arn, &current, None, true) {
+            // The journal's record of the remediation gives back the exact original text.
+            let original = crate::domain::policy::sid_for_finding(&f.id)
+                .ok()
+                .and_then(|sid| {
+                    crate::app::journal_view::journaled_original(state, &f.resource, &sid)
+                });
+            let planned = plan_rollback_edit(
+                &f.resource,
+                &f.id,
+                &f.analyzer_arn,
+                &current,
+                original.as_deref(),
+                true,
+            );
+            match planned {
                 Ok(mut edit) => {
                     edit.assume_role = assumed(state, &edit.role.account);
                     preview(state, Change::TrustPolicyRollback(Box::new(edit)))
