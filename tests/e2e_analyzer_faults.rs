@@ -226,3 +226,37 @@ fn a_finding_whose_details_fail_to_load_is_named_to_the_user() {
         );
     });
 }
+
+#[test]
+fn after_the_change_the_finding_is_polled_until_the_rescan_shows_its_new_status() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", |s| {
+            matches!(s.pipeline.stage, Stage::Preview { .. })
+        })
+        .await;
+        sb.clear_requests();
+        press(&mut console, "y");
+        wait_until(&mut console, "the polled status", |s| {
+            notified(s, "after the re-scan, the finding on") && notified(s, "is RESOLVED")
+        })
+        .await;
+        let ops: Vec<String> = sb.requests().into_iter().map(|r| r.operation).collect();
+        let scan = ops.iter().position(|o| o == "StartResourceScan").unwrap();
+        assert!(
+            ops[scan..].iter().any(|o| o == "GetFindingV2"),
+            "GetFindingV2 after the scan: {ops:?}"
+        );
+        wait_until(&mut console, "the row's new status", |s| {
+            analyzer_loaded(s)
+                && s.analyzer
+                    .findings
+                    .iter()
+                    .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
+        })
+        .await;
+    });
+}

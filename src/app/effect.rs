@@ -65,6 +65,14 @@ pub enum ReadRequest {
     ArchiveRules {
         analyzer: String,
     },
+    /// After a trust-policy change and its re-scan: GetFindingV2 a few times, with backoff,
+    /// until the finding's status is no longer `from_status` (the scan is asynchronous on
+    /// AWS); answered with `Action::AnalyzerFindingRescanned`.
+    AnalyzerFindingPoll {
+        analyzer_arn: String,
+        finding_id: String,
+        from_status: String,
+    },
     /// IoT audits pane reads (configuration, tasks, findings, import planning).
     Iot(super::audits::IotRead),
     /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);

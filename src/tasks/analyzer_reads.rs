@@ -82,6 +82,11 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                     .map_err(|e| e.to_string()),
                 analyzer,
             },
+            ReadRequest::AnalyzerFindingPoll {
+                analyzer_arn,
+                finding_id,
+                from_status,
+            } => poll_finding(&clients, analyzer_arn, finding_id, from_status).await,
             other => {
                 tracing::error!(?other, "not an Access Analyzer read");
                 return;
@@ -101,4 +106,43 @@ fn details_missing(missed: &[(String, String)]) -> Option<String> {
     Some(format!(
         "GetFindingV2 failed for {resource}{more}: {error}; those rows show no principal or actions"
     ))
+}
+
+/// How many times GetFindingV2 is asked after a re-scan, and the first pause (doubled each time).
+const POLLS: u32 = 5;
+const FIRST_PAUSE_MS: u64 = 500;
+
+/// GetFindingV2 until the status moves off `from_status` or POLLS are spent. Runs as its
+/// own task: the console keeps answering keys meanwhile.
+async fn poll_finding(
+    clients: &AwsClients,
+    analyzer_arn: String,
+    finding_id: String,
+    from_status: String,
+) -> Action {
+    let mut pause = std::time::Duration::from_millis(FIRST_PAUSE_MS);
+    let mut last = Err(format!("finding {finding_id} was not read"));
+    for attempt in 0..POLLS {
+        if attempt > 0 {
+            tokio::time::sleep(pause).await;
+            pause *= 2;
+        }
+        match accessanalyzer::get_finding(&clients.accessanalyzer, &analyzer_arn, &finding_id).await
+        {
+            Ok(f) if f.status != from_status => {
+                return Action::AnalyzerFindingRescanned {
+                    finding_id,
+                    result: Ok(f),
+                    changed: true,
+                };
+            }
+            Ok(f) => last = Ok(f),
+            Err(e) => last = Err(e.to_string()),
+        }
+    }
+    Action::AnalyzerFindingRescanned {
+        finding_id,
+        result: last,
+        changed: false,
+    }
 }

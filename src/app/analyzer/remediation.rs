@@ -64,6 +64,26 @@ pub fn on_change_finished(
                 },
             })]
         }
+        Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e)
+            if e.rescan && outcome.succeeded.contains(&e.role.arn) =>
+        {
+            // The re-scan is asynchronous on AWS: poll the finding until its status moves.
+            let from_status = state
+                .analyzer
+                .findings
+                .iter()
+                .find(|f| f.id == e.finding_id)
+                .map(|f| f.status.clone())
+                .unwrap_or_default();
+            let mut effects = state.analyzer.load_findings();
+            effects.push(Effect::Read(ReadRequest::AnalyzerFindingPoll {
+                analyzer_arn: e.analyzer_arn.clone(),
+                finding_id: e.finding_id.clone(),
+                from_status,
+            }));
+            state.analyzer.detail = None;
+            effects
+        }
         Change::TrustPolicyDeny(_)
         | Change::TrustPolicyRollback(_)
         | Change::FindingsArchive(_)
@@ -269,5 +289,37 @@ pub(super) fn act_on_finding(state: &mut State, action: Action) -> Vec<Effect> {
                 finding_id: f.id.clone(),
             },
         )
+    }
+}
+
+/// The finding as polled after a re-scan: the row shows it, and the user is told.
+pub(super) fn on_rescanned(
+    state: &mut State,
+    finding_id: &str,
+    result: Result<AccessFinding, String>,
+    changed: bool,
+) {
+    match result {
+        Ok(f) => {
+            let (resource, status) = (f.resource.clone(), f.status.clone());
+            if let Some(row) = state.analyzer.findings.iter_mut().find(|r| r.id == f.id) {
+                *row = f;
+            }
+            if changed {
+                state.notify(
+                    NotifyLevel::Success,
+                    format!("after the re-scan, the finding on {resource} is {status}"),
+                );
+            } else {
+                state.notify(
+                    NotifyLevel::Info,
+                    format!("the finding on {resource} is still {status}: the scan has not finished; r refreshes later"),
+                );
+            }
+        }
+        Err(e) => state.notify(
+            NotifyLevel::Warning,
+            format!("GetFindingV2 for finding {finding_id} after the re-scan failed: {e}"),
+        ),
     }
 }
