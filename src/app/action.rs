@@ -227,7 +227,7 @@ pub enum Action {
     #[serde(skip)]
     AnalyzerFindingRescanned {
         finding_id: String,
-        result: Result<crate::domain::analyzer::AccessFinding, String>,
+        result: Result<Box<crate::domain::analyzer::AccessFinding>, String>,
         changed: bool,
     },
     #[serde(skip)]

@@ -132,11 +132,11 @@ async fn poll_finding(
             Ok(f) if f.status != from_status => {
                 return Action::AnalyzerFindingRescanned {
                     finding_id,
-                    result: Ok(f),
+                    result: Ok(Box::new(f)),
                     changed: true,
                 };
             }
-            Ok(f) => last = Ok(f),
+            Ok(f) => last = Ok(Box::new(f)),
             Err(e) => last = Err(e.to_string()),
         }
     }

@@ -296,14 +296,14 @@ pub(super) fn act_on_finding(state: &mut State, action: Action) -> Vec<Effect> {
 pub(super) fn on_rescanned(
     state: &mut State,
     finding_id: &str,
-    result: Result<AccessFinding, String>,
+    result: Result<Box<AccessFinding>, String>,
     changed: bool,
 ) {
     match result {
         Ok(f) => {
             let (resource, status) = (f.resource.clone(), f.status.clone());
             if let Some(row) = state.analyzer.findings.iter_mut().find(|r| r.id == f.id) {
-                *row = f;
+                *row = *f;
             }
             if changed {
                 state.notify(
