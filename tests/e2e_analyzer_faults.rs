@@ -167,3 +167,96 @@ fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
         );
     });
 }
+
+#[test]
+fn a_failed_rescan_after_the_change_is_shown_not_only_logged() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        sb.inject_fault(Fault::next(
+            "StartResourceScan",
+            1,
+            403,
+            "AccessDeniedException",
+        ));
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", |s| {
+            matches!(s.pipeline.stage, Stage::Preview { .. })
+        })
+        .await;
+        press(&mut console, "y");
+        wait_until(&mut console, "the re-scan failure", |s| {
+            matches!(s.pipeline.stage, Stage::Idle)
+                && notified(s, "StartResourceScan failed")
+                && notified(s, "AccessDeniedException")
+        })
+        .await;
+        // The Deny itself was written and stands.
+        assert!(
+            sb.role_trust_policy(MAIN, ROLE)
+                .unwrap()
+                .contains("\"Deny\"")
+        );
+    });
+}
+
+#[test]
+fn a_finding_whose_details_fail_to_load_is_named_to_the_user() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        sb.inject_fault(Fault::next("GetFindingV2", 1, 403, "AccessDeniedException"));
+        press(&mut console, "2");
+        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        wait_until(&mut console, "the warning", |s| {
+            notified(s, "GetFindingV2 failed for") && notified(s, "AccessDeniedException")
+        })
+        .await;
+        let shown = console
+            .state
+            .notifications
+            .iter()
+            .map(|n| n.message.clone())
+            .collect::<Vec<_>>();
+        assert!(
+            shown.iter().any(|m| m.contains("no principal or actions")),
+            "{shown:?}"
+        );
+    });
+}
+
+#[test]
+fn after_the_change_the_finding_is_polled_until_the_rescan_shows_its_new_status() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        press(&mut console, "x");
+        wait_until(&mut console, "the preview", |s| {
+            matches!(s.pipeline.stage, Stage::Preview { .. })
+        })
+        .await;
+        sb.clear_requests();
+        press(&mut console, "y");
+        wait_until(&mut console, "the polled status", |s| {
+            notified(s, "after the re-scan, the finding on") && notified(s, "is RESOLVED")
+        })
+        .await;
+        let ops: Vec<String> = sb.requests().into_iter().map(|r| r.operation).collect();
+        let scan = ops.iter().position(|o| o == "StartResourceScan").unwrap();
+        assert!(
+            ops[scan..].iter().any(|o| o == "GetFindingV2"),
+            "GetFindingV2 after the scan: {ops:?}"
+        );
+        wait_until(&mut console, "the row's new status", |s| {
+            analyzer_loaded(s)
+                && s.analyzer
+                    .findings
+                    .iter()
+                    .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
+        })
+        .await;
+    });
+}

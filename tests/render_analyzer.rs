@@ -66,7 +66,12 @@ fn console(read_only: bool) -> State {
         endpoint: None,
         demo: false,
         read_only,
-        identity: None,
+        // Remediation reads a role only in an account the session is known to act in.
+        identity: Some(secdeck::domain::identity::CallerIdentity {
+            account: "644160558196".into(),
+            arn: "arn:aws:iam::644160558196:user/secops".into(),
+            user_id: "AIDAEXAMPLE".into(),
+        }),
     };
     let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
     update(

@@ -222,6 +222,14 @@ pub enum Action {
         purpose: crate::app::analyzer::PolicyPurpose,
         result: Result<String, String>,
     },
+    /// The finding as GetFindingV2 shows it after a re-scan; `changed` is false when its
+    /// status was still the old one after the last poll.
+    #[serde(skip)]
+    AnalyzerFindingRescanned {
+        finding_id: String,
+        result: Result<Box<crate::domain::analyzer::AccessFinding>, String>,
+        changed: bool,
+    },
     #[serde(skip)]
     ArchiveRulesLoaded {
         analyzer: String,

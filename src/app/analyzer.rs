@@ -112,6 +112,7 @@ pub fn is_own(action: &Action) -> bool {
             | Action::AnalyzersLoaded(_)
             | Action::AnalyzerFindingsPage { .. }
             | Action::TrustPolicyLoaded { .. }
+            | Action::AnalyzerFindingRescanned { .. }
             | Action::ArchiveRulesLoaded { .. }
     )
 }
@@ -204,6 +205,14 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::TrustPolicyLoaded { purpose, result } => {
             on_policy(state, purpose, result);
+            Vec::new()
+        }
+        Action::AnalyzerFindingRescanned {
+            finding_id,
+            result,
+            changed,
+        } => {
+            remediation::on_rescanned(state, &finding_id, result, changed);
             Vec::new()
         }
         Action::ArchiveRulesLoaded { analyzer, result } => {

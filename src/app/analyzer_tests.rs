@@ -158,11 +158,27 @@ fn remediate_on_a_role_reads_its_policy_and_on_a_bucket_explains() {
         &mut s,
         Action::AnalyzerWhere("status=ACTIVE type=IAM::Role".into()),
     );
+    // The session's account is not known yet: reading role `a` by name could reach a
+    // same-named role in another account, so nothing is read and the user is told why.
+    assert!(update(&mut s, Action::Remediate).is_empty());
+    let last = s.notifications.iter().next().map(|n| n.message.clone());
+    assert!(
+        last.as_deref().is_some_and(
+            |m| m.contains("123456789012") && m.contains("session's account is unknown")
+        ),
+        "{last:?}"
+    );
+    s.session.identity = Some(crate::domain::identity::CallerIdentity {
+        account: "123456789012".into(),
+        arn: "arn:aws:iam::123456789012:user/me".into(),
+        user_id: "AIDA".into(),
+    });
     let effects = update(&mut s, Action::Remediate);
     assert_eq!(
         effects,
         vec![Effect::Read(ReadRequest::RoleTrustPolicy {
             role_name: "a".into(),
+            role_arn: "arn:aws:iam::123456789012:role/a".into(),
             assume_role: None,
             purpose: PolicyPurpose::Remediate {
                 finding_id: "4".into()

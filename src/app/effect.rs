@@ -56,12 +56,22 @@ pub enum ReadRequest {
     /// A role's trust policy (GetRole, decoded), for the detail view or a plan.
     RoleTrustPolicy {
         role_name: String,
+        /// The role's full ARN: the role GetRole answers for must be this one.
+        role_arn: String,
         /// A role in another account is read through this assumed role.
         assume_role: Option<String>,
         purpose: crate::app::analyzer::PolicyPurpose,
     },
     ArchiveRules {
         analyzer: String,
+    },
+    /// After a trust-policy change and its re-scan: GetFindingV2 a few times, with backoff,
+    /// until the finding's status is no longer `from_status` (the scan is asynchronous on
+    /// AWS); answered with `Action::AnalyzerFindingRescanned`.
+    AnalyzerFindingPoll {
+        analyzer_arn: String,
+        finding_id: String,
+        from_status: String,
     },
     /// IoT audits pane reads (configuration, tasks, findings, import planning).
     Iot(super::audits::IotRead),

@@ -105,6 +105,26 @@ impl JournalView {
     }
 }
 
+/// The exact trust-policy text secdeck's Deny `sid` was added to on role `role_arn`, from
+/// the latest remediation the loaded journal records as applied; None when the journal is
+/// not loaded or has no such record (the rollback then removes the statement only).
+pub fn journaled_original(state: &State, role_arn: &str, sid: &str) -> Option<String> {
+    let Some(Ok(rows)) = state
+        .journal
+        .as_ref()
+        .map(|v| &v.rows)?
+        .as_ref()
+        .map(|r| r.as_ref())
+    else {
+        return None;
+    };
+    rows.iter()
+        .rev()
+        .filter_map(JournalRow::applied_deny)
+        .find(|e| e.role.arn == role_arn && e.sid == sid)
+        .map(|e| e.original.clone().unwrap_or_else(|| e.before.clone()))
+}
+
 /// Joins intent and outcome entries into rows. Plan ids repeat across sessions, so an
 /// outcome belongs to the latest intent with its id that has none yet.
 pub fn rows_from_entries(entries: Vec<Entry>) -> Vec<JournalRow> {
@@ -267,14 +287,20 @@ fn rollback(state: &mut State) -> Vec<Effect> {
         state.notify(NotifyLevel::Info, why);
         return Vec::new();
     }
-    let assume_role = edit.assume_role.clone().or_else(|| {
-        state.cross_account.role_for(
-            &edit.role.account,
-            state.session.identity.as_ref().map(|i| i.account.as_str()),
-        )
-    });
+    let session = state.session.identity.as_ref().map(|i| i.account.as_str());
+    let assume_role = match &edit.assume_role {
+        Some(role) => Some(role.clone()),
+        None => match state.cross_account.access_for(&edit.role.account, session) {
+            Ok(role) => role,
+            Err(why) => {
+                state.notify(NotifyLevel::Error, format!("cannot roll back: {why}"));
+                return Vec::new();
+            }
+        },
+    };
     vec![Effect::Read(ReadRequest::RoleTrustPolicy {
         role_name: edit.role.name.clone(),
+        role_arn: edit.role.arn.clone(),
         assume_role: assume_role.clone(),
         purpose: PolicyPurpose::JournalRollback {
             edit: Box::new(TrustPolicyEdit {

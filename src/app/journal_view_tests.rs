@@ -181,3 +181,58 @@ fn x_reads_the_role_through_the_recorded_identity_and_refuses_what_cannot_be_rol
             .any(|n| n.message.contains("read-only"))
     );
 }
+
+#[test]
+fn x_on_the_pane_rolls_back_to_the_journaled_original_text_exactly() {
+    use super::analyzer::PolicyPurpose;
+    use crate::app::pipeline::Stage;
+    // The role's policy was pretty-printed before the Deny went in.
+    let pretty = crate::domain::policy::PolicyDocument::parse(ORIGINAL)
+        .unwrap()
+        .to_pretty();
+    assert_ne!(pretty, ORIGINAL);
+    let f = AccessFinding {
+        id: "5b3f8a2e-1c4d-4e6f-9a7b-0c1d2e3f4a5b".into(),
+        analyzer_arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a".into(),
+        status: "RESOLVED".into(),
+        finding_type: "ExternalAccess".into(),
+        resource_type: "AWS::IAM::Role".into(),
+        resource: ROLE.into(),
+        account: "123456789012".into(),
+        principal: vec![("AWS".into(), "arn:aws:iam::999988887777:user/Alice".into())],
+        actions: vec!["sts:AssumeRole".into()],
+        detailed: true,
+        ..Default::default()
+    };
+    let active = AccessFinding {
+        status: "ACTIVE".into(),
+        ..f.clone()
+    };
+    let Ok(Remediation::Edit(edit)) = plan_remediation(&active, &pretty, 2048, true) else {
+        panic!("plans a Deny");
+    };
+    let after = edit.after.clone();
+    let p = ChangePlan::new("plan-1", Change::TrustPolicyDeny(edit));
+    let a = ctx("arn:aws:iam::1:user/ana");
+    let mut s = state_with(vec![
+        Entry::intent(&a, &p),
+        Entry::outcome(&a, &p, &outcome(&p, true)),
+    ]);
+    s.analyzer.findings.push(f.clone());
+    update(
+        &mut s,
+        Action::TrustPolicyLoaded {
+            purpose: PolicyPurpose::Rollback {
+                finding_id: f.id.clone(),
+            },
+            result: Ok(after),
+        },
+    );
+    let Stage::Preview { plan, .. } = &s.pipeline.stage else {
+        panic!("a rollback preview: {:?}", s.pipeline.stage);
+    };
+    let Change::TrustPolicyRollback(rb) = &plan.change else {
+        panic!("a rollback: {:?}", plan.change);
+    };
+    assert_eq!(rb.after, pretty, "the original text, byte for byte");
+}

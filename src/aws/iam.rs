@@ -4,7 +4,57 @@
 use aws_sdk_iam::operation::RequestId;
 
 use super::AwsError;
-use crate::domain::policy::decode_iam_text;
+use crate::domain::policy::{RoleRef, decode_iam_text};
+
+/// Error code of a GetRole that answered for a role other than the one asked for.
+pub const ROLE_ACCOUNT_MISMATCH: &str = "RoleAccountMismatch";
+
+/// The trust policy of exactly the role `role_arn`, read by name with `client`: the role
+/// GetRole answers for must be that ARN's (same account and name), else an error naming
+/// both. A same-named role in the session's own account (StackSets deploy one name
+/// everywhere) must never stand in for a member account's role.
+pub async fn get_trust_policy_of(
+    client: &aws_sdk_iam::Client,
+    role_arn: &str,
+) -> Result<String, AwsError> {
+    const OP: &str = "iam:GetRole";
+    let want =
+        RoleRef::parse(role_arn).map_err(|e| AwsError::invalid_request(OP, e.to_string()))?;
+    let out = client
+        .get_role()
+        .role_name(&want.name)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(OP, e))?;
+    let role = out.role().ok_or_else(|| {
+        AwsError::bad_response(
+            OP,
+            format!("GetRole {} came back without a role", want.name),
+        )
+    })?;
+    let got = role.arn();
+    let same = RoleRef::parse(got)
+        .map(|g| g.account == want.account && g.name == want.name)
+        .unwrap_or(false);
+    if !same {
+        let acting = got.split(':').nth(4).unwrap_or("?");
+        let mut err = AwsError::bad_response(
+            OP,
+            format!(
+                "GetRole {} answered with {got}, not {role_arn}: the credentials act in account \
+                 {acting}, not the role's account {}, and no role is assumed there; nothing was \
+                 read or written",
+                want.name, want.account
+            ),
+        );
+        err.code = Some(ROLE_ACCOUNT_MISMATCH.to_string());
+        return Err(err);
+    }
+    let raw = role.assume_role_policy_document().ok_or_else(|| {
+        AwsError::bad_response(OP, format!("role {got} came back without a trust policy"))
+    })?;
+    decode_iam_text(raw).map_err(|e| AwsError::bad_response(OP, format!("role {got}: {e}")))
+}
 
 /// The role's trust policy as text, decoded from IAM's percent-encoding.
 pub async fn get_trust_policy(

@@ -142,6 +142,27 @@ impl CrossAccountRoles {
     }
 }
 
+impl CrossAccountRoles {
+    /// How to reach a role in `account`: Ok(None) only when the session is known to act in
+    /// that account, Ok(Some(role to assume)) when it is known to act in another. While the
+    /// session's account is unknown the role is refused: read or written by name, it would
+    /// be a same-named role in whatever account the session acts in.
+    pub fn access_for(
+        &self,
+        account: &str,
+        session_account: Option<&str>,
+    ) -> Result<Option<String>, String> {
+        match session_account {
+            Some(_) => Ok(self.role_for(account, session_account)),
+            None => Err(format!(
+                "the role is in account {account} and the session's account is unknown \
+                 (GetCallerIdentity failed or has not answered): secdeck will not read or \
+                 change a role by name in an unknown account; nothing was read or written"
+            )),
+        }
+    }
+}
+
 /// The role to assume to change a role in `account` with the default configuration, or
 /// None for the session's own account.
 pub fn assume_role_for(account: &str, session_account: Option<&str>) -> Option<String> {
@@ -182,6 +203,25 @@ mod cross_account_tests {
         assert_eq!(
             assume_role_for("333333333333", main).as_deref(),
             Some("arn:aws:iam::333333333333:role/OrganizationAccountAccessRole")
+        );
+    }
+
+    #[test]
+    fn an_unknown_session_account_refuses_instead_of_acting_by_name() {
+        let roles = CrossAccountRoles::default();
+        let err = roles.access_for("210987654321", None).unwrap_err();
+        assert!(err.contains("210987654321"), "{err}");
+        assert!(err.contains("session's account is unknown"), "{err}");
+        assert_eq!(
+            roles.access_for("123456789012", Some("123456789012")),
+            Ok(None)
+        );
+        assert_eq!(
+            roles
+                .access_for("210987654321", Some("123456789012"))
+                .unwrap()
+                .as_deref(),
+            Some("arn:aws:iam::210987654321:role/OrganizationAccountAccessRole")
         );
     }
 }

@@ -11,6 +11,9 @@ use crate::domain::policy::{DEFAULT_TRUST_POLICY_MAX_CHARS, PolicyDocument};
 
 pub use crate::domain::analyzer::POLICY_CHANGED;
 
+/// Failure code of the re-scan after a trust-policy change that was written.
+pub const RESCAN_FAILED: &str = "RescanFailed";
+
 fn outcome(plan_id: &str) -> ChangeOutcome {
     ChangeOutcome {
         plan_id: plan_id.to_string(),
@@ -59,7 +62,7 @@ async fn trust_policy(clients: &AwsClients, plan_id: &str, e: &TrustPolicyEdit) 
         Err(err) => return fail(o, target, "AssumeRoleFailed", err.to_string()),
     };
     // Re-read right before writing: never overwrite someone else's edit.
-    let current = match iam::get_trust_policy(&client, &e.role.name).await {
+    let current = match iam::get_trust_policy_of(&client, &e.role.arn).await {
         Ok(t) => t,
         Err(err) => return aws_fail(o, target, &err),
     };
@@ -92,7 +95,7 @@ async fn trust_policy(clients: &AwsClients, plan_id: &str, e: &TrustPolicyEdit) 
         Err(err) => return aws_fail(o, target, &err),
     }
     o.succeeded.push(target.to_string());
-    match iam::get_trust_policy(&client, &e.role.name).await {
+    match iam::get_trust_policy_of(&client, &e.role.arn).await {
         Ok(now) if same_document(&now, &e.after) => {}
         Ok(_) => o.unverified.push(target.to_string()),
         Err(err) => {
@@ -109,8 +112,18 @@ async fn trust_policy(clients: &AwsClients, plan_id: &str, e: &TrustPolicyEdit) 
         )
         .await
     {
-        // The change itself stands; the finding's status shows at the next analysis.
+        // The change itself stands (it is in `succeeded`); the failed re-scan is said to the
+        // user as its own failure, not only logged.
         tracing::warn!(error = %err, "re-scan after the trust policy change failed");
+        o.failed.push(TargetFailure {
+            target: format!("StartResourceScan {target}"),
+            code: RESCAN_FAILED.to_string(),
+            message: format!(
+                "the trust policy of {} was changed, but StartResourceScan failed: {err}; \
+                 the finding's status shows at the next analysis",
+                e.role.name
+            ),
+        });
     }
     o
 }

@@ -4,7 +4,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::{Action, ReadRequest};
+use crate::app::{Action, NotifyLevel, ReadRequest};
 use crate::aws::{AwsClients, accessanalyzer, iam};
 
 /// ListFindingsV2 page size: small pages keep the table streaming in.
@@ -30,15 +30,24 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                 {
                     Ok((summaries, next)) => {
                         let mut findings = Vec::with_capacity(summaries.len());
+                        let mut missed: Vec<(String, String)> = Vec::new();
                         for s in summaries {
-                            // A detail that fails to load leaves the summary row as it is.
+                            // A detail that fails to load leaves the summary row as it is,
+                            // and the user is told which rows lack principal and actions.
                             match accessanalyzer::get_finding(aa, &analyzer_arn, &s.id).await {
                                 Ok(full) => findings.push(full),
                                 Err(e) => {
                                     tracing::warn!(finding = %s.id, error = %e, "GetFindingV2 failed");
+                                    missed.push((s.resource.clone(), e.to_string()));
                                     findings.push(s);
                                 }
                             }
+                        }
+                        if let Some(message) = details_missing(&missed) {
+                            let _ = tx.send(Action::Notify {
+                                level: NotifyLevel::Warning,
+                                message,
+                            });
                         }
                         Action::AnalyzerFindingsPage {
                             request,
@@ -54,12 +63,13 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                 }
             }
             ReadRequest::RoleTrustPolicy {
-                role_name,
+                role_arn,
                 assume_role,
                 purpose,
+                ..
             } => {
                 let result = match iam::client_for(&clients, assume_role.as_deref()).await {
-                    Ok(client) => iam::get_trust_policy(&client, &role_name)
+                    Ok(client) => iam::get_trust_policy_of(&client, &role_arn)
                         .await
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
@@ -72,6 +82,11 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                     .map_err(|e| e.to_string()),
                 analyzer,
             },
+            ReadRequest::AnalyzerFindingPoll {
+                analyzer_arn,
+                finding_id,
+                from_status,
+            } => poll_finding(&clients, analyzer_arn, finding_id, from_status).await,
             other => {
                 tracing::error!(?other, "not an Access Analyzer read");
                 return;
@@ -79,4 +94,55 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
         };
         let _ = tx.send(action);
     });
+}
+
+/// What the user is told when GetFindingV2 failed for some rows of a page.
+fn details_missing(missed: &[(String, String)]) -> Option<String> {
+    let (resource, error) = missed.first()?;
+    let more = match missed.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!(
+        "GetFindingV2 failed for {resource}{more}: {error}; those rows show no principal or actions"
+    ))
+}
+
+/// How many times GetFindingV2 is asked after a re-scan, and the first pause (doubled each time).
+const POLLS: u32 = 5;
+const FIRST_PAUSE_MS: u64 = 500;
+
+/// GetFindingV2 until the status moves off `from_status` or POLLS are spent. Runs as its
+/// own task: the console keeps answering keys meanwhile.
+async fn poll_finding(
+    clients: &AwsClients,
+    analyzer_arn: String,
+    finding_id: String,
+    from_status: String,
+) -> Action {
+    let mut pause = std::time::Duration::from_millis(FIRST_PAUSE_MS);
+    let mut last = Err(format!("finding {finding_id} was not read"));
+    for attempt in 0..POLLS {
+        if attempt > 0 {
+            tokio::time::sleep(pause).await;
+            pause *= 2;
+        }
+        match accessanalyzer::get_finding(&clients.accessanalyzer, &analyzer_arn, &finding_id).await
+        {
+            Ok(f) if f.status != from_status => {
+                return Action::AnalyzerFindingRescanned {
+                    finding_id,
+                    result: Ok(Box::new(f)),
+                    changed: true,
+                };
+            }
+            Ok(f) => last = Ok(Box::new(f)),
+            Err(e) => last = Err(e.to_string()),
+        }
+    }
+    Action::AnalyzerFindingRescanned {
+        finding_id,
+        result: last,
+        changed: false,
+    }
 }

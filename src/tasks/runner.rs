@@ -147,7 +147,8 @@ impl EffectRunner {
                 request @ (ReadRequest::Analyzers
                 | ReadRequest::AnalyzerFindings { .. }
                 | ReadRequest::RoleTrustPolicy { .. }
-                | ReadRequest::ArchiveRules { .. }),
+                | ReadRequest::ArchiveRules { .. }
+                | ReadRequest::AnalyzerFindingPoll { .. }),
             ) => {
                 super::analyzer_reads::spawn(&self.clients, &self.tx, request);
                 None

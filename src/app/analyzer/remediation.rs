@@ -57,11 +57,32 @@ pub fn on_change_finished(
             state.notify(NotifyLevel::Warning, format!("the trust policy of {role_name} changed since the preview: nothing was written; here is the new diff"));
             vec![Effect::Read(ReadRequest::RoleTrustPolicy {
                 role_name,
+                role_arn: e.role.arn.clone(),
                 assume_role,
                 purpose: PolicyPurpose::Replan {
                     plan: Box::new(plan),
                 },
             })]
+        }
+        Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e)
+            if e.rescan && outcome.succeeded.contains(&e.role.arn) =>
+        {
+            // The re-scan is asynchronous on AWS: poll the finding until its status moves.
+            let from_status = state
+                .analyzer
+                .findings
+                .iter()
+                .find(|f| f.id == e.finding_id)
+                .map(|f| f.status.clone())
+                .unwrap_or_default();
+            let mut effects = state.analyzer.load_findings();
+            effects.push(Effect::Read(ReadRequest::AnalyzerFindingPoll {
+                analyzer_arn: e.analyzer_arn.clone(),
+                finding_id: e.finding_id.clone(),
+                from_status,
+            }));
+            state.analyzer.detail = None;
+            effects
         }
         Change::TrustPolicyDeny(_)
         | Change::TrustPolicyRollback(_)
@@ -112,7 +133,21 @@ pub(super) fn on_policy(state: &mut State, purpose: PolicyPurpose, result: Resul
             else {
                 return;
             };
-            match plan_rollback_edit(&f.resource, &f.id, &f.analyzer_arn, &current, None, true) {
+            // The journal's record of the remediation gives back the exact original text.
+            let original = crate::domain::policy::sid_for_finding(&f.id)
+                .ok()
+                .and_then(|sid| {
+                    crate::app::journal_view::journaled_original(state, &f.resource, &sid)
+                });
+            let planned = plan_rollback_edit(
+                &f.resource,
+                &f.id,
+                &f.analyzer_arn,
+                &current,
+                original.as_deref(),
+                true,
+            );
+            match planned {
                 Ok(mut edit) => {
                     edit.assume_role = assumed(state, &edit.role.account);
                     preview(state, Change::TrustPolicyRollback(Box::new(edit)))
@@ -192,14 +227,21 @@ pub(super) fn read_policy(
     f: &AccessFinding,
     purpose: PolicyPurpose,
 ) -> Vec<Effect> {
-    match RoleRef::parse(&f.resource) {
-        Ok(role) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
-            assume_role: assumed(state, &role.account),
+    // A role in an account the session is not known to act in is refused, never read by
+    // name: a same-named role in the session's own account would stand in for it.
+    let session = state.session.identity.as_ref().map(|i| i.account.as_str());
+    let access = RoleRef::parse(&f.resource)
+        .map_err(|e| e.to_string())
+        .and_then(|r| Ok((state.cross_account.access_for(&r.account, session)?, r)));
+    match access {
+        Ok((assume_role, role)) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
+            assume_role,
+            role_arn: role.arn,
             role_name: role.name,
             purpose,
         })],
         Err(e) => {
-            state.notify(NotifyLevel::Warning, e.to_string());
+            state.notify(NotifyLevel::Error, e);
             Vec::new()
         }
     }
@@ -247,5 +289,37 @@ pub(super) fn act_on_finding(state: &mut State, action: Action) -> Vec<Effect> {
                 finding_id: f.id.clone(),
             },
         )
+    }
+}
+
+/// The finding as polled after a re-scan: the row shows it, and the user is told.
+pub(super) fn on_rescanned(
+    state: &mut State,
+    finding_id: &str,
+    result: Result<Box<AccessFinding>, String>,
+    changed: bool,
+) {
+    match result {
+        Ok(f) => {
+            let (resource, status) = (f.resource.clone(), f.status.clone());
+            if let Some(row) = state.analyzer.findings.iter_mut().find(|r| r.id == f.id) {
+                *row = *f;
+            }
+            if changed {
+                state.notify(
+                    NotifyLevel::Success,
+                    format!("after the re-scan, the finding on {resource} is {status}"),
+                );
+            } else {
+                state.notify(
+                    NotifyLevel::Info,
+                    format!("the finding on {resource} is still {status}: the scan has not finished; r refreshes later"),
+                );
+            }
+        }
+        Err(e) => state.notify(
+            NotifyLevel::Warning,
+            format!("GetFindingV2 for finding {finding_id} after the re-scan failed: {e}"),
+        ),
     }
 }
