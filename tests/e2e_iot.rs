@@ -98,7 +98,11 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the mitigation", |s| {
-            idle(s) && !s.audits.mitigation_status.is_empty()
+            idle(s)
+                && s.audits
+                    .mitigation_status
+                    .values()
+                    .any(|v| v == "mitigation COMPLETED")
         })
         .await;
         assert!(

@@ -106,6 +106,82 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
     });
 }
 
+#[test]
+fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        c.state.audits.poll_every = Some(10);
+        let sb = sandbox(&c);
+        sb.set_iot_audit_polls(0);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        iot.create_policy()
+            .policy_name("dev-allow-all")
+            .policy_document(BROAD)
+            .send()
+            .await
+            .unwrap();
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        press(&mut c, "o");
+        press(&mut c, "y");
+        wait_until(&mut c, "the audit's findings", |s| {
+            idle(s) && s.audits.findings_status == Load::Loaded && !s.audits.rows.is_empty()
+        })
+        .await;
+        // The task stays running over several listings; slow polls first, so the
+        // running state is on screen before it can finish.
+        sb.set_iot_mitigation_polls(4);
+        c.state.audits.poll_every = Some(300);
+        press(&mut c, "<enter>j");
+        let finding = c
+            .state
+            .audits
+            .selected_finding()
+            .and_then(|f| f.finding_id.clone())
+            .expect("a finding is selected");
+        press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the mitigation, running", |s| {
+            idle(s) && s.audits.mitigation_status.get(&finding).is_some()
+        })
+        .await;
+        assert_eq!(
+            c.state
+                .audits
+                .mitigation_status
+                .get(&finding)
+                .map(String::as_str),
+            Some("mitigation IN_PROGRESS"),
+            "pending is not success"
+        );
+        assert!(
+            screen(&c.state).contains("[mitigation IN_PROGRESS]"),
+            "{}",
+            screen(&c.state)
+        );
+        c.state.audits.poll_every = Some(10);
+        wait_until(&mut c, "the mitigation to complete", |s| {
+            s.audits.mitigation_status.get(&finding).map(String::as_str)
+                == Some("mitigation COMPLETED")
+        })
+        .await;
+        assert!(
+            screen(&c.state).contains("[mitigation COMPLETED]"),
+            "{}",
+            screen(&c.state)
+        );
+        let polls = sb
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "ListAuditMitigationActionsExecutions")
+            .count();
+        assert!(polls >= 4, "{polls} execution listings");
+    });
+}
+
 fn client_id(id: &str) -> ResourceIdentifier {
     ResourceIdentifier::builder().client_id(id).build()
 }

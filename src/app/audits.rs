@@ -47,6 +47,13 @@ pub enum IotRead {
     Suppressions {
         request: u64,
     },
+    /// The executions of a running mitigation task for these findings, after `delay_ms`
+    /// (answered with `MitigationPolled`).
+    PollMitigation {
+        task_id: String,
+        finding_ids: Vec<String>,
+        delay_ms: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +99,12 @@ pub enum IotAction {
     SuppressionsLoaded {
         request: u64,
         result: Result<Vec<AuditSuppression>, String>,
+    },
+    /// The executions of a running mitigation task answered.
+    MitigationPolled {
+        task_id: String,
+        finding_ids: Vec<String>,
+        result: Result<Vec<crate::domain::iot::MitigationExecution>, String>,
     },
 }
 
@@ -319,10 +332,20 @@ pub fn after_change(
     executing: Option<ChangePlan>,
     outcome: &ChangeOutcome,
 ) -> Vec<Effect> {
-    if let Some(Change::Iot(change)) = executing.map(|p| p.change)
-        && let IotChange::Import(import) = *change
-    {
-        import_finished(state, &import, outcome);
+    let mut effects = Vec::new();
+    if let Some(Change::Iot(change)) = executing.map(|p| p.change) {
+        match *change {
+            IotChange::Import(import) => import_finished(state, &import, outcome),
+            // A mitigation reports per finding and may still be running: follow it.
+            IotChange::StartMitigation {
+                task_id,
+                finding_ids,
+                ..
+            } => {
+                effects = super::audits_mitigation::started(state, &task_id, &finding_ids, outcome);
+            }
+            _ => {}
+        }
     }
     let pane = &mut state.audits;
     pane.import_progress = None;
@@ -333,25 +356,7 @@ pub fn after_change(
         // A started audit reports its new task id: select it when it appears.
         pane.select_task = Some(task.clone());
     }
-    // A mitigation reports per finding: remember it for the findings list.
-    let known = |id: &str| {
-        pane.groups
-            .iter()
-            .flat_map(|g| &g.findings)
-            .any(|f| f.finding_id.as_deref() == Some(id))
-    };
-    let mut statuses = Vec::new();
-    for id in outcome.succeeded.iter().filter(|id| known(id)) {
-        statuses.push((id.clone(), "mitigation COMPLETED".to_string()));
-    }
-    for f in outcome.failed.iter().filter(|f| known(&f.target)) {
-        statuses.push((
-            f.target.clone(),
-            format!("mitigation FAILED ({})", f.message),
-        ));
-    }
-    pane.mitigation_status.extend(statuses);
-    let mut effects = vec![pane.load_overview()];
+    effects.push(pane.load_overview());
     if let Some(task) = pane.findings_task.clone() {
         effects.push(pane.load_findings(&task));
     }
@@ -603,6 +608,13 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
         }
         IotAction::SuppressionsLoaded { request, result } => {
             super::audits_suppressions::on_loaded(state, request, result);
+        }
+        IotAction::MitigationPolled {
+            task_id,
+            finding_ids,
+            result,
+        } => {
+            return super::audits_mitigation::on_polled(state, task_id, finding_ids, result);
         }
     }
     Vec::new()

@@ -1,6 +1,6 @@
 //! The audits pane's reads, run by the effect runner: the overview (configuration,
 //! described tasks, suppressions, mitigation actions and tasks), a task's findings, and
-//! import planning, polls of running audits, the suppressions list. Each answers with one
+//! import planning, polls of running audits and mitigation tasks, the suppressions list. Each answers with one
 //! `Action::Iot`.
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -76,6 +76,33 @@ pub async fn run(
                     .await
                     .map_err(|e| e.to_string()),
                 task_id,
+            }
+        }
+        IotRead::PollMitigation {
+            task_id,
+            finding_ids,
+            delay_ms,
+        } => {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            let mut result = Ok(Vec::new());
+            for id in &finding_ids {
+                match iot_api::list_mitigation_executions(&clients.iot, &task_id, id, &retry).await
+                {
+                    Ok(mut e) => {
+                        if let Ok(all) = result.as_mut() {
+                            all.append(&mut e);
+                        }
+                    }
+                    Err(e) => {
+                        result = Err(e.to_string());
+                        break;
+                    }
+                }
+            }
+            IotAction::MitigationPolled {
+                task_id,
+                finding_ids,
+                result,
             }
         }
         IotRead::Suppressions { request } => IotAction::SuppressionsLoaded {

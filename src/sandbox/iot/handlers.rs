@@ -442,7 +442,8 @@ pub(super) async fn list_mitigation_tasks(
             let end = time_param(p.get("endTime"), "endTime")?
                 .ok_or_else(|| invalid("endTime is required"))?;
             let size = max_results(p.get("maxResults"), 25, 250)?;
-            let store = ctx.shared.iot_read();
+            let mut store = ctx.shared.iot_write();
+            store.poll_mitigations();
             let tasks: Vec<Value> = store
                 .mitigation_tasks
                 .iter()
@@ -476,7 +477,8 @@ pub(super) async fn list_mitigation_executions(
         |ctx, p| {
             let task_id = required(p, "taskId")?;
             let size = max_results(p.get("maxResults"), 25, 250)?;
-            let store = ctx.shared.iot_read();
+            let mut store = ctx.shared.iot_write();
+            store.poll_mitigation(task_id);
             let task = store
                 .mitigation_tasks
                 .iter()
