@@ -220,6 +220,8 @@ pub struct AuditsPane {
     pub import_failures: Vec<TargetFailure>,
     /// The import of just those findings, for `retry_failed`.
     pub retry: Option<ChangePlan>,
+    /// Marked findings by id (space): `:mitigate` covers them all.
+    pub marked: std::collections::BTreeSet<String>,
 }
 
 impl AuditsPane {
@@ -236,6 +238,7 @@ impl AuditsPane {
         self.findings_status = Load::Loading;
         if self.findings_task.as_deref() != Some(task_id) {
             self.groups.clear();
+            self.marked.clear();
             self.rows.clear();
             self.finding_cursor = 0;
         }
@@ -307,7 +310,7 @@ impl AuditsPane {
         self.tasks().iter().find(|t| t.task_id == id)
     }
 
-    fn move_cursor(&mut self, delta: isize) {
+    pub(super) fn move_cursor(&mut self, delta: isize) {
         let tasks = self.tasks().len();
         let (cursor, len) = match self.focus {
             Focus::Tasks => (&mut self.task_cursor, tasks),
@@ -447,6 +450,7 @@ fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => pane.focus = Focus::Tasks,
+        Action::Mark => pane.toggle_mark(),
         Action::ListSuppressions => return super::audits_suppressions::open(state),
         Action::RetryFailed => retry_import(state),
         Action::Refresh => {
@@ -501,6 +505,7 @@ fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             Some(_) => prefill(state, "suppress 30 "),
             None => state.notify(NotifyLevel::Info, "select a finding to suppress"),
         },
+        Action::Mitigate if !pane.marked.is_empty() => prefill(state, "mitigate "),
         Action::Mitigate => match pane.selected_finding() {
             Some(f) if f.finding_id.is_some() => prefill(state, "mitigate "),
             Some(_) => state.notify(NotifyLevel::Warning, "this finding has no id to mitigate"),
@@ -649,8 +654,9 @@ fn suppress(state: &mut State, expiry: Expiry, description: String) {
 
 fn mitigate(state: &mut State, action: String) {
     let pane = &state.audits;
-    let (Some(f), Some(o)) = (pane.selected_finding(), &pane.overview) else {
-        state.notify(NotifyLevel::Info, "select a finding to mitigate");
+    let targets = pane.target_findings();
+    let (false, Some(o)) = (targets.is_empty(), &pane.overview) else {
+        state.notify(NotifyLevel::Info, "select or mark findings to mitigate");
         return;
     };
     if !o.mitigation_actions.iter().any(|a| a.action_name == action) {
@@ -668,21 +674,32 @@ fn mitigate(state: &mut State, action: String) {
         );
         return;
     }
-    let Some(finding_id) = f.finding_id.clone() else {
+    let mut finding_ids = Vec::new();
+    let mut actions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in &targets {
+        let Some(id) = f.finding_id.clone() else {
+            continue;
+        };
+        finding_ids.push(id);
+        actions
+            .entry(f.check_name.clone())
+            .or_insert_with(|| vec![action.clone()]);
+    }
+    if finding_ids.is_empty() {
         state.notify(NotifyLevel::Warning, "this finding has no id to mitigate");
         return;
-    };
-    let check = f.check_name.clone();
+    }
     let now_ms = (o.now * 1000.0) as u64;
     state.audits.mitigations_started += 1;
     // Fresh per session (time of the last read) and per mitigation within it.
     let task_id = format!("secdeck-{now_ms}-{}", state.audits.mitigations_started);
+    state.audits.marked.clear();
     preview(
         state,
         IotChange::StartMitigation {
             task_id,
-            finding_ids: vec![finding_id],
-            actions: [(check, vec![action])].into_iter().collect(),
+            finding_ids,
+            actions,
         },
     );
 }

@@ -339,3 +339,100 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
         matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t2")
     );
 }
+
+#[test]
+fn one_mitigation_covers_every_marked_finding_with_its_check() {
+    let mut s = loaded();
+    update(&mut s, Action::MoveDown); // f2
+    update(&mut s, Action::Mark); // f2, cursor to f3
+    update(&mut s, Action::Mark); // f3, cursor to the next check's header
+    update(&mut s, Action::MoveDown); // f1
+    update(&mut s, Action::Mark);
+    assert_eq!(s.audits.marked.len(), 3);
+    iot(
+        &mut s,
+        IotAction::Mitigate {
+            action: "ReplaceWithRestrictivePolicy".into(),
+        },
+    );
+    let Stage::Preview { plan, .. } = s.pipeline.stage.clone() else {
+        panic!("no preview")
+    };
+    let crate::domain::plan::Change::Iot(change) = &plan.change else {
+        panic!("not an IoT change")
+    };
+    let IotChange::StartMitigation {
+        finding_ids,
+        actions,
+        ..
+    } = change.as_ref()
+    else {
+        panic!("not a mitigation")
+    };
+    assert_eq!(finding_ids, &["f2", "f3", "f1"]);
+    assert_eq!(
+        actions.keys().collect::<Vec<_>>(),
+        [
+            "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+            "IOT_POLICY_OVERLY_PERMISSIVE_CHECK"
+        ]
+    );
+    assert!(s.audits.marked.is_empty(), "marks are used up");
+}
+
+#[test]
+fn a_running_mitigation_is_polled_until_each_finding_is_final() {
+    use crate::domain::iot::MitigationExecution;
+    use crate::domain::plan::ChangeOutcome;
+    let mut s = loaded();
+    let outcome = ChangeOutcome {
+        plan_id: "p".into(),
+        succeeded: Vec::new(),
+        failed: Vec::new(),
+        unverified: vec!["f2".into(), "f3".into()],
+        request_ids: Vec::new(),
+        error: None,
+    };
+    let ids = vec!["f2".to_string(), "f3".to_string()];
+    let effects = super::super::audits_mitigation::started(&mut s, "m1", &ids, &outcome);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Read(ReadRequest::Iot(IotRead::PollMitigation { task_id, .. }))] if task_id == "m1"
+    ));
+    assert_eq!(s.audits.mitigation_status["f2"], "mitigation IN_PROGRESS");
+    let exec = |f: &str, status: &str| MitigationExecution {
+        task_id: "m1".into(),
+        finding_id: f.into(),
+        action_name: "ReplaceWithRestrictivePolicy".into(),
+        status: status.into(),
+        error_code: (status == "SKIPPED").then(|| "InvalidRequestException".into()),
+        message: None,
+    };
+    let effects = iot(
+        &mut s,
+        IotAction::MitigationPolled {
+            task_id: "m1".into(),
+            finding_ids: ids.clone(),
+            result: Ok(vec![exec("f2", "COMPLETED"), exec("f3", "IN_PROGRESS")]),
+        },
+    );
+    assert_eq!(s.audits.mitigation_status["f2"], "mitigation COMPLETED");
+    assert_eq!(s.audits.mitigation_status["f3"], "mitigation IN_PROGRESS");
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Read(ReadRequest::Iot(IotRead::PollMitigation { finding_ids, .. }))] if finding_ids == &["f3"]
+    ));
+    let effects = iot(
+        &mut s,
+        IotAction::MitigationPolled {
+            task_id: "m1".into(),
+            finding_ids: vec!["f3".into()],
+            result: Ok(vec![exec("f3", "SKIPPED")]),
+        },
+    );
+    assert!(effects.is_empty(), "all final: no more polls");
+    assert_eq!(
+        s.audits.mitigation_status["f3"],
+        "mitigation SKIPPED (InvalidRequestException: ReplaceWithRestrictivePolicy)"
+    );
+}

@@ -310,8 +310,9 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme
                     .and_then(|id| pane.mitigation_status.get(id))
                     .map(|m| format!("[{m}] "))
                     .unwrap_or_default();
+                let mark = if pane.is_marked(f) { "*" } else { " " };
                 let text = format!(
-                    "  {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
+                    "{mark} {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
                     r.resource_type,
                     r.resource_identifier.display(),
                     f.reason_for_non_compliance_code,
