@@ -20,7 +20,8 @@ pub use super::audits_suppressions::SuppressionsView;
 
 /// Suppressions ending within this many days are listed as expiring.
 pub const EXPIRING_DAYS: f64 = 7.0;
-/// The tasks window a refresh reads (IoT keeps audit results 90 days).
+/// The tasks window a refresh reads unless `:audits WINDOW` chose another (IoT keeps
+/// audit results 90 days).
 pub const TASK_WINDOW_DAYS: f64 = 90.0;
 
 /// Reads the pane asks the effect runner for.
@@ -29,6 +30,8 @@ pub enum IotRead {
     /// Configuration, tasks (described), suppressions, mitigation actions and tasks.
     Overview {
         request: u64,
+        /// ListAuditTasks / ListAuditMitigationActionsTasks look back this many days.
+        window_days: u32,
     },
     Findings {
         request: u64,
@@ -100,6 +103,14 @@ pub enum IotAction {
         request: u64,
         result: Result<Vec<AuditSuppression>, String>,
     },
+    /// From `:audit CHECK[,CHECK...]`: start an on-demand audit of exactly these checks.
+    StartAuditOf {
+        checks: Vec<String>,
+    },
+    /// From `:audits WINDOW`: list the audits of the last `days` days.
+    SetWindow {
+        days: u32,
+    },
     /// The executions of a running mitigation task answered.
     MitigationPolled {
         task_id: String,
@@ -112,7 +123,9 @@ impl IotAction {
     pub fn is_mutating(&self) -> bool {
         matches!(
             self,
-            IotAction::Suppress { .. } | IotAction::Mitigate { .. }
+            IotAction::Suppress { .. }
+                | IotAction::Mitigate { .. }
+                | IotAction::StartAuditOf { .. }
         )
     }
 
@@ -124,9 +137,40 @@ impl IotAction {
             "mitigate" => Some(Ok(IotAction::Mitigate {
                 action: arg.to_string(),
             })),
+            "audits" => Some(parse_window(arg).map(|days| IotAction::SetWindow { days })),
+            "audit" => {
+                let checks: Vec<String> = arg
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                Some(if checks.is_empty() {
+                    Err("usage: :audit CHECK[,CHECK...] (Tab completes check names)".into())
+                } else {
+                    Ok(IotAction::StartAuditOf { checks })
+                })
+            }
             _ => None,
         }
     }
+}
+
+/// `7d`, `30d`, `12w` or a number of days, up to the 90 days IoT keeps audits.
+pub fn parse_window(arg: &str) -> Result<u32, String> {
+    const USAGE: &str = "usage: :audits WINDOW (7d, 30d, 4w, up to 90d)";
+    let arg = arg.trim();
+    let (num, per) = match arg.strip_suffix('w') {
+        Some(n) => (n, 7),
+        None => (arg.strip_suffix('d').unwrap_or(arg), 1),
+    };
+    let days = num
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| n.checked_mul(per))
+        .filter(|d| (1..=TASK_WINDOW_DAYS as u32).contains(d))
+        .ok_or(USAGE)?;
+    Ok(days)
 }
 
 fn parse_suppress(arg: &str) -> Result<IotAction, String> {
@@ -222,14 +266,22 @@ pub struct AuditsPane {
     pub retry: Option<ChangePlan>,
     /// Marked findings by id (space): `:mitigate` covers them all.
     pub marked: std::collections::BTreeSet<String>,
+    /// Days of audit tasks listed, from `:audits WINDOW` (None: `TASK_WINDOW_DAYS`).
+    pub window: Option<u32>,
 }
 
 impl AuditsPane {
+    /// Days of audit tasks the pane lists.
+    pub fn window_days(&self) -> u32 {
+        self.window.unwrap_or(TASK_WINDOW_DAYS as u32)
+    }
+
     pub(super) fn load_overview(&mut self) -> Effect {
         self.request += 1;
         self.overview_status = Load::Loading;
         Effect::Read(ReadRequest::Iot(IotRead::Overview {
             request: self.request,
+            window_days: self.window_days(),
         }))
     }
 
@@ -461,6 +513,7 @@ fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             return effects;
         }
         Action::StartAudit => {
+            // A picker: the command line prefilled with the enabled checks, to edit.
             let checks = pane
                 .overview
                 .as_ref()
@@ -469,7 +522,7 @@ fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             if checks.is_empty() {
                 state.notify(NotifyLevel::Warning, "no audit checks are enabled");
             } else {
-                preview(state, IotChange::StartAudit { checks });
+                prefill(state, &format!("audit {}", checks.join(",")));
             }
         }
         Action::ImportAudit => {
@@ -614,6 +667,11 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
         IotAction::SuppressionsLoaded { request, result } => {
             super::audits_suppressions::on_loaded(state, request, result);
         }
+        IotAction::StartAuditOf { checks } => start_audit_of(state, checks),
+        IotAction::SetWindow { days } => {
+            pane.window = Some(days);
+            return vec![pane.load_overview()];
+        }
         IotAction::MitigationPolled {
             task_id,
             finding_ids,
@@ -650,6 +708,33 @@ fn suppress(state: &mut State, expiry: Expiry, description: String) {
         None => IotChange::CreateSuppression { suppression: after },
     };
     preview(state, change);
+}
+
+/// `:audit CHECKS`: previews an on-demand audit of exactly these checks, which must be
+/// enabled (StartOnDemandAuditTask refuses others).
+fn start_audit_of(state: &mut State, checks: Vec<String>) {
+    let enabled = state
+        .audits
+        .overview
+        .as_ref()
+        .map(|o| o.config.enabled_checks())
+        .unwrap_or_default();
+    let unknown: Vec<&str> = checks
+        .iter()
+        .filter(|c| !enabled.contains(c))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        state.notify(
+            NotifyLevel::Warning,
+            format!(
+                "not enabled for this account: {} (Tab completes the enabled checks)",
+                unknown.join(", ")
+            ),
+        );
+        return;
+    }
+    preview(state, IotChange::StartAudit { checks });
 }
 
 fn mitigate(state: &mut State, action: String) {

@@ -90,7 +90,8 @@ pub(super) fn loaded() -> State {
     assert_eq!(
         effects,
         vec![Effect::Read(ReadRequest::Iot(IotRead::Overview {
-            request: 1
+            request: 1,
+            window_days: 90
         }))]
     );
     let effects = iot(
@@ -203,8 +204,27 @@ fn a_suppression_without_description_is_refused_before_any_plan() {
 
 #[test]
 fn start_audit_previews_the_enabled_checks_and_import_asks_for_a_plan() {
+    use crate::app::commands::Command;
     let mut s = loaded();
     update(&mut s, Action::StartAudit);
+    // A picker: the command line, prefilled with the enabled checks.
+    let crate::app::Prompt::Command(line) = s.prompt.clone() else {
+        panic!("no prompt")
+    };
+    assert_eq!(line.text, "audit IOT_POLICY_OVERLY_PERMISSIVE_CHECK");
+    let Command::Run(action) = line.parse() else {
+        panic!("not an action")
+    };
+    s.prompt = crate::app::Prompt::None;
+    // A check that is not enabled is refused before any preview.
+    iot(
+        &mut s,
+        IotAction::StartAuditOf {
+            checks: vec!["LOGGING_DISABLED_CHECK".into()],
+        },
+    );
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    update(&mut s, action);
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("no preview")
     };
@@ -435,4 +455,34 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
         s.audits.mitigation_status["f3"],
         "mitigation SKIPPED (InvalidRequestException: ReplaceWithRestrictivePolicy)"
     );
+}
+
+#[test]
+fn audits_window_command_rereads_tasks_over_the_chosen_days() {
+    use crate::app::commands::{Command, CommandLine};
+    let mut s = loaded();
+    assert_eq!(super::parse_window("7d"), Ok(7));
+    assert_eq!(super::parse_window("4w"), Ok(28));
+    assert_eq!(super::parse_window("30"), Ok(30));
+    assert!(super::parse_window("91d").is_err(), "IoT keeps 90 days");
+    assert!(super::parse_window("soon").is_err());
+    let line = CommandLine {
+        text: "audits 7d".into(),
+        ..Default::default()
+    };
+    let Command::Run(action) = line.parse() else {
+        panic!("not an action: {:?}", line.parse())
+    };
+    let effects = update(&mut s, action);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Read(ReadRequest::Iot(IotRead::Overview {
+                window_days: 7,
+                ..
+            }))]
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(s.audits.window_days(), 7);
 }
