@@ -178,7 +178,8 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
             .iter()
             .filter(|r| r.operation == "ListAuditMitigationActionsExecutions")
             .count();
-        assert!(polls >= 4, "{polls} execution listings");
+        // The executor's first read, then the console's polls until it finished.
+        assert!(polls >= 3, "{polls} execution listings");
     });
 }
 
@@ -233,10 +234,12 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
             .expect("ListAuditTasks");
         let start = &listed.params["startTime"];
         let start = start
-            .as_f64()
-            .or_else(|| start.as_str().and_then(|s| s.parse().ok()))
+            .as_str()
+            .and_then(|s| {
+                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            })
             .unwrap_or_else(|| panic!("startTime {start}"));
-        let days = (time::OffsetDateTime::now_utc().unix_timestamp() as f64 - start) / 86_400.0;
+        let days = (time::OffsetDateTime::now_utc() - start).as_seconds_f64() / 86_400.0;
         assert!((6.9..7.1).contains(&days), "window of {days} days");
         assert!(screen(&c.state).contains("last 7d"), "{}", screen(&c.state));
     });
