@@ -145,7 +145,7 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the mitigation, running", |s| {
-            idle(s) && s.audits.mitigation_status.get(&finding).is_some()
+            idle(s) && s.audits.mitigation_status.contains_key(&finding)
         })
         .await;
         assert_eq!(
