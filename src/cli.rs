@@ -248,10 +248,8 @@ impl ConsoleOptions {
             seed_dir: args.seed.clone(),
             seed_scale: args.seed_scale,
             theme,
-            note_author: config
-                .note_author
-                .clone()
-                .unwrap_or_else(|| "secdeck".into()),
+            // Empty: notes are signed with the caller identity's ARN.
+            note_author: config.note_author.clone().unwrap_or_default(),
             config_path,
             config,
             config_error,

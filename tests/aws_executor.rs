@@ -95,6 +95,29 @@ fn notes_are_written_with_their_author() {
 }
 
 #[test]
+fn without_a_configured_author_notes_are_signed_with_the_caller_identity() {
+    big_stack(|| async {
+        let sb = sandbox(findings(1), QuotaMode::Off);
+        let dir = tempfile::tempdir().unwrap();
+        let options = secdeck::tasks::ExecutorOptions {
+            note_author: String::new(),
+            ..fast_options()
+        };
+        let ex = executor(clients(&sb).await, &dir.path().join("j.jsonl"), options);
+        let after = TriageFields {
+            note: Some("looked at it".into()),
+            ..Default::default()
+        };
+        let (outcome, _) = ex.execute(edits_plan("p", vec![("f-0000", after)])).await;
+        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let f = sb.finding("f-0000").unwrap();
+        let caller = sb.config().caller_arn.clone();
+        assert!(caller.starts_with("arn:aws:"), "{caller}");
+        assert_eq!(f["Note"]["UpdatedBy"], caller.as_str());
+    });
+}
+
+#[test]
 fn unprocessed_findings_are_reported_not_claimed() {
     big_stack(|| async {
         let sb = sandbox(findings(2), QuotaMode::Off);

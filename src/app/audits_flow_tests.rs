@@ -6,8 +6,10 @@ use super::*;
 use crate::app::keymap::Keymap;
 use crate::app::pipeline::Stage;
 use crate::app::{PaneId, update};
-use crate::domain::iot::{ResourceIdentifier, TaskStatistics};
+use crate::domain::iot::{AuditSuppression, AuditTask, ResourceIdentifier, TaskStatistics};
 use crate::domain::iot_asff::ImportPlan;
+use crate::domain::iot_plan::IotImport;
+use crate::domain::plan::{Change, ChangeOutcome};
 
 fn messages(s: &State) -> Vec<String> {
     s.notifications.iter().map(|n| n.message.clone()).collect()

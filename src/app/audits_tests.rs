@@ -6,9 +6,10 @@ use crate::app::pipeline::Stage;
 use crate::app::{PaneId, Session, update};
 use crate::domain::finding::Severity;
 use crate::domain::iot::{
-    AuditConfiguration, AuditResource, AuditTask, MitigationAction, PolicyVersionId,
+    AuditConfiguration, AuditFinding, AuditResource, AuditTask, MitigationAction, PolicyVersionId,
     ResourceIdentifier,
 };
+use crate::domain::plan::ChangeOutcome;
 use crate::theme::Theme;
 
 pub(super) const NOW: f64 = 1_800_000_000.0;
@@ -461,11 +462,15 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
 fn audits_window_command_rereads_tasks_over_the_chosen_days() {
     use crate::app::commands::{Command, CommandLine};
     let mut s = loaded();
-    assert_eq!(super::parse_window("7d"), Ok(7));
-    assert_eq!(super::parse_window("4w"), Ok(28));
-    assert_eq!(super::parse_window("30"), Ok(30));
-    assert!(super::parse_window("91d").is_err(), "IoT keeps 90 days");
-    assert!(super::parse_window("soon").is_err());
+    assert_eq!(super::actions::parse_window("7d"), Ok(7));
+    assert_eq!(super::actions::parse_window("4w"), Ok(28));
+    assert_eq!(super::actions::parse_window("30"), Ok(30));
+    assert_eq!(super::actions::parse_window("36h"), Ok(2));
+    assert!(
+        super::actions::parse_window("91d").is_err(),
+        "IoT keeps 90 days"
+    );
+    assert!(super::actions::parse_window("soon").is_err());
     let line = CommandLine {
         text: "audits 7d".into(),
         ..Default::default()

@@ -70,6 +70,67 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
+/// The finding's network picture: direction, protocol, both ends, and every remote IP
+/// (what `b` would offer to block) with where in the document it was found.
+fn network_text(raw: &Value) -> String {
+    let mut out = Vec::new();
+    if let Some(n) = raw.get("Network") {
+        let end = |ip: &[&str], port: &[&str], domain: &[&str]| {
+            let ip = ip.iter().find_map(|k| str_at(n, &[k])).unwrap_or("");
+            let port = port
+                .iter()
+                .find_map(|k| n.get(k).and_then(Value::as_i64))
+                .map(|p| format!(":{p}"))
+                .unwrap_or_default();
+            let domain = domain
+                .iter()
+                .find_map(|k| str_at(n, &[k]))
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            format!("{ip}{port}{domain}")
+        };
+        let direction = str_at(n, &["Direction"]).unwrap_or("?");
+        let protocol = str_at(n, &["Protocol"]).unwrap_or("?");
+        out.push(format!("Direction {direction}, protocol {protocol}"));
+        let source = end(
+            &["SourceIpV4", "SourceIpV6"],
+            &["SourcePort"],
+            &["SourceDomain"],
+        );
+        if !source.is_empty() {
+            out.push(format!("Source      {source}"));
+        }
+        let destination = end(
+            &["DestinationIpV4", "DestinationIpV6"],
+            &["DestinationPort"],
+            &["DestinationDomain"],
+        );
+        if !destination.is_empty() {
+            out.push(format!("Destination {destination}"));
+        }
+    }
+    for ip in crate::domain::remote_ips::remote_ips(raw) {
+        out.push(format!("Remote IP   {}  ({})", ip.addr, ip.source));
+    }
+    out.join("\n")
+}
+
+/// ProductFields as `key = value` lines, in key order.
+fn product_fields_text(raw: &Value) -> String {
+    let Some(fields) = raw.get("ProductFields").and_then(Value::as_object) else {
+        return String::new();
+    };
+    let mut keys: Vec<&String> = fields.keys().collect();
+    keys.sort();
+    keys.iter()
+        .map(|k| match &fields[k.as_str()] {
+            Value::String(v) => format!("{k} = {v}"),
+            other => format!("{k} = {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl DetailView {
     pub fn new(f: &Finding) -> DetailView {
         let raw = &f.raw.value();
@@ -136,6 +197,8 @@ impl DetailView {
         .collect::<Vec<_>>()
         .join("\n");
         section("Remediation", &remediation);
+        section("Network", &network_text(raw));
+        section("Product fields", &product_fields_text(raw));
         lines.push(DetailLine::Blank);
         lines.push(DetailLine::Heading("ASFF JSON".into()));
         let json = serde_json::to_string_pretty(raw).unwrap_or_else(|e| format!("({e})"));
@@ -320,6 +383,39 @@ fn history_lines(state: &HistoryState) -> Vec<DetailLine> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_overview_shows_the_network_picture_and_product_fields() {
+        let f = Finding::from_asff(json!({
+            "Id": "f-2", "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
+            "Title": "SSH brute force",
+            "Network": {"Direction": "IN", "Protocol": "TCP", "SourceIpV4": "198.51.100.7",
+                        "SourcePort": 40022, "DestinationIpV4": "10.0.0.5", "DestinationPort": 22},
+            "ProductFields": {"aws/guardduty/service/count": "12", "Zeta": "last"}
+        }))
+        .unwrap();
+        let text: Vec<String> = DetailView::new(&f)
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                DetailLine::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        for expected in [
+            "Direction IN, protocol TCP",
+            "Source      198.51.100.7:40022",
+            "Destination 10.0.0.5:22",
+            "aws/guardduty/service/count = 12",
+        ] {
+            assert!(text.contains(&expected.to_string()), "{expected}: {text:?}");
+        }
+        assert!(
+            text.iter()
+                .any(|l| l.starts_with("Remote IP   198.51.100.7")),
+            "the inbound source is the remote end: {text:?}"
+        );
+    }
 
     #[test]
     fn shows_remediation_and_the_whole_json() {

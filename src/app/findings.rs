@@ -661,10 +661,13 @@ pub(super) fn history_loaded(
 
 /// `:findings EXPR` / `:view NAME` / the filter editor's enter.
 pub(super) fn apply_filter(state: &mut State, text: &str) -> Vec<Effect> {
-    state.pane = super::PaneId::Findings;
-    state.findings.detail = None;
+    // A bad expression changes nothing: not the pane, not an open detail view.
     match state.findings.apply_expr(text) {
-        Ok(effect) => vec![effect],
+        Ok(effect) => {
+            state.pane = super::PaneId::Findings;
+            state.findings.detail = None;
+            vec![effect]
+        }
         Err(e) => {
             state.notify(NotifyLevel::Error, format!("filter not applied: {e}"));
             Vec::new()

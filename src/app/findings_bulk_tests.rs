@@ -35,6 +35,12 @@ fn findings_command_applies_a_filter_and_a_bad_one_changes_nothing() {
         m.contains("unknown attribute \"sevrity\"") && m.contains("column 10"),
         "{m}"
     );
+
+    // An open detail view survives a bad expression too.
+    keys(&mut s, "<enter>");
+    assert!(s.findings.detail.is_some());
+    keys(&mut s, ":findings sevrity=LOW<enter>");
+    assert!(s.findings.detail.is_some(), "the detail stays open");
 }
 
 #[test]

@@ -64,7 +64,13 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
                 .map_or_else(|| "AWS default for each service".to_string(), sourced),
         ),
         ("access", opts.read_only.to_string()),
-        ("note author", opts.note_author.clone()),
+        (
+            "note author",
+            match opts.note_author.as_str() {
+                "" => "the caller identity's ARN (set note_author in the config to change)".into(),
+                name => name.to_string(),
+            },
+        ),
     ];
     for (name, value) in rows {
         writeln!(out, "{:<13} {value}", format!("{name}:"))?;

@@ -28,7 +28,8 @@ pub struct ExecutorOptions {
     pub verify_attempts: u32,
     /// Wait before the first re-read retry; doubles each time.
     pub verify_delay: Duration,
-    /// `Note.UpdatedBy` for notes.
+    /// `Note.UpdatedBy` for notes; empty: the caller identity's ARN (as the Security Hub
+    /// console records it), or "secdeck" while that is unknown.
     pub note_author: String,
 }
 
@@ -64,6 +65,8 @@ pub struct MutationExecutor {
     waf_pacer: Arc<Pacer>,
     /// Told (sent, total) as a long change (an audit import) progresses.
     progress: Option<ProgressFn>,
+    /// The caller's ARN once STS has answered (notes' `UpdatedBy` by default).
+    caller_arn: std::sync::OnceLock<String>,
 }
 
 /// A progress callback: (items done, items in all).
@@ -94,6 +97,7 @@ impl MutationExecutor {
             pacer: Arc::new(Pacer::get_findings()),
             waf_pacer: Arc::new(super::wafv2::write_pacer()),
             progress: None,
+            caller_arn: std::sync::OnceLock::new(),
         }
     }
 
@@ -134,6 +138,7 @@ impl MutationExecutor {
         if ctx.caller_arn.is_none() {
             match crate::aws::sts::get_caller_identity(&self.clients.sts).await {
                 Ok(id) => {
+                    let _ = self.caller_arn.set(id.arn.clone());
                     ctx.caller_arn = Some(id.arn);
                     ctx.account = Some(id.account);
                 }
@@ -284,6 +289,13 @@ impl MutationExecutor {
         }
     }
 
+    fn note_author(&self) -> &str {
+        match self.options.note_author.as_str() {
+            "" => self.caller_arn.get().map_or("secdeck", String::as_str),
+            configured => configured,
+        }
+    }
+
     async fn update_findings(&self, plan_id: &str, update: &FindingsUpdate) -> ChangeOutcome {
         let BatchResult {
             processed,
@@ -293,7 +305,7 @@ impl MutationExecutor {
         } = securityhub::batch_update_findings(
             &self.clients.securityhub,
             &update.edits,
-            &self.options.note_author,
+            self.note_author(),
             &self.options.retry,
         )
         .await;
