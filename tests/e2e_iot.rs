@@ -59,7 +59,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(screen(&c.state).contains("no audits in the last 90 days"));
 
         // Start an on-demand audit: preview, approve, and its findings appear.
-        press(&mut c, "o");
+        press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the audit's findings", |s| newest_loaded(s, 1)).await;
@@ -98,7 +98,11 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the mitigation", |s| {
-            idle(s) && !s.audits.mitigation_status.is_empty()
+            idle(s)
+                && s.audits
+                    .mitigation_status
+                    .values()
+                    .any(|v| v == "mitigation COMPLETED")
         })
         .await;
         assert!(
@@ -115,7 +119,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             .send()
             .await
             .unwrap();
-        press(&mut c, "o");
+        press(&mut c, "o<enter>");
         press(&mut c, "y");
         wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;
         press(&mut c, "j");
@@ -134,7 +138,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
                     .is_some_and(|o| o.suppressions.len() == 1)
         })
         .await;
-        press(&mut c, "o");
+        press(&mut c, "o<enter>");
         press(&mut c, "y");
         wait_until(&mut c, "the audit after suppressing", |s| {
             newest_loaded(s, 3)

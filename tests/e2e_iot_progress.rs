@@ -56,7 +56,7 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
         press(&mut c, "4");
         wait_until(&mut c, "the audits overview", overview_loaded).await;
 
-        press(&mut c, "o");
+        press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the started audit, running", |s| {
@@ -103,6 +103,145 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
             .filter(|r| r.operation == "DescribeAuditTask")
             .count();
         assert!(polls >= 8, "{polls} DescribeAuditTask");
+    });
+}
+
+#[test]
+fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        c.state.audits.poll_every = Some(10);
+        let sb = sandbox(&c);
+        sb.set_iot_audit_polls(0);
+        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+        iot.create_policy()
+            .policy_name("dev-allow-all")
+            .policy_document(BROAD)
+            .send()
+            .await
+            .unwrap();
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        press(&mut c, "o<enter>");
+        press(&mut c, "y");
+        wait_until(&mut c, "the audit's findings", |s| {
+            idle(s) && s.audits.findings_status == Load::Loaded && !s.audits.rows.is_empty()
+        })
+        .await;
+        // The task stays running over several listings; slow polls first, so the
+        // running state is on screen before it can finish.
+        sb.set_iot_mitigation_polls(4);
+        c.state.audits.poll_every = Some(300);
+        press(&mut c, "<enter>j");
+        let finding = c
+            .state
+            .audits
+            .selected_finding()
+            .and_then(|f| f.finding_id.clone())
+            .expect("a finding is selected");
+        press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the mitigation, running", |s| {
+            idle(s) && s.audits.mitigation_status.contains_key(&finding)
+        })
+        .await;
+        assert_eq!(
+            c.state
+                .audits
+                .mitigation_status
+                .get(&finding)
+                .map(String::as_str),
+            Some("mitigation IN_PROGRESS"),
+            "pending is not success"
+        );
+        assert!(
+            screen(&c.state).contains("[mitigation IN_PROGRESS]"),
+            "{}",
+            screen(&c.state)
+        );
+        c.state.audits.poll_every = Some(10);
+        wait_until(&mut c, "the mitigation to complete", |s| {
+            s.audits.mitigation_status.get(&finding).map(String::as_str)
+                == Some("mitigation COMPLETED")
+        })
+        .await;
+        assert!(
+            screen(&c.state).contains("[mitigation COMPLETED]"),
+            "{}",
+            screen(&c.state)
+        );
+        let polls = sb
+            .requests()
+            .iter()
+            .filter(|r| r.operation == "ListAuditMitigationActionsExecutions")
+            .count();
+        // The executor's first read, then the console's polls until it finished.
+        assert!(polls >= 3, "{polls} execution listings");
+    });
+}
+
+#[test]
+fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
+    run(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+        let sb = sandbox(&c);
+        sb.set_iot_audit_polls(0);
+        press(&mut c, "4");
+        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        assert!(
+            screen(&c.state).contains("last 90d"),
+            "{}",
+            screen(&c.state)
+        );
+
+        // `o` opens the picker with every enabled check; the line is edited down to two.
+        press(&mut c, "o");
+        assert!(screen(&c.state).contains(":audit "), "{}", screen(&c.state));
+        press(
+            &mut c,
+            "<esc>:audit LOGGING_DIS<tab>,IOT_POLICY_OVERLY<tab><enter>",
+        );
+        assert!(previewing(&c.state), "{}", screen(&c.state));
+        press(&mut c, "y");
+        wait_until(&mut c, "the audit", |s| idle(s) && !s.audits.is_loading()).await;
+        let started: Vec<_> = sb
+            .requests()
+            .into_iter()
+            .filter(|r| r.operation == "StartOnDemandAuditTask")
+            .collect();
+        assert_eq!(started.len(), 1);
+        assert_eq!(
+            started[0].params["targetCheckNames"],
+            serde_json::json!([
+                "LOGGING_DISABLED_CHECK",
+                "IOT_POLICY_OVERLY_PERMISSIVE_CHECK"
+            ])
+        );
+
+        // A 7-day window: the tasks are re-read from 7 days ago and the title says so.
+        sb.clear_requests();
+        press(&mut c, ":audits 7d<enter>");
+        wait_until(&mut c, "the re-read", overview_loaded).await;
+        let listed = sb
+            .requests()
+            .into_iter()
+            .find(|r| r.operation == "ListAuditTasks")
+            .expect("ListAuditTasks");
+        let start = &listed.params["startTime"];
+        let start = start
+            .as_str()
+            .and_then(|s| {
+                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .unwrap_or_else(|| panic!("startTime {start}"));
+        let days = (time::OffsetDateTime::now_utc() - start).as_seconds_f64() / 86_400.0;
+        assert!((6.9..7.1).contains(&days), "window of {days} days");
+        assert!(screen(&c.state).contains("last 7d"), "{}", screen(&c.state));
     });
 }
 

@@ -67,7 +67,8 @@ fn pane(read_only: bool) -> State {
     assert_eq!(
         effects,
         vec![Effect::Read(ReadRequest::Iot(IotRead::Overview {
-            request: 1
+            request: 1,
+            window_days: 90
         }))]
     );
     update(

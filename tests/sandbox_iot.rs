@@ -17,10 +17,12 @@ async fn client(sandbox: &Sandbox) -> aws_sdk_iot::Client {
     aws_sdk_iot::Client::new(&sandbox.sdk_config().await)
 }
 
-/// A sandbox whose on-demand audits complete at once (progress has its own test).
+/// A sandbox whose on-demand audits and mitigation tasks complete at once (progress has
+/// its own tests).
 fn sandbox() -> Sandbox {
     let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
     sandbox.set_iot_audit_polls(0);
+    sandbox.set_iot_mitigation_polls(0);
     sandbox
 }
 
@@ -496,4 +498,93 @@ async fn a_started_audit_is_in_progress_check_by_check_until_polled_to_completio
         Some(0)
     );
     assert_eq!(findings(iot.clone(), task.clone()).await, 1);
+}
+
+/// Execution statuses of `task` for one finding, as ListAuditMitigationActionsExecutions
+/// reports them (each listing is one poll of the running task).
+async fn execution_statuses(iot: &aws_sdk_iot::Client, task: &str, finding: &str) -> Vec<String> {
+    iot.list_audit_mitigation_actions_executions()
+        .task_id(task)
+        .finding_id(finding)
+        .send()
+        .await
+        .unwrap()
+        .actions_executions()
+        .iter()
+        .map(|e| e.status().unwrap().as_str().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_mitigation_task_runs_from_pending_to_completed_over_polls() {
+    let sandbox = sandbox();
+    sandbox.set_iot_mitigation_polls(2);
+    let iot = client(&sandbox).await;
+    iot.create_policy()
+        .policy_name("p")
+        .policy_document(BROAD)
+        .send()
+        .await
+        .unwrap();
+    let task = audit(&iot, PERMISSIVE).await;
+    let findings = iot
+        .list_audit_findings()
+        .task_id(&task)
+        .send()
+        .await
+        .unwrap();
+    let id = findings.findings()[0].finding_id().unwrap().to_string();
+    iot.start_audit_mitigation_actions_task()
+        .task_id("m-async")
+        .target(
+            AuditMitigationActionsTaskTarget::builder()
+                .finding_ids(&id)
+                .build(),
+        )
+        .audit_check_to_actions_mapping(PERMISSIVE, vec!["ReplaceWithRestrictivePolicy".into()])
+        .client_request_token("c1")
+        .send()
+        .await
+        .unwrap();
+    // First listing: one poll of two, the only execution is running.
+    assert_eq!(
+        execution_statuses(&iot, "m-async", &id).await,
+        ["IN_PROGRESS"]
+    );
+    assert_eq!(
+        execution_statuses(&iot, "m-async", &id).await,
+        ["COMPLETED"]
+    );
+    let now = std::time::SystemTime::now();
+    let tasks = iot
+        .list_audit_mitigation_actions_tasks()
+        .start_time(DateTime::from(now - std::time::Duration::from_secs(60)))
+        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        tasks.tasks()[0].task_status().unwrap().as_str(),
+        "COMPLETED"
+    );
+}
+
+#[tokio::test]
+async fn iot_reads_are_throttled_with_a_throttling_exception_under_aws_quotas() {
+    let sandbox = sandbox();
+    sandbox.set_quotas(secdeck::sandbox::QuotaMode::Aws);
+    let config = aws_sdk_iot::config::Builder::from(&sandbox.sdk_config().await)
+        .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
+        .build();
+    let iot = aws_sdk_iot::Client::from_conf(config);
+    let mut throttled = None;
+    for _ in 0..60 {
+        if let Err(e) = iot.describe_account_audit_configuration().send().await {
+            throttled = Some(e);
+            break;
+        }
+    }
+    let err = throttled.expect("60 calls at once exceed the burst");
+    use aws_sdk_iot::error::ProvideErrorMetadata;
+    assert_eq!(err.code(), Some("ThrottlingException"));
 }

@@ -30,7 +30,8 @@ pub use import::after_change;
 
 /// Suppressions ending within this many days are listed as expiring.
 pub const EXPIRING_DAYS: f64 = 7.0;
-/// The tasks window a refresh reads (IoT keeps audit results 90 days).
+/// The tasks window a refresh reads unless `:audits WINDOW` chose another (IoT keeps
+/// audit results 90 days).
 pub const TASK_WINDOW_DAYS: f64 = 90.0;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,14 +87,24 @@ pub struct AuditsPane {
     pub import_failures: Vec<TargetFailure>,
     /// The import of just those findings, for `retry_failed`.
     pub retry: Option<ChangePlan>,
+    /// Marked findings by id (space): `:mitigate` covers them all.
+    pub marked: std::collections::BTreeSet<String>,
+    /// Days of audit tasks listed, from `:audits WINDOW` (None: `TASK_WINDOW_DAYS`).
+    pub window: Option<u32>,
 }
 
 impl AuditsPane {
+    /// Days of audit tasks the pane lists.
+    pub fn window_days(&self) -> u32 {
+        self.window.unwrap_or(TASK_WINDOW_DAYS as u32)
+    }
+
     pub(super) fn load_overview(&mut self) -> Effect {
         self.request += 1;
         self.overview_status = Load::Loading;
         Effect::Read(ReadRequest::Iot(IotRead::Overview {
             request: self.request,
+            window_days: self.window_days(),
         }))
     }
 
@@ -102,6 +113,7 @@ impl AuditsPane {
         self.findings_status = Load::Loading;
         if self.findings_task.as_deref() != Some(task_id) {
             self.groups.clear();
+            self.marked.clear();
             self.rows.clear();
             self.finding_cursor = 0;
         }
@@ -126,7 +138,7 @@ impl AuditsPane {
             .map(|t| t.task_id.as_str())
     }
 
-    fn move_cursor(&mut self, delta: isize) {
+    pub(super) fn move_cursor(&mut self, delta: isize) {
         let tasks = self.tasks().len();
         let (cursor, len) = match self.focus {
             Focus::Tasks => (&mut self.task_cursor, tasks),
@@ -255,6 +267,18 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
         }
         IotAction::SuppressionsLoaded { request, result } => {
             super::audits_suppressions::on_loaded(state, request, result);
+        }
+        IotAction::StartAuditOf { checks } => keys::start_audit_of(state, checks),
+        IotAction::SetWindow { days } => {
+            pane.window = Some(days);
+            return vec![pane.load_overview()];
+        }
+        IotAction::MitigationPolled {
+            task_id,
+            finding_ids,
+            result,
+        } => {
+            return super::audits_mitigation::on_polled(state, task_id, finding_ids, result);
         }
     }
     Vec::new()

@@ -91,7 +91,8 @@ pub(super) fn loaded() -> State {
     assert_eq!(
         effects,
         vec![Effect::Read(ReadRequest::Iot(IotRead::Overview {
-            request: 1
+            request: 1,
+            window_days: 90
         }))]
     );
     let effects = iot(
@@ -204,8 +205,27 @@ fn a_suppression_without_description_is_refused_before_any_plan() {
 
 #[test]
 fn start_audit_previews_the_enabled_checks_and_import_asks_for_a_plan() {
+    use crate::app::commands::Command;
     let mut s = loaded();
     update(&mut s, Action::StartAudit);
+    // A picker: the command line, prefilled with the enabled checks.
+    let crate::app::Prompt::Command(line) = s.prompt.clone() else {
+        panic!("no prompt")
+    };
+    assert_eq!(line.text, "audit IOT_POLICY_OVERLY_PERMISSIVE_CHECK");
+    let Command::Run(action) = line.parse() else {
+        panic!("not an action")
+    };
+    s.prompt = crate::app::Prompt::None;
+    // A check that is not enabled is refused before any preview.
+    iot(
+        &mut s,
+        IotAction::StartAuditOf {
+            checks: vec!["LOGGING_DISABLED_CHECK".into()],
+        },
+    );
+    assert_eq!(s.pipeline.stage, Stage::Idle);
+    update(&mut s, action);
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("no preview")
     };
@@ -339,4 +359,135 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
     assert!(
         matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t2")
     );
+}
+
+#[test]
+fn one_mitigation_covers_every_marked_finding_with_its_check() {
+    let mut s = loaded();
+    update(&mut s, Action::MoveDown); // f2
+    update(&mut s, Action::Mark); // f2, cursor to f3
+    update(&mut s, Action::Mark); // f3, cursor to the next check's header
+    update(&mut s, Action::MoveDown); // f1
+    update(&mut s, Action::Mark);
+    assert_eq!(s.audits.marked.len(), 3);
+    iot(
+        &mut s,
+        IotAction::Mitigate {
+            action: "ReplaceWithRestrictivePolicy".into(),
+        },
+    );
+    let Stage::Preview { plan, .. } = s.pipeline.stage.clone() else {
+        panic!("no preview")
+    };
+    let crate::domain::plan::Change::Iot(change) = &plan.change else {
+        panic!("not an IoT change")
+    };
+    let IotChange::StartMitigation {
+        finding_ids,
+        actions,
+        ..
+    } = change.as_ref()
+    else {
+        panic!("not a mitigation")
+    };
+    assert_eq!(finding_ids, &["f2", "f3", "f1"]);
+    assert_eq!(
+        actions.keys().collect::<Vec<_>>(),
+        [
+            "DEVICE_CERTIFICATE_EXPIRING_CHECK",
+            "IOT_POLICY_OVERLY_PERMISSIVE_CHECK"
+        ]
+    );
+    assert!(s.audits.marked.is_empty(), "marks are used up");
+}
+
+#[test]
+fn a_running_mitigation_is_polled_until_each_finding_is_final() {
+    use crate::domain::iot::MitigationExecution;
+    use crate::domain::plan::ChangeOutcome;
+    let mut s = loaded();
+    let outcome = ChangeOutcome {
+        plan_id: "p".into(),
+        succeeded: Vec::new(),
+        failed: Vec::new(),
+        unverified: vec!["f2".into(), "f3".into()],
+        request_ids: Vec::new(),
+        error: None,
+    };
+    let ids = vec!["f2".to_string(), "f3".to_string()];
+    let effects = super::super::audits_mitigation::started(&mut s, "m1", &ids, &outcome);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Read(ReadRequest::Iot(IotRead::PollMitigation { task_id, .. }))] if task_id == "m1"
+    ));
+    assert_eq!(s.audits.mitigation_status["f2"], "mitigation IN_PROGRESS");
+    let exec = |f: &str, status: &str| MitigationExecution {
+        task_id: "m1".into(),
+        finding_id: f.into(),
+        action_name: "ReplaceWithRestrictivePolicy".into(),
+        status: status.into(),
+        error_code: (status == "SKIPPED").then(|| "InvalidRequestException".into()),
+        message: None,
+    };
+    let effects = iot(
+        &mut s,
+        IotAction::MitigationPolled {
+            task_id: "m1".into(),
+            finding_ids: ids.clone(),
+            result: Ok(vec![exec("f2", "COMPLETED"), exec("f3", "IN_PROGRESS")]),
+        },
+    );
+    assert_eq!(s.audits.mitigation_status["f2"], "mitigation COMPLETED");
+    assert_eq!(s.audits.mitigation_status["f3"], "mitigation IN_PROGRESS");
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Read(ReadRequest::Iot(IotRead::PollMitigation { finding_ids, .. }))] if finding_ids == &["f3"]
+    ));
+    let effects = iot(
+        &mut s,
+        IotAction::MitigationPolled {
+            task_id: "m1".into(),
+            finding_ids: vec!["f3".into()],
+            result: Ok(vec![exec("f3", "SKIPPED")]),
+        },
+    );
+    assert!(effects.is_empty(), "all final: no more polls");
+    assert_eq!(
+        s.audits.mitigation_status["f3"],
+        "mitigation SKIPPED (InvalidRequestException: ReplaceWithRestrictivePolicy)"
+    );
+}
+
+#[test]
+fn audits_window_command_rereads_tasks_over_the_chosen_days() {
+    use crate::app::commands::{Command, CommandLine};
+    let mut s = loaded();
+    assert_eq!(super::actions::parse_window("7d"), Ok(7));
+    assert_eq!(super::actions::parse_window("4w"), Ok(28));
+    assert_eq!(super::actions::parse_window("30"), Ok(30));
+    assert_eq!(super::actions::parse_window("36h"), Ok(2));
+    assert!(
+        super::actions::parse_window("91d").is_err(),
+        "IoT keeps 90 days"
+    );
+    assert!(super::actions::parse_window("soon").is_err());
+    let line = CommandLine {
+        text: "audits 7d".into(),
+        ..Default::default()
+    };
+    let Command::Run(action) = line.parse() else {
+        panic!("not an action: {:?}", line.parse())
+    };
+    let effects = update(&mut s, action);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Read(ReadRequest::Iot(IotRead::Overview {
+                window_days: 7,
+                ..
+            }))]
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(s.audits.window_days(), 7);
 }

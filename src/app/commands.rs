@@ -41,7 +41,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "[TEXT]: past changes from the journal, filtered by TEXT (X rolls back a remediation)",
     ),
     ("ipsets", "WAF IP sets"),
-    ("audits", "IoT Device Defender audits"),
+    (
+        "audits",
+        "[WINDOW]: IoT Device Defender audits (WINDOW: 7d, 30d, 4w, up to 90d)",
+    ),
     ("theme", "NAME: switch colour theme"),
     (
         "suppress",
@@ -49,7 +52,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         "mitigate",
-        "ACTION: apply a mitigation action to the selected audit finding",
+        "ACTION: apply a mitigation action to the marked / selected audit findings",
+    ),
+    (
+        "audit",
+        "CHECK[,CHECK...]: start an on-demand IoT audit of exactly these checks (Tab completes)",
     ),
     ("help", "show the keys"),
     ("q", "quit"),
@@ -72,6 +79,19 @@ pub enum Command {
     Effect(Effect),
     Error(NotifyLevel, String),
     Nothing,
+}
+
+/// The part of the line before the word Tab completes: the command and its space, and
+/// for `:audit` the check names already chosen (up to the last comma).
+fn arg_head(text: &str) -> String {
+    match text.split_once(' ') {
+        Some(("audit", _)) => match text.rfind(',') {
+            Some(i) => text[..=i].to_string(),
+            None => "audit ".to_string(),
+        },
+        Some((c, _)) => format!("{c} "),
+        None => String::new(),
+    }
 }
 
 fn common_prefix(words: &[String]) -> String {
@@ -104,8 +124,19 @@ impl CommandLine {
         self.chosen = None;
     }
 
-    fn candidates(&self, theme_names: &[String]) -> (String, Vec<String>) {
+    fn candidates(&self, theme_names: &[String], check_names: &[String]) -> (String, Vec<String>) {
         match self.text.split_once(' ') {
+            Some(("audit", _)) => {
+                // Completes the last comma-separated check name.
+                let head = arg_head(&self.text);
+                let word = &self.text[head.len()..];
+                let c = check_names
+                    .iter()
+                    .filter(|n| n.starts_with(word))
+                    .cloned()
+                    .collect();
+                (head, c)
+            }
             Some(("theme", arg)) => {
                 let arg = arg.trim_start();
                 let c = theme_names
@@ -135,18 +166,19 @@ impl CommandLine {
     /// Tab: complete to the longest common prefix; when that adds nothing, cycle through
     /// the candidates.
     pub fn complete(&mut self, theme_names: &[String]) {
+        self.complete_with(theme_names, &[]);
+    }
+
+    /// Tab, also completing `:audit` check names from `check_names`.
+    pub fn complete_with(&mut self, theme_names: &[String], check_names: &[String]) {
         if let (Some(i), false) = (self.chosen, self.completions.is_empty()) {
             let next = (i + 1) % self.completions.len();
-            let head = self
-                .text
-                .split_once(' ')
-                .map(|(c, _)| format!("{c} "))
-                .unwrap_or_default();
+            let head = arg_head(&self.text);
             self.text = format!("{head}{}", self.completions[next]);
             self.chosen = Some(next);
             return;
         }
-        let (head, cands) = self.candidates(theme_names);
+        let (head, cands) = self.candidates(theme_names, check_names);
         let word_len = self.text.len() - head.len().min(self.text.len());
         match cands.len() {
             0 => self.completions.clear(),
@@ -206,7 +238,7 @@ impl CommandLine {
             "delete-rule" => Command::Run(Action::DeleteArchiveRule(arg.to_string())),
             "journal" => Command::Run(Action::ShowJournal(arg.to_string())),
             "ipsets" => Command::Run(Action::ShowIpSets),
-            "audits" => Command::Run(Action::ShowAudits),
+            "audits" if arg.is_empty() => Command::Run(Action::ShowAudits),
             "help" => Command::Run(Action::Help),
             "q" | "quit" => Command::Run(Action::Quit),
             "theme" if arg.is_empty() => Command::Error(
@@ -214,11 +246,13 @@ impl CommandLine {
                 "usage: :theme NAME (Tab completes the names)".into(),
             ),
             "theme" => Command::Effect(Effect::LoadTheme(arg.to_string())),
-            "suppress" | "mitigate" => match super::audits::IotAction::parse_command(cmd, arg) {
-                Some(Ok(a)) => Command::Run(Action::Iot(Box::new(a))),
-                Some(Err(e)) => Command::Error(NotifyLevel::Error, e),
-                None => Command::Nothing,
-            },
+            "suppress" | "mitigate" | "audits" | "audit" => {
+                match super::audits::IotAction::parse_command(cmd, arg) {
+                    Some(Ok(a)) => Command::Run(Action::Iot(Box::new(a))),
+                    Some(Err(e)) => Command::Error(NotifyLevel::Error, e),
+                    None => Command::Nothing,
+                }
+            }
             other => match parse_action(other) {
                 Ok(action) => Command::Run(action),
                 Err(_) => Command::Error(
@@ -245,6 +279,32 @@ mod tests {
             text: s.into(),
             ..CommandLine::default()
         }
+    }
+
+    #[test]
+    fn tab_completes_audit_check_names_after_a_comma() {
+        let checks = [
+            "CA_CERTIFICATE_EXPIRING_CHECK",
+            "LOGGING_DISABLED_CHECK",
+            "LOGGING_X",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut c = CommandLine {
+            text: "audit CA".into(),
+            ..Default::default()
+        };
+        c.complete_with(&themes(), &checks);
+        assert_eq!(c.text, "audit CA_CERTIFICATE_EXPIRING_CHECK");
+        c.text.push_str(",LOG");
+        c.complete_with(&themes(), &checks);
+        assert_eq!(c.text, "audit CA_CERTIFICATE_EXPIRING_CHECK,LOGGING_");
+        c.complete_with(&themes(), &checks);
+        c.complete_with(&themes(), &checks);
+        assert_eq!(
+            c.text, "audit CA_CERTIFICATE_EXPIRING_CHECK,LOGGING_X",
+            "cycling keeps the checks already chosen"
+        );
     }
 
     #[test]

@@ -104,7 +104,15 @@ fn command_key(state: &mut State, key: Key) -> Vec<Effect> {
     match key.code {
         KeyCode::Backspace if line.text.is_empty() => state.prompt = Prompt::None,
         KeyCode::Backspace => line.backspace(),
-        KeyCode::Tab => line.complete(&state.theme_names),
+        KeyCode::Tab => {
+            let checks: Vec<String> = state
+                .audits
+                .overview
+                .as_ref()
+                .map(|o| o.config.enabled_checks())
+                .unwrap_or_default();
+            line.complete_with(&state.theme_names, &checks)
+        }
         KeyCode::Esc => state.prompt = Prompt::None,
         KeyCode::Enter => {
             let command = line.parse();

@@ -7,6 +7,8 @@ pub mod analyzer_rule_editor;
 #[cfg(test)]
 mod analyzer_tests;
 pub mod audits;
+mod audits_marks;
+mod audits_mitigation;
 mod audits_progress;
 mod audits_suppressions;
 pub mod commands;

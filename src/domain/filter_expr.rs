@@ -257,8 +257,8 @@ fn enumeration(attribute: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-/// `7d` / `24h` -> (count, unit).
-fn parse_window(v: &str) -> Option<(i32, &'static str)> {
+/// `7d` / `24h` -> (count, unit). Also read by the audits pane's `:audits WINDOW`.
+pub fn parse_window(v: &str) -> Option<(i32, &'static str)> {
     let (digits, unit) = v.split_at(v.len().checked_sub(1)?);
     let n: i32 = digits.parse().ok().filter(|n| *n > 0)?;
     match unit {

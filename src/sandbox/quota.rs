@@ -15,6 +15,13 @@ pub(crate) fn aws_rate(service: &str, operation: &str) -> (f64, f64) {
         ("securityhub", "BatchImportFindings" | "BatchUpdateFindings") => (10.0, 30.0),
         // WAF: about one Create/Update a second per account, shared (see `bucket`).
         ("wafv2", "CreateIPSet" | "UpdateIPSet" | "DeleteIPSet") => (1.0, 1.0),
+        // IoT Device Defender: its quotas page (docs.aws.amazon.com/general/latest/gr/
+        // iot_device_defender.html) lists counts (10 simultaneous on-demand audits, 90 days
+        // of findings, mitigation actions), which the IoT store models; we could not find
+        // a per-operation request rate for the audit and mitigation APIs the sandbox
+        // serves, so they keep the generic default below (and throttle with IoT's 400
+        // ThrottlingException, see `iot::op`) until a documented rate is found.
+        ("iot", _) => (10.0, 30.0),
         _ => (10.0, 30.0),
     }
 }
@@ -93,5 +100,16 @@ mod tests {
         assert!((6..10).contains(&admitted), "admitted {admitted}");
         q.set_mode(QuotaMode::Off);
         assert!((0..100).all(|_| q.admit("securityhub", "GetFindings")));
+    }
+
+    #[test]
+    fn iot_audit_reads_are_rate_limited_per_operation() {
+        let q = Quotas::new(QuotaMode::Aws);
+        let admitted = (0..60)
+            .filter(|_| q.admit("iot", "DescribeAuditTask"))
+            .count();
+        assert!((30..40).contains(&admitted), "admitted {admitted}");
+        // Another IoT operation has its own bucket.
+        assert!(q.admit("iot", "ListAuditFindings"));
     }
 }

@@ -83,9 +83,11 @@ pub async fn execute(cx: &IotContext<'_>, plan_id: &str, change: &IotChange) -> 
                 actions,
             } => {
                 iot_api::start_mitigation_task(iot, task_id, finding_ids, actions).await?;
-                let (ok, failed) = mitigation_statuses(cx, task_id, finding_ids).await;
+                let (ok, failed, running) = mitigation_statuses(cx, task_id, finding_ids).await;
                 out.succeeded = ok;
                 out.failed = failed;
+                // Still PENDING / IN_PROGRESS: not a success yet; the console follows them.
+                out.unverified = running;
             }
         }
         Ok(())
@@ -212,15 +214,17 @@ async fn verify_suppression(
     if ok { Vec::new() } else { vec![target] }
 }
 
-/// Per-finding results of a mitigation task: findings whose every execution completed,
-/// and a failure for each execution that failed or was skipped.
+/// Per-finding results of a mitigation task as first read: findings whose every execution
+/// COMPLETED, a failure for each execution that failed, was skipped or canceled, and the
+/// findings still running (PENDING / IN_PROGRESS), which are not a success yet.
 async fn mitigation_statuses(
     cx: &IotContext<'_>,
     task_id: &str,
     finding_ids: &[String],
-) -> (Vec<String>, Vec<TargetFailure>) {
+) -> (Vec<String>, Vec<TargetFailure>, Vec<String>) {
     let mut ok = Vec::new();
     let mut failed = Vec::new();
+    let mut running = Vec::new();
     for id in finding_ids {
         match iot_api::list_mitigation_executions(&cx.clients.iot, task_id, id, cx.retry).await {
             Ok(executions) => {
@@ -228,8 +232,12 @@ async fn mitigation_statuses(
                     .iter()
                     .filter(|e| matches!(e.status.as_str(), "FAILED" | "SKIPPED" | "CANCELED"))
                     .collect();
-                if bad.is_empty() {
+                let all_completed =
+                    !executions.is_empty() && executions.iter().all(|e| e.status == "COMPLETED");
+                if all_completed {
                     ok.push(id.clone());
+                } else if bad.is_empty() {
+                    running.push(id.clone());
                 }
                 failed.extend(bad.into_iter().map(|e| TargetFailure {
                     target: id.clone(),
@@ -248,5 +256,5 @@ async fn mitigation_statuses(
             }),
         }
     }
-    (ok, failed)
+    (ok, failed, running)
 }

@@ -1,6 +1,6 @@
 //! The audits pane's reads, run by the effect runner: the overview (configuration,
 //! described tasks, suppressions, mitigation actions and tasks), a task's findings, and
-//! import planning, polls of running audits, the suppressions list. Each answers with one
+//! import planning, polls of running audits and mitigation tasks, the suppressions list. Each answers with one
 //! `Action::Iot`.
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -8,18 +8,21 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::iot_import::{AuditChoice, now, plan_audit_import};
 use super::retry::{Pacer, RetryPolicy};
 use crate::app::Action;
-use crate::app::audits::{IotAction, IotRead, TASK_WINDOW_DAYS};
+use crate::app::audits::{IotAction, IotRead};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
 use crate::domain::iot::IotOverview;
 
-async fn overview(clients: &AwsClients, retry: &RetryPolicy) -> anyhow::Result<IotOverview> {
+async fn overview(
+    clients: &AwsClients,
+    window_days: u32,
+    retry: &RetryPolicy,
+) -> anyhow::Result<IotOverview> {
     let (now, _) = now();
+    let since = now - f64::from(window_days) * 86_400.0;
     let iot = &clients.iot;
     let config = iot_api::describe_configuration(iot, retry).await?;
-    let listed =
-        iot_api::list_audit_tasks(iot, now - TASK_WINDOW_DAYS * 86_400.0, now + 60.0, retry)
-            .await?;
+    let listed = iot_api::list_audit_tasks(iot, since, now + 60.0, retry).await?;
     let mut tasks = Vec::with_capacity(listed.len());
     for t in &listed {
         tasks.push(iot_api::describe_audit_task(iot, &t.task_id, retry).await?);
@@ -35,13 +38,7 @@ async fn overview(clients: &AwsClients, retry: &RetryPolicy) -> anyhow::Result<I
         tasks,
         suppressions: iot_api::list_suppressions(iot, retry).await?,
         mitigation_actions: iot_api::list_mitigation_actions(iot, retry).await?,
-        mitigation_tasks: iot_api::list_mitigation_tasks(
-            iot,
-            now - TASK_WINDOW_DAYS * 86_400.0,
-            now + 60.0,
-            retry,
-        )
-        .await?,
+        mitigation_tasks: iot_api::list_mitigation_tasks(iot, since, now + 60.0, retry).await?,
     })
 }
 
@@ -55,9 +52,12 @@ pub async fn run(
 ) {
     let retry = RetryPolicy::default();
     let action = match read {
-        IotRead::Overview { request } => IotAction::OverviewLoaded {
+        IotRead::Overview {
             request,
-            result: overview(&clients, &retry)
+            window_days,
+        } => IotAction::OverviewLoaded {
+            request,
+            result: overview(&clients, window_days, &retry)
                 .await
                 .map_err(|e| format!("{e:#}")),
         },
@@ -76,6 +76,33 @@ pub async fn run(
                     .await
                     .map_err(|e| e.to_string()),
                 task_id,
+            }
+        }
+        IotRead::PollMitigation {
+            task_id,
+            finding_ids,
+            delay_ms,
+        } => {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            let mut result = Ok(Vec::new());
+            for id in &finding_ids {
+                match iot_api::list_mitigation_executions(&clients.iot, &task_id, id, &retry).await
+                {
+                    Ok(mut e) => {
+                        if let Ok(all) = result.as_mut() {
+                            all.append(&mut e);
+                        }
+                    }
+                    Err(e) => {
+                        result = Err(e.to_string());
+                        break;
+                    }
+                }
+            }
+            IotAction::MitigationPolled {
+                task_id,
+                finding_ids,
+                result,
             }
         }
         IotRead::Suppressions { request } => IotAction::SuppressionsLoaded {

@@ -156,15 +156,19 @@ fn border(theme: &Theme, focused: bool) -> ratatui::style::Style {
 fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
     let tasks = pane.tasks();
     let block = Block::bordered()
-        .title(format!(" Audit tasks ({}) ", tasks.len()))
+        .title(format!(
+            " Audit tasks ({}) · last {}d ",
+            tasks.len(),
+            pane.window_days()
+        ))
         .border_style(border(theme, pane.focus == Focus::Tasks));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if tasks.is_empty() {
         let msg = if pane.overview.is_some() {
-            "no audits in the last 90 days"
+            format!("no audits in the last {} days", pane.window_days())
         } else {
-            ""
+            String::new()
         };
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
         return;
@@ -310,8 +314,9 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme
                     .and_then(|id| pane.mitigation_status.get(id))
                     .map(|m| format!("[{m}] "))
                     .unwrap_or_default();
+                let mark = if pane.is_marked(f) { "*" } else { " " };
                 let text = format!(
-                    "  {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
+                    "{mark} {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
                     r.resource_type,
                     r.resource_identifier.display(),
                     f.reason_for_non_compliance_code,

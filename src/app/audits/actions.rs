@@ -1,5 +1,5 @@
 //! What the pane asks for and is told: the reads it sends out (`IotRead`), the results and
-//! commands that come back (`IotAction`), and the parsing of `:suppress` / `:mitigate`.
+//! commands that come back (`IotAction`), and the parsing of `:suppress` / `:mitigate` / `:audit` / `:audits`.
 
 use crate::domain::iot::{AuditFinding, AuditSuppression, AuditTask, IotOverview};
 use crate::domain::iot_plan::IotImport;
@@ -10,6 +10,8 @@ pub enum IotRead {
     /// Configuration, tasks (described), suppressions, mitigation actions and tasks.
     Overview {
         request: u64,
+        /// ListAuditTasks / ListAuditMitigationActionsTasks look back this many days.
+        window_days: u32,
     },
     Findings {
         request: u64,
@@ -27,6 +29,13 @@ pub enum IotRead {
     /// Every suppression, all pages (answered with `SuppressionsLoaded`).
     Suppressions {
         request: u64,
+    },
+    /// The executions of a running mitigation task for these findings, after `delay_ms`
+    /// (answered with `MitigationPolled`).
+    PollMitigation {
+        task_id: String,
+        finding_ids: Vec<String>,
+        delay_ms: u64,
     },
 }
 
@@ -74,13 +83,29 @@ pub enum IotAction {
         request: u64,
         result: Result<Vec<AuditSuppression>, String>,
     },
+    /// From `:audit CHECK[,CHECK...]`: start an on-demand audit of exactly these checks.
+    StartAuditOf {
+        checks: Vec<String>,
+    },
+    /// From `:audits WINDOW`: list the audits of the last `days` days.
+    SetWindow {
+        days: u32,
+    },
+    /// The executions of a running mitigation task answered.
+    MitigationPolled {
+        task_id: String,
+        finding_ids: Vec<String>,
+        result: Result<Vec<crate::domain::iot::MitigationExecution>, String>,
+    },
 }
 
 impl IotAction {
     pub fn is_mutating(&self) -> bool {
         matches!(
             self,
-            IotAction::Suppress { .. } | IotAction::Mitigate { .. }
+            IotAction::Suppress { .. }
+                | IotAction::Mitigate { .. }
+                | IotAction::StartAuditOf { .. }
         )
     }
 
@@ -92,9 +117,40 @@ impl IotAction {
             "mitigate" => Some(Ok(IotAction::Mitigate {
                 action: arg.to_string(),
             })),
+            "audits" => Some(parse_window(arg).map(|days| IotAction::SetWindow { days })),
+            "audit" => {
+                let checks: Vec<String> = arg
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                Some(if checks.is_empty() {
+                    Err("usage: :audit CHECK[,CHECK...] (Tab completes check names)".into())
+                } else {
+                    Ok(IotAction::StartAuditOf { checks })
+                })
+            }
             _ => None,
         }
     }
+}
+
+/// `7d` / `48h` (the filter grammar's windows, hours rounded up to days), `4w` or a
+/// number of days, up to the 90 days IoT keeps audits.
+pub fn parse_window(arg: &str) -> Result<u32, String> {
+    const USAGE: &str = "usage: :audits WINDOW (7d, 48h, 4w, up to 90d)";
+    let arg = arg.trim();
+    let days = match crate::domain::filter_expr::parse_window(arg) {
+        Some((n, "DAYS")) => u32::try_from(n).ok(),
+        Some((n, _hours)) => u32::try_from(n).ok().map(|h| h.div_ceil(24)),
+        None => match arg.strip_suffix('w') {
+            Some(w) => w.parse::<u32>().ok().and_then(|w| w.checked_mul(7)),
+            None => arg.parse::<u32>().ok(),
+        },
+    };
+    days.filter(|d| (1..=super::TASK_WINDOW_DAYS as u32).contains(d))
+        .ok_or_else(|| USAGE.to_string())
 }
 
 fn parse_suppress(arg: &str) -> Result<IotAction, String> {

@@ -13,10 +13,21 @@ pub fn after_change(
     executing: Option<ChangePlan>,
     outcome: &ChangeOutcome,
 ) -> Vec<Effect> {
-    if let Some(Change::Iot(change)) = executing.map(|p| p.change)
-        && let IotChange::Import(import) = *change
-    {
-        import_finished(state, &import, outcome);
+    let mut effects = Vec::new();
+    if let Some(Change::Iot(change)) = executing.map(|p| p.change) {
+        match *change {
+            IotChange::Import(import) => import_finished(state, &import, outcome),
+            // A mitigation reports per finding and may still be running: follow it.
+            IotChange::StartMitigation {
+                task_id,
+                finding_ids,
+                ..
+            } => {
+                effects =
+                    crate::app::audits_mitigation::started(state, &task_id, &finding_ids, outcome);
+            }
+            _ => {}
+        }
     }
     let pane = &mut state.audits;
     pane.import_progress = None;
@@ -27,25 +38,7 @@ pub fn after_change(
         // A started audit reports its new task id: select it when it appears.
         pane.select_task = Some(task.clone());
     }
-    // A mitigation reports per finding: remember it for the findings list.
-    let known = |id: &str| {
-        pane.groups
-            .iter()
-            .flat_map(|g| &g.findings)
-            .any(|f| f.finding_id.as_deref() == Some(id))
-    };
-    let mut statuses = Vec::new();
-    for id in outcome.succeeded.iter().filter(|id| known(id)) {
-        statuses.push((id.clone(), "mitigation COMPLETED".to_string()));
-    }
-    for f in outcome.failed.iter().filter(|f| known(&f.target)) {
-        statuses.push((
-            f.target.clone(),
-            format!("mitigation FAILED ({})", f.message),
-        ));
-    }
-    pane.mitigation_status.extend(statuses);
-    let mut effects = vec![pane.load_overview()];
+    effects.push(pane.load_overview());
     if let Some(task) = pane.findings_task.clone() {
         effects.push(pane.load_findings(&task));
     }

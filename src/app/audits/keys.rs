@@ -25,6 +25,7 @@ pub(super) fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             }
         }
         Action::Back => pane.focus = Focus::Tasks,
+        Action::Mark => pane.toggle_mark(),
         Action::ListSuppressions => return crate::app::audits_suppressions::open(state),
         Action::RetryFailed => retry_import(state),
         Action::Refresh => {
@@ -35,6 +36,7 @@ pub(super) fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             return effects;
         }
         Action::StartAudit => {
+            // A picker: the command line prefilled with the enabled checks, to edit.
             let checks = pane
                 .overview
                 .as_ref()
@@ -43,7 +45,7 @@ pub(super) fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             if checks.is_empty() {
                 state.notify(NotifyLevel::Warning, "no audit checks are enabled");
             } else {
-                preview(state, IotChange::StartAudit { checks });
+                prefill(state, &format!("audit {}", checks.join(",")));
             }
         }
         Action::ImportAudit => {
@@ -79,6 +81,7 @@ pub(super) fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
             Some(_) => prefill(state, "suppress 30 "),
             None => state.notify(NotifyLevel::Info, "select a finding to suppress"),
         },
+        Action::Mitigate if !pane.marked.is_empty() => prefill(state, "mitigate "),
         Action::Mitigate => match pane.selected_finding() {
             Some(f) if f.finding_id.is_some() => prefill(state, "mitigate "),
             Some(_) => state.notify(NotifyLevel::Warning, "this finding has no id to mitigate"),
@@ -97,4 +100,31 @@ pub(super) fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.dirty = false,
     }
     Vec::new()
+}
+
+/// `:audit CHECKS`: previews an on-demand audit of exactly these checks, which must be
+/// enabled (StartOnDemandAuditTask refuses others).
+pub(super) fn start_audit_of(state: &mut State, checks: Vec<String>) {
+    let enabled = state
+        .audits
+        .overview
+        .as_ref()
+        .map(|o| o.config.enabled_checks())
+        .unwrap_or_default();
+    let unknown: Vec<&str> = checks
+        .iter()
+        .filter(|c| !enabled.contains(c))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        state.notify(
+            NotifyLevel::Warning,
+            format!(
+                "not enabled for this account: {} (Tab completes the enabled checks)",
+                unknown.join(", ")
+            ),
+        );
+        return;
+    }
+    preview(state, IotChange::StartAudit { checks });
 }

@@ -1,5 +1,5 @@
-//! `:mitigate ACTION`: plans a mitigation task for the selected finding with one of the
-//! account's mitigation actions.
+//! `:mitigate ACTION`: plans one mitigation task for the marked findings (or the selected
+//! one) with one of the account's mitigation actions, mapped to each finding's check.
 
 use super::preview;
 use crate::app::State;
@@ -8,8 +8,9 @@ use crate::domain::iot_plan::IotChange;
 
 pub(super) fn mitigate(state: &mut State, action: String) {
     let pane = &state.audits;
-    let (Some(f), Some(o)) = (pane.selected_finding(), &pane.overview) else {
-        state.notify(NotifyLevel::Info, "select a finding to mitigate");
+    let targets = pane.target_findings();
+    let (false, Some(o)) = (targets.is_empty(), &pane.overview) else {
+        state.notify(NotifyLevel::Info, "select or mark findings to mitigate");
         return;
     };
     if !o.mitigation_actions.iter().any(|a| a.action_name == action) {
@@ -27,21 +28,32 @@ pub(super) fn mitigate(state: &mut State, action: String) {
         );
         return;
     }
-    let Some(finding_id) = f.finding_id.clone() else {
+    let mut finding_ids = Vec::new();
+    let mut actions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for f in &targets {
+        let Some(id) = f.finding_id.clone() else {
+            continue;
+        };
+        finding_ids.push(id);
+        actions
+            .entry(f.check_name.clone())
+            .or_insert_with(|| vec![action.clone()]);
+    }
+    if finding_ids.is_empty() {
         state.notify(NotifyLevel::Warning, "this finding has no id to mitigate");
         return;
-    };
-    let check = f.check_name.clone();
+    }
     let now_ms = (o.now * 1000.0) as u64;
     state.audits.mitigations_started += 1;
     // Fresh per session (time of the last read) and per mitigation within it.
     let task_id = format!("secdeck-{now_ms}-{}", state.audits.mitigations_started);
+    state.audits.marked.clear();
     preview(
         state,
         IotChange::StartMitigation {
             task_id,
-            finding_ids: vec![finding_id],
-            actions: [(check, vec![action])].into_iter().collect(),
+            finding_ids,
+            actions,
         },
     );
 }

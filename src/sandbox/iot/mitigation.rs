@@ -1,5 +1,6 @@
 //! StartAuditMitigationActionsTask: applies the chosen actions to the targeted findings
-//! at once and records one execution per finding and action, with its own status.
+//! and records one execution per finding and action, with its own status (reported as
+//! the task progresses, see `mitigation_progress.rs`).
 
 use serde_json::{Value, json};
 
@@ -113,7 +114,7 @@ pub(super) fn start(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
         }
     }
     let task = new_mitigation_task(&task_id, &audit_task, executions);
-    store.mitigation_tasks.push(task);
+    store.start_mitigation(task);
     Ok(json!({"taskId": task_id}))
 }
 

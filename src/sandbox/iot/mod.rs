@@ -5,6 +5,7 @@
 pub(crate) mod checks;
 mod handlers;
 mod mitigation;
+mod mitigation_progress;
 pub(crate) mod progress;
 pub(crate) mod store;
 pub mod world;
@@ -162,6 +163,12 @@ impl super::Sandbox {
     /// (0: it completes at once).
     pub fn set_iot_audit_polls(&self, polls: u32) {
         self.shared.iot_write().audit_polls = polls;
+    }
+
+    /// How many listings a started mitigation task stays IN_PROGRESS for (0: it
+    /// completes at once).
+    pub fn set_iot_mitigation_polls(&self, polls: u32) {
+        self.shared.iot_write().mitigation_polls = polls;
     }
 
     /// Number of audit tasks the sandbox holds.

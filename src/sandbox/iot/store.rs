@@ -95,6 +95,10 @@ pub struct IotStore {
     pub audit_polls: u32,
     /// Running on-demand audits by task id, with the result they will show.
     pub pending: HashMap<String, super::progress::PendingAudit>,
+    /// Polls a started mitigation task stays IN_PROGRESS for.
+    pub mitigation_polls: u32,
+    /// Running mitigation tasks by task id, with the result they will show.
+    pub pending_mitigations: HashMap<String, super::mitigation_progress::PendingMitigation>,
 }
 
 impl IotStore {
@@ -130,6 +134,7 @@ impl IotStore {
                 action("QuarantineThing", "ADD_THINGS_TO_THING_GROUP"),
             ],
             audit_polls: super::progress::DEFAULT_AUDIT_POLLS,
+            mitigation_polls: super::mitigation_progress::DEFAULT_MITIGATION_POLLS,
             ..Default::default()
         }
     }

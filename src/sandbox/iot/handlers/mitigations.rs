@@ -62,7 +62,8 @@ pub(in crate::sandbox::iot) async fn list_mitigation_tasks(
         |ctx, p| {
             let (start, end) = time_window(p)?;
             let size = max_results(p.get("maxResults"), 25, 250)?;
-            let store = ctx.shared.iot_read();
+            let mut store = ctx.shared.iot_write();
+            store.poll_mitigations();
             let tasks: Vec<Value> = store
                 .mitigation_tasks
                 .iter()
@@ -96,7 +97,8 @@ pub(in crate::sandbox::iot) async fn list_mitigation_executions(
         |ctx, p| {
             let task_id = required(p, "taskId")?;
             let size = max_results(p.get("maxResults"), 25, 250)?;
-            let store = ctx.shared.iot_read();
+            let mut store = ctx.shared.iot_write();
+            store.poll_mitigation(task_id);
             let task = store
                 .mitigation_tasks
                 .iter()
