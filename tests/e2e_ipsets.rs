@@ -276,7 +276,7 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         assert!(
             sandbox(&console)
                 .ip_set_description("cloudfront-origin-v4")
-                .is_some_and(|d| d.ends_with("[syncToken 1787411825]"))
+                .is_some_and(|d| d.ends_with(" syncToken:1787411825"))
         );
         assert_eq!(mutating(&console), ["UpdateIPSet 200", "UpdateIPSet 200"]);
 

@@ -114,7 +114,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
         sandbox
             .ip_set_description("cloudfront-origin-v4")
             .unwrap()
-            .ends_with("[syncToken 1785031025]")
+            .ends_with(" syncToken:1785031025")
     );
 
     // Same file again: a no-op that sends nothing mutating.
