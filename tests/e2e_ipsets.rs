@@ -493,6 +493,9 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
         );
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
         assert!(mutating(&console).is_empty());
-        assert_eq!(sb.ip_set_addresses("full-v4").map(|a| a.len()), Some(10_000));
+        assert_eq!(
+            sb.ip_set_addresses("full-v4").map(|a| a.len()),
+            Some(10_000)
+        );
     });
 }

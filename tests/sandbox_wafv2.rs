@@ -139,7 +139,14 @@ async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
     let client = waf(&sandbox, None).await;
     let (id, token) = create(&client, "v4", &[]).await;
     let long = "a".repeat(257);
-    for bad in ["", "CloudFront [syncToken 1]", " padded", "ab", "café set", long.as_str()] {
+    for bad in [
+        "",
+        "CloudFront [syncToken 1]",
+        " padded",
+        "ab",
+        "café set",
+        long.as_str(),
+    ] {
         let err = client
             .update_ip_set()
             .name("v4")

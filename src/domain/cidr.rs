@@ -265,7 +265,8 @@ pub fn check_edit(
         count_before: current.len(),
         ..Default::default()
     };
-    let parse_one = |input: &String, check: &mut EditCheck| match parse_exact(input, version, false) {
+    let parse_one = |input: &String, check: &mut EditCheck| match parse_exact(input, version, false)
+    {
         Ok(net) => Some(net),
         Err(e) => {
             check.refused.push(e);

@@ -418,7 +418,10 @@ mod tests {
         assert_eq!(d2, "CloudFront ranges syncToken:200");
         assert_eq!(token_in_description(&d2), Some("200"));
         assert_eq!(token_in_description("x [syncToken 7]"), Some("7"));
-        assert_eq!(description_with_token("x [syncToken 7]", "8"), "x syncToken:8");
+        assert_eq!(
+            description_with_token("x [syncToken 7]", "8"),
+            "x syncToken:8"
+        );
         for d in [d, d2, description_with_token("", "9")] {
             assert_eq!(check_description(&d), Ok(()), "{d}");
         }
@@ -440,9 +443,17 @@ mod tests {
         assert_eq!(check_description("Blocked scanners, 2026-08 #ops"), Ok(()));
         let err = check_description("scanners [bad]").unwrap_err();
         assert!(err.contains("'[' (character 10)"), "{err}");
-        assert!(check_description(" leading").unwrap_err().contains("whitespace"));
+        assert!(
+            check_description(" leading")
+                .unwrap_err()
+                .contains("whitespace")
+        );
         assert!(check_description("ab").unwrap_err().contains("too short"));
-        assert!(check_description(&"a".repeat(257)).unwrap_err().contains("257"));
+        assert!(
+            check_description(&"a".repeat(257))
+                .unwrap_err()
+                .contains("257")
+        );
         assert!(check_description("caf\u{e9} set").is_err());
     }
 }
