@@ -142,6 +142,35 @@ fn invalid_and_over_limit_edits_are_refused_before_any_call() {
 }
 
 #[tokio::test]
+async fn a_set_without_description_is_created_and_updated_without_sending_an_empty_one() {
+    // WAF refuses Description "" (minimum length 1); the adapter must omit the field.
+    let sandbox = demo();
+    let clients = clients(&sandbox).await;
+    let create = secdeck::domain::waf::IpSetCreate {
+        scope: WafScope::Regional,
+        name: "bare".into(),
+        version: secdeck::domain::cidr::IpVersion::V4,
+        description: String::new(),
+        addresses: strings(&["192.0.2.0/24"]),
+    };
+    wafv2::create_ip_set(&clients.wafv2, &create).await.unwrap();
+    let set = set_ref(&sandbox, "bare").await;
+    let got = wafv2::get_ip_set(&clients.wafv2, &set).await.unwrap();
+    assert_eq!(got.description, "");
+    wafv2::update_ip_set(
+        &clients.wafv2,
+        &set,
+        "",
+        strings(&["192.0.2.0/24", "198.51.100.0/24"]),
+        &got.lock_token,
+    )
+    .await
+    .unwrap();
+    let got = wafv2::get_ip_set(&clients.wafv2, &set).await.unwrap();
+    assert_eq!(got.addresses, strings(&["192.0.2.0/24", "198.51.100.0/24"]));
+}
+
+#[tokio::test]
 async fn references_are_found_in_nested_and_scope_down_statements() {
     let sandbox = demo();
     let clients = clients(&sandbox).await;

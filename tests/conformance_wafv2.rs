@@ -75,7 +75,7 @@ async fn scenario(clients: &AwsClients, journal: &std::path::Path) -> Observed {
     )
     .await
     .expect("update with a fresh token");
-    let stale = wafv2::update_ip_set(client, &set, "x", vec![], &first.lock_token)
+    let stale = wafv2::update_ip_set(client, &set, "stale update", vec![], &first.lock_token)
         .await
         .err()
         .and_then(|e| e.code);

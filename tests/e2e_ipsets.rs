@@ -276,7 +276,7 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         assert!(
             sandbox(&console)
                 .ip_set_description("cloudfront-origin-v4")
-                .is_some_and(|d| d.ends_with("[syncToken 1787411825]"))
+                .is_some_and(|d| d.ends_with(" syncToken:1787411825"))
         );
         assert_eq!(mutating(&console), ["UpdateIPSet 200", "UpdateIPSet 200"]);
 
@@ -405,5 +405,97 @@ fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
         })
         .await;
         assert_eq!(mutating(&console), ["UpdateIPSet 200"]);
+    });
+}
+
+#[test]
+fn a_cidr_with_host_bits_is_refused_with_the_network_suggested_and_nothing_is_sent() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", loaded).await;
+        press(&mut console, "j<enter>+203.0.113.7/24<enter>y");
+        drain(&mut console).await;
+        let text = screen(&console.state);
+        assert!(
+            text.contains(
+                "203.0.113.7/24 has host bits set; did you mean 203.0.113.0/24 or 203.0.113.7/32?"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("Update IP set"), "{text}");
+        assert_eq!(console.state.pipeline.stage, Stage::Idle);
+        assert!(mutating(&console).is_empty());
+    });
+}
+
+#[test]
+fn a_description_waf_would_refuse_is_refused_when_typed() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", loaded).await;
+        press(&mut console, "Csoc-v4 ipv4 SOC blocks (manual)<enter>y");
+        drain(&mut console).await;
+        let text = screen(&console.state);
+        assert!(text.contains("'(' (character 12)"), "{text}");
+        assert!(mutating(&console).is_empty());
+    });
+}
+
+#[test]
+fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
+    run(|| async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let sb = sandbox(&console);
+        let waf = aws_sdk_wafv2::Client::new(&sb.sdk_config().await);
+        let full: Vec<String> = (0..10_000u32)
+            .map(|i| format!("{}/32", std::net::Ipv4Addr::from(0x0a00_0000 + i)))
+            .collect();
+        waf.create_ip_set()
+            .name("full-v4")
+            .scope(aws_sdk_wafv2::types::Scope::Regional)
+            .ip_address_version(aws_sdk_wafv2::types::IpAddressVersion::Ipv4)
+            .set_addresses(Some(full))
+            .send()
+            .await
+            .expect("create the full set");
+        sb.clear_requests();
+        press(&mut console, "3");
+        wait_until(&mut console, "the IP sets to load", |s| {
+            loaded(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "full-v4")
+        })
+        .await;
+        let at = console
+            .state
+            .ipsets
+            .rows
+            .iter()
+            .position(|r| r.set.set.name == "full-v4")
+            .expect("row");
+        press(&mut console, &"j".repeat(at));
+        press(&mut console, "<enter>");
+        wait_until(&mut console, "the full set to open", |s| {
+            s.ipsets
+                .open_row()
+                .is_some_and(|r| r.set.addresses.len() == 10_000)
+        })
+        .await;
+        press(&mut console, "+192.0.2.1<enter>y");
+        drain(&mut console).await;
+        let text = screen(&console.state);
+        assert!(
+            text.contains("the set would hold 10001 addresses; WAF allows at most 10000"),
+            "{text}"
+        );
+        assert_eq!(console.state.pipeline.stage, Stage::Idle);
+        assert!(mutating(&console).is_empty());
+        assert_eq!(
+            sb.ip_set_addresses("full-v4").map(|a| a.len()),
+            Some(10_000)
+        );
     });
 }

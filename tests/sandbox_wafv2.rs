@@ -56,7 +56,7 @@ async fn create(client: &Client, name: &str, addrs: &[&str]) -> (String, String)
 async fn create_get_update_and_a_stale_lock_token_is_refused() {
     let sandbox = empty();
     let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "blocklist", &["192.0.2.5/24", "198.51.100.7/32"]).await;
+    let (id, token) = create(&client, "blocklist", &["192.0.2.0/24", "198.51.100.7/32"]).await;
 
     let got = client
         .get_ip_set()
@@ -67,7 +67,6 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
         .await
         .unwrap();
     let set = got.ip_set.unwrap();
-    // Host bits are cleared as WAF stores them.
     assert_eq!(set.addresses, strings(&["192.0.2.0/24", "198.51.100.7/32"]));
     assert_eq!(got.lock_token.as_deref(), Some(token.as_str()));
     assert!(
@@ -135,11 +134,61 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
 }
 
 #[tokio::test]
+async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
+    let sandbox = empty();
+    let client = waf(&sandbox, None).await;
+    let (id, token) = create(&client, "v4", &[]).await;
+    let long = "a".repeat(257);
+    for bad in [
+        "",
+        "CloudFront [syncToken 1]",
+        " padded",
+        "ab",
+        "café set",
+        long.as_str(),
+    ] {
+        let err = client
+            .update_ip_set()
+            .name("v4")
+            .scope(Scope::Regional)
+            .id(&id)
+            .description(bad)
+            .set_addresses(Some(Vec::new()))
+            .lock_token(&token)
+            .send()
+            .await
+            .unwrap_err();
+        let e = err.as_service_error().unwrap();
+        assert_eq!(e.code(), Some("WAFInvalidParameterException"), "{bad:?}");
+        assert!(e.message().unwrap().contains("field: DESCRIPTION"), "{e:?}");
+    }
+    // What a sync writes and what users type are accepted.
+    client
+        .update_ip_set()
+        .name("v4")
+        .scope(Scope::Regional)
+        .id(&id)
+        .description("CloudFront edge, IPv4 syncToken:1787411825")
+        .set_addresses(Some(Vec::new()))
+        .lock_token(&token)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn invalid_addresses_get_wafs_invalid_parameter_shape() {
     let sandbox = empty();
     let client = waf(&sandbox, None).await;
     let (id, token) = create(&client, "v4", &[]).await;
-    for bad in ["2001:db8::/32", "10.0.0/8", "192.0.2.1", "0.0.0.0/0"] {
+    // WAF refuses host bits (aws-cdk#20003) rather than widening 203.0.113.7/24 to a /24.
+    for bad in [
+        "2001:db8::/32",
+        "10.0.0/8",
+        "192.0.2.1",
+        "0.0.0.0/0",
+        "203.0.113.7/24",
+    ] {
         let err = client
             .update_ip_set()
             .name("v4")

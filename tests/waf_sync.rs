@@ -114,7 +114,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
         sandbox
             .ip_set_description("cloudfront-origin-v4")
             .unwrap()
-            .ends_with("[syncToken 1785031025]")
+            .ends_with(" syncToken:1785031025")
     );
 
     // Same file again: a no-op that sends nothing mutating.
@@ -304,4 +304,102 @@ fn unreadable_sources_are_clear_errors() {
         err.contains("cannot download http://127.0.0.1:9/ip-ranges.json"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift() {
+    let sandbox = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let exec = executor(
+        clients(&sandbox).await,
+        &dir.path().join("j.jsonl"),
+        fast_options(),
+    );
+    let path = fixture(OLD);
+    let with = |services: &str| {
+        args(&[
+            "--ip-set",
+            "cloudfront-origin-v4",
+            "--scope",
+            "CLOUDFRONT",
+            "--services",
+            services,
+            "--ip-ranges",
+            &path,
+        ])
+    };
+    let (status, out) = run(&sandbox, &with("CLOUDFRONT"), Some(&exec)).await;
+    assert_eq!(status, SyncStatus::Changed, "{out}");
+    let cloudfront = sandbox
+        .ip_set_addresses("cloudfront-origin-v4")
+        .unwrap()
+        .len();
+
+    // Same file (same syncToken), another selection: the diff is applied, not skipped.
+    sandbox.clear_requests();
+    let (status, out) = run(
+        &sandbox,
+        &with("CLOUDFRONT,ROUTE53_HEALTHCHECKS"),
+        Some(&exec),
+    )
+    .await;
+    assert_eq!(status, SyncStatus::Changed, "{out}");
+    assert!(!mutating(&sandbox).is_empty(), "{out}");
+    let both = sandbox
+        .ip_set_addresses("cloudfront-origin-v4")
+        .unwrap()
+        .len();
+    assert!(both > cloudfront, "{both} vs {cloudfront}");
+
+    // Someone removes an entry by hand; the same file again puts it back.
+    let clients = clients(&sandbox).await;
+    let set = secdeck::aws::wafv2::list_ip_sets(
+        &clients.wafv2,
+        secdeck::domain::waf::WafScope::Cloudfront,
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|s| s.set.name == "cloudfront-origin-v4")
+    .unwrap()
+    .set;
+    let now = secdeck::aws::wafv2::get_ip_set(&clients.wafv2, &set)
+        .await
+        .unwrap();
+    let dropped = now.addresses[0].clone();
+    secdeck::aws::wafv2::update_ip_set(
+        &clients.wafv2,
+        &set,
+        &now.description,
+        now.addresses[1..].to_vec(),
+        &now.lock_token,
+    )
+    .await
+    .unwrap();
+    sandbox.clear_requests();
+    let (status, out) = run(
+        &sandbox,
+        &with("CLOUDFRONT,ROUTE53_HEALTHCHECKS"),
+        Some(&exec),
+    )
+    .await;
+    assert_eq!(status, SyncStatus::Changed, "{out}");
+    assert!(out.contains(&format!("  + {dropped}")), "{out}");
+    assert!(
+        sandbox
+            .ip_set_addresses("cloudfront-origin-v4")
+            .unwrap()
+            .contains(&dropped)
+    );
+
+    // And now it matches: exit 0, nothing written.
+    sandbox.clear_requests();
+    let (status, out) = run(
+        &sandbox,
+        &with("CLOUDFRONT,ROUTE53_HEALTHCHECKS"),
+        Some(&exec),
+    )
+    .await;
+    assert_eq!(status, SyncStatus::NoChange, "{out}");
+    assert!(mutating(&sandbox).is_empty());
 }

@@ -336,11 +336,10 @@ fn submit_create(state: &mut State) {
         );
         return;
     }
-    if description.chars().count() > 256 {
-        state.notify(
-            NotifyLevel::Error,
-            "create: the description is longer than 256 characters",
-        );
+    if !description.is_empty()
+        && let Err(e) = crate::domain::waf::check_description(&description)
+    {
+        state.notify(NotifyLevel::Error, format!("create: {e}"));
         return;
     }
     if state.ipsets.rows.iter().any(|r| r.set.set.name == name) {

@@ -123,7 +123,8 @@ pub async fn update_ip_set(
         .scope(sdk_scope(set.scope))
         .name(&set.name)
         .id(&set.id)
-        .description(description)
+        // WAF refuses an empty Description; omitting it leaves the set without one.
+        .set_description((!description.is_empty()).then(|| description.to_string()))
         .set_addresses(Some(addresses))
         .lock_token(lock_token)
         .send()
@@ -144,7 +145,7 @@ pub async fn create_ip_set(
         .create_ip_set()
         .scope(sdk_scope(create.scope))
         .name(&create.name)
-        .description(&create.description)
+        .set_description((!create.description.is_empty()).then(|| create.description.clone()))
         .ip_address_version(version)
         .set_addresses(Some(create.addresses.clone()))
         .send()

@@ -25,7 +25,7 @@ pub fn parse_address_file(
             ));
             continue;
         }
-        match cidr::parse_for(content, version, false) {
+        match cidr::parse_exact(content, version, false) {
             Ok(_) => addresses.push(content.to_string()),
             Err(e) => errors.push(format!("{at}: {e}")),
         }

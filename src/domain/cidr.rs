@@ -1,5 +1,5 @@
 //! CIDR handling for WAF IP sets: parsing with WAF's rules (one IP version per set, host
-//! bits cleared the way WAF stores them), comparison as networks rather than strings,
+//! bits refused as WAF refuses them), comparison as networks rather than strings,
 //! containment search, set diffs, aggregation, and validation of add/remove edits
 //! against the 10,000-address limit before anything is sent.
 
@@ -65,6 +65,14 @@ pub enum CidrError {
     },
     #[error("{input:?}: /0 is not allowed in a WAF IP set")]
     ZeroPrefix { input: String },
+    /// WAF refuses a CIDR whose address is not the network's (WAFInvalidParameterException);
+    /// widening it silently would block far more than was typed.
+    #[error("{input} has host bits set; did you mean {network} or {host}?")]
+    HostBits {
+        input: String,
+        network: IpNet,
+        host: IpNet,
+    },
 }
 
 /// Parses a CIDR as WAF stores it: host bits cleared (`10.0.0.5/24` -> `10.0.0.0/24`).
@@ -99,6 +107,21 @@ pub fn parse_for(input: &str, version: IpVersion, strict: bool) -> Result<IpNet,
             input: input.to_string(),
             found: IpVersion::of(&net),
             expected: version,
+        });
+    }
+    Ok(net)
+}
+
+/// As [`parse_for`], but a CIDR with host bits set (`203.0.113.7/24`) is refused the way
+/// WAF refuses it, naming the network and the single host the user may have meant.
+pub fn parse_exact(input: &str, version: IpVersion, strict: bool) -> Result<IpNet, CidrError> {
+    let net = parse_for(input, version, strict)?;
+    let typed = input_addr(input);
+    if input.contains('/') && net.addr() != typed {
+        return Err(CidrError::HostBits {
+            input: input.trim().to_string(),
+            network: net,
+            host: IpNet::from(typed),
         });
     }
     Ok(net)
@@ -185,10 +208,8 @@ pub struct EditCheck {
     pub add: Vec<IpNet>,
     /// Networks that will be removed (present in the set).
     pub remove: Vec<IpNet>,
-    /// Inputs refused outright: wrong version, not a CIDR, /0.
+    /// Inputs refused outright: wrong version, not a CIDR, /0, host bits set.
     pub refused: Vec<CidrError>,
-    /// Inputs whose host bits WAF would clear: (input, stored as).
-    pub normalized: Vec<(String, IpNet)>,
     /// Additions given more than once, or already in the set exactly.
     pub duplicates: Vec<IpNet>,
     /// Additions already covered by a broader entry: (addition, covering entry). Still
@@ -216,9 +237,6 @@ impl EditCheck {
     /// Notes the user should see that do not stop the edit.
     pub fn notes(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (input, net) in &self.normalized {
-            out.push(format!("{input} has host bits set; WAF stores it as {net}"));
-        }
         for d in &self.duplicates {
             out.push(format!("{d} is already in the set"));
         }
@@ -247,13 +265,9 @@ pub fn check_edit(
         count_before: current.len(),
         ..Default::default()
     };
-    let parse_one = |input: &String, check: &mut EditCheck| match parse_for(input, version, false) {
-        Ok(net) => {
-            if input.contains('/') && net.addr() != input_addr(input) {
-                check.normalized.push((input.trim().to_string(), net));
-            }
-            Some(net)
-        }
+    let parse_one = |input: &String, check: &mut EditCheck| match parse_exact(input, version, false)
+    {
+        Ok(net) => Some(net),
         Err(e) => {
             check.refused.push(e);
             None

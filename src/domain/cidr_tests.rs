@@ -76,7 +76,7 @@ fn apply_keeps_entries_it_was_not_asked_to_touch() {
 }
 
 #[test]
-fn edit_check_reports_duplicates_covered_absent_and_normalised_entries() {
+fn edit_check_reports_duplicates_covered_absent_and_refuses_host_bits() {
     let current = set(&["10.0.0.0/8", "192.0.2.0/24"]);
     let c = check_edit(
         &current,
@@ -93,18 +93,19 @@ fn edit_check_reports_duplicates_covered_absent_and_normalised_entries() {
     );
     assert_eq!(c.add, vec![net("10.1.2.3/32"), net("203.0.113.0/24")]);
     assert_eq!(c.remove, vec![net("192.0.2.0/24")]);
-    assert_eq!(
-        c.duplicates,
-        vec![net("192.0.2.0/24"), net("203.0.113.0/24")]
-    );
+    assert_eq!(c.duplicates, vec![net("192.0.2.0/24")]);
     assert_eq!(c.covered, vec![(net("10.1.2.3/32"), net("10.0.0.0/8"))]);
-    assert_eq!(
-        c.normalized,
-        vec![("203.0.113.9/24".to_string(), net("203.0.113.0/24"))]
-    );
     assert_eq!(c.absent, vec![net("198.51.100.0/24")]);
-    assert_eq!(c.refused.len(), 2);
-    assert_eq!(c.problems().len(), 2);
+    assert_eq!(c.refused.len(), 3);
+    assert_eq!(c.problems().len(), 3);
+    assert!(
+        c.problems().contains(
+            &"203.0.113.9/24 has host bits set; did you mean 203.0.113.0/24 or 203.0.113.9/32?"
+                .to_string()
+        ),
+        "{:?}",
+        c.problems()
+    );
     assert_eq!((c.count_before, c.count_after), (2, 3));
 }
 

@@ -282,33 +282,88 @@ pub fn plan_edit(
     Ok((update, check))
 }
 
+/// Longest description WAF accepts.
+pub const MAX_DESCRIPTION: usize = 256;
+
+/// Characters WAF accepts anywhere in a description (its pattern's edge class);
+/// whitespace is also accepted, but not first or last.
+fn description_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=:#@/-,.".contains(c)
+}
+
+/// WAFv2's rule for a description (CreateIPSet/UpdateIPSet `Description`: length 1-256,
+/// pattern `^[\w+=:#@/\-,\.][\w+=:#@/\-,\.\s]+[\w+=:#@/\-,\.]$`). The error names the
+/// first character WAF would refuse. An empty description is not checked here: callers
+/// omit the field instead of sending "".
+pub fn check_description(d: &str) -> Result<(), String> {
+    let n = d.chars().count();
+    if n > MAX_DESCRIPTION {
+        return Err(format!(
+            "the description has {n} characters; WAF allows at most {MAX_DESCRIPTION}"
+        ));
+    }
+    for (i, c) in d.chars().enumerate() {
+        let edge = i == 0 || i + 1 == n;
+        let ok = description_char(c) || (!edge && matches!(c, ' ' | '\t' | '\n' | '\r'));
+        if !ok {
+            let what = if c.is_whitespace() {
+                "whitespace at the start or end".to_string()
+            } else {
+                format!("{c:?} (character {})", i + 1)
+            };
+            return Err(format!(
+                "the description contains {what}; WAF accepts letters, digits, spaces and _ + = : # @ / - , ."
+            ));
+        }
+    }
+    if n < 3 {
+        return Err(format!(
+            "the description {d:?} is too short; WAF's pattern needs at least 3 characters"
+        ));
+    }
+    Ok(())
+}
+
+/// How a sync marks its token in a description (WAF refuses brackets).
+const TOKEN_MARKER: &str = "syncToken:";
+/// The marker written before WAF's pattern was enforced; still recognised when read.
+const OLD_TOKEN_MARKER: &str = "[syncToken ";
+
 /// The description a sync leaves on a set: the old text with its syncToken marker
 /// replaced, so a later sync can tell which file the set was last synced from.
 pub fn description_with_token(description: &str, token: &str) -> String {
     let base = description
-        .split(" [syncToken ")
+        .split(OLD_TOKEN_MARKER)
+        .next()
+        .unwrap_or_default()
+        .split(TOKEN_MARKER)
         .next()
         .unwrap_or_default()
         .trim_end();
-    let marker = format!("[syncToken {token}]");
+    let marker = format!("{TOKEN_MARKER}{token}");
     let out = if base.is_empty() {
         marker.clone()
     } else {
         format!("{base} {marker}")
     };
     // WAF descriptions hold at most 256 characters; keep the marker, trim the text.
-    if out.chars().count() > 256 {
-        let keep = 256 - marker.chars().count() - 1;
-        format!("{} {marker}", base.chars().take(keep).collect::<String>())
+    if out.chars().count() > MAX_DESCRIPTION {
+        let keep = MAX_DESCRIPTION - marker.chars().count() - 1;
+        let text: String = base.chars().take(keep).collect();
+        format!("{} {marker}", text.trim_end())
     } else {
         out
     }
 }
 
-/// The syncToken recorded in a set's description by [`description_with_token`].
+/// The syncToken recorded in a set's description by [`description_with_token`]
+/// (or by earlier versions, which wrote `[syncToken N]`).
 pub fn token_in_description(description: &str) -> Option<&str> {
-    let rest = description.split("[syncToken ").nth(1)?;
-    rest.split(']').next()
+    if let Some(rest) = description.split(OLD_TOKEN_MARKER).nth(1) {
+        return rest.split(']').next();
+    }
+    let rest = description.split(TOKEN_MARKER).nth(1)?;
+    rest.split_whitespace().next()
 }
 
 #[cfg(test)]
@@ -358,10 +413,18 @@ mod tests {
     #[test]
     fn the_sync_token_marker_is_replaced_not_appended() {
         let d = description_with_token("CloudFront ranges", "100");
-        assert_eq!(d, "CloudFront ranges [syncToken 100]");
+        assert_eq!(d, "CloudFront ranges syncToken:100");
         let d2 = description_with_token(&d, "200");
-        assert_eq!(d2, "CloudFront ranges [syncToken 200]");
+        assert_eq!(d2, "CloudFront ranges syncToken:200");
         assert_eq!(token_in_description(&d2), Some("200"));
+        assert_eq!(token_in_description("x [syncToken 7]"), Some("7"));
+        assert_eq!(
+            description_with_token("x [syncToken 7]", "8"),
+            "x syncToken:8"
+        );
+        for d in [d, d2, description_with_token("", "9")] {
+            assert_eq!(check_description(&d), Ok(()), "{d}");
+        }
         assert_eq!(token_in_description("plain"), None);
         assert!(
             description_with_token(&"x".repeat(300), "1")
@@ -369,5 +432,28 @@ mod tests {
                 .count()
                 <= 256
         );
+        assert_eq!(
+            check_description(&description_with_token(&"x ".repeat(200), "1")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn descriptions_follow_wafs_pattern_and_name_the_bad_character() {
+        assert_eq!(check_description("Blocked scanners, 2026-08 #ops"), Ok(()));
+        let err = check_description("scanners [bad]").unwrap_err();
+        assert!(err.contains("'[' (character 10)"), "{err}");
+        assert!(
+            check_description(" leading")
+                .unwrap_err()
+                .contains("whitespace")
+        );
+        assert!(check_description("ab").unwrap_err().contains("too short"));
+        assert!(
+            check_description(&"a".repeat(257))
+                .unwrap_err()
+                .contains("257")
+        );
+        assert!(check_description("caf\u{e9} set").is_err());
     }
 }

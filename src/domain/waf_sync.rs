@@ -1,5 +1,5 @@
 //! Planning a sync of one IP set from ip-ranges.json: the desired list (optionally
-//! aggregated), the diff against the set as it is, the syncToken no-op rule, the limit,
+//! aggregated), the diff against the set as it is (empty diff = no-op), the limit,
 //! and the plan (update, or create when the set does not exist yet).
 
 use std::collections::BTreeSet;
@@ -30,8 +30,8 @@ pub struct SetSync {
     /// After aggregation, when asked for.
     pub aggregated: Option<usize>,
     pub diff: SetDiff,
-    /// The set already records this file's syncToken: nothing to do.
-    pub same_token: bool,
+    /// The syncToken the set's description records (the file that last changed it).
+    pub recorded_token: Option<String>,
     /// None when there is nothing to do.
     pub change: Option<Change>,
 }
@@ -43,18 +43,23 @@ impl SetSync {
             "{} IP set {} ({}), ip-ranges syncToken {} ({})",
             self.version, self.name, self.scope, source.sync_token, source.create_date
         )];
-        if self.same_token {
-            out.push(format!(
-                "  already synced to syncToken {}: no change",
-                source.sync_token
-            ));
-            return out;
-        }
         let mut counts = format!("  selected {} prefixes", self.selected);
         if let Some(n) = self.aggregated {
             counts.push_str(&format!(", aggregated {} -> {n}", self.selected));
         }
         out.push(counts);
+        if self.change.is_none() {
+            out.push(match self.recorded_token.as_deref() {
+                Some(t) if t == source.sync_token => {
+                    format!("  already synced to syncToken {t}: no change")
+                }
+                Some(t) => format!(
+                    "  the set already holds these prefixes (recorded syncToken {t}): no change"
+                ),
+                None => "  the set already holds these prefixes: no change".to_string(),
+            });
+            return out;
+        }
         if matches!(self.change, Some(Change::IpSetCreate(_))) {
             out.push(format!(
                 "  set does not exist: create it with {} addresses",
@@ -104,7 +109,7 @@ pub fn plan_set_sync(
         selected: selected.len(),
         aggregated: aggregate.then_some(desired.len()),
         diff: SetDiff::default(),
-        same_token: false,
+        recorded_token: None,
         change: None,
     };
     let Some(set) = existing else {
@@ -124,10 +129,7 @@ pub fn plan_set_sync(
             set.version
         ));
     }
-    if token_in_description(&set.description) == Some(source.sync_token.as_str()) {
-        sync.same_token = true;
-        return Ok(sync);
-    }
+    sync.recorded_token = token_in_description(&set.description).map(str::to_string);
     let (current, unparsed) = cidr::parse_stored(&set.addresses);
     if !unparsed.is_empty() {
         return Err(format!(
@@ -136,8 +138,14 @@ pub fn plan_set_sync(
         ));
     }
     sync.diff = SetDiff::between(&current, &desired);
+    // No-op whenever the set already holds exactly the selection, whatever token it
+    // records: the same token with other --services/--regions/--aggregate, or a set edited
+    // by hand since, still needs the diff. The token is only rewritten with a real change,
+    // so "no change" (exit 0) never writes anything.
+    if sync.diff.is_empty() {
+        return Ok(sync);
+    }
     let description = description_with_token(&set.description, &source.sync_token);
-    // Even with no address change, record the token so the next run is a no-op.
     sync.change = Some(Change::IpSetUpdate(Box::new(IpSetUpdate {
         set: set.set.clone(),
         version,
@@ -204,26 +212,51 @@ mod tests {
         let Some(Change::IpSetUpdate(u)) = &s.change else {
             panic!("{s:?}")
         };
-        assert_eq!(u.description.as_deref(), Some("CloudFront [syncToken 42]"));
+        assert_eq!(u.description.as_deref(), Some("CloudFront syncToken:42"));
         let report = s.report(&source("42"));
         assert!(report.contains(&"  selected 3 prefixes, aggregated 3 -> 2".to_string()));
         assert!(report.contains(&"  added 1, removed 1, unchanged 1".to_string()));
     }
 
-    #[test]
-    fn the_same_sync_token_is_a_no_op() {
-        let existing = set(&[], "x [syncToken 42]");
-        let s = plan_set_sync(
-            Some(&existing),
+    fn plan(existing: &IpSet, selected: &[&str], token: &str) -> SetSync {
+        plan_set_sync(
+            Some(existing),
             "cf",
             WafScope::Cloudfront,
             IpVersion::V4,
-            &nets(&["10.0.0.0/24"]),
+            &nets(selected),
             false,
-            &source("42"),
+            &source(token),
         )
-        .unwrap();
-        assert!(s.same_token && s.change.is_none());
+        .unwrap()
+    }
+
+    #[test]
+    fn a_no_op_needs_an_empty_diff_not_just_the_same_token() {
+        // Same token, same prefixes: nothing to do.
+        let synced = set(&["10.0.0.0/24"], "x syncToken:42");
+        let s = plan(&synced, &["10.0.0.0/24"], "42");
+        assert!(s.change.is_none(), "{s:?}");
+        assert!(
+            s.report(&source("42"))
+                .contains(&"  already synced to syncToken 42: no change".to_string())
+        );
+        // Same token, but another selection (or drift since): the diff still applies.
+        let s = plan(&synced, &["10.0.0.0/24", "192.0.2.0/24"], "42");
+        let Some(Change::IpSetUpdate(u)) = &s.change else {
+            panic!("{s:?}")
+        };
+        assert_eq!(u.add, ["192.0.2.0/24"]);
+        let drifted = set(&["10.0.0.0/24", "198.51.100.0/24"], "x [syncToken 42]");
+        let s = plan(&drifted, &["10.0.0.0/24"], "42");
+        let Some(Change::IpSetUpdate(u)) = &s.change else {
+            panic!("{s:?}")
+        };
+        assert_eq!(u.remove, ["198.51.100.0/24"]);
+        // A new token with the same prefixes writes nothing (exit 0, nothing to verify).
+        let s = plan(&synced, &["10.0.0.0/24"], "43");
+        assert!(s.change.is_none(), "{s:?}");
+        assert_eq!(s.recorded_token.as_deref(), Some("42"));
     }
 
     #[test]

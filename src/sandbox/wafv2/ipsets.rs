@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::WafError;
 use super::store::{IpSetRec, WafStore, ip_set_arn, new_token};
 use crate::domain::cidr::{self, IpVersion, MAX_ADDRESSES};
+use crate::domain::waf::{MAX_DESCRIPTION, check_description};
 
 /// IP sets per account per region and scope (WAF's default quota).
 const MAX_IP_SETS: usize = 100;
@@ -54,14 +55,38 @@ fn check_name(name: &str) -> Result<(), WafError> {
     })
 }
 
-fn check_description(d: &str) -> Result<(), WafError> {
-    (d.chars().count() <= 256).then_some(()).ok_or_else(|| {
-        WafError::invalid("DESCRIPTION", d, "The parameter exceeds the maximum length")
-    })
+/// `Description` when given: WAF's length (1-256) and pattern, refused like WAF does.
+fn description_param(params: &Value) -> Result<&str, WafError> {
+    let Some(d) = params.get("Description") else {
+        return Ok("");
+    };
+    let d = d.as_str().unwrap_or_default();
+    if d.is_empty() {
+        return Err(WafError::invalid(
+            "DESCRIPTION",
+            d,
+            "The parameter is below the minimum length",
+        ));
+    }
+    if d.chars().count() > MAX_DESCRIPTION {
+        return Err(WafError::invalid(
+            "DESCRIPTION",
+            d,
+            "The parameter exceeds the maximum length",
+        ));
+    }
+    check_description(d).map_err(|_| {
+        WafError::invalid(
+            "DESCRIPTION",
+            d,
+            "The parameter contains formatting that is not valid",
+        )
+    })?;
+    Ok(d)
 }
 
 /// Validates and normalises `Addresses` for a set of `version` (CIDR required, host bits
-/// cleared, duplicates collapsed), enforcing the 10,000 limit.
+/// refused as WAF refuses them, duplicates collapsed), enforcing the 10,000 limit.
 fn addresses(params: &Value, version: &str) -> Result<Vec<String>, WafError> {
     let list = params
         .get("Addresses")
@@ -83,7 +108,7 @@ fn addresses(params: &Value, version: &str) -> Result<Vec<String>, WafError> {
     let mut out = BTreeSet::new();
     for a in list {
         let text = a.as_str().unwrap_or_default();
-        let net = cidr::parse_for(text, version, true).map_err(|_| {
+        let net = cidr::parse_exact(text, version, true).map_err(|_| {
             WafError::invalid(
                 "IP_ADDRESS",
                 text,
@@ -189,8 +214,7 @@ pub(super) fn create_ip_set(
 ) -> Result<Value, WafError> {
     let name = required(params, "Name", "NAME")?;
     check_name(name)?;
-    let description = str_param(params, "Description").unwrap_or_default();
-    check_description(description)?;
+    let description = description_param(params)?;
     let version = required(params, "IPAddressVersion", "IP_ADDRESS_VERSION")?;
     let addresses = addresses(params, version)?;
     if store
@@ -244,8 +268,7 @@ pub(super) fn update_ip_set(
     scope: &str,
 ) -> Result<Value, WafError> {
     let index = find(store, params, scope)?;
-    let description = str_param(params, "Description").unwrap_or_default();
-    check_description(description)?;
+    let description = description_param(params)?;
     let addresses = addresses(params, &store.ip_sets[index].version)?;
     let set = &mut store.ip_sets[index];
     check_token(set, params)?;
