@@ -324,7 +324,7 @@ impl Action {
             Action::Suppress => "suppress the selected audit finding (expiry, description)",
             Action::Unsuppress => "delete the selected audit finding's suppression",
             Action::Mitigate => "apply a mitigation action to the selected audit finding",
-            Action::StartAudit => "start an on-demand audit of the enabled checks",
+            Action::StartAudit => "start an on-demand audit (pick the checks)",
             Action::ImportAudit => "import the selected audit into Security Hub",
             Action::ListSuppressions => {
                 "IoT: all suppressions, those expiring within 7 days highlighted"
