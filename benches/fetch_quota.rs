@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use secdeck::app::Action;
-use secdeck::app::findings::LoadStatus;
+use secdeck::app::panes::findings::LoadStatus;
 use secdeck::config::AccessFlag;
 use secdeck::runtime::{Console, demo_parts};
 use secdeck::sandbox::QuotaMode;

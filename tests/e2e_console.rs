@@ -297,7 +297,7 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         wait_until(&mut console, "the failure", |s| {
             matches!(
                 s.findings.status,
-                secdeck::app::findings::LoadStatus::Failed { .. }
+                secdeck::app::panes::findings::LoadStatus::Failed { .. }
             )
         })
         .await;

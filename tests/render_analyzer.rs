@@ -4,7 +4,7 @@
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use secdeck::app::analyzer::PolicyPurpose;
+use secdeck::app::panes::analyzer::PolicyPurpose;
 use secdeck::app::{Action, Key, Keymap, PaneId, Session, State, update};
 use secdeck::domain::analyzer::{AccessFinding, Analyzer};
 use secdeck::theme::Theme;

@@ -7,7 +7,7 @@ use std::path::Path;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use secdeck::app::audits::{IotAction, IotRead};
+use secdeck::app::panes::audits::{IotAction, IotRead};
 use secdeck::app::{Action, Effect, Keymap, ReadRequest, Session, State, update};
 use secdeck::domain::iot::{
     AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,

@@ -11,7 +11,7 @@ use secdeck::sandbox::{Sandbox, SandboxConfig};
 use secdeck::theme::Theme;
 use secdeck::ui::draw;
 
-async fn rows(scope: WafScope) -> Vec<secdeck::app::ipsets::IpSetRow> {
+async fn rows(scope: WafScope) -> Vec<secdeck::app::panes::ipsets::IpSetRow> {
     let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
     let sandbox = Sandbox::new(
         SandboxConfig::default(),

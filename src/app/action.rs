@@ -149,7 +149,7 @@ pub enum Action {
     #[serde(skip)]
     LocalNotesLoaded {
         finding_id: String,
-        notes: Vec<super::findings_notes::LocalNote>,
+        notes: Vec<crate::app::panes::findings::notes::LocalNote>,
     },
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
@@ -161,7 +161,7 @@ pub enum Action {
     #[serde(skip)]
     IpSetsLoaded {
         request: u64,
-        result: Result<Vec<super::ipsets::IpSetRow>, String>,
+        result: Result<Vec<crate::app::panes::ipsets::IpSetRow>, String>,
     },
     /// An ip-ranges.json for the sync dialog was read (or failed to be).
     #[serde(skip)]
@@ -219,7 +219,7 @@ pub enum Action {
     },
     #[serde(skip)]
     TrustPolicyLoaded {
-        purpose: crate::app::analyzer::PolicyPurpose,
+        purpose: crate::app::panes::analyzer::PolicyPurpose,
         result: Result<String, String>,
     },
     /// The finding as GetFindingV2 shows it after a re-scan; `changed` is false when its
@@ -237,7 +237,7 @@ pub enum Action {
     },
     /// IoT audits pane results and requests (see app::audits).
     #[serde(skip)]
-    Iot(Box<super::audits::IotAction>),
+    Iot(Box<crate::app::panes::audits::IotAction>),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,

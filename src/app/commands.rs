@@ -247,7 +247,7 @@ impl CommandLine {
             ),
             "theme" => Command::Effect(Effect::LoadTheme(arg.to_string())),
             "suppress" | "mitigate" | "audits" | "audit" => {
-                match super::audits::IotAction::parse_command(cmd, arg) {
+                match crate::app::panes::audits::IotAction::parse_command(cmd, arg) {
                     Some(Ok(a)) => Command::Run(Action::Iot(Box::new(a))),
                     Some(Err(e)) => Command::Error(NotifyLevel::Error, e),
                     None => Command::Nothing,

@@ -60,7 +60,7 @@ pub enum ReadRequest {
         role_arn: String,
         /// A role in another account is read through this assumed role.
         assume_role: Option<String>,
-        purpose: crate::app::analyzer::PolicyPurpose,
+        purpose: crate::app::panes::analyzer::PolicyPurpose,
     },
     ArchiveRules {
         analyzer: String,
@@ -74,7 +74,7 @@ pub enum ReadRequest {
         from_status: String,
     },
     /// IoT audits pane reads (configuration, tasks, findings, import planning).
-    Iot(super::audits::IotRead),
+    Iot(crate::app::panes::audits::IotRead),
     /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);
     /// answered with `Action::IpSetsLoaded`.
     IpSets {
@@ -84,7 +84,7 @@ pub enum ReadRequest {
     /// An ip-ranges.json for the sync dialog; answered with `Action::IpRangesLoaded`.
     IpRanges {
         request: u64,
-        source: crate::app::ipsets_sync::IpRangesSource,
+        source: crate::app::panes::ipsets::sync::IpRangesSource,
     },
     /// A text file of addresses for IP set `set_id`; answered with
     /// `Action::AddressFileLoaded`.

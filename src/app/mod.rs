@@ -2,34 +2,10 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
-pub mod analyzer;
-pub mod analyzer_rule_editor;
-#[cfg(test)]
-mod analyzer_tests;
-pub mod audits;
-mod audits_marks;
-mod audits_mitigation;
-mod audits_progress;
-mod audits_suppressions;
 pub mod commands;
-pub mod detail;
 pub mod effect;
-pub mod findings;
-pub mod findings_block;
-pub mod findings_bulk;
-pub mod findings_copy;
-pub mod findings_export;
-pub mod findings_fields;
-pub mod findings_group;
-pub mod findings_local;
-pub mod findings_notes;
 pub mod help;
 pub mod input;
-pub mod ipsets;
-pub mod ipsets_sync;
-pub mod journal_view;
-#[cfg(test)]
-mod journal_view_tests;
 pub mod keymap;
 pub mod keys;
 pub mod notify;
@@ -50,6 +26,7 @@ use crate::theme::Theme;
 use findings::FindingsPane;
 use input::Prompt;
 use notify::Notifications;
+use panes::{analyzer, audits, findings, ipsets, journal as journal_view};
 use pipeline::Pipeline;
 
 /// Lines around the findings table (tabs, summary, strip, table border and header, status,
@@ -225,11 +202,11 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 state.notify(NotifyLevel::Error, format!("loading IP sets failed: {e}"));
             }
             state.ipsets.on_loaded(request, result);
-            findings_block::on_sets_loaded(state);
+            findings::block::on_sets_loaded(state);
             Vec::new()
         }
         Action::IpRangesLoaded { request, result } => {
-            ipsets_sync::on_loaded(state, request, result);
+            ipsets::sync::on_loaded(state, request, result);
             Vec::new()
         }
         Action::AddressFileLoaded {
@@ -278,7 +255,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 message.push_str(&format!(": {}", f.message));
             }
             state.notify(level, message);
-            findings_bulk::after_change(state, executing.clone(), &outcome);
+            findings::bulk::after_change(state, executing.clone(), &outcome);
             // Show the set as AWS now has it (and the new LockToken for the next edit).
             if waf_change {
                 return vec![state.ipsets.start_load()];

@@ -30,9 +30,9 @@ pub enum Stage {
         plan: ChangePlan,
     },
     /// The findings pane's bulk pickers and note editor.
-    Triage(super::findings_bulk::TriageStage),
+    Triage(crate::app::panes::findings::bulk::TriageStage),
     /// Block from a finding: choosing the IP set (and the NOTIFIED toggle).
-    Block(super::findings_block::BlockStage),
+    Block(crate::app::panes::findings::block::BlockStage),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -231,10 +231,10 @@ impl Pipeline {
 /// Actions while the picker or the preview has the keyboard.
 pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     if matches!(state.pipeline.stage, Stage::Triage(_)) {
-        return super::findings_bulk::handle(state, action);
+        return crate::app::panes::findings::bulk::handle(state, action);
     }
     if matches!(state.pipeline.stage, Stage::Block(_)) {
-        return super::findings_block::handle(state, action);
+        return crate::app::panes::findings::block::handle(state, action);
     }
     let p = &mut state.pipeline;
     match action {

@@ -354,7 +354,7 @@ fn set_workflow_picks_previews_and_approves() {
     assert!(
         matches!(
             s.pipeline.stage,
-            Stage::Triage(findings_bulk::TriageStage::Pick { cursor: 0, .. })
+            Stage::Triage(findings::bulk::TriageStage::Pick { cursor: 0, .. })
         ),
         "starts at NEW"
     );
@@ -362,7 +362,7 @@ fn set_workflow_picks_previews_and_approves() {
     assert!(
         matches!(
             s.pipeline.stage,
-            Stage::Triage(findings_bulk::TriageStage::Note { .. })
+            Stage::Triage(findings::bulk::TriageStage::Note { .. })
         ),
         "RESOLVED asks for the reason"
     );

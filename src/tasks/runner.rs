@@ -35,7 +35,7 @@ impl EffectRunner {
                 let progress_tx = tx.clone();
                 let progress = super::executor::ProgressFn(Arc::new(move |sent, total| {
                     let _ = progress_tx.send(Action::Iot(Box::new(
-                        crate::app::audits::IotAction::ImportProgress { sent, total },
+                        crate::app::panes::audits::IotAction::ImportProgress { sent, total },
                     )));
                 }));
                 Some(Arc::new(executor.with_progress(progress)))

@@ -193,7 +193,7 @@ pub(crate) async fn create_ip_set(
 pub async fn load_ip_sets(
     client: &aws_sdk_wafv2::Client,
     scope: crate::domain::waf::WafScope,
-) -> Result<Vec<crate::app::ipsets::IpSetRow>, String> {
+) -> Result<Vec<crate::app::panes::ipsets::IpSetRow>, String> {
     let summaries = waf::list_ip_sets(client, scope)
         .await
         .map_err(|e| e.to_string())?;
@@ -210,7 +210,7 @@ pub async fn load_ip_sets(
             .filter(|r| r.ip_set_arn == set.arn)
             .cloned()
             .collect();
-        rows.push(crate::app::ipsets::IpSetRow {
+        rows.push(crate::app::panes::ipsets::IpSetRow {
             set,
             references: refs,
         });

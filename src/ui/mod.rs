@@ -1,19 +1,10 @@
 //! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
 //! never changes it. One module per pane or overlay.
 
-mod analyzer;
-mod audits;
-mod audits_suppressions;
-mod block;
 mod command;
-mod detail;
-mod findings;
-mod findings_triage;
 mod help;
-mod ipsets;
-mod ipsets_sync;
-mod journal;
-mod preview;
+mod panes;
+mod pipeline;
 mod status;
 pub mod style;
 mod tabs;
@@ -28,6 +19,9 @@ use crate::theme::Slot;
 /// Below this the layout cannot show a table row; we say so instead.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
+
+use findings::detail;
+use panes::{analyzer, audits, findings, ipsets, journal};
 
 pub use findings::SPINNER;
 
@@ -69,7 +63,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
     command::draw(frame, prompt_area, state);
-    preview::draw(frame, body, state);
+    pipeline::draw(frame, body, state);
     if let Some(scroll) = state.help {
         help::draw(frame, body, state, scroll);
     }
