@@ -43,7 +43,10 @@ async fn run(n: usize) -> Result<(), String> {
     let mut surfaced = 0usize;
     while console.state.findings.status != LoadStatus::Complete {
         let action: Action = console.next_action().await.ok_or("console stopped")?;
-        if matches!(action, Action::FindingsFailed { .. }) {
+        if matches!(
+            action,
+            Action::Findings(secdeck::app::FindingsMsg::PageFailed { .. })
+        ) {
             surfaced += 1;
             console.dispatch(action);
             console.dispatch(Action::ResumeLoad);

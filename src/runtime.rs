@@ -231,7 +231,9 @@ impl Console {
                     Vec::new()
                 }
             };
-            let _ = tx.send(Action::LocalNotesLoaded { finding_id, notes });
+            let _ = tx.send(Action::Findings(
+                crate::app::FindingsMsg::LocalNotesLoaded { finding_id, notes },
+            ));
         });
     }
 
@@ -262,7 +264,7 @@ impl Console {
                 }
                 Err(e) => Err(e.to_string()),
             };
-            let _ = tx.send(Action::JournalLoaded(result));
+            let _ = tx.send(Action::Journal(crate::app::JournalMsg::Loaded(result)));
         });
     }
 

@@ -51,10 +51,10 @@ async fn pane(read_only: bool) -> State {
     let result = Ok(rows(*scope).await);
     update(
         &mut s,
-        Action::IpSetsLoaded {
+        Action::IpSets(secdeck::app::IpSetsMsg::Loaded {
             request: *request,
             result,
-        },
+        }),
     );
     s
 }

@@ -53,11 +53,11 @@ pub(super) fn loaded(n: usize, read_only: bool) -> State {
     let request = s.findings.request;
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request,
             findings: findings(0..n),
             next_token: None,
-        },
+        }),
     );
     s
 }
@@ -101,11 +101,11 @@ fn pages_stream_in_and_the_next_one_is_requested_at_once() {
     init(&mut s);
     let fx = update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..100),
             next_token: Some("t1".into()),
-        },
+        }),
     );
     assert_eq!(fx, vec![page_request(1, Some("t1"))]);
     assert_eq!(
@@ -113,18 +113,24 @@ fn pages_stream_in_and_the_next_one_is_requested_at_once() {
         100,
         "rows are visible after the first page"
     );
-    assert_eq!(s.findings.status, findings::LoadStatus::Loading);
+    assert_eq!(
+        s.findings.status,
+        crate::app::panes::findings::LoadStatus::Loading
+    );
     let fx = update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(100..150),
             next_token: None,
-        },
+        }),
     );
     assert!(fx.is_empty());
     assert_eq!((s.findings.pages, s.findings.total()), (2, 150));
-    assert_eq!(s.findings.status, findings::LoadStatus::Complete);
+    assert_eq!(
+        s.findings.status,
+        crate::app::panes::findings::LoadStatus::Complete
+    );
 }
 
 #[test]
@@ -133,11 +139,11 @@ fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
     assert_eq!(keys(&mut s, "r"), vec![page_request(2, None)]);
     let fx = update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(50..60),
             next_token: Some("x".into()),
-        },
+        }),
     );
     assert!(fx.is_empty());
     assert_eq!(
@@ -147,11 +153,11 @@ fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
     );
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 2,
             findings: findings(20..23),
             next_token: None,
-        },
+        }),
     );
     assert_eq!(s.findings.total(), 3, "the new load replaces the old rows");
 }
@@ -162,24 +168,27 @@ fn a_failed_page_keeps_what_loaded_and_resumes_from_its_token() {
     init(&mut s);
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..5),
             next_token: Some("t1".into()),
-        },
+        }),
     );
     update(
         &mut s,
-        Action::FindingsFailed {
+        Action::Findings(crate::app::FindingsMsg::PageFailed {
             request: 1,
             error: "throttled".into(),
             next_token: Some("t1".into()),
-        },
+        }),
     );
     assert_eq!(s.findings.total(), 5);
     assert!(messages(&s)[0].contains("throttled"));
     assert_eq!(keys(&mut s, "R"), vec![page_request(1, Some("t1"))]);
-    assert_eq!(s.findings.status, findings::LoadStatus::Loading);
+    assert_eq!(
+        s.findings.status,
+        crate::app::panes::findings::LoadStatus::Loading
+    );
 }
 
 #[test]
@@ -255,21 +264,21 @@ fn the_filter_applies_to_pages_that_arrive_later() {
     init(&mut s);
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..5),
             next_token: Some("t".into()),
-        },
+        }),
     );
     keys(&mut s, "/high<enter>");
     assert_eq!(s.findings.visible_len(), 1);
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(5..10),
             next_token: None,
-        },
+        }),
     );
     assert_eq!(s.findings.visible_len(), 2);
     assert_eq!(s.findings.visible(1).map(|f| f.id.as_str()), Some("f-6"));
@@ -354,7 +363,7 @@ fn set_workflow_picks_previews_and_approves() {
     assert!(
         matches!(
             s.pipeline.stage,
-            Stage::Triage(findings::bulk::TriageStage::Pick { cursor: 0, .. })
+            Stage::Triage(crate::app::panes::findings::bulk::TriageStage::Pick { cursor: 0, .. })
         ),
         "starts at NEW"
     );
@@ -362,7 +371,7 @@ fn set_workflow_picks_previews_and_approves() {
     assert!(
         matches!(
             s.pipeline.stage,
-            Stage::Triage(findings::bulk::TriageStage::Note { .. })
+            Stage::Triage(crate::app::panes::findings::bulk::TriageStage::Note { .. })
         ),
         "RESOLVED asks for the reason"
     );
@@ -400,7 +409,7 @@ fn rejecting_a_preview_sends_nothing() {
     assert!(keys(&mut s, "wj<enter><esc>y").is_empty());
 }
 
-fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
+pub(super) fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
     let succeeded = plan.targets();
     let undo = plan.undo(&succeeded, "executor-id");
     let outcome = ChangeOutcome {

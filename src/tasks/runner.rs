@@ -34,8 +34,8 @@ impl EffectRunner {
                 // Long changes (audit imports) report progress to the pane.
                 let progress_tx = tx.clone();
                 let progress = super::executor::ProgressFn(Arc::new(move |sent, total| {
-                    let _ = progress_tx.send(Action::Iot(Box::new(
-                        crate::app::panes::audits::IotAction::ImportProgress { sent, total },
+                    let _ = progress_tx.send(Action::Audits(Box::new(
+                        crate::app::panes::audits::AuditsMsg::ImportProgress { sent, total },
                     )));
                 }));
                 Some(Arc::new(executor.with_progress(progress)))
@@ -97,16 +97,16 @@ impl EffectRunner {
                     })
                     .await;
                     let action = match result {
-                        Ok(page) => Action::FindingsPage {
+                        Ok(page) => Action::Findings(crate::app::FindingsMsg::Page {
                             request,
                             findings: page.findings,
                             next_token: page.next_token,
-                        },
-                        Err(e) => Action::FindingsFailed {
+                        }),
+                        Err(e) => Action::Findings(crate::app::FindingsMsg::PageFailed {
                             request,
                             error: e.to_string(),
                             next_token,
-                        },
+                        }),
                     };
                     let _ = tx.send(action);
                 });
@@ -117,7 +117,10 @@ impl EffectRunner {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let result = super::wafv2::load_ip_sets(&client, scope).await;
-                    let _ = tx.send(Action::IpSetsLoaded { request, result });
+                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::Loaded {
+                        request,
+                        result,
+                    }));
                 });
                 None
             }
@@ -125,7 +128,10 @@ impl EffectRunner {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let result = super::ip_ranges::load(&source).map(std::sync::Arc::new);
-                    let _ = tx.send(Action::IpRangesLoaded { request, result });
+                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::IpRangesLoaded {
+                        request,
+                        result,
+                    }));
                 });
                 None
             }
@@ -135,11 +141,11 @@ impl EffectRunner {
                     let full = super::ip_ranges::expand_home(&path);
                     let result = std::fs::read_to_string(&full)
                         .map_err(|e| format!("cannot read {}: {e}", full.display()));
-                    let _ = tx.send(Action::AddressFileLoaded {
+                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::AddressFileLoaded {
                         set_id,
                         path,
                         result,
-                    });
+                    }));
                 });
                 None
             }
@@ -177,10 +183,10 @@ impl EffectRunner {
                         crate::aws::securityhub_history::get_finding_history(&client, &finding)
                             .await
                             .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::FindingHistoryLoaded {
+                    let _ = tx.send(Action::Findings(crate::app::FindingsMsg::HistoryLoaded {
                         finding_id: finding.id,
                         result,
-                    });
+                    }));
                 });
                 None
             }

@@ -3,6 +3,10 @@
 //! the plans it hands to the change pipeline (remediate, rollback, archive, archive rules).
 //! This module owns the pane's state and routes its actions; the jobs live in submodules.
 
+mod msg;
+mod room;
+pub use msg::AnalyzerMsg;
+pub use room::{Room, reduce};
 mod archive;
 mod remediation;
 pub mod rule_editor;
@@ -101,32 +105,13 @@ fn preview(state: &mut State, change: Change) {
     state.pipeline.preview(ChangePlan::new(id, change));
 }
 
-/// Task results and commands that belong to this pane, whichever pane is visible.
-pub fn is_own(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::SelectAnalyzer(_)
-            | Action::ArchiveWithReason { .. }
-            | Action::ArchiveSimilarNamed(_)
-            | Action::ShowArchiveRules
-            | Action::AnalyzerWhere(_)
-            | Action::AnalyzerGroup(_)
-            | Action::DeleteArchiveRule(_)
-            | Action::AnalyzersLoaded(_)
-            | Action::AnalyzerFindingsPage { .. }
-            | Action::TrustPolicyLoaded { .. }
-            | Action::AnalyzerFindingRescanned { .. }
-            | Action::ArchiveRulesLoaded { .. }
-    )
-}
-
 pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::SelectAnalyzer(name) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::Select(name)) => {
             state.pane = crate::app::PaneId::Analyzer;
             choose(state, &name)
         }
-        Action::AnalyzersLoaded(Ok(list)) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(list))) => {
             let pane = &mut state.analyzer;
             pane.analyzers = list;
             pane.analyzers_loaded = true;
@@ -169,17 +154,17 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        Action::AnalyzersLoaded(Err(e)) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Err(e))) => {
             state.analyzer.analyzers_loading = false;
             state.analyzer.error = Some(e.clone());
             state.notify(NotifyLevel::Error, format!("ListAnalyzers failed: {e}"));
             Vec::new()
         }
-        Action::AnalyzerFindingsPage {
+        Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
             request,
             result,
             next_token,
-        } => {
+        }) => {
             let pane = &mut state.analyzer;
             if request != pane.request {
                 return Vec::new();
@@ -206,19 +191,19 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::TrustPolicyLoaded { purpose, result } => {
+        Action::Analyzer(crate::app::AnalyzerMsg::TrustPolicyLoaded { purpose, result }) => {
             on_policy(state, purpose, result);
             Vec::new()
         }
-        Action::AnalyzerFindingRescanned {
+        Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned {
             finding_id,
             result,
             changed,
-        } => {
+        }) => {
             remediation::on_rescanned(state, &finding_id, result, changed);
             Vec::new()
         }
-        Action::ArchiveRulesLoaded { analyzer, result } => {
+        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveRulesLoaded { analyzer, result }) => {
             match result {
                 Ok(rules) if state.analyzer.selected.as_deref() == Some(analyzer.as_str()) => {
                     state.analyzer.rules = rules
@@ -228,7 +213,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::AnalyzerWhere(arg) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::Where(arg)) => {
             state.pane = crate::app::PaneId::Analyzer;
             match parse_filter(&arg) {
                 Ok(filter) => {
@@ -239,7 +224,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::AnalyzerGroup(by) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::Group(by)) => {
             state.pane = crate::app::PaneId::Analyzer;
             match by.as_str() {
                 "resource" | "principal" => state.analyzer.group = Some(by),
@@ -252,7 +237,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             state.analyzer.cursor = 0;
             Vec::new()
         }
-        Action::ShowArchiveRules => {
+        Action::Analyzer(crate::app::AnalyzerMsg::ShowArchiveRules) => {
             state.pane = crate::app::PaneId::Analyzer;
             state.analyzer.view = View::Rules;
             match state.analyzer.current() {
@@ -262,7 +247,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
-        Action::DeleteArchiveRule(name) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::DeleteArchiveRule(name)) => {
             let Some(a) = state.analyzer.current().cloned() else {
                 return Vec::new();
             };
@@ -286,7 +271,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             );
             Vec::new()
         }
-        Action::ArchiveWithReason { archive, reason } => {
+        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveWithReason { archive, reason }) => {
             status_change(state, archive, reason);
             Vec::new()
         }
@@ -307,7 +292,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             archive_similar(state, None);
             Vec::new()
         }
-        Action::ArchiveSimilarNamed(name) => {
+        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveSimilarNamed(name)) => {
             archive_similar(state, name);
             Vec::new()
         }

@@ -39,18 +39,20 @@ fn state(read_only: bool) -> State {
     update(&mut s, Action::ShowAnalyzer);
     update(
         &mut s,
-        Action::AnalyzersLoaded(Ok(vec![Analyzer {
-            name: "a".into(),
-            arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a".into(),
-            kind: "ACCOUNT".into(),
-            status: "ACTIVE".into(),
-            created_at: String::new(),
-        }])),
+        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
+            Analyzer {
+                name: "a".into(),
+                arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a".into(),
+                kind: "ACCOUNT".into(),
+                status: "ACTIVE".into(),
+                created_at: String::new(),
+            },
+        ]))),
     );
     let request = s.analyzer.request;
     update(
         &mut s,
-        Action::AnalyzerFindingsPage {
+        Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
             request,
             result: Ok(vec![
                 finding(
@@ -87,7 +89,7 @@ fn state(read_only: bool) -> State {
                 ),
             ]),
             next_token: None,
-        },
+        }),
     );
     s
 }
@@ -113,23 +115,41 @@ fn showing_the_pane_loads_analyzers_then_the_first_external_access_analyzers_fin
 #[test]
 fn where_filters_on_status_type_principal_account_and_public() {
     let mut s = state(false);
-    update(&mut s, Action::AnalyzerWhere("status=ACTIVE".into()));
+    update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Where("status=ACTIVE".into())),
+    );
     assert_eq!(ids(&s), ["1", "3", "4"]);
     update(
         &mut s,
-        Action::AnalyzerWhere("status=active type=IAM::Role".into()),
+        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+            "status=active type=IAM::Role".into(),
+        )),
     );
     assert_eq!(ids(&s), ["4"]);
     update(
         &mut s,
-        Action::AnalyzerWhere("principal=999988887777".into()),
+        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+            "principal=999988887777".into(),
+        )),
     );
     assert_eq!(ids(&s), ["1", "2"]);
-    update(&mut s, Action::AnalyzerWhere("public=true".into()));
+    update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Where("public=true".into())),
+    );
     assert_eq!(ids(&s), ["3"]);
-    update(&mut s, Action::AnalyzerWhere("account=111122223333".into()));
+    update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+            "account=111122223333".into(),
+        )),
+    );
     assert!(ids(&s).is_empty());
-    update(&mut s, Action::AnalyzerWhere(String::new()));
+    update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Where(String::new())),
+    );
     assert_eq!(ids(&s).len(), 4);
     assert!(
         parse_filter("colour=red")
@@ -142,10 +162,16 @@ fn where_filters_on_status_type_principal_account_and_public() {
 #[test]
 fn group_by_resource_orders_rows_and_the_selection_follows_what_is_shown() {
     let mut s = state(false);
-    update(&mut s, Action::AnalyzerGroup("resource".into()));
+    update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Group("resource".into())),
+    );
     assert_eq!(ids(&s), ["4", "2", "1", "3"]);
     assert_eq!(s.analyzer.selected_finding().unwrap().id, "4");
-    update(&mut s, Action::AnalyzerGroup("none".into()));
+    update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Group("none".into())),
+    );
     assert_eq!(ids(&s), ["1", "2", "3", "4"]);
 }
 
@@ -156,7 +182,9 @@ fn remediate_on_a_role_reads_its_policy_and_on_a_bucket_explains() {
     assert!(update(&mut s, Action::Remediate).is_empty());
     update(
         &mut s,
-        Action::AnalyzerWhere("status=ACTIVE type=IAM::Role".into()),
+        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+            "status=ACTIVE type=IAM::Role".into(),
+        )),
     );
     // The session's account is not known yet: reading role `a` by name could reach a
     // same-named role in another account, so nothing is read and the user is told why.
@@ -195,10 +223,10 @@ fn marked_rows_are_archived_together_with_the_reason() {
     update(&mut s, Action::Mark); // 3
     update(
         &mut s,
-        Action::ArchiveWithReason {
+        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveWithReason {
             archive: true,
             reason: "accepted".into(),
-        },
+        }),
     );
     let crate::app::pipeline::Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("{:?}", s.pipeline.stage)
@@ -217,12 +245,12 @@ fn read_only_refuses_every_analyzer_change() {
         Action::Remediate,
         Action::Rollback,
         Action::ArchiveSimilar,
-        Action::ArchiveWithReason {
+        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveWithReason {
             archive: true,
             reason: "r".into(),
-        },
-        Action::ArchiveSimilarNamed(None),
-        Action::DeleteArchiveRule("x".into()),
+        }),
+        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveSimilarNamed(None)),
+        Action::Analyzer(crate::app::AnalyzerMsg::DeleteArchiveRule("x".into())),
     ] {
         assert!(update(&mut s, a).is_empty());
     }
@@ -260,10 +288,10 @@ fn the_analyzer_chosen_last_time_is_picked_and_a_new_choice_is_remembered() {
     let mut s = prod_session_remembering("org");
     let effects = update(
         &mut s,
-        Action::AnalyzersLoaded(Ok(vec![
+        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
             analyzer("acct", "ACCOUNT"),
             analyzer("org", "ORGANIZATION"),
-        ])),
+        ]))),
     );
     assert_eq!(s.analyzer.selected.as_deref(), Some("org"));
     assert!(
@@ -272,7 +300,10 @@ fn the_analyzer_chosen_last_time_is_picked_and_a_new_choice_is_remembered() {
             .any(|e| matches!(e, Effect::RememberAnalyzer { .. })),
         "an automatic pick is not a new choice: {effects:?}"
     );
-    let effects = update(&mut s, Action::SelectAnalyzer("acct".into()));
+    let effects = update(
+        &mut s,
+        Action::Analyzer(crate::app::AnalyzerMsg::Select("acct".into())),
+    );
     assert!(
         effects.contains(&Effect::RememberAnalyzer {
             key: "prod|111122223333|eu-west-1".into(),
@@ -287,10 +318,10 @@ fn a_remembered_analyzer_that_no_longer_exists_falls_back_and_says_so() {
     let mut s = prod_session_remembering("deleted-long-ago");
     update(
         &mut s,
-        Action::AnalyzersLoaded(Ok(vec![
+        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
             analyzer("unused", "ACCOUNT_UNUSED_ACCESS"),
             analyzer("acct", "ACCOUNT"),
-        ])),
+        ]))),
     );
     assert_eq!(s.analyzer.selected.as_deref(), Some("acct"));
     assert!(

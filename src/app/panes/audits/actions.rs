@@ -1,5 +1,5 @@
 //! What the pane asks for and is told: the reads it sends out (`IotRead`), the results and
-//! commands that come back (`IotAction`), and the parsing of `:suppress` / `:mitigate` / `:audit` / `:audits`.
+//! commands that come back (`AuditsMsg`), and the parsing of `:suppress` / `:mitigate` / `:audit` / `:audits`.
 
 use crate::domain::iot::{AuditFinding, AuditSuppression, AuditTask, IotOverview};
 use crate::domain::iot_plan::IotImport;
@@ -49,7 +49,7 @@ pub enum Expiry {
 
 /// Results and requests for the pane, inside `Action::Iot`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum IotAction {
+pub enum AuditsMsg {
     OverviewLoaded {
         request: u64,
         result: Result<IotOverview, String>,
@@ -99,25 +99,25 @@ pub enum IotAction {
     },
 }
 
-impl IotAction {
+impl AuditsMsg {
     pub fn is_mutating(&self) -> bool {
         matches!(
             self,
-            IotAction::Suppress { .. }
-                | IotAction::Mitigate { .. }
-                | IotAction::StartAuditOf { .. }
+            AuditsMsg::Suppress { .. }
+                | AuditsMsg::Mitigate { .. }
+                | AuditsMsg::StartAuditOf { .. }
         )
     }
 
     /// Parses `:suppress` / `:mitigate` arguments.
-    pub fn parse_command(cmd: &str, arg: &str) -> Option<Result<IotAction, String>> {
+    pub fn parse_command(cmd: &str, arg: &str) -> Option<Result<AuditsMsg, String>> {
         match cmd {
             "suppress" => Some(parse_suppress(arg)),
             "mitigate" if arg.is_empty() => Some(Err("usage: :mitigate ACTION_NAME".into())),
-            "mitigate" => Some(Ok(IotAction::Mitigate {
+            "mitigate" => Some(Ok(AuditsMsg::Mitigate {
                 action: arg.to_string(),
             })),
-            "audits" => Some(parse_window(arg).map(|days| IotAction::SetWindow { days })),
+            "audits" => Some(parse_window(arg).map(|days| AuditsMsg::SetWindow { days })),
             "audit" => {
                 let checks: Vec<String> = arg
                     .split(',')
@@ -128,7 +128,7 @@ impl IotAction {
                 Some(if checks.is_empty() {
                     Err("usage: :audit CHECK[,CHECK...] (Tab completes check names)".into())
                 } else {
-                    Ok(IotAction::StartAuditOf { checks })
+                    Ok(AuditsMsg::StartAuditOf { checks })
                 })
             }
             _ => None,
@@ -153,7 +153,7 @@ pub fn parse_window(arg: &str) -> Result<u32, String> {
         .ok_or_else(|| USAGE.to_string())
 }
 
-fn parse_suppress(arg: &str) -> Result<IotAction, String> {
+fn parse_suppress(arg: &str) -> Result<AuditsMsg, String> {
     const USAGE: &str = "usage: :suppress DAYS|YYYY-MM-DD|forever DESCRIPTION";
     let (when, description) = arg.split_once(char::is_whitespace).ok_or(USAGE)?;
     let expiry = match when {
@@ -167,7 +167,7 @@ fn parse_suppress(arg: &str) -> Result<IotAction, String> {
                 .ok_or(USAGE)?,
         ),
     };
-    Ok(IotAction::Suppress {
+    Ok(AuditsMsg::Suppress {
         expiry,
         description: description.trim().to_string(),
     })

@@ -33,7 +33,7 @@ fn running(done: i64, total: i64, status: &str) -> AuditTask {
 fn polled(s: &mut State, task: AuditTask) -> Vec<Effect> {
     iot(
         s,
-        IotAction::TaskPolled {
+        AuditsMsg::TaskPolled {
             task_id: task.task_id.clone(),
             result: Ok(task),
         },
@@ -63,7 +63,7 @@ fn a_running_audit_is_polled_with_its_progress_until_it_completes_then_its_findi
     let overview = s.audits.overview.clone().unwrap();
     let effects = iot(
         &mut s,
-        IotAction::OverviewLoaded {
+        AuditsMsg::OverviewLoaded {
             request: 2,
             result: Ok(overview),
         },
@@ -99,7 +99,7 @@ fn a_failed_poll_stops_following_and_says_so() {
     let mut s = loaded();
     let effects = iot(
         &mut s,
-        IotAction::TaskPolled {
+        AuditsMsg::TaskPolled {
             task_id: "t0".into(),
             result: Err("AccessDenied".into()),
         },
@@ -135,7 +135,7 @@ fn with_view(read_only: bool) -> State {
     );
     iot(
         &mut s,
-        IotAction::SuppressionsLoaded {
+        AuditsMsg::SuppressionsLoaded {
             request: 1,
             result: Ok(vec![
                 suppression("later", Some(30.0), "pilot"),
@@ -175,7 +175,7 @@ fn in_the_view_p_edits_the_selected_suppression_and_capital_p_deletes_it() {
     s.prompt = Default::default();
     iot(
         &mut s,
-        IotAction::Suppress {
+        AuditsMsg::Suppress {
             expiry: Expiry::Indefinitely,
             description: "kept for the lab".into(),
         },
@@ -198,8 +198,8 @@ fn in_the_view_p_edits_the_selected_suppression_and_capital_p_deletes_it() {
     update(&mut s, Action::Reject);
 
     // A date, typed as the prompt offers it.
-    let Some(Ok(IotAction::Suppress { expiry, .. })) =
-        IotAction::parse_command("suppress", "2027-02-01 later")
+    let Some(Ok(AuditsMsg::Suppress { expiry, .. })) =
+        AuditsMsg::parse_command("suppress", "2027-02-01 later")
     else {
         panic!()
     };
@@ -231,7 +231,7 @@ fn read_only_sessions_see_the_suppressions_but_cannot_change_them() {
     }
     iot(
         &mut s,
-        IotAction::Suppress {
+        AuditsMsg::Suppress {
             expiry: Expiry::Days(3),
             description: "x".into(),
         },

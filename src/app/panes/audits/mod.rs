@@ -2,7 +2,7 @@
 //! the selected task's findings grouped by check, and the keys that turn a selection into
 //! a change plan (suppress, unsuppress, mitigate, start an audit, import into Security
 //! Hub). Pure: reads go out as `Effect::Read(ReadRequest::Iot(..))`, results come back as
-//! `Action::Iot(..)`, changes go through the pipeline.
+//! `Action::Audits(..)`, changes go through the pipeline.
 //! This module owns the pane's state and routes its actions; the jobs live in submodules.
 
 mod actions;
@@ -13,7 +13,9 @@ mod marks;
 mod mitigate;
 mod mitigation;
 mod progress;
+mod room;
 mod suppress;
+pub use room::{Room, reduce};
 mod suppressions;
 
 use crate::app::State;
@@ -29,7 +31,7 @@ use mitigate::mitigate;
 use suppress::suppress;
 
 pub use crate::app::panes::audits::suppressions::SuppressionsView;
-pub use actions::{Expiry, IotAction, IotRead};
+pub use actions::{AuditsMsg, Expiry, IotRead};
 pub use import::after_change;
 
 /// Suppressions ending within this many days are listed as expiring.
@@ -65,7 +67,7 @@ pub enum Row {
 pub struct AuditsPane {
     pub overview: Option<IotOverview>,
     pub overview_status: Load,
-    request: u64,
+    pub(crate) request: u64,
     pub task_cursor: usize,
     pub findings_task: Option<String>,
     pub groups: Vec<CheckGroup>,
@@ -185,10 +187,10 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 /// Task results and the `:suppress` / `:mitigate` commands.
-pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
+pub fn on_result(state: &mut State, action: AuditsMsg) -> Vec<Effect> {
     let pane = &mut state.audits;
     match action {
-        IotAction::OverviewLoaded { request, result } => {
+        AuditsMsg::OverviewLoaded { request, result } => {
             if request != pane.request {
                 return Vec::new();
             }
@@ -223,7 +225,7 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
                 }
             }
         }
-        IotAction::FindingsLoaded {
+        AuditsMsg::FindingsLoaded {
             request,
             task_id,
             result,
@@ -245,39 +247,39 @@ pub fn on_result(state: &mut State, action: IotAction) -> Vec<Effect> {
                 }
             }
         }
-        IotAction::ImportPlanned(Ok(import)) if import.is_empty() => {
+        AuditsMsg::ImportPlanned(Ok(import)) if import.is_empty() => {
             state.notify(
                 NotifyLevel::Info,
                 "nothing to import: Security Hub is up to date",
             );
         }
-        IotAction::ImportPlanned(Ok(import)) => preview(state, IotChange::Import(import)),
-        IotAction::ImportPlanned(Err(e)) => {
+        AuditsMsg::ImportPlanned(Ok(import)) => preview(state, IotChange::Import(import)),
+        AuditsMsg::ImportPlanned(Err(e)) => {
             state.notify(
                 NotifyLevel::Error,
                 format!("planning the import failed: {e}"),
             );
         }
-        IotAction::Suppress {
+        AuditsMsg::Suppress {
             expiry,
             description,
         } => suppress(state, expiry, description),
-        IotAction::Mitigate { action } => mitigate(state, action),
-        IotAction::ImportProgress { sent, total } => {
+        AuditsMsg::Mitigate { action } => mitigate(state, action),
+        AuditsMsg::ImportProgress { sent, total } => {
             pane.import_progress = (sent < total).then_some((sent, total));
         }
-        IotAction::TaskPolled { task_id, result } => {
+        AuditsMsg::TaskPolled { task_id, result } => {
             return crate::app::panes::audits::progress::on_polled(state, task_id, result);
         }
-        IotAction::SuppressionsLoaded { request, result } => {
+        AuditsMsg::SuppressionsLoaded { request, result } => {
             crate::app::panes::audits::suppressions::on_loaded(state, request, result);
         }
-        IotAction::StartAuditOf { checks } => keys::start_audit_of(state, checks),
-        IotAction::SetWindow { days } => {
+        AuditsMsg::StartAuditOf { checks } => keys::start_audit_of(state, checks),
+        AuditsMsg::SetWindow { days } => {
             pane.window = Some(days);
             return vec![pane.load_overview()];
         }
-        IotAction::MitigationPolled {
+        AuditsMsg::MitigationPolled {
             task_id,
             finding_ids,
             result,

@@ -80,8 +80,8 @@ pub(crate) fn overview() -> IotOverview {
     }
 }
 
-pub(crate) fn iot(state: &mut State, a: IotAction) -> Vec<Effect> {
-    update(state, Action::Iot(Box::new(a)))
+pub(crate) fn iot(state: &mut State, a: AuditsMsg) -> Vec<Effect> {
+    update(state, Action::Audits(Box::new(a)))
 }
 
 /// The pane shown, its overview and t1's findings loaded, focus on the findings.
@@ -97,7 +97,7 @@ pub(crate) fn loaded() -> State {
     );
     let effects = iot(
         &mut s,
-        IotAction::OverviewLoaded {
+        AuditsMsg::OverviewLoaded {
             request: 1,
             result: Ok(overview()),
         },
@@ -123,7 +123,7 @@ pub(crate) fn loaded() -> State {
     ];
     iot(
         &mut s,
-        IotAction::FindingsLoaded {
+        AuditsMsg::FindingsLoaded {
             request: 1,
             task_id: "t1".into(),
             result: Ok(findings),
@@ -190,12 +190,12 @@ fn suppress_opens_the_command_line_and_the_command_previews_a_create() {
 
 #[test]
 fn a_suppression_without_description_is_refused_before_any_plan() {
-    assert!(IotAction::parse_command("suppress", "30").unwrap().is_err());
+    assert!(AuditsMsg::parse_command("suppress", "30").unwrap().is_err());
     let mut s = loaded();
     update(&mut s, Action::MoveDown);
     iot(
         &mut s,
-        IotAction::Suppress {
+        AuditsMsg::Suppress {
             expiry: Expiry::Indefinitely,
             description: "  ".into(),
         },
@@ -220,7 +220,7 @@ fn start_audit_previews_the_enabled_checks_and_import_asks_for_a_plan() {
     // A check that is not enabled is refused before any preview.
     iot(
         &mut s,
-        IotAction::StartAuditOf {
+        AuditsMsg::StartAuditOf {
             checks: vec!["LOGGING_DISABLED_CHECK".into()],
         },
     );
@@ -250,14 +250,14 @@ fn mitigate_uses_a_fresh_task_id_and_a_known_action() {
     update(&mut s, Action::MoveDown);
     iot(
         &mut s,
-        IotAction::Mitigate {
+        AuditsMsg::Mitigate {
             action: "Nope".into(),
         },
     );
     assert_eq!(s.pipeline.stage, Stage::Idle);
     iot(
         &mut s,
-        IotAction::Mitigate {
+        AuditsMsg::Mitigate {
             action: "ReplaceWithRestrictivePolicy".into(),
         },
     );
@@ -267,7 +267,7 @@ fn mitigate_uses_a_fresh_task_id_and_a_known_action() {
     update(&mut s, Action::Reject);
     iot(
         &mut s,
-        IotAction::Mitigate {
+        AuditsMsg::Mitigate {
             action: "ReplaceWithRestrictivePolicy".into(),
         },
     );
@@ -311,14 +311,14 @@ fn read_only_sessions_cannot_reach_any_iot_change() {
     }
     iot(
         &mut s,
-        IotAction::Suppress {
+        AuditsMsg::Suppress {
             expiry: Expiry::Days(3),
             description: "x".into(),
         },
     );
     iot(
         &mut s,
-        IotAction::Mitigate {
+        AuditsMsg::Mitigate {
             action: "ReplaceWithRestrictivePolicy".into(),
         },
     );
@@ -350,7 +350,7 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
     o.tasks.swap(0, 1);
     let effects = iot(
         &mut s,
-        IotAction::OverviewLoaded {
+        AuditsMsg::OverviewLoaded {
             request: 2,
             result: Ok(o),
         },
@@ -372,7 +372,7 @@ fn one_mitigation_covers_every_marked_finding_with_its_check() {
     assert_eq!(s.audits.marked.len(), 3);
     iot(
         &mut s,
-        IotAction::Mitigate {
+        AuditsMsg::Mitigate {
             action: "ReplaceWithRestrictivePolicy".into(),
         },
     );
@@ -431,7 +431,7 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
     };
     let effects = iot(
         &mut s,
-        IotAction::MitigationPolled {
+        AuditsMsg::MitigationPolled {
             task_id: "m1".into(),
             finding_ids: ids.clone(),
             result: Ok(vec![exec("f2", "COMPLETED"), exec("f3", "IN_PROGRESS")]),
@@ -445,7 +445,7 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
     ));
     let effects = iot(
         &mut s,
-        IotAction::MitigationPolled {
+        AuditsMsg::MitigationPolled {
             task_id: "m1".into(),
             finding_ids: vec!["f3".into()],
             result: Ok(vec![exec("f3", "SKIPPED")]),

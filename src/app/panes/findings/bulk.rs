@@ -352,9 +352,9 @@ fn after_text(after: &TriageFields) -> String {
 
 /// After the executor reported: verified edits show on the rows, their marks clear, and
 /// the findings AWS did not update are kept (with their error codes) for a retry.
-pub(crate) fn after_change(state: &mut State, plan: Option<ChangePlan>, outcome: &ChangeOutcome) {
+pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome: &ChangeOutcome) {
     // On its own or as the findings step of a block from a finding.
-    let Some(update) = plan.as_ref().and_then(|p| p.findings_update()).cloned() else {
+    let Some(update) = plan.and_then(|p| p.findings_update()).cloned() else {
         return;
     };
     let pane = &mut state.findings;

@@ -1,6 +1,10 @@
 //! The Security Hub findings pane: streamed pages of findings, the instant local filter
 //! (an index over the loaded rows), the selection and the scroll window.
 
+mod msg;
+mod room;
+pub use msg::FindingsMsg;
+pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;
 pub mod copy;
@@ -53,6 +57,8 @@ pub enum LoadStatus {
 #[derive(Debug, Clone)]
 pub struct FindingsPane {
     rows: Vec<Finding>,
+    /// Row edits applied since the pane was made (each verified change counts once).
+    pub edits_applied: u64,
     /// Lower-cased text of each row's columns, so a filter keystroke is one pass of
     /// substring checks and no allocation per row.
     haystacks: Vec<String>,
@@ -98,6 +104,7 @@ impl Default for FindingsPane {
     fn default() -> Self {
         FindingsPane {
             rows: Vec::new(),
+            edits_applied: 0,
             haystacks: Vec::new(),
             filter: String::new(),
             fuzzy: false,
@@ -485,6 +492,7 @@ impl FindingsPane {
             return false;
         };
         edit(&mut self.rows[i]);
+        self.edits_applied += 1;
         self.haystacks[i] = haystack(&self.rows[i]);
         self.recount();
         if let Some(d) = &mut self.detail

@@ -2,6 +2,10 @@
 //! web ACL rules), the addresses view with filter and containment search, and add /
 //! remove edits that become `IpSetUpdate` plans for the change pipeline.
 
+mod msg;
+mod room;
+pub use msg::IpSetsMsg;
+pub use room::{Room, reduce};
 pub mod sync;
 
 use crate::app::State;

@@ -3,6 +3,8 @@
 //! filterable by text; on an Access Analyzer remediation `X` plans its rollback from the
 //! journal record alone, so a finding that is RESOLVED or gone can still be rolled back.
 
+mod msg;
+mod room;
 use super::analyzer::PolicyPurpose;
 use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
@@ -12,6 +14,8 @@ use crate::domain::analyzer::{TrustPolicyEdit, plan_rollback_edit};
 use crate::domain::plan::{Change, ChangePlan};
 use crate::domain::policy::PolicyDocument;
 use crate::journal::{Entry, Phase, ResultStatus};
+pub use msg::JournalMsg;
+pub use room::{Room, reduce};
 
 /// One change as the journal recorded it.
 #[derive(Debug, Clone, PartialEq)]

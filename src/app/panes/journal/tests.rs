@@ -57,9 +57,15 @@ fn state_with(entries: Vec<Entry>) -> State {
         Keymap::default_embedded(),
         Theme::default_dark(),
     );
-    let effects = update(&mut s, Action::ShowJournal(String::new()));
+    let effects = update(
+        &mut s,
+        Action::Journal(crate::app::JournalMsg::Show(String::new())),
+    );
     assert_eq!(effects, vec![Effect::LoadJournal]);
-    update(&mut s, Action::JournalLoaded(Ok(entries)));
+    update(
+        &mut s,
+        Action::Journal(crate::app::JournalMsg::Loaded(Ok(entries))),
+    );
     s
 }
 
@@ -221,12 +227,12 @@ fn x_on_the_pane_rolls_back_to_the_journaled_original_text_exactly() {
     s.analyzer.findings.push(f.clone());
     update(
         &mut s,
-        Action::TrustPolicyLoaded {
+        Action::Analyzer(crate::app::AnalyzerMsg::TrustPolicyLoaded {
             purpose: PolicyPurpose::Rollback {
                 finding_id: f.id.clone(),
             },
             result: Ok(after),
-        },
+        }),
     );
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("a rollback preview: {:?}", s.pipeline.stage);
