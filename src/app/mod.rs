@@ -11,6 +11,8 @@ pub mod keys;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
+#[cfg(test)]
+mod pipeline_tests;
 pub mod session;
 #[cfg(test)]
 mod tests;
