@@ -155,6 +155,9 @@ pub struct ConsoleOptions {
     pub config: Config,
     /// Why the config could not be loaded; the console shows it and runs on defaults.
     pub config_error: Option<ConfigError>,
+    /// One line per config problem (ignored parts, an unusable file, a read-only setting
+    /// that could not be read): the status bar, `info` and stderr of headless commands.
+    pub config_notices: Vec<String>,
     pub journal_path: PathBuf,
     pub log_path: PathBuf,
     /// `Note.UpdatedBy` for notes written to findings.
@@ -178,10 +181,11 @@ impl ConsoleOptions {
         env: impl Fn(&str) -> Option<String>,
     ) -> ConsoleOptions {
         let config_path = args.config.clone().unwrap_or_else(|| paths.config_file());
-        let (config, config_error) = match Config::load(&config_path, args.config.is_some()) {
-            Ok(c) => (c, None),
-            Err(e) => (Config::default(), Some(e)),
-        };
+        // Lenient: what can be read is kept, and a read-only setting that cannot be read
+        // makes the session read-only (fail closed).
+        let loaded = Config::load_lenient(&config_path, args.config.is_some());
+        let config_notices = loaded.notices();
+        let (config, config_error) = (loaded.config, loaded.error);
         let profile = match (&args.profile, env("AWS_PROFILE")) {
             (Some(p), _) => Sourced {
                 value: p.clone(),
@@ -253,6 +257,7 @@ impl ConsoleOptions {
             config_path,
             config,
             config_error,
+            config_notices,
             journal_path,
             log_path: paths.log_file(),
             ip_ranges: None,
@@ -263,6 +268,13 @@ impl ConsoleOptions {
     /// The session mode; `ReadWrite` carries the token a `MutationExecutor` needs.
     pub fn session_mode(&self) -> SessionMode {
         SessionMode::resolve(self.access_flag, &self.config, &self.profile.value)
+    }
+
+    /// Headless commands: the config's problems, one line each on stderr.
+    pub fn warn_config_problems(&self) {
+        for notice in &self.config_notices {
+            eprintln!("secdeck: warning: {notice}");
+        }
     }
 }
 
@@ -339,6 +351,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Iot(args)) => {
             let iot::IotCommand::ImportAudit(a) = &args.command;
             let opts = ConsoleOptions::resolve(&a.console, paths);
+            opts.warn_config_problems();
             let _guard = init_logging(&opts.log_path);
             // On a worker thread: the SDK's ASFF deserializers need its larger stack.
             let status = runtime
@@ -498,14 +511,26 @@ mod tests {
     #[test]
     fn a_missing_explicit_config_is_reported_and_defaults_are_used() {
         let o = resolve(&["--config", "/nonexistent/secdeck.toml"], &[]);
-        let err = o.config_error.expect("an error for the console to show");
+        let err = o
+            .config_error
+            .clone()
+            .expect("an error for the console to show");
         assert!(
             err.to_string()
                 .contains("/nonexistent/secdeck.toml: file not found"),
             "{err}"
         );
-        assert_eq!(o.config, Config::default());
+        // Defaults, except that a session without its config fails closed.
+        assert_eq!(
+            Config {
+                read_only_unreadable: Default::default(),
+                ..o.config.clone()
+            },
+            Config::default()
+        );
         assert_eq!(o.theme.value, "default");
+        assert!(o.session_mode().is_read_only());
+        assert!(!o.config_notices.is_empty());
     }
 
     #[test]

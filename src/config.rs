@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod lenient;
+pub use lenient::LoadedConfig;
+
 /// Everything a config file may say. Unknown fields are errors so typos are caught
 /// instead of silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +35,28 @@ pub struct Config {
     /// Roles assumed for remediation in member accounts.
     #[serde(default)]
     pub cross_account: CrossAccountConfig,
+    /// `read_only` settings the file has but that could not be read: they count as
+    /// `true` (fail closed). Filled by [`Config::load_lenient`], never written.
+    #[serde(skip)]
+    pub read_only_unreadable: UnreadableReadOnly,
+}
+
+/// Where the file's read-only settings could not be read, with the reason to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnreadableReadOnly {
+    /// The global `read_only`, or the whole file (it did not parse or could not be read).
+    pub global: Option<String>,
+    /// `[profiles.NAME].read_only`, by profile name.
+    pub profiles: BTreeMap<String, String>,
+}
+
+impl UnreadableReadOnly {
+    /// The first reason, if anything could not be read.
+    pub fn reason(&self) -> Option<&str> {
+        self.global
+            .as_deref()
+            .or_else(|| self.profiles.values().next().map(String::as_str))
+    }
 }
 
 /// `[cross_account]`: `default_role` (a role name; `{account}` is replaced by the account
@@ -90,17 +115,15 @@ impl Config {
     /// Loads `path`. A missing file is the defaults unless `explicit` (it came from
     /// `--config`), in which case it is an error: the user asked for that file.
     pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match crate::bounded::read_to_string(path, crate::bounded::CONFIG) {
             Ok(text) => Config::parse(path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-                Ok(Config::default())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::NotFound {
+            Err(e) if e.is_not_found() && !explicit => Ok(Config::default()),
+            Err(e) if e.is_not_found() => Err(ConfigError::NotFound {
                 path: path.to_path_buf(),
             }),
             Err(e) => Err(ConfigError::Io {
                 path: path.to_path_buf(),
-                message: e.to_string(),
+                message: e.problem(),
             }),
         }
     }
@@ -128,7 +151,7 @@ impl Config {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -152,6 +175,8 @@ pub enum ReadOnlySource {
     Profile(String),
     Global,
     Default,
+    /// A read-only setting of the config file could not be read (fail closed).
+    Unreadable(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +198,7 @@ impl fmt::Display for ReadOnlyResolution {
             ReadOnlySource::Profile(p) => format!("config [profiles.{p}].read_only"),
             ReadOnlySource::Global => "config read_only".to_string(),
             ReadOnlySource::Default => "default: nothing set".to_string(),
+            ReadOnlySource::Unreadable(why) => format!("{why}; --write overrides"),
         };
         write!(f, "{mode} ({why})")
     }
@@ -180,18 +206,24 @@ impl fmt::Display for ReadOnlyResolution {
 
 /// Read-only precedence, like k9s contexts: a flag for this session beats the profile's
 /// setting, which beats the global one. Without any setting the session may write (every
-/// change is still previewed and approved).
+/// change is still previewed and approved). A setting that could not be read counts as
+/// read-only: a mistake in the file never makes a session less restricted.
 pub fn resolve_read_only(flag: AccessFlag, config: &Config, profile: &str) -> ReadOnlyResolution {
+    let unreadable = &config.read_only_unreadable;
     let (read_only, source) = match flag {
         AccessFlag::ReadOnly => (true, ReadOnlySource::ReadOnlyFlag),
         AccessFlag::Write => (false, ReadOnlySource::WriteFlag),
         AccessFlag::Unset => match (
+            unreadable.profiles.get(profile),
             config.profiles.get(profile).and_then(|p| p.read_only),
+            &unreadable.global,
             config.read_only,
         ) {
-            (Some(ro), _) => (ro, ReadOnlySource::Profile(profile.to_string())),
-            (None, Some(ro)) => (ro, ReadOnlySource::Global),
-            (None, None) => (false, ReadOnlySource::Default),
+            (Some(why), ..) => (true, ReadOnlySource::Unreadable(why.clone())),
+            (None, Some(ro), ..) => (ro, ReadOnlySource::Profile(profile.to_string())),
+            (None, None, Some(why), _) => (true, ReadOnlySource::Unreadable(why.clone())),
+            (None, None, None, Some(ro)) => (ro, ReadOnlySource::Global),
+            (None, None, None, None) => (false, ReadOnlySource::Default),
         },
     };
     ReadOnlyResolution { read_only, source }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod aws;
+pub mod bounded;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -326,9 +326,7 @@ fn user_theme_names(dir: &Path) -> Vec<String> {
 /// `--seed-scale`), otherwise the AWS SDK's standard configuration chain.
 pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<ConsoleParts> {
     let mut startup_errors = Vec::new();
-    if let Some(e) = &opts.config_error {
-        startup_errors.push(format!("{e} (running with the default config)"));
-    }
+    startup_errors.extend(opts.config_notices.iter().cloned());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = if no_color {
         Theme::monochrome()

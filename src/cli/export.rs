@@ -274,6 +274,7 @@ fn parse_filter(text: Option<&str>) -> anyhow::Result<FindingFilters> {
 pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     let filters = parse_filter(args.filter.as_deref())?;
     let opts = ConsoleOptions::resolve(&args.console, paths);
+    opts.warn_config_problems();
     let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
     // The sandbox must outlive the export; `_sandbox` holds it.
     let (sdk_config, _sandbox, pacer) = if sandboxed {

@@ -32,8 +32,13 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
             std::env::var(name).ok().filter(|v| !v.is_empty())
         })
     };
-    let rows: Vec<(&str, String)> = vec![
-        ("config", config_line),
+    let mut rows: Vec<(&str, String)> = vec![("config", config_line)];
+    rows.extend(
+        opts.config_notices
+            .iter()
+            .map(|n| ("config issue", n.clone())),
+    );
+    rows.extend(vec![
         ("theme", sourced(&opts.theme)),
         ("journal", opts.journal_path.display().to_string()),
         (
@@ -71,7 +76,7 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
                 name => name.to_string(),
             },
         ),
-    ];
+    ]);
     for (name, value) in rows {
         writeln!(out, "{:<13} {value}", format!("{name}:"))?;
     }

@@ -184,6 +184,7 @@ pub async fn sync(
 pub async fn run(command: WafCommand, paths: crate::paths::Paths) -> anyhow::Result<SyncStatus> {
     let WafCommand::Sync(args) = command;
     let opts = ConsoleOptions::resolve(&args.console, paths);
+    opts.warn_config_problems();
     let mode = opts.session_mode();
     if mode.is_read_only() && !args.dry_run {
         return Err(UsageError(format!(
