@@ -206,7 +206,12 @@ impl Console {
                     }
                     self.copied.push(text);
                 }
-                Some(Effect::OpenUrl(url)) if self.terminal => open_in_browser(&url),
+                // Checked again here: nothing but a web link ever reaches the opener.
+                Some(Effect::OpenUrl(url))
+                    if self.terminal && crate::app::panes::findings::copy::openable(&url) =>
+                {
+                    open_in_browser(&url)
+                }
                 Some(Effect::OpenUrl(_)) => {}
                 Some(Effect::ExportFindings { path, findings }) => {
                     crate::cli::export::export_in_background(path, findings, self.tx.clone())

@@ -17,6 +17,7 @@ pub mod ip_ranges;
 pub mod plan;
 pub mod policy;
 pub mod remote_ips;
+pub mod sanitize;
 pub mod triage;
 pub mod waf;
 pub mod waf_block;

