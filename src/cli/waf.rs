@@ -233,6 +233,7 @@ pub async fn run(command: WafCommand, paths: crate::paths::Paths) -> anyhow::Res
         }
         _ => None,
     };
-    let mut stdout = std::io::stdout();
+    // The file's text (a syncToken) and AWS's reach a terminal with escapes made visible.
+    let mut stdout = super::terminal::stdout();
     sync(&args, &ranges, &clients, executor.as_ref(), &mut stdout).await
 }
