@@ -218,3 +218,41 @@ fn waf_sync_shows_a_hostile_sync_token_on_a_terminal_and_keeps_it_raw_in_a_pipe(
         "{piped:?}"
     );
 }
+
+#[test]
+fn waf_sync_refuses_a_prefix_with_host_bits_naming_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ip-ranges.json");
+    let doc = serde_json::json!({
+        "syncToken": "1", "createDate": "2026-08-22-10-00-00",
+        "prefixes": [
+            {"ip_prefix": "203.0.113.0/24", "region": "GLOBAL", "service": "CLOUDFRONT", "network_border_group": "GLOBAL"},
+            {"ip_prefix": "10.0.0.1/24", "region": "GLOBAL", "service": "CLOUDFRONT", "network_border_group": "GLOBAL"}
+        ],
+        "ipv6_prefixes": []
+    });
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "waf",
+            "sync",
+            "--demo",
+            "--ip-set",
+            "host-bits-v4",
+            "--scope",
+            "REGIONAL",
+            "--services",
+            "CLOUDFRONT",
+            "--ip-ranges",
+            path.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("ip-ranges.json: prefixes[1] (ip_prefix \"10.0.0.1/24\"): 10.0.0.1/24 has host bits set; did you mean 10.0.0.0/24 or 10.0.0.1/32?"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "nothing planned or applied");
+}

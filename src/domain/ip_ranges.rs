@@ -139,8 +139,10 @@ impl IpRanges {
                 )
             }));
         for (list, field, index, value, region, service, network_border_group, version) in entries {
+            // One rule with `+` and `f`: host bits are refused with the network suggested,
+            // never silently widened to it.
             let net =
-                cidr::parse_for(&value, version, true).map_err(|e| IpRangesError::Prefix {
+                cidr::parse_exact(&value, version, true).map_err(|e| IpRangesError::Prefix {
                     source_name: source_name.to_string(),
                     list,
                     index,

@@ -154,3 +154,43 @@ fn malformed_files_are_refused_naming_the_problem_and_where() {
         .to_string();
     assert!(err.contains("missing field `createDate`"), "{err}");
 }
+
+#[test]
+fn host_bits_are_refused_like_plus_and_f_refuse_them() {
+    let doc = |prefix: &str, list: &str, field: &str| {
+        format!(
+            r#"{{"syncToken":"1","createDate":"x","prefixes":[],"ipv6_prefixes":[],"{list}":[{{"{field}":"{prefix}","region":"GLOBAL","service":"CLOUDFRONT","network_border_group":"GLOBAL"}}]}}"#
+        )
+        .replace(&format!(r#""{list}":[],"#), "")
+    };
+    let err = IpRanges::parse(
+        doc("10.0.0.1/24", "prefixes", "ip_prefix").as_bytes(),
+        "r.json",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        "r.json: prefixes[0] (ip_prefix \"10.0.0.1/24\"): 10.0.0.1/24 has host bits set; \
+         did you mean 10.0.0.0/24 or 10.0.0.1/32?"
+    );
+    // The same words as the address checks of `+` and `f`.
+    let plus = cidr::parse_exact("10.0.0.1/24", cidr::IpVersion::V4, true).unwrap_err();
+    assert!(err.ends_with(&plus.to_string()), "{err}");
+    let err = IpRanges::parse(
+        doc("2001:db8::1/64", "ipv6_prefixes", "ipv6_prefix").as_bytes(),
+        "r.json",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean 2001:db8::/64"),
+        "{err}"
+    );
+    assert!(
+        IpRanges::parse(
+            doc("10.0.0.0/24", "prefixes", "ip_prefix").as_bytes(),
+            "r.json"
+        )
+        .is_ok()
+    );
+}
