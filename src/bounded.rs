@@ -42,6 +42,11 @@ pub const JOURNAL: Limit = Limit {
     what: "journal",
     bytes: 1024 * MIB,
 };
+/// `state.json`: a few remembered choices.
+pub const STATE_FILE: Limit = Limit {
+    what: "state file",
+    bytes: MIB,
+};
 
 /// Why a file was not read.
 #[derive(Debug)]
@@ -169,6 +174,14 @@ pub fn read(path: &Path, limit: Limit) -> Result<Vec<u8>, ReadError> {
         });
     }
     Ok(bytes)
+}
+
+/// For error types that carry an `io::Error`: the same kind (`NotFound` stays `NotFound`)
+/// and the problem in words.
+impl From<ReadError> for std::io::Error {
+    fn from(e: ReadError) -> Self {
+        std::io::Error::new(e.kind(), e.problem())
+    }
 }
 
 /// As [`read`], as UTF-8 text.

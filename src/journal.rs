@@ -281,9 +281,10 @@ impl Journal {
             path: path.to_path_buf(),
             source,
         };
-        let file = File::open(path).map_err(io_err)?;
+        let bytes =
+            crate::bounded::read(path, crate::bounded::JOURNAL).map_err(|e| io_err(e.into()))?;
         let mut entries = Vec::new();
-        for (i, line) in BufReader::new(file).lines().enumerate() {
+        for (i, line) in BufReader::new(bytes.as_slice()).lines().enumerate() {
             let line = line.map_err(io_err)?;
             if line.trim().is_empty() {
                 continue;

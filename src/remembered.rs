@@ -18,10 +18,10 @@ pub struct Remembered {
 
 /// The file's contents; a missing file is an empty one. The error names the file.
 pub fn load(path: &Path) -> Result<Remembered, String> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::bounded::read_to_string(path, crate::bounded::STATE_FILE) {
         Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Remembered::default()),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) if e.is_not_found() => return Ok(Remembered::default()),
+        Err(e) => return Err(e.to_string()),
     };
     serde_json::from_str(&text)
         .map_err(|e| format!("{}: not a secdeck state file: {e}", path.display()))

@@ -244,10 +244,13 @@ impl Theme {
         };
         if let Some(path) = candidate {
             let file = path.display().to_string();
-            let src = std::fs::read_to_string(&path).map_err(|e| ThemeError::Unreadable {
-                file: file.clone(),
-                problem: e.to_string(),
-            })?;
+            let src =
+                crate::bounded::read_to_string(&path, crate::bounded::THEME).map_err(|e| {
+                    ThemeError::Unreadable {
+                        file: file.clone(),
+                        problem: e.problem(),
+                    }
+                })?;
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())

@@ -119,9 +119,11 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedError> {
     }
     let mut findings = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| SeedError::Io {
-            path: path.clone(),
-            source,
+        let text = crate::bounded::read_to_string(&path, crate::bounded::SEED).map_err(|e| {
+            SeedError::Io {
+                path: path.clone(),
+                source: e.into(),
+            }
         })?;
         if is_ext(&path, "jsonl") {
             for (i, line) in text.lines().enumerate() {

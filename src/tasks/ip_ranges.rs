@@ -20,12 +20,14 @@ pub fn expand_home(path: &str) -> std::path::PathBuf {
 }
 
 pub fn read_file(path: &Path) -> Result<IpRanges, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read ip-ranges file {}: {e}", path.display()))?;
+    let bytes = crate::bounded::read(path, crate::bounded::IP_RANGES)
+        .map_err(|e| format!("cannot read ip-ranges file {e}"))?;
     IpRanges::parse(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 pub fn download(url: &str) -> Result<IpRanges, String> {
+    let limit = crate::bounded::IP_RANGES;
+    let max = limit.bytes.to_string();
     let output = std::process::Command::new("curl")
         .args([
             "--silent",
@@ -34,6 +36,9 @@ pub fn download(url: &str) -> Result<IpRanges, String> {
             "--location",
             "--max-time",
             "60",
+            // The same bound as a local file.
+            "--max-filesize",
+            &max,
             url,
         ])
         .output()
@@ -42,6 +47,13 @@ pub fn download(url: &str) -> Result<IpRanges, String> {
         return Err(format!(
             "cannot download {url}: {}",
             String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    if output.stdout.len() as u64 > limit.bytes {
+        return Err(format!(
+            "cannot download {url}: larger than {}, the limit for the {}",
+            crate::bounded::human(limit.bytes),
+            limit.what
         ));
     }
     IpRanges::parse(&output.stdout, url).map_err(|e| e.to_string())

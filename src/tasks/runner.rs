@@ -139,8 +139,9 @@ impl EffectRunner {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let full = super::ip_ranges::expand_home(&path);
-                    let result = std::fs::read_to_string(&full)
-                        .map_err(|e| format!("cannot read {}: {e}", full.display()));
+                    let result =
+                        crate::bounded::read_to_string(&full, crate::bounded::ADDRESS_FILE)
+                            .map_err(|e| format!("cannot read {e}"));
                     let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::AddressFileLoaded {
                         set_id,
                         path,
