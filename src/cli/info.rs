@@ -22,13 +22,10 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
     } else {
         resolve_region(opts).await
     };
-    let endpoint = if opts.demo {
-        Some(Sourced {
-            value: "embedded sandbox (in-process)".to_string(),
-            source: "--demo",
-        })
+    let endpoints = if opts.demo {
+        vec!["embedded sandbox (in-process) (from --demo)".to_string()]
     } else {
-        resolve_endpoint(opts, |name| {
+        endpoints(opts, |name| {
             std::env::var(name).ok().filter(|v| !v.is_empty())
         })
     };
@@ -62,12 +59,9 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
                 .as_ref()
                 .map_or_else(|| crate::aws::NO_REGION.to_string(), sourced),
         ),
-        (
-            "endpoint",
-            endpoint
-                .as_ref()
-                .map_or_else(|| "AWS default for each service".to_string(), sourced),
-        ),
+    ]);
+    rows.extend(endpoints.into_iter().map(|e| ("endpoint", e)));
+    rows.extend(vec![
         ("access", opts.read_only.to_string()),
         (
             "note author",
@@ -110,29 +104,70 @@ async fn resolve_region(opts: &ConsoleOptions) -> Option<Sourced<String>> {
     })
 }
 
-/// The Security Hub endpoint override in effect, if any (profile `endpoint_url` settings
-/// are applied by aws-config at connect time and are not shown here).
-fn resolve_endpoint(
-    opts: &ConsoleOptions,
-    env: impl Fn(&str) -> Option<String>,
-) -> Option<Sourced<String>> {
+/// The services secdeck calls, by the suffix of their `AWS_ENDPOINT_URL_<SERVICE>`.
+const SERVICES: [&str; 6] = [
+    "SECURITYHUB",
+    "ACCESSANALYZER",
+    "WAFV2",
+    "IOT",
+    "IAM",
+    "STS",
+];
+
+/// Every endpoint override in force, one line each: `--endpoint-url` (for every service),
+/// else `AWS_ENDPOINT_URL` and each service's own `AWS_ENDPOINT_URL_<SERVICE>`, as the
+/// SDK applies them (profile `endpoint_url` settings are applied by aws-config at connect
+/// time and are not shown here).
+fn endpoints(opts: &ConsoleOptions, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
     if let Some(url) = &opts.client.endpoint_url {
-        return Some(Sourced {
-            value: url.clone(),
-            source: "--endpoint-url",
-        });
+        return vec![format!("{url} (from --endpoint-url, every service)")];
     }
     if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
-        return None;
+        return vec!["AWS default for each service (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)".into()];
     }
-    if let Some(url) = env("AWS_ENDPOINT_URL_SECURITYHUB") {
-        return Some(Sourced {
-            value: url,
-            source: "AWS_ENDPOINT_URL_SECURITYHUB",
-        });
+    let mut out = vec![match env("AWS_ENDPOINT_URL") {
+        Some(url) => format!("{url} (from AWS_ENDPOINT_URL)"),
+        None => "AWS default for each service".to_string(),
+    }];
+    for service in SERVICES {
+        let var = format!("AWS_ENDPOINT_URL_{service}");
+        if let Some(url) = env(&var) {
+            out.push(format!("{service} {url} (from {var})"));
+        }
     }
-    env("AWS_ENDPOINT_URL").map(|url| Sourced {
-        value: url,
-        source: "AWS_ENDPOINT_URL",
-    })
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_per_service_override_is_listed_and_the_flag_wins() {
+        let opts = crate::cli::ConsoleOptions::resolve_with(
+            &Default::default(),
+            crate::paths::Paths::resolve(|_| None, None),
+            |_| None,
+        );
+        let env = |name: &str| match name {
+            "AWS_ENDPOINT_URL" => Some("http://all:1".to_string()),
+            "AWS_ENDPOINT_URL_IAM" => Some("http://iam:2".to_string()),
+            "AWS_ENDPOINT_URL_WAFV2" => Some("http://waf:3".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            endpoints(&opts, env),
+            [
+                "http://all:1 (from AWS_ENDPOINT_URL)",
+                "WAFV2 http://waf:3 (from AWS_ENDPOINT_URL_WAFV2)",
+                "IAM http://iam:2 (from AWS_ENDPOINT_URL_IAM)",
+            ]
+        );
+        let mut flagged = opts.clone();
+        flagged.client.endpoint_url = Some("http://flag:4".into());
+        assert_eq!(
+            endpoints(&flagged, env),
+            ["http://flag:4 (from --endpoint-url, every service)"]
+        );
+    }
 }
