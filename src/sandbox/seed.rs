@@ -171,6 +171,14 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SeedError> {
     Ok(())
 }
 
+/// The 1-based line of a `.json` file where this finding's `"Id": "..."` is (its first
+/// occurrence), so an error can be found in a pretty-printed file.
+fn line_of_id(text: &str, finding: &Value) -> Option<usize> {
+    let id = serde_json::to_string(finding.get("Id")?.as_str()?).ok()?;
+    let at = text.find(&id)?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
 /// Parses one document and checks each finding has what BatchImportFindings requires.
 fn parse_document(path: &Path, line: Option<usize>, text: &str) -> Result<Vec<Value>, SeedError> {
     let doc: Value = serde_json::from_str(text).map_err(|source| SeedError::Json {
@@ -187,7 +195,7 @@ fn parse_document(path: &Path, line: Option<usize>, text: &str) -> Result<Vec<Va
         if let Some(problem) = finding_problem(finding) {
             return Err(SeedError::InvalidFinding {
                 path: path.into(),
-                line,
+                line: line.or_else(|| line_of_id(text, finding)),
                 index,
                 id: finding
                     .get("Id")

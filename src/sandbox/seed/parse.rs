@@ -56,6 +56,9 @@ pub fn finding_problem(finding: &Value) -> Option<String> {
             return Some(format!("{key} must be a string, found {}", kind(&map[key])));
         }
     }
+    if let Some(problem) = type_problem(map) {
+        return Some(problem);
+    }
     match &map["Resources"] {
         Value::Array(resources) if !resources.is_empty() => {
             for (i, r) in resources.iter().enumerate() {
@@ -92,6 +95,71 @@ pub fn findings_of(doc: Value) -> Result<Vec<Value>, String> {
             kind(&other)
         )),
     }
+}
+
+/// Fields whose JSON type the SDK relies on when it reads the finding back: a wrong type
+/// imports into the sandbox but breaks every GetFindings page after (the example is what
+/// the message suggests instead).
+const TYPED: &[(&str, &str, &str)] = &[
+    ("Severity", "an object", r#"{"Label": "HIGH"}"#),
+    (
+        "Types",
+        "an array of strings",
+        r#"["Software and Configuration Checks"]"#,
+    ),
+    ("Workflow", "an object", r#"{"Status": "NEW"}"#),
+    ("Compliance", "an object", r#"{"Status": "FAILED"}"#),
+    (
+        "Note",
+        "an object",
+        r#"{"Text": "...", "UpdatedBy": "...", "UpdatedAt": "..."}"#,
+    ),
+    (
+        "Remediation",
+        "an object",
+        r#"{"Recommendation": {"Text": "..."}}"#,
+    ),
+    ("ProductFields", "an object", r#"{"key": "value"}"#),
+    ("UserDefinedFields", "an object", r#"{"key": "value"}"#),
+    (
+        "FindingProviderFields",
+        "an object",
+        r#"{"Severity": {"Label": "HIGH"}}"#,
+    ),
+    ("Confidence", "a number", "80"),
+    ("Criticality", "a number", "50"),
+    ("RecordState", "a string", r#""ACTIVE""#),
+];
+
+/// A field present with the wrong JSON type: said as such, never as "missing".
+fn type_problem(map: &serde_json::Map<String, Value>) -> Option<String> {
+    let provider = map.get("FindingProviderFields").and_then(Value::as_object);
+    let fields = TYPED.iter().filter_map(|(key, want, example)| {
+        map.get(*key).map(|v| (key.to_string(), v, *want, *example))
+    });
+    let nested = ["Severity", "Types"].into_iter().filter_map(|key| {
+        let (_, want, example) = TYPED.iter().find(|(k, ..)| *k == key)?;
+        let v = provider?.get(key)?;
+        Some((format!("FindingProviderFields.{key}"), v, *want, *example))
+    });
+    for (key, value, want, example) in fields.chain(nested) {
+        let ok = match want {
+            "an object" => value.is_object(),
+            "a number" => value.is_number(),
+            "a string" => value.is_string(),
+            _ => value
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_string)),
+        };
+        if !ok && !value.is_null() {
+            let shown: String = value.to_string().chars().take(40).collect();
+            return Some(format!(
+                "{key} has the wrong type: {}, {shown}, where ASFF wants {want} such as {example}",
+                kind(value)
+            ));
+        }
+    }
+    None
 }
 
 fn kind(v: &Value) -> &'static str {
