@@ -1,6 +1,7 @@
 //! The command line: clap definitions, resolution of flags + config into the options the
 //! console runs with, and the `info` and `sandbox` subcommands.
 
+pub mod console;
 pub mod export;
 mod info;
 pub mod iot;
@@ -352,7 +353,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut opts = ConsoleOptions::resolve(&cli.console, paths);
             opts.ip_ranges = cli.ip_ranges.clone();
             let _guard = init_logging(&opts.log_path);
-            runtime.block_on(crate::runtime::run_console(opts))?;
+            runtime.block_on(console::run_console(opts))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -9,13 +9,13 @@ use aws_sdk_iot::types as sdk;
 
 use super::error::AwsError;
 use super::pages::all_pages;
+use crate::aws::retry::{RetryPolicy, retry_throttled};
 use crate::domain::finding::Severity;
 use crate::domain::iot::{
     AuditConfiguration, AuditFinding, AuditResource, AuditSuppression, AuditTask, CheckDetails,
     IssuerCertificateId, MitigationAction, MitigationExecution, MitigationTask, PolicyVersionId,
     ResourceIdentifier, TaskStatistics,
 };
-use crate::tasks::retry::{RetryPolicy, retry_throttled};
 
 /// The API's page size limit for audit lists.
 const PAGE: i32 = 250;

@@ -5,28 +5,16 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{ConsoleArgs, ConsoleOptions, UsageError};
-use crate::aws::securityhub::get_findings_page_raw;
-use crate::domain::filter::{FindingFilters, SortCriterion};
+use crate::domain::filter::FindingFilters;
 use crate::domain::filter_expr::FilterExpr;
-use crate::domain::finding::Finding;
 use crate::paths::Paths;
-use crate::tasks::{Pacer, RetryPolicy};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Format {
-    /// One ASFF finding per line.
-    #[default]
-    Jsonl,
-    /// The table's columns, one row per finding.
-    Csv,
-    /// `{"Findings": [...]}`, the BatchImportFindings request shape.
-    Asff,
-}
+use crate::tasks::Pacer;
+/// The writer and the pager are tasks (the console's `e` uses them too).
+pub use crate::tasks::export::{FindingsWriter, Format, export_findings};
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportFindingsArgs {
@@ -41,217 +29,6 @@ pub struct ExportFindingsArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub console: ConsoleArgs,
-}
-
-/// A CSV column: its header and how a finding fills it.
-type CsvColumn = (&'static str, fn(&Finding) -> String);
-
-const CSV_COLUMNS: [CsvColumn; 15] = [
-    ("Id", |f| f.id.clone()),
-    ("ProductArn", |f| f.product_arn.clone()),
-    ("Severity", |f| {
-        f.severity.map(|s| s.to_string()).unwrap_or_default()
-    }),
-    ("Workflow", |f| {
-        f.workflow.map(|w| w.to_string()).unwrap_or_default()
-    }),
-    ("RecordState", |f| f.record_state.clone()),
-    ("Title", |f| f.title.clone()),
-    ("ResourceType", |f| f.resource_type.clone()),
-    ("ResourceId", |f| f.resource_id.clone()),
-    ("AwsAccountId", |f| f.account_id.clone()),
-    ("Region", |f| f.region.clone()),
-    ("ProductName", |f| f.product_name.clone()),
-    ("ComplianceStatus", |f| f.compliance_status.clone()),
-    ("GeneratorId", |f| f.generator_id.clone()),
-    ("CreatedAt", |f| f.created_at.clone()),
-    ("UpdatedAt", |f| f.updated_at.clone()),
-];
-
-/// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Writes findings in one format, a page at a time.
-pub struct FindingsWriter<W: Write> {
-    out: W,
-    format: Format,
-    written: usize,
-}
-
-impl<W: Write> FindingsWriter<W> {
-    pub fn new(mut out: W, format: Format) -> std::io::Result<Self> {
-        match format {
-            Format::Csv => {
-                let header: Vec<&str> = CSV_COLUMNS.iter().map(|(h, _)| *h).collect();
-                writeln!(out, "{}", header.join(","))?;
-            }
-            Format::Asff => out.write_all(b"{\"Findings\":[\n")?,
-            Format::Jsonl => {}
-        }
-        Ok(FindingsWriter {
-            out,
-            format,
-            written: 0,
-        })
-    }
-
-    pub fn page(&mut self, findings: &[Finding]) -> std::io::Result<()> {
-        for f in findings {
-            match self.format {
-                Format::Jsonl => {
-                    self.out.write_all(f.raw.text().as_bytes())?;
-                    self.out.write_all(b"\n")?;
-                }
-                Format::Asff => {
-                    if self.written > 0 {
-                        self.out.write_all(b",\n")?;
-                    }
-                    self.out.write_all(f.raw.text().as_bytes())?;
-                }
-                Format::Csv => {
-                    let row: Vec<String> =
-                        CSV_COLUMNS.iter().map(|(_, v)| csv_field(&v(f))).collect();
-                    writeln!(self.out, "{}", row.join(","))?;
-                }
-            }
-            self.written += 1;
-        }
-        // Each page reaches the file (or the pipe) as soon as it arrived.
-        self.out.flush()
-    }
-
-    /// Writes the findings of a GetFindings response body. JSONL and ASFF copy each
-    /// finding's JSON text as AWS sent it (no parse into a tree, no re-serialisation);
-    /// CSV needs the columns, so it reads the findings.
-    pub fn raw_page(&mut self, body: &[u8]) -> std::io::Result<()> {
-        use std::io::{Error, ErrorKind};
-        if self.format == Format::Csv {
-            let findings = crate::aws::securityhub::findings_from_body(body)
-                .map_err(|e| Error::new(ErrorKind::InvalidData, e))?;
-            return self.page(&findings);
-        }
-        #[derive(serde::Deserialize)]
-        struct Page<'a> {
-            #[serde(borrow, rename = "Findings", default)]
-            findings: Vec<&'a serde_json::value::RawValue>,
-        }
-        let page: Page = serde_json::from_slice(body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidData,
-                format!("GetFindings response is not JSON: {e}"),
-            )
-        })?;
-        for raw in page.findings {
-            if self.format == Format::Asff && self.written > 0 {
-                self.out.write_all(b",\n")?;
-            }
-            let text = raw.get();
-            if text.contains(['\n', '\r']) {
-                // Pretty-printed by the sender: one line per finding needs it compacted.
-                let value: serde_json::Value = serde_json::from_str(text)?;
-                serde_json::to_writer(&mut self.out, &value)?;
-            } else {
-                self.out.write_all(text.as_bytes())?;
-            }
-            if self.format == Format::Jsonl {
-                self.out.write_all(b"\n")?;
-            }
-            self.written += 1;
-        }
-        self.out.flush()
-    }
-
-    pub fn written(&self) -> usize {
-        self.written
-    }
-
-    pub fn finish(mut self) -> std::io::Result<usize> {
-        if self.format == Format::Asff {
-            self.out.write_all(b"\n]}\n")?;
-        }
-        self.out.flush()?;
-        Ok(self.written)
-    }
-}
-
-/// Pages through GetFindings for `filters`, handing each page to `writer` as it arrives;
-/// `progress` hears (findings so far, pages so far). Throttling is retried with backoff.
-/// The next page is requested before the current one is written, so the service
-/// producing a page and this process writing the last one overlap.
-pub async fn export_findings<W: Write + Send>(
-    client: &aws_sdk_securityhub::Client,
-    filters: &FindingFilters,
-    writer: &mut FindingsWriter<W>,
-    pacer: Arc<Pacer>,
-    progress: &mut (dyn FnMut(usize, usize) + Send),
-) -> anyhow::Result<()> {
-    let fetch = |token: Option<String>| {
-        let (client, filters, pacer) = (client.clone(), filters.clone(), pacer.clone());
-        tokio::spawn(async move {
-            let retry = RetryPolicy::default();
-            let sort = SortCriterion::default_order();
-            crate::tasks::retry::paced(&pacer, &retry, || {
-                get_findings_page_raw(&client, &filters, &sort, token.clone(), 100)
-            })
-            .await
-        })
-    };
-    let mut next = Some(fetch(None));
-    let mut pages = 0usize;
-    while let Some(pending) = next.take() {
-        let page = pending
-            .await
-            .map_err(|e| anyhow::anyhow!("GetFindings task: {e}"))??;
-        // Ask for the next page first; write this one while it is on its way.
-        next = page.next_token.clone().map(|t| fetch(Some(t)));
-        writer.raw_page(&page.body)?;
-        pages += 1;
-        progress(writer.written, pages);
-    }
-    Ok(())
-}
-
-/// The format a file name asks for: `.csv`, `.json` / `.asff` (ASFF), else JSONL.
-pub fn format_for(path: &str) -> Format {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".csv") {
-        Format::Csv
-    } else if lower.ends_with(".json") || lower.ends_with(".asff") {
-        Format::Asff
-    } else {
-        Format::Jsonl
-    }
-}
-
-/// The pane's `e`: writes `findings` off the UI thread and reports back as a notification.
-pub fn export_in_background(
-    path: String,
-    findings: Vec<Finding>,
-    tx: tokio::sync::mpsc::UnboundedSender<crate::app::Action>,
-) {
-    use crate::app::{Action, NotifyLevel};
-    tokio::task::spawn_blocking(move || {
-        let write = || -> std::io::Result<usize> {
-            let file = std::fs::File::create(&path)?;
-            let mut w = FindingsWriter::new(std::io::BufWriter::new(file), format_for(&path))?;
-            w.page(&findings)?;
-            w.finish()
-        };
-        let (level, message) = match write() {
-            Ok(n) => (
-                NotifyLevel::Success,
-                format!("exported {n} findings to {path}"),
-            ),
-            Err(e) => (NotifyLevel::Error, format!("export to {path} failed: {e}")),
-        };
-        let _ = tx.send(Action::Notify { level, message });
-    });
 }
 
 /// The filter, or a usage error pointing at the bad token.
@@ -282,7 +59,7 @@ pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
             opts.seed_scale,
             time::OffsetDateTime::now_utc(),
         )?;
-        let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
+        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
         (config, Some(sandbox), Pacer::unlimited())
     } else {
         let config = crate::aws::load_sdk_config(&opts.client).await?;
@@ -317,74 +94,6 @@ pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn f(title: &str) -> Finding {
-        Finding::from_asff(json!({
-            "Id": "a", "ProductArn": "arn:p", "Title": title, "Severity": {"Label": "HIGH"}
-        }))
-        .unwrap()
-    }
-
-    fn written(format: Format, pages: &[Vec<Finding>]) -> String {
-        let mut buf = Vec::new();
-        let mut w = FindingsWriter::new(&mut buf, format).unwrap();
-        for p in pages {
-            w.page(p).unwrap();
-        }
-        w.finish().unwrap();
-        String::from_utf8(buf).unwrap()
-    }
-
-    #[test]
-    fn csv_quotes_what_needs_quoting() {
-        let text = written(Format::Csv, &[vec![f("plain"), f("a, \"b\"\nc")]]);
-        let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].starts_with("Id,ProductArn,Severity,Workflow"));
-        assert!(lines[1].starts_with("a,arn:p,HIGH,,,plain,"));
-        assert!(text.contains("\"a, \"\"b\"\"\nc\""), "{text}");
-    }
-
-    #[test]
-    fn asff_and_jsonl_are_valid_json_across_pages() {
-        let pages = [vec![f("1"), f("2")], vec![], vec![f("3")]];
-        let doc: serde_json::Value = serde_json::from_str(&written(Format::Asff, &pages)).unwrap();
-        assert_eq!(doc["Findings"].as_array().unwrap().len(), 3);
-        let empty: serde_json::Value = serde_json::from_str(&written(Format::Asff, &[])).unwrap();
-        assert_eq!(empty, json!({"Findings": []}));
-        let jsonl = written(Format::Jsonl, &pages);
-        let titles: Vec<String> = jsonl
-            .lines()
-            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["Title"].to_string())
-            .collect();
-        assert_eq!(titles, ["\"1\"", "\"2\"", "\"3\""]);
-    }
-
-    #[test]
-    fn raw_pages_pass_findings_through_and_keep_one_per_line() {
-        // Compact findings are copied byte for byte; a pretty-printed one is compacted.
-        let body = br#"{"Findings":[{"Id":"a","N":1.50},
-            {
-              "Id": "b"
-            }],"NextToken":"t"}"#;
-        let mut buf = Vec::new();
-        let mut w = FindingsWriter::new(&mut buf, Format::Jsonl).unwrap();
-        w.raw_page(body).unwrap();
-        w.raw_page(br#"{"Findings":[]}"#).unwrap();
-        assert_eq!(w.finish().unwrap(), 2);
-        assert_eq!(
-            String::from_utf8(buf).unwrap(),
-            "{\"Id\":\"a\",\"N\":1.50}\n{\"Id\":\"b\"}\n"
-        );
-        let mut buf = Vec::new();
-        let mut w = FindingsWriter::new(&mut buf, Format::Asff).unwrap();
-        w.raw_page(body).unwrap();
-        w.finish().unwrap();
-        let doc: serde_json::Value = serde_json::from_slice(&buf).unwrap();
-        assert_eq!(doc["Findings"][1]["Id"], "b");
-        let mut w = FindingsWriter::new(Vec::new(), Format::Jsonl).unwrap();
-        assert!(w.raw_page(b"<html>").is_err());
-    }
 
     #[test]
     fn a_bad_filter_is_a_usage_error_with_a_caret() {

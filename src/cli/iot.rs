@@ -158,7 +158,7 @@ pub async fn run(args: IotArgs, opts: ConsoleOptions) -> anyhow::Result<ImportSt
             opts.seed_scale,
             time::OffsetDateTime::now_utc(),
         )?;
-        let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
+        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
         sandbox
             .seed_iot_demo()
             .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;

@@ -195,7 +195,7 @@ pub async fn run(command: WafCommand, paths: crate::paths::Paths) -> anyhow::Res
     let ranges = load_ip_ranges(&args)?;
     let (sdk_config, _sandbox) = if opts.demo {
         let seed = super::build_seed(None, None, time::OffsetDateTime::now_utc())?;
-        let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
+        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
         (config, Some(sandbox))
     } else {
         (crate::aws::load_sdk_config(&opts.client).await?, None)

@@ -8,8 +8,8 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use super::mode::WriteAccess;
-use super::retry::{Pacer, RetryPolicy};
 use crate::aws::AwsClients;
+use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::aws::securityhub::{self, BatchResult};
 use crate::domain::combined::CombinedChange;
 use crate::domain::finding::{Finding, FindingRef};

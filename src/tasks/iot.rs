@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::retry::{Pacer, RetryPolicy};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
+use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::aws::securityhub::get_findings_by_ids;
 use crate::aws::securityhub_import::batch_import;
 use crate::domain::finding::FindingRef;

@@ -3,9 +3,9 @@
 //! the findings earlier imports left in Security Hub, and hands the pure domain planner
 //! (`domain::iot_asff::plan_import`) what it needs. Read-only: it never mutates.
 
-use super::retry::{Pacer, RetryPolicy};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
+use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::aws::securityhub_import::findings_with_prefix;
 use crate::domain::iot::AuditTask;
 use crate::domain::iot_asff::{AsffTarget, PreviousImport, plan_import};

@@ -6,11 +6,11 @@
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::iot_import::{AuditChoice, now, plan_audit_import};
-use super::retry::{Pacer, RetryPolicy};
 use crate::app::Action;
 use crate::app::audits::{IotAction, IotRead};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
+use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::domain::iot::IotOverview;
 
 async fn overview(

@@ -8,9 +8,9 @@ use tokio::task::JoinHandle;
 
 use super::executor::MutationExecutor;
 use super::mode::Capability;
-use super::retry::{Pacer, RetryPolicy, paced};
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
 use crate::aws::AwsClients;
+use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
 
 /// GetFindings page size (the API maximum).

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use ipnet::IpNet;
 
-use super::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::aws::AwsError;
+use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::aws::wafv2::{self as waf, is_lock_conflict};
 use crate::domain::cidr::{self, MAX_ADDRESSES};
 use crate::domain::plan::{ChangeOutcome, TargetFailure};
