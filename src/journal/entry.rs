@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::domain::plan::{Change, ChangeOutcome, ChangePlan, TargetFailure};
+use crate::domain::plan::{ChangeOutcome, ChangePlan, TargetFailure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -95,7 +95,7 @@ pub struct Entry {
 impl Entry {
     /// Written before anything is sent to AWS.
     pub fn intent(ctx: &JournalContext, plan: &ChangePlan) -> Entry {
-        let (before, after) = per_target_values(plan);
+        let values = plan.journal_values();
         Entry {
             time: now_utc(),
             plan_id: plan.id.clone(),
@@ -107,8 +107,8 @@ impl Entry {
             endpoint: ctx.endpoint.clone(),
             operation: plan.operation().to_string(),
             targets: plan.targets(),
-            before,
-            after,
+            before: values.before,
+            after: values.after,
             aws_request_ids: Vec::new(),
             result: None,
             change: plan.clone(),
@@ -131,78 +131,4 @@ fn now_utc() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
         .unwrap_or(now)
-}
-
-fn per_target_values(plan: &ChangePlan) -> (BTreeMap<String, Value>, BTreeMap<String, Value>) {
-    let mut before = BTreeMap::new();
-    let mut after = BTreeMap::new();
-    match &plan.change {
-        Change::FindingsUpdate(u) => {
-            for e in &u.edits {
-                let id = e.finding.id.clone();
-                before.insert(
-                    id.clone(),
-                    serde_json::to_value(&e.before).unwrap_or_default(),
-                );
-                after.insert(id, serde_json::to_value(&e.after).unwrap_or_default());
-            }
-        }
-        Change::IpSetUpdate(u) => {
-            before.insert(
-                u.set.target(),
-                serde_json::json!({"count": u.count_before, "description": u.description_before}),
-            );
-            after.insert(
-                u.set.target(),
-                serde_json::json!({"count": u.count_after, "add": u.add, "remove": u.remove,
-                    "description": u.description, "syncToken": u.sync_token}),
-            );
-        }
-        Change::IpSetCreate(c) => {
-            after.insert(c.target(), serde_json::to_value(c).unwrap_or_default());
-        }
-        Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => {
-            // The documents and the finding id <-> Sid mapping.
-            before.insert(e.role.arn.clone(), Value::String(e.before.clone()));
-            after.insert(
-                e.role.arn.clone(),
-                serde_json::json!({"document": e.after, "sid": e.sid, "finding_id": e.finding_id,
-                    "assumed_role": e.assume_role}),
-            );
-        }
-        Change::FindingsArchive(c) | Change::FindingsUnarchive(c) => {
-            let (from, to) = match &plan.change {
-                Change::FindingsArchive(_) => ("ACTIVE", "ARCHIVED"),
-                _ => ("ARCHIVED", "ACTIVE"),
-            };
-            for id in &c.ids {
-                before.insert(id.clone(), serde_json::json!({"status": from}));
-                after.insert(
-                    id.clone(),
-                    serde_json::json!({"status": to, "reason": c.reason}),
-                );
-            }
-        }
-        Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
-            let key = format!("{}/{}", r.analyzer_arn, r.rule_name);
-            let rule = serde_json::json!({"criteria": r.criteria, "apply": r.apply});
-            if matches!(plan.change, Change::ArchiveRuleCreate(_)) {
-                after.insert(key, rule);
-            } else {
-                before.insert(key, rule);
-            }
-        }
-        // IoT changes journal their whole plan (`change`); per-target values would only
-        // repeat it.
-        Change::Iot(_) => {}
-        // Each step journals its own targets (the IP set and the findings of a block).
-        Change::Combined(c) => {
-            for step in &c.steps {
-                let (b, a) = per_target_values(&ChangePlan::new(plan.id.clone(), step.clone()));
-                before.extend(b);
-                after.extend(a);
-            }
-        }
-    }
-    (before, after)
 }

@@ -12,7 +12,7 @@ use crate::aws::securityhub_import::batch_import;
 use crate::domain::finding::FindingRef;
 use crate::domain::iot::AuditSuppression;
 use crate::domain::iot_plan::{IotChange, IotImport};
-use crate::domain::plan::{ChangeOutcome, TargetFailure};
+use crate::domain::plan::{ChangeOutcome, PlannedChange, TargetFailure};
 
 /// How many imported findings verification re-reads (spread over the whole import): a
 /// full re-read of 100,000 findings would take minutes at GetFindings' 3 requests/s.

@@ -1,13 +1,16 @@
 //! WAF IP sets as the console sees them (scope, summaries, full sets, the web ACL rules
-//! that reference a set) and the IP set change plans: update (a diff applied to whatever
-//! the list is at write time) and create.
+//! that reference a set), planning an edit, and the description rules. The IP set
+//! changes themselves (update, create) are in [`ip_set_change`].
+
+mod ip_set_change;
+
+pub use ip_set_change::{IpSetCreate, IpSetUpdate};
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::cidr::{self, EditCheck, IpVersion, MAX_ADDRESSES};
-use super::plan::{LineKind, PreviewLine};
+use super::cidr::{self, EditCheck, IpVersion};
 
 /// Where the resources live: a regional set, or CloudFront (always called in us-east-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -105,148 +108,6 @@ impl RuleReference {
             s.push_str(&format!(" via {}", self.path));
         }
         s
-    }
-}
-
-/// UpdateIPSet as a diff: the intended additions and removals, re-applied to the list as
-/// it is when the write happens, so a concurrent writer's entries survive.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IpSetUpdate {
-    pub set: IpSetRef,
-    pub version: IpVersion,
-    pub add: Vec<String>,
-    pub remove: Vec<String>,
-    /// Addresses when the plan was made, and after it (as previewed).
-    pub count_before: usize,
-    pub count_after: usize,
-    pub description_before: String,
-    /// A new description (a sync records its syncToken here); `None` keeps the current.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The ip-ranges.json syncToken this update brings the set to, for a sync.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_token: Option<String>,
-}
-
-impl IpSetUpdate {
-    pub fn title(&self) -> String {
-        format!(
-            "Update IP set {} ({}): +{} -{}, {} -> {} addresses",
-            self.set.name,
-            self.set.scope,
-            self.add.len(),
-            self.remove.len(),
-            self.count_before,
-            self.count_after
-        )
-    }
-
-    pub fn preview(&self) -> Vec<PreviewLine> {
-        let mut lines = vec![PreviewLine {
-            kind: LineKind::Header,
-            text: self.title(),
-        }];
-        let mut context = |text: String| {
-            lines.push(PreviewLine {
-                kind: LineKind::Context,
-                text,
-            })
-        };
-        context(format!(
-            "{} {}, limit {MAX_ADDRESSES}{}",
-            self.version,
-            self.set.id,
-            self.sync_token
-                .as_ref()
-                .map(|t| format!(", ip-ranges syncToken {t}"))
-                .unwrap_or_default()
-        ));
-        if let Some(d) = &self.description
-            && d != &self.description_before
-        {
-            lines.push(PreviewLine {
-                kind: LineKind::Removed,
-                text: format!("- description {:?}", self.description_before),
-            });
-            lines.push(PreviewLine {
-                kind: LineKind::Added,
-                text: format!("+ description {d:?}"),
-            });
-        }
-        lines.extend(self.remove.iter().map(|a| PreviewLine {
-            kind: LineKind::Removed,
-            text: format!("- {a}"),
-        }));
-        lines.extend(self.add.iter().map(|a| PreviewLine {
-            kind: LineKind::Added,
-            text: format!("+ {a}"),
-        }));
-        lines
-    }
-
-    /// The inverse diff (and the old description back).
-    pub fn inverse(&self) -> IpSetUpdate {
-        IpSetUpdate {
-            set: self.set.clone(),
-            version: self.version,
-            add: self.remove.clone(),
-            remove: self.add.clone(),
-            count_before: self.count_after,
-            count_after: self.count_before,
-            description_before: self
-                .description
-                .clone()
-                .unwrap_or_else(|| self.description_before.clone()),
-            description: self
-                .description
-                .as_ref()
-                .map(|_| self.description_before.clone()),
-            sync_token: None,
-        }
-    }
-}
-
-/// CreateIPSet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IpSetCreate {
-    pub scope: WafScope,
-    pub name: String,
-    pub version: IpVersion,
-    pub description: String,
-    pub addresses: Vec<String>,
-}
-
-impl IpSetCreate {
-    pub fn title(&self) -> String {
-        format!(
-            "Create {} IP set {} ({}) with {} addresses",
-            self.version,
-            self.name,
-            self.scope,
-            self.addresses.len()
-        )
-    }
-
-    pub fn target(&self) -> String {
-        format!("{}/{}", self.scope, self.name)
-    }
-
-    pub fn preview(&self) -> Vec<PreviewLine> {
-        let mut lines = vec![
-            PreviewLine {
-                kind: LineKind::Header,
-                text: self.title(),
-            },
-            PreviewLine {
-                kind: LineKind::Context,
-                text: format!("description {:?}", self.description),
-            },
-        ];
-        lines.extend(self.addresses.iter().map(|a| PreviewLine {
-            kind: LineKind::Added,
-            text: format!("+ {a}"),
-        }));
-        lines
     }
 }
 
@@ -369,46 +230,6 @@ pub fn token_in_description(description: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn update() -> IpSetUpdate {
-        IpSetUpdate {
-            set: IpSetRef {
-                scope: WafScope::Regional,
-                name: "block".into(),
-                id: "id-1".into(),
-            },
-            version: IpVersion::V4,
-            add: vec!["203.0.113.0/24".into()],
-            remove: vec!["192.0.2.0/24".into(), "198.51.100.0/24".into()],
-            count_before: 5,
-            count_after: 4,
-            description_before: "old".into(),
-            description: Some("new".into()),
-            sync_token: Some("17".into()),
-        }
-    }
-
-    #[test]
-    fn preview_shows_the_diff_and_the_new_count() {
-        let lines = update().preview();
-        assert_eq!(
-            lines[0].text,
-            "Update IP set block (REGIONAL): +1 -2, 5 -> 4 addresses"
-        );
-        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert!(texts.contains(&"+ 203.0.113.0/24"));
-        assert!(texts.contains(&"- 192.0.2.0/24"));
-        assert!(texts.contains(&"+ description \"new\""));
-    }
-
-    #[test]
-    fn the_inverse_swaps_additions_removals_and_descriptions() {
-        let inv = update().inverse();
-        assert_eq!(inv.add, ["192.0.2.0/24", "198.51.100.0/24"]);
-        assert_eq!(inv.remove, ["203.0.113.0/24"]);
-        assert_eq!(inv.description.as_deref(), Some("old"));
-        assert_eq!((inv.count_before, inv.count_after), (4, 5));
-    }
 
     #[test]
     fn the_sync_token_marker_is_replaced_not_appended() {
