@@ -1,4 +1,4 @@
-//! Executes IP set plans: UpdateIPSet with the lock-token conflict loop (re-read, re-apply
+//! Executes IP set changes: UpdateIPSet with the lock-token conflict loop (re-read, re-apply
 //! our additions and removals to the fresh list, never overwrite a concurrent writer),
 //! the 10,000 limit checked before each write, ~1 write/s pacing, and verification by
 //! re-reading the set.
@@ -186,34 +186,4 @@ pub(crate) async fn create_ip_set(
         outcome,
         warnings: Vec::new(),
     }
-}
-
-/// The pane's view of a scope: every IP set with its addresses, and the web ACL rules
-/// that reference each.
-pub async fn load_ip_sets(
-    client: &aws_sdk_wafv2::Client,
-    scope: crate::domain::waf::WafScope,
-) -> Result<Vec<crate::app::ipsets::IpSetRow>, String> {
-    let summaries = waf::list_ip_sets(client, scope)
-        .await
-        .map_err(|e| e.to_string())?;
-    let references = waf::rule_references(client, scope)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut rows = Vec::new();
-    for s in summaries {
-        let set = waf::get_ip_set(client, &s.set)
-            .await
-            .map_err(|e| e.to_string())?;
-        let refs = references
-            .iter()
-            .filter(|r| r.ip_set_arn == set.arn)
-            .cloned()
-            .collect();
-        rows.push(crate::app::ipsets::IpSetRow {
-            set,
-            references: refs,
-        });
-    }
-    Ok(rows)
 }

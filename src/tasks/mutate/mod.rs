@@ -1,6 +1,12 @@
-//! The back half of the change pipeline: journal the intent, execute, verify by re-reading
-//! AWS, journal the outcome, and hand back the undo plan. Nothing is reported as succeeded
-//! that AWS did not confirm.
+//! The back half of the change pipeline, shared by every service: journal the intent,
+//! dispatch the change to its service's executor (one module per service here), which
+//! executes it and verifies it by re-reading AWS, journal the outcome, and hand back the
+//! undo plan. Nothing is reported as succeeded that AWS did not confirm.
+
+pub mod accessanalyzer;
+pub mod iot;
+mod securityhub;
+pub mod wafv2;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,12 +16,8 @@ use tokio::sync::Mutex;
 use super::mode::WriteAccess;
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy};
-use crate::aws::securityhub::{self, BatchResult};
 use crate::domain::combined::CombinedChange;
-use crate::domain::finding::{Finding, FindingRef};
-use crate::domain::plan::{
-    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TargetFailure, TriageFields,
-};
+use crate::domain::plan::{Change, ChangeOutcome, ChangePlan, TargetFailure};
 use crate::journal::{Entry, Journal, JournalContext};
 
 /// Tunables; the defaults suit real AWS, tests shorten the waits.
@@ -95,7 +97,7 @@ impl MutationExecutor {
             context: Mutex::new(context),
             options,
             pacer: Arc::new(Pacer::get_findings()),
-            waf_pacer: Arc::new(super::wafv2::write_pacer()),
+            waf_pacer: Arc::new(wafv2::write_pacer()),
             progress: None,
             caller_arn: std::sync::OnceLock::new(),
         }
@@ -238,9 +240,17 @@ impl MutationExecutor {
             Change::Combined(_) => {
                 empty_outcome(plan, Some("a combined change cannot nest".into()))
             }
-            Change::FindingsUpdate(update) => self.update_findings(&plan.id, update).await,
+            Change::FindingsUpdate(update) => {
+                let cx = securityhub::FindingsWrite {
+                    client: &self.clients.securityhub,
+                    pacer: &self.pacer,
+                    options: &self.options,
+                    note_author: self.note_author(),
+                };
+                securityhub::update_findings(&cx, &plan.id, update).await
+            }
             Change::IpSetUpdate(u) => {
-                let r = super::wafv2::update_ip_set(
+                let r = wafv2::update_ip_set(
                     &self.clients.wafv2,
                     &self.waf_pacer,
                     &self.options.retry,
@@ -252,7 +262,7 @@ impl MutationExecutor {
                 r.outcome
             }
             Change::IpSetCreate(c) => {
-                let r = super::wafv2::create_ip_set(
+                let r = wafv2::create_ip_set(
                     &self.clients.wafv2,
                     &self.waf_pacer,
                     &self.options.retry,
@@ -268,14 +278,14 @@ impl MutationExecutor {
             | Change::FindingsArchive(_)
             | Change::FindingsUnarchive(_)
             | Change::ArchiveRuleCreate(_)
-            | Change::ArchiveRuleDelete(_) => super::analyzer::execute(&self.clients, plan)
+            | Change::ArchiveRuleDelete(_) => accessanalyzer::execute(&self.clients, plan)
                 .await
                 .unwrap_or_else(|| {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
             Change::Iot(change) => {
                 let no_progress = |_: usize, _: usize| {};
-                let cx = super::iot::IotContext {
+                let cx = iot::IotContext {
                     clients: &self.clients,
                     pacer: &self.pacer,
                     retry: &self.options.retry,
@@ -284,7 +294,7 @@ impl MutationExecutor {
                         None => &no_progress,
                     },
                 };
-                super::iot::execute(&cx, &plan.id, change).await
+                iot::execute(&cx, &plan.id, change).await
             }
         }
     }
@@ -295,88 +305,6 @@ impl MutationExecutor {
             configured => configured,
         }
     }
-
-    async fn update_findings(&self, plan_id: &str, update: &FindingsUpdate) -> ChangeOutcome {
-        let BatchResult {
-            processed,
-            unprocessed,
-            request_ids,
-            call_errors,
-        } = securityhub::batch_update_findings(
-            &self.clients.securityhub,
-            &update.edits,
-            self.note_author(),
-            &self.options.retry,
-        )
-        .await;
-        // Only findings we asked to change count, whatever AWS echoes back.
-        let processed: Vec<&FindingEdit> = update
-            .edits
-            .iter()
-            .filter(|e| processed.contains(&e.finding))
-            .collect();
-        let unverified = self.verify(&processed).await;
-        let error = (processed.is_empty() && !call_errors.is_empty()).then(|| {
-            call_errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        });
-        ChangeOutcome {
-            plan_id: plan_id.to_string(),
-            succeeded: processed.iter().map(|e| e.finding.id.clone()).collect(),
-            failed: unprocessed
-                .into_iter()
-                .map(|(r, code, message)| TargetFailure {
-                    target: r.id,
-                    code,
-                    message,
-                })
-                .collect(),
-            unverified,
-            request_ids,
-            error,
-        }
-    }
-
-    /// Re-reads the changed findings until each shows its new values or the attempts run
-    /// out; returns the ids that never did.
-    async fn verify(&self, edits: &[&FindingEdit]) -> Vec<String> {
-        let mut pending: Vec<&FindingEdit> = edits.to_vec();
-        let mut delay = self.options.verify_delay;
-        for attempt in 0..self.options.verify_attempts.max(1) {
-            if attempt > 0 {
-                tokio::time::sleep(delay).await;
-                delay = delay.saturating_mul(2);
-            }
-            let refs: Vec<FindingRef> = pending.iter().map(|e| e.finding.clone()).collect();
-            match securityhub::get_findings_by_ids(
-                &self.clients.securityhub,
-                &refs,
-                &self.pacer,
-                &self.options.retry,
-            )
-            .await
-            {
-                Ok(found) => pending.retain(|e| {
-                    !found
-                        .iter()
-                        .any(|f| f.reference() == e.finding && shows(f, &e.after))
-                }),
-                Err(e) => tracing::warn!(error = %e, attempt, "verification read failed"),
-            }
-            if pending.is_empty() {
-                break;
-            }
-        }
-        pending.iter().map(|e| e.finding.id.clone()).collect()
-    }
-}
-
-/// Whether a re-read finding carries every value the edit set.
-fn shows(f: &Finding, after: &TriageFields) -> bool {
-    after.shown_by(&TriageFields::of_finding(f))
 }
 
 fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
@@ -393,29 +321,4 @@ fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
 /// Plan ids only need to be unique; a v4 UUID is.
 pub fn new_plan_id() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::finding::{Severity, WorkflowStatus};
-    use serde_json::json;
-
-    #[test]
-    fn a_finding_shows_an_edit_only_if_every_set_field_matches() {
-        let f = Finding::from_asff(json!({
-            "Id": "a", "ProductArn": "p", "Workflow": {"Status": "NOTIFIED"},
-            "Severity": {"Label": "LOW"}, "Note": {"Text": "seen", "UpdatedBy": "me"}
-        }))
-        .unwrap();
-        let mut after = TriageFields {
-            workflow: Some(WorkflowStatus::Notified),
-            ..Default::default()
-        };
-        assert!(shows(&f, &after));
-        after.note = Some("seen".into());
-        assert!(shows(&f, &after));
-        after.severity = Some(Severity::High);
-        assert!(!shows(&f, &after));
-    }
 }

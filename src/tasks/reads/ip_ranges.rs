@@ -9,7 +9,7 @@ use crate::domain::ip_ranges::IpRanges;
 
 /// AWS's ip-ranges.json of 2026-08-22 (syncToken 1787411825), unchanged; see
 /// assets/demo/PROVENANCE.md.
-const DEMO_IP_RANGES: &[u8] = include_bytes!("../../assets/demo/ip-ranges.json");
+const DEMO_IP_RANGES: &[u8] = include_bytes!("../../../assets/demo/ip-ranges.json");
 
 /// `~/` at the start of a typed path means the home directory, as in a shell.
 pub fn expand_home(path: &str) -> std::path::PathBuf {
