@@ -13,6 +13,7 @@ use super::reads;
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy};
+use crate::domain::plan::ChangePlan;
 
 pub struct EffectRunner {
     clients: AwsClients,
@@ -66,7 +67,23 @@ impl EffectRunner {
     /// AWS (`LoadTheme`, `Quit`) are handed back for the caller to handle.
     pub fn run(&mut self, effect: Effect) -> Option<Effect> {
         match effect {
-            Effect::Read(read @ ReadRequest::FindingsPage { request, .. }) => {
+            Effect::Read(request) => self.read(request),
+            Effect::Mutate(plan) => self.mutate(plan),
+            other @ (Effect::LoadTheme(_)
+            | Effect::LoadJournal
+            | Effect::RememberAnalyzer { .. }
+            | Effect::Quit
+            | Effect::ExportFindings { .. }
+            | Effect::Copy(_)
+            | Effect::OpenUrl(_)) => return Some(other),
+        }
+        None
+    }
+
+    /// Starts a read in its service's module; the answer comes back as an action.
+    fn read(&mut self, request: ReadRequest) {
+        match request {
+            read @ ReadRequest::FindingsPage { request, .. } => {
                 // A newer request for the table supersedes the running one.
                 if let Some((old, handle)) = self.findings.take()
                     && old != request
@@ -81,31 +98,25 @@ impl EffectRunner {
                     read,
                 );
                 self.findings = handle.map(|handle| (request, handle));
-                None
             }
-            Effect::Read(
-                read @ (ReadRequest::CallerIdentity | ReadRequest::FindingHistory { .. }),
-            ) => {
+            read @ (ReadRequest::CallerIdentity | ReadRequest::FindingHistory { .. }) => {
                 reads::securityhub::spawn(&self.clients, &self.tx, &self.pacer, &self.retry, read);
-                None
             }
-            Effect::Read(ReadRequest::IpSets { request, scope }) => {
+            ReadRequest::IpSets { request, scope } => {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let result = reads::wafv2::load_ip_sets(&client, scope).await;
                     let _ = tx.send(Action::IpSetsLoaded { request, result });
                 });
-                None
             }
-            Effect::Read(ReadRequest::IpRanges { request, source }) => {
+            ReadRequest::IpRanges { request, source } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let result = reads::ip_ranges::load(&source).map(std::sync::Arc::new);
                     let _ = tx.send(Action::IpRangesLoaded { request, result });
                 });
-                None
             }
-            Effect::Read(ReadRequest::AddressFile { set_id, path }) => {
+            ReadRequest::AddressFile { set_id, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let full = reads::ip_ranges::expand_home(&path);
@@ -117,19 +128,15 @@ impl EffectRunner {
                         result,
                     });
                 });
-                None
             }
-            Effect::Read(
-                request @ (ReadRequest::Analyzers
-                | ReadRequest::AnalyzerFindings { .. }
-                | ReadRequest::RoleTrustPolicy { .. }
-                | ReadRequest::ArchiveRules { .. }
-                | ReadRequest::AnalyzerFindingPoll { .. }),
-            ) => {
+            request @ (ReadRequest::Analyzers
+            | ReadRequest::AnalyzerFindings { .. }
+            | ReadRequest::RoleTrustPolicy { .. }
+            | ReadRequest::ArchiveRules { .. }
+            | ReadRequest::AnalyzerFindingPoll { .. }) => {
                 reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
-                None
             }
-            Effect::Read(ReadRequest::Iot(read)) => {
+            ReadRequest::Iot(read) => {
                 let region = self
                     .clients
                     .iot
@@ -144,41 +151,35 @@ impl EffectRunner {
                     self.pacer.clone(),
                     self.tx.clone(),
                 ));
-                None
             }
-            Effect::Mutate(plan) => {
-                let Some(executor) = self.executor.clone() else {
-                    tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
-                    let _ = self.tx.send(Action::Notify {
-                        level: NotifyLevel::Error,
-                        message: format!("read-only session: not executed: {}", plan.title()),
-                    });
-                    return None;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let executed = executor.execute_reporting(plan).await;
-                    for message in executed.warnings {
-                        let _ = tx.send(Action::Notify {
-                            level: NotifyLevel::Warning,
-                            message,
-                        });
-                    }
-                    let _ = tx.send(Action::ChangeFinished {
-                        outcome: executed.outcome,
-                        undo: executed.undo,
-                    });
-                });
-                None
-            }
-            other @ (Effect::LoadTheme(_)
-            | Effect::LoadJournal
-            | Effect::RememberAnalyzer { .. }
-            | Effect::Quit
-            | Effect::ExportFindings { .. }
-            | Effect::Copy(_)
-            | Effect::OpenUrl(_)) => Some(other),
         }
+    }
+
+    /// Hands `plan` to the mutation executor; a read-only session has none, so the change
+    /// is refused here and the user told.
+    fn mutate(&self, plan: ChangePlan) {
+        let Some(executor) = self.executor.clone() else {
+            tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
+            let _ = self.tx.send(Action::Notify {
+                level: NotifyLevel::Error,
+                message: format!("read-only session: not executed: {}", plan.title()),
+            });
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let executed = executor.execute_reporting(plan).await;
+            for message in executed.warnings {
+                let _ = tx.send(Action::Notify {
+                    level: NotifyLevel::Warning,
+                    message,
+                });
+            }
+            let _ = tx.send(Action::ChangeFinished {
+                outcome: executed.outcome,
+                undo: executed.undo,
+            });
+        });
     }
 }
 

@@ -49,6 +49,53 @@ fn nets(list: &[String]) -> Vec<IpNet> {
         .collect()
 }
 
+/// Our additions and removals applied to the list as it is now, within WAF's limit.
+fn next_addresses(
+    stored: &[String],
+    add: &[IpNet],
+    remove: &[IpNet],
+) -> Result<Vec<String>, AwsError> {
+    let (current, unparsed) = cidr::parse_stored(stored);
+    if !unparsed.is_empty() {
+        return Err(AwsError::bad_response(
+            waf::GET_IP_SET,
+            format!("unreadable addresses in the set: {}", unparsed.join(", ")),
+        ));
+    }
+    let next: BTreeSet<IpNet> = cidr::apply(&current, add, remove);
+    if next.len() > MAX_ADDRESSES {
+        return Err(AwsError::invalid_request(
+            waf::UPDATE_IP_SET,
+            format!(
+                "the set would hold {} addresses; WAF allows at most {MAX_ADDRESSES}",
+                next.len()
+            ),
+        ));
+    }
+    Ok(cidr::to_strings(&next))
+}
+
+/// Whether a re-read of the set shows every addition and no removed address.
+async fn shows_update(
+    client: &aws_sdk_wafv2::Client,
+    u: &IpSetUpdate,
+    add: &[IpNet],
+    remove: &[IpNet],
+) -> bool {
+    match waf::get_ip_set(client, &u.set).await {
+        Ok(after) => {
+            let (now, _) = cidr::parse_stored(&after.addresses);
+            add.iter().all(|n| now.contains(n)) && remove.iter().all(|n| !now.contains(n))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "verification read failed");
+            false
+        }
+    }
+}
+
+/// UpdateIPSet with the lock-token loop: re-read, re-apply our diff to the fresh list,
+/// write; a lock conflict (someone wrote in between) starts over, a few times at most.
 pub(crate) async fn update_ip_set(
     client: &aws_sdk_wafv2::Client,
     pacer: &Pacer,
@@ -70,33 +117,16 @@ pub(crate) async fn update_ip_set(
                 };
             }
         };
-        let (current, unparsed) = cidr::parse_stored(&fresh.addresses);
-        if !unparsed.is_empty() {
-            let e = AwsError::bad_response(
-                waf::GET_IP_SET,
-                format!("unreadable addresses in the set: {}", unparsed.join(", ")),
-            );
-            return WafResult {
-                outcome: failed(plan_id, target, &e, Vec::new()),
-                warnings,
-            };
-        }
-        let next: BTreeSet<IpNet> = cidr::apply(&current, &add, &remove);
-        if next.len() > MAX_ADDRESSES {
-            let e = AwsError::invalid_request(
-                waf::UPDATE_IP_SET,
-                format!(
-                    "the set would hold {} addresses; WAF allows at most {MAX_ADDRESSES}",
-                    next.len()
-                ),
-            );
-            return WafResult {
-                outcome: failed(plan_id, target, &e, Vec::new()),
-                warnings,
-            };
-        }
+        let addresses = match next_addresses(&fresh.addresses, &add, &remove) {
+            Ok(a) => a,
+            Err(e) => {
+                return WafResult {
+                    outcome: failed(plan_id, target, &e, Vec::new()),
+                    warnings,
+                };
+            }
+        };
         let description = u.description.clone().unwrap_or(fresh.description.clone());
-        let addresses = cidr::to_strings(&next);
         let result = retry_throttled(retry, || {
             let (description, addresses, token) = (
                 description.clone(),
@@ -131,16 +161,10 @@ pub(crate) async fn update_ip_set(
             u.remove.len()
         ));
     }
-    let unverified = match waf::get_ip_set(client, &u.set).await {
-        Ok(after) => {
-            let (now, _) = cidr::parse_stored(&after.addresses);
-            let ok = add.iter().all(|n| now.contains(n)) && remove.iter().all(|n| !now.contains(n));
-            if ok { Vec::new() } else { vec![target.clone()] }
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "verification read failed");
-            vec![target.clone()]
-        }
+    let unverified = if shows_update(client, u, &add, &remove).await {
+        Vec::new()
+    } else {
+        vec![target.clone()]
     };
     WafResult {
         outcome: ChangeOutcome {
