@@ -1,23 +1,22 @@
 //! IAM Access Analyzer in domain terms: analyzers, findings and archive-rule criteria
-//! here; the roles assumed in member accounts ([`cross_account`]), the change kinds the
-//! Access Analyzer pane plans ([`changes`]: trust-policy Deny and its rollback, archive /
-//! unarchive, archive rule create / delete) and their planning against the current trust
-//! policy ([`remediation`]).
+//! here; the roles assumed in member accounts ([`cross_account`]), and the change kinds
+//! the Access Analyzer pane plans: the trust-policy Deny and its rollback
+//! ([`trust_policy`], planned against the current document in [`remediation`]), and
+//! archive / unarchive and archive rules ([`archive`]).
 
-mod changes;
+mod archive;
 mod cross_account;
 mod remediation;
+mod trust_policy;
 
 use serde::{Deserialize, Serialize};
 
 use super::policy::DenyTarget;
 
-pub use changes::{
-    ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView, TrustPolicyEdit,
-    TrustPolicyView,
-};
+pub use archive::{ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView};
 pub use cross_account::{CrossAccountRoles, DEFAULT_ASSUME_ROLE_NAME, assume_role_for};
 pub use remediation::{Remediation, plan_remediation, plan_rollback_edit, replan, same_document};
+pub use trust_policy::{TrustPolicyEdit, TrustPolicyView};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analyzer {

@@ -1,5 +1,18 @@
 //! IoT Device Defender audit adapter: SDK types <-> domain types (crate::domain::iot),
-//! with pagination and throttling retries. Every list is read to the end.
+//! with pagination and throttling retries. Every list is read to the end. The audit
+//! configuration, tasks and findings are here; suppressions and mitigation have their own
+//! files.
+
+mod mitigation;
+mod suppressions;
+
+pub use mitigation::{
+    list_mitigation_actions, list_mitigation_executions, list_mitigation_tasks,
+    start_mitigation_task,
+};
+pub use suppressions::{
+    create_suppression, delete_suppression, list_suppressions, update_suppression,
+};
 
 use std::collections::BTreeMap;
 
@@ -12,9 +25,8 @@ use super::pages::all_pages;
 use crate::aws::retry::{RetryPolicy, retry_throttled};
 use crate::domain::finding::Severity;
 use crate::domain::iot::{
-    AuditConfiguration, AuditFinding, AuditResource, AuditSuppression, AuditTask, CheckDetails,
-    IssuerCertificateId, MitigationAction, MitigationExecution, MitigationTask, PolicyVersionId,
-    ResourceIdentifier, TaskStatistics,
+    AuditConfiguration, AuditFinding, AuditResource, AuditTask, CheckDetails, IssuerCertificateId,
+    PolicyVersionId, ResourceIdentifier, TaskStatistics,
 };
 
 /// The API's page size limit for audit lists.
@@ -309,85 +321,6 @@ pub async fn list_audit_findings(
     .await
 }
 
-pub async fn list_suppressions(
-    client: &Client,
-    retry: &RetryPolicy,
-) -> Result<Vec<AuditSuppression>, AwsError> {
-    const OP: &str = "iot:ListAuditSuppressions";
-    all_pages(OP, retry, |token| async move {
-        let out = client
-            .list_audit_suppressions()
-            .max_results(PAGE)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, e))?;
-        let items = out
-            .suppressions()
-            .iter()
-            .map(|s| AuditSuppression {
-                check_name: s.check_name().to_string(),
-                resource_identifier: resource_id(s.resource_identifier()),
-                expiration_date: secs(s.expiration_date()),
-                suppress_indefinitely: s.suppress_indefinitely().unwrap_or(false),
-                description: s.description().map(str::to_string),
-            })
-            .collect();
-        Ok((items, out.next_token().map(str::to_string)))
-    })
-    .await
-}
-
-pub async fn create_suppression(client: &Client, s: &AuditSuppression) -> Result<(), AwsError> {
-    let mut req = client
-        .create_audit_suppression()
-        .check_name(&s.check_name)
-        .resource_identifier(to_sdk_resource(&s.resource_identifier))
-        .set_description(s.description.clone())
-        .client_request_token(uuid::Uuid::new_v4().to_string());
-    req = match (s.suppress_indefinitely, s.expiration_date) {
-        (true, _) => req.suppress_indefinitely(true),
-        (false, Some(e)) => req.expiration_date(date(e)),
-        (false, None) => req,
-    };
-    req.send()
-        .await
-        .map(|_| ())
-        .map_err(|e| AwsError::from_sdk("iot:CreateAuditSuppression", e))
-}
-
-pub async fn update_suppression(client: &Client, s: &AuditSuppression) -> Result<(), AwsError> {
-    let mut req = client
-        .update_audit_suppression()
-        .check_name(&s.check_name)
-        .resource_identifier(to_sdk_resource(&s.resource_identifier))
-        .set_description(s.description.clone());
-    req = match (s.suppress_indefinitely, s.expiration_date) {
-        (true, _) => req.suppress_indefinitely(true),
-        (false, Some(e)) => req.expiration_date(date(e)).suppress_indefinitely(false),
-        (false, None) => req,
-    };
-    req.send()
-        .await
-        .map(|_| ())
-        .map_err(|e| AwsError::from_sdk("iot:UpdateAuditSuppression", e))
-}
-
-pub async fn delete_suppression(
-    client: &Client,
-    check: &str,
-    resource: &ResourceIdentifier,
-) -> Result<(), AwsError> {
-    client
-        .delete_audit_suppression()
-        .check_name(check)
-        .resource_identifier(to_sdk_resource(resource))
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|e| AwsError::from_sdk("iot:DeleteAuditSuppression", e))
-}
-
 pub async fn start_on_demand_audit(client: &Client, checks: &[String]) -> Result<String, AwsError> {
     const OP: &str = "iot:StartOnDemandAuditTask";
     let out = client
@@ -399,129 +332,4 @@ pub async fn start_on_demand_audit(client: &Client, checks: &[String]) -> Result
     out.task_id()
         .map(str::to_string)
         .ok_or_else(|| AwsError::bad_response(OP, "no taskId in the response"))
-}
-
-pub async fn list_mitigation_actions(
-    client: &Client,
-    retry: &RetryPolicy,
-) -> Result<Vec<MitigationAction>, AwsError> {
-    const OP: &str = "iot:ListMitigationActions";
-    all_pages(OP, retry, |token| async move {
-        let out = client
-            .list_mitigation_actions()
-            .max_results(PAGE)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, e))?;
-        let items = out
-            .action_identifiers()
-            .iter()
-            .map(|a| MitigationAction {
-                action_name: a.action_name().unwrap_or_default().to_string(),
-                action_arn: a.action_arn().unwrap_or_default().to_string(),
-                action_type: String::new(),
-            })
-            .collect();
-        Ok((items, out.next_token().map(str::to_string)))
-    })
-    .await
-}
-
-/// Applies `actions` (check -> action names) to `finding_ids` under a fresh task id.
-pub async fn start_mitigation_task(
-    client: &Client,
-    task_id: &str,
-    finding_ids: &[String],
-    actions: &BTreeMap<String, Vec<String>>,
-) -> Result<String, AwsError> {
-    let mut req = client
-        .start_audit_mitigation_actions_task()
-        .task_id(task_id)
-        .target(
-            sdk::AuditMitigationActionsTaskTarget::builder()
-                .set_finding_ids(Some(finding_ids.to_vec()))
-                .build(),
-        )
-        .client_request_token(uuid::Uuid::new_v4().to_string());
-    for (check, names) in actions {
-        req = req.audit_check_to_actions_mapping(check, names.clone());
-    }
-    let out = req
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("iot:StartAuditMitigationActionsTask", e))?;
-    Ok(out.task_id().unwrap_or(task_id).to_string())
-}
-
-pub async fn list_mitigation_tasks(
-    client: &Client,
-    start: f64,
-    end: f64,
-    retry: &RetryPolicy,
-) -> Result<Vec<MitigationTask>, AwsError> {
-    const OP: &str = "iot:ListAuditMitigationActionsTasks";
-    all_pages(OP, retry, |token| async move {
-        let out = client
-            .list_audit_mitigation_actions_tasks()
-            .start_time(date(start))
-            .end_time(date(end))
-            .max_results(PAGE)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, e))?;
-        let items = out
-            .tasks()
-            .iter()
-            .map(|t| MitigationTask {
-                task_id: t.task_id().unwrap_or_default().to_string(),
-                task_status: t
-                    .task_status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                start_time: secs(t.start_time()),
-            })
-            .collect();
-        Ok((items, out.next_token().map(str::to_string)))
-    })
-    .await
-}
-
-/// The executions of a mitigation task for one finding.
-pub async fn list_mitigation_executions(
-    client: &Client,
-    task_id: &str,
-    finding_id: &str,
-    retry: &RetryPolicy,
-) -> Result<Vec<MitigationExecution>, AwsError> {
-    const OP: &str = "iot:ListAuditMitigationActionsExecutions";
-    all_pages(OP, retry, |token| async move {
-        let out = client
-            .list_audit_mitigation_actions_executions()
-            .task_id(task_id)
-            .finding_id(finding_id)
-            .max_results(PAGE)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, e))?;
-        let items = out
-            .actions_executions()
-            .iter()
-            .map(|e| MitigationExecution {
-                task_id: e.task_id().unwrap_or_default().to_string(),
-                finding_id: e.finding_id().unwrap_or_default().to_string(),
-                action_name: e.action_name().unwrap_or_default().to_string(),
-                status: e
-                    .status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                error_code: e.error_code().map(str::to_string),
-                message: e.message().map(str::to_string),
-            })
-            .collect();
-        Ok((items, out.next_token().map(str::to_string)))
-    })
-    .await
 }
