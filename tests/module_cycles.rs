@@ -120,11 +120,15 @@ fn code_only(text: &str) -> String {
     out
 }
 
+/// Whether an identifier runs up to `chars[i]` (then an `r` there is not a raw string's
+/// start). A lone `b` before it is the prefix of a byte string, not an identifier.
 fn ident_before(chars: &[char], i: usize) -> bool {
-    i > 0 && {
-        let p = chars[i - 1];
-        (p.is_alphanumeric() || p == '_') && !(p == 'b' && !ident_before(chars, i - 1))
-    }
+    let Some(&p) = i.checked_sub(1).and_then(|j| chars.get(j)) else {
+        return false;
+    };
+    let ident = p.is_alphanumeric() || p == '_';
+    let byte_prefix = p == 'b' && !ident_before(chars, i - 1);
+    ident && !byte_prefix
 }
 
 fn ident_at(code: &[u8], at: usize) -> &str {
