@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::State;
+use crate::app::{State, layout};
 use crate::theme::Slot;
 
 /// Below this the layout cannot show a table row; we say so instead.
@@ -37,11 +37,11 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     let notes = state.notifications.len() as u16;
     let [tabs_area, body, notes_area, status_area, prompt_area] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(layout::TAB_BAR),
         Constraint::Fill(1),
         Constraint::Length(notes),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(layout::STATUS_BAR),
+        Constraint::Length(layout::PROMPT_LINE),
     ])
     .areas(area);
     tabs::draw(frame, tabs_area, state);

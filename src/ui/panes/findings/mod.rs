@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::findings::columns::{COLUMNS, FindingColumn, Width};
 use crate::app::panes::findings::{FindingsPane, LoadStatus};
-use crate::app::{Action, State};
+use crate::app::{Action, State, layout};
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{severity_slot, style};
 
@@ -75,8 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let failed = matches!(pane.status, LoadStatus::Failed { .. });
     let [summary, strip, error, table] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(layout::FINDINGS_SUMMARY),
+        Constraint::Length(layout::FINDINGS_STRIP),
         Constraint::Length(u16::from(failed)),
         Constraint::Fill(1),
     ])
@@ -216,5 +216,42 @@ mod tests {
         assert_eq!(names[..3], ["Severity", "Title", "Resource"]);
         let wide: Vec<_> = columns_for(200, 0).iter().map(|c| c.header).collect();
         assert_eq!(wide.len(), COLUMNS.len());
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::tests::loaded;
+    use crate::app::{Action, update};
+
+    /// PgDn moves by what `update()` thinks a screenful is: the UI must draw exactly that
+    /// many rows, at any size.
+    #[test]
+    fn the_table_draws_as_many_rows_as_a_page_moves() {
+        for (w, h) in [(80, 24), (120, 40), (60, 15)] {
+            let mut state = loaded(200, false);
+            update(
+                &mut state,
+                Action::Resize {
+                    width: w,
+                    height: h,
+                },
+            );
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| crate::ui::draw(f, &state)).unwrap();
+            let screen = terminal.backend().buffer().clone();
+            let rows = (0..h)
+                .filter(|y| {
+                    (0..w)
+                        .map(|x| screen[(x, *y)].symbol().to_string())
+                        .collect::<String>()
+                        .contains("Finding number")
+                })
+                .count();
+            assert_eq!(rows, state.page_rows(), "at {w}x{h}");
+        }
     }
 }
