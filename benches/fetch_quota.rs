@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use secdeck::app::Action;
-use secdeck::app::findings::LoadStatus;
+use secdeck::app::panes::findings::LoadStatus;
 use secdeck::config::AccessFlag;
 use secdeck::runtime::{Console, demo_parts};
 use secdeck::sandbox::QuotaMode;
@@ -43,7 +43,10 @@ async fn run(n: usize) -> Result<(), String> {
     let mut surfaced = 0usize;
     while console.state.findings.status != LoadStatus::Complete {
         let action: Action = console.next_action().await.ok_or("console stopped")?;
-        if matches!(action, Action::FindingsFailed { .. }) {
+        if matches!(
+            action,
+            Action::Findings(secdeck::app::FindingsMsg::PageFailed { .. })
+        ) {
             surfaced += 1;
             console.dispatch(action);
             console.dispatch(Action::ResumeLoad);

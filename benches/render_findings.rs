@@ -48,11 +48,11 @@ fn loaded_state(n: usize) -> State {
     );
     app::update(
         &mut state,
-        Action::FindingsPage {
+        Action::Findings(secdeck::app::FindingsMsg::Page {
             request: 1,
             findings: (0..n).map(finding).collect(),
             next_token: None,
-        },
+        }),
     );
     state
 }

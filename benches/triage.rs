@@ -60,11 +60,11 @@ fn loaded() -> State {
         .collect();
     app::update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(secdeck::app::FindingsMsg::Page {
             request: 1,
             findings,
             next_token: None,
-        },
+        }),
     );
     s
 }

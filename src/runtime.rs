@@ -199,7 +199,7 @@ impl Console {
                     if self.terminal {
                         use std::io::Write;
                         let mut out = std::io::stdout();
-                        let osc = crate::app::findings_copy::osc52(&text);
+                        let osc = crate::app::panes::findings::copy::osc52(&text);
                         if let Err(e) = out.write_all(osc.as_bytes()).and_then(|()| out.flush()) {
                             tracing::warn!(error = %e, "clipboard escape not written");
                         }
@@ -223,13 +223,17 @@ impl Console {
         let (tx, path) = (self.tx.clone(), self.journal_path.clone());
         tokio::task::spawn_blocking(move || {
             let notes = match Journal::read_all(&path) {
-                Ok(entries) => crate::app::findings_notes::local_notes(&entries, &finding_id),
+                Ok(entries) => {
+                    crate::app::panes::findings::notes::local_notes(&entries, &finding_id)
+                }
                 Err(e) => {
                     tracing::debug!(error = %e, "journal not read for local notes");
                     Vec::new()
                 }
             };
-            let _ = tx.send(Action::LocalNotesLoaded { finding_id, notes });
+            let _ = tx.send(Action::Findings(
+                crate::app::FindingsMsg::LocalNotesLoaded { finding_id, notes },
+            ));
         });
     }
 
@@ -260,7 +264,7 @@ impl Console {
                 }
                 Err(e) => Err(e.to_string()),
             };
-            let _ = tx.send(Action::JournalLoaded(result));
+            let _ = tx.send(Action::Journal(crate::app::JournalMsg::Loaded(result)));
         });
     }
 

@@ -298,9 +298,9 @@ fn a_read_only_session_sends_no_mutating_request() {
             next_token: None,
         }));
         match rx.recv().await.unwrap() {
-            Action::FindingsPage {
+            Action::Findings(secdeck::app::FindingsMsg::Page {
                 request, findings, ..
-            } => {
+            }) => {
                 assert_eq!((request, findings.len()), (1, 3));
             }
             other => panic!("expected a page, got {other:?}"),
@@ -366,21 +366,21 @@ fn a_failed_page_reports_the_token_to_resume_from() {
             })
         };
         runner.run(page(7, None));
-        let Some(Action::FindingsPage {
+        let Some(Action::Findings(secdeck::app::FindingsMsg::Page {
             next_token: Some(token),
             ..
-        }) = rx.recv().await
+        })) = rx.recv().await
         else {
             panic!("expected a first page with a next token");
         };
         sb.inject_fault(Fault::next("GetFindings", 1, 403, "AccessDeniedException"));
         runner.run(page(7, Some(token.clone())));
         match rx.recv().await.unwrap() {
-            Action::FindingsFailed {
+            Action::Findings(secdeck::app::FindingsMsg::PageFailed {
                 request,
                 error,
                 next_token,
-            } => {
+            }) => {
                 assert_eq!(request, 7);
                 assert_eq!(next_token, Some(token), "resume where it failed");
                 assert!(error.contains("AccessDeniedException"), "{error}");
@@ -419,7 +419,10 @@ fn a_newer_findings_request_supersedes_the_older_one() {
         }
         let first = rx.recv().await.unwrap();
         assert!(
-            matches!(first, Action::FindingsPage { request: 2, .. }),
+            matches!(
+                first,
+                Action::Findings(secdeck::app::FindingsMsg::Page { request: 2, .. })
+            ),
             "{first:?}"
         );
         // Once the runner is gone every sender is gone, so this drains all that was sent.

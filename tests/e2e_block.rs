@@ -6,7 +6,7 @@
 mod e2e_support;
 
 use e2e_support::*;
-use secdeck::app::ipsets::Load;
+use secdeck::app::panes::ipsets::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::journal::Journal;

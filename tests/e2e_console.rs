@@ -281,7 +281,7 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         // requested once the first is dispatched.
         let first_page = loop {
             match console.next_action().await.expect("actions") {
-                page @ Action::FindingsPage { .. } => break page,
+                page @ Action::Findings(secdeck::app::FindingsMsg::Page { .. }) => break page,
                 other => console.dispatch(other),
             }
         };
@@ -297,7 +297,7 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         wait_until(&mut console, "the failure", |s| {
             matches!(
                 s.findings.status,
-                secdeck::app::findings::LoadStatus::Failed { .. }
+                secdeck::app::panes::findings::LoadStatus::Failed { .. }
             )
         })
         .await;

@@ -7,7 +7,7 @@
 mod e2e_support;
 
 use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
-use secdeck::app::audits::Load;
+use secdeck::app::panes::audits::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::finding::Severity;

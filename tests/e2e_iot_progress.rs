@@ -12,7 +12,7 @@ use std::cell::Cell;
 use aws_sdk_iot::primitives::DateTime;
 use aws_sdk_iot::types::ResourceIdentifier;
 use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
-use secdeck::app::audits::Load;
+use secdeck::app::panes::audits::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::sandbox::Fault;

@@ -5,7 +5,7 @@
 mod e2e_support;
 
 use e2e_support::*;
-use secdeck::app::ipsets::Load;
+use secdeck::app::panes::ipsets::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::journal::Journal;
@@ -154,7 +154,7 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
     });
 }
 
-fn dialog_step(state: &secdeck::app::State) -> Option<secdeck::app::ipsets_sync::SyncStep> {
+fn dialog_step(state: &secdeck::app::State) -> Option<secdeck::app::panes::ipsets::sync::SyncStep> {
     state.ipsets.sync.as_ref().map(|d| d.step)
 }
 
@@ -191,7 +191,7 @@ fn expected(file: &str, version: secdeck::domain::cidr::IpVersion) -> Vec<String
 #[test]
 fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is_a_no_op() {
     run(|| async {
-        use secdeck::app::ipsets_sync::SyncStep;
+        use secdeck::app::panes::ipsets::sync::SyncStep;
         use secdeck::domain::cidr::IpVersion;
         let dir = tempfile::tempdir().expect("tempdir");
         let journal = dir.path().join("j.jsonl");
@@ -299,7 +299,7 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
 #[test]
 fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
     run(|| async {
-        use secdeck::app::ipsets_sync::SyncStep;
+        use secdeck::app::panes::ipsets::sync::SyncStep;
         let dir = tempfile::tempdir().expect("tempdir");
         let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
         press(&mut console, "3");

@@ -4,7 +4,7 @@
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use secdeck::app::analyzer::PolicyPurpose;
+use secdeck::app::panes::analyzer::PolicyPurpose;
 use secdeck::app::{Action, Key, Keymap, PaneId, Session, State, update};
 use secdeck::domain::analyzer::{AccessFinding, Analyzer};
 use secdeck::theme::Theme;
@@ -84,7 +84,7 @@ fn console(read_only: bool) -> State {
     update(&mut s, Action::ShowAnalyzer);
     update(
         &mut s,
-        Action::AnalyzersLoaded(Ok(vec![
+        Action::Analyzer(secdeck::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
             Analyzer {
                 name: "ConsoleAnalyzer".into(),
                 arn: ANALYZER.into(),
@@ -99,16 +99,16 @@ fn console(read_only: bool) -> State {
                 status: "ACTIVE".into(),
                 created_at: "2023-09-01T00:00:00Z".into(),
             },
-        ])),
+        ]))),
     );
     let request = s.analyzer.request;
     update(
         &mut s,
-        Action::AnalyzerFindingsPage {
+        Action::Analyzer(secdeck::app::AnalyzerMsg::FindingsPage {
             request,
             result: Ok(findings()),
             next_token: None,
-        },
+        }),
     );
     s
 }
@@ -145,10 +145,10 @@ fn detail_highlights_the_granting_statement() {
     ]});
     update(
         &mut s,
-        Action::TrustPolicyLoaded {
+        Action::Analyzer(secdeck::app::AnalyzerMsg::TrustPolicyLoaded {
             purpose: PolicyPurpose::Detail { finding_id: id },
             result: Ok(policy.to_string()),
-        },
+        }),
     );
     // Scroll to the policy: the second statement is the one marked.
     press(&mut s, "<pgdn>");
@@ -163,10 +163,10 @@ fn remediation_preview_is_a_diff() {
     let policy = fixture("iam/trust-policy-cross-account-root-mfa.json").to_string();
     update(
         &mut s,
-        Action::TrustPolicyLoaded {
+        Action::Analyzer(secdeck::app::AnalyzerMsg::TrustPolicyLoaded {
             purpose: PolicyPurpose::Remediate { finding_id: id },
             result: Ok(policy),
-        },
+        }),
     );
     snap("analyzer_remediation_preview", &s);
 }

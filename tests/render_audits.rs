@@ -7,7 +7,7 @@ use std::path::Path;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use secdeck::app::audits::{IotAction, IotRead};
+use secdeck::app::panes::audits::{AuditsMsg, IotRead};
 use secdeck::app::{Action, Effect, Keymap, ReadRequest, Session, State, update};
 use secdeck::domain::iot::{
     AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,
@@ -73,7 +73,7 @@ fn pane(read_only: bool) -> State {
     );
     update(
         &mut s,
-        Action::Iot(Box::new(IotAction::OverviewLoaded {
+        Action::Audits(Box::new(AuditsMsg::OverviewLoaded {
             request: 1,
             result: Ok(overview()),
         })),
@@ -93,7 +93,7 @@ fn pane(read_only: bool) -> State {
     findings[1].is_suppressed = true;
     update(
         &mut s,
-        Action::Iot(Box::new(IotAction::FindingsLoaded {
+        Action::Audits(Box::new(AuditsMsg::FindingsLoaded {
             request: 1,
             task_id: "787ed873b69cb4d6cdbae6ddd06996c5".into(),
             result: Ok(findings),
@@ -167,7 +167,7 @@ fn an_import_in_progress_shows_a_gauge() {
     let mut s = pane(false);
     update(
         &mut s,
-        Action::Iot(Box::new(IotAction::ImportProgress {
+        Action::Audits(Box::new(AuditsMsg::ImportProgress {
             sent: 400,
             total: 1000,
         })),
@@ -183,7 +183,7 @@ fn an_import_in_progress_shows_a_gauge() {
     assert!(text.contains("importing 400/1000"), "{text}");
     update(
         &mut s,
-        Action::Iot(Box::new(IotAction::ImportProgress {
+        Action::Audits(Box::new(AuditsMsg::ImportProgress {
             sent: 1000,
             total: 1000,
         })),
@@ -220,7 +220,7 @@ fn suppressions_view() -> State {
     list.extend([forever, later]);
     update(
         &mut s,
-        Action::Iot(Box::new(IotAction::SuppressionsLoaded {
+        Action::Audits(Box::new(AuditsMsg::SuppressionsLoaded {
             request: 1,
             result: Ok(list),
         })),

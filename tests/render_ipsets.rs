@@ -11,7 +11,7 @@ use secdeck::sandbox::{Sandbox, SandboxConfig};
 use secdeck::theme::Theme;
 use secdeck::ui::draw;
 
-async fn rows(scope: WafScope) -> Vec<secdeck::app::ipsets::IpSetRow> {
+async fn rows(scope: WafScope) -> Vec<secdeck::app::panes::ipsets::IpSetRow> {
     let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
     let sandbox = Sandbox::new(
         SandboxConfig::default(),
@@ -51,10 +51,10 @@ async fn pane(read_only: bool) -> State {
     let result = Ok(rows(*scope).await);
     update(
         &mut s,
-        Action::IpSetsLoaded {
+        Action::IpSets(secdeck::app::IpSetsMsg::Loaded {
             request: *request,
             result,
-        },
+        }),
     );
     s
 }

@@ -62,11 +62,11 @@ fn console(read_only: bool, demo: bool, theme: Theme, size: (u16, u16)) -> State
     let request = s.findings.request;
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(secdeck::app::FindingsMsg::Page {
             request,
             findings: fixtures(),
             next_token: None,
-        },
+        }),
     );
     s
 }
@@ -164,11 +164,11 @@ fn load_failure_shown_in_the_pane() {
     let request = s.findings.request;
     update(
         &mut s,
-        Action::FindingsFailed {
+        Action::Findings(secdeck::app::FindingsMsg::PageFailed {
             request,
             error: "AccessDeniedException: not authorized".into(),
             next_token: None,
-        },
+        }),
     );
     snap("load_failed", &s, 80, 24);
 }

@@ -7,7 +7,7 @@ mod aws_support;
 use std::time::Duration;
 
 use aws_support::{big_stack, finding, sandbox, workflow_of};
-use secdeck::app::findings_bulk::TriageStage;
+use secdeck::app::panes::findings::bulk::TriageStage;
 use secdeck::app::pipeline::Stage;
 use secdeck::app::{Action, Key, Session};
 use secdeck::config::{AccessFlag, Config};
@@ -60,7 +60,7 @@ async fn start(findings: Vec<Value>) -> Run {
         journal,
         _dir: dir,
     };
-    run.until(|c| c.state.findings.status == secdeck::app::findings::LoadStatus::Complete)
+    run.until(|c| c.state.findings.status == secdeck::app::panes::findings::LoadStatus::Complete)
         .await;
     run
 }
@@ -122,7 +122,7 @@ fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
         run.sandbox().clear_requests();
         run.keys(":findings sev=CRITICAL,HIGH title~\"Finding<space>002\" status!=RESOLVED<enter>");
         run.until(|c| {
-            c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
+            c.state.findings.status == secdeck::app::panes::findings::LoadStatus::Complete
                 && c.state.findings.request > 1
         })
         .await;
@@ -158,7 +158,7 @@ fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
         // A saved view.
         run.keys(":view crit<enter>");
         run.until(|c| {
-            c.state.findings.status == secdeck::app::findings::LoadStatus::Complete
+            c.state.findings.status == secdeck::app::panes::findings::LoadStatus::Complete
                 && c.state.findings.request > 2
         })
         .await;
@@ -527,7 +527,7 @@ fn e_writes_the_view_to_a_file() {
 #[test]
 fn the_history_tab_shows_get_finding_history() {
     big_stack(|| async {
-        use secdeck::app::detail::{DetailLine, DetailTab, HistoryState};
+        use secdeck::app::panes::findings::detail::{DetailLine, DetailTab, HistoryState};
         let mut run = start((0..3).map(finding).collect()).await;
         run.keys("wj<enter>y");
         run.until(|c| !c.state.pipeline.is_executing()).await;
@@ -608,7 +608,10 @@ fn every_note_written_stays_in_the_local_history() {
         run.until(|c| {
             c.state.findings.detail.as_ref().is_some_and(|d| {
                 d.local_notes.is_some()
-                    && matches!(d.history, secdeck::app::detail::HistoryState::Loaded(_))
+                    && matches!(
+                        d.history,
+                        secdeck::app::panes::findings::detail::HistoryState::Loaded(_)
+                    )
             })
         })
         .await;

@@ -5,8 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::Key;
-use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
-use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{ChangeOutcome, ChangePlan};
 use crate::theme::Theme;
@@ -104,12 +102,6 @@ pub enum Action {
     /// IP sets pane: add the addresses listed in a file (one per line, `#` comments).
     AddAddressesFromFile,
 
-    /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
-    #[serde(skip)]
-    ApplyFilter(String),
-    /// `:view NAME`: a saved view from the config.
-    #[serde(skip)]
-    ShowView(String),
     /// `:group NAME` (or `none`).
     #[serde(skip)]
     SetGrouping(String),
@@ -125,119 +117,25 @@ pub enum Action {
     Tick,
     #[serde(skip)]
     IdentityLoaded(Result<CallerIdentity, String>),
-    /// One page of GetFindings for request `request` (stale requests are ignored).
-    #[serde(skip)]
-    FindingsPage {
-        request: u64,
-        findings: Vec<Finding>,
-        next_token: Option<String>,
-    },
-    /// A page failed; `next_token` is the token to resume from (None = the first page).
-    #[serde(skip)]
-    FindingsFailed {
-        request: u64,
-        error: String,
-        next_token: Option<String>,
-    },
-    /// GetFindingHistory answered for the finding with this id.
-    #[serde(skip)]
-    FindingHistoryLoaded {
-        finding_id: String,
-        result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
-    },
-    /// The notes the journal recorded for this finding (read when History opens).
-    #[serde(skip)]
-    LocalNotesLoaded {
-        finding_id: String,
-        notes: Vec<super::findings_notes::LocalNote>,
-    },
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
     ChangeFinished {
         outcome: ChangeOutcome,
         undo: Option<ChangePlan>,
     },
-    /// The IP sets of a scope with their addresses and referencing rules.
-    #[serde(skip)]
-    IpSetsLoaded {
-        request: u64,
-        result: Result<Vec<super::ipsets::IpSetRow>, String>,
-    },
-    /// An ip-ranges.json for the sync dialog was read (or failed to be).
-    #[serde(skip)]
-    IpRangesLoaded {
-        request: u64,
-        result: Result<std::sync::Arc<crate::domain::ip_ranges::IpRanges>, String>,
-    },
-    /// A file of addresses to add to the IP set `set_id` was read.
-    #[serde(skip)]
-    AddressFileLoaded {
-        set_id: String,
-        path: String,
-        result: Result<String, String>,
-    },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
-    /// `:journal [TEXT]`: the journal view, filtered by TEXT.
+    /// Each pane's task results and commands, folded in by the pane's `reduce`.
     #[serde(skip)]
-    ShowJournal(String),
-    /// The journal file as read (every entry, oldest first).
+    Findings(crate::app::panes::findings::FindingsMsg),
     #[serde(skip)]
-    JournalLoaded(Result<Vec<crate::journal::Entry>, String>),
-    /// `:analyzer NAME`.
+    Analyzer(crate::app::panes::analyzer::AnalyzerMsg),
     #[serde(skip)]
-    SelectAnalyzer(String),
-    /// `:archive REASON` / `:unarchive REASON`.
+    IpSets(crate::app::panes::ipsets::IpSetsMsg),
     #[serde(skip)]
-    ArchiveWithReason {
-        archive: bool,
-        reason: String,
-    },
-    /// `:archive-similar [RULE]`.
+    Audits(Box<crate::app::panes::audits::AuditsMsg>),
     #[serde(skip)]
-    ArchiveSimilarNamed(Option<String>),
-    /// `:rules`.
-    #[serde(skip)]
-    ShowArchiveRules,
-    /// `:where KEY=VALUE ...` on the Access Analyzer table.
-    #[serde(skip)]
-    AnalyzerWhere(String),
-    /// `:group resource|principal|none`.
-    #[serde(skip)]
-    AnalyzerGroup(String),
-    /// `:delete-rule NAME`.
-    #[serde(skip)]
-    DeleteArchiveRule(String),
-    #[serde(skip)]
-    AnalyzersLoaded(Result<Vec<Analyzer>, String>),
-    /// One ListFindingsV2 page (details filled in) for request `request`.
-    #[serde(skip)]
-    AnalyzerFindingsPage {
-        request: u64,
-        result: Result<Vec<AccessFinding>, String>,
-        next_token: Option<String>,
-    },
-    #[serde(skip)]
-    TrustPolicyLoaded {
-        purpose: crate::app::analyzer::PolicyPurpose,
-        result: Result<String, String>,
-    },
-    /// The finding as GetFindingV2 shows it after a re-scan; `changed` is false when its
-    /// status was still the old one after the last poll.
-    #[serde(skip)]
-    AnalyzerFindingRescanned {
-        finding_id: String,
-        result: Result<Box<crate::domain::analyzer::AccessFinding>, String>,
-        changed: bool,
-    },
-    #[serde(skip)]
-    ArchiveRulesLoaded {
-        analyzer: String,
-        result: Result<Vec<(String, Criteria)>, String>,
-    },
-    /// IoT audits pane results and requests (see app::audits).
-    #[serde(skip)]
-    Iot(Box<super::audits::IotAction>),
+    Journal(crate::app::panes::journal::JournalMsg),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -271,9 +169,6 @@ impl Action {
                 | Action::Archive
                 | Action::Unarchive
                 | Action::ArchiveSimilar
-                | Action::ArchiveWithReason { .. }
-                | Action::ArchiveSimilarNamed(_)
-                | Action::DeleteArchiveRule(_)
                 | Action::Suppress
                 | Action::Unsuppress
                 | Action::Mitigate
@@ -285,7 +180,8 @@ impl Action {
                 | Action::BlockFromFinding
                 | Action::SyncIpRanges
                 | Action::AddAddressesFromFile
-        ) || matches!(self, Action::Iot(a) if a.is_mutating())
+        ) || matches!(self, Action::Audits(a) if a.is_mutating())
+            || matches!(self, Action::Analyzer(a) if a.is_mutating())
     }
 
     /// The serde name, as written in keymaps (`move_down`).

@@ -209,34 +209,50 @@ impl CommandLine {
         match cmd {
             "" => Command::Nothing,
             "findings" if arg.is_empty() => Command::Run(Action::ShowFindings),
-            "findings" => Command::Run(Action::ApplyFilter(arg.to_string())),
+            "findings" => Command::Run(Action::Findings(crate::app::FindingsMsg::ApplyFilter(
+                arg.to_string(),
+            ))),
             "view" if arg.is_empty() => Command::Error(
                 NotifyLevel::Error,
                 "usage: :view NAME (views are [[views]] in the config file)".into(),
             ),
-            "view" => Command::Run(Action::ShowView(arg.to_string())),
+            "view" => Command::Run(Action::Findings(crate::app::FindingsMsg::ShowView(
+                arg.to_string(),
+            ))),
             "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "analyzer" if arg.is_empty() => Command::Run(Action::ShowAnalyzer),
-            "analyzer" => Command::Run(Action::SelectAnalyzer(arg.to_string())),
+            "analyzer" => Command::Run(Action::Analyzer(crate::app::AnalyzerMsg::Select(
+                arg.to_string(),
+            ))),
             "archive" | "unarchive" if arg.is_empty() => Command::Error(
                 NotifyLevel::Warning,
                 format!(":{cmd} needs a reason, e.g. :{cmd} accepted risk, ticket SEC-42"),
             ),
-            "archive" | "unarchive" => Command::Run(Action::ArchiveWithReason {
-                archive: cmd == "archive",
-                reason: arg.to_string(),
-            }),
-            "archive-similar" => Command::Run(Action::ArchiveSimilarNamed(
-                (!arg.is_empty()).then(|| arg.to_string()),
+            "archive" | "unarchive" => Command::Run(Action::Analyzer(
+                crate::app::AnalyzerMsg::ArchiveWithReason {
+                    archive: cmd == "archive",
+                    reason: arg.to_string(),
+                },
             )),
-            "rules" => Command::Run(Action::ShowArchiveRules),
-            "where" => Command::Run(Action::AnalyzerWhere(arg.to_string())),
+            "archive-similar" => Command::Run(Action::Analyzer(
+                crate::app::AnalyzerMsg::ArchiveSimilarNamed(
+                    (!arg.is_empty()).then(|| arg.to_string()),
+                ),
+            )),
+            "rules" => Command::Run(Action::Analyzer(crate::app::AnalyzerMsg::ShowArchiveRules)),
+            "where" => Command::Run(Action::Analyzer(crate::app::AnalyzerMsg::Where(
+                arg.to_string(),
+            ))),
             "delete-rule" if arg.is_empty() => Command::Error(
                 NotifyLevel::Warning,
                 ":delete-rule needs the rule name".to_string(),
             ),
-            "delete-rule" => Command::Run(Action::DeleteArchiveRule(arg.to_string())),
-            "journal" => Command::Run(Action::ShowJournal(arg.to_string())),
+            "delete-rule" => Command::Run(Action::Analyzer(
+                crate::app::AnalyzerMsg::DeleteArchiveRule(arg.to_string()),
+            )),
+            "journal" => Command::Run(Action::Journal(crate::app::JournalMsg::Show(
+                arg.to_string(),
+            ))),
             "ipsets" => Command::Run(Action::ShowIpSets),
             "audits" if arg.is_empty() => Command::Run(Action::ShowAudits),
             "help" => Command::Run(Action::Help),
@@ -247,8 +263,8 @@ impl CommandLine {
             ),
             "theme" => Command::Effect(Effect::LoadTheme(arg.to_string())),
             "suppress" | "mitigate" | "audits" | "audit" => {
-                match super::audits::IotAction::parse_command(cmd, arg) {
-                    Some(Ok(a)) => Command::Run(Action::Iot(Box::new(a))),
+                match crate::app::panes::audits::AuditsMsg::parse_command(cmd, arg) {
+                    Some(Ok(a)) => Command::Run(Action::Audits(Box::new(a))),
                     Some(Err(e)) => Command::Error(NotifyLevel::Error, e),
                     None => Command::Nothing,
                 }

@@ -26,7 +26,7 @@ pub enum Effect {
         key: String,
         name: String,
     },
-    /// Read the journal file; answered with `Action::JournalLoaded`.
+    /// Read the journal file; answered with `Action::Journal(crate::app::JournalMsg::Loaded)`.
     LoadJournal,
     Quit,
 }
@@ -60,34 +60,34 @@ pub enum ReadRequest {
         role_arn: String,
         /// A role in another account is read through this assumed role.
         assume_role: Option<String>,
-        purpose: crate::app::analyzer::PolicyPurpose,
+        purpose: crate::app::panes::analyzer::PolicyPurpose,
     },
     ArchiveRules {
         analyzer: String,
     },
     /// After a trust-policy change and its re-scan: GetFindingV2 a few times, with backoff,
     /// until the finding's status is no longer `from_status` (the scan is asynchronous on
-    /// AWS); answered with `Action::AnalyzerFindingRescanned`.
+    /// AWS); answered with `Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned)`.
     AnalyzerFindingPoll {
         analyzer_arn: String,
         finding_id: String,
         from_status: String,
     },
     /// IoT audits pane reads (configuration, tasks, findings, import planning).
-    Iot(super::audits::IotRead),
+    Iot(crate::app::panes::audits::IotRead),
     /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);
-    /// answered with `Action::IpSetsLoaded`.
+    /// answered with `Action::IpSets(crate::app::IpSetsMsg::Loaded)`.
     IpSets {
         request: u64,
         scope: crate::domain::waf::WafScope,
     },
-    /// An ip-ranges.json for the sync dialog; answered with `Action::IpRangesLoaded`.
+    /// An ip-ranges.json for the sync dialog; answered with `Action::IpSets(crate::app::IpSetsMsg::IpRangesLoaded)`.
     IpRanges {
         request: u64,
-        source: crate::app::ipsets_sync::IpRangesSource,
+        source: crate::app::panes::ipsets::sync::IpRangesSource,
     },
     /// A text file of addresses for IP set `set_id`; answered with
-    /// `Action::AddressFileLoaded`.
+    /// `Action::IpSets(crate::app::IpSetsMsg::AddressFileLoaded)`.
     AddressFile {
         set_id: String,
         path: String,

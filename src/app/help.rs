@@ -79,9 +79,9 @@ pub fn line_count(sections: &[HelpSection]) -> usize {
 }
 
 /// Keys while the overlay is open: scroll, anything else closes it.
-pub(super) fn handle(state: &mut State, action: Action) {
+pub(super) fn handle(state: &mut State, action: Action) -> Vec<super::Effect> {
     let Some(scroll) = &mut state.help else {
-        return;
+        return Vec::new();
     };
     match action {
         Action::MoveDown => *scroll += 1,
@@ -91,6 +91,7 @@ pub(super) fn handle(state: &mut State, action: Action) {
         Action::Top => *scroll = 0,
         _ => state.help = None,
     }
+    Vec::new()
 }
 
 #[cfg(test)]

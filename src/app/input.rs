@@ -20,7 +20,7 @@ pub enum Prompt {
     /// Where `e` writes the view; enter exports.
     ExportPath(String),
     /// Typing in the WAF IP sets pane (addresses to add / remove, or its filter).
-    IpSets(super::ipsets::InputKind),
+    IpSets(crate::app::panes::ipsets::InputKind),
     /// Searching the open detail tab (JSON, Overview, History); enter finds the next match.
     DetailSearch,
 }
@@ -48,31 +48,31 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
             return Vec::new();
         }
         Prompt::FilterEditor(_) => return filter_editor_key(state, key),
-        Prompt::ExportPath(_) => return super::findings_export::path_key(state, key),
+        Prompt::ExportPath(_) => return crate::app::panes::findings::export::path_key(state, key),
         Prompt::IpSets(kind) => {
             let kind = *kind;
-            return super::ipsets::input_key(state, kind, key);
+            return crate::app::panes::ipsets::input_key(state, kind, key);
         }
         Prompt::DetailSearch => {
-            super::detail::search_key(state, key);
+            crate::app::panes::findings::detail::search_key(state, key);
             return Vec::new();
         }
         Prompt::None => {}
     }
     if state.analyzer.rule_editor.is_some() && !state.pipeline.is_modal() {
-        return super::analyzer_rule_editor::key(state, key);
+        return crate::app::panes::analyzer::rule_editor::key(state, key);
     }
     if matches!(
         state.pipeline.stage,
-        super::pipeline::Stage::Triage(super::findings_bulk::TriageStage::Note { .. })
+        super::pipeline::Stage::Triage(crate::app::panes::findings::bulk::TriageStage::Note { .. })
     ) {
-        return super::findings_bulk::note_key(state, key);
+        return crate::app::panes::findings::bulk::note_key(state, key);
     }
     if matches!(
         state.pipeline.stage,
-        super::pipeline::Stage::Triage(super::findings_bulk::TriageStage::Fields(_))
+        super::pipeline::Stage::Triage(crate::app::panes::findings::bulk::TriageStage::Fields(_))
     ) {
-        return super::findings_fields::form_key(state, key);
+        return crate::app::panes::findings::fields::form_key(state, key);
     }
     if state.pipeline.wants_typed_count()
         && let Some(effects) = count_key(state, key)
@@ -175,7 +175,7 @@ fn filter_editor_key(state: &mut State, key: Key) -> Vec<Effect> {
         KeyCode::Esc => state.prompt = Prompt::None,
         KeyCode::Enter => {
             let text = text.clone();
-            let effects = super::findings::apply_filter(state, &text);
+            let effects = crate::app::panes::findings::apply_filter(state, &text);
             if !effects.is_empty() {
                 state.prompt = Prompt::None;
             }

@@ -2,59 +2,38 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
-pub mod analyzer;
-pub mod analyzer_rule_editor;
-#[cfg(test)]
-mod analyzer_tests;
-pub mod audits;
-mod audits_marks;
-mod audits_mitigation;
-mod audits_progress;
-mod audits_suppressions;
 pub mod commands;
-pub mod detail;
 pub mod effect;
-pub mod findings;
-pub mod findings_block;
-pub mod findings_bulk;
-pub mod findings_copy;
-pub mod findings_export;
-pub mod findings_fields;
-pub mod findings_group;
-pub mod findings_local;
-pub mod findings_notes;
 pub mod help;
 pub mod input;
-pub mod ipsets;
-pub mod ipsets_sync;
-pub mod journal_view;
-#[cfg(test)]
-mod journal_view_tests;
 pub mod keymap;
 pub mod keys;
+pub mod layout;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
+#[cfg(test)]
+mod pipeline_tests;
 pub mod session;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use action::{Action, NotifyLevel};
 pub use effect::{Effect, ReadRequest};
 pub use keymap::Keymap;
 pub use keys::{Key, KeyCode};
 pub use panes::PaneId;
+pub use panes::{
+    analyzer::AnalyzerMsg, audits::AuditsMsg, findings::FindingsMsg, ipsets::IpSetsMsg,
+    journal::JournalMsg,
+};
 pub use session::Session;
 
 use crate::theme::Theme;
-use findings::FindingsPane;
 use input::Prompt;
 use notify::Notifications;
+use panes::findings::FindingsPane;
 use pipeline::Pipeline;
-
-/// Lines around the findings table (tabs, summary, strip, table border and header, status,
-/// prompt line): what a page of rows leaves out of the terminal height.
-const TABLE_CHROME: u16 = 9;
 
 /// Everything the console shows.
 #[derive(Debug, Clone)]
@@ -68,11 +47,11 @@ pub struct State {
     pub findings: FindingsPane,
     /// Roles to assume for changes in member accounts (config `[cross_account]`).
     pub cross_account: crate::domain::analyzer::CrossAccountRoles,
-    pub ipsets: ipsets::IpSetsPane,
-    pub analyzer: analyzer::AnalyzerPane,
-    pub audits: audits::AuditsPane,
+    pub ipsets: panes::ipsets::IpSetsPane,
+    pub analyzer: panes::analyzer::AnalyzerPane,
+    pub audits: panes::audits::AuditsPane,
     /// The journal view (`:journal`), over whichever pane is showing.
-    pub journal: Option<journal_view::JournalView>,
+    pub journal: Option<panes::journal::JournalView>,
     pub pipeline: Pipeline,
     pub notifications: Notifications,
     pub prompt: Prompt,
@@ -100,9 +79,9 @@ impl State {
             pane: PaneId::Findings,
             findings: FindingsPane::default(),
             cross_account: Default::default(),
-            ipsets: ipsets::IpSetsPane::default(),
-            analyzer: analyzer::AnalyzerPane::default(),
-            audits: audits::AuditsPane::default(),
+            ipsets: Default::default(),
+            analyzer: Default::default(),
+            audits: Default::default(),
             journal: None,
             pipeline: Pipeline::default(),
             notifications: Notifications::default(),
@@ -118,7 +97,10 @@ impl State {
 
     /// Rows in one page of the findings table at the current size.
     pub fn page_rows(&self) -> usize {
-        self.size.1.saturating_sub(TABLE_CHROME).max(1) as usize
+        self.size
+            .1
+            .saturating_sub(layout::FINDINGS_TABLE_CHROME)
+            .max(1) as usize
     }
 
     pub fn notify(&mut self, level: NotifyLevel, message: impl Into<String>) {
@@ -159,27 +141,18 @@ fn tick(state: &mut State) {
     if state.notifications.tick() {
         state.dirty = true;
     }
-    let busy = state.findings.status == findings::LoadStatus::Loading
-        || state.pipeline.is_executing()
-        || state.audits.is_loading();
-    if busy {
+    if state.pipeline.is_executing() || panes::any_busy(state) {
         state.spinner = state.spinner.wrapping_add(1);
         state.dirty = true;
     }
 }
 
-/// Runs one action (from a key, a command or a task result).
+/// Runs one action (from a key, a command or a task result). Routes only: what an action
+/// means is decided by the pane, the pipeline or the overlay it belongs to.
 pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
-    // One command (`:group`) groups the rows of whichever pane shows them.
-    let action = match action {
-        Action::SetGrouping(by) if state.pane == PaneId::Analyzer => Action::AnalyzerGroup(by),
-        other => other,
-    };
     if action.is_mutating() && state.session.read_only {
-        state.notify(
-            NotifyLevel::Warning,
-            format!("read-only session: {} is not available", action.name()),
-        );
+        let message = format!("read-only session: {} is not available", action.name());
+        state.notify(NotifyLevel::Warning, message);
         return Vec::new();
     }
     match action {
@@ -190,166 +163,39 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.findings.scroll_into_view(page);
             Vec::new()
         }
-        Action::IdentityLoaded(Ok(identity)) => {
-            state.session.identity = Some(identity);
-            Vec::new()
-        }
-        Action::IdentityLoaded(Err(e)) => {
-            state.notify(NotifyLevel::Error, format!("GetCallerIdentity failed: {e}"));
-            Vec::new()
-        }
-        Action::FindingsPage {
-            request,
-            findings,
-            next_token,
-        } => state.findings.on_page(request, findings, next_token),
-        Action::FindingsFailed {
-            request,
-            error,
-            next_token,
-        } => {
-            if state.findings.on_failed(request, error.clone(), next_token) {
-                state.notify(
-                    NotifyLevel::Error,
-                    format!("loading findings failed: {error}"),
-                );
-            }
-            Vec::new()
-        }
-        Action::FindingHistoryLoaded { finding_id, result } => {
-            findings::history_loaded(state, &finding_id, result);
-            Vec::new()
-        }
-        Action::IpSetsLoaded { request, result } => {
-            if let Err(e) = &result {
-                state.notify(NotifyLevel::Error, format!("loading IP sets failed: {e}"));
-            }
-            state.ipsets.on_loaded(request, result);
-            findings_block::on_sets_loaded(state);
-            Vec::new()
-        }
-        Action::IpRangesLoaded { request, result } => {
-            ipsets_sync::on_loaded(state, request, result);
-            Vec::new()
-        }
-        Action::AddressFileLoaded {
-            set_id,
-            path,
-            result,
-        } => {
-            ipsets::file_loaded(state, &set_id, &path, result);
-            Vec::new()
-        }
-        Action::LocalNotesLoaded { finding_id, notes } => {
-            if let Some(d) = &mut state.findings.detail
-                && d.finding_id == finding_id
-            {
-                d.local_notes = Some(notes);
-            }
-            Vec::new()
-        }
+        Action::IdentityLoaded(result) => session::identity_loaded(state, result),
         Action::ChangeFinished { outcome, undo } => {
-            let waf_change = matches!(
-                &state.pipeline.stage,
-                pipeline::Stage::Executing { plan } if plan.touches_ip_sets()
-            );
-            let executing = state
-                .pipeline
-                .executing_plan()
-                .filter(|p| p.id == outcome.plan_id)
-                .cloned();
-            let iot_change = state.pipeline.executing_iot();
-            let applied = state.pipeline.finish(&outcome, undo);
-            for (id, workflow) in applied {
-                state.findings.set_workflow(&id, workflow);
-            }
-            let level = if outcome.is_complete_success() {
-                NotifyLevel::Success
-            } else {
-                NotifyLevel::Error
-            };
-            let mut message = outcome.summary();
-            if state.pipeline.undo.is_some()
-                && let Some(key) = state.keymap.hint(&Action::Undo)
-            {
-                message.push_str(&format!(" ({key} to undo)"));
-            }
-            if let Some(f) = outcome.failed.first() {
-                message.push_str(&format!(": {}", f.message));
-            }
-            state.notify(level, message);
-            findings_bulk::after_change(state, executing.clone(), &outcome);
-            // Show the set as AWS now has it (and the new LockToken for the next edit).
-            if waf_change {
-                return vec![state.ipsets.start_load()];
-            }
-            if iot_change {
-                return audits::after_change(state, executing, &outcome);
-            }
-            let mut effects = analyzer::on_change_finished(state, &outcome, executing);
-            if state.journal.is_some() {
-                effects.push(Effect::LoadJournal);
-            }
-            effects
+            let finished = pipeline::finished(state, outcome, undo);
+            panes::after_change(state, &finished)
         }
-        Action::JournalLoaded(result) => {
-            journal_view::loaded(state, result);
-            Vec::new()
-        }
-        own if analyzer::is_own(&own) && !(state.pipeline.is_modal() && own.is_mutating()) => {
-            analyzer::handle(state, own)
-        }
-        Action::ThemeLoaded(Ok(theme)) => {
-            let name = theme.name.clone();
-            state.theme = theme;
-            state.notify(NotifyLevel::Success, format!("theme {name}"));
-            Vec::new()
-        }
-        Action::ThemeLoaded(Err(e)) => {
-            state.notify(NotifyLevel::Error, e);
-            Vec::new()
-        }
+        Action::ThemeLoaded(result) => session::theme_loaded(state, result),
         Action::Notify { level, message } => {
             state.notify(level, message);
             Vec::new()
         }
+        Action::Findings(msg) => panes::findings::reduce(state, msg),
+        Action::Analyzer(msg) => panes::analyzer::reduce(state, msg),
+        Action::IpSets(msg) => panes::ipsets::reduce(state, msg),
+        Action::Audits(msg) => panes::audits::reduce(state, *msg),
+        Action::Journal(msg) => panes::journal::reduce(state, msg),
         Action::Help => {
             state.help = if state.help.is_some() { None } else { Some(0) };
             Vec::new()
         }
-        other if state.help.is_some() => {
-            help::handle(state, other);
-            Vec::new()
-        }
+        other if state.help.is_some() => help::handle(state, other),
         other if state.pipeline.is_modal() => pipeline::handle(state, other),
         Action::CommandLine => {
             state.prompt = Prompt::Command(Default::default());
             Vec::new()
         }
-        Action::ShowJournal(filter) => journal_view::show(state, filter),
         Action::ShowFindings => show(state, PaneId::Findings),
-        Action::ApplyFilter(text) => findings::apply_filter(state, &text),
-        Action::ShowView(name) => findings::show_view(state, &name),
-        Action::SetGrouping(name) => findings::set_grouping(state, &name),
         Action::ShowAnalyzer => show(state, PaneId::Analyzer),
         Action::ShowIpSets => show(state, PaneId::IpSets),
         Action::ShowAudits => show(state, PaneId::Audits),
         Action::NextPane => show(state, state.pane.step(1)),
         Action::PrevPane => show(state, state.pane.step(-1)),
-        Action::Undo => {
-            if let Err(e) = state.pipeline.start_undo() {
-                state.notify(NotifyLevel::Info, e);
-            }
-            Vec::new()
-        }
-        Action::Iot(a) => audits::on_result(state, *a),
-        other if state.journal.is_some() => journal_view::handle(state, other),
-        other => match state.pane {
-            PaneId::Findings => findings::handle(state, other),
-            PaneId::IpSets => ipsets::handle(state, other),
-            PaneId::Analyzer => analyzer::handle(state, other),
-            PaneId::Audits => audits::handle(state, other),
-        },
+        Action::Undo => pipeline::undo(state),
+        other => panes::room_in_view(state).handle(state, other),
     }
 }
 
@@ -365,14 +211,5 @@ fn quit(state: &mut State) -> Vec<Effect> {
 fn show(state: &mut State, pane: PaneId) -> Vec<Effect> {
     state.pane = pane;
     state.journal = None;
-    if pane == PaneId::Analyzer {
-        return analyzer::on_show(state);
-    }
-    if pane == PaneId::Audits {
-        return audits::on_show(state);
-    }
-    if pane == PaneId::IpSets && state.ipsets.load == ipsets::Load::NotLoaded {
-        return vec![state.ipsets.start_load()];
-    }
-    Vec::new()
+    panes::room(pane).on_show(state)
 }

@@ -5,6 +5,7 @@
 use super::State;
 use super::action::{Action, NotifyLevel};
 use super::effect::Effect;
+use super::panes::FinishedChange;
 use crate::domain::finding::{FindingRef, WorkflowStatus};
 use crate::domain::plan::{
     Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
@@ -30,9 +31,9 @@ pub enum Stage {
         plan: ChangePlan,
     },
     /// The findings pane's bulk pickers and note editor.
-    Triage(super::findings_bulk::TriageStage),
+    Triage(crate::app::panes::findings::bulk::TriageStage),
     /// Block from a finding: choosing the IP set (and the NOTIFIED toggle).
-    Block(super::findings_block::BlockStage),
+    Block(crate::app::panes::findings::block::BlockStage),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -181,15 +182,13 @@ impl Pipeline {
         false
     }
 
-    /// The executor reported back. Returns the edits that took effect (verified), so the
-    /// pane can show them before the next refresh.
+    /// The executor reported back: the executing plan ends (one change executes at a
+    /// time, so any outcome ends it) and is returned when the outcome names it.
     pub fn finish(
         &mut self,
         outcome: &ChangeOutcome,
         undo: Option<ChangePlan>,
-    ) -> Vec<(String, WorkflowStatus)> {
-        // One change executes at a time, so any outcome ends it; the edits are only
-        // trusted when the outcome names the plan we sent.
+    ) -> Option<ChangePlan> {
         let plan = match std::mem::take(&mut self.stage) {
             Stage::Executing { plan } => Some(plan).filter(|p| p.id == outcome.plan_id),
             other => {
@@ -200,18 +199,7 @@ impl Pipeline {
         if undo.is_some() {
             self.undo = undo;
         }
-        let Some(update) = plan.as_ref().and_then(|p| p.findings_update()) else {
-            return Vec::new();
-        };
-        update
-            .edits
-            .iter()
-            .filter(|e| {
-                outcome.succeeded.contains(&e.finding.id)
-                    && !outcome.unverified.contains(&e.finding.id)
-            })
-            .filter_map(|e| Some((e.finding.id.clone(), e.after.workflow?)))
-            .collect()
+        plan
     }
 
     /// Starts the preview of the remembered undo plan, under a fresh id.
@@ -228,13 +216,47 @@ impl Pipeline {
     }
 }
 
+/// The executor finished a plan: end it, say how it went (with the undo key when there
+/// is an undo), and hand the outcome to the panes.
+pub(super) fn finished(
+    state: &mut State,
+    outcome: ChangeOutcome,
+    undo: Option<ChangePlan>,
+) -> FinishedChange {
+    let plan = state.pipeline.finish(&outcome, undo);
+    let level = if outcome.is_complete_success() {
+        NotifyLevel::Success
+    } else {
+        NotifyLevel::Error
+    };
+    let mut message = outcome.summary();
+    if state.pipeline.undo.is_some()
+        && let Some(key) = state.keymap.hint(&Action::Undo)
+    {
+        message.push_str(&format!(" ({key} to undo)"));
+    }
+    if let Some(f) = outcome.failed.first() {
+        message.push_str(&format!(": {}", f.message));
+    }
+    state.notify(level, message);
+    FinishedChange { plan, outcome }
+}
+
+/// `u`: preview the remembered undo plan.
+pub(super) fn undo(state: &mut State) -> Vec<Effect> {
+    if let Err(e) = state.pipeline.start_undo() {
+        state.notify(NotifyLevel::Info, e);
+    }
+    Vec::new()
+}
+
 /// Actions while the picker or the preview has the keyboard.
 pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     if matches!(state.pipeline.stage, Stage::Triage(_)) {
-        return super::findings_bulk::handle(state, action);
+        return crate::app::panes::findings::bulk::handle(state, action);
     }
     if matches!(state.pipeline.stage, Stage::Block(_)) {
-        return super::findings_block::handle(state, action);
+        return crate::app::panes::findings::block::handle(state, action);
     }
     let p = &mut state.pipeline;
     match action {

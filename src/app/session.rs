@@ -14,3 +14,34 @@ pub struct Session {
     /// Filled in by STS GetCallerIdentity once it answers.
     pub identity: Option<CallerIdentity>,
 }
+
+/// STS answered (or not): who we are shows in the status bar and signs notes.
+pub(super) fn identity_loaded(
+    state: &mut super::State,
+    result: Result<CallerIdentity, String>,
+) -> Vec<super::Effect> {
+    match result {
+        Ok(identity) => state.session.identity = Some(identity),
+        Err(e) => state.notify(
+            super::NotifyLevel::Error,
+            format!("GetCallerIdentity failed: {e}"),
+        ),
+    }
+    Vec::new()
+}
+
+/// `:theme NAME` was read (or failed to be).
+pub(super) fn theme_loaded(
+    state: &mut super::State,
+    result: Result<crate::theme::Theme, String>,
+) -> Vec<super::Effect> {
+    match result {
+        Ok(theme) => {
+            let name = theme.name.clone();
+            state.theme = theme;
+            state.notify(super::NotifyLevel::Success, format!("theme {name}"));
+        }
+        Err(e) => state.notify(super::NotifyLevel::Error, e),
+    }
+    Vec::new()
+}

@@ -2,14 +2,15 @@
 
 use serde_json::json;
 
+use super::pipeline_tests::finish;
 use super::*;
 use crate::domain::filter::{FindingFilters, SortCriterion};
-use crate::domain::finding::{Finding, WorkflowStatus};
+use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
-use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
+use crate::domain::plan::{Change, ChangePlan};
 use pipeline::Stage;
 
-pub(super) fn finding(i: usize) -> Finding {
+pub(crate) fn finding(i: usize) -> Finding {
     let sev = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"][i % 5];
     Finding::from_asff(json!({
         "Id": format!("f-{i}"),
@@ -47,17 +48,17 @@ fn state(read_only: bool) -> State {
 }
 
 /// A state with `n` findings loaded in one complete page.
-pub(super) fn loaded(n: usize, read_only: bool) -> State {
+pub(crate) fn loaded(n: usize, read_only: bool) -> State {
     let mut s = state(read_only);
     init(&mut s);
     let request = s.findings.request;
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request,
             findings: findings(0..n),
             next_token: None,
-        },
+        }),
     );
     s
 }
@@ -101,11 +102,11 @@ fn pages_stream_in_and_the_next_one_is_requested_at_once() {
     init(&mut s);
     let fx = update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..100),
             next_token: Some("t1".into()),
-        },
+        }),
     );
     assert_eq!(fx, vec![page_request(1, Some("t1"))]);
     assert_eq!(
@@ -113,18 +114,24 @@ fn pages_stream_in_and_the_next_one_is_requested_at_once() {
         100,
         "rows are visible after the first page"
     );
-    assert_eq!(s.findings.status, findings::LoadStatus::Loading);
+    assert_eq!(
+        s.findings.status,
+        crate::app::panes::findings::LoadStatus::Loading
+    );
     let fx = update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(100..150),
             next_token: None,
-        },
+        }),
     );
     assert!(fx.is_empty());
     assert_eq!((s.findings.pages, s.findings.total()), (2, 150));
-    assert_eq!(s.findings.status, findings::LoadStatus::Complete);
+    assert_eq!(
+        s.findings.status,
+        crate::app::panes::findings::LoadStatus::Complete
+    );
 }
 
 #[test]
@@ -133,11 +140,11 @@ fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
     assert_eq!(keys(&mut s, "r"), vec![page_request(2, None)]);
     let fx = update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(50..60),
             next_token: Some("x".into()),
-        },
+        }),
     );
     assert!(fx.is_empty());
     assert_eq!(
@@ -147,11 +154,11 @@ fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
     );
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 2,
             findings: findings(20..23),
             next_token: None,
-        },
+        }),
     );
     assert_eq!(s.findings.total(), 3, "the new load replaces the old rows");
 }
@@ -162,24 +169,27 @@ fn a_failed_page_keeps_what_loaded_and_resumes_from_its_token() {
     init(&mut s);
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..5),
             next_token: Some("t1".into()),
-        },
+        }),
     );
     update(
         &mut s,
-        Action::FindingsFailed {
+        Action::Findings(crate::app::FindingsMsg::PageFailed {
             request: 1,
             error: "throttled".into(),
             next_token: Some("t1".into()),
-        },
+        }),
     );
     assert_eq!(s.findings.total(), 5);
     assert!(messages(&s)[0].contains("throttled"));
     assert_eq!(keys(&mut s, "R"), vec![page_request(1, Some("t1"))]);
-    assert_eq!(s.findings.status, findings::LoadStatus::Loading);
+    assert_eq!(
+        s.findings.status,
+        crate::app::panes::findings::LoadStatus::Loading
+    );
 }
 
 #[test]
@@ -255,21 +265,21 @@ fn the_filter_applies_to_pages_that_arrive_later() {
     init(&mut s);
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..5),
             next_token: Some("t".into()),
-        },
+        }),
     );
     keys(&mut s, "/high<enter>");
     assert_eq!(s.findings.visible_len(), 1);
     update(
         &mut s,
-        Action::FindingsPage {
+        Action::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(5..10),
             next_token: None,
-        },
+        }),
     );
     assert_eq!(s.findings.visible_len(), 2);
     assert_eq!(s.findings.visible(1).map(|f| f.id.as_str()), Some("f-6"));
@@ -338,142 +348,6 @@ fn q_asks_first_while_a_change_is_executing() {
     assert!(!s.confirm_quit && !s.should_quit, "any other key cancels");
     keys(&mut s, "q");
     assert_eq!(keys(&mut s, "y"), vec![Effect::Quit]);
-}
-
-pub(super) fn plan_of(fx: &[Effect]) -> ChangePlan {
-    match fx {
-        [Effect::Mutate(plan)] => plan.clone(),
-        other => panic!("expected one mutation, got {other:?}"),
-    }
-}
-
-#[test]
-fn set_workflow_picks_previews_and_approves() {
-    let mut s = loaded(3, false);
-    keys(&mut s, "jw");
-    assert!(
-        matches!(
-            s.pipeline.stage,
-            Stage::Triage(findings_bulk::TriageStage::Pick { cursor: 0, .. })
-        ),
-        "starts at NEW"
-    );
-    keys(&mut s, "jj<enter>");
-    assert!(
-        matches!(
-            s.pipeline.stage,
-            Stage::Triage(findings_bulk::TriageStage::Note { .. })
-        ),
-        "RESOLVED asks for the reason"
-    );
-    keys(&mut s, "fixed<enter>");
-    let Stage::Preview { plan, .. } = &s.pipeline.stage else {
-        panic!("expected the preview, got {:?}", s.pipeline.stage);
-    };
-    assert_eq!(plan.id, "plan-1");
-    assert_eq!(
-        plan.title(),
-        "Set workflow RESOLVED, note \"fixed\" on 1 finding(s)"
-    );
-    let plan = plan_of(&keys(&mut s, "y"));
-    let Change::FindingsUpdate(u) = &plan.change else {
-        panic!("not a findings update")
-    };
-    assert_eq!(u.edits[0].finding.id, "f-1");
-    assert_eq!(u.edits[0].before.workflow, Some(WorkflowStatus::New));
-    assert!(s.pipeline.is_executing());
-}
-
-#[test]
-fn choosing_the_current_status_makes_no_plan() {
-    let mut s = loaded(1, false);
-    assert!(keys(&mut s, "w<enter>y").is_empty());
-    assert_eq!(s.pipeline.stage, Stage::Idle);
-    assert!(messages(&s)[0].contains("already NEW"));
-}
-
-#[test]
-fn rejecting_a_preview_sends_nothing() {
-    let mut s = loaded(1, false);
-    assert!(keys(&mut s, "wj<enter>n").is_empty());
-    assert_eq!(s.pipeline.stage, Stage::Idle);
-    assert!(keys(&mut s, "wj<enter><esc>y").is_empty());
-}
-
-fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
-    let succeeded = plan.targets();
-    let undo = plan.undo(&succeeded, "executor-id");
-    let outcome = ChangeOutcome {
-        plan_id: plan.id.clone(),
-        succeeded,
-        failed: vec![],
-        unverified: unverified.iter().map(|s| s.to_string()).collect(),
-        request_ids: vec![],
-        error: None,
-    };
-    update(s, Action::ChangeFinished { outcome, undo });
-}
-
-#[test]
-fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
-    let mut s = loaded(2, false);
-    let plan = plan_of(&keys(&mut s, "wjj<enter>done<enter>y"));
-    finish(&mut s, &plan, &[]);
-    assert_eq!(s.pipeline.stage, Stage::Idle);
-    assert_eq!(
-        s.findings.visible(0).and_then(|f| f.workflow),
-        Some(WorkflowStatus::Resolved)
-    );
-    assert_eq!(messages(&s)[0], "1 changed and verified (u to undo)");
-    keys(&mut s, "u");
-    let Stage::Preview { plan: undo, .. } = &s.pipeline.stage else {
-        panic!("undo is previewed first");
-    };
-    assert_eq!(undo.id, "plan-2", "ids come from the session counter");
-    let undo = plan_of(&keys(&mut s, "y"));
-    let Change::FindingsUpdate(u) = &undo.change else {
-        panic!("not a findings update")
-    };
-    assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
-}
-
-#[test]
-fn an_unverified_change_leaves_the_row_alone() {
-    let mut s = loaded(1, false);
-    let plan = plan_of(&keys(&mut s, "wj<enter>y"));
-    finish(&mut s, &plan, &["f-0"]);
-    assert_eq!(
-        s.findings.visible(0).and_then(|f| f.workflow),
-        Some(WorkflowStatus::New)
-    );
-    assert!(messages(&s)[0].contains("not yet visible"));
-}
-
-#[test]
-fn bulk_plans_need_the_count_typed_and_y_alone_does_nothing() {
-    let mut s = loaded(1, false);
-    let edits = (0..12)
-        .map(|i| crate::domain::plan::FindingEdit {
-            finding: finding(i).reference(),
-            title: format!("t{i}"),
-            before: Default::default(),
-            after: crate::domain::plan::TriageFields {
-                workflow: Some(WorkflowStatus::Resolved),
-                ..Default::default()
-            },
-        })
-        .collect();
-    let plan = ChangePlan::new(
-        "bulk",
-        Change::FindingsUpdate(crate::domain::plan::FindingsUpdate { edits }),
-    );
-    s.pipeline.preview(plan);
-    assert!(keys(&mut s, "y").is_empty(), "a stray y must not approve");
-    assert!(keys(&mut s, "11<enter>").is_empty());
-    assert!(messages(&s)[0].contains("type 12"));
-    keys(&mut s, "<backspace><backspace>");
-    let plan = plan_of(&keys(&mut s, "12<enter>"));
-    assert_eq!(plan.item_count(), 12);
 }
 
 #[test]
@@ -663,41 +537,4 @@ fn filtering_a_hundred_thousand_rows_keeps_an_index() {
         s.findings.selected_finding().map(|f| f.id.as_str()),
         Some("f-99999")
     );
-}
-
-#[test]
-fn a_failed_change_is_reported_and_offers_no_undo() {
-    let mut s = loaded(1, false);
-    let plan = plan_of(&keys(&mut s, "wj<enter>y"));
-    let outcome = ChangeOutcome {
-        plan_id: plan.id.clone(),
-        succeeded: vec![],
-        failed: vec![],
-        unverified: vec![],
-        request_ids: vec![],
-        error: Some("AccessDeniedException: not authorized".into()),
-    };
-    update(
-        &mut s,
-        Action::ChangeFinished {
-            outcome,
-            undo: None,
-        },
-    );
-    assert_eq!(s.pipeline.stage, Stage::Idle);
-    assert_eq!(
-        messages(&s)[0],
-        "failed: AccessDeniedException: not authorized"
-    );
-    assert_eq!(
-        s.notifications.iter().next().map(|n| n.level),
-        Some(NotifyLevel::Error)
-    );
-    assert_eq!(
-        s.findings.visible(0).and_then(|f| f.workflow),
-        Some(WorkflowStatus::New)
-    );
-    keys(&mut s, "u");
-    assert_eq!(s.pipeline.stage, Stage::Idle);
-    assert_eq!(messages(&s)[0], "nothing to undo");
 }

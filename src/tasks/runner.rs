@@ -33,8 +33,8 @@ impl EffectRunner {
                 // Long changes (audit imports) report progress to the pane.
                 let progress_tx = tx.clone();
                 let progress = ProgressFn(Arc::new(move |sent, total| {
-                    let _ = progress_tx.send(Action::Iot(Box::new(
-                        crate::app::audits::IotAction::ImportProgress { sent, total },
+                    let _ = progress_tx.send(Action::Audits(Box::new(
+                        crate::app::panes::audits::AuditsMsg::ImportProgress { sent, total },
                     )));
                 }));
                 Some(Arc::new(executor.with_progress(progress)))
@@ -106,14 +106,20 @@ impl EffectRunner {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let result = reads::wafv2::load_ip_sets(&client, scope).await;
-                    let _ = tx.send(Action::IpSetsLoaded { request, result });
+                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::Loaded {
+                        request,
+                        result,
+                    }));
                 });
             }
             ReadRequest::IpRanges { request, source } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let result = reads::ip_ranges::load(&source).map(std::sync::Arc::new);
-                    let _ = tx.send(Action::IpRangesLoaded { request, result });
+                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::IpRangesLoaded {
+                        request,
+                        result,
+                    }));
                 });
             }
             ReadRequest::AddressFile { set_id, path } => {
@@ -122,11 +128,11 @@ impl EffectRunner {
                     let full = reads::ip_ranges::expand_home(&path);
                     let result = std::fs::read_to_string(&full)
                         .map_err(|e| format!("cannot read {}: {e}", full.display()));
-                    let _ = tx.send(Action::AddressFileLoaded {
+                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::AddressFileLoaded {
                         set_id,
                         path,
                         result,
-                    });
+                    }));
                 });
             }
             request @ (ReadRequest::Analyzers

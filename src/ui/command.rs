@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::style::{style, truncate};
 use crate::app::input::Prompt;
-use crate::app::ipsets::InputKind;
+use crate::app::panes::ipsets::InputKind;
 use crate::app::{Action, State};
 use crate::theme::Slot;
 
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(Line::styled(text, input), area);
         }
         Prompt::FilterEditor(text) => {
-            super::findings_triage::draw_filter_editor(frame, area, state, text);
+            crate::ui::panes::findings::bulk::draw_filter_editor(frame, area, state, text);
         }
         Prompt::IpSets(kind) => {
             let (label, text) = match kind {

@@ -97,7 +97,7 @@ pub fn press(console: &mut Console, keys: &str) {
 pub fn findings_loaded(state: &State) -> bool {
     matches!(
         state.findings.status,
-        secdeck::app::findings::LoadStatus::Complete
+        secdeck::app::panes::findings::LoadStatus::Complete
     ) && state.findings.total() > 0
 }
 

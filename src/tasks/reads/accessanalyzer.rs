@@ -14,11 +14,11 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
     let (clients, tx) = (clients.clone(), tx.clone());
     tokio::spawn(async move {
         let action = match request {
-            ReadRequest::Analyzers => Action::AnalyzersLoaded(
+            ReadRequest::Analyzers => Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(
                 accessanalyzer::list_analyzers(&clients.accessanalyzer)
                     .await
                     .map_err(|e| e.to_string()),
-            ),
+            )),
             ReadRequest::AnalyzerFindings {
                 request,
                 analyzer_arn,
@@ -49,17 +49,17 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                                 message,
                             });
                         }
-                        Action::AnalyzerFindingsPage {
+                        Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
                             request,
                             result: Ok(findings),
                             next_token: next,
-                        }
+                        })
                     }
-                    Err(e) => Action::AnalyzerFindingsPage {
+                    Err(e) => Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
                         request,
                         result: Err(e.to_string()),
                         next_token: None,
-                    },
+                    }),
                 }
             }
             ReadRequest::RoleTrustPolicy {
@@ -74,14 +74,16 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
-                Action::TrustPolicyLoaded { purpose, result }
+                Action::Analyzer(crate::app::AnalyzerMsg::TrustPolicyLoaded { purpose, result })
             }
-            ReadRequest::ArchiveRules { analyzer } => Action::ArchiveRulesLoaded {
-                result: accessanalyzer::list_archive_rules(&clients.accessanalyzer, &analyzer)
-                    .await
-                    .map_err(|e| e.to_string()),
-                analyzer,
-            },
+            ReadRequest::ArchiveRules { analyzer } => {
+                Action::Analyzer(crate::app::AnalyzerMsg::ArchiveRulesLoaded {
+                    result: accessanalyzer::list_archive_rules(&clients.accessanalyzer, &analyzer)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    analyzer,
+                })
+            }
             ReadRequest::AnalyzerFindingPoll {
                 analyzer_arn,
                 finding_id,
@@ -130,19 +132,19 @@ async fn poll_finding(
         match accessanalyzer::get_finding(&clients.accessanalyzer, &analyzer_arn, &finding_id).await
         {
             Ok(f) if f.status != from_status => {
-                return Action::AnalyzerFindingRescanned {
+                return Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned {
                     finding_id,
                     result: Ok(Box::new(f)),
                     changed: true,
-                };
+                });
             }
             Ok(f) => last = Ok(Box::new(f)),
             Err(e) => last = Err(e.to_string()),
         }
     }
-    Action::AnalyzerFindingRescanned {
+    Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned {
         finding_id,
         result: last,
         changed: false,
-    }
+    })
 }

@@ -1,13 +1,13 @@
 //! The audits pane's reads, run by the effect runner: the overview (configuration,
 //! described tasks, suppressions, mitigation actions and tasks), a task's findings, and
 //! import planning, polls of running audits and mitigation tasks, the suppressions list. Each answers with one
-//! `Action::Iot`.
+//! `Action::Audits`.
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::iot_import::{AuditChoice, now, plan_audit_import};
 use crate::app::Action;
-use crate::app::audits::{IotAction, IotRead};
+use crate::app::panes::audits::{AuditsMsg, IotRead};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
 use crate::aws::retry::{Pacer, RetryPolicy};
@@ -55,13 +55,13 @@ pub async fn run(
         IotRead::Overview {
             request,
             window_days,
-        } => IotAction::OverviewLoaded {
+        } => AuditsMsg::OverviewLoaded {
             request,
             result: overview(&clients, window_days, &retry)
                 .await
                 .map_err(|e| format!("{e:#}")),
         },
-        IotRead::Findings { request, task_id } => IotAction::FindingsLoaded {
+        IotRead::Findings { request, task_id } => AuditsMsg::FindingsLoaded {
             request,
             result: iot_api::list_audit_findings(&clients.iot, &task_id, &retry)
                 .await
@@ -71,7 +71,7 @@ pub async fn run(
         IotRead::PollTask { task_id, delay_ms } => {
             // The wait happens here, on the task, never in the UI loop.
             tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
-            IotAction::TaskPolled {
+            AuditsMsg::TaskPolled {
                 result: iot_api::describe_audit_task(&clients.iot, &task_id, &retry)
                     .await
                     .map_err(|e| e.to_string()),
@@ -99,19 +99,19 @@ pub async fn run(
                     }
                 }
             }
-            IotAction::MitigationPolled {
+            AuditsMsg::MitigationPolled {
                 task_id,
                 finding_ids,
                 result,
             }
         }
-        IotRead::Suppressions { request } => IotAction::SuppressionsLoaded {
+        IotRead::Suppressions { request } => AuditsMsg::SuppressionsLoaded {
             request,
             result: iot_api::list_suppressions(&clients.iot, &retry)
                 .await
                 .map_err(|e| e.to_string()),
         },
-        IotRead::PlanImport { task_id } => IotAction::ImportPlanned(
+        IotRead::PlanImport { task_id } => AuditsMsg::ImportPlanned(
             plan_audit_import(
                 &clients,
                 &region,
@@ -124,5 +124,5 @@ pub async fn run(
             .map_err(|e| format!("{e:#}")),
         ),
     };
-    let _ = tx.send(Action::Iot(Box::new(action)));
+    let _ = tx.send(Action::Audits(Box::new(action)));
 }

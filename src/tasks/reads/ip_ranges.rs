@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::app::ipsets_sync::IpRangesSource;
+use crate::app::panes::ipsets::sync::IpRangesSource;
 use crate::domain::ip_ranges::IpRanges;
 
 /// AWS's ip-ranges.json of 2026-08-22 (syncToken 1787411825), unchanged; see

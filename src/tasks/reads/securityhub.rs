@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::app::{Action, ReadRequest};
+use crate::app::{Action, FindingsMsg, ReadRequest};
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
@@ -50,16 +50,16 @@ pub fn spawn(
                 })
                 .await;
                 let action = match result {
-                    Ok(page) => Action::FindingsPage {
+                    Ok(page) => Action::Findings(FindingsMsg::Page {
                         request,
                         findings: page.findings,
                         next_token: page.next_token,
-                    },
-                    Err(e) => Action::FindingsFailed {
+                    }),
+                    Err(e) => Action::Findings(FindingsMsg::PageFailed {
                         request,
                         error: e.to_string(),
                         next_token,
-                    },
+                    }),
                 };
                 let _ = tx.send(action);
             })
@@ -71,10 +71,10 @@ pub fn spawn(
                     crate::aws::securityhub_history::get_finding_history(&client, &finding)
                         .await
                         .map_err(|e| e.to_string());
-                let _ = tx.send(Action::FindingHistoryLoaded {
+                let _ = tx.send(Action::Findings(FindingsMsg::HistoryLoaded {
                     finding_id: finding.id,
                     result,
-                });
+                }));
             })
         }
         _ => return None,

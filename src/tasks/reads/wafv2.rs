@@ -1,7 +1,7 @@
 //! The IP sets pane's read: every IP set of a scope with its addresses, and the web ACL
 //! rules that reference each.
 
-use crate::app::ipsets::IpSetRow;
+use crate::app::panes::ipsets::IpSetRow;
 use crate::aws::wafv2 as waf;
 use crate::domain::waf::WafScope;
 

@@ -1,0 +1,60 @@
+//! What reaches the Access Analyzer pane from tasks and `:` commands; folded in by `reduce`.
+
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
+
+use super::PolicyPurpose;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalyzerMsg {
+    /// `:analyzer NAME`.
+    Select(String),
+    /// `:archive REASON` / `:unarchive REASON`.
+    ArchiveWithReason {
+        archive: bool,
+        reason: String,
+    },
+    /// `:archive-similar [RULE]`.
+    ArchiveSimilarNamed(Option<String>),
+    /// `:rules`.
+    ShowArchiveRules,
+    /// `:where KEY=VALUE ...` on the Access Analyzer table.
+    Where(String),
+    /// `:group resource|principal|none`.
+    Group(String),
+    /// `:delete-rule NAME`.
+    DeleteArchiveRule(String),
+    AnalyzersLoaded(Result<Vec<Analyzer>, String>),
+    /// One ListFindingsV2 page (details filled in) for request `request`.
+    FindingsPage {
+        request: u64,
+        result: Result<Vec<AccessFinding>, String>,
+        next_token: Option<String>,
+    },
+    TrustPolicyLoaded {
+        purpose: PolicyPurpose,
+        result: Result<String, String>,
+    },
+    /// The finding as GetFindingV2 shows it after a re-scan; `changed` is false when its
+    /// status was still the old one after the last poll.
+    FindingRescanned {
+        finding_id: String,
+        result: Result<Box<AccessFinding>, String>,
+        changed: bool,
+    },
+    ArchiveRulesLoaded {
+        analyzer: String,
+        result: Result<Vec<(String, Criteria)>, String>,
+    },
+}
+
+impl AnalyzerMsg {
+    /// The commands that lead to a change in AWS (refused in read-only sessions).
+    pub fn is_mutating(&self) -> bool {
+        matches!(
+            self,
+            AnalyzerMsg::ArchiveWithReason { .. }
+                | AnalyzerMsg::ArchiveSimilarNamed(_)
+                | AnalyzerMsg::DeleteArchiveRule(_)
+        )
+    }
+}

@@ -1,0 +1,460 @@
+//! Marks and bulk triage: which findings a change targets (the marked ones, else the
+//! selected one), the workflow / severity pickers and the note editor that turn them into
+//! a `FindingsUpdate` plan for the pipeline, and what happens after it ran (rows updated,
+//! marks cleared, failures kept for retry). SUPPRESSED and RESOLVED require a note.
+
+use std::collections::BTreeMap;
+
+use crate::app::State;
+use crate::app::action::{Action, NotifyLevel};
+use crate::app::effect::Effect;
+use crate::app::keys::{Key, KeyCode};
+use crate::app::panes::findings::FindingsPane;
+use crate::app::pipeline::Stage;
+use crate::domain::finding::{Finding, FindingRef, Severity, WorkflowStatus};
+use crate::domain::plan::{
+    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
+};
+
+/// Security Hub's Note.Text limit.
+pub const MAX_NOTE_CHARS: usize = 512;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkField {
+    Workflow,
+    Severity,
+}
+
+impl BulkField {
+    pub fn choices(self) -> Vec<&'static str> {
+        match self {
+            BulkField::Workflow => WorkflowStatus::ALL.iter().map(|w| w.as_str()).collect(),
+            BulkField::Severity => Severity::ALL.iter().map(|s| s.as_str()).collect(),
+        }
+    }
+}
+
+/// One finding a change will touch, with its current triage values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub finding: FindingRef,
+    pub title: String,
+    pub before: TriageFields,
+}
+
+impl Target {
+    pub(crate) fn of(f: &Finding) -> Target {
+        Target {
+            finding: f.reference(),
+            title: f.title.clone(),
+            before: TriageFields::of_finding(f),
+        }
+    }
+}
+
+/// The triage modals (the pipeline's `Stage::Triage`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TriageStage {
+    Pick {
+        field: BulkField,
+        targets: Vec<Target>,
+        cursor: usize,
+    },
+    /// The note editor; `workflow` is the status the note goes with, if any.
+    Note {
+        targets: Vec<Target>,
+        workflow: Option<WorkflowStatus>,
+        text: String,
+        error: Option<String>,
+    },
+    /// `E`: verification state, confidence, criticality and user-defined fields.
+    Fields(Box<crate::app::panes::findings::fields::FieldsForm>),
+}
+
+impl FindingsPane {
+    pub fn is_marked(&self, f: &Finding) -> bool {
+        self.marks.contains(&f.id)
+    }
+
+    /// Space: toggles the selected row's mark and moves down, so space space space marks a run.
+    pub fn toggle_mark(&mut self, page: usize) {
+        let Some(id) = self.selected_finding().map(|f| f.id.clone()) else {
+            return;
+        };
+        if !self.marks.remove(&id) {
+            self.marks.insert(id);
+        }
+        self.mark_anchor = Some(self.selected);
+        self.move_by(1, page);
+    }
+
+    /// Marks every visible row between the last toggled row and the selection.
+    pub fn mark_range(&mut self) {
+        let from = self.mark_anchor.unwrap_or(self.selected);
+        let (a, b) = (from.min(self.selected), from.max(self.selected));
+        for i in a..=b {
+            if let Some(f) = self.visible(i) {
+                let id = f.id.clone();
+                self.marks.insert(id);
+            }
+        }
+        self.mark_anchor = Some(self.selected);
+    }
+
+    /// Marks every row in view (after the local filter).
+    pub fn mark_all(&mut self) {
+        let ids: Vec<String> = (0..self.visible_len())
+            .filter_map(|i| self.visible(i).map(|f| f.id.clone()))
+            .collect();
+        self.marks.extend(ids);
+    }
+
+    pub fn clear_marks(&mut self) {
+        self.marks.clear();
+        self.mark_anchor = None;
+    }
+
+    /// What a change applies to: the marked rows (in table order), else the selected one
+    /// (or the one open in the detail view).
+    pub fn targets(&self) -> Vec<Target> {
+        if !self.marks.is_empty() {
+            return self
+                .rows()
+                .iter()
+                .filter(|f| self.marks.contains(&f.id))
+                .map(Target::of)
+                .collect();
+        }
+        let selected = match &self.detail {
+            Some(d) => self.rows().iter().find(|f| f.id == d.finding_id),
+            None => self.selected_finding(),
+        };
+        selected.map(Target::of).into_iter().collect()
+    }
+}
+
+/// w / S / N / E / ctrl-r on the findings pane.
+pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.pipeline.is_executing() {
+        state.notify(NotifyLevel::Warning, "a change is already executing");
+        return Vec::new();
+    }
+    if action == Action::RetryFailed {
+        match state.findings.retry.take() {
+            Some(mut plan) => {
+                plan.id = state.pipeline.next_plan_id();
+                state.pipeline.preview(plan);
+            }
+            None => state.notify(NotifyLevel::Info, "nothing to retry"),
+        }
+        return Vec::new();
+    }
+    let targets = state.findings.targets();
+    if targets.is_empty() {
+        state.notify(NotifyLevel::Info, "no finding selected");
+        return Vec::new();
+    }
+    if action == Action::EditFields {
+        crate::app::panes::findings::fields::open(state, targets);
+        return Vec::new();
+    }
+    let stage = match action {
+        Action::SetWorkflow | Action::SetSeverity => {
+            let field = if action == Action::SetWorkflow {
+                BulkField::Workflow
+            } else {
+                BulkField::Severity
+            };
+            let current = match field {
+                BulkField::Workflow => targets[0].before.workflow.map(|w| w.as_str()),
+                BulkField::Severity => targets[0].before.severity.map(|s| s.as_str()),
+            };
+            let cursor = field
+                .choices()
+                .iter()
+                .position(|c| Some(*c) == current)
+                .unwrap_or(0);
+            TriageStage::Pick {
+                field,
+                targets,
+                cursor,
+            }
+        }
+        _ => TriageStage::Note {
+            targets,
+            workflow: None,
+            text: String::new(),
+            error: None,
+        },
+    };
+    state.pipeline.stage = Stage::Triage(stage);
+    Vec::new()
+}
+
+/// Actions while a triage picker has the keyboard (the note editor takes keys directly).
+pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
+    let Stage::Triage(TriageStage::Pick {
+        field,
+        targets,
+        cursor,
+    }) = &mut state.pipeline.stage
+    else {
+        state.dirty = false;
+        return Vec::new();
+    };
+    let last = field.choices().len() - 1;
+    match action {
+        Action::MoveDown => *cursor = (*cursor + 1).min(last),
+        Action::MoveUp => *cursor = cursor.saturating_sub(1),
+        Action::Top => *cursor = 0,
+        Action::Bottom => *cursor = last,
+        Action::Open => {
+            let (field, cursor, targets) = (*field, *cursor, std::mem::take(targets));
+            let choice = field.choices()[cursor.min(last)];
+            let after = match field {
+                BulkField::Workflow => {
+                    let status = WorkflowStatus::parse(choice);
+                    if matches!(
+                        status,
+                        Some(WorkflowStatus::Suppressed | WorkflowStatus::Resolved)
+                    ) {
+                        state.pipeline.stage = Stage::Triage(TriageStage::Note {
+                            targets,
+                            workflow: status,
+                            text: String::new(),
+                            error: None,
+                        });
+                        return Vec::new();
+                    }
+                    TriageFields {
+                        workflow: status,
+                        ..TriageFields::default()
+                    }
+                }
+                BulkField::Severity => TriageFields {
+                    severity: Severity::parse(choice),
+                    ..TriageFields::default()
+                },
+            };
+            propose(state, &targets, after);
+        }
+        Action::Back | Action::Reject => state.pipeline.stage = Stage::Idle,
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+/// Keys in the note editor: text, alt-enter for a new line, enter to preview, esc cancels.
+pub(crate) fn note_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let Stage::Triage(TriageStage::Note {
+        targets,
+        workflow,
+        text,
+        error,
+    }) = &mut state.pipeline.stage
+    else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    if let Some(c) = key.typed_char() {
+        text.push(c);
+        *error = None;
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Enter if key.alt => text.push('\n'),
+        KeyCode::Char('j') if key.ctrl => text.push('\n'),
+        KeyCode::Esc => state.pipeline.stage = Stage::Idle,
+        KeyCode::Enter => {
+            let note = text.trim().to_string();
+            if note.is_empty() {
+                *error = Some(match workflow {
+                    Some(w) => format!("a note (the reason) is required for {w}"),
+                    None => "the note is empty".to_string(),
+                });
+                return Vec::new();
+            }
+            if note.chars().count() > MAX_NOTE_CHARS {
+                *error = Some(format!(
+                    "the note is {} characters; Security Hub keeps at most {MAX_NOTE_CHARS}",
+                    note.chars().count()
+                ));
+                return Vec::new();
+            }
+            let after = TriageFields {
+                workflow: *workflow,
+                note: Some(note),
+                ..TriageFields::default()
+            };
+            let targets = std::mem::take(targets);
+            propose(state, &targets, after);
+        }
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+/// Builds the plan for `targets` -> `after` and shows its preview. Findings already at
+/// the new values are left out; the plan's `before` holds only the fields it changes,
+/// so its undo restores exactly those.
+pub(crate) fn propose(state: &mut State, targets: &[Target], after: TriageFields) {
+    let edits: Vec<FindingEdit> = targets
+        .iter()
+        .filter(|t| after.changes(&t.before))
+        .map(|t| FindingEdit {
+            finding: t.finding.clone(),
+            title: t.title.clone(),
+            before: after.before_from(&t.before),
+            after: after.clone(),
+        })
+        .collect();
+    if edits.is_empty() {
+        state.pipeline.stage = Stage::Idle;
+        let what = after_text(&after);
+        state.notify(
+            NotifyLevel::Info,
+            format!("already {what}: nothing to change"),
+        );
+        return;
+    }
+    let id = state.pipeline.next_plan_id();
+    state.pipeline.preview(ChangePlan::new(
+        id,
+        Change::FindingsUpdate(FindingsUpdate { edits }),
+    ));
+}
+
+fn after_text(after: &TriageFields) -> String {
+    let mut parts = Vec::new();
+    if let Some(w) = after.workflow {
+        parts.push(w.to_string());
+    }
+    if let Some(s) = after.severity {
+        parts.push(s.to_string());
+    }
+    if after.note.is_some() {
+        parts.push("that note".to_string());
+    }
+    let rest = TriageFields {
+        workflow: None,
+        severity: None,
+        note: None,
+        ..after.clone()
+    };
+    if !rest.is_empty() {
+        parts.push(rest.describe());
+    }
+    parts.join(", ")
+}
+
+/// After the executor reported: verified edits show on the rows, their marks clear, and
+/// the findings AWS did not update are kept (with their error codes) for a retry.
+pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome: &ChangeOutcome) {
+    // On its own or as the findings step of a block from a finding.
+    let Some(update) = plan.and_then(|p| p.findings_update()).cloned() else {
+        return;
+    };
+    let pane = &mut state.findings;
+    for e in &update.edits {
+        let id = &e.finding.id;
+        if outcome.succeeded.contains(id) && !outcome.unverified.contains(id) {
+            pane.marks.remove(id);
+            pane.edit_row(id, |f| {
+                if let Some(s) = e.after.severity {
+                    f.severity = Some(s);
+                }
+                if let Some(w) = e.after.workflow {
+                    f.workflow = Some(w);
+                }
+                f.raw.update(|doc| {
+                    if let Some(doc) = doc.as_object_mut() {
+                        apply_to_doc(doc, &e.after);
+                    }
+                });
+            });
+        }
+    }
+    let failed: Vec<FindingEdit> = update
+        .edits
+        .iter()
+        .filter(|e| outcome.failed.iter().any(|f| f.target == e.finding.id))
+        .cloned()
+        .collect();
+    if failed.is_empty() {
+        pane.retry = None;
+        return;
+    }
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &outcome.failed {
+        *codes.entry(f.code.as_str()).or_default() += 1;
+    }
+    let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+    pane.retry = Some(ChangePlan::new(
+        "retry",
+        Change::FindingsUpdate(FindingsUpdate { edits: failed }),
+    ));
+    let hint = state
+        .keymap
+        .hint(&Action::RetryFailed)
+        .unwrap_or_else(|| ":retry_failed".into());
+    let message = format!(
+        "{} finding(s) not updated: {} ({hint} retries them)",
+        outcome.failed.len(),
+        codes.join(", ")
+    );
+    state.notify(NotifyLevel::Error, message);
+}
+
+/// Puts AWS-confirmed values into a loaded document, so the detail view and the next
+/// change's `before` see them without a reload.
+fn apply_to_doc(doc: &mut serde_json::Map<String, serde_json::Value>, after: &TriageFields) {
+    use serde_json::{Value, json};
+    if let Some(text) = &after.note {
+        doc.insert("Note".into(), json!({ "Text": text }));
+    }
+    if let Some(w) = after.workflow {
+        doc.insert("Workflow".into(), json!({ "Status": w.as_str() }));
+    }
+    if let Some(s) = after.severity
+        && let Some(sev) = doc
+            .entry("Severity")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+    {
+        sev.insert("Label".into(), json!(s.as_str()));
+    }
+    if let Some(v) = after.verification {
+        doc.insert("VerificationState".into(), json!(v.as_str()));
+    }
+    if let Some(c) = after.confidence {
+        doc.insert("Confidence".into(), json!(c));
+    }
+    if let Some(c) = after.criticality {
+        doc.insert("Criticality".into(), json!(c));
+    }
+    if !after.user_fields.is_empty() {
+        let mut fields = doc
+            .get("UserDefinedFields")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        for (k, v) in &after.user_fields {
+            match v {
+                Some(v) => fields.insert(k.clone(), json!(v)),
+                None => fields.remove(k),
+            };
+        }
+        if fields.is_empty() {
+            doc.remove("UserDefinedFields");
+        } else {
+            doc.insert("UserDefinedFields".into(), Value::Object(fields));
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "bulk_tests.rs"]
+mod tests;

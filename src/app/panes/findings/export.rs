@@ -1,0 +1,85 @@
+//! `e` on the findings pane: asks where, then hands the current view (or the marked rows,
+//! if any) to the runtime to write as JSONL, CSV or ASFF by the file's extension.
+
+use crate::app::State;
+use crate::app::effect::Effect;
+use crate::app::input::Prompt;
+use crate::app::keys::{Key, KeyCode};
+use crate::domain::finding::Finding;
+
+/// The rows `e` exports: the marked ones, else everything in view, in table order.
+pub fn rows_to_export(state: &State) -> Vec<Finding> {
+    let pane = &state.findings;
+    if pane.marks.is_empty() {
+        (0..pane.visible_len())
+            .filter_map(|i| pane.visible(i).cloned())
+            .collect()
+    } else {
+        pane.rows()
+            .iter()
+            .filter(|f| pane.marks.contains(&f.id))
+            .cloned()
+            .collect()
+    }
+}
+
+pub(crate) fn path_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let Prompt::ExportPath(path) = &mut state.prompt else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    if let Some(c) = key.typed_char() {
+        path.push(c);
+        return Vec::new();
+    }
+    match key.code {
+        KeyCode::Backspace => {
+            path.pop();
+        }
+        KeyCode::Char('u') if key.ctrl => path.clear(),
+        KeyCode::Esc => state.prompt = Prompt::None,
+        KeyCode::Enter if path.trim().is_empty() => {}
+        KeyCode::Enter => {
+            let path = path.trim().to_string();
+            state.prompt = Prompt::None;
+            return vec![Effect::ExportFindings {
+                path,
+                findings: rows_to_export(state),
+            }];
+        }
+        _ => state.dirty = false,
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::Effect;
+    use crate::app::tests::{keys, loaded};
+
+    fn export_of(fx: Vec<Effect>) -> (String, usize) {
+        match fx.as_slice() {
+            [Effect::ExportFindings { path, findings }] => (path.clone(), findings.len()),
+            other => panic!("expected one export, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn e_exports_the_view_even_read_only() {
+        let mut s = loaded(10, true);
+        keys(&mut s, "/number 1<enter>");
+        let fx = keys(&mut s, "e<c-u>out.csv<enter>");
+        assert_eq!(
+            export_of(fx),
+            ("out.csv".into(), 1),
+            "only number 1 is in view"
+        );
+    }
+
+    #[test]
+    fn e_exports_only_the_marks_when_there_are_any() {
+        let mut s = loaded(10, false);
+        let fx = keys(&mut s, "<space><space><space>e<enter>");
+        assert_eq!(export_of(fx), ("findings.jsonl".into(), 3));
+    }
+}

@@ -1,0 +1,36 @@
+//! What reaches the findings pane from tasks and `:` commands; folded in by `reduce`.
+
+use crate::domain::finding::Finding;
+use crate::domain::finding_history::HistoryRecord;
+
+use super::notes::LocalNote;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindingsMsg {
+    /// One page of GetFindings for request `request` (stale requests are ignored).
+    Page {
+        request: u64,
+        findings: Vec<Finding>,
+        next_token: Option<String>,
+    },
+    /// A page failed; `next_token` is the token to resume from (None = the first page).
+    PageFailed {
+        request: u64,
+        error: String,
+        next_token: Option<String>,
+    },
+    /// GetFindingHistory answered for the finding with this id.
+    HistoryLoaded {
+        finding_id: String,
+        result: Result<Vec<HistoryRecord>, String>,
+    },
+    /// The notes the journal recorded for this finding (read when History opens).
+    LocalNotesLoaded {
+        finding_id: String,
+        notes: Vec<LocalNote>,
+    },
+    /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
+    ApplyFilter(String),
+    /// `:view NAME`: a saved view from the config.
+    ShowView(String),
+}

@@ -1,0 +1,63 @@
+//! The findings pane as the root sees it: its messages folded in, its keys, and what a
+//! finished change does to the rows.
+
+use super::{FindingsMsg, apply_filter, handle, history_loaded, show_view};
+use crate::app::panes::{FinishedChange, Pane};
+use crate::app::{Action, Effect, NotifyLevel, State};
+
+pub struct Room;
+
+impl Pane for Room {
+    fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        match action {
+            Action::SetGrouping(by) => super::set_grouping(state, &by),
+            other => handle(state, other),
+        }
+    }
+
+    fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
+        super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
+        Vec::new()
+    }
+
+    fn is_busy(&self, state: &State) -> bool {
+        state.findings.status == super::LoadStatus::Loading
+    }
+}
+
+pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
+    match msg {
+        FindingsMsg::Page {
+            request,
+            findings,
+            next_token,
+        } => state.findings.on_page(request, findings, next_token),
+        FindingsMsg::PageFailed {
+            request,
+            error,
+            next_token,
+        } => {
+            if state.findings.on_failed(request, error.clone(), next_token) {
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("loading findings failed: {error}"),
+                );
+            }
+            Vec::new()
+        }
+        FindingsMsg::HistoryLoaded { finding_id, result } => {
+            history_loaded(state, &finding_id, result);
+            Vec::new()
+        }
+        FindingsMsg::LocalNotesLoaded { finding_id, notes } => {
+            if let Some(d) = &mut state.findings.detail
+                && d.finding_id == finding_id
+            {
+                d.local_notes = Some(notes);
+            }
+            Vec::new()
+        }
+        FindingsMsg::ApplyFilter(text) => apply_filter(state, &text),
+        FindingsMsg::ShowView(name) => show_view(state, &name),
+    }
+}

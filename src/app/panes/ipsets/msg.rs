@@ -1,0 +1,27 @@
+//! What reaches the WAF IP sets pane from tasks; folded in by `reduce`.
+
+use std::sync::Arc;
+
+use crate::domain::ip_ranges::IpRanges;
+
+use super::IpSetRow;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IpSetsMsg {
+    /// The IP sets of a scope with their addresses and referencing rules.
+    Loaded {
+        request: u64,
+        result: Result<Vec<IpSetRow>, String>,
+    },
+    /// An ip-ranges.json for the sync dialog was read (or failed to be).
+    IpRangesLoaded {
+        request: u64,
+        result: Result<Arc<IpRanges>, String>,
+    },
+    /// A file of addresses to add to the IP set `set_id` was read.
+    AddressFileLoaded {
+        set_id: String,
+        path: String,
+        result: Result<String, String>,
+    },
+}

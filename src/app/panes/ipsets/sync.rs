@@ -1,0 +1,385 @@
+//! The IP sets pane's sync dialog (`s`): choose the ip-ranges.json (the `--ip-ranges`
+//! file, a path typed in, the official URL, or in a demo the bundled snapshot), then the
+//! services (default CLOUDFRONT and ROUTE53_HEALTHCHECKS), optional regions, aggregation
+//! and the IPv4 / IPv6 target sets; Enter plans every set with the same domain code as
+//! `secdeck waf sync` and previews them as one combined change.
+
+use std::sync::Arc;
+
+use crate::app::State;
+use crate::app::action::NotifyLevel;
+use crate::app::effect::{Effect, ReadRequest};
+use crate::app::input::Prompt;
+use crate::app::keys::{Key, KeyCode};
+use crate::app::panes::ipsets::{InputKind, Load};
+use crate::domain::cidr::IpVersion;
+use crate::domain::combined::{CombinedChange, CombinedKind};
+use crate::domain::ip_ranges::{DEFAULT_SERVICES, IpRanges, OFFICIAL_URL, Selection};
+use crate::domain::plan::{Change, ChangePlan};
+use crate::domain::waf::token_in_description;
+use crate::domain::waf_sync::{SyncSource, plan_set_sync};
+
+/// Where the ip-ranges.json comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IpRangesSource {
+    File(String),
+    /// https://ip-ranges.amazonaws.com/ip-ranges.json
+    Official,
+    /// The snapshot bundled for the demo (assets/demo/ip-ranges.json).
+    Demo,
+}
+
+impl IpRangesSource {
+    pub fn describe(&self) -> String {
+        match self {
+            IpRangesSource::File(p) => p.clone(),
+            IpRangesSource::Official => OFFICIAL_URL.to_string(),
+            IpRangesSource::Demo => "the demo's bundled ip-ranges.json".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncStep {
+    /// Typing the source (empty: the default source).
+    Source,
+    Loading,
+    Options,
+}
+
+/// The focused row of the options step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Service(usize),
+    Regions,
+    Aggregate,
+    V4Set,
+    V6Set,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncDialog {
+    pub step: SyncStep,
+    /// The path typed in the source step (empty: [`SyncDialog::default_source`]).
+    pub source_text: String,
+    pub default_source: IpRangesSource,
+    pub source: Option<IpRangesSource>,
+    pub ranges: Option<Arc<IpRanges>>,
+    /// Every service in the file, with whether it is selected.
+    pub services: Vec<(String, bool)>,
+    /// Comma-separated regions / network border groups; empty = all.
+    pub regions: String,
+    pub aggregate: bool,
+    pub v4_set: String,
+    /// Empty: IPv6 prefixes are left out.
+    pub v6_set: String,
+    pub focus: usize,
+    pub error: Option<String>,
+    request: u64,
+}
+
+impl SyncDialog {
+    pub fn field(&self) -> Field {
+        let n = self.services.len();
+        match self.focus {
+            i if i < n => Field::Service(i),
+            i if i == n => Field::Regions,
+            i if i == n + 1 => Field::Aggregate,
+            i if i == n + 2 => Field::V4Set,
+            _ => Field::V6Set,
+        }
+    }
+
+    fn fields(&self) -> usize {
+        self.services.len() + 4
+    }
+
+    fn text_mut(&mut self) -> Option<&mut String> {
+        match self.field() {
+            Field::Regions => Some(&mut self.regions),
+            Field::V4Set => Some(&mut self.v4_set),
+            Field::V6Set => Some(&mut self.v6_set),
+            Field::Service(_) | Field::Aggregate => None,
+        }
+    }
+
+    fn toggle(&mut self) {
+        match self.field() {
+            Field::Service(i) => {
+                if let Some((_, on)) = self.services.get_mut(i) {
+                    *on = !*on;
+                }
+            }
+            Field::Aggregate => self.aggregate = !self.aggregate,
+            _ => {}
+        }
+    }
+
+    fn source(&self) -> IpRangesSource {
+        match self.source_text.trim() {
+            "" => self.default_source.clone(),
+            url if url.starts_with("https://") || url.starts_with("http://") => {
+                if url == OFFICIAL_URL {
+                    IpRangesSource::Official
+                } else {
+                    IpRangesSource::File(url.to_string())
+                }
+            }
+            path => IpRangesSource::File(path.to_string()),
+        }
+    }
+}
+
+/// `s` on the IP sets pane: the dialog, at the source step.
+pub(crate) fn open(state: &mut State) {
+    let pane = &state.ipsets;
+    let default_source = if state.session.demo {
+        IpRangesSource::Demo
+    } else {
+        IpRangesSource::Official
+    };
+    // Sets that were synced before (or say so) are the likely targets.
+    let synced = |version: IpVersion| {
+        pane.rows
+            .iter()
+            .filter(|r| r.set.version == version)
+            .find(|r| {
+                token_in_description(&r.set.description).is_some()
+                    || r.set.description.contains("ip-ranges")
+            })
+            .map(|r| r.set.set.name.clone())
+            .unwrap_or_default()
+    };
+    let dialog = SyncDialog {
+        step: SyncStep::Source,
+        source_text: pane.ip_ranges_path.clone().unwrap_or_default(),
+        default_source,
+        source: None,
+        ranges: None,
+        services: Vec::new(),
+        regions: String::new(),
+        aggregate: false,
+        v4_set: synced(IpVersion::V4),
+        v6_set: synced(IpVersion::V6),
+        focus: 0,
+        error: None,
+        request: pane.sync.as_ref().map_or(0, |d| d.request),
+    };
+    state.ipsets.sync = Some(dialog);
+    state.prompt = Prompt::IpSets(InputKind::Sync);
+}
+
+/// Keys while the dialog is open.
+pub(crate) fn key(state: &mut State, key: Key) -> Vec<Effect> {
+    state.dirty = true;
+    let Some(dialog) = state.ipsets.sync.as_mut() else {
+        state.prompt = Prompt::None;
+        return Vec::new();
+    };
+    if key.code == KeyCode::Esc || (key.ctrl && key.code == KeyCode::Char('c')) {
+        state.ipsets.sync = None;
+        state.prompt = Prompt::None;
+        return Vec::new();
+    }
+    match dialog.step {
+        SyncStep::Loading => {}
+        SyncStep::Source => {
+            if let Some(c) = key.typed_char() {
+                dialog.source_text.push(c);
+            } else if key.code == KeyCode::Backspace {
+                dialog.source_text.pop();
+            } else if key.code == KeyCode::Enter {
+                let source = dialog.source();
+                dialog.request += 1;
+                dialog.step = SyncStep::Loading;
+                dialog.error = None;
+                dialog.source = Some(source.clone());
+                return vec![Effect::Read(ReadRequest::IpRanges {
+                    request: dialog.request,
+                    source,
+                })];
+            }
+        }
+        SyncStep::Options => {
+            let text_field = dialog.text_mut().is_some();
+            let last = dialog.fields() - 1;
+            match key.code {
+                KeyCode::Down | KeyCode::Tab => dialog.focus = (dialog.focus + 1).min(last),
+                KeyCode::Up | KeyCode::BackTab => dialog.focus = dialog.focus.saturating_sub(1),
+                KeyCode::Char('j') if !text_field => dialog.focus = (dialog.focus + 1).min(last),
+                KeyCode::Char('k') if !text_field => dialog.focus = dialog.focus.saturating_sub(1),
+                KeyCode::Char(' ') | KeyCode::Char('x') if !text_field => dialog.toggle(),
+                KeyCode::Backspace => {
+                    if let Some(t) = dialog.text_mut() {
+                        t.pop();
+                    }
+                }
+                KeyCode::Enter => plan(state),
+                _ => match (key.typed_char(), dialog.text_mut()) {
+                    (Some(c), Some(t)) => t.push(c),
+                    _ => state.dirty = false,
+                },
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// The file arrived: show the options, services defaulted.
+pub(crate) fn on_loaded(state: &mut State, request: u64, result: Result<Arc<IpRanges>, String>) {
+    let Some(dialog) = state.ipsets.sync.as_mut() else {
+        return;
+    };
+    if dialog.request != request {
+        return;
+    }
+    match result {
+        Ok(ranges) => {
+            dialog.services = ranges
+                .services()
+                .into_iter()
+                .map(|s| (s.to_string(), DEFAULT_SERVICES.contains(&s)))
+                .collect();
+            // Selected services first, so the defaults are in view.
+            dialog.services.sort_by_key(|(_, on)| !*on);
+            dialog.ranges = Some(ranges);
+            dialog.step = SyncStep::Options;
+            dialog.focus = 0;
+            dialog.error = None;
+        }
+        Err(e) => {
+            dialog.step = SyncStep::Source;
+            dialog.error = Some(e);
+        }
+    }
+}
+
+/// Enter on the options: plan every target set, preview them together.
+fn plan(state: &mut State) {
+    let pane = &state.ipsets;
+    let Some(dialog) = pane.sync.as_ref() else {
+        return;
+    };
+    let Some(ranges) = dialog.ranges.clone() else {
+        return;
+    };
+    let result = (|| -> Result<Option<CombinedChange>, String> {
+        if pane.load != Load::Loaded {
+            return Err("the IP sets of this scope are still loading".into());
+        }
+        let services: Vec<String> = dialog
+            .services
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(s, _)| s.clone())
+            .collect();
+        if services.is_empty() {
+            return Err("select at least one service (space)".into());
+        }
+        let regions: Vec<String> = dialog
+            .regions
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let selected = ranges.select(&Selection {
+            services: services.clone(),
+            regions: regions.clone(),
+        })?;
+        let source = SyncSource {
+            sync_token: ranges.sync_token.clone(),
+            create_date: ranges.create_date.clone(),
+        };
+        let v4 = dialog.v4_set.trim();
+        let v6 = dialog.v6_set.trim();
+        if v4.is_empty() && v6.is_empty() {
+            return Err("name the IPv4 set and/or the IPv6 set to sync".into());
+        }
+        let mut summary = vec![format!(
+            "source {} · services {}{}",
+            dialog
+                .source
+                .as_ref()
+                .map(|s| s.describe())
+                .unwrap_or_default(),
+            services.join(","),
+            if regions.is_empty() {
+                String::new()
+            } else {
+                format!(" · regions {}", regions.join(","))
+            }
+        )];
+        let mut steps = Vec::new();
+        for (name, version, nets) in [
+            (v4, IpVersion::V4, &selected.v4),
+            (v6, IpVersion::V6, &selected.v6),
+        ] {
+            if name.is_empty() {
+                continue;
+            }
+            let existing = pane
+                .rows
+                .iter()
+                .find(|r| r.set.set.name == name)
+                .map(|r| &r.set);
+            let planned = plan_set_sync(
+                existing,
+                name,
+                pane.scope,
+                version,
+                nets,
+                dialog.aggregate,
+                &source,
+            )?;
+            // The lists themselves are in each step's diff below.
+            summary.extend(
+                planned
+                    .report(&source)
+                    .into_iter()
+                    .filter(|l| !l.starts_with("  - ") && !l.starts_with("  + ")),
+            );
+            steps.extend(planned.change);
+        }
+        if steps.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(CombinedChange {
+            kind: CombinedKind::IpRangesSync,
+            title: format!(
+                "Sync {} IP set(s) ({}) from ip-ranges.json syncToken {} ({})",
+                steps.len(),
+                pane.scope,
+                source.sync_token,
+                source.create_date
+            ),
+            summary,
+            steps,
+        }))
+    })();
+    match result {
+        Err(e) => {
+            if let Some(d) = state.ipsets.sync.as_mut() {
+                d.error = Some(e);
+            }
+        }
+        Ok(None) => {
+            state.ipsets.sync = None;
+            state.prompt = Prompt::None;
+            state.notify(
+                NotifyLevel::Info,
+                format!(
+                    "no change: the sets already match ip-ranges.json syncToken {}",
+                    ranges.sync_token
+                ),
+            );
+        }
+        Ok(Some(combined)) => {
+            state.ipsets.sync = None;
+            state.prompt = Prompt::None;
+            let id = state.pipeline.next_plan_id();
+            state
+                .pipeline
+                .preview(ChangePlan::new(id, Change::Combined(Box::new(combined))));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The analyzers list and the archive rules view.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Row, Table};
+
+use crate::app::panes::analyzer::AnalyzerPane;
+use crate::theme::{Slot, Theme};
+use crate::ui::style::style;
+
+pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
+    let block = Block::bordered()
+        .title(" Analyzers (enter picks) ")
+        .border_style(style(theme, Slot::BorderFocused));
+    let rows: Vec<Row> = pane
+        .analyzers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let chosen = if pane.selected.as_ref() == Some(&a.name) {
+                "●"
+            } else {
+                " "
+            };
+            let row = Row::new(vec![
+                chosen.to_string(),
+                a.name.clone(),
+                a.kind.clone(),
+                a.status.clone(),
+                a.zone_of_trust(),
+                a.created_at.get(..10).unwrap_or_default().to_string(),
+            ]);
+            if i == pane.analyzer_cursor {
+                row.style(style(theme, Slot::Selection))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Fill(2),
+        Constraint::Length(24),
+        Constraint::Length(8),
+        Constraint::Fill(2),
+        Constraint::Length(10),
+    ];
+    let head = Row::new(["", "name", "type", "status", "zone of trust", "created"])
+        .style(style(theme, Slot::Header));
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(head)
+            .block(block)
+            .column_spacing(1),
+        area,
+    );
+}
+
+pub(super) fn draw_rules(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
+    let block = Block::bordered()
+        .title(" Archive rules (:delete-rule NAME) ")
+        .border_style(style(theme, Slot::BorderFocused));
+    let mut lines = Vec::new();
+    for (name, criteria) in &pane.rules {
+        lines.push(Line::styled(name.clone(), style(theme, Slot::Header)));
+        for (k, v) in criteria {
+            lines.push(Line::styled(
+                format!("  {k} = {}", v.join(" | ")),
+                style(theme, Slot::Text),
+            ));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("no archive rules", style(theme, Slot::Muted)));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,166 @@
+//! The findings table: status, type, resource and principal of each finding, with the
+//! `:where` filter and `:group` in its title.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Paragraph, Row, Table};
+
+use crate::app::panes::analyzer::AnalyzerPane;
+use crate::domain::analyzer::AccessFinding;
+use crate::theme::{Slot, Theme};
+use crate::ui::style::style;
+
+fn status_slot(status: &str) -> Slot {
+    match status {
+        "ACTIVE" => Slot::Warning,
+        "RESOLVED" => Slot::Success,
+        _ => Slot::Muted,
+    }
+}
+
+fn short_type(t: &str) -> &str {
+    t.strip_prefix("AWS::").unwrap_or(t)
+}
+
+/// The resource part of an ARN (`role/path/Name`, a bucket name), which is what differs.
+fn short_resource(arn: &str) -> &str {
+    arn.splitn(6, ':')
+        .nth(5)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(arn)
+}
+
+fn short_finding_type(t: &str) -> String {
+    match t {
+        "ExternalAccess" => "external".into(),
+        "InternalAccess" => "internal".into(),
+        other => other
+            .replace("Unused", "unused ")
+            .replace("IAMUser", "user ")
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Principals in the table without the `arn:aws:iam::` noise.
+fn short_principal(f: &AccessFinding) -> String {
+    f.principal
+        .iter()
+        .map(|(k, v)| {
+            let v = v
+                .strip_prefix("arn:aws:iam::")
+                .or_else(|| v.strip_prefix("arn:aws:sts::"))
+                .unwrap_or(v);
+            if k == "AWS" {
+                v.to_string()
+            } else {
+                format!("{k}: {v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
+    let mut title = " Findings ".to_string();
+    if !pane.filter.is_empty() {
+        let terms: Vec<String> = pane
+            .filter
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        title = format!(" Findings where {} ", terms.join(" "));
+    }
+    if let Some(g) = &pane.group {
+        title.push_str(&format!("grouped by {g} "));
+    }
+    let block = Block::bordered()
+        .title(title)
+        .border_style(style(theme, Slot::BorderFocused));
+    let inner_rows = area.height.saturating_sub(3) as usize;
+    let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
+    let visible = pane.visible();
+    let rows: Vec<Row> = visible
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(inner_rows)
+        .map(|(i, f)| {
+            let mark = if pane.marked.contains(&f.id) {
+                "*"
+            } else {
+                " "
+            };
+            let row = Row::new(vec![
+                Span::raw(mark.to_string()),
+                Span::styled(f.status.clone(), style(theme, status_slot(&f.status))),
+                Span::raw(short_finding_type(&f.finding_type)),
+                Span::raw(short_type(&f.resource_type).to_string()),
+                Span::raw(short_resource(&f.resource).to_string()),
+                Span::raw(f.account.clone()),
+                Span::raw(short_principal(f)),
+                Span::raw(f.actions.join(",")),
+                Span::raw(
+                    match f.is_public {
+                        Some(true) => "public",
+                        _ => "",
+                    }
+                    .to_string(),
+                ),
+                Span::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
+            ]);
+            if i == pane.cursor {
+                row.style(style(theme, Slot::Selection))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(14),
+        Constraint::Fill(4),
+        Constraint::Length(12),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(6),
+        Constraint::Length(10),
+    ];
+    let head = Row::new([
+        "",
+        "status",
+        "type",
+        "resource type",
+        "resource",
+        "account",
+        "principal",
+        "actions",
+        "public",
+        "updated",
+    ])
+    .style(style(theme, Slot::Header));
+    let table = Table::new(rows, widths)
+        .header(head)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+    if visible.is_empty() {
+        let msg = match &pane.error {
+            Some(e) => e.clone(),
+            None if pane.loading || pane.analyzers_loading => "loading…".into(),
+            None => "no findings".into(),
+        };
+        let line = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        if area.height > 3 {
+            frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), line);
+        }
+    }
+}

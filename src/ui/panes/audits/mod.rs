@@ -1,0 +1,343 @@
+//! Draws the IoT audits pane: a configuration / suppressions summary, the audit tasks
+//! table and the selected task's findings grouped by check, coloured by severity.
+
+pub(crate) mod suppressions;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+use crate::app::State;
+use crate::app::panes::audits::{AuditsPane, Focus, Load, Row as PaneRow};
+use crate::domain::iot::AuditTask;
+use crate::domain::iot_plan::format_date;
+use crate::theme::{Slot, Theme};
+use crate::ui::style::{severity_slot, style, truncate};
+
+/// Rows of the tasks table (plus border and header).
+const TASK_ROWS: u16 = 6;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let pane = &state.audits;
+    let theme = &state.theme;
+    let [summary, tasks, findings] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(TASK_ROWS + 3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    draw_summary(frame, summary, pane, theme);
+    if let Some((sent, total)) = pane.import_progress {
+        // The import gauge takes the summary's second line while it runs.
+        let [_, line] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(summary);
+        let gauge = ratatui::widgets::LineGauge::default()
+            .filled_style(style(theme, Slot::Success))
+            .label(format!("importing {sent}/{total}"))
+            .ratio(sent as f64 / total.max(1) as f64);
+        frame.render_widget(ratatui::widgets::Clear, line);
+        frame.render_widget(gauge, line);
+    }
+    if pane.suppressions_view.is_some() {
+        let [_, rest] = Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
+        crate::ui::panes::audits::suppressions::draw_view(frame, rest, state);
+        return;
+    }
+    draw_tasks(frame, tasks, pane, theme);
+    let failures = crate::ui::panes::audits::suppressions::failures_height(pane);
+    let [failed, findings] =
+        Layout::vertical([Constraint::Length(failures), Constraint::Fill(1)]).areas(findings);
+    if failures > 0 {
+        crate::ui::panes::audits::suppressions::draw_failures(frame, failed, state, theme);
+    }
+    draw_findings(frame, findings, pane, theme);
+}
+
+fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
+    let Some(o) = &pane.overview else {
+        let msg = match &pane.overview_status {
+            Load::Failed(e) => format!("✗ {e}"),
+            _ => "loading IoT Device Defender audits…".to_string(),
+        };
+        let slot = if matches!(pane.overview_status, Load::Failed(_)) {
+            Slot::Error
+        } else {
+            Slot::Muted
+        };
+        frame.render_widget(Paragraph::new(msg).style(style(theme, slot)), area);
+        return;
+    };
+    let sns = match (&o.config.sns_target_arn, o.config.sns_enabled) {
+        (Some(arn), true) => format!("SNS {arn}"),
+        (Some(arn), false) => format!("SNS {arn} (disabled)"),
+        (None, _) => "no SNS target".to_string(),
+    };
+    let first = Line::from(vec![
+        Span::styled("Audit checks ", style(theme, Slot::Header)),
+        Span::styled(
+            format!(
+                "{} of {} enabled · {sns}",
+                o.config.enabled_checks().len(),
+                o.config.checks.len()
+            ),
+            style(theme, Slot::Text),
+        ),
+    ]);
+    let expiring = pane.expiring();
+    let mut second = vec![
+        Span::styled("Suppressions ", style(theme, Slot::Header)),
+        Span::styled(
+            format!("{} · ", o.suppressions.len()),
+            style(theme, Slot::Text),
+        ),
+        Span::styled(
+            format!("{} expiring within 7 days", expiring.len()),
+            style(
+                theme,
+                if expiring.is_empty() {
+                    Slot::Muted
+                } else {
+                    Slot::Warning
+                },
+            ),
+        ),
+    ];
+    for s in expiring.iter().take(2) {
+        second.push(Span::styled(
+            format!(
+                " · {} {} {}",
+                s.check_name,
+                s.resource_identifier.display(),
+                s.expiration_date.map(format_date).unwrap_or_default()
+            ),
+            style(theme, Slot::Muted),
+        ));
+    }
+    second.push(Span::styled(
+        format!(
+            " · mitigation actions {} · tasks {}",
+            o.mitigation_actions.len(),
+            o.mitigation_tasks.len()
+        ),
+        style(theme, Slot::Muted),
+    ));
+    frame.render_widget(Paragraph::new(vec![first, Line::from(second)]), area);
+}
+
+fn totals(t: &AuditTask) -> (i64, i64, i64) {
+    t.audit_details
+        .values()
+        .fold((0, 0, 0), |(nc, sup, res), d| {
+            (
+                nc + d.non_compliant_resources_count,
+                sup + d.suppressed_non_compliant_resources_count,
+                res + d.total_resources_count,
+            )
+        })
+}
+
+fn time_of(secs: Option<f64>) -> String {
+    let Some(secs) = secs else { return "-".into() };
+    time::OffsetDateTime::from_unix_timestamp(secs as i64)
+        .map(|t| format!("{} {:02}:{:02}", format_date(secs), t.hour(), t.minute()))
+        .unwrap_or_else(|_| "-".into())
+}
+
+fn border(theme: &Theme, focused: bool) -> ratatui::style::Style {
+    style(
+        theme,
+        if focused {
+            Slot::BorderFocused
+        } else {
+            Slot::Border
+        },
+    )
+}
+
+fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
+    let tasks = pane.tasks();
+    let block = Block::bordered()
+        .title(format!(
+            " Audit tasks ({}) · last {}d ",
+            tasks.len(),
+            pane.window_days()
+        ))
+        .border_style(border(theme, pane.focus == Focus::Tasks));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if tasks.is_empty() {
+        let msg = if pane.overview.is_some() {
+            format!("no audits in the last {} days", pane.window_days())
+        } else {
+            String::new()
+        };
+        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
+        return;
+    }
+    let visible = inner.height.saturating_sub(1) as usize;
+    let offset = pane.task_cursor.saturating_sub(visible.saturating_sub(1));
+    let rows: Vec<Row> = tasks
+        .iter()
+        .skip(offset)
+        .take(visible)
+        .map(|t| {
+            let (nc, sup, res) = totals(t);
+            let st = &t.task_statistics;
+            let status_slot = match t.task_status.as_str() {
+                "COMPLETED" => Slot::Text,
+                "IN_PROGRESS" => Slot::Info,
+                _ => Slot::Error,
+            };
+            // A running audit shows its progress: checks done of all.
+            let status = if t.is_finished() {
+                t.task_status.clone()
+            } else {
+                let (done, total) = t.checks_done();
+                format!("{} {done}/{total}", t.task_status)
+            };
+            Row::new(vec![
+                Cell::from(time_of(t.task_start_time)),
+                Cell::from(t.kind()),
+                Cell::from(status).style(style(theme, status_slot)),
+                Cell::from(format!("{}/{}", st.non_compliant_checks, st.total_checks)),
+                Cell::from(format!("{nc} of {res}")),
+                Cell::from(sup.to_string()),
+                Cell::from(st.failed_checks.to_string()),
+                Cell::from(t.task_id.clone()),
+            ])
+            .style(style(theme, Slot::Text))
+        })
+        .collect();
+    let header = Row::new([
+        "Started",
+        "Type",
+        "Status",
+        "Failing checks",
+        "Non-compliant",
+        "Suppressed",
+        "Errors",
+        "Task",
+    ])
+    .style(style(theme, Slot::Header));
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Length(9),
+        Constraint::Length(15),
+        Constraint::Length(14),
+        Constraint::Length(14),
+        Constraint::Length(10),
+        Constraint::Length(6),
+        Constraint::Fill(1),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(style(theme, Slot::Selection))
+        .highlight_symbol("▶ ");
+    let mut ts = TableState::default().with_selected(Some(pane.task_cursor - offset));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
+    let count: usize = pane.groups.iter().map(|g| g.findings.len()).sum();
+    let title = match &pane.findings_task {
+        Some(t) => format!(" Findings of {t} by check ({count}) "),
+        None => " Findings ".to_string(),
+    };
+    let block = Block::bordered()
+        .title(title)
+        .border_style(border(theme, pane.focus == Focus::Findings));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if pane.rows.is_empty() {
+        let msg = match &pane.findings_status {
+            Load::Loading => "loading…".to_string(),
+            Load::Failed(e) => format!("✗ {e}"),
+            _ if pane.findings_task_info().is_some_and(|t| !t.is_finished()) => {
+                let (done, total) = pane
+                    .findings_task_info()
+                    .map_or((0, 0), |t| t.checks_done());
+                format!("audit in progress: {done} of {total} check(s) done…")
+            }
+            _ if pane.findings_task.is_some() => {
+                "no non-compliant resources: every check passed".to_string()
+            }
+            _ => "select an audit task and press enter".to_string(),
+        };
+        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
+        return;
+    }
+    let visible = inner.height as usize;
+    let cursor = if pane.focus == Focus::Findings {
+        pane.finding_cursor
+    } else {
+        0
+    };
+    let offset = cursor.saturating_sub(visible.saturating_sub(1));
+    let width = inner.width as usize;
+    let rows: Vec<Row> = pane
+        .rows
+        .iter()
+        .skip(offset)
+        .take(visible)
+        .filter_map(|r| match *r {
+            PaneRow::Check(g) => {
+                let group = pane.groups.get(g)?;
+                let sev = group.severity.map(|s| s.as_str()).unwrap_or("-");
+                let text = format!(
+                    "{sev:<8} {}  {} non-compliant{}",
+                    group.check_name,
+                    group.findings.len(),
+                    if group.suppressed > 0 {
+                        format!(", {} suppressed", group.suppressed)
+                    } else {
+                        String::new()
+                    }
+                );
+                Some(
+                    Row::new(vec![Cell::from(truncate(&text, width))]).style(
+                        style(theme, severity_slot(group.severity))
+                            .add_modifier(ratatui::style::Modifier::BOLD),
+                    ),
+                )
+            }
+            PaneRow::Finding(g, i) => {
+                let f = pane.groups.get(g)?.findings.get(i)?;
+                let r = &f.non_compliant_resource;
+                let suppressed = if f.is_suppressed { "suppressed " } else { "" };
+                let related = if f.related_resources.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (+{} related)", f.related_resources.len())
+                };
+                let mitigation = f
+                    .finding_id
+                    .as_ref()
+                    .and_then(|id| pane.mitigation_status.get(id))
+                    .map(|m| format!("[{m}] "))
+                    .unwrap_or_default();
+                let mark = if pane.is_marked(f) { "*" } else { " " };
+                let text = format!(
+                    "{mark} {:<18} {:<40} {suppressed}{mitigation}{}{related} · {}",
+                    r.resource_type,
+                    r.resource_identifier.display(),
+                    f.reason_for_non_compliance_code,
+                    f.reason_for_non_compliance
+                );
+                let slot = if f.is_suppressed {
+                    Slot::Muted
+                } else {
+                    Slot::Text
+                };
+                Some(Row::new(vec![Cell::from(truncate(&text, width))]).style(style(theme, slot)))
+            }
+        })
+        .collect();
+    let table =
+        Table::new(rows, [Constraint::Fill(1)]).row_highlight_style(style(theme, Slot::Selection));
+    let mut ts = TableState::default();
+    if pane.focus == Focus::Findings {
+        ts.select(Some(cursor - offset));
+    }
+    frame.render_stateful_widget(table, inner, &mut ts);
+}

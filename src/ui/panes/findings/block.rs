@@ -1,0 +1,126 @@
+//! The block-from-finding picker: the findings and their remote IPs, the IP sets of a
+//! matching IP version with the web ACL rules (and actions) that use each, and the
+//! "also set NOTIFIED" toggle.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::State;
+use crate::app::panes::findings::block::BlockStage;
+use crate::app::panes::ipsets::Load;
+use crate::domain::cidr::MAX_ADDRESSES;
+use crate::theme::Slot;
+use crate::ui::style::{centered, style, truncate};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
+    let theme = &state.theme;
+    let choices = stage.choices(state);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(110),
+        (choices.len().max(1) as u16) + 7 + u16::from(stage.without_ip > 0),
+    );
+    let width = rect.width.saturating_sub(2) as usize;
+    let ips: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for ip in stage.sources.iter().flat_map(|s| &s.ips) {
+            let s = ip.to_string();
+            if !v.contains(&s) {
+                v.push(s);
+            }
+        }
+        v
+    };
+    let what = match stage.sources.as_slice() {
+        [one] => format!("finding \"{}\"", one.title),
+        many => format!("{} findings", many.len()),
+    };
+    let mut lines = vec![
+        Line::styled(
+            truncate(&format!("from {what}"), width),
+            style(theme, Slot::Muted),
+        ),
+        Line::from(vec![
+            Span::styled("remote IPs ", style(theme, Slot::Muted)),
+            Span::styled(
+                truncate(&ips.join(", "), width.saturating_sub(11)),
+                style(theme, Slot::Text),
+            ),
+        ]),
+    ];
+    if stage.without_ip > 0 {
+        lines.push(Line::styled(
+            format!(
+                "{} marked finding(s) without a remote IP are left alone",
+                stage.without_ip
+            ),
+            style(theme, Slot::Muted),
+        ));
+    }
+    lines.push(Line::styled(
+        format!("IP sets ({}):", state.ipsets.scope),
+        style(theme, Slot::Header),
+    ));
+    if choices.is_empty() {
+        let message = match state.ipsets.load {
+            Load::NotLoaded | Load::Loading => "loading IP sets…".to_string(),
+            Load::Failed(ref e) => format!("could not load IP sets: {e}"),
+            Load::Loaded => format!(
+                "no {} IP set for these addresses (t switches scope)",
+                state.ipsets.scope
+            ),
+        };
+        lines.push(Line::styled(message, style(theme, Slot::Muted)));
+    }
+    for (i, idx) in choices.iter().enumerate() {
+        let Some(row) = state.ipsets.rows.get(*idx) else {
+            continue;
+        };
+        let used = if row.references.is_empty() {
+            "not referenced by any web ACL".to_string()
+        } else {
+            row.references
+                .iter()
+                .map(|r| format!("{}/{} #{} {}", r.web_acl, r.rule, r.priority, r.action))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let text = format!(
+            "{} {:<24} {} {:>5}/{MAX_ADDRESSES}  {used}",
+            if i == stage.cursor { "▶" } else { " " },
+            row.set.set.name,
+            row.set.version,
+            row.set.addresses.len()
+        );
+        let slot = if i == stage.cursor {
+            Slot::Selection
+        } else {
+            Slot::Text
+        };
+        lines.push(Line::styled(truncate(&text, width), style(theme, slot)));
+    }
+    let check = if stage.notify { "[x]" } else { "[ ]" };
+    lines.push(Line::styled(
+        format!("{check} also set workflow NOTIFIED with a note naming the IP set"),
+        style(theme, Slot::Text),
+    ));
+    let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
+    let text = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Muted));
+    lines.push(Line::from(vec![
+        key("enter"),
+        text(" preview  "),
+        key("space"),
+        text(" toggle NOTIFIED  "),
+        key("t"),
+        text(" scope  "),
+        key("esc"),
+        text(" cancel"),
+    ]));
+    let block = Block::bordered()
+        .title(" Block remote IPs in a WAF IP set ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -1,0 +1,323 @@
+//! Drawing for the findings pane's triage parts: the bulk pickers, the note editor, the `E` form
+//! (pipeline modals), the filter editor line with its error caret, and the severity /
+//! workflow summary strip of the current view.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::State;
+use crate::app::panes::findings::FindingsPane;
+use crate::app::panes::findings::bulk::{BulkField, TriageStage};
+use crate::app::panes::findings::fields::{FieldsForm, FormField};
+use crate::domain::filter_expr::FilterExpr;
+use crate::domain::finding::{Severity, WorkflowStatus};
+use crate::theme::Slot;
+use crate::ui::style::{centered, severity_slot, style, truncate};
+
+pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageStage) {
+    let theme = &state.theme;
+    match stage {
+        TriageStage::Pick {
+            field,
+            targets,
+            cursor,
+        } => {
+            let choices = field.choices();
+            let rect = centered(area, 48, choices.len() as u16 + 4);
+            let what = match field {
+                BulkField::Workflow => "workflow status",
+                BulkField::Severity => "severity",
+            };
+            let mut lines = vec![Line::styled(
+                truncate(
+                    &target_summary(targets.len(), targets.first().map(|t| t.title.as_str())),
+                    rect.width.saturating_sub(2) as usize,
+                ),
+                style(theme, Slot::Muted),
+            )];
+            for (i, c) in choices.iter().enumerate() {
+                let slot = if i == *cursor {
+                    Slot::Selection
+                } else {
+                    Slot::Text
+                };
+                let pointer = if i == *cursor { "▶" } else { " " };
+                lines.push(Line::styled(format!("{pointer} {c}"), style(theme, slot)));
+            }
+            lines.push(Line::styled(
+                "enter choose  esc cancel",
+                style(theme, Slot::Muted),
+            ));
+            let block = Block::bordered()
+                .title(format!(" Set {what} "))
+                .border_style(style(theme, Slot::BorderFocused));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(lines).block(block), rect);
+        }
+        TriageStage::Note {
+            targets,
+            workflow,
+            text,
+            error,
+        } => {
+            let rect = centered(area, area.width.saturating_sub(4).min(80), 12);
+            let width = rect.width.saturating_sub(2) as usize;
+            let mut lines = vec![Line::styled(
+                truncate(
+                    &target_summary(targets.len(), targets.first().map(|t| t.title.as_str())),
+                    width,
+                ),
+                style(theme, Slot::Muted),
+            )];
+            let body: Vec<&str> = text.split('\n').collect();
+            let last = body.len() - 1;
+            for (i, l) in body.iter().enumerate().skip(body.len().saturating_sub(5)) {
+                let cursor = if i == last { "▏" } else { "" };
+                lines.push(Line::styled(
+                    format!("{l}{cursor}"),
+                    style(theme, Slot::Input),
+                ));
+            }
+            if let Some(e) = error {
+                lines.push(Line::styled(e.clone(), style(theme, Slot::Error)));
+            }
+            lines.push(Line::styled(
+                format!(
+                    "{} chars · enter preview  alt-enter new line  esc cancel",
+                    text.chars().count()
+                ),
+                style(theme, Slot::Muted),
+            ));
+            let title = match workflow {
+                Some(w) => format!(" Note: why {w}? (required) "),
+                None => " Add a note ".to_string(),
+            };
+            let block = Block::bordered()
+                .title(title)
+                .border_style(style(theme, Slot::BorderFocused));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(lines).block(block), rect);
+        }
+        TriageStage::Fields(form) => draw_fields_form(frame, area, state, form),
+    }
+}
+
+/// The `E` form: one row per field, the focused one highlighted, current values as hints.
+fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsForm) {
+    let theme = &state.theme;
+    let rect = centered(area, area.width.saturating_sub(4).min(80), 14);
+    let width = rect.width.saturating_sub(2) as usize;
+    let mut lines = vec![Line::styled(
+        truncate(
+            &target_summary(
+                form.targets.len(),
+                form.targets.first().map(|t| t.title.as_str()),
+            ),
+            width,
+        ),
+        style(theme, Slot::Muted),
+    )];
+    for field in FormField::ALL {
+        let focused = form.focus == field;
+        let value = match field {
+            FormField::Verification => match form.verification {
+                Some(v) => format!("◀ {v} ▶"),
+                None => "◀ (unchanged) ▶".to_string(),
+            },
+            FormField::Confidence => form.confidence.clone(),
+            FormField::Criticality => form.criticality.clone(),
+            FormField::UserFields => form.user_fields.clone(),
+        };
+        let cursor = if focused && field != FormField::Verification {
+            "▏"
+        } else {
+            ""
+        };
+        let pointer = if focused { "▶" } else { " " };
+        let slot = if focused {
+            Slot::Selection
+        } else {
+            Slot::Input
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{pointer} {:<13}", field.label()),
+                style(theme, Slot::Text),
+            ),
+            Span::styled(format!("{value}{cursor}"), style(theme, slot)),
+        ]));
+        lines.push(Line::styled(
+            truncate(
+                &format!("                now: {}", form.current(field)),
+                width,
+            ),
+            style(theme, Slot::Muted),
+        ));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+    }
+    for hint in [
+        "blank = unchanged · numbers 0-100 · user fields: k=v; k2=v2 (k= or -k removes)",
+        "tab / ↑↓ field  ←→ state  enter preview  esc cancel",
+    ] {
+        lines.push(Line::styled(
+            truncate(hint, width),
+            style(theme, Slot::Muted),
+        ));
+    }
+    let block = Block::bordered()
+        .title(" Edit finding fields ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn target_summary(n: usize, first: Option<&str>) -> String {
+    match (n, first) {
+        (1, Some(title)) => title.to_string(),
+        (n, _) => format!("{n} marked findings"),
+    }
+}
+
+/// The filter editor line; a parse error is shown after it with a caret under the token
+/// on the line above.
+pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, text: &str) {
+    let theme = &state.theme;
+    let prefix = "filter: ";
+    let mut spans = vec![
+        Span::styled(prefix, style(theme, Slot::Muted)),
+        Span::styled(format!("{text}▏"), style(theme, Slot::Input)),
+    ];
+    if let Err(e) = FilterExpr::parse(text) {
+        spans.push(Span::styled(
+            format!("  ✗ {}", e.message),
+            style(theme, Slot::Error),
+        ));
+        if area.y > 0 {
+            let caret = Rect {
+                y: area.y - 1,
+                height: 1,
+                ..area
+            };
+            let line = format!("{}{}", " ".repeat(prefix.len()), e.caret_line());
+            frame.render_widget(Clear, caret);
+            frame.render_widget(Line::styled(line, style(theme, Slot::Error)), caret);
+        }
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// `CRITICAL 3  HIGH 12 …  │  NEW 20  NOTIFIED 2 …  │  4 marked` over the visible rows.
+pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
+    let theme = &state.theme;
+    let (sev, wf) = pane.summary();
+    let mut spans = Vec::new();
+    for (s, n) in Severity::ALL.iter().zip(sev) {
+        if n > 0 {
+            spans.push(Span::styled(
+                format!("{} {n}  ", s.as_str()),
+                style(theme, severity_slot(Some(*s))),
+            ));
+        }
+    }
+    spans.push(Span::styled("│  ", style(theme, Slot::Muted)));
+    for (w, n) in WorkflowStatus::ALL.iter().zip(wf) {
+        if n > 0 {
+            spans.push(Span::styled(format!("{w} {n}  "), style(theme, Slot::Text)));
+        }
+    }
+    if !pane.marks.is_empty() {
+        spans.push(Span::styled(
+            format!("│  {} marked", pane.marks.len()),
+            style(theme, Slot::Warning),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// The group list: key, count, marked, and the count of each severity.
+pub fn draw_groups(
+    frame: &mut Frame,
+    area: Rect,
+    pane: &FindingsPane,
+    theme: &crate::theme::Theme,
+) {
+    use ratatui::layout::Constraint;
+    use ratatui::widgets::{Cell, Row, Table, TableState};
+    let Some(g) = &pane.grouping else { return };
+    let block = Block::bordered()
+        .title(format!(
+            " Findings by {} ({} groups) · enter expands, space marks a group ",
+            g.by.name(),
+            g.groups.len()
+        ))
+        .border_style(style(theme, Slot::BorderFocused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let body_rows = inner.height.saturating_sub(1) as usize;
+    let mut offset = g.offset.min(g.selected);
+    if body_rows > 0 && g.selected >= offset + body_rows {
+        offset = g.selected + 1 - body_rows;
+    }
+    let rows: Vec<Row> = g
+        .groups
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(body_rows)
+        .map(|(_, grp)| {
+            // Only counted when something is marked: a big group is many rows.
+            let marked = if pane.marks.is_empty() {
+                0
+            } else {
+                grp.members
+                    .iter()
+                    .filter(|&&m| {
+                        pane.rows()
+                            .get(m)
+                            .is_some_and(|f| pane.marks.contains(&f.id))
+                    })
+                    .count()
+            };
+            let mut cells = vec![
+                Cell::from(grp.key.clone()),
+                Cell::from(grp.members.len().to_string()),
+                Cell::from(if marked > 0 {
+                    marked.to_string()
+                } else {
+                    String::new()
+                })
+                .style(style(theme, Slot::Warning)),
+            ];
+            for (n, s) in grp.severities.iter().zip(Severity::ALL) {
+                let text = if *n > 0 { n.to_string() } else { String::new() };
+                cells.push(Cell::from(text).style(style(theme, severity_slot(Some(s)))));
+            }
+            Row::new(cells).style(style(theme, Slot::Text))
+        })
+        .collect();
+    let header = Row::new([
+        "Group", "Count", "Marked", "CRIT", "HIGH", "MED", "LOW", "INFO",
+    ])
+    .style(style(theme, Slot::Header));
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Length(6),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(style(theme, Slot::Selection))
+        .highlight_symbol("▶ ");
+    let mut table_state =
+        TableState::default().with_selected((!g.groups.is_empty()).then(|| g.selected - offset));
+    frame.render_stateful_widget(table, inner, &mut table_state);
+}

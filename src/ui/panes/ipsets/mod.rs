@@ -1,0 +1,175 @@
+//! The WAF IP sets pane: the sets of the current scope (count vs the 10,000 limit and the
+//! web ACL rules using each), or one set's addresses with the filter / search result.
+
+pub(crate) mod sync;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+
+use crate::app::State;
+use crate::app::panes::ipsets::{IpSetRow, IpSetsPane, Load};
+use crate::domain::cidr::MAX_ADDRESSES;
+use crate::theme::{Slot, Theme};
+use crate::ui::style::style;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let pane = &state.ipsets;
+    match pane.open_row() {
+        Some(row) => addresses(frame, area, pane, row, &state.theme),
+        None => table(frame, area, pane, &state.theme),
+    }
+    if let Some(dialog) = &pane.sync {
+        crate::ui::panes::ipsets::sync::draw(frame, area, state, dialog);
+    }
+}
+
+fn used_by(row: &IpSetRow) -> String {
+    if row.references.is_empty() {
+        return "(not referenced)".into();
+    }
+    row.references
+        .iter()
+        .map(|r| format!("{}/{} #{} {}", r.web_acl, r.rule, r.priority, r.action))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
+    let block = Block::bordered()
+        .title(format!(" WAF IP sets · {} ", pane.scope))
+        .border_style(style(theme, Slot::Border));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let message = match &pane.load {
+        Load::NotLoaded | Load::Loading if pane.rows.is_empty() => {
+            Some("loading IP sets…".to_string())
+        }
+        Load::Failed(e) if pane.rows.is_empty() => Some(format!("could not load IP sets: {e}")),
+        Load::Loaded if pane.rows.is_empty() => {
+            Some(format!("no {} IP sets (t switches scope)", pane.scope))
+        }
+        _ => None,
+    };
+    if let Some(m) = message {
+        frame.render_widget(Paragraph::new(m).style(style(theme, Slot::Muted)), inner);
+        return;
+    }
+    let header = Row::new([
+        "Name",
+        "IP",
+        "Addresses",
+        "Description",
+        "Used by (web ACL/rule #priority action)",
+    ])
+    .style(style(theme, Slot::Header));
+    let rows = pane.rows.iter().map(|r| {
+        let count = r.set.addresses.len();
+        let count_slot = if count * 10 >= MAX_ADDRESSES * 9 {
+            Slot::Warning
+        } else {
+            Slot::Text
+        };
+        Row::new([
+            Cell::from(r.set.set.name.clone()),
+            Cell::from(r.set.version.as_str()),
+            Cell::from(format!("{count} / {MAX_ADDRESSES}")).style(style(theme, count_slot)),
+            Cell::from(r.set.description.clone()),
+            Cell::from(used_by(r)),
+        ])
+    });
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Length(4),
+        Constraint::Length(13),
+        Constraint::Fill(2),
+        Constraint::Fill(4),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .row_highlight_style(style(theme, Slot::Selection))
+        .highlight_symbol("▶ ");
+    let mut ts = TableState::default().with_selected(Some(pane.cursor));
+    frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+fn addresses(frame: &mut Frame, area: Rect, pane: &IpSetsPane, row: &IpSetRow, theme: &Theme) {
+    let view = pane.addresses();
+    let set = &row.set;
+    let block = Block::bordered()
+        .title(format!(
+            " {} · {} {} · {} / {MAX_ADDRESSES} addresses ",
+            set.set.name,
+            set.set.scope,
+            set.version,
+            set.addresses.len()
+        ))
+        .border_style(style(theme, Slot::Border));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let refs = row.references.len().max(1) as u16;
+    let [refs_area, note_area, list_area] = Layout::vertical([
+        Constraint::Length(refs),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    let ref_lines: Vec<Line> = if row.references.is_empty() {
+        vec![Line::styled(
+            "not referenced by any web ACL rule",
+            style(theme, Slot::Muted),
+        )]
+    } else {
+        row.references
+            .iter()
+            .map(|r| {
+                Line::from(vec![
+                    Span::styled("used by ", style(theme, Slot::Muted)),
+                    Span::raw(r.describe()),
+                ])
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(ref_lines), refs_area);
+    let note = match (&view.note, pane.filter.is_empty()) {
+        (Some(n), _) => Line::styled(n.clone(), style(theme, Slot::Info)),
+        (None, true) => Line::styled(
+            format!(
+                "{} entries · / filter or search an address · + add · f add from file · - remove · esc back",
+                view.rows.len()
+            ),
+            style(theme, Slot::Muted),
+        ),
+        (None, false) => Line::styled(
+            format!(
+                "{} of {} entries match {:?}",
+                view.rows.len(),
+                set.addresses.len(),
+                pane.filter
+            ),
+            style(theme, Slot::Muted),
+        ),
+    };
+    frame.render_widget(note, note_area);
+    let height = list_area.height as usize;
+    let cursor = pane.addr_cursor.min(view.rows.len().saturating_sub(1));
+    let start = cursor.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = view
+        .rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, a)| {
+            let slot = if i == cursor {
+                Slot::Selection
+            } else {
+                Slot::Text
+            };
+            let marker = if i == cursor { "▶ " } else { "  " };
+            Line::styled(format!("{marker}{a}"), style(theme, slot))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area);
+}

@@ -1,0 +1,172 @@
+//! The sync-from-ip-ranges dialog: the source step (a path, or the default source), then
+//! the services, regions, aggregate toggle and target sets, with the planning error if
+//! the last Enter found one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::State;
+use crate::app::panes::ipsets::sync::{Field, SyncDialog, SyncStep};
+use crate::theme::Slot;
+use crate::ui::style::{centered, style, truncate};
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
+    let theme = &state.theme;
+    let height = match d.step {
+        SyncStep::Options => area.height.saturating_sub(2).min(26),
+        SyncStep::Source | SyncStep::Loading => {
+            5 + u16::from(d.error.is_some()) + u16::from(d.step == SyncStep::Loading)
+        }
+    };
+    let rect = centered(area, area.width.saturating_sub(4).min(90), height);
+    let width = rect.width.saturating_sub(2) as usize;
+    let muted = style(theme, Slot::Muted);
+    let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
+    let text = |s: &str| Span::styled(s.to_string(), muted);
+    let mut lines: Vec<Line> = Vec::new();
+    match d.step {
+        SyncStep::Source | SyncStep::Loading => {
+            lines.push(Line::styled(
+                "ip-ranges.json to sync from (a file path or URL; empty for the default):",
+                muted,
+            ));
+            let shown = if d.source_text.is_empty() && d.step == SyncStep::Source {
+                format!("▏ (default: {})", d.default_source.describe())
+            } else {
+                format!("{}▏", d.source_text)
+            };
+            lines.push(Line::styled(
+                truncate(&shown, width),
+                style(theme, Slot::Input),
+            ));
+            if d.step == SyncStep::Loading {
+                lines.push(Line::styled(
+                    format!(
+                        "reading {}…",
+                        d.source.as_ref().map(|s| s.describe()).unwrap_or_default()
+                    ),
+                    style(theme, Slot::Info),
+                ));
+            }
+            if let Some(e) = &d.error {
+                lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+            }
+            lines.push(Line::from(vec![
+                key("enter"),
+                text(" read  "),
+                key("esc"),
+                text(" cancel"),
+            ]));
+        }
+        SyncStep::Options => {
+            if let Some(r) = &d.ranges {
+                lines.push(Line::styled(
+                    truncate(
+                        &format!(
+                            "{} · syncToken {} · createDate {} · {} prefixes · scope {}",
+                            d.source.as_ref().map(|s| s.describe()).unwrap_or_default(),
+                            r.sync_token,
+                            r.create_date,
+                            r.prefixes.len(),
+                            state.ipsets.scope
+                        ),
+                        width,
+                    ),
+                    muted,
+                ));
+            }
+            let focus = d.field();
+            let row = |focused: bool, s: String| {
+                let slot = if focused { Slot::Selection } else { Slot::Text };
+                Line::styled(
+                    truncate(&format!("{} {s}", if focused { "▶" } else { " " }), width),
+                    style(theme, slot),
+                )
+            };
+            let selected: Vec<&str> = d
+                .services
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(s, _)| s.as_str())
+                .collect();
+            lines.push(Line::styled(
+                truncate(
+                    &format!(
+                        "services ({} selected: {})",
+                        selected.len(),
+                        selected.join(", ")
+                    ),
+                    width,
+                ),
+                style(theme, Slot::Header),
+            ));
+            // A window of the service list around the focus.
+            let room = (rect.height as usize).saturating_sub(11).max(3);
+            let at = match focus {
+                Field::Service(i) => i,
+                _ => d.services.len().saturating_sub(1),
+            };
+            let start = at
+                .saturating_sub(room - 1)
+                .min(d.services.len().saturating_sub(room));
+            for (i, (name, on)) in d.services.iter().enumerate().skip(start).take(room) {
+                let check = if *on { "[x]" } else { "[ ]" };
+                lines.push(row(focus == Field::Service(i), format!("{check} {name}")));
+            }
+            if d.services.len() > room {
+                lines.push(Line::styled(
+                    format!("  … {} services in all", d.services.len()),
+                    muted,
+                ));
+            }
+            let cursor = |f: Field| if focus == f { "▏" } else { "" };
+            lines.push(row(
+                focus == Field::Regions,
+                format!(
+                    "regions / border groups: {}{} (empty: all)",
+                    d.regions,
+                    cursor(Field::Regions)
+                ),
+            ));
+            lines.push(row(
+                focus == Field::Aggregate,
+                format!(
+                    "{} aggregate adjacent / contained prefixes",
+                    if d.aggregate { "[x]" } else { "[ ]" }
+                ),
+            ));
+            lines.push(row(
+                focus == Field::V4Set,
+                format!("IPv4 set: {}{}", d.v4_set, cursor(Field::V4Set)),
+            ));
+            lines.push(row(
+                focus == Field::V6Set,
+                format!(
+                    "IPv6 set: {}{} (empty: no IPv6)",
+                    d.v6_set,
+                    cursor(Field::V6Set)
+                ),
+            ));
+            if let Some(e) = &d.error {
+                lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+            }
+            lines.push(Line::from(vec![
+                key("↑↓"),
+                text(" move  "),
+                key("space"),
+                text(" toggle  "),
+                key("enter"),
+                text(" preview  "),
+                key("esc"),
+                text(" cancel"),
+            ]));
+        }
+    }
+    let block = Block::bordered()
+        .title(" Sync IP sets from ip-ranges.json ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -1,0 +1,140 @@
+//! The journal view: past changes (time, outcome, kind, targets, who), newest first, over
+//! the pane's body; the selected row's details underneath.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
+
+use crate::app::State;
+use crate::app::panes::journal::{JournalRow, JournalView};
+use crate::journal::ResultStatus;
+use crate::theme::{Slot, Theme};
+use crate::ui::style::style;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
+    let theme = &state.theme;
+    frame.render_widget(Clear, area);
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(6)]).areas(area);
+    let visible = view.visible();
+    let mut title = format!(" Journal · {} change(s) ", visible.len());
+    if !view.filter.is_empty() {
+        title.push_str(&format!("matching {:?} ", view.filter));
+    }
+    let block = Block::bordered()
+        .title(title)
+        .border_style(style(theme, Slot::BorderFocused));
+    let inner_rows = table_area.height.saturating_sub(3) as usize;
+    let start = view.cursor.saturating_sub(inner_rows.saturating_sub(1));
+    let rows: Vec<Row> = visible
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(inner_rows)
+        .map(|(i, r)| {
+            let row = Row::new(vec![
+                Span::raw(r.time.get(..19).unwrap_or(&r.time).replace('T', " ")),
+                Span::styled(
+                    r.outcome.split(':').next().unwrap_or_default().to_string(),
+                    style(theme, outcome_slot(r.status)),
+                ),
+                Span::raw(r.title.clone()),
+                Span::raw(short_targets(r)),
+                Span::raw(short_who(&r.who).to_string()),
+            ]);
+            if i == view.cursor {
+                row.style(style(theme, Slot::Selection))
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(19),
+        Constraint::Length(7),
+        Constraint::Fill(5),
+        Constraint::Fill(3),
+        Constraint::Fill(3),
+    ];
+    let head = Row::new(["time (UTC)", "outcome", "change", "targets", "who"])
+        .style(style(theme, Slot::Header));
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(head)
+            .block(block)
+            .column_spacing(1),
+        table_area,
+    );
+    let message = match &view.rows {
+        None => Some("reading the journal…".to_string()),
+        Some(Err(e)) => Some(format!("the journal cannot be read: {e}")),
+        Some(Ok(_)) if visible.is_empty() => Some("no changes recorded".to_string()),
+        Some(Ok(_)) => None,
+    };
+    if let Some(msg) = message
+        && table_area.height > 3
+    {
+        let line = Rect {
+            x: table_area.x + 2,
+            y: table_area.y + 2,
+            width: table_area.width.saturating_sub(4),
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), line);
+    }
+    draw_detail(frame, detail_area, view.selected(), theme);
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, theme: &Theme) {
+    let block = Block::bordered().border_style(style(theme, Slot::Border));
+    let mut lines = Vec::new();
+    if let Some(r) = row {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}  ", r.title), style(theme, Slot::Header)),
+            Span::styled(r.outcome.clone(), style(theme, outcome_slot(r.status))),
+        ]));
+        lines.push(Line::from(format!(
+            "{} ({})  by {}",
+            r.operation, r.change.id, r.who
+        )));
+        lines.push(Line::from(r.targets.join(", ")));
+    }
+    lines.push(Line::from(Span::styled(
+        "X roll back a remediation  / filter  r re-read  esc close",
+        style(theme, Slot::Muted),
+    )));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The caller without the `arn:aws:iam::` / `arn:aws:sts::` noise.
+fn short_who(who: &str) -> &str {
+    who.strip_prefix("arn:aws:iam::")
+        .or_else(|| who.strip_prefix("arn:aws:sts::"))
+        .unwrap_or(who)
+}
+
+fn outcome_slot(status: Option<ResultStatus>) -> Slot {
+    match status {
+        Some(ResultStatus::Ok) => Slot::Success,
+        Some(ResultStatus::Partial) => Slot::Warning,
+        Some(ResultStatus::Failed) => Slot::Error,
+        None => Slot::Muted,
+    }
+}
+
+/// The first target (its resource part for an ARN) and how many more.
+fn short_targets(r: &JournalRow) -> String {
+    let Some(first) = r.targets.first() else {
+        return String::new();
+    };
+    let short = first
+        .splitn(6, ':')
+        .nth(5)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(first);
+    match r.targets.len() {
+        1 => short.to_string(),
+        n => format!("{short} +{}", n - 1),
+    }
+}

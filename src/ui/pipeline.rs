@@ -1,0 +1,121 @@
+//! The change pipeline's modals: the workflow picker and the plan preview (a diff coloured
+//! by line kind) with its approval prompt.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::style::{centered, style, truncate};
+use crate::app::State;
+use crate::app::pipeline::Stage;
+use crate::domain::finding::WorkflowStatus;
+use crate::domain::plan::LineKind;
+use crate::theme::Slot;
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    match &state.pipeline.stage {
+        Stage::PickWorkflow {
+            title,
+            before,
+            cursor,
+            ..
+        } => picker(frame, area, state, title, *before, *cursor),
+        Stage::Preview { plan, typed } => {
+            let theme = &state.theme;
+            let lines = plan.preview();
+            let width = area.width.saturating_sub(4).min(100);
+            let height = (lines.len() as u16 + 5).min(area.height);
+            let rect = centered(area, width, height);
+            let text_width = rect.width.saturating_sub(2) as usize;
+            let mut out: Vec<Line> = lines
+                .iter()
+                .map(|l| {
+                    let slot = match l.kind {
+                        LineKind::Header => Slot::DiffHeader,
+                        LineKind::Context => Slot::Text,
+                        LineKind::Removed => Slot::DiffRemoved,
+                        LineKind::Added => Slot::DiffAdded,
+                    };
+                    Line::styled(truncate(&l.text, text_width), style(theme, slot))
+                })
+                .collect();
+            out.push(Line::default());
+            let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
+            let text = |s: String| Span::styled(s, style(theme, Slot::Text));
+            out.push(if plan.needs_typed_count() {
+                Line::from(vec![
+                    text(format!("type {} then ", plan.item_count())),
+                    key("enter"),
+                    text(" to approve, ".into()),
+                    key("esc"),
+                    text(" to reject: ".into()),
+                    Span::styled(format!("{typed}▏"), style(theme, Slot::Input)),
+                ])
+            } else {
+                Line::from(vec![
+                    key("y"),
+                    text(" approve  ".into()),
+                    key("n"),
+                    text(" reject".into()),
+                ])
+            });
+            // Keep the prompt visible even when the diff is taller than the screen.
+            let room = rect.height.saturating_sub(2) as usize;
+            if out.len() > room && room > 0 {
+                let prompt = out.pop();
+                out.truncate(room - 1);
+                out.extend(prompt);
+            }
+            let block = Block::bordered()
+                .title(format!(" Preview {} ({}) ", plan.id, plan.operation()))
+                .border_style(style(theme, Slot::BorderFocused));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(Paragraph::new(out).block(block), rect);
+        }
+        Stage::Triage(stage) => {
+            crate::ui::panes::findings::bulk::draw_stage(frame, area, state, stage)
+        }
+        Stage::Block(stage) => crate::ui::panes::findings::block::draw(frame, area, state, stage),
+        Stage::Idle | Stage::Executing { .. } => {}
+    }
+}
+
+fn picker(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    title: &str,
+    before: Option<WorkflowStatus>,
+    cursor: usize,
+) {
+    let theme = &state.theme;
+    let rect = centered(area, 44, WorkflowStatus::ALL.len() as u16 + 4);
+    let mut lines = vec![Line::styled(
+        truncate(title, rect.width.saturating_sub(2) as usize),
+        style(theme, Slot::Muted),
+    )];
+    for (i, w) in WorkflowStatus::ALL.iter().enumerate() {
+        let current = if Some(*w) == before {
+            "  (current)"
+        } else {
+            ""
+        };
+        let text = format!("{} {w}{current}", if i == cursor { "▶" } else { " " });
+        let slot = if i == cursor {
+            Slot::Selection
+        } else {
+            Slot::Text
+        };
+        lines.push(Line::styled(text, style(theme, slot)));
+    }
+    lines.push(Line::styled(
+        "enter choose  esc cancel",
+        style(theme, Slot::Muted),
+    ));
+    let block = Block::bordered()
+        .title(" Set workflow status ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
