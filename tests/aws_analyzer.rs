@@ -3,9 +3,10 @@
 //! and outcome, re-scan RESOLVED), rolled back to the exact original document, a
 //! concurrent edit refused and re-planned, archive / unarchive, and archive rules.
 
-mod aws_support;
+mod common;
 
-use aws_support::*;
+use common::analyzer::*;
+use common::*;
 use secdeck::aws::accessanalyzer;
 use secdeck::domain::analyzer::{
     AccessFinding, ArchiveRuleChange, FindingsStatusChange, Remediation, criteria_match,
@@ -14,27 +15,14 @@ use secdeck::domain::analyzer::{
 use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::policy::{PolicyDocument, finding_id_from_sid};
 use secdeck::journal::{Journal, Phase};
-use secdeck::sandbox::{QuotaMode, Sandbox};
+use secdeck::sandbox::Sandbox;
 use secdeck::tasks::analyzer::POLICY_CHANGED;
 
-const MAIN: &str = "123456789012";
-const ROLE: &str = "Audit_CrossAccountRole";
+const ROLE: &str = SEED_ROLE;
 
+/// The seed scenario's finding.
 async fn seed_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients) -> AccessFinding {
-    let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
-    let id = sb
-        .analyzer_findings()
-        .into_iter()
-        .find(|f| {
-            f["analyzerArn"] == analyzer.as_str() && f["resource"].as_str().unwrap().ends_with(ROLE)
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    accessanalyzer::get_finding(&c.accessanalyzer, &analyzer, &id)
-        .await
-        .unwrap()
+    access_finding(sb, c, "ConsoleAnalyzer-account", ROLE).await
 }
 
 fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
@@ -47,12 +35,12 @@ fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
 #[test]
 fn remediate_the_seed_scenario_then_roll_back_exactly() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let ex = executor(c.clone(), &journal, fast_options());
-        let f = seed_finding(&sb, &c).await;
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let journal = &env.journal;
+        let ex = env.executor();
+        let f = seed_finding(sb, &c).await;
         assert_eq!(
             f.principal,
             vec![(
@@ -112,11 +100,11 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
 #[test]
 fn a_concurrent_change_is_not_overwritten_and_replans() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
-        let f = seed_finding(&sb, &c).await;
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let ex = env.executor();
+        let f = seed_finding(sb, &c).await;
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
         // A colleague adds a statement between preview and approval.
@@ -174,21 +162,10 @@ fn a_concurrent_change_is_not_overwritten_and_replans() {
 #[test]
 fn findings_on_other_resources_are_refused_with_the_reason() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
-        let bucket = sb
-            .analyzer_findings()
-            .into_iter()
-            .find(|f| f["resource"] == "arn:aws:s3:::my-bucket")
-            .unwrap();
-        let f = accessanalyzer::get_finding(
-            &c.accessanalyzer,
-            &analyzer,
-            bucket["id"].as_str().unwrap(),
-        )
-        .await
-        .unwrap();
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let f = access_finding(sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let err = plan_remediation(&f, "{}", 2048, false).unwrap_err();
         assert!(err.contains("IAM roles only"), "{err}");
     });
@@ -197,12 +174,12 @@ fn findings_on_other_resources_are_refused_with_the_reason() {
 #[test]
 fn archive_and_unarchive_with_a_reason_and_undo() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let ex = executor(c.clone(), &journal, fast_options());
-        let f = seed_finding(&sb, &c).await;
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let journal = &env.journal;
+        let ex = env.executor();
+        let f = seed_finding(sb, &c).await;
         let plan = ChangePlan::new(
             "a1",
             Change::FindingsArchive(Box::new(FindingsStatusChange {
@@ -229,23 +206,12 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
 #[test]
 fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_only() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let ex = env.executor();
+        let f = access_finding(sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
-        let bucket = sb
-            .analyzer_findings()
-            .into_iter()
-            .find(|f| f["resource"] == "arn:aws:s3:::my-bucket")
-            .unwrap();
-        let f = accessanalyzer::get_finding(
-            &c.accessanalyzer,
-            &analyzer,
-            bucket["id"].as_str().unwrap(),
-        )
-        .await
-        .unwrap();
         let criteria = similar_criteria(&f);
         assert_eq!(
             criteria[0],
@@ -316,34 +282,15 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
     });
 }
 
-const MEMBER: &str = "210987654321";
-
-async fn org_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients, role: &str) -> AccessFinding {
-    let analyzer = sb.analyzer_arn("OrgAnalyzer").unwrap();
-    let id = sb
-        .analyzer_findings()
-        .into_iter()
-        .find(|f| {
-            f["analyzerArn"] == analyzer.as_str() && f["resource"].as_str().unwrap().ends_with(role)
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    accessanalyzer::get_finding(&c.accessanalyzer, &analyzer, &id)
-        .await
-        .unwrap()
-}
-
 #[test]
 fn a_member_account_role_is_remediated_through_an_assumed_role() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let ex = executor(c.clone(), &journal, fast_options());
-        let f = org_finding(&sb, &c, "DataPipelineRole").await;
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let journal = &env.journal;
+        let ex = env.executor();
+        let f = access_finding(sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         // The session's own account has no such role.
         assert!(
             secdeck::aws::iam::get_trust_policy(&c.iam, "DataPipelineRole")
@@ -386,11 +333,11 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
 #[test]
 fn a_missing_or_refused_assumed_role_changes_nothing_and_names_account_and_role() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
-        let f = org_finding(&sb, &c, "DataPipelineRole").await;
+        let env = TestEnv::findings(Vec::new()).await;
+        let sb = &env.sandbox;
+        let c = env.clients();
+        let ex = env.executor();
+        let f = access_finding(sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         let original = sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap();
         let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()
         else {

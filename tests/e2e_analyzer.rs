@@ -1,54 +1,41 @@
 //! End to end on the Access Analyzer pane: the demo console driven by keys, checked on the
 //! screen, the sandbox's IAM / Access Analyzer state, the journal and the requests sent.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::plan::Change;
 use secdeck::domain::policy::PolicyDocument;
 use secdeck::journal::{Journal, Phase};
-use secdeck::runtime::Console;
+use secdeck::runtime::ConsoleParts;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
 
-fn analyzer_loaded(s: &State) -> bool {
-    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
+/// The organization analyzer is selected and its findings are loaded.
+fn org_analyzer_loaded(s: &State) -> bool {
+    analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
 }
 
-fn previewing(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
-}
-
-fn idle(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Idle)
-}
-
-/// Moves the cursor onto the first finding whose resource ends with `suffix`.
-fn select_resource(console: &mut secdeck::runtime::Console, suffix: &str) {
-    let i = console
-        .state
-        .analyzer
-        .findings
-        .iter()
-        .position(|f| f.resource.ends_with(suffix))
-        .unwrap_or_else(|| panic!("no finding on {suffix}"));
-    press(console, "g");
-    for _ in 0..i {
-        press(console, "j");
-    }
+/// Picks the organization analyzer once the caller's identity is known.
+async fn open_org_analyzer(console: &mut ConsoleEnv) {
+    wait_until(console, "the caller identity", |s| {
+        s.session.identity.is_some()
+    })
+    .await;
+    press(console, ":analyzer OrgAnalyzer<enter>");
+    wait_until(console, "the org analyzer", org_analyzer_loaded).await;
 }
 
 #[test]
 fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let journal = console.journal().to_path_buf();
+        let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         press(&mut console, "2");
         wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
@@ -84,10 +71,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         );
         assert!(preview.contains("SecdeckDeny"), "{preview}");
         press(&mut console, "y");
-        wait_until(&mut console, "the change to finish", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        wait_until(&mut console, "the change to finish", changed).await;
 
         let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         assert_eq!(doc.statements().len(), 2);
@@ -128,13 +112,10 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
 
 #[test]
 fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-        select_resource(&mut console, ROLE);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
+        open_analyzer_finding(&mut console, ROLE).await;
         press(&mut console, "x");
         wait_until(&mut console, "the preview", previewing).await;
         let mut v: serde_json::Value =
@@ -166,14 +147,11 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
 
 #[test]
 fn archive_needs_a_reason_and_other_resources_explain_remediation() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-        select_resource(&mut console, ":::my-bucket");
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let journal = console.journal().to_path_buf();
+        let sb = console.sandbox().clone();
+        open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
         assert!(
             screen(&console.state).contains("IAM roles only"),
@@ -194,10 +172,7 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         press(&mut console, "partner bucket, ticket SEC-42<enter>");
         wait_until(&mut console, "the archive preview", previewing).await;
         press(&mut console, "y");
-        wait_until(&mut console, "the archive", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        wait_until(&mut console, "the archive", changed).await;
         assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
         let entries = Journal::read_all(&journal).unwrap();
         assert_eq!(
@@ -209,13 +184,10 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
 
 #[test]
 fn read_only_session_cannot_reach_any_analyzer_change() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::ReadOnly, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-        select_resource(&mut console, ROLE);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::ReadOnly).await;
+        let sb = console.sandbox().clone();
+        open_analyzer_finding(&mut console, ROLE).await;
         press(&mut console, "x");
         press(&mut console, "X");
         press(&mut console, "<space>a");
@@ -240,14 +212,10 @@ fn read_only_session_cannot_reach_any_analyzer_change() {
 
 #[test]
 fn pick_another_analyzer_by_command_and_list_rules() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
         press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", |s| {
-            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-        })
-        .await;
+        wait_until(&mut console, "the org analyzer", org_analyzer_loaded).await;
         let text = screen(&console.state);
         assert!(text.contains("ORGANIZATION"), "{text}");
         assert!(
@@ -267,10 +235,9 @@ fn pick_another_analyzer_by_command_and_list_rules() {
 
 #[test]
 fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_changes_nothing() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         // As `[cross_account.roles] "210987654321" = "SecdeckRemediation"` in the config.
         console
             .state
@@ -278,15 +245,7 @@ fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_chan
             .by_account
             .insert("210987654321".into(), "SecdeckRemediation".into());
         let before = sb.role_trust_policy("210987654321", "DataPipelineRole");
-        wait_until(&mut console, "the caller identity", |s| {
-            s.session.identity.is_some()
-        })
-        .await;
-        press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", |s| {
-            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-        })
-        .await;
+        open_org_analyzer(&mut console).await;
         select_resource(&mut console, "DataPipelineRole");
         press(&mut console, "x");
         // The configured role is used to read the policy; it does not exist, so the read
@@ -313,19 +272,10 @@ fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_chan
 
 #[test]
 fn an_organization_finding_is_remediated_in_the_member_account_through_an_assumed_role() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        wait_until(&mut console, "the caller identity", |s| {
-            s.session.identity.is_some()
-        })
-        .await;
-        press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", |s| {
-            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-        })
-        .await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
+        open_org_analyzer(&mut console).await;
         select_resource(&mut console, "DataPipelineRole");
         press(&mut console, "x");
         wait_until(&mut console, "the preview", previewing).await;
@@ -335,10 +285,7 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
             "{text}"
         );
         press(&mut console, "y");
-        wait_until(&mut console, "the change", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        wait_until(&mut console, "the change", changed).await;
         let doc = PolicyDocument::parse(
             &sb.role_trust_policy("210987654321", "DataPipelineRole")
                 .unwrap(),
@@ -350,14 +297,11 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
 
 #[test]
 fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let before = sb.analyzer_findings();
-        select_resource(&mut console, ":::my-bucket");
+        open_analyzer_finding(&mut console, ":::my-bucket").await;
         // The editor opens prefilled; `y` there shows the preview, `y` again approves.
         press(&mut console, "z");
         let text = screen(&console.state);
@@ -370,10 +314,7 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
         assert!(text.contains("principal.AWS = 999988887777"), "{text}");
         assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
         press(&mut console, "y");
-        wait_until(&mut console, "the rule", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        wait_until(&mut console, "the rule", changed).await;
         let changed: Vec<_> = sb
             .analyzer_findings()
             .into_iter()
@@ -385,23 +326,23 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
     });
 }
 
-/// A demo console whose choices are kept in `state_file`.
-async fn console_remembering(journal: &std::path::Path, state_file: &std::path::Path) -> Console {
-    let mut parts = secdeck::runtime::demo_parts(demo_seed(), AccessFlag::Unset, journal.into())
+/// A demo console journaling to `journal` whose choices are kept in `state_file`.
+async fn console_remembering(
+    journal: &std::path::Path,
+    state_file: &std::path::Path,
+) -> ConsoleEnv {
+    TestEnv::demo()
         .await
-        .unwrap();
-    parts.state_file = Some(state_file.to_path_buf());
-    let mut console = Console::start(parts);
-    console.dispatch(secdeck::app::Action::Resize {
-        width: 120,
-        height: 40,
-    });
-    console
+        .console_with(AccessFlag::Unset, |parts: &mut ConsoleParts| {
+            parts.journal_path = journal.to_path_buf();
+            parts.state_file = Some(state_file.to_path_buf());
+        })
+        .await
 }
 
 #[test]
 fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
-    run(|| async {
+    big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
         let (journal, state) = (dir.path().join("j.jsonl"), dir.path().join("s/state.json"));
         {
@@ -443,14 +384,11 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
 
 #[test]
 fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_matches() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let before = sb.analyzer_findings();
-        select_resource(&mut console, ":::my-bucket");
+        open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "z");
         // Rows: name, resourceType, principal.AWS, resourceOwnerAccount, apply.
         // Drop the principal: any external principal on a bucket of this account.
@@ -484,10 +422,7 @@ fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_ma
         );
         assert!(text.contains("archives the 5 ACTIVE finding(s)"), "{text}");
         press(&mut console, "y");
-        wait_until(&mut console, "the rule", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        wait_until(&mut console, "the rule", changed).await;
 
         let archived: Vec<String> = sb
             .analyzer_findings()

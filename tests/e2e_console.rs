@@ -2,28 +2,19 @@
 //! the in-process sandbox, driven by keys, checked on the screen, on the requests the
 //! sandbox received and on the AWS state afterwards.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::{Action, Key, KeyCode};
 use secdeck::config::AccessFlag;
 use secdeck::domain::finding::WorkflowStatus;
 use secdeck::journal::{Journal, Phase};
 use secdeck::sandbox::Fault;
 
-fn workflow_in_sandbox(sandbox: &secdeck::sandbox::Sandbox, id: &str) -> String {
-    let finding = sandbox.finding(id).expect("finding exists in the sandbox");
-    finding["Workflow"]["Status"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[test]
 fn demo_shows_findings_navigates_and_opens_the_detail() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
         wait_until(&mut console, "the findings to load", findings_loaded).await;
         let table = screen(&console.state);
         assert!(table.contains("Findings ("), "{table}");
@@ -52,24 +43,16 @@ fn demo_shows_findings_navigates_and_opens_the_detail() {
 
         press(&mut console, "<esc>");
         assert!(screen(&console.state).contains("Findings ("));
-        assert!(
-            console
-                .sandbox()
-                .unwrap()
-                .requests()
-                .iter()
-                .all(|r| !r.mutating)
-        );
+        assert!(mutating(console.sandbox()).is_empty());
     });
 }
 
 #[test]
 fn workflow_change_goes_through_preview_approval_journal_and_undo() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sandbox = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let journal = console.journal().to_path_buf();
+        let sandbox = console.sandbox().clone();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
 
         // The first NEW finding in the table.
@@ -82,7 +65,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             press(&mut console, "j");
         }
         let finding = console.state.findings.selected_finding().unwrap().clone();
-        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NEW");
+        assert_eq!(workflow_of(&sandbox, &finding.id), "NEW");
 
         // Picker (cursor starts on the current status), one down is NOTIFIED, preview.
         press(&mut console, "wj<enter>");
@@ -101,7 +84,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
                 .any(|n| n.message.contains("changed and verified"))
         })
         .await;
-        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NOTIFIED");
+        assert_eq!(workflow_of(&sandbox, &finding.id), "NOTIFIED");
         let mutations: Vec<_> = sandbox
             .requests()
             .into_iter()
@@ -145,21 +128,20 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
                 >= 2
         })
         .await;
-        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NEW");
+        assert_eq!(workflow_of(&sandbox, &finding.id), "NEW");
         assert_eq!(Journal::read_all(&journal).unwrap().len(), 4);
     });
 }
 
 #[test]
 fn rejecting_a_preview_sends_nothing() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let journal = console.journal().to_path_buf();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
         press(&mut console, "wj<enter>n");
         drain(&mut console).await;
-        let sandbox = sandbox(&console);
+        let sandbox = console.sandbox().clone();
         assert!(sandbox.requests().iter().all(|r| !r.mutating));
         assert!(!journal.exists() || Journal::read_all(&journal).unwrap().is_empty());
     });
@@ -167,11 +149,10 @@ fn rejecting_a_preview_sends_nothing() {
 
 #[test]
 fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::ReadOnly, &journal).await;
-        let sandbox = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::ReadOnly).await;
+        let journal = console.journal().to_path_buf();
+        let sandbox = console.sandbox().clone();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
         assert!(screen(&console.state).contains("READ-ONLY"));
 
@@ -258,25 +239,17 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
 
 #[test]
 fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
+    big_stack(|| async {
         let findings =
             secdeck::sandbox::seed::generate_findings(450, 7, time::OffsetDateTime::now_utc());
         let ids: Vec<String> = findings
             .iter()
             .filter_map(|f| f["Id"].as_str().map(str::to_string))
             .collect();
-        let seed = secdeck::sandbox::seed::Seed {
-            findings,
-            ..Default::default()
-        };
-        let parts =
-            secdeck::runtime::demo_parts(seed, AccessFlag::Unset, dir.path().join("j.jsonl"))
-                .await
-                .unwrap();
+        let env = TestEnv::findings(findings).await;
         // Fail the second GetFindings call with a non-retryable error.
-        let sandbox = parts.sandbox.clone().unwrap();
-        let mut console = secdeck::runtime::Console::start(parts);
+        let sandbox = env.sandbox.clone();
+        let mut console = env.console(AccessFlag::Unset).await;
         // Hold the first page back until the fault is armed: the next page is only
         // requested once the first is dispatched.
         let first_page = loop {

@@ -4,22 +4,14 @@
 //! its import, seen in the findings pane with the right severity and generator),
 //! mitigation status per finding, and suppression on the next audit.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
+use common::iot::*;
+use common::*;
 use secdeck::app::audits::Load;
-use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::finding::Severity;
 use secdeck::sandbox::seed::Seed;
-
-const BROAD: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
-const ID: &str = "arn:aws:iot:us-east-1:123456789012:audit/finding/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/policy/dev-allow-all/1";
-
-fn idle(s: &secdeck::app::State) -> bool {
-    s.pipeline.stage == Stage::Idle
-}
 
 /// The newest of `n` audit tasks is selected and its findings are loaded.
 fn newest_loaded(s: &secdeck::app::State, n: usize) -> bool {
@@ -31,25 +23,18 @@ fn newest_loaded(s: &secdeck::app::State, n: usize) -> bool {
         && !s.audits.rows.is_empty()
 }
 
-fn previewing(s: &secdeck::app::State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
-}
-
 #[test]
 fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        c.state.audits.poll_every = Some(10);
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
-        iot.create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
+    big_stack(|| async {
+        let mut c = TestEnv::new(Seed::default())
             .await
-            .unwrap();
+            .console(AccessFlag::Write)
+            .await;
+        let journal = c.journal().to_path_buf();
+        c.state.audits.poll_every = Some(10);
+        let sb = c.sandbox().clone();
+        let iot = c.env.iot();
+        create_policy(&iot, "dev-allow-all", BROAD).await;
 
         press(&mut c, "4");
         wait_until(&mut c, "the audits overview", |s| {
@@ -77,14 +62,14 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(screen(&c.state).contains("1 new"), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
-        assert_eq!(sb.finding(ID).unwrap()["RecordState"], "ACTIVE");
+        assert_eq!(sb.finding(IMPORTED_ID).unwrap()["RecordState"], "ACTIVE");
 
         // ... and see it in the findings pane with the right severity and generator.
         press(&mut c, "1r");
-        wait_until(&mut c, "the findings", e2e_support::findings_loaded).await;
+        wait_until(&mut c, "the findings", findings_loaded).await;
         let f = (0..c.state.findings.total())
             .filter_map(|i| c.state.findings.visible(i))
-            .find(|f| f.id == ID)
+            .find(|f| f.id == IMPORTED_ID)
             .expect("the imported finding is listed")
             .clone();
         assert_eq!(f.severity, Some(Severity::Critical));
@@ -112,13 +97,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         );
 
         // Suppress it indefinitely; the next audit (policy restored) flags it suppressed.
-        iot.create_policy_version()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .set_as_default(true)
-            .send()
-            .await
-            .unwrap();
+        replace_policy(&iot, "dev-allow-all", BROAD).await;
         press(&mut c, "o<enter>");
         press(&mut c, "y");
         wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;

@@ -5,56 +5,58 @@
 //! their error codes and retried with ctrl-r until nothing is lost; and a read-only
 //! session that can open the suppressions view but reach none of these changes.
 
-mod e2e_support;
+mod common;
 
 use std::cell::Cell;
 
 use aws_sdk_iot::primitives::DateTime;
 use aws_sdk_iot::types::ResourceIdentifier;
-use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
+use common::iot::*;
+use common::*;
 use secdeck::app::audits::Load;
-use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::sandbox::Fault;
 use secdeck::sandbox::seed::Seed;
-
-const BROAD: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
-const PERMISSIVE: &str = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK";
-
-fn idle(s: &secdeck::app::State) -> bool {
-    s.pipeline.stage == Stage::Idle
-}
-
-fn previewing(s: &secdeck::app::State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
-}
 
 fn overview_loaded(s: &secdeck::app::State) -> bool {
     s.audits.overview_status == Load::Loaded
 }
 
+/// A console on a world without findings, with an IoT client on its sandbox.
+async fn audits_console(access: AccessFlag) -> (ConsoleEnv, aws_sdk_iot::Client) {
+    let c = TestEnv::new(Seed::default()).await.console(access).await;
+    let iot = c.env.iot();
+    (c, iot)
+}
+
+async fn open_audits(c: &mut ConsoleEnv) {
+    press(c, "4");
+    wait_until(c, "the audits overview", overview_loaded).await;
+}
+
+async fn open_suppressions(c: &mut ConsoleEnv) {
+    press(c, "L");
+    wait_until(c, "the suppressions", |s| {
+        s.audits
+            .suppressions_view
+            .as_ref()
+            .is_some_and(|v| v.status == Load::Loaded)
+    })
+    .await;
+}
+
 #[test]
 fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
         // Slow polls at first, so the running audit's (empty) findings are read before
         // it can finish; polls are counted, not timed, so this only orders the reads.
         c.state.audits.poll_every = Some(300);
-        let sb = sandbox(&c);
+        let sb = c.sandbox().clone();
         // Eight checks revealed over eight polls.
         sb.set_iot_audit_polls(8);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
-        iot.create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        create_policy(&iot, "dev-allow-all", BROAD).await;
+        open_audits(&mut c).await;
 
         press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
@@ -97,33 +99,20 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
             text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
             "{text}"
         );
-        let polls = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "DescribeAuditTask")
-            .count();
+        let polls = count(&sb, "DescribeAuditTask");
         assert!(polls >= 8, "{polls} DescribeAuditTask");
     });
 }
 
 #[test]
 fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
         c.state.audits.poll_every = Some(10);
-        let sb = sandbox(&c);
+        let sb = c.sandbox().clone();
         sb.set_iot_audit_polls(0);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
-        iot.create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        create_policy(&iot, "dev-allow-all", BROAD).await;
+        open_audits(&mut c).await;
         press(&mut c, "o<enter>");
         press(&mut c, "y");
         wait_until(&mut c, "the audit's findings", |s| {
@@ -173,11 +162,7 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
             "{}",
             screen(&c.state)
         );
-        let polls = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "ListAuditMitigationActionsExecutions")
-            .count();
+        let polls = count(&sb, "ListAuditMitigationActionsExecutions");
         // The executor's first read, then the console's polls until it finished.
         assert!(polls >= 3, "{polls} execution listings");
     });
@@ -185,14 +170,11 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
 
 #[test]
 fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
+    big_stack(|| async {
+        let (mut c, _) = audits_console(AccessFlag::Write).await;
+        let sb = c.sandbox().clone();
         sb.set_iot_audit_polls(0);
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        open_audits(&mut c).await;
         assert!(
             screen(&c.state).contains("last 90d"),
             "{}",
@@ -276,26 +258,15 @@ async fn suppressions(iot: &aws_sdk_iot::Client) -> Vec<aws_sdk_iot::types::Audi
 
 #[test]
 fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
+        let journal = c.journal().to_path_buf();
         suppress(&iot, "soon", Some(3), "demo fleet").await;
         suppress(&iot, "later", Some(60), "pilot").await;
         suppress(&iot, "lab", None, "lab devices").await;
 
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
-        press(&mut c, "L");
-        wait_until(&mut c, "the suppressions", |s| {
-            s.audits
-                .suppressions_view
-                .as_ref()
-                .is_some_and(|v| v.status == Load::Loaded)
-        })
-        .await;
+        open_audits(&mut c).await;
+        open_suppressions(&mut c).await;
         let text = screen(&c.state);
         assert!(
             text.contains("Suppressions (3) · 1 expiring within 7 days"),
@@ -371,32 +342,17 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
 
 #[test]
 fn the_suppressions_view_reads_every_page() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
+        let sb = c.sandbox().clone();
         for i in 0..260 {
             suppress(&iot, &format!("device-{i:03}"), None, "fleet").await;
         }
         suppress(&iot, "soon", Some(2), "demo").await;
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        open_audits(&mut c).await;
         sb.clear_requests();
-        press(&mut c, "L");
-        wait_until(&mut c, "the suppressions", |s| {
-            s.audits
-                .suppressions_view
-                .as_ref()
-                .is_some_and(|v| v.status == Load::Loaded)
-        })
-        .await;
-        let pages = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "ListAuditSuppressions")
-            .count();
+        open_suppressions(&mut c).await;
+        let pages = count(&sb, "ListAuditSuppressions");
         assert_eq!(pages, 2, "250 a page");
         let text = screen(&c.state);
         assert!(
@@ -414,11 +370,9 @@ fn the_suppressions_view_reads_every_page() {
 
 #[test]
 fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
+    big_stack(|| async {
+        let (mut c, _) = audits_console(AccessFlag::Write).await;
+        let sb = c.sandbox().clone();
         let before = sb.finding_count();
         sb.generate_iot_audit(250, 3);
         press(&mut c, "4");
@@ -465,23 +419,17 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
         assert!(!screen(&c.state).contains("Not imported"));
         assert_eq!(sb.finding_count(), before + 250, "nothing lost");
         assert!(failed.iter().all(|id| sb.finding(id).is_some()));
-        let imports = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "BatchImportFindings")
-            .count();
+        let imports = count(&sb, "BatchImportFindings");
         assert_eq!(imports, 4, "three batches, then one for the retry");
     });
 }
 
 #[test]
 fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::ReadOnly, &journal).await;
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::ReadOnly).await;
+        let journal = c.journal().to_path_buf();
+        let sb = c.sandbox().clone();
         suppress(&iot, "soon", Some(3), "demo fleet").await;
         sb.generate_iot_audit(20, 3);
         sb.inject_item_fault(Fault::next(
@@ -491,16 +439,8 @@ fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
             "InternalException",
         ));
         sb.clear_requests();
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
-        press(&mut c, "L");
-        wait_until(&mut c, "the suppressions", |s| {
-            s.audits
-                .suppressions_view
-                .as_ref()
-                .is_some_and(|v| v.status == Load::Loaded)
-        })
-        .await;
+        open_audits(&mut c).await;
+        open_suppressions(&mut c).await;
         assert!(screen(&c.state).contains("Suppressions (1) · 1 expiring"));
         for keys in [
             "p",
@@ -512,13 +452,13 @@ fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
             ":suppress forever x<enter>y",
         ] {
             press(&mut c, keys);
-            e2e_support::drain(&mut c).await;
+            drain(&mut c).await;
             assert!(idle(&c.state), "{keys}: {}", screen(&c.state));
         }
         press(&mut c, "<esc>");
         for keys in ["<ctrl-r>", "o", "i", "y", "jp", "P", "m"] {
             press(&mut c, keys);
-            e2e_support::drain(&mut c).await;
+            drain(&mut c).await;
             assert!(idle(&c.state), "{keys}: {}", screen(&c.state));
         }
         let mutating: Vec<_> = sb.requests().into_iter().filter(|r| r.mutating).collect();

@@ -2,9 +2,9 @@
 //! driven by keys. An edit raced by another writer between the executor's read and write
 //! keeps both changes; invalid input sends nothing; a read-only session cannot edit.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::ipsets::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
@@ -14,23 +14,19 @@ fn loaded(state: &secdeck::app::State) -> bool {
     state.ipsets.load == Load::Loaded && !state.ipsets.rows.is_empty()
 }
 
-fn mutating(console: &secdeck::runtime::Console) -> Vec<String> {
-    sandbox(console)
-        .requests()
-        .into_iter()
-        .filter(|r| r.mutating)
-        .map(|r| format!("{} {}", r.operation, r.status))
-        .collect()
+/// A demo console on the IP sets pane, its sets loaded.
+async fn on_ip_sets(access: AccessFlag) -> ConsoleEnv {
+    let mut console = demo_console(access).await;
+    press(&mut console, "3");
+    wait_until(&mut console, "the IP sets to load", loaded).await;
+    console
 }
 
 #[test]
 fn an_edit_raced_by_another_writer_keeps_both_changes() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
+        let journal = console.journal().to_path_buf();
         // blocked-attackers-v4 is the second row; add one address and one already there.
         press(&mut console, "j<enter>+192.0.2.99 198.51.100.0/24<enter>");
         let preview = screen(&console.state);
@@ -39,22 +35,28 @@ fn an_edit_raced_by_another_writer_keeps_both_changes() {
             "{preview}"
         );
         // Another console adds an address right after our executor reads the set.
-        sandbox(&console).race_next_ip_set_read("blocked-attackers-v4", &["203.0.113.250/32"]);
+        console
+            .sandbox()
+            .race_next_ip_set_read("blocked-attackers-v4", &["203.0.113.250/32"]);
         press(&mut console, "y");
         wait_until(&mut console, "the change and the reload", |s| {
-            matches!(s.pipeline.stage, Stage::Idle)
+            idle(s)
                 && s.ipsets.load == Load::Loaded
                 && s.ipsets
                     .open_row()
                     .is_some_and(|r| r.set.addresses.len() == 6)
         })
         .await;
-        let now = sandbox(&console)
+        let now = console
+            .sandbox()
             .ip_set_addresses("blocked-attackers-v4")
             .expect("set");
         assert!(now.contains(&"192.0.2.99/32".to_string()), "{now:?}");
         assert!(now.contains(&"203.0.113.250/32".to_string()), "{now:?}");
-        assert_eq!(mutating(&console), ["UpdateIPSet 400", "UpdateIPSet 200"]);
+        assert_eq!(
+            mutating(console.sandbox()),
+            ["UpdateIPSet 400", "UpdateIPSet 200"]
+        );
         let text = screen(&console.state);
         assert!(text.contains("6 / 10000 addresses"), "{text}");
         let entries = Journal::read_all(&journal).expect("journal");
@@ -64,11 +66,8 @@ fn an_edit_raced_by_another_writer_keeps_both_changes() {
 
 #[test]
 fn invalid_input_is_refused_and_nothing_is_sent() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "j<enter>+10.0.0/8 2001:db8::/32<enter>y");
         drain(&mut console).await;
         let text = screen(&console.state);
@@ -76,17 +75,14 @@ fn invalid_input_is_refused_and_nothing_is_sent() {
             text.contains("\"10.0.0/8\" is not an IP address or CIDR range"),
             "{text}"
         );
-        assert!(mutating(&console).is_empty());
+        assert!(mutating(console.sandbox()).is_empty());
     });
 }
 
 #[test]
 fn a_read_only_session_cannot_edit_ip_sets() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::ReadOnly, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::ReadOnly).await;
         press(&mut console, "j<enter>+");
         assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
         press(&mut console, "-<enter>y");
@@ -114,17 +110,14 @@ fn a_read_only_session_cannot_edit_ip_sets() {
             "b is unreachable"
         );
         drain(&mut console).await;
-        assert!(mutating(&console).is_empty());
+        assert!(mutating(console.sandbox()).is_empty());
     });
 }
 
 #[test]
 fn a_new_ip_set_is_created_after_approval_and_listed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "Cbad/name IPV4<enter>");
         assert!(screen(&console.state).contains("is not a valid IP set name"));
         press(
@@ -145,29 +138,18 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
         })
         .await;
         assert_eq!(
-            sandbox(&console)
+            console
+                .sandbox()
                 .ip_set_description("soc-blocks-v6")
                 .as_deref(),
             Some("Blocked by the SOC")
         );
-        assert_eq!(mutating(&console), ["CreateIPSet 200"]);
+        assert_eq!(mutating(console.sandbox()), ["CreateIPSet 200"]);
     });
 }
 
 fn dialog_step(state: &secdeck::app::State) -> Option<secdeck::app::ipsets_sync::SyncStep> {
     state.ipsets.sync.as_ref().map(|d| d.step)
-}
-
-fn preview_text(state: &secdeck::app::State) -> String {
-    match &state.pipeline.stage {
-        Stage::Preview { plan, .. } => plan
-            .preview()
-            .into_iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => panic!("no preview: {other:?}\n{}", screen(state)),
-    }
 }
 
 /// The selected services' prefixes of a fixture file, as the sets must hold them.
@@ -190,14 +172,10 @@ fn expected(file: &str, version: secdeck::domain::cidr::IpVersion) -> Vec<String
 
 #[test]
 fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is_a_no_op() {
-    run(|| async {
+    big_stack(|| async {
         use secdeck::app::ipsets_sync::SyncStep;
         use secdeck::domain::cidr::IpVersion;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "t");
         wait_until(&mut console, "the CLOUDFRONT sets", |s| {
             loaded(s) && s.ipsets.scope == secdeck::domain::waf::WafScope::Cloudfront
@@ -257,10 +235,11 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         let count = v4.len() + v6.len();
         press(&mut console, &format!("{count}<enter>"));
         wait_until(&mut console, "the sync to finish", |s| {
-            matches!(s.pipeline.stage, Stage::Idle) && s.ipsets.load == Load::Loaded
+            idle(s) && s.ipsets.load == Load::Loaded
         })
         .await;
-        let mut now = sandbox(&console)
+        let mut now = console
+            .sandbox()
             .ip_set_addresses("cloudfront-origin-v4")
             .expect("set");
         now.sort();
@@ -268,17 +247,22 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         want.sort();
         assert_eq!(now, want, "exactly the selected services' prefixes");
         assert_eq!(
-            sandbox(&console)
+            console
+                .sandbox()
                 .ip_set_addresses("cloudfront-origin-v6")
                 .map(|a| a.len()),
             Some(v6.len())
         );
         assert!(
-            sandbox(&console)
+            console
+                .sandbox()
                 .ip_set_description("cloudfront-origin-v4")
                 .is_some_and(|d| d.ends_with(" syncToken:1787411825"))
         );
-        assert_eq!(mutating(&console), ["UpdateIPSet 200", "UpdateIPSet 200"]);
+        assert_eq!(
+            mutating(console.sandbox()),
+            ["UpdateIPSet 200", "UpdateIPSet 200"]
+        );
 
         // The same file again changes nothing.
         press(&mut console, "s<enter>");
@@ -292,20 +276,17 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
             screen(&console.state)
                 .contains("no change: the sets already match ip-ranges.json syncToken 1787411825")
         );
-        assert_eq!(mutating(&console).len(), 2);
+        assert_eq!(mutating(console.sandbox()).len(), 2);
     });
 }
 
 #[test]
 fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
-    run(|| async {
+    big_stack(|| async {
         use secdeck::app::ipsets_sync::SyncStep;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         // A file that is not an ip-ranges.json is refused, naming it.
-        let bad = dir.path().join("bad.json");
+        let bad = console.env.path("bad.json");
         std::fs::write(&bad, "{\"syncToken\": 1}").expect("write");
         press(&mut console, &format!("s{}<enter>", bad.display()));
         wait_until(&mut console, "the refusal", |s| {
@@ -361,18 +342,15 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
         assert!(preview.contains(", aggregated "), "{preview}");
         assert!(preview.contains(&format!("source {path}")), "{preview}");
         press(&mut console, "<esc>");
-        assert!(mutating(&console).is_empty());
+        assert!(mutating(console.sandbox()).is_empty());
     });
 }
 
 #[test]
 fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
-        let bad = dir.path().join("bad.txt");
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
+        let bad = console.env.path("bad.txt");
         std::fs::write(&bad, "# attackers\n203.0.113.77\n203.0.113.300\n").expect("write");
         // blocked-attackers-v4 is the second row.
         press(&mut console, &format!("j<enter>f{}<enter>", bad.display()));
@@ -382,39 +360,33 @@ fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
         .await;
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
 
-        let good = dir.path().join("good.txt");
+        let good = console.env.path("good.txt");
         std::fs::write(
             &good,
             "# attackers seen on 2026-11-25\n203.0.113.77\n\n198.51.100.128/25  # scanner\n",
         )
         .expect("write");
         press(&mut console, &format!("f{}<enter>", good.display()));
-        wait_until(&mut console, "the preview", |s| {
-            matches!(s.pipeline.stage, Stage::Preview { .. })
-        })
-        .await;
+        wait_until(&mut console, "the preview", previewing).await;
         let preview = preview_text(&console.state);
         assert!(preview.contains("+ 203.0.113.77/32"), "{preview}");
         assert!(preview.contains("+ 198.51.100.128/25"), "{preview}");
         press(&mut console, "y");
         wait_until(&mut console, "the change and the reload", |s| {
-            matches!(s.pipeline.stage, Stage::Idle)
+            idle(s)
                 && s.ipsets
                     .open_row()
                     .is_some_and(|r| r.set.addresses.iter().any(|a| a == "203.0.113.77/32"))
         })
         .await;
-        assert_eq!(mutating(&console), ["UpdateIPSet 200"]);
+        assert_eq!(mutating(console.sandbox()), ["UpdateIPSet 200"]);
     });
 }
 
 #[test]
 fn a_cidr_with_host_bits_is_refused_with_the_network_suggested_and_nothing_is_sent() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "j<enter>+203.0.113.7/24<enter>y");
         drain(&mut console).await;
         let text = screen(&console.state);
@@ -426,31 +398,27 @@ fn a_cidr_with_host_bits_is_refused_with_the_network_suggested_and_nothing_is_se
         );
         assert!(!text.contains("Update IP set"), "{text}");
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
-        assert!(mutating(&console).is_empty());
+        assert!(mutating(console.sandbox()).is_empty());
     });
 }
 
 #[test]
 fn a_description_waf_would_refuse_is_refused_when_typed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "Csoc-v4 ipv4 SOC blocks (manual)<enter>y");
         drain(&mut console).await;
         let text = screen(&console.state);
         assert!(text.contains("'(' (character 12)"), "{text}");
-        assert!(mutating(&console).is_empty());
+        assert!(mutating(console.sandbox()).is_empty());
     });
 }
 
 #[test]
 fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let waf = aws_sdk_wafv2::Client::new(&sb.sdk_config().await);
         let full: Vec<String> = (0..10_000u32)
             .map(|i| format!("{}/32", std::net::Ipv4Addr::from(0x0a00_0000 + i)))
@@ -492,7 +460,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             "{text}"
         );
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
-        assert!(mutating(&console).is_empty());
+        assert!(mutating(console.sandbox()).is_empty());
         assert_eq!(
             sb.ip_set_addresses("full-v4").map(|a| a.len()),
             Some(10_000)

@@ -1,15 +1,15 @@
 //! `secdeck export findings`: the binary end to end on the in-process sandbox, and the
 //! ASFF output re-imported into a fresh sandbox giving the same findings back.
 
-mod aws_support;
+mod common;
 
 use std::process::Command;
 
-use aws_support::{big_stack, finding, sandbox};
+use common::*;
 use secdeck::aws::securityhub::get_findings_page;
 use secdeck::cli::export::{FindingsWriter, Format, export_findings};
 use secdeck::domain::filter::{FindingFilters, SortCriterion};
-use secdeck::sandbox::{QuotaMode, Sandbox};
+use secdeck::sandbox::Sandbox;
 use secdeck::tasks::Pacer;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -186,14 +186,14 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
             .unwrap()
             .findings;
         docs.extend((0..230).map(finding));
-        let source = sandbox(docs, QuotaMode::Off);
+        let source = TestEnv::findings(docs).await.sandbox;
         let hub = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
         let mut update = hub.batch_update_findings();
         for i in 0..5 {
             update = update.finding_identifiers(
                 AwsSecurityFindingIdentifier::builder()
                     .id(format!("f-{i:04}"))
-                    .product_arn(aws_support::PRODUCT_ARN)
+                    .product_arn(PRODUCT_ARN)
                     .build(),
             );
         }
@@ -224,7 +224,7 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         let exported = exported["Findings"].as_array().unwrap().clone();
         assert_eq!(exported.len(), n);
 
-        let fresh = sandbox(Vec::new(), QuotaMode::Off);
+        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
         for chunk in exported.chunks(100) {
             // BatchImportFindings takes at most 100 a call: the document's array in slices.
             let body = serde_json::json!({ "Findings": chunk }).to_string();
@@ -241,7 +241,7 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         for (id, doc) in &before {
             assert_eq!(doc, &after[id], "{id} differs after the round trip");
         }
-        let triaged = &after[&format!("\"{}\" \"f-0003\"", aws_support::PRODUCT_ARN)];
+        let triaged = &after[&format!("\"{}\" \"f-0003\"", PRODUCT_ARN)];
         assert_eq!(triaged["Workflow"]["Status"], "SUPPRESSED");
         assert_eq!(triaged["UserDefinedFields"]["owner"], "alice");
         assert_eq!(triaged["Criticality"], 90);
@@ -284,7 +284,7 @@ fn csv_and_jsonl_exports_are_valid_and_complete() {
         let mut docs: Vec<Value> = (0..150).map(finding).collect();
         docs[7]["Title"] = json!("commas, \"quotes\"\nand a line break");
         docs[8]["Title"] = json!("tab\there, unicode ✓");
-        let source = sandbox(docs.clone(), QuotaMode::Off);
+        let source = TestEnv::findings(docs.clone()).await.sandbox;
 
         let (csv, n, _) = export(&source, Format::Csv).await;
         let records = parse_csv(std::str::from_utf8(&csv).unwrap());
@@ -348,7 +348,7 @@ fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
         let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         let findings = doc["Findings"].as_array().unwrap();
         assert!(findings.len() > 100, "{} findings", findings.len());
-        let fresh = sandbox(Vec::new(), QuotaMode::Off);
+        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
         for chunk in findings.chunks(100) {
             let (status, reply) = import(&fresh, json!({ "Findings": chunk }).to_string()).await;
             assert_eq!(

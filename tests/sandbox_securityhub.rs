@@ -1,14 +1,14 @@
 //! Security Hub in the sandbox through the real aws-sdk-securityhub client: import,
 //! paging, sorting, BatchUpdateFindings and AWS's validation errors.
 
-mod sandbox_support;
+mod common;
 
 use aws_sdk_securityhub::types::{
     AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, NoteUpdate,
     Resource, Severity, SeverityLabel, SortCriterion, SortOrder, StringFilter,
     StringFilterComparison, WorkflowStatus, WorkflowUpdate,
 };
-use sandbox_support::*;
+use common::*;
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig, SeedError};
 use serde_json::json;
@@ -73,8 +73,8 @@ async fn real_findings_round_trip() {
         assert!(err.contains(id_part) && err.contains(problem), "{err}");
         fixtures.retain(|f| !f["Id"].as_str().unwrap().contains(id_part));
     }
-    let sandbox = sandbox_with(fixtures);
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings(fixtures).await;
+    let (sandbox, hub) = (&env.sandbox, env.hub());
     let out = hub.get_findings().send().await.unwrap();
     let found = out.findings();
     // Duplicate Id+ProductArn pairs in the sources collapse into one finding, as in AWS.
@@ -117,8 +117,8 @@ async fn real_findings_round_trip() {
 
 #[tokio::test]
 async fn import_then_page_through_everything_with_the_paginator() {
-    let sandbox = sandbox_with(Vec::new());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings(Vec::new()).await;
+    let hub = env.hub();
     for batch in (0..250).collect::<Vec<_>>().chunks(100) {
         let out = hub
             .batch_import_findings()
@@ -151,8 +151,8 @@ async fn import_then_page_through_everything_with_the_paginator() {
 #[tokio::test]
 async fn a_change_between_pages_reorders_the_next_page() {
     // Later pages reuse one cached ordering; a write must invalidate it, not be hidden by it.
-    let sandbox = sandbox_with((0..250).map(generated).collect());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings((0..250).map(generated).collect()).await;
+    let hub = env.hub();
     // No finding has a note yet (missing values sort last), so ties order them by Id.
     let by_note = || {
         hub.get_findings().max_results(100).sort_criteria(
@@ -190,8 +190,8 @@ async fn a_change_between_pages_reorders_the_next_page() {
 
 #[tokio::test]
 async fn sorting_is_by_any_field_with_ties_broken_by_id() {
-    let sandbox = sandbox_with((0..30).map(generated).collect());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings((0..30).map(generated).collect()).await;
+    let hub = env.hub();
     let sorted = |field: &str, order: SortOrder| {
         hub.get_findings()
             .sort_criteria(
@@ -240,8 +240,8 @@ async fn sorting_is_by_any_field_with_ties_broken_by_id() {
 
 #[tokio::test]
 async fn batch_update_reports_processed_and_unprocessed_and_keeps_updated_at() {
-    let sandbox = sandbox_with((0..3).map(generated).collect());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings((0..3).map(generated).collect()).await;
+    let (sandbox, hub) = (&env.sandbox, env.hub());
     let before = sandbox.finding("gen-0001").unwrap();
     let out = hub
         .batch_update_findings()
@@ -315,8 +315,8 @@ async fn batch_update_reports_processed_and_unprocessed_and_keeps_updated_at() {
 
 #[tokio::test]
 async fn reimport_updates_provider_fields_but_not_analyst_fields() {
-    let sandbox = sandbox_with(vec![generated(1)]);
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings(vec![generated(1)]).await;
+    let (sandbox, hub) = (&env.sandbox, env.hub());
     hub.batch_update_findings()
         .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
         .workflow(
@@ -371,8 +371,8 @@ async fn reimport_updates_provider_fields_but_not_analyst_fields() {
 
 #[tokio::test]
 async fn invalid_findings_are_reported_per_finding() {
-    let sandbox = sandbox_with(Vec::new());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings(Vec::new()).await;
+    let (sandbox, hub) = (&env.sandbox, env.hub());
     let no_title = sdk_builder(1).set_title(None).build();
     let no_resources = sdk_builder(2).set_resources(None).build();
     let out = hub
@@ -413,8 +413,8 @@ async fn invalid_findings_are_reported_per_finding() {
 
 #[tokio::test]
 async fn request_limits_are_typed_invalid_input_errors() {
-    let sandbox = sandbox_with((0..3).map(generated).collect());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings((0..3).map(generated).collect()).await;
+    let (sandbox, hub) = (&env.sandbox, env.hub());
 
     let err = hub
         .get_findings()
@@ -536,8 +536,8 @@ fn a_bad_seed_names_the_finding_and_the_problem() {
 
 #[tokio::test]
 async fn batch_update_sets_the_analyst_fields_and_an_empty_user_field_deletes_it() {
-    let sandbox = sandbox_with(vec![generated(1)]);
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings(vec![generated(1)]).await;
+    let (sandbox, hub) = (&env.sandbox, env.hub());
     hub.batch_update_findings()
         .finding_identifiers(ident("gen-0001", PRODUCT_ARN))
         .verification_state(aws_sdk_securityhub::types::VerificationState::BenignPositive)
@@ -599,8 +599,8 @@ async fn batch_update_sets_the_analyst_fields_and_an_empty_user_field_deletes_it
 
 #[tokio::test]
 async fn later_pages_follow_a_change_made_between_pages() {
-    let sandbox = sandbox_with((0..250).map(generated).collect());
-    let hub = hub(&sandbox).await;
+    let env = TestEnv::findings((0..250).map(generated).collect()).await;
+    let hub = env.hub();
     let new_only = AwsSecurityFindingFilters::builder()
         .workflow_status(
             StringFilter::builder()
