@@ -35,12 +35,11 @@ fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
 #[test]
 fn remediate_the_seed_scenario_then_roll_back_exactly() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let journal = &env.journal;
-        let ex = env.executor();
-        let f = seed_finding(sb, &c).await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let journal = &sb.journal;
+        let ex = sb.executor();
+        let f = seed_finding(&sb, &c).await;
         assert_eq!(
             f.principal,
             vec![(
@@ -100,11 +99,10 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
 #[test]
 fn a_concurrent_change_is_not_overwritten_and_replans() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let ex = env.executor();
-        let f = seed_finding(sb, &c).await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let ex = sb.executor();
+        let f = seed_finding(&sb, &c).await;
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
         // A colleague adds a statement between preview and approval.
@@ -162,10 +160,9 @@ fn a_concurrent_change_is_not_overwritten_and_replans() {
 #[test]
 fn findings_on_other_resources_are_refused_with_the_reason() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let f = access_finding(sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let f = access_finding(&sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let err = plan_remediation(&f, "{}", 2048, false).unwrap_err();
         assert!(err.contains("IAM roles only"), "{err}");
     });
@@ -174,12 +171,11 @@ fn findings_on_other_resources_are_refused_with_the_reason() {
 #[test]
 fn archive_and_unarchive_with_a_reason_and_undo() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let journal = &env.journal;
-        let ex = env.executor();
-        let f = seed_finding(sb, &c).await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let journal = &sb.journal;
+        let ex = sb.executor();
+        let f = seed_finding(&sb, &c).await;
         let plan = ChangePlan::new(
             "a1",
             Change::FindingsArchive(Box::new(FindingsStatusChange {
@@ -206,11 +202,10 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
 #[test]
 fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_only() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let ex = env.executor();
-        let f = access_finding(sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let ex = sb.executor();
+        let f = access_finding(&sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
         let criteria = similar_criteria(&f);
         assert_eq!(
@@ -285,12 +280,11 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
 #[test]
 fn a_member_account_role_is_remediated_through_an_assumed_role() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let journal = &env.journal;
-        let ex = env.executor();
-        let f = access_finding(sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let journal = &sb.journal;
+        let ex = sb.executor();
+        let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         // The session's own account has no such role.
         assert!(
             secdeck::aws::iam::get_trust_policy(&c.iam, "DataPipelineRole")
@@ -333,11 +327,10 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
 #[test]
 fn a_missing_or_refused_assumed_role_changes_nothing_and_names_account_and_role() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let ex = env.executor();
-        let f = access_finding(sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let ex = sb.executor();
+        let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         let original = sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap();
         let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()
         else {

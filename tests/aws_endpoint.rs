@@ -13,8 +13,7 @@ use secdeck::sandbox::serve_on;
 #[test]
 fn endpoint_and_region_flags_point_the_clients_at_a_served_sandbox() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(3)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(3)).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -16,10 +16,9 @@ use secdeck::tasks::{Capability, EffectRunner};
 #[test]
 fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(5)).await;
-        let sb = &env.sandbox;
-        let journal = &env.journal;
-        let ex = env.executor();
+        let sb = TestEnv::findings(findings(5)).await;
+        let journal = &sb.journal;
+        let ex = sb.executor();
         let targets = ids(0..3);
         let plan = workflow_plan("plan-1", &targets, WorkflowStatus::Notified);
 
@@ -71,9 +70,8 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
 #[test]
 fn notes_are_written_with_their_author() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(1)).await;
-        let sb = &env.sandbox;
-        let ex = env.executor();
+        let sb = TestEnv::findings(findings(1)).await;
+        let ex = sb.executor();
         let after = TriageFields {
             note: Some("looked at it".into()),
             ..Default::default()
@@ -89,13 +87,12 @@ fn notes_are_written_with_their_author() {
 #[test]
 fn without_a_configured_author_notes_are_signed_with_the_caller_identity() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(1)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(1)).await;
         let options = secdeck::tasks::ExecutorOptions {
             note_author: String::new(),
             ..fast_options()
         };
-        let ex = env.executor_with(options);
+        let ex = sb.executor_with(options);
         let after = TriageFields {
             note: Some("looked at it".into()),
             ..Default::default()
@@ -112,10 +109,9 @@ fn without_a_configured_author_notes_are_signed_with_the_caller_identity() {
 #[test]
 fn unprocessed_findings_are_reported_not_claimed() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(2)).await;
-        let sb = &env.sandbox;
-        let journal = &env.journal;
-        let ex = env.executor();
+        let sb = TestEnv::findings(findings(2)).await;
+        let journal = &sb.journal;
+        let ex = sb.executor();
         let targets = vec!["f-0000".to_string(), "no-such-finding".to_string()];
         let (outcome, undo) = ex
             .execute(workflow_plan("p", &targets, WorkflowStatus::Resolved))
@@ -151,16 +147,15 @@ fn throttling_is_retried_until_everything_is_done() {
         // of them throttled (the sandbox's fault RNG is seeded, so this is repeatable), and
         // no SDK retries, so ours must do the work. (Hitting the real token bucket instead
         // would depend on how fast the machine is.)
-        let env = TestEnv::findings(findings(40)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(40)).await;
         sb.inject_fault(Fault {
             probability: 0.3,
             remaining: None,
             ..Fault::next("BatchUpdateFindings", 0, 429, "LimitExceededException")
         });
         let ex = executor(
-            env.clients_without_sdk_retries(),
-            &env.journal,
+            sb.clients_without_sdk_retries(),
+            &sb.journal,
             fast_options(),
         );
         let targets = ids(0..40);
@@ -198,16 +193,15 @@ fn throttling_is_retried_until_everything_is_done() {
 #[test]
 fn throttled_past_every_retry_fails_cleanly_and_changes_nothing() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(2)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(2)).await;
         sb.inject_fault(Fault {
             remaining: None,
             ..Fault::next("BatchUpdateFindings", 1, 429, "LimitExceededException")
         });
-        let journal = &env.journal;
+        let journal = &sb.journal;
         let mut options = fast_options();
         options.retry.max_retries = 2;
-        let ex = executor(env.clients_without_sdk_retries(), journal, options);
+        let ex = executor(sb.clients_without_sdk_retries(), journal, options);
         let (outcome, undo) = ex
             .execute(workflow_plan("p", &ids(0..2), WorkflowStatus::Suppressed))
             .await;
@@ -239,11 +233,10 @@ fn throttled_past_every_retry_fails_cleanly_and_changes_nothing() {
 #[test]
 fn a_journal_that_cannot_be_written_stops_the_change() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(1)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(1)).await;
         // /dev/full accepts the open and fails every write (ENOSPC), like a full disk.
         let ex = executor(
-            env.clients(),
+            sb.clients(),
             std::path::Path::new("/dev/full"),
             fast_options(),
         );
@@ -266,10 +259,9 @@ fn a_journal_that_cannot_be_written_stops_the_change() {
 #[test]
 fn a_read_only_session_sends_no_mutating_request() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(3)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(3)).await;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut runner = EffectRunner::new(env.clients(), tx, Capability::ReadOnly);
+        let mut runner = EffectRunner::new(sb.clients(), tx, Capability::ReadOnly);
         assert!(runner.is_read_only());
 
         runner.run(Effect::Mutate(workflow_plan(
@@ -312,10 +304,9 @@ fn a_read_only_session_sends_no_mutating_request() {
 #[test]
 fn the_runner_executes_changes_and_hands_back_theme_and_quit() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(2)).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
-        let ex = env.executor();
+        let sb = TestEnv::findings(findings(2)).await;
+        let c = sb.clients();
+        let ex = sb.executor();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = EffectRunner::new(c, tx, Capability::ReadWrite(ex));
 
@@ -348,10 +339,9 @@ fn the_runner_executes_changes_and_hands_back_theme_and_quit() {
 #[test]
 fn a_failed_page_reports_the_token_to_resume_from() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(150)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(150)).await;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut runner = EffectRunner::new(env.clients(), tx, Capability::ReadOnly);
+        let mut runner = EffectRunner::new(sb.clients(), tx, Capability::ReadOnly);
         let page = |request, next_token| {
             Effect::Read(ReadRequest::FindingsPage {
                 request,

@@ -56,9 +56,8 @@ fn the_full_asff_document_survives_including_fields_the_sdk_does_not_model() {
         let mut doc = finding(1);
         doc["SecdeckFutureField"] = serde_json::json!({"nested": [1, 2, {"deep": "value"}]});
         doc["Resources"][0]["Details"] = serde_json::json!({"Other": {"unmodelled-key": "kept"}});
-        let env = TestEnv::findings(vec![doc]).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
+        let sb = TestEnv::findings(vec![doc]).await;
+        let c = sb.clients();
         let page = get_findings_page(&c.securityhub, &FindingFilters::default(), &[], None, 10)
             .await
             .unwrap();
@@ -79,9 +78,8 @@ fn the_full_asff_document_survives_including_fields_the_sdk_does_not_model() {
 #[test]
 fn filters_are_applied_by_the_service() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(20)).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
+        let sb = TestEnv::findings(findings(20)).await;
+        let c = sb.clients();
         let mut filters = FindingFilters::default();
         filters.set_strings("SeverityLabel", vec![StringFilter::equals("CRITICAL")]);
         let page = get_findings_page(&c.securityhub, &filters, &[], None, 100)
@@ -101,9 +99,8 @@ fn filters_are_applied_by_the_service() {
 #[test]
 fn an_unknown_filter_attribute_is_refused_before_anything_is_sent() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(2)).await;
-        let sb = &env.sandbox;
-        let c = env.clients();
+        let sb = TestEnv::findings(findings(2)).await;
+        let c = sb.clients();
         let mut filters = FindingFilters::default();
         filters.set_strings("Severity", vec![StringFilter::equals("HIGH")]);
         let err = get_findings_page(&c.securityhub, &filters, &[], None, 100)
@@ -122,10 +119,9 @@ fn an_unknown_filter_attribute_is_refused_before_anything_is_sent() {
 #[test]
 fn service_errors_carry_code_message_and_request_id() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(2)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(2)).await;
         sb.inject_fault(Fault::next("GetFindings", 1, 403, "AccessDeniedException"));
-        let c = env.clients();
+        let c = sb.clients();
         let err = get_findings_page(&c.securityhub, &FindingFilters::default(), &[], None, 10)
             .await
             .unwrap_err();
@@ -145,15 +141,14 @@ fn service_errors_carry_code_message_and_request_id() {
 #[test]
 fn throttling_is_recognised() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(2)).await;
-        let sb = &env.sandbox;
+        let sb = TestEnv::findings(findings(2)).await;
         sb.inject_fault(Fault::next(
             "GetFindings",
             1,
             429,
             "TooManyRequestsException",
         ));
-        let c = env.clients_without_sdk_retries();
+        let c = sb.clients_without_sdk_retries();
         let err = get_findings_page(&c.securityhub, &FindingFilters::default(), &[], None, 10)
             .await
             .unwrap_err();
@@ -165,9 +160,8 @@ fn throttling_is_recognised() {
 #[test]
 fn caller_identity_comes_from_sts() {
     big_stack(|| async {
-        let env = TestEnv::findings(Vec::new()).await;
-        let sb = &env.sandbox;
-        let id = sts::get_caller_identity(&env.clients().sts).await.unwrap();
+        let sb = TestEnv::findings(Vec::new()).await;
+        let id = sts::get_caller_identity(&sb.clients().sts).await.unwrap();
         assert_eq!(id.arn, sb.config().caller_arn);
         assert_eq!(id.account, sb.config().account);
     });

@@ -130,8 +130,8 @@ fn invalid_and_over_limit_edits_are_refused_before_any_call() {
 #[tokio::test]
 async fn a_set_without_description_is_created_and_updated_without_sending_an_empty_one() {
     // WAF refuses Description "" (minimum length 1); the adapter must omit the field.
-    let env = demo().await;
-    let (sandbox, clients) = (&env.sandbox, env.clients());
+    let sandbox = demo().await;
+    let clients = sandbox.clients();
     let create = secdeck::domain::waf::IpSetCreate {
         scope: WafScope::Regional,
         name: "bare".into(),
@@ -188,8 +188,7 @@ async fn references_are_found_in_nested_and_scope_down_statements() {
 
 #[tokio::test]
 async fn cloudfront_calls_go_to_us_east_1_from_any_region() {
-    let env = demo().await;
-    let sandbox = &env.sandbox;
+    let sandbox = demo().await;
     let config = sandbox
         .sdk_config()
         .await

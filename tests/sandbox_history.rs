@@ -19,8 +19,7 @@ fn id(i: &str) -> AwsSecurityFindingIdentifier {
 
 #[tokio::test]
 async fn updates_show_up_in_the_history_with_before_and_after() {
-    let env = TestEnv::findings((0..2).map(finding).collect()).await;
-    let sb = &env.sandbox;
+    let sb = TestEnv::findings((0..2).map(finding).collect()).await;
     let hub = aws_sdk_securityhub::Client::new(&sb.sdk_config().await);
     for (status, note) in [
         (WorkflowStatus::Notified, "looking"),

@@ -37,8 +37,8 @@ async fn sts_reports_the_configured_identity() {
 
 #[tokio::test]
 async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
-    let env = TestEnv::findings((0..3).map(generated).collect()).await;
-    let (sandbox, hub) = (&env.sandbox, env.hub());
+    let sandbox = TestEnv::findings((0..3).map(generated).collect()).await;
+    let hub = sandbox.hub();
     let filters = AwsSecurityFindingFilters::builder()
         .title(
             StringFilter::builder()
@@ -83,8 +83,7 @@ async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
 
 #[tokio::test]
 async fn a_throttle_the_sdk_retries_by_itself_still_engages_the_adaptive_pacer() {
-    let env = TestEnv::findings(vec![generated(1)]).await;
-    let sandbox = &env.sandbox;
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
     let pacer = std::sync::Arc::new(secdeck::tasks::retry::Pacer::get_findings_adaptive());
     let hub =
         secdeck::aws::throttle_signal::securityhub_client(&sandbox.sdk_config().await, &pacer);
@@ -109,10 +108,9 @@ async fn a_throttle_the_sdk_retries_by_itself_still_engages_the_adaptive_pacer()
 
 #[tokio::test]
 async fn aws_quotas_throttle_with_the_typed_throttling_error() {
-    let env = TestEnv::findings(vec![generated(1)]).await;
-    let sandbox = &env.sandbox;
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
     sandbox.set_quotas(QuotaMode::Aws);
-    let hub = env.hub_no_retry();
+    let hub = sandbox.hub_no_retry();
     let mut throttled = None;
     // GetFindings allows a burst of 6 at 3/s: back-to-back calls soon fail (the loop stops
     // at the first; 200 calls leave room for a very slow, loaded machine).
@@ -146,8 +144,7 @@ async fn aws_quotas_throttle_with_the_typed_throttling_error() {
 
 #[tokio::test]
 async fn the_sdk_retries_throttling_and_server_errors() {
-    let env = TestEnv::findings(vec![generated(1)]).await;
-    let sandbox = &env.sandbox;
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
     sandbox.inject_fault(Fault::next("GetFindings", 2, 429, "LimitExceededException"));
     let conf = aws_sdk_securityhub::config::Builder::from(&sandbox.sdk_config().await)
         .retry_config(
@@ -181,9 +178,8 @@ async fn the_sdk_retries_throttling_and_server_errors() {
 
 #[tokio::test]
 async fn faults_can_target_every_operation_and_any_code() {
-    let env = TestEnv::findings(vec![generated(1)]).await;
-    let sandbox = &env.sandbox;
-    let hub = env.hub_no_retry();
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
+    let hub = sandbox.hub_no_retry();
     let sts = aws_sdk_sts::Client::new(&sandbox.sdk_config().await);
     sandbox.inject_fault(Fault {
         operation: None,
@@ -208,8 +204,7 @@ async fn faults_can_target_every_operation_and_any_code() {
 
 #[tokio::test]
 async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
-    let env = TestEnv::findings((0..5).map(generated).collect()).await;
-    let sandbox = &env.sandbox;
+    let sandbox = TestEnv::findings((0..5).map(generated).collect()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -237,8 +232,7 @@ async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
 
 #[tokio::test]
 async fn refuses_to_listen_beyond_loopback_unless_allowed() {
-    let env = TestEnv::findings(Vec::new()).await;
-    let sandbox = &env.sandbox;
+    let sandbox = TestEnv::findings(Vec::new()).await;
     let err = serve(
         sandbox.clone(),
         "0.0.0.0:0".parse().unwrap(),
@@ -254,8 +248,7 @@ async fn refuses_to_listen_beyond_loopback_unless_allowed() {
 async fn raw_wire_errors_have_aws_shapes() {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let env = TestEnv::findings(Vec::new()).await;
-    let sandbox = &env.sandbox;
+    let sandbox = TestEnv::findings(Vec::new()).await;
     let call = |method: &str, path: &str, content_type: &str, body: &str| {
         let request = http::Request::builder()
             .method(method)

@@ -72,10 +72,9 @@ async fn run(
 
 #[tokio::test]
 async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no_ops() {
-    let env = demo().await;
-    let sandbox = &env.sandbox;
-    let journal = &env.journal;
-    let exec = env.executor();
+    let sandbox = demo().await;
+    let journal = &sandbox.journal;
+    let exec = sandbox.executor();
     let base = [
         "--ip-set",
         "cloudfront-origin-v4",
@@ -154,9 +153,8 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
 
 #[tokio::test]
 async fn a_missing_ipv6_set_is_created_with_the_ipv6_prefixes() {
-    let env = demo().await;
-    let sandbox = &env.sandbox;
-    let exec = env.executor();
+    let sandbox = demo().await;
+    let exec = sandbox.executor();
     let path = fixture(NEW);
     let a = args(&[
         "--ip-set",
@@ -296,9 +294,8 @@ fn unreadable_sources_are_clear_errors() {
 
 #[tokio::test]
 async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift() {
-    let env = demo().await;
-    let sandbox = &env.sandbox;
-    let exec = env.executor();
+    let sandbox = demo().await;
+    let exec = sandbox.executor();
     let path = fixture(OLD);
     let with = |services: &str| {
         args(&[
@@ -336,7 +333,7 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     assert!(both > cloudfront, "{both} vs {cloudfront}");
 
     // Someone removes an entry by hand; the same file again puts it back.
-    let clients = env.clients();
+    let clients = sandbox.clients();
     let set = secdeck::aws::wafv2::list_ip_sets(
         &clients.wafv2,
         secdeck::domain::waf::WafScope::Cloudfront,

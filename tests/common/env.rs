@@ -20,6 +20,7 @@ use super::exec::{executor, fast_options};
 use super::findings::{demo_seed, seed_of};
 
 /// A sandbox, its SDK config and a temporary directory (`journal` is a path in it).
+/// Derefs to the sandbox.
 pub struct TestEnv {
     pub sandbox: Sandbox,
     pub sdk_config: SdkConfig,
@@ -122,6 +123,15 @@ impl TestEnv {
             height: 40,
         });
         ConsoleEnv { console, env: self }
+    }
+}
+
+/// The environment derefs to its sandbox (its AWS state, recorded requests, faults...).
+impl Deref for TestEnv {
+    type Target = Sandbox;
+
+    fn deref(&self) -> &Sandbox {
+        &self.sandbox
     }
 }
 
