@@ -64,12 +64,13 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
 
         press(&mut console, "x");
         wait_until(&mut console, "the remediation preview", previewing).await;
-        let preview = screen(&console.state);
-        assert!(
-            preview.contains("Deny external access to role Audit_CrossAccountRole"),
-            "{preview}"
+        assert_shows(
+            &console.state,
+            &[
+                "Deny external access to role Audit_CrossAccountRole",
+                "SecdeckDeny",
+            ],
         );
-        assert!(preview.contains("SecdeckDeny"), "{preview}");
         press(&mut console, "y");
         wait_until(&mut console, "the change to finish", changed).await;
 
@@ -140,8 +141,7 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
             theirs,
             "nothing was overwritten"
         );
-        let text = screen(&console.state);
-        assert!(text.contains("changed since the preview"), "{text}");
+        assert_shows(&console.state, &["changed since the preview"]);
     });
 }
 
@@ -153,11 +153,7 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         let sb = console.sandbox().clone();
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
-        assert!(
-            screen(&console.state).contains("IAM roles only"),
-            "{}",
-            screen(&console.state)
-        );
+        assert_shows(&console.state, &["IAM roles only"]);
         let id = console
             .state
             .analyzer
@@ -229,7 +225,7 @@ fn pick_another_analyzer_by_command_and_list_rules() {
         press(&mut console, ":analyzer ConsoleAnalyzer-account<enter>");
         press(&mut console, ":rules<enter>");
         wait_until(&mut console, "the rules", |s| !s.analyzer.rules.is_empty()).await;
-        assert!(screen(&console.state).contains("CiDeployVendor"));
+        assert_shows(&console.state, &["CiDeployVendor"]);
     });
 }
 
@@ -279,10 +275,9 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
         select_resource(&mut console, "DataPipelineRole");
         press(&mut console, "x");
         wait_until(&mut console, "the preview", previewing).await;
-        let text = screen(&console.state);
-        assert!(
-            text.contains("as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &["as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"],
         );
         press(&mut console, "y");
         wait_until(&mut console, "the change", changed).await;
@@ -304,15 +299,15 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         // The editor opens prefilled; `y` there shows the preview, `y` again approves.
         press(&mut console, "z");
-        let text = screen(&console.state);
-        assert!(
-            text.contains("matches 1 current ACTIVE finding(s)"),
-            "{text}"
-        );
+        assert_shows(&console.state, &["matches 1 current ACTIVE finding(s)"]);
         press(&mut console, "y");
-        let text = screen(&console.state);
-        assert!(text.contains("principal.AWS = 999988887777"), "{text}");
-        assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
+        assert_shows(
+            &console.state,
+            &[
+                "principal.AWS = 999988887777",
+                "archives the 1 ACTIVE finding(s)",
+            ],
+        );
         press(&mut console, "y");
         wait_until(&mut console, "the rule", changed).await;
         let changed: Vec<_> = sb
@@ -377,8 +372,7 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
             console.state.analyzer.selected.as_deref(),
             Some("ConsoleAnalyzer-account")
         );
-        let text = screen(&console.state);
-        assert!(text.contains("not a secdeck state file"), "{text}");
+        assert_shows(&console.state, &["not a secdeck state file"]);
     });
 }
 
@@ -402,25 +396,24 @@ fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_ma
         // Widen the resource type to a list: buckets and queues.
         press(&mut console, "k<enter>");
         press(&mut console, ", AWS::SQS::Queue<enter>");
-        let text = screen(&console.state);
-        assert!(
-            text.contains("= AWS::S3::Bucket | AWS::SQS::Queue"),
-            "{text}"
-        );
-        assert!(
-            text.contains("matches 5 current ACTIVE finding(s)"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &[
+                "= AWS::S3::Bucket | AWS::SQS::Queue",
+                "matches 5 current ACTIVE finding(s)",
+            ],
         );
         // A bad name is refused in place, with the reason.
         press(&mut console, "k<enter><c-u>bad name!<enter>");
-        assert!(screen(&console.state).contains("letters, digits"));
+        assert_shows(&console.state, &["letters, digits"]);
         press(&mut console, "<c-u>Partners-S3-SQS<enter>y");
-        let text = screen(&console.state);
-        assert!(
-            text.contains("Create archive rule Partners-S3-SQS"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &[
+                "Create archive rule Partners-S3-SQS",
+                "archives the 5 ACTIVE finding(s)",
+            ],
         );
-        assert!(text.contains("archives the 5 ACTIVE finding(s)"), "{text}");
         press(&mut console, "y");
         wait_until(&mut console, "the rule", changed).await;
 

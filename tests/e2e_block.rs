@@ -93,8 +93,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
 
         press(&mut console, "y");
         wait_until(&mut console, "the block to finish", changed).await;
-        let text = screen(&console.state);
-        assert!(text.contains("2 changed and verified"), "{text}");
+        assert_shows(&console.state, &["2 changed and verified"]);
         let set = console
             .sandbox()
             .ip_set_addresses("blocked-attackers-v4")
@@ -188,8 +187,9 @@ fn marked_findings_are_blocked_together() {
         console.state.findings.marks.extend(ids);
         press(&mut console, "b");
         wait_until(&mut console, "the IP set picker", picker_ready).await;
-        assert!(
-            screen(&console.state).contains("marked finding(s) without a remote IP are left alone")
+        assert_shows(
+            &console.state,
+            &["marked finding(s) without a remote IP are left alone"],
         );
         pick(&mut console, "blocked-attackers-v4");
         // Only the set this time: the findings stay as they are.

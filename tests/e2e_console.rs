@@ -42,7 +42,7 @@ fn demo_shows_findings_navigates_and_opens_the_detail() {
         assert!(bottom.contains('}'), "pretty JSON at the end: {bottom}");
 
         press(&mut console, "<esc>");
-        assert!(screen(&console.state).contains("Findings ("));
+        assert_shows(&console.state, &["Findings ("]);
         assert!(mutating(console.sandbox()).is_empty());
     });
 }
@@ -69,9 +69,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
 
         // Picker (cursor starts on the current status), one down is NOTIFIED, preview.
         press(&mut console, "wj<enter>");
-        let preview = screen(&console.state);
-        assert!(preview.contains("- workflow NEW"), "{preview}");
-        assert!(preview.contains("+ workflow NOTIFIED"), "{preview}");
+        assert_shows(&console.state, &["- workflow NEW", "+ workflow NOTIFIED"]);
         assert!(
             sandbox.requests().iter().all(|r| !r.mutating),
             "nothing is sent before approval"
@@ -154,7 +152,7 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
         let journal = console.journal().to_path_buf();
         let sandbox = console.sandbox().clone();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
-        assert!(screen(&console.state).contains("READ-ONLY"));
+        assert_shows(&console.state, &["READ-ONLY"]);
 
         for key in ["w", "E"] {
             press(&mut console, key);
@@ -233,7 +231,7 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
             !journal.exists(),
             "a read-only session never opens the journal"
         );
-        assert!(screen(&console.state).contains("READ-ONLY"));
+        assert_shows(&console.state, &["READ-ONLY"]);
     });
 }
 
@@ -276,8 +274,7 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         .await;
         let loaded = console.state.findings.total();
         assert_eq!(loaded, 100, "the first page stays");
-        let failed = screen(&console.state);
-        assert!(failed.contains("AccessDenied"), "{failed}");
+        assert_shows(&console.state, &["AccessDenied"]);
 
         press(&mut console, "R");
         wait_until(&mut console, "the resumed load", findings_loaded).await;

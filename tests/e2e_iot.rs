@@ -41,25 +41,26 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             s.audits.overview_status == Load::Loaded
         })
         .await;
-        assert!(screen(&c.state).contains("no audits in the last 90 days"));
+        assert_shows(&c.state, &["no audits in the last 90 days"]);
 
         // Start an on-demand audit: preview, approve, and its findings appear.
         press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         press(&mut c, "y");
         wait_until(&mut c, "the audit's findings", |s| newest_loaded(s, 1)).await;
-        let text = screen(&c.state);
-        assert!(
-            text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
-            "{text}"
+        assert_shows(
+            &c.state,
+            &[
+                "CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK",
+                "dev-allow-all:1",
+                "on-demand",
+            ],
         );
-        assert!(text.contains("dev-allow-all:1"), "{text}");
-        assert!(text.contains("on-demand"), "{text}");
 
         // Import it into Security Hub.
         press(&mut c, "i");
         wait_until(&mut c, "the import preview", previewing).await;
-        assert!(screen(&c.state).contains("1 new"), "{}", screen(&c.state));
+        assert_shows(&c.state, &["1 new"]);
         press(&mut c, "y");
         wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
         assert_eq!(sb.finding(IMPORTED_ID).unwrap()["RecordState"], "ACTIVE");
@@ -90,11 +91,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
                     .any(|v| v == "mitigation COMPLETED")
         })
         .await;
-        assert!(
-            screen(&c.state).contains("[mitigation COMPLETED]"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["[mitigation COMPLETED]"]);
 
         // Suppress it indefinitely; the next audit (policy restored) flags it suppressed.
         replace_policy(&iot, "dev-allow-all", BROAD).await;
@@ -129,11 +126,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             "{}",
             screen(&c.state)
         );
-        assert!(
-            screen(&c.state).contains("1 suppressed"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["1 suppressed"]);
 
         let journal = std::fs::read_to_string(&journal).unwrap();
         for op in [

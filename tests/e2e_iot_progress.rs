@@ -93,11 +93,9 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
             "progress between 0 and 8 checks was seen: {}",
             most_done.get()
         );
-        let text = screen(&c.state);
-        assert!(text.contains("COMPLETED"), "{text}");
-        assert!(
-            text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
-            "{text}"
+        assert_shows(
+            &c.state,
+            &["COMPLETED", "CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"],
         );
         let polls = count(&sb, "DescribeAuditTask");
         assert!(polls >= 8, "{polls} DescribeAuditTask");
@@ -146,22 +144,14 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
             Some("mitigation IN_PROGRESS"),
             "pending is not success"
         );
-        assert!(
-            screen(&c.state).contains("[mitigation IN_PROGRESS]"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["[mitigation IN_PROGRESS]"]);
         c.state.audits.poll_every = Some(10);
         wait_until(&mut c, "the mitigation to complete", |s| {
             s.audits.mitigation_status.get(&finding).map(String::as_str)
                 == Some("mitigation COMPLETED")
         })
         .await;
-        assert!(
-            screen(&c.state).contains("[mitigation COMPLETED]"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["[mitigation COMPLETED]"]);
         let polls = count(&sb, "ListAuditMitigationActionsExecutions");
         // The executor's first read, then the console's polls until it finished.
         assert!(polls >= 3, "{polls} execution listings");
@@ -175,15 +165,11 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
         let sb = c.sandbox().clone();
         sb.set_iot_audit_polls(0);
         open_audits(&mut c).await;
-        assert!(
-            screen(&c.state).contains("last 90d"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["last 90d"]);
 
         // `o` opens the picker with every enabled check; the line is edited down to two.
         press(&mut c, "o");
-        assert!(screen(&c.state).contains(":audit "), "{}", screen(&c.state));
+        assert_shows(&c.state, &[":audit "]);
         press(
             &mut c,
             "<esc>:audit LOGGING_DIS<tab>,IOT_POLICY_OVERLY<tab><enter>",
@@ -223,7 +209,7 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
             .unwrap_or_else(|| panic!("startTime {start}"));
         let days = (time::OffsetDateTime::now_utc() - start).as_seconds_f64() / 86_400.0;
         assert!((6.9..7.1).contains(&days), "window of {days} days");
-        assert!(screen(&c.state).contains("last 7d"), "{}", screen(&c.state));
+        assert_shows(&c.state, &["last 7d"]);
     });
 }
 
@@ -267,13 +253,14 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
 
         open_audits(&mut c).await;
         open_suppressions(&mut c).await;
-        let text = screen(&c.state);
-        assert!(
-            text.contains("Suppressions (3) · 1 expiring within 7 days"),
-            "{text}"
+        assert_shows(
+            &c.state,
+            &[
+                "Suppressions (3) · 1 expiring within 7 days",
+                "indefinitely",
+                "(in 3d)",
+            ],
         );
-        assert!(text.contains("indefinitely"), "{text}");
-        assert!(text.contains("(in 3d)"), "{text}");
 
         // Edit the first (soonest) one: indefinitely, with a new description.
         press(&mut c, "p");
@@ -284,11 +271,7 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
         );
         press(&mut c, "<esc>:suppress forever renewed for the lab<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        assert!(
-            screen(&c.state).contains("Change suppression"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["Change suppression"]);
         press(&mut c, "y");
         wait_until(&mut c, "the edit", |s| {
             idle(s) && !s.audits.is_loading() && s.audits.suppressions().len() == 3
@@ -308,11 +291,7 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
                 .all(|x| !s.audits.is_expiring(x))
         })
         .await;
-        assert!(
-            screen(&c.state).contains("0 expiring within 7 days"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["0 expiring within 7 days"]);
 
         // Delete the one that now comes first (the 60-day one).
         press(&mut c, "g");
@@ -330,7 +309,7 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
             .collect();
         assert_eq!(left.len(), 2);
         assert!(!left.contains(&"later".to_string()), "{left:?}");
-        assert!(screen(&c.state).contains("Suppressions (2)"));
+        assert_shows(&c.state, &["Suppressions (2)"]);
         press(&mut c, "<esc>");
         assert!(c.state.audits.suppressions_view.is_none());
 
@@ -354,17 +333,9 @@ fn the_suppressions_view_reads_every_page() {
         open_suppressions(&mut c).await;
         let pages = count(&sb, "ListAuditSuppressions");
         assert_eq!(pages, 2, "250 a page");
-        let text = screen(&c.state);
-        assert!(
-            text.contains("Suppressions (261) · 1 expiring within 7 days"),
-            "{text}"
-        );
+        assert_shows(&c.state, &["Suppressions (261) · 1 expiring within 7 days"]);
         press(&mut c, "G");
-        assert!(
-            screen(&c.state).contains("device-259"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["device-259"]);
     });
 }
 
@@ -390,16 +361,17 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
         ));
         press(&mut c, "i");
         wait_until(&mut c, "the import preview", previewing).await;
-        assert!(screen(&c.state).contains("250 new"), "{}", screen(&c.state));
+        assert_shows(&c.state, &["250 new"]);
         press(&mut c, "250<enter>");
         wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
         assert_eq!(c.state.audits.import_failures.len(), 3);
-        let text = screen(&c.state);
-        assert!(
-            text.contains("Not imported (3) · ctrl-r retries them"),
-            "{text}"
+        assert_shows(
+            &c.state,
+            &[
+                "Not imported (3) · ctrl-r retries them",
+                "InternalException",
+            ],
         );
-        assert!(text.contains("InternalException"), "{text}");
         assert_eq!(sb.finding_count(), before + 247);
         let failed: Vec<String> = c
             .state
@@ -412,7 +384,7 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
 
         press(&mut c, "<ctrl-r>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        assert!(screen(&c.state).contains("3 new"), "{}", screen(&c.state));
+        assert_shows(&c.state, &["3 new"]);
         press(&mut c, "y");
         wait_until(&mut c, "the retry", |s| idle(s) && !s.audits.is_loading()).await;
         assert!(c.state.audits.import_failures.is_empty());
@@ -441,7 +413,7 @@ fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
         sb.clear_requests();
         open_audits(&mut c).await;
         open_suppressions(&mut c).await;
-        assert!(screen(&c.state).contains("Suppressions (1) · 1 expiring"));
+        assert_shows(&c.state, &["Suppressions (1) · 1 expiring"]);
         for keys in [
             "p",
             "P",

@@ -29,10 +29,9 @@ fn an_edit_raced_by_another_writer_keeps_both_changes() {
         let journal = console.journal().to_path_buf();
         // blocked-attackers-v4 is the second row; add one address and one already there.
         press(&mut console, "j<enter>+192.0.2.99 198.51.100.0/24<enter>");
-        let preview = screen(&console.state);
-        assert!(
-            preview.contains("Update IP set blocked-attackers-v4 (REGIONAL): +1 -0, 4 -> 5"),
-            "{preview}"
+        assert_shows(
+            &console.state,
+            &["Update IP set blocked-attackers-v4 (REGIONAL): +1 -0, 4 -> 5"],
         );
         // Another console adds an address right after our executor reads the set.
         console
@@ -57,8 +56,7 @@ fn an_edit_raced_by_another_writer_keeps_both_changes() {
             mutating(console.sandbox()),
             ["UpdateIPSet 400", "UpdateIPSet 200"]
         );
-        let text = screen(&console.state);
-        assert!(text.contains("6 / 10000 addresses"), "{text}");
+        assert_shows(&console.state, &["6 / 10000 addresses"]);
         let entries = Journal::read_all(&journal).expect("journal");
         assert_eq!(entries.len(), 2, "intent and outcome");
     });
@@ -70,10 +68,9 @@ fn invalid_input_is_refused_and_nothing_is_sent() {
         let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "j<enter>+10.0.0/8 2001:db8::/32<enter>y");
         drain(&mut console).await;
-        let text = screen(&console.state);
-        assert!(
-            text.contains("\"10.0.0/8\" is not an IP address or CIDR range"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &["\"10.0.0/8\" is not an IP address or CIDR range"],
         );
         assert!(mutating(console.sandbox()).is_empty());
     });
@@ -119,15 +116,14 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
     big_stack(|| async {
         let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "Cbad/name IPV4<enter>");
-        assert!(screen(&console.state).contains("is not a valid IP set name"));
+        assert_shows(&console.state, &["is not a valid IP set name"]);
         press(
             &mut console,
             "Csoc-blocks-v6 ipv6 Blocked by the SOC<enter>",
         );
-        let preview = screen(&console.state);
-        assert!(
-            preview.contains("Create IPV6 IP set soc-blocks-v6 (REGIONAL) with 0 addresses"),
-            "{preview}"
+        assert_shows(
+            &console.state,
+            &["Create IPV6 IP set soc-blocks-v6 (REGIONAL) with 0 addresses"],
         );
         press(&mut console, "y");
         wait_until(&mut console, "the new set to be listed", |s| {
@@ -182,10 +178,9 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         })
         .await;
         press(&mut console, "s");
-        assert!(
-            screen(&console.state).contains("default: the demo's bundled ip-ranges.json"),
-            "{}",
-            screen(&console.state)
+        assert_shows(
+            &console.state,
+            &["default: the demo's bundled ip-ranges.json"],
         );
         press(&mut console, "<enter>");
         wait_until(&mut console, "the file to be read", |s| {
@@ -408,8 +403,7 @@ fn a_description_waf_would_refuse_is_refused_when_typed() {
         let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "Csoc-v4 ipv4 SOC blocks (manual)<enter>y");
         drain(&mut console).await;
-        let text = screen(&console.state);
-        assert!(text.contains("'(' (character 12)"), "{text}");
+        assert_shows(&console.state, &["'(' (character 12)"]);
         assert!(mutating(console.sandbox()).is_empty());
     });
 }
@@ -454,10 +448,9 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
         .await;
         press(&mut console, "+192.0.2.1<enter>y");
         drain(&mut console).await;
-        let text = screen(&console.state);
-        assert!(
-            text.contains("the set would hold 10001 addresses; WAF allows at most 10000"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &["the set would hold 10001 addresses; WAF allows at most 10000"],
         );
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
         assert!(mutating(console.sandbox()).is_empty());

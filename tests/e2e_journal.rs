@@ -145,8 +145,9 @@ fn a_read_only_session_views_the_journal_but_cannot_roll_back() {
         let sb = console.sandbox().clone();
         press(&mut console, ":journal<enter>");
         wait_until(&mut console, "the journal", journal_read).await;
-        assert!(
-            screen(&console.state).contains("Deny external access to role Audit_CrossAccountRole")
+        assert_shows(
+            &console.state,
+            &["Deny external access to role Audit_CrossAccountRole"],
         );
         press(&mut console, "X");
         press(&mut console, "y");

@@ -154,3 +154,21 @@ pub async fn open_analyzer_finding(console: &mut Console, suffix: &str) {
     wait_until(console, "the analyzer findings", analyzer_loaded).await;
     select_resource(console, suffix);
 }
+
+/// Asserts that the screen shows each of `texts`; the screen is the failure message.
+#[track_caller]
+pub fn assert_shows(state: &State, texts: &[&str]) {
+    let text = screen(state);
+    for t in texts {
+        assert!(text.contains(t), "{t:?} is not on the screen:\n{text}");
+    }
+}
+
+/// The re-scanned Access Analyzer findings show the one on `suffix` RESOLVED.
+pub fn resolved_on(s: &State, suffix: &str) -> bool {
+    analyzer_loaded(s)
+        && s.analyzer
+            .findings
+            .iter()
+            .any(|f| f.resource.ends_with(suffix) && f.status == "RESOLVED")
+}
