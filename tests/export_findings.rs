@@ -5,6 +5,7 @@ mod common;
 
 use std::process::Command;
 
+use common::hub::*;
 use common::*;
 use secdeck::aws::securityhub::get_findings_page;
 use secdeck::cli::export::{FindingsWriter, Format, export_findings};
@@ -14,9 +15,7 @@ use secdeck::tasks::Pacer;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_securityhub::types::{
-    AwsSecurityFindingIdentifier, NoteUpdate, VerificationState, WorkflowStatus, WorkflowUpdate,
-};
+use aws_sdk_securityhub::types::{NoteUpdate, VerificationState, WorkflowStatus};
 use serde_json::{Value, json};
 
 fn secdeck(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
@@ -190,19 +189,10 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         let hub = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
         let mut update = hub.batch_update_findings();
         for i in 0..5 {
-            update = update.finding_identifiers(
-                AwsSecurityFindingIdentifier::builder()
-                    .id(format!("f-{i:04}"))
-                    .product_arn(PRODUCT_ARN)
-                    .build(),
-            );
+            update = update.finding_identifiers(ident(&format!("f-{i:04}")));
         }
         update
-            .workflow(
-                WorkflowUpdate::builder()
-                    .status(WorkflowStatus::Suppressed)
-                    .build(),
-            )
+            .workflow(workflow(WorkflowStatus::Suppressed))
             .note(
                 NoteUpdate::builder()
                     .text("accepted, \"see\" SEC-1")

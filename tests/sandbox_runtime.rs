@@ -6,10 +6,8 @@ mod common;
 use std::time::Duration;
 
 use aws_sdk_securityhub::config::retry::RetryConfig;
-use aws_sdk_securityhub::types::{
-    AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, StringFilter, StringFilterComparison,
-    WorkflowStatus, WorkflowUpdate,
-};
+use aws_sdk_securityhub::types::{AwsSecurityFindingFilters, WorkflowStatus};
+use common::hub::*;
 use common::*;
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Fault, QuotaMode, Sandbox, SandboxConfig, serve, serve_on};
@@ -40,29 +38,10 @@ async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
     let sandbox = TestEnv::findings((0..3).map(generated).collect()).await;
     let hub = sandbox.hub();
     let filters = AwsSecurityFindingFilters::builder()
-        .title(
-            StringFilter::builder()
-                .value("Finding 1")
-                .comparison(StringFilterComparison::Equals)
-                .build(),
-        )
+        .title(equals("Finding 1"))
         .build();
     hub.get_findings().filters(filters).send().await.unwrap();
-    hub.batch_update_findings()
-        .finding_identifiers(
-            AwsSecurityFindingIdentifier::builder()
-                .id("gen-0001")
-                .product_arn(PRODUCT_ARN)
-                .build(),
-        )
-        .workflow(
-            WorkflowUpdate::builder()
-                .status(WorkflowStatus::Resolved)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    set_workflow(&hub, "gen-0001", WorkflowStatus::Resolved).await;
     let log = sandbox.requests();
     let summary: Vec<(&str, bool, u16)> = log
         .iter()
@@ -126,12 +105,7 @@ async fn aws_quotas_throttle_with_the_typed_throttling_error() {
 
     // Other operations have their own buckets, and Off lifts the limits.
     hub.batch_update_findings()
-        .finding_identifiers(
-            AwsSecurityFindingIdentifier::builder()
-                .id("gen-0001")
-                .product_arn(PRODUCT_ARN)
-                .build(),
-        )
+        .finding_identifiers(ident("gen-0001"))
         .confidence(5)
         .send()
         .await

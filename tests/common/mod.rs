@@ -9,6 +9,7 @@ pub mod console;
 pub mod env;
 pub mod exec;
 pub mod findings;
+pub mod hub;
 pub mod iot;
 pub mod moto;
 pub mod runner;
