@@ -84,13 +84,8 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         );
         // The re-scan turned the finding RESOLVED; the reloaded table shows it.
         wait_until(&mut console, "the reload", analyzer_loaded).await;
-        let f = console
-            .state
-            .analyzer
-            .findings
-            .iter()
-            .find(|f| f.resource.ends_with(ROLE))
-            .unwrap();
+        let rows = &console.state.analyzer.findings;
+        let f = rows.iter().find(|f| f.resource.ends_with(ROLE)).unwrap();
         assert_eq!(f.status, "RESOLVED");
 
         // Undo = the rollback, previewed and approved: the original text comes back exactly.

@@ -211,11 +211,7 @@ fn after_the_change_the_finding_is_polled_until_the_rescan_shows_its_new_status(
             "GetFindingV2 after the scan: {ops:?}"
         );
         wait_until(&mut console, "the row's new status", |s| {
-            analyzer_loaded(s)
-                && s.analyzer
-                    .findings
-                    .iter()
-                    .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
+            resolved_on(s, ROLE)
         })
         .await;
     });

@@ -28,14 +28,7 @@ async fn remediate_seed_scenario(console: &mut ConsoleEnv) {
     wait_until(console, "the remediation preview", previewing).await;
     press(console, "y");
     wait_until(console, "the remediation", changed).await;
-    wait_until(console, "the re-scanned findings", |s| {
-        analyzer_loaded(s)
-            && s.analyzer
-                .findings
-                .iter()
-                .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
-    })
-    .await;
+    wait_until(console, "the re-scanned findings", |s| resolved_on(s, ROLE)).await;
 }
 
 #[test]

@@ -346,16 +346,7 @@ async fn a_started_audit_is_in_progress_check_by_check_until_polled_to_completio
     env.sandbox.set_iot_audit_polls(2);
     create_policy(&iot, "dev-allow-all", BROAD).await;
     let task = start_audit(&iot, &[PERMISSIVE, "LOGGING_DISABLED_CHECK"]).await;
-    let findings = |iot: aws_sdk_iot::Client, task: String| async move {
-        iot.list_audit_findings()
-            .task_id(task)
-            .send()
-            .await
-            .unwrap()
-            .findings()
-            .len()
-    };
-    assert_eq!(findings(iot.clone(), task.clone()).await, 0);
+    assert_eq!(audit_findings(&iot, &task).await.len(), 0);
     let first = describe_audit(&iot, &task).await;
     assert_eq!(first.task_status().map(|s| s.as_str()), Some("IN_PROGRESS"));
     let stats = first.task_statistics().unwrap();
@@ -367,7 +358,7 @@ async fn a_started_audit_is_in_progress_check_by_check_until_polled_to_completio
         second.task_statistics().unwrap().in_progress_checks(),
         Some(0)
     );
-    assert_eq!(findings(iot.clone(), task.clone()).await, 1);
+    assert_eq!(audit_findings(&iot, &task).await.len(), 1);
 }
 
 /// Execution statuses of `task` for one finding, as ListAuditMitigationActionsExecutions

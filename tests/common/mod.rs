@@ -12,6 +12,7 @@ pub mod findings;
 pub mod hub;
 pub mod iot;
 pub mod moto;
+pub mod render;
 pub mod runner;
 pub mod sdk;
 
