@@ -34,7 +34,6 @@ async fn open_org_analyzer(console: &mut ConsoleEnv) {
 fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::Unset).await;
-        let journal = console.journal().to_path_buf();
         let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         press(&mut console, "2");
@@ -77,7 +76,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         assert_eq!(doc.statements().len(), 2);
         assert_eq!(doc.statements()[1]["Effect"], "Deny");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
             entries.iter().map(|e| e.phase).collect::<Vec<_>>(),
             [Phase::Intent, Phase::Outcome]
@@ -144,7 +143,6 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
 fn archive_needs_a_reason_and_other_resources_explain_remediation() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::Unset).await;
-        let journal = console.journal().to_path_buf();
         let sb = console.sandbox().clone();
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
@@ -165,7 +163,7 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         press(&mut console, "y");
         wait_until(&mut console, "the archive", changed).await;
         assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
             entries[1].after[&id]["reason"],
             "partner bucket, ticket SEC-42"

@@ -110,7 +110,6 @@ fn a_malformed_trust_policy_is_refused_with_the_reason() {
 fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
     big_stack(|| async {
         let mut console = on_seed_finding().await;
-        let journal = console.journal().to_path_buf();
         let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         sb.inject_fault(Fault::next(
@@ -125,7 +124,7 @@ fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
         })
         .await;
         assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
             entries.iter().map(|e| e.phase).collect::<Vec<_>>(),
             [Phase::Intent, Phase::Outcome]

@@ -51,7 +51,6 @@ fn demo_shows_findings_navigates_and_opens_the_detail() {
 fn workflow_change_goes_through_preview_approval_journal_and_undo() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::Unset).await;
-        let journal = console.journal().to_path_buf();
         let sandbox = console.sandbox().clone();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
 
@@ -96,7 +95,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             "the row shows the verified status"
         );
 
-        let entries = Journal::read_all(&journal).expect("journal readable");
+        let entries = Journal::read_all(console.journal()).expect("journal readable");
         assert_eq!(entries.len(), 2, "intent and outcome");
         assert_eq!(entries[0].phase, Phase::Intent);
         assert_eq!(entries[1].phase, Phase::Outcome);
@@ -106,7 +105,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             !entries[1].aws_request_ids.is_empty(),
             "AWS request id journaled"
         );
-        let text = std::fs::read_to_string(&journal).unwrap();
+        let text = std::fs::read_to_string(console.journal()).unwrap();
         assert!(
             !text.to_lowercase().contains("secret"),
             "no credentials in the journal"
@@ -127,7 +126,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
         })
         .await;
         assert_eq!(workflow_of(&sandbox, &finding.id), "NEW");
-        assert_eq!(Journal::read_all(&journal).unwrap().len(), 4);
+        assert_eq!(Journal::read_all(console.journal()).unwrap().len(), 4);
     });
 }
 
@@ -135,13 +134,14 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
 fn rejecting_a_preview_sends_nothing() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::Unset).await;
-        let journal = console.journal().to_path_buf();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
         press(&mut console, "wj<enter>n");
         drain(&mut console).await;
         let sandbox = console.sandbox().clone();
         assert!(sandbox.requests().iter().all(|r| !r.mutating));
-        assert!(!journal.exists() || Journal::read_all(&journal).unwrap().is_empty());
+        assert!(
+            !console.journal().exists() || Journal::read_all(console.journal()).unwrap().is_empty()
+        );
     });
 }
 
@@ -149,7 +149,6 @@ fn rejecting_a_preview_sends_nothing() {
 fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::ReadOnly).await;
-        let journal = console.journal().to_path_buf();
         let sandbox = console.sandbox().clone();
         wait_until(&mut console, "the findings to load", findings_loaded).await;
         assert_shows(&console.state, &["READ-ONLY"]);
@@ -228,7 +227,7 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
             .collect();
         assert!(mutating.is_empty(), "read-only sent {mutating:?}");
         assert!(
-            !journal.exists(),
+            !console.journal().exists(),
             "a read-only session never opens the journal"
         );
         assert_shows(&console.state, &["READ-ONLY"]);

@@ -172,3 +172,10 @@ pub fn resolved_on(s: &State, suffix: &str) -> bool {
             .iter()
             .any(|f| f.resource.ends_with(suffix) && f.status == "RESOLVED")
 }
+
+/// Lets finished tasks report in, then asserts that the sandbox received no mutating request.
+pub async fn assert_nothing_sent(console: &mut super::ConsoleEnv) {
+    drain(console).await;
+    let sent = mutating(console.sandbox());
+    assert!(sent.is_empty(), "sent {sent:?}");
+}
