@@ -93,14 +93,12 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
             matches!(&console.state.pipeline.stage, Stage::Preview { plan, .. } if matches!(plan.change, Change::TrustPolicyRollback(_)))
         );
         press(&mut console, "y");
-        wait_until(&mut console, "the rollback", |s| {
-            idle(s)
-                && s.pipeline
-                    .undo
-                    .as_ref()
-                    .is_some_and(|u| matches!(u.change, Change::TrustPolicyDeny(_)))
-        })
-        .await;
+        // Done when what can be undone is the Deny again.
+        let undoes_deny = |s: &State| {
+            let undo = s.pipeline.undo.as_ref();
+            undo.is_some_and(|u| matches!(u.change, Change::TrustPolicyDeny(_)))
+        };
+        wait_until(&mut console, "the rollback", |s| idle(s) && undoes_deny(s)).await;
         assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
     });
 }

@@ -297,14 +297,8 @@ async fn findings_page_through_a_generated_audit_and_the_configuration_lists_che
     let mut token = None;
     let mut total = 0;
     loop {
-        let page = iot
-            .list_audit_findings()
-            .task_id(&task)
-            .max_results(250)
-            .set_next_token(token)
-            .send()
-            .await
-            .unwrap();
+        let request = iot.list_audit_findings().task_id(&task).max_results(250);
+        let page = request.set_next_token(token).send().await.unwrap();
         total += page.findings().len();
         token = page.next_token().map(str::to_string);
         if token.is_none() {
@@ -327,17 +321,9 @@ async fn findings_page_through_a_generated_audit_and_the_configuration_lists_che
     let checks = config.audit_check_configurations().unwrap();
     assert!(checks[PERMISSIVE].enabled());
     assert!(config.audit_notification_target_configurations().is_some());
-    let missing = iot
-        .describe_audit_task()
-        .task_id("nope")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        missing
-            .into_service_error()
-            .is_resource_not_found_exception()
-    );
+    let missing = iot.describe_audit_task().task_id("nope").send().await;
+    let missing = missing.unwrap_err().into_service_error();
+    assert!(missing.is_resource_not_found_exception());
 }
 
 #[tokio::test]

@@ -96,3 +96,14 @@ pub fn demo_seed_without_findings() -> Seed {
 pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
+
+/// A finding's analyst fields as one document: VerificationState, Confidence, Criticality
+/// and UserDefinedFields (null where the finding has none).
+pub fn analyst_fields(doc: &Value) -> Value {
+    json!({
+        "VerificationState": doc["VerificationState"],
+        "Confidence": doc["Confidence"],
+        "Criticality": doc["Criticality"],
+        "UserDefinedFields": doc["UserDefinedFields"],
+    })
+}
