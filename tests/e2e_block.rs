@@ -44,8 +44,7 @@ fn under_cursor(state: &secdeck::app::State) -> String {
 #[test]
 fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        let mut console = findings_console(AccessFlag::Unset).await;
         press(&mut console, &format!("/{ATTACKER}<enter>"));
         let finding = console
             .state
@@ -143,8 +142,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
 #[test]
 fn a_finding_without_a_remote_ip_says_so_and_nothing_happens() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        let mut console = findings_console(AccessFlag::Unset).await;
         press(&mut console, "/IMDSv2<enter>");
         assert!(console.state.findings.selected_finding().is_some());
         press(&mut console, "b");
@@ -162,8 +160,7 @@ fn a_finding_without_a_remote_ip_says_so_and_nothing_happens() {
 #[test]
 fn marked_findings_are_blocked_together() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        let mut console = findings_console(AccessFlag::Unset).await;
         // The three real GuardDuty EC2 network findings (remote 1.1.1.1, 1.2.3.4, 1.22.9.9)
         // and a control finding without any remote IP.
         let wanted = ["1.1.1.1", "1.2.3.4", "1.22.9.9"];

@@ -14,8 +14,7 @@ use secdeck::sandbox::Fault;
 #[test]
 fn demo_shows_findings_navigates_and_opens_the_detail() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        let mut console = findings_console(AccessFlag::Unset).await;
         let table = screen(&console.state);
         assert!(table.contains("Findings ("), "{table}");
         assert!(table.contains("DEMO"), "{table}");
@@ -43,16 +42,15 @@ fn demo_shows_findings_navigates_and_opens_the_detail() {
 
         press(&mut console, "<esc>");
         assert_shows(&console.state, &["Findings ("]);
-        assert!(mutating(console.sandbox()).is_empty());
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn workflow_change_goes_through_preview_approval_journal_and_undo() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
+        let mut console = findings_console(AccessFlag::Unset).await;
         let sandbox = console.sandbox().clone();
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
 
         // The first NEW finding in the table.
         let row = (0..console.state.findings.visible_len())
@@ -133,8 +131,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
 #[test]
 fn rejecting_a_preview_sends_nothing() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+        let mut console = findings_console(AccessFlag::Unset).await;
         press(&mut console, "wj<enter>n");
         drain(&mut console).await;
         let sandbox = console.sandbox().clone();
@@ -148,9 +145,8 @@ fn rejecting_a_preview_sends_nothing() {
 #[test]
 fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::ReadOnly).await;
+        let mut console = findings_console(AccessFlag::ReadOnly).await;
         let sandbox = console.sandbox().clone();
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
         assert_shows(&console.state, &["READ-ONLY"]);
 
         for key in ["w", "E"] {

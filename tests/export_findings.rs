@@ -18,9 +18,19 @@ use std::sync::Arc;
 use aws_sdk_securityhub::types::{NoteUpdate, VerificationState, WorkflowStatus};
 use serde_json::{Value, json};
 
-fn secdeck(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args(args)
+/// `secdeck export findings --demo ARGS`, with `--output OUT` when given, its HOME and
+/// XDG directories in `dir`.
+fn export_demo(
+    dir: &std::path::Path,
+    args: &[&str],
+    output: Option<&std::path::Path>,
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_secdeck"));
+    command.args(["export", "findings", "--demo"]).args(args);
+    if let Some(out) = output {
+        command.arg("--output").arg(out);
+    }
+    command
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("XDG_STATE_HOME", dir.join("state"))
@@ -33,20 +43,13 @@ fn secdeck(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 fn the_binary_exports_filtered_jsonl_with_progress_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("crit.jsonl");
-    let run = secdeck(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed-scale",
-            "300",
-            "--filter",
-            "sev=CRITICAL state=ACTIVE",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    let filter = [
+        "--seed-scale",
+        "300",
+        "--filter",
+        "sev=CRITICAL state=ACTIVE",
+    ];
+    let run = export_demo(dir.path(), &filter, Some(&out));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("exported"), "{stderr}");
@@ -57,25 +60,14 @@ fn the_binary_exports_filtered_jsonl_with_progress_on_stderr() {
         .collect();
     assert!(docs.len() > 10, "{} critical findings", docs.len());
     assert!(docs.iter().all(|d| d["Severity"]["Label"] == "CRITICAL"));
-    assert!(
-        stderr.contains(&format!("exported {} findings", docs.len())),
-        "{stderr}"
-    );
+    let exported = format!("exported {} findings", docs.len());
+    assert!(stderr.contains(&exported), "{stderr}");
 }
 
 #[test]
 fn a_bad_filter_is_a_usage_error_pointing_at_the_token() {
     let dir = tempfile::tempdir().unwrap();
-    let run = secdeck(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--filter",
-            "sev=HIGH colour=red",
-        ],
-    );
+    let run = export_demo(dir.path(), &["--filter", "sev=HIGH colour=red"], None);
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("unknown attribute \"colour\""), "{stderr}");
@@ -85,11 +77,10 @@ fn a_bad_filter_is_a_usage_error_pointing_at_the_token() {
 #[test]
 fn csv_has_a_header_and_one_row_per_finding() {
     let dir = tempfile::tempdir().unwrap();
-    let run = secdeck(
+    let run = export_demo(
         dir.path(),
-        &[
-            "export", "findings", "--demo", "--format", "csv", "--filter", "sev=LOW",
-        ],
+        &["--format", "csv", "--filter", "sev=LOW"],
+        None,
     );
     assert!(
         run.status.success(),
@@ -318,18 +309,7 @@ fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
     big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("all.asff");
-        let run = secdeck(
-            dir.path(),
-            &[
-                "export",
-                "findings",
-                "--demo",
-                "--format",
-                "asff",
-                "--output",
-                out.to_str().unwrap(),
-            ],
-        );
+        let run = export_demo(dir.path(), &["--format", "asff"], Some(&out));
         assert!(
             run.status.success(),
             "{}",

@@ -37,10 +37,12 @@ async fn sts_reports_the_configured_identity() {
 async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
     let sandbox = TestEnv::findings((0..3).map(generated).collect()).await;
     let hub = sandbox.hub();
-    let filters = AwsSecurityFindingFilters::builder()
-        .title(equals("Finding 1"))
-        .build();
-    hub.get_findings().filters(filters).send().await.unwrap();
+    let title = AwsSecurityFindingFilters::builder().title(equals("Finding 1"));
+    hub.get_findings()
+        .filters(title.build())
+        .send()
+        .await
+        .unwrap();
     set_workflow(&hub, "gen-0001", WorkflowStatus::Resolved).await;
     let log = sandbox.requests();
     let summary: Vec<(&str, bool, u16)> = log

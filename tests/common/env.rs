@@ -174,3 +174,10 @@ impl DerefMut for ConsoleEnv {
 pub async fn demo_console(access: AccessFlag) -> ConsoleEnv {
     TestEnv::demo().await.console(access).await
 }
+
+/// A console session on the demo world with its findings loaded.
+pub async fn findings_console(access: AccessFlag) -> ConsoleEnv {
+    let mut console = demo_console(access).await;
+    super::wait_until(&mut console, "the findings to load", super::findings_loaded).await;
+    console
+}

@@ -17,7 +17,7 @@ pub mod runner;
 pub mod sdk;
 
 pub use console::*;
-pub use env::{ConsoleEnv, TestEnv, demo_console};
+pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console};
 pub use exec::*;
 pub use findings::*;
 pub use runner::big_stack;
