@@ -36,8 +36,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         let mut console = demo_console(AccessFlag::Unset).await;
         let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         let table = screen(&console.state);
         assert!(table.contains("ConsoleAnalyzer-account"), "{table}");
         assert!(
@@ -46,8 +45,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         );
 
         select_resource(&mut console, ROLE);
-        press(&mut console, "<enter>");
-        wait_until(&mut console, "the trust policy", |s| {
+        press_until(&mut console, "<enter>", "the trust policy", |s| {
             s.analyzer
                 .detail
                 .as_ref()
@@ -61,8 +59,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         );
         assert!(detail.contains("user/Alice"), "{detail}");
 
-        press(&mut console, "x");
-        wait_until(&mut console, "the remediation preview", previewing).await;
+        press_until(&mut console, "x", "the remediation preview", previewing).await;
         assert_shows(
             &console.state,
             &[
@@ -70,8 +67,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
                 "SecdeckDeny",
             ],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the change to finish", changed).await;
+        press_until(&mut console, "y", "the change to finish", changed).await;
 
         let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         assert_eq!(doc.statements().len(), 2);
@@ -109,8 +105,7 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
         let mut console = demo_console(AccessFlag::Unset).await;
         let sb = console.sandbox().clone();
         open_analyzer_finding(&mut console, ROLE).await;
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", previewing).await;
+        press_until(&mut console, "x", "the preview", previewing).await;
         let mut v: serde_json::Value =
             serde_json::from_str(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         v["Statement"].as_array_mut().unwrap().push(serde_json::json!({
@@ -118,8 +113,7 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
         }));
         let theirs = v.to_string();
         sb.set_role_trust_policy(MAIN, ROLE, &theirs);
-        press(&mut console, "y");
-        wait_until(&mut console, "the re-planned preview", |s| {
+        press_until(&mut console, "y", "the re-planned preview", |s| {
             match &s.pipeline.stage {
                 Stage::Preview { plan, .. } => {
                     matches!(&plan.change, Change::TrustPolicyDeny(e) if e.before == theirs)
@@ -156,10 +150,14 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         press(&mut console, "a<enter>");
         assert!(idle(&console.state));
         press(&mut console, "a");
-        press(&mut console, "partner bucket, ticket SEC-42<enter>");
-        wait_until(&mut console, "the archive preview", previewing).await;
-        press(&mut console, "y");
-        wait_until(&mut console, "the archive", changed).await;
+        press_until(
+            &mut console,
+            "partner bucket, ticket SEC-42<enter>",
+            "the archive preview",
+            previewing,
+        )
+        .await;
+        press_until(&mut console, "y", "the archive", changed).await;
         assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
         let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
@@ -201,8 +199,13 @@ fn read_only_session_cannot_reach_any_analyzer_change() {
 fn pick_another_analyzer_by_command_and_list_rules() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::Unset).await;
-        press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", org_analyzer_loaded).await;
+        press_until(
+            &mut console,
+            ":analyzer OrgAnalyzer<enter>",
+            "the org analyzer",
+            org_analyzer_loaded,
+        )
+        .await;
         let text = screen(&console.state);
         assert!(text.contains("ORGANIZATION"), "{text}");
         assert!(
@@ -214,8 +217,10 @@ fn pick_another_analyzer_by_command_and_list_rules() {
             "inside the organization: {text}"
         );
         press(&mut console, ":analyzer ConsoleAnalyzer-account<enter>");
-        press(&mut console, ":rules<enter>");
-        wait_until(&mut console, "the rules", |s| !s.analyzer.rules.is_empty()).await;
+        press_until(&mut console, ":rules<enter>", "the rules", |s| {
+            !s.analyzer.rules.is_empty()
+        })
+        .await;
         assert_shows(&console.state, &["CiDeployVendor"]);
     });
 }
@@ -264,14 +269,12 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
         let sb = console.sandbox().clone();
         open_org_analyzer(&mut console).await;
         select_resource(&mut console, "DataPipelineRole");
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", previewing).await;
+        press_until(&mut console, "x", "the preview", previewing).await;
         assert_shows(
             &console.state,
             &["as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the change", changed).await;
+        press_until(&mut console, "y", "the change", changed).await;
         let doc = PolicyDocument::parse(
             &sb.role_trust_policy("210987654321", "DataPipelineRole")
                 .unwrap(),
@@ -299,8 +302,7 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
                 "archives the 1 ACTIVE finding(s)",
             ],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the rule", changed).await;
+        press_until(&mut console, "y", "the rule", changed).await;
         let changed: Vec<_> = sb
             .analyzer_findings()
             .into_iter()
@@ -333,8 +335,7 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
         let (journal, state) = (dir.path().join("j.jsonl"), dir.path().join("s/state.json"));
         {
             let mut console = console_remembering(&journal, &state).await;
-            press(&mut console, "2");
-            wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+            press_until(&mut console, "2", "the default analyzer", analyzer_loaded).await;
             assert_eq!(
                 console.state.analyzer.selected.as_deref(),
                 Some("ConsoleAnalyzer-account")
@@ -347,8 +348,13 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
             "{saved}"
         );
         let mut console = console_remembering(&journal, &state).await;
-        press(&mut console, "2");
-        wait_until(&mut console, "the remembered analyzer", analyzer_loaded).await;
+        press_until(
+            &mut console,
+            "2",
+            "the remembered analyzer",
+            analyzer_loaded,
+        )
+        .await;
         assert_eq!(
             console.state.analyzer.selected.as_deref(),
             Some("OrgAnalyzer")
@@ -357,8 +363,7 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
         // A corrupt state file is reported and ignored: the session starts as usual.
         std::fs::write(&state, "{\"analyzers\": [").unwrap();
         let mut console = console_remembering(&journal, &state).await;
-        press(&mut console, "2");
-        wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+        press_until(&mut console, "2", "the default analyzer", analyzer_loaded).await;
         assert_eq!(
             console.state.analyzer.selected.as_deref(),
             Some("ConsoleAnalyzer-account")
@@ -405,8 +410,7 @@ fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_ma
                 "archives the 5 ACTIVE finding(s)",
             ],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the rule", changed).await;
+        press_until(&mut console, "y", "the rule", changed).await;
 
         let archived: Vec<String> = sb
             .analyzer_findings()
@@ -430,8 +434,7 @@ fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_ma
         assert_eq!(archived, expected);
 
         // The rule AWS now has is the edited one.
-        press(&mut console, ":rules<enter>");
-        wait_until(&mut console, "the rules", |s| {
+        press_until(&mut console, ":rules<enter>", "the rules", |s| {
             s.analyzer.rules.iter().any(|(n, _)| n == "Partners-S3-SQS")
         })
         .await;

@@ -16,8 +16,7 @@ const ROLE: &str = "Audit_CrossAccountRole";
 /// The console on the seed scenario's finding, in the Access Analyzer pane.
 async fn on_seed_finding() -> ConsoleEnv {
     let mut console = demo_console(AccessFlag::Unset).await;
-    press(&mut console, "2");
-    wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+    press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
     select_resource(&mut console, ROLE);
     console
 }
@@ -171,8 +170,7 @@ fn a_finding_whose_details_fail_to_load_is_named_to_the_user() {
         let mut console = demo_console(AccessFlag::Unset).await;
         let sb = console.sandbox().clone();
         sb.inject_fault(Fault::next("GetFindingV2", 1, 403, "AccessDeniedException"));
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         wait_until(&mut console, "the warning", |s| {
             notified(s, "GetFindingV2 failed for") && notified(s, "AccessDeniedException")
         })
@@ -195,11 +193,9 @@ fn after_the_change_the_finding_is_polled_until_the_rescan_shows_its_new_status(
     big_stack(|| async {
         let mut console = on_seed_finding().await;
         let sb = console.sandbox().clone();
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", previewing).await;
+        press_until(&mut console, "x", "the preview", previewing).await;
         sb.clear_requests();
-        press(&mut console, "y");
-        wait_until(&mut console, "the polled status", |s| {
+        press_until(&mut console, "y", "the polled status", |s| {
             notified(s, "after the re-scan, the finding on") && notified(s, "is RESOLVED")
         })
         .await;

@@ -55,8 +55,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
         assert!(finding.title.contains(ATTACKER), "{}", finding.title);
 
         // The IP sets pane was never opened: the picker loads the sets itself.
-        press(&mut console, "b");
-        wait_until(&mut console, "the IP set picker", picker_ready).await;
+        press_until(&mut console, "b", "the IP set picker", picker_ready).await;
         let picker = screen(&console.state);
         assert!(
             picker.contains(&format!("remote IPs {ATTACKER}")),
@@ -89,8 +88,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
             "{preview}"
         );
 
-        press(&mut console, "y");
-        wait_until(&mut console, "the block to finish", changed).await;
+        press_until(&mut console, "y", "the block to finish", changed).await;
         assert_shows(&console.state, &["2 changed and verified"]);
         let set = console
             .sandbox()
@@ -180,8 +178,7 @@ fn marked_findings_are_blocked_together() {
             .collect();
         assert!(ids.len() >= 4, "{ids:?}");
         console.state.findings.marks.extend(ids);
-        press(&mut console, "b");
-        wait_until(&mut console, "the IP set picker", picker_ready).await;
+        press_until(&mut console, "b", "the IP set picker", picker_ready).await;
         assert_shows(
             &console.state,
             &["marked finding(s) without a remote IP are left alone"],
@@ -196,8 +193,7 @@ fn marked_findings_are_blocked_together() {
             ) && !preview.contains("NOTIFIED"),
             "{preview}"
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the block", changed).await;
+        press_until(&mut console, "y", "the block", changed).await;
         let set = console
             .sandbox()
             .ip_set_addresses("blocked-attackers-v4")

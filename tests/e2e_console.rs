@@ -72,8 +72,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             "nothing is sent before approval"
         );
 
-        press(&mut console, "y");
-        wait_until(&mut console, "the change to finish", |s| {
+        press_until(&mut console, "y", "the change to finish", |s| {
             s.notifications
                 .iter()
                 .any(|n| n.message.contains("changed and verified"))
@@ -114,8 +113,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
         let undo = screen(&console.state);
         assert!(undo.contains("- workflow NOTIFIED"), "{undo}");
         assert!(undo.contains("+ workflow NEW"), "{undo}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the undo to finish", |s| {
+        press_until(&mut console, "y", "the undo to finish", |s| {
             s.notifications
                 .iter()
                 .filter(|n| n.message.contains("changed and verified"))
@@ -271,8 +269,7 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         assert_eq!(loaded, 100, "the first page stays");
         assert_shows(&console.state, &["AccessDenied"]);
 
-        press(&mut console, "R");
-        wait_until(&mut console, "the resumed load", findings_loaded).await;
+        press_until(&mut console, "R", "the resumed load", findings_loaded).await;
         let total = console.state.findings.total();
         let expected = default_view_count(&sandbox, &ids);
         assert_eq!(

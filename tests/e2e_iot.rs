@@ -36,8 +36,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         let iot = c.env.iot();
         create_policy(&iot, "dev-allow-all", BROAD).await;
 
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", |s| {
+        press_until(&mut c, "4", "the audits overview", |s| {
             s.audits.overview_status == Load::Loaded
         })
         .await;
@@ -46,8 +45,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         // Start an on-demand audit: preview, approve, and its findings appear.
         press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit's findings", |s| newest_loaded(s, 1)).await;
+        press_until(&mut c, "y", "the audit's findings", |s| newest_loaded(s, 1)).await;
         assert_shows(
             &c.state,
             &[
@@ -58,16 +56,16 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         );
 
         // Import it into Security Hub.
-        press(&mut c, "i");
-        wait_until(&mut c, "the import preview", previewing).await;
+        press_until(&mut c, "i", "the import preview", previewing).await;
         assert_shows(&c.state, &["1 new"]);
-        press(&mut c, "y");
-        wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
+        press_until(&mut c, "y", "the import", |s| {
+            idle(s) && !s.audits.is_loading()
+        })
+        .await;
         assert_eq!(sb.finding(IMPORTED_ID).unwrap()["RecordState"], "ACTIVE");
 
         // ... and see it in the findings pane with the right severity and generator.
-        press(&mut c, "1r");
-        wait_until(&mut c, "the findings", findings_loaded).await;
+        press_until(&mut c, "1r", "the findings", findings_loaded).await;
         let f = (0..c.state.findings.total())
             .filter_map(|i| c.state.findings.visible(i))
             .find(|f| f.id == IMPORTED_ID)
@@ -82,8 +80,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(c.state.audits.selected_finding().is_some());
         press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the mitigation", |s| {
+        press_until(&mut c, "y", "the mitigation", |s| {
             idle(s)
                 && s.audits
                     .mitigation_status
@@ -96,8 +93,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         // Suppress it indefinitely; the next audit (policy restored) flags it suppressed.
         replace_policy(&iot, "dev-allow-all", BROAD).await;
         press(&mut c, "o<enter>");
-        press(&mut c, "y");
-        wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;
+        press_until(&mut c, "y", "the next audit", |s| newest_loaded(s, 2)).await;
         press(&mut c, "j");
         press(&mut c, "p");
         press(
@@ -105,8 +101,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             "<backspace><backspace><backspace>forever lab devices<enter>",
         );
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the suppression", |s| {
+        press_until(&mut c, "y", "the suppression", |s| {
             idle(s)
                 && s.audits
                     .overview
@@ -115,8 +110,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         })
         .await;
         press(&mut c, "o<enter>");
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit after suppressing", |s| {
+        press_until(&mut c, "y", "the audit after suppressing", |s| {
             newest_loaded(s, 3)
         })
         .await;

@@ -60,8 +60,7 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
 
         press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the started audit, running", |s| {
+        press_until(&mut c, "y", "the started audit, running", |s| {
             s.audits.tasks().first().is_some_and(|t| {
                 t.task_status == "IN_PROGRESS"
                     && s.audits.findings_task.as_deref() == Some(t.task_id.as_str())
@@ -112,8 +111,7 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
         create_policy(&iot, "dev-allow-all", BROAD).await;
         open_audits(&mut c).await;
         press(&mut c, "o<enter>");
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit's findings", |s| {
+        press_until(&mut c, "y", "the audit's findings", |s| {
             idle(s) && s.audits.findings_status == Load::Loaded && !s.audits.rows.is_empty()
         })
         .await;
@@ -130,8 +128,7 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
             .expect("a finding is selected");
         press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the mitigation, running", |s| {
+        press_until(&mut c, "y", "the mitigation, running", |s| {
             idle(s) && s.audits.mitigation_status.contains_key(&finding)
         })
         .await;
@@ -175,8 +172,10 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
             "<esc>:audit LOGGING_DIS<tab>,IOT_POLICY_OVERLY<tab><enter>",
         );
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit", |s| idle(s) && !s.audits.is_loading()).await;
+        press_until(&mut c, "y", "the audit", |s| {
+            idle(s) && !s.audits.is_loading()
+        })
+        .await;
         let started: Vec<_> = sb
             .requests()
             .into_iter()
@@ -193,8 +192,7 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
 
         // A 7-day window: the tasks are re-read from 7 days ago and the title says so.
         sb.clear_requests();
-        press(&mut c, ":audits 7d<enter>");
-        wait_until(&mut c, "the re-read", overview_loaded).await;
+        press_until(&mut c, ":audits 7d<enter>", "the re-read", overview_loaded).await;
         let listed = sb
             .requests()
             .into_iter()
@@ -272,8 +270,7 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
         press(&mut c, "<esc>:suppress forever renewed for the lab<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         assert_shows(&c.state, &["Change suppression"]);
-        press(&mut c, "y");
-        wait_until(&mut c, "the edit", |s| {
+        press_until(&mut c, "y", "the edit", |s| {
             idle(s) && !s.audits.is_loading() && s.audits.suppressions().len() == 3
         })
         .await;
@@ -297,8 +294,7 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
         press(&mut c, "g");
         press(&mut c, "P");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the delete", |s| {
+        press_until(&mut c, "y", "the delete", |s| {
             idle(s) && s.audits.suppressions().len() == 2
         })
         .await;
@@ -346,8 +342,7 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
         let sb = c.sandbox().clone();
         let before = sb.finding_count();
         sb.generate_iot_audit(250, 3);
-        press(&mut c, "4");
-        wait_until(&mut c, "the generated audit", |s| {
+        press_until(&mut c, "4", "the generated audit", |s| {
             overview_loaded(s) && s.audits.findings_status == Load::Loaded
         })
         .await;
@@ -359,11 +354,12 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
             0,
             "InternalException",
         ));
-        press(&mut c, "i");
-        wait_until(&mut c, "the import preview", previewing).await;
+        press_until(&mut c, "i", "the import preview", previewing).await;
         assert_shows(&c.state, &["250 new"]);
-        press(&mut c, "250<enter>");
-        wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
+        press_until(&mut c, "250<enter>", "the import", |s| {
+            idle(s) && !s.audits.is_loading()
+        })
+        .await;
         assert_eq!(c.state.audits.import_failures.len(), 3);
         assert_shows(
             &c.state,
@@ -385,8 +381,10 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
         press(&mut c, "<ctrl-r>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         assert_shows(&c.state, &["3 new"]);
-        press(&mut c, "y");
-        wait_until(&mut c, "the retry", |s| idle(s) && !s.audits.is_loading()).await;
+        press_until(&mut c, "y", "the retry", |s| {
+            idle(s) && !s.audits.is_loading()
+        })
+        .await;
         assert!(c.state.audits.import_failures.is_empty());
         assert!(!screen(&c.state).contains("Not imported"));
         assert_eq!(sb.finding_count(), before + 250, "nothing lost");

@@ -17,8 +17,7 @@ fn loaded(state: &secdeck::app::State) -> bool {
 /// A demo console on the IP sets pane, its sets loaded.
 async fn on_ip_sets(access: AccessFlag) -> ConsoleEnv {
     let mut console = demo_console(access).await;
-    press(&mut console, "3");
-    wait_until(&mut console, "the IP sets to load", loaded).await;
+    press_until(&mut console, "3", "the IP sets to load", loaded).await;
     console
 }
 
@@ -36,8 +35,7 @@ fn an_edit_raced_by_another_writer_keeps_both_changes() {
         console
             .sandbox()
             .race_next_ip_set_read("blocked-attackers-v4", &["203.0.113.250/32"]);
-        press(&mut console, "y");
-        wait_until(&mut console, "the change and the reload", |s| {
+        press_until(&mut console, "y", "the change and the reload", |s| {
             idle(s)
                 && s.ipsets.load == Load::Loaded
                 && s.ipsets
@@ -123,8 +121,7 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
             &console.state,
             &["Create IPV6 IP set soc-blocks-v6 (REGIONAL) with 0 addresses"],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the new set to be listed", |s| {
+        press_until(&mut console, "y", "the new set to be listed", |s| {
             s.ipsets
                 .rows
                 .iter()
@@ -170,8 +167,7 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         use secdeck::app::ipsets_sync::SyncStep;
         use secdeck::domain::cidr::IpVersion;
         let mut console = on_ip_sets(AccessFlag::Unset).await;
-        press(&mut console, "t");
-        wait_until(&mut console, "the CLOUDFRONT sets", |s| {
+        press_until(&mut console, "t", "the CLOUDFRONT sets", |s| {
             loaded(s) && s.ipsets.scope == secdeck::domain::waf::WafScope::Cloudfront
         })
         .await;
@@ -180,8 +176,7 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
             &console.state,
             &["default: the demo's bundled ip-ranges.json"],
         );
-        press(&mut console, "<enter>");
-        wait_until(&mut console, "the file to be read", |s| {
+        press_until(&mut console, "<enter>", "the file to be read", |s| {
             dialog_step(s) == Some(SyncStep::Options)
         })
         .await;
@@ -226,10 +221,12 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         assert!(preview.contains(&format!("+ {}", v4[0])), "{preview}");
         // A bulk change: the count is typed to approve.
         let count = v4.len() + v6.len();
-        press(&mut console, &format!("{count}<enter>"));
-        wait_until(&mut console, "the sync to finish", |s| {
-            idle(s) && s.ipsets.load == Load::Loaded
-        })
+        press_until(
+            &mut console,
+            &format!("{count}<enter>"),
+            "the sync to finish",
+            |s| idle(s) && s.ipsets.load == Load::Loaded,
+        )
         .await;
         let mut now = console
             .sandbox()
@@ -258,8 +255,7 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         );
 
         // The same file again changes nothing.
-        press(&mut console, "s<enter>");
-        wait_until(&mut console, "the file to be read", |s| {
+        press_until(&mut console, "s<enter>", "the file to be read", |s| {
             dialog_step(s) == Some(SyncStep::Options)
         })
         .await;
@@ -281,10 +277,12 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
         // A file that is not an ip-ranges.json is refused, naming it.
         let bad = console.env.path("bad.json");
         std::fs::write(&bad, "{\"syncToken\": 1}").expect("write");
-        press(&mut console, &format!("s{}<enter>", bad.display()));
-        wait_until(&mut console, "the refusal", |s| {
-            s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some())
-        })
+        press_until(
+            &mut console,
+            &format!("s{}<enter>", bad.display()),
+            "the refusal",
+            |s| s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some()),
+        )
         .await;
         let error = console
             .state
@@ -303,10 +301,12 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
             "{}/tests/fixtures/ip-ranges/ip-ranges-2026-07-26.json",
             env!("CARGO_MANIFEST_DIR")
         );
-        press(&mut console, &format!("s{path}<enter>"));
-        wait_until(&mut console, "the file to be read", |s| {
-            dialog_step(s) == Some(SyncStep::Options)
-        })
+        press_until(
+            &mut console,
+            &format!("s{path}<enter>"),
+            "the file to be read",
+            |s| dialog_step(s) == Some(SyncStep::Options),
+        )
         .await;
         // Down to the aggregate toggle, then the IPv4 set named by hand, no IPv6 set.
         let services = console
@@ -346,10 +346,15 @@ fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
         let bad = console.env.path("bad.txt");
         std::fs::write(&bad, "# attackers\n203.0.113.77\n203.0.113.300\n").expect("write");
         // blocked-attackers-v4 is the second row.
-        press(&mut console, &format!("j<enter>f{}<enter>", bad.display()));
-        wait_until(&mut console, "the refusal", |s| {
-            screen(s).contains("bad.txt:3: \"203.0.113.300\" is not an IP address or CIDR range")
-        })
+        press_until(
+            &mut console,
+            &format!("j<enter>f{}<enter>", bad.display()),
+            "the refusal",
+            |s| {
+                screen(s)
+                    .contains("bad.txt:3: \"203.0.113.300\" is not an IP address or CIDR range")
+            },
+        )
         .await;
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
 
@@ -359,13 +364,17 @@ fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
             "# attackers seen on 2026-11-25\n203.0.113.77\n\n198.51.100.128/25  # scanner\n",
         )
         .expect("write");
-        press(&mut console, &format!("f{}<enter>", good.display()));
-        wait_until(&mut console, "the preview", previewing).await;
+        press_until(
+            &mut console,
+            &format!("f{}<enter>", good.display()),
+            "the preview",
+            previewing,
+        )
+        .await;
         let preview = preview_text(&console.state);
         assert!(preview.contains("+ 203.0.113.77/32"), "{preview}");
         assert!(preview.contains("+ 198.51.100.128/25"), "{preview}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the change and the reload", |s| {
+        press_until(&mut console, "y", "the change and the reload", |s| {
             idle(s)
                 && s.ipsets
                     .open_row()
@@ -424,8 +433,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             .await
             .expect("create the full set");
         sb.clear_requests();
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", |s| {
+        press_until(&mut console, "3", "the IP sets to load", |s| {
             loaded(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "full-v4")
         })
         .await;
@@ -437,8 +445,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             .position(|r| r.set.set.name == "full-v4")
             .expect("row");
         press(&mut console, &"j".repeat(at));
-        press(&mut console, "<enter>");
-        wait_until(&mut console, "the full set to open", |s| {
+        press_until(&mut console, "<enter>", "the full set to open", |s| {
             s.ipsets
                 .open_row()
                 .is_some_and(|r| r.set.addresses.len() == 10_000)

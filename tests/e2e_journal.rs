@@ -42,8 +42,7 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
 
         // From another pane: the journal lists the change with its outcome and who made it.
         press(&mut console, "1");
-        press(&mut console, ":journal<enter>");
-        wait_until(&mut console, "the journal", journal_read).await;
+        press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;
         let text = screen(&console.state);
         assert!(text.contains("Journal · 1 change(s)"), "{text}");
         assert!(
@@ -56,8 +55,7 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
         );
         assert!(text.contains("role/Audit_CrossAccountRole"), "{text}");
 
-        press(&mut console, "X");
-        wait_until(&mut console, "the rollback preview", |s| {
+        press_until(&mut console, "X", "the rollback preview", |s| {
             matches!(&s.pipeline.stage, Stage::Preview { plan, .. }
                 if matches!(plan.change, Change::TrustPolicyRollback(_)))
         })
@@ -72,8 +70,7 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
             "the diff: {preview}"
         );
         assert_eq!(writes(&console), 1, "nothing written before approval");
-        press(&mut console, "y");
-        wait_until(&mut console, "the rollback", |s| {
+        press_until(&mut console, "y", "the rollback", |s| {
             idle(s)
                 && s.journal
                     .as_ref()
@@ -93,8 +90,13 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
         );
         assert!(idle(&console.state));
         // The filter narrows the rows to the matching ones.
-        press(&mut console, ":journal roll back<enter>");
-        wait_until(&mut console, "the filtered journal", journal_read).await;
+        press_until(
+            &mut console,
+            ":journal roll back<enter>",
+            "the filtered journal",
+            journal_read,
+        )
+        .await;
         assert_eq!(console.state.journal.as_ref().unwrap().visible().len(), 1);
         drain(&mut console).await;
         assert_eq!(writes(&console), 2);
@@ -110,10 +112,8 @@ fn a_statement_removed_by_hand_is_reported_and_nothing_is_written() {
         remediate_seed_scenario(&mut console).await;
         // Someone restores the role by hand: the statement is gone.
         sb.set_role_trust_policy(MAIN, ROLE, &original);
-        press(&mut console, ":journal<enter>");
-        wait_until(&mut console, "the journal", journal_read).await;
-        press(&mut console, "X");
-        wait_until(&mut console, "the explanation", |s| {
+        press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;
+        press_until(&mut console, "X", "the explanation", |s| {
             notified(s, "no longer in the trust policy")
         })
         .await;
@@ -136,8 +136,7 @@ fn a_read_only_session_views_the_journal_but_cannot_roll_back() {
             })
             .await;
         let sb = console.sandbox().clone();
-        press(&mut console, ":journal<enter>");
-        wait_until(&mut console, "the journal", journal_read).await;
+        press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;
         assert_shows(
             &console.state,
             &["Deny external access to role Audit_CrossAccountRole"],

@@ -179,3 +179,14 @@ pub async fn assert_nothing_sent(console: &mut super::ConsoleEnv) {
     let sent = mutating(console.sandbox());
     assert!(sent.is_empty(), "sent {sent:?}");
 }
+
+/// Types `keys`, then feeds background results in until `done` holds (see `wait_until`).
+pub async fn press_until(
+    console: &mut Console,
+    keys: &str,
+    what: &str,
+    done: impl Fn(&State) -> bool,
+) {
+    press(console, keys);
+    wait_until(console, what, done).await;
+}
