@@ -58,10 +58,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         // Import it into Security Hub.
         press_until(&mut c, "i", "the import preview", previewing).await;
         assert_shows(&c.state, &["1 new"]);
-        press_until(&mut c, "y", "the import", |s| {
-            idle(s) && !s.audits.is_loading()
-        })
-        .await;
+        press_until(&mut c, "y", "the import", audits_settled).await;
         assert_eq!(sb.finding(IMPORTED_ID).unwrap()["RecordState"], "ACTIVE");
 
         // ... and see it in the findings pane with the right severity and generator.

@@ -172,10 +172,7 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
             "<esc>:audit LOGGING_DIS<tab>,IOT_POLICY_OVERLY<tab><enter>",
         );
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press_until(&mut c, "y", "the audit", |s| {
-            idle(s) && !s.audits.is_loading()
-        })
-        .await;
+        press_until(&mut c, "y", "the audit", audits_settled).await;
         let started: Vec<_> = sb
             .requests()
             .into_iter()
@@ -356,10 +353,7 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
         ));
         press_until(&mut c, "i", "the import preview", previewing).await;
         assert_shows(&c.state, &["250 new"]);
-        press_until(&mut c, "250<enter>", "the import", |s| {
-            idle(s) && !s.audits.is_loading()
-        })
-        .await;
+        press_until(&mut c, "250<enter>", "the import", audits_settled).await;
         assert_eq!(c.state.audits.import_failures.len(), 3);
         assert_shows(
             &c.state,
@@ -381,10 +375,7 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
         press(&mut c, "<ctrl-r>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
         assert_shows(&c.state, &["3 new"]);
-        press_until(&mut c, "y", "the retry", |s| {
-            idle(s) && !s.audits.is_loading()
-        })
-        .await;
+        press_until(&mut c, "y", "the retry", audits_settled).await;
         assert!(c.state.audits.import_failures.is_empty());
         assert!(!screen(&c.state).contains("Not imported"));
         assert_eq!(sb.finding_count(), before + 250, "nothing lost");

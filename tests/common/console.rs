@@ -190,3 +190,8 @@ pub async fn press_until(
     press(console, keys);
     wait_until(console, what, done).await;
 }
+
+/// Idle, and the audits pane is not loading anything.
+pub fn audits_settled(s: &State) -> bool {
+    idle(s) && !s.audits.is_loading()
+}
