@@ -64,7 +64,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
         );
         // The re-scan ran: the finding is RESOLVED.
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         let phases: Vec<_> = entries.iter().map(|e| e.phase).collect();
         assert_eq!(phases, [Phase::Intent, Phase::Outcome]);
         let role_arn = format!("arn:aws:iam::{MAIN}:role/{ROLE}");
@@ -188,7 +188,7 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
         let (outcome, undo) = ex.execute(plan).await;
         assert!(outcome.is_complete_success(), "{outcome:?}");
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ARCHIVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         assert_eq!(
             entries[0].after[&f.id]["reason"],
             "auditor access approved until Q1"
@@ -315,7 +315,7 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
             .unwrap();
         assert_eq!(now.statements().len(), 2);
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         let role_arn = format!("arn:aws:iam::{MEMBER}:role/DataPipelineRole");
         assert_eq!(
             entries[0].after[&role_arn]["assumed_role"],

@@ -32,7 +32,7 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
         }
         assert_eq!(workflow_of(&sb, "f-0003"), "NEW", "untouched finding");
 
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         let phases: Vec<_> = entries
             .iter()
             .map(|e| (e.phase, e.plan_id.as_str()))
@@ -63,7 +63,7 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
         for id in &targets {
             assert_eq!(workflow_of(&sb, id), "NEW", "{id} restored");
         }
-        assert_eq!(Journal::read_all(&journal).unwrap().len(), 4);
+        assert_eq!(Journal::read_all(journal).unwrap().len(), 4);
     });
 }
 
@@ -131,7 +131,7 @@ fn unprocessed_findings_are_reported_not_claimed() {
             panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 1, "only what changed is undone");
-        let result = Journal::read_all(&journal).unwrap()[1]
+        let result = Journal::read_all(journal).unwrap()[1]
             .result
             .clone()
             .unwrap();
@@ -222,7 +222,7 @@ fn throttled_past_every_retry_fails_cleanly_and_changes_nothing() {
             .filter(|r| r.operation == "BatchUpdateFindings")
             .count();
         assert_eq!(attempts, 3, "one call and two retries");
-        let result = Journal::read_all(&journal).unwrap()[1]
+        let result = Journal::read_all(journal).unwrap()[1]
             .result
             .clone()
             .unwrap();

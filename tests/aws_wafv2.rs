@@ -33,7 +33,7 @@ async fn a_concurrent_writer_between_read_and_write_keeps_both_changes_and_undo_
     let (sandbox, clients, journal) = (&env.sandbox, env.clients(), &env.journal);
     let exec = env.executor();
 
-    let r = set_ref(&sandbox, "blocked-attackers-v4").await;
+    let r = set_ref(sandbox, "blocked-attackers-v4").await;
     let set = wafv2::get_ip_set(&clients.wafv2, &r).await.unwrap();
     let (update, _) = plan_edit(
         &set,
@@ -85,7 +85,7 @@ async fn a_concurrent_writer_between_read_and_write_keeps_both_changes_and_undo_
     assert!(now.contains(&"198.51.100.0/24".to_string()));
     assert!(now.contains(&"203.0.113.200/32".to_string()));
 
-    let entries = Journal::read_all(&journal).unwrap();
+    let entries = Journal::read_all(journal).unwrap();
     assert_eq!(
         entries.len(),
         4,

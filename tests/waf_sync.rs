@@ -144,7 +144,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
         .collect();
     assert_eq!(set, cloudfront_v4(NEW));
 
-    let entries = Journal::read_all(&journal).unwrap();
+    let entries = Journal::read_all(journal).unwrap();
     let last = serde_json::to_value(entries.last().unwrap())
         .unwrap()
         .to_string();
