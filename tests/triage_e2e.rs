@@ -524,7 +524,10 @@ fn every_note_written_stays_in_the_local_history() {
         wait_until(&mut run, "the notes and history", |s| {
             s.findings.detail.as_ref().is_some_and(|d| {
                 d.local_notes.is_some()
-                    && matches!(d.history, secdeck::app::panes::findings::detail::HistoryState::Loaded(_))
+                    && matches!(
+                        d.history,
+                        secdeck::app::panes::findings::detail::HistoryState::Loaded(_)
+                    )
             })
         })
         .await;
