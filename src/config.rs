@@ -23,9 +23,11 @@ pub struct Config {
     /// Per AWS profile settings, keyed by profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
-    /// Key spec -> action name (`"none"` unbinds). Validated by the keymap, not here.
+    /// Key spec -> action name (`"none"` unbinds): flat entries are the global section,
+    /// `[keys.findings]` and the other sections apply in their context. Validated by the
+    /// keymap, not here.
     #[serde(default)]
-    pub keys: BTreeMap<String, String>,
+    pub keys: crate::app::keymap::KeyOverrides,
     /// Saved findings views: `[[views]] name = "..." filter = "sev=HIGH status=NEW"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<SavedView>,

@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         View::Rules => draw_rules(frame, body, pane, theme),
     }
     if let Some(ed) = &pane.rule_editor {
-        draw_rule_editor(frame, body, pane, ed, theme);
+        draw_rule_editor(frame, body, state, ed);
     }
 }
 
