@@ -124,7 +124,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         ResumeLoad => row(Views, READS, "resume", "resume a failed load", FINDINGS, NONE),
         ListSuppressions => row(Views, READS, "suppressions", "all suppressions, those expiring within 7 days highlighted", AUDITS, AUDITS),
         SwitchScope => row(Views, READS, "scope", "switch scope REGIONAL / CLOUDFRONT", &[Ip, Pr], IPSETS),
-        Mark => row(Triage, READS, "mark", "mark / unmark the row (block: toggle NOTIFIED)", &[Fi, An, Au, Pr], &[An, Au]),
+        Mark => row(Triage, READS, "mark", "mark / unmark the row", &[Fi, An, Au, Pr], &[An, Au]),
         EditFilter => row(Triage, READS, "edit filter", "edit the server-side filter (sev=HIGH status=NEW updated<7d)", FINDINGS, NONE),
         SortNext => row(Triage, READS, "sort", "sort by the next column (server-side)", FINDINGS, NONE),
         SortReverse => row(Triage, READS, "reverse", "reverse the sort order", FINDINGS, NONE),

@@ -6,6 +6,7 @@ use super::action::Action;
 use super::actions::{Group, spec};
 use super::commands::COMMANDS;
 use super::keymap::{Context, Keymap, bindable_actions};
+use super::pipeline::Stage;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelpSection {
@@ -74,6 +75,20 @@ fn entries(keys_of: impl Fn(&Action) -> Option<Vec<super::keys::Key>>) -> Vec<(S
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             Some((keys.join(" "), a.description().to_string()))
         })
+        .collect()
+}
+
+/// The footer for what has the keyboard now, from the keymap in force. `approve` shows
+/// only when a plan waits for `y` (not in the pickers, not when a count must be typed).
+pub fn footer(state: &State) -> Vec<(String, &'static str)> {
+    let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. })
+        && !state.pipeline.wants_typed_count();
+    state
+        .keymap
+        .footer(Context::of(state))
+        .into_iter()
+        .filter(|(a, _)| plain_preview || *a != Action::Approve)
+        .map(|(a, key)| (key, a.label()))
         .collect()
 }
 

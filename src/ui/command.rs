@@ -83,7 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         }
         Prompt::None => {
             // What has the keyboard now: the pane in view, the journal, the preview.
-            let footer = state.keymap.footer(Context::of(state));
+            let footer = crate::app::help::footer(state);
             frame.render_widget(Line::from(hint_spans(theme, &footer)), area);
         }
     }

@@ -170,17 +170,17 @@ impl Keymap {
             .collect()
     }
 
-    /// The footer of `ctx`: the actions the table shows there, with their first key and
-    /// label; moving away (back) and quitting come last.
-    pub fn footer(&self, ctx: Context) -> Vec<(String, &'static str)> {
+    /// The footer of `ctx`: the actions the table shows there, with their first key
+    /// (those without one left out); moving away (back) and quitting come last.
+    pub fn footer(&self, ctx: Context) -> Vec<(Action, String)> {
         let mut shown: Vec<Action> = actions::bindable()
             .into_iter()
             .filter(|a| actions::spec(a).is_some_and(|s| s.footer.contains(&ctx)))
             .collect();
         shown.sort_by_key(|a| matches!(a, Action::Back | Action::Quit));
         shown
-            .iter()
-            .filter_map(|a| self.hint(ctx, a).map(|k| (k, a.label())))
+            .into_iter()
+            .filter_map(|a| self.hint(ctx, &a).map(|k| (a, k)))
             .collect()
     }
 

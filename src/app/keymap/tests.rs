@@ -235,7 +235,7 @@ fn footers_show_the_pane_in_view_from_the_keymap_in_force() {
     let words = |ctx| -> Vec<String> {
         km.footer(ctx)
             .into_iter()
-            .map(|(k, l)| format!("{k} {l}"))
+            .map(|(a, k)| format!("{k} {}", a.label()))
             .collect()
     };
     assert_eq!(
@@ -256,6 +256,6 @@ fn footers_show_the_pane_in_view_from_the_keymap_in_force() {
     assert!(
         ro.footer(Context::Preview)
             .iter()
-            .all(|(_, l)| *l != "approve")
+            .all(|(a, _)| *a != Action::Approve)
     );
 }
