@@ -79,16 +79,19 @@ fn entries(keys_of: impl Fn(&Action) -> Option<Vec<super::keys::Key>>) -> Vec<(S
 }
 
 /// The footer for what has the keyboard now, from the keymap in force. `approve` shows
-/// only when a plan waits for `y` (not in the pickers, not when a count must be typed).
+/// only when a plan waits for it (not in the pickers, not when a count must be typed), and
+/// while a count is typed, character keys type into it, so only the others show.
 pub fn footer(state: &State) -> Vec<(String, &'static str)> {
-    let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. })
-        && !state.pipeline.wants_typed_count();
+    let counting = state.pipeline.wants_typed_count();
+    let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. }) && !counting;
     state
         .keymap
-        .footer(Context::of(state))
+        .footer(Context::of(state), |k| {
+            !counting || k.typed_char().is_none()
+        })
         .into_iter()
         .filter(|(a, _)| plain_preview || *a != Action::Approve)
-        .map(|(a, key)| (key, a.label()))
+        .map(|(a, key)| (key.to_string(), a.label()))
         .collect()
 }
 

@@ -170,9 +170,9 @@ impl Keymap {
             .collect()
     }
 
-    /// The footer of `ctx`: the actions the table shows there, with their first key
-    /// (those without one left out); moving away (back) and quitting come last.
-    pub fn footer(&self, ctx: Context) -> Vec<(Action, String)> {
+    /// The footer of `ctx`: the actions the table shows there, with their first key that
+    /// `usable` accepts (those without one left out); back and quit come last.
+    pub fn footer(&self, ctx: Context, usable: impl Fn(&Key) -> bool) -> Vec<(Action, Key)> {
         let mut shown: Vec<Action> = actions::bindable()
             .into_iter()
             .filter(|a| actions::spec(a).is_some_and(|s| s.footer.contains(&ctx)))
@@ -180,7 +180,10 @@ impl Keymap {
         shown.sort_by_key(|a| matches!(a, Action::Back | Action::Quit));
         shown
             .into_iter()
-            .filter_map(|a| self.hint(ctx, &a).map(|k| (a, k)))
+            .filter_map(|a| {
+                let key = self.keys_in(ctx, &a).into_iter().find(|k| usable(k))?;
+                Some((a, key))
+            })
             .collect()
     }
 

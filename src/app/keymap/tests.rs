@@ -233,7 +233,7 @@ fn read_only_sessions_drop_every_mutating_binding_in_every_section() {
 fn footers_show_the_pane_in_view_from_the_keymap_in_force() {
     let km = Keymap::default_embedded();
     let words = |ctx| -> Vec<String> {
-        km.footer(ctx)
+        km.footer(ctx, |_| true)
             .into_iter()
             .map(|(a, k)| format!("{k} {}", a.label()))
             .collect()
@@ -254,7 +254,7 @@ fn footers_show_the_pane_in_view_from_the_keymap_in_force() {
     assert!(words(Context::Journal).contains(&"X roll back".to_string()));
     let ro = Keymap::default_embedded().for_session(true);
     assert!(
-        ro.footer(Context::Preview)
+        ro.footer(Context::Preview, |_| true)
             .iter()
             .all(|(a, _)| *a != Action::Approve)
     );
