@@ -238,3 +238,24 @@ Y = "approve"
         }
     }
 }
+
+#[test]
+fn the_preview_names_the_approve_key_in_force() {
+    let (mut s, errors) = console("[keys.preview]\na = \"approve\"\ny = \"none\"\n", false);
+    assert!(errors.is_empty(), "{errors:?}");
+    press(&mut s, "wj<enter>");
+    assert!(
+        matches!(s.pipeline.stage, Stage::Preview { .. }),
+        "{:?}",
+        s.pipeline.stage
+    );
+    let screen = screen_text(&render(&s, 100, 40)).join("\n");
+    assert!(screen.contains("a approve  n reject"), "{screen}");
+    assert!(!screen.contains("y approve"), "{screen}");
+    assert!(press(&mut s, "y").is_empty(), "y no longer approves");
+    let effects = press(&mut s, "a");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Mutate(_))),
+        "{effects:?}"
+    );
+}

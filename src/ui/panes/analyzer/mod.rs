@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     match pane.view {
         View::Findings => draw_findings(frame, body, pane, theme),
-        View::Analyzers => draw_analyzers(frame, body, pane, theme),
+        View::Analyzers => draw_analyzers(frame, body, state),
         View::Rules => draw_rules(frame, body, pane, theme),
     }
     if let Some(ed) = &pane.rule_editor {
