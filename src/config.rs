@@ -212,6 +212,21 @@ mod tests {
     }
 
     #[test]
+    fn keys_take_flat_entries_and_sections() {
+        use crate::app::keymap::KeyEntry;
+        let text = "[keys]\nx = \"quit\"\n[keys.findings]\nW = \"set_workflow\"\n";
+        let c = Config::parse(Path::new("c.toml"), text).unwrap();
+        assert_eq!(c.keys["x"], "quit");
+        let KeyEntry::Section(findings) = &c.keys["findings"] else {
+            panic!("{:?}", c.keys)
+        };
+        assert_eq!(findings["W"], "set_workflow");
+        let err = Config::parse(Path::new("c.toml"), "[keys]\nx = 3\n").unwrap_err();
+        assert!(err.to_string().starts_with("c.toml:2:5:"), "{err}");
+        assert!(err.to_string().contains("an action name"), "{err}");
+    }
+
+    #[test]
     fn saved_views_parse_and_a_typo_in_one_is_located() {
         let text = "[[views]]\nname = \"crit\"\nfilter = \"sev=CRITICAL status=NEW\"\n\n[[views]]\nname = \"s3\"\nfliter = \"rtype=AwsS3Bucket\"\n";
         let err = Config::parse(Path::new("c.toml"), text).unwrap_err();

@@ -15,14 +15,16 @@ pub struct HelpSection {
     pub entries: Vec<(String, String)>,
 }
 
-fn group_of(action: &Action) -> Group {
-    spec(action).map_or(Group::Views, |s| s.group)
+/// The help group of a bindable action (`None` for internal ones, which have no key).
+fn group_of(action: &Action) -> Option<Group> {
+    spec(action).map(|s| s.group)
 }
 
 /// The keys of `ctx` (its own section first, then what global adds there), grouped, plus
 /// the `:` commands. Read-only sessions show no change at all (approve / reject included).
 pub fn sections(keymap: &Keymap, ctx: Context, read_only: bool) -> Vec<HelpSection> {
-    let shown = |a: &Action| !(read_only && (a.is_mutating() || group_of(a) == Group::Changes));
+    let shown =
+        |a: &Action| !(read_only && (a.is_mutating() || group_of(a) == Some(Group::Changes)));
     let mut out = Vec::new();
     if ctx != Context::Global {
         for (title, changes) in [
@@ -31,7 +33,7 @@ pub fn sections(keymap: &Keymap, ctx: Context, read_only: bool) -> Vec<HelpSecti
         ] {
             let entries = entries(|a| {
                 let keys = keymap.own_keys(ctx, a);
-                (shown(a) && (group_of(a) == Group::Changes) == changes).then_some(keys)
+                (shown(a) && (group_of(a) == Some(Group::Changes)) == changes).then_some(keys)
             });
             out.push(HelpSection { title, entries });
         }
@@ -44,7 +46,7 @@ pub fn sections(keymap: &Keymap, ctx: Context, read_only: bool) -> Vec<HelpSecti
                 .into_iter()
                 .filter(|k| keymap.action_in(ctx, k) == Some(a))
                 .collect();
-            (shown(a) && group_of(a) == group).then_some(keys)
+            (shown(a) && group_of(a) == Some(group)).then_some(keys)
         });
         out.push(HelpSection {
             title: group.title().to_string(),

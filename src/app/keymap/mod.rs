@@ -151,7 +151,7 @@ impl Keymap {
             .filter(|(_, a)| *a == action)
             .map(|(k, _)| *k)
             .collect();
-        keys.sort_by_key(|k| (k.ctrl || k.alt, !matches!(k.code, KeyCode::Char(_)), *k));
+        keys.sort_by_key(hint_order);
         keys.dedup();
         keys
     }
@@ -201,7 +201,12 @@ impl Keymap {
             .filter(|(_, a)| *a == action)
             .map(|(k, _)| *k)
             .collect();
-        keys.sort_by_key(|k| (k.ctrl || k.alt, !matches!(k.code, KeyCode::Char(_)), *k));
+        keys.sort_by_key(hint_order);
         keys
     }
+}
+
+/// Plain characters first, then named keys, then chords: the first is what hints show.
+fn hint_order(k: &Key) -> (bool, bool, Key) {
+    (k.ctrl || k.alt, !matches!(k.code, KeyCode::Char(_)), *k)
 }
