@@ -82,7 +82,7 @@ impl Keymap {
                     .into_iter()
                     .partition(|(_, a)| a.is_mutating());
                 section.bindings = kept;
-                section.withheld = mutating;
+                section.withheld.extend(mutating);
             }
         }
         self
