@@ -251,23 +251,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if pane.rows.is_empty() {
-        let msg = match &pane.findings_status {
-            Load::Loading => "loading…".to_string(),
-            Load::Failed(e) => format!("✗ {e}"),
-            _ if pane.findings_task_info().is_some_and(|t| !t.is_finished()) => {
-                let (done, total) = pane
-                    .findings_task_info()
-                    .map_or((0, 0), |t| t.checks_done());
-                format!("audit in progress: {done} of {total} check(s) done…")
-            }
-            _ if pane.findings_task.is_some() => {
-                "no non-compliant resources: every check passed".to_string()
-            }
-            _ => match state.keymap.hint(Context::Audits, &Action::Open) {
-                Some(k) => format!("select an audit task and press {k}"),
-                None => "select an audit task".to_string(),
-            },
-        };
+        let msg = empty_findings_message(state);
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
         return;
     }
@@ -344,4 +328,26 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
         ts.select(Some(cursor - offset));
     }
     frame.render_stateful_widget(table, inner, &mut ts);
+}
+
+/// What the findings list says while it has no rows.
+fn empty_findings_message(state: &State) -> String {
+    let pane = &state.audits;
+    match &pane.findings_status {
+        Load::Loading => "loading…".to_string(),
+        Load::Failed(e) => format!("✗ {e}"),
+        _ if pane.findings_task_info().is_some_and(|t| !t.is_finished()) => {
+            let (done, total) = pane
+                .findings_task_info()
+                .map_or((0, 0), |t| t.checks_done());
+            format!("audit in progress: {done} of {total} check(s) done…")
+        }
+        _ if pane.findings_task.is_some() => {
+            "no non-compliant resources: every check passed".to_string()
+        }
+        _ => match state.keymap.hint(Context::Audits, &Action::Open) {
+            Some(k) => format!("select an audit task and press {k}"),
+            None => "select an audit task".to_string(),
+        },
+    }
 }
