@@ -1,7 +1,8 @@
-//! Assembles a console session (sandbox or AWS clients, session mode, journal, theme,
-//! keymap) and drives it: actions go through `app::update`, the effects it returns go to
-//! the effect runner, and results come back as actions. The terminal loop (`tui`) and the
-//! headless tests both drive a session through [`Console`].
+//! A console session, built from [`ConsoleParts`] (sandbox or AWS clients, session mode,
+//! journal, theme, keymap) and driven: actions go through `app::update`, the effects it
+//! returns go to the effect runner, and results come back as actions. The terminal loop
+//! (`tui`) and the headless tests both drive a session through [`Console`]. The command
+//! line builds the parts (`cli::console`); this module knows nothing of flags.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::{self, Action, Effect, Keymap, NotifyLevel, Session, State};
-use crate::aws::{self, AwsClients, SdkConfig};
-use crate::cli::ConsoleOptions;
+use crate::aws::{AwsClients, SdkConfig};
 use crate::journal::{Journal, JournalContext};
-use crate::sandbox::{Sandbox, SandboxConfig, seed::Seed};
+use crate::sandbox::{Sandbox, seed::Seed};
 use crate::tasks::{
     Capability, EffectRunner, ExecutorOptions, MutationExecutor, Pacer, SessionMode,
 };
@@ -27,7 +27,7 @@ pub struct ConsoleParts {
     pub mode: SessionMode,
     pub journal_path: PathBuf,
     pub theme: Theme,
-    pub key_overrides: BTreeMap<String, String>,
+    pub key_overrides: crate::app::keymap::KeyOverrides,
     pub note_author: String,
     /// Where `:theme NAME` looks for user themes.
     pub themes_dir: Option<PathBuf>,
@@ -214,7 +214,7 @@ impl Console {
                 }
                 Some(Effect::OpenUrl(_)) => {}
                 Some(Effect::ExportFindings { path, findings }) => {
-                    crate::cli::export::export_in_background(path, findings, self.tx.clone())
+                    crate::tasks::export::export_in_background(path, findings, self.tx.clone())
                 }
                 Some(Effect::Quit) => self.state.should_quit = true,
                 Some(other) => tracing::warn!(?other, "effect not handled"),
@@ -327,83 +327,9 @@ fn user_theme_names(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Resolves the session for `opts`: the embedded sandbox for `--demo` (or `--seed`,
-/// `--seed-scale`), otherwise the AWS SDK's standard configuration chain.
-pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<ConsoleParts> {
-    let mut startup_errors = Vec::new();
-    startup_errors.extend(opts.config_notices.iter().cloned());
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = if no_color {
-        Theme::monochrome()
-    } else {
-        match Theme::load(&opts.theme.value, Some(&opts.paths.themes_dir())) {
-            Ok(theme) => theme,
-            Err(e) => {
-                startup_errors.push(format!("{e} (using the default theme)"));
-                Theme::default_dark()
-            }
-        }
-    };
-    let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
-    let (session, sdk_config, sandbox) = if sandboxed {
-        let seed = crate::cli::build_seed(opts.seed_dir.as_deref(), opts.seed_scale, now())?;
-        let (sandbox, sdk_config) = start_sandbox(seed).await?;
-        if opts.seed_dir.is_none() && opts.seed_scale.is_none() {
-            sandbox
-                .seed_iot_demo()
-                .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;
-        }
-        let session = Session {
-            profile: Some("demo".into()),
-            region: sandbox.config().region.clone(),
-            endpoint: None,
-            demo: true,
-            read_only: false,
-            identity: None,
-        };
-        (session, sdk_config, Some(sandbox))
-    } else {
-        let sdk_config = aws::load_sdk_config(&opts.client).await?;
-        let session = Session {
-            profile: Some(opts.profile.value.clone()),
-            region: sdk_config
-                .region()
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
-            endpoint: endpoint_override(opts),
-            demo: false,
-            read_only: false,
-            identity: None,
-        };
-        (session, sdk_config, None)
-    };
-    Ok(ConsoleParts {
-        session,
-        sdk_config,
-        mode: opts.session_mode(),
-        journal_path: opts.journal_path.clone(),
-        theme,
-        key_overrides: opts.config.keys.clone(),
-        note_author: opts.note_author.clone(),
-        themes_dir: Some(opts.paths.themes_dir()),
-        no_color,
-        startup_errors,
-        pacer: pacer_for(sandbox.as_ref()),
-        sandbox,
-        views: opts
-            .config
-            .views
-            .iter()
-            .map(|v| (v.name.clone(), v.filter.clone()))
-            .collect(),
-        cross_account: opts.config.cross_account.roles(),
-        state_file: Some(opts.paths.state_file()),
-    })
-}
-
 /// AWS's GetFindings quota once the endpoint throttles, and no pacing for an embedded
 /// sandbox known to enforce none.
-fn pacer_for(sandbox: Option<&Sandbox>) -> Arc<Pacer> {
+pub fn pacer_for(sandbox: Option<&Sandbox>) -> Arc<Pacer> {
     match sandbox.map(|s| s.config().quotas) {
         Some(crate::sandbox::QuotaMode::Off) => Arc::new(Pacer::unlimited()),
         _ => Arc::new(Pacer::get_findings_adaptive()),
@@ -417,7 +343,7 @@ pub async fn demo_parts(
     access: crate::config::AccessFlag,
     journal_path: PathBuf,
 ) -> anyhow::Result<ConsoleParts> {
-    let (sandbox, sdk_config) = start_sandbox(seed).await?;
+    let (sandbox, sdk_config) = crate::sandbox::start_sandbox(seed).await?;
     let config = crate::config::Config::default();
     Ok(ConsoleParts {
         session: Session {
@@ -441,41 +367,4 @@ pub async fn demo_parts(
         cross_account: Default::default(),
         state_file: None,
     })
-}
-
-/// A sandbox with the default demo identity, and an SDK config that reaches it in-process.
-pub async fn start_sandbox(seed: Seed) -> anyhow::Result<(Sandbox, SdkConfig)> {
-    let sandbox = Sandbox::new(SandboxConfig::default(), seed)?;
-    let sdk_config = sandbox.sdk_config().await;
-    Ok((sandbox, sdk_config))
-}
-
-/// The endpoint shown in the status bar: the flag, else the environment overrides the SDK
-/// honours for Security Hub (the pane this console opens on).
-fn endpoint_override(opts: &ConsoleOptions) -> Option<String> {
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let ignored = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some_and(|v| v == "true");
-    opts.client.endpoint_url.clone().or_else(|| {
-        (!ignored)
-            .then(|| env("AWS_ENDPOINT_URL_SECURITYHUB").or_else(|| env("AWS_ENDPOINT_URL")))
-            .flatten()
-    })
-}
-
-fn now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc()
-}
-
-/// Runs the interactive console until the user quits.
-pub async fn run_console(opts: ConsoleOptions) -> anyhow::Result<()> {
-    let parts = parts_from_options(&opts).await?;
-    tracing::info!(
-        demo = parts.session.demo,
-        read_only = parts.mode.is_read_only(),
-        journal = %parts.journal_path.display(),
-        "console starting"
-    );
-    let mut console = Console::start(parts);
-    console.state.ipsets.ip_ranges_path = opts.ip_ranges.as_ref().map(|p| p.display().to_string());
-    crate::tui::run(console).await
 }

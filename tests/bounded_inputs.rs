@@ -2,13 +2,13 @@
 //! a FIFO or an oversized file is refused at once with an error naming the file, what it
 //! was read as and the limit, never read until memory runs out.
 
-mod e2e_support;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use e2e_support::{demo_console, press, run, screen, wait_until};
+use common::{big_stack, demo_console, press, screen, wait_until};
 use secdeck::config::AccessFlag;
 
 /// Runs secdeck, failing the test if it has not finished within 30 s (a read of
@@ -179,9 +179,9 @@ fn theme_journal_and_state_files_are_bounded_too() {
 
 #[test]
 fn the_address_file_of_f_is_refused_when_it_is_dev_zero() {
-    run(|| async {
+    big_stack(|| async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
+        let mut console = demo_console(AccessFlag::Unset).await;
         press(&mut console, "3");
         wait_until(&mut console, "the IP sets to load", |s| {
             s.ipsets.load == secdeck::app::panes::ipsets::Load::Loaded && !s.ipsets.rows.is_empty()

@@ -3,15 +3,17 @@
 //! `waf sync` and `iot import-audit` (no mutating request reaches the sandbox); a file that
 //! cannot be parsed at all makes the session read-only unless `--write`, and says why.
 
-mod e2e_support;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use secdeck::app::keymap::KeyEntry;
+use secdeck::cli::console::parts_from_options;
 use secdeck::cli::{ConsoleArgs, ConsoleOptions};
 use secdeck::config::{AccessFlag, Config, ReadOnlySource, resolve_read_only};
 use secdeck::paths::Paths;
-use secdeck::runtime::{Console, parts_from_options};
+use secdeck::runtime::Console;
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig, serve_on};
 
@@ -70,6 +72,29 @@ fn a_typo_keeps_read_only_and_the_rest_of_the_file_with_a_located_warning() {
     let views = Config::load_lenient(&path, true).config.views;
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].name, "ok");
+}
+
+#[test]
+fn a_bad_binding_in_a_keys_section_drops_only_that_binding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "s.toml",
+        "read_only = true\n\n[keys.findings]\nW = 3\nx = \"quit\"\n",
+    );
+    let loaded = Config::load_lenient(&path, true);
+    assert_eq!(loaded.config.read_only, Some(true));
+    let notices = loaded.notices().join("\n");
+    assert!(
+        notices
+            .contains(":4:5: [keys.findings] \"W\": invalid type: integer `3`, expected a string"),
+        "{notices}"
+    );
+    let Some(KeyEntry::Section(findings)) = loaded.config.keys.get("findings") else {
+        panic!("{:?}", loaded.config.keys)
+    };
+    assert_eq!(findings.get("x").map(String::as_str), Some("quit"));
+    assert!(!findings.contains_key("W"), "{findings:?}");
 }
 
 #[test]
@@ -149,12 +174,12 @@ async fn console(opts: &ConsoleOptions) -> Console {
 
 #[test]
 fn the_console_stays_read_only_and_says_why() {
-    e2e_support::run(|| async {
+    common::big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "config.toml", TYPOS[0].1);
         let c = console(&options(dir.path(), &path, &[])).await;
         assert!(c.state.session.read_only);
-        let screen = e2e_support::screen(&c.state);
+        let screen = common::screen(&c.state);
         assert!(screen.contains("READ-ONLY"), "{screen}");
         let messages: Vec<String> = c
             .state
@@ -170,7 +195,7 @@ fn the_console_stays_read_only_and_says_why() {
         let path = write(dir.path(), "broken.toml", UNPARSEABLE);
         let c = console(&options(dir.path(), &path, &[])).await;
         assert!(c.state.session.read_only);
-        let screen = e2e_support::screen(&c.state);
+        let screen = common::screen(&c.state);
         assert!(
             screen.contains("read-only unless --write"),
             "the status bar says why:\n{screen}"
@@ -298,7 +323,7 @@ async fn run_binary(dir: &Path, args: Vec<String>) -> (i32, String, String) {
 
 #[test]
 fn waf_sync_and_iot_import_refuse_and_send_nothing_that_changes_aws() {
-    e2e_support::run(|| async {
+    common::big_stack(|| async {
         let served = serve().await;
         let dir = tempfile::tempdir().unwrap();
         let journal = dir.path().join("journal.jsonl");

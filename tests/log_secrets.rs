@@ -2,11 +2,13 @@
 //! resolution, the request and its retries) logged at trace and at debug never writes the
 //! access key id or the secret key, even when the log spec asks for the SDK's signing logs.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use aws_credential_types::Credentials;
+use common::TestEnv;
 use secdeck::sandbox::seed::Seed;
-use secdeck::sandbox::{Sandbox, SandboxConfig};
 
 const KEY_ID: &str = "AKIAHOSTILELOGTEST42";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYsecretLOGTEST";
@@ -43,8 +45,8 @@ fn logged(spec: &str) -> String {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
-            let base = sandbox.sdk_config().await;
+            let env = TestEnv::new(Seed::default()).await;
+            let base = &env.sdk_config;
             let creds = Credentials::new(
                 KEY_ID,
                 SECRET,
@@ -53,14 +55,14 @@ fn logged(spec: &str) -> String {
                 "test",
             );
             let hub = aws_sdk_securityhub::Client::from_conf(
-                aws_sdk_securityhub::config::Builder::from(&base)
+                aws_sdk_securityhub::config::Builder::from(base)
                     .credentials_provider(creds.clone())
                     .build(),
             );
             hub.get_findings().send().await.unwrap();
             let _ = hub.batch_update_findings().send().await;
             let sts = aws_sdk_sts::Client::from_conf(
-                aws_sdk_sts::config::Builder::from(&base)
+                aws_sdk_sts::config::Builder::from(base)
                     .credentials_provider(creds)
                     .build(),
             );

@@ -26,11 +26,16 @@ pub enum Prompt {
 }
 
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let context = super::keymap::Context::of(state);
+    let key = match context {
+        super::keymap::Context::Input => state.keymap.field_key(key),
+        _ => key,
+    };
     if state.confirm_quit {
         state.confirm_quit = false;
         state.dirty = true;
-        let quit =
-            key.typed_char() == Some('y') || state.keymap.action_for(&key) == Some(&Action::Quit);
+        let quit = key.typed_char() == Some('y')
+            || state.keymap.action_in(context, &key) == Some(&Action::Quit);
         return if quit {
             state.should_quit = true;
             vec![Effect::Quit]
@@ -79,12 +84,12 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
     {
         return effects;
     }
-    match state.keymap.action_for(&key).cloned() {
+    match state.keymap.action_in(context, &key).cloned() {
         Some(action) => {
             state.dirty = true;
             dispatch(state, action)
         }
-        None => match state.keymap.withheld(&key).cloned() {
+        None => match state.keymap.withheld(context, &key).cloned() {
             // Still refused by update() itself; this only produces the explanation.
             Some(action) => dispatch(state, action),
             None => Vec::new(),

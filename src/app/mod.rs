@@ -2,12 +2,14 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod actions;
 pub mod commands;
 pub mod effect;
 pub mod help;
 pub mod input;
 pub mod keymap;
 pub mod keys;
+pub mod layout;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
@@ -15,11 +17,11 @@ pub mod pipeline;
 mod pipeline_tests;
 pub mod session;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use action::{Action, NotifyLevel};
 pub use effect::{Effect, ReadRequest};
-pub use keymap::Keymap;
+pub use keymap::{Context, Keymap};
 pub use keys::{Key, KeyCode};
 pub use panes::PaneId;
 pub use panes::{
@@ -33,10 +35,6 @@ use input::Prompt;
 use notify::Notifications;
 use panes::findings::FindingsPane;
 use pipeline::Pipeline;
-
-/// Lines around the findings table (tabs, summary, strip, table border and header, status,
-/// prompt line): what a page of rows leaves out of the terminal height.
-const TABLE_CHROME: u16 = 9;
 
 /// Everything the console shows.
 #[derive(Debug, Clone)]
@@ -100,7 +98,10 @@ impl State {
 
     /// Rows in one page of the findings table at the current size.
     pub fn page_rows(&self) -> usize {
-        self.size.1.saturating_sub(TABLE_CHROME).max(1) as usize
+        self.size
+            .1
+            .saturating_sub(layout::FINDINGS_TABLE_CHROME)
+            .max(1) as usize
     }
 
     pub fn notify(&mut self, level: NotifyLevel, message: impl Into<String>) {

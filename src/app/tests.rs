@@ -10,7 +10,7 @@ use crate::domain::identity::CallerIdentity;
 use crate::domain::plan::{Change, ChangePlan};
 use pipeline::Stage;
 
-pub(super) fn finding(i: usize) -> Finding {
+pub(crate) fn finding(i: usize) -> Finding {
     let sev = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"][i % 5];
     Finding::from_asff(json!({
         "Id": format!("f-{i}"),
@@ -48,7 +48,7 @@ fn state(read_only: bool) -> State {
 }
 
 /// A state with `n` findings loaded in one complete page.
-pub(super) fn loaded(n: usize, read_only: bool) -> State {
+pub(crate) fn loaded(n: usize, read_only: bool) -> State {
     let mut s = state(read_only);
     init(&mut s);
     let request = s.findings.request;

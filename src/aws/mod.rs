@@ -7,6 +7,7 @@ pub mod filters;
 pub mod iam;
 pub mod iot;
 pub mod pages;
+pub mod retry;
 pub mod securityhub;
 pub mod securityhub_history;
 pub mod securityhub_import;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, Region};
 
-use crate::tasks::retry::Pacer;
+use crate::aws::retry::Pacer;
 
 /// Connection choices from the command line and config (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use super::error::AwsError;
-use crate::tasks::retry::{RetryPolicy, retry_throttled};
+use crate::aws::retry::{RetryPolicy, retry_throttled};
 
 /// Every item of every page. `page(token)` fetches one page: its items and the next
 /// token (`None` or empty at the end).

@@ -15,10 +15,10 @@ use serde_json::Value;
 
 use super::error::AwsError;
 use super::filters::{MAX_VALUES_PER_ATTRIBUTE, to_sdk_filters, to_sdk_sort};
+use crate::aws::retry::{Pacer, RetryPolicy, paced, retry_throttled};
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::{Finding, FindingRef};
 use crate::domain::plan::{FindingEdit, TriageFields};
-use crate::tasks::retry::{Pacer, RetryPolicy, paced, retry_throttled};
 
 const GET_FINDINGS: &str = "securityhub:GetFindings";
 const BATCH_UPDATE: &str = "securityhub:BatchUpdateFindings";

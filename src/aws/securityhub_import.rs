@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::error::AwsError;
 use super::securityhub::get_findings_page;
+use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::domain::filter::{FindingFilters, StringComparison, StringFilter};
 use crate::domain::finding::Finding;
-use crate::tasks::retry::{Pacer, RetryPolicy, retry_throttled};
 
 const BATCH_IMPORT: &str = "securityhub:BatchImportFindings";
 /// BatchImportFindings takes 1 to 100 findings a call.

@@ -10,7 +10,7 @@ use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorC
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use crate::tasks::retry::Pacer;
+use crate::aws::retry::Pacer;
 
 /// HTTP 429 is how Security Hub throttles (TooManyRequestsException, LimitExceededException).
 const TOO_MANY_REQUESTS: u16 = 429;

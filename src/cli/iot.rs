@@ -13,7 +13,7 @@ use crate::aws::AwsClients;
 use crate::domain::iot_plan::IotChange;
 use crate::domain::plan::{Change, ChangePlan};
 use crate::journal::{Journal, JournalContext};
-use crate::tasks::iot_import::{AuditChoice, plan_audit_import};
+use crate::tasks::reads::iot_import::{AuditChoice, plan_audit_import};
 use crate::tasks::{
     ExecutorOptions, MutationExecutor, Pacer, RetryPolicy, SessionMode, new_plan_id,
 };
@@ -108,7 +108,7 @@ pub async fn import_audit(
     }
     let journal = Journal::open(journal_path)
         .map_err(|e| anyhow::anyhow!("cannot open the journal {}: {e}", journal_path.display()))?;
-    let progress = crate::tasks::executor::ProgressFn(Arc::new(|sent: usize, total: usize| {
+    let progress = crate::tasks::ProgressFn(Arc::new(|sent: usize, total: usize| {
         // Every 10th batch (1,000 findings) and the last one.
         if sent.is_multiple_of(1000) || sent == total {
             eprintln!("imported {sent}/{total}");
@@ -158,7 +158,7 @@ pub async fn run(args: IotArgs, opts: ConsoleOptions) -> anyhow::Result<ImportSt
             opts.seed_scale,
             time::OffsetDateTime::now_utc(),
         )?;
-        let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
+        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
         sandbox
             .seed_iot_demo()
             .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;

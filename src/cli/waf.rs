@@ -94,10 +94,10 @@ impl SyncStatus {
 pub fn load_ip_ranges(args: &SyncArgs) -> anyhow::Result<IpRanges> {
     // The console's sync dialog reads its sources with the same code.
     if let Some(path) = &args.ip_ranges {
-        return crate::tasks::ip_ranges::read_file(path).map_err(anyhow::Error::msg);
+        return crate::tasks::reads::ip_ranges::read_file(path).map_err(anyhow::Error::msg);
     }
     let url = args.ip_ranges_url.as_deref().unwrap_or(OFFICIAL_URL);
-    crate::tasks::ip_ranges::download(url)
+    crate::tasks::reads::ip_ranges::download(url)
         .map_err(|e| anyhow::anyhow!("{e} (use --ip-ranges FILE)"))
 }
 
@@ -196,7 +196,7 @@ pub async fn run(command: WafCommand, paths: crate::paths::Paths) -> anyhow::Res
     let ranges = load_ip_ranges(&args)?;
     let (sdk_config, _sandbox) = if opts.demo {
         let seed = super::build_seed(None, None, time::OffsetDateTime::now_utc())?;
-        let (sandbox, config) = crate::runtime::start_sandbox(seed).await?;
+        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
         (config, Some(sandbox))
     } else {
         (crate::aws::load_sdk_config(&opts.client).await?, None)

@@ -178,8 +178,10 @@ impl Reader<'_> {
         }
     }
 
-    /// Each binding on its own: one bad entry does not drop the others.
+    /// Each binding on its own: one bad entry does not drop the others, in the flat
+    /// (global) entries and in each `[keys.SECTION]` table alike.
     fn keys(&mut self, value: &Value<'_>) {
+        use crate::app::keymap::KeyEntry;
         let Some(table) = value.get_ref().as_table() else {
             self.warn(
                 value.span(),
@@ -187,10 +189,20 @@ impl Reader<'_> {
             );
             return;
         };
-        for (key, action) in table {
+        for (key, entry) in table {
             let name = key.get_ref().to_string();
-            if let Some(a) = self.field::<String>(action, &format!("[keys] {name:?}")) {
-                self.config.keys.insert(name, a);
+            if let Some(section) = entry.get_ref().as_table() {
+                let mut bindings = std::collections::BTreeMap::new();
+                for (spec, action) in section {
+                    let spec = spec.get_ref().to_string();
+                    let what = format!("[keys.{name}] {spec:?}");
+                    if let Some(a) = self.field::<String>(action, &what) {
+                        bindings.insert(spec, a);
+                    }
+                }
+                self.config.keys.insert(name, KeyEntry::Section(bindings));
+            } else if let Some(a) = self.field::<String>(entry, &format!("[keys] {name:?}")) {
+                self.config.keys.insert(name, KeyEntry::Action(a));
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Change, ChangePlan, FindingsUpdate, LineKind, PreviewLine};
+use super::plan::{Change, FindingsUpdate, JournalValues, LineKind, PlannedChange, PreviewLine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +33,17 @@ pub struct CombinedChange {
 }
 
 impl CombinedChange {
-    pub fn operation(&self) -> &'static str {
+    /// The findings step, if any (the console shows its new workflow right away).
+    pub fn findings_update(&self) -> Option<&FindingsUpdate> {
+        self.steps.iter().find_map(|s| match s {
+            Change::FindingsUpdate(u) => Some(u),
+            _ => None,
+        })
+    }
+}
+
+impl PlannedChange for CombinedChange {
+    fn operation(&self) -> &'static str {
         let waf = self
             .steps
             .iter()
@@ -49,36 +59,26 @@ impl CombinedChange {
         }
     }
 
-    fn step_plan(step: &Change) -> ChangePlan {
-        ChangePlan::new("", step.clone())
+    fn title(&self) -> String {
+        self.title.clone()
     }
 
-    pub fn item_count(&self) -> usize {
-        self.steps
-            .iter()
-            .map(|s| Self::step_plan(s).item_count())
-            .sum()
+    fn item_count(&self) -> usize {
+        self.steps.iter().map(|s| s.planned().item_count()).sum()
     }
 
-    pub fn targets(&self) -> Vec<String> {
+    fn targets(&self) -> Vec<String> {
         self.steps
             .iter()
-            .flat_map(|s| Self::step_plan(s).targets())
+            .flat_map(|s| s.planned().targets())
             .collect()
     }
 
-    pub fn preview(&self) -> Vec<PreviewLine> {
-        let mut lines = vec![PreviewLine {
-            kind: LineKind::Header,
-            text: self.title.clone(),
-        }];
-        lines.extend(self.summary.iter().map(|s| PreviewLine {
-            kind: LineKind::Context,
-            text: s.clone(),
-        }));
+    fn preview(&self) -> Vec<PreviewLine> {
+        let mut lines = vec![PreviewLine::header(self.title.clone())];
+        lines.extend(self.summary.iter().map(PreviewLine::context));
         for (i, step) in self.steps.iter().enumerate() {
-            let step_lines = Self::step_plan(step).preview();
-            for (j, mut l) in step_lines.into_iter().enumerate() {
+            for (j, mut l) in step.planned().preview().into_iter().enumerate() {
                 if j == 0 {
                     l.kind = LineKind::Context;
                     l.text = format!("{}. {}", i + 1, l.text);
@@ -90,35 +90,38 @@ impl CombinedChange {
     }
 
     /// The steps' undos for what succeeded, last step first; `None` if none can be undone.
-    pub fn undo(&self, succeeded: &[String], new_id: String) -> Option<ChangePlan> {
-        let steps: Vec<Change> = self
+    fn undo(&self, succeeded: &[String]) -> Option<Change> {
+        let mut steps: Vec<Change> = self
             .steps
             .iter()
             .rev()
-            .filter_map(|s| Self::step_plan(s).undo(succeeded, ""))
-            .map(|p| p.change)
+            .filter_map(|s| s.planned().undo(succeeded))
             .collect();
         match steps.len() {
             0 => None,
-            1 => steps.into_iter().next().map(|c| ChangePlan::new(new_id, c)),
-            _ => Some(ChangePlan::new(
-                new_id,
-                Change::Combined(Box::new(CombinedChange {
-                    kind: CombinedKind::Undo,
-                    title: format!("Undo: {}", self.title),
-                    summary: Vec::new(),
-                    steps,
-                })),
-            )),
+            1 => steps.pop(),
+            _ => Some(Change::Combined(Box::new(CombinedChange {
+                kind: CombinedKind::Undo,
+                title: format!("Undo: {}", self.title),
+                summary: Vec::new(),
+                steps,
+            }))),
         }
     }
 
-    /// The findings step, if any (the console shows its new workflow right away).
-    pub fn findings_update(&self) -> Option<&FindingsUpdate> {
-        self.steps.iter().find_map(|s| match s {
-            Change::FindingsUpdate(u) => Some(u),
-            _ => None,
-        })
+    /// Each step journals its own targets (the IP set and the findings of a block).
+    fn journal_values(&self) -> JournalValues {
+        let mut values = JournalValues::default();
+        for step in &self.steps {
+            let step_values = step.planned().journal_values();
+            values.before.extend(step_values.before);
+            values.after.extend(step_values.after);
+        }
+        values
+    }
+
+    fn touches_ip_sets(&self) -> bool {
+        self.steps.iter().any(|s| s.planned().touches_ip_sets())
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::iot::AuditSuppression;
 use super::iot_asff::ImportPlan;
-use super::plan::{ChangePlan, LineKind, PreviewLine};
+use super::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
 
 /// Ids listed per category in a preview; the rest are counted.
 const PREVIEW_IDS: usize = 10;
@@ -151,8 +151,8 @@ fn line(kind: LineKind, text: impl Into<String>) -> PreviewLine {
     }
 }
 
-impl IotChange {
-    pub fn operation(&self) -> &'static str {
+impl PlannedChange for IotChange {
+    fn operation(&self) -> &'static str {
         match self {
             IotChange::Import(_) => "securityhub:BatchImportFindings",
             IotChange::CreateSuppression { .. } => "iot:CreateAuditSuppression",
@@ -163,7 +163,7 @@ impl IotChange {
         }
     }
 
-    pub fn title(&self) -> String {
+    fn title(&self) -> String {
         match self {
             IotChange::Import(i) => format!(
                 "Import audit {} into Security Hub: {} new, {} updated, {} to archive",
@@ -194,7 +194,7 @@ impl IotChange {
         }
     }
 
-    pub fn item_count(&self) -> usize {
+    fn item_count(&self) -> usize {
         match self {
             IotChange::Import(i) => i.len(),
             IotChange::StartAudit { .. } => 1,
@@ -203,7 +203,7 @@ impl IotChange {
         }
     }
 
-    pub fn targets(&self) -> Vec<String> {
+    fn targets(&self) -> Vec<String> {
         match self {
             IotChange::Import(i) => i
                 .new_ids
@@ -226,7 +226,7 @@ impl IotChange {
         }
     }
 
-    pub fn preview(&self) -> Vec<PreviewLine> {
+    fn preview(&self) -> Vec<PreviewLine> {
         let mut lines = vec![line(LineKind::Header, self.title())];
         match self {
             IotChange::Import(i) => {
@@ -308,7 +308,7 @@ impl IotChange {
     }
 
     /// Suppressions can be put back; imports, audits and mitigations cannot be undone.
-    pub fn undo(&self, succeeded: &[String], new_id: String) -> Option<ChangePlan> {
+    fn undo(&self, succeeded: &[String]) -> Option<Change> {
         if succeeded.is_empty() {
             return None;
         }
@@ -325,10 +325,13 @@ impl IotChange {
             },
             _ => return None,
         };
-        Some(ChangePlan::new(
-            new_id,
-            super::plan::Change::Iot(Box::new(change)),
-        ))
+        Some(Change::Iot(Box::new(change)))
+    }
+
+    /// IoT changes journal their whole plan (the entry's `change`); per-target values
+    /// would only repeat it.
+    fn journal_values(&self) -> JournalValues {
+        JournalValues::default()
     }
 }
 
@@ -357,8 +360,8 @@ mod tests {
         let create = IotChange::CreateSuppression {
             suppression: suppression(),
         };
-        let undo = create.undo(&["x".into()], "u".into()).unwrap();
-        let Change::Iot(undo) = &undo.change else {
+        let undo = create.undo(&["x".into()]).unwrap();
+        let Change::Iot(undo) = &undo else {
             panic!("not an IoT change")
         };
         assert!(matches!(**undo, IotChange::DeleteSuppression { .. }));
@@ -368,7 +371,7 @@ mod tests {
             create.title()
         );
         let import = IotChange::Import(IotImport::from_plan(ImportPlan::default()));
-        assert!(import.undo(&["x".into()], "u".into()).is_none());
+        assert!(import.undo(&["x".into()]).is_none());
     }
 
     #[test]

@@ -55,14 +55,8 @@ pub fn block_note(ips: &[IpAddr], set: &IpSet) -> String {
     format!("{head}{tail}")
 }
 
-/// Plans the block of `sources`' addresses of the set's IP version into `set`, with the
-/// findings step when `notify`. Errors say why nothing can be planned.
-pub fn plan_block(
-    set: &IpSet,
-    references: &[RuleReference],
-    sources: &[BlockSource],
-    notify: bool,
-) -> Result<(CombinedChange, Vec<String>), Vec<String>> {
+/// The sources' distinct addresses: those of the set's IP version, and the others.
+fn split_by_version(sources: &[BlockSource], set: &IpSet) -> (Vec<IpAddr>, Vec<IpAddr>) {
     let mut ips: Vec<IpAddr> = Vec::new();
     let mut skipped: Vec<IpAddr> = Vec::new();
     for ip in sources.iter().flat_map(|s| &s.ips) {
@@ -75,6 +69,43 @@ pub fn plan_block(
             list.push(*ip);
         }
     }
+    (ips, skipped)
+}
+
+/// Each finding with an address blocked here to NOTIFIED, with a note naming its addresses.
+fn notify_edits(sources: &[BlockSource], set: &IpSet) -> Vec<FindingEdit> {
+    sources
+        .iter()
+        .filter_map(|s| {
+            let mine: Vec<IpAddr> = s
+                .ips
+                .iter()
+                .filter(|ip| version_of(ip) == set.version)
+                .copied()
+                .collect();
+            (!mine.is_empty()).then(|| FindingEdit {
+                finding: s.finding.clone(),
+                title: s.title.clone(),
+                before: s.before.clone(),
+                after: TriageFields {
+                    workflow: Some(WorkflowStatus::Notified),
+                    note: Some(block_note(&mine, set)),
+                    ..TriageFields::default()
+                },
+            })
+        })
+        .collect()
+}
+
+/// Plans the block of `sources`' addresses of the set's IP version into `set`, with the
+/// findings step when `notify`. Errors say why nothing can be planned.
+pub fn plan_block(
+    set: &IpSet,
+    references: &[RuleReference],
+    sources: &[BlockSource],
+    notify: bool,
+) -> Result<(CombinedChange, Vec<String>), Vec<String>> {
+    let (ips, skipped) = split_by_version(sources, set);
     if ips.is_empty() {
         return Err(vec![format!(
             "no {} remote address to block in IP set {}",
@@ -120,27 +151,7 @@ pub fn plan_block(
         ));
     }
     if notify {
-        let edits: Vec<FindingEdit> = sources
-            .iter()
-            .filter_map(|s| {
-                let mine: Vec<IpAddr> = s
-                    .ips
-                    .iter()
-                    .filter(|ip| version_of(ip) == set.version)
-                    .copied()
-                    .collect();
-                (!mine.is_empty()).then(|| FindingEdit {
-                    finding: s.finding.clone(),
-                    title: s.title.clone(),
-                    before: s.before.clone(),
-                    after: TriageFields {
-                        workflow: Some(WorkflowStatus::Notified),
-                        note: Some(block_note(&mine, set)),
-                        ..TriageFields::default()
-                    },
-                })
-            })
-            .collect();
+        let edits = notify_edits(sources, set);
         steps.push(Change::FindingsUpdate(FindingsUpdate { edits }));
     }
     let findings = sources.iter().filter(|s| !s.ips.is_empty()).count();

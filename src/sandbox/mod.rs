@@ -96,6 +96,16 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
+/// A sandbox with the default demo identity, and an SDK config that reaches it in-process
+/// (what `--demo`, the headless commands and the tests run on).
+pub async fn start_sandbox(
+    seed: seed::Seed,
+) -> Result<(Sandbox, aws_config::SdkConfig), SeedError> {
+    let sandbox = Sandbox::new(SandboxConfig::default(), seed)?;
+    let sdk_config = sandbox.sdk_config().await;
+    Ok((sandbox, sdk_config))
+}
+
 impl Sandbox {
     /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
     pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {

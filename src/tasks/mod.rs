@@ -1,19 +1,22 @@
-//! Runs effects against AWS on tokio: the effect runner, the mutation executor (journal,
-//! execute, verify, undo) and the pacing / retry helpers they share.
+//! Runs effects against AWS on tokio: the effect runner, the reads it starts (`reads/`,
+//! one module per service), the mutation executor (`mutate/`: journal, execute, verify,
+//! undo; one module per service), the findings export, and the session mode that decides
+//! whether a mutation executor exists at all.
 
-pub mod analyzer;
-mod analyzer_reads;
-pub mod executor;
-pub mod iot;
-pub mod iot_import;
-pub mod iot_reads;
-pub mod ip_ranges;
+pub mod export;
 pub mod mode;
-pub mod retry;
+pub mod mutate;
+pub mod reads;
 pub mod runner;
-pub mod wafv2;
 
-pub use executor::{Executed, ExecutorOptions, MutationExecutor, new_plan_id};
 pub use mode::{Capability, SessionMode, WriteAccess};
-pub use retry::{Pacer, RetryPolicy};
+pub use mutate::{Executed, ExecutorOptions, MutationExecutor, ProgressFn, new_plan_id};
 pub use runner::EffectRunner;
+
+/// Pacing and retries live with the SDK adapters (`aws::retry`); re-exported here
+/// because every task takes them.
+pub use crate::aws::retry::{self, Pacer, RetryPolicy};
+
+// The paths tests and benches use from before the reads / mutate split.
+pub use mutate::accessanalyzer as analyzer;
+pub use reads::{iot_import, ip_ranges, wafv2};

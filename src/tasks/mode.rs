@@ -4,7 +4,7 @@
 
 use crate::config::{AccessFlag, Config, resolve_read_only};
 
-use super::executor::MutationExecutor;
+use super::mutate::MutationExecutor;
 
 /// Proof that this session was resolved read-write. Not `Clone`, not constructible
 /// outside this module.

@@ -1,20 +1,19 @@
-//! Runs `Effect`s on tokio and sends the results back as `Action`s. One task per effect;
-//! a newer findings request aborts the task of an older one.
+//! Runs `Effect`s on tokio and sends the results back as `Action`s: reads go to their
+//! service's module in `reads/`, changes to the mutation executor (when the session has
+//! one). One task per effect; a newer findings request aborts the task of an older one.
 
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use super::executor::MutationExecutor;
 use super::mode::Capability;
-use super::retry::{Pacer, RetryPolicy, paced};
+use super::mutate::{MutationExecutor, ProgressFn};
+use super::reads;
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
 use crate::aws::AwsClients;
-use crate::aws::securityhub::get_findings_page;
-
-/// GetFindings page size (the API maximum).
-pub const PAGE_SIZE: i32 = 100;
+use crate::aws::retry::{Pacer, RetryPolicy};
+use crate::domain::plan::ChangePlan;
 
 pub struct EffectRunner {
     clients: AwsClients,
@@ -33,7 +32,7 @@ impl EffectRunner {
             Capability::ReadWrite(executor) => {
                 // Long changes (audit imports) report progress to the pane.
                 let progress_tx = tx.clone();
-                let progress = super::executor::ProgressFn(Arc::new(move |sent, total| {
+                let progress = ProgressFn(Arc::new(move |sent, total| {
                     let _ = progress_tx.send(Action::Audits(Box::new(
                         crate::app::panes::audits::AuditsMsg::ImportProgress { sent, total },
                     )));
@@ -68,77 +67,65 @@ impl EffectRunner {
     /// AWS (`LoadTheme`, `Quit`) are handed back for the caller to handle.
     pub fn run(&mut self, effect: Effect) -> Option<Effect> {
         match effect {
-            Effect::Read(ReadRequest::CallerIdentity) => {
-                let (sts, tx) = (self.clients.sts.clone(), self.tx.clone());
-                tokio::spawn(async move {
-                    let result = crate::aws::sts::get_caller_identity(&sts)
-                        .await
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::IdentityLoaded(result));
-                });
-                None
-            }
-            Effect::Read(ReadRequest::FindingsPage {
-                request,
-                filters,
-                sort,
-                next_token,
-            }) => {
+            Effect::Read(request) => self.read(request),
+            Effect::Mutate(plan) => self.mutate(plan),
+            other @ (Effect::LoadTheme(_)
+            | Effect::LoadJournal
+            | Effect::RememberAnalyzer { .. }
+            | Effect::Quit
+            | Effect::ExportFindings { .. }
+            | Effect::Copy(_)
+            | Effect::OpenUrl(_)) => return Some(other),
+        }
+        None
+    }
+
+    /// Starts a read in its service's module; the answer comes back as an action.
+    fn read(&mut self, request: ReadRequest) {
+        match request {
+            read @ ReadRequest::FindingsPage { request, .. } => {
+                // A newer request for the table supersedes the running one.
                 if let Some((old, handle)) = self.findings.take()
                     && old != request
                 {
                     handle.abort();
                 }
-                let client = self.clients.securityhub.clone();
-                let (tx, pacer, retry) = (self.tx.clone(), self.pacer.clone(), self.retry.clone());
-                let handle = tokio::spawn(async move {
-                    let result = paced(&pacer, &retry, || {
-                        get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
-                    })
-                    .await;
-                    let action = match result {
-                        Ok(page) => Action::Findings(crate::app::FindingsMsg::Page {
-                            request,
-                            findings: page.findings,
-                            next_token: page.next_token,
-                        }),
-                        Err(e) => Action::Findings(crate::app::FindingsMsg::PageFailed {
-                            request,
-                            error: e.to_string(),
-                            next_token,
-                        }),
-                    };
-                    let _ = tx.send(action);
-                });
-                self.findings = Some((request, handle));
-                None
+                let handle = reads::securityhub::spawn(
+                    &self.clients,
+                    &self.tx,
+                    &self.pacer,
+                    &self.retry,
+                    read,
+                );
+                self.findings = handle.map(|handle| (request, handle));
             }
-            Effect::Read(ReadRequest::IpSets { request, scope }) => {
+            read @ (ReadRequest::CallerIdentity | ReadRequest::FindingHistory { .. }) => {
+                reads::securityhub::spawn(&self.clients, &self.tx, &self.pacer, &self.retry, read);
+            }
+            ReadRequest::IpSets { request, scope } => {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let result = super::wafv2::load_ip_sets(&client, scope).await;
+                    let result = reads::wafv2::load_ip_sets(&client, scope).await;
                     let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::Loaded {
                         request,
                         result,
                     }));
                 });
-                None
             }
-            Effect::Read(ReadRequest::IpRanges { request, source }) => {
+            ReadRequest::IpRanges { request, source } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = super::ip_ranges::load(&source).map(std::sync::Arc::new);
+                    let result = reads::ip_ranges::load(&source).map(std::sync::Arc::new);
                     let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::IpRangesLoaded {
                         request,
                         result,
                     }));
                 });
-                None
             }
-            Effect::Read(ReadRequest::AddressFile { set_id, path }) => {
+            ReadRequest::AddressFile { set_id, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let full = super::ip_ranges::expand_home(&path);
+                    let full = reads::ip_ranges::expand_home(&path);
                     let result =
                         crate::bounded::read_to_string(&full, crate::bounded::ADDRESS_FILE)
                             .map_err(|e| format!("cannot read {e}"));
@@ -148,19 +135,15 @@ impl EffectRunner {
                         result,
                     }));
                 });
-                None
             }
-            Effect::Read(
-                request @ (ReadRequest::Analyzers
-                | ReadRequest::AnalyzerFindings { .. }
-                | ReadRequest::RoleTrustPolicy { .. }
-                | ReadRequest::ArchiveRules { .. }
-                | ReadRequest::AnalyzerFindingPoll { .. }),
-            ) => {
-                super::analyzer_reads::spawn(&self.clients, &self.tx, request);
-                None
+            request @ (ReadRequest::Analyzers
+            | ReadRequest::AnalyzerFindings { .. }
+            | ReadRequest::RoleTrustPolicy { .. }
+            | ReadRequest::ArchiveRules { .. }
+            | ReadRequest::AnalyzerFindingPoll { .. }) => {
+                reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
             }
-            Effect::Read(ReadRequest::Iot(read)) => {
+            ReadRequest::Iot(read) => {
                 let region = self
                     .clients
                     .iot
@@ -168,62 +151,42 @@ impl EffectRunner {
                     .region()
                     .map(|r| r.to_string())
                     .unwrap_or_default();
-                tokio::spawn(super::iot_reads::run(
+                tokio::spawn(reads::iot::run(
                     self.clients.clone(),
                     read,
                     region,
                     self.pacer.clone(),
                     self.tx.clone(),
                 ));
-                None
             }
-            Effect::Read(ReadRequest::FindingHistory { finding }) => {
-                let (client, tx) = (self.clients.securityhub.clone(), self.tx.clone());
-                tokio::spawn(async move {
-                    let result =
-                        crate::aws::securityhub_history::get_finding_history(&client, &finding)
-                            .await
-                            .map_err(|e| e.to_string());
-                    let _ = tx.send(Action::Findings(crate::app::FindingsMsg::HistoryLoaded {
-                        finding_id: finding.id,
-                        result,
-                    }));
-                });
-                None
-            }
-            Effect::Mutate(plan) => {
-                let Some(executor) = self.executor.clone() else {
-                    tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
-                    let _ = self.tx.send(Action::Notify {
-                        level: NotifyLevel::Error,
-                        message: format!("read-only session: not executed: {}", plan.title()),
-                    });
-                    return None;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let executed = executor.execute_reporting(plan).await;
-                    for message in executed.warnings {
-                        let _ = tx.send(Action::Notify {
-                            level: NotifyLevel::Warning,
-                            message,
-                        });
-                    }
-                    let _ = tx.send(Action::ChangeFinished {
-                        outcome: executed.outcome,
-                        undo: executed.undo,
-                    });
-                });
-                None
-            }
-            other @ (Effect::LoadTheme(_)
-            | Effect::LoadJournal
-            | Effect::RememberAnalyzer { .. }
-            | Effect::Quit
-            | Effect::ExportFindings { .. }
-            | Effect::Copy(_)
-            | Effect::OpenUrl(_)) => Some(other),
         }
+    }
+
+    /// Hands `plan` to the mutation executor; a read-only session has none, so the change
+    /// is refused here and the user told.
+    fn mutate(&self, plan: ChangePlan) {
+        let Some(executor) = self.executor.clone() else {
+            tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
+            let _ = self.tx.send(Action::Notify {
+                level: NotifyLevel::Error,
+                message: format!("read-only session: not executed: {}", plan.title()),
+            });
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let executed = executor.execute_reporting(plan).await;
+            for message in executed.warnings {
+                let _ = tx.send(Action::Notify {
+                    level: NotifyLevel::Warning,
+                    message,
+                });
+            }
+            let _ = tx.send(Action::ChangeFinished {
+                outcome: executed.outcome,
+                undo: executed.undo,
+            });
+        });
     }
 }
 

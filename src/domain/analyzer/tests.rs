@@ -1,7 +1,8 @@
 //! Planning tests for the Access Analyzer change kinds (pure, no AWS).
 
 use super::*;
-use crate::domain::plan::{Change, ChangePlan};
+use crate::domain::plan::{Change, ChangePlan, LineKind};
+use crate::domain::policy::PolicyDocument;
 
 const ORIGINAL: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:user/Alice"},"Action":"sts:AssumeRole"}]}"#;
 

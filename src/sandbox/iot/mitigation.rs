@@ -13,6 +13,9 @@ use crate::sandbox::protocol::ServiceError;
 /// Most findings one task may target by id.
 const MAX_FINDING_IDS: usize = 25;
 
+/// StartAuditMitigationActionsTask: the parameter checks (task id, target, mapping, the
+/// actions exist, the findings exist) and then the task. Kept as one function (over 100
+/// lines) so the checks read in the order they are made.
 pub(super) fn start(ctx: &Ctx, p: &Value) -> Result<Value, ServiceError> {
     let task_id = p
         .get("taskId")

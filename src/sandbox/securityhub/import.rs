@@ -292,3 +292,55 @@ fn fill_severity_and_types(obj: &mut Map<String, Value>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! secdeck's own IoT audit mapping (`domain::iot_asff`) must give findings that
+    //! BatchImportFindings accepts: checked here, where the validation lives, so the domain
+    //! does not depend on the sandbox.
+
+    use super::validate;
+    use crate::domain::iot::{AuditFinding, findings_from_json};
+    use crate::domain::iot_asff::{AsffTarget, PreviousImport, plan_import, to_asff};
+    use serde_json::Value;
+
+    fn target() -> AsffTarget {
+        AsffTarget {
+            account: "123456789012".into(),
+            region: "us-west-2".into(),
+            now: "2026-11-25T12:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_mapped_iot_audit_finding_passes_import_validation() {
+        let v: Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/iot-audit/describe-audit-finding-iot-policy-overly-permissive.json"
+        ))
+        .unwrap();
+        let finding: AuditFinding = serde_json::from_value(v["finding"].clone()).unwrap();
+        validate(&to_asff(&target(), &finding, None)).unwrap();
+    }
+
+    #[test]
+    fn the_archive_documents_of_a_compliant_audit_pass_import_validation() {
+        let v: Value = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/iot-audit/list-audit-findings-device-cert-expiring-medium.json"
+        ))
+        .unwrap();
+        let (t, checks) = (
+            target(),
+            vec!["DEVICE_CERTIFICATE_EXPIRING_CHECK".to_string()],
+        );
+        let first = plan_import(&t, "t1", &checks, &findings_from_json(&v).unwrap(), &[]);
+        let previous: Vec<PreviousImport> = first
+            .documents()
+            .map(|d| PreviousImport::from_asff(&t, d).unwrap())
+            .collect();
+        let plan = plan_import(&t, "t2", &checks, &[], &previous);
+        assert!(!plan.archive.is_empty());
+        for doc in plan.documents() {
+            validate(doc).unwrap();
+        }
+    }
+}

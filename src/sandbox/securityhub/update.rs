@@ -154,7 +154,9 @@ fn percent(v: &Value, name: &str) -> Result<Value, ServiceError> {
         })
 }
 
-/// Validates the update and returns (top-level field, value to set or merge).
+/// Validates the update and returns (top-level field, value to set or merge). One block
+/// per updatable field (Note, Severity, VerificationState, ...): kept as one function (over
+/// 100 lines) so the whole list of what BatchUpdateFindings may change is in one place.
 fn requested_changes(
     params: &Value,
     now: &str,

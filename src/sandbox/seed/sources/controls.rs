@@ -120,6 +120,8 @@ fn target(ctx: &mut Ctx, target: Target) -> Named {
     }
 }
 
+/// One Security Hub control finding. Long on purpose (over 100 lines): the finding is
+/// written out field by field in ASFF order, so it reads like the documents it imitates.
 pub fn draft(ctx: &mut Ctx) -> Draft {
     let control = ctx.rng.pick(CONTROLS);
     let resource = target(ctx, control.target);

@@ -114,6 +114,8 @@ fn local_ip(resource: &Value) -> String {
         .to_string()
 }
 
+/// One GuardDuty finding. Long on purpose (over 100 lines): the finding is written out
+/// field by field in ASFF order, so it reads like the documents it imitates.
 pub fn draft(ctx: &mut Ctx) -> Draft {
     let threat = ctx.rng.pick(THREATS);
     let target: Named = match threat.on {

@@ -7,12 +7,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::State;
 use crate::app::panes::findings::block::BlockStage;
 use crate::app::panes::ipsets::Load;
+use crate::app::{Action, Context, State};
 use crate::domain::cidr::MAX_ADDRESSES;
 use crate::theme::Slot;
-use crate::ui::style::{centered, style, truncate};
+use crate::ui::style::{centered, hint_spans, style, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
     let theme = &state.theme;
@@ -23,6 +23,37 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
         (choices.len().max(1) as u16) + 7 + u16::from(stage.without_ip > 0),
     );
     let width = rect.width.saturating_sub(2) as usize;
+    let mut lines = source_lines(state, stage, width);
+    lines.push(Line::styled(
+        format!("IP sets ({}):", state.ipsets.scope),
+        style(theme, Slot::Header),
+    ));
+    lines.extend(set_lines(state, stage, &choices, width));
+    let check = if stage.notify { "[x]" } else { "[ ]" };
+    lines.push(Line::styled(
+        format!("{check} also set workflow NOTIFIED with a note naming the IP set"),
+        style(theme, Slot::Text),
+    ));
+    let keys = state.keymap.hints(
+        Context::Preview,
+        &[
+            (Action::Open, "preview"),
+            (Action::Mark, "toggle NOTIFIED"),
+            (Action::SwitchScope, "scope"),
+            (Action::Back, "cancel"),
+        ],
+    );
+    lines.push(Line::from(hint_spans(theme, &keys)));
+    let block = Block::bordered()
+        .title(" Block remote IPs in a WAF IP set ")
+        .border_style(style(theme, Slot::BorderFocused));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// What is blocked: the finding(s) and their remote IPs.
+fn source_lines(state: &State, stage: &BlockStage, width: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
     let ips: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
         for ip in stage.sources.iter().flat_map(|s| &s.ips) {
@@ -59,10 +90,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
             style(theme, Slot::Muted),
         ));
     }
-    lines.push(Line::styled(
-        format!("IP sets ({}):", state.ipsets.scope),
-        style(theme, Slot::Header),
-    ));
+    lines
+}
+
+/// The IP sets on offer, each with the web ACL rules that use it.
+fn set_lines(
+    state: &State,
+    stage: &BlockStage,
+    choices: &[usize],
+    width: usize,
+) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let mut lines = Vec::new();
     if choices.is_empty() {
         let message = match state.ipsets.load {
             Load::NotLoaded | Load::Loading => "loading IP sets…".to_string(),
@@ -101,26 +140,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
         };
         lines.push(Line::styled(truncate(&text, width), style(theme, slot)));
     }
-    let check = if stage.notify { "[x]" } else { "[ ]" };
-    lines.push(Line::styled(
-        format!("{check} also set workflow NOTIFIED with a note naming the IP set"),
-        style(theme, Slot::Text),
-    ));
-    let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
-    let text = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Muted));
-    lines.push(Line::from(vec![
-        key("enter"),
-        text(" preview  "),
-        key("space"),
-        text(" toggle NOTIFIED  "),
-        key("t"),
-        text(" scope  "),
-        key("esc"),
-        text(" cancel"),
-    ]));
-    let block = Block::bordered()
-        .title(" Block remote IPs in a WAF IP set ")
-        .border_style(style(theme, Slot::BorderFocused));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    lines
 }

@@ -11,9 +11,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::findings::columns::{COLUMNS, FindingColumn, Width};
 use crate::app::panes::findings::{FindingsPane, LoadStatus};
-use crate::app::{Action, State};
-use crate::theme::{Slot, Theme};
-use crate::ui::style::{severity_slot, style};
+use crate::app::{Action, Context, State, layout};
+use crate::theme::Slot;
+use crate::ui::style::{hint_text, severity_slot, style};
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -75,8 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let failed = matches!(pane.status, LoadStatus::Failed { .. });
     let [summary, strip, error, table] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(layout::FINDINGS_SUMMARY),
+        Constraint::Length(layout::FINDINGS_STRIP),
         Constraint::Length(u16::from(failed)),
         Constraint::Fill(1),
     ])
@@ -122,7 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let keys = |a: &Action| {
             state
                 .keymap
-                .hint(a)
+                .hint(Context::Findings, a)
                 .unwrap_or_else(|| format!(":{}", a.name()))
         };
         let msg = format!(
@@ -132,17 +132,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         );
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Error)), error);
     }
-    draw_table(frame, table, pane, theme, state.spinner);
+    draw_table(frame, table, state);
 }
 
-fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme, _spinner: usize) {
+fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
+    let (pane, theme) = (&state.findings, &state.theme);
     let open = match &pane.grouping {
         Some(g) if g.open.is_none() => {
-            return crate::ui::panes::findings::bulk::draw_groups(frame, area, pane, theme);
+            return crate::ui::panes::findings::bulk::draw_groups(frame, area, state);
         }
-        Some(g) => g
-            .open_group()
-            .map(|grp| format!(" · {} {} (esc: all groups)", g.by.name(), grp.key)),
+        Some(g) => g.open_group().map(|grp| {
+            let keys = state
+                .keymap
+                .hints(Context::Findings, &[(Action::Back, "all groups")]);
+            let keys = hint_text(&keys, "").replacen(' ', ": ", 1);
+            format!(" · {} {} ({keys})", g.by.name(), grp.key)
+        }),
         None => None,
     };
     let block = Block::bordered()
@@ -216,5 +221,42 @@ mod tests {
         assert_eq!(names[..3], ["Severity", "Title", "Resource"]);
         let wide: Vec<_> = columns_for(200, 0).iter().map(|c| c.header).collect();
         assert_eq!(wide.len(), COLUMNS.len());
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::tests::loaded;
+    use crate::app::{Action, update};
+
+    /// PgDn moves by what `update()` thinks a screenful is: the UI must draw exactly that
+    /// many rows, at any size.
+    #[test]
+    fn the_table_draws_as_many_rows_as_a_page_moves() {
+        for (w, h) in [(80, 24), (120, 40), (60, 15)] {
+            let mut state = loaded(200, false);
+            update(
+                &mut state,
+                Action::Resize {
+                    width: w,
+                    height: h,
+                },
+            );
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| crate::ui::draw(f, &state)).unwrap();
+            let screen = terminal.backend().buffer().clone();
+            let rows = (0..h)
+                .filter(|y| {
+                    (0..w)
+                        .map(|x| screen[(x, *y)].symbol().to_string())
+                        .collect::<String>()
+                        .contains("Finding number")
+                })
+                .count();
+            assert_eq!(rows, state.page_rows(), "at {w}x{h}");
+        }
     }
 }

@@ -1,0 +1,233 @@
+//! Security Hub BatchUpdateFindings as a change: each finding's triage fields before and
+//! after. The preview lists each finding (or groups them by before -> after when there are
+//! many); the undo puts back the fields that were changed.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::preview::{LineKind, PreviewLine};
+use super::{Change, JournalValues, PlannedChange};
+use crate::domain::finding::FindingRef;
+use crate::domain::triage::TriageFields;
+
+/// Above this many edits the preview groups them by (before -> after).
+pub const GROUP_PREVIEW_ABOVE: usize = 10;
+
+/// One finding's change: what it is now and what it will be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingEdit {
+    pub finding: FindingRef,
+    pub title: String,
+    pub before: TriageFields,
+    pub after: TriageFields,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingsUpdate {
+    pub edits: Vec<FindingEdit>,
+}
+
+impl PlannedChange for FindingsUpdate {
+    fn operation(&self) -> &'static str {
+        "securityhub:BatchUpdateFindings"
+    }
+
+    fn title(&self) -> String {
+        let afters: BTreeSet<String> = self
+            .edits
+            .iter()
+            .map(|e| e.after.describe_after())
+            .collect();
+        let what = if afters.len() == 1 {
+            afters.into_iter().next().unwrap_or_default()
+        } else {
+            // Values differ per finding (an undo, a block note naming each one's IPs):
+            // name the fields; the preview lists each finding's values.
+            let mut fields: Vec<String> = Vec::new();
+            for name in self.edits.iter().flat_map(|e| e.after.field_names()) {
+                if !fields.contains(&name) {
+                    fields.push(name);
+                }
+            }
+            format!("{} (per finding)", fields.join(", "))
+        };
+        format!("Set {what} on {} finding(s)", self.edits.len())
+    }
+
+    fn item_count(&self) -> usize {
+        self.edits.len()
+    }
+
+    fn targets(&self) -> Vec<String> {
+        self.edits.iter().map(|e| e.finding.id.clone()).collect()
+    }
+
+    fn preview(&self) -> Vec<PreviewLine> {
+        if self.edits.len() > GROUP_PREVIEW_ABOVE {
+            return grouped_preview(self.title(), &self.edits);
+        }
+        let mut lines = vec![PreviewLine::header(self.title())];
+        for e in &self.edits {
+            lines.push(PreviewLine::context(format!(
+                "{}  {}",
+                e.title, e.finding.id
+            )));
+            lines.extend(diff_lines(&e.before, &e.after));
+        }
+        lines
+    }
+
+    fn undo(&self, succeeded: &[String]) -> Option<Change> {
+        let edits: Vec<FindingEdit> = self
+            .edits
+            .iter()
+            .filter(|e| succeeded.contains(&e.finding.id))
+            .filter_map(|e| {
+                // Only fields we changed and knew the old value of can be restored.
+                let after = e.before.restore(&e.after);
+                (!after.is_empty()).then(|| FindingEdit {
+                    finding: e.finding.clone(),
+                    title: e.title.clone(),
+                    before: e.after.clone(),
+                    after,
+                })
+            })
+            .collect();
+        (!edits.is_empty()).then(|| Change::FindingsUpdate(FindingsUpdate { edits }))
+    }
+
+    fn journal_values(&self) -> JournalValues {
+        let mut values = JournalValues::default();
+        for e in &self.edits {
+            let id = e.finding.id.clone();
+            let before = serde_json::to_value(&e.before).unwrap_or_default();
+            let after = serde_json::to_value(&e.after).unwrap_or_default();
+            values.before.insert(id.clone(), before);
+            values.after.insert(id, after);
+        }
+        values
+    }
+}
+
+/// One block per distinct before -> after, with its count and a few example titles.
+fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
+    let mut groups: Vec<(&TriageFields, &TriageFields, Vec<&FindingEdit>)> = Vec::new();
+    for e in edits {
+        match groups
+            .iter_mut()
+            .find(|(b, a, _)| **b == e.before && **a == e.after)
+        {
+            Some((_, _, v)) => v.push(e),
+            None => groups.push((&e.before, &e.after, vec![e])),
+        }
+    }
+    let mut lines = vec![PreviewLine::header(title)];
+    for (before, after, members) in groups {
+        lines.push(PreviewLine::context(format!(
+            "{} finding(s):",
+            members.len()
+        )));
+        lines.extend(diff_lines(before, after));
+        for e in members.iter().take(3) {
+            lines.push(PreviewLine::context(format!(
+                "    {}  {}",
+                e.title, e.finding.id
+            )));
+        }
+        if members.len() > 3 {
+            lines.push(PreviewLine::context(format!(
+                "    … and {} more",
+                members.len() - 3
+            )));
+        }
+    }
+    lines
+}
+
+/// `- before` / `+ after` for a one-field change; one `field: before -> after` line per
+/// field when the change sets several (verification, confidence, user fields, ...).
+fn diff_lines(before: &TriageFields, after: &TriageFields) -> Vec<PreviewLine> {
+    let changes = before.field_changes(after);
+    if changes.len() <= 1 {
+        return vec![
+            PreviewLine::new(LineKind::Removed, format!("- {}", before.describe())),
+            PreviewLine::new(LineKind::Added, format!("+ {}", after.describe_after())),
+        ];
+    }
+    changes
+        .into_iter()
+        .map(|(name, old, new)| {
+            PreviewLine::new(LineKind::Added, format!("  {name}: {old} -> {new}"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::finding::WorkflowStatus;
+    use crate::domain::plan::ChangePlan;
+
+    fn edit(id: &str, before: WorkflowStatus, after: WorkflowStatus) -> FindingEdit {
+        FindingEdit {
+            finding: FindingRef {
+                id: id.into(),
+                product_arn: "arn:p".into(),
+            },
+            title: format!("finding {id}"),
+            before: TriageFields {
+                workflow: Some(before),
+                ..Default::default()
+            },
+            after: TriageFields {
+                workflow: Some(after),
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn undo_restores_each_findings_previous_status_for_the_succeeded_ones() {
+        let plan = ChangePlan::new(
+            "p1",
+            Change::FindingsUpdate(FindingsUpdate {
+                edits: vec![
+                    edit("a", WorkflowStatus::New, WorkflowStatus::Resolved),
+                    edit("b", WorkflowStatus::Notified, WorkflowStatus::Resolved),
+                    edit("c", WorkflowStatus::New, WorkflowStatus::Resolved),
+                ],
+            }),
+        );
+        let undo = plan.undo(&["a".into(), "b".into()], "p2").unwrap();
+        let Change::FindingsUpdate(u) = &undo.change else {
+            panic!("not a findings update")
+        };
+        assert_eq!(u.edits.len(), 2);
+        assert_eq!(u.edits[0].after.workflow, Some(WorkflowStatus::New));
+        assert_eq!(u.edits[1].after.workflow, Some(WorkflowStatus::Notified));
+        assert_eq!(undo.title(), "Set workflow (per finding) on 2 finding(s)");
+    }
+
+    #[test]
+    fn bulk_needs_the_count_typed() {
+        let edits = (0..11)
+            .map(|i| {
+                edit(
+                    &i.to_string(),
+                    WorkflowStatus::New,
+                    WorkflowStatus::Notified,
+                )
+            })
+            .collect();
+        let plan = ChangePlan::new("p", Change::FindingsUpdate(FindingsUpdate { edits }));
+        assert!(plan.needs_typed_count());
+        assert_eq!(plan.title(), "Set workflow NOTIFIED on 11 finding(s)");
+        let text: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            text[1..4],
+            ["11 finding(s):", "- workflow NEW", "+ workflow NOTIFIED"]
+        );
+        assert_eq!(text.last().map(String::as_str), Some("    … and 8 more"));
+    }
+}

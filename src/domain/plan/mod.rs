@@ -1,0 +1,251 @@
+//! Change plans: the data every mutation is described as before anything is sent to AWS.
+//! A plan can be previewed (as diff lines), approved, executed, journaled and inverted
+//! into its undo plan. Every change type implements [`PlannedChange`] in its own module;
+//! [`Change`] is the closed set of them (serde-tagged for the journal) and dispatches to
+//! that interface, so the pipeline around it (preview, approval, execute, verify, journal,
+//! undo) stays the same for every kind.
+
+mod findings_update;
+mod preview;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::analyzer::{
+    ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView, TrustPolicyEdit,
+    TrustPolicyView,
+};
+pub use super::triage::{TriageFields, VerificationState};
+pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE};
+pub use preview::{LineKind, PreviewLine};
+
+/// Above this many items an approval needs the count typed, not just `y`.
+pub const BULK_THRESHOLD: usize = 10;
+
+/// The interface every change type implements: what the pipeline asks of a change.
+pub trait PlannedChange {
+    /// The AWS operation the change executes, as `service:Operation`.
+    fn operation(&self) -> &'static str;
+    /// One line saying what the change does.
+    fn title(&self) -> String;
+    /// Number of AWS resources the change touches (bulk approval counts these).
+    fn item_count(&self) -> usize;
+    /// The targets, as the journal names them.
+    fn targets(&self) -> Vec<String>;
+    /// The diff the user approves.
+    fn preview(&self) -> Vec<PreviewLine>;
+    /// The change that puts back what this one changed, for the targets in `succeeded`;
+    /// `None` when nothing can be undone.
+    fn undo(&self, succeeded: &[String]) -> Option<Change>;
+    /// Each target's values before and after, as the journal records them.
+    fn journal_values(&self) -> JournalValues;
+    /// Whether executing it changes WAF IP sets (the pane reloads after it).
+    fn touches_ip_sets(&self) -> bool {
+        false
+    }
+}
+
+/// Target -> its values before / after a change, for the journal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JournalValues {
+    pub before: BTreeMap<String, Value>,
+    pub after: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangePlan {
+    /// Unique per session; ties the journal's intent and outcome entries together.
+    pub id: String,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Security Hub BatchUpdateFindings on one or more findings.
+    FindingsUpdate(FindingsUpdate),
+    /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
+    IpSetUpdate(Box<super::waf::IpSetUpdate>),
+    /// WAFv2 CreateIPSet.
+    IpSetCreate(Box<super::waf::IpSetCreate>),
+    /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
+    TrustPolicyDeny(Box<TrustPolicyEdit>),
+    /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
+    TrustPolicyRollback(Box<TrustPolicyEdit>),
+    /// Access Analyzer UpdateFindings to ARCHIVED / ACTIVE.
+    FindingsArchive(Box<FindingsStatusChange>),
+    FindingsUnarchive(Box<FindingsStatusChange>),
+    /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
+    ArchiveRuleCreate(Box<ArchiveRuleChange>),
+    ArchiveRuleDelete(Box<ArchiveRuleChange>),
+    /// IoT Device Defender audit changes and audit imports into Security Hub.
+    Iot(Box<super::iot_plan::IotChange>),
+    /// Several of the above approved together and executed in order (block from a
+    /// finding, sync from ip-ranges.json).
+    Combined(Box<super::combined::CombinedChange>),
+}
+
+impl Change {
+    /// The change seen through the interface its type implements. The Access Analyzer
+    /// kinds share a payload between a change and its inverse (deny / rollback, archive /
+    /// unarchive, create / delete), so they are seen through a view that knows which.
+    pub fn planned(&self) -> Box<dyn PlannedChange + '_> {
+        match self {
+            Change::FindingsUpdate(u) => Box::new(u),
+            Change::IpSetUpdate(u) => Box::new(&**u),
+            Change::IpSetCreate(c) => Box::new(&**c),
+            Change::TrustPolicyDeny(e) => Box::new(TrustPolicyView::deny(e)),
+            Change::TrustPolicyRollback(e) => Box::new(TrustPolicyView::rollback(e)),
+            Change::FindingsArchive(c) => Box::new(FindingsStatusView::archive(c)),
+            Change::FindingsUnarchive(c) => Box::new(FindingsStatusView::unarchive(c)),
+            Change::ArchiveRuleCreate(r) => Box::new(ArchiveRuleView::create(r)),
+            Change::ArchiveRuleDelete(r) => Box::new(ArchiveRuleView::delete(r)),
+            Change::Iot(c) => Box::new(&**c),
+            Change::Combined(c) => Box::new(&**c),
+        }
+    }
+}
+
+/// A borrowed change is the change (so `Change::planned` can hand out references).
+impl<T: PlannedChange + ?Sized> PlannedChange for &T {
+    fn operation(&self) -> &'static str {
+        (**self).operation()
+    }
+    fn title(&self) -> String {
+        (**self).title()
+    }
+    fn item_count(&self) -> usize {
+        (**self).item_count()
+    }
+    fn targets(&self) -> Vec<String> {
+        (**self).targets()
+    }
+    fn preview(&self) -> Vec<PreviewLine> {
+        (**self).preview()
+    }
+    fn undo(&self, succeeded: &[String]) -> Option<Change> {
+        (**self).undo(succeeded)
+    }
+    fn journal_values(&self) -> JournalValues {
+        (**self).journal_values()
+    }
+    fn touches_ip_sets(&self) -> bool {
+        (**self).touches_ip_sets()
+    }
+}
+
+impl ChangePlan {
+    pub fn new(id: impl Into<String>, change: Change) -> Self {
+        ChangePlan {
+            id: id.into(),
+            change,
+        }
+    }
+
+    /// The AWS operation this plan executes, as `service:Operation`.
+    pub fn operation(&self) -> &'static str {
+        self.change.planned().operation()
+    }
+
+    /// One line saying what the change does.
+    pub fn title(&self) -> String {
+        self.change.planned().title()
+    }
+
+    /// Number of AWS resources the change touches.
+    pub fn item_count(&self) -> usize {
+        self.change.planned().item_count()
+    }
+
+    /// Bulk changes need the item count typed back as approval.
+    pub fn needs_typed_count(&self) -> bool {
+        self.item_count() > BULK_THRESHOLD
+    }
+
+    /// Targets, for the journal.
+    pub fn targets(&self) -> Vec<String> {
+        self.change.planned().targets()
+    }
+
+    /// The diff the user approves.
+    pub fn preview(&self) -> Vec<PreviewLine> {
+        self.change.planned().preview()
+    }
+
+    /// The plan that puts back what this plan changed, for the edits that succeeded.
+    /// `None` when nothing can be undone.
+    pub fn undo(&self, succeeded: &[String], new_id: impl Into<String>) -> Option<ChangePlan> {
+        self.change
+            .planned()
+            .undo(succeeded)
+            .map(|change| ChangePlan::new(new_id, change))
+    }
+
+    /// Each target's values before and after, for the journal.
+    pub fn journal_values(&self) -> JournalValues {
+        self.change.planned().journal_values()
+    }
+
+    /// The Security Hub findings update this plan makes, on its own or as a step.
+    pub fn findings_update(&self) -> Option<&FindingsUpdate> {
+        match &self.change {
+            Change::FindingsUpdate(u) => Some(u),
+            Change::Combined(c) => c.findings_update(),
+            _ => None,
+        }
+    }
+
+    /// Whether executing the plan changes WAF IP sets (the pane reloads after it).
+    pub fn touches_ip_sets(&self) -> bool {
+        self.change.planned().touches_ip_sets()
+    }
+}
+
+/// What happened to one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetFailure {
+    pub target: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The result of executing a plan, after verification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeOutcome {
+    pub plan_id: String,
+    pub succeeded: Vec<String>,
+    pub failed: Vec<TargetFailure>,
+    /// Targets that AWS confirmed but a re-read did not show the new value for.
+    pub unverified: Vec<String>,
+    pub request_ids: Vec<String>,
+    /// A whole-call failure (throttled past retries, access denied, ...).
+    pub error: Option<String>,
+}
+
+impl ChangeOutcome {
+    pub fn is_complete_success(&self) -> bool {
+        self.error.is_none() && self.failed.is_empty() && self.unverified.is_empty()
+    }
+
+    pub fn summary(&self) -> String {
+        if let Some(e) = &self.error {
+            return format!("failed: {e}");
+        }
+        let mut s = format!(
+            "{} changed and verified",
+            self.succeeded.len() - self.unverified.len().min(self.succeeded.len())
+        );
+        if !self.failed.is_empty() {
+            s.push_str(&format!(", {} failed", self.failed.len()));
+        }
+        if !self.unverified.is_empty() {
+            s.push_str(&format!(
+                ", {} not yet visible on re-read",
+                self.unverified.len()
+            ));
+        }
+        s
+    }
+}

@@ -1,0 +1,134 @@
+//! A journal entry: who changed what, where, when, with the values before and after and
+//! the full plan. Plain data (serde), no file I/O: [`super::file`] writes and reads it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::domain::plan::{ChangeOutcome, ChangePlan, TargetFailure};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Intent,
+    Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResultStatus {
+    Ok,
+    Partial,
+    Failed,
+}
+
+/// What happened, on an outcome entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalResult {
+    pub status: ResultStatus,
+    pub succeeded: Vec<String>,
+    pub failures: Vec<TargetFailure>,
+    /// Confirmed by AWS but not yet visible on re-read.
+    pub unverified: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl JournalResult {
+    pub fn from_outcome(outcome: &ChangeOutcome) -> Self {
+        let status = if outcome.is_complete_success() && !outcome.succeeded.is_empty() {
+            ResultStatus::Ok
+        } else if outcome.succeeded.is_empty() {
+            ResultStatus::Failed
+        } else {
+            ResultStatus::Partial
+        };
+        JournalResult {
+            status,
+            succeeded: outcome.succeeded.clone(),
+            failures: outcome.failed.clone(),
+            unverified: outcome.unverified.clone(),
+            error: outcome.error.clone(),
+        }
+    }
+}
+
+/// Who acted where: the session facts every entry carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalContext {
+    pub caller_arn: Option<String>,
+    pub account: Option<String>,
+    pub profile: Option<String>,
+    pub region: String,
+    pub endpoint: Option<String>,
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    pub plan_id: String,
+    pub phase: Phase,
+    pub caller_arn: Option<String>,
+    pub profile: Option<String>,
+    pub account: Option<String>,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// `service:Operation`.
+    pub operation: String,
+    pub targets: Vec<String>,
+    /// Target -> its values before / after, as the plan states them.
+    pub before: BTreeMap<String, Value>,
+    pub after: BTreeMap<String, Value>,
+    pub aws_request_ids: Vec<String>,
+    /// Absent on intent entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<JournalResult>,
+    /// The full plan, so a change can be replayed or undone from the journal.
+    pub change: ChangePlan,
+}
+
+impl Entry {
+    /// Written before anything is sent to AWS.
+    pub fn intent(ctx: &JournalContext, plan: &ChangePlan) -> Entry {
+        let values = plan.journal_values();
+        Entry {
+            time: now_utc(),
+            plan_id: plan.id.clone(),
+            phase: Phase::Intent,
+            caller_arn: ctx.caller_arn.clone(),
+            profile: ctx.profile.clone(),
+            account: ctx.account.clone(),
+            region: ctx.region.clone(),
+            endpoint: ctx.endpoint.clone(),
+            operation: plan.operation().to_string(),
+            targets: plan.targets(),
+            before: values.before,
+            after: values.after,
+            aws_request_ids: Vec::new(),
+            result: None,
+            change: plan.clone(),
+        }
+    }
+
+    /// Written after execution and verification.
+    pub fn outcome(ctx: &JournalContext, plan: &ChangePlan, outcome: &ChangeOutcome) -> Entry {
+        Entry {
+            phase: Phase::Outcome,
+            aws_request_ids: outcome.request_ids.clone(),
+            result: Some(JournalResult::from_outcome(outcome)),
+            ..Entry::intent(ctx, plan)
+        }
+    }
+}
+
+fn now_utc() -> OffsetDateTime {
+    // Whole microseconds keep the RFC 3339 text short and round-trip exactly.
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
+        .unwrap_or(now)
+}

@@ -1,0 +1,213 @@
+//! Executes IP set changes: UpdateIPSet with the lock-token conflict loop (re-read, re-apply
+//! our additions and removals to the fresh list, never overwrite a concurrent writer),
+//! the 10,000 limit checked before each write, ~1 write/s pacing, and verification by
+//! re-reading the set.
+
+use std::collections::BTreeSet;
+
+use ipnet::IpNet;
+
+use crate::aws::AwsError;
+use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
+use crate::aws::wafv2::{self as waf, is_lock_conflict};
+use crate::domain::cidr::{self, MAX_ADDRESSES};
+use crate::domain::plan::{ChangeOutcome, TargetFailure};
+use crate::domain::waf::{IpSetCreate, IpSetUpdate};
+
+/// How many lock conflicts in a row an update rides out before giving up.
+pub const MAX_LOCK_CONFLICTS: u32 = 5;
+
+/// WAF's per-account Create/Update quota: about one a second.
+pub fn write_pacer() -> Pacer {
+    Pacer::new(1.0, 1)
+}
+
+/// An outcome plus notes for the user (e.g. a concurrent change that was merged).
+pub(crate) struct WafResult {
+    pub outcome: ChangeOutcome,
+    pub warnings: Vec<String>,
+}
+
+fn failed(plan_id: &str, target: String, e: &AwsError, request_ids: Vec<String>) -> ChangeOutcome {
+    ChangeOutcome {
+        plan_id: plan_id.to_string(),
+        succeeded: Vec::new(),
+        failed: vec![TargetFailure {
+            target,
+            code: e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind)),
+            message: e.to_string(),
+        }],
+        unverified: Vec::new(),
+        request_ids,
+        error: Some(e.to_string()),
+    }
+}
+
+fn nets(list: &[String]) -> Vec<IpNet> {
+    list.iter()
+        .filter_map(|a| cidr::parse(a, false).ok())
+        .collect()
+}
+
+/// Our additions and removals applied to the list as it is now, within WAF's limit.
+fn next_addresses(
+    stored: &[String],
+    add: &[IpNet],
+    remove: &[IpNet],
+) -> Result<Vec<String>, AwsError> {
+    let (current, unparsed) = cidr::parse_stored(stored);
+    if !unparsed.is_empty() {
+        return Err(AwsError::bad_response(
+            waf::GET_IP_SET,
+            format!("unreadable addresses in the set: {}", unparsed.join(", ")),
+        ));
+    }
+    let next: BTreeSet<IpNet> = cidr::apply(&current, add, remove);
+    if next.len() > MAX_ADDRESSES {
+        return Err(AwsError::invalid_request(
+            waf::UPDATE_IP_SET,
+            format!(
+                "the set would hold {} addresses; WAF allows at most {MAX_ADDRESSES}",
+                next.len()
+            ),
+        ));
+    }
+    Ok(cidr::to_strings(&next))
+}
+
+/// Whether a re-read of the set shows every addition and no removed address.
+async fn shows_update(
+    client: &aws_sdk_wafv2::Client,
+    u: &IpSetUpdate,
+    add: &[IpNet],
+    remove: &[IpNet],
+) -> bool {
+    match waf::get_ip_set(client, &u.set).await {
+        Ok(after) => {
+            let (now, _) = cidr::parse_stored(&after.addresses);
+            add.iter().all(|n| now.contains(n)) && remove.iter().all(|n| !now.contains(n))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "verification read failed");
+            false
+        }
+    }
+}
+
+/// UpdateIPSet with the lock-token loop: re-read, re-apply our diff to the fresh list,
+/// write; a lock conflict (someone wrote in between) starts over, a few times at most.
+pub(crate) async fn update_ip_set(
+    client: &aws_sdk_wafv2::Client,
+    pacer: &Pacer,
+    retry: &RetryPolicy,
+    plan_id: &str,
+    u: &IpSetUpdate,
+) -> WafResult {
+    let target = u.set.target();
+    let (add, remove) = (nets(&u.add), nets(&u.remove));
+    let mut warnings = Vec::new();
+    let mut conflicts = 0;
+    loop {
+        let fresh = match retry_throttled(retry, || waf::get_ip_set(client, &u.set)).await {
+            Ok(s) => s,
+            Err(e) => {
+                return WafResult {
+                    outcome: failed(plan_id, target, &e, Vec::new()),
+                    warnings,
+                };
+            }
+        };
+        let addresses = match next_addresses(&fresh.addresses, &add, &remove) {
+            Ok(a) => a,
+            Err(e) => {
+                return WafResult {
+                    outcome: failed(plan_id, target, &e, Vec::new()),
+                    warnings,
+                };
+            }
+        };
+        let description = u.description.clone().unwrap_or(fresh.description.clone());
+        let result = retry_throttled(retry, || {
+            let (description, addresses, token) = (
+                description.clone(),
+                addresses.clone(),
+                fresh.lock_token.clone(),
+            );
+            async move {
+                pacer.acquire().await;
+                waf::update_ip_set(client, &u.set, &description, addresses, &token).await
+            }
+        })
+        .await;
+        match result {
+            Ok(_) => break,
+            Err(e) if is_lock_conflict(&e) && conflicts < MAX_LOCK_CONFLICTS => {
+                conflicts += 1;
+                tracing::info!(plan = plan_id, set = %u.set.name, conflicts, "lock conflict: re-reading");
+            }
+            Err(e) => {
+                return WafResult {
+                    outcome: failed(plan_id, target, &e, Vec::new()),
+                    warnings,
+                };
+            }
+        }
+    }
+    if conflicts > 0 {
+        warnings.push(format!(
+            "IP set {} was changed by someone else while we wrote it ({conflicts} lock conflict(s)): our +{} -{} was re-applied to the fresh list and their change kept",
+            u.set.name,
+            u.add.len(),
+            u.remove.len()
+        ));
+    }
+    let unverified = if shows_update(client, u, &add, &remove).await {
+        Vec::new()
+    } else {
+        vec![target.clone()]
+    };
+    WafResult {
+        outcome: ChangeOutcome {
+            plan_id: plan_id.to_string(),
+            succeeded: vec![target],
+            failed: Vec::new(),
+            unverified,
+            request_ids: Vec::new(),
+            error: None,
+        },
+        warnings,
+    }
+}
+
+pub(crate) async fn create_ip_set(
+    client: &aws_sdk_wafv2::Client,
+    pacer: &Pacer,
+    retry: &RetryPolicy,
+    plan_id: &str,
+    c: &IpSetCreate,
+) -> WafResult {
+    let target = c.target();
+    let result = retry_throttled(retry, || async {
+        pacer.acquire().await;
+        waf::create_ip_set(client, c).await
+    })
+    .await;
+    let outcome = match result {
+        Err(e) => failed(plan_id, target, &e, Vec::new()),
+        Ok(summary) => {
+            let visible = waf::get_ip_set(client, &summary.set).await.is_ok();
+            ChangeOutcome {
+                plan_id: plan_id.to_string(),
+                succeeded: vec![target.clone()],
+                failed: Vec::new(),
+                unverified: if visible { Vec::new() } else { vec![target] },
+                request_ids: Vec::new(),
+                error: None,
+            }
+        }
+    };
+    WafResult {
+        outcome,
+        warnings: Vec::new(),
+    }
+}

@@ -1,0 +1,83 @@
+//! Security Hub reads (and the caller identity the status bar shows): a page of findings
+//! paced under the GetFindings quota, and a finding's history. Results come back as
+//! actions.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use crate::app::{Action, FindingsMsg, ReadRequest};
+use crate::aws::AwsClients;
+use crate::aws::retry::{Pacer, RetryPolicy, paced};
+use crate::aws::securityhub::get_findings_page;
+
+/// GetFindings page size (the API maximum).
+pub const PAGE_SIZE: i32 = 100;
+
+/// Starts `request` (a findings page, a finding's history or the caller identity) and
+/// returns its task, so a newer findings request can abort an older one. Other requests
+/// are not this module's: `None`, nothing started.
+pub fn spawn(
+    clients: &AwsClients,
+    tx: &UnboundedSender<Action>,
+    pacer: &Arc<Pacer>,
+    retry: &RetryPolicy,
+    request: ReadRequest,
+) -> Option<JoinHandle<()>> {
+    let tx = tx.clone();
+    let handle = match request {
+        ReadRequest::CallerIdentity => {
+            let sts = clients.sts.clone();
+            tokio::spawn(async move {
+                let result = crate::aws::sts::get_caller_identity(&sts)
+                    .await
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Action::IdentityLoaded(result));
+            })
+        }
+        ReadRequest::FindingsPage {
+            request,
+            filters,
+            sort,
+            next_token,
+        } => {
+            let client = clients.securityhub.clone();
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            tokio::spawn(async move {
+                let result = paced(&pacer, &retry, || {
+                    get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
+                })
+                .await;
+                let action = match result {
+                    Ok(page) => Action::Findings(FindingsMsg::Page {
+                        request,
+                        findings: page.findings,
+                        next_token: page.next_token,
+                    }),
+                    Err(e) => Action::Findings(FindingsMsg::PageFailed {
+                        request,
+                        error: e.to_string(),
+                        next_token,
+                    }),
+                };
+                let _ = tx.send(action);
+            })
+        }
+        ReadRequest::FindingHistory { finding } => {
+            let client = clients.securityhub.clone();
+            tokio::spawn(async move {
+                let result =
+                    crate::aws::securityhub_history::get_finding_history(&client, &finding)
+                        .await
+                        .map_err(|e| e.to_string());
+                let _ = tx.send(Action::Findings(FindingsMsg::HistoryLoaded {
+                    finding_id: finding.id,
+                    result,
+                }));
+            })
+        }
+        _ => return None,
+    };
+    Some(handle)
+}
