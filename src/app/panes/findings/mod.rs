@@ -25,9 +25,11 @@ use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::{Effect, ReadRequest};
 use crate::app::input::Prompt;
+use crate::app::keys::Key;
 use crate::app::panes::findings::detail::DetailView;
 use crate::app::panes::findings::group::{GroupBy, Grouping, group_rows};
 use crate::app::panes::findings::local::LocalFilter;
+use crate::app::widgets::{Edit, TextInput};
 
 /// Columns the table can be sorted by, server-side: (header, SortCriteria field).
 /// Severity sorts by the normalized score, so CRITICAL > HIGH rather than alphabetical.
@@ -62,7 +64,7 @@ pub struct FindingsPane {
     /// Lower-cased text of each row's columns, so a filter keystroke is one pass of
     /// substring checks and no allocation per row.
     haystacks: Vec<String>,
-    filter: String,
+    filter: TextInput,
     /// `filter` matched no row as a substring, so `matches` holds fuzzy matches.
     fuzzy: bool,
     /// Indices into `rows` that match `filter`; `None` when no filter is set.
@@ -106,7 +108,7 @@ impl Default for FindingsPane {
             rows: Vec::new(),
             edits_applied: 0,
             haystacks: Vec::new(),
-            filter: String::new(),
+            filter: TextInput::default(),
             fuzzy: false,
             matches: None,
             selected: 0,
@@ -194,7 +196,7 @@ impl FindingsPane {
             self.detail = None;
         }
         self.pages += 1;
-        let local = LocalFilter::parse(&self.filter);
+        let local = LocalFilter::parse(self.filter.value());
         let fuzzy = self.fuzzy;
         for f in findings {
             let hay = haystack(&f);
@@ -266,14 +268,31 @@ impl FindingsPane {
     }
 
     pub fn filter(&self) -> &str {
+        self.filter.value()
+    }
+
+    /// The `/` filter as a field (for drawing its cursor).
+    pub fn filter_input(&self) -> &TextInput {
         &self.filter
+    }
+
+    /// An editing key in the `/` prompt: a changed text applies at once, the cursor is
+    /// kept where the key left it.
+    pub fn edit_filter(&mut self, key: Key) -> Edit {
+        let mut input = self.filter.clone();
+        let edit = input.handle_key(key);
+        if edit == Edit::Changed {
+            self.set_filter(input.value());
+        }
+        self.filter = input;
+        edit
     }
 
     /// Sets the local filter: a substring (`!` negates); when no loaded row contains it,
     /// the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
         let new = LocalFilter::parse(text);
-        let old = LocalFilter::parse(&self.filter);
+        let old = LocalFilter::parse(self.filter.value());
         let narrowing = !old.is_empty() && new.narrows(&old);
         let candidates: Vec<usize> = match (narrowing, self.matches.take(), &self.scope) {
             // One more character can only narrow: scan the current matches only.
@@ -308,7 +327,7 @@ impl FindingsPane {
                 Some(exact)
             }
         };
-        self.filter = text.to_string();
+        self.filter.set(text);
         self.selected = 0;
         self.offset = 0;
         self.mark_anchor = None;
@@ -349,7 +368,7 @@ impl FindingsPane {
     pub fn group_by(&mut self, by: Option<GroupBy>) {
         self.scope = None;
         self.grouping = by.map(|b| Grouping::new(b, Vec::new()));
-        let filter = self.filter.clone();
+        let filter = self.filter.value().to_string();
         self.set_filter(&filter);
     }
 
@@ -616,7 +635,7 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortNext => return vec![pane.cycle_sort(1)],
         Action::SortReverse => return vec![pane.cycle_sort(0)],
         Action::EditFilter => {
-            state.prompt = Prompt::FilterEditor(pane.expr.to_string());
+            state.prompt = Prompt::FilterEditor(pane.expr.to_string().into());
         }
         Action::Mark => pane.toggle_mark(page),
         Action::MarkRange => pane.mark_range(),
