@@ -15,6 +15,8 @@ pub mod pipeline;
 pub mod session;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_fields_tests;
 pub mod widgets;
 
 pub use action::{Action, NotifyLevel};

@@ -292,7 +292,7 @@ pub fn on_result(state: &mut State, action: AuditsMsg) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 mod flow_tests;
