@@ -188,3 +188,86 @@ fn confirm_quit_key(state: &mut State, key: Key) -> Vec<Effect> {
         Vec::new()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::panes::analyzer::rule_editor::RuleEditor;
+    use crate::app::tests::{keys, loaded};
+    use crate::app::{JournalMsg, update};
+    use crate::domain::plan::{Change, ChangePlan, FindingsUpdate};
+
+    fn layers(s: &State) -> Vec<Layer> {
+        stack(s).collect()
+    }
+
+    fn a_plan() -> ChangePlan {
+        ChangePlan::new(
+            "plan-7",
+            Change::FindingsUpdate(FindingsUpdate { edits: Vec::new() }),
+        )
+    }
+
+    #[test]
+    fn the_stack_is_what_is_open_top_first_with_the_pane_at_the_bottom() {
+        let mut s = loaded(3, false);
+        assert_eq!(layers(&s), [Layer::Pane]);
+        update(&mut s, Action::Journal(JournalMsg::Show(String::new())));
+        assert_eq!(layers(&s), [Layer::Journal, Layer::Pane]);
+        keys(&mut s, "?");
+        assert_eq!(layers(&s), [Layer::Help, Layer::Journal, Layer::Pane]);
+        keys(&mut s, "<esc>:");
+        assert_eq!(layers(&s), [Layer::Prompt, Layer::Journal, Layer::Pane]);
+        assert_eq!(top(&s), Layer::Prompt);
+    }
+
+    #[test]
+    fn keys_under_the_help_overlay_never_reach_the_preview() {
+        let mut s = loaded(3, false);
+        s.pipeline.preview(a_plan());
+        keys(&mut s, "?");
+        assert_eq!(top(&s), Layer::Help);
+        keys(&mut s, "j");
+        assert_eq!(s.help, Some(1), "j scrolls the help");
+        assert!(keys(&mut s, "y").is_empty(), "y closes the help only");
+        assert_eq!(top(&s), Layer::Pipeline);
+        assert!(matches!(s.pipeline.stage, Stage::Preview { .. }));
+    }
+
+    #[test]
+    fn an_action_from_a_command_goes_to_the_topmost_layer_that_takes_actions() {
+        let mut s = loaded(3, false);
+        keys(&mut s, "?");
+        update(&mut s, Action::MoveDown);
+        assert_eq!(s.help, Some(1));
+        assert_eq!(
+            s.findings.selected, 0,
+            "the table under the help did not move"
+        );
+    }
+
+    #[test]
+    fn a_preview_over_the_rule_editor_has_the_keyboard_until_it_closes() {
+        let mut s = loaded(3, false);
+        keys(&mut s, "2");
+        s.analyzer.rule_editor = Some(RuleEditor::new("a", "arn", "r".into(), Vec::new()));
+        s.pipeline.preview(a_plan());
+        assert_eq!(top(&s), Layer::Pipeline);
+        keys(&mut s, "n");
+        assert_eq!(s.pipeline.stage, Stage::Idle);
+        assert_eq!(top(&s), Layer::RuleEditor, "the editor is back on top");
+        keys(&mut s, "n");
+        assert!(s.analyzer.rule_editor.is_none(), "n closes the editor");
+    }
+
+    #[test]
+    fn the_quit_question_is_above_everything() {
+        let mut s = loaded(3, false);
+        keys(&mut s, ":");
+        s.confirm_quit = true;
+        assert_eq!(top(&s), Layer::ConfirmQuit);
+        keys(&mut s, "x");
+        assert!(!s.should_quit && !s.confirm_quit);
+        assert_eq!(top(&s), Layer::Prompt, "the command line is still open");
+    }
+}
