@@ -183,12 +183,13 @@ mod tests {
         let mut f = TextInput::default();
         typed(&mut f, "sev=HIGH<home>status=NEW <end>,CRITICAL");
         assert_eq!(f, "status=NEW sev=HIGH,CRITICAL");
+        // Six to the right is before the `=`: delete it, type a `:` there.
         typed(
             &mut f,
-            "<home><right><right><right><right><right><right><delete>",
+            "<home><right><right><right><right><right><right><delete>:",
         );
-        assert_eq!(f, "status NEW sev=HIGH,CRITICAL");
-        assert_eq!(f.split_at_cursor(), ("status", " NEW sev=HIGH,CRITICAL"));
+        assert_eq!(f, "status:NEW sev=HIGH,CRITICAL");
+        assert_eq!(f.split_at_cursor(), ("status:", "NEW sev=HIGH,CRITICAL"));
     }
 
     #[test]
