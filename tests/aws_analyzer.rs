@@ -3,9 +3,10 @@
 //! and outcome, re-scan RESOLVED), rolled back to the exact original document, a
 //! concurrent edit refused and re-planned, archive / unarchive, and archive rules.
 
-mod aws_support;
+mod common;
 
-use aws_support::*;
+use common::analyzer::*;
+use common::*;
 use secdeck::aws::accessanalyzer;
 use secdeck::domain::analyzer::{
     AccessFinding, ArchiveRuleChange, FindingsStatusChange, Remediation, criteria_match,
@@ -14,27 +15,14 @@ use secdeck::domain::analyzer::{
 use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::policy::{PolicyDocument, finding_id_from_sid};
 use secdeck::journal::{Journal, Phase};
-use secdeck::sandbox::{QuotaMode, Sandbox};
+use secdeck::sandbox::Sandbox;
 use secdeck::tasks::analyzer::POLICY_CHANGED;
 
-const MAIN: &str = "123456789012";
-const ROLE: &str = "Audit_CrossAccountRole";
+const ROLE: &str = SEED_ROLE;
 
+/// The seed scenario's finding.
 async fn seed_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients) -> AccessFinding {
-    let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
-    let id = sb
-        .analyzer_findings()
-        .into_iter()
-        .find(|f| {
-            f["analyzerArn"] == analyzer.as_str() && f["resource"].as_str().unwrap().ends_with(ROLE)
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    accessanalyzer::get_finding(&c.accessanalyzer, &analyzer, &id)
-        .await
-        .unwrap()
+    access_finding(sb, c, "ConsoleAnalyzer-account", ROLE).await
 }
 
 fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
@@ -47,11 +35,10 @@ fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
 #[test]
 fn remediate_the_seed_scenario_then_roll_back_exactly() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let ex = executor(c.clone(), &journal, fast_options());
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let journal = &sb.journal;
+        let ex = sb.executor();
         let f = seed_finding(&sb, &c).await;
         assert_eq!(
             f.principal,
@@ -77,7 +64,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
         );
         // The re-scan ran: the finding is RESOLVED.
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         let phases: Vec<_> = entries.iter().map(|e| e.phase).collect();
         assert_eq!(phases, [Phase::Intent, Phase::Outcome]);
         let role_arn = format!("arn:aws:iam::{MAIN}:role/{ROLE}");
@@ -112,10 +99,9 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
 #[test]
 fn a_concurrent_change_is_not_overwritten_and_replans() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let ex = sb.executor();
         let f = seed_finding(&sb, &c).await;
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
@@ -174,21 +160,9 @@ fn a_concurrent_change_is_not_overwritten_and_replans() {
 #[test]
 fn findings_on_other_resources_are_refused_with_the_reason() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
-        let bucket = sb
-            .analyzer_findings()
-            .into_iter()
-            .find(|f| f["resource"] == "arn:aws:s3:::my-bucket")
-            .unwrap();
-        let f = accessanalyzer::get_finding(
-            &c.accessanalyzer,
-            &analyzer,
-            bucket["id"].as_str().unwrap(),
-        )
-        .await
-        .unwrap();
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let f = access_finding(&sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let err = plan_remediation(&f, "{}", 2048, false).unwrap_err();
         assert!(err.contains("IAM roles only"), "{err}");
     });
@@ -197,11 +171,10 @@ fn findings_on_other_resources_are_refused_with_the_reason() {
 #[test]
 fn archive_and_unarchive_with_a_reason_and_undo() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let ex = executor(c.clone(), &journal, fast_options());
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let journal = &sb.journal;
+        let ex = sb.executor();
         let f = seed_finding(&sb, &c).await;
         let plan = ChangePlan::new(
             "a1",
@@ -215,7 +188,7 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
         let (outcome, undo) = ex.execute(plan).await;
         assert!(outcome.is_complete_success(), "{outcome:?}");
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ARCHIVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         assert_eq!(
             entries[0].after[&f.id]["reason"],
             "auditor access approved until Q1"
@@ -229,23 +202,11 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
 #[test]
 fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_only() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let ex = sb.executor();
+        let f = access_finding(&sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
-        let bucket = sb
-            .analyzer_findings()
-            .into_iter()
-            .find(|f| f["resource"] == "arn:aws:s3:::my-bucket")
-            .unwrap();
-        let f = accessanalyzer::get_finding(
-            &c.accessanalyzer,
-            &analyzer,
-            bucket["id"].as_str().unwrap(),
-        )
-        .await
-        .unwrap();
         let criteria = similar_criteria(&f);
         assert_eq!(
             criteria[0],
@@ -316,34 +277,14 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
     });
 }
 
-const MEMBER: &str = "210987654321";
-
-async fn org_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients, role: &str) -> AccessFinding {
-    let analyzer = sb.analyzer_arn("OrgAnalyzer").unwrap();
-    let id = sb
-        .analyzer_findings()
-        .into_iter()
-        .find(|f| {
-            f["analyzerArn"] == analyzer.as_str() && f["resource"].as_str().unwrap().ends_with(role)
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    accessanalyzer::get_finding(&c.accessanalyzer, &analyzer, &id)
-        .await
-        .unwrap()
-}
-
 #[test]
 fn a_member_account_role_is_remediated_through_an_assumed_role() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let ex = executor(c.clone(), &journal, fast_options());
-        let f = org_finding(&sb, &c, "DataPipelineRole").await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let journal = &sb.journal;
+        let ex = sb.executor();
+        let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         // The session's own account has no such role.
         assert!(
             secdeck::aws::iam::get_trust_policy(&c.iam, "DataPipelineRole")
@@ -374,7 +315,7 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
             .unwrap();
         assert_eq!(now.statements().len(), 2);
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         let role_arn = format!("arn:aws:iam::{MEMBER}:role/DataPipelineRole");
         assert_eq!(
             entries[0].after[&role_arn]["assumed_role"],
@@ -386,11 +327,10 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
 #[test]
 fn a_missing_or_refused_assumed_role_changes_nothing_and_names_account_and_role() {
     big_stack(|| async {
-        let sb = sandbox(Vec::new(), QuotaMode::Off);
-        let c = clients(&sb).await;
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
-        let f = org_finding(&sb, &c, "DataPipelineRole").await;
+        let sb = TestEnv::findings(Vec::new()).await;
+        let c = sb.clients();
+        let ex = sb.executor();
+        let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         let original = sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap();
         let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()
         else {

@@ -2,22 +2,20 @@
 //! account's role is never read or written through a same-named role in the session's own
 //! account (StackSets deploy one role name in every account).
 
-mod aws_support;
+mod common;
 
-use aws_support::*;
-use secdeck::aws::{accessanalyzer, iam};
-use secdeck::domain::analyzer::{AccessFinding, Remediation, plan_remediation};
+use common::analyzer::*;
+use common::*;
+use secdeck::aws::iam;
+use secdeck::domain::analyzer::{Remediation, plan_remediation};
 use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::sandbox::accessanalyzer::world::AccessWorld;
-use secdeck::sandbox::{QuotaMode, Sandbox};
 
-const MAIN: &str = "123456789012";
-const MEMBER: &str = "210987654321";
 const ROLE: &str = "DataPipelineRole";
 
 /// The demo world plus a role named like the member account's, in the session's account.
-fn sandbox_with_twin() -> Sandbox {
-    let sb = sandbox(Vec::new(), QuotaMode::Off);
+async fn with_twin() -> TestEnv {
+    let env = TestEnv::findings(Vec::new()).await;
     let mut world = AccessWorld::demo().unwrap();
     let mut twin = world
         .roles
@@ -35,31 +33,15 @@ fn sandbox_with_twin() -> Sandbox {
         }]
     });
     world.roles.push(twin);
-    sb.load_access_world(&world).unwrap();
-    sb
-}
-
-async fn member_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients) -> AccessFinding {
-    let analyzer = sb.analyzer_arn("OrgAnalyzer").unwrap();
-    let arn = format!("arn:aws:iam::{MEMBER}:role/{ROLE}");
-    let id = sb
-        .analyzer_findings()
-        .into_iter()
-        .find(|f| f["analyzerArn"] == analyzer.as_str() && f["resource"] == arn.as_str())
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    accessanalyzer::get_finding(&c.accessanalyzer, &analyzer, &id)
-        .await
-        .unwrap()
+    env.sandbox.load_access_world(&world).unwrap();
+    env
 }
 
 #[test]
 fn reading_a_member_role_by_name_in_the_own_account_is_refused() {
     big_stack(|| async {
-        let sb = sandbox_with_twin();
-        let c = clients(&sb).await;
+        let env = with_twin().await;
+        let c = env.clients();
         let arn = format!("arn:aws:iam::{MEMBER}:role/{ROLE}");
         let err = iam::get_trust_policy_of(&c.iam, &arn).await.unwrap_err();
         assert_eq!(err.code.as_deref(), Some(iam::ROLE_ACCOUNT_MISMATCH));
@@ -79,9 +61,15 @@ fn reading_a_member_role_by_name_in_the_own_account_is_refused() {
 #[test]
 fn a_member_role_edit_without_an_assumed_role_writes_nothing_anywhere() {
     big_stack(|| async {
-        let sb = sandbox_with_twin();
-        let c = clients(&sb).await;
-        let f = member_finding(&sb, &c).await;
+        let env = with_twin().await;
+        let (sb, c) = (&env.sandbox, env.clients());
+        let f = access_finding(
+            sb,
+            &c,
+            "OrgAnalyzer",
+            &format!("arn:aws:iam::{MEMBER}:role/{ROLE}"),
+        )
+        .await;
         let (own_before, member_before) = (
             sb.role_trust_policy(MAIN, ROLE).unwrap(),
             sb.role_trust_policy(MEMBER, ROLE).unwrap(),

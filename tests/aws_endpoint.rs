@@ -1,19 +1,19 @@
 //! `--endpoint-url` and `--region` reach every client: a console pointed at
 //! `secdeck sandbox` over loopback reads its findings.
 
-mod aws_support;
+mod common;
 
 use aws_credential_types::Credentials;
-use aws_support::*;
+use common::*;
 use secdeck::aws::securityhub::get_findings_page;
 use secdeck::aws::{ClientOptions, load_sdk_config};
 use secdeck::domain::filter::FindingFilters;
-use secdeck::sandbox::{QuotaMode, serve_on};
+use secdeck::sandbox::serve_on;
 
 #[test]
 fn endpoint_and_region_flags_point_the_clients_at_a_served_sandbox() {
     big_stack(|| async {
-        let sb = sandbox(findings(3), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(3)).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -2,28 +2,23 @@
 //! changes really happen, are verified and journaled; failures are reported; throttling
 //! is retried; a read-only session sends nothing mutating.
 
-mod aws_support;
+mod common;
 
-use aws_support::*;
+use common::*;
 use secdeck::app::{Action, Effect, NotifyLevel, ReadRequest};
 use secdeck::domain::filter::FindingFilters;
 use secdeck::domain::finding::WorkflowStatus;
 use secdeck::domain::plan::{Change, TriageFields};
 use secdeck::journal::{Journal, Phase, ResultStatus};
-use secdeck::sandbox::{Fault, QuotaMode};
+use secdeck::sandbox::Fault;
 use secdeck::tasks::{Capability, EffectRunner};
-
-fn ids(range: std::ops::Range<usize>) -> Vec<String> {
-    range.map(|i| format!("f-{i:04}")).collect()
-}
 
 #[test]
 fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
     big_stack(|| async {
-        let sb = sandbox(findings(5), QuotaMode::Off);
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let ex = executor(clients(&sb).await, &journal, fast_options());
+        let sb = TestEnv::findings(findings(5)).await;
+        let journal = &sb.journal;
+        let ex = sb.executor();
         let targets = ids(0..3);
         let plan = workflow_plan("plan-1", &targets, WorkflowStatus::Notified);
 
@@ -37,7 +32,7 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
         }
         assert_eq!(workflow_of(&sb, "f-0003"), "NEW", "untouched finding");
 
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(journal).unwrap();
         let phases: Vec<_> = entries
             .iter()
             .map(|e| (e.phase, e.plan_id.as_str()))
@@ -68,20 +63,15 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
         for id in &targets {
             assert_eq!(workflow_of(&sb, id), "NEW", "{id} restored");
         }
-        assert_eq!(Journal::read_all(&journal).unwrap().len(), 4);
+        assert_eq!(Journal::read_all(journal).unwrap().len(), 4);
     });
 }
 
 #[test]
 fn notes_are_written_with_their_author() {
     big_stack(|| async {
-        let sb = sandbox(findings(1), QuotaMode::Off);
-        let dir = tempfile::tempdir().unwrap();
-        let ex = executor(
-            clients(&sb).await,
-            &dir.path().join("j.jsonl"),
-            fast_options(),
-        );
+        let sb = TestEnv::findings(findings(1)).await;
+        let ex = sb.executor();
         let after = TriageFields {
             note: Some("looked at it".into()),
             ..Default::default()
@@ -97,13 +87,12 @@ fn notes_are_written_with_their_author() {
 #[test]
 fn without_a_configured_author_notes_are_signed_with_the_caller_identity() {
     big_stack(|| async {
-        let sb = sandbox(findings(1), QuotaMode::Off);
-        let dir = tempfile::tempdir().unwrap();
+        let sb = TestEnv::findings(findings(1)).await;
         let options = secdeck::tasks::ExecutorOptions {
             note_author: String::new(),
             ..fast_options()
         };
-        let ex = executor(clients(&sb).await, &dir.path().join("j.jsonl"), options);
+        let ex = sb.executor_with(options);
         let after = TriageFields {
             note: Some("looked at it".into()),
             ..Default::default()
@@ -120,10 +109,9 @@ fn without_a_configured_author_notes_are_signed_with_the_caller_identity() {
 #[test]
 fn unprocessed_findings_are_reported_not_claimed() {
     big_stack(|| async {
-        let sb = sandbox(findings(2), QuotaMode::Off);
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let ex = executor(clients(&sb).await, &journal, fast_options());
+        let sb = TestEnv::findings(findings(2)).await;
+        let journal = &sb.journal;
+        let ex = sb.executor();
         let targets = vec!["f-0000".to_string(), "no-such-finding".to_string()];
         let (outcome, undo) = ex
             .execute(workflow_plan("p", &targets, WorkflowStatus::Resolved))
@@ -143,7 +131,7 @@ fn unprocessed_findings_are_reported_not_claimed() {
             panic!("not a findings update")
         };
         assert_eq!(u.edits.len(), 1, "only what changed is undone");
-        let result = Journal::read_all(&journal).unwrap()[1]
+        let result = Journal::read_all(journal).unwrap()[1]
             .result
             .clone()
             .unwrap();
@@ -159,16 +147,15 @@ fn throttling_is_retried_until_everything_is_done() {
         // of them throttled (the sandbox's fault RNG is seeded, so this is repeatable), and
         // no SDK retries, so ours must do the work. (Hitting the real token bucket instead
         // would depend on how fast the machine is.)
-        let sb = sandbox(findings(40), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(40)).await;
         sb.inject_fault(Fault {
             probability: 0.3,
             remaining: None,
             ..Fault::next("BatchUpdateFindings", 0, 429, "LimitExceededException")
         });
-        let dir = tempfile::tempdir().unwrap();
         let ex = executor(
-            clients_without_sdk_retries(&sb).await,
-            &dir.path().join("j.jsonl"),
+            sb.clients_without_sdk_retries(),
+            &sb.journal,
             fast_options(),
         );
         let targets = ids(0..40);
@@ -206,16 +193,15 @@ fn throttling_is_retried_until_everything_is_done() {
 #[test]
 fn throttled_past_every_retry_fails_cleanly_and_changes_nothing() {
     big_stack(|| async {
-        let sb = sandbox(findings(2), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(2)).await;
         sb.inject_fault(Fault {
             remaining: None,
             ..Fault::next("BatchUpdateFindings", 1, 429, "LimitExceededException")
         });
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
+        let journal = &sb.journal;
         let mut options = fast_options();
         options.retry.max_retries = 2;
-        let ex = executor(clients_without_sdk_retries(&sb).await, &journal, options);
+        let ex = executor(sb.clients_without_sdk_retries(), journal, options);
         let (outcome, undo) = ex
             .execute(workflow_plan("p", &ids(0..2), WorkflowStatus::Suppressed))
             .await;
@@ -236,7 +222,7 @@ fn throttled_past_every_retry_fails_cleanly_and_changes_nothing() {
             .filter(|r| r.operation == "BatchUpdateFindings")
             .count();
         assert_eq!(attempts, 3, "one call and two retries");
-        let result = Journal::read_all(&journal).unwrap()[1]
+        let result = Journal::read_all(journal).unwrap()[1]
             .result
             .clone()
             .unwrap();
@@ -247,10 +233,10 @@ fn throttled_past_every_retry_fails_cleanly_and_changes_nothing() {
 #[test]
 fn a_journal_that_cannot_be_written_stops_the_change() {
     big_stack(|| async {
-        let sb = sandbox(findings(1), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(1)).await;
         // /dev/full accepts the open and fails every write (ENOSPC), like a full disk.
         let ex = executor(
-            clients(&sb).await,
+            sb.clients(),
             std::path::Path::new("/dev/full"),
             fast_options(),
         );
@@ -273,9 +259,9 @@ fn a_journal_that_cannot_be_written_stops_the_change() {
 #[test]
 fn a_read_only_session_sends_no_mutating_request() {
     big_stack(|| async {
-        let sb = sandbox(findings(3), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(3)).await;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut runner = EffectRunner::new(clients(&sb).await, tx, Capability::ReadOnly);
+        let mut runner = EffectRunner::new(sb.clients(), tx, Capability::ReadOnly);
         assert!(runner.is_read_only());
 
         runner.run(Effect::Mutate(workflow_plan(
@@ -318,10 +304,9 @@ fn a_read_only_session_sends_no_mutating_request() {
 #[test]
 fn the_runner_executes_changes_and_hands_back_theme_and_quit() {
     big_stack(|| async {
-        let sb = sandbox(findings(2), QuotaMode::Off);
-        let dir = tempfile::tempdir().unwrap();
-        let c = clients(&sb).await;
-        let ex = executor(c.clone(), &dir.path().join("j.jsonl"), fast_options());
+        let sb = TestEnv::findings(findings(2)).await;
+        let c = sb.clients();
+        let ex = sb.executor();
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = EffectRunner::new(c, tx, Capability::ReadWrite(ex));
 
@@ -354,9 +339,9 @@ fn the_runner_executes_changes_and_hands_back_theme_and_quit() {
 #[test]
 fn a_failed_page_reports_the_token_to_resume_from() {
     big_stack(|| async {
-        let sb = sandbox(findings(150), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(150)).await;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut runner = EffectRunner::new(clients(&sb).await, tx, Capability::ReadOnly);
+        let mut runner = EffectRunner::new(sb.clients(), tx, Capability::ReadOnly);
         let page = |request, next_token| {
             Effect::Read(ReadRequest::FindingsPage {
                 request,
@@ -393,22 +378,13 @@ fn a_failed_page_reports_the_token_to_resume_from() {
 #[test]
 fn a_newer_findings_request_supersedes_the_older_one() {
     big_stack(|| async {
-        let sb = {
-            let config = secdeck::sandbox::SandboxConfig {
-                latency: Some(std::time::Duration::from_millis(300)),
-                ..Default::default()
-            };
-            secdeck::sandbox::Sandbox::new(
-                config,
-                secdeck::sandbox::seed::Seed {
-                    findings: findings(3),
-                    ..Default::default()
-                },
-            )
-            .unwrap()
+        let config = secdeck::sandbox::SandboxConfig {
+            latency: Some(std::time::Duration::from_millis(300)),
+            ..Default::default()
         };
+        let env = TestEnv::with_config(config, seed_of(findings(3))).await;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut runner = EffectRunner::new(clients(&sb).await, tx, Capability::ReadOnly);
+        let mut runner = EffectRunner::new(env.clients(), tx, Capability::ReadOnly);
         for request in [1, 2] {
             runner.run(Effect::Read(ReadRequest::FindingsPage {
                 request,

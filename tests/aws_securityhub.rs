@@ -1,21 +1,21 @@
 //! The Security Hub and STS adapters against the in-process sandbox: pagination, the raw
 //! ASFF capture, filter mapping on the wire, and readable errors.
 
-mod aws_support;
+mod common;
 
 use std::collections::BTreeSet;
 
-use aws_support::*;
+use common::*;
 use secdeck::aws::securityhub::get_findings_page;
 use secdeck::aws::{AwsErrorKind, sts};
 use secdeck::domain::filter::{FindingFilters, SortCriterion, SortOrder, StringFilter};
-use secdeck::sandbox::{Fault, QuotaMode};
+use secdeck::sandbox::Fault;
 
 #[test]
 fn pages_through_every_finding_exactly_once() {
     big_stack(|| async {
-        let sb = sandbox(findings(250), QuotaMode::Off);
-        let c = clients(&sb).await;
+        let env = TestEnv::findings(findings(250)).await;
+        let c = env.clients();
         let sort = vec![SortCriterion {
             field: "Title".into(),
             sort_order: SortOrder::Asc,
@@ -56,8 +56,8 @@ fn the_full_asff_document_survives_including_fields_the_sdk_does_not_model() {
         let mut doc = finding(1);
         doc["SecdeckFutureField"] = serde_json::json!({"nested": [1, 2, {"deep": "value"}]});
         doc["Resources"][0]["Details"] = serde_json::json!({"Other": {"unmodelled-key": "kept"}});
-        let sb = sandbox(vec![doc], QuotaMode::Off);
-        let c = clients(&sb).await;
+        let sb = TestEnv::findings(vec![doc]).await;
+        let c = sb.clients();
         let page = get_findings_page(&c.securityhub, &FindingFilters::default(), &[], None, 10)
             .await
             .unwrap();
@@ -78,8 +78,8 @@ fn the_full_asff_document_survives_including_fields_the_sdk_does_not_model() {
 #[test]
 fn filters_are_applied_by_the_service() {
     big_stack(|| async {
-        let sb = sandbox(findings(20), QuotaMode::Off);
-        let c = clients(&sb).await;
+        let sb = TestEnv::findings(findings(20)).await;
+        let c = sb.clients();
         let mut filters = FindingFilters::default();
         filters.set_strings("SeverityLabel", vec![StringFilter::equals("CRITICAL")]);
         let page = get_findings_page(&c.securityhub, &filters, &[], None, 100)
@@ -99,8 +99,8 @@ fn filters_are_applied_by_the_service() {
 #[test]
 fn an_unknown_filter_attribute_is_refused_before_anything_is_sent() {
     big_stack(|| async {
-        let sb = sandbox(findings(2), QuotaMode::Off);
-        let c = clients(&sb).await;
+        let sb = TestEnv::findings(findings(2)).await;
+        let c = sb.clients();
         let mut filters = FindingFilters::default();
         filters.set_strings("Severity", vec![StringFilter::equals("HIGH")]);
         let err = get_findings_page(&c.securityhub, &filters, &[], None, 100)
@@ -119,9 +119,9 @@ fn an_unknown_filter_attribute_is_refused_before_anything_is_sent() {
 #[test]
 fn service_errors_carry_code_message_and_request_id() {
     big_stack(|| async {
-        let sb = sandbox(findings(2), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(2)).await;
         sb.inject_fault(Fault::next("GetFindings", 1, 403, "AccessDeniedException"));
-        let c = clients(&sb).await;
+        let c = sb.clients();
         let err = get_findings_page(&c.securityhub, &FindingFilters::default(), &[], None, 10)
             .await
             .unwrap_err();
@@ -141,14 +141,14 @@ fn service_errors_carry_code_message_and_request_id() {
 #[test]
 fn throttling_is_recognised() {
     big_stack(|| async {
-        let sb = sandbox(findings(2), QuotaMode::Off);
+        let sb = TestEnv::findings(findings(2)).await;
         sb.inject_fault(Fault::next(
             "GetFindings",
             1,
             429,
             "TooManyRequestsException",
         ));
-        let c = clients_without_sdk_retries(&sb).await;
+        let c = sb.clients_without_sdk_retries();
         let err = get_findings_page(&c.securityhub, &FindingFilters::default(), &[], None, 10)
             .await
             .unwrap_err();
@@ -160,10 +160,8 @@ fn throttling_is_recognised() {
 #[test]
 fn caller_identity_comes_from_sts() {
     big_stack(|| async {
-        let sb = sandbox(vec![], QuotaMode::Off);
-        let id = sts::get_caller_identity(&clients(&sb).await.sts)
-            .await
-            .unwrap();
+        let sb = TestEnv::findings(Vec::new()).await;
+        let id = sts::get_caller_identity(&sb.clients().sts).await.unwrap();
         assert_eq!(id.arn, sb.config().caller_arn);
         assert_eq!(id.account, sb.config().account);
     });

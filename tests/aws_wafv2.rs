@@ -2,34 +2,22 @@
 //! sandbox: a concurrent writer racing between our read and write, undo, refusals before
 //! any call, rule references found at any depth, and CLOUDFRONT routing.
 
-mod aws_support;
+mod common;
 
-use aws_support::*;
+use common::*;
 use secdeck::aws::wafv2;
 use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::waf::{IpSetRef, WafScope, plan_edit};
 use secdeck::journal::Journal;
-use secdeck::sandbox::seed::Seed;
-use secdeck::sandbox::{Sandbox, SandboxConfig};
+use secdeck::sandbox::Sandbox;
 
-fn demo() -> Sandbox {
-    let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
-    Sandbox::new(
-        SandboxConfig::default(),
-        Seed {
-            findings: Vec::new(),
-            ..seed
-        },
-    )
-    .unwrap()
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
+/// The demo world without its findings.
+async fn demo() -> TestEnv {
+    TestEnv::new(demo_seed_without_findings()).await
 }
 
 async fn set_ref(sandbox: &Sandbox, name: &str) -> IpSetRef {
-    let clients = clients(sandbox).await;
+    let clients = secdeck::aws::AwsClients::new(&sandbox.sdk_config().await);
     wafv2::list_ip_sets(&clients.wafv2, WafScope::Regional)
         .await
         .unwrap()
@@ -41,13 +29,11 @@ async fn set_ref(sandbox: &Sandbox, name: &str) -> IpSetRef {
 
 #[tokio::test]
 async fn a_concurrent_writer_between_read_and_write_keeps_both_changes_and_undo_reverts_ours() {
-    let sandbox = demo();
-    let clients = clients(&sandbox).await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("journal.jsonl");
-    let exec = executor(clients.clone(), &journal, fast_options());
+    let env = demo().await;
+    let (sandbox, clients, journal) = (&env.sandbox, env.clients(), &env.journal);
+    let exec = env.executor();
 
-    let r = set_ref(&sandbox, "blocked-attackers-v4").await;
+    let r = set_ref(sandbox, "blocked-attackers-v4").await;
     let set = wafv2::get_ip_set(&clients.wafv2, &r).await.unwrap();
     let (update, _) = plan_edit(
         &set,
@@ -99,7 +85,7 @@ async fn a_concurrent_writer_between_read_and_write_keeps_both_changes_and_undo_
     assert!(now.contains(&"198.51.100.0/24".to_string()));
     assert!(now.contains(&"203.0.113.200/32".to_string()));
 
-    let entries = Journal::read_all(&journal).unwrap();
+    let entries = Journal::read_all(journal).unwrap();
     assert_eq!(
         entries.len(),
         4,
@@ -144,8 +130,8 @@ fn invalid_and_over_limit_edits_are_refused_before_any_call() {
 #[tokio::test]
 async fn a_set_without_description_is_created_and_updated_without_sending_an_empty_one() {
     // WAF refuses Description "" (minimum length 1); the adapter must omit the field.
-    let sandbox = demo();
-    let clients = clients(&sandbox).await;
+    let sandbox = demo().await;
+    let clients = sandbox.clients();
     let create = secdeck::domain::waf::IpSetCreate {
         scope: WafScope::Regional,
         name: "bare".into(),
@@ -172,8 +158,8 @@ async fn a_set_without_description_is_created_and_updated_without_sending_an_emp
 
 #[tokio::test]
 async fn references_are_found_in_nested_and_scope_down_statements() {
-    let sandbox = demo();
-    let clients = clients(&sandbox).await;
+    let env = demo().await;
+    let clients = env.clients();
     let refs = wafv2::rule_references(&clients.wafv2, WafScope::Regional)
         .await
         .unwrap();
@@ -202,7 +188,7 @@ async fn references_are_found_in_nested_and_scope_down_statements() {
 
 #[tokio::test]
 async fn cloudfront_calls_go_to_us_east_1_from_any_region() {
-    let sandbox = demo();
+    let sandbox = demo().await;
     let config = sandbox
         .sdk_config()
         .await

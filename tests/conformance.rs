@@ -1,5 +1,5 @@
 //! Conformance: the same Security Hub scenarios, through the same aws-sdk-securityhub code,
-//! against moto 5.2.5 (installed and started by the test itself, see tests/support/moto.rs)
+//! against moto 5.2.5 (installed and started by the test itself, see tests/common/moto.rs)
 //! and against the sandbox. Only the SdkConfig differs. Results are compared, not bodies.
 //!
 //! moto 5.2.5's Security Hub (moto/securityhub/models.py, responses.py) stores each
@@ -7,25 +7,25 @@
 //! and pages GetFindings without filters or sorting. Where that differs from AWS, the
 //! difference is stated at the assertion and only the sandbox is held to AWS behaviour.
 
+mod common;
 #[path = "conformance/scenario.rs"]
 mod scenario;
-mod support;
 
 use std::collections::BTreeMap;
 
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::types::{AwsSecurityFinding, Resource, Workflow, WorkflowStatus};
+use common::moto::Moto;
 use scenario::{FindingKey, Key, identity};
 use secdeck::sandbox::seed::{self, Seed};
 use secdeck::sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;
-use support::moto::Moto;
 use time::OffsetDateTime;
 
 /// moto keeps one Security Hub backend per account and Region, so each test uses its own
 /// Region on the shared server and never sees another test's findings.
 fn moto_client(region: &str) -> Client {
-    Client::new(&support::sdk::moto_config(
+    Client::new(&common::sdk::moto_config(
         &Moto::shared().endpoint(),
         region,
     ))
@@ -38,7 +38,7 @@ async fn sandbox_client() -> (Sandbox, Client) {
 }
 
 async fn typed(findings: &[Value]) -> Vec<AwsSecurityFinding> {
-    support::sdk::typed_findings(findings)
+    common::sdk::typed_findings(findings)
         .await
         .unwrap_or_else(|e| panic!("the SDK cannot read the test findings:\n{e}"))
 }
@@ -59,7 +59,7 @@ fn with_id(f: &AwsSecurityFinding, id: &str) -> AwsSecurityFinding {
 
 #[test]
 fn import_then_page_gives_the_same_findings() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         // Every real ASFF example (as the demo normalises them) plus generated findings.
         let mut json = seed::real_examples().expect("real examples load");
         json.extend(seed::generate_findings(150, 5, OffsetDateTime::now_utc()));
@@ -126,7 +126,7 @@ fn import_then_page_gives_the_same_findings() {
 
 #[test]
 fn batches_outside_one_to_a_hundred_findings() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let findings = generated(101, 9).await;
         let moto = moto_client("us-west-2");
         let (_sandbox, local) = sandbox_client().await;
@@ -157,7 +157,7 @@ fn batches_outside_one_to_a_hundred_findings() {
 
 #[test]
 fn invalid_findings_fail_one_by_one() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let base = generated(1, 12).await.remove(0);
         let mut no_resources = with_id(&base, "no-resources");
         no_resources.resources = None;
@@ -205,7 +205,7 @@ fn invalid_findings_fail_one_by_one() {
 
 #[test]
 fn reimport_updates_the_finding_but_not_its_workflow() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let original = with_id(&generated(1, 13).await.remove(0), "reimported");
         let mut first = original.clone();
         first.workflow = Some(Workflow::builder().status(WorkflowStatus::New).build());
@@ -249,7 +249,7 @@ fn reimport_updates_the_finding_but_not_its_workflow() {
 
 #[test]
 fn get_findings_parameter_errors() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let moto = moto_client("ap-southeast-2");
         let (_sandbox, local) = sandbox_client().await;
         // An empty hub: one empty page, no NextToken, on both.

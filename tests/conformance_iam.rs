@@ -7,8 +7,9 @@
 //! URL-encodes it in GetRole, like IAM; it checks Sid uniqueness but not IAM's
 //! letters-and-digits rule, so only the sandbox is held to that (sandbox_analyzer.rs).
 
-mod support;
+mod common;
 
+use common::moto::Moto;
 use secdeck::aws::AwsClients;
 use secdeck::aws::iam::get_trust_policy;
 use secdeck::domain::analyzer::{AccessFinding, Remediation, plan_remediation, plan_rollback_edit};
@@ -18,7 +19,6 @@ use secdeck::sandbox::accessanalyzer::world::AccessWorld;
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
-use support::moto::Moto;
 
 /// moto's default account, used for both sides so the role ARNs agree.
 const ACCOUNT: &str = "123456789012";
@@ -128,10 +128,10 @@ async fn run_case(clients: &AwsClients, case: &RoleCase, i: usize) -> Vec<String
 
 #[test]
 fn remediation_and_rollback_give_the_same_documents_in_moto_and_the_sandbox() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let cases = cases();
         // moto: create the roles through the SDK, with the same compact text the sandbox keeps.
-        let moto = AwsClients::new(&support::sdk::moto_config(
+        let moto = AwsClients::new(&common::sdk::moto_config(
             &Moto::shared().endpoint(),
             "us-east-1",
         ));

@@ -2,16 +2,16 @@
 //! client: one field of the wrong JSON type makes a whole GetFindings page fail in the
 //! console. Checked with the SDK's own deserializer, for the demo world and generated worlds.
 
-mod support;
+mod common;
 
 use secdeck::sandbox::seed;
 use time::macros::datetime;
 
 #[test]
 fn every_demo_finding_deserializes_through_the_sdk() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let demo = seed::demo(datetime!(2026-11-24 12:00 UTC)).expect("demo world loads");
-        let typed = support::sdk::typed_findings(&demo.findings)
+        let typed = common::sdk::typed_findings(&demo.findings)
             .await
             .expect("SDK reads the demo world");
         assert_eq!(typed.len(), demo.findings.len());
@@ -25,9 +25,9 @@ fn every_demo_finding_deserializes_through_the_sdk() {
 
 #[test]
 fn generated_findings_deserialize_with_their_typed_details() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         let findings = seed::generate_findings(2_000, 11, datetime!(2026-11-24 12:00 UTC));
-        let typed = support::sdk::typed_findings(&findings)
+        let typed = common::sdk::typed_findings(&findings)
             .await
             .expect("SDK reads generated findings");
         assert_eq!(typed.len(), findings.len());
@@ -73,18 +73,18 @@ fn generated_findings_deserialize_with_their_typed_details() {
 
 #[test]
 fn a_wrongly_typed_field_is_what_breaks_a_page() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         // The guard above is meaningful only if the SDK really rejects bad types.
         let mut finding = seed::generate_findings(1, 1, datetime!(2026-11-24 12:00 UTC)).remove(0);
         finding["Severity"]["Normalized"] = serde_json::json!("40");
-        let err = support::sdk::typed_findings(&[finding]).await.unwrap_err();
+        let err = common::sdk::typed_findings(&[finding]).await.unwrap_err();
         assert!(!err.is_empty());
     })
 }
 
 #[test]
 fn the_demo_world_imports_into_the_sandbox_and_reads_back_through_the_sdk() {
-    support::big_stack(|| async {
+    common::big_stack(|| async {
         use secdeck::sandbox::{Sandbox, SandboxConfig};
         let demo = seed::demo(time::OffsetDateTime::now_utc()).expect("demo world loads");
         let total = demo.findings.len();

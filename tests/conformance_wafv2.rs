@@ -7,19 +7,18 @@
 //! sorted lists. Host-bit clearing and address validation are only held to AWS behaviour
 //! on the sandbox (tests/sandbox_wafv2.rs).
 
-mod aws_support;
-mod support;
+mod common;
 
 use aws_sdk_wafv2::Client;
 use aws_sdk_wafv2::error::ProvideErrorMetadata;
 use aws_sdk_wafv2::types::{IpAddressVersion, Scope};
+use common::moto::Moto;
 use secdeck::aws::AwsClients;
 use secdeck::aws::wafv2;
 use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::waf::{IpSetRef, WafScope, plan_edit};
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig};
-use support::moto::Moto;
 
 /// What a user of the API can observe, step by step.
 #[derive(Debug, PartialEq)]
@@ -106,7 +105,7 @@ async fn scenario(clients: &AwsClients, journal: &std::path::Path) -> Observed {
     wafv2::update_ip_set(client, &set, "conformance", theirs, &racing.lock_token)
         .await
         .expect("racer writes");
-    let exec = aws_support::executor(clients.clone(), journal, aws_support::fast_options());
+    let exec = common::executor(clients.clone(), journal, common::fast_options());
     let executed = exec
         .execute_reporting(ChangePlan::new("c1", Change::IpSetUpdate(Box::new(plan))))
         .await;
@@ -129,7 +128,7 @@ async fn scenario(clients: &AwsClients, journal: &std::path::Path) -> Observed {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ip_set_scenario_gives_the_same_results_on_moto_and_the_sandbox() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let moto = AwsClients::new(&support::sdk::moto_config(
+    let moto = AwsClients::new(&common::sdk::moto_config(
         &Moto::shared().endpoint(),
         "eu-west-3",
     ));

@@ -1,57 +1,42 @@
 //! End to end on the Access Analyzer pane: the demo console driven by keys, checked on the
 //! screen, the sandbox's IAM / Access Analyzer state, the journal and the requests sent.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::plan::Change;
 use secdeck::domain::policy::PolicyDocument;
 use secdeck::journal::{Journal, Phase};
-use secdeck::runtime::Console;
+use secdeck::runtime::ConsoleParts;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
 
-fn analyzer_loaded(s: &State) -> bool {
-    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
+/// The organization analyzer is selected and its findings are loaded.
+fn org_analyzer_loaded(s: &State) -> bool {
+    analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
 }
 
-fn previewing(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
-}
-
-fn idle(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Idle)
-}
-
-/// Moves the cursor onto the first finding whose resource ends with `suffix`.
-fn select_resource(console: &mut secdeck::runtime::Console, suffix: &str) {
-    let i = console
-        .state
-        .analyzer
-        .findings
-        .iter()
-        .position(|f| f.resource.ends_with(suffix))
-        .unwrap_or_else(|| panic!("no finding on {suffix}"));
-    press(console, "g");
-    for _ in 0..i {
-        press(console, "j");
-    }
+/// Picks the organization analyzer once the caller's identity is known.
+async fn open_org_analyzer(console: &mut ConsoleEnv) {
+    wait_until(console, "the caller identity", |s| {
+        s.session.identity.is_some()
+    })
+    .await;
+    press(console, ":analyzer OrgAnalyzer<enter>");
+    wait_until(console, "the org analyzer", org_analyzer_loaded).await;
 }
 
 #[test]
 fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         let table = screen(&console.state);
         assert!(table.contains("ConsoleAnalyzer-account"), "{table}");
         assert!(
@@ -60,8 +45,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         );
 
         select_resource(&mut console, ROLE);
-        press(&mut console, "<enter>");
-        wait_until(&mut console, "the trust policy", |s| {
+        press_until(&mut console, "<enter>", "the trust policy", |s| {
             s.analyzer
                 .detail
                 .as_ref()
@@ -75,37 +59,28 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         );
         assert!(detail.contains("user/Alice"), "{detail}");
 
-        press(&mut console, "x");
-        wait_until(&mut console, "the remediation preview", previewing).await;
-        let preview = screen(&console.state);
-        assert!(
-            preview.contains("Deny external access to role Audit_CrossAccountRole"),
-            "{preview}"
+        press_until(&mut console, "x", "the remediation preview", previewing).await;
+        assert_shows(
+            &console.state,
+            &[
+                "Deny external access to role Audit_CrossAccountRole",
+                "SecdeckDeny",
+            ],
         );
-        assert!(preview.contains("SecdeckDeny"), "{preview}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the change to finish", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        press_until(&mut console, "y", "the change to finish", changed).await;
 
         let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         assert_eq!(doc.statements().len(), 2);
         assert_eq!(doc.statements()[1]["Effect"], "Deny");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
             entries.iter().map(|e| e.phase).collect::<Vec<_>>(),
             [Phase::Intent, Phase::Outcome]
         );
         // The re-scan turned the finding RESOLVED; the reloaded table shows it.
         wait_until(&mut console, "the reload", analyzer_loaded).await;
-        let f = console
-            .state
-            .analyzer
-            .findings
-            .iter()
-            .find(|f| f.resource.ends_with(ROLE))
-            .unwrap();
+        let rows = &console.state.analyzer.findings;
+        let f = rows.iter().find(|f| f.resource.ends_with(ROLE)).unwrap();
         assert_eq!(f.status, "RESOLVED");
 
         // Undo = the rollback, previewed and approved: the original text comes back exactly.
@@ -114,29 +89,23 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
             matches!(&console.state.pipeline.stage, Stage::Preview { plan, .. } if matches!(plan.change, Change::TrustPolicyRollback(_)))
         );
         press(&mut console, "y");
-        wait_until(&mut console, "the rollback", |s| {
-            idle(s)
-                && s.pipeline
-                    .undo
-                    .as_ref()
-                    .is_some_and(|u| matches!(u.change, Change::TrustPolicyDeny(_)))
-        })
-        .await;
+        // Done when what can be undone is the Deny again.
+        let undoes_deny = |s: &State| {
+            let undo = s.pipeline.undo.as_ref();
+            undo.is_some_and(|u| matches!(u.change, Change::TrustPolicyDeny(_)))
+        };
+        wait_until(&mut console, "the rollback", |s| idle(s) && undoes_deny(s)).await;
         assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
     });
 }
 
 #[test]
 fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-        select_resource(&mut console, ROLE);
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", previewing).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
+        open_analyzer_finding(&mut console, ROLE).await;
+        press_until(&mut console, "x", "the preview", previewing).await;
         let mut v: serde_json::Value =
             serde_json::from_str(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         v["Statement"].as_array_mut().unwrap().push(serde_json::json!({
@@ -144,8 +113,7 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
         }));
         let theirs = v.to_string();
         sb.set_role_trust_policy(MAIN, ROLE, &theirs);
-        press(&mut console, "y");
-        wait_until(&mut console, "the re-planned preview", |s| {
+        press_until(&mut console, "y", "the re-planned preview", |s| {
             match &s.pipeline.stage {
                 Stage::Preview { plan, .. } => {
                     matches!(&plan.change, Change::TrustPolicyDeny(e) if e.before == theirs)
@@ -159,27 +127,18 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
             theirs,
             "nothing was overwritten"
         );
-        let text = screen(&console.state);
-        assert!(text.contains("changed since the preview"), "{text}");
+        assert_shows(&console.state, &["changed since the preview"]);
     });
 }
 
 #[test]
 fn archive_needs_a_reason_and_other_resources_explain_remediation() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-        select_resource(&mut console, ":::my-bucket");
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
+        open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
-        assert!(
-            screen(&console.state).contains("IAM roles only"),
-            "{}",
-            screen(&console.state)
-        );
+        assert_shows(&console.state, &["IAM roles only"]);
         let id = console
             .state
             .analyzer
@@ -191,15 +150,16 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         press(&mut console, "a<enter>");
         assert!(idle(&console.state));
         press(&mut console, "a");
-        press(&mut console, "partner bucket, ticket SEC-42<enter>");
-        wait_until(&mut console, "the archive preview", previewing).await;
-        press(&mut console, "y");
-        wait_until(&mut console, "the archive", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
+        press_until(
+            &mut console,
+            "partner bucket, ticket SEC-42<enter>",
+            "the archive preview",
+            previewing,
+        )
         .await;
+        press_until(&mut console, "y", "the archive", changed).await;
         assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
             entries[1].after[&id]["reason"],
             "partner bucket, ticket SEC-42"
@@ -209,13 +169,9 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
 
 #[test]
 fn read_only_session_cannot_reach_any_analyzer_change() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::ReadOnly, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-        select_resource(&mut console, ROLE);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::ReadOnly).await;
+        open_analyzer_finding(&mut console, ROLE).await;
         press(&mut console, "x");
         press(&mut console, "X");
         press(&mut console, "<space>a");
@@ -230,23 +186,20 @@ fn read_only_session_cannot_reach_any_analyzer_change() {
         press(&mut console, ":journal<enter>Xy");
         drain(&mut console).await;
         assert!(idle(&console.state));
-        assert!(
-            !sb.requests().iter().any(|r| r.mutating),
-            "{:?}",
-            sb.requests()
-        );
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn pick_another_analyzer_by_command_and_list_rules() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", |s| {
-            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-        })
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        press_until(
+            &mut console,
+            ":analyzer OrgAnalyzer<enter>",
+            "the org analyzer",
+            org_analyzer_loaded,
+        )
         .await;
         let text = screen(&console.state);
         assert!(text.contains("ORGANIZATION"), "{text}");
@@ -259,18 +212,19 @@ fn pick_another_analyzer_by_command_and_list_rules() {
             "inside the organization: {text}"
         );
         press(&mut console, ":analyzer ConsoleAnalyzer-account<enter>");
-        press(&mut console, ":rules<enter>");
-        wait_until(&mut console, "the rules", |s| !s.analyzer.rules.is_empty()).await;
-        assert!(screen(&console.state).contains("CiDeployVendor"));
+        press_until(&mut console, ":rules<enter>", "the rules", |s| {
+            !s.analyzer.rules.is_empty()
+        })
+        .await;
+        assert_shows(&console.state, &["CiDeployVendor"]);
     });
 }
 
 #[test]
 fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_changes_nothing() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         // As `[cross_account.roles] "210987654321" = "SecdeckRemediation"` in the config.
         console
             .state
@@ -278,15 +232,7 @@ fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_chan
             .by_account
             .insert("210987654321".into(), "SecdeckRemediation".into());
         let before = sb.role_trust_policy("210987654321", "DataPipelineRole");
-        wait_until(&mut console, "the caller identity", |s| {
-            s.session.identity.is_some()
-        })
-        .await;
-        press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", |s| {
-            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-        })
-        .await;
+        open_org_analyzer(&mut console).await;
         select_resource(&mut console, "DataPipelineRole");
         press(&mut console, "x");
         // The configured role is used to read the policy; it does not exist, so the read
@@ -313,32 +259,17 @@ fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_chan
 
 #[test]
 fn an_organization_finding_is_remediated_in_the_member_account_through_an_assumed_role() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        wait_until(&mut console, "the caller identity", |s| {
-            s.session.identity.is_some()
-        })
-        .await;
-        press(&mut console, ":analyzer OrgAnalyzer<enter>");
-        wait_until(&mut console, "the org analyzer", |s| {
-            analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-        })
-        .await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
+        open_org_analyzer(&mut console).await;
         select_resource(&mut console, "DataPipelineRole");
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", previewing).await;
-        let text = screen(&console.state);
-        assert!(
-            text.contains("as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"),
-            "{text}"
+        press_until(&mut console, "x", "the preview", previewing).await;
+        assert_shows(
+            &console.state,
+            &["as arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the change", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        press_until(&mut console, "y", "the change", changed).await;
         let doc = PolicyDocument::parse(
             &sb.role_trust_policy("210987654321", "DataPipelineRole")
                 .unwrap(),
@@ -350,30 +281,23 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
 
 #[test]
 fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let before = sb.analyzer_findings();
-        select_resource(&mut console, ":::my-bucket");
+        open_analyzer_finding(&mut console, ":::my-bucket").await;
         // The editor opens prefilled; `y` there shows the preview, `y` again approves.
         press(&mut console, "z");
-        let text = screen(&console.state);
-        assert!(
-            text.contains("matches 1 current ACTIVE finding(s)"),
-            "{text}"
+        assert_shows(&console.state, &["matches 1 current ACTIVE finding(s)"]);
+        press(&mut console, "y");
+        assert_shows(
+            &console.state,
+            &[
+                "principal.AWS = 999988887777",
+                "archives the 1 ACTIVE finding(s)",
+            ],
         );
-        press(&mut console, "y");
-        let text = screen(&console.state);
-        assert!(text.contains("principal.AWS = 999988887777"), "{text}");
-        assert!(text.contains("archives the 1 ACTIVE finding(s)"), "{text}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the rule", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        press_until(&mut console, "y", "the rule", changed).await;
         let changed: Vec<_> = sb
             .analyzer_findings()
             .into_iter()
@@ -385,29 +309,28 @@ fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
     });
 }
 
-/// A demo console whose choices are kept in `state_file`.
-async fn console_remembering(journal: &std::path::Path, state_file: &std::path::Path) -> Console {
-    let mut parts = secdeck::runtime::demo_parts(demo_seed(), AccessFlag::Unset, journal.into())
+/// A demo console journaling to `journal` whose choices are kept in `state_file`.
+async fn console_remembering(
+    journal: &std::path::Path,
+    state_file: &std::path::Path,
+) -> ConsoleEnv {
+    TestEnv::demo()
         .await
-        .unwrap();
-    parts.state_file = Some(state_file.to_path_buf());
-    let mut console = Console::start(parts);
-    console.dispatch(secdeck::app::Action::Resize {
-        width: 120,
-        height: 40,
-    });
-    console
+        .console_with(AccessFlag::Unset, |parts: &mut ConsoleParts| {
+            parts.journal_path = journal.to_path_buf();
+            parts.state_file = Some(state_file.to_path_buf());
+        })
+        .await
 }
 
 #[test]
 fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
-    run(|| async {
+    big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
         let (journal, state) = (dir.path().join("j.jsonl"), dir.path().join("s/state.json"));
         {
             let mut console = console_remembering(&journal, &state).await;
-            press(&mut console, "2");
-            wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+            press_until(&mut console, "2", "the default analyzer", analyzer_loaded).await;
             assert_eq!(
                 console.state.analyzer.selected.as_deref(),
                 Some("ConsoleAnalyzer-account")
@@ -420,8 +343,13 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
             "{saved}"
         );
         let mut console = console_remembering(&journal, &state).await;
-        press(&mut console, "2");
-        wait_until(&mut console, "the remembered analyzer", analyzer_loaded).await;
+        press_until(
+            &mut console,
+            "2",
+            "the remembered analyzer",
+            analyzer_loaded,
+        )
+        .await;
         assert_eq!(
             console.state.analyzer.selected.as_deref(),
             Some("OrgAnalyzer")
@@ -430,27 +358,22 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
         // A corrupt state file is reported and ignored: the session starts as usual.
         std::fs::write(&state, "{\"analyzers\": [").unwrap();
         let mut console = console_remembering(&journal, &state).await;
-        press(&mut console, "2");
-        wait_until(&mut console, "the default analyzer", analyzer_loaded).await;
+        press_until(&mut console, "2", "the default analyzer", analyzer_loaded).await;
         assert_eq!(
             console.state.analyzer.selected.as_deref(),
             Some("ConsoleAnalyzer-account")
         );
-        let text = screen(&console.state);
-        assert!(text.contains("not a secdeck state file"), "{text}");
+        assert_shows(&console.state, &["not a secdeck state file"]);
     });
 }
 
 #[test]
 fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_matches() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let before = sb.analyzer_findings();
-        select_resource(&mut console, ":::my-bucket");
+        open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "z");
         // Rows: name, resourceType, principal.AWS, resourceOwnerAccount, apply.
         // Drop the principal: any external principal on a bucket of this account.
@@ -464,30 +387,25 @@ fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_ma
         // Widen the resource type to a list: buckets and queues.
         press(&mut console, "k<enter>");
         press(&mut console, ", AWS::SQS::Queue<enter>");
-        let text = screen(&console.state);
-        assert!(
-            text.contains("= AWS::S3::Bucket | AWS::SQS::Queue"),
-            "{text}"
-        );
-        assert!(
-            text.contains("matches 5 current ACTIVE finding(s)"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &[
+                "= AWS::S3::Bucket | AWS::SQS::Queue",
+                "matches 5 current ACTIVE finding(s)",
+            ],
         );
         // A bad name is refused in place, with the reason.
         press(&mut console, "k<enter><c-u>bad name!<enter>");
-        assert!(screen(&console.state).contains("letters, digits"));
+        assert_shows(&console.state, &["letters, digits"]);
         press(&mut console, "<c-u>Partners-S3-SQS<enter>y");
-        let text = screen(&console.state);
-        assert!(
-            text.contains("Create archive rule Partners-S3-SQS"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &[
+                "Create archive rule Partners-S3-SQS",
+                "archives the 5 ACTIVE finding(s)",
+            ],
         );
-        assert!(text.contains("archives the 5 ACTIVE finding(s)"), "{text}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the rule", |s| {
-            idle(s) && s.pipeline.undo.is_some()
-        })
-        .await;
+        press_until(&mut console, "y", "the rule", changed).await;
 
         let archived: Vec<String> = sb
             .analyzer_findings()
@@ -511,8 +429,7 @@ fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_ma
         assert_eq!(archived, expected);
 
         // The rule AWS now has is the edited one.
-        press(&mut console, ":rules<enter>");
-        wait_until(&mut console, "the rules", |s| {
+        press_until(&mut console, ":rules<enter>", "the rules", |s| {
             s.analyzer.rules.iter().any(|(n, _)| n == "Partners-S3-SQS")
         })
         .await;

@@ -2,73 +2,51 @@
 //! twice adds nothing, an oversized or malformed trust policy is refused before anything
 //! is written, and an IAM error is shown and journaled, not only logged.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
-use secdeck::app::State;
-use secdeck::app::pipeline::Stage;
+use common::*;
 use secdeck::config::AccessFlag;
 use secdeck::domain::analyzer::{Remediation, plan_remediation};
 use secdeck::journal::{Journal, Phase, ResultStatus};
-use secdeck::runtime::Console;
 use secdeck::sandbox::Fault;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
 
-fn analyzer_loaded(s: &State) -> bool {
-    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
-}
-
-fn notified(s: &State, text: &str) -> bool {
-    s.notifications.iter().any(|n| n.message.contains(text))
-}
-
-fn writes(console: &Console) -> usize {
-    sandbox(console)
-        .requests()
-        .iter()
-        .filter(|r| r.operation == "UpdateAssumeRolePolicy")
-        .count()
-}
-
 /// The console on the seed scenario's finding, in the Access Analyzer pane.
-async fn on_seed_finding(journal: &std::path::Path) -> Console {
-    let mut console = demo_console(AccessFlag::Unset, journal).await;
-    press(&mut console, "2");
-    wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
-    let i = console
-        .state
-        .analyzer
-        .findings
-        .iter()
-        .position(|f| f.resource.ends_with(ROLE))
-        .expect("the seed scenario's finding");
-    press(&mut console, "g");
-    for _ in 0..i {
-        press(&mut console, "j");
-    }
+async fn on_seed_finding() -> ConsoleEnv {
+    let mut console = demo_console(AccessFlag::Unset).await;
+    press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
+    select_resource(&mut console, ROLE);
     console
 }
 
 /// Presses `x` and waits until the console says something containing `text`.
-async fn remediate_expecting(console: &mut Console, text: &str) {
+async fn remediate_expecting(console: &mut ConsoleEnv, text: &str) {
     press(console, "x");
     wait_until(console, text, |s| notified(s, text)).await;
     drain(console).await;
-    assert!(
-        matches!(console.state.pipeline.stage, Stage::Idle),
-        "no preview"
+    assert!(idle(&console.state), "no preview");
+    assert_eq!(
+        count(console.sandbox(), "UpdateAssumeRolePolicy"),
+        0,
+        "nothing written"
     );
-    assert_eq!(writes(console), 0, "nothing written");
+}
+
+/// On the seed finding, `x` then `y` with the preview in between: the remediation is
+/// approved, whatever then happens.
+async fn approve_remediation(console: &mut ConsoleEnv) {
+    press(console, "x");
+    wait_until(console, "the preview", previewing).await;
+    press(console, "y");
 }
 
 #[test]
 fn running_twice_adds_no_second_statement() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = on_seed_finding().await;
+        let sb = console.sandbox().clone();
         // Another run (a colleague, the old Lambda) already added secdeck's Deny; the
         // finding still shows ACTIVE here because no scan ran since.
         let finding = console.state.analyzer.selected_finding().unwrap().clone();
@@ -84,10 +62,9 @@ fn running_twice_adds_no_second_statement() {
 
 #[test]
 fn a_trust_policy_that_would_grow_past_the_size_limit_is_refused_before_writing() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = on_seed_finding().await;
+        let sb = console.sandbox().clone();
         // The original grant plus partner accounts, just under IAM's 2048 characters.
         let mut doc: serde_json::Value =
             serde_json::from_str(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
@@ -119,10 +96,9 @@ fn a_trust_policy_that_would_grow_past_the_size_limit_is_refused_before_writing(
 
 #[test]
 fn a_malformed_trust_policy_is_refused_with_the_reason() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = on_seed_finding().await;
+        let sb = console.sandbox().clone();
         assert!(sb.set_role_trust_policy(MAIN, ROLE, "{\"Version\":\"2012-10-17\",\"Statement\":"));
         remediate_expecting(&mut console, "not valid JSON").await;
         assert!(notified(&console.state, ROLE));
@@ -131,11 +107,9 @@ fn a_malformed_trust_policy_is_refused_with_the_reason() {
 
 #[test]
 fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let mut console = on_seed_finding(&journal).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = on_seed_finding().await;
+        let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         sb.inject_fault(Fault::next(
             "UpdateAssumeRolePolicy",
@@ -143,18 +117,13 @@ fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
             400,
             "UnmodifiableEntity",
         ));
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", |s| {
-            matches!(s.pipeline.stage, Stage::Preview { .. })
-        })
-        .await;
-        press(&mut console, "y");
+        approve_remediation(&mut console).await;
         wait_until(&mut console, "the failure", |s| {
-            matches!(s.pipeline.stage, Stage::Idle) && notified(s, "UnmodifiableEntity")
+            idle(s) && notified(s, "UnmodifiableEntity")
         })
         .await;
         assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
-        let entries = Journal::read_all(&journal).unwrap();
+        let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
             entries.iter().map(|e| e.phase).collect::<Vec<_>>(),
             [Phase::Intent, Phase::Outcome]
@@ -170,24 +139,18 @@ fn an_iam_error_on_write_is_shown_and_journaled_and_changes_nothing() {
 
 #[test]
 fn a_failed_rescan_after_the_change_is_shown_not_only_logged() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = on_seed_finding().await;
+        let sb = console.sandbox().clone();
         sb.inject_fault(Fault::next(
             "StartResourceScan",
             1,
             403,
             "AccessDeniedException",
         ));
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", |s| {
-            matches!(s.pipeline.stage, Stage::Preview { .. })
-        })
-        .await;
-        press(&mut console, "y");
+        approve_remediation(&mut console).await;
         wait_until(&mut console, "the re-scan failure", |s| {
-            matches!(s.pipeline.stage, Stage::Idle)
+            idle(s)
                 && notified(s, "StartResourceScan failed")
                 && notified(s, "AccessDeniedException")
         })
@@ -203,13 +166,11 @@ fn a_failed_rescan_after_the_change_is_shown_not_only_logged() {
 
 #[test]
 fn a_finding_whose_details_fail_to_load_is_named_to_the_user() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         sb.inject_fault(Fault::next("GetFindingV2", 1, 403, "AccessDeniedException"));
-        press(&mut console, "2");
-        wait_until(&mut console, "the analyzer findings", analyzer_loaded).await;
+        press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         wait_until(&mut console, "the warning", |s| {
             notified(s, "GetFindingV2 failed for") && notified(s, "AccessDeniedException")
         })
@@ -229,18 +190,12 @@ fn a_finding_whose_details_fail_to_load_is_named_to_the_user() {
 
 #[test]
 fn after_the_change_the_finding_is_polled_until_the_rescan_shows_its_new_status() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = on_seed_finding(&dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
-        press(&mut console, "x");
-        wait_until(&mut console, "the preview", |s| {
-            matches!(s.pipeline.stage, Stage::Preview { .. })
-        })
-        .await;
+    big_stack(|| async {
+        let mut console = on_seed_finding().await;
+        let sb = console.sandbox().clone();
+        press_until(&mut console, "x", "the preview", previewing).await;
         sb.clear_requests();
-        press(&mut console, "y");
-        wait_until(&mut console, "the polled status", |s| {
+        press_until(&mut console, "y", "the polled status", |s| {
             notified(s, "after the re-scan, the finding on") && notified(s, "is RESOLVED")
         })
         .await;
@@ -251,11 +206,7 @@ fn after_the_change_the_finding_is_polled_until_the_rescan_shows_its_new_status(
             "GetFindingV2 after the scan: {ops:?}"
         );
         wait_until(&mut console, "the row's new status", |s| {
-            analyzer_loaded(s)
-                && s.analyzer
-                    .findings
-                    .iter()
-                    .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
+            resolved_on(s, ROLE)
         })
         .await;
     });

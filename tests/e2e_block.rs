@@ -3,9 +3,9 @@
 //! the IP set (UpdateIPSet) and sets the finding NOTIFIED with a note naming the set
 //! (BatchUpdateFindings); both verified, journaled, and undone together.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::panes::ipsets::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
@@ -15,34 +15,12 @@ use secdeck::journal::Journal;
 /// user guide): the attacker 199.241.229.197 is only in its ProductFields.
 const ATTACKER: &str = "199.241.229.197";
 
-fn mutating(console: &secdeck::runtime::Console) -> Vec<String> {
-    sandbox(console)
-        .requests()
-        .into_iter()
-        .filter(|r| r.mutating)
-        .map(|r| format!("{} {}", r.operation, r.status))
-        .collect()
-}
-
-/// The previewed plan's lines, whole (the screen cuts long ones).
-fn preview_of(state: &secdeck::app::State) -> String {
-    match &state.pipeline.stage {
-        Stage::Preview { plan, .. } => plan
-            .preview()
-            .into_iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => panic!("no preview: {other:?}\n{}", screen(state)),
-    }
-}
-
 fn picker_ready(state: &secdeck::app::State) -> bool {
     matches!(state.pipeline.stage, Stage::Block(_)) && state.ipsets.load == Load::Loaded
 }
 
 /// Moves the picker's cursor to the set called `name`.
-fn pick(console: &mut secdeck::runtime::Console, name: &str) {
+fn pick(console: &mut ConsoleEnv, name: &str) {
     let Stage::Block(stage) = &console.state.pipeline.stage else {
         panic!("the picker is not open")
     };
@@ -65,11 +43,8 @@ fn under_cursor(state: &secdeck::app::State) -> String {
 
 #[test]
 fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::Unset).await;
         press(&mut console, &format!("/{ATTACKER}<enter>"));
         let finding = console
             .state
@@ -80,8 +55,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
         assert!(finding.title.contains(ATTACKER), "{}", finding.title);
 
         // The IP sets pane was never opened: the picker loads the sets itself.
-        press(&mut console, "b");
-        wait_until(&mut console, "the IP set picker", picker_ready).await;
+        press_until(&mut console, "b", "the IP set picker", picker_ready).await;
         let picker = screen(&console.state);
         assert!(
             picker.contains(&format!("remote IPs {ATTACKER}")),
@@ -101,7 +75,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
             "the picker starts on the set a rule BLOCKs with"
         );
         press(&mut console, "<enter>");
-        let preview = preview_of(&console.state);
+        let preview = preview_text(&console.state);
         assert!(
             preview.contains(
                 "Block 1 remote IP(s) from 1 finding(s) in IP set blocked-attackers-v4 (REGIONAL), findings to NOTIFIED"
@@ -114,28 +88,24 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
             "{preview}"
         );
 
-        press(&mut console, "y");
-        wait_until(&mut console, "the block to finish", |s| {
-            matches!(s.pipeline.stage, Stage::Idle) && s.pipeline.undo.is_some()
-        })
-        .await;
-        let text = screen(&console.state);
-        assert!(text.contains("2 changed and verified"), "{text}");
-        let set = sandbox(&console)
+        press_until(&mut console, "y", "the block to finish", changed).await;
+        assert_shows(&console.state, &["2 changed and verified"]);
+        let set = console
+            .sandbox()
             .ip_set_addresses("blocked-attackers-v4")
             .expect("set");
         assert!(set.contains(&format!("{ATTACKER}/32")), "{set:?}");
-        let stored = sandbox(&console).finding(&finding.id).expect("finding");
+        let stored = console.sandbox().finding(&finding.id).expect("finding");
         assert_eq!(stored["Workflow"]["Status"], "NOTIFIED");
         assert_eq!(
             stored["Note"]["Text"],
             "secdeck: blocked 199.241.229.197 in WAF IP set blocked-attackers-v4 (REGIONAL)"
         );
         assert_eq!(
-            mutating(&console),
+            mutating(console.sandbox()),
             ["UpdateIPSet 200", "BatchUpdateFindings 200"]
         );
-        let entries = Journal::read_all(&journal).expect("journal");
+        let entries = Journal::read_all(console.journal()).expect("journal");
         assert_eq!(entries.len(), 2, "intent and outcome of the one plan");
         let outcome = serde_json::to_string(&entries[1]).expect("entry");
         assert!(
@@ -145,33 +115,32 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
 
         // Undo takes both back: the address out of the set, the finding to NEW.
         press(&mut console, "u");
-        let undo = preview_of(&console.state);
+        let undo = preview_text(&console.state);
         assert!(undo.contains("Undo: Block 1 remote IP(s)"), "{undo}");
         press(&mut console, "y");
-        let sb = sandbox(&console);
+        let sb = console.sandbox().clone();
         let id = finding.id.clone();
         wait_until(&mut console, "the undo to finish", |s| {
-            matches!(s.pipeline.stage, Stage::Idle)
+            idle(s)
                 && sb
                     .finding(&id)
                     .is_some_and(|f| f["Workflow"]["Status"] == "NEW")
         })
         .await;
-        let set = sandbox(&console)
+        let set = console
+            .sandbox()
             .ip_set_addresses("blocked-attackers-v4")
             .expect("set");
         assert!(!set.contains(&format!("{ATTACKER}/32")), "{set:?}");
-        let stored = sandbox(&console).finding(&finding.id).expect("finding");
+        let stored = console.sandbox().finding(&finding.id).expect("finding");
         assert_eq!(stored["Workflow"]["Status"], "NEW");
     });
 }
 
 #[test]
 fn a_finding_without_a_remote_ip_says_so_and_nothing_happens() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::Unset).await;
         press(&mut console, "/IMDSv2<enter>");
         assert!(console.state.findings.selected_finding().is_some());
         press(&mut console, "b");
@@ -182,17 +151,14 @@ fn a_finding_without_a_remote_ip_says_so_and_nothing_happens() {
             "{text}"
         );
         press(&mut console, "y<enter>");
-        drain(&mut console).await;
-        assert!(mutating(&console).is_empty());
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn marked_findings_are_blocked_together() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::Unset).await;
         // The three real GuardDuty EC2 network findings (remote 1.1.1.1, 1.2.3.4, 1.22.9.9)
         // and a control finding without any remote IP.
         let wanted = ["1.1.1.1", "1.2.3.4", "1.22.9.9"];
@@ -212,32 +178,29 @@ fn marked_findings_are_blocked_together() {
             .collect();
         assert!(ids.len() >= 4, "{ids:?}");
         console.state.findings.marks.extend(ids);
-        press(&mut console, "b");
-        wait_until(&mut console, "the IP set picker", picker_ready).await;
-        assert!(
-            screen(&console.state).contains("marked finding(s) without a remote IP are left alone")
+        press_until(&mut console, "b", "the IP set picker", picker_ready).await;
+        assert_shows(
+            &console.state,
+            &["marked finding(s) without a remote IP are left alone"],
         );
         pick(&mut console, "blocked-attackers-v4");
         // Only the set this time: the findings stay as they are.
         press(&mut console, "<space><enter>");
-        let preview = preview_of(&console.state);
+        let preview = preview_text(&console.state);
         assert!(
             preview.contains(
                 "Block 3 remote IP(s) from 3 finding(s) in IP set blocked-attackers-v4 (REGIONAL)"
             ) && !preview.contains("NOTIFIED"),
             "{preview}"
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the block", |s| {
-            matches!(s.pipeline.stage, Stage::Idle) && s.pipeline.undo.is_some()
-        })
-        .await;
-        let set = sandbox(&console)
+        press_until(&mut console, "y", "the block", changed).await;
+        let set = console
+            .sandbox()
             .ip_set_addresses("blocked-attackers-v4")
             .expect("set");
         for w in wanted {
             assert!(set.contains(&format!("{w}/32")), "{set:?}");
         }
-        assert_eq!(mutating(&console), ["UpdateIPSet 200"]);
+        assert_eq!(mutating(console.sandbox()), ["UpdateIPSet 200"]);
     });
 }

@@ -2,29 +2,19 @@
 //! the in-process sandbox, driven by keys, checked on the screen, on the requests the
 //! sandbox received and on the AWS state afterwards.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::{Action, Key, KeyCode};
 use secdeck::config::AccessFlag;
 use secdeck::domain::finding::WorkflowStatus;
 use secdeck::journal::{Journal, Phase};
 use secdeck::sandbox::Fault;
 
-fn workflow_in_sandbox(sandbox: &secdeck::sandbox::Sandbox, id: &str) -> String {
-    let finding = sandbox.finding(id).expect("finding exists in the sandbox");
-    finding["Workflow"]["Status"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[test]
 fn demo_shows_findings_navigates_and_opens_the_detail() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::Unset).await;
         let table = screen(&console.state);
         assert!(table.contains("Findings ("), "{table}");
         assert!(table.contains("DEMO"), "{table}");
@@ -51,26 +41,16 @@ fn demo_shows_findings_navigates_and_opens_the_detail() {
         assert!(bottom.contains('}'), "pretty JSON at the end: {bottom}");
 
         press(&mut console, "<esc>");
-        assert!(screen(&console.state).contains("Findings ("));
-        assert!(
-            console
-                .sandbox()
-                .unwrap()
-                .requests()
-                .iter()
-                .all(|r| !r.mutating)
-        );
+        assert_shows(&console.state, &["Findings ("]);
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn workflow_change_goes_through_preview_approval_journal_and_undo() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sandbox = sandbox(&console);
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::Unset).await;
+        let sandbox = console.sandbox().clone();
 
         // The first NEW finding in the table.
         let row = (0..console.state.findings.visible_len())
@@ -82,26 +62,23 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             press(&mut console, "j");
         }
         let finding = console.state.findings.selected_finding().unwrap().clone();
-        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NEW");
+        assert_eq!(workflow_of(&sandbox, &finding.id), "NEW");
 
         // Picker (cursor starts on the current status), one down is NOTIFIED, preview.
         press(&mut console, "wj<enter>");
-        let preview = screen(&console.state);
-        assert!(preview.contains("- workflow NEW"), "{preview}");
-        assert!(preview.contains("+ workflow NOTIFIED"), "{preview}");
+        assert_shows(&console.state, &["- workflow NEW", "+ workflow NOTIFIED"]);
         assert!(
             sandbox.requests().iter().all(|r| !r.mutating),
             "nothing is sent before approval"
         );
 
-        press(&mut console, "y");
-        wait_until(&mut console, "the change to finish", |s| {
+        press_until(&mut console, "y", "the change to finish", |s| {
             s.notifications
                 .iter()
                 .any(|n| n.message.contains("changed and verified"))
         })
         .await;
-        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NOTIFIED");
+        assert_eq!(workflow_of(&sandbox, &finding.id), "NOTIFIED");
         let mutations: Vec<_> = sandbox
             .requests()
             .into_iter()
@@ -115,7 +92,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             "the row shows the verified status"
         );
 
-        let entries = Journal::read_all(&journal).expect("journal readable");
+        let entries = Journal::read_all(console.journal()).expect("journal readable");
         assert_eq!(entries.len(), 2, "intent and outcome");
         assert_eq!(entries[0].phase, Phase::Intent);
         assert_eq!(entries[1].phase, Phase::Outcome);
@@ -125,7 +102,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
             !entries[1].aws_request_ids.is_empty(),
             "AWS request id journaled"
         );
-        let text = std::fs::read_to_string(&journal).unwrap();
+        let text = std::fs::read_to_string(console.journal()).unwrap();
         assert!(
             !text.to_lowercase().contains("secret"),
             "no credentials in the journal"
@@ -136,8 +113,7 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
         let undo = screen(&console.state);
         assert!(undo.contains("- workflow NOTIFIED"), "{undo}");
         assert!(undo.contains("+ workflow NEW"), "{undo}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the undo to finish", |s| {
+        press_until(&mut console, "y", "the undo to finish", |s| {
             s.notifications
                 .iter()
                 .filter(|n| n.message.contains("changed and verified"))
@@ -145,35 +121,31 @@ fn workflow_change_goes_through_preview_approval_journal_and_undo() {
                 >= 2
         })
         .await;
-        assert_eq!(workflow_in_sandbox(&sandbox, &finding.id), "NEW");
-        assert_eq!(Journal::read_all(&journal).unwrap().len(), 4);
+        assert_eq!(workflow_of(&sandbox, &finding.id), "NEW");
+        assert_eq!(Journal::read_all(console.journal()).unwrap().len(), 4);
     });
 }
 
 #[test]
 fn rejecting_a_preview_sends_nothing() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::Unset).await;
         press(&mut console, "wj<enter>n");
         drain(&mut console).await;
-        let sandbox = sandbox(&console);
+        let sandbox = console.sandbox().clone();
         assert!(sandbox.requests().iter().all(|r| !r.mutating));
-        assert!(!journal.exists() || Journal::read_all(&journal).unwrap().is_empty());
+        assert!(
+            !console.journal().exists() || Journal::read_all(console.journal()).unwrap().is_empty()
+        );
     });
 }
 
 #[test]
 fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::ReadOnly, &journal).await;
-        let sandbox = sandbox(&console);
-        wait_until(&mut console, "the findings to load", findings_loaded).await;
-        assert!(screen(&console.state).contains("READ-ONLY"));
+    big_stack(|| async {
+        let mut console = findings_console(AccessFlag::ReadOnly).await;
+        let sandbox = console.sandbox().clone();
+        assert_shows(&console.state, &["READ-ONLY"]);
 
         for key in ["w", "E"] {
             press(&mut console, key);
@@ -249,34 +221,26 @@ fn read_only_demo_sends_no_mutating_request_whatever_is_pressed() {
             .collect();
         assert!(mutating.is_empty(), "read-only sent {mutating:?}");
         assert!(
-            !journal.exists(),
+            !console.journal().exists(),
             "a read-only session never opens the journal"
         );
-        assert!(screen(&console.state).contains("READ-ONLY"));
+        assert_shows(&console.state, &["READ-ONLY"]);
     });
 }
 
 #[test]
 fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
+    big_stack(|| async {
         let findings =
             secdeck::sandbox::seed::generate_findings(450, 7, time::OffsetDateTime::now_utc());
         let ids: Vec<String> = findings
             .iter()
             .filter_map(|f| f["Id"].as_str().map(str::to_string))
             .collect();
-        let seed = secdeck::sandbox::seed::Seed {
-            findings,
-            ..Default::default()
-        };
-        let parts =
-            secdeck::runtime::demo_parts(seed, AccessFlag::Unset, dir.path().join("j.jsonl"))
-                .await
-                .unwrap();
+        let env = TestEnv::findings(findings).await;
         // Fail the second GetFindings call with a non-retryable error.
-        let sandbox = parts.sandbox.clone().unwrap();
-        let mut console = secdeck::runtime::Console::start(parts);
+        let sandbox = env.sandbox.clone();
+        let mut console = env.console(AccessFlag::Unset).await;
         // Hold the first page back until the fault is armed: the next page is only
         // requested once the first is dispatched.
         let first_page = loop {
@@ -303,11 +267,9 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         .await;
         let loaded = console.state.findings.total();
         assert_eq!(loaded, 100, "the first page stays");
-        let failed = screen(&console.state);
-        assert!(failed.contains("AccessDenied"), "{failed}");
+        assert_shows(&console.state, &["AccessDenied"]);
 
-        press(&mut console, "R");
-        wait_until(&mut console, "the resumed load", findings_loaded).await;
+        press_until(&mut console, "R", "the resumed load", findings_loaded).await;
         let total = console.state.findings.total();
         let expected = default_view_count(&sandbox, &ids);
         assert_eq!(

@@ -4,22 +4,14 @@
 //! its import, seen in the findings pane with the right severity and generator),
 //! mitigation status per finding, and suppression on the next audit.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
+use common::iot::*;
+use common::*;
 use secdeck::app::panes::audits::Load;
-use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::finding::Severity;
 use secdeck::sandbox::seed::Seed;
-
-const BROAD: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
-const ID: &str = "arn:aws:iot:us-east-1:123456789012:audit/finding/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/policy/dev-allow-all/1";
-
-fn idle(s: &secdeck::app::State) -> bool {
-    s.pipeline.stage == Stage::Idle
-}
 
 /// The newest of `n` audit tasks is selected and its findings are loaded.
 fn newest_loaded(s: &secdeck::app::State, n: usize) -> bool {
@@ -31,60 +23,49 @@ fn newest_loaded(s: &secdeck::app::State, n: usize) -> bool {
         && !s.audits.rows.is_empty()
 }
 
-fn previewing(s: &secdeck::app::State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
-}
-
 #[test]
 fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        c.state.audits.poll_every = Some(10);
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
-        iot.create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
+    big_stack(|| async {
+        let mut c = TestEnv::new(Seed::default())
             .await
-            .unwrap();
+            .console(AccessFlag::Write)
+            .await;
+        let journal = c.journal().to_path_buf();
+        c.state.audits.poll_every = Some(10);
+        let sb = c.sandbox().clone();
+        let iot = c.env.iot();
+        create_policy(&iot, "dev-allow-all", BROAD).await;
 
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", |s| {
+        press_until(&mut c, "4", "the audits overview", |s| {
             s.audits.overview_status == Load::Loaded
         })
         .await;
-        assert!(screen(&c.state).contains("no audits in the last 90 days"));
+        assert_shows(&c.state, &["no audits in the last 90 days"]);
 
         // Start an on-demand audit: preview, approve, and its findings appear.
         press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit's findings", |s| newest_loaded(s, 1)).await;
-        let text = screen(&c.state);
-        assert!(
-            text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
-            "{text}"
+        press_until(&mut c, "y", "the audit's findings", |s| newest_loaded(s, 1)).await;
+        assert_shows(
+            &c.state,
+            &[
+                "CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK",
+                "dev-allow-all:1",
+                "on-demand",
+            ],
         );
-        assert!(text.contains("dev-allow-all:1"), "{text}");
-        assert!(text.contains("on-demand"), "{text}");
 
         // Import it into Security Hub.
-        press(&mut c, "i");
-        wait_until(&mut c, "the import preview", previewing).await;
-        assert!(screen(&c.state).contains("1 new"), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
-        assert_eq!(sb.finding(ID).unwrap()["RecordState"], "ACTIVE");
+        press_until(&mut c, "i", "the import preview", previewing).await;
+        assert_shows(&c.state, &["1 new"]);
+        press_until(&mut c, "y", "the import", audits_settled).await;
+        assert_eq!(sb.finding(IMPORTED_ID).unwrap()["RecordState"], "ACTIVE");
 
         // ... and see it in the findings pane with the right severity and generator.
-        press(&mut c, "1r");
-        wait_until(&mut c, "the findings", e2e_support::findings_loaded).await;
+        press_until(&mut c, "1r", "the findings", findings_loaded).await;
         let f = (0..c.state.findings.total())
             .filter_map(|i| c.state.findings.visible(i))
-            .find(|f| f.id == ID)
+            .find(|f| f.id == IMPORTED_ID)
             .expect("the imported finding is listed")
             .clone();
         assert_eq!(f.severity, Some(Severity::Critical));
@@ -96,8 +77,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert!(c.state.audits.selected_finding().is_some());
         press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the mitigation", |s| {
+        press_until(&mut c, "y", "the mitigation", |s| {
             idle(s)
                 && s.audits
                     .mitigation_status
@@ -105,23 +85,12 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
                     .any(|v| v == "mitigation COMPLETED")
         })
         .await;
-        assert!(
-            screen(&c.state).contains("[mitigation COMPLETED]"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["[mitigation COMPLETED]"]);
 
         // Suppress it indefinitely; the next audit (policy restored) flags it suppressed.
-        iot.create_policy_version()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .set_as_default(true)
-            .send()
-            .await
-            .unwrap();
+        replace_policy(&iot, "dev-allow-all", BROAD).await;
         press(&mut c, "o<enter>");
-        press(&mut c, "y");
-        wait_until(&mut c, "the next audit", |s| newest_loaded(s, 2)).await;
+        press_until(&mut c, "y", "the next audit", |s| newest_loaded(s, 2)).await;
         press(&mut c, "j");
         press(&mut c, "p");
         press(
@@ -129,8 +98,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             "<backspace><backspace><backspace>forever lab devices<enter>",
         );
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the suppression", |s| {
+        press_until(&mut c, "y", "the suppression", |s| {
             idle(s)
                 && s.audits
                     .overview
@@ -139,8 +107,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         })
         .await;
         press(&mut c, "o<enter>");
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit after suppressing", |s| {
+        press_until(&mut c, "y", "the audit after suppressing", |s| {
             newest_loaded(s, 3)
         })
         .await;
@@ -150,11 +117,7 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
             "{}",
             screen(&c.state)
         );
-        assert!(
-            screen(&c.state).contains("1 suppressed"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["1 suppressed"]);
 
         let journal = std::fs::read_to_string(&journal).unwrap();
         for op in [

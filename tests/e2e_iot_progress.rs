@@ -5,61 +5,62 @@
 //! their error codes and retried with ctrl-r until nothing is lost; and a read-only
 //! session that can open the suppressions view but reach none of these changes.
 
-mod e2e_support;
+mod common;
 
 use std::cell::Cell;
 
 use aws_sdk_iot::primitives::DateTime;
 use aws_sdk_iot::types::ResourceIdentifier;
-use e2e_support::{console_with, press, run, sandbox, screen, wait_until};
+use common::iot::*;
+use common::*;
 use secdeck::app::panes::audits::Load;
-use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::sandbox::Fault;
 use secdeck::sandbox::seed::Seed;
-
-const BROAD: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
-const PERMISSIVE: &str = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK";
-
-fn idle(s: &secdeck::app::State) -> bool {
-    s.pipeline.stage == Stage::Idle
-}
-
-fn previewing(s: &secdeck::app::State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
-}
 
 fn overview_loaded(s: &secdeck::app::State) -> bool {
     s.audits.overview_status == Load::Loaded
 }
 
+/// A console on a world without findings, with an IoT client on its sandbox.
+async fn audits_console(access: AccessFlag) -> (ConsoleEnv, aws_sdk_iot::Client) {
+    let c = TestEnv::new(Seed::default()).await.console(access).await;
+    let iot = c.env.iot();
+    (c, iot)
+}
+
+async fn open_audits(c: &mut ConsoleEnv) {
+    press(c, "4");
+    wait_until(c, "the audits overview", overview_loaded).await;
+}
+
+async fn open_suppressions(c: &mut ConsoleEnv) {
+    press(c, "L");
+    wait_until(c, "the suppressions", |s| {
+        s.audits
+            .suppressions_view
+            .as_ref()
+            .is_some_and(|v| v.status == Load::Loaded)
+    })
+    .await;
+}
+
 #[test]
 fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
         // Slow polls at first, so the running audit's (empty) findings are read before
         // it can finish; polls are counted, not timed, so this only orders the reads.
         c.state.audits.poll_every = Some(300);
-        let sb = sandbox(&c);
+        let sb = c.sandbox().clone();
         // Eight checks revealed over eight polls.
         sb.set_iot_audit_polls(8);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
-        iot.create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        create_policy(&iot, "dev-allow-all", BROAD).await;
+        open_audits(&mut c).await;
 
         press(&mut c, "o<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the started audit, running", |s| {
+        press_until(&mut c, "y", "the started audit, running", |s| {
             s.audits.tasks().first().is_some_and(|t| {
                 t.task_status == "IN_PROGRESS"
                     && s.audits.findings_task.as_deref() == Some(t.task_id.as_str())
@@ -91,42 +92,26 @@ fn an_on_demand_audit_shows_in_progress_then_completed_with_its_findings() {
             "progress between 0 and 8 checks was seen: {}",
             most_done.get()
         );
-        let text = screen(&c.state);
-        assert!(text.contains("COMPLETED"), "{text}");
-        assert!(
-            text.contains("CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"),
-            "{text}"
+        assert_shows(
+            &c.state,
+            &["COMPLETED", "CRITICAL IOT_POLICY_OVERLY_PERMISSIVE_CHECK"],
         );
-        let polls = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "DescribeAuditTask")
-            .count();
+        let polls = count(&sb, "DescribeAuditTask");
         assert!(polls >= 8, "{polls} DescribeAuditTask");
     });
 }
 
 #[test]
 fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
         c.state.audits.poll_every = Some(10);
-        let sb = sandbox(&c);
+        let sb = c.sandbox().clone();
         sb.set_iot_audit_polls(0);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
-        iot.create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        create_policy(&iot, "dev-allow-all", BROAD).await;
+        open_audits(&mut c).await;
         press(&mut c, "o<enter>");
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit's findings", |s| {
+        press_until(&mut c, "y", "the audit's findings", |s| {
             idle(s) && s.audits.findings_status == Load::Loaded && !s.audits.rows.is_empty()
         })
         .await;
@@ -143,8 +128,7 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
             .expect("a finding is selected");
         press(&mut c, ":mitigate ReplaceWithRestrictivePolicy<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the mitigation, running", |s| {
+        press_until(&mut c, "y", "the mitigation, running", |s| {
             idle(s) && s.audits.mitigation_status.contains_key(&finding)
         })
         .await;
@@ -157,27 +141,15 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
             Some("mitigation IN_PROGRESS"),
             "pending is not success"
         );
-        assert!(
-            screen(&c.state).contains("[mitigation IN_PROGRESS]"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["[mitigation IN_PROGRESS]"]);
         c.state.audits.poll_every = Some(10);
         wait_until(&mut c, "the mitigation to complete", |s| {
             s.audits.mitigation_status.get(&finding).map(String::as_str)
                 == Some("mitigation COMPLETED")
         })
         .await;
-        assert!(
-            screen(&c.state).contains("[mitigation COMPLETED]"),
-            "{}",
-            screen(&c.state)
-        );
-        let polls = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "ListAuditMitigationActionsExecutions")
-            .count();
+        assert_shows(&c.state, &["[mitigation COMPLETED]"]);
+        let polls = count(&sb, "ListAuditMitigationActionsExecutions");
         // The executor's first read, then the console's polls until it finished.
         assert!(polls >= 3, "{polls} execution listings");
     });
@@ -185,30 +157,22 @@ fn a_mitigation_shows_in_progress_then_completed_on_its_finding_row() {
 
 #[test]
 fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
+    big_stack(|| async {
+        let (mut c, _) = audits_console(AccessFlag::Write).await;
+        let sb = c.sandbox().clone();
         sb.set_iot_audit_polls(0);
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
-        assert!(
-            screen(&c.state).contains("last 90d"),
-            "{}",
-            screen(&c.state)
-        );
+        open_audits(&mut c).await;
+        assert_shows(&c.state, &["last 90d"]);
 
         // `o` opens the picker with every enabled check; the line is edited down to two.
         press(&mut c, "o");
-        assert!(screen(&c.state).contains(":audit "), "{}", screen(&c.state));
+        assert_shows(&c.state, &[":audit "]);
         press(
             &mut c,
             "<esc>:audit LOGGING_DIS<tab>,IOT_POLICY_OVERLY<tab><enter>",
         );
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the audit", |s| idle(s) && !s.audits.is_loading()).await;
+        press_until(&mut c, "y", "the audit", audits_settled).await;
         let started: Vec<_> = sb
             .requests()
             .into_iter()
@@ -225,8 +189,7 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
 
         // A 7-day window: the tasks are re-read from 7 days ago and the title says so.
         sb.clear_requests();
-        press(&mut c, ":audits 7d<enter>");
-        wait_until(&mut c, "the re-read", overview_loaded).await;
+        press_until(&mut c, ":audits 7d<enter>", "the re-read", overview_loaded).await;
         let listed = sb
             .requests()
             .into_iter()
@@ -241,7 +204,7 @@ fn an_audit_of_chosen_checks_and_a_chosen_tasks_window() {
             .unwrap_or_else(|| panic!("startTime {start}"));
         let days = (time::OffsetDateTime::now_utc() - start).as_seconds_f64() / 86_400.0;
         assert!((6.9..7.1).contains(&days), "window of {days} days");
-        assert!(screen(&c.state).contains("last 7d"), "{}", screen(&c.state));
+        assert_shows(&c.state, &["last 7d"]);
     });
 }
 
@@ -276,33 +239,23 @@ async fn suppressions(iot: &aws_sdk_iot::Client) -> Vec<aws_sdk_iot::types::Audi
 
 #[test]
 fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
+        let journal = c.journal().to_path_buf();
         suppress(&iot, "soon", Some(3), "demo fleet").await;
         suppress(&iot, "later", Some(60), "pilot").await;
         suppress(&iot, "lab", None, "lab devices").await;
 
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
-        press(&mut c, "L");
-        wait_until(&mut c, "the suppressions", |s| {
-            s.audits
-                .suppressions_view
-                .as_ref()
-                .is_some_and(|v| v.status == Load::Loaded)
-        })
-        .await;
-        let text = screen(&c.state);
-        assert!(
-            text.contains("Suppressions (3) · 1 expiring within 7 days"),
-            "{text}"
+        open_audits(&mut c).await;
+        open_suppressions(&mut c).await;
+        assert_shows(
+            &c.state,
+            &[
+                "Suppressions (3) · 1 expiring within 7 days",
+                "indefinitely",
+                "(in 3d)",
+            ],
         );
-        assert!(text.contains("indefinitely"), "{text}");
-        assert!(text.contains("(in 3d)"), "{text}");
 
         // Edit the first (soonest) one: indefinitely, with a new description.
         press(&mut c, "p");
@@ -313,13 +266,8 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
         );
         press(&mut c, "<esc>:suppress forever renewed for the lab<enter>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        assert!(
-            screen(&c.state).contains("Change suppression"),
-            "{}",
-            screen(&c.state)
-        );
-        press(&mut c, "y");
-        wait_until(&mut c, "the edit", |s| {
+        assert_shows(&c.state, &["Change suppression"]);
+        press_until(&mut c, "y", "the edit", |s| {
             idle(s) && !s.audits.is_loading() && s.audits.suppressions().len() == 3
         })
         .await;
@@ -337,18 +285,13 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
                 .all(|x| !s.audits.is_expiring(x))
         })
         .await;
-        assert!(
-            screen(&c.state).contains("0 expiring within 7 days"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["0 expiring within 7 days"]);
 
         // Delete the one that now comes first (the 60-day one).
         press(&mut c, "g");
         press(&mut c, "P");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the delete", |s| {
+        press_until(&mut c, "y", "the delete", |s| {
             idle(s) && s.audits.suppressions().len() == 2
         })
         .await;
@@ -359,7 +302,7 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
             .collect();
         assert_eq!(left.len(), 2);
         assert!(!left.contains(&"later".to_string()), "{left:?}");
-        assert!(screen(&c.state).contains("Suppressions (2)"));
+        assert_shows(&c.state, &["Suppressions (2)"]);
         press(&mut c, "<esc>");
         assert!(c.state.audits.suppressions_view.is_none());
 
@@ -371,58 +314,32 @@ fn the_suppressions_view_lists_edits_and_deletes_through_the_pipeline() {
 
 #[test]
 fn the_suppressions_view_reads_every_page() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::Write).await;
+        let sb = c.sandbox().clone();
         for i in 0..260 {
             suppress(&iot, &format!("device-{i:03}"), None, "fleet").await;
         }
         suppress(&iot, "soon", Some(2), "demo").await;
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
+        open_audits(&mut c).await;
         sb.clear_requests();
-        press(&mut c, "L");
-        wait_until(&mut c, "the suppressions", |s| {
-            s.audits
-                .suppressions_view
-                .as_ref()
-                .is_some_and(|v| v.status == Load::Loaded)
-        })
-        .await;
-        let pages = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "ListAuditSuppressions")
-            .count();
+        open_suppressions(&mut c).await;
+        let pages = count(&sb, "ListAuditSuppressions");
         assert_eq!(pages, 2, "250 a page");
-        let text = screen(&c.state);
-        assert!(
-            text.contains("Suppressions (261) · 1 expiring within 7 days"),
-            "{text}"
-        );
+        assert_shows(&c.state, &["Suppressions (261) · 1 expiring within 7 days"]);
         press(&mut c, "G");
-        assert!(
-            screen(&c.state).contains("device-259"),
-            "{}",
-            screen(&c.state)
-        );
+        assert_shows(&c.state, &["device-259"]);
     });
 }
 
 #[test]
 fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::Write, &journal).await;
-        let sb = sandbox(&c);
+    big_stack(|| async {
+        let (mut c, _) = audits_console(AccessFlag::Write).await;
+        let sb = c.sandbox().clone();
         let before = sb.finding_count();
         sb.generate_iot_audit(250, 3);
-        press(&mut c, "4");
-        wait_until(&mut c, "the generated audit", |s| {
+        press_until(&mut c, "4", "the generated audit", |s| {
             overview_loaded(s) && s.audits.findings_status == Load::Loaded
         })
         .await;
@@ -434,18 +351,17 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
             0,
             "InternalException",
         ));
-        press(&mut c, "i");
-        wait_until(&mut c, "the import preview", previewing).await;
-        assert!(screen(&c.state).contains("250 new"), "{}", screen(&c.state));
-        press(&mut c, "250<enter>");
-        wait_until(&mut c, "the import", |s| idle(s) && !s.audits.is_loading()).await;
+        press_until(&mut c, "i", "the import preview", previewing).await;
+        assert_shows(&c.state, &["250 new"]);
+        press_until(&mut c, "250<enter>", "the import", audits_settled).await;
         assert_eq!(c.state.audits.import_failures.len(), 3);
-        let text = screen(&c.state);
-        assert!(
-            text.contains("Not imported (3) · ctrl-r retries them"),
-            "{text}"
+        assert_shows(
+            &c.state,
+            &[
+                "Not imported (3) · ctrl-r retries them",
+                "InternalException",
+            ],
         );
-        assert!(text.contains("InternalException"), "{text}");
         assert_eq!(sb.finding_count(), before + 247);
         let failed: Vec<String> = c
             .state
@@ -458,30 +374,22 @@ fn failed_findings_of_an_import_are_listed_and_retried_until_none_is_lost() {
 
         press(&mut c, "<ctrl-r>");
         assert!(previewing(&c.state), "{}", screen(&c.state));
-        assert!(screen(&c.state).contains("3 new"), "{}", screen(&c.state));
-        press(&mut c, "y");
-        wait_until(&mut c, "the retry", |s| idle(s) && !s.audits.is_loading()).await;
+        assert_shows(&c.state, &["3 new"]);
+        press_until(&mut c, "y", "the retry", audits_settled).await;
         assert!(c.state.audits.import_failures.is_empty());
         assert!(!screen(&c.state).contains("Not imported"));
         assert_eq!(sb.finding_count(), before + 250, "nothing lost");
         assert!(failed.iter().all(|id| sb.finding(id).is_some()));
-        let imports = sb
-            .requests()
-            .iter()
-            .filter(|r| r.operation == "BatchImportFindings")
-            .count();
+        let imports = count(&sb, "BatchImportFindings");
         assert_eq!(imports, 4, "three batches, then one for the retry");
     });
 }
 
 #[test]
 fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("journal.jsonl");
-        let mut c = console_with(Seed::default(), AccessFlag::ReadOnly, &journal).await;
-        let sb = sandbox(&c);
-        let iot = aws_sdk_iot::Client::new(&sb.sdk_config().await);
+    big_stack(|| async {
+        let (mut c, iot) = audits_console(AccessFlag::ReadOnly).await;
+        let sb = c.sandbox().clone();
         suppress(&iot, "soon", Some(3), "demo fleet").await;
         sb.generate_iot_audit(20, 3);
         sb.inject_item_fault(Fault::next(
@@ -491,17 +399,9 @@ fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
             "InternalException",
         ));
         sb.clear_requests();
-        press(&mut c, "4");
-        wait_until(&mut c, "the audits overview", overview_loaded).await;
-        press(&mut c, "L");
-        wait_until(&mut c, "the suppressions", |s| {
-            s.audits
-                .suppressions_view
-                .as_ref()
-                .is_some_and(|v| v.status == Load::Loaded)
-        })
-        .await;
-        assert!(screen(&c.state).contains("Suppressions (1) · 1 expiring"));
+        open_audits(&mut c).await;
+        open_suppressions(&mut c).await;
+        assert_shows(&c.state, &["Suppressions (1) · 1 expiring"]);
         for keys in [
             "p",
             "P",
@@ -512,17 +412,17 @@ fn read_only_opens_the_suppressions_view_but_reaches_no_change() {
             ":suppress forever x<enter>y",
         ] {
             press(&mut c, keys);
-            e2e_support::drain(&mut c).await;
+            drain(&mut c).await;
             assert!(idle(&c.state), "{keys}: {}", screen(&c.state));
         }
         press(&mut c, "<esc>");
         for keys in ["<ctrl-r>", "o", "i", "y", "jp", "P", "m"] {
             press(&mut c, keys);
-            e2e_support::drain(&mut c).await;
+            drain(&mut c).await;
             assert!(idle(&c.state), "{keys}: {}", screen(&c.state));
         }
         let mutating: Vec<_> = sb.requests().into_iter().filter(|r| r.mutating).collect();
         assert!(mutating.is_empty(), "read-only sent {mutating:?}");
-        assert!(!journal.exists());
+        assert!(!c.journal().exists());
     });
 }

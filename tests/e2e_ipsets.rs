@@ -2,9 +2,9 @@
 //! driven by keys. An edit raced by another writer between the executor's read and write
 //! keeps both changes; invalid input sends nothing; a read-only session cannot edit.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::panes::ipsets::Load;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
@@ -14,79 +14,69 @@ fn loaded(state: &secdeck::app::State) -> bool {
     state.ipsets.load == Load::Loaded && !state.ipsets.rows.is_empty()
 }
 
-fn mutating(console: &secdeck::runtime::Console) -> Vec<String> {
-    sandbox(console)
-        .requests()
-        .into_iter()
-        .filter(|r| r.mutating)
-        .map(|r| format!("{} {}", r.operation, r.status))
-        .collect()
+/// A demo console on the IP sets pane, its sets loaded.
+async fn on_ip_sets(access: AccessFlag) -> ConsoleEnv {
+    let mut console = demo_console(access).await;
+    press_until(&mut console, "3", "the IP sets to load", loaded).await;
+    console
 }
 
 #[test]
 fn an_edit_raced_by_another_writer_keeps_both_changes() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("journal.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         // blocked-attackers-v4 is the second row; add one address and one already there.
         press(&mut console, "j<enter>+192.0.2.99 198.51.100.0/24<enter>");
-        let preview = screen(&console.state);
-        assert!(
-            preview.contains("Update IP set blocked-attackers-v4 (REGIONAL): +1 -0, 4 -> 5"),
-            "{preview}"
+        assert_shows(
+            &console.state,
+            &["Update IP set blocked-attackers-v4 (REGIONAL): +1 -0, 4 -> 5"],
         );
         // Another console adds an address right after our executor reads the set.
-        sandbox(&console).race_next_ip_set_read("blocked-attackers-v4", &["203.0.113.250/32"]);
-        press(&mut console, "y");
-        wait_until(&mut console, "the change and the reload", |s| {
-            matches!(s.pipeline.stage, Stage::Idle)
+        console
+            .sandbox()
+            .race_next_ip_set_read("blocked-attackers-v4", &["203.0.113.250/32"]);
+        press_until(&mut console, "y", "the change and the reload", |s| {
+            idle(s)
                 && s.ipsets.load == Load::Loaded
                 && s.ipsets
                     .open_row()
                     .is_some_and(|r| r.set.addresses.len() == 6)
         })
         .await;
-        let now = sandbox(&console)
+        let now = console
+            .sandbox()
             .ip_set_addresses("blocked-attackers-v4")
             .expect("set");
         assert!(now.contains(&"192.0.2.99/32".to_string()), "{now:?}");
         assert!(now.contains(&"203.0.113.250/32".to_string()), "{now:?}");
-        assert_eq!(mutating(&console), ["UpdateIPSet 400", "UpdateIPSet 200"]);
-        let text = screen(&console.state);
-        assert!(text.contains("6 / 10000 addresses"), "{text}");
-        let entries = Journal::read_all(&journal).expect("journal");
+        assert_eq!(
+            mutating(console.sandbox()),
+            ["UpdateIPSet 400", "UpdateIPSet 200"]
+        );
+        assert_shows(&console.state, &["6 / 10000 addresses"]);
+        let entries = Journal::read_all(console.journal()).expect("journal");
         assert_eq!(entries.len(), 2, "intent and outcome");
     });
 }
 
 #[test]
 fn invalid_input_is_refused_and_nothing_is_sent() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "j<enter>+10.0.0/8 2001:db8::/32<enter>y");
         drain(&mut console).await;
-        let text = screen(&console.state);
-        assert!(
-            text.contains("\"10.0.0/8\" is not an IP address or CIDR range"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &["\"10.0.0/8\" is not an IP address or CIDR range"],
         );
-        assert!(mutating(&console).is_empty());
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn a_read_only_session_cannot_edit_ip_sets() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::ReadOnly, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::ReadOnly).await;
         press(&mut console, "j<enter>+");
         assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
         press(&mut console, "-<enter>y");
@@ -113,31 +103,25 @@ fn a_read_only_session_cannot_edit_ip_sets() {
             Stage::Idle,
             "b is unreachable"
         );
-        drain(&mut console).await;
-        assert!(mutating(&console).is_empty());
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn a_new_ip_set_is_created_after_approval_and_listed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "Cbad/name IPV4<enter>");
-        assert!(screen(&console.state).contains("is not a valid IP set name"));
+        assert_shows(&console.state, &["is not a valid IP set name"]);
         press(
             &mut console,
             "Csoc-blocks-v6 ipv6 Blocked by the SOC<enter>",
         );
-        let preview = screen(&console.state);
-        assert!(
-            preview.contains("Create IPV6 IP set soc-blocks-v6 (REGIONAL) with 0 addresses"),
-            "{preview}"
+        assert_shows(
+            &console.state,
+            &["Create IPV6 IP set soc-blocks-v6 (REGIONAL) with 0 addresses"],
         );
-        press(&mut console, "y");
-        wait_until(&mut console, "the new set to be listed", |s| {
+        press_until(&mut console, "y", "the new set to be listed", |s| {
             s.ipsets
                 .rows
                 .iter()
@@ -145,29 +129,18 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
         })
         .await;
         assert_eq!(
-            sandbox(&console)
+            console
+                .sandbox()
                 .ip_set_description("soc-blocks-v6")
                 .as_deref(),
             Some("Blocked by the SOC")
         );
-        assert_eq!(mutating(&console), ["CreateIPSet 200"]);
+        assert_eq!(mutating(console.sandbox()), ["CreateIPSet 200"]);
     });
 }
 
 fn dialog_step(state: &secdeck::app::State) -> Option<secdeck::app::panes::ipsets::sync::SyncStep> {
     state.ipsets.sync.as_ref().map(|d| d.step)
-}
-
-fn preview_text(state: &secdeck::app::State) -> String {
-    match &state.pipeline.stage {
-        Stage::Preview { plan, .. } => plan
-            .preview()
-            .into_iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => panic!("no preview: {other:?}\n{}", screen(state)),
-    }
 }
 
 /// The selected services' prefixes of a fixture file, as the sets must hold them.
@@ -190,27 +163,20 @@ fn expected(file: &str, version: secdeck::domain::cidr::IpVersion) -> Vec<String
 
 #[test]
 fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is_a_no_op() {
-    run(|| async {
+    big_stack(|| async {
         use secdeck::app::panes::ipsets::sync::SyncStep;
         use secdeck::domain::cidr::IpVersion;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
-        press(&mut console, "t");
-        wait_until(&mut console, "the CLOUDFRONT sets", |s| {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
+        press_until(&mut console, "t", "the CLOUDFRONT sets", |s| {
             loaded(s) && s.ipsets.scope == secdeck::domain::waf::WafScope::Cloudfront
         })
         .await;
         press(&mut console, "s");
-        assert!(
-            screen(&console.state).contains("default: the demo's bundled ip-ranges.json"),
-            "{}",
-            screen(&console.state)
+        assert_shows(
+            &console.state,
+            &["default: the demo's bundled ip-ranges.json"],
         );
-        press(&mut console, "<enter>");
-        wait_until(&mut console, "the file to be read", |s| {
+        press_until(&mut console, "<enter>", "the file to be read", |s| {
             dialog_step(s) == Some(SyncStep::Options)
         })
         .await;
@@ -255,12 +221,15 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         assert!(preview.contains(&format!("+ {}", v4[0])), "{preview}");
         // A bulk change: the count is typed to approve.
         let count = v4.len() + v6.len();
-        press(&mut console, &format!("{count}<enter>"));
-        wait_until(&mut console, "the sync to finish", |s| {
-            matches!(s.pipeline.stage, Stage::Idle) && s.ipsets.load == Load::Loaded
-        })
+        press_until(
+            &mut console,
+            &format!("{count}<enter>"),
+            "the sync to finish",
+            |s| idle(s) && s.ipsets.load == Load::Loaded,
+        )
         .await;
-        let mut now = sandbox(&console)
+        let mut now = console
+            .sandbox()
             .ip_set_addresses("cloudfront-origin-v4")
             .expect("set");
         now.sort();
@@ -268,21 +237,25 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
         want.sort();
         assert_eq!(now, want, "exactly the selected services' prefixes");
         assert_eq!(
-            sandbox(&console)
+            console
+                .sandbox()
                 .ip_set_addresses("cloudfront-origin-v6")
                 .map(|a| a.len()),
             Some(v6.len())
         );
         assert!(
-            sandbox(&console)
+            console
+                .sandbox()
                 .ip_set_description("cloudfront-origin-v4")
                 .is_some_and(|d| d.ends_with(" syncToken:1787411825"))
         );
-        assert_eq!(mutating(&console), ["UpdateIPSet 200", "UpdateIPSet 200"]);
+        assert_eq!(
+            mutating(console.sandbox()),
+            ["UpdateIPSet 200", "UpdateIPSet 200"]
+        );
 
         // The same file again changes nothing.
-        press(&mut console, "s<enter>");
-        wait_until(&mut console, "the file to be read", |s| {
+        press_until(&mut console, "s<enter>", "the file to be read", |s| {
             dialog_step(s) == Some(SyncStep::Options)
         })
         .await;
@@ -292,25 +265,24 @@ fn the_sync_dialog_syncs_the_cloudfront_sets_from_the_demo_ip_ranges_and_then_is
             screen(&console.state)
                 .contains("no change: the sets already match ip-ranges.json syncToken 1787411825")
         );
-        assert_eq!(mutating(&console).len(), 2);
+        assert_eq!(mutating(console.sandbox()).len(), 2);
     });
 }
 
 #[test]
 fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
-    run(|| async {
+    big_stack(|| async {
         use secdeck::app::panes::ipsets::sync::SyncStep;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         // A file that is not an ip-ranges.json is refused, naming it.
-        let bad = dir.path().join("bad.json");
+        let bad = console.env.path("bad.json");
         std::fs::write(&bad, "{\"syncToken\": 1}").expect("write");
-        press(&mut console, &format!("s{}<enter>", bad.display()));
-        wait_until(&mut console, "the refusal", |s| {
-            s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some())
-        })
+        press_until(
+            &mut console,
+            &format!("s{}<enter>", bad.display()),
+            "the refusal",
+            |s| s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some()),
+        )
         .await;
         let error = console
             .state
@@ -329,10 +301,12 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
             "{}/tests/fixtures/ip-ranges/ip-ranges-2026-07-26.json",
             env!("CARGO_MANIFEST_DIR")
         );
-        press(&mut console, &format!("s{path}<enter>"));
-        wait_until(&mut console, "the file to be read", |s| {
-            dialog_step(s) == Some(SyncStep::Options)
-        })
+        press_until(
+            &mut console,
+            &format!("s{path}<enter>"),
+            "the file to be read",
+            |s| dialog_step(s) == Some(SyncStep::Options),
+        )
         .await;
         // Down to the aggregate toggle, then the IPv4 set named by hand, no IPv6 set.
         let services = console
@@ -361,60 +335,60 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
         assert!(preview.contains(", aggregated "), "{preview}");
         assert!(preview.contains(&format!("source {path}")), "{preview}");
         press(&mut console, "<esc>");
-        assert!(mutating(&console).is_empty());
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn addresses_are_added_from_a_file_and_a_bad_line_refuses_the_whole_file() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
-        let bad = dir.path().join("bad.txt");
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
+        let bad = console.env.path("bad.txt");
         std::fs::write(&bad, "# attackers\n203.0.113.77\n203.0.113.300\n").expect("write");
         // blocked-attackers-v4 is the second row.
-        press(&mut console, &format!("j<enter>f{}<enter>", bad.display()));
-        wait_until(&mut console, "the refusal", |s| {
-            screen(s).contains("bad.txt:3: \"203.0.113.300\" is not an IP address or CIDR range")
-        })
+        press_until(
+            &mut console,
+            &format!("j<enter>f{}<enter>", bad.display()),
+            "the refusal",
+            |s| {
+                screen(s)
+                    .contains("bad.txt:3: \"203.0.113.300\" is not an IP address or CIDR range")
+            },
+        )
         .await;
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
 
-        let good = dir.path().join("good.txt");
+        let good = console.env.path("good.txt");
         std::fs::write(
             &good,
             "# attackers seen on 2026-11-25\n203.0.113.77\n\n198.51.100.128/25  # scanner\n",
         )
         .expect("write");
-        press(&mut console, &format!("f{}<enter>", good.display()));
-        wait_until(&mut console, "the preview", |s| {
-            matches!(s.pipeline.stage, Stage::Preview { .. })
-        })
+        press_until(
+            &mut console,
+            &format!("f{}<enter>", good.display()),
+            "the preview",
+            previewing,
+        )
         .await;
         let preview = preview_text(&console.state);
         assert!(preview.contains("+ 203.0.113.77/32"), "{preview}");
         assert!(preview.contains("+ 198.51.100.128/25"), "{preview}");
-        press(&mut console, "y");
-        wait_until(&mut console, "the change and the reload", |s| {
-            matches!(s.pipeline.stage, Stage::Idle)
+        press_until(&mut console, "y", "the change and the reload", |s| {
+            idle(s)
                 && s.ipsets
                     .open_row()
                     .is_some_and(|r| r.set.addresses.iter().any(|a| a == "203.0.113.77/32"))
         })
         .await;
-        assert_eq!(mutating(&console), ["UpdateIPSet 200"]);
+        assert_eq!(mutating(console.sandbox()), ["UpdateIPSet 200"]);
     });
 }
 
 #[test]
 fn a_cidr_with_host_bits_is_refused_with_the_network_suggested_and_nothing_is_sent() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "j<enter>+203.0.113.7/24<enter>y");
         drain(&mut console).await;
         let text = screen(&console.state);
@@ -426,31 +400,26 @@ fn a_cidr_with_host_bits_is_refused_with_the_network_suggested_and_nothing_is_se
         );
         assert!(!text.contains("Update IP set"), "{text}");
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
-        assert!(mutating(&console).is_empty());
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn a_description_waf_would_refuse_is_refused_when_typed() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", loaded).await;
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
         press(&mut console, "Csoc-v4 ipv4 SOC blocks (manual)<enter>y");
         drain(&mut console).await;
-        let text = screen(&console.state);
-        assert!(text.contains("'(' (character 12)"), "{text}");
-        assert!(mutating(&console).is_empty());
+        assert_shows(&console.state, &["'(' (character 12)"]);
+        assert_nothing_sent(&mut console).await;
     });
 }
 
 #[test]
 fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
-    run(|| async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let waf = aws_sdk_wafv2::Client::new(&sb.sdk_config().await);
         let full: Vec<String> = (0..10_000u32)
             .map(|i| format!("{}/32", std::net::Ipv4Addr::from(0x0a00_0000 + i)))
@@ -464,8 +433,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             .await
             .expect("create the full set");
         sb.clear_requests();
-        press(&mut console, "3");
-        wait_until(&mut console, "the IP sets to load", |s| {
+        press_until(&mut console, "3", "the IP sets to load", |s| {
             loaded(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "full-v4")
         })
         .await;
@@ -477,8 +445,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             .position(|r| r.set.set.name == "full-v4")
             .expect("row");
         press(&mut console, &"j".repeat(at));
-        press(&mut console, "<enter>");
-        wait_until(&mut console, "the full set to open", |s| {
+        press_until(&mut console, "<enter>", "the full set to open", |s| {
             s.ipsets
                 .open_row()
                 .is_some_and(|r| r.set.addresses.len() == 10_000)
@@ -486,13 +453,12 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
         .await;
         press(&mut console, "+192.0.2.1<enter>y");
         drain(&mut console).await;
-        let text = screen(&console.state);
-        assert!(
-            text.contains("the set would hold 10001 addresses; WAF allows at most 10000"),
-            "{text}"
+        assert_shows(
+            &console.state,
+            &["the set would hold 10001 addresses; WAF allows at most 10000"],
         );
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
-        assert!(mutating(&console).is_empty());
+        assert_nothing_sent(&mut console).await;
         assert_eq!(
             sb.ip_set_addresses("full-v4").map(|a| a.len()),
             Some(10_000)

@@ -2,92 +2,47 @@
 //! and the rollback of an Access Analyzer remediation planned from the journal record
 //! alone, after the finding is RESOLVED, restoring the original trust policy exactly.
 
-mod e2e_support;
+mod common;
 
-use e2e_support::*;
+use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::plan::Change;
-use secdeck::runtime::Console;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
-
-fn analyzer_loaded(s: &State) -> bool {
-    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
-}
-
-fn idle(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Idle)
-}
 
 fn journal_read(s: &State) -> bool {
     s.journal.as_ref().is_some_and(|j| j.rows.is_some())
 }
 
-fn writes(console: &Console) -> usize {
-    sandbox(console)
-        .requests()
-        .iter()
-        .filter(|r| r.operation == "UpdateAssumeRolePolicy")
-        .count()
-}
-
-fn notified(s: &State, text: &str) -> bool {
-    s.notifications.iter().any(|n| n.message.contains(text))
+fn writes(console: &ConsoleEnv) -> usize {
+    count(console.sandbox(), "UpdateAssumeRolePolicy")
 }
 
 /// Remediates the seed scenario from the keyboard and waits for the re-scan: RESOLVED.
-async fn remediate_seed_scenario(console: &mut Console) {
-    press(console, "2");
-    wait_until(console, "the analyzer findings", analyzer_loaded).await;
-    let i = console
-        .state
-        .analyzer
-        .findings
-        .iter()
-        .position(|f| f.resource.ends_with(ROLE))
-        .expect("the seed scenario's finding");
-    press(console, "g");
-    for _ in 0..i {
-        press(console, "j");
-    }
+async fn remediate_seed_scenario(console: &mut ConsoleEnv) {
+    open_analyzer_finding(console, ROLE).await;
     press(console, "x");
-    wait_until(console, "the remediation preview", |s| {
-        matches!(s.pipeline.stage, Stage::Preview { .. })
-    })
-    .await;
+    wait_until(console, "the remediation preview", previewing).await;
     press(console, "y");
-    wait_until(console, "the remediation", |s| {
-        idle(s) && s.pipeline.undo.is_some()
-    })
-    .await;
-    wait_until(console, "the re-scanned findings", |s| {
-        analyzer_loaded(s)
-            && s.analyzer
-                .findings
-                .iter()
-                .any(|f| f.resource.ends_with(ROLE) && f.status == "RESOLVED")
-    })
-    .await;
+    wait_until(console, "the remediation", changed).await;
+    wait_until(console, "the re-scanned findings", |s| resolved_on(s, ROLE)).await;
 }
 
 #[test]
 fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        let mut console = demo_console(AccessFlag::Unset, &journal).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         remediate_seed_scenario(&mut console).await;
         assert_ne!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
 
         // From another pane: the journal lists the change with its outcome and who made it.
         press(&mut console, "1");
-        press(&mut console, ":journal<enter>");
-        wait_until(&mut console, "the journal", journal_read).await;
+        press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;
         let text = screen(&console.state);
         assert!(text.contains("Journal · 1 change(s)"), "{text}");
         assert!(
@@ -100,8 +55,7 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
         );
         assert!(text.contains("role/Audit_CrossAccountRole"), "{text}");
 
-        press(&mut console, "X");
-        wait_until(&mut console, "the rollback preview", |s| {
+        press_until(&mut console, "X", "the rollback preview", |s| {
             matches!(&s.pipeline.stage, Stage::Preview { plan, .. }
                 if matches!(plan.change, Change::TrustPolicyRollback(_)))
         })
@@ -116,8 +70,7 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
             "the diff: {preview}"
         );
         assert_eq!(writes(&console), 1, "nothing written before approval");
-        press(&mut console, "y");
-        wait_until(&mut console, "the rollback", |s| {
+        press_until(&mut console, "y", "the rollback", |s| {
             idle(s)
                 && s.journal
                     .as_ref()
@@ -137,8 +90,13 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
         );
         assert!(idle(&console.state));
         // The filter narrows the rows to the matching ones.
-        press(&mut console, ":journal roll back<enter>");
-        wait_until(&mut console, "the filtered journal", journal_read).await;
+        press_until(
+            &mut console,
+            ":journal roll back<enter>",
+            "the filtered journal",
+            journal_read,
+        )
+        .await;
         assert_eq!(console.state.journal.as_ref().unwrap().visible().len(), 1);
         drain(&mut console).await;
         assert_eq!(writes(&console), 2);
@@ -147,18 +105,15 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
 
 #[test]
 fn a_statement_removed_by_hand_is_reported_and_nothing_is_written() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let mut console = demo_console(AccessFlag::Unset, &dir.path().join("j.jsonl")).await;
-        let sb = sandbox(&console);
+    big_stack(|| async {
+        let mut console = demo_console(AccessFlag::Unset).await;
+        let sb = console.sandbox().clone();
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         remediate_seed_scenario(&mut console).await;
         // Someone restores the role by hand: the statement is gone.
         sb.set_role_trust_policy(MAIN, ROLE, &original);
-        press(&mut console, ":journal<enter>");
-        wait_until(&mut console, "the journal", journal_read).await;
-        press(&mut console, "X");
-        wait_until(&mut console, "the explanation", |s| {
+        press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;
+        press_until(&mut console, "X", "the explanation", |s| {
             notified(s, "no longer in the trust policy")
         })
         .await;
@@ -170,29 +125,26 @@ fn a_statement_removed_by_hand_is_reported_and_nothing_is_written() {
 
 #[test]
 fn a_read_only_session_views_the_journal_but_cannot_roll_back() {
-    run(|| async {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = dir.path().join("j.jsonl");
-        {
-            let mut console = demo_console(AccessFlag::Unset, &journal).await;
-            remediate_seed_scenario(&mut console).await;
-        }
-        let mut console = demo_console(AccessFlag::ReadOnly, &journal).await;
-        let sb = sandbox(&console);
-        press(&mut console, ":journal<enter>");
-        wait_until(&mut console, "the journal", journal_read).await;
-        assert!(
-            screen(&console.state).contains("Deny external access to role Audit_CrossAccountRole")
+    big_stack(|| async {
+        let mut first = demo_console(AccessFlag::Unset).await;
+        remediate_seed_scenario(&mut first).await;
+        let first = first.end();
+        let mut console = TestEnv::demo()
+            .await
+            .console_with(AccessFlag::ReadOnly, |parts| {
+                parts.journal_path = first.journal.clone();
+            })
+            .await;
+        press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;
+        assert_shows(
+            &console.state,
+            &["Deny external access to role Audit_CrossAccountRole"],
         );
         press(&mut console, "X");
         press(&mut console, "y");
         drain(&mut console).await;
         assert!(idle(&console.state));
-        assert!(
-            !sb.requests().iter().any(|r| r.mutating),
-            "{:?}",
-            sb.requests()
-        );
+        assert_nothing_sent(&mut console).await;
         assert!(notified(&console.state, "read-only"));
     });
 }

@@ -1,27 +1,36 @@
 //! `secdeck export findings`: the binary end to end on the in-process sandbox, and the
 //! ASFF output re-imported into a fresh sandbox giving the same findings back.
 
-mod aws_support;
+mod common;
 
 use std::process::Command;
 
-use aws_support::{big_stack, finding, sandbox};
+use common::hub::*;
+use common::*;
 use secdeck::aws::securityhub::get_findings_page;
 use secdeck::cli::export::{FindingsWriter, Format, export_findings};
 use secdeck::domain::filter::{FindingFilters, SortCriterion};
-use secdeck::sandbox::{QuotaMode, Sandbox};
+use secdeck::sandbox::Sandbox;
 use secdeck::tasks::Pacer;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_securityhub::types::{
-    AwsSecurityFindingIdentifier, NoteUpdate, VerificationState, WorkflowStatus, WorkflowUpdate,
-};
+use aws_sdk_securityhub::types::{NoteUpdate, VerificationState, WorkflowStatus};
 use serde_json::{Value, json};
 
-fn secdeck(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args(args)
+/// `secdeck export findings --demo ARGS`, with `--output OUT` when given, its HOME and
+/// XDG directories in `dir`.
+fn export_demo(
+    dir: &std::path::Path,
+    args: &[&str],
+    output: Option<&std::path::Path>,
+) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_secdeck"));
+    command.args(["export", "findings", "--demo"]).args(args);
+    if let Some(out) = output {
+        command.arg("--output").arg(out);
+    }
+    command
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("XDG_STATE_HOME", dir.join("state"))
@@ -34,20 +43,13 @@ fn secdeck(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 fn the_binary_exports_filtered_jsonl_with_progress_on_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("crit.jsonl");
-    let run = secdeck(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed-scale",
-            "300",
-            "--filter",
-            "sev=CRITICAL state=ACTIVE",
-            "--output",
-            out.to_str().unwrap(),
-        ],
-    );
+    let filter = [
+        "--seed-scale",
+        "300",
+        "--filter",
+        "sev=CRITICAL state=ACTIVE",
+    ];
+    let run = export_demo(dir.path(), &filter, Some(&out));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(stderr.contains("exported"), "{stderr}");
@@ -58,25 +60,14 @@ fn the_binary_exports_filtered_jsonl_with_progress_on_stderr() {
         .collect();
     assert!(docs.len() > 10, "{} critical findings", docs.len());
     assert!(docs.iter().all(|d| d["Severity"]["Label"] == "CRITICAL"));
-    assert!(
-        stderr.contains(&format!("exported {} findings", docs.len())),
-        "{stderr}"
-    );
+    let exported = format!("exported {} findings", docs.len());
+    assert!(stderr.contains(&exported), "{stderr}");
 }
 
 #[test]
 fn a_bad_filter_is_a_usage_error_pointing_at_the_token() {
     let dir = tempfile::tempdir().unwrap();
-    let run = secdeck(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--filter",
-            "sev=HIGH colour=red",
-        ],
-    );
+    let run = export_demo(dir.path(), &["--filter", "sev=HIGH colour=red"], None);
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("unknown attribute \"colour\""), "{stderr}");
@@ -86,11 +77,10 @@ fn a_bad_filter_is_a_usage_error_pointing_at_the_token() {
 #[test]
 fn csv_has_a_header_and_one_row_per_finding() {
     let dir = tempfile::tempdir().unwrap();
-    let run = secdeck(
+    let run = export_demo(
         dir.path(),
-        &[
-            "export", "findings", "--demo", "--format", "csv", "--filter", "sev=LOW",
-        ],
+        &["--format", "csv", "--filter", "sev=LOW"],
+        None,
     );
     assert!(
         run.status.success(),
@@ -186,23 +176,14 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
             .unwrap()
             .findings;
         docs.extend((0..230).map(finding));
-        let source = sandbox(docs, QuotaMode::Off);
+        let source = TestEnv::findings(docs).await.sandbox;
         let hub = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
         let mut update = hub.batch_update_findings();
         for i in 0..5 {
-            update = update.finding_identifiers(
-                AwsSecurityFindingIdentifier::builder()
-                    .id(format!("f-{i:04}"))
-                    .product_arn(aws_support::PRODUCT_ARN)
-                    .build(),
-            );
+            update = update.finding_identifiers(ident(&format!("f-{i:04}")));
         }
         update
-            .workflow(
-                WorkflowUpdate::builder()
-                    .status(WorkflowStatus::Suppressed)
-                    .build(),
-            )
+            .workflow(workflow(WorkflowStatus::Suppressed))
             .note(
                 NoteUpdate::builder()
                     .text("accepted, \"see\" SEC-1")
@@ -224,7 +205,7 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         let exported = exported["Findings"].as_array().unwrap().clone();
         assert_eq!(exported.len(), n);
 
-        let fresh = sandbox(Vec::new(), QuotaMode::Off);
+        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
         for chunk in exported.chunks(100) {
             // BatchImportFindings takes at most 100 a call: the document's array in slices.
             let body = serde_json::json!({ "Findings": chunk }).to_string();
@@ -241,7 +222,7 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         for (id, doc) in &before {
             assert_eq!(doc, &after[id], "{id} differs after the round trip");
         }
-        let triaged = &after[&format!("\"{}\" \"f-0003\"", aws_support::PRODUCT_ARN)];
+        let triaged = &after[&format!("\"{}\" \"f-0003\"", PRODUCT_ARN)];
         assert_eq!(triaged["Workflow"]["Status"], "SUPPRESSED");
         assert_eq!(triaged["UserDefinedFields"]["owner"], "alice");
         assert_eq!(triaged["Criticality"], 90);
@@ -284,7 +265,7 @@ fn csv_and_jsonl_exports_are_valid_and_complete() {
         let mut docs: Vec<Value> = (0..150).map(finding).collect();
         docs[7]["Title"] = json!("commas, \"quotes\"\nand a line break");
         docs[8]["Title"] = json!("tab\there, unicode ✓");
-        let source = sandbox(docs.clone(), QuotaMode::Off);
+        let source = TestEnv::findings(docs.clone()).await.sandbox;
 
         let (csv, n, _) = export(&source, Format::Csv).await;
         let records = parse_csv(std::str::from_utf8(&csv).unwrap());
@@ -328,18 +309,7 @@ fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
     big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("all.asff");
-        let run = secdeck(
-            dir.path(),
-            &[
-                "export",
-                "findings",
-                "--demo",
-                "--format",
-                "asff",
-                "--output",
-                out.to_str().unwrap(),
-            ],
-        );
+        let run = export_demo(dir.path(), &["--format", "asff"], Some(&out));
         assert!(
             run.status.success(),
             "{}",
@@ -348,7 +318,7 @@ fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
         let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         let findings = doc["Findings"].as_array().unwrap();
         assert!(findings.len() > 100, "{} findings", findings.len());
-        let fresh = sandbox(Vec::new(), QuotaMode::Off);
+        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
         for chunk in findings.chunks(100) {
             let (status, reply) = import(&fresh, json!({ "Findings": chunk }).to_string()).await;
             assert_eq!(

@@ -4,58 +4,36 @@
 //! without duplicates, archived once fixed; suppressed findings do not stay active; a
 //! dry run and a read-only session send nothing that changes AWS.
 
+mod common;
+
+use common::iot::*;
+use common::*;
 use secdeck::aws::AwsClients;
 use secdeck::cli::iot::{ImportAuditArgs, ImportStatus, import_audit};
 use secdeck::config::{AccessFlag, Config};
 use secdeck::domain::finding::{Finding, Severity};
 use secdeck::journal::JournalContext;
+use secdeck::sandbox::Sandbox;
 use secdeck::sandbox::seed::Seed;
-use secdeck::sandbox::{Sandbox, SandboxConfig};
 use secdeck::tasks::SessionMode;
 use serde_json::Value;
 
-const BROAD: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
-const SCOPED: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/dev-1"}]}"#;
-const PERMISSIVE: &str = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK";
-const ID: &str = "arn:aws:iot:us-east-1:123456789012:audit/finding/IOT_POLICY_OVERLY_PERMISSIVE_CHECK/policy/dev-allow-all/1";
-
-/// Runs a test body on a thread with a large stack: in debug builds the SDK's generated
-/// ASFF deserializers need more than the default 2 MB.
-fn big_stack<F>(body: impl FnOnce() -> F + Send + 'static)
-where
-    F: std::future::Future<Output = ()>,
-{
-    let handle = std::thread::Builder::new()
-        .stack_size(32 << 20)
-        .spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(body())
-        })
-        .unwrap();
-    if let Err(panic) = handle.join() {
-        std::panic::resume_unwind(panic);
-    }
-}
+const ID: &str = IMPORTED_ID;
 
 struct World {
     sandbox: Sandbox,
     clients: AwsClients,
-    journal: tempfile::TempDir,
+    env: TestEnv,
 }
 
 async fn world() -> World {
-    let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
+    let env = TestEnv::new(Seed::default()).await;
     // Audits complete at once here; progress polling is tested in sandbox_iot and e2e_iot.
-    sandbox.set_iot_audit_polls(0);
-    let clients = AwsClients::new(&sandbox.sdk_config().await);
+    env.sandbox.set_iot_audit_polls(0);
     World {
-        sandbox,
-        clients,
-        journal: tempfile::tempdir().unwrap(),
+        sandbox: env.sandbox.clone(),
+        clients: env.clients(),
+        env,
     }
 }
 
@@ -70,16 +48,7 @@ fn args(task: Option<&str>, dry_run: bool) -> ImportAuditArgs {
 
 impl World {
     async fn audit(&self) -> String {
-        self.clients
-            .iot
-            .start_on_demand_audit_task()
-            .target_check_names(PERMISSIVE)
-            .send()
-            .await
-            .unwrap()
-            .task_id()
-            .unwrap()
-            .to_string()
+        start_audit(&self.clients.iot, &[PERMISSIVE]).await
     }
 
     async fn import(
@@ -102,7 +71,7 @@ impl World {
             "us-east-1",
             mode,
             ctx,
-            &self.journal.path().join("journal.jsonl"),
+            &self.env.journal,
             &args(task, dry_run),
             &mut out,
         )
@@ -130,14 +99,7 @@ impl World {
 fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
     big_stack(|| async {
         let w = world().await;
-        w.clients
-            .iot
-            .create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
+        create_policy(&w.clients.iot, "dev-allow-all", BROAD).await;
         let task = w.audit().await;
 
         let (status, out) = w.import(AccessFlag::Write, Some(&task), false).await;
@@ -164,15 +126,7 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
         assert_eq!(Finding::from_asff(w.hub(ID)).unwrap().created_at, created);
 
         // Fix the policy, audit again, import the latest: the finding is archived.
-        w.clients
-            .iot
-            .create_policy_version()
-            .policy_name("dev-allow-all")
-            .policy_document(SCOPED)
-            .set_as_default(true)
-            .send()
-            .await
-            .unwrap();
+        replace_policy(&w.clients.iot, "dev-allow-all", SCOPED).await;
         let fixed = w.audit().await;
         let (status, out) = w.import(AccessFlag::Write, None, false).await;
         assert_eq!(status.unwrap(), ImportStatus::Done);
@@ -187,7 +141,7 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
         assert_eq!(archived["Compliance"]["Status"], "PASSED");
 
         // Every change went through the journal (intent + outcome per import).
-        let journal = std::fs::read_to_string(w.journal.path().join("journal.jsonl")).unwrap();
+        let journal = std::fs::read_to_string(&w.env.journal).unwrap();
         assert_eq!(journal.lines().count(), 6);
     })
 }
@@ -196,28 +150,14 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
 fn a_suppressed_finding_is_archived_on_the_next_import() {
     big_stack(|| async {
         let w = world().await;
-        w.clients
-            .iot
-            .create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
+        create_policy(&w.clients.iot, "dev-allow-all", BROAD).await;
         let task = w.audit().await;
         w.import(AccessFlag::Write, Some(&task), false)
             .await
             .0
             .unwrap();
         assert_eq!(w.hub(ID)["RecordState"], "ACTIVE");
-        let resource = aws_sdk_iot::types::ResourceIdentifier::builder()
-            .policy_version_identifier(
-                aws_sdk_iot::types::PolicyVersionIdentifier::builder()
-                    .policy_name("dev-allow-all")
-                    .policy_version_id("1")
-                    .build(),
-            )
-            .build();
+        let resource = policy_id("dev-allow-all", "1");
         w.clients
             .iot
             .create_audit_suppression()
@@ -246,14 +186,7 @@ fn a_suppressed_finding_is_archived_on_the_next_import() {
 fn dry_run_and_read_only_send_no_mutating_request() {
     big_stack(|| async {
         let w = world().await;
-        w.clients
-            .iot
-            .create_policy()
-            .policy_name("dev-allow-all")
-            .policy_document(BROAD)
-            .send()
-            .await
-            .unwrap();
+        create_policy(&w.clients.iot, "dev-allow-all", BROAD).await;
         let task = w.audit().await;
         w.sandbox.clear_requests();
 
@@ -261,12 +194,7 @@ fn dry_run_and_read_only_send_no_mutating_request() {
         assert_eq!(status.unwrap(), ImportStatus::Done);
         assert!(out.contains("1 new") && out.contains("dry run"), "{out}");
         assert!(w.mutating().is_empty(), "dry run sent {:?}", w.mutating());
-        assert!(
-            w.sandbox
-                .requests()
-                .iter()
-                .any(|r| r.operation == "ListAuditFindings")
-        );
+        assert!(count(&w.sandbox, "ListAuditFindings") > 0);
 
         let (status, _) = w.import(AccessFlag::ReadOnly, Some(&task), true).await;
         assert_eq!(

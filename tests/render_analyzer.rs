@@ -2,13 +2,13 @@
 //! the results its reads would bring: findings built from the real ListFindings examples in
 //! tests/fixtures/access-analyzer and the real cross-account trust policy in tests/fixtures/iam.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::render::*;
 use secdeck::app::panes::analyzer::PolicyPurpose;
-use secdeck::app::{Action, Key, Keymap, PaneId, Session, State, update};
+use secdeck::app::{Action, PaneId, Session, State, update};
 use secdeck::domain::analyzer::{AccessFinding, Analyzer};
 use secdeck::theme::Theme;
-use secdeck::ui::draw;
 use serde_json::Value;
 
 const ANALYZER: &str = "arn:aws:access-analyzer:us-west-2:644160558196:analyzer/ConsoleAnalyzer";
@@ -73,14 +73,7 @@ fn console(read_only: bool) -> State {
             user_id: "AIDAEXAMPLE".into(),
         }),
     };
-    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
-    update(
-        &mut s,
-        Action::Resize {
-            width: 120,
-            height: 32,
-        },
-    );
+    let mut s = headless(session, Theme::default_dark(), 120, 32);
     update(&mut s, Action::ShowAnalyzer);
     update(
         &mut s,
@@ -114,15 +107,11 @@ fn console(read_only: bool) -> State {
 }
 
 fn press(s: &mut State, seq: &str) {
-    for k in Key::sequence(seq).unwrap() {
-        update(s, Action::Key(k));
-    }
+    type_keys(s, seq);
 }
 
 fn snap(name: &str, s: &State) {
-    let mut t = Terminal::new(TestBackend::new(120, 32)).unwrap();
-    t.draw(|f| draw(f, s)).unwrap();
-    insta::assert_snapshot!(name, t.backend());
+    insta::assert_snapshot!(name, render(s, 120, 32).backend());
 }
 
 #[test]

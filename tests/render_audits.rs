@@ -2,18 +2,20 @@
 //! `update` as the runtime would, over recorded IoT Device Defender responses from
 //! tests/fixtures/iot-audit, and a check that severity colours carry the theme's.
 
+mod common;
+
 use std::path::Path;
 
+use common::render::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use secdeck::app::panes::audits::{AuditsMsg, IotRead};
-use secdeck::app::{Action, Effect, Keymap, ReadRequest, Session, State, update};
+use secdeck::app::{Action, Effect, ReadRequest, Session, State, update};
 use secdeck::domain::iot::{
     AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,
 };
 use secdeck::theme::Theme;
-use secdeck::ui::draw;
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
@@ -55,14 +57,7 @@ fn pane(read_only: bool) -> State {
         read_only,
         ..Session::default()
     };
-    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
-    update(
-        &mut s,
-        Action::Resize {
-            width: 120,
-            height: 32,
-        },
-    );
+    let mut s = headless(session, Theme::default_dark(), 120, 32);
     let effects = update(&mut s, Action::ShowAudits);
     assert_eq!(
         effects,
@@ -102,16 +97,15 @@ fn pane(read_only: bool) -> State {
     s
 }
 
-fn render(s: &State) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(120, 32)).expect("terminal");
-    t.draw(|f| draw(f, s)).expect("draw");
-    t
+/// The pane's size.
+fn render_pane(s: &State) -> Terminal<TestBackend> {
+    render(s, 120, 32)
 }
 
 #[test]
 fn audits_pane_with_tasks_and_findings_by_check() {
     let s = pane(false);
-    insta::assert_snapshot!("audits_pane", render(&s).backend());
+    insta::assert_snapshot!("audits_pane", render_pane(&s).backend());
 }
 
 #[test]
@@ -119,7 +113,7 @@ fn audits_pane_with_the_findings_focused() {
     let mut s = pane(false);
     update(&mut s, Action::Open);
     update(&mut s, Action::MoveDown);
-    insta::assert_snapshot!("audits_pane_findings_focused", render(&s).backend());
+    insta::assert_snapshot!("audits_pane_findings_focused", render_pane(&s).backend());
 }
 
 /// The foreground colour of the first cell of the line containing `needle`.
@@ -137,7 +131,7 @@ fn line_colour(t: &Terminal<TestBackend>, needle: &str) -> Color {
 
 #[test]
 fn check_rows_are_coloured_by_severity() {
-    let t = render(&pane(false));
+    let t = render_pane(&pane(false));
     assert_eq!(
         line_colour(&t, "CRITICAL DEVICE_CERTIFICATE_SHARED_CHECK"),
         Color::Rgb(0xff, 0x55, 0x55)
@@ -150,14 +144,8 @@ fn check_rows_are_coloured_by_severity() {
 
 #[test]
 fn the_expiring_suppression_is_listed() {
-    let t = render(&pane(false));
-    let text: String = t
-        .backend()
-        .buffer()
-        .content
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let t = render_pane(&pane(false));
+    let text = buffer_text(&t);
     assert!(text.contains("1 expiring within 7 days"), "{text}");
     assert!(text.contains("c7691e<shortened> 2020-08-20"), "{text}");
 }
@@ -172,14 +160,8 @@ fn an_import_in_progress_shows_a_gauge() {
             total: 1000,
         })),
     );
-    let t = render(&s);
-    let text: String = t
-        .backend()
-        .buffer()
-        .content
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let t = render_pane(&s);
+    let text = buffer_text(&t);
     assert!(text.contains("importing 400/1000"), "{text}");
     update(
         &mut s,
@@ -231,10 +213,10 @@ fn suppressions_view() -> State {
 #[test]
 fn the_suppressions_view_highlights_and_counts_the_expiring() {
     let mut s = suppressions_view();
-    insta::assert_snapshot!("audits_suppressions_view", render(&s).backend());
+    insta::assert_snapshot!("audits_suppressions_view", render_pane(&s).backend());
     // Off the selection, the rows keep their own colours.
     update(&mut s, Action::MoveDown);
-    let t = render(&s);
+    let t = render_pane(&s);
     assert_eq!(
         line_colour(&t, "2020-08-20 (in 3d)"),
         Color::Rgb(0xff, 0xb8, 0x6c),

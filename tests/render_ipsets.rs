@@ -2,26 +2,17 @@
 //! them from the sandbox: the table with referencing rules, the addresses view with a
 //! containment search, an add preview, refusals, and the read-only keymap.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use secdeck::app::{Action, Effect, Key, Keymap, ReadRequest, Session, State, update};
+mod common;
+
+use common::render::*;
+use common::{TestEnv, demo_seed_without_findings};
+use secdeck::app::{Action, Effect, ReadRequest, Session, State, update};
 use secdeck::domain::waf::WafScope;
-use secdeck::sandbox::seed::Seed;
-use secdeck::sandbox::{Sandbox, SandboxConfig};
 use secdeck::theme::Theme;
-use secdeck::ui::draw;
 
 async fn rows(scope: WafScope) -> Vec<secdeck::app::panes::ipsets::IpSetRow> {
-    let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
-    let sandbox = Sandbox::new(
-        SandboxConfig::default(),
-        Seed {
-            findings: Vec::new(),
-            ..seed
-        },
-    )
-    .unwrap();
-    let client = aws_sdk_wafv2::Client::new(&sandbox.sdk_config().await);
+    let env = TestEnv::new(demo_seed_without_findings()).await;
+    let client = env.clients().wafv2;
     secdeck::tasks::wafv2::load_ip_sets(&client, scope)
         .await
         .unwrap()
@@ -35,14 +26,7 @@ async fn pane(read_only: bool) -> State {
         read_only,
         ..Session::default()
     };
-    let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
-    update(
-        &mut s,
-        Action::Resize {
-            width: 120,
-            height: 30,
-        },
-    );
+    let mut s = headless(session, Theme::default_dark(), 120, 30);
     let effects = update(&mut s, Action::ShowIpSets);
     let [Effect::Read(ReadRequest::IpSets { request, scope })] = effects.as_slice() else {
         panic!("showing the pane loads it: {effects:?}");
@@ -60,17 +44,11 @@ async fn pane(read_only: bool) -> State {
 }
 
 fn press(s: &mut State, seq: &str) -> Vec<Effect> {
-    let mut out = Vec::new();
-    for k in Key::sequence(seq).expect("keys") {
-        out.extend(update(s, Action::Key(k)));
-    }
-    out
+    type_keys(s, seq)
 }
 
 fn screen(s: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
-    t.draw(|f| draw(f, s)).unwrap();
-    t.backend().to_string()
+    render(s, 120, 30).backend().to_string()
 }
 
 #[tokio::test]

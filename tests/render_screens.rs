@@ -3,12 +3,15 @@
 
 use std::path::Path;
 
+mod common;
+
+use common::render::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use secdeck::app::commands::CommandLine;
 use secdeck::app::input::Prompt;
-use secdeck::app::{Action, Key, Keymap, NotifyLevel, Session, State, init, update};
+use secdeck::app::{Action, NotifyLevel, Session, State, init, update};
 use secdeck::domain::finding::Finding;
 use secdeck::domain::identity::CallerIdentity;
 use secdeck::theme::Theme;
@@ -50,14 +53,7 @@ fn session(read_only: bool, demo: bool) -> Session {
 }
 
 fn console(read_only: bool, demo: bool, theme: Theme, size: (u16, u16)) -> State {
-    let mut s = State::new(session(read_only, demo), Keymap::default_embedded(), theme);
-    update(
-        &mut s,
-        Action::Resize {
-            width: size.0,
-            height: size.1,
-        },
-    );
+    let mut s = headless(session(read_only, demo), theme, size.0, size.1);
     init(&mut s);
     let request = s.findings.request;
     update(
@@ -72,15 +68,7 @@ fn console(read_only: bool, demo: bool, theme: Theme, size: (u16, u16)) -> State
 }
 
 fn press(s: &mut State, seq: &str) {
-    for k in Key::sequence(seq).expect("keys") {
-        update(s, Action::Key(k));
-    }
-}
-
-fn render(s: &State, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    t.draw(|f| draw(f, s)).expect("draw");
-    t
+    type_keys(s, seq);
 }
 
 fn snap(name: &str, s: &State, width: u16, height: u16) {

@@ -1,7 +1,7 @@
 //! GetFindings filters through the real SDK: every string comparison with AWS's
 //! combination rules, dates (absolute and relative), numbers, maps, IPs, and arrays.
 
-mod sandbox_support;
+mod common;
 
 use aws_sdk_securityhub::types::builders::AwsSecurityFindingFiltersBuilder as Filters;
 use aws_sdk_securityhub::types::{
@@ -9,7 +9,7 @@ use aws_sdk_securityhub::types::{
     MapFilterComparison, NumberFilter, SortCriterion, SortOrder, StringFilter,
     StringFilterComparison as Cmp,
 };
-use sandbox_support::*;
+use common::*;
 use serde_json::{Value, json};
 
 fn s(comparison: Cmp, value: &str) -> StringFilter {
@@ -74,6 +74,13 @@ fn world() -> Vec<Value> {
     all
 }
 
+/// A sandbox on `world()` and a Security Hub client on it.
+async fn world_hub() -> (TestEnv, aws_sdk_securityhub::Client) {
+    let env = TestEnv::findings(world()).await;
+    let hub = env.hub();
+    (env, hub)
+}
+
 async fn ids(hub: &aws_sdk_securityhub::Client, filters: Filters) -> Vec<String> {
     let out = hub
         .get_findings()
@@ -100,8 +107,7 @@ fn nums(list: &[u32]) -> Vec<String> {
 #[test]
 fn string_comparisons_follow_aws_combination_rules() {
     big_stack(|| async {
-        let sandbox = sandbox_with(world());
-        let hub = hub(&sandbox).await;
+        let (_env, hub) = world_hub().await;
         let f = AwsSecurityFindingFilters::builder;
 
         // Positive comparisons on one attribute are OR'ed.
@@ -178,8 +184,7 @@ fn string_comparisons_follow_aws_combination_rules() {
 #[test]
 fn array_attributes_match_if_any_element_matches() {
     big_stack(|| async {
-        let sandbox = sandbox_with(world());
-        let hub = hub(&sandbox).await;
+        let (_env, hub) = world_hub().await;
         let f = AwsSecurityFindingFilters::builder;
         assert_eq!(
             ids(&hub, f().resource_type(s(Cmp::Equals, "AwsIamRole"))).await,
@@ -204,8 +209,7 @@ fn array_attributes_match_if_any_element_matches() {
 #[test]
 fn dates_absolute_and_relative_to_now() {
     big_stack(|| async {
-        let sandbox = sandbox_with(world());
-        let hub = hub(&sandbox).await;
+        let (_env, hub) = world_hub().await;
         let f = AwsSecurityFindingFilters::builder;
         let window = DateFilter::builder()
             .start("2024-01-05T00:00:00Z")
@@ -237,8 +241,7 @@ fn dates_absolute_and_relative_to_now() {
 #[test]
 fn numbers_maps_ips_and_record_state() {
     big_stack(|| async {
-        let sandbox = sandbox_with(world());
-        let hub = hub(&sandbox).await;
+        let (_env, hub) = world_hub().await;
         let f = AwsSecurityFindingFilters::builder;
 
         let number = NumberFilter::builder;

@@ -1,15 +1,14 @@
 //! GetFindingHistory on the sandbox through the real SDK client and the adapter: imports
 //! and BatchUpdateFindings leave records, pages follow NextToken, time windows filter.
 
-mod aws_support;
+mod common;
 
 use aws_sdk_securityhub::types::{
     AwsSecurityFindingIdentifier, NoteUpdate, WorkflowStatus, WorkflowUpdate,
 };
-use aws_support::{PRODUCT_ARN, finding, sandbox};
+use common::*;
 use secdeck::aws::securityhub_history::get_finding_history;
 use secdeck::domain::finding::FindingRef;
-use secdeck::sandbox::QuotaMode;
 
 fn id(i: &str) -> AwsSecurityFindingIdentifier {
     AwsSecurityFindingIdentifier::builder()
@@ -20,7 +19,7 @@ fn id(i: &str) -> AwsSecurityFindingIdentifier {
 
 #[tokio::test]
 async fn updates_show_up_in_the_history_with_before_and_after() {
-    let sb = sandbox((0..2).map(finding).collect(), QuotaMode::Off);
+    let sb = TestEnv::findings((0..2).map(finding).collect()).await;
     let hub = aws_sdk_securityhub::Client::new(&sb.sdk_config().await);
     for (status, note) in [
         (WorkflowStatus::Notified, "looking"),

@@ -1,69 +1,34 @@
 //! The sandbox's IoT Device Defender audit API, driven through the real aws-sdk-iot client:
 //! the seed scenario (a policy allowing iot:* on *), suppressions, mitigation, paging.
 
+mod common;
+
 use aws_sdk_iot::primitives::DateTime;
-use aws_sdk_iot::types::{
-    AuditMitigationActionsTaskTarget, PolicyVersionIdentifier, ResourceIdentifier,
-};
+use aws_sdk_iot::types::AuditMitigationActionsTaskTarget;
+use common::iot::*;
+use common::*;
 use secdeck::sandbox::seed::Seed;
-use secdeck::sandbox::{Sandbox, SandboxConfig};
-
-const BROAD: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
-const SCOPED: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/dev-1"}]}"#;
-const PERMISSIVE: &str = "IOT_POLICY_OVERLY_PERMISSIVE_CHECK";
-
-async fn client(sandbox: &Sandbox) -> aws_sdk_iot::Client {
-    aws_sdk_iot::Client::new(&sandbox.sdk_config().await)
-}
 
 /// A sandbox whose on-demand audits and mitigation tasks complete at once (progress has
-/// its own tests).
-fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
-    sandbox.set_iot_audit_polls(0);
-    sandbox.set_iot_mitigation_polls(0);
-    sandbox
+/// its own tests), and an IoT client on it.
+async fn sandbox() -> (TestEnv, aws_sdk_iot::Client) {
+    let env = TestEnv::new(Seed::default()).await;
+    env.sandbox.set_iot_audit_polls(0);
+    env.sandbox.set_iot_mitigation_polls(0);
+    let iot = env.iot();
+    (env, iot)
 }
 
 async fn audit(iot: &aws_sdk_iot::Client, check: &str) -> String {
-    let started = iot
-        .start_on_demand_audit_task()
-        .target_check_names(check)
-        .send()
-        .await
-        .unwrap();
-    started.task_id().unwrap().to_string()
-}
-
-fn policy_id(name: &str, version: &str) -> ResourceIdentifier {
-    ResourceIdentifier::builder()
-        .policy_version_identifier(
-            PolicyVersionIdentifier::builder()
-                .policy_name(name)
-                .policy_version_id(version)
-                .build(),
-        )
-        .build()
+    start_audit(iot, &[check]).await
 }
 
 #[tokio::test]
 async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fixed() {
-    let sandbox = sandbox();
-    let iot = client(&sandbox).await;
-    iot.create_policy()
-        .policy_name("dev-allow-all")
-        .policy_document(BROAD)
-        .send()
-        .await
-        .unwrap();
+    let (_env, iot) = sandbox().await;
+    create_policy(&iot, "dev-allow-all", BROAD).await;
     let task = audit(&iot, PERMISSIVE).await;
-    let described = iot
-        .describe_audit_task()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
+    let described = describe_audit(&iot, &task).await;
     assert_eq!(described.task_status().unwrap().as_str(), "COMPLETED");
     assert_eq!(
         described.task_type().unwrap().as_str(),
@@ -76,13 +41,8 @@ async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fix
         "COMPLETED_NON_COMPLIANT"
     );
 
-    let findings = iot
-        .list_audit_findings()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
-    let f = &findings.findings()[0];
+    let findings = audit_findings(&iot, &task).await;
+    let f = &findings[0];
     assert_eq!(f.severity().unwrap().as_str(), "CRITICAL");
     let r = f.non_compliant_resource().unwrap();
     assert_eq!(r.resource_type().unwrap().as_str(), "IOT_POLICY");
@@ -101,27 +61,11 @@ async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fix
     );
     assert!(f.task_start_time().is_some());
 
-    iot.create_policy_version()
-        .policy_name("dev-allow-all")
-        .policy_document(SCOPED)
-        .set_as_default(true)
-        .send()
-        .await
-        .unwrap();
+    replace_policy(&iot, "dev-allow-all", SCOPED).await;
     let task2 = audit(&iot, PERMISSIVE).await;
-    let after = iot
-        .list_audit_findings()
-        .task_id(&task2)
-        .send()
-        .await
-        .unwrap();
-    assert!(after.findings().is_empty(), "the fixed policy is compliant");
-    let d2 = iot
-        .describe_audit_task()
-        .task_id(&task2)
-        .send()
-        .await
-        .unwrap();
+    let after = audit_findings(&iot, &task2).await;
+    assert!(after.is_empty(), "the fixed policy is compliant");
+    let d2 = describe_audit(&iot, &task2).await;
     assert_eq!(
         d2.audit_details().unwrap()[PERMISSIVE].check_compliant(),
         Some(true)
@@ -142,14 +86,9 @@ async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fix
 
 #[tokio::test]
 async fn a_suppression_flags_the_finding_on_the_next_audit_and_can_be_edited_and_deleted() {
-    let sandbox = sandbox();
-    let iot = client(&sandbox).await;
-    iot.create_policy()
-        .policy_name("p")
-        .policy_document(BROAD)
-        .send()
-        .await
-        .unwrap();
+    let (env, iot) = sandbox().await;
+    let sandbox = &env.sandbox;
+    create_policy(&iot, "p", BROAD).await;
     let in_a_week = DateTime::from_secs(
         (std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -187,13 +126,8 @@ async fn a_suppression_flags_the_finding_on_the_next_audit_and_can_be_edited_and
     );
 
     let task = audit(&iot, PERMISSIVE).await;
-    let all = iot
-        .list_audit_findings()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(all.findings()[0].is_suppressed(), Some(true));
+    let all = audit_findings(&iot, &task).await;
+    assert_eq!(all[0].is_suppressed(), Some(true));
     let unsuppressed = iot
         .list_audit_findings()
         .task_id(&task)
@@ -202,12 +136,7 @@ async fn a_suppression_flags_the_finding_on_the_next_audit_and_can_be_edited_and
         .await
         .unwrap();
     assert!(unsuppressed.findings().is_empty());
-    let d = iot
-        .describe_audit_task()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
+    let d = describe_audit(&iot, &task).await;
     assert_eq!(
         d.audit_details().unwrap()[PERMISSIVE].suppressed_non_compliant_resources_count(),
         Some(1)
@@ -238,13 +167,8 @@ async fn a_suppression_flags_the_finding_on_the_next_audit_and_can_be_edited_and
             .is_empty()
     );
     let task = audit(&iot, PERMISSIVE).await;
-    let f = iot
-        .list_audit_findings()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(f.findings()[0].is_suppressed(), Some(false));
+    let f = audit_findings(&iot, &task).await;
+    assert_eq!(f[0].is_suppressed(), Some(false));
 
     let requests = sandbox.requests();
     let mutating: Vec<&str> = requests
@@ -265,33 +189,13 @@ async fn a_suppression_flags_the_finding_on_the_next_audit_and_can_be_edited_and
 
 #[tokio::test]
 async fn mitigation_reports_a_status_per_finding_and_action() {
-    let sandbox = sandbox();
-    let iot = client(&sandbox).await;
-    iot.create_policy()
-        .policy_name("p")
-        .policy_document(BROAD)
-        .send()
-        .await
-        .unwrap();
+    let (env, iot) = sandbox().await;
+    let sandbox = &env.sandbox;
+    create_policy(&iot, "p", BROAD).await;
     sandbox.set_iot_logging(false);
-    let task = iot
-        .start_on_demand_audit_task()
-        .target_check_names(PERMISSIVE)
-        .target_check_names("LOGGING_DISABLED_CHECK")
-        .send()
-        .await
-        .unwrap()
-        .task_id()
-        .unwrap()
-        .to_string();
-    let findings = iot
-        .list_audit_findings()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
+    let task = start_audit(&iot, &[PERMISSIVE, "LOGGING_DISABLED_CHECK"]).await;
+    let findings = audit_findings(&iot, &task).await;
     let ids: Vec<String> = findings
-        .findings()
         .iter()
         .filter_map(|f| f.finding_id().map(str::to_string))
         .collect();
@@ -383,33 +287,18 @@ async fn mitigation_reports_a_status_per_finding_and_action() {
     );
     // The restrictive version is now the default: the next audit finds the policy compliant.
     let again = audit(&iot, PERMISSIVE).await;
-    assert!(
-        iot.list_audit_findings()
-            .task_id(&again)
-            .send()
-            .await
-            .unwrap()
-            .findings()
-            .is_empty()
-    );
+    assert!(audit_findings(&iot, &again).await.is_empty());
 }
 
 #[tokio::test]
 async fn findings_page_through_a_generated_audit_and_the_configuration_lists_checks() {
-    let sandbox = sandbox();
-    let task = sandbox.generate_iot_audit(600, 1);
-    let iot = client(&sandbox).await;
+    let (env, iot) = sandbox().await;
+    let task = env.sandbox.generate_iot_audit(600, 1);
     let mut token = None;
     let mut total = 0;
     loop {
-        let page = iot
-            .list_audit_findings()
-            .task_id(&task)
-            .max_results(250)
-            .set_next_token(token)
-            .send()
-            .await
-            .unwrap();
+        let request = iot.list_audit_findings().task_id(&task).max_results(250);
+        let page = request.set_next_token(token).send().await.unwrap();
         total += page.findings().len();
         token = page.next_token().map(str::to_string);
         if token.is_none() {
@@ -432,72 +321,30 @@ async fn findings_page_through_a_generated_audit_and_the_configuration_lists_che
     let checks = config.audit_check_configurations().unwrap();
     assert!(checks[PERMISSIVE].enabled());
     assert!(config.audit_notification_target_configurations().is_some());
-    let missing = iot
-        .describe_audit_task()
-        .task_id("nope")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        missing
-            .into_service_error()
-            .is_resource_not_found_exception()
-    );
+    let missing = iot.describe_audit_task().task_id("nope").send().await;
+    let missing = missing.unwrap_err().into_service_error();
+    assert!(missing.is_resource_not_found_exception());
 }
 
 #[tokio::test]
 async fn a_started_audit_is_in_progress_check_by_check_until_polled_to_completion() {
-    let sandbox = Sandbox::new(SandboxConfig::default(), Seed::default()).unwrap();
-    sandbox.set_iot_audit_polls(2);
-    let iot = client(&sandbox).await;
-    iot.create_policy()
-        .policy_name("dev-allow-all")
-        .policy_document(BROAD)
-        .send()
-        .await
-        .unwrap();
-    let task = iot
-        .start_on_demand_audit_task()
-        .target_check_names(PERMISSIVE)
-        .target_check_names("LOGGING_DISABLED_CHECK")
-        .send()
-        .await
-        .unwrap()
-        .task_id()
-        .unwrap()
-        .to_string();
-    let findings = |iot: aws_sdk_iot::Client, task: String| async move {
-        iot.list_audit_findings()
-            .task_id(task)
-            .send()
-            .await
-            .unwrap()
-            .findings()
-            .len()
-    };
-    assert_eq!(findings(iot.clone(), task.clone()).await, 0);
-    let first = iot
-        .describe_audit_task()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
+    let (env, iot) = sandbox().await;
+    env.sandbox.set_iot_audit_polls(2);
+    create_policy(&iot, "dev-allow-all", BROAD).await;
+    let task = start_audit(&iot, &[PERMISSIVE, "LOGGING_DISABLED_CHECK"]).await;
+    assert_eq!(audit_findings(&iot, &task).await.len(), 0);
+    let first = describe_audit(&iot, &task).await;
     assert_eq!(first.task_status().map(|s| s.as_str()), Some("IN_PROGRESS"));
     let stats = first.task_statistics().unwrap();
     assert_eq!(stats.total_checks(), Some(2));
     assert_eq!(stats.in_progress_checks(), Some(1));
-    let second = iot
-        .describe_audit_task()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
+    let second = describe_audit(&iot, &task).await;
     assert_eq!(second.task_status().map(|s| s.as_str()), Some("COMPLETED"));
     assert_eq!(
         second.task_statistics().unwrap().in_progress_checks(),
         Some(0)
     );
-    assert_eq!(findings(iot.clone(), task.clone()).await, 1);
+    assert_eq!(audit_findings(&iot, &task).await.len(), 1);
 }
 
 /// Execution statuses of `task` for one finding, as ListAuditMitigationActionsExecutions
@@ -517,23 +364,12 @@ async fn execution_statuses(iot: &aws_sdk_iot::Client, task: &str, finding: &str
 
 #[tokio::test]
 async fn a_mitigation_task_runs_from_pending_to_completed_over_polls() {
-    let sandbox = sandbox();
-    sandbox.set_iot_mitigation_polls(2);
-    let iot = client(&sandbox).await;
-    iot.create_policy()
-        .policy_name("p")
-        .policy_document(BROAD)
-        .send()
-        .await
-        .unwrap();
+    let (env, iot) = sandbox().await;
+    env.sandbox.set_iot_mitigation_polls(2);
+    create_policy(&iot, "p", BROAD).await;
     let task = audit(&iot, PERMISSIVE).await;
-    let findings = iot
-        .list_audit_findings()
-        .task_id(&task)
-        .send()
-        .await
-        .unwrap();
-    let id = findings.findings()[0].finding_id().unwrap().to_string();
+    let findings = audit_findings(&iot, &task).await;
+    let id = findings[0].finding_id().unwrap().to_string();
     iot.start_audit_mitigation_actions_task()
         .task_id("m-async")
         .target(
@@ -571,12 +407,9 @@ async fn a_mitigation_task_runs_from_pending_to_completed_over_polls() {
 
 #[tokio::test]
 async fn iot_reads_are_throttled_with_a_throttling_exception_under_aws_quotas() {
-    let sandbox = sandbox();
-    sandbox.set_quotas(secdeck::sandbox::QuotaMode::Aws);
-    let config = aws_sdk_iot::config::Builder::from(&sandbox.sdk_config().await)
-        .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
-        .build();
-    let iot = aws_sdk_iot::Client::from_conf(config);
+    let (env, _) = sandbox().await;
+    env.sandbox.set_quotas(secdeck::sandbox::QuotaMode::Aws);
+    let iot = env.clients_without_sdk_retries().iot;
     let mut throttled = None;
     for _ in 0..60 {
         if let Err(e) = iot.describe_account_audit_configuration().send().await {

@@ -1,16 +1,14 @@
 //! The sandbox's machinery through real SDK clients: STS identity, quotas and throttling
 //! retries, injected faults, the request log, and serving over loopback TCP.
 
-mod sandbox_support;
+mod common;
 
 use std::time::Duration;
 
 use aws_sdk_securityhub::config::retry::RetryConfig;
-use aws_sdk_securityhub::types::{
-    AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, StringFilter, StringFilterComparison,
-    WorkflowStatus, WorkflowUpdate,
-};
-use sandbox_support::*;
+use aws_sdk_securityhub::types::{AwsSecurityFindingFilters, WorkflowStatus};
+use common::hub::*;
+use common::*;
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Fault, QuotaMode, Sandbox, SandboxConfig, serve, serve_on};
 
@@ -37,32 +35,15 @@ async fn sts_reports_the_configured_identity() {
 
 #[tokio::test]
 async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
-    let sandbox = sandbox_with((0..3).map(generated).collect());
-    let hub = hub(&sandbox).await;
-    let filters = AwsSecurityFindingFilters::builder()
-        .title(
-            StringFilter::builder()
-                .value("Finding 1")
-                .comparison(StringFilterComparison::Equals)
-                .build(),
-        )
-        .build();
-    hub.get_findings().filters(filters).send().await.unwrap();
-    hub.batch_update_findings()
-        .finding_identifiers(
-            AwsSecurityFindingIdentifier::builder()
-                .id("gen-0001")
-                .product_arn(PRODUCT_ARN)
-                .build(),
-        )
-        .workflow(
-            WorkflowUpdate::builder()
-                .status(WorkflowStatus::Resolved)
-                .build(),
-        )
+    let sandbox = TestEnv::findings((0..3).map(generated).collect()).await;
+    let hub = sandbox.hub();
+    let title = AwsSecurityFindingFilters::builder().title(equals("Finding 1"));
+    hub.get_findings()
+        .filters(title.build())
         .send()
         .await
         .unwrap();
+    set_workflow(&hub, "gen-0001", WorkflowStatus::Resolved).await;
     let log = sandbox.requests();
     let summary: Vec<(&str, bool, u16)> = log
         .iter()
@@ -83,7 +64,7 @@ async fn requests_are_recorded_with_their_parameters_and_mutating_flag() {
 
 #[tokio::test]
 async fn a_throttle_the_sdk_retries_by_itself_still_engages_the_adaptive_pacer() {
-    let sandbox = sandbox_with(vec![generated(1)]);
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
     let pacer = std::sync::Arc::new(secdeck::tasks::retry::Pacer::get_findings_adaptive());
     let hub =
         secdeck::aws::throttle_signal::securityhub_client(&sandbox.sdk_config().await, &pacer);
@@ -108,9 +89,9 @@ async fn a_throttle_the_sdk_retries_by_itself_still_engages_the_adaptive_pacer()
 
 #[tokio::test]
 async fn aws_quotas_throttle_with_the_typed_throttling_error() {
-    let sandbox = sandbox_with(vec![generated(1)]);
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
     sandbox.set_quotas(QuotaMode::Aws);
-    let hub = hub_no_retry(&sandbox).await;
+    let hub = sandbox.hub_no_retry();
     let mut throttled = None;
     // GetFindings allows a burst of 6 at 3/s: back-to-back calls soon fail (the loop stops
     // at the first; 200 calls leave room for a very slow, loaded machine).
@@ -126,12 +107,7 @@ async fn aws_quotas_throttle_with_the_typed_throttling_error() {
 
     // Other operations have their own buckets, and Off lifts the limits.
     hub.batch_update_findings()
-        .finding_identifiers(
-            AwsSecurityFindingIdentifier::builder()
-                .id("gen-0001")
-                .product_arn(PRODUCT_ARN)
-                .build(),
-        )
+        .finding_identifiers(ident("gen-0001"))
         .confidence(5)
         .send()
         .await
@@ -144,7 +120,7 @@ async fn aws_quotas_throttle_with_the_typed_throttling_error() {
 
 #[tokio::test]
 async fn the_sdk_retries_throttling_and_server_errors() {
-    let sandbox = sandbox_with(vec![generated(1)]);
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
     sandbox.inject_fault(Fault::next("GetFindings", 2, 429, "LimitExceededException"));
     let conf = aws_sdk_securityhub::config::Builder::from(&sandbox.sdk_config().await)
         .retry_config(
@@ -178,8 +154,8 @@ async fn the_sdk_retries_throttling_and_server_errors() {
 
 #[tokio::test]
 async fn faults_can_target_every_operation_and_any_code() {
-    let sandbox = sandbox_with(vec![generated(1)]);
-    let hub = hub_no_retry(&sandbox).await;
+    let sandbox = TestEnv::findings(vec![generated(1)]).await;
+    let hub = sandbox.hub_no_retry();
     let sts = aws_sdk_sts::Client::new(&sandbox.sdk_config().await);
     sandbox.inject_fault(Fault {
         operation: None,
@@ -204,7 +180,7 @@ async fn faults_can_target_every_operation_and_any_code() {
 
 #[tokio::test]
 async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
-    let sandbox = sandbox_with((0..5).map(generated).collect());
+    let sandbox = TestEnv::findings((0..5).map(generated).collect()).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -232,10 +208,15 @@ async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
 
 #[tokio::test]
 async fn refuses_to_listen_beyond_loopback_unless_allowed() {
-    let sandbox = sandbox_with(Vec::new());
-    let err = serve(sandbox, "0.0.0.0:0".parse().unwrap(), false, async {})
-        .await
-        .unwrap_err();
+    let sandbox = TestEnv::findings(Vec::new()).await;
+    let err = serve(
+        sandbox.clone(),
+        "0.0.0.0:0".parse().unwrap(),
+        false,
+        async {},
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("not a loopback address"), "{err}");
 }
 
@@ -243,7 +224,7 @@ async fn refuses_to_listen_beyond_loopback_unless_allowed() {
 async fn raw_wire_errors_have_aws_shapes() {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let sandbox = sandbox_with(Vec::new());
+    let sandbox = TestEnv::findings(Vec::new()).await;
     let call = |method: &str, path: &str, content_type: &str, body: &str| {
         let request = http::Request::builder()
             .method(method)

@@ -2,138 +2,71 @@
 //! mutation executor, journal) on the embedded sandbox, driven by key presses. Checks what
 //! the sandbox recorded and what the table shows.
 
-mod aws_support;
+mod common;
 
-use std::time::Duration;
-
-use aws_support::{big_stack, finding, sandbox, workflow_of};
+use common::*;
+use secdeck::app::panes::findings::LoadStatus;
 use secdeck::app::panes::findings::bulk::TriageStage;
 use secdeck::app::pipeline::Stage;
-use secdeck::app::{Action, Key, Session};
-use secdeck::config::{AccessFlag, Config};
+use secdeck::config::AccessFlag;
 use secdeck::journal::Journal;
-use secdeck::runtime::{Console, ConsoleParts};
-use secdeck::sandbox::{Fault, ItemFault, QuotaMode, Sandbox};
-use secdeck::tasks::SessionMode;
-use secdeck::theme::Theme;
+use secdeck::sandbox::{Fault, ItemFault};
 use serde_json::{Value, json};
 
-struct Run {
-    console: Console,
-    journal: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(findings: Vec<Value>) -> Run {
-    let sb: Sandbox = sandbox(findings, QuotaMode::Off);
-    let sdk_config = sb.sdk_config().await;
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("journal.jsonl");
-    let parts = ConsoleParts {
-        session: Session {
-            region: "us-east-1".into(),
-            demo: true,
-            ..Session::default()
-        },
-        sdk_config,
-        mode: SessionMode::resolve(AccessFlag::Write, &Config::default(), "default"),
-        journal_path: journal.clone(),
-        theme: Theme::default_dark(),
-        key_overrides: Default::default(),
-        note_author: "e2e-analyst".into(),
-        themes_dir: None,
-        no_color: true,
-        startup_errors: Vec::new(),
-        pacer: std::sync::Arc::new(secdeck::tasks::retry::Pacer::unlimited()),
-        state_file: None,
-        sandbox: Some(sb),
-        views: vec![("crit".into(), "sev=CRITICAL status=NEW".into())],
-        cross_account: Default::default(),
-    };
-    let mut console = Console::start(parts);
-    console.dispatch(Action::Resize {
-        width: 120,
-        height: 40,
-    });
-    let mut run = Run {
-        console,
-        journal,
-        _dir: dir,
-    };
-    run.until(|c| c.state.findings.status == secdeck::app::panes::findings::LoadStatus::Complete)
+/// A console session with write access on a sandbox holding `findings`, with the saved
+/// view `crit` and the note author `e2e-analyst`, its findings loaded.
+async fn start(findings: Vec<Value>) -> ConsoleEnv {
+    let mut run = TestEnv::findings(findings)
+        .await
+        .console_with(AccessFlag::Write, |parts| {
+            parts.session.profile = None;
+            parts.note_author = "e2e-analyst".into();
+            parts.no_color = true;
+            parts.views = vec![("crit".into(), "sev=CRITICAL status=NEW".into())];
+        })
         .await;
+    wait_until(&mut run, "the findings", |s| {
+        s.findings.status == LoadStatus::Complete
+    })
+    .await;
     run
 }
 
-impl Run {
-    fn keys(&mut self, seq: &str) {
-        for k in Key::sequence(seq).unwrap() {
-            self.console.dispatch(Action::Key(k));
-        }
-    }
+/// Runs the change on screen to its end.
+async fn finish(run: &mut ConsoleEnv) {
+    wait_until(run, "the change", |s| !s.pipeline.is_executing()).await;
+}
 
-    /// Feeds background results back in until `done` holds (or fails after 30 s).
-    async fn until(&mut self, done: impl Fn(&Console) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while !done(&self.console) {
-            let next = tokio::time::timeout_at(deadline, self.console.next_action()).await;
-            match next {
-                Ok(Some(action)) => self.console.dispatch(action),
-                _ => panic!(
-                    "condition not reached; state: {:?}",
-                    self.console.state.findings.status
-                ),
-            }
-        }
-    }
+fn calls_to(run: &ConsoleEnv, operation: &str) -> Vec<Value> {
+    calls(run.sandbox(), operation)
+}
 
-    fn sandbox(&self) -> &Sandbox {
-        self.console.sandbox().unwrap()
-    }
-
-    fn calls(&self, operation: &str) -> Vec<Value> {
-        self.sandbox()
-            .requests()
-            .into_iter()
-            .filter(|r| r.operation == operation)
-            .map(|r| r.params)
-            .collect()
-    }
-
-    fn idle(&self) -> bool {
-        !self.console.state.pipeline.is_executing()
-    }
-
-    fn messages(&self) -> Vec<String> {
-        self.console
-            .state
-            .notifications
-            .iter()
-            .map(|n| n.message.clone())
-            .collect()
-    }
+fn executing(run: &ConsoleEnv) -> bool {
+    run.state.pipeline.is_executing()
 }
 
 #[test]
 fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
     big_stack(|| async {
-        let mut run = start((0..40).map(finding).collect()).await;
-        assert_eq!(run.console.state.findings.total(), 40);
+        let mut run = start(findings(40)).await;
+        assert_eq!(run.state.findings.total(), 40);
         run.sandbox().clear_requests();
-        run.keys(":findings sev=CRITICAL,HIGH title~\"Finding<space>002\" status!=RESOLVED<enter>");
-        run.until(|c| {
-            c.state.findings.status == secdeck::app::panes::findings::LoadStatus::Complete
-                && c.state.findings.request > 1
+        press(
+            &mut run,
+            ":findings sev=CRITICAL,HIGH title~\"Finding<space>002\" status!=RESOLVED<enter>",
+        );
+        wait_until(&mut run, "the filtered findings", |s| {
+            s.findings.status == LoadStatus::Complete && s.findings.request > 1
         })
         .await;
-        let get = run.calls("GetFindings");
+        let get = calls_to(&run, "GetFindings");
         let filters = &get[0]["Filters"];
         assert_eq!(filters["SeverityLabel"][0]["Value"], "CRITICAL");
         assert_eq!(filters["SeverityLabel"][1]["Value"], "HIGH");
         assert_eq!(filters["Title"][0]["Comparison"], "CONTAINS");
         assert_eq!(filters["WorkflowStatus"][0]["Comparison"], "NOT_EQUALS");
         // Finding 0020..0029: HIGH is i % 5 == 3, CRITICAL is 4.
-        let pane = &run.console.state.findings;
+        let pane = &run.state.findings;
         let mut titles: Vec<&str> = (0..pane.visible_len())
             .map(|i| pane.visible(i).unwrap().title.as_str())
             .collect();
@@ -150,27 +83,26 @@ fn filter_grammar_reaches_the_request_and_narrows_the_rows() {
 
         // A bad expression sends nothing and leaves the rows alone.
         run.sandbox().clear_requests();
-        run.keys(":findings sev=HIGH updated>7d<enter>");
-        assert!(run.calls("GetFindings").is_empty());
-        assert_eq!(run.console.state.findings.visible_len(), 4);
-        assert!(run.messages()[0].contains("use a date"));
+        press(&mut run, ":findings sev=HIGH updated>7d<enter>");
+        assert!(calls_to(&run, "GetFindings").is_empty());
+        assert_eq!(run.state.findings.visible_len(), 4);
+        assert!(messages(&run.state)[0].contains("use a date"));
 
         // A saved view.
-        run.keys(":view crit<enter>");
-        run.until(|c| {
-            c.state.findings.status == secdeck::app::panes::findings::LoadStatus::Complete
-                && c.state.findings.request > 2
+        press(&mut run, ":view crit<enter>");
+        wait_until(&mut run, "the saved view", |s| {
+            s.findings.status == LoadStatus::Complete && s.findings.request > 2
         })
         .await;
-        assert_eq!(run.console.state.findings.total(), 8, "every fifth of 40");
+        assert_eq!(run.state.findings.total(), 8, "every fifth of 40");
     });
 }
 
 #[test]
 fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undone() {
     big_stack(|| async {
-        let mut run = start((0..250).map(finding).collect()).await;
-        assert_eq!(run.console.state.findings.total(), 250);
+        let mut run = start(findings(250)).await;
+        assert_eq!(run.state.findings.total(), 250);
         run.sandbox().clear_requests();
         // Throttling on two of the calls: retried, nothing lost.
         run.sandbox().inject_fault(Fault::next(
@@ -187,14 +119,14 @@ fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undo
             2,
             "ConcurrentUpdateError",
         ));
-        run.keys("<c-a>wj<enter>");
-        run.keys("y");
-        assert!(run.idle(), "y alone does not approve 250");
-        run.keys("250<enter>");
-        assert!(run.console.state.pipeline.is_executing());
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "<c-a>wj<enter>");
+        press(&mut run, "y");
+        assert!(!executing(&run), "y alone does not approve 250");
+        press(&mut run, "250<enter>");
+        assert!(run.state.pipeline.is_executing());
+        finish(&mut run).await;
 
-        let calls = run.calls("BatchUpdateFindings");
+        let calls = calls_to(&run, "BatchUpdateFindings");
         let sizes: Vec<usize> = calls
             .iter()
             .map(|p| p["FindingIdentifiers"].as_array().map_or(0, Vec::len))
@@ -212,23 +144,23 @@ fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undo
             assert_eq!(workflow_of(run.sandbox(), &id), expected, "{id}");
         }
         // Only what AWS confirmed is reported done; the rest is shown with its code.
-        let messages = run.messages();
+        let shown = messages(&run.state);
         assert!(
-            messages
+            shown
                 .iter()
                 .any(|m| m.starts_with("247 changed and verified, 3 failed")),
-            "{messages:?}"
+            "{shown:?}"
         );
         assert!(
-            messages.iter().any(|m| m.contains(
+            shown.iter().any(|m| m.contains(
                 "3 finding(s) not updated: ConcurrentUpdateError ×3 (ctrl-r retries them)"
             )),
-            "{messages:?}"
+            "{shown:?}"
         );
-        let mut marked: Vec<&String> = run.console.state.findings.marks.iter().collect();
+        let mut marked: Vec<&String> = run.state.findings.marks.iter().collect();
         marked.sort();
         assert_eq!(marked, unlucky, "the failed ones stay marked");
-        let entries = Journal::read_all(&run.journal).unwrap();
+        let entries = Journal::read_all(run.journal()).unwrap();
         assert_eq!(entries.len(), 2, "intent and outcome");
         let result = entries[1].result.as_ref().unwrap();
         assert_eq!(result.succeeded.len(), 247);
@@ -247,26 +179,26 @@ fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undo
         // ctrl-r previews just those three again; the first retry still fails (the fault
         // fires twice), the second goes through.
         run.sandbox().clear_requests();
-        run.keys("<c-r>");
-        let Stage::Preview { plan, .. } = &run.console.state.pipeline.stage else {
+        press(&mut run, "<c-r>");
+        let Stage::Preview { plan, .. } = &run.state.pipeline.stage else {
             panic!("ctrl-r previews the failed findings")
         };
         let mut targets = plan.targets();
         targets.sort();
         assert_eq!(targets, unlucky);
-        run.keys("y");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "y");
+        finish(&mut run).await;
         assert_eq!(workflow_of(run.sandbox(), "f-0150"), "NEW");
         assert!(
-            run.messages()
+            messages(&run.state)
                 .iter()
                 .any(|m| m.contains("0 changed and verified, 3 failed")),
             "{:?}",
-            run.messages()
+            messages(&run.state)
         );
-        run.keys("<c-r>y");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
-        let retries = run.calls("BatchUpdateFindings");
+        press(&mut run, "<c-r>y");
+        finish(&mut run).await;
+        let retries = calls_to(&run, "BatchUpdateFindings");
         assert_eq!(retries.len(), 2, "one call per retry");
         assert_eq!(
             retries[1]["FindingIdentifiers"].as_array().map(Vec::len),
@@ -276,66 +208,69 @@ fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undo
             assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NOTIFIED");
         }
         assert!(
-            run.messages()[0].starts_with("3 changed and verified"),
+            messages(&run.state)[0].starts_with("3 changed and verified"),
             "{:?}",
-            run.messages()
+            messages(&run.state)
         );
-        assert!(run.console.state.findings.marks.is_empty());
-        assert!(run.console.state.findings.retry.is_none());
-        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 6);
+        assert!(run.state.findings.marks.is_empty());
+        assert!(run.state.findings.retry.is_none());
+        assert_eq!(Journal::read_all(run.journal()).unwrap().len(), 6);
 
         // Undo the last change set (the retried three), through the pipeline.
-        run.keys("uy");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "uy");
+        finish(&mut run).await;
         for id in unlucky {
             assert_eq!(workflow_of(run.sandbox(), id), "NEW");
         }
         assert_eq!(workflow_of(run.sandbox(), "f-0000"), "NOTIFIED");
-        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 8);
+        assert_eq!(Journal::read_all(run.journal()).unwrap().len(), 8);
     });
 }
 
 #[test]
 fn bulk_undo_restores_all_250() {
     big_stack(|| async {
-        let mut run = start((0..250).map(finding).collect()).await;
-        run.keys("<c-a>wj<enter>y250<enter>");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        let mut run = start(findings(250)).await;
+        press(&mut run, "<c-a>wj<enter>y250<enter>");
+        finish(&mut run).await;
         assert_eq!(workflow_of(run.sandbox(), "f-0249"), "NOTIFIED");
         // Undo, through the pipeline (typed count again).
-        run.keys("u250<enter>");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "u250<enter>");
+        finish(&mut run).await;
         for i in 0..250 {
             assert_eq!(workflow_of(run.sandbox(), &format!("f-{i:04}")), "NEW");
         }
-        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
+        assert_eq!(Journal::read_all(run.journal()).unwrap().len(), 4);
     });
 }
 
 #[test]
 fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_undo() {
     big_stack(|| async {
-        let mut seeded: Vec<Value> = (0..3).map(finding).collect();
+        let mut seeded: Vec<Value> = findings(3);
         seeded[0]["VerificationState"] = json!("UNKNOWN");
         seeded[0]["Confidence"] = json!(20);
         seeded[0]["Criticality"] = json!(30);
         seeded[0]["UserDefinedFields"] = json!({"owner": "alice", "stale": "yes"});
         let mut run = start(seeded).await;
-        let pane = &run.console.state.findings;
+        let pane = &run.state.findings;
         let row = |id: &str| (0..pane.visible_len()).find(|i| pane.visible(*i).unwrap().id == id);
         let (first, second) = (row("f-0000").unwrap(), row("f-0001").unwrap());
         // Mark f-0000 and f-0001 wherever the sort put them.
         for target in [first, second] {
-            run.keys("g");
+            press(&mut run, "g");
             for _ in 0..target {
-                run.keys("j");
+                press(&mut run, "j");
             }
-            run.keys("<space>");
+            press(&mut run, "<space>");
         }
         run.sandbox().clear_requests();
-        run.keys("E<right><right><tab>85<tab>60<tab>owner=bob;ticket=SEC-9;-stale<enter>");
-        let Stage::Preview { plan, .. } = &run.console.state.pipeline.stage else {
-            panic!("E previews: {:?}", run.console.state.pipeline.stage)
+        press(
+            &mut run,
+            "E<right><right><tab>85<tab>60<tab>owner=bob;ticket=SEC-9;-stale<enter>",
+        );
+        let Stage::Preview { plan, .. } = &run.state.pipeline.stage else {
+            panic!("E previews: {:?}", run.state.pipeline.stage)
         };
         let preview: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
         // Each field's before -> after, per finding.
@@ -360,10 +295,10 @@ fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_und
                 && preview.contains(&"  confidence: (none) -> 85".to_string()),
             "the second finding had none of them: {preview:#?}"
         );
-        run.keys("y");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "y");
+        finish(&mut run).await;
 
-        let calls = run.calls("BatchUpdateFindings");
+        let calls = calls_to(&run, "BatchUpdateFindings");
         assert_eq!(calls.len(), 1, "same new values: one call");
         assert_eq!(calls[0]["VerificationState"], "TRUE_POSITIVE");
         assert_eq!(calls[0]["Confidence"], 85);
@@ -393,13 +328,13 @@ fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_und
                 .is_none()
         );
         assert!(
-            run.messages()
+            messages(&run.state)
                 .iter()
                 .any(|m| m.starts_with("2 changed and verified")),
             "{:?}",
-            run.messages()
+            messages(&run.state)
         );
-        let entries = Journal::read_all(&run.journal).unwrap();
+        let entries = Journal::read_all(run.journal()).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].before["f-0000"]["confidence"], 20);
         assert_eq!(
@@ -409,67 +344,66 @@ fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_und
 
         // Undo puts back what was there: values, and no user field that did not exist.
         run.sandbox().clear_requests();
-        run.keys("uy");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
-        let f0 = run.sandbox().finding("f-0000").unwrap();
-        assert_eq!(f0["VerificationState"], "UNKNOWN");
+        press(&mut run, "uy");
+        finish(&mut run).await;
         assert_eq!(
-            (f0["Confidence"].clone(), f0["Criticality"].clone()),
-            (json!(20), json!(30))
-        );
-        assert_eq!(
-            f0["UserDefinedFields"],
-            json!({"owner": "alice", "stale": "yes"})
+            analyst_fields(&run.sandbox().finding("f-0000").unwrap()),
+            json!({
+                "VerificationState": "UNKNOWN",
+                "Confidence": 20,
+                "Criticality": 30,
+                "UserDefinedFields": {"owner": "alice", "stale": "yes"},
+            })
         );
         let f1 = run.sandbox().finding("f-0001").unwrap();
         assert!(f1.get("UserDefinedFields").is_none(), "{f1}");
         // Numbers and a state it never had cannot be unset through BatchUpdateFindings.
         assert_eq!(f1["Confidence"], 85);
         assert_eq!(
-            run.calls("BatchUpdateFindings").len(),
+            calls_to(&run, "BatchUpdateFindings").len(),
             2,
             "one call per restored set"
         );
-        assert_eq!(Journal::read_all(&run.journal).unwrap().len(), 4);
+        assert_eq!(Journal::read_all(run.journal()).unwrap().len(), 4);
     });
 }
 
 #[test]
 fn edit_fields_rejects_out_of_range_numbers_before_anything_is_sent() {
     big_stack(|| async {
-        let mut run = start((0..2).map(finding).collect()).await;
+        let mut run = start(findings(2)).await;
         run.sandbox().clear_requests();
-        run.keys("E<tab>101<enter>");
-        let Stage::Triage(TriageStage::Fields(form)) = &run.console.state.pipeline.stage else {
+        press(&mut run, "E<tab>101<enter>");
+        let Stage::Triage(TriageStage::Fields(form)) = &run.state.pipeline.stage else {
             panic!("the form stays open")
         };
         assert_eq!(
             form.error.as_deref(),
             Some("confidence: \"101\" is not a whole number from 0 to 100")
         );
-        run.keys("<esc>");
-        assert!(run.idle() && !run.console.state.pipeline.is_modal());
-        assert!(run.calls("BatchUpdateFindings").is_empty());
+        press(&mut run, "<esc>");
+        assert!(!executing(&run) && !run.state.pipeline.is_modal());
+        assert!(calls_to(&run, "BatchUpdateFindings").is_empty());
     });
 }
 
 #[test]
 fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
     big_stack(|| async {
-        let mut run = start((0..3).map(finding).collect()).await;
+        let mut run = start(findings(3)).await;
         // Make one loaded row point at a product AWS does not know: BatchUpdateFindings
         // answers it as an UnprocessedFinding (FindingNotFound).
-        let victim = run.console.state.findings.visible(1).unwrap().id.clone();
-        run.console.state.findings.edit_row(&victim, |f| {
+        let victim = run.state.findings.visible(1).unwrap().id.clone();
+        run.state.findings.edit_row(&victim, |f| {
             f.product_arn = "arn:aws:securityhub:us-east-1::product/aws/gone".into();
         });
-        run.keys("<c-a>wjjj<enter><enter>");
+        press(&mut run, "<c-a>wjjj<enter><enter>");
         assert!(
-            run.console.state.pipeline.is_modal() && run.idle(),
+            run.state.pipeline.is_modal() && !executing(&run),
             "SUPPRESSED without a note goes nowhere"
         );
-        run.keys("accepted risk<enter>y");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "accepted risk<enter>y");
+        finish(&mut run).await;
         let others: Vec<String> = (0..3)
             .map(|i| format!("f-{i:04}"))
             .filter(|id| *id != victim)
@@ -482,24 +416,24 @@ fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
         }
         assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
         assert!(
-            run.messages()
+            messages(&run.state)
                 .iter()
                 .any(|m| m.contains("1 finding(s) not updated: FindingNotFound ×1")),
             "{:?}",
-            run.messages()
+            messages(&run.state)
         );
         assert_eq!(
-            run.console.state.findings.marks.iter().collect::<Vec<_>>(),
+            run.state.findings.marks.iter().collect::<Vec<_>>(),
             [&victim],
             "the failed one stays marked"
         );
         // Retry: previewed again, and still not claimed as done.
-        run.keys("<c-r>y");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
+        press(&mut run, "<c-r>y");
+        finish(&mut run).await;
         assert!(
-            run.messages()[0].contains("not updated"),
+            messages(&run.state)[0].contains("not updated"),
             "{:?}",
-            run.messages()
+            messages(&run.state)
         );
         assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
     });
@@ -508,12 +442,11 @@ fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
 #[test]
 fn e_writes_the_view_to_a_file() {
     big_stack(|| async {
-        let mut run = start((0..12).map(finding).collect()).await;
-        let path = run.journal.with_file_name("view.csv");
-        run.keys(&format!("e<c-u>{}<enter>", path.display()));
-        run.until(|c| {
-            c.state
-                .notifications
+        let mut run = start(findings(12)).await;
+        let path = run.journal().with_file_name("view.csv");
+        press(&mut run, &format!("e<c-u>{}<enter>", path.display()));
+        wait_until(&mut run, "the export", |s| {
+            s.notifications
                 .iter()
                 .any(|n| n.message.starts_with("exported"))
         })
@@ -528,28 +461,20 @@ fn e_writes_the_view_to_a_file() {
 fn the_history_tab_shows_get_finding_history() {
     big_stack(|| async {
         use secdeck::app::panes::findings::detail::{DetailLine, DetailTab, HistoryState};
-        let mut run = start((0..3).map(finding).collect()).await;
-        run.keys("wj<enter>y");
-        run.until(|c| !c.state.pipeline.is_executing()).await;
-        run.keys("<enter>ll");
-        let detail = run.console.state.findings.detail.as_ref().unwrap();
+        let mut run = start(findings(3)).await;
+        press(&mut run, "wj<enter>y");
+        finish(&mut run).await;
+        press(&mut run, "<enter>ll");
+        let detail = run.state.findings.detail.as_ref().unwrap();
         assert_eq!(detail.tab, DetailTab::History);
-        run.until(|c| {
-            c.state
-                .findings
+        wait_until(&mut run, "the history", |s| {
+            s.findings
                 .detail
                 .as_ref()
                 .is_some_and(|d| matches!(d.history, HistoryState::Loaded(_)))
         })
         .await;
-        let lines = run
-            .console
-            .state
-            .findings
-            .detail
-            .as_ref()
-            .unwrap()
-            .tab_lines();
+        let lines = run.state.findings.detail.as_ref().unwrap().tab_lines();
         let text: Vec<String> = lines
             .iter()
             .map(|l| match l {
@@ -568,16 +493,11 @@ fn the_history_tab_shows_get_finding_history() {
                 .any(|t| t.starts_with("Workflow:") && t.contains("NOTIFIED")),
             "{text:?}"
         );
-        assert!(
-            run.sandbox()
-                .requests()
-                .iter()
-                .any(|r| r.operation == "GetFindingHistory")
-        );
+        assert!(count(run.sandbox(), "GetFindingHistory") > 0);
         // h goes back to the JSON tab.
-        run.keys("h");
+        press(&mut run, "h");
         assert_eq!(
-            run.console.state.findings.detail.as_ref().unwrap().tab,
+            run.state.findings.detail.as_ref().unwrap().tab,
             DetailTab::Json
         );
     });
@@ -586,27 +506,23 @@ fn the_history_tab_shows_get_finding_history() {
 #[test]
 fn every_note_written_stays_in_the_local_history() {
     big_stack(|| async {
-        let mut run = start((0..2).map(finding).collect()).await;
+        let mut run = start(findings(2)).await;
         for note in ["first look", "false positive, ticket 7"] {
-            run.keys(&format!("N{}<enter>y", note.replace(' ', "<space>")));
-            run.until(|c| !c.state.pipeline.is_executing()).await;
+            press(
+                &mut run,
+                &format!("N{}<enter>y", note.replace(' ', "<space>")),
+            );
+            finish(&mut run).await;
         }
-        let id = run
-            .console
-            .state
-            .findings
-            .selected_finding()
-            .unwrap()
-            .id
-            .clone();
+        let id = run.state.findings.selected_finding().unwrap().id.clone();
         let aws = run.sandbox().finding(&id).unwrap();
         assert_eq!(
             aws["Note"]["Text"], "false positive, ticket 7",
             "AWS keeps one"
         );
-        run.keys("<enter>ll");
-        run.until(|c| {
-            c.state.findings.detail.as_ref().is_some_and(|d| {
+        press(&mut run, "<enter>ll");
+        wait_until(&mut run, "the notes and history", |s| {
+            s.findings.detail.as_ref().is_some_and(|d| {
                 d.local_notes.is_some()
                     && matches!(
                         d.history,
@@ -615,7 +531,7 @@ fn every_note_written_stays_in_the_local_history() {
             })
         })
         .await;
-        let detail = run.console.state.findings.detail.as_ref().unwrap();
+        let detail = run.state.findings.detail.as_ref().unwrap();
         let notes = detail.local_notes.as_ref().unwrap();
         let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
         assert_eq!(texts, ["first look", "false positive, ticket 7"]);

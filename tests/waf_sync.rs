@@ -2,18 +2,17 @@
 //! the selected services' prefixes, same syncToken is a no-op, --dry-run sends nothing
 //! mutating) and through the binary (exit codes, read-only refusal, clear errors).
 
-mod aws_support;
+mod common;
 
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use aws_support::*;
 use clap::Parser;
+use common::*;
 use secdeck::cli::waf::{SyncArgs, SyncStatus, WafCommand, load_ip_ranges, sync};
 use secdeck::cli::{Cli, Command as Sub};
 use secdeck::journal::Journal;
-use secdeck::sandbox::seed::Seed;
-use secdeck::sandbox::{Sandbox, SandboxConfig};
+use secdeck::sandbox::Sandbox;
 
 const OLD: &str = "tests/fixtures/ip-ranges/ip-ranges-2026-07-26.json";
 const NEW: &str = "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json";
@@ -22,16 +21,9 @@ fn fixture(rel: &str) -> String {
     format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn demo() -> Sandbox {
-    let seed = secdeck::sandbox::seed::demo(time::OffsetDateTime::now_utc()).unwrap();
-    Sandbox::new(
-        SandboxConfig::default(),
-        Seed {
-            findings: Vec::new(),
-            ..seed
-        },
-    )
-    .unwrap()
+/// The demo world without its findings.
+async fn demo() -> TestEnv {
+    TestEnv::new(demo_seed_without_findings()).await
 }
 
 fn args(extra: &[&str]) -> SyncArgs {
@@ -72,7 +64,7 @@ async fn run(
     exec: Option<&secdeck::tasks::MutationExecutor>,
 ) -> (SyncStatus, String) {
     let ranges = load_ip_ranges(a).unwrap();
-    let clients = clients(sandbox).await;
+    let clients = secdeck::aws::AwsClients::new(&sandbox.sdk_config().await);
     let mut out = Vec::new();
     let status = sync(a, &ranges, &clients, exec, &mut out).await.unwrap();
     (status, String::from_utf8(out).unwrap())
@@ -80,10 +72,9 @@ async fn run(
 
 #[tokio::test]
 async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no_ops() {
-    let sandbox = demo();
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("journal.jsonl");
-    let exec = executor(clients(&sandbox).await, &journal, fast_options());
+    let sandbox = demo().await;
+    let journal = &sandbox.journal;
+    let exec = sandbox.executor();
     let base = [
         "--ip-set",
         "cloudfront-origin-v4",
@@ -153,7 +144,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
         .collect();
     assert_eq!(set, cloudfront_v4(NEW));
 
-    let entries = Journal::read_all(&journal).unwrap();
+    let entries = Journal::read_all(journal).unwrap();
     let last = serde_json::to_value(entries.last().unwrap())
         .unwrap()
         .to_string();
@@ -162,13 +153,8 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
 
 #[tokio::test]
 async fn a_missing_ipv6_set_is_created_with_the_ipv6_prefixes() {
-    let sandbox = demo();
-    let dir = tempfile::tempdir().unwrap();
-    let exec = executor(
-        clients(&sandbox).await,
-        &dir.path().join("j.jsonl"),
-        fast_options(),
-    );
+    let sandbox = demo().await;
+    let exec = sandbox.executor();
     let path = fixture(NEW);
     let a = args(&[
         "--ip-set",
@@ -308,13 +294,8 @@ fn unreadable_sources_are_clear_errors() {
 
 #[tokio::test]
 async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift() {
-    let sandbox = demo();
-    let dir = tempfile::tempdir().unwrap();
-    let exec = executor(
-        clients(&sandbox).await,
-        &dir.path().join("j.jsonl"),
-        fast_options(),
-    );
+    let sandbox = demo().await;
+    let exec = sandbox.executor();
     let path = fixture(OLD);
     let with = |services: &str| {
         args(&[
@@ -352,7 +333,7 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     assert!(both > cloudfront, "{both} vs {cloudfront}");
 
     // Someone removes an entry by hand; the same file again puts it back.
-    let clients = clients(&sandbox).await;
+    let clients = sandbox.clients();
     let set = secdeck::aws::wafv2::list_ip_sets(
         &clients.wafv2,
         secdeck::domain::waf::WafScope::Cloudfront,

@@ -8,13 +8,16 @@ pub mod help;
 pub mod input;
 pub mod keymap;
 pub mod keys;
+pub mod layout;
 pub mod modal;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
+#[cfg(test)]
+mod pipeline_tests;
 pub mod session;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod text_fields_tests;
 pub mod widgets;
@@ -35,10 +38,6 @@ use input::Prompt;
 use notify::Notifications;
 use panes::findings::FindingsPane;
 use pipeline::Pipeline;
-
-/// Lines around the findings table (tabs, summary, strip, table border and header, status,
-/// prompt line): what a page of rows leaves out of the terminal height.
-const TABLE_CHROME: u16 = 9;
 
 /// Everything the console shows.
 #[derive(Debug, Clone)]
@@ -102,7 +101,10 @@ impl State {
 
     /// Rows in one page of the findings table at the current size.
     pub fn page_rows(&self) -> usize {
-        self.size.1.saturating_sub(TABLE_CHROME).max(1) as usize
+        self.size
+            .1
+            .saturating_sub(layout::FINDINGS_TABLE_CHROME)
+            .max(1) as usize
     }
 
     pub fn notify(&mut self, level: NotifyLevel, message: impl Into<String>) {

@@ -14,17 +14,14 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::{PaneId, State};
+use crate::app::{State, layout};
 use crate::theme::Slot;
 
 /// Below this the layout cannot show a table row; we say so instead.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 
-use findings::detail;
-use panes::{analyzer, audits, findings, ipsets, journal};
-
-pub use findings::SPINNER;
+pub use panes::findings::SPINNER;
 
 pub fn draw(frame: &mut Frame, state: &State) {
     let area = frame.area();
@@ -41,26 +38,15 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     let notes = state.notifications.len() as u16;
     let [tabs_area, body, notes_area, status_area, prompt_area] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(layout::TAB_BAR),
         Constraint::Fill(1),
         Constraint::Length(notes),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(layout::STATUS_BAR),
+        Constraint::Length(layout::PROMPT_LINE),
     ])
     .areas(area);
     tabs::draw(frame, tabs_area, state);
-    match state.pane {
-        PaneId::Findings => match &state.findings.detail {
-            Some(view) => detail::draw(frame, body, view, &state.theme),
-            None => findings::draw(frame, body, state),
-        },
-        PaneId::IpSets => ipsets::draw(frame, body, state),
-        PaneId::Analyzer => analyzer::draw(frame, body, state),
-        PaneId::Audits => audits::draw(frame, body, state),
-    }
-    if let Some(view) = &state.journal {
-        journal::draw(frame, body, state, view);
-    }
+    panes::draw(frame, body, state);
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
     command::draw(frame, prompt_area, state);

@@ -3,7 +3,8 @@
 
 use crate::app::panes::audits::AuditsMsg;
 use crate::app::pipeline::Stage;
-use crate::app::tests::{finish, keys, loaded, plan_of};
+use crate::app::pipeline_tests::{finish, plan_of};
+use crate::app::tests::{keys, loaded};
 use crate::app::{Action, Effect, JournalMsg, ReadRequest, State, update};
 use crate::domain::cidr::IpVersion;
 use crate::domain::iot_plan::IotChange;

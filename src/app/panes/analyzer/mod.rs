@@ -3,12 +3,11 @@
 //! the plans it hands to the change pipeline (remediate, rollback, archive, archive rules).
 //! This module owns the pane's state and routes its actions; the jobs live in submodules.
 
-mod msg;
-mod room;
-pub use msg::AnalyzerMsg;
-pub use room::{Room, reduce};
 mod archive;
+mod msg;
+mod reduce;
 mod remediation;
+mod room;
 pub mod rule_editor;
 mod selection;
 mod table;
@@ -18,14 +17,16 @@ mod tests;
 use std::collections::BTreeSet;
 
 use crate::app::State;
-use crate::app::action::{Action, NotifyLevel};
+use crate::app::action::Action;
 use crate::app::effect::{Effect, ReadRequest};
-use crate::domain::analyzer::{AccessFinding, Analyzer, ArchiveRuleChange, Criteria};
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
 use crate::domain::plan::{Change, ChangePlan};
-use archive::{archive_similar, status_change};
-use remediation::on_policy;
-use selection::{choose, remember, select};
+use archive::archive_similar;
 use table::navigate;
+
+pub use msg::AnalyzerMsg;
+pub use reduce::reduce;
+pub use room::Room;
 
 pub use remediation::{PolicyPurpose, on_change_finished};
 pub use selection::{choice_key, on_show};
@@ -105,176 +106,9 @@ fn preview(state: &mut State, change: Change) {
     state.pipeline.preview(ChangePlan::new(id, change));
 }
 
+/// Keys while the pane is in view (the journal view and previews aside).
 pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::Analyzer(crate::app::AnalyzerMsg::Select(name)) => {
-            state.pane = crate::app::PaneId::Analyzer;
-            choose(state, &name)
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(list))) => {
-            let pane = &mut state.analyzer;
-            pane.analyzers = list;
-            pane.analyzers_loaded = true;
-            pane.analyzers_loading = false;
-            let exists = |n: &String| pane.analyzers.iter().any(|a| &a.name == n);
-            // From an earlier session, under this profile, account and region.
-            let earlier = pane.analyzers.first().and_then(|a| {
-                let key = choice_key(state.session.profile.as_deref(), &a.arn);
-                pane.remembered.get(&key).cloned()
-            });
-            let gone = earlier.clone().filter(|n| !exists(n));
-            // This session's choice, else the remembered one, else the first
-            // external-access analyzer.
-            let pick = pane
-                .selected
-                .clone()
-                .filter(exists)
-                .or(earlier.filter(exists))
-                .or_else(|| {
-                    pane.analyzers
-                        .iter()
-                        .find(|a| a.kind == "ACCOUNT" || a.kind == "ORGANIZATION")
-                        .map(|a| a.name.clone())
-                })
-                .or_else(|| pane.analyzers.first().map(|a| a.name.clone()));
-            if let Some(name) = gone {
-                state.notify(
-                    NotifyLevel::Info,
-                    format!("the analyzer chosen last time ({name}) no longer exists"),
-                );
-            }
-            let pending = std::mem::take(&mut state.analyzer.choice_pending);
-            match pick {
-                Some(name) if pending && state.analyzer.selected.as_deref() == Some(&name) => {
-                    let mut effects = select(state, &name);
-                    effects.extend(remember(state, &name));
-                    effects
-                }
-                Some(name) => select(state, &name),
-                None => Vec::new(),
-            }
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Err(e))) => {
-            state.analyzer.analyzers_loading = false;
-            state.analyzer.error = Some(e.clone());
-            state.notify(NotifyLevel::Error, format!("ListAnalyzers failed: {e}"));
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
-            request,
-            result,
-            next_token,
-        }) => {
-            let pane = &mut state.analyzer;
-            if request != pane.request {
-                return Vec::new();
-            }
-            match result {
-                Ok(page) => {
-                    pane.findings.extend(page);
-                    match (next_token, pane.current().map(|a| a.arn.clone())) {
-                        (Some(token), Some(arn)) => {
-                            return vec![Effect::Read(ReadRequest::AnalyzerFindings {
-                                request,
-                                analyzer_arn: arn,
-                                next_token: Some(token),
-                            })];
-                        }
-                        _ => pane.loading = false,
-                    }
-                }
-                Err(e) => {
-                    pane.loading = false;
-                    pane.error = Some(e.clone());
-                    state.notify(NotifyLevel::Error, format!("ListFindingsV2 failed: {e}"));
-                }
-            }
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::TrustPolicyLoaded { purpose, result }) => {
-            on_policy(state, purpose, result);
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned {
-            finding_id,
-            result,
-            changed,
-        }) => {
-            remediation::on_rescanned(state, &finding_id, result, changed);
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveRulesLoaded { analyzer, result }) => {
-            match result {
-                Ok(rules) if state.analyzer.selected.as_deref() == Some(analyzer.as_str()) => {
-                    state.analyzer.rules = rules
-                }
-                Ok(_) => {}
-                Err(e) => state.notify(NotifyLevel::Error, format!("ListArchiveRules failed: {e}")),
-            }
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::Where(arg)) => {
-            state.pane = crate::app::PaneId::Analyzer;
-            match parse_filter(&arg) {
-                Ok(filter) => {
-                    state.analyzer.filter = filter;
-                    state.analyzer.cursor = 0;
-                }
-                Err(e) => state.notify(NotifyLevel::Warning, e),
-            }
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::Group(by)) => {
-            state.pane = crate::app::PaneId::Analyzer;
-            match by.as_str() {
-                "resource" | "principal" => state.analyzer.group = Some(by),
-                "" | "none" => state.analyzer.group = None,
-                other => state.notify(
-                    NotifyLevel::Warning,
-                    format!("cannot group by {other:?}: use resource, principal or none"),
-                ),
-            }
-            state.analyzer.cursor = 0;
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::ShowArchiveRules) => {
-            state.pane = crate::app::PaneId::Analyzer;
-            state.analyzer.view = View::Rules;
-            match state.analyzer.current() {
-                Some(a) => vec![Effect::Read(ReadRequest::ArchiveRules {
-                    analyzer: a.name.clone(),
-                })],
-                None => Vec::new(),
-            }
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::DeleteArchiveRule(name)) => {
-            let Some(a) = state.analyzer.current().cloned() else {
-                return Vec::new();
-            };
-            let criteria = state
-                .analyzer
-                .rules
-                .iter()
-                .find(|(n, _)| n == &name)
-                .map(|(_, c)| c.clone())
-                .unwrap_or_default();
-            preview(
-                state,
-                Change::ArchiveRuleDelete(Box::new(ArchiveRuleChange {
-                    analyzer_name: a.name,
-                    analyzer_arn: a.arn,
-                    rule_name: name,
-                    criteria,
-                    apply: false,
-                    matching_now: 0,
-                })),
-            );
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveWithReason { archive, reason }) => {
-            status_change(state, archive, reason);
-            Vec::new()
-        }
         Action::Archive | Action::Unarchive => {
             // The reason is required: ask for it on the command line.
             let word = if action == Action::Archive {
@@ -287,10 +121,6 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::ArchiveSimilar => {
             archive_similar(state, None);
-            Vec::new()
-        }
-        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveSimilarNamed(name)) => {
-            archive_similar(state, name);
             Vec::new()
         }
         other => navigate(state, other),

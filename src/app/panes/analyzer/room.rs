@@ -25,13 +25,3 @@ impl Pane for Room {
         super::on_change_finished(state, &change.outcome, change.plan.clone())
     }
 }
-
-/// Task results and commands, whichever pane is in view. A command that would change
-/// AWS waits while a preview has the keyboard.
-pub fn reduce(state: &mut State, msg: AnalyzerMsg) -> Vec<Effect> {
-    if state.pipeline.is_modal() && msg.is_mutating() {
-        state.dirty = false;
-        return Vec::new();
-    }
-    super::handle(state, Action::Analyzer(msg))
-}

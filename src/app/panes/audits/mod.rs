@@ -187,39 +187,7 @@ pub fn on_result(state: &mut State, action: AuditsMsg) -> Vec<Effect> {
     let pane = &mut state.audits;
     match action {
         AuditsMsg::OverviewLoaded { request, result } => {
-            if request != pane.request {
-                return Vec::new();
-            }
-            match result {
-                Ok(overview) => {
-                    pane.overview = Some(overview);
-                    pane.overview_status = Load::Loaded;
-                    crate::app::panes::audits::suppressions::clamp(pane);
-                    // Running audits are followed until they finish.
-                    let mut effects = crate::app::panes::audits::progress::start_polls(pane);
-                    if let Some(sel) = pane.select_task.take()
-                        && let Some(i) = pane.tasks().iter().position(|t| t.task_id == sel)
-                    {
-                        pane.task_cursor = i;
-                        effects.push(pane.load_findings(&sel));
-                        return effects;
-                    }
-                    pane.task_cursor = pane.task_cursor.min(pane.tasks().len().saturating_sub(1));
-                    if pane.findings_task.is_none()
-                        && let Some(id) = pane.selected_task_id().map(str::to_string)
-                    {
-                        effects.push(pane.load_findings(&id));
-                    }
-                    return effects;
-                }
-                Err(e) => {
-                    pane.overview_status = Load::Failed(e.clone());
-                    state.notify(
-                        NotifyLevel::Error,
-                        format!("loading IoT audits failed: {e}"),
-                    );
-                }
-            }
+            return overview_loaded(state, request, result);
         }
         AuditsMsg::FindingsLoaded {
             request,
@@ -285,6 +253,50 @@ pub fn on_result(state: &mut State, action: AuditsMsg) -> Vec<Effect> {
                 task_id,
                 finding_ids,
                 result,
+            );
+        }
+    }
+    Vec::new()
+}
+
+/// The audits list arrived: follow running audits, keep (or restore) the selection and
+/// load the selected audit's findings.
+fn overview_loaded(
+    state: &mut State,
+    request: u64,
+    result: Result<crate::domain::iot::IotOverview, String>,
+) -> Vec<Effect> {
+    let pane = &mut state.audits;
+    if request != pane.request {
+        return Vec::new();
+    }
+    match result {
+        Ok(overview) => {
+            pane.overview = Some(overview);
+            pane.overview_status = Load::Loaded;
+            crate::app::panes::audits::suppressions::clamp(pane);
+            // Running audits are followed until they finish.
+            let mut effects = crate::app::panes::audits::progress::start_polls(pane);
+            if let Some(sel) = pane.select_task.take()
+                && let Some(i) = pane.tasks().iter().position(|t| t.task_id == sel)
+            {
+                pane.task_cursor = i;
+                effects.push(pane.load_findings(&sel));
+                return effects;
+            }
+            pane.task_cursor = pane.task_cursor.min(pane.tasks().len().saturating_sub(1));
+            if pane.findings_task.is_none()
+                && let Some(id) = pane.selected_task_id().map(str::to_string)
+            {
+                effects.push(pane.load_findings(&id));
+            }
+            return effects;
+        }
+        Err(e) => {
+            pane.overview_status = Load::Failed(e.clone());
+            state.notify(
+                NotifyLevel::Error,
+                format!("loading IoT audits failed: {e}"),
             );
         }
     }

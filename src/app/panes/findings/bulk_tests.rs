@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::app::input::Prompt;
-use crate::app::tests::{keys, loaded, messages, plan_of};
+use crate::app::pipeline_tests::plan_of;
+use crate::app::tests::{keys, loaded, messages};
 use crate::app::{Effect, ReadRequest, update};
 use crate::domain::plan::TargetFailure;
 

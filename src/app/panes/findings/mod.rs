@@ -7,11 +7,14 @@ pub use msg::FindingsMsg;
 pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;
+pub mod columns;
 pub mod copy;
 pub mod detail;
 pub mod export;
 pub mod fields;
 pub mod group;
+mod keys;
+pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
 
@@ -21,28 +24,13 @@ use crate::domain::filter::{FindingFilters, SortCriterion, SortOrder};
 use crate::domain::filter_expr::{FilterError, FilterExpr};
 use crate::domain::finding::{Finding, Severity, WorkflowStatus};
 
-use crate::app::State;
-use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::{Effect, ReadRequest};
-use crate::app::input::Prompt;
 use crate::app::keys::Key;
 use crate::app::panes::findings::detail::DetailView;
 use crate::app::panes::findings::group::{GroupBy, Grouping, group_rows};
 use crate::app::panes::findings::local::LocalFilter;
 use crate::app::widgets::{Edit, TextInput};
-
-/// Columns the table can be sorted by, server-side: (header, SortCriteria field).
-/// Severity sorts by the normalized score, so CRITICAL > HIGH rather than alphabetical.
-pub const SORT_COLUMNS: [(&str, &str); 8] = [
-    ("Severity", "SeverityNormalized"),
-    ("Title", "Title"),
-    ("Resource", "ResourceType"),
-    ("Account", "AwsAccountId"),
-    ("Region", "Region"),
-    ("Product", "ProductName"),
-    ("Workflow", "WorkflowStatus"),
-    ("Updated", "UpdatedAt"),
-];
+use columns::{COLUMNS, haystack};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadStatus {
@@ -131,28 +119,6 @@ impl Default for FindingsPane {
             summary: ([0; 5], [0; 4]),
         }
     }
-}
-
-/// How far the table scrolls sideways: all but the title column can be scrolled away.
-pub const MAX_COLUMN_OFFSET: usize = 6;
-
-/// The text a filter matches against: the table's columns.
-fn haystack(f: &Finding) -> String {
-    let severity = f.severity.map(|s| s.as_str()).unwrap_or("");
-    let workflow = f.workflow.map(|w| w.as_str()).unwrap_or("");
-    [
-        severity,
-        &f.title,
-        &f.resource_type,
-        &f.resource_id,
-        &f.account_id,
-        &f.region,
-        &f.product_name,
-        workflow,
-        &f.updated_at,
-    ]
-    .join(&crate::app::panes::findings::local::COLUMN_SEPARATOR.to_string())
-    .to_lowercase()
 }
 
 impl FindingsPane {
@@ -444,30 +410,28 @@ impl FindingsPane {
         }
     }
 
-    /// The sort column (index into `SORT_COLUMNS`) and whether it is ascending.
+    /// The sort column (index into `COLUMNS`) and whether it is ascending.
     pub fn sort_column(&self) -> Option<(usize, bool)> {
         let first = self.sort.first()?;
-        let i = SORT_COLUMNS.iter().position(|(_, f)| *f == first.field)?;
+        let i = COLUMNS.iter().position(|c| c.sort_field == first.field)?;
         Some((i, first.sort_order == SortOrder::Asc))
     }
 
     /// Sorts server-side by the next column (`step` 1) or flips the direction (`step` 0).
     pub fn cycle_sort(&mut self, step: usize) -> Effect {
-        let (i, asc) = self
-            .sort_column()
-            .unwrap_or((SORT_COLUMNS.len() - 1, false));
+        let (i, asc) = self.sort_column().unwrap_or((COLUMNS.len() - 1, false));
         let (i, asc) = if step == 0 {
             (i, !asc)
         } else {
             // Severity and dates read best newest / worst first.
-            let next = (i + step) % SORT_COLUMNS.len();
+            let next = (i + step) % COLUMNS.len();
             (
                 next,
-                !matches!(SORT_COLUMNS[next].0, "Severity" | "Updated"),
+                !matches!(COLUMNS[next].header, "Severity" | "Updated"),
             )
         };
         self.sort = vec![SortCriterion {
-            field: SORT_COLUMNS[i].1.to_string(),
+            field: COLUMNS[i].sort_field.to_string(),
             sort_order: if asc { SortOrder::Asc } else { SortOrder::Desc },
         }];
         self.start_load()
@@ -525,216 +489,5 @@ impl FindingsPane {
             // (history is NotLoaded again: switching tabs fetches the new records)
         }
         true
-    }
-}
-
-/// The pane's actions: table navigation, detail scrolling, loading, and starting a change.
-pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = state.page_rows();
-    let pane = &mut state.findings;
-    if let Some(detail) = &mut pane.detail {
-        match action {
-            Action::MoveDown => detail.scroll_by(1),
-            Action::MoveUp => detail.scroll_by(-1),
-            Action::PageDown => detail.scroll_by(page as isize),
-            Action::PageUp => detail.scroll_by(-(page as isize)),
-            Action::Top => detail.scroll = 0,
-            Action::Bottom => detail.scroll_by(isize::MAX / 2),
-            Action::Back => pane.detail = None,
-            Action::Copy => return crate::app::panes::findings::copy::copy(state),
-            Action::OpenUrl => return crate::app::panes::findings::copy::open(state),
-            Action::Filter => {
-                detail.search.clear();
-                state.prompt = Prompt::DetailSearch;
-            }
-            Action::ScrollRight | Action::ScrollLeft => {
-                let step = if action == Action::ScrollRight { 1 } else { -1 };
-                if detail.switch_tab(step) {
-                    let finding = detail.finding.clone();
-                    return vec![Effect::Read(ReadRequest::FindingHistory { finding })];
-                }
-            }
-            Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::EditFields => {
-                return crate::app::panes::findings::bulk::start(state, action);
-            }
-            Action::BlockFromFinding => return crate::app::panes::findings::block::start(state),
-            Action::Refresh => return vec![pane.start_load()],
-            Action::ResumeLoad => return pane.resume(),
-            _ => state.dirty = false,
-        }
-        return Vec::new();
-    }
-    let filter_empty = pane.filter().is_empty();
-    if let Some(g) = &mut pane.grouping
-        && g.open.is_none()
-    {
-        match action {
-            Action::MoveDown => return group_move(g, 1, page),
-            Action::MoveUp => return group_move(g, -1, page),
-            Action::PageDown => return group_move(g, page as isize, page),
-            Action::PageUp => return group_move(g, -(page as isize), page),
-            Action::Top => return group_move(g, isize::MIN / 2, page),
-            Action::Bottom => return group_move(g, isize::MAX / 2, page),
-            Action::Open => {
-                pane.open_group();
-                return Vec::new();
-            }
-            Action::Back if filter_empty => {
-                pane.group_by(None);
-                return Vec::new();
-            }
-            Action::Mark => {
-                let selected = g.selected;
-                let ids = pane.group_ids(selected);
-                let all = ids.iter().all(|id| pane.marks.contains(id));
-                for id in ids {
-                    if all {
-                        pane.marks.remove(&id);
-                    } else {
-                        pane.marks.insert(id);
-                    }
-                }
-                if let Some(g) = &mut pane.grouping {
-                    g.move_by(1, page);
-                }
-                return Vec::new();
-            }
-            _ => {}
-        }
-    }
-    let group_open = pane.grouping.as_ref().is_some_and(|g| g.open.is_some());
-    match action {
-        Action::Back if group_open && pane.filter().is_empty() => pane.close_group(),
-        Action::Copy => return crate::app::panes::findings::copy::copy(state),
-        Action::OpenUrl => return crate::app::panes::findings::copy::open(state),
-        Action::CycleGroup => {
-            let next = match pane.grouping.as_ref().map(|g| g.by) {
-                None => Some(GroupBy::ALL[0]),
-                Some(by) => GroupBy::ALL
-                    .iter()
-                    .position(|b| *b == by)
-                    .and_then(|i| GroupBy::ALL.get(i + 1).copied()),
-            };
-            pane.group_by(next);
-        }
-        Action::MoveDown => pane.move_by(1, page),
-        Action::MoveUp => pane.move_by(-1, page),
-        Action::PageDown => pane.move_by(page as isize, page),
-        Action::PageUp => pane.move_by(-(page as isize), page),
-        Action::Top => pane.move_by(isize::MIN / 2, page),
-        Action::Bottom => pane.move_by(isize::MAX / 2, page),
-        Action::Open => {
-            pane.detail = pane.selected_finding().map(DetailView::new);
-        }
-        Action::Back if !pane.filter().is_empty() => pane.set_filter(""),
-        Action::ScrollRight if pane.column_offset < MAX_COLUMN_OFFSET => pane.column_offset += 1,
-        Action::ScrollLeft if pane.column_offset > 0 => pane.column_offset -= 1,
-        Action::Filter => state.prompt = Prompt::Filter,
-        Action::Refresh => return vec![pane.start_load()],
-        Action::ResumeLoad => return pane.resume(),
-        Action::SortNext => return vec![pane.cycle_sort(1)],
-        Action::SortReverse => return vec![pane.cycle_sort(0)],
-        Action::EditFilter => {
-            state.prompt = Prompt::FilterEditor(pane.expr.to_string().into());
-        }
-        Action::Mark => pane.toggle_mark(page),
-        Action::MarkRange => pane.mark_range(),
-        Action::MarkAll => pane.mark_all(),
-        Action::ClearMarks => pane.clear_marks(),
-        Action::ExportView => state.prompt = Prompt::ExportPath("findings.jsonl".into()),
-        Action::SetWorkflow
-        | Action::SetSeverity
-        | Action::AddNote
-        | Action::EditFields
-        | Action::RetryFailed => {
-            return crate::app::panes::findings::bulk::start(state, action);
-        }
-        Action::BlockFromFinding => return crate::app::panes::findings::block::start(state),
-        _ => state.dirty = false,
-    }
-    Vec::new()
-}
-
-fn group_move(g: &mut Grouping, delta: isize, page: usize) -> Vec<Effect> {
-    g.move_by(delta, page);
-    Vec::new()
-}
-
-/// `:group NAME` / `:group none`.
-pub(crate) fn set_grouping(state: &mut State, name: &str) -> Vec<Effect> {
-    state.pane = crate::app::PaneId::Findings;
-    state.findings.detail = None;
-    match (name.trim(), GroupBy::parse(name.trim())) {
-        ("none" | "", _) => state.findings.group_by(None),
-        (_, Some(by)) => state.findings.group_by(Some(by)),
-        (other, None) => {
-            let names: Vec<&str> = GroupBy::ALL.iter().map(|g| g.name()).collect();
-            state.notify(
-                NotifyLevel::Error,
-                format!(
-                    "cannot group by {other:?} (one of {}, none)",
-                    names.join(", ")
-                ),
-            );
-        }
-    }
-    Vec::new()
-}
-
-pub(crate) fn history_loaded(
-    state: &mut State,
-    finding_id: &str,
-    result: Result<Vec<crate::domain::finding_history::HistoryRecord>, String>,
-) {
-    if let Some(d) = &mut state.findings.detail
-        && d.finding_id == finding_id
-    {
-        d.history = match result {
-            Ok(records) => crate::app::panes::findings::detail::HistoryState::Loaded(records),
-            Err(e) => crate::app::panes::findings::detail::HistoryState::Failed(e),
-        };
-    }
-}
-
-/// `:findings EXPR` / `:view NAME` / the filter editor's enter.
-pub(crate) fn apply_filter(state: &mut State, text: &str) -> Vec<Effect> {
-    // A bad expression changes nothing: not the pane, not an open detail view.
-    match state.findings.apply_expr(text) {
-        Ok(effect) => {
-            state.pane = crate::app::PaneId::Findings;
-            state.findings.detail = None;
-            vec![effect]
-        }
-        Err(e) => {
-            state.notify(NotifyLevel::Error, format!("filter not applied: {e}"));
-            Vec::new()
-        }
-    }
-}
-
-pub(crate) fn show_view(state: &mut State, name: &str) -> Vec<Effect> {
-    let found = state
-        .findings
-        .views
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, f)| f.clone());
-    match found {
-        Some(filter) => apply_filter(state, &filter),
-        None => {
-            let names: Vec<&str> = state
-                .findings
-                .views
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect();
-            let known = if names.is_empty() {
-                "none are configured: add [[views]] name = ... filter = ... to the config".into()
-            } else {
-                format!("known: {}", names.join(", "))
-            };
-            state.notify(NotifyLevel::Error, format!("no view {name:?} ({known})"));
-            Vec::new()
-        }
     }
 }

@@ -9,107 +9,29 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::panes::findings::{FindingsPane, LoadStatus, SORT_COLUMNS};
-use crate::app::{Action, State};
-use crate::domain::finding::{Finding, Severity};
+use crate::app::panes::findings::columns::{COLUMNS, FindingColumn, Width};
+use crate::app::panes::findings::{FindingsPane, LoadStatus};
+use crate::app::{Action, State, layout};
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{severity_slot, style};
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-struct Column {
-    header: &'static str,
-    width: Constraint,
-    /// Minimum cells the column needs; columns are dropped, last priority first, until the
-    /// rest fit.
-    min: u16,
-    priority: u8,
-    cell: fn(&Finding) -> String,
-}
-
-fn severity_label(s: Option<Severity>) -> &'static str {
-    match s {
-        Some(Severity::Informational) => "INFO",
-        Some(s) => s.as_str(),
-        None => "-",
+fn constraint(width: Width) -> Constraint {
+    match width {
+        Width::Fixed(n) => Constraint::Length(n),
+        Width::Fill(n) => Constraint::Fill(n),
     }
 }
 
-fn updated(f: &Finding) -> String {
-    f.updated_at
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .replacen('T', " ", 1)
-}
-
-const COLUMNS: [Column; 8] = [
-    Column {
-        header: "Severity",
-        width: Constraint::Length(9),
-        min: 9,
-        priority: 0,
-        cell: |f| severity_label(f.severity).to_string(),
-    },
-    Column {
-        header: "Title",
-        width: Constraint::Fill(3),
-        min: 20,
-        priority: 0,
-        cell: |f| f.title.clone(),
-    },
-    Column {
-        header: "Resource",
-        width: Constraint::Fill(2),
-        min: 16,
-        priority: 1,
-        cell: |f| format!("{} {}", f.resource_type, f.resource_id),
-    },
-    Column {
-        header: "Account",
-        width: Constraint::Length(12),
-        min: 12,
-        priority: 5,
-        cell: |f| f.account_id.clone(),
-    },
-    Column {
-        header: "Region",
-        width: Constraint::Length(14),
-        min: 14,
-        priority: 3,
-        cell: |f| f.region.clone(),
-    },
-    Column {
-        header: "Product",
-        width: Constraint::Length(14),
-        min: 14,
-        priority: 6,
-        cell: |f| f.product_name.clone(),
-    },
-    Column {
-        header: "Workflow",
-        width: Constraint::Length(10),
-        min: 10,
-        priority: 2,
-        cell: |f| f.workflow.map(|w| w.as_str()).unwrap_or("-").to_string(),
-    },
-    Column {
-        header: "Updated",
-        width: Constraint::Length(16),
-        min: 16,
-        priority: 4,
-        cell: updated,
-    },
-];
-
 /// The columns that fit in `width`, after skipping `skip` columns to the right of the
 /// severity (scroll left / right reveals what a narrow terminal drops).
-fn columns_for(width: u16, skip: usize) -> Vec<&'static Column> {
-    let mut shown: Vec<&Column> = COLUMNS[..1]
+fn columns_for(width: u16, skip: usize) -> Vec<&'static FindingColumn> {
+    let mut shown: Vec<&FindingColumn> = COLUMNS[..1]
         .iter()
         .chain(COLUMNS[1..].iter().skip(skip))
         .collect();
-    let need = |cols: &[&Column]| cols.iter().map(|c| c.min + 1).sum::<u16>() + 2;
+    let need = |cols: &[&FindingColumn]| cols.iter().map(|c| c.min + 1).sum::<u16>() + 2;
     while need(&shown) > width {
         let Some((i, _)) = shown
             .iter()
@@ -153,8 +75,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let failed = matches!(pane.status, LoadStatus::Failed { .. });
     let [summary, strip, error, table] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(layout::FINDINGS_SUMMARY),
+        Constraint::Length(layout::FINDINGS_STRIP),
         Constraint::Length(u16::from(failed)),
         Constraint::Fill(1),
     ])
@@ -178,7 +100,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if let Some((i, asc)) = pane.sort_column() {
         let arrow = if asc { "↑" } else { "↓" };
         spans.push(Span::styled(
-            format!("  sort {}{arrow}", SORT_COLUMNS[i].0),
+            format!("  sort {}{arrow}", COLUMNS[i].header),
             style(theme, Slot::Muted),
         ));
     }
@@ -270,13 +192,13 @@ fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme,
         .collect();
     let sorted = pane.sort_column();
     let header = Row::new(columns.iter().map(|c| match sorted {
-        Some((i, asc)) if SORT_COLUMNS[i].0 == c.header => {
+        Some((i, asc)) if i < COLUMNS.len() && COLUMNS[i].header == c.header => {
             format!("{}{}", c.header, if asc { "↑" } else { "↓" })
         }
         _ => c.header.to_string(),
     }))
     .style(style(theme, Slot::Header));
-    let table = Table::new(rows, columns.iter().map(|c| c.width))
+    let table = Table::new(rows, columns.iter().map(|c| constraint(c.width)))
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))
         .highlight_symbol("▶ ");
@@ -289,19 +211,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_app_and_ui_agree_on_how_far_columns_scroll() {
-        // Everything right of the severity except the last column can scroll away.
-        assert_eq!(
-            COLUMNS.len() - 2,
-            crate::app::panes::findings::MAX_COLUMN_OFFSET
-        );
-    }
-
-    #[test]
     fn narrow_tables_keep_severity_title_and_resource() {
         let names: Vec<_> = columns_for(60, 0).iter().map(|c| c.header).collect();
         assert_eq!(names[..3], ["Severity", "Title", "Resource"]);
         let wide: Vec<_> = columns_for(200, 0).iter().map(|c| c.header).collect();
         assert_eq!(wide.len(), COLUMNS.len());
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use crate::app::tests::loaded;
+    use crate::app::{Action, update};
+
+    /// PgDn moves by what `update()` thinks a screenful is: the UI must draw exactly that
+    /// many rows, at any size.
+    #[test]
+    fn the_table_draws_as_many_rows_as_a_page_moves() {
+        for (w, h) in [(80, 24), (120, 40), (60, 15)] {
+            let mut state = loaded(200, false);
+            update(
+                &mut state,
+                Action::Resize {
+                    width: w,
+                    height: h,
+                },
+            );
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| crate::ui::draw(f, &state)).unwrap();
+            let screen = terminal.backend().buffer().clone();
+            let rows = (0..h)
+                .filter(|y| {
+                    (0..w)
+                        .map(|x| screen[(x, *y)].symbol().to_string())
+                        .collect::<String>()
+                        .contains("Finding number")
+                })
+                .count();
+            assert_eq!(rows, state.page_rows(), "at {w}x{h}");
+        }
     }
 }

@@ -1,0 +1,197 @@
+//! Driving a console session headless: keys in, background results fed back, the screen
+//! and the sandbox's recorded requests read out.
+
+use std::time::Duration;
+
+use ratatui::{Terminal, backend::TestBackend};
+use secdeck::app::pipeline::Stage;
+use secdeck::app::{Action, Key, State};
+use secdeck::runtime::Console;
+use secdeck::sandbox::Sandbox;
+use serde_json::Value;
+
+/// Types a key sequence such as `"jj<enter>"` (see `Key::sequence`).
+pub fn press(console: &mut Console, keys: &str) {
+    for key in Key::sequence(keys).expect("valid key sequence") {
+        console.dispatch(Action::Key(key));
+    }
+}
+
+/// Feeds the results of background tasks into the console until `done` holds (30 s at most).
+pub async fn wait_until(console: &mut Console, what: &str, done: impl Fn(&State) -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !done(&console.state) {
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(remaining, console.next_action()).await {
+            Ok(Some(action)) => console.dispatch(action),
+            Ok(None) => panic!("action channel closed while waiting for {what}"),
+            Err(_) => panic!(
+                "timed out waiting for {what}; screen:\n{}",
+                screen(&console.state)
+            ),
+        }
+    }
+}
+
+/// Lets already-finished tasks report in (for asserting that nothing else happened).
+pub async fn drain(console: &mut Console) {
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        while let Some(action) = console.try_next_action() {
+            console.dispatch(action);
+        }
+    }
+}
+
+/// The screen as text, 120x40.
+pub fn screen(state: &State) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal
+        .draw(|frame| secdeck::ui::draw(frame, state))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The previewed plan's lines, whole (the screen cuts long ones).
+pub fn preview_text(state: &State) -> String {
+    match &state.pipeline.stage {
+        Stage::Preview { plan, .. } => plan
+            .preview()
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("no preview: {other:?}\n{}", screen(state)),
+    }
+}
+
+pub fn idle(s: &State) -> bool {
+    s.pipeline.stage == Stage::Idle
+}
+
+pub fn previewing(s: &State) -> bool {
+    matches!(s.pipeline.stage, Stage::Preview { .. })
+}
+
+/// Idle again, with something to undo: a change went through.
+pub fn changed(s: &State) -> bool {
+    idle(s) && s.pipeline.undo.is_some()
+}
+
+pub fn findings_loaded(s: &State) -> bool {
+    matches!(
+        s.findings.status,
+        secdeck::app::panes::findings::LoadStatus::Complete
+    ) && s.findings.total() > 0
+}
+
+pub fn analyzer_loaded(s: &State) -> bool {
+    s.analyzer.current().is_some() && !s.analyzer.loading && !s.analyzer.findings.is_empty()
+}
+
+/// Some notification contains `text`.
+pub fn notified(s: &State, text: &str) -> bool {
+    s.notifications.iter().any(|n| n.message.contains(text))
+}
+
+/// The notifications' messages, newest first.
+pub fn messages(s: &State) -> Vec<String> {
+    s.notifications.iter().map(|n| n.message.clone()).collect()
+}
+
+/// Moves the cursor onto the first Access Analyzer finding whose resource ends with `suffix`.
+pub fn select_resource(console: &mut Console, suffix: &str) {
+    let i = console
+        .state
+        .analyzer
+        .findings
+        .iter()
+        .position(|f| f.resource.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no finding on {suffix}"));
+    press(console, "g");
+    for _ in 0..i {
+        press(console, "j");
+    }
+}
+
+/// The mutating requests the sandbox received, as "Operation status".
+pub fn mutating(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.mutating)
+        .map(|r| format!("{} {}", r.operation, r.status))
+        .collect()
+}
+
+/// The parameters of each `operation` request the sandbox received, in order.
+pub fn calls(sandbox: &Sandbox, operation: &str) -> Vec<Value> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == operation)
+        .map(|r| r.params)
+        .collect()
+}
+
+/// How many `operation` requests the sandbox received.
+pub fn count(sandbox: &Sandbox, operation: &str) -> usize {
+    calls(sandbox, operation).len()
+}
+
+/// Opens the Access Analyzer pane, waits for its findings and puts the cursor on the first
+/// one whose resource ends with `suffix`.
+pub async fn open_analyzer_finding(console: &mut Console, suffix: &str) {
+    press(console, "2");
+    wait_until(console, "the analyzer findings", analyzer_loaded).await;
+    select_resource(console, suffix);
+}
+
+/// Asserts that the screen shows each of `texts`; the screen is the failure message.
+#[track_caller]
+pub fn assert_shows(state: &State, texts: &[&str]) {
+    let text = screen(state);
+    for t in texts {
+        assert!(text.contains(t), "{t:?} is not on the screen:\n{text}");
+    }
+}
+
+/// The re-scanned Access Analyzer findings show the one on `suffix` RESOLVED.
+pub fn resolved_on(s: &State, suffix: &str) -> bool {
+    analyzer_loaded(s)
+        && s.analyzer
+            .findings
+            .iter()
+            .any(|f| f.resource.ends_with(suffix) && f.status == "RESOLVED")
+}
+
+/// Lets finished tasks report in, then asserts that the sandbox received no mutating request.
+pub async fn assert_nothing_sent(console: &mut super::ConsoleEnv) {
+    drain(console).await;
+    let sent = mutating(console.sandbox());
+    assert!(sent.is_empty(), "sent {sent:?}");
+}
+
+/// Types `keys`, then feeds background results in until `done` holds (see `wait_until`).
+pub async fn press_until(
+    console: &mut Console,
+    keys: &str,
+    what: &str,
+    done: impl Fn(&State) -> bool,
+) {
+    press(console, keys);
+    wait_until(console, what, done).await;
+}
+
+/// Idle, and the audits pane is not loading anything.
+pub fn audits_settled(s: &State) -> bool {
+    idle(s) && !s.audits.is_loading()
+}

@@ -1,0 +1,68 @@
+//! Security Hub through the real aws-sdk-securityhub client: findings built with the SDK's
+//! own types, identifiers, filters and the one-finding updates tests make.
+
+use aws_sdk_securityhub::Client;
+use aws_sdk_securityhub::types::builders::AwsSecurityFindingBuilder;
+use aws_sdk_securityhub::types::{
+    AwsSecurityFinding, AwsSecurityFindingIdentifier, Resource, Severity, SeverityLabel,
+    StringFilter, StringFilterComparison, WorkflowStatus, WorkflowUpdate,
+};
+
+use super::findings::PRODUCT_ARN;
+
+/// A valid SDK finding `sdk-NNNN`, HIGH, on the account.
+pub fn sdk_finding(i: usize) -> AwsSecurityFinding {
+    sdk_builder(i).build()
+}
+
+/// `sdk_finding(i)` still open to changes.
+pub fn sdk_builder(i: usize) -> AwsSecurityFindingBuilder {
+    AwsSecurityFinding::builder()
+        .schema_version("2018-10-08")
+        .id(format!("sdk-{i:04}"))
+        .product_arn(PRODUCT_ARN)
+        .generator_id("sdk-generator")
+        .aws_account_id("123456789012")
+        .types("Software and Configuration Checks")
+        .created_at("2024-02-01T00:00:00.000Z")
+        .updated_at("2024-02-02T00:00:00.000Z")
+        .severity(Severity::builder().label(SeverityLabel::High).build())
+        .title(format!("SDK finding {i}"))
+        .description("imported through the SDK")
+        .resources(
+            Resource::builder()
+                .r#type("AwsAccount")
+                .id("AWS::::Account:123456789012")
+                .build(),
+        )
+}
+
+/// The identifier of finding `id` of the default product.
+pub fn ident(id: &str) -> AwsSecurityFindingIdentifier {
+    AwsSecurityFindingIdentifier::builder()
+        .id(id)
+        .product_arn(PRODUCT_ARN)
+        .build()
+}
+
+/// A string filter: the attribute equals `value`.
+pub fn equals(value: &str) -> StringFilter {
+    StringFilter::builder()
+        .value(value)
+        .comparison(StringFilterComparison::Equals)
+        .build()
+}
+
+pub fn workflow(status: WorkflowStatus) -> WorkflowUpdate {
+    WorkflowUpdate::builder().status(status).build()
+}
+
+/// Sets finding `id`'s workflow status through BatchUpdateFindings.
+pub async fn set_workflow(hub: &Client, id: &str, status: WorkflowStatus) {
+    hub.batch_update_findings()
+        .finding_identifiers(ident(id))
+        .workflow(workflow(status))
+        .send()
+        .await
+        .unwrap();
+}

@@ -1,0 +1,30 @@
+//! The integration tests' one kit. Each test file says `mod common;` and uses what it needs:
+//!
+//! - `env`: `TestEnv`, the one test environment (an in-process sandbox, its SDK config, a
+//!   temporary directory with the journal path; derefs to the sandbox), and on demand a
+//!   console session on it (`ConsoleEnv`, derefs to the `Console`);
+//! - `runner`: `big_stack`, the one runner for async tests (large stacks, tokio);
+//! - `console`: driving a console headless (keys, waits, the screen, requests sent);
+//! - `render`: `update` + `ui::draw` alone, for snapshot tests;
+//! - `findings`, `exec`, `hub`, `iot`, `analyzer`: seeds, executor plans, and set-up through
+//!   the real SDK clients;
+//! - `sdk`, `moto`: SDK configs (moto, canned bodies) and the moto conformance server.
+#![allow(dead_code, unused_imports)] // each test binary uses a different subset
+
+pub mod analyzer;
+pub mod console;
+pub mod env;
+pub mod exec;
+pub mod findings;
+pub mod hub;
+pub mod iot;
+pub mod moto;
+pub mod render;
+pub mod runner;
+pub mod sdk;
+
+pub use console::*;
+pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console};
+pub use exec::*;
+pub use findings::*;
+pub use runner::big_stack;
