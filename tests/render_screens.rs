@@ -150,20 +150,6 @@ fn command_line_with_the_cursor_in_the_middle() {
     );
 }
 
-/// A command line longer than the screen scrolls: its end and the cursor stay in view.
-#[test]
-fn a_long_command_line_keeps_the_cursor_in_view() {
-    let mut s = console(false, false, Theme::default_dark(), (80, 24));
-    let expr =
-        "sev=CRITICAL,HIGH status=NEW,NOTIFIED product=GuardDuty updated<7d title~\"root account\"";
-    press(&mut s, &format!(":findings {expr}"));
-    let t = render(&s, 80, 24);
-    let buf = t.backend().buffer();
-    let line: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
-    assert!(line.starts_with(":…"), "{line}");
-    assert!(line.ends_with("account\"▏"), "{line}");
-}
-
 #[test]
 fn filter_prompt_narrows_the_table() {
     let mut s = console(false, false, Theme::default_dark(), (80, 24));

@@ -7,10 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::style::{style, truncate};
-use super::text_input::{CURSOR, spans_within};
+use super::text_input::{CURSOR, spans};
 use crate::app::input::Prompt;
 use crate::app::panes::ipsets::InputKind;
-use crate::app::widgets::TextInput;
 use crate::app::{Action, State};
 use crate::theme::Slot;
 
@@ -27,17 +26,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     match &state.prompt {
         Prompt::Command(cmd) => {
-            frame.render_widget(field(":", Some(&cmd.text), "", input, area), area);
+            frame.render_widget(field(":", spans(&cmd.text, input), "", input), area);
             completions(frame, area, state, &cmd.completions, cmd.chosen);
         }
         Prompt::Filter => {
-            let text = Some(state.findings.filter_input());
-            frame.render_widget(field("/", text, "", input, area), area);
+            let text = spans(state.findings.filter_input(), input);
+            frame.render_widget(field("/", text, "", input), area);
         }
         Prompt::DetailSearch => {
-            let text = state.findings.detail.as_ref().map(|d| &d.search);
+            let text = match &state.findings.detail {
+                Some(d) => spans(&d.search, input),
+                None => vec![Span::styled(CURSOR, input)],
+            };
             let hint = "  (enter: next match, esc: done)";
-            frame.render_widget(field("search: ", text, hint, input, area), area);
+            frame.render_widget(field("search: ", text, hint, input), area);
         }
         Prompt::ExportPath(path) => {
             let what = match state.findings.marks.len() {
@@ -45,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 n => format!("{n} marked findings"),
             };
             let label = format!("export {what} to: ");
-            let line = field(&label, Some(path), "  (.jsonl .csv .json)", input, area);
+            let line = field(&label, spans(path, input), "  (.jsonl .csv .json)", input);
             frame.render_widget(line, area);
         }
         Prompt::FilterEditor(text) => {
@@ -73,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     return;
                 }
             };
-            frame.render_widget(field(label, Some(text), "", input, area), area);
+            frame.render_widget(field(label, spans(text, input), "", input), area);
         }
         Prompt::None => {
             let mut spans = Vec::new();
@@ -99,21 +101,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
-/// A prompt line: label, the field with its cursor (kept in view on a long line), a hint
-/// after it, all in `style`.
+/// A prompt line: label, the field with its cursor, a hint after it, all in `style`.
 fn field(
     label: &str,
-    input: Option<&TextInput>,
+    text: Vec<Span<'static>>,
     hint: &str,
     style: ratatui::style::Style,
-    area: Rect,
 ) -> Line<'static> {
-    let room = (area.width as usize).saturating_sub(label.chars().count());
     let mut out = vec![Span::styled(label.to_string(), style)];
-    match input {
-        Some(input) => out.extend(spans_within(input, style, room)),
-        None => out.push(Span::styled(CURSOR, style)),
-    }
+    out.extend(text);
     out.push(Span::styled(hint.to_string(), style));
     Line::from(out)
 }

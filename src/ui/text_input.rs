@@ -43,22 +43,6 @@ pub fn spans(input: &TextInput, style: Style) -> Vec<Span<'static>> {
     cursor_spans(input.value(), Some(input.cursor()), style)
 }
 
-/// A focused one-line field drawn in `width` cells: when the cursor would be past the
-/// last cell, the start of the text scrolls out of view (shown as `…`) so the cursor stays
-/// in the last cell; text after the cursor is cut by the edge of the screen.
-pub fn spans_within(input: &TextInput, style: Style, width: usize) -> Vec<Span<'static>> {
-    let cursor = input.cursor();
-    if cursor < width || width < 2 {
-        return spans(input, style);
-    }
-    // `…` plus the characters from `start` to the cursor fill `width` cells.
-    let start = cursor + 2 - width;
-    let text: String = input.value().chars().skip(start).collect();
-    let mut out = vec![Span::styled("…", style)];
-    out.extend(cursor_spans(&text, Some(cursor - start), style));
-    out
-}
-
 /// A focused multi-line field (the note editor): one line per `\n`, the last `max`
 /// lines, the cursor on its line.
 pub fn lines(input: &TextInput, style: Style, max: usize) -> Vec<Line<'static>> {
@@ -93,26 +77,6 @@ mod tests {
         let s = spans(&input, Style::default());
         assert_eq!(texts(&s), ["", "s", "ev=HIGH"]);
         assert!(s[1].style.add_modifier.contains(Modifier::REVERSED));
-    }
-
-    #[test]
-    fn a_long_line_scrolls_so_the_cursor_stays_in_view() {
-        let mut input = TextInput::new("abcdefghij");
-        let shown = |i: &TextInput| texts(&spans_within(i, Style::default(), 5)).concat();
-        assert_eq!(shown(&input), "…hij▏");
-        input.handle_key(crate::app::Key::plain(crate::app::KeyCode::Left));
-        input.handle_key(crate::app::Key::plain(crate::app::KeyCode::Left));
-        assert_eq!(
-            shown(&input),
-            "…fghij",
-            "the cursor on the i, the j cut by the edge"
-        );
-        input.handle_key(crate::app::Key::plain(crate::app::KeyCode::Home));
-        assert_eq!(
-            shown(&input),
-            "abcdefghij",
-            "from the start: nothing scrolled"
-        );
     }
 
     #[test]
