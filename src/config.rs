@@ -23,9 +23,11 @@ pub struct Config {
     /// Per AWS profile settings, keyed by profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
-    /// Key spec -> action name (`"none"` unbinds). Validated by the keymap, not here.
+    /// Key spec -> action name (`"none"` unbinds): flat entries are the global section,
+    /// `[keys.findings]` and the other sections apply in their context. Validated by the
+    /// keymap, not here.
     #[serde(default)]
-    pub keys: BTreeMap<String, String>,
+    pub keys: crate::app::keymap::KeyOverrides,
     /// Saved findings views: `[[views]] name = "..." filter = "sev=HIGH status=NEW"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<SavedView>,
@@ -207,6 +209,21 @@ mod tests {
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, text.find('=').unwrap()), (1, 3));
         assert_eq!(line_column(text, text.find('x').unwrap()), (2, 6));
+    }
+
+    #[test]
+    fn keys_take_flat_entries_and_sections() {
+        use crate::app::keymap::KeyEntry;
+        let text = "[keys]\nx = \"quit\"\n[keys.findings]\nW = \"set_workflow\"\n";
+        let c = Config::parse(Path::new("c.toml"), text).unwrap();
+        assert_eq!(c.keys["x"], "quit");
+        let KeyEntry::Section(findings) = &c.keys["findings"] else {
+            panic!("{:?}", c.keys)
+        };
+        assert_eq!(findings["W"], "set_workflow");
+        let err = Config::parse(Path::new("c.toml"), "[keys]\nx = 3\n").unwrap_err();
+        assert!(err.to_string().starts_with("c.toml:2:5:"), "{err}");
+        assert!(err.to_string().contains("an action name"), "{err}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct ConsoleParts {
     pub mode: SessionMode,
     pub journal_path: PathBuf,
     pub theme: Theme,
-    pub key_overrides: BTreeMap<String, String>,
+    pub key_overrides: crate::app::keymap::KeyOverrides,
     pub note_author: String,
     /// Where `:theme NAME` looks for user themes.
     pub themes_dir: Option<PathBuf>,

@@ -3,7 +3,7 @@
 
 use super::action::{Action, NotifyLevel};
 use super::effect::Effect;
-use super::keymap::{bindable_actions, parse_action};
+use super::keymap::parse_action;
 use super::keys::Key;
 use super::widgets::{Edit, TextInput};
 
@@ -60,9 +60,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "audit",
         "CHECK[,CHECK...]: start an on-demand IoT audit of exactly these checks (Tab completes)",
     ),
-    ("help", "show the keys"),
     ("q", "quit"),
-    ("quit", "quit"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -160,7 +158,7 @@ impl CommandLine {
                 let names = COMMANDS
                     .iter()
                     .map(|(c, _)| c.to_string())
-                    .chain(bindable_actions().into_iter().map(|a| a.name()));
+                    .chain(super::actions::command_names());
                 let mut c: Vec<String> = Vec::new();
                 for n in names.filter(|n| n.starts_with(text)) {
                     if !c.contains(&n) {

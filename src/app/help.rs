@@ -3,74 +3,98 @@
 
 use super::State;
 use super::action::Action;
+use super::actions::{Group, spec};
 use super::commands::COMMANDS;
-use super::keymap::{Keymap, bindable_actions};
+use super::keymap::{Context, Keymap, bindable_actions};
+use super::pipeline::Stage;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelpSection {
-    pub title: &'static str,
+    pub title: String,
     /// (keys, description)
     pub entries: Vec<(String, String)>,
 }
 
-fn group(action: &Action) -> &'static str {
-    use Action::*;
-    match action {
-        ShowFindings | ShowAnalyzer | ShowIpSets | ShowAudits | NextPane | PrevPane => "Panes",
-        MoveDown | MoveUp | PageDown | PageUp | Top | Bottom | ScrollLeft | ScrollRight => {
-            "Moving around"
-        }
-        AddAddresses | RemoveAddresses | CreateIpSet | SyncIpRanges | AddAddressesFromFile
-        | BlockFromFinding => "Changes",
-        SetWorkflow | SetSeverity | AddNote | EditFields | RetryFailed | Approve | Reject
-        | Undo | Remediate | Rollback | Archive | Unarchive | ArchiveSimilar => "Changes",
-        EditFilter | SortNext | SortReverse | MarkRange | MarkAll | ClearMarks | ExportView
-        | CycleGroup | Copy | OpenUrl => "Triage",
-        Suppress | Unsuppress | Mitigate | StartAudit | ImportAudit => "Changes",
-        _ => "Views",
-    }
+/// The help group of a bindable action (`None` for internal ones, which have no key).
+fn group_of(action: &Action) -> Option<Group> {
+    spec(action).map(|s| s.group)
 }
 
-const GROUPS: [&str; 5] = ["Panes", "Moving around", "Views", "Triage", "Changes"];
-
-/// Every bound key, grouped, plus the `:` commands.
-pub fn sections(keymap: &Keymap, read_only: bool) -> Vec<HelpSection> {
-    let mut out: Vec<HelpSection> = GROUPS
-        .iter()
-        .map(|title| HelpSection {
-            title,
-            entries: Vec::new(),
-        })
-        .collect();
-    for action in bindable_actions() {
-        // Approve / reject have nothing to act on when no change can be made.
-        if read_only && (action.is_mutating() || group(&action) == "Changes") {
-            continue;
+/// The keys of `ctx` (its own section first, then what global adds there), grouped, plus
+/// the `:` commands. Read-only sessions show no change at all (approve / reject included).
+pub fn sections(keymap: &Keymap, ctx: Context, read_only: bool) -> Vec<HelpSection> {
+    let shown =
+        |a: &Action| !(read_only && (a.is_mutating() || group_of(a) == Some(Group::Changes)));
+    let mut out = Vec::new();
+    if ctx != Context::Global {
+        for (title, changes) in [
+            (ctx.title().to_string(), false),
+            (format!("{}: changes", ctx.title()), true),
+        ] {
+            let entries = entries(|a| {
+                let keys = keymap.own_keys(ctx, a);
+                (shown(a) && (group_of(a) == Some(Group::Changes)) == changes).then_some(keys)
+            });
+            out.push(HelpSection { title, entries });
         }
-        let keys = keymap.keys_for(&action);
-        if keys.is_empty() {
-            continue;
-        }
-        let keys = keys
-            .iter()
-            .map(|k| k.to_string())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if let Some(section) = out.iter_mut().find(|s| s.title == group(&action)) {
-            section
-                .entries
-                .push((keys, action.description().to_string()));
-        }
+    }
+    for group in Group::ALL {
+        let entries = entries(|a| {
+            // Global keys that still mean this here (the pane did not take them over).
+            let keys: Vec<_> = keymap
+                .own_keys(Context::Global, a)
+                .into_iter()
+                .filter(|k| keymap.action_in(ctx, k) == Some(a))
+                .collect();
+            (shown(a) && group_of(a) == Some(group)).then_some(keys)
+        });
+        out.push(HelpSection {
+            title: group.title().to_string(),
+            entries,
+        });
     }
     out.retain(|s| !s.entries.is_empty());
     out.push(HelpSection {
-        title: "Commands",
+        title: "Commands".into(),
         entries: COMMANDS
             .iter()
             .map(|(c, d)| (format!(":{c}"), d.to_string()))
+            .chain([(
+                ":NAME".to_string(),
+                "any action above by its name (:refresh, :set_workflow)".to_string(),
+            )])
             .collect(),
     });
     out
+}
+
+/// One line per action that `keys_of` gives keys for, in help order.
+fn entries(keys_of: impl Fn(&Action) -> Option<Vec<super::keys::Key>>) -> Vec<(String, String)> {
+    bindable_actions()
+        .iter()
+        .filter_map(|a| {
+            let keys = keys_of(a).filter(|k| !k.is_empty())?;
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            Some((keys.join(" "), a.description().to_string()))
+        })
+        .collect()
+}
+
+/// The footer for what has the keyboard now, from the keymap in force. `approve` shows
+/// only when a plan waits for it (not in the pickers, not when a count must be typed), and
+/// while a count is typed, character keys type into it, so only the others show.
+pub fn footer(state: &State) -> Vec<(String, &'static str)> {
+    let counting = state.pipeline.wants_typed_count();
+    let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. }) && !counting;
+    state
+        .keymap
+        .footer(Context::of(state), |k| {
+            !counting || k.typed_char().is_none()
+        })
+        .into_iter()
+        .filter(|(a, _)| plain_preview || *a != Action::Approve)
+        .map(|(a, key)| (key.to_string(), a.label()))
+        .collect()
 }
 
 /// Total lines the overlay needs (a title line and a blank line per section).
@@ -98,29 +122,69 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<super::Effect> {
 mod tests {
     use super::*;
 
+    fn titles(s: &[HelpSection]) -> Vec<&str> {
+        s.iter().map(|s| s.title.as_str()).collect()
+    }
+
+    #[test]
+    fn the_pane_in_view_comes_first_then_global() {
+        let km = Keymap::default_embedded();
+        let s = sections(&km, Context::IpSets, false);
+        assert_eq!(
+            titles(&s)[..4],
+            [
+                "WAF IP sets pane",
+                "WAF IP sets pane: changes",
+                "Panes",
+                "Moving around"
+            ]
+        );
+        assert!(s[1].entries.iter().any(|(k, _)| k == "+"));
+        let all: Vec<&str> = s
+            .iter()
+            .flat_map(|s| &s.entries)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert!(!all.contains(&"w"), "set_workflow is the findings pane's");
+    }
+
     #[test]
     fn read_only_help_has_no_changes_section() {
-        let km = Keymap::default_embedded().for_session(true);
-        let s = sections(&km, true);
-        assert!(s.iter().all(|s| s.title != "Changes"));
-        let rw = sections(&Keymap::default_embedded(), false);
-        let changes = rw.iter().find(|s| s.title == "Changes").unwrap();
+        for ctx in Context::ALL {
+            let km = Keymap::default_embedded().for_session(true);
+            let s = sections(&km, ctx, true);
+            assert!(
+                s.iter().all(|s| !s.title.ends_with("hanges")),
+                "{ctx:?}: {:?}",
+                titles(&s)
+            );
+        }
+        let rw = sections(&Keymap::default_embedded(), Context::Findings, false);
+        let changes = rw
+            .iter()
+            .find(|s| s.title == "Findings pane: changes")
+            .unwrap();
         assert!(changes.entries.iter().any(|(k, _)| k == "w"));
     }
 
     #[test]
-    fn every_bound_key_appears() {
+    fn every_key_of_the_context_appears() {
         let km = Keymap::default_embedded();
-        let all: Vec<String> = sections(&km, false)
-            .into_iter()
-            .flat_map(|s| s.entries.into_iter().map(|(k, _)| k))
-            .collect();
-        for (key, _) in km.bindings() {
-            let k = key.to_string();
-            assert!(
-                all.iter().any(|e| e.split(' ').any(|p| p == k)),
-                "{k} missing"
-            );
+        for ctx in Context::ALL {
+            let all: Vec<String> = sections(&km, ctx, false)
+                .into_iter()
+                .flat_map(|s| s.entries.into_iter().map(|(k, _)| k))
+                .collect();
+            for (key, _) in km.bindings(ctx).chain(km.bindings(Context::Global)) {
+                if km.action_in(ctx, key).is_none() {
+                    continue;
+                }
+                let k = key.to_string();
+                assert!(
+                    all.iter().any(|e| e.split(' ').any(|p| p == k)),
+                    "{ctx:?}: {k} missing"
+                );
+            }
         }
     }
 }

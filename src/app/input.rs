@@ -5,6 +5,7 @@
 use super::action::Action;
 use super::commands::{Command, CommandLine};
 use super::effect::Effect;
+use super::keymap::Context;
 use super::keys::{Key, KeyCode};
 use super::widgets::{Edit, TextInput};
 use super::{State, dispatch};
@@ -34,19 +35,26 @@ impl Prompt {
     }
 }
 
-/// The action the keymap in force binds to `key` (the one place keys become actions).
+/// The action the keymap in force binds to `key` where the keyboard is now (the one
+/// place keys become actions).
 pub(super) fn action_for(state: &State, key: &Key) -> Option<Action> {
-    state.keymap.action_for(key).cloned()
+    state.keymap.action_in(Context::of(state), key).cloned()
+}
+
+/// A key for a text field: a key bound in `[input]` to open / back acts as enter / esc.
+pub(super) fn field_key(state: &State, key: Key) -> Key {
+    state.keymap.field_key(key)
 }
 
 /// A key no modal layer reads itself: its bound action, routed by `dispatch`.
 pub(super) fn keymap_key(state: &mut State, key: Key) -> Vec<Effect> {
-    match action_for(state, &key) {
+    let context = Context::of(state);
+    match state.keymap.action_in(context, &key).cloned() {
         Some(action) => {
             state.dirty = true;
             dispatch(state, action)
         }
-        None => match state.keymap.withheld(&key).cloned() {
+        None => match state.keymap.withheld(context, &key).cloned() {
             // Still refused by update() itself; this only produces the explanation.
             Some(action) => dispatch(state, action),
             None => Vec::new(),

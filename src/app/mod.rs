@@ -2,6 +2,7 @@
 //! `update` never does I/O and never reads a clock: it returns `Effect`s for the runtime.
 
 pub mod action;
+pub mod actions;
 pub mod commands;
 pub mod effect;
 pub mod help;
@@ -24,7 +25,7 @@ pub mod widgets;
 
 pub use action::{Action, NotifyLevel};
 pub use effect::{Effect, ReadRequest};
-pub use keymap::Keymap;
+pub use keymap::{Context, Keymap};
 pub use keys::{Key, KeyCode};
 pub use panes::PaneId;
 pub use panes::{

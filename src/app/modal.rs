@@ -71,7 +71,7 @@ impl Layer {
 
     /// Layers that read keys themselves (text fields, the quit question); the others
     /// take actions from the keymap.
-    fn reads_keys(self) -> bool {
+    pub fn reads_keys(self) -> bool {
         matches!(
             self,
             Layer::ConfirmQuit
@@ -118,7 +118,13 @@ pub fn top(state: &State) -> Layer {
 
 /// A key press, to whatever has the keyboard.
 pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
-    match top(state) {
+    let layer = top(state);
+    let key = if layer.reads_keys() && layer != Layer::ConfirmQuit {
+        input::field_key(state, key)
+    } else {
+        key
+    };
+    match layer {
         Layer::ConfirmQuit => confirm_quit_key(state, key),
         Layer::Prompt => input::prompt_key(state, key),
         Layer::NoteEditor => bulk::note_key(state, key),

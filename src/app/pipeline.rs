@@ -5,6 +5,7 @@
 use super::State;
 use super::action::{Action, NotifyLevel};
 use super::effect::Effect;
+use super::keymap::Context;
 use super::panes::FinishedChange;
 use super::widgets::{Edit, TextInput};
 use crate::domain::finding::{FindingRef, WorkflowStatus};
@@ -232,7 +233,7 @@ pub(super) fn finished(
     };
     let mut message = outcome.summary();
     if state.pipeline.undo.is_some()
-        && let Some(key) = state.keymap.hint(&Action::Undo)
+        && let Some(key) = state.keymap.hint(Context::of(state), &Action::Undo)
     {
         message.push_str(&format!(" ({key} to undo)"));
     }

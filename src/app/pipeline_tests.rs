@@ -135,6 +135,15 @@ fn bulk_plans_need_the_count_typed_and_y_alone_does_nothing() {
         Change::FindingsUpdate(crate::domain::plan::FindingsUpdate { edits }),
     );
     s.pipeline.preview(plan);
+    let footer: Vec<String> = crate::app::help::footer(&s)
+        .into_iter()
+        .map(|(k, l)| format!("{k} {l}"))
+        .collect();
+    assert_eq!(
+        footer,
+        ["esc back", "ctrl-c quit"],
+        "letters type the count: the footer names only keys that still work"
+    );
     assert!(keys(&mut s, "y").is_empty(), "a stray y must not approve");
     assert!(keys(&mut s, "11<enter>").is_empty());
     assert!(messages(&s)[0].contains("type 12"));

@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::style::{style, truncate};
+use super::style::{hint_spans, hint_text, style, truncate};
 use super::text_input::{CURSOR, spans};
 use crate::app::input::Prompt;
 use crate::app::panes::ipsets::InputKind;
-use crate::app::{Action, State};
+use crate::app::{Action, Context, State};
 use crate::theme::Slot;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
@@ -38,8 +38,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 Some(d) => spans(&d.search, input),
                 None => vec![Span::styled(CURSOR, input)],
             };
-            let hint = "  (enter: next match, esc: done)";
-            frame.render_widget(field("search: ", text, hint, input), area);
+            let keys = state.keymap.hints(
+                Context::Input,
+                &[(Action::Open, "next match"), (Action::Back, "done")],
+            );
+            let hint = format!("  ({})", hint_text(&keys, ", "));
+            frame.render_widget(field("search: ", text, &hint, input), area);
         }
         Prompt::ExportPath(path) => {
             let what = match state.findings.marks.len() {
@@ -68,35 +72,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 ),
                 // The dialog draws itself; the line says how to leave it.
                 InputKind::Sync => {
-                    frame.render_widget(
-                        Line::styled("sync from ip-ranges.json · esc cancel", input),
-                        area,
-                    );
+                    let keys = state
+                        .keymap
+                        .hints(Context::Input, &[(Action::Back, "cancel")]);
+                    let line = format!("sync from ip-ranges.json · {}", hint_text(&keys, " · "));
+                    frame.render_widget(Line::styled(line, input), area);
                     return;
                 }
             };
             frame.render_widget(field(label, spans(text, input), "", input), area);
         }
         Prompt::None => {
-            let mut spans = Vec::new();
-            let hints = [
-                (Action::Help, "help"),
-                (Action::CommandLine, "command"),
-                (Action::Filter, "filter"),
-                (Action::Open, "open"),
-                (Action::SetWorkflow, "workflow"),
-                (Action::Quit, "quit"),
-            ];
-            for (action, label) in hints {
-                if let Some(key) = state.keymap.hint(&action) {
-                    spans.push(Span::styled(key, style(theme, Slot::Key)));
-                    spans.push(Span::styled(
-                        format!(" {label}  "),
-                        style(theme, Slot::Muted),
-                    ));
-                }
-            }
-            frame.render_widget(Line::from(spans), area);
+            // What has the keyboard now: the pane in view, the journal, the preview.
+            let footer = crate::app::help::footer(state);
+            frame.render_widget(Line::from(hint_spans(theme, &footer)), area);
         }
     }
 }

@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::style::{centered, style, truncate};
-use crate::app::State;
+use super::style::{centered, hint_spans, hint_text, style, truncate};
 use crate::app::pipeline::Stage;
+use crate::app::{Action, Context, State};
 use crate::domain::finding::WorkflowStatus;
 use crate::domain::plan::LineKind;
 use crate::theme::Slot;
@@ -54,12 +54,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 spans.extend(super::text_input::spans(typed, style(theme, Slot::Input)));
                 Line::from(spans)
             } else {
-                Line::from(vec![
-                    key("y"),
-                    text(" approve  ".into()),
-                    key("n"),
-                    text(" reject".into()),
-                ])
+                Line::from(hint_spans(
+                    theme,
+                    &state.keymap.hints(
+                        Context::Preview,
+                        &[(Action::Approve, "approve"), (Action::Reject, "reject")],
+                    ),
+                ))
             });
             // Keep the prompt visible even when the diff is taller than the screen.
             let room = rect.height.saturating_sub(2) as usize;
@@ -110,8 +111,12 @@ fn picker(
         };
         lines.push(Line::styled(text, style(theme, slot)));
     }
+    let keys = state.keymap.hints(
+        Context::Preview,
+        &[(Action::Open, "choose"), (Action::Back, "cancel")],
+    );
     lines.push(Line::styled(
-        "enter choose  esc cancel",
+        hint_text(&keys, "  "),
         style(theme, Slot::Muted),
     ));
     let block = Block::bordered()

@@ -90,3 +90,29 @@ pub fn truncate(s: &str, width: usize) -> String {
     }
     out
 }
+
+/// Key hints as spans: each key in the key colour, its label muted ("w workflow  q quit").
+/// The pairs come from the keymap in force (`Keymap::hints`, `Keymap::footer`).
+pub fn hint_spans(theme: &Theme, pairs: &[(String, &str)]) -> Vec<ratatui::text::Span<'static>> {
+    let mut spans = Vec::with_capacity(pairs.len() * 2);
+    for (key, label) in pairs {
+        spans.push(ratatui::text::Span::styled(
+            key.clone(),
+            style(theme, Slot::Key),
+        ));
+        spans.push(ratatui::text::Span::styled(
+            format!(" {label}  "),
+            style(theme, Slot::Muted),
+        ));
+    }
+    spans
+}
+
+/// Key hints as one plain string, pairs joined by `sep` ("/ filter · + add").
+pub fn hint_text(pairs: &[(String, &str)], sep: &str) -> String {
+    pairs
+        .iter()
+        .map(|(k, l)| format!("{k} {l}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}

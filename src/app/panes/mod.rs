@@ -14,6 +14,7 @@ mod routing_tests;
 use super::State;
 use super::action::Action;
 use super::effect::Effect;
+use super::keymap::Context;
 use crate::domain::plan::{ChangeOutcome, ChangePlan};
 
 /// A change the executor reported back: the plan as it was sent (when it is the one the
@@ -27,6 +28,8 @@ pub struct FinishedChange {
 /// What the root knows about a pane. Each pane's task results arrive as its own message
 /// type (`Action::Findings(FindingsMsg)`, ...) and are folded in by its `reduce`.
 pub trait Pane: Sync {
+    /// The keymap section looked up first while this room has the keyboard.
+    fn context(&self) -> Context;
     /// The pane came into view: load what it shows.
     fn on_show(&self, _state: &mut State) -> Vec<Effect> {
         Vec::new()

@@ -7,6 +7,10 @@ use crate::app::{Action, Effect, State};
 pub struct Room;
 
 impl Pane for Room {
+    fn context(&self) -> crate::app::keymap::Context {
+        crate::app::keymap::Context::Analyzer
+    }
+
     fn on_show(&self, state: &mut State) -> Vec<Effect> {
         super::on_show(state)
     }

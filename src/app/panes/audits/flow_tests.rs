@@ -224,10 +224,19 @@ fn in_the_view_p_edits_the_selected_suppression_and_capital_p_deletes_it() {
 #[test]
 fn read_only_sessions_see_the_suppressions_but_cannot_change_them() {
     let mut s = with_view(true);
-    assert!(s.keymap.hint(&Action::ListSuppressions).is_some());
+    assert!(
+        s.keymap
+            .hint(crate::app::Context::Audits, &Action::ListSuppressions)
+            .is_some()
+    );
     for action in [Action::Suppress, Action::Unsuppress, Action::RetryFailed] {
         assert!(update(&mut s, action.clone()).is_empty(), "{action:?}");
-        assert!(s.keymap.hint(&action).is_none(), "{action:?} is bound");
+        assert!(
+            s.keymap
+                .hint(crate::app::Context::Audits, &action)
+                .is_none(),
+            "{action:?} is bound"
+        );
         assert_eq!(s.pipeline.stage, Stage::Idle, "{action:?}");
     }
     iot(

@@ -68,7 +68,7 @@ fn import_finished(state: &mut State, import: &IotImport, outcome: &ChangeOutcom
     let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
     let hint = state
         .keymap
-        .hint(&Action::RetryFailed)
+        .hint(crate::app::Context::Audits, &Action::RetryFailed)
         .unwrap_or_else(|| ":retry_failed".into());
     let message = format!(
         "{} finding(s) not imported: {} ({hint} retries them)",

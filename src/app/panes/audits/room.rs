@@ -8,6 +8,10 @@ use crate::domain::plan::Change;
 pub struct Room;
 
 impl Pane for Room {
+    fn context(&self) -> crate::app::keymap::Context {
+        crate::app::keymap::Context::Audits
+    }
+
     fn on_show(&self, state: &mut State) -> Vec<Effect> {
         super::on_show(state)
     }

@@ -306,7 +306,9 @@ fn read_only_sessions_cannot_reach_any_iot_change() {
         assert!(update(&mut s, action.clone()).is_empty(), "{action:?}");
         assert_eq!(s.pipeline.stage, Stage::Idle, "{action:?}");
         assert!(
-            s.keymap.hint(&action).is_none(),
+            s.keymap
+                .hint(crate::app::Context::Audits, &action)
+                .is_none(),
             "{action:?} is bound in a read-only session"
         );
     }

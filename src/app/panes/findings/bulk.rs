@@ -395,7 +395,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
     ));
     let hint = state
         .keymap
-        .hint(&Action::RetryFailed)
+        .hint(crate::app::Context::Findings, &Action::RetryFailed)
         .unwrap_or_else(|| ":retry_failed".into());
     let message = format!(
         "{} finding(s) not updated: {} ({hint} retries them)",

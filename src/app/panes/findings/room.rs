@@ -8,6 +8,10 @@ use crate::app::{Action, Effect, NotifyLevel, State};
 pub struct Room;
 
 impl Pane for Room {
+    fn context(&self) -> crate::app::keymap::Context {
+        crate::app::keymap::Context::Findings
+    }
+
     fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
         match action {
             Action::SetGrouping(by) => super::set_grouping(state, &by),

@@ -7,6 +7,10 @@ use crate::app::{Action, Effect, NotifyLevel, State};
 pub struct Room;
 
 impl Pane for Room {
+    fn context(&self) -> crate::app::keymap::Context {
+        crate::app::keymap::Context::IpSets
+    }
+
     fn on_show(&self, state: &mut State) -> Vec<Effect> {
         if state.ipsets.load == super::Load::NotLoaded {
             return vec![state.ipsets.start_load()];

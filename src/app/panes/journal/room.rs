@@ -8,6 +8,10 @@ use crate::app::{Action, Effect, State};
 pub struct Room;
 
 impl Pane for Room {
+    fn context(&self) -> crate::app::keymap::Context {
+        crate::app::keymap::Context::Journal
+    }
+
     fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
         super::handle(state, action)
     }

@@ -6,12 +6,21 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use crate::app::panes::analyzer::AnalyzerPane;
+use crate::app::{Action, Context, State};
 use crate::theme::{Slot, Theme};
-use crate::ui::style::style;
+use crate::ui::style::{hint_text, style};
 
-pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
+pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, state: &State) {
+    let (pane, theme) = (&state.analyzer, &state.theme);
+    let picks = state
+        .keymap
+        .hints(Context::Analyzer, &[(Action::Open, "picks")]);
+    let title = match picks.is_empty() {
+        true => " Analyzers ".to_string(),
+        false => format!(" Analyzers ({}) ", hint_text(&picks, "")),
+    };
     let block = Block::bordered()
-        .title(" Analyzers (enter picks) ")
+        .title(title)
         .border_style(style(theme, Slot::BorderFocused));
     let rows: Vec<Row> = pane
         .analyzers

@@ -32,11 +32,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     match pane.view {
         View::Findings => draw_findings(frame, body, pane, theme),
-        View::Analyzers => draw_analyzers(frame, body, pane, theme),
+        View::Analyzers => draw_analyzers(frame, body, state),
         View::Rules => draw_rules(frame, body, pane, theme),
     }
     if let Some(ed) = &pane.rule_editor {
-        draw_rule_editor(frame, body, pane, ed, theme);
+        draw_rule_editor(frame, body, state, ed);
     }
 }
 

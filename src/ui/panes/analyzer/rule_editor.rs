@@ -5,21 +5,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::app::panes::analyzer::AnalyzerPane;
 use crate::app::panes::analyzer::rule_editor::{Editing, RuleEditor};
-use crate::theme::{Slot, Theme};
+use crate::app::{Action, Context, State};
+use crate::theme::Slot;
 use crate::ui::style::style;
 use crate::ui::text_input;
 
 /// "Archive similar": the rule's name, criteria and apply switch, each editable, with
 /// how many current ACTIVE findings it matches.
-pub(super) fn draw_rule_editor(
-    frame: &mut Frame,
-    area: Rect,
-    pane: &AnalyzerPane,
-    ed: &RuleEditor,
-    theme: &Theme,
-) {
+pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed: &RuleEditor) {
+    let (pane, theme) = (&state.analyzer, &state.theme);
     let input = style(theme, Slot::Input);
     // The line being typed, with its cursor, after `head`.
     let typing = |target: Editing, head: &str| match &ed.editing {
@@ -86,10 +81,23 @@ pub(super) fn draw_rule_editor(
     if let Some(e) = &ed.error {
         lines.push(Line::styled(format!(" {e}"), style(theme, Slot::Error)));
     }
+    // Enter and esc come from [input]; d, a, space and y are the editor's own keys.
+    let key = |a: &Action, label: &str| {
+        let pairs = state.keymap.hints(Context::Input, &[(a.clone(), label)]);
+        crate::ui::style::hint_text(&pairs, "")
+    };
     let hint = if ed.editing.is_some() {
-        "enter keep  esc cancel  (values: a, b, c)"
+        format!(
+            "{}  {}  (values: a, b, c)",
+            key(&Action::Open, "keep"),
+            key(&Action::Back, "cancel")
+        )
     } else {
-        "enter edit  d remove  a add  space apply  y preview  esc cancel"
+        format!(
+            "{}  d remove  a add  space apply  y preview  {}",
+            key(&Action::Open, "edit"),
+            key(&Action::Back, "cancel")
+        )
     };
     lines.push(Line::styled(format!(" {hint}"), style(theme, Slot::Key)));
     let width = area.width.saturating_sub(4).min(90);

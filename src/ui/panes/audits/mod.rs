@@ -8,8 +8,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::State;
 use crate::app::panes::audits::{AuditsPane, Focus, Load, Row as PaneRow};
+use crate::app::{Action, Context, State};
 use crate::domain::iot::AuditTask;
 use crate::domain::iot_plan::format_date;
 use crate::theme::{Slot, Theme};
@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     if failures > 0 {
         crate::ui::panes::audits::suppressions::draw_failures(frame, failed, state, theme);
     }
-    draw_findings(frame, findings, pane, theme);
+    draw_findings(frame, findings, state);
 }
 
 fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
@@ -238,7 +238,8 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
     frame.render_stateful_widget(table, inner, &mut ts);
 }
 
-fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
+fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
+    let (pane, theme) = (&state.audits, &state.theme);
     let count: usize = pane.groups.iter().map(|g| g.findings.len()).sum();
     let title = match &pane.findings_task {
         Some(t) => format!(" Findings of {t} by check ({count}) "),
@@ -262,7 +263,10 @@ fn draw_findings(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme
             _ if pane.findings_task.is_some() => {
                 "no non-compliant resources: every check passed".to_string()
             }
-            _ => "select an audit task and press enter".to_string(),
+            _ => match state.keymap.hint(Context::Audits, &Action::Open) {
+                Some(k) => format!("select an audit task and press {k}"),
+                None => "select an audit task".to_string(),
+            },
         };
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
         return;

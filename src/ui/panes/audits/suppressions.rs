@@ -6,8 +6,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::State;
 use crate::app::panes::audits::{AuditsPane, Load};
+use crate::app::{Context, State};
 use crate::domain::iot_plan::format_date;
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{style, truncate};
@@ -28,7 +28,7 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let list = pane.suppressions();
     let expiring = list.iter().filter(|s| pane.is_expiring(s)).count();
-    let hint = |action: &crate::app::Action| state.keymap.hint(action);
+    let hint = |action: &crate::app::Action| state.keymap.hint(Context::Audits, action);
     let mut keys: Vec<String> = Vec::new();
     if let Some(k) = hint(&crate::app::Action::Suppress) {
         keys.push(format!("{k} edit"));
@@ -36,7 +36,9 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(k) = hint(&crate::app::Action::Unsuppress) {
         keys.push(format!("{k} delete"));
     }
-    keys.push("esc close".into());
+    if let Some(k) = hint(&crate::app::Action::Back) {
+        keys.push(format!("{k} close"));
+    }
     let block = Block::bordered()
         .title(format!(
             " Suppressions ({}) · {expiring} expiring within 7 days ",
@@ -115,7 +117,9 @@ pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     let pane = &state.audits;
     let retry = match (
         &pane.retry,
-        state.keymap.hint(&crate::app::Action::RetryFailed),
+        state
+            .keymap
+            .hint(Context::Audits, &crate::app::Action::RetryFailed),
     ) {
         (Some(_), Some(k)) => format!(" · {k} retries them"),
         _ => String::new(),

@@ -7,12 +7,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::State;
 use crate::app::panes::findings::block::BlockStage;
 use crate::app::panes::ipsets::Load;
+use crate::app::{Action, Context, State};
 use crate::domain::cidr::MAX_ADDRESSES;
 use crate::theme::Slot;
-use crate::ui::style::{centered, style, truncate};
+use crate::ui::style::{centered, hint_spans, style, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
     let theme = &state.theme;
@@ -106,18 +106,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
         format!("{check} also set workflow NOTIFIED with a note naming the IP set"),
         style(theme, Slot::Text),
     ));
-    let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
-    let text = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Muted));
-    lines.push(Line::from(vec![
-        key("enter"),
-        text(" preview  "),
-        key("space"),
-        text(" toggle NOTIFIED  "),
-        key("t"),
-        text(" scope  "),
-        key("esc"),
-        text(" cancel"),
-    ]));
+    let keys = state.keymap.hints(
+        Context::Preview,
+        &[
+            (Action::Open, "preview"),
+            (Action::Mark, "toggle NOTIFIED"),
+            (Action::SwitchScope, "scope"),
+            (Action::Back, "cancel"),
+        ],
+    );
+    lines.push(Line::from(hint_spans(theme, &keys)));
     let block = Block::bordered()
         .title(" Block remote IPs in a WAF IP set ")
         .border_style(style(theme, Slot::BorderFocused));

@@ -7,15 +7,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::State;
 use crate::app::panes::findings::FindingsPane;
 use crate::app::panes::findings::bulk::{BulkField, TriageStage};
 use crate::app::panes::findings::fields::{FieldsForm, FormField};
 use crate::app::widgets::TextInput;
+use crate::app::{Action, Context, State};
 use crate::domain::filter_expr::FilterExpr;
 use crate::domain::finding::{Severity, WorkflowStatus};
 use crate::theme::Slot;
-use crate::ui::style::{centered, severity_slot, style, truncate};
+use crate::ui::style::{centered, hint_text, severity_slot, style, truncate};
 use crate::ui::text_input;
 
 pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageStage) {
@@ -48,8 +48,12 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 let pointer = if i == *cursor { "▶" } else { " " };
                 lines.push(Line::styled(format!("{pointer} {c}"), style(theme, slot)));
             }
+            let keys = state.keymap.hints(
+                Context::Preview,
+                &[(Action::Open, "choose"), (Action::Back, "cancel")],
+            );
             lines.push(Line::styled(
-                "enter choose  esc cancel",
+                hint_text(&keys, "  "),
                 style(theme, Slot::Muted),
             ));
             let block = Block::bordered()
@@ -78,10 +82,21 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 lines.push(Line::styled(e.clone(), style(theme, Slot::Error)));
             }
             lines.push(Line::styled(
-                format!(
-                    "{} chars · enter preview  alt-enter new line  esc cancel",
-                    text.value().chars().count()
-                ),
+                {
+                    // alt-enter is the editor's own key; enter and esc come from [input].
+                    let ok = state
+                        .keymap
+                        .hints(Context::Input, &[(Action::Open, "preview")]);
+                    let no = state
+                        .keymap
+                        .hints(Context::Input, &[(Action::Back, "cancel")]);
+                    format!(
+                        "{} chars · {}  alt-enter new line  {}",
+                        text.value().chars().count(),
+                        hint_text(&ok, ""),
+                        hint_text(&no, "")
+                    )
+                },
                 style(theme, Slot::Muted),
             ));
             let title = match workflow {
@@ -148,12 +163,17 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
     if let Some(e) = &form.error {
         lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
     }
+    // Tab and the arrows are the form's own keys; enter and esc come from [input].
+    let keys = state.keymap.hints(
+        Context::Input,
+        &[(Action::Open, "preview"), (Action::Back, "cancel")],
+    );
     for hint in [
-        "blank = unchanged · numbers 0-100 · user fields: k=v; k2=v2 (k= or -k removes)",
-        "tab / ↑↓ field  ←→ state  enter preview  esc cancel",
+        "blank = unchanged · numbers 0-100 · user fields: k=v; k2=v2 (k= or -k removes)".into(),
+        format!("tab / ↑↓ field  ←→ state  {}", hint_text(&keys, "  ")),
     ] {
         lines.push(Line::styled(
-            truncate(hint, width),
+            truncate(&hint, width),
             style(theme, Slot::Muted),
         ));
     }
@@ -226,20 +246,23 @@ pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
 }
 
 /// The group list: key, count, marked, and the count of each severity.
-pub fn draw_groups(
-    frame: &mut Frame,
-    area: Rect,
-    pane: &FindingsPane,
-    theme: &crate::theme::Theme,
-) {
+pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
+    let (pane, theme) = (&state.findings, &state.theme);
     use ratatui::layout::Constraint;
     use ratatui::widgets::{Cell, Row, Table, TableState};
     let Some(g) = &pane.grouping else { return };
     let block = Block::bordered()
         .title(format!(
-            " Findings by {} ({} groups) · enter expands, space marks a group ",
+            " Findings by {} ({} groups) · {} ",
             g.by.name(),
-            g.groups.len()
+            g.groups.len(),
+            hint_text(
+                &state.keymap.hints(
+                    Context::Findings,
+                    &[(Action::Open, "expands,"), (Action::Mark, "marks a group")]
+                ),
+                " "
+            )
         ))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);

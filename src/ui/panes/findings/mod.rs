@@ -11,9 +11,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::findings::columns::{COLUMNS, FindingColumn, Width};
 use crate::app::panes::findings::{FindingsPane, LoadStatus};
-use crate::app::{Action, State, layout};
-use crate::theme::{Slot, Theme};
-use crate::ui::style::{severity_slot, style};
+use crate::app::{Action, Context, State, layout};
+use crate::theme::Slot;
+use crate::ui::style::{hint_text, severity_slot, style};
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -122,7 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let keys = |a: &Action| {
             state
                 .keymap
-                .hint(a)
+                .hint(Context::Findings, a)
                 .unwrap_or_else(|| format!(":{}", a.name()))
         };
         let msg = format!(
@@ -132,17 +132,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         );
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Error)), error);
     }
-    draw_table(frame, table, pane, theme, state.spinner);
+    draw_table(frame, table, state);
 }
 
-fn draw_table(frame: &mut Frame, area: Rect, pane: &FindingsPane, theme: &Theme, _spinner: usize) {
+fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
+    let (pane, theme) = (&state.findings, &state.theme);
     let open = match &pane.grouping {
         Some(g) if g.open.is_none() => {
-            return crate::ui::panes::findings::bulk::draw_groups(frame, area, pane, theme);
+            return crate::ui::panes::findings::bulk::draw_groups(frame, area, state);
         }
-        Some(g) => g
-            .open_group()
-            .map(|grp| format!(" · {} {} (esc: all groups)", g.by.name(), grp.key)),
+        Some(g) => g.open_group().map(|grp| {
+            let keys = state
+                .keymap
+                .hints(Context::Findings, &[(Action::Back, "all groups")]);
+            let keys = hint_text(&keys, "").replacen(' ', ": ", 1);
+            format!(" · {} {} ({keys})", g.by.name(), grp.key)
+        }),
         None => None,
     };
     let block = Block::bordered()

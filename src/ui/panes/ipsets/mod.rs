@@ -8,16 +8,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
 
-use crate::app::State;
 use crate::app::panes::ipsets::{IpSetRow, IpSetsPane, Load};
+use crate::app::{Action, Context, State};
 use crate::domain::cidr::MAX_ADDRESSES;
 use crate::theme::{Slot, Theme};
-use crate::ui::style::style;
+use crate::ui::style::{hint_text, style};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.ipsets;
     match pane.open_row() {
-        Some(row) => addresses(frame, area, pane, row, &state.theme),
+        Some(row) => addresses(frame, area, state, row),
         None => table(frame, area, pane, &state.theme),
     }
     if let Some(dialog) = &pane.sync {
@@ -94,7 +94,8 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
     frame.render_stateful_widget(table, inner, &mut ts);
 }
 
-fn addresses(frame: &mut Frame, area: Rect, pane: &IpSetsPane, row: &IpSetRow, theme: &Theme) {
+fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
+    let (pane, theme) = (&state.ipsets, &state.theme);
     let view = pane.addresses();
     let set = &row.set;
     let block = Block::bordered()
@@ -135,10 +136,19 @@ fn addresses(frame: &mut Frame, area: Rect, pane: &IpSetsPane, row: &IpSetRow, t
     let note = match (&view.note, pane.filter.is_empty()) {
         (Some(n), _) => Line::styled(n.clone(), style(theme, Slot::Info)),
         (None, true) => Line::styled(
-            format!(
-                "{} entries · / filter or search an address · + add · f add from file · - remove · esc back",
-                view.rows.len()
-            ),
+            {
+                let keys = state.keymap.hints(
+                    Context::IpSets,
+                    &[
+                        (Action::Filter, "filter or search an address"),
+                        (Action::AddAddresses, "add"),
+                        (Action::AddAddressesFromFile, "add from file"),
+                        (Action::RemoveAddresses, "remove"),
+                        (Action::Back, "back"),
+                    ],
+                );
+                format!("{} entries · {}", view.rows.len(), hint_text(&keys, " · "))
+            },
             style(theme, Slot::Muted),
         ),
         (None, false) => Line::styled(

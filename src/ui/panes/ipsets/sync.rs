@@ -7,11 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::app::State;
 use crate::app::panes::ipsets::sync::{Field, SyncDialog, SyncStep};
 use crate::app::widgets::TextInput;
+use crate::app::{Action, Context, State};
 use crate::theme::Slot;
-use crate::ui::style::{centered, style, truncate};
+use crate::ui::style::{centered, hint_spans, style, truncate};
 use crate::ui::text_input;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
@@ -53,12 +53,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
             if let Some(e) = &d.error {
                 lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
             }
-            lines.push(Line::from(vec![
-                key("enter"),
-                text(" read  "),
-                key("esc"),
-                text(" cancel"),
-            ]));
+            let keys = state.keymap.hints(
+                Context::Input,
+                &[(Action::Open, "read"), (Action::Back, "cancel")],
+            );
+            lines.push(Line::from(hint_spans(theme, &keys)));
         }
         SyncStep::Options => {
             if let Some(r) = &d.ranges {
@@ -158,16 +157,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
             if let Some(e) = &d.error {
                 lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
             }
-            lines.push(Line::from(vec![
-                key("↑↓"),
-                text(" move  "),
-                key("space"),
-                text(" toggle  "),
-                key("enter"),
-                text(" preview  "),
-                key("esc"),
-                text(" cancel"),
-            ]));
+            // ↑↓ and space are the dialog's own keys; enter and esc come from [input].
+            let mut spans = vec![key("↑↓"), text(" move  "), key("space"), text(" toggle  ")];
+            spans.extend(hint_spans(
+                theme,
+                &state.keymap.hints(
+                    Context::Input,
+                    &[(Action::Open, "preview"), (Action::Back, "cancel")],
+                ),
+            ));
+            lines.push(Line::from(spans));
         }
     }
     let block = Block::bordered()

@@ -6,11 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
 
-use crate::app::State;
 use crate::app::panes::journal::{JournalRow, JournalView};
+use crate::app::{Action, Context, State};
 use crate::journal::ResultStatus;
-use crate::theme::{Slot, Theme};
-use crate::ui::style::style;
+use crate::theme::Slot;
+use crate::ui::style::{hint_text, style};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
     let theme = &state.theme;
@@ -83,10 +83,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
         };
         frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), line);
     }
-    draw_detail(frame, detail_area, view.selected(), theme);
+    draw_detail(frame, detail_area, view.selected(), state);
 }
 
-fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, theme: &Theme) {
+fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, state: &State) {
+    let theme = &state.theme;
     let block = Block::bordered().border_style(style(theme, Slot::Border));
     let mut lines = Vec::new();
     if let Some(r) = row {
@@ -100,8 +101,17 @@ fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, theme: &
         )));
         lines.push(Line::from(r.targets.join(", ")));
     }
+    let keys = state.keymap.hints(
+        Context::Journal,
+        &[
+            (Action::Rollback, "roll back a remediation"),
+            (Action::Filter, "filter"),
+            (Action::Refresh, "re-read"),
+            (Action::Back, "close"),
+        ],
+    );
     lines.push(Line::from(Span::styled(
-        "X roll back a remediation  / filter  r re-read  esc close",
+        hint_text(&keys, "  "),
         style(theme, Slot::Muted),
     )));
     frame.render_widget(Paragraph::new(lines).block(block), area);
