@@ -4,7 +4,10 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEvent, KeyEventKind,
+    KeyModifiers,
+};
 use futures::StreamExt;
 
 use crate::app::{Action, Key, KeyCode};
@@ -20,8 +23,11 @@ pub async fn run(mut console: Console) -> anyhow::Result<()> {
     install_panic_report();
     // ratatui installs a panic hook that restores the terminal, then calls ours.
     let mut terminal = ratatui::try_init()?;
+    // A paste arrives as one event (not a burst of keys that could run commands).
+    crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
     console.attach_terminal();
     let result = event_loop(&mut console, &mut terminal).await;
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -72,6 +78,7 @@ pub fn action_for(event: Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_of(key).map(Action::Key),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::Paste(text) => Some(Action::Paste(text)),
         _ => None,
     }
 }
@@ -111,6 +118,7 @@ fn install_panic_report() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panic: {info}");
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
         previous(info);
     }));
 }
@@ -138,6 +146,10 @@ mod tests {
         assert_eq!(
             action_for(key(C::Tab, KeyModifiers::SHIFT)),
             Some(Action::Key(Key::plain(KeyCode::BackTab)))
+        );
+        assert_eq!(
+            action_for(Event::Paste("10.0.0.1 10.0.0.2".into())),
+            Some(Action::Paste("10.0.0.1 10.0.0.2".into()))
         );
         assert_eq!(
             action_for(Event::Resize(80, 24)),

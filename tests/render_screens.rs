@@ -121,6 +121,35 @@ fn command_line_completion() {
     snap("command_completion", &s, 80, 24);
 }
 
+/// The command line with the cursor moved back into the line: the character under it is
+/// drawn reversed (marked `^` on the line under the screen); the text does not shift.
+#[test]
+fn command_line_with_the_cursor_in_the_middle() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    press(
+        &mut s,
+        ":findings sev=HIGH status=NEW<ctrl-left><ctrl-left>",
+    );
+    let t = render(&s, 80, 24);
+    let buf = t.backend().buffer();
+    let marks: String = (0..80)
+        .map(|x| {
+            let reversed = buf[(x, 23)].modifier.contains(Modifier::REVERSED);
+            if reversed { '^' } else { ' ' }
+        })
+        .collect();
+    assert_eq!(marks.matches('^').count(), 1, "one cursor cell");
+    assert_eq!(buf[(19, 23)].symbol(), "s", "on the s of status");
+    insta::assert_snapshot!(
+        "command_line_cursor",
+        format!(
+            "{}\n {}",
+            t.backend().to_string().trim_end(),
+            marks.trim_end()
+        )
+    );
+}
+
 #[test]
 fn filter_prompt_narrows_the_table() {
     let mut s = console(false, false, Theme::default_dark(), (80, 24));

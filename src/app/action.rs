@@ -109,6 +109,9 @@ pub enum Action {
     // ---- internal
     #[serde(skip)]
     Key(Key),
+    /// Text pasted into the terminal (bracketed paste): goes to the focused text field.
+    #[serde(skip)]
+    Paste(String),
     #[serde(skip)]
     Resize {
         width: u16,

@@ -163,6 +163,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         // Internal: task results, key presses, notifications, `:` arguments.
         SetGrouping(_)
         | Key(_)
+        | Paste(_)
         | Resize { .. }
         | Tick
         | IdentityLoaded(_)

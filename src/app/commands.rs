@@ -4,6 +4,8 @@
 use super::action::{Action, NotifyLevel};
 use super::effect::Effect;
 use super::keymap::parse_action;
+use super::keys::Key;
+use super::widgets::{Edit, TextInput};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
@@ -63,7 +65,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommandLine {
-    pub text: String,
+    pub text: TextInput,
     /// Candidates for the word being completed, shown above the line.
     pub completions: Vec<String>,
     /// Which candidate the last Tab put in, when cycling.
@@ -110,24 +112,31 @@ fn common_prefix(words: &[String]) -> String {
 }
 
 impl CommandLine {
-    pub fn push(&mut self, c: char) {
-        self.text.push(c);
-        self.completions.clear();
-        self.chosen = None;
+    /// A line prefilled with `text`, the cursor at its end.
+    pub fn new(text: impl Into<String>) -> CommandLine {
+        CommandLine {
+            text: TextInput::new(text),
+            ..CommandLine::default()
+        }
     }
 
-    pub fn backspace(&mut self) {
-        self.text.pop();
-        self.completions.clear();
-        self.chosen = None;
+    /// An editing key; a changed line drops the completions of the old one.
+    pub fn edit(&mut self, key: Key) -> Edit {
+        let edit = self.text.handle_key(key);
+        if edit == Edit::Changed {
+            self.completions.clear();
+            self.chosen = None;
+        }
+        edit
     }
 
     fn candidates(&self, theme_names: &[String], check_names: &[String]) -> (String, Vec<String>) {
-        match self.text.split_once(' ') {
+        let text = self.text.value();
+        match text.split_once(' ') {
             Some(("audit", _)) => {
                 // Completes the last comma-separated check name.
-                let head = arg_head(&self.text);
-                let word = &self.text[head.len()..];
+                let head = arg_head(text);
+                let word = &text[head.len()..];
                 let c = check_names
                     .iter()
                     .filter(|n| n.starts_with(word))
@@ -151,7 +160,7 @@ impl CommandLine {
                     .map(|(c, _)| c.to_string())
                     .chain(super::actions::command_names());
                 let mut c: Vec<String> = Vec::new();
-                for n in names.filter(|n| n.starts_with(&self.text)) {
+                for n in names.filter(|n| n.starts_with(text)) {
                     if !c.contains(&n) {
                         c.push(n);
                     }
@@ -167,30 +176,33 @@ impl CommandLine {
         self.complete_with(theme_names, &[]);
     }
 
-    /// Tab, also completing `:audit` check names from `check_names`.
+    /// Tab, also completing `:audit` check names from `check_names`. Completion works on
+    /// the whole line and leaves the cursor at its end.
     pub fn complete_with(&mut self, theme_names: &[String], check_names: &[String]) {
         if let (Some(i), false) = (self.chosen, self.completions.is_empty()) {
             let next = (i + 1) % self.completions.len();
-            let head = arg_head(&self.text);
-            self.text = format!("{head}{}", self.completions[next]);
+            let head = arg_head(self.text.value());
+            self.text.set(format!("{head}{}", self.completions[next]));
             self.chosen = Some(next);
             return;
         }
         let (head, cands) = self.candidates(theme_names, check_names);
-        let word_len = self.text.len() - head.len().min(self.text.len());
+        let len = self.text.value().len();
+        let word_len = len - head.len().min(len);
         match cands.len() {
             0 => self.completions.clear(),
             1 => {
                 let takes_arg = cands[0] == "theme";
-                self.text = format!("{head}{}{}", cands[0], if takes_arg { " " } else { "" });
+                let space = if takes_arg { " " } else { "" };
+                self.text.set(format!("{head}{}{space}", cands[0]));
                 self.completions.clear();
             }
             _ => {
                 let prefix = common_prefix(&cands);
                 if prefix.len() > word_len {
-                    self.text = format!("{head}{prefix}");
+                    self.text.set(format!("{head}{prefix}"));
                 } else {
-                    self.text = format!("{head}{}", cands[0]);
+                    self.text.set(format!("{head}{}", cands[0]));
                     self.chosen = Some(0);
                 }
                 self.completions = cands;
@@ -200,7 +212,7 @@ impl CommandLine {
 
     /// Parses the finished line.
     pub fn parse(&self) -> Command {
-        let line = self.text.trim();
+        let line = self.text.value().trim();
         let (cmd, arg) = line
             .split_once(char::is_whitespace)
             .map_or((line, ""), |(c, a)| (c, a.trim()));
@@ -310,7 +322,7 @@ mod tests {
         };
         c.complete_with(&themes(), &checks);
         assert_eq!(c.text, "audit CA_CERTIFICATE_EXPIRING_CHECK");
-        c.text.push_str(",LOG");
+        c.text.insert_str(",LOG");
         c.complete_with(&themes(), &checks);
         assert_eq!(c.text, "audit CA_CERTIFICATE_EXPIRING_CHECK,LOGGING_");
         c.complete_with(&themes(), &checks);
@@ -326,7 +338,7 @@ mod tests {
         let mut c = typed("th");
         c.complete(&themes());
         assert_eq!(c.text, "theme ");
-        c.push('h');
+        c.edit(Key::char('h'));
         c.complete(&themes());
         assert_eq!(c.text, "theme high-contrast");
     }

@@ -10,6 +10,7 @@ pub mod input;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
+pub mod modal;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
@@ -18,6 +19,9 @@ mod pipeline_tests;
 pub mod session;
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod text_fields_tests;
+pub mod widgets;
 
 pub use action::{Action, NotifyLevel};
 pub use effect::{Effect, ReadRequest};
@@ -124,7 +128,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             tick(state);
             Vec::new()
         }
-        Action::Key(key) => input::handle_key(state, key),
+        Action::Key(key) => modal::handle_key(state, key),
         other => {
             state.dirty = true;
             dispatch(state, other)
@@ -183,8 +187,15 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.help = if state.help.is_some() { None } else { Some(0) };
             Vec::new()
         }
-        other if state.help.is_some() => help::handle(state, other),
-        other if state.pipeline.is_modal() => pipeline::handle(state, other),
+        Action::Paste(text) => modal::paste(state, &text),
+        other => modal::route(state, other),
+    }
+}
+
+/// An action no modal layer took: switching panes, the command line, undo, else the
+/// journal view or the pane in view.
+fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
         Action::CommandLine => {
             state.prompt = Prompt::Command(Default::default());
             Vec::new()

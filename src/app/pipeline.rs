@@ -7,6 +7,7 @@ use super::action::{Action, NotifyLevel};
 use super::effect::Effect;
 use super::keymap::Context;
 use super::panes::FinishedChange;
+use super::widgets::{Edit, TextInput};
 use crate::domain::finding::{FindingRef, WorkflowStatus};
 use crate::domain::plan::{
     Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
@@ -26,7 +27,7 @@ pub enum Stage {
     /// The diff is on screen, waiting for y / n (or the typed count).
     Preview {
         plan: ChangePlan,
-        typed: String,
+        typed: TextInput,
     },
     Executing {
         plan: ChangePlan,
@@ -140,7 +141,7 @@ impl Pipeline {
     pub fn preview(&mut self, plan: ChangePlan) {
         self.stage = Stage::Preview {
             plan,
-            typed: String::new(),
+            typed: TextInput::default(),
         };
     }
 
@@ -150,7 +151,7 @@ impl Pipeline {
         let Stage::Preview { plan, typed } = &self.stage else {
             return Ok(None);
         };
-        if plan.needs_typed_count() && typed.trim() != plan.item_count().to_string() {
+        if plan.needs_typed_count() && typed.value().trim() != plan.item_count().to_string() {
             return Err(format!(
                 "type {} (the number of items) and press enter to approve",
                 plan.item_count()
@@ -168,7 +169,7 @@ impl Pipeline {
         matches!(&self.stage, Stage::Preview { plan, .. } if plan.needs_typed_count())
     }
 
-    pub fn typed_mut(&mut self) -> Option<&mut String> {
+    pub fn typed_mut(&mut self) -> Option<&mut TextInput> {
         match &mut self.stage {
             Stage::Preview { typed, .. } => Some(typed),
             _ => None,
@@ -283,4 +284,31 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.dirty = false,
     }
     Vec::new()
+}
+
+/// The typed count of a bulk approval: digits and the editing keys of a text field.
+/// `None` lets the key through to the keymap.
+pub(super) fn count_key(state: &mut State, key: super::keys::Key) -> Option<Vec<Effect>> {
+    use super::keys::KeyCode;
+    let typed = state.pipeline.typed_mut()?;
+    match key.code {
+        KeyCode::Char(c) if c.is_ascii_digit() && !key.ctrl && !key.alt => typed.insert(c),
+        KeyCode::Enter => {
+            state.dirty = true;
+            return Some(super::dispatch(state, Action::Approve));
+        }
+        KeyCode::Esc => {
+            state.dirty = true;
+            return Some(super::dispatch(state, Action::Reject));
+        }
+        // Letters do nothing here: a stray `y` must not approve a bulk change.
+        _ if key.typed_char().is_some() => {}
+        _ => {
+            if typed.handle_key(key) == Edit::Ignored {
+                return None;
+            }
+        }
+    }
+    state.dirty = true;
+    Some(Vec::new())
 }

@@ -3,10 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::style::{hint_spans, hint_text, style, truncate};
+use super::text_input::{CURSOR, spans};
 use crate::app::input::Prompt;
 use crate::app::panes::ipsets::InputKind;
 use crate::app::{Action, Context, State};
@@ -25,33 +26,33 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     match &state.prompt {
         Prompt::Command(cmd) => {
-            frame.render_widget(Line::styled(format!(":{}▏", cmd.text), input), area);
+            frame.render_widget(field(":", spans(&cmd.text, input), "", input), area);
             completions(frame, area, state, &cmd.completions, cmd.chosen);
         }
         Prompt::Filter => {
-            let text = format!("/{}▏", state.findings.filter());
-            frame.render_widget(Line::styled(text, input), area);
+            let text = spans(state.findings.filter_input(), input);
+            frame.render_widget(field("/", text, "", input), area);
         }
         Prompt::DetailSearch => {
-            let text = state
-                .findings
-                .detail
-                .as_ref()
-                .map_or(String::new(), |d| d.search.clone());
+            let text = match &state.findings.detail {
+                Some(d) => spans(&d.search, input),
+                None => vec![Span::styled(CURSOR, input)],
+            };
             let keys = state.keymap.hints(
                 Context::Input,
                 &[(Action::Open, "next match"), (Action::Back, "done")],
             );
-            let line = format!("search: {text}▏  ({})", hint_text(&keys, ", "));
-            frame.render_widget(Line::styled(line, input), area);
+            let hint = format!("  ({})", hint_text(&keys, ", "));
+            frame.render_widget(field("search: ", text, &hint, input), area);
         }
         Prompt::ExportPath(path) => {
             let what = match state.findings.marks.len() {
                 0 => format!("{} findings in view", state.findings.visible_len()),
                 n => format!("{n} marked findings"),
             };
-            let text = format!("export {what} to: {path}▏  (.jsonl .csv .json)");
-            frame.render_widget(Line::styled(text, input), area);
+            let label = format!("export {what} to: ");
+            let line = field(&label, spans(path, input), "  (.jsonl .csv .json)", input);
+            frame.render_widget(line, area);
         }
         Prompt::FilterEditor(text) => {
             crate::ui::panes::findings::bulk::draw_filter_editor(frame, area, state, text);
@@ -79,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     return;
                 }
             };
-            frame.render_widget(Line::styled(format!("{label}{text}▏"), input), area);
+            frame.render_widget(field(label, spans(text, input), "", input), area);
         }
         Prompt::None => {
             // What has the keyboard now: the pane in view, the journal, the preview.
@@ -87,6 +88,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(Line::from(hint_spans(theme, &footer)), area);
         }
     }
+}
+
+/// A prompt line: label, the field with its cursor, a hint after it, all in `style`.
+fn field(
+    label: &str,
+    text: Vec<Span<'static>>,
+    hint: &str,
+    style: ratatui::style::Style,
+) -> Line<'static> {
+    let mut out = vec![Span::styled(label.to_string(), style)];
+    out.extend(text);
+    out.push(Span::styled(hint.to_string(), style));
+    Line::from(out)
 }
 
 /// The candidate list, drawn upward from just above the command line.

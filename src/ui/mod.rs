@@ -8,6 +8,7 @@ mod pipeline;
 mod status;
 pub mod style;
 mod tabs;
+pub mod text_input;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};

@@ -44,14 +44,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
             let text = |s: String| Span::styled(s, style(theme, Slot::Text));
             out.push(if plan.needs_typed_count() {
-                Line::from(vec![
+                let mut spans = vec![
                     text(format!("type {} then ", plan.item_count())),
                     key("enter"),
                     text(" to approve, ".into()),
                     key("esc"),
                     text(" to reject: ".into()),
-                    Span::styled(format!("{typed}▏"), style(theme, Slot::Input)),
-                ])
+                ];
+                spans.extend(super::text_input::spans(typed, style(theme, Slot::Input)));
+                Line::from(spans)
             } else {
                 Line::from(hint_spans(
                     theme,

@@ -2,9 +2,7 @@
 //! one has it now (derived from the state, never stored).
 
 use crate::app::State;
-use crate::app::input::Prompt;
-use crate::app::panes::findings::bulk::TriageStage;
-use crate::app::pipeline::Stage;
+use crate::app::modal::{self, Layer};
 
 /// A section of the keymap. Lookup tries the context's section, then `Global` (except in
 /// `Input`, where every other key types text).
@@ -66,20 +64,15 @@ impl Context {
         Context::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// Who has the keyboard: a text field, else a pipeline modal, else the room in view
-    /// (the journal view when open, else the pane).
+    /// The keymap section for what has the keyboard (`modal::top`): a text field, a
+    /// pipeline modal, else the room in view (the journal view when open, else the pane).
+    /// The help overlay and the quit question use the section of the layer under them.
     pub fn of(state: &State) -> Context {
-        let typing_in_modal = matches!(
-            state.pipeline.stage,
-            Stage::Triage(TriageStage::Note { .. } | TriageStage::Fields(_))
-        );
-        let rule_editor = state.analyzer.rule_editor.is_some() && !state.pipeline.is_modal();
-        if !matches!(state.prompt, Prompt::None) || typing_in_modal || rule_editor {
-            Context::Input
-        } else if state.pipeline.is_modal() {
-            Context::Preview
-        } else {
-            crate::app::panes::room_in_view(state).context()
+        let layer = modal::stack(state).find(|l| !matches!(l, Layer::ConfirmQuit | Layer::Help));
+        match layer {
+            Some(l) if l.reads_keys() => Context::Input,
+            Some(Layer::Pipeline) => Context::Preview,
+            _ => crate::app::panes::room_in_view(state).context(),
         }
     }
 }

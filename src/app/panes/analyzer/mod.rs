@@ -116,10 +116,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 "unarchive"
             };
-            state.prompt = crate::app::input::Prompt::Command(crate::app::commands::CommandLine {
-                text: format!("{word} "),
-                ..Default::default()
-            });
+            state.prompt = crate::app::input::Prompt::command(format!("{word} "));
             Vec::new()
         }
         Action::ArchiveSimilar => {

@@ -7,6 +7,7 @@ use crate::app::State;
 use crate::app::action::NotifyLevel;
 use crate::app::effect::Effect;
 use crate::app::keys::{Key, KeyCode};
+use crate::app::widgets::TextInput;
 use crate::domain::analyzer::{AccessFinding, ArchiveRuleChange, Criteria, criteria_match};
 use crate::domain::plan::{Change, ChangePlan};
 
@@ -44,7 +45,7 @@ pub struct RuleEditor {
     /// 0 = the name, 1..=n the criteria, n + 1 the apply switch.
     pub cursor: usize,
     /// The line being typed, and where it goes.
-    pub editing: Option<(Editing, String)>,
+    pub editing: Option<(Editing, TextInput)>,
     pub error: Option<String>,
 }
 
@@ -100,8 +101,11 @@ impl RuleEditor {
     fn edit_row(&mut self) {
         let n = self.criteria.len();
         self.editing = match self.cursor {
-            0 => Some((Editing::Name, self.rule_name.clone())),
-            i if i <= n => Some((Editing::Criterion(i - 1), self.criteria[i - 1].1.join(", "))),
+            0 => Some((Editing::Name, self.rule_name.as_str().into())),
+            i if i <= n => Some((
+                Editing::Criterion(i - 1),
+                self.criteria[i - 1].1.join(", ").into(),
+            )),
             _ => {
                 self.apply = !self.apply;
                 None
@@ -114,13 +118,14 @@ impl RuleEditor {
         let Some((target, text)) = self.editing.clone() else {
             return Ok(());
         };
+        let text = text.value();
         match target {
             Editing::Name => {
                 check_rule_name(text.trim())?;
                 self.rule_name = text.trim().to_string();
             }
             Editing::Criterion(i) => {
-                let values = parse_values(&text)?;
+                let values = parse_values(text)?;
                 if let Some(c) = self.criteria.get_mut(i) {
                     c.1 = values;
                 }
@@ -197,21 +202,17 @@ pub fn key(state: &mut State, key: Key) -> Vec<Effect> {
     };
     state.dirty = true;
     if let Some((_, text)) = ed.editing.as_mut() {
-        if let Some(c) = key.typed_char() {
-            text.push(c);
-            return Vec::new();
-        }
         match key.code {
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Char('u') if key.ctrl => text.clear(),
             KeyCode::Esc => {
                 ed.editing = None;
                 ed.error = None;
             }
             KeyCode::Enter => ed.error = ed.commit().err(),
-            _ => state.dirty = false,
+            _ => {
+                if !text.handle_key(key).consumed() {
+                    state.dirty = false;
+                }
+            }
         }
         return Vec::new();
     }
@@ -226,7 +227,7 @@ pub fn key(state: &mut State, key: Key) -> Vec<Effect> {
         KeyCode::Enter | KeyCode::Char('e') => ed.edit_row(),
         KeyCode::Char(' ') => ed.apply = !ed.apply,
         KeyCode::Char('a') | KeyCode::Char('+') => {
-            ed.editing = Some((Editing::New, String::new()));
+            ed.editing = Some((Editing::New, TextInput::default()));
         }
         KeyCode::Char('d') | KeyCode::Delete if (1..=ed.criteria.len()).contains(&ed.cursor) => {
             ed.criteria.remove(ed.cursor - 1);

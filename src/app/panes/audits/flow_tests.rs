@@ -168,7 +168,8 @@ fn in_the_view_p_edits_the_selected_suppression_and_capital_p_deletes_it() {
         panic!("no prompt: {:?}", s.prompt)
     };
     assert!(
-        line.text.starts_with("suppress 2027-01-") && line.text.ends_with(" demo fleet"),
+        line.text.value().starts_with("suppress 2027-01-")
+            && line.text.value().ends_with(" demo fleet"),
         "{}",
         line.text
     );

@@ -20,7 +20,6 @@ mod suppressions;
 
 use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
-use crate::app::commands::CommandLine;
 use crate::app::effect::{Effect, ReadRequest};
 use crate::app::input::Prompt;
 use crate::domain::iot::{CheckGroup, IotOverview};
@@ -172,10 +171,7 @@ pub(crate) fn preview(state: &mut State, change: IotChange) {
 }
 
 pub(crate) fn prefill(state: &mut State, text: &str) {
-    state.prompt = Prompt::Command(CommandLine {
-        text: text.to_string(),
-        ..Default::default()
-    });
+    state.prompt = Prompt::command(text);
 }
 
 /// Bindable actions while the pane is shown.
@@ -308,7 +304,7 @@ fn overview_loaded(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 mod flow_tests;

@@ -1,6 +1,7 @@
 //! The audits pane's update logic, without a terminal or AWS.
 
 use super::*;
+use crate::app::commands::CommandLine;
 use crate::app::keymap::Keymap;
 use crate::app::pipeline::Stage;
 use crate::app::{PaneId, Session, update};

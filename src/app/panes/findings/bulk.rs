@@ -11,6 +11,7 @@ use crate::app::effect::Effect;
 use crate::app::keys::{Key, KeyCode};
 use crate::app::panes::findings::FindingsPane;
 use crate::app::pipeline::Stage;
+use crate::app::widgets::{Edit, TextInput};
 use crate::domain::finding::{Finding, FindingRef, Severity, WorkflowStatus};
 use crate::domain::plan::{
     Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
@@ -64,7 +65,7 @@ pub enum TriageStage {
     Note {
         targets: Vec<Target>,
         workflow: Option<WorkflowStatus>,
-        text: String,
+        text: TextInput,
         error: Option<String>,
     },
     /// `E`: verification state, confidence, criticality and user-defined fields.
@@ -183,7 +184,7 @@ pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
         _ => TriageStage::Note {
             targets,
             workflow: None,
-            text: String::new(),
+            text: TextInput::default(),
             error: None,
         },
     };
@@ -221,7 +222,7 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                         state.pipeline.stage = Stage::Triage(TriageStage::Note {
                             targets,
                             workflow: status,
-                            text: String::new(),
+                            text: TextInput::default(),
                             error: None,
                         });
                         return Vec::new();
@@ -256,20 +257,12 @@ pub(crate) fn note_key(state: &mut State, key: Key) -> Vec<Effect> {
         return Vec::new();
     };
     state.dirty = true;
-    if let Some(c) = key.typed_char() {
-        text.push(c);
-        *error = None;
-        return Vec::new();
-    }
     match key.code {
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Enter if key.alt => text.push('\n'),
-        KeyCode::Char('j') if key.ctrl => text.push('\n'),
+        KeyCode::Enter if key.alt => text.insert('\n'),
+        KeyCode::Char('j') if key.ctrl => text.insert('\n'),
         KeyCode::Esc => state.pipeline.stage = Stage::Idle,
         KeyCode::Enter => {
-            let note = text.trim().to_string();
+            let note = text.value().trim().to_string();
             if note.is_empty() {
                 *error = Some(match workflow {
                     Some(w) => format!("a note (the reason) is required for {w}"),
@@ -292,7 +285,11 @@ pub(crate) fn note_key(state: &mut State, key: Key) -> Vec<Effect> {
             let targets = std::mem::take(targets);
             propose(state, &targets, after);
         }
-        _ => state.dirty = false,
+        _ => match text.handle_key(key) {
+            Edit::Changed => *error = None,
+            Edit::Ignored => state.dirty = false,
+            Edit::Moved | Edit::Unchanged => {}
+        },
     }
     Vec::new()
 }

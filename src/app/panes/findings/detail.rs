@@ -55,7 +55,7 @@ pub struct DetailView {
     pub json: Vec<String>,
     pub history: HistoryState,
     /// The `/` search text (case-insensitive) within the active tab.
-    pub search: String,
+    pub search: crate::app::widgets::TextInput,
     /// Notes written from this console, from the journal (None until read).
     pub local_notes: Option<Vec<crate::app::panes::findings::notes::LocalNote>>,
     /// The Overview tab.
@@ -211,7 +211,7 @@ impl DetailView {
             json,
             history: HistoryState::NotLoaded,
             local_notes: None,
-            search: String::new(),
+            search: Default::default(),
             lines,
             scroll: 0,
         }
@@ -275,7 +275,7 @@ impl DetailView {
 
     /// Moves to the next line (from `from`, wrapping) whose text contains the search.
     pub fn find_from(&mut self, from: usize) -> bool {
-        let needle = self.search.to_lowercase();
+        let needle = self.search.value().to_lowercase();
         if needle.is_empty() {
             return false;
         }
@@ -315,28 +315,23 @@ pub(crate) fn search_key(state: &mut crate::app::State, key: crate::app::keys::K
         return;
     };
     state.dirty = true;
-    let found = if let Some(c) = key.typed_char() {
-        d.search.push(c);
-        d.find_from(d.scroll)
-    } else {
-        match key.code {
-            KeyCode::Backspace => {
-                d.search.pop();
-                d.find_from(d.scroll)
-            }
-            KeyCode::Enter => d.find_from(d.scroll + 1),
-            KeyCode::Esc => {
-                state.prompt = crate::app::input::Prompt::None;
-                return;
-            }
-            _ => {
+    let found = match key.code {
+        KeyCode::Enter => d.find_from(d.scroll + 1),
+        KeyCode::Esc => {
+            state.prompt = crate::app::input::Prompt::None;
+            return;
+        }
+        _ => match d.search.handle_key(key) {
+            crate::app::widgets::Edit::Changed => d.find_from(d.scroll),
+            crate::app::widgets::Edit::Ignored => {
                 state.dirty = false;
                 return;
             }
-        }
+            _ => return,
+        },
     };
     if !found && !d.search.is_empty() {
-        let message = format!("{:?} not found in this tab", d.search);
+        let message = format!("{:?} not found in this tab", d.search.value());
         state.notify(crate::app::action::NotifyLevel::Info, message);
     }
 }

@@ -28,26 +28,22 @@ pub(crate) fn path_key(state: &mut State, key: Key) -> Vec<Effect> {
         return Vec::new();
     };
     state.dirty = true;
-    if let Some(c) = key.typed_char() {
-        path.push(c);
-        return Vec::new();
-    }
     match key.code {
-        KeyCode::Backspace => {
-            path.pop();
-        }
-        KeyCode::Char('u') if key.ctrl => path.clear(),
         KeyCode::Esc => state.prompt = Prompt::None,
-        KeyCode::Enter if path.trim().is_empty() => {}
+        KeyCode::Enter if path.value().trim().is_empty() => {}
         KeyCode::Enter => {
-            let path = path.trim().to_string();
+            let path = path.value().trim().to_string();
             state.prompt = Prompt::None;
             return vec![Effect::ExportFindings {
                 path,
                 findings: rows_to_export(state),
             }];
         }
-        _ => state.dirty = false,
+        _ => {
+            if !path.handle_key(key).consumed() {
+                state.dirty = false;
+            }
+        }
     }
     Vec::new()
 }

@@ -11,6 +11,7 @@ use crate::app::effect::Effect;
 use crate::app::keys::{Key, KeyCode};
 use crate::app::panes::findings::bulk::{Target, TriageStage, propose};
 use crate::app::pipeline::Stage;
+use crate::app::widgets::{Edit, TextInput};
 use crate::domain::triage::{MAX_USER_FIELDS, TriageFields, VerificationState};
 
 /// The form's rows, in order.
@@ -46,10 +47,10 @@ pub struct FieldsForm {
     pub focus: FormField,
     /// `None`: leave the verification state as it is.
     pub verification: Option<VerificationState>,
-    pub confidence: String,
-    pub criticality: String,
+    pub confidence: TextInput,
+    pub criticality: TextInput,
     /// `name=value; other=; -gone` (an empty value or a leading `-` removes the field).
-    pub user_fields: String,
+    pub user_fields: TextInput,
     pub error: Option<String>,
 }
 
@@ -59,9 +60,9 @@ impl FieldsForm {
             targets,
             focus: FormField::Verification,
             verification: None,
-            confidence: String::new(),
-            criticality: String::new(),
-            user_fields: String::new(),
+            confidence: TextInput::default(),
+            criticality: TextInput::default(),
+            user_fields: TextInput::default(),
             error: None,
         }
     }
@@ -98,9 +99,9 @@ impl FieldsForm {
     pub fn to_fields(&self) -> Result<TriageFields, String> {
         let after = TriageFields {
             verification: self.verification,
-            confidence: percent(&self.confidence, "confidence")?,
-            criticality: percent(&self.criticality, "criticality")?,
-            user_fields: parse_user_fields(&self.user_fields)?,
+            confidence: percent(self.confidence.value(), "confidence")?,
+            criticality: percent(self.criticality.value(), "criticality")?,
+            user_fields: parse_user_fields(self.user_fields.value())?,
             ..TriageFields::default()
         };
         if after.is_empty() {
@@ -131,7 +132,17 @@ impl FieldsForm {
         Ok(after)
     }
 
-    fn text_mut(&mut self) -> Option<&mut String> {
+    /// The text field of `field` (the verification state is a choice, not text).
+    pub fn input(&self, field: FormField) -> Option<&TextInput> {
+        match field {
+            FormField::Verification => None,
+            FormField::Confidence => Some(&self.confidence),
+            FormField::Criticality => Some(&self.criticality),
+            FormField::UserFields => Some(&self.user_fields),
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self.focus {
             FormField::Verification => None,
             FormField::Confidence => Some(&mut self.confidence),
@@ -237,17 +248,10 @@ pub(crate) fn form_key(state: &mut State, key: Key) -> Vec<Effect> {
             form.cycle_verification(-1);
             form.error = None;
         }
-        KeyCode::Backspace => {
-            if let Some(text) = form.text_mut() {
-                text.pop();
-            }
-        }
-        _ => match (key.typed_char(), form.text_mut()) {
-            (Some(c), Some(text)) => {
-                text.push(c);
-                form.error = None;
-            }
-            _ => state.dirty = false,
+        _ => match form.text_mut().map(|text| text.handle_key(key)) {
+            Some(Edit::Changed) => form.error = None,
+            Some(Edit::Moved | Edit::Unchanged) => {}
+            Some(Edit::Ignored) | None => state.dirty = false,
         },
     }
     Vec::new()

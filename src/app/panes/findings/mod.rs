@@ -25,9 +25,11 @@ use crate::domain::filter_expr::{FilterError, FilterExpr};
 use crate::domain::finding::{Finding, Severity, WorkflowStatus};
 
 use crate::app::effect::{Effect, ReadRequest};
+use crate::app::keys::Key;
 use crate::app::panes::findings::detail::DetailView;
 use crate::app::panes::findings::group::{GroupBy, Grouping, group_rows};
 use crate::app::panes::findings::local::LocalFilter;
+use crate::app::widgets::{Edit, TextInput};
 use columns::{COLUMNS, haystack};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +52,7 @@ pub struct FindingsPane {
     /// Lower-cased text of each row's columns, so a filter keystroke is one pass of
     /// substring checks and no allocation per row.
     haystacks: Vec<String>,
-    filter: String,
+    filter: TextInput,
     /// `filter` matched no row as a substring, so `matches` holds fuzzy matches.
     fuzzy: bool,
     /// Indices into `rows` that match `filter`; `None` when no filter is set.
@@ -94,7 +96,7 @@ impl Default for FindingsPane {
             rows: Vec::new(),
             edits_applied: 0,
             haystacks: Vec::new(),
-            filter: String::new(),
+            filter: TextInput::default(),
             fuzzy: false,
             matches: None,
             selected: 0,
@@ -160,7 +162,7 @@ impl FindingsPane {
             self.detail = None;
         }
         self.pages += 1;
-        let local = LocalFilter::parse(&self.filter);
+        let local = LocalFilter::parse(self.filter.value());
         let fuzzy = self.fuzzy;
         for f in findings {
             let hay = haystack(&f);
@@ -232,14 +234,31 @@ impl FindingsPane {
     }
 
     pub fn filter(&self) -> &str {
+        self.filter.value()
+    }
+
+    /// The `/` filter as a field (for drawing its cursor).
+    pub fn filter_input(&self) -> &TextInput {
         &self.filter
+    }
+
+    /// An editing key in the `/` prompt: a changed text applies at once, the cursor is
+    /// kept where the key left it.
+    pub fn edit_filter(&mut self, key: Key) -> Edit {
+        let mut input = self.filter.clone();
+        let edit = input.handle_key(key);
+        if edit == Edit::Changed {
+            self.set_filter(input.value());
+        }
+        self.filter = input;
+        edit
     }
 
     /// Sets the local filter: a substring (`!` negates); when no loaded row contains it,
     /// the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
         let new = LocalFilter::parse(text);
-        let old = LocalFilter::parse(&self.filter);
+        let old = LocalFilter::parse(self.filter.value());
         let narrowing = !old.is_empty() && new.narrows(&old);
         let candidates: Vec<usize> = match (narrowing, self.matches.take(), &self.scope) {
             // One more character can only narrow: scan the current matches only.
@@ -274,7 +293,7 @@ impl FindingsPane {
                 Some(exact)
             }
         };
-        self.filter = text.to_string();
+        self.filter.set(text);
         self.selected = 0;
         self.offset = 0;
         self.mark_anchor = None;
@@ -315,7 +334,7 @@ impl FindingsPane {
     pub fn group_by(&mut self, by: Option<GroupBy>) {
         self.scope = None;
         self.grouping = by.map(|b| Grouping::new(b, Vec::new()));
-        let filter = self.filter.clone();
+        let filter = self.filter.value().to_string();
         self.set_filter(&filter);
     }
 

@@ -13,6 +13,7 @@ use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::{Effect, ReadRequest};
 use crate::app::input::Prompt;
 use crate::app::keys::{Key, KeyCode};
+use crate::app::widgets::{Edit, TextInput};
 use crate::domain::cidr;
 use crate::domain::plan::{Change, ChangePlan};
 use crate::domain::waf::{IpSet, IpSetCreate, RuleReference, WafScope, plan_edit};
@@ -57,9 +58,9 @@ pub struct IpSetsPane {
     pub open: Option<usize>,
     pub addr_cursor: usize,
     /// Substring filter, or an address / CIDR to search for covering entries.
-    pub filter: String,
+    pub filter: TextInput,
     /// Addresses being typed for an add / remove.
-    pub input: String,
+    pub input: TextInput,
     /// The sync-from-ip-ranges dialog, while open.
     pub sync: Option<crate::app::panes::ipsets::sync::SyncDialog>,
     /// `--ip-ranges FILE` from the command line: the sync dialog's default source.
@@ -76,8 +77,8 @@ impl Default for IpSetsPane {
             cursor: 0,
             open: None,
             addr_cursor: 0,
-            filter: String::new(),
-            input: String::new(),
+            filter: TextInput::default(),
+            input: TextInput::default(),
             sync: None,
             ip_ranges_path: None,
             request: 0,
@@ -145,7 +146,7 @@ impl IpSetsPane {
             .into_iter()
             .chain(unparsed)
             .collect();
-        let query = self.filter.trim();
+        let query = self.filter.value().trim();
         if query.is_empty() {
             return AddressView {
                 rows: all,
@@ -253,7 +254,7 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 InputKind::Remove
             };
-            pane.input = match kind {
+            let text = match kind {
                 // Removing starts from the address under the cursor.
                 InputKind::Remove if pane.open.is_some() => pane
                     .addresses()
@@ -263,6 +264,7 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                     .unwrap_or_default(),
                 _ => String::new(),
             };
+            pane.input.set(text);
             state.prompt = Prompt::IpSets(kind);
         }
         _ => state.dirty = false,
@@ -283,17 +285,7 @@ pub(crate) fn input_key(state: &mut State, kind: InputKind, key: Key) -> Vec<Eff
     } else {
         &mut pane.input
     };
-    if let Some(c) = key.typed_char() {
-        text.push(c);
-        if kind == InputKind::Filter {
-            pane.addr_cursor = 0;
-        }
-        return Vec::new();
-    }
     match key.code {
-        KeyCode::Backspace => {
-            text.pop();
-        }
         KeyCode::Esc => {
             text.clear();
             state.prompt = Prompt::None;
@@ -307,14 +299,18 @@ pub(crate) fn input_key(state: &mut State, kind: InputKind, key: Key) -> Vec<Eff
                 InputKind::Add | InputKind::Remove => submit(state, kind),
             }
         }
-        _ => state.dirty = false,
+        _ => match text.handle_key(key) {
+            Edit::Changed if kind == InputKind::Filter => pane.addr_cursor = 0,
+            Edit::Ignored => state.dirty = false,
+            _ => {}
+        },
     }
     Vec::new()
 }
 
 /// `NAME IPV4|IPV6 [description...]` -> a CreateIPSet preview, or what is wrong.
 fn submit_create(state: &mut State) {
-    let input = state.ipsets.input.trim().to_string();
+    let input = state.ipsets.input.value().trim().to_string();
     let mut words = input.split_whitespace();
     let (Some(name), Some(version)) = (words.next(), words.next()) else {
         state.notify(
@@ -375,6 +371,7 @@ fn submit(state: &mut State, kind: InputKind) {
     let items: Vec<String> = state
         .ipsets
         .input
+        .value()
         .split([' ', ',', ';', '\n', '\t'])
         .filter(|s| !s.is_empty())
         .map(str::to_string)
@@ -402,7 +399,7 @@ fn submit(state: &mut State, kind: InputKind) {
 
 /// Enter on the file prompt: read the file (the runtime answers `AddressFileLoaded`).
 fn read_file(state: &mut State) -> Vec<Effect> {
-    let path = state.ipsets.input.trim().to_string();
+    let path = state.ipsets.input.value().trim().to_string();
     let Some(row) = state.ipsets.selected() else {
         return Vec::new();
     };

@@ -12,6 +12,7 @@ use crate::app::effect::{Effect, ReadRequest};
 use crate::app::input::Prompt;
 use crate::app::keys::{Key, KeyCode};
 use crate::app::panes::ipsets::{InputKind, Load};
+use crate::app::widgets::{Edit, TextInput};
 use crate::domain::cidr::IpVersion;
 use crate::domain::combined::{CombinedChange, CombinedKind};
 use crate::domain::ip_ranges::{DEFAULT_SERVICES, IpRanges, OFFICIAL_URL, Selection};
@@ -61,18 +62,18 @@ pub enum Field {
 pub struct SyncDialog {
     pub step: SyncStep,
     /// The path typed in the source step (empty: [`SyncDialog::default_source`]).
-    pub source_text: String,
+    pub source_text: TextInput,
     pub default_source: IpRangesSource,
     pub source: Option<IpRangesSource>,
     pub ranges: Option<Arc<IpRanges>>,
     /// Every service in the file, with whether it is selected.
     pub services: Vec<(String, bool)>,
     /// Comma-separated regions / network border groups; empty = all.
-    pub regions: String,
+    pub regions: TextInput,
     pub aggregate: bool,
-    pub v4_set: String,
+    pub v4_set: TextInput,
     /// Empty: IPv6 prefixes are left out.
-    pub v6_set: String,
+    pub v6_set: TextInput,
     pub focus: usize,
     pub error: Option<String>,
     request: u64,
@@ -94,7 +95,18 @@ impl SyncDialog {
         self.services.len() + 4
     }
 
-    fn text_mut(&mut self) -> Option<&mut String> {
+    /// A text field has the focus (the source step, or a text row of the options).
+    pub fn text_focus(&self) -> bool {
+        match self.step {
+            SyncStep::Source => true,
+            SyncStep::Loading => false,
+            SyncStep::Options => {
+                matches!(self.field(), Field::Regions | Field::V4Set | Field::V6Set)
+            }
+        }
+    }
+
+    fn text_mut(&mut self) -> Option<&mut TextInput> {
         match self.field() {
             Field::Regions => Some(&mut self.regions),
             Field::V4Set => Some(&mut self.v4_set),
@@ -116,7 +128,7 @@ impl SyncDialog {
     }
 
     fn source(&self) -> IpRangesSource {
-        match self.source_text.trim() {
+        match self.source_text.value().trim() {
             "" => self.default_source.clone(),
             url if url.starts_with("https://") || url.starts_with("http://") => {
                 if url == OFFICIAL_URL {
@@ -152,15 +164,15 @@ pub(crate) fn open(state: &mut State) {
     };
     let dialog = SyncDialog {
         step: SyncStep::Source,
-        source_text: pane.ip_ranges_path.clone().unwrap_or_default(),
+        source_text: pane.ip_ranges_path.clone().unwrap_or_default().into(),
         default_source,
         source: None,
         ranges: None,
         services: Vec::new(),
-        regions: String::new(),
+        regions: TextInput::default(),
         aggregate: false,
-        v4_set: synced(IpVersion::V4),
-        v6_set: synced(IpVersion::V6),
+        v4_set: synced(IpVersion::V4).into(),
+        v6_set: synced(IpVersion::V6).into(),
         focus: 0,
         error: None,
         request: pane.sync.as_ref().map_or(0, |d| d.request),
@@ -184,11 +196,7 @@ pub(crate) fn key(state: &mut State, key: Key) -> Vec<Effect> {
     match dialog.step {
         SyncStep::Loading => {}
         SyncStep::Source => {
-            if let Some(c) = key.typed_char() {
-                dialog.source_text.push(c);
-            } else if key.code == KeyCode::Backspace {
-                dialog.source_text.pop();
-            } else if key.code == KeyCode::Enter {
+            if key.code == KeyCode::Enter {
                 let source = dialog.source();
                 dialog.request += 1;
                 dialog.step = SyncStep::Loading;
@@ -198,6 +206,9 @@ pub(crate) fn key(state: &mut State, key: Key) -> Vec<Effect> {
                     request: dialog.request,
                     source,
                 })];
+            }
+            if !dialog.source_text.handle_key(key).consumed() {
+                state.dirty = false;
             }
         }
         SyncStep::Options => {
@@ -209,15 +220,10 @@ pub(crate) fn key(state: &mut State, key: Key) -> Vec<Effect> {
                 KeyCode::Char('j') if !text_field => dialog.focus = (dialog.focus + 1).min(last),
                 KeyCode::Char('k') if !text_field => dialog.focus = dialog.focus.saturating_sub(1),
                 KeyCode::Char(' ') | KeyCode::Char('x') if !text_field => dialog.toggle(),
-                KeyCode::Backspace => {
-                    if let Some(t) = dialog.text_mut() {
-                        t.pop();
-                    }
-                }
                 KeyCode::Enter => plan(state),
-                _ => match (key.typed_char(), dialog.text_mut()) {
-                    (Some(c), Some(t)) => t.push(c),
-                    _ => state.dirty = false,
+                _ => match dialog.text_mut().map(|t| t.handle_key(key)) {
+                    Some(Edit::Ignored) | None => state.dirty = false,
+                    Some(_) => {}
                 },
             }
         }
@@ -278,6 +284,7 @@ fn plan(state: &mut State) {
         }
         let regions: Vec<String> = dialog
             .regions
+            .value()
             .split([',', ' '])
             .filter(|s| !s.is_empty())
             .map(str::to_string)
@@ -290,8 +297,8 @@ fn plan(state: &mut State) {
             sync_token: ranges.sync_token.clone(),
             create_date: ranges.create_date.clone(),
         };
-        let v4 = dialog.v4_set.trim();
-        let v6 = dialog.v6_set.trim();
+        let v4 = dialog.v4_set.value().trim();
+        let v6 = dialog.v6_set.value().trim();
         if v4.is_empty() && v6.is_empty() {
             return Err("name the IPv4 set and/or the IPv6 set to sync".into());
         }

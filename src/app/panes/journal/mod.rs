@@ -232,10 +232,7 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         }
         // `/` edits the filter on the command line, prefilled.
         Action::Filter => {
-            state.prompt = crate::app::input::Prompt::Command(crate::app::commands::CommandLine {
-                text: format!("journal {}", view.filter),
-                ..Default::default()
-            });
+            state.prompt = crate::app::input::Prompt::command(format!("journal {}", view.filter));
         }
         Action::Rollback => return rollback(state),
         _ => state.dirty = false,

@@ -9,24 +9,33 @@ use crate::app::panes::analyzer::rule_editor::{Editing, RuleEditor};
 use crate::app::{Action, Context, State};
 use crate::theme::Slot;
 use crate::ui::style::style;
+use crate::ui::text_input;
 
 /// "Archive similar": the rule's name, criteria and apply switch, each editable, with
 /// how many current ACTIVE findings it matches.
 pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed: &RuleEditor) {
     let (pane, theme) = (&state.analyzer, &state.theme);
-    let typing = |target: Editing| match &ed.editing {
-        Some((t, text)) if *t == target => Some(format!("{text}▏")),
+    let input = style(theme, Slot::Input);
+    // The line being typed, with its cursor, after `head`.
+    let typing = |target: Editing, head: &str| match &ed.editing {
+        Some((t, text)) if *t == target => {
+            let mut spans = vec![Span::styled(head.to_string(), input)];
+            spans.extend(text_input::spans(text, input));
+            Some(spans)
+        }
         _ => None,
     };
-    let row = |i: usize, label: String, value: String, typed: Option<String>| {
+    let row = |i: usize, label: String, value: String, typed: Option<Vec<Span<'static>>>| {
         let selected = ed.cursor == i && ed.editing.is_none();
-        let line = Line::from(vec![
-            Span::styled(format!(" {label:<28}"), style(theme, Slot::Muted)),
-            match typed {
-                Some(t) => Span::styled(t, style(theme, Slot::Input)),
-                None => Span::raw(value),
-            },
-        ]);
+        let mut spans = vec![Span::styled(
+            format!(" {label:<28}"),
+            style(theme, Slot::Muted),
+        )];
+        match typed {
+            Some(t) => spans.extend(t),
+            None => spans.push(Span::raw(value)),
+        }
+        let line = Line::from(spans);
         if selected {
             line.style(style(theme, Slot::Selection))
         } else {
@@ -37,21 +46,23 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
         0,
         "rule name".into(),
         ed.rule_name.clone(),
-        typing(Editing::Name),
+        typing(Editing::Name, ""),
     )];
     for (i, (k, v)) in ed.criteria.iter().enumerate() {
         lines.push(row(
             i + 1,
             k.clone(),
             format!("= {}", v.join(" | ")),
-            typing(Editing::Criterion(i)).map(|t| format!("= {t}")),
+            typing(Editing::Criterion(i), "= "),
         ));
     }
-    if let Some(t) = typing(Editing::New) {
-        lines.push(Line::from(vec![
-            Span::styled(" new criterion KEY=VALUE    ", style(theme, Slot::Muted)),
-            Span::styled(t, style(theme, Slot::Input)),
-        ]));
+    if let Some(t) = typing(Editing::New, "") {
+        let mut spans = vec![Span::styled(
+            " new criterion KEY=VALUE    ",
+            style(theme, Slot::Muted),
+        )];
+        spans.extend(t);
+        lines.push(Line::from(spans));
     }
     lines.push(row(
         ed.criteria.len() + 1,

@@ -10,11 +10,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use crate::app::panes::findings::FindingsPane;
 use crate::app::panes::findings::bulk::{BulkField, TriageStage};
 use crate::app::panes::findings::fields::{FieldsForm, FormField};
+use crate::app::widgets::TextInput;
 use crate::app::{Action, Context, State};
 use crate::domain::filter_expr::FilterExpr;
 use crate::domain::finding::{Severity, WorkflowStatus};
 use crate::theme::Slot;
 use crate::ui::style::{centered, hint_text, severity_slot, style, truncate};
+use crate::ui::text_input;
 
 pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageStage) {
     let theme = &state.theme;
@@ -75,15 +77,7 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 ),
                 style(theme, Slot::Muted),
             )];
-            let body: Vec<&str> = text.split('\n').collect();
-            let last = body.len() - 1;
-            for (i, l) in body.iter().enumerate().skip(body.len().saturating_sub(5)) {
-                let cursor = if i == last { "▏" } else { "" };
-                lines.push(Line::styled(
-                    format!("{l}{cursor}"),
-                    style(theme, Slot::Input),
-                ));
-            }
+            lines.extend(text_input::lines(text, style(theme, Slot::Input), 5));
             if let Some(e) = error {
                 lines.push(Line::styled(e.clone(), style(theme, Slot::Error)));
             }
@@ -98,7 +92,7 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                         .hints(Context::Input, &[(Action::Back, "cancel")]);
                     format!(
                         "{} chars · {}  alt-enter new line  {}",
-                        text.chars().count(),
+                        text.value().chars().count(),
                         hint_text(&ok, ""),
                         hint_text(&no, "")
                     )
@@ -136,33 +130,28 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
     )];
     for field in FormField::ALL {
         let focused = form.focus == field;
-        let value = match field {
-            FormField::Verification => match form.verification {
-                Some(v) => format!("◀ {v} ▶"),
-                None => "◀ (unchanged) ▶".to_string(),
-            },
-            FormField::Confidence => form.confidence.clone(),
-            FormField::Criticality => form.criticality.clone(),
-            FormField::UserFields => form.user_fields.clone(),
-        };
-        let cursor = if focused && field != FormField::Verification {
-            "▏"
-        } else {
-            ""
-        };
         let pointer = if focused { "▶" } else { " " };
         let slot = if focused {
             Slot::Selection
         } else {
             Slot::Input
         };
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("{pointer} {:<13}", field.label()),
-                style(theme, Slot::Text),
-            ),
-            Span::styled(format!("{value}{cursor}"), style(theme, slot)),
-        ]));
+        let mut row = vec![Span::styled(
+            format!("{pointer} {:<13}", field.label()),
+            style(theme, Slot::Text),
+        )];
+        row.extend(match form.input(field) {
+            Some(input) if focused => text_input::spans(input, style(theme, slot)),
+            Some(input) => vec![Span::styled(input.value().to_string(), style(theme, slot))],
+            None => vec![Span::styled(
+                match form.verification {
+                    Some(v) => format!("◀ {v} ▶"),
+                    None => "◀ (unchanged) ▶".to_string(),
+                },
+                style(theme, slot),
+            )],
+        });
+        lines.push(Line::from(row));
         lines.push(Line::styled(
             truncate(
                 &format!("                now: {}", form.current(field)),
@@ -204,14 +193,12 @@ fn target_summary(n: usize, first: Option<&str>) -> String {
 
 /// The filter editor line; a parse error is shown after it with a caret under the token
 /// on the line above.
-pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, text: &str) {
+pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, input: &TextInput) {
     let theme = &state.theme;
     let prefix = "filter: ";
-    let mut spans = vec![
-        Span::styled(prefix, style(theme, Slot::Muted)),
-        Span::styled(format!("{text}▏"), style(theme, Slot::Input)),
-    ];
-    if let Err(e) = FilterExpr::parse(text) {
+    let mut spans = vec![Span::styled(prefix, style(theme, Slot::Muted))];
+    spans.extend(text_input::spans(input, style(theme, Slot::Input)));
+    if let Err(e) = FilterExpr::parse(input.value()) {
         spans.push(Span::styled(
             format!("  ✗ {}", e.message),
             style(theme, Slot::Error),

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
     frame.render_widget(block, area);
     let width = inner.width as usize;
     let mut out: Vec<Line> = Vec::new();
-    let needle = view.search.to_lowercase();
+    let needle = view.search.value().to_lowercase();
     for line in lines.iter().skip(view.scroll) {
         if out.len() >= inner.height as usize {
             break;

@@ -8,9 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::panes::ipsets::sync::{Field, SyncDialog, SyncStep};
+use crate::app::widgets::TextInput;
 use crate::app::{Action, Context, State};
 use crate::theme::Slot;
 use crate::ui::style::{centered, hint_spans, style, truncate};
+use crate::ui::text_input;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
     let theme = &state.theme;
@@ -32,15 +34,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
                 "ip-ranges.json to sync from (a file path or URL; empty for the default):",
                 muted,
             ));
-            let shown = if d.source_text.is_empty() && d.step == SyncStep::Source {
-                format!("▏ (default: {})", d.default_source.describe())
+            let input = style(theme, Slot::Input);
+            if d.source_text.is_empty() && d.step == SyncStep::Source {
+                let shown = format!("▏ (default: {})", d.default_source.describe());
+                lines.push(Line::styled(truncate(&shown, width), input));
             } else {
-                format!("{}▏", d.source_text)
-            };
-            lines.push(Line::styled(
-                truncate(&shown, width),
-                style(theme, Slot::Input),
-            ));
+                lines.push(Line::from(text_input::spans(&d.source_text, input)));
+            }
             if d.step == SyncStep::Loading {
                 lines.push(Line::styled(
                     format!(
@@ -120,14 +120,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
                     muted,
                 ));
             }
-            let cursor = |f: Field| if focus == f { "▏" } else { "" };
-            lines.push(row(
-                focus == Field::Regions,
-                format!(
-                    "regions / border groups: {}{} (empty: all)",
-                    d.regions,
-                    cursor(Field::Regions)
-                ),
+            // A text row: the field with its cursor when focused.
+            let text_row = |f: Field, label: &str, input: &TextInput, hint: &str| {
+                let focused = focus == f;
+                let slot = style(theme, if focused { Slot::Selection } else { Slot::Text });
+                let pointer = if focused { "▶" } else { " " };
+                let mut spans = vec![Span::styled(format!("{pointer} {label}"), slot)];
+                spans.extend(text_input::cursor_spans(
+                    input.value(),
+                    focused.then(|| input.cursor()),
+                    slot,
+                ));
+                spans.push(Span::styled(hint.to_string(), slot));
+                Line::from(spans).style(slot)
+            };
+            lines.push(text_row(
+                Field::Regions,
+                "regions / border groups: ",
+                &d.regions,
+                " (empty: all)",
             ));
             lines.push(row(
                 focus == Field::Aggregate,
@@ -136,17 +147,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
                     if d.aggregate { "[x]" } else { "[ ]" }
                 ),
             ));
-            lines.push(row(
-                focus == Field::V4Set,
-                format!("IPv4 set: {}{}", d.v4_set, cursor(Field::V4Set)),
-            ));
-            lines.push(row(
-                focus == Field::V6Set,
-                format!(
-                    "IPv6 set: {}{} (empty: no IPv6)",
-                    d.v6_set,
-                    cursor(Field::V6Set)
-                ),
+            lines.push(text_row(Field::V4Set, "IPv4 set: ", &d.v4_set, ""));
+            lines.push(text_row(
+                Field::V6Set,
+                "IPv6 set: ",
+                &d.v6_set,
+                " (empty: no IPv6)",
             ));
             if let Some(e) = &d.error {
                 lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
