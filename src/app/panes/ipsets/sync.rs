@@ -11,7 +11,7 @@ use crate::app::action::NotifyLevel;
 use crate::app::effect::{Effect, ReadRequest};
 use crate::app::input::Prompt;
 use crate::app::keys::{Key, KeyCode};
-use crate::app::panes::ipsets::{InputKind, Load};
+use crate::app::panes::ipsets::{InputKind, IpSetsPane, Load};
 use crate::app::widgets::{Edit, TextInput};
 use crate::domain::cidr::IpVersion;
 use crate::domain::combined::{CombinedChange, CombinedKind};
@@ -269,100 +269,7 @@ fn plan(state: &mut State) {
     let Some(ranges) = dialog.ranges.clone() else {
         return;
     };
-    let result = (|| -> Result<Option<CombinedChange>, String> {
-        if pane.load != Load::Loaded {
-            return Err("the IP sets of this scope are still loading".into());
-        }
-        let services: Vec<String> = dialog
-            .services
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(s, _)| s.clone())
-            .collect();
-        if services.is_empty() {
-            return Err("select at least one service (space)".into());
-        }
-        let regions: Vec<String> = dialog
-            .regions
-            .value()
-            .split([',', ' '])
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        let selected = ranges.select(&Selection {
-            services: services.clone(),
-            regions: regions.clone(),
-        })?;
-        let source = SyncSource {
-            sync_token: ranges.sync_token.clone(),
-            create_date: ranges.create_date.clone(),
-        };
-        let v4 = dialog.v4_set.value().trim();
-        let v6 = dialog.v6_set.value().trim();
-        if v4.is_empty() && v6.is_empty() {
-            return Err("name the IPv4 set and/or the IPv6 set to sync".into());
-        }
-        let mut summary = vec![format!(
-            "source {} · services {}{}",
-            dialog
-                .source
-                .as_ref()
-                .map(|s| s.describe())
-                .unwrap_or_default(),
-            services.join(","),
-            if regions.is_empty() {
-                String::new()
-            } else {
-                format!(" · regions {}", regions.join(","))
-            }
-        )];
-        let mut steps = Vec::new();
-        for (name, version, nets) in [
-            (v4, IpVersion::V4, &selected.v4),
-            (v6, IpVersion::V6, &selected.v6),
-        ] {
-            if name.is_empty() {
-                continue;
-            }
-            let existing = pane
-                .rows
-                .iter()
-                .find(|r| r.set.set.name == name)
-                .map(|r| &r.set);
-            let planned = plan_set_sync(
-                existing,
-                name,
-                pane.scope,
-                version,
-                nets,
-                dialog.aggregate,
-                &source,
-            )?;
-            // The lists themselves are in each step's diff below.
-            summary.extend(
-                planned
-                    .report(&source)
-                    .into_iter()
-                    .filter(|l| !l.starts_with("  - ") && !l.starts_with("  + ")),
-            );
-            steps.extend(planned.change);
-        }
-        if steps.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(CombinedChange {
-            kind: CombinedKind::IpRangesSync,
-            title: format!(
-                "Sync {} IP set(s) ({}) from ip-ranges.json syncToken {} ({})",
-                steps.len(),
-                pane.scope,
-                source.sync_token,
-                source.create_date
-            ),
-            summary,
-            steps,
-        }))
-    })();
+    let result = sync_change(pane, dialog, &ranges);
     match result {
         Err(e) => {
             if let Some(d) = state.ipsets.sync.as_mut() {
@@ -389,4 +296,105 @@ fn plan(state: &mut State) {
                 .preview(ChangePlan::new(id, Change::Combined(Box::new(combined))));
         }
     }
+}
+
+/// The change that brings the named sets to the dialog's selection of `ranges`; `None`
+/// when they already match.
+fn sync_change(
+    pane: &IpSetsPane,
+    dialog: &SyncDialog,
+    ranges: &IpRanges,
+) -> Result<Option<CombinedChange>, String> {
+    if pane.load != Load::Loaded {
+        return Err("the IP sets of this scope are still loading".into());
+    }
+    let services: Vec<String> = dialog
+        .services
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(s, _)| s.clone())
+        .collect();
+    if services.is_empty() {
+        return Err("select at least one service (space)".into());
+    }
+    let regions: Vec<String> = dialog
+        .regions
+        .value()
+        .split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let selected = ranges.select(&Selection {
+        services: services.clone(),
+        regions: regions.clone(),
+    })?;
+    let source = SyncSource {
+        sync_token: ranges.sync_token.clone(),
+        create_date: ranges.create_date.clone(),
+    };
+    let v4 = dialog.v4_set.value().trim();
+    let v6 = dialog.v6_set.value().trim();
+    if v4.is_empty() && v6.is_empty() {
+        return Err("name the IPv4 set and/or the IPv6 set to sync".into());
+    }
+    let mut summary = vec![format!(
+        "source {} · services {}{}",
+        dialog
+            .source
+            .as_ref()
+            .map(|s| s.describe())
+            .unwrap_or_default(),
+        services.join(","),
+        if regions.is_empty() {
+            String::new()
+        } else {
+            format!(" · regions {}", regions.join(","))
+        }
+    )];
+    let mut steps = Vec::new();
+    for (name, version, nets) in [
+        (v4, IpVersion::V4, &selected.v4),
+        (v6, IpVersion::V6, &selected.v6),
+    ] {
+        if name.is_empty() {
+            continue;
+        }
+        let existing = pane
+            .rows
+            .iter()
+            .find(|r| r.set.set.name == name)
+            .map(|r| &r.set);
+        let planned = plan_set_sync(
+            existing,
+            name,
+            pane.scope,
+            version,
+            nets,
+            dialog.aggregate,
+            &source,
+        )?;
+        // The lists themselves are in each step's diff below.
+        summary.extend(
+            planned
+                .report(&source)
+                .into_iter()
+                .filter(|l| !l.starts_with("  - ") && !l.starts_with("  + ")),
+        );
+        steps.extend(planned.change);
+    }
+    if steps.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(CombinedChange {
+        kind: CombinedKind::IpRangesSync,
+        title: format!(
+            "Sync {} IP set(s) ({}) from ip-ranges.json syncToken {} ({})",
+            steps.len(),
+            pane.scope,
+            source.sync_token,
+            source.create_date
+        ),
+        summary,
+        steps,
+    }))
 }
