@@ -116,3 +116,16 @@ pub fn hint_text(pairs: &[(String, &str)], sep: &str) -> String {
         .collect::<Vec<_>>()
         .join(sep)
 }
+
+/// A table row, in the selection colours when it is the selected one.
+pub fn selectable_row<'a>(
+    row: ratatui::widgets::Row<'a>,
+    selected: bool,
+    theme: &Theme,
+) -> ratatui::widgets::Row<'a> {
+    if selected {
+        row.style(style(theme, Slot::Selection))
+    } else {
+        row
+    }
+}

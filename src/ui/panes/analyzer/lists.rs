@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::app::{Action, Context, State};
 use crate::theme::{Slot, Theme};
-use crate::ui::style::{hint_text, style};
+use crate::ui::style::{hint_text, selectable_row, style};
 
 pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, state: &State) {
     let (pane, theme) = (&state.analyzer, &state.theme);
@@ -40,11 +40,7 @@ pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, state: &State) {
                 a.zone_of_trust(),
                 a.created_at.get(..10).unwrap_or_default().to_string(),
             ]);
-            if i == pane.analyzer_cursor {
-                row.style(style(theme, Slot::Selection))
-            } else {
-                row
-            }
+            selectable_row(row, i == pane.analyzer_cursor, theme)
         })
         .collect();
     let widths = [

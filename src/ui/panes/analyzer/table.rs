@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::domain::analyzer::AccessFinding;
 use crate::theme::{Slot, Theme};
-use crate::ui::style::style;
+use crate::ui::style::{selectable_row, style};
 
 fn status_slot(status: &str) -> Slot {
     match status {
@@ -110,11 +110,7 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
                 ),
                 Span::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
             ]);
-            if i == pane.cursor {
-                row.style(style(theme, Slot::Selection))
-            } else {
-                row
-            }
+            selectable_row(row, i == pane.cursor, theme)
         })
         .collect();
     let widths = [

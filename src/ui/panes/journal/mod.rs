@@ -10,7 +10,7 @@ use crate::app::panes::journal::{JournalRow, JournalView};
 use crate::app::{Action, Context, State};
 use crate::journal::ResultStatus;
 use crate::theme::Slot;
-use crate::ui::style::{hint_text, style};
+use crate::ui::style::{hint_text, selectable_row, style};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
     let theme = &state.theme;
@@ -43,11 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
                 Span::raw(short_targets(r)),
                 Span::raw(short_who(&r.who).to_string()),
             ]);
-            if i == view.cursor {
-                row.style(style(theme, Slot::Selection))
-            } else {
-                row
-            }
+            selectable_row(row, i == view.cursor, theme)
         })
         .collect();
     let widths = [
