@@ -38,6 +38,11 @@ pub const SEED: Limit = Limit {
     what: "seed file",
     bytes: 512 * MIB,
 };
+/// `import findings`: an export of ~100,000 findings of a few KB each fits.
+pub const FINDINGS_FILE: Limit = Limit {
+    what: "findings file",
+    bytes: 512 * MIB,
+};
 pub const JOURNAL: Limit = Limit {
     what: "journal",
     bytes: 1024 * MIB,

@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod export;
+pub mod import;
 mod info;
 pub mod iot;
 mod options;
@@ -54,6 +55,9 @@ pub enum Command {
     /// Write Security Hub findings to a file or stdout (headless).
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Send findings from a file back to Security Hub (headless).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,6 +217,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // On a worker thread: the SDK's ASFF deserializers need its larger stack.
             let status = runtime
                 .block_on(async { tokio::spawn(iot::run(args, opts)).await })
+                .map_err(|e| anyhow::anyhow!("the import task failed: {e}"))??;
+            if status == iot::ImportStatus::Partial {
+                anyhow::bail!("some findings were not imported or not verified");
+            }
+        }
+        Some(Command::Import(command)) => {
+            let import::ImportCommand::Findings(a) = &command;
+            let opts = ConsoleOptions::resolve(&a.console, paths);
+            opts.warn_config_problems();
+            let _guard = init_logging(&opts.log_path);
+            // On a worker thread: the SDK's ASFF deserializers need its larger stack.
+            let status = runtime
+                .block_on(async { tokio::spawn(import::run(command, opts)).await })
                 .map_err(|e| anyhow::anyhow!("the import task failed: {e}"))??;
             if status == iot::ImportStatus::Partial {
                 anyhow::bail!("some findings were not imported or not verified");

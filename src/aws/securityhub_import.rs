@@ -1,21 +1,27 @@
-//! BatchImportFindings for findings secdeck writes itself (IoT audit imports): our ASFF
-//! JSON -> the SDK's typed finding, batches of 100 paced under the quota, FailedFindings
-//! reported per finding; and the read of earlier imports (GetFindings by Id prefix).
+//! BatchImportFindings of ASFF JSON documents (IoT audit imports, `import findings`):
+//! each document sent as it is, in batches of at most 100 findings and 6 MB paced under
+//! the quota, FailedFindings reported per finding; and the read of earlier imports
+//! (GetFindings by Id prefix).
 
 use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::operation::RequestId;
-use aws_sdk_securityhub::types as sdk;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
 
 use super::error::AwsError;
 use super::securityhub::get_findings_page;
 use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
+use crate::domain::asff_batch;
+use crate::domain::findings_import::json_size;
 use crate::domain::filter::{FindingFilters, StringComparison, StringFilter};
 use crate::domain::finding::Finding;
 
 const BATCH_IMPORT: &str = "securityhub:BatchImportFindings";
-/// BatchImportFindings takes 1 to 100 findings a call.
-pub const MAX_BATCH_IMPORT: usize = 100;
 
 /// What one or more BatchImportFindings calls did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,80 +37,52 @@ fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
-/// Builds the SDK finding from an ASFF document with the fields our imports use.
-pub fn to_sdk_finding(doc: &Value) -> sdk::AwsSecurityFinding {
-    let mut b = sdk::AwsSecurityFinding::builder()
-        .set_schema_version(s(doc, "SchemaVersion").map(str::to_string))
-        .set_id(s(doc, "Id").map(str::to_string))
-        .set_product_arn(s(doc, "ProductArn").map(str::to_string))
-        .set_generator_id(s(doc, "GeneratorId").map(str::to_string))
-        .set_aws_account_id(s(doc, "AwsAccountId").map(str::to_string))
-        .set_created_at(s(doc, "CreatedAt").map(str::to_string))
-        .set_updated_at(s(doc, "UpdatedAt").map(str::to_string))
-        .set_title(s(doc, "Title").map(str::to_string))
-        .set_description(s(doc, "Description").map(str::to_string))
-        .set_source_url(s(doc, "SourceUrl").map(str::to_string))
-        .set_record_state(s(doc, "RecordState").map(sdk::RecordState::from));
-    for t in doc
-        .get("Types")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(t) = t.as_str() {
-            b = b.types(t);
-        }
+/// Sends the request body secdeck wrote (the findings' JSON as they are) instead of the
+/// SDK's serialisation of its typed model, which knows only the ASFF fields of its
+/// release and would drop the rest of an exported finding. Runs before signing, so the
+/// signature covers this body.
+#[derive(Debug)]
+struct FindingsBody(bytes::Bytes);
+
+impl Intercept for FindingsBody {
+    fn name(&self) -> &'static str {
+        "secdeck::FindingsBody"
     }
-    if let Some(label) = doc.pointer("/Severity/Label").and_then(Value::as_str) {
-        b = b.severity(
-            sdk::Severity::builder()
-                .label(sdk::SeverityLabel::from(label))
-                .build(),
-        );
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request_mut();
+        request
+            .headers_mut()
+            .insert("content-length", self.0.len().to_string());
+        *request.body_mut() = SdkBody::from(self.0.clone());
+        Ok(())
     }
-    if let Some(fields) = doc.get("ProductFields").and_then(Value::as_object) {
-        for (k, v) in fields {
-            // Security Hub adds aws/* fields itself and rejects them on import.
-            if let (false, Some(v)) = (k.starts_with("aws/"), v.as_str()) {
-                b = b.product_fields(k, v);
-            }
-        }
-    }
-    if let Some(status) = doc.pointer("/Compliance/Status").and_then(Value::as_str) {
-        b = b.compliance(
-            sdk::Compliance::builder()
-                .status(sdk::ComplianceStatus::from(status))
-                .build(),
-        );
-    }
-    for r in doc
-        .get("Resources")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let mut rb = sdk::Resource::builder()
-            .set_type(s(r, "Type").map(str::to_string))
-            .set_id(s(r, "Id").map(str::to_string))
-            .set_partition(s(r, "Partition").map(sdk::Partition::from))
-            .set_region(s(r, "Region").map(str::to_string));
-        if let Some(other) = r.pointer("/Details/Other").and_then(Value::as_object) {
-            let mut details = sdk::ResourceDetails::builder();
-            for (k, v) in other {
-                if let Some(v) = v.as_str() {
-                    details = details.other(k, v);
-                }
-            }
-            rb = rb.details(details.build());
-        }
-        b = b.resources(rb.build());
-    }
-    b.build()
 }
 
-/// Imports `docs` in batches of 100, each call waiting for `pacer` and retried when
-/// throttled. A failed call marks its whole batch failed and the import carries on.
-/// `progress` is called after each batch with the number of findings sent so far.
+/// `{"Findings":[...]}` for these documents.
+fn request_body(docs: &[Value]) -> bytes::Bytes {
+    let mut body = Vec::with_capacity(docs.iter().map(json_size).sum::<usize>() + 16);
+    body.extend_from_slice(b"{\"Findings\":[");
+    for (i, doc) in docs.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        // Serialising a Value into a Vec does not fail.
+        let _ = serde_json::to_writer(&mut body, doc);
+    }
+    body.extend_from_slice(b"]}");
+    body.into()
+}
+
+/// Imports `docs` (ASFF findings, sent as they are) in batches of at most 100 findings and
+/// 6 MB, each call waiting for `pacer` and retried when throttled. A failed call marks its
+/// whole batch failed and the import carries on. `progress` is called after each batch
+/// with the number of findings sent so far.
 pub async fn batch_import(
     client: &Client,
     docs: &[Value],
@@ -114,8 +92,9 @@ pub async fn batch_import(
 ) -> ImportResult {
     let mut result = ImportResult::default();
     let mut sent = 0;
-    for chunk in docs.chunks(MAX_BATCH_IMPORT) {
-        let findings: Vec<sdk::AwsSecurityFinding> = chunk.iter().map(to_sdk_finding).collect();
+    for range in asff_batch::batches(docs.iter().map(json_size)) {
+        let chunk = &docs[range];
+        let body = request_body(chunk);
         let ids: Vec<String> = chunk
             .iter()
             .map(|d| s(d, "Id").unwrap_or_default().to_string())
@@ -124,7 +103,9 @@ pub async fn batch_import(
             pacer.acquire().await;
             client
                 .batch_import_findings()
-                .set_findings(Some(findings.clone()))
+                .set_findings(Some(Vec::new()))
+                .customize()
+                .interceptor(FindingsBody(body.clone()))
                 .send()
                 .await
                 .map_err(|e| AwsError::from_sdk(BATCH_IMPORT, e))

@@ -426,6 +426,10 @@ fn archived(target: &AsffTarget, prev: &PreviousImport) -> Value {
         ] {
             obj.remove(key);
         }
+        // Security Hub adds its aws/* product fields itself and owns them.
+        if let Some(fields) = obj.get_mut("ProductFields").and_then(Value::as_object_mut) {
+            fields.retain(|k, _| !k.starts_with("aws/"));
+        }
         obj.insert("RecordState".into(), json!("ARCHIVED"));
         obj.insert("UpdatedAt".into(), json!(target.now));
         obj.insert("Compliance".into(), json!({"Status": "PASSED"}));

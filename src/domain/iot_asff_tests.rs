@@ -132,10 +132,17 @@ fn first_import_is_all_new_and_reimport_updates_keeping_created_at() {
 fn a_fully_compliant_audit_archives_what_it_fixed() {
     let t = target("us-east-1");
     let checks = vec!["DEVICE_CERTIFICATE_EXPIRING_CHECK".to_string()];
-    let previous = imported(&t, &plan_import(&t, "t1", &checks, &expiring(), &[]));
+    let mut previous = imported(&t, &plan_import(&t, "t1", &checks, &expiring(), &[]));
+    // As GetFindings returns them: with the product fields Security Hub adds itself.
+    for p in &mut previous {
+        p.doc["ProductFields"]["aws/securityhub/FindingId"] = "arn:x".into();
+    }
     let plan = plan_import(&t, "t2", &checks, &[], &previous);
     assert_eq!(plan.summary(), "0 new, 0 updated, 2 to archive");
     for doc in &plan.archive {
+        let fields = doc["ProductFields"].as_object().unwrap();
+        assert!(fields.contains_key("CheckName"), "ours are kept: {fields:?}");
+        assert!(!fields.keys().any(|k| k.starts_with("aws/")), "{fields:?}");
         assert_eq!(doc["RecordState"], "ARCHIVED");
         assert_eq!(doc["Compliance"]["Status"], "PASSED");
         assert_eq!(doc["CreatedAt"], "2026-11-25T12:00:00.000Z");

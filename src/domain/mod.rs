@@ -2,6 +2,7 @@
 
 pub mod address_file;
 pub mod analyzer;
+pub mod asff_batch;
 pub mod cidr;
 pub mod combined;
 pub mod filter;
@@ -9,6 +10,8 @@ pub mod filter_attrs;
 pub mod filter_expr;
 pub mod finding;
 pub mod finding_history;
+pub mod findings_file;
+pub mod findings_import;
 pub mod identity;
 pub mod iot;
 pub mod iot_asff;

@@ -1,5 +1,6 @@
-//! Findings written out: JSONL, CSV, or an ASFF `{"Findings": [...]}` document that
-//! BatchImportFindings takes back, a page at a time. Used by `secdeck export findings`
+//! Findings written out: JSONL, CSV, or ASFF: `{"Findings":[...]}` BatchImportFindings
+//! request bodies, one a line, each within the request's limits (100 findings, 6 MB), a
+//! page at a time. Used by `secdeck export findings`
 //! (paging GetFindings) and by the findings pane's export effect (`e`, in the background).
 
 use std::io::Write;
@@ -10,6 +11,7 @@ use clap::ValueEnum;
 use crate::app::{Action, NotifyLevel};
 use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page_raw;
+use crate::domain::asff_batch::BatchFill;
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::Finding;
 
@@ -21,7 +23,8 @@ pub enum Format {
     Jsonl,
     /// The table's columns, one row per finding.
     Csv,
-    /// `{"Findings": [...]}`, the BatchImportFindings request shape.
+    /// `{"Findings":[...]}` BatchImportFindings request bodies, one a line, each of at
+    /// most 100 findings and 6 MB.
     Asff,
 }
 
@@ -69,6 +72,8 @@ pub struct FindingsWriter<W: Write> {
     out: W,
     format: Format,
     written: usize,
+    /// ASFF: the request body the current line holds.
+    batch: BatchFill,
     /// CSV cells are shown with their control characters made visible (a terminal).
     visible_cells: bool,
 }
@@ -80,13 +85,13 @@ impl<W: Write> FindingsWriter<W> {
                 let header: Vec<&str> = CSV_COLUMNS.iter().map(|(h, _)| *h).collect();
                 writeln!(out, "{}", header.join(","))?;
             }
-            Format::Asff => out.write_all(b"{\"Findings\":[\n")?,
-            Format::Jsonl => {}
+            Format::Asff | Format::Jsonl => {}
         }
         Ok(FindingsWriter {
             out,
             format,
             written: 0,
+            batch: BatchFill::default(),
             visible_cells: false,
         })
     }
@@ -101,16 +106,7 @@ impl<W: Write> FindingsWriter<W> {
     pub fn page(&mut self, findings: &[Finding]) -> std::io::Result<()> {
         for f in findings {
             match self.format {
-                Format::Jsonl => {
-                    self.out.write_all(f.raw.text().as_bytes())?;
-                    self.out.write_all(b"\n")?;
-                }
-                Format::Asff => {
-                    if self.written > 0 {
-                        self.out.write_all(b",\n")?;
-                    }
-                    self.out.write_all(f.raw.text().as_bytes())?;
-                }
+                Format::Jsonl | Format::Asff => self.json_finding(f.raw.text().as_bytes())?,
                 Format::Csv => {
                     let cell = |text: String| match self.visible_cells {
                         true => csv_field(&crate::domain::sanitize::visible(&text)),
@@ -118,9 +114,9 @@ impl<W: Write> FindingsWriter<W> {
                     };
                     let row: Vec<String> = CSV_COLUMNS.iter().map(|(_, v)| cell(v(f))).collect();
                     writeln!(self.out, "{}", row.join(","))?;
+                    self.written += 1;
                 }
             }
-            self.written += 1;
         }
         // Each page reaches the file (or the pipe) as soon as it arrived.
         self.out.flush()
@@ -148,23 +144,37 @@ impl<W: Write> FindingsWriter<W> {
             )
         })?;
         for raw in page.findings {
-            if self.format == Format::Asff && self.written > 0 {
-                self.out.write_all(b",\n")?;
-            }
             let text = raw.get();
             if text.contains(['\n', '\r']) {
                 // Pretty-printed by the sender: one line per finding needs it compacted.
                 let value: serde_json::Value = serde_json::from_str(text)?;
-                serde_json::to_writer(&mut self.out, &value)?;
+                self.json_finding(&serde_json::to_vec(&value)?)?;
             } else {
-                self.out.write_all(text.as_bytes())?;
+                self.json_finding(text.as_bytes())?;
             }
-            if self.format == Format::Jsonl {
-                self.out.write_all(b"\n")?;
-            }
-            self.written += 1;
         }
         self.out.flush()
+    }
+
+    /// One finding's compact JSON: a line of JSONL, or added to the current ASFF request
+    /// body, which is closed (`]}` and a line break) when the finding would not fit.
+    fn json_finding(&mut self, json: &[u8]) -> std::io::Result<()> {
+        match self.format {
+            Format::Asff if self.batch.is_empty() => self.out.write_all(b"{\"Findings\":[")?,
+            Format::Asff if self.batch.admits(json.len()) => self.out.write_all(b",")?,
+            Format::Asff => {
+                self.out.write_all(b"]}\n{\"Findings\":[")?;
+                self.batch = BatchFill::default();
+            }
+            _ => {}
+        }
+        self.out.write_all(json)?;
+        match self.format {
+            Format::Asff => self.batch.add(json.len()),
+            _ => self.out.write_all(b"\n")?,
+        }
+        self.written += 1;
+        Ok(())
     }
 
     pub fn written(&self) -> usize {
@@ -172,8 +182,8 @@ impl<W: Write> FindingsWriter<W> {
     }
 
     pub fn finish(mut self) -> std::io::Result<usize> {
-        if self.format == Format::Asff {
-            self.out.write_all(b"\n]}\n")?;
+        if self.format == Format::Asff && !self.batch.is_empty() {
+            self.out.write_all(b"]}\n")?;
         }
         self.out.flush()?;
         Ok(self.written)
@@ -337,14 +347,30 @@ mod tests {
         let pages = [vec![f("1"), f("2")], vec![], vec![f("3")]];
         let doc: serde_json::Value = serde_json::from_str(&written(Format::Asff, &pages)).unwrap();
         assert_eq!(doc["Findings"].as_array().unwrap().len(), 3);
-        let empty: serde_json::Value = serde_json::from_str(&written(Format::Asff, &[])).unwrap();
-        assert_eq!(empty, json!({"Findings": []}));
+        assert_eq!(written(Format::Asff, &[]), "", "no request body without findings");
         let jsonl = written(Format::Jsonl, &pages);
         let titles: Vec<String> = jsonl
             .lines()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["Title"].to_string())
             .collect();
         assert_eq!(titles, ["\"1\"", "\"2\"", "\"3\""]);
+    }
+
+    #[test]
+    fn asff_writes_one_request_body_a_line_of_at_most_a_hundred_findings() {
+        let pages: Vec<Vec<Finding>> = (0..3)
+            .map(|p| (0..90).map(|i| f(&format!("{p}-{i}"))).collect())
+            .collect();
+        let text = written(Format::Asff, &pages);
+        let counts: Vec<usize> = text
+            .lines()
+            .map(|l| {
+                let doc: serde_json::Value = serde_json::from_str(l).unwrap();
+                doc["Findings"].as_array().unwrap().len()
+            })
+            .collect();
+        assert_eq!(counts, [100, 100, 70]);
+        assert!(text.ends_with("]}\n"));
     }
 
     #[test]

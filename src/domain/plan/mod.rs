@@ -66,6 +66,8 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// Security Hub BatchImportFindings of the findings of a file (`import findings`).
+    FindingsImport(Box<super::findings_import::FindingsImport>),
     /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
     IpSetUpdate(Box<super::waf::IpSetUpdate>),
     /// WAFv2 CreateIPSet.
@@ -94,6 +96,7 @@ impl Change {
     pub fn planned(&self) -> Box<dyn PlannedChange + '_> {
         match self {
             Change::FindingsUpdate(u) => Box::new(u),
+            Change::FindingsImport(i) => Box::new(&**i),
             Change::IpSetUpdate(u) => Box::new(&**u),
             Change::IpSetCreate(c) => Box::new(&**c),
             Change::TrustPolicyDeny(e) => Box::new(TrustPolicyView::deny(e)),

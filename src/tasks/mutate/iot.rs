@@ -1,15 +1,12 @@
 //! Executes and verifies IoT changes for the mutation executor: audit imports into
-//! Security Hub (batches of 100 under the quota, failures per finding, a sampled re-read),
+//! Security Hub (through `import`: batches under the quota, failures per finding, a
+//! sampled re-read),
 //! suppressions, on-demand audits and mitigation tasks.
 
-use std::collections::BTreeMap;
-
+use super::import::{ImportContext, import_and_verify};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
 use crate::aws::retry::{Pacer, RetryPolicy};
-use crate::aws::securityhub::get_findings_by_ids;
-use crate::aws::securityhub_import::batch_import;
-use crate::domain::finding::FindingRef;
 use crate::domain::iot::AuditSuppression;
 use crate::domain::iot_plan::{IotChange, IotImport};
 use crate::domain::plan::{ChangeOutcome, PlannedChange, TargetFailure};
@@ -100,92 +97,14 @@ pub async fn execute(cx: &IotContext<'_>, plan_id: &str, change: &IotChange) -> 
 }
 
 async fn import_audit(cx: &IotContext<'_>, plan_id: &str, import: &IotImport) -> ChangeOutcome {
-    let mut out = outcome(plan_id);
-    let pacer = if cx.pacer.is_unlimited() {
-        Pacer::unlimited()
-    } else {
-        Pacer::batch_write()
+    let cx = ImportContext {
+        clients: cx.clients,
+        pacer: cx.pacer,
+        retry: cx.retry,
+        progress: cx.progress,
+        verify_at_most: VERIFY_SAMPLE,
     };
-    let total = import.documents.len();
-    let result = batch_import(
-        &cx.clients.securityhub,
-        &import.documents,
-        &pacer,
-        cx.retry,
-        |sent| (cx.progress)(sent, total),
-    )
-    .await;
-    out.request_ids = result.request_ids;
-    out.failed = result
-        .failed
-        .into_iter()
-        .map(|(target, code, message)| TargetFailure {
-            target,
-            code,
-            message,
-        })
-        .collect();
-    if result.succeeded.is_empty() && !result.call_errors.is_empty() {
-        out.error = Some(result.call_errors.join("; "));
-    }
-    out.unverified = verify_import(cx, import, &result.succeeded).await;
-    out.succeeded = result.succeeded;
-    out
-}
-
-/// Re-reads a sample of the imported findings; returns those not showing the import.
-async fn verify_import(
-    cx: &IotContext<'_>,
-    import: &IotImport,
-    succeeded: &[String],
-) -> Vec<String> {
-    if succeeded.is_empty() {
-        return Vec::new();
-    }
-    let step = succeeded.len().div_ceil(VERIFY_SAMPLE).max(1);
-    let sample: Vec<&String> = succeeded.iter().step_by(step).collect();
-    let expected = import.expected_states();
-    let updated_at: BTreeMap<String, String> = import
-        .documents
-        .iter()
-        .filter_map(|d| {
-            Some((
-                d.get("Id")?.as_str()?.to_string(),
-                d.get("UpdatedAt")?.as_str()?.to_string(),
-            ))
-        })
-        .collect();
-    let product_arn = import
-        .documents
-        .first()
-        .and_then(|d| d.get("ProductArn"))
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let refs: Vec<FindingRef> = sample
-        .iter()
-        .map(|id| FindingRef {
-            id: (*id).clone(),
-            product_arn: product_arn.clone(),
-        })
-        .collect();
-    match get_findings_by_ids(&cx.clients.securityhub, &refs, cx.pacer, cx.retry).await {
-        Ok(found) => sample
-            .into_iter()
-            .filter(|id| {
-                !found.iter().any(|f| {
-                    &&f.id == id
-                        && expected.get(*id) == Some(&f.record_state)
-                        && updated_at.get(*id) == Some(&f.updated_at)
-                })
-            })
-            .cloned()
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "import verification read failed");
-            sample.into_iter().cloned().collect()
-        }
-    }
+    import_and_verify(&cx, plan_id, &import.documents).await
 }
 
 /// Whether the suppression list now shows `expect` (or no suppression, for a delete).

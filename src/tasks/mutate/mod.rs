@@ -4,6 +4,7 @@
 //! undo plan. Nothing is reported as succeeded that AWS did not confirm.
 
 pub mod accessanalyzer;
+pub mod import;
 pub mod iot;
 mod securityhub;
 pub mod wafv2;
@@ -249,6 +250,16 @@ impl MutationExecutor {
                 };
                 securityhub::update_findings(&cx, &plan.id, update).await
             }
+            Change::FindingsImport(import) => {
+                let cx = import::ImportContext {
+                    clients: &self.clients,
+                    pacer: &self.pacer,
+                    retry: &self.options.retry,
+                    progress: self.progress_fn(),
+                    verify_at_most: import::VERIFY_ALL_UP_TO,
+                };
+                import::import_and_verify(&cx, &plan.id, &import.documents).await
+            }
             Change::IpSetUpdate(u) => {
                 let r = wafv2::update_ip_set(
                     &self.clients.wafv2,
@@ -284,18 +295,23 @@ impl MutationExecutor {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
             Change::Iot(change) => {
-                let no_progress = |_: usize, _: usize| {};
                 let cx = iot::IotContext {
                     clients: &self.clients,
                     pacer: &self.pacer,
                     retry: &self.options.retry,
-                    progress: match &self.progress {
-                        Some(p) => p.0.as_ref(),
-                        None => &no_progress,
-                    },
+                    progress: self.progress_fn(),
                 };
                 iot::execute(&cx, &plan.id, change).await
             }
+        }
+    }
+
+    /// The progress callback of long changes (imports), or one that ignores it.
+    fn progress_fn(&self) -> &(dyn Fn(usize, usize) + Send + Sync) {
+        fn ignore(_: usize, _: usize) {}
+        match &self.progress {
+            Some(p) => p.0.as_ref(),
+            None => &ignore,
         }
     }
 
