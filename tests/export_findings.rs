@@ -201,18 +201,18 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         let (buf, n, pages) = export(&source, Format::Asff).await;
         assert_eq!(n, source.finding_count());
         assert_eq!(pages, n.div_ceil(100));
-        let exported: Value = serde_json::from_slice(&buf).expect("the ASFF document is JSON");
-        let exported = exported["Findings"].as_array().unwrap().clone();
-        assert_eq!(exported.len(), n);
-
+        let text = String::from_utf8(buf).unwrap();
         let fresh = TestEnv::findings(Vec::new()).await.sandbox;
-        for chunk in exported.chunks(100) {
-            // BatchImportFindings takes at most 100 a call: the document's array in slices.
-            let body = serde_json::json!({ "Findings": chunk }).to_string();
-            let (status, reply) = import(&fresh, body).await;
+        let mut imported = 0;
+        for body in text.lines() {
+            // Each line is one BatchImportFindings request body, sent as it is.
+            let (status, reply) = import(&fresh, body.to_string()).await;
             assert_eq!(status, 200, "{reply}");
             assert_eq!(reply["FailedCount"], 0, "{reply}");
+            imported += reply["SuccessCount"].as_u64().unwrap() as usize;
         }
+        assert_eq!(imported, n);
+        assert_eq!(text.lines().count(), n.div_ceil(100));
         let (before, after) = (by_id(&source).await, by_id(&fresh).await);
         assert_eq!(before.len(), n);
         assert_eq!(
@@ -305,7 +305,7 @@ fn csv_and_jsonl_exports_are_valid_and_complete() {
 }
 
 #[test]
-fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
+fn the_binary_writes_asff_request_bodies_that_batch_import_accepts_line_by_line() {
     big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("all.asff");
@@ -315,18 +315,23 @@ fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
             "{}",
             String::from_utf8_lossy(&run.stderr)
         );
-        let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-        let findings = doc["Findings"].as_array().unwrap();
-        assert!(findings.len() > 100, "{} findings", findings.len());
+        let text = std::fs::read_to_string(&out).unwrap();
         let fresh = TestEnv::findings(Vec::new()).await.sandbox;
-        for chunk in findings.chunks(100) {
-            let (status, reply) = import(&fresh, json!({ "Findings": chunk }).to_string()).await;
+        let mut total = 0;
+        for line in text.lines() {
+            // One request body a line, within BatchImportFindings' 100 findings.
+            let doc: Value = serde_json::from_str(line).unwrap();
+            let n = doc["Findings"].as_array().unwrap().len();
+            assert!((1..=100).contains(&n), "{n} findings on a line");
+            total += n;
+            let (status, reply) = import(&fresh, line.to_string()).await;
             assert_eq!(
                 (status, reply["FailedCount"].clone()),
                 (200, json!(0)),
                 "{reply}"
             );
         }
-        assert_eq!(fresh.finding_count(), findings.len());
+        assert!(total > 100, "{total} findings");
+        assert_eq!(fresh.finding_count(), total);
     });
 }

@@ -17,9 +17,9 @@ use super::error::AwsError;
 use super::securityhub::get_findings_page;
 use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::domain::asff_batch;
-use crate::domain::findings_import::json_size;
 use crate::domain::filter::{FindingFilters, StringComparison, StringFilter};
 use crate::domain::finding::Finding;
+use crate::domain::findings_import::json_size;
 
 const BATCH_IMPORT: &str = "securityhub:BatchImportFindings";
 

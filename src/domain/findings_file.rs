@@ -70,8 +70,8 @@ pub fn parse(file: &str, text: &str) -> Result<FindingsFile, FileError> {
     match serde_json::from_str::<Value>(first) {
         // A first line that ends inside a JSON value: one document over several lines.
         Err(e) if e.is_eof() => {
-            let doc = serde_json::from_str::<Value>(text)
-                .map_err(|e| err(e.line(), json_problem(&e)))?;
+            let doc =
+                serde_json::from_str::<Value>(text).map_err(|e| err(e.line(), json_problem(&e)))?;
             let findings = batch_findings(&doc)
                 .ok_or_else(|| err(first_no, "expected a {\"Findings\": [...]} document".into()))?;
             reader.format = Some(FileFormat::AsffDocument);
@@ -101,7 +101,9 @@ fn batch_findings(doc: &Value) -> Option<&Vec<Value>> {
 /// serde_json's message with the column but not its "line 1" (the line is ours to name).
 fn json_problem(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    let message = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+    let message = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(m, _)| m);
     format!("not valid JSON: {message} (column {})", e.column())
 }
 
@@ -177,7 +179,10 @@ impl<'a> Reader<'a> {
         let at = index.map_or(String::new(), |i| format!("Findings[{i}]: "));
         let text = |key: &str| f.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
         let problem = if !f.is_object() {
-            Some(format!("a finding must be a JSON object, found {}", kind(f)))
+            Some(format!(
+                "a finding must be a JSON object, found {}",
+                kind(f)
+            ))
         } else if text("Id").is_none() {
             Some("the finding has no Id (a non-empty string)".to_string())
         } else if text("ProductArn").is_none() {
@@ -274,12 +279,18 @@ mod tests {
             "{e}"
         );
         let cases = [
-            (lines(&[f("1"), json!([1])]), "x:2: expected an ASFF finding"),
+            (
+                lines(&[f("1"), json!([1])]),
+                "x:2: expected an ASFF finding",
+            ),
             (
                 lines(&[f("1"), json!({"ProductArn": "arn:p"})]),
                 "x:2: the finding has no Id",
             ),
-            (lines(&[json!({"Id": "1"})]), "x:1: the finding has no ProductArn"),
+            (
+                lines(&[json!({"Id": "1"})]),
+                "x:1: the finding has no ProductArn",
+            ),
             (
                 lines(&[json!({"Findings": [f("1"), 7]})]),
                 "x:1: Findings[1]: a finding must be a JSON object, found a number",

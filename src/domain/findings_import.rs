@@ -183,7 +183,10 @@ mod tests {
             "Import 250 finding(s) from all.asff into Security Hub in 3 request(s)"
         );
         assert_eq!(preview[1], "250 of arn:p");
-        assert_eq!(preview[2], format!("request 1: 100 finding(s), {} bytes", 100 * size));
+        assert_eq!(
+            preview[2],
+            format!("request 1: 100 finding(s), {} bytes", 100 * size)
+        );
         assert_eq!(preview.last().unwrap(), "  ... and 240 more");
         assert!(import.undo(&["f-000".into()]).is_none());
         let journaled = serde_json::to_string(&import).unwrap();

@@ -141,7 +141,10 @@ fn a_fully_compliant_audit_archives_what_it_fixed() {
     assert_eq!(plan.summary(), "0 new, 0 updated, 2 to archive");
     for doc in &plan.archive {
         let fields = doc["ProductFields"].as_object().unwrap();
-        assert!(fields.contains_key("CheckName"), "ours are kept: {fields:?}");
+        assert!(
+            fields.contains_key("CheckName"),
+            "ours are kept: {fields:?}"
+        );
         assert!(!fields.keys().any(|k| k.starts_with("aws/")), "{fields:?}");
         assert_eq!(doc["RecordState"], "ARCHIVED");
         assert_eq!(doc["Compliance"]["Status"], "PASSED");

@@ -347,7 +347,11 @@ mod tests {
         let pages = [vec![f("1"), f("2")], vec![], vec![f("3")]];
         let doc: serde_json::Value = serde_json::from_str(&written(Format::Asff, &pages)).unwrap();
         assert_eq!(doc["Findings"].as_array().unwrap().len(), 3);
-        assert_eq!(written(Format::Asff, &[]), "", "no request body without findings");
+        assert_eq!(
+            written(Format::Asff, &[]),
+            "",
+            "no request body without findings"
+        );
         let jsonl = written(Format::Jsonl, &pages);
         let titles: Vec<String> = jsonl
             .lines()
