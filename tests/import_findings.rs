@@ -291,6 +291,24 @@ fn a_malformed_line_is_named_by_file_and_line_and_nothing_is_sent() {
 }
 
 #[test]
+fn a_device_or_an_oversized_file_is_refused_before_it_is_read() {
+    big_stack(|| async {
+        let (env, url) = served().await;
+        let run = import(&env, &url, Path::new("/dev/zero"), &[]).await;
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(
+                "/dev/zero: not a regular file but a character device (the findings file \
+                 must be a regular file of at most 512 MiB)"
+            ),
+            "{stderr}"
+        );
+        assert!(env.sandbox.requests().is_empty());
+    });
+}
+
+#[test]
 fn findings_aws_refuses_are_listed_with_their_error_codes_and_the_exit_is_non_zero() {
     big_stack(|| async {
         let (env, url) = served().await;
