@@ -3,6 +3,7 @@
 //! name, the finding identifiers and the batches; not the documents (the file has them).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,8 +30,10 @@ pub struct FindingsImport {
     pub findings: Vec<FindingRef>,
     /// The BatchImportFindings requests the findings are sent in, in order.
     pub batches: Vec<Batch>,
+    /// Shared: the journal's entries and the executor hold the plan too, and a copy of
+    /// 100,000 findings per holder would multiply the import's memory.
     #[serde(skip)]
-    pub documents: Vec<Value>,
+    pub documents: Arc<Vec<Value>>,
 }
 
 /// How many bytes `doc` is as compact JSON, without building the text.
@@ -78,7 +81,7 @@ impl FindingsImport {
                 })
                 .collect(),
             batches,
-            documents,
+            documents: Arc::new(documents),
         }
     }
 
