@@ -12,6 +12,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::error::AwsError;
 use super::securityhub::get_findings_page;
@@ -19,7 +20,6 @@ use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::domain::asff_batch;
 use crate::domain::filter::{FindingFilters, StringComparison, StringFilter};
 use crate::domain::finding::Finding;
-use crate::domain::findings_import::json_size;
 
 const BATCH_IMPORT: &str = "securityhub:BatchImportFindings";
 
@@ -64,16 +64,76 @@ impl Intercept for FindingsBody {
     }
 }
 
+/// A finding's JSON as BatchImportFindings sends it: a document secdeck built (IoT
+/// imports), or the text of a file (`import findings`), sent byte for byte.
+pub trait FindingJson {
+    /// Its compact JSON's length in bytes (what a batch's 6 MB counts).
+    fn json_len(&self) -> usize;
+    fn write_json(&self, out: &mut Vec<u8>);
+    /// The finding's `Id` ("" without one).
+    fn id(&self) -> String;
+}
+
+impl FindingJson for Value {
+    fn json_len(&self) -> usize {
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        // Writing a Value to a sink that cannot fail does not fail.
+        let _ = serde_json::to_writer(&mut count, self);
+        count.0
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) {
+        // Serialising a Value into a Vec does not fail.
+        let _ = serde_json::to_writer(out, self);
+    }
+
+    fn id(&self) -> String {
+        s(self, "Id").unwrap_or_default().to_string()
+    }
+}
+
+impl FindingJson for Box<RawValue> {
+    fn json_len(&self) -> usize {
+        self.get().len()
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.get().as_bytes());
+    }
+
+    fn id(&self) -> String {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            #[serde(rename = "Id", default)]
+            id: Option<Value>,
+        }
+        serde_json::from_str::<Id>(self.get())
+            .ok()
+            .and_then(|i| i.id)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
 /// `{"Findings":[...]}` for these documents.
-fn request_body(docs: &[Value]) -> bytes::Bytes {
-    let mut body = Vec::with_capacity(docs.iter().map(json_size).sum::<usize>() + 16);
+fn request_body<D: FindingJson>(docs: &[D]) -> bytes::Bytes {
+    let mut body = Vec::with_capacity(docs.iter().map(D::json_len).sum::<usize>() + 16);
     body.extend_from_slice(b"{\"Findings\":[");
     for (i, doc) in docs.iter().enumerate() {
         if i > 0 {
             body.push(b',');
         }
-        // Serialising a Value into a Vec does not fail.
-        let _ = serde_json::to_writer(&mut body, doc);
+        doc.write_json(&mut body);
     }
     body.extend_from_slice(b"]}");
     body.into()
@@ -83,22 +143,19 @@ fn request_body(docs: &[Value]) -> bytes::Bytes {
 /// 6 MB, each call waiting for `pacer` and retried when throttled. A failed call marks its
 /// whole batch failed and the import carries on. `progress` is called after each batch
 /// with the number of findings sent so far.
-pub async fn batch_import(
+pub async fn batch_import<D: FindingJson>(
     client: &Client,
-    docs: &[Value],
+    docs: &[D],
     pacer: &Pacer,
     retry: &RetryPolicy,
     mut progress: impl FnMut(usize),
 ) -> ImportResult {
     let mut result = ImportResult::default();
     let mut sent = 0;
-    for range in asff_batch::batches(docs.iter().map(json_size)) {
+    for range in asff_batch::batches(docs.iter().map(D::json_len)) {
         let chunk = &docs[range];
         let body = request_body(chunk);
-        let ids: Vec<String> = chunk
-            .iter()
-            .map(|d| s(d, "Id").unwrap_or_default().to_string())
-            .collect();
+        let ids: Vec<String> = chunk.iter().map(D::id).collect();
         let call = retry_throttled(retry, || async {
             pacer.acquire().await;
             client

@@ -47,7 +47,7 @@ pub fn plan_from_file(args: &ImportFindingsArgs) -> anyhow::Result<ChangePlan> {
     let text = bounded::read_to_string(&args.file, bounded::FINDINGS_FILE)?;
     let file = findings_file::parse(&name, &text)?;
     tracing::info!(file = %name, format = ?file.format, findings = file.findings.len(), "import file read");
-    let import = FindingsImport::new(name, file.findings);
+    let import = FindingsImport::new(name, file.refs, file.findings);
     Ok(ChangePlan::new(
         new_plan_id(),
         Change::FindingsImport(Box::new(import)),

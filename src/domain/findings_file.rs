@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::finding::FindingRef;
 
@@ -31,11 +33,34 @@ impl FileFormat {
     }
 }
 
-/// The findings of a file, in file order.
-#[derive(Debug, Clone, PartialEq)]
+/// The findings of a file, in file order: each one's JSON text exactly as the file has
+/// it (no tree is built: an import holds about the file's size in memory), and its
+/// identity.
+#[derive(Debug, Clone)]
 pub struct FindingsFile {
     pub format: FileFormat,
-    pub findings: Vec<Value>,
+    pub findings: Vec<Box<RawValue>>,
+    pub refs: Vec<FindingRef>,
+}
+
+/// What the reader looks at in a line: a batch's findings, or a finding's identity.
+/// Everything else is skipped unparsed.
+#[derive(Deserialize)]
+struct Probe<'a> {
+    #[serde(rename = "Findings", borrow, default)]
+    findings: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "Id", default)]
+    id: Option<Value>,
+    #[serde(rename = "ProductArn", default)]
+    product_arn: Option<Value>,
+}
+
+fn probe(json: &str) -> Result<Probe<'_>, serde_json::Error> {
+    serde_json::from_str(json)
+}
+
+fn is_object(raw: &RawValue) -> bool {
+    raw.get().trim_start().starts_with('{')
 }
 
 /// A problem at `file:line` (`file:line: Findings[i]: ...` inside a batch).
@@ -64,38 +89,35 @@ pub fn parse(file: &str, text: &str) -> Result<FindingsFile, FileError> {
         return Ok(FindingsFile {
             format: FileFormat::Jsonl,
             findings: Vec::new(),
+            refs: Vec::new(),
         });
     };
     let mut reader = Reader::new(file);
-    match serde_json::from_str::<Value>(first) {
+    match serde_json::from_str::<&RawValue>(first) {
         // A first line that ends inside a JSON value: one document over several lines.
         Err(e) if e.is_eof() => {
-            let doc =
-                serde_json::from_str::<Value>(text).map_err(|e| err(e.line(), json_problem(&e)))?;
-            let findings = batch_findings(&doc)
+            let doc = probe(text).map_err(|e| err(e.line(), json_problem(&e)))?;
+            let findings = doc
+                .findings
                 .ok_or_else(|| err(first_no, "expected a {\"Findings\": [...]} document".into()))?;
             reader.format = Some(FileFormat::AsffDocument);
-            for (i, f) in findings.iter().enumerate() {
+            for (i, f) in findings.into_iter().enumerate() {
                 reader.finding(first_no, Some(i), f)?;
             }
         }
         _ => {
             for (no, line) in lines {
-                let value =
-                    serde_json::from_str::<Value>(line).map_err(|e| err(no, json_problem(&e)))?;
-                reader.line(no, value)?;
+                let raw = serde_json::from_str::<&RawValue>(line)
+                    .map_err(|e| err(no, json_problem(&e)))?;
+                reader.line(no, raw)?;
             }
         }
     }
     Ok(FindingsFile {
         format: reader.format.unwrap_or(FileFormat::Jsonl),
         findings: reader.findings,
+        refs: reader.refs,
     })
-}
-
-/// The findings of a `{"Findings": [...]}` object.
-fn batch_findings(doc: &Value) -> Option<&Vec<Value>> {
-    doc.as_object()?.get("Findings")?.as_array()
 }
 
 /// serde_json's message with the column but not its "line 1" (the line is ours to name).
@@ -111,7 +133,8 @@ fn json_problem(e: &serde_json::Error) -> String {
 struct Reader<'a> {
     file: &'a str,
     format: Option<FileFormat>,
-    findings: Vec<Value>,
+    findings: Vec<Box<RawValue>>,
+    refs: Vec<FindingRef>,
     /// (ProductArn, Id) -> the line it was first seen on.
     seen: HashMap<FindingRef, usize>,
 }
@@ -122,6 +145,7 @@ impl<'a> Reader<'a> {
             file,
             format: None,
             findings: Vec::new(),
+            refs: Vec::new(),
             seen: HashMap::new(),
         }
     }
@@ -134,19 +158,25 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn line(&mut self, no: usize, value: Value) -> Result<(), FileError> {
-        let format = if batch_findings(&value).is_some() {
-            FileFormat::AsffBatches
-        } else if value.is_object() {
-            FileFormat::Jsonl
-        } else {
-            return Err(self.err(
-                no,
-                format!(
-                    "expected an ASFF finding or a {{\"Findings\": [...]}} batch, found {}",
-                    kind(&value)
-                ),
-            ));
+    fn line(&mut self, no: usize, raw: &RawValue) -> Result<(), FileError> {
+        let batch = match is_object(raw).then(|| probe(raw.get())) {
+            Some(Ok(p)) => p.findings,
+            Some(Err(e)) => {
+                return Err(self.err(no, format!("not an ASFF finding or batch: {e}")));
+            }
+            None => {
+                let found = serde_json::from_str::<Value>(raw.get()).map_or("JSON", |v| kind(&v));
+                return Err(self.err(
+                    no,
+                    format!(
+                        "expected an ASFF finding or a {{\"Findings\": [...]}} batch, found {found}"
+                    ),
+                ));
+            }
+        };
+        let format = match batch {
+            Some(_) => FileFormat::AsffBatches,
+            None => FileFormat::Jsonl,
         };
         match self.format {
             None => self.format = Some(format),
@@ -162,40 +192,47 @@ impl<'a> Reader<'a> {
             }
             Some(_) => {}
         }
-        match batch_findings(&value) {
+        match batch {
             Some(findings) => {
-                for (i, f) in findings.iter().enumerate() {
+                for (i, f) in findings.into_iter().enumerate() {
                     self.finding(no, Some(i), f)?;
                 }
             }
-            None => self.finding(no, None, &value)?,
+            None => self.finding(no, None, raw)?,
         }
         Ok(())
     }
 
     /// Checks what the import needs of a finding (an object with an Id and a ProductArn,
     /// not seen before); AWS checks the rest of ASFF and reports it per finding.
-    fn finding(&mut self, no: usize, index: Option<usize>, f: &Value) -> Result<(), FileError> {
+    fn finding(&mut self, no: usize, index: Option<usize>, f: &RawValue) -> Result<(), FileError> {
         let at = index.map_or(String::new(), |i| format!("Findings[{i}]: "));
-        let text = |key: &str| f.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
-        let problem = if !f.is_object() {
-            Some(format!(
-                "a finding must be a JSON object, found {}",
-                kind(f)
-            ))
-        } else if text("Id").is_none() {
-            Some("the finding has no Id (a non-empty string)".to_string())
-        } else if text("ProductArn").is_none() {
-            Some("the finding has no ProductArn (a non-empty string)".to_string())
-        } else {
-            None
+        let text = |v: &Option<Value>| {
+            v.as_ref()
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
         };
-        if let Some(problem) = problem {
+        let (id, product_arn) = match is_object(f).then(|| probe(f.get())) {
+            None => {
+                let found = serde_json::from_str::<Value>(f.get()).map_or("JSON", |v| kind(&v));
+                let problem = format!("a finding must be a JSON object, found {found}");
+                return Err(self.err(no, format!("{at}{problem}")));
+            }
+            Some(Err(e)) => return Err(self.err(no, format!("{at}not an ASFF finding: {e}"))),
+            Some(Ok(p)) => (text(&p.id), text(&p.product_arn)),
+        };
+        let problem = match (&id, &product_arn) {
+            (None, _) => "the finding has no Id (a non-empty string)",
+            (_, None) => "the finding has no ProductArn (a non-empty string)",
+            _ => "",
+        };
+        if !problem.is_empty() {
             return Err(self.err(no, format!("{at}{problem}")));
         }
         let key = FindingRef {
-            id: text("Id").unwrap_or_default().to_string(),
-            product_arn: text("ProductArn").unwrap_or_default().to_string(),
+            id: id.unwrap_or_default(),
+            product_arn: product_arn.unwrap_or_default(),
         };
         if let Some(first) = self.seen.get(&key) {
             return Err(self.err(
@@ -206,8 +243,9 @@ impl<'a> Reader<'a> {
                 ),
             ));
         }
-        self.seen.insert(key, no);
-        self.findings.push(f.clone());
+        self.seen.insert(key.clone(), no);
+        self.refs.push(key);
+        self.findings.push(f.to_owned());
         Ok(())
     }
 }
@@ -248,13 +286,19 @@ mod tests {
         let jsonl = parse("a.jsonl", &lines(&[f("1"), f("2"), f("3")])).unwrap();
         assert_eq!(jsonl.format, FileFormat::Jsonl);
         assert_eq!(jsonl.findings.len(), 3);
+        assert_eq!(jsonl.refs[2].id, "3");
         let batches = lines(&[
             json!({"Findings": [f("1"), f("2")]}),
             json!({"Findings": [f("3")]}),
         ]);
         let asff = parse("a.asff", &batches).unwrap();
         assert_eq!(asff.format, FileFormat::AsffBatches);
-        assert_eq!(asff.findings, vec![f("1"), f("2"), f("3")]);
+        let texts: Vec<&str> = asff.findings.iter().map(|r| r.get()).collect();
+        let expected: Vec<String> = [f("1"), f("2"), f("3")]
+            .iter()
+            .map(Value::to_string)
+            .collect();
+        assert_eq!(texts, expected, "each finding's text as the file has it");
         assert!(parse("empty", "\n  \n").unwrap().findings.is_empty());
     }
 

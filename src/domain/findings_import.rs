@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::asff_batch;
 use super::finding::FindingRef;
@@ -22,7 +22,7 @@ pub struct Batch {
     pub bytes: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FindingsImport {
     /// The file the findings were read from, as given.
     pub source: String,
@@ -30,40 +30,35 @@ pub struct FindingsImport {
     pub findings: Vec<FindingRef>,
     /// The BatchImportFindings requests the findings are sent in, in order.
     pub batches: Vec<Batch>,
-    /// Shared: the journal's entries and the executor hold the plan too, and a copy of
-    /// 100,000 findings per holder would multiply the import's memory.
+    /// Each finding's JSON as the file has it. Shared: the journal's entries and the
+    /// executor hold the plan too, and a copy per holder would multiply the memory.
     #[serde(skip)]
-    pub documents: Arc<Vec<Value>>,
+    pub documents: Arc<Vec<Box<RawValue>>>,
 }
 
-/// How many bytes `doc` is as compact JSON, without building the text.
-pub fn json_size(doc: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+/// Equal when they import the same texts from the same file (RawValue has no `==`).
+impl PartialEq for FindingsImport {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+            && self.findings == other.findings
+            && self.batches == other.batches
+            && self.documents.len() == other.documents.len()
+            && self
+                .documents
+                .iter()
+                .zip(other.documents.iter())
+                .all(|(a, b)| a.get() == b.get())
     }
-    let mut count = Count(0);
-    // Writing a Value to a sink that cannot fail does not fail.
-    let _ = serde_json::to_writer(&mut count, doc);
-    count.0
-}
-
-fn text(doc: &Value, key: &str) -> String {
-    doc.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
 }
 
 impl FindingsImport {
-    pub fn new(source: impl Into<String>, documents: Vec<Value>) -> Self {
-        let sizes: Vec<usize> = documents.iter().map(json_size).collect();
+    /// `findings` and `documents` in the same order (as [`super::findings_file`] reads them).
+    pub fn new(
+        source: impl Into<String>,
+        findings: Vec<FindingRef>,
+        documents: Vec<Box<RawValue>>,
+    ) -> Self {
+        let sizes: Vec<usize> = documents.iter().map(|d| d.get().len()).collect();
         let batches = asff_batch::batches(sizes.iter().copied())
             .into_iter()
             .map(|r| Batch {
@@ -73,13 +68,7 @@ impl FindingsImport {
             .collect();
         FindingsImport {
             source: source.into(),
-            findings: documents
-                .iter()
-                .map(|d| FindingRef {
-                    id: text(d, "Id"),
-                    product_arn: text(d, "ProductArn"),
-                })
-                .collect(),
+            findings,
             batches,
             documents: Arc::new(documents),
         }
@@ -171,12 +160,22 @@ mod tests {
 
     #[test]
     fn an_import_plans_its_requests_and_journals_without_documents() {
-        let docs: Vec<Value> = (0..250)
-            .map(|i| json!({"Id": format!("f-{i:03}"), "ProductArn": "arn:p"}))
+        let docs: Vec<Box<RawValue>> = (0..250)
+            .map(|i| {
+                serde_json::value::to_raw_value(
+                    &json!({"Id": format!("f-{i:03}"), "ProductArn": "arn:p"}),
+                )
+                .unwrap()
+            })
             .collect();
-        let size = json_size(&docs[0]);
-        assert_eq!(size, docs[0].to_string().len());
-        let import = FindingsImport::new("all.asff", docs);
+        let refs = (0..250)
+            .map(|i| FindingRef {
+                id: format!("f-{i:03}"),
+                product_arn: "arn:p".into(),
+            })
+            .collect();
+        let size = docs[0].get().len();
+        let import = FindingsImport::new("all.asff", refs, docs);
         let counts: Vec<usize> = import.batches.iter().map(|b| b.findings).collect();
         assert_eq!(counts, [100, 100, 50]);
         assert_eq!(import.batches[2].bytes, 50 * size);

@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::aws::securityhub::get_findings_by_ids;
-use crate::aws::securityhub_import::batch_import;
+use crate::aws::securityhub_import::{FindingJson, batch_import};
 use crate::domain::finding::{Finding, FindingRef};
 use crate::domain::plan::{ChangeOutcome, TargetFailure};
 
@@ -33,10 +33,10 @@ pub struct ImportContext<'a> {
 
 /// Imports `docs`, then re-reads them; `outcome.unverified` lists the re-read findings
 /// that do not show what was sent.
-pub async fn import_and_verify(
+pub async fn import_and_verify<D: FindingJson>(
     cx: &ImportContext<'_>,
     plan_id: &str,
-    docs: &[Value],
+    docs: &[D],
 ) -> ChangeOutcome {
     let write_pacer = if cx.pacer.is_unlimited() {
         Pacer::unlimited()
@@ -82,19 +82,27 @@ pub fn sample_size(n: usize, at_most: usize) -> usize {
 }
 
 /// The re-read findings (of those AWS accepted) that do not show the import.
-async fn verify(cx: &ImportContext<'_>, docs: &[Value], succeeded: &[String]) -> Vec<String> {
+async fn verify<D: FindingJson>(
+    cx: &ImportContext<'_>,
+    docs: &[D],
+    succeeded: &[String],
+) -> Vec<String> {
     if succeeded.is_empty() {
         return Vec::new();
     }
     let step = succeeded.len().div_ceil(cx.verify_at_most.max(1));
-    let sample: Vec<&Value> = {
-        let accepted: std::collections::HashSet<&str> =
-            succeeded.iter().map(String::as_str).collect();
-        docs.iter()
-            .filter(|d| accepted.contains(text(d, "Id")))
-            .step_by(step)
-            .collect()
-    };
+    let accepted: std::collections::HashSet<&str> = succeeded.iter().map(String::as_str).collect();
+    // Only the sample is read into a tree (an import may hold 100,000 findings as text).
+    let sample: Vec<Value> = docs
+        .iter()
+        .filter(|d| accepted.contains(d.id().as_str()))
+        .step_by(step)
+        .map(|d| {
+            let mut json = Vec::with_capacity(d.json_len());
+            d.write_json(&mut json);
+            serde_json::from_slice(&json).unwrap_or(Value::Null)
+        })
+        .collect();
     let refs: Vec<FindingRef> = sample
         .iter()
         .map(|d| FindingRef {
@@ -104,7 +112,7 @@ async fn verify(cx: &ImportContext<'_>, docs: &[Value], succeeded: &[String]) ->
         .collect();
     match get_findings_by_ids(&cx.clients.securityhub, &refs, cx.pacer, cx.retry).await {
         Ok(found) => sample
-            .into_iter()
+            .iter()
             .filter(|doc| !found.iter().any(|f| shows(doc, f)))
             .map(|doc| text(doc, "Id").to_string())
             .collect(),

@@ -258,7 +258,7 @@ impl MutationExecutor {
                     progress: self.progress_fn(),
                     verify_at_most: import::VERIFY_ALL_UP_TO,
                 };
-                import::import_and_verify(&cx, &plan.id, &import.documents).await
+                import::import_and_verify(&cx, &plan.id, &import.documents[..]).await
             }
             Change::IpSetUpdate(u) => {
                 let r = wafv2::update_ip_set(
