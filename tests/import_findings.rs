@@ -9,7 +9,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use common::moto::Moto;
 use common::*;
@@ -18,53 +17,11 @@ use serde_json::Value;
 
 const N: usize = 250;
 
-/// The binary with a private HOME / XDG, static credentials and no AWS environment.
-fn secdeck(dir: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_secdeck"));
-    command
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_SECURITYHUB")
-        .env_remove("AWS_ENDPOINT_URL_STS");
-    command.output().expect("run secdeck")
-}
-
-/// As [`secdeck`], off the async runtime (the served sandbox answers on it meanwhile).
-async fn secdeck_async(dir: &Path, args: Vec<String>) -> Output {
-    let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        secdeck(&dir, &args)
-    })
-    .await
-    .expect("the secdeck process")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// `secdeck export findings --demo --seed-scale 250 --format FORMAT --output dir/all.FORMAT`.
 fn export(dir: &Path, format: &str) -> PathBuf {
     let out = dir.join(format!("all.{format}"));
     let out_arg = out.display().to_string();
-    let run = secdeck(
+    let run = run_secdeck(
         dir,
         &[
             "export",
@@ -78,7 +35,7 @@ fn export(dir: &Path, format: &str) -> PathBuf {
             &out_arg,
         ],
     );
-    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert_eq!(run.code, 0, "{}", run.stderr);
     out
 }
 
@@ -118,7 +75,7 @@ async fn served() -> (TestEnv, String) {
 }
 
 /// `import findings FILE --endpoint-url URL --region us-east-1 --journal JOURNAL EXTRA...`.
-async fn import(env: &TestEnv, url: &str, file: &Path, extra: &[&str]) -> Output {
+async fn import(env: &TestEnv, url: &str, file: &Path, extra: &[&str]) -> Run {
     let mut args: Vec<String> = ["import", "findings"].map(String::from).to_vec();
     args.push(file.display().to_string());
     for a in ["--endpoint-url", url, "--region", "us-east-1", "--journal"] {
@@ -126,7 +83,7 @@ async fn import(env: &TestEnv, url: &str, file: &Path, extra: &[&str]) -> Output
     }
     args.push(env.journal.display().to_string());
     args.extend(extra.iter().map(|s| s.to_string()));
-    secdeck_async(env.dir.path(), args).await
+    run_secdeck_async(env.dir.path(), args).await
 }
 
 /// The findings count of each BatchImportFindings request the sandbox received.
@@ -184,8 +141,8 @@ fn a_250_finding_export_imports_back_in_three_requests_as_asff_and_as_jsonl() {
             let expected = exported(file);
             let (env, url) = served().await;
             let run = import(&env, &url, file, &[]).await;
-            let (stdout, stderr) = (text(&run.stdout), text(&run.stderr));
-            assert!(run.status.success(), "{stdout}\n{stderr}");
+            let (code, stdout, stderr) = run.into_parts();
+            assert_eq!(code, 0, "{stdout}\n{stderr}");
             assert!(
                 stdout.contains("imported 250 of 250, 0 failed; re-read 250 of the imported: 0 did not show the import"),
                 "{stdout}"
@@ -230,8 +187,8 @@ fn a_dry_run_prints_the_requests_and_sends_nothing() {
         let asff = export(dir.path(), "asff");
         let (env, url) = served().await;
         let run = import(&env, &url, &asff, &["--dry-run"]).await;
-        let stdout = text(&run.stdout);
-        assert!(run.status.success(), "{stdout}{}", text(&run.stderr));
+        let (code, stdout, stderr) = run.into_parts();
+        assert_eq!(code, 0, "{stdout}{stderr}");
         for expected in [
             "Import 250 finding(s) from",
             "in 3 request(s)",
@@ -258,8 +215,8 @@ fn a_read_only_session_is_refused_and_sends_nothing() {
         let config = config.display().to_string();
         for flags in [&["--read-only"][..], &["--config", &config]] {
             let run = import(&env, &url, &jsonl, flags).await;
-            let stderr = text(&run.stderr);
-            assert_eq!(run.status.code(), Some(2), "{flags:?}: {stderr}");
+            let stderr = run.stderr;
+            assert_eq!(run.code, 2, "{flags:?}: {stderr}");
             assert!(
                 stderr.contains("read-only") && stderr.contains("refusing to import"),
                 "{stderr}"
@@ -282,8 +239,8 @@ fn a_malformed_line_is_named_by_file_and_line_and_nothing_is_sent() {
         )
         .unwrap();
         let run = import(&env, &url, &file, &[]).await;
-        let stderr = text(&run.stderr);
-        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        let stderr = run.stderr;
+        assert_eq!(run.code, 1, "{stderr}");
         let expected = format!("{}:3: not valid JSON: EOF while parsing", file.display());
         assert!(stderr.contains(&expected), "{expected:?} in\n{stderr}");
         assert!(env.sandbox.requests().is_empty());
@@ -295,8 +252,8 @@ fn a_device_or_an_oversized_file_is_refused_before_it_is_read() {
     big_stack(|| async {
         let (env, url) = served().await;
         let run = import(&env, &url, Path::new("/dev/zero"), &[]).await;
-        let stderr = text(&run.stderr);
-        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        let stderr = run.stderr;
+        assert_eq!(run.code, 1, "{stderr}");
         assert!(
             stderr.contains(
                 "/dev/zero: not a regular file but a character device (the findings file \
@@ -325,8 +282,8 @@ fn findings_aws_refuses_are_listed_with_their_error_codes_and_the_exit_is_non_ze
             "InvalidInput",
         ));
         let run = import(&env, &url, &file, &[]).await;
-        let stdout = text(&run.stdout);
-        assert_eq!(run.status.code(), Some(1), "{stdout}{}", text(&run.stderr));
+        let (code, stdout, stderr) = run.into_parts();
+        assert_eq!(code, 1, "{stdout}{stderr}");
         assert!(stdout.contains("imported 2 of 3, 1 failed"), "{stdout}");
         assert!(
             stdout.contains(&format!("failed: {failing} InvalidInput: Invalid Input")),
@@ -363,14 +320,8 @@ fn the_same_import_into_moto_leaves_the_250_findings_there() {
         ]
         .map(String::from)
         .to_vec();
-        let run = secdeck_async(dir.path(), args).await;
-        let stdout = text(&run.stdout);
-        assert!(
-            run.status.success(),
-            "{stdout}\n{}\n{}",
-            text(&run.stderr),
-            moto.log()
-        );
+        let (code, stdout, stderr) = run_secdeck_async(dir.path(), args).await.into_parts();
+        assert_eq!(code, 0, "{stdout}\n{stderr}\n{}", moto.log());
         assert!(stdout.contains("imported 250 of 250, 0 failed"), "{stdout}");
 
         let hub =
