@@ -1,5 +1,5 @@
 //! `secdeck import findings FILE` through the binary: a 250-finding export (written by
-//! `secdeck export findings --demo --seed-scale 250`, as ASFF batches and as JSON Lines)
+//! `secdeck export findings --demo --seed-scale 250 --filter '*'`, as ASFF batches and as JSON Lines)
 //! imported into a fresh sandbox served on loopback, and into moto (the conformance
 //! suite's server). What is asserted is what a user or AWS would see: the requests the
 //! sandbox received, the findings it holds afterwards, the journal, the output and the
@@ -17,7 +17,8 @@ use serde_json::Value;
 
 const N: usize = 250;
 
-/// `secdeck export findings --demo --seed-scale 250 --format FORMAT --output dir/all.FORMAT`.
+/// `secdeck export findings --demo --seed-scale 250 --filter '*' --format FORMAT --output
+/// dir/all.FORMAT`: every finding (without `--filter`, the console's default view).
 fn export(dir: &Path, format: &str) -> PathBuf {
     let out = dir.join(format!("all.{format}"));
     let out_arg = out.display().to_string();
@@ -29,6 +30,8 @@ fn export(dir: &Path, format: &str) -> PathBuf {
             "--demo",
             "--seed-scale",
             "250",
+            "--filter",
+            "*",
             "--format",
             format,
             "--output",
