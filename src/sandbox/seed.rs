@@ -125,20 +125,27 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedError> {
                 source: e.into(),
             }
         })?;
-        if is_ext(&path, "jsonl") {
-            for (i, line) in text.lines().enumerate() {
-                if !line.trim().is_empty() {
-                    findings.extend(parse_document(&path, Some(i + 1), line)?);
-                }
-            }
-        } else {
-            findings.extend(parse_document(&path, None, &text)?);
-        }
+        findings.extend(parse_file_text(&path, &text)?);
     }
     Ok(Seed {
         findings,
         ..Seed::default()
     })
+}
+
+/// The findings of one seed file's text: a `.jsonl` file holds one document per line,
+/// anything else is one document. `path` names the file in errors.
+pub fn parse_file_text(path: &Path, text: &str) -> Result<Vec<Value>, SeedError> {
+    if !is_ext(path, "jsonl") {
+        return parse_document(path, None, text);
+    }
+    let mut findings = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if !line.trim().is_empty() {
+            findings.extend(parse_document(path, Some(i + 1), line)?);
+        }
+    }
+    Ok(findings)
 }
 
 fn is_ext(path: &Path, ext: &str) -> bool {
