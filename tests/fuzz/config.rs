@@ -295,7 +295,7 @@ fn overrides() -> impl Strategy<Value = KeyOverrides> {
 }
 
 proptest! {
-    #![proptest_config(config(1000))]
+    #![proptest_config(config(500))]
 
     #[test]
     fn arbitrary_text_is_read_or_refused_at_a_place_in_the_file(

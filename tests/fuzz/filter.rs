@@ -266,7 +266,7 @@ fn valid_expr() -> impl Strategy<Value = FilterExpr> {
 }
 
 proptest! {
-    #![proptest_config(config(2000))]
+    #![proptest_config(config(1000))]
 
     #[test]
     fn arbitrary_text_is_parsed_or_refused_at_a_span_of_it(input in any::<String>()) {

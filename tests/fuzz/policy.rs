@@ -372,4 +372,16 @@ proptest! {
     ) {
         prop_assert_eq!(action_matches(&pattern, &action), reference_match(&pattern, &action));
     }
+
+    /// Many stars and a tail that does not match: what made a backtracking match take
+    /// exponential time (a hostile policy hung the console; this test hung with it).
+    #[test]
+    fn many_star_patterns_that_fail_at_the_end_are_matched_like_the_reference(
+        stars in proptest::collection::vec(proptest::sample::select(&["*", "*a", "a*", "*?", "**"][..]), 10..40),
+        tail in proptest::sample::select(&["b", "a", "?", ""][..]),
+        action in "a{10,60}b?",
+    ) {
+        let pattern = format!("{}{tail}", stars.concat());
+        prop_assert_eq!(action_matches(&pattern, &action), reference_match(&pattern, &action));
+    }
 }

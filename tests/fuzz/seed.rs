@@ -146,7 +146,7 @@ fn spoil(f: &mut Value, how: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(config(1000))]
+    #![proptest_config(config(300))]
 
     #[test]
     fn arbitrary_text_is_loaded_or_refused_naming_file_and_line(
