@@ -178,11 +178,17 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SeedError> {
     Ok(())
 }
 
-/// The 1-based line of a `.json` file where this finding's `"Id": "..."` is (its first
-/// occurrence), so an error can be found in a pretty-printed file.
+/// The 1-based line of a `.json` file where this finding's `"Id": "..."` is, so an error
+/// can be found in a pretty-printed file. The value must follow an `"Id"` key: another
+/// finding's Title or Description may quote the same text earlier.
 fn line_of_id(text: &str, finding: &Value) -> Option<usize> {
     let id = serde_json::to_string(finding.get("Id")?.as_str()?).ok()?;
-    let at = text.find(&id)?;
+    let at = text.match_indices(&id).map(|(at, _)| at).find(|&at| {
+        text[..at]
+            .trim_end()
+            .strip_suffix(':')
+            .is_some_and(|before| before.trim_end().ends_with("\"Id\""))
+    })?;
     Some(text[..at].matches('\n').count() + 1)
 }
 
