@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Change, FindingsUpdate, JournalValues, LineKind, PlannedChange, PreviewLine};
+use super::plan::{
+    Change, FindingsUpdate, JournalValues, LineKind, Observed, PlannedChange, PreviewLine,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,6 +124,15 @@ impl PlannedChange for CombinedChange {
 
     fn touches_ip_sets(&self) -> bool {
         self.steps.iter().any(|s| s.planned().touches_ip_sets())
+    }
+
+    /// Asked of the step that names the target.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        self.steps
+            .iter()
+            .map(Change::planned)
+            .find(|p| p.targets().iter().any(|t| t == target))?
+            .holds_after(target, now)
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::iot::AuditSuppression;
 use super::iot_asff::ImportPlan;
-use super::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use super::plan::{Change, JournalValues, LineKind, Observed, PlannedChange, PreviewLine};
 
 /// Ids listed per category in a preview; the rest are counted.
 const PREVIEW_IDS: usize = 10;
@@ -333,6 +333,57 @@ impl PlannedChange for IotChange {
     fn journal_values(&self) -> JournalValues {
         JournalValues::default()
     }
+
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if !self.targets().iter().any(|t| t == target) {
+            return None;
+        }
+        match (self, now) {
+            (
+                IotChange::Import(i),
+                Observed::Imported {
+                    record_state,
+                    updated_at,
+                },
+            ) => {
+                // The documents are not journaled: a change read back from the journal
+                // cannot tell.
+                let doc = i.documents.iter().find(|d| id_of(d) == target)?;
+                let state = doc
+                    .get("RecordState")
+                    .and_then(Value::as_str)
+                    .unwrap_or("ACTIVE");
+                let at = doc.get("UpdatedAt").and_then(Value::as_str)?;
+                Some(record_state == state && updated_at == at)
+            }
+            (IotChange::Import(_), Observed::Absent) => Some(false),
+            (
+                IotChange::CreateSuppression { suppression: want }
+                | IotChange::UpdateSuppression { after: want, .. },
+                _,
+            ) => match now {
+                Observed::Suppression { suppression } => Some(suppression_shows(suppression, want)),
+                Observed::Absent => Some(false),
+                _ => None,
+            },
+            (IotChange::DeleteSuppression { .. }, Observed::Absent) => Some(true),
+            (IotChange::DeleteSuppression { .. }, Observed::Suppression { .. }) => Some(false),
+            (IotChange::StartMitigation { .. }, Observed::Task { .. }) => Some(true),
+            (IotChange::StartMitigation { .. }, Observed::Absent) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a suppression AWS holds shows what `want` sets (a description `want` leaves
+/// unset matches any).
+pub fn suppression_shows(found: &AuditSuppression, want: &AuditSuppression) -> bool {
+    found.check_name == want.check_name
+        && found.resource_identifier == want.resource_identifier
+        && found.suppress_indefinitely == want.suppress_indefinitely
+        && (want.suppress_indefinitely
+            || found.expiration_date.map(|d| d as i64) == want.expiration_date.map(|d| d as i64))
+        && (want.description.is_none() || found.description == want.description)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Criteria;
-use crate::domain::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use crate::domain::plan::{Change, JournalValues, LineKind, Observed, PlannedChange, PreviewLine};
 
 /// UpdateFindings on Access Analyzer findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +182,17 @@ impl PlannedChange for FindingsStatusView<'_> {
         })
     }
 
+    /// The finding has the status this change sets.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if !self.change.ids.iter().any(|id| id == target) {
+            return None;
+        }
+        match now {
+            Observed::AnalyzerStatus { status } => Some(status == self.statuses().1),
+            _ => None,
+        }
+    }
+
     fn journal_values(&self) -> JournalValues {
         let (from, to) = self.statuses();
         let mut values = JournalValues::default();
@@ -259,6 +270,18 @@ impl PlannedChange for ArchiveRuleView<'_> {
         } else {
             Change::ArchiveRuleCreate(rule)
         })
+    }
+
+    /// A create holds once the rule exists, a delete once it is gone.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if target != self.key() {
+            return None;
+        }
+        match now {
+            Observed::ArchiveRule { .. } => Some(self.create),
+            Observed::Absent => Some(!self.create),
+            _ => None,
+        }
     }
 
     fn journal_values(&self) -> JournalValues {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::preview::{LineKind, PreviewLine};
-use super::{Change, JournalValues, PlannedChange};
+use super::{Change, JournalValues, Observed, PlannedChange};
 use crate::domain::finding::FindingRef;
 use crate::domain::triage::TriageFields;
 
@@ -107,6 +107,15 @@ impl PlannedChange for FindingsUpdate {
             values.after.insert(id, after);
         }
         values
+    }
+
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        let edit = self.edits.iter().find(|e| e.finding.id == target)?;
+        match now {
+            Observed::Finding { fields, .. } => Some(edit.after.shown_by(fields)),
+            Observed::Absent => Some(false),
+            _ => None,
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{IpSetRef, WafScope};
-use crate::domain::cidr::{IpVersion, MAX_ADDRESSES};
-use crate::domain::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use crate::domain::cidr::{self, IpVersion, MAX_ADDRESSES};
+use crate::domain::plan::{Change, JournalValues, LineKind, Observed, PlannedChange, PreviewLine};
 
 /// UpdateIPSet as a diff: the intended additions and removals, re-applied to the list as
 /// it is when the write happens, so a concurrent writer's entries survive.
@@ -120,6 +120,23 @@ impl PlannedChange for IpSetUpdate {
     fn touches_ip_sets(&self) -> bool {
         true
     }
+
+    /// Every addition is in the set and no removed address is.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if target != self.set.target() {
+            return None;
+        }
+        match now {
+            Observed::IpSet { addresses, .. } => {
+                let (now, _) = cidr::parse_stored(addresses);
+                let (add, _) = cidr::parse_stored(&self.add);
+                let (remove, _) = cidr::parse_stored(&self.remove);
+                Some(add.is_subset(&now) && remove.is_disjoint(&now))
+            }
+            Observed::Absent => Some(false),
+            _ => None,
+        }
+    }
 }
 
 impl IpSetUpdate {
@@ -219,6 +236,18 @@ impl PlannedChange for IpSetCreate {
 
     fn touches_ip_sets(&self) -> bool {
         true
+    }
+
+    /// The set exists (a set of that name that we did not create would have refused ours).
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if target != self.target() {
+            return None;
+        }
+        match now {
+            Observed::IpSet { .. } => Some(true),
+            Observed::Absent => Some(false),
+            _ => None,
+        }
     }
 }
 

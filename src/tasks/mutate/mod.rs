@@ -200,6 +200,7 @@ impl MutationExecutor {
             unverified: Vec::new(),
             request_ids: Vec::new(),
             error: None,
+            ..Default::default()
         };
         let mut stopped: Option<String> = None;
         for step in &combined.steps {
@@ -315,6 +316,7 @@ fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
         unverified: Vec::new(),
         request_ids: Vec::new(),
         error,
+        ..Default::default()
     }
 }
 

@@ -65,6 +65,7 @@ pub(super) async fn update_findings(
         unverified,
         request_ids,
         error,
+        ..Default::default()
     }
 }
 
