@@ -7,7 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::plan::{
-    Change, FindingsUpdate, JournalValues, LineKind, Observed, PlannedChange, PreviewLine,
+    Change, FindingsUpdate, JournalValues, LineKind, Observed, PlannedChange, PreviewLine, Refresh,
+    Rereads,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +125,29 @@ impl PlannedChange for CombinedChange {
 
     fn touches_ip_sets(&self) -> bool {
         self.steps.iter().any(|s| s.planned().touches_ip_sets())
+    }
+
+    /// Each step checked; a moved step is re-planned (or dropped when nothing is left of
+    /// it), the others kept as they are.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let mut refresh = Refresh::default();
+        let mut steps = Vec::new();
+        for step in &self.steps {
+            match step.planned().refresh(now) {
+                Some(r) if !r.is_fresh() => {
+                    refresh.moved.extend(r.moved);
+                    steps.extend(r.replanned);
+                }
+                _ => steps.push(step.clone()),
+            }
+        }
+        refresh.replanned = (!steps.is_empty()).then(|| {
+            Change::Combined(Box::new(CombinedChange {
+                steps,
+                ..self.clone()
+            }))
+        });
+        Some(refresh)
     }
 
     /// Asked of the step that names the target.

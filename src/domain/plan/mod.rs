@@ -6,6 +6,7 @@
 //! undo) stays the same for every kind.
 
 mod findings_update;
+pub mod fresh;
 pub mod outcome;
 mod preview;
 
@@ -20,6 +21,7 @@ use super::analyzer::{
 };
 pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE};
+pub use fresh::{Moved, Refresh, Replan};
 pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
 
@@ -51,6 +53,13 @@ pub trait PlannedChange {
     /// write's answer was lost, `Some(true)` is applied, `Some(false)` not applied; `None`
     /// when AWS's state cannot tell (see [`outcome`]).
     fn holds_after(&self, _target: &str, _now: &Observed) -> Option<bool> {
+        None
+    }
+    /// The fresh-state check: given every target re-read right before writing, what
+    /// moved since the plan recorded its "before", and the change planned again against
+    /// the state now. `None` when this kind keeps its own check (trust policies, IP set
+    /// updates' lock-token loop) or has no prior state (imports, audits).
+    fn refresh(&self, _now: &Rereads) -> Option<Refresh> {
         None
     }
 }
@@ -144,6 +153,9 @@ impl<T: PlannedChange + ?Sized> PlannedChange for &T {
     }
     fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
         (**self).holds_after(target, now)
+    }
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        (**self).refresh(now)
     }
 }
 
@@ -240,17 +252,24 @@ pub struct ChangeOutcome {
     /// The error a write met before its targets were classified by re-reading AWS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_error: Option<String>,
+    /// Set when the fresh-state check found targets moved: nothing was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replan: Option<Box<Replan>>,
 }
 
 impl ChangeOutcome {
     pub fn is_complete_success(&self) -> bool {
-        self.error.is_none()
+        self.replan.is_none()
+            && self.error.is_none()
             && self.failed.is_empty()
             && self.unverified.is_empty()
             && self.unknown.is_empty()
     }
 
     pub fn summary(&self) -> String {
+        if let Some(replan) = &self.replan {
+            return replan.summary();
+        }
         if let Some(settled) = outcome::describe(self) {
             return settled;
         }

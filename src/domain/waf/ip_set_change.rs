@@ -6,7 +6,10 @@ use serde_json::json;
 
 use super::{IpSetRef, WafScope};
 use crate::domain::cidr::{self, IpVersion, MAX_ADDRESSES};
-use crate::domain::plan::{Change, JournalValues, LineKind, Observed, PlannedChange, PreviewLine};
+use crate::domain::plan::{
+    Change, JournalValues, LineKind, Moved, Observed, PlannedChange, PreviewLine, Refresh, Reread,
+    Rereads,
+};
 
 /// UpdateIPSet as a diff: the intended additions and removals, re-applied to the list as
 /// it is when the write happens, so a concurrent writer's entries survive.
@@ -236,6 +239,23 @@ impl PlannedChange for IpSetCreate {
 
     fn touches_ip_sets(&self) -> bool {
         true
+    }
+
+    /// A set of that name created since the preview: nothing is left to do.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let target = self.target();
+        let mut refresh = Refresh::default();
+        match now.get(&target) {
+            Some(Reread::Found(Observed::IpSet { addresses, .. })) => {
+                let what = format!(
+                    "an IP set of that name now exists ({} addresses)",
+                    addresses.len()
+                );
+                refresh.moved.push(Moved::new(&target, what));
+            }
+            _ => refresh.replanned = Some(Change::IpSetCreate(Box::new(self.clone()))),
+        }
+        Some(refresh)
     }
 
     /// The set exists (a set of that name that we did not create would have refused ours).
