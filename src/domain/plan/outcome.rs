@@ -155,16 +155,17 @@ pub fn settle(
 }
 
 /// One line for the screen on how a settled outcome came about, e.g.
-/// `the response was lost (dispatch failure); AWS holds: 1 applied, 0 not applied, 0 unknown`.
+/// `the write's answer was lost; re-read from AWS: 1 applied, 0 not applied, 0 unknown`
+/// (the error itself is journaled and logged: the counts must fit the status line).
 pub fn describe(outcome: &ChangeOutcome) -> Option<String> {
-    let error = outcome.write_error.as_ref()?;
+    outcome.write_error.as_ref()?;
     let not_applied = outcome
         .failed
         .iter()
         .filter(|f| !outcome.succeeded.contains(&f.target))
         .count();
     Some(format!(
-        "the write met an error ({error}); re-read from AWS: {} applied, {not_applied} not applied, {} unknown",
+        "the write's answer was lost; re-read from AWS: {} applied, {not_applied} not applied, {} unknown",
         outcome.succeeded.len(),
         outcome.unknown.len()
     ))
@@ -232,7 +233,7 @@ mod tests {
         assert_eq!(outcome.unknown, ["c"]);
         assert_eq!(
             describe(&outcome).unwrap(),
-            "the write met an error (dispatch failure); re-read from AWS: 1 applied, 1 not applied, 1 unknown"
+            "the write's answer was lost; re-read from AWS: 1 applied, 1 not applied, 1 unknown"
         );
     }
 

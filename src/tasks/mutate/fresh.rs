@@ -114,6 +114,6 @@ pub(super) async fn settle_after_error(
     };
     let now = observe::reread(cx, &plan.change).await;
     let classes = outcome::classify(&plan.change, &now);
-    tracing::info!(plan = %plan.id, ?classes, "write met an error: targets classified from a re-read");
+    tracing::info!(plan = %plan.id, error = %error, ?classes, "write met an error: targets classified from a re-read");
     outcome::settle(outcome, &classes, &error);
 }
