@@ -65,7 +65,7 @@ pub enum Reread {
 /// The re-read of every target of a change, by target name (as `targets()` names them).
 pub type Rereads = BTreeMap<String, Reread>;
 
-/// What a re-read says about one target of a write whose answer was lost.
+/// What a re-read says about one target of a write that met an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetClass {
@@ -155,17 +155,21 @@ pub fn settle(
 }
 
 /// One line for the screen on how a settled outcome came about, e.g.
-/// `the write's answer was lost; re-read from AWS: 1 applied, 0 not applied, 0 unknown`
-/// (the error itself is journaled and logged: the counts must fit the status line).
+/// `the write met an error; re-read from AWS: 1 applied, 0 not applied, 0 unknown` (the
+/// error itself is journaled and logged: the counts must fit the status line). `None`
+/// when every target is known not applied: a plain failure, said as one.
 pub fn describe(outcome: &ChangeOutcome) -> Option<String> {
     outcome.write_error.as_ref()?;
+    if outcome.succeeded.is_empty() && outcome.unknown.is_empty() {
+        return None;
+    }
     let not_applied = outcome
         .failed
         .iter()
         .filter(|f| !outcome.succeeded.contains(&f.target))
         .count();
     Some(format!(
-        "the write's answer was lost; re-read from AWS: {} applied, {not_applied} not applied, {} unknown",
+        "the write met an error; re-read from AWS: {} applied, {not_applied} not applied, {} unknown",
         outcome.succeeded.len(),
         outcome.unknown.len()
     ))
@@ -233,7 +237,7 @@ mod tests {
         assert_eq!(outcome.unknown, ["c"]);
         assert_eq!(
             describe(&outcome).unwrap(),
-            "the write's answer was lost; re-read from AWS: 1 applied, 1 not applied, 1 unknown"
+            "the write met an error; re-read from AWS: 1 applied, 1 not applied, 1 unknown"
         );
     }
 
