@@ -18,19 +18,14 @@ use crate::domain::triage::TriageFields;
 /// Failure code of a target AWS does not hold changed after a write that errored.
 pub const NOT_APPLIED: &str = "NotApplied";
 
-/// What AWS holds for one target, as a re-read found it.
+/// What AWS holds for one target, as a re-read found it. (Built once per target per
+/// re-read: variant sizes do not matter.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Observed {
-    /// A Security Hub finding's triage fields, and who last changed them and when (from
-    /// GetFindingHistory) when AWS says.
-    Finding {
-        fields: TriageFields,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        updated_by: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        updated_at: Option<String>,
-    },
+    /// A Security Hub finding's triage fields.
+    Finding { fields: TriageFields },
     /// An Access Analyzer finding's status (ACTIVE, ARCHIVED, RESOLVED).
     AnalyzerStatus { status: String },
     /// A WAF IP set's addresses and description.
@@ -56,6 +51,7 @@ pub enum Observed {
 }
 
 /// A re-read of one target: what it found, or why it could not tell.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reread {
     Found(Observed),
@@ -206,8 +202,6 @@ mod tests {
     fn found(w: WorkflowStatus) -> Reread {
         Reread::Found(Observed::Finding {
             fields: workflow(w),
-            updated_by: None,
-            updated_at: None,
         })
     }
 
