@@ -31,7 +31,8 @@ impl Moved {
         }
     }
 
-    /// `! <target>: workflow NEW -> RESOLVED (by arn:..., 2026-12-04T19:20:00Z)`.
+    /// `! moved: workflow NEW -> RESOLVED (by arn:..., 2026-12-04T19:20:00Z)  <target>`:
+    /// what moved first, the (often long) target last.
     pub fn line(&self) -> PreviewLine {
         let who = match (&self.by, &self.at) {
             (Some(by), Some(at)) => format!(" (by {by}, {at})"),
@@ -40,7 +41,7 @@ impl Moved {
         };
         PreviewLine::new(
             LineKind::Removed,
-            format!("! moved: {}: {}{who}", self.target, self.what),
+            format!("! moved: {}{who}  {}", self.what, self.target),
         )
     }
 }
@@ -93,7 +94,7 @@ impl Replan {
                     m.by.as_deref()
                         .map(|b| format!(" by {b}"))
                         .unwrap_or_default();
-                format!(": {} {}{by}", m.target, m.what)
+                format!(" ({}{by})", m.what)
             })
             .unwrap_or_default();
         match &self.plan {
@@ -116,12 +117,12 @@ mod tests {
     #[test]
     fn a_moved_line_names_who_moved_it_when_aws_says() {
         let mut m = Moved::new("f-1", "workflow NEW -> RESOLVED");
-        assert_eq!(m.line().text, "! moved: f-1: workflow NEW -> RESOLVED");
+        assert_eq!(m.line().text, "! moved: workflow NEW -> RESOLVED  f-1");
         m.by = Some("arn:aws:iam::1:user/bob".into());
         m.at = Some("2026-12-04T19:20:00Z".into());
         assert_eq!(
             m.line().text,
-            "! moved: f-1: workflow NEW -> RESOLVED (by arn:aws:iam::1:user/bob, 2026-12-04T19:20:00Z)"
+            "! moved: workflow NEW -> RESOLVED (by arn:aws:iam::1:user/bob, 2026-12-04T19:20:00Z)  f-1"
         );
         let r = Replan {
             moved: vec![m],
@@ -129,7 +130,7 @@ mod tests {
         };
         assert_eq!(
             r.summary(),
-            "nothing written: 1 target(s) moved since the preview: f-1 workflow NEW -> RESOLVED by arn:aws:iam::1:user/bob; nothing is left to do"
+            "nothing written: 1 target(s) moved since the preview (workflow NEW -> RESOLVED by arn:aws:iam::1:user/bob); nothing is left to do"
         );
     }
 }
