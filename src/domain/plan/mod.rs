@@ -7,6 +7,8 @@
 
 mod findings_update;
 pub mod fresh;
+#[cfg(test)]
+mod kinds_tests;
 pub mod outcome;
 mod preview;
 

@@ -11,7 +11,7 @@ use crate::aws::securityhub::get_findings_by_ids;
 use crate::aws::securityhub_import::batch_import;
 use crate::domain::finding::FindingRef;
 use crate::domain::iot::AuditSuppression;
-use crate::domain::iot_plan::{IotChange, IotImport};
+use crate::domain::iot_plan::{IotChange, IotImport, suppression_shows};
 use crate::domain::plan::{ChangeOutcome, PlannedChange, TargetFailure};
 
 /// How many imported findings verification re-reads (spread over the whole import): a
@@ -204,12 +204,7 @@ async fn verify_suppression(
     });
     let ok = match (found, expect) {
         (None, None) => true,
-        (Some(f), Some(e)) => {
-            f.suppress_indefinitely == e.suppress_indefinitely
-                && (e.suppress_indefinitely
-                    || f.expiration_date.map(|d| d as i64) == e.expiration_date.map(|d| d as i64))
-                && (e.description.is_none() || f.description == e.description)
-        }
+        (Some(f), Some(e)) => suppression_shows(f, e),
         _ => false,
     };
     if ok { Vec::new() } else { vec![target] }
