@@ -146,3 +146,30 @@ fn now_utc() -> OffsetDateTime {
     now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
         .unwrap_or(now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_with_nothing_known_applied_and_some_unknown_is_unknown_not_failed() {
+        let settled = |succeeded: &[&str], unknown: &[&str]| {
+            JournalResult::from_outcome(&ChangeOutcome {
+                plan_id: "p".into(),
+                succeeded: succeeded.iter().map(|s| s.to_string()).collect(),
+                unknown: unknown.iter().map(|s| s.to_string()).collect(),
+                error: Some("dispatch failure".into()),
+                write_error: Some("dispatch failure".into()),
+                ..Default::default()
+            })
+        };
+        let r = settled(&[], &["a"]);
+        assert_eq!(r.status, ResultStatus::Unknown);
+        assert_eq!(r.unknown, ["a"]);
+        assert_eq!(r.write_error.as_deref(), Some("dispatch failure"));
+        assert_eq!(settled(&["a"], &["b"]).status, ResultStatus::Partial);
+        assert_eq!(settled(&[], &[]).status, ResultStatus::Failed);
+        let text = serde_json::to_string(&settled(&[], &["a"])).unwrap();
+        assert!(text.contains(r#""status":"unknown""#), "{text}");
+    }
+}
