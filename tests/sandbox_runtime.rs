@@ -164,6 +164,7 @@ async fn faults_can_target_every_operation_and_any_code() {
         message: "not authorized to perform securityhub:GetFindings".into(),
         probability: 1.0,
         remaining: Some(2),
+        mode: secdeck::sandbox::FaultMode::Refuse,
     });
     let err = hub.get_findings().send().await.unwrap_err();
     let err = err.into_service_error();
@@ -282,4 +283,67 @@ async fn raw_wire_errors_have_aws_shapes() {
         .map(|r| r.operation)
         .collect();
     assert_eq!(ops, ["GetFindings", "GetSessionToken", "GET /no/such/api"]);
+}
+
+#[tokio::test]
+async fn a_spec_armed_write_fault_applies_over_tcp_and_then_cuts_or_fails_the_answer() {
+    let sandbox = TestEnv::findings((0..2).map(generated).collect()).await;
+    sandbox.arm(
+        secdeck::sandbox::parse_specs(
+            "BatchUpdateFindings:after-drop,times=1; BatchUpdateFindings:after-500/InternalException,times=1",
+        )
+        .unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_on(sandbox.clone(), listener, false, async {
+        let _ = stopped.await;
+    }));
+    // The SDK's own client over TCP, without retries: each write is seen once.
+    let conf = aws_sdk_securityhub::Config::builder()
+        .behavior_version(aws_sdk_securityhub::config::BehaviorVersion::latest())
+        .region(aws_sdk_securityhub::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_securityhub::config::Credentials::for_tests())
+        .endpoint_url(format!("http://{addr}"))
+        .retry_config(aws_sdk_securityhub::config::retry::RetryConfig::disabled())
+        .build();
+    let hub = aws_sdk_securityhub::Client::from_conf(conf);
+    let set = |id: &str, status: &str| {
+        hub.batch_update_findings()
+            .finding_identifiers(
+                aws_sdk_securityhub::types::AwsSecurityFindingIdentifier::builder()
+                    .id(id)
+                    .product_arn(PRODUCT_ARN)
+                    .build(),
+            )
+            .workflow(
+                aws_sdk_securityhub::types::WorkflowUpdate::builder()
+                    .status(status.into())
+                    .build(),
+            )
+            .send()
+    };
+    let dropped = set("gen-0000", "NOTIFIED").await.unwrap_err();
+    assert!(
+        matches!(
+            dropped,
+            aws_sdk_securityhub::error::SdkError::ResponseError(_)
+                | aws_sdk_securityhub::error::SdkError::DispatchFailure(_)
+        ),
+        "the connection was cut: {dropped:?}"
+    );
+    let failed = set("gen-0001", "RESOLVED").await.unwrap_err();
+    assert_eq!(
+        failed.into_service_error().meta().code(),
+        Some("InternalException")
+    );
+    // Both writes happened although neither answer said so.
+    let status = |id: &str| sandbox.finding(id).unwrap()["Workflow"]["Status"].clone();
+    assert_eq!(status("gen-0000"), "NOTIFIED");
+    assert_eq!(status("gen-0001"), "RESOLVED");
+    // Disarmed after their one time each.
+    set("gen-0000", "NEW").await.unwrap();
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
 }

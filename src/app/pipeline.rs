@@ -10,7 +10,7 @@ use super::panes::FinishedChange;
 use super::widgets::{Edit, TextInput};
 use crate::domain::finding::{FindingRef, WorkflowStatus};
 use crate::domain::plan::{
-    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
+    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, PreviewLine, TriageFields,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -43,6 +43,9 @@ pub struct Pipeline {
     pub stage: Stage,
     /// The plan that undoes the last change, when AWS allows it.
     pub undo: Option<ChangePlan>,
+    /// Shown above a preview re-planned because its targets moved in AWS since the last
+    /// one: what moved, and who moved it when AWS says.
+    pub moved: Vec<PreviewLine>,
     plans_made: u64,
 }
 
@@ -139,6 +142,7 @@ impl Pipeline {
     }
 
     pub fn preview(&mut self, plan: ChangePlan) {
+        self.moved.clear();
         self.stage = Stage::Preview {
             plan,
             typed: TextInput::default(),
@@ -178,6 +182,7 @@ impl Pipeline {
 
     pub fn cancel(&mut self) -> bool {
         if self.is_modal() {
+            self.moved.clear();
             self.stage = Stage::Idle;
             return true;
         }
@@ -226,11 +231,21 @@ pub(super) fn finished(
     undo: Option<ChangePlan>,
 ) -> FinishedChange {
     let plan = state.pipeline.finish(&outcome, undo);
-    let level = if outcome.is_complete_success() {
+    let level = if outcome.replan.is_some() || outcome.write_error.is_some() {
+        NotifyLevel::Warning
+    } else if outcome.is_complete_success() {
         NotifyLevel::Success
     } else {
         NotifyLevel::Error
     };
+    // Targets moved in AWS since the preview: nothing was written; the change planned
+    // again against the new state needs its own preview and approval.
+    if let Some(replan) = &outcome.replan
+        && let Some(new_plan) = &replan.plan
+    {
+        state.pipeline.preview(new_plan.clone());
+        state.pipeline.moved = replan.lines();
+    }
     let mut message = outcome.summary();
     if state.pipeline.undo.is_some()
         && let Some(key) = state.keymap.hint(Context::of(state), &Action::Undo)

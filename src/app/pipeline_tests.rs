@@ -82,6 +82,7 @@ pub(super) fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
         unverified: unverified.iter().map(|s| s.to_string()).collect(),
         request_ids: vec![],
         error: None,
+        ..Default::default()
     };
     update(s, Action::ChangeFinished { outcome, undo });
 }
@@ -168,6 +169,7 @@ fn a_failed_change_is_reported_and_offers_no_undo() {
         unverified: vec![],
         request_ids: vec![],
         error: Some("AccessDeniedException: not authorized".into()),
+        ..Default::default()
     };
     update(
         &mut s,

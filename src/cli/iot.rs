@@ -132,6 +132,12 @@ pub async fn import_audit(
     for id in &outcome.unverified {
         writeln!(out, "not yet visible on re-read: {id}")?;
     }
+    for id in &outcome.unknown {
+        writeln!(
+            out,
+            "unknown (the write met an error and a re-read could not tell): {id}"
+        )?;
+    }
     for w in &executed.warnings {
         writeln!(out, "warning: {w}")?;
     }

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 
 use super::asff_batch;
 use super::finding::FindingRef;
+use super::plan::outcome::Observed;
 use super::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
 
 /// Ids listed in a preview; the rest are counted.
@@ -150,6 +151,29 @@ impl PlannedChange for FindingsImport {
     /// repeat the file.
     fn journal_values(&self) -> JournalValues {
         JournalValues::default()
+    }
+
+    /// Applied when Security Hub holds the finding with the UpdatedAt (and RecordState)
+    /// the file sent; a finding it does not have was not imported. A plan read back from
+    /// the journal has no documents and cannot tell.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        let i = self.findings.iter().position(|f| f.id == target)?;
+        let doc: serde_json::Value = serde_json::from_str(self.documents.get(i)?.get()).ok()?;
+        match now {
+            Observed::Imported {
+                record_state,
+                updated_at,
+            } => {
+                let state = doc
+                    .get("RecordState")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("ACTIVE");
+                let at = doc.get("UpdatedAt").and_then(serde_json::Value::as_str)?;
+                Some(record_state == state && updated_at == at)
+            }
+            Observed::Absent => Some(false),
+            _ => None,
+        }
     }
 }
 

@@ -22,6 +22,9 @@ pub enum ResultStatus {
     Ok,
     Partial,
     Failed,
+    /// Nothing is known applied and some targets' state is unknown (the write's answer
+    /// was lost and a re-read could not tell): never `failed`.
+    Unknown,
 }
 
 /// What happened, on an outcome entry.
@@ -34,12 +37,21 @@ pub struct JournalResult {
     pub unverified: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Targets a re-read after a failed write could not classify.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// The error the write met; `succeeded` / `failures` / `unknown` then say what a
+    /// re-read found AWS holding (applied / not applied / unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_error: Option<String>,
 }
 
 impl JournalResult {
     pub fn from_outcome(outcome: &ChangeOutcome) -> Self {
         let status = if outcome.is_complete_success() && !outcome.succeeded.is_empty() {
             ResultStatus::Ok
+        } else if outcome.succeeded.is_empty() && !outcome.unknown.is_empty() {
+            ResultStatus::Unknown
         } else if outcome.succeeded.is_empty() {
             ResultStatus::Failed
         } else {
@@ -51,6 +63,8 @@ impl JournalResult {
             failures: outcome.failed.clone(),
             unverified: outcome.unverified.clone(),
             error: outcome.error.clone(),
+            unknown: outcome.unknown.clone(),
+            write_error: outcome.write_error.clone(),
         }
     }
 }
@@ -131,4 +145,31 @@ fn now_utc() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
         .unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_with_nothing_known_applied_and_some_unknown_is_unknown_not_failed() {
+        let settled = |succeeded: &[&str], unknown: &[&str]| {
+            JournalResult::from_outcome(&ChangeOutcome {
+                plan_id: "p".into(),
+                succeeded: succeeded.iter().map(|s| s.to_string()).collect(),
+                unknown: unknown.iter().map(|s| s.to_string()).collect(),
+                error: Some("dispatch failure".into()),
+                write_error: Some("dispatch failure".into()),
+                ..Default::default()
+            })
+        };
+        let r = settled(&[], &["a"]);
+        assert_eq!(r.status, ResultStatus::Unknown);
+        assert_eq!(r.unknown, ["a"]);
+        assert_eq!(r.write_error.as_deref(), Some("dispatch failure"));
+        assert_eq!(settled(&["a"], &["b"]).status, ResultStatus::Partial);
+        assert_eq!(settled(&[], &[]).status, ResultStatus::Failed);
+        let text = serde_json::to_string(&settled(&[], &["a"])).unwrap();
+        assert!(text.contains(r#""status":"unknown""#), "{text}");
+    }
 }

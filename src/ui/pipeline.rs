@@ -23,7 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         } => picker(frame, area, state, title, *before, *cursor),
         Stage::Preview { plan, typed } => {
             let theme = &state.theme;
-            let lines = plan.preview();
+            let mut lines = state.pipeline.moved.clone();
+            lines.extend(plan.preview());
             let width = area.width.saturating_sub(4).min(100);
             let height = (lines.len() as u16 + 5).min(area.height);
             let rect = centered(area, width, height);

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::preview::{LineKind, PreviewLine};
-use super::{Change, JournalValues, PlannedChange};
+use super::{Change, JournalValues, Moved, Observed, PlannedChange, Refresh, Reread, Rereads};
 use crate::domain::finding::FindingRef;
 use crate::domain::triage::TriageFields;
 
@@ -107,6 +107,56 @@ impl PlannedChange for FindingsUpdate {
             values.after.insert(id, after);
         }
         values
+    }
+
+    /// A finding moved when a field the edit sets holds another value now than its
+    /// "before" recorded; the re-plan takes each finding's values now as its "before" and
+    /// drops findings that already show the change.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let mut refresh = Refresh::default();
+        let mut edits = Vec::new();
+        for e in &self.edits {
+            let fields = match now.get(&e.finding.id) {
+                Some(Reread::Found(Observed::Finding { fields, .. })) => fields,
+                // Gone (the write reports FindingNotFound for it), or not re-read (the
+                // executor refuses to write before asking): nothing to compare.
+                _ => {
+                    edits.push(e.clone());
+                    continue;
+                }
+            };
+            // Only the fields this edit sets: what else the plan recorded is context.
+            let current = e.after.before_from(fields);
+            if current != e.after.before_from(&e.before) {
+                let what = e
+                    .before
+                    .field_changes(&current)
+                    .into_iter()
+                    .filter(|(_, old, new)| old != new)
+                    .map(|(name, old, new)| format!("{name} {old} -> {new}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                refresh.moved.push(Moved::new(&e.finding.id, what));
+            }
+            if e.after.changes(fields) {
+                edits.push(FindingEdit {
+                    before: current,
+                    ..e.clone()
+                });
+            }
+        }
+        refresh.replanned =
+            (!edits.is_empty()).then(|| Change::FindingsUpdate(FindingsUpdate { edits }));
+        Some(refresh)
+    }
+
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        let edit = self.edits.iter().find(|e| e.finding.id == target)?;
+        match now {
+            Observed::Finding { fields, .. } => Some(edit.after.shown_by(fields)),
+            Observed::Absent => Some(false),
+            _ => None,
+        }
     }
 }
 

@@ -70,6 +70,7 @@ pub async fn import_and_verify<D: FindingJson>(
         unverified,
         request_ids: result.request_ids,
         error,
+        ..ChangeOutcome::default()
     }
 }
 

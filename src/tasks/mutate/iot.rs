@@ -8,7 +8,7 @@ use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
 use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::domain::iot::AuditSuppression;
-use crate::domain::iot_plan::{IotChange, IotImport};
+use crate::domain::iot_plan::{IotChange, IotImport, suppression_shows};
 use crate::domain::plan::{ChangeOutcome, PlannedChange, TargetFailure};
 
 /// How many imported findings verification re-reads (spread over the whole import): a
@@ -33,6 +33,7 @@ fn outcome(plan_id: &str) -> ChangeOutcome {
         unverified: Vec::new(),
         request_ids: Vec::new(),
         error: None,
+        ..Default::default()
     }
 }
 
@@ -122,12 +123,7 @@ async fn verify_suppression(
     });
     let ok = match (found, expect) {
         (None, None) => true,
-        (Some(f), Some(e)) => {
-            f.suppress_indefinitely == e.suppress_indefinitely
-                && (e.suppress_indefinitely
-                    || f.expiration_date.map(|d| d as i64) == e.expiration_date.map(|d| d as i64))
-                && (e.description.is_none() || f.description == e.description)
-        }
+        (Some(f), Some(e)) => suppression_shows(f, e),
         _ => false,
     };
     if ok { Vec::new() } else { vec![target] }
