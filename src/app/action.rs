@@ -98,6 +98,8 @@ pub enum Action {
     /// IP sets pane: add the addresses listed in a file (one per line, `#` comments).
     AddAddressesFromFile,
     Approve,
+    /// Approve a previewed plan that a guardrail refuses (the guardrails are journaled).
+    ApproveOverride,
     Reject,
     Undo,
     // ---- bindable: quitting (last in the views group)

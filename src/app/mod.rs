@@ -108,6 +108,17 @@ impl State {
             .max(1) as usize
     }
 
+    /// The screen cannot show the console ("terminal too small"): keys act blind.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < layout::MIN_WIDTH || self.size.1 < layout::MIN_HEIGHT
+    }
+
+    /// How many preview lines the preview modal shows at the current size.
+    pub fn preview_rows(&self, lines: usize) -> usize {
+        let notes = u16::try_from(self.notifications.len()).unwrap_or(u16::MAX);
+        layout::preview_rows(lines, layout::body_rows(self.size.1, notes))
+    }
+
     pub fn notify(&mut self, level: NotifyLevel, message: impl Into<String>) {
         self.notifications.push(level, message);
         self.dirty = true;
@@ -128,6 +139,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             tick(state);
             Vec::new()
         }
+        Action::Key(key) if state.too_small() => blind_key(state, key),
+        Action::Paste(_) if state.too_small() => Vec::new(),
         Action::Key(key) => modal::handle_key(state, key),
         other => {
             state.dirty = true;
@@ -140,6 +153,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         effects.retain(|e| !matches!(e, Effect::Mutate(_)));
     }
     effects
+}
+
+/// A key while the screen is too small to show the console: nothing it would act on is
+/// visible, so only the quit key (as bound in `[global]`) does anything.
+fn blind_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if state.keymap.action_in(Context::Global, &key) != Some(&Action::Quit) {
+        return Vec::new();
+    }
+    state.dirty = true;
+    if state.confirm_quit {
+        // The quit question was open: the quit key again answers it.
+        state.should_quit = true;
+        return vec![Effect::Quit];
+    }
+    dispatch(state, Action::Quit)
 }
 
 fn tick(state: &mut State) {

@@ -39,12 +39,19 @@ fn session(read_only: bool) -> Session {
     }
 }
 
+/// The plan ids of [`state`]: a fixed seed, so tests can name them.
+pub(crate) fn test_ids() -> crate::domain::plan::PlanIds {
+    crate::domain::plan::PlanIds::new(1_764_806_400_000, [0x5e; 8])
+}
+
 fn state(read_only: bool) -> State {
-    State::new(
+    let mut s = State::new(
         session(read_only),
         Keymap::default_embedded(),
         Theme::default_dark(),
-    )
+    );
+    s.pipeline.ids = test_ids();
+    s
 }
 
 /// A state with `n` findings loaded in one complete page.

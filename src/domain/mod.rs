@@ -2,6 +2,7 @@
 
 pub mod address_file;
 pub mod analyzer;
+pub mod block_guardrails;
 pub mod cidr;
 pub mod combined;
 pub mod filter;

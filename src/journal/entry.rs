@@ -88,6 +88,9 @@ pub struct Entry {
     /// Absent on intent entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<JournalResult>,
+    /// The guardrails the user approved past with the override key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guardrails_overridden: Vec<String>,
     /// The full plan, so a change can be replayed or undone from the journal.
     pub change: ChangePlan,
 }
@@ -111,6 +114,7 @@ impl Entry {
             after: values.after,
             aws_request_ids: Vec::new(),
             result: None,
+            guardrails_overridden: plan.overridden_guardrails().to_vec(),
             change: plan.clone(),
         }
     }

@@ -17,9 +17,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::{State, layout};
 use crate::theme::Slot;
 
-/// Below this the layout cannot show a table row; we say so instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
+/// Below this the layout cannot show a table row; we say so instead (and `update`
+/// swallows every key but quit).
+pub use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 pub use panes::findings::SPINNER;
 

@@ -6,6 +6,7 @@
 //! undo) stays the same for every kind.
 
 mod findings_update;
+mod id;
 mod preview;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use super::analyzer::{
 };
 pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE};
+pub use id::PlanIds;
 pub use preview::{LineKind, PreviewLine};
 
 /// Above this many items an approval needs the count typed, not just `y`.
@@ -56,9 +58,18 @@ pub struct JournalValues {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangePlan {
-    /// Unique per session; ties the journal's intent and outcome entries together.
+    /// A UUIDv7 ([`PlanIds`]): unique across sessions and time-ordered; ties the journal's
+    /// intent and outcome entries together.
     pub id: String,
     pub change: Change,
+    /// Why secdeck thinks the change may be a mistake (block into an ALLOW set, act on a
+    /// SUPPRESSED finding, ...): shown in the preview; `y` refuses the plan, only the
+    /// override key approves it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guardrails: Vec<String>,
+    /// Approved past its guardrails with the override key (the journal says so).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +152,23 @@ impl ChangePlan {
         ChangePlan {
             id: id.into(),
             change,
+            guardrails: Vec::new(),
+            overridden: false,
+        }
+    }
+
+    /// The plan with these guardrails (see [`ChangePlan::guardrails`]).
+    pub fn with_guardrails(mut self, guardrails: Vec<String>) -> Self {
+        self.guardrails = guardrails;
+        self
+    }
+
+    /// The guardrails the user approved past, for the journal.
+    pub fn overridden_guardrails(&self) -> &[String] {
+        if self.overridden {
+            &self.guardrails
+        } else {
+            &[]
         }
     }
 
@@ -169,9 +197,16 @@ impl ChangePlan {
         self.change.planned().targets()
     }
 
-    /// The diff the user approves.
+    /// The diff the user approves, its guardrails right under the title.
     pub fn preview(&self) -> Vec<PreviewLine> {
-        self.change.planned().preview()
+        let mut lines = self.change.planned().preview();
+        let at = lines.len().min(1);
+        let guardrails = self
+            .guardrails
+            .iter()
+            .map(|g| PreviewLine::new(LineKind::Guardrail, format!("guardrail: {g}")));
+        lines.splice(at..at, guardrails);
+        lines
     }
 
     /// The plan that puts back what this plan changed, for the edits that succeeded.

@@ -9,6 +9,8 @@ pub enum LineKind {
     Context,
     Removed,
     Added,
+    /// Why the change may be a mistake (a plan's guardrails).
+    Guardrail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -318,7 +318,19 @@ fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
     }
 }
 
-/// Plan ids only need to be unique; a v4 UUID is.
+/// One plan id outside a console session (headless commands, the executor's undo plans):
+/// a UUIDv7, like the console's (see `domain::plan::PlanIds`).
 pub fn new_plan_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The plan ids of a console session starting now: the clock and the OS random source,
+/// read once here so `update()` stays free of both.
+pub fn session_plan_ids() -> crate::domain::plan::PlanIds {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let mut random = [0u8; 8];
+    random.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[8..]);
+    crate::domain::plan::PlanIds::new(ms, random)
 }
