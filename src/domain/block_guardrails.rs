@@ -96,6 +96,18 @@ fn set_use(name: &str, references: &[RuleReference]) -> Vec<String> {
     out
 }
 
+/// Whether `s` has the shape of an AWS region name (`us-east-1`, `us-gov-west-1`): a
+/// finding's `Region` (or the product ARN it falls back to) can be anything.
+pub fn looks_like_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
 /// Account and region of an IP set, from its ARN (`arn:aws:wafv2:REGION:ACCOUNT:...`).
 pub fn set_location(set: &IpSet) -> (String, String) {
     let mut parts = set.arn.split(':').skip(3);

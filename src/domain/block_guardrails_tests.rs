@@ -189,3 +189,20 @@ fn suppressed_and_resolved_findings_are_guarded() {
         "{g:?}"
     );
 }
+
+#[test]
+fn region_names_are_told_from_other_words() {
+    for r in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-3"] {
+        assert!(looks_like_region(r), "{r}");
+    }
+    for r in [
+        "securityhub",
+        "",
+        "us-east",
+        "US-EAST-1",
+        "us--1",
+        "-east-1",
+    ] {
+        assert!(!looks_like_region(r), "{r}");
+    }
+}

@@ -9,7 +9,7 @@ use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::Effect;
 use crate::app::panes::ipsets::Load;
 use crate::app::pipeline::Stage;
-use crate::domain::block_guardrails::block_guardrails;
+use crate::domain::block_guardrails::{block_guardrails, looks_like_region};
 use crate::domain::cidr::IpVersion;
 use crate::domain::plan::{Change, ChangePlan, TriageFields};
 use crate::domain::remote_ips::remote_ips;
@@ -97,7 +97,7 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
             finding: t.finding.clone(),
             title: t.title.clone(),
             account: row.map(|f| f.account_id.clone()).unwrap_or_default(),
-            region: row.map(|f| f.region.clone()).unwrap_or_default(),
+            region: row.map(finding_region).unwrap_or_default(),
             before: TriageFields {
                 workflow: t.before.workflow,
                 note: t.before.note.clone(),
@@ -133,6 +133,23 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
         Load::NotLoaded | Load::Failed(_) => vec![state.ipsets.start_load()],
         Load::Loading | Load::Loaded => Vec::new(),
     }
+}
+
+/// The finding's region: its `Region`, else the first resource's; empty when neither has
+/// the shape of a region (real findings carry malformed product ARNs).
+fn finding_region(f: &crate::domain::finding::Finding) -> String {
+    if looks_like_region(&f.region) {
+        return f.region.clone();
+    }
+    let doc = f.raw.value();
+    doc.get("Resources")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("Region").and_then(serde_json::Value::as_str))
+        .find(|r| looks_like_region(r))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The IP sets arrived (or were reloaded for another scope): start on a BLOCK set.
