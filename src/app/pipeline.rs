@@ -374,8 +374,13 @@ pub(super) fn count_key(state: &mut State, key: super::keys::Key) -> Option<Vec<
         // preview's scrolling keys and the guardrail override still act.
         _ if key.typed_char().is_some() => {
             let action = state.keymap.action_in(Context::Preview, &key).cloned();
-            if let Some(action @ (Action::MoveDown | Action::MoveUp | Action::ApproveOverride)) =
-                action
+            if let Some(
+                action @ (Action::MoveDown
+                | Action::MoveUp
+                | Action::Top
+                | Action::Bottom
+                | Action::ApproveOverride),
+            ) = action
             {
                 state.dirty = true;
                 return Some(super::dispatch(state, action));
