@@ -63,7 +63,7 @@ fn preview(
                 LineKind::Context => Slot::Text,
                 LineKind::Removed => Slot::DiffRemoved,
                 LineKind::Added => Slot::DiffAdded,
-                LineKind::Guardrail => Slot::Warning,
+                LineKind::Warning => Slot::Warning,
             };
             Line::styled(truncate(&l.text, text_width), style(theme, slot))
         })

@@ -19,7 +19,7 @@ use super::analyzer::{
     TrustPolicyView,
 };
 pub use super::triage::{TriageFields, VerificationState};
-pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE};
+pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
 pub use id::PlanIds;
 pub use preview::{LineKind, PreviewLine};
 
@@ -204,7 +204,7 @@ impl ChangePlan {
         let guardrails = self
             .guardrails
             .iter()
-            .map(|g| PreviewLine::new(LineKind::Guardrail, format!("guardrail: {g}")));
+            .map(|g| PreviewLine::new(LineKind::Warning, format!("guardrail: {g}")));
         lines.splice(at..at, guardrails);
         lines
     }

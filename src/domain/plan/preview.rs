@@ -9,8 +9,8 @@ pub enum LineKind {
     Context,
     Removed,
     Added,
-    /// Why the change may be a mistake (a plan's guardrails).
-    Guardrail,
+    /// A plan's guardrail, or what the change cannot do (an undo that cannot restore).
+    Warning,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
