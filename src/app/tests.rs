@@ -56,6 +56,11 @@ fn state(read_only: bool) -> State {
 
 /// A state with `n` findings loaded in one complete page.
 pub(crate) fn loaded(n: usize, read_only: bool) -> State {
+    loaded_with(findings(0..n), read_only)
+}
+
+/// A state with `findings` loaded in one complete page.
+pub(crate) fn loaded_with(findings: Vec<Finding>, read_only: bool) -> State {
     let mut s = state(read_only);
     init(&mut s);
     let request = s.findings.request;
@@ -63,7 +68,7 @@ pub(crate) fn loaded(n: usize, read_only: bool) -> State {
         &mut s,
         Action::Findings(crate::app::FindingsMsg::Page {
             request,
-            findings: findings(0..n),
+            findings,
             next_token: None,
         }),
     );

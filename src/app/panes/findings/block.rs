@@ -229,3 +229,7 @@ fn choose(state: &mut State) {
         Err(problems) => state.notify(NotifyLevel::Error, problems.join("; ")),
     }
 }
+
+#[cfg(test)]
+#[path = "block_tests.rs"]
+mod tests;
