@@ -121,6 +121,18 @@ pub struct SandboxArgs {
     /// Allow listening on a non-loopback address (the sandbox has no authentication).
     #[arg(long)]
     pub allow_remote: bool,
+    /// Injected faults, e.g. 'UpdateIPSet:after-drop,times=1;GetFindings:500,chance=0.2'
+    /// (grammar: docs/SANDBOX-FAULTS.md).
+    #[arg(long, value_name = "SPEC", value_parser = parse_fault_spec)]
+    pub faults: Option<FaultList>,
+}
+
+/// The faults of one `--faults SPEC`.
+#[derive(Debug, Clone)]
+pub struct FaultList(pub Vec<crate::sandbox::FaultSpec>);
+
+fn parse_fault_spec(text: &str) -> Result<FaultList, String> {
+    crate::sandbox::parse_specs(text).map(FaultList)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -256,6 +256,7 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
             message: "injected by the test".into(),
             probability: 1.0,
             remaining: Some(1),
+            mode: secdeck::sandbox::FaultMode::Refuse,
         });
         console.dispatch(first_page);
         wait_until(&mut console, "the failure", |s| {

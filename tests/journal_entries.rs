@@ -57,6 +57,7 @@ fn outcome(succeeded: &[&str], failed: &[&str]) -> ChangeOutcome {
         unverified: vec![],
         request_ids: vec!["req-1".into()],
         error: None,
+        ..Default::default()
     }
 }
 

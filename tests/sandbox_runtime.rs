@@ -164,6 +164,7 @@ async fn faults_can_target_every_operation_and_any_code() {
         message: "not authorized to perform securityhub:GetFindings".into(),
         probability: 1.0,
         remaining: Some(2),
+        mode: secdeck::sandbox::FaultMode::Refuse,
     });
     let err = hub.get_findings().send().await.unwrap_err();
     let err = err.into_service_error();

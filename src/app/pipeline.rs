@@ -10,7 +10,8 @@ use super::panes::FinishedChange;
 use super::widgets::{Edit, TextInput};
 use crate::domain::finding::{FindingRef, WorkflowStatus};
 use crate::domain::plan::{
-    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, PlanIds, TriageFields,
+    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, PlanIds, PreviewLine,
+    TriageFields,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -45,6 +46,9 @@ pub struct Pipeline {
     pub stage: Stage,
     /// The plan that undoes the last change, when AWS allows it.
     pub undo: Option<ChangePlan>,
+    /// Shown above a preview re-planned because its targets moved in AWS since the last
+    /// one: what moved, and who moved it when AWS says.
+    pub moved: Vec<PreviewLine>,
     /// Where plan ids come from (seeded once per session, see [`PlanIds`]).
     pub ids: PlanIds,
 }
@@ -141,6 +145,7 @@ impl Pipeline {
     }
 
     pub fn preview(&mut self, plan: ChangePlan) {
+        self.moved.clear();
         self.stage = Stage::Preview {
             plan,
             typed: TextInput::default(),
@@ -148,10 +153,23 @@ impl Pipeline {
         };
     }
 
+    /// The lines of the preview modal: what moved (a re-planned change), then the plan's
+    /// preview. Empty when no plan is previewed.
+    pub fn preview_lines(&self) -> Vec<PreviewLine> {
+        match &self.stage {
+            Stage::Preview { plan, .. } => {
+                let mut lines = self.moved.clone();
+                lines.extend(plan.preview());
+                lines
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Moves the previewed diff by `delta` lines, `rows` of it on screen.
     pub fn scroll_preview(&mut self, delta: isize, rows: usize) {
-        if let Stage::Preview { plan, scroll, .. } = &mut self.stage {
-            let last = plan.preview().len().saturating_sub(rows);
+        let last = self.preview_lines().len().saturating_sub(rows);
+        if let Stage::Preview { scroll, .. } = &mut self.stage {
             *scroll = scroll.saturating_add_signed(delta).min(last);
         }
     }
@@ -202,6 +220,7 @@ impl Pipeline {
 
     pub fn cancel(&mut self) -> bool {
         if self.is_modal() {
+            self.moved.clear();
             self.stage = Stage::Idle;
             return true;
         }
@@ -250,11 +269,21 @@ pub(super) fn finished(
     undo: Option<ChangePlan>,
 ) -> FinishedChange {
     let plan = state.pipeline.finish(&outcome, undo);
-    let level = if outcome.is_complete_success() {
+    let level = if outcome.replan.is_some() || outcome.write_error.is_some() {
+        NotifyLevel::Warning
+    } else if outcome.is_complete_success() {
         NotifyLevel::Success
     } else {
         NotifyLevel::Error
     };
+    // Targets moved in AWS since the preview: nothing was written; the change planned
+    // again against the new state needs its own preview and approval.
+    if let Some(replan) = &outcome.replan
+        && let Some(new_plan) = &replan.plan
+    {
+        state.pipeline.preview(new_plan.clone());
+        state.pipeline.moved = replan.lines();
+    }
     let mut message = outcome.summary();
     if state.pipeline.undo.is_some()
         && let Some(key) = state.keymap.hint(Context::of(state), &Action::Undo)
@@ -284,8 +313,8 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     if matches!(state.pipeline.stage, Stage::Block(_)) {
         return crate::app::panes::findings::block::handle(state, action);
     }
-    if let Stage::Preview { plan, .. } = &state.pipeline.stage {
-        let rows = state.preview_rows(plan.preview().len());
+    if matches!(state.pipeline.stage, Stage::Preview { .. }) {
+        let rows = state.preview_rows(state.pipeline.preview_lines().len());
         if let Some(delta) = scroll_lines(&action, rows) {
             state.pipeline.scroll_preview(delta, rows);
             return Vec::new();

@@ -79,6 +79,7 @@ pub(super) fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
         unverified: unverified.iter().map(|s| s.to_string()).collect(),
         request_ids: vec![],
         error: None,
+        ..Default::default()
     };
     update(s, Action::ChangeFinished { outcome, undo });
 }
@@ -167,6 +168,7 @@ fn a_failed_change_is_reported_and_offers_no_undo() {
         unverified: vec![],
         request_ids: vec![],
         error: Some("AccessDeniedException: not authorized".into()),
+        ..Default::default()
     };
     update(
         &mut s,

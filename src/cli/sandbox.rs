@@ -33,6 +33,9 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
             .seed_iot_demo()
             .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;
     }
+    let faults = args.faults.map(|f| f.0).unwrap_or_default();
+    let armed = faults.len();
+    sandbox.arm(faults);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -53,6 +56,9 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
          aws securityhub get-findings --region {region} --max-items 5"
     );
     println!("or:  secdeck --endpoint-url {url} --region {region}");
+    if armed > 0 {
+        println!("{armed} fault(s) armed (--faults)");
+    }
     println!("Ctrl-C to stop.");
     serve_on(sandbox, listener, args.allow_remote, shutdown_signal()).await
 }

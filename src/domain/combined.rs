@@ -6,7 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Change, FindingsUpdate, JournalValues, LineKind, PlannedChange, PreviewLine};
+use super::plan::{
+    Change, FindingsUpdate, JournalValues, LineKind, Observed, PlannedChange, PreviewLine, Refresh,
+    Rereads,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -122,6 +125,38 @@ impl PlannedChange for CombinedChange {
 
     fn touches_ip_sets(&self) -> bool {
         self.steps.iter().any(|s| s.planned().touches_ip_sets())
+    }
+
+    /// Each step checked; a moved step is re-planned (or dropped when nothing is left of
+    /// it), the others kept as they are.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let mut refresh = Refresh::default();
+        let mut steps = Vec::new();
+        for step in &self.steps {
+            match step.planned().refresh(now) {
+                Some(r) if !r.is_fresh() => {
+                    refresh.moved.extend(r.moved);
+                    steps.extend(r.replanned);
+                }
+                _ => steps.push(step.clone()),
+            }
+        }
+        refresh.replanned = (!steps.is_empty()).then(|| {
+            Change::Combined(Box::new(CombinedChange {
+                steps,
+                ..self.clone()
+            }))
+        });
+        Some(refresh)
+    }
+
+    /// Asked of the step that names the target.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        self.steps
+            .iter()
+            .map(Change::planned)
+            .find(|p| p.targets().iter().any(|t| t == target))?
+            .holds_after(target, now)
     }
 }
 

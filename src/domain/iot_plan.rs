@@ -9,7 +9,10 @@ use serde_json::Value;
 
 use super::iot::AuditSuppression;
 use super::iot_asff::ImportPlan;
-use super::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use super::plan::{
+    Change, JournalValues, LineKind, Moved, Observed, PlannedChange, PreviewLine, Refresh, Reread,
+    Rereads,
+};
 
 /// Ids listed per category in a preview; the rest are counted.
 const PREVIEW_IDS: usize = 10;
@@ -333,6 +336,138 @@ impl PlannedChange for IotChange {
     fn journal_values(&self) -> JournalValues {
         JournalValues::default()
     }
+
+    /// Suppressions are checked against the one AWS holds now (a create against none);
+    /// a mitigation task against executions already started under its id.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let target = self.targets().into_iter().next()?;
+        let found = match now.get(&target) {
+            Some(Reread::Found(o)) => o,
+            _ => return None,
+        };
+        let existing = match found {
+            Observed::Suppression { suppression } => Some(suppression),
+            _ => None,
+        };
+        let mut refresh = Refresh::default();
+        let moved = |what: String| vec![Moved::new(&target, what)];
+        let (moved, replanned) = match (self, existing) {
+            (IotChange::CreateSuppression { .. }, None) => (vec![], Some(self.clone())),
+            (IotChange::CreateSuppression { suppression }, Some(now)) => (
+                moved(format!("now suppressed: {}", describe_suppression(now))),
+                (!suppression_shows(now, suppression)).then(|| IotChange::UpdateSuppression {
+                    before: now.clone(),
+                    after: suppression.clone(),
+                }),
+            ),
+            (IotChange::UpdateSuppression { before, after }, now) => match now {
+                Some(now) if *now == *before || suppression_shows(now, before) => {
+                    (vec![], Some(self.clone()))
+                }
+                Some(now) => (
+                    moved(format!(
+                        "{} -> {}",
+                        describe_suppression(before),
+                        describe_suppression(now)
+                    )),
+                    (!suppression_shows(now, after)).then(|| IotChange::UpdateSuppression {
+                        before: now.clone(),
+                        after: after.clone(),
+                    }),
+                ),
+                None => (
+                    moved("the suppression was deleted".into()),
+                    Some(IotChange::CreateSuppression {
+                        suppression: after.clone(),
+                    }),
+                ),
+            },
+            (IotChange::DeleteSuppression { suppression }, Some(now)) => {
+                if suppression_shows(now, suppression) {
+                    (vec![], Some(self.clone()))
+                } else {
+                    (
+                        moved(format!(
+                            "{} -> {}",
+                            describe_suppression(suppression),
+                            describe_suppression(now)
+                        )),
+                        // Delete the one there now, so an undo puts exactly it back.
+                        Some(IotChange::DeleteSuppression {
+                            suppression: now.clone(),
+                        }),
+                    )
+                }
+            }
+            (IotChange::DeleteSuppression { .. }, None) => {
+                (moved("the suppression was deleted already".into()), None)
+            }
+            (IotChange::StartMitigation { task_id, .. }, _) => match found {
+                Observed::Task { status } => (
+                    moved(format!(
+                        "mitigation task {task_id} already started ({status})"
+                    )),
+                    None,
+                ),
+                _ => (vec![], Some(self.clone())),
+            },
+            _ => return None,
+        };
+        refresh.moved = moved;
+        refresh.replanned = replanned.map(|c| Change::Iot(Box::new(c)));
+        Some(refresh)
+    }
+
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if !self.targets().iter().any(|t| t == target) {
+            return None;
+        }
+        match (self, now) {
+            (
+                IotChange::Import(i),
+                Observed::Imported {
+                    record_state,
+                    updated_at,
+                },
+            ) => {
+                // The documents are not journaled: a change read back from the journal
+                // cannot tell.
+                let doc = i.documents.iter().find(|d| id_of(d) == target)?;
+                let state = doc
+                    .get("RecordState")
+                    .and_then(Value::as_str)
+                    .unwrap_or("ACTIVE");
+                let at = doc.get("UpdatedAt").and_then(Value::as_str)?;
+                Some(record_state == state && updated_at == at)
+            }
+            (IotChange::Import(_), Observed::Absent) => Some(false),
+            (
+                IotChange::CreateSuppression { suppression: want }
+                | IotChange::UpdateSuppression { after: want, .. },
+                _,
+            ) => match now {
+                Observed::Suppression { suppression } => Some(suppression_shows(suppression, want)),
+                Observed::Absent => Some(false),
+                _ => None,
+            },
+            (IotChange::DeleteSuppression { .. }, Observed::Absent) => Some(true),
+            (IotChange::DeleteSuppression { .. }, Observed::Suppression { .. }) => Some(false),
+            (IotChange::StartMitigation { .. }, Observed::Task { .. }) => Some(true),
+            (IotChange::StartMitigation { .. }, Observed::Absent) => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a suppression AWS holds shows what `want` sets (a description `want` leaves
+/// unset matches any).
+pub fn suppression_shows(found: &AuditSuppression, want: &AuditSuppression) -> bool {
+    found.check_name == want.check_name
+        && found.resource_identifier == want.resource_identifier
+        && found.suppress_indefinitely == want.suppress_indefinitely
+        && (want.suppress_indefinitely
+            || found.expiration_date.map(|d| d as i64) == want.expiration_date.map(|d| d as i64))
+        && (want.description.is_none() || found.description == want.description)
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub enum ResultStatus {
     Ok,
     Partial,
     Failed,
+    /// Nothing is known applied and some targets' state is unknown (the write's answer
+    /// was lost and a re-read could not tell): never `failed`.
+    Unknown,
 }
 
 /// What happened, on an outcome entry.
@@ -34,12 +37,21 @@ pub struct JournalResult {
     pub unverified: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Targets a re-read after a failed write could not classify.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// The error the write met; `succeeded` / `failures` / `unknown` then say what a
+    /// re-read found AWS holding (applied / not applied / unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_error: Option<String>,
 }
 
 impl JournalResult {
     pub fn from_outcome(outcome: &ChangeOutcome) -> Self {
         let status = if outcome.is_complete_success() && !outcome.succeeded.is_empty() {
             ResultStatus::Ok
+        } else if outcome.succeeded.is_empty() && !outcome.unknown.is_empty() {
+            ResultStatus::Unknown
         } else if outcome.succeeded.is_empty() {
             ResultStatus::Failed
         } else {
@@ -51,6 +63,8 @@ impl JournalResult {
             failures: outcome.failed.clone(),
             unverified: outcome.unverified.clone(),
             error: outcome.error.clone(),
+            unknown: outcome.unknown.clone(),
+            write_error: outcome.write_error.clone(),
         }
     }
 }

@@ -58,10 +58,16 @@ impl HttpConnector for InProcessClient {
                 .await
                 .map_err(|e| connector_error("routing", e))?;
             let (parts, body) = response.into_parts();
+            // A body that fails is a connection cut mid-answer (an injected fault): an
+            // I/O error, as the SDK would see it over TCP.
             let bytes = body
                 .collect()
                 .await
-                .map_err(|e| connector_error("reading the response body", e))?
+                .map_err(|e| {
+                    ConnectorError::io(
+                        format!("sandbox in-process client: reading the response body: {e}").into(),
+                    )
+                })?
                 .to_bytes();
             HttpResponse::try_from(http::Response::from_parts(parts, SdkBody::from(bytes)))
                 .map_err(|e| connector_error("converting the response", e))

@@ -10,6 +10,7 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use serde_json::Value;
 
+use super::faults::AfterFault;
 use super::protocol::{Protocol, ServiceError, aws_json, aws_query};
 use super::record::RecordedRequest;
 use super::state::Shared;
@@ -57,7 +58,16 @@ pub(crate) async fn run(
     } else {
         handler(&ctx, &params)
     };
-    let response = result.unwrap_or_else(|e| op.protocol.error(&e, &request_id));
+    // A fault that lets the operation change state and then fails its answer.
+    let after = match &result {
+        Ok(_) => shared.faults.fire_after(op.name),
+        Err(_) => None,
+    };
+    let response = match after {
+        Some(AfterFault::Drop) => dropped_connection(),
+        Some(AfterFault::Answer(e)) => op.protocol.error(&e, &request_id),
+        None => result.unwrap_or_else(|e| op.protocol.error(&e, &request_id)),
+    };
     shared.recorder.push(RecordedRequest {
         service: op.service.to_string(),
         operation: op.name.to_string(),
@@ -67,6 +77,19 @@ pub(crate) async fn run(
         time: time::OffsetDateTime::now_utc(),
     });
     response
+}
+
+/// A response whose body fails after the head: over TCP the connection is cut before the
+/// answer is complete, in process the client's body read fails. Either way the client
+/// never learns what happened to its request.
+fn dropped_connection() -> Response {
+    let cut = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "sandbox fault: connection dropped after the write",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(cut))
 }
 
 /// Parses a JSON request body; an empty body is an empty object (GET-style operations).

@@ -28,7 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use serde_json::Value;
 
-pub use faults::{Fault, ItemFault};
+pub use faults::{Fault, FaultMode, FaultSpec, ItemFault, parse_specs};
 pub use record::RecordedRequest;
 pub use server::{serve, serve_on};
 
@@ -211,6 +211,17 @@ impl Sandbox {
     /// Makes batch operations report the chosen items failed (see [`ItemFault`]).
     pub fn inject_targeted_item_fault(&self, fault: ItemFault) {
         self.shared.faults.add_targeted(fault);
+    }
+
+    /// Arms faults parsed from a `--faults` SPEC (see [`parse_specs`]).
+    pub fn arm(&self, specs: Vec<FaultSpec>) {
+        for spec in specs {
+            match spec {
+                FaultSpec::Request(f) => self.inject_fault(f),
+                FaultSpec::Items(f) => self.inject_item_fault(f),
+                FaultSpec::Ids(f) => self.inject_targeted_item_fault(f),
+            }
+        }
     }
 
     pub fn clear_faults(&self) {

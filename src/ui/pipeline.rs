@@ -46,7 +46,8 @@ fn preview(
     scroll: usize,
 ) {
     let theme = &state.theme;
-    let lines = plan.preview();
+    // What moved since the last preview (a re-planned change) comes first.
+    let lines = state.pipeline.preview_lines();
     let rows = layout::preview_rows(lines.len(), area.height);
     let width = area.width.saturating_sub(4).min(100);
     let height = (rows as u16 + layout::PREVIEW_CHROME).min(area.height);

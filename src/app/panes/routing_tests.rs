@@ -57,6 +57,7 @@ fn finish_executing(s: &mut State, plan: ChangePlan) -> Vec<Effect> {
         unverified: vec![],
         request_ids: vec![],
         error: None,
+        ..Default::default()
     };
     update(
         s,

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::Criteria;
-use crate::domain::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use crate::domain::plan::{
+    Change, JournalValues, LineKind, Moved, Observed, PlannedChange, PreviewLine, Refresh, Reread,
+    Rereads,
+};
 
 /// UpdateFindings on Access Analyzer findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +185,52 @@ impl PlannedChange for FindingsStatusView<'_> {
         })
     }
 
+    /// A finding moved when its status is no longer the one the change starts from; the
+    /// re-plan keeps the findings still in that status.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let (from, _) = self.statuses();
+        let c = self.change;
+        let mut refresh = Refresh::default();
+        let mut keep = Vec::new();
+        for (i, id) in c.ids.iter().enumerate() {
+            match now.get(id) {
+                Some(Reread::Found(Observed::AnalyzerStatus { status })) if status != from => {
+                    refresh
+                        .moved
+                        .push(Moved::new(id, format!("status {from} -> {status}")));
+                }
+                _ => keep.push(i),
+            }
+        }
+        refresh.replanned = (!keep.is_empty()).then(|| {
+            let back = FindingsStatusChange {
+                ids: keep.iter().map(|&i| c.ids[i].clone()).collect(),
+                labels: keep
+                    .iter()
+                    .filter_map(|&i| c.labels.get(i).cloned())
+                    .collect(),
+                ..c.clone()
+            };
+            if self.archive {
+                Change::FindingsArchive(Box::new(back))
+            } else {
+                Change::FindingsUnarchive(Box::new(back))
+            }
+        });
+        Some(refresh)
+    }
+
+    /// The finding has the status this change sets.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if !self.change.ids.iter().any(|id| id == target) {
+            return None;
+        }
+        match now {
+            Observed::AnalyzerStatus { status } => Some(status == self.statuses().1),
+            _ => None,
+        }
+    }
+
     fn journal_values(&self) -> JournalValues {
         let (from, to) = self.statuses();
         let mut values = JournalValues::default();
@@ -261,6 +310,63 @@ impl PlannedChange for ArchiveRuleView<'_> {
         })
     }
 
+    /// A create moved when a rule of that name now exists (nothing left to do); a delete
+    /// when the rule is gone (nothing left) or its criteria changed (re-planned to delete
+    /// the rule as it is now, so an undo puts back exactly that).
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let key = self.key();
+        let mut refresh = Refresh::default();
+        let keep = match (self.create, now.get(&key)) {
+            (true, Some(Reread::Found(Observed::ArchiveRule { criteria }))) => {
+                let what = format!("a rule of that name now exists ({})", show(criteria));
+                refresh.moved.push(Moved::new(&key, what));
+                None
+            }
+            (false, Some(Reread::Found(Observed::Absent))) => {
+                refresh
+                    .moved
+                    .push(Moved::new(&key, "the rule was deleted already"));
+                None
+            }
+            (false, Some(Reread::Found(Observed::ArchiveRule { criteria })))
+                if !same_criteria(criteria, &self.rule.criteria) =>
+            {
+                let what = format!(
+                    "criteria {} -> {}",
+                    show(&self.rule.criteria),
+                    show(criteria)
+                );
+                refresh.moved.push(Moved::new(&key, what));
+                Some(ArchiveRuleChange {
+                    criteria: criteria.clone(),
+                    ..self.rule.clone()
+                })
+            }
+            _ => Some(self.rule.clone()),
+        };
+        refresh.replanned = keep.map(|rule| {
+            let rule = Box::new(rule);
+            if self.create {
+                Change::ArchiveRuleCreate(rule)
+            } else {
+                Change::ArchiveRuleDelete(rule)
+            }
+        });
+        Some(refresh)
+    }
+
+    /// A create holds once the rule exists, a delete once it is gone.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if target != self.key() {
+            return None;
+        }
+        match now {
+            Observed::ArchiveRule { .. } => Some(self.create),
+            Observed::Absent => Some(!self.create),
+            _ => None,
+        }
+    }
+
     fn journal_values(&self) -> JournalValues {
         let rule = json!({"criteria": self.rule.criteria, "apply": self.rule.apply});
         let mut values = JournalValues::default();
@@ -271,4 +377,30 @@ impl PlannedChange for ArchiveRuleView<'_> {
         }
         values
     }
+}
+
+/// `k = a | b; k2 = c`, for what moved.
+fn show(criteria: &Criteria) -> String {
+    criteria
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", v.join(" | ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The same criteria, whatever the order of keys and values.
+fn same_criteria(a: &Criteria, b: &Criteria) -> bool {
+    let norm = |c: &Criteria| {
+        let mut c: Vec<(String, Vec<String>)> = c
+            .iter()
+            .map(|(k, v)| {
+                let mut v = v.clone();
+                v.sort();
+                (k.clone(), v)
+            })
+            .collect();
+        c.sort();
+        c
+    };
+    norm(a) == norm(b)
 }

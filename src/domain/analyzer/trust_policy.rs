@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::domain::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use crate::domain::plan::{Change, JournalValues, LineKind, Observed, PlannedChange, PreviewLine};
 use crate::domain::policy::diff::diff_texts;
 use crate::domain::policy::{DenyTarget, PolicyDocument, RoleRef, plan_rollback};
 
@@ -153,6 +153,16 @@ impl PlannedChange for TrustPolicyView<'_> {
         } else {
             let rollback = self.edit.rollback()?;
             Some(Change::TrustPolicyRollback(Box::new(rollback)))
+        }
+    }
+
+    /// The role holds the document this change writes.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        match now {
+            Observed::TrustPolicy { document } if target == self.edit.role.arn => {
+                Some(super::same_document(document, &self.edit.after))
+            }
+            _ => None,
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::preview::{LineKind, PreviewLine};
-use super::{Change, JournalValues, PlannedChange};
+use super::{Change, JournalValues, Moved, Observed, PlannedChange, Refresh, Reread, Rereads};
 use crate::domain::finding::FindingRef;
 use crate::domain::triage::TriageFields;
 
@@ -120,6 +120,60 @@ impl PlannedChange for FindingsUpdate {
             values.after.insert(id, after);
         }
         values
+    }
+
+    /// A finding moved when a field the edit recorded a "before" for holds another
+    /// value now; the re-plan takes each finding's values now as its "before" and drops
+    /// findings that already show the change (or are gone).
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let mut refresh = Refresh::default();
+        let mut edits = Vec::new();
+        for e in &self.edits {
+            let fields = match now.get(&e.finding.id) {
+                Some(Reread::Found(Observed::Finding { fields, .. })) => fields,
+                Some(Reread::Found(_)) => {
+                    refresh
+                        .moved
+                        .push(Moved::new(&e.finding.id, "the finding no longer exists"));
+                    continue;
+                }
+                // Not re-read: the executor refuses to write before this is asked.
+                _ => {
+                    edits.push(e.clone());
+                    continue;
+                }
+            };
+            let current = e.after.before_from(fields);
+            if current != e.before {
+                let what = e
+                    .before
+                    .field_changes(&current)
+                    .into_iter()
+                    .filter(|(_, old, new)| old != new)
+                    .map(|(name, old, new)| format!("{name} {old} -> {new}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                refresh.moved.push(Moved::new(&e.finding.id, what));
+            }
+            if e.after.changes(fields) {
+                edits.push(FindingEdit {
+                    before: current,
+                    ..e.clone()
+                });
+            }
+        }
+        refresh.replanned =
+            (!edits.is_empty()).then(|| Change::FindingsUpdate(FindingsUpdate { edits }));
+        Some(refresh)
+    }
+
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        let edit = self.edits.iter().find(|e| e.finding.id == target)?;
+        match now {
+            Observed::Finding { fields, .. } => Some(edit.after.shown_by(fields)),
+            Observed::Absent => Some(false),
+            _ => None,
+        }
     }
 }
 

@@ -6,7 +6,9 @@
 //! undo) stays the same for every kind.
 
 mod findings_update;
+pub mod fresh;
 mod id;
+pub mod outcome;
 mod preview;
 
 use std::collections::BTreeMap;
@@ -20,7 +22,9 @@ use super::analyzer::{
 };
 pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
+pub use fresh::{Moved, Refresh, Replan};
 pub use id::PlanIds;
+pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
 
 /// Above this many items an approval needs the count typed, not just `y`.
@@ -46,6 +50,19 @@ pub trait PlannedChange {
     /// Whether executing it changes WAF IP sets (the pane reloads after it).
     fn touches_ip_sets(&self) -> bool {
         false
+    }
+    /// Whether `now` (a re-read of `target`) holds what this change writes there: after a
+    /// write's answer was lost, `Some(true)` is applied, `Some(false)` not applied; `None`
+    /// when AWS's state cannot tell (see [`outcome`]).
+    fn holds_after(&self, _target: &str, _now: &Observed) -> Option<bool> {
+        None
+    }
+    /// The fresh-state check: given every target re-read right before writing, what
+    /// moved since the plan recorded its "before", and the change planned again against
+    /// the state now. `None` when this kind keeps its own check (trust policies, IP set
+    /// updates' lock-token loop) or has no prior state (imports, audits).
+    fn refresh(&self, _now: &Rereads) -> Option<Refresh> {
+        None
     }
 }
 
@@ -144,6 +161,12 @@ impl<T: PlannedChange + ?Sized> PlannedChange for &T {
     }
     fn touches_ip_sets(&self) -> bool {
         (**self).touches_ip_sets()
+    }
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        (**self).holds_after(target, now)
+    }
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        (**self).refresh(now)
     }
 }
 
@@ -247,7 +270,7 @@ pub struct TargetFailure {
 }
 
 /// The result of executing a plan, after verification.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChangeOutcome {
     pub plan_id: String,
     pub succeeded: Vec<String>,
@@ -257,14 +280,34 @@ pub struct ChangeOutcome {
     pub request_ids: Vec<String>,
     /// A whole-call failure (throttled past retries, access denied, ...).
     pub error: Option<String>,
+    /// Targets whose state a re-read after a failed write could not tell (see
+    /// [`outcome`]): neither succeeded nor failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// The error a write met before its targets were classified by re-reading AWS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_error: Option<String>,
+    /// Set when the fresh-state check found targets moved: nothing was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replan: Option<Box<Replan>>,
 }
 
 impl ChangeOutcome {
     pub fn is_complete_success(&self) -> bool {
-        self.error.is_none() && self.failed.is_empty() && self.unverified.is_empty()
+        self.replan.is_none()
+            && self.error.is_none()
+            && self.failed.is_empty()
+            && self.unverified.is_empty()
+            && self.unknown.is_empty()
     }
 
     pub fn summary(&self) -> String {
+        if let Some(replan) = &self.replan {
+            return replan.summary();
+        }
+        if let Some(settled) = outcome::describe(self) {
+            return settled;
+        }
         if let Some(e) = &self.error {
             return format!("failed: {e}");
         }

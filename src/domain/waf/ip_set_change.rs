@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{IpSetRef, WafScope};
-use crate::domain::cidr::{IpVersion, MAX_ADDRESSES};
-use crate::domain::plan::{Change, JournalValues, LineKind, PlannedChange, PreviewLine};
+use crate::domain::cidr::{self, IpVersion, MAX_ADDRESSES};
+use crate::domain::plan::{
+    Change, JournalValues, LineKind, Moved, Observed, PlannedChange, PreviewLine, Refresh, Reread,
+    Rereads,
+};
 
 /// UpdateIPSet as a diff: the intended additions and removals, re-applied to the list as
 /// it is when the write happens, so a concurrent writer's entries survive.
@@ -120,6 +123,23 @@ impl PlannedChange for IpSetUpdate {
     fn touches_ip_sets(&self) -> bool {
         true
     }
+
+    /// Every addition is in the set and no removed address is.
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if target != self.set.target() {
+            return None;
+        }
+        match now {
+            Observed::IpSet { addresses, .. } => {
+                let (now, _) = cidr::parse_stored(addresses);
+                let (add, _) = cidr::parse_stored(&self.add);
+                let (remove, _) = cidr::parse_stored(&self.remove);
+                Some(add.is_subset(&now) && remove.is_disjoint(&now))
+            }
+            Observed::Absent => Some(false),
+            _ => None,
+        }
+    }
 }
 
 impl IpSetUpdate {
@@ -219,6 +239,35 @@ impl PlannedChange for IpSetCreate {
 
     fn touches_ip_sets(&self) -> bool {
         true
+    }
+
+    /// A set of that name created since the preview: nothing is left to do.
+    fn refresh(&self, now: &Rereads) -> Option<Refresh> {
+        let target = self.target();
+        let mut refresh = Refresh::default();
+        match now.get(&target) {
+            Some(Reread::Found(Observed::IpSet { addresses, .. })) => {
+                let what = format!(
+                    "an IP set of that name now exists ({} addresses)",
+                    addresses.len()
+                );
+                refresh.moved.push(Moved::new(&target, what));
+            }
+            _ => refresh.replanned = Some(Change::IpSetCreate(Box::new(self.clone()))),
+        }
+        Some(refresh)
+    }
+
+    /// The set exists (a set of that name that we did not create would have refused ours).
+    fn holds_after(&self, target: &str, now: &Observed) -> Option<bool> {
+        if target != self.target() {
+            return None;
+        }
+        match now {
+            Observed::IpSet { .. } => Some(true),
+            Observed::Absent => Some(false),
+            _ => None,
+        }
     }
 }
 

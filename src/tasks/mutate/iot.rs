@@ -36,6 +36,7 @@ fn outcome(plan_id: &str) -> ChangeOutcome {
         unverified: Vec::new(),
         request_ids: Vec::new(),
         error: None,
+        ..Default::default()
     }
 }
 

@@ -4,7 +4,9 @@
 //! undo plan. Nothing is reported as succeeded that AWS did not confirm.
 
 pub mod accessanalyzer;
+mod fresh;
 pub mod iot;
+pub mod observe;
 mod securityhub;
 pub mod wafv2;
 
@@ -148,6 +150,16 @@ impl MutationExecutor {
             }
         }
 
+        // The fresh-state check reads only: a plan whose targets moved writes nothing
+        // and leaves no intent behind.
+        if let fresh::Fresh::Stop(outcome) = fresh::check(&self.observe_cx(), &plan).await {
+            return Executed {
+                outcome,
+                undo: None,
+                warnings,
+            };
+        }
+
         if let Err(e) = self.journal.append(&Entry::intent(&ctx, &plan)) {
             // No journal, no change: the audit trail comes first.
             let error = format!(
@@ -165,7 +177,7 @@ impl MutationExecutor {
 
         let outcome = match &plan.change {
             Change::Combined(c) => self.execute_combined(&plan.id, c, &mut warnings).await,
-            _ => self.execute_change(&plan, &mut warnings).await,
+            _ => self.execute_settled(&plan, &mut warnings).await,
         };
         tracing::info!(plan = %plan.id, summary = %outcome.summary(), "executed");
 
@@ -200,6 +212,7 @@ impl MutationExecutor {
             unverified: Vec::new(),
             request_ids: Vec::new(),
             error: None,
+            ..Default::default()
         };
         let mut stopped: Option<String> = None;
         for step in &combined.steps {
@@ -218,7 +231,7 @@ impl MutationExecutor {
                 Change::Combined(_) => {
                     empty_outcome(&plan, Some("a combined change cannot nest".into()))
                 }
-                _ => self.execute_change(&plan, warnings).await,
+                _ => self.execute_settled(&plan, warnings).await,
             };
             if !outcome.is_complete_success() {
                 stopped = Some(format!("{} did not complete", plan.title()));
@@ -232,6 +245,26 @@ impl MutationExecutor {
             }
         }
         total
+    }
+
+    /// What a re-read of a change's targets borrows.
+    fn observe_cx(&self) -> observe::ObserveCx<'_> {
+        observe::ObserveCx {
+            clients: &self.clients,
+            pacer: &self.pacer,
+            retry: &self.options.retry,
+        }
+    }
+
+    /// One plain change, its outcome settled from AWS's state when the write met an error.
+    async fn execute_settled(
+        &self,
+        plan: &ChangePlan,
+        warnings: &mut Vec<String>,
+    ) -> ChangeOutcome {
+        let mut outcome = self.execute_change(plan, warnings).await;
+        fresh::settle_after_error(&self.observe_cx(), plan, &mut outcome).await;
+        outcome
     }
 
     /// One plain (not combined) change.
@@ -315,6 +348,7 @@ fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
         unverified: Vec::new(),
         request_ids: Vec::new(),
         error,
+        ..Default::default()
     }
 }
 

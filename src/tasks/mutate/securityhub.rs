@@ -44,7 +44,9 @@ pub(super) async fn update_findings(
         .filter(|e| processed.contains(&e.finding))
         .collect();
     let unverified = verify(cx, &processed).await;
-    let error = (processed.is_empty() && !call_errors.is_empty()).then(|| {
+    // A call that failed as a whole may still have been applied (a lost answer): the
+    // executor re-reads and settles its findings.
+    let error = (!call_errors.is_empty()).then(|| {
         call_errors
             .iter()
             .map(ToString::to_string)
@@ -65,6 +67,7 @@ pub(super) async fn update_findings(
         unverified,
         request_ids,
         error,
+        ..Default::default()
     }
 }
 

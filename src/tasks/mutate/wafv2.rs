@@ -40,6 +40,7 @@ fn failed(plan_id: &str, target: String, e: &AwsError, request_ids: Vec<String>)
         unverified: Vec::new(),
         request_ids,
         error: Some(e.to_string()),
+        ..Default::default()
     }
 }
 
@@ -174,6 +175,7 @@ pub(crate) async fn update_ip_set(
             unverified,
             request_ids: Vec::new(),
             error: None,
+            ..Default::default()
         },
         warnings,
     }
@@ -203,6 +205,7 @@ pub(crate) async fn create_ip_set(
                 unverified: if visible { Vec::new() } else { vec![target] },
                 request_ids: Vec::new(),
                 error: None,
+                ..Default::default()
             }
         }
     };

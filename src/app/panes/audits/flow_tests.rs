@@ -283,6 +283,7 @@ fn an_import_with_failed_findings_lists_them_and_retries_exactly_those() {
         unverified: vec![],
         request_ids: vec![],
         error: None,
+        ..Default::default()
     };
     after_change(&mut s, Some(import_plan()), &outcome);
     assert_eq!(s.audits.import_failures.len(), 2);

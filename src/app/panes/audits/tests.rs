@@ -338,6 +338,7 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
         unverified: vec![],
         request_ids: vec![],
         error: None,
+        ..Default::default()
     };
     let effects = after_change(&mut s, None, &outcome);
     assert_eq!(effects.len(), 2);
@@ -416,6 +417,7 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
         unverified: vec!["f2".into(), "f3".into()],
         request_ids: Vec::new(),
         error: None,
+        ..Default::default()
     };
     let ids = vec!["f2".to_string(), "f3".to_string()];
     let effects = crate::app::panes::audits::mitigation::started(&mut s, "m1", &ids, &outcome);

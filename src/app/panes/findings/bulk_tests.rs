@@ -200,6 +200,7 @@ fn failures_are_reported_by_code_and_can_be_retried() {
         unverified: vec![],
         request_ids: vec![],
         error: None,
+        ..Default::default()
     };
     update(
         &mut s,

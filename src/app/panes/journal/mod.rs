@@ -183,6 +183,7 @@ fn outcome_text(status: ResultStatus, error: Option<&str>) -> String {
         ResultStatus::Ok => "ok",
         ResultStatus::Partial => "partial",
         ResultStatus::Failed => "failed",
+        ResultStatus::Unknown => "unknown",
     };
     match error {
         Some(e) => format!("{word}: {e}"),

@@ -40,6 +40,7 @@ fn outcome(plan: &ChangePlan, ok: bool) -> ChangeOutcome {
         unverified: Vec::new(),
         request_ids: Vec::new(),
         error: (!ok).then(|| "AccessDenied".to_string()),
+        ..Default::default()
     }
 }
 

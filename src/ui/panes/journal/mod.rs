@@ -123,7 +123,7 @@ fn short_who(who: &str) -> &str {
 fn outcome_slot(status: Option<ResultStatus>) -> Slot {
     match status {
         Some(ResultStatus::Ok) => Slot::Success,
-        Some(ResultStatus::Partial) => Slot::Warning,
+        Some(ResultStatus::Partial | ResultStatus::Unknown) => Slot::Warning,
         Some(ResultStatus::Failed) => Slot::Error,
         None => Slot::Muted,
     }

@@ -3,7 +3,13 @@
 //! and per-item failures that batch operations report inside a successful answer
 //! (BatchImportFindings' FailedFindings, BatchUpdateFindings' UnprocessedFindings): any
 //! item with a chance / for the next N items (`Fault`), or chosen ids N times each
-//! (`ItemFault`).
+//! (`ItemFault`). A request fault can also let the write happen and then fail: answer
+//! the error, or drop the connection, after the state changed (`FaultMode`), the way a
+//! lost response looks to a client. `spec.rs` parses them from text (`--faults SPEC`).
+
+mod spec;
+
+pub use spec::{FaultSpec, parse_specs};
 
 use std::sync::Mutex;
 
@@ -23,6 +29,28 @@ pub struct Fault {
     pub probability: f64,
     /// How many more times it may fire; `None` = unlimited.
     pub remaining: Option<u32>,
+    /// Before the operation runs (nothing changes), or after it succeeded.
+    pub mode: FaultMode,
+}
+
+/// When a request fault fires and what the client sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaultMode {
+    /// Instead of running the operation: the error answer, nothing changes.
+    #[default]
+    Refuse,
+    /// The operation runs and changes state, then the error is answered instead of its
+    /// result.
+    ApplyThenAnswer,
+    /// The operation runs and changes state, then the connection drops mid-response.
+    ApplyThenDrop,
+}
+
+/// What an armed after-fault does to a request that succeeded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AfterFault {
+    Answer(ServiceError),
+    Drop,
 }
 
 impl Fault {
@@ -35,6 +63,26 @@ impl Fault {
             message: format!("injected fault: {code}"),
             probability: 1.0,
             remaining: Some(n),
+            mode: FaultMode::Refuse,
+        }
+    }
+
+    /// The next `n` successful calls of `operation` change state, then drop the
+    /// connection before the answer is complete.
+    pub fn applied_then_dropped(operation: &str, n: u32) -> Fault {
+        Fault {
+            mode: FaultMode::ApplyThenDrop,
+            message: "injected fault: connection dropped after the write".into(),
+            ..Fault::next(operation, n, 0, "ConnectionDropped")
+        }
+    }
+
+    /// The next `n` successful calls of `operation` change state, then answer `status`
+    /// / `code` instead of their result.
+    pub fn applied_then_failed(operation: &str, n: u32, status: u16, code: &str) -> Fault {
+        Fault {
+            mode: FaultMode::ApplyThenAnswer,
+            ..Fault::next(operation, n, status, code)
         }
     }
 }
@@ -158,12 +206,27 @@ impl Faults {
         None
     }
 
-    /// The error to answer `operation` with, if an armed fault fires.
+    /// The error to answer `operation` with instead of running it, if an armed fault fires.
     pub fn fire(&self, operation: &str) -> Option<ServiceError> {
+        let fault = self.fire_when(operation, |m| m == FaultMode::Refuse)?;
+        Some(ServiceError::new(fault.status, fault.code, fault.message))
+    }
+
+    /// What to do to `operation`'s successful answer, if an armed after-fault fires.
+    pub fn fire_after(&self, operation: &str) -> Option<AfterFault> {
+        let fault = self.fire_when(operation, |m| m != FaultMode::Refuse)?;
+        Some(match fault.mode {
+            FaultMode::ApplyThenDrop => AfterFault::Drop,
+            _ => AfterFault::Answer(ServiceError::new(fault.status, fault.code, fault.message)),
+        })
+    }
+
+    fn fire_when(&self, operation: &str, mode: impl Fn(FaultMode) -> bool) -> Option<Fault> {
         let mut state = lock(&self.inner);
         let FaultState { faults, rng, .. } = &mut *state;
         for fault in faults.iter_mut() {
-            let matches = fault.operation.as_deref().is_none_or(|op| op == operation);
+            let matches =
+                fault.operation.as_deref().is_none_or(|op| op == operation) && mode(fault.mode);
             if !matches || fault.remaining == Some(0) {
                 continue;
             }
@@ -173,11 +236,7 @@ impl Faults {
             if let Some(n) = fault.remaining.as_mut() {
                 *n -= 1;
             }
-            return Some(ServiceError::new(
-                fault.status,
-                fault.code.clone(),
-                fault.message.clone(),
-            ));
+            return Some(fault.clone());
         }
         None
     }
@@ -208,6 +267,28 @@ mod tests {
         assert_eq!(faults.fire("GetFindings").map(|e| e.status), Some(500));
         assert!(faults.fire("GetFindings").is_some());
         assert!(faults.fire("GetFindings").is_none());
+    }
+
+    #[test]
+    fn after_faults_fire_only_after_the_operation_and_refusals_only_before() {
+        let faults = Faults::default();
+        faults.add(Fault::applied_then_dropped("UpdateIPSet", 1));
+        faults.add(Fault::applied_then_failed(
+            "UpdateFindings",
+            1,
+            500,
+            "InternalServerException",
+        ));
+        assert!(faults.fire("UpdateIPSet").is_none());
+        assert_eq!(faults.fire_after("UpdateIPSet"), Some(AfterFault::Drop));
+        assert!(faults.fire_after("UpdateIPSet").is_none());
+        assert!(matches!(
+            faults.fire_after("UpdateFindings"),
+            Some(AfterFault::Answer(e)) if e.status == 500
+        ));
+        faults.add(Fault::next("GetFindings", 1, 500, "InternalException"));
+        assert!(faults.fire_after("GetFindings").is_none());
+        assert!(faults.fire("GetFindings").is_some());
     }
 
     #[test]
