@@ -8,6 +8,7 @@
 mod findings_update;
 pub mod fresh;
 mod id;
+pub mod interrupted;
 pub mod outcome;
 mod preview;
 
@@ -24,6 +25,7 @@ pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
 pub use fresh::{Moved, Refresh, Replan};
 pub use id::PlanIds;
+pub use interrupted::{InterruptedChange, Resolves, Way};
 pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
 
@@ -87,6 +89,9 @@ pub struct ChangePlan {
     /// Approved past its guardrails with the override key (the journal says so).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub overridden: bool,
+    /// The interrupted plan this one settles (finishes, undoes, marks reviewed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolves: Option<Resolves>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,6 +182,7 @@ impl ChangePlan {
             change,
             guardrails: Vec::new(),
             overridden: false,
+            resolves: None,
         }
     }
 
