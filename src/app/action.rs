@@ -97,6 +97,11 @@ pub enum Action {
     SyncIpRanges,
     /// IP sets pane: add the addresses listed in a file (one per line, `#` comments).
     AddAddressesFromFile,
+    /// The interrupted-changes banner: finish the rest, undo the applied part (both
+    /// previewed), or mark it reviewed.
+    FinishInterrupted,
+    UndoInterrupted,
+    MarkReviewed,
     Approve,
     /// Approve a previewed plan that a guardrail refuses (the guardrails are journaled).
     ApproveOverride,
@@ -131,6 +136,9 @@ pub enum Action {
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// The executor's answers about interrupted changes.
+    #[serde(skip)]
+    Interrupted(crate::app::interrupted::InterruptedMsg),
     /// Each pane's task results and commands, folded in by the pane's `reduce`.
     #[serde(skip)]
     Findings(crate::app::panes::findings::FindingsMsg),

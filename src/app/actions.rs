@@ -156,6 +156,9 @@ pub fn spec(action: &Action) -> Option<Spec> {
         CreateIpSet => row(Changes, CHANGES, "create", "create an IP set: NAME IPV4|IPV6 [description] (previewed)", IPSETS, NONE),
         SyncIpRanges => row(Changes, CHANGES, "sync", "sync IP sets from AWS ip-ranges.json (previewed)", IPSETS, NONE),
         AddAddressesFromFile => row(Changes, CHANGES, "add from file", "add the addresses in a file, one per line (previewed)", IPSETS, NONE),
+        FinishInterrupted => row(Changes, CHANGES, "finish the rest", "interrupted change: finish what AWS does not hold yet (previewed)", PREVIEW, PREVIEW),
+        UndoInterrupted => row(Changes, CHANGES, "undo the applied part", "interrupted change: undo what AWS holds of it (previewed)", PREVIEW, PREVIEW),
+        MarkReviewed => row(Changes, CHANGES, "mark reviewed", "interrupted change: leave it as AWS holds it, journaled as reviewed", PREVIEW, PREVIEW),
         Approve => row(Changes, CHANGES, "approve", "approve the previewed change", PREVIEW, PREVIEW),
         ApproveOverride => row(Changes, CHANGES, "approve past guardrail", "approve a previewed change a guardrail refuses (journaled with the guardrail)", PREVIEW, PREVIEW),
         Reject => row(Changes, READS, "reject", "reject the previewed change", PREVIEW, PREVIEW),
@@ -170,6 +173,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         | IdentityLoaded(_)
         | ChangeFinished { .. }
         | ThemeLoaded(_)
+        | Interrupted(_)
         | Findings(_)
         | Analyzer(_)
         | IpSets(_)

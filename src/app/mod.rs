@@ -7,6 +7,7 @@ pub mod commands;
 pub mod effect;
 pub mod help;
 pub mod input;
+pub mod interrupted;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
@@ -58,6 +59,8 @@ pub struct State {
     /// The journal view (`:journal`), over whichever pane is showing.
     pub journal: Option<panes::journal::JournalView>,
     pub pipeline: Pipeline,
+    /// Interrupted changes found at start (journal intents without an outcome).
+    pub interrupted: interrupted::Banner,
     pub notifications: Notifications,
     pub prompt: Prompt,
     /// The help overlay's scroll position, when it is open.
@@ -89,6 +92,7 @@ impl State {
             audits: Default::default(),
             journal: None,
             pipeline: Pipeline::default(),
+            interrupted: Default::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
             help: None,
@@ -127,10 +131,12 @@ impl State {
 
 /// Effects to run when the console starts: who we are, and the first findings page.
 pub fn init(state: &mut State) -> Vec<Effect> {
-    vec![
+    let mut effects = vec![
         Effect::Read(ReadRequest::CallerIdentity),
         state.findings.start_load(),
-    ]
+    ];
+    effects.extend(interrupted::find(state));
+    effects
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -199,6 +205,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::IdentityLoaded(result) => session::identity_loaded(state, result),
         Action::ChangeFinished { outcome, undo } => {
             let finished = pipeline::finished(state, outcome, undo);
+            interrupted::after_change(state, &finished);
             panes::after_change(state, &finished)
         }
         Action::ThemeLoaded(result) => session::theme_loaded(state, result),
@@ -211,6 +218,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::IpSets(msg) => panes::ipsets::reduce(state, msg),
         Action::Audits(msg) => panes::audits::reduce(state, *msg),
         Action::Journal(msg) => panes::journal::reduce(state, msg),
+        Action::Interrupted(msg) => interrupted::reduce(state, msg),
         Action::Help => {
             state.help = if state.help.is_some() { None } else { Some(0) };
             Vec::new()

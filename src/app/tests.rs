@@ -97,14 +97,21 @@ pub(super) fn messages(s: &State) -> Vec<String> {
 }
 
 #[test]
-fn init_asks_for_identity_and_the_first_page() {
+fn init_asks_for_identity_the_first_page_and_interrupted_changes() {
     let mut s = state(false);
     assert_eq!(
         init(&mut s),
         vec![
             Effect::Read(ReadRequest::CallerIdentity),
-            page_request(1, None)
+            page_request(1, None),
+            Effect::Interrupted(crate::app::interrupted::InterruptedEffect::Find),
         ]
+    );
+    let mut read_only = state(true);
+    assert_eq!(
+        init(&mut read_only).len(),
+        2,
+        "a read-only session cannot act on them"
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod command;
 mod help;
+mod interrupted;
 mod panes;
 mod pipeline;
 mod status;
@@ -50,6 +51,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
     command::draw(frame, prompt_area, state);
+    if state.interrupted.is_open() {
+        interrupted::draw(frame, body, state);
+    }
     pipeline::draw(frame, body, state);
     if let Some(scroll) = state.help {
         help::draw(frame, body, state, scroll);

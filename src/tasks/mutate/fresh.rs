@@ -82,7 +82,10 @@ pub(super) async fn check(cx: &ObserveCx<'_>, plan: &ChangePlan) -> Fresh {
             moved,
             // Its guardrails stay: approving past them again takes the override key again.
             plan: refresh.replanned.map(|change| {
-                ChangePlan::new(new_plan_id(), change).with_guardrails(plan.guardrails.clone())
+                let mut new =
+                    ChangePlan::new(new_plan_id(), change).with_guardrails(plan.guardrails.clone());
+                new.resolves = plan.resolves.clone();
+                new
             }),
         })),
         ..Default::default()

@@ -5,6 +5,7 @@
 
 pub mod accessanalyzer;
 mod fresh;
+mod interrupted;
 pub mod iot;
 pub mod observe;
 mod securityhub;
@@ -139,16 +140,7 @@ impl MutationExecutor {
         // entries of two plans never interleave and verification reads are not confused.
         let mut ctx = self.context.lock().await;
         let mut warnings = Vec::new();
-        if ctx.caller_arn.is_none() {
-            match crate::aws::sts::get_caller_identity(&self.clients.sts).await {
-                Ok(id) => {
-                    let _ = self.caller_arn.set(id.arn.clone());
-                    ctx.caller_arn = Some(id.arn);
-                    ctx.account = Some(id.account);
-                }
-                Err(e) => tracing::warn!(error = %e, "caller identity unknown for the journal"),
-            }
-        }
+        self.ensure_identity(&mut ctx).await;
 
         // The fresh-state check reads only: a plan whose targets moved writes nothing
         // and leaves no intent behind.
@@ -245,6 +237,21 @@ impl MutationExecutor {
             }
         }
         total
+    }
+
+    /// Asks STS who we are once, for the journal (caller and account).
+    async fn ensure_identity(&self, ctx: &mut JournalContext) {
+        if ctx.caller_arn.is_some() {
+            return;
+        }
+        match crate::aws::sts::get_caller_identity(&self.clients.sts).await {
+            Ok(id) => {
+                let _ = self.caller_arn.set(id.arn.clone());
+                ctx.caller_arn = Some(id.arn);
+                ctx.account = Some(id.account);
+            }
+            Err(e) => tracing::warn!(error = %e, "caller identity unknown for the journal"),
+        }
     }
 
     /// What a re-read of a change's targets borrows.
