@@ -48,3 +48,33 @@ impl MutationExecutor {
             })
     }
 }
+
+/// The one line a headless command prints before acting when interrupted changes wait
+/// (the console shows them in a banner with the ways on).
+pub fn warning_line(changes: &[InterruptedChange]) -> Option<String> {
+    let hint =
+        "start the console (secdeck) to finish it, undo the applied part or mark it reviewed";
+    match changes {
+        [] => None,
+        [one] => Some(format!("warning: {}; {hint}", one.summary())),
+        many => Some(format!(
+            "warning: {} interrupted changes ({}), the oldest {}; {hint}",
+            many.len(),
+            many.iter()
+                .map(|c| c.plan.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            many[0].summary()
+        )),
+    }
+}
+
+impl MutationExecutor {
+    /// [`warning_line`] for this session's scope (or why the journal could not be read).
+    pub async fn interrupted_warning(&self) -> Option<String> {
+        match self.interrupted().await {
+            Ok(changes) => warning_line(&changes),
+            Err(e) => Some(format!("warning: cannot look for interrupted changes: {e}")),
+        }
+    }
+}
