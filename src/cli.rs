@@ -319,6 +319,8 @@ mod tests {
             &["--demo", "--endpoint-url", "http://x"],
             &["--seed-scale", "many", "--demo"],
             &["sandbox", "--quotas", "sometimes"],
+            &["sandbox", "--faults", "GetFindings"],
+            &["sandbox", "--faults", "UpdateIPSet:after-drop,times=0"],
             &["--profile", "p", "info"],
         ] {
             let err = parse(bad)

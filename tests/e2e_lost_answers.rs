@@ -46,7 +46,7 @@ fn a_dropped_batch_update_findings_is_journaled_applied_and_can_be_undone() {
         assert_eq!(workflow_of(run.sandbox(), &target), "NOTIFIED");
         let result = outcome_entry(run.journal());
         assert_eq!(result.status, ResultStatus::Ok, "{result:?}");
-        assert_eq!(result.succeeded, [target.clone()]);
+        assert_eq!(result.succeeded, [target.as_str()]);
         assert!(result.failures.is_empty());
         assert!(result.write_error.is_some(), "the lost answer is on record");
         let screen = screen(&run.state);
@@ -136,7 +136,7 @@ fn an_access_analyzer_update_findings_answered_500_after_applying_is_journaled_a
         let (outcome, undo) = exec.execute(plan).await;
 
         assert_eq!(env.analyzer_finding(&f.id).unwrap()["status"], "ARCHIVED");
-        assert_eq!(outcome.succeeded, [f.id.clone()], "{outcome:?}");
+        assert_eq!(outcome.succeeded, [f.id.as_str()], "{outcome:?}");
         let result = outcome_entry(&env.journal);
         assert_eq!(result.status, ResultStatus::Ok, "{result:?}");
         assert!(

@@ -122,29 +122,25 @@ impl PlannedChange for FindingsUpdate {
         values
     }
 
-    /// A finding moved when a field the edit recorded a "before" for holds another
-    /// value now; the re-plan takes each finding's values now as its "before" and drops
-    /// findings that already show the change (or are gone).
+    /// A finding moved when a field the edit sets holds another value now than its
+    /// "before" recorded; the re-plan takes each finding's values now as its "before" and
+    /// drops findings that already show the change.
     fn refresh(&self, now: &Rereads) -> Option<Refresh> {
         let mut refresh = Refresh::default();
         let mut edits = Vec::new();
         for e in &self.edits {
             let fields = match now.get(&e.finding.id) {
                 Some(Reread::Found(Observed::Finding { fields, .. })) => fields,
-                Some(Reread::Found(_)) => {
-                    refresh
-                        .moved
-                        .push(Moved::new(&e.finding.id, "the finding no longer exists"));
-                    continue;
-                }
-                // Not re-read: the executor refuses to write before this is asked.
+                // Gone (the write reports FindingNotFound for it), or not re-read (the
+                // executor refuses to write before asking): nothing to compare.
                 _ => {
                     edits.push(e.clone());
                     continue;
                 }
             };
+            // Only the fields this edit sets: what else the plan recorded is context.
             let current = e.after.before_from(fields);
-            if current != e.before {
+            if current != e.after.before_from(&e.before) {
                 let what = e
                     .before
                     .field_changes(&current)

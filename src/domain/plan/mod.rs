@@ -54,7 +54,7 @@ pub trait PlannedChange {
         false
     }
     /// Whether `now` (a re-read of `target`) holds what this change writes there: after a
-    /// write's answer was lost, `Some(true)` is applied, `Some(false)` not applied; `None`
+    /// write met an error, `Some(true)` is applied, `Some(false)` not applied; `None`
     /// when AWS's state cannot tell (see [`outcome`]).
     fn holds_after(&self, _target: &str, _now: &Observed) -> Option<bool> {
         None

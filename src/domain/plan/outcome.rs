@@ -18,19 +18,14 @@ use crate::domain::triage::TriageFields;
 /// Failure code of a target AWS does not hold changed after a write that errored.
 pub const NOT_APPLIED: &str = "NotApplied";
 
-/// What AWS holds for one target, as a re-read found it.
+/// What AWS holds for one target, as a re-read found it. (Built once per target per
+/// re-read: variant sizes do not matter.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Observed {
-    /// A Security Hub finding's triage fields, and who last changed them and when (from
-    /// GetFindingHistory) when AWS says.
-    Finding {
-        fields: TriageFields,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        updated_by: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        updated_at: Option<String>,
-    },
+    /// A Security Hub finding's triage fields.
+    Finding { fields: TriageFields },
     /// An Access Analyzer finding's status (ACTIVE, ARCHIVED, RESOLVED).
     AnalyzerStatus { status: String },
     /// A WAF IP set's addresses and description.
@@ -56,6 +51,7 @@ pub enum Observed {
 }
 
 /// A re-read of one target: what it found, or why it could not tell.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reread {
     Found(Observed),
@@ -65,7 +61,7 @@ pub enum Reread {
 /// The re-read of every target of a change, by target name (as `targets()` names them).
 pub type Rereads = BTreeMap<String, Reread>;
 
-/// What a re-read says about one target of a write whose answer was lost.
+/// What a re-read says about one target of a write that met an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetClass {
@@ -155,17 +151,21 @@ pub fn settle(
 }
 
 /// One line for the screen on how a settled outcome came about, e.g.
-/// `the write's answer was lost; re-read from AWS: 1 applied, 0 not applied, 0 unknown`
-/// (the error itself is journaled and logged: the counts must fit the status line).
+/// `the write met an error; re-read from AWS: 1 applied, 0 not applied, 0 unknown` (the
+/// error itself is journaled and logged: the counts must fit the status line). `None`
+/// when every target is known not applied: a plain failure, said as one.
 pub fn describe(outcome: &ChangeOutcome) -> Option<String> {
     outcome.write_error.as_ref()?;
+    if outcome.succeeded.is_empty() && outcome.unknown.is_empty() {
+        return None;
+    }
     let not_applied = outcome
         .failed
         .iter()
         .filter(|f| !outcome.succeeded.contains(&f.target))
         .count();
     Some(format!(
-        "the write's answer was lost; re-read from AWS: {} applied, {not_applied} not applied, {} unknown",
+        "the write met an error; re-read from AWS: {} applied, {not_applied} not applied, {} unknown",
         outcome.succeeded.len(),
         outcome.unknown.len()
     ))
@@ -202,8 +202,6 @@ mod tests {
     fn found(w: WorkflowStatus) -> Reread {
         Reread::Found(Observed::Finding {
             fields: workflow(w),
-            updated_by: None,
-            updated_at: None,
         })
     }
 
@@ -233,7 +231,7 @@ mod tests {
         assert_eq!(outcome.unknown, ["c"]);
         assert_eq!(
             describe(&outcome).unwrap(),
-            "the write's answer was lost; re-read from AWS: 1 applied, 1 not applied, 1 unknown"
+            "the write met an error; re-read from AWS: 1 applied, 1 not applied, 1 unknown"
         );
     }
 

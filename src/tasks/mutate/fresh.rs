@@ -68,11 +68,11 @@ pub(super) async fn check(cx: &ObserveCx<'_>, plan: &ChangePlan) -> Fresh {
     let mut moved = refresh.moved;
     // Who moved a Security Hub finding: GetFindingHistory's newest update names them.
     for m in &mut moved {
-        if let Some(finding) = finding_ref(&plan.change, &m.target) {
-            if let Some((by, at)) = observe::last_updated_by(cx, &finding).await {
-                m.by = Some(by);
-                m.at = Some(at);
-            }
+        if let Some(finding) = finding_ref(&plan.change, &m.target)
+            && let Some((by, at)) = observe::last_updated_by(cx, &finding).await
+        {
+            m.by = Some(by);
+            m.at = Some(at);
         }
     }
     tracing::info!(plan = %plan.id, moved = moved.len(), "targets moved since the preview: nothing written");

@@ -96,8 +96,6 @@ async fn findings(cx: &ObserveCx<'_>, refs: &[FindingRef]) -> Rereads {
                         .find(|f| f.reference() == *r)
                         .map_or(Observed::Absent, |f| Observed::Finding {
                             fields: TriageFields::of_finding(f),
-                            updated_by: None,
-                            updated_at: None,
                         });
                 (r.id.clone(), Reread::Found(now))
             })
