@@ -131,7 +131,8 @@ pub enum Action {
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
     ChangeFinished {
-        outcome: ChangeOutcome,
+        /// Boxed: an outcome is large and actions are moved around a lot.
+        outcome: Box<ChangeOutcome>,
         undo: Option<ChangePlan>,
     },
     #[serde(skip)]

@@ -204,7 +204,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::IdentityLoaded(result) => session::identity_loaded(state, result),
         Action::ChangeFinished { outcome, undo } => {
-            let finished = pipeline::finished(state, outcome, undo);
+            let finished = pipeline::finished(state, *outcome, undo);
             interrupted::after_change(state, &finished);
             panes::after_change(state, &finished)
         }

@@ -81,7 +81,13 @@ pub(super) fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
         error: None,
         ..Default::default()
     };
-    update(s, Action::ChangeFinished { outcome, undo });
+    update(
+        s,
+        Action::ChangeFinished {
+            outcome: Box::new(outcome),
+            undo,
+        },
+    );
 }
 
 #[test]
@@ -173,7 +179,7 @@ fn a_failed_change_is_reported_and_offers_no_undo() {
     update(
         &mut s,
         Action::ChangeFinished {
-            outcome,
+            outcome: Box::new(outcome),
             undo: None,
         },
     );

@@ -204,7 +204,7 @@ impl EffectRunner {
                 });
             }
             let _ = tx.send(Action::ChangeFinished {
-                outcome: executed.outcome,
+                outcome: Box::new(executed.outcome),
                 undo: executed.undo,
             });
         });

@@ -194,11 +194,7 @@ mod tests {
     }
 
     fn found(w: WorkflowStatus) -> Reread {
-        Reread::Found(Observed::Finding {
-            fields: status(w),
-            updated_by: None,
-            updated_at: None,
-        })
+        Reread::Found(Observed::Finding { fields: status(w) })
     }
 
     #[test]
