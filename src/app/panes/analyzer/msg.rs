@@ -50,11 +50,51 @@ pub enum AnalyzerMsg {
 impl AnalyzerMsg {
     /// The commands that lead to a change in AWS (refused in read-only sessions).
     pub fn is_mutating(&self) -> bool {
-        matches!(
-            self,
-            AnalyzerMsg::ArchiveWithReason { .. }
-                | AnalyzerMsg::ArchiveSimilarNamed(_)
-                | AnalyzerMsg::DeleteArchiveRule(_)
-        )
+        self.change_command().is_some()
     }
+
+    /// The `:` command of a message that starts a change (named when a read-only session
+    /// refuses it).
+    pub fn change_command(&self) -> Option<&'static str> {
+        match self {
+            AnalyzerMsg::ArchiveWithReason { archive: true, .. } => Some(":archive"),
+            AnalyzerMsg::ArchiveWithReason { archive: false, .. } => Some(":unarchive"),
+            AnalyzerMsg::ArchiveSimilarNamed(_) => Some(":archive-similar"),
+            AnalyzerMsg::DeleteArchiveRule(_) => Some(":delete-rule"),
+            _ => None,
+        }
+    }
+}
+
+/// What the Access Analyzer pane asks its reader for (`Effect::Read`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalyzerRead {
+    /// ListAnalyzers.
+    Analyzers,
+    /// One ListFindingsV2 page with each finding's details (GetFindingV2).
+    Findings {
+        request: u64,
+        analyzer_arn: String,
+        next_token: Option<String>,
+    },
+    /// A role's trust policy (GetRole, decoded), for the detail view or a plan.
+    TrustPolicy {
+        role_name: String,
+        /// The role's full ARN: the role GetRole answers for must be this one.
+        role_arn: String,
+        /// A role in another account is read through this assumed role.
+        assume_role: Option<String>,
+        purpose: PolicyPurpose,
+    },
+    ArchiveRules {
+        analyzer: String,
+    },
+    /// After a trust-policy change and its re-scan: GetFindingV2 a few times, with backoff,
+    /// until the finding's status is no longer `from_status` (the scan is asynchronous on
+    /// AWS); answered with `AnalyzerMsg::FindingRescanned`.
+    FindingPoll {
+        analyzer_arn: String,
+        finding_id: String,
+        from_status: String,
+    },
 }

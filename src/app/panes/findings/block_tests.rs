@@ -4,7 +4,8 @@
 
 use serde_json::json;
 
-use crate::app::panes::ipsets::IpSetRow;
+use crate::app::panes::PaneMsg;
+use crate::app::panes::ipsets::{IpSetRow, IpSetsRead};
 use crate::app::pipeline::Stage;
 use crate::app::tests::{keys, messages};
 use crate::app::{Action, Effect, IpSetsMsg, ReadRequest, update};
@@ -64,15 +65,16 @@ fn block_preview(findings: Vec<Finding>, marks: bool) -> crate::app::State {
         keys(&mut s, "<c-a>");
     }
     let effects = keys(&mut s, "b");
-    let [Effect::Read(ReadRequest::IpSets { request, .. })] = effects.as_slice() else {
+    let [Effect::Read(ReadRequest::IpSets(IpSetsRead::Sets { request, .. }))] = effects.as_slice()
+    else {
         panic!("b loads the IP sets: {effects:?}");
     };
     update(
         &mut s,
-        Action::IpSets(IpSetsMsg::Loaded {
+        Action::Pane(PaneMsg::IpSets(IpSetsMsg::Loaded {
             request: *request,
             result: Ok(vec![blocking_set()]),
-        }),
+        })),
     );
     keys(&mut s, "<space><enter>");
     assert!(
