@@ -88,6 +88,7 @@ pub fn footer(state: &State) -> Vec<(String, &'static str)> {
     let counting = state.pipeline.wants_typed_count();
     let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. }) && !counting;
     let guarded = !state.pipeline.previewed_guardrails().is_empty();
+    let banner = super::modal::top(state) == super::modal::Layer::Interrupted;
     state
         .keymap
         .footer(Context::of(state), |k| {
@@ -98,7 +99,9 @@ pub fn footer(state: &State) -> Vec<(String, &'static str)> {
             // With guardrails `y` refuses: the override key is the way to approve.
             Action::Approve => plain_preview && !guarded,
             Action::ApproveOverride => guarded,
-            _ => true,
+            // The interrupted-changes banner's ways on, only while it has the keyboard.
+            Action::FinishInterrupted | Action::UndoInterrupted | Action::MarkReviewed => banner,
+            _ => !banner || matches!(a, Action::Back | Action::Help | Action::Quit),
         })
         .map(|(a, key)| (key.to_string(), a.label()))
         .collect()
