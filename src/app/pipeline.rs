@@ -334,7 +334,14 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Approve => return approve(state, false),
         Action::ApproveOverride => return approve(state, true),
         Action::Reject | Action::Back => {
+            let title = match &p.stage {
+                Stage::Preview { plan, .. } => Some(plan.title()),
+                _ => None,
+            };
             p.cancel();
+            if let Some(title) = title {
+                state.notify(NotifyLevel::Info, format!("not sent: {title}"));
+            }
         }
         _ => state.dirty = false,
     }
