@@ -128,6 +128,8 @@ impl Console {
         let (tx, rx) = unbounded_channel();
         let (keymap, key_errors) = Keymap::default_embedded().with_overrides(&key_overrides);
         let mut state = State::new(session, keymap, theme);
+        // Plan ids unique across sessions: seeded from the clock, once.
+        state.pipeline.ids = crate::tasks::session_plan_ids();
         state.findings.views = views;
         state.cross_account = cross_account;
         if let Some(path) = &state_file {

@@ -14,6 +14,23 @@ use secdeck::journal::Journal;
 /// The real GuardDuty SSH brute force finding of the demo world (ASFF from the GuardDuty
 /// user guide): the attacker 199.241.229.197 is only in its ProductFields.
 const ATTACKER: &str = "199.241.229.197";
+/// That finding's AwsAccountId (the sandbox's own account is 123456789012).
+const FINDING_ACCOUNT: &str = "193043430472";
+
+/// The demo world in a sandbox playing the SSH finding's account, so its block is where
+/// the finding happened (no guardrail), findings loaded.
+async fn console_in_the_findings_account() -> ConsoleEnv {
+    let config = secdeck::sandbox::SandboxConfig {
+        account: FINDING_ACCOUNT.into(),
+        ..Default::default()
+    };
+    let mut console = TestEnv::with_config(config, demo_seed())
+        .await
+        .console(AccessFlag::Unset)
+        .await;
+    wait_until(&mut console, "the findings to load", findings_loaded).await;
+    console
+}
 
 fn picker_ready(state: &secdeck::app::State) -> bool {
     matches!(state.pipeline.stage, Stage::Block(_)) && state.ipsets.load == Load::Loaded
@@ -44,7 +61,7 @@ fn under_cursor(state: &secdeck::app::State) -> String {
 #[test]
 fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
     big_stack(|| async {
-        let mut console = findings_console(AccessFlag::Unset).await;
+        let mut console = console_in_the_findings_account().await;
         press(&mut console, &format!("/{ATTACKER}<enter>"));
         let finding = console
             .state
@@ -68,6 +85,13 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
         assert!(
             !picker.contains("blocked-attackers-v6"),
             "IPv6 sets are not offered for an IPv4 attacker: {picker}"
+        );
+        assert!(
+            picker.contains(&format!("in account {FINDING_ACCOUNT}, us-east-1"))
+                && picker.contains(&format!(
+                    "IP sets (REGIONAL) in account {FINDING_ACCOUNT}, us-east-1:"
+                )),
+            "both sides say where they are: {picker}"
         );
         assert_eq!(
             under_cursor(&console.state),
@@ -202,5 +226,91 @@ fn marked_findings_are_blocked_together() {
             assert!(set.contains(&format!("{w}/32")), "{set:?}");
         }
         assert_eq!(mutating(console.sandbox()), ["UpdateIPSet 200"]);
+    });
+}
+
+/// Opens the picker on the SSH finding and previews a block into `set`.
+async fn preview_block_into(console: &mut ConsoleEnv, set: &str) -> String {
+    press(console, &format!("/{ATTACKER}<enter>"));
+    press_until(console, "b", "the IP set picker", picker_ready).await;
+    pick(console, set);
+    press(console, "<enter>");
+    preview_text(&console.state)
+}
+
+#[test]
+fn a_block_into_an_allow_only_set_is_refused_unless_overridden_and_the_override_is_journaled() {
+    big_stack(|| async {
+        let mut console = console_in_the_findings_account().await;
+        // Only the internal API's ALLOW rule uses it: adding the attacker would let it in.
+        let preview = preview_block_into(&mut console, "aws-healthchecks-v4").await;
+        let guardrail = "guardrail: IP set aws-healthchecks-v4 is used by ALLOW rule internal-api/allow-route53-healthchecks (#1 ALLOW) via And: adding an address lets it in";
+        assert!(preview.contains(guardrail), "{preview}");
+        let text = screen(&console.state);
+        assert!(
+            text.contains("! approve past the guardrail") && !text.contains("y approve"),
+            "the preview offers the override key, not y: {text}"
+        );
+
+        press(&mut console, "y");
+        assert_nothing_sent(&mut console).await;
+        assert!(previewing(&console.state), "still on the preview");
+        assert_shows(
+            &console.state,
+            &["refused: IP set aws-healthchecks-v4 is used by ALLOW rule"],
+        );
+        assert!(
+            messages(&console.state)
+                .iter()
+                .any(|m| m.contains("(! approves anyway; the journal records it)")),
+            "{:?}",
+            messages(&console.state)
+        );
+        assert!(
+            Journal::read_all(console.journal())
+                .map(|e| e.is_empty())
+                .unwrap_or(true),
+            "nothing journaled for a refusal"
+        );
+
+        press_until(&mut console, "!", "the overridden block", changed).await;
+        let set = console
+            .sandbox()
+            .ip_set_addresses("aws-healthchecks-v4")
+            .expect("set");
+        assert!(set.contains(&format!("{ATTACKER}/32")), "{set:?}");
+        let entries = Journal::read_all(console.journal()).expect("journal");
+        for e in &entries {
+            assert_eq!(
+                e.guardrails_overridden.len(),
+                2,
+                "intent and outcome name the overridden guardrails: {:?}",
+                e.guardrails_overridden
+            );
+            assert_eq!(
+                format!("guardrail: {}", e.guardrails_overridden[0]),
+                guardrail
+            );
+            assert!(e.change.overridden);
+        }
+    });
+}
+
+#[test]
+fn a_block_from_a_finding_of_another_account_is_refused_with_both_places_named() {
+    big_stack(|| async {
+        // The default sandbox is account 123456789012; the SSH finding is 193043430472's.
+        let mut console = findings_console(AccessFlag::Unset).await;
+        let preview = preview_block_into(&mut console, "blocked-attackers-v4").await;
+        assert!(
+            preview.contains(&format!(
+                "guardrail: finding \"{}\" is in account {FINDING_ACCOUNT}, us-east-1; IP set blocked-attackers-v4 is in account 123456789012, us-east-1",
+                console.state.findings.selected_finding().expect("finding").title
+            )),
+            "{preview}"
+        );
+        press(&mut console, "y<enter>");
+        assert_nothing_sent(&mut console).await;
+        assert!(previewing(&console.state));
     });
 }

@@ -9,6 +9,7 @@ use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
 use secdeck::config::AccessFlag;
 use secdeck::domain::plan::Change;
+use secdeck::journal::Journal;
 
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
@@ -49,8 +50,11 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
             text.contains("Deny external access to role Audit_CrossAccountRole  ok"),
             "{text}"
         );
+        let plan_id = &Journal::read_all(console.journal()).expect("journal")[0].plan_id;
         assert!(
-            text.contains("iam:UpdateAssumeRolePolicy (plan-1)  by arn:aws:"),
+            text.contains(&format!(
+                "iam:UpdateAssumeRolePolicy ({plan_id})  by arn:aws:"
+            )),
             "who: {text}"
         );
         assert!(text.contains("role/Audit_CrossAccountRole"), "{text}");

@@ -122,3 +122,40 @@ async fn read_only_sessions_cannot_reach_add_or_remove() {
     }
     assert!(!screen(&s).contains("Update IP set"));
 }
+
+/// Forty addresses: the preview is taller than the screen. It says how many lines are
+/// below, scrolls with j / k and PgDn / PgUp (the `[preview]` keymap section) while the
+/// count is typed, and `y` never approves it.
+#[tokio::test]
+async fn a_long_typed_count_preview_scrolls_and_says_what_is_below() {
+    let mut s = pane(false).await;
+    let addresses: Vec<String> = (1..=40).map(|i| format!("10.0.0.{i}")).collect();
+    press(&mut s, &format!("j<enter>+{}<enter>", addresses.join(" ")));
+    let text = screen(&s);
+    assert!(text.contains("more below (j k pgdn pgup scroll)"), "{text}");
+    assert!(text.contains("type 40 then enter to approve"), "{text}");
+    insta::assert_snapshot!("ipsets_long_preview_top", text);
+
+    press(&mut s, "jjj");
+    let text = screen(&s);
+    assert!(text.contains("↑ 3 above · ↓ 16 more below"), "{text}");
+    insta::assert_snapshot!("ipsets_long_preview_scrolled", text);
+    press(&mut s, "<pgdn>");
+    let text = screen(&s);
+    assert!(
+        text.contains("+ 10.0.0.40/32") && !text.contains("more below"),
+        "{text}"
+    );
+    press(&mut s, "k<pgup>g");
+    assert!(screen(&s).contains("↓ 19 more below"));
+
+    assert!(
+        press(&mut s, "y").is_empty(),
+        "y does not approve a typed-count change"
+    );
+    let effects = press(&mut s, "40<enter>");
+    let [Effect::Mutate(plan)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.item_count(), 40);
+}

@@ -12,7 +12,8 @@ use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 use secdeck::app::commands::CommandLine;
 use secdeck::app::input::Prompt;
-use secdeck::app::{Action, NotifyLevel, Session, State, init, update};
+use secdeck::app::pipeline::Stage;
+use secdeck::app::{Action, Effect, NotifyLevel, Session, State, init, update};
 use secdeck::domain::finding::Finding;
 use secdeck::domain::identity::CallerIdentity;
 use secdeck::theme::Theme;
@@ -302,4 +303,55 @@ fn scrolling_right_reveals_the_columns_a_narrow_table_drops() {
     assert!(!text.contains("Title"));
     press(&mut s, "hhh<left>");
     assert!(render(&s, 80, 24).backend().to_string().contains("Title"));
+}
+
+/// "Terminal too small": every key but quit is swallowed, so `j w j enter y` neither moves
+/// the selection nor opens, approves or sends anything; at a usable size the table is as
+/// it was. A preview open when the screen shrinks cannot be approved blind either.
+#[test]
+fn a_too_small_screen_swallows_every_key_but_quit() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    let before = s.findings.selected;
+    update(
+        &mut s,
+        Action::Resize {
+            width: 50,
+            height: 12,
+        },
+    );
+    let effects = type_keys(&mut s, "jwj<enter>y");
+    assert!(effects.is_empty(), "{effects:?}");
+    snap("too_small_after_keys", &s, 50, 12);
+    assert_eq!(s.findings.selected, before, "the selection did not move");
+    assert_eq!(s.pipeline.stage, Stage::Idle, "no picker, no preview");
+    assert!(
+        type_keys(&mut s, ":q<enter>").is_empty(),
+        "no command line either"
+    );
+
+    update(
+        &mut s,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    press(&mut s, "wj<enter>");
+    assert!(matches!(s.pipeline.stage, Stage::Preview { .. }));
+    update(
+        &mut s,
+        Action::Resize {
+            width: 80,
+            height: 10,
+        },
+    );
+    assert!(
+        type_keys(&mut s, "y").is_empty(),
+        "y on a preview not on screen"
+    );
+    assert!(matches!(s.pipeline.stage, Stage::Preview { .. }));
+
+    // Quit still works.
+    let effects = type_keys(&mut s, "q");
+    assert!(matches!(effects.as_slice(), [Effect::Quit]), "{effects:?}");
 }

@@ -367,3 +367,54 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     assert_eq!(status, SyncStatus::NoChange, "{out}");
     assert!(mutating_operations(&sandbox).is_empty());
 }
+
+/// A headless command starts with one warning line naming an interrupted change of its
+/// profile and region (an intent without outcome in the journal), then does its work.
+#[tokio::test]
+async fn an_interrupted_change_is_named_in_one_warning_line_first() {
+    let sandbox = demo().await;
+    let interrupted = workflow_plan(
+        "019ae6a8-9800-7000-9e5e-000000000001",
+        &ids(0..2),
+        secdeck::domain::finding::WorkflowStatus::Notified,
+    );
+    let context = secdeck::journal::JournalContext {
+        profile: Some("test".into()),
+        region: "us-east-1".into(),
+        ..Default::default()
+    };
+    Journal::open(&sandbox.journal)
+        .unwrap()
+        .append(&secdeck::journal::Entry::intent(&context, &interrupted))
+        .unwrap();
+    let exec = sandbox.executor();
+    let a = args(&[
+        "--ip-set",
+        "cloudfront-origin-v4",
+        "--scope",
+        "CLOUDFRONT",
+        "--services",
+        "CLOUDFRONT",
+        "--ip-ranges",
+        &fixture(OLD),
+    ]);
+    let (_, out) = run(&sandbox, &a, Some(&exec)).await;
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "warning: interrupted change 019ae6a8-9800-7000-9e5e-000000000001 of "
+        ) && first.contains("(securityhub:BatchUpdateFindings: Set workflow NOTIFIED on 2 finding(s)): AWS now holds")
+            && first.ends_with("start the console (secdeck) to finish it, undo the applied part or mark it reviewed"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.starts_with("warning: interrupted"))
+            .count(),
+        1
+    );
+    assert!(
+        mutating(&sandbox).contains(&"UpdateIPSet".to_string()),
+        "the sync still ran"
+    );
+}

@@ -96,7 +96,14 @@ pub enum Action {
     SyncIpRanges,
     /// IP sets pane: add the addresses listed in a file (one per line, `#` comments).
     AddAddressesFromFile,
+    /// The interrupted-changes banner: finish the rest, undo the applied part (both
+    /// previewed), or mark it reviewed.
+    FinishInterrupted,
+    UndoInterrupted,
+    MarkReviewed,
     Approve,
+    /// Approve a previewed plan that a guardrail refuses (the guardrails are journaled).
+    ApproveOverride,
     Reject,
     Undo,
     // ---- bindable: quitting (last in the views group)
@@ -123,11 +130,15 @@ pub enum Action {
     /// The mutation executor finished (executed, verified, journaled) a plan.
     #[serde(skip)]
     ChangeFinished {
-        outcome: ChangeOutcome,
+        /// Boxed: an outcome is large and actions are moved around a lot.
+        outcome: Box<ChangeOutcome>,
         undo: Option<ChangePlan>,
     },
     #[serde(skip)]
     ThemeLoaded(Result<Theme, String>),
+    /// The executor's answers about interrupted changes.
+    #[serde(skip)]
+    Interrupted(crate::app::interrupted::InterruptedMsg),
     /// Each pane's task results and commands, folded in by the pane's `reduce`.
     #[serde(skip)]
     Pane(crate::app::panes::PaneMsg),

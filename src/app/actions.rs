@@ -138,10 +138,10 @@ pub fn spec(action: &Action) -> Option<Spec> {
         ShowPane(pane) => row(Panes, READS, pane.label(), pane.description(), GLOBAL, Footer::In(NONE)),
         NextPane => row(Panes, READS, "next pane", "next pane", GLOBAL, Footer::In(NONE)),
         PrevPane => row(Panes, READS, "prev pane", "previous pane", GLOBAL, Footer::In(NONE)),
-        MoveDown => row(Moving, READS, "down", "down", GLOBAL, Footer::In(NONE)),
-        MoveUp => row(Moving, READS, "up", "up", GLOBAL, Footer::In(NONE)),
-        PageDown => row(Moving, READS, "page down", "page down", GLOBAL, Footer::In(NONE)),
-        PageUp => row(Moving, READS, "page up", "page up", GLOBAL, Footer::In(NONE)),
+        MoveDown => row(Moving, READS, "down", "down (preview: scroll)", &[Gl, Pr], Footer::In(NONE)),
+        MoveUp => row(Moving, READS, "up", "up (preview: scroll)", &[Gl, Pr], Footer::In(NONE)),
+        PageDown => row(Moving, READS, "page down", "page down (preview: scroll a page)", &[Gl, Pr], Footer::In(NONE)),
+        PageUp => row(Moving, READS, "page up", "page up (preview: scroll a page)", &[Gl, Pr], Footer::In(NONE)),
         Top => row(Moving, READS, "top", "first row", GLOBAL, Footer::In(NONE)),
         Bottom => row(Moving, READS, "bottom", "last row", GLOBAL, Footer::In(NONE)),
         ScrollLeft => row(Moving, READS, "left", "scroll left (detail: previous tab)", FINDINGS, Footer::In(NONE)),
@@ -187,7 +187,11 @@ pub fn spec(action: &Action) -> Option<Spec> {
         CreateIpSet => row(Changes, CHANGES, "create", "create an IP set: NAME IPV4|IPV6 [description] (previewed)", IPSETS, Footer::In(NONE)),
         SyncIpRanges => row(Changes, CHANGES, "sync", "sync IP sets from AWS ip-ranges.json (previewed)", IPSETS, Footer::In(NONE)),
         AddAddressesFromFile => row(Changes, CHANGES, "add from file", "add the addresses in a file, one per line (previewed)", IPSETS, Footer::In(NONE)),
+        FinishInterrupted => row(Changes, CHANGES, "finish the rest", "interrupted change: finish what AWS does not hold yet (previewed)", PREVIEW, Footer::In(PREVIEW)),
+        UndoInterrupted => row(Changes, CHANGES, "undo the applied part", "interrupted change: undo what AWS holds of it (previewed)", PREVIEW, Footer::In(PREVIEW)),
+        MarkReviewed => row(Changes, CHANGES, "mark reviewed", "interrupted change: leave it as AWS holds it, journaled as reviewed", PREVIEW, Footer::In(PREVIEW)),
         Approve => row(Changes, CHANGES, "approve", "approve the previewed change", PREVIEW, Footer::In(PREVIEW)),
+        ApproveOverride => row(Changes, CHANGES, "approve past guardrail", "approve a previewed change a guardrail refuses (journaled with the guardrail)", PREVIEW, Footer::In(PREVIEW)),
         Reject => row(Changes, READS, "reject", "reject the previewed change", PREVIEW, Footer::In(PREVIEW)),
         Undo => row(Changes, CHANGES, "undo", "undo the last change (previewed)", GLOBAL, Footer::In(NONE)),
         Quit => row(Views, READS, "quit", "quit", GLOBAL, Footer::Views),
@@ -200,6 +204,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         | IdentityLoaded(_)
         | ChangeFinished { .. }
         | ThemeLoaded(_)
+        | Interrupted(_)
         | Pane(_)
         | Notify { .. } => return None,
     };

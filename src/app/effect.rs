@@ -28,6 +28,9 @@ pub enum Effect {
         key: String,
         name: String,
     },
+    /// Look for interrupted changes, or mark one reviewed (the executor; answered with
+    /// `Action::Interrupted`).
+    Interrupted(crate::app::interrupted::InterruptedEffect),
     /// Read the journal file; answered with `Action::Pane(PaneMsg::Journal(crate::app::JournalMsg::Loaded))`.
     LoadJournal,
     Quit,

@@ -81,18 +81,28 @@ fn entries(keys_of: impl Fn(&Action) -> Option<Vec<super::keys::Key>>) -> Vec<(S
 }
 
 /// The footer for what has the keyboard now, from the keymap in force. `approve` shows
-/// only when a plan waits for it (not in the pickers, not when a count must be typed), and
+/// only when a plan waits for it (not in the pickers, not when a count must be typed, not
+/// when a guardrail refuses it: then the override key shows), and
 /// while a count is typed, character keys type into it, so only the others show.
 pub fn footer(state: &State) -> Vec<(String, &'static str)> {
     let counting = state.pipeline.wants_typed_count();
     let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. }) && !counting;
+    let guarded = !state.pipeline.previewed_guardrails().is_empty();
+    let banner = super::modal::top(state) == super::modal::Layer::Interrupted;
     state
         .keymap
         .footer(Context::of(state), |k| {
             !counting || k.typed_char().is_none()
         })
         .into_iter()
-        .filter(|(a, _)| plain_preview || *a != Action::Approve)
+        .filter(|(a, _)| match a {
+            // With guardrails `y` refuses: the override key is the way to approve.
+            Action::Approve => plain_preview && !guarded,
+            Action::ApproveOverride => guarded,
+            // The interrupted-changes banner's ways on, only while it has the keyboard.
+            Action::FinishInterrupted | Action::UndoInterrupted | Action::MarkReviewed => banner,
+            _ => !banner || matches!(a, Action::Back | Action::Help | Action::Quit),
+        })
         .map(|(a, key)| (key.to_string(), a.label()))
         .collect()
 }

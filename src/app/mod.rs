@@ -7,6 +7,7 @@ pub mod commands;
 pub mod effect;
 pub mod help;
 pub mod input;
+pub mod interrupted;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
@@ -61,6 +62,8 @@ pub struct State {
     /// The journal view (`:journal`), over whichever pane is showing.
     pub journal: Option<panes::journal::JournalView>,
     pub pipeline: Pipeline,
+    /// Interrupted changes found at start (journal intents without an outcome).
+    pub interrupted: interrupted::Banner,
     pub notifications: Notifications,
     pub prompt: Prompt,
     /// The help overlay's scroll position, when it is open.
@@ -92,6 +95,7 @@ impl State {
             audits: Default::default(),
             journal: None,
             pipeline: Pipeline::default(),
+            interrupted: Default::default(),
             notifications: Notifications::default(),
             prompt: Prompt::None,
             help: None,
@@ -111,6 +115,17 @@ impl State {
             .max(1) as usize
     }
 
+    /// The screen cannot show the console ("terminal too small"): keys act blind.
+    pub fn too_small(&self) -> bool {
+        self.size.0 < layout::MIN_WIDTH || self.size.1 < layout::MIN_HEIGHT
+    }
+
+    /// How many preview lines the preview modal shows at the current size.
+    pub fn preview_rows(&self, lines: usize) -> usize {
+        let notes = u16::try_from(self.notifications.len()).unwrap_or(u16::MAX);
+        layout::preview_rows(lines, layout::body_rows(self.size.1, notes))
+    }
+
     pub fn notify(&mut self, level: NotifyLevel, message: impl Into<String>) {
         self.notifications.push(level, message);
         self.dirty = true;
@@ -119,10 +134,12 @@ impl State {
 
 /// Effects to run when the console starts: who we are, and the first findings page.
 pub fn init(state: &mut State) -> Vec<Effect> {
-    vec![
+    let mut effects = vec![
         Effect::Read(ReadRequest::CallerIdentity),
         state.findings.start_load(),
-    ]
+    ];
+    effects.extend(interrupted::find(state));
+    effects
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -131,6 +148,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             tick(state);
             Vec::new()
         }
+        Action::Key(key) if state.too_small() => blind_key(state, key),
+        Action::Paste(_) if state.too_small() => Vec::new(),
         Action::Key(key) => modal::handle_key(state, key),
         other => {
             state.dirty = true;
@@ -143,6 +162,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         effects.retain(|e| !matches!(e, Effect::Mutate(_)));
     }
     effects
+}
+
+/// A key while the screen is too small to show the console: nothing it would act on is
+/// visible, so only the quit key (as bound in `[global]`) does anything.
+fn blind_key(state: &mut State, key: Key) -> Vec<Effect> {
+    if state.keymap.action_in(Context::Global, &key) != Some(&Action::Quit) {
+        return Vec::new();
+    }
+    state.dirty = true;
+    if state.confirm_quit {
+        // The quit question was open: the quit key again answers it.
+        state.should_quit = true;
+        return vec![Effect::Quit];
+    }
+    dispatch(state, Action::Quit)
 }
 
 fn tick(state: &mut State) {
@@ -173,7 +207,8 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::IdentityLoaded(result) => session::identity_loaded(state, result),
         Action::ChangeFinished { outcome, undo } => {
-            let finished = pipeline::finished(state, outcome, undo);
+            let finished = pipeline::finished(state, *outcome, undo);
+            interrupted::after_change(state, &finished);
             panes::after_change(state, &finished)
         }
         Action::ThemeLoaded(result) => session::theme_loaded(state, result),
@@ -182,6 +217,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Pane(msg) => panes::reduce(state, msg),
+        Action::Interrupted(msg) => interrupted::reduce(state, msg),
         Action::Help => {
             state.help = if state.help.is_some() { None } else { Some(0) };
             Vec::new()

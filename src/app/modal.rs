@@ -34,13 +34,15 @@ pub enum Layer {
     /// The pipeline's pickers and preview (with the typed count of a bulk change), the
     /// findings pane's triage pickers and block stage.
     Pipeline,
+    /// The interrupted-changes banner (found at start), until each is settled or hidden.
+    Interrupted,
     /// The journal view over the pane.
     Journal,
     /// The pane in view: always open, at the bottom.
     Pane,
 }
 
-const ORDER: [Layer; 9] = [
+const ORDER: [Layer; 10] = [
     Layer::ConfirmQuit,
     Layer::Prompt,
     Layer::NoteEditor,
@@ -48,6 +50,7 @@ const ORDER: [Layer; 9] = [
     Layer::RuleEditor,
     Layer::Help,
     Layer::Pipeline,
+    Layer::Interrupted,
     Layer::Journal,
     Layer::Pane,
 ];
@@ -64,6 +67,7 @@ impl Layer {
             Layer::RuleEditor => state.analyzer.rule_editor.is_some() && !state.pipeline.is_modal(),
             Layer::Help => state.help.is_some(),
             Layer::Pipeline => state.pipeline.is_modal(),
+            Layer::Interrupted => state.interrupted.is_open(),
             Layer::Journal => state.journal.is_some(),
             Layer::Pane => true,
         }
@@ -136,7 +140,7 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
                 None => input::keymap_key(state, key),
             }
         }
-        Layer::Help | Layer::Pipeline | Layer::Journal | Layer::Pane => {
+        Layer::Help | Layer::Pipeline | Layer::Interrupted | Layer::Journal | Layer::Pane => {
             input::keymap_key(state, key)
         }
     }
@@ -148,6 +152,7 @@ pub fn route(state: &mut State, action: Action) -> Vec<Effect> {
     match layer {
         Some(Layer::Help) => help::handle(state, action),
         Some(Layer::Pipeline) => pipeline::handle(state, action),
+        Some(Layer::Interrupted) => super::interrupted::handle(state, action),
         _ => super::navigate(state, action),
     }
 }

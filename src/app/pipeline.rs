@@ -10,7 +10,8 @@ use super::panes::FinishedChange;
 use super::widgets::{Edit, TextInput};
 use crate::domain::finding::{FindingRef, WorkflowStatus};
 use crate::domain::plan::{
-    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, PreviewLine, TriageFields,
+    Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, PlanIds, PreviewLine,
+    TriageFields,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -24,10 +25,12 @@ pub enum Stage {
         before: Option<WorkflowStatus>,
         cursor: usize,
     },
-    /// The diff is on screen, waiting for y / n (or the typed count).
+    /// The diff is on screen, waiting for y / n (or the typed count); `scroll` is the
+    /// first preview line shown when the diff is taller than the screen.
     Preview {
         plan: ChangePlan,
         typed: TextInput,
+        scroll: usize,
     },
     Executing {
         plan: ChangePlan,
@@ -46,14 +49,14 @@ pub struct Pipeline {
     /// Shown above a preview re-planned because its targets moved in AWS since the last
     /// one: what moved, and who moved it when AWS says.
     pub moved: Vec<PreviewLine>,
-    plans_made: u64,
+    /// Where plan ids come from (seeded once per session, see [`PlanIds`]).
+    pub ids: PlanIds,
 }
 
 impl Pipeline {
-    /// Plan ids are a per-session counter: `update` stays deterministic.
+    /// The next UUIDv7 of the session's seed: `update` stays deterministic.
     pub fn next_plan_id(&mut self) -> String {
-        self.plans_made += 1;
-        format!("plan-{}", self.plans_made)
+        self.ids.next_id()
     }
 
     /// True while an IoT change executes (its outcome reloads the audits pane).
@@ -146,13 +149,44 @@ impl Pipeline {
         self.stage = Stage::Preview {
             plan,
             typed: TextInput::default(),
+            scroll: 0,
         };
     }
 
-    /// Approves the previewed plan. Returns it for execution, or `Err` with what the user
-    /// still has to do (type the count).
-    pub fn approve(&mut self) -> Result<Option<ChangePlan>, String> {
-        let Stage::Preview { plan, typed } = &self.stage else {
+    /// The lines of the preview modal: what moved (a re-planned change), then the plan's
+    /// preview. Empty when no plan is previewed.
+    pub fn preview_lines(&self) -> Vec<PreviewLine> {
+        match &self.stage {
+            Stage::Preview { plan, .. } => {
+                let mut lines = self.moved.clone();
+                lines.extend(plan.preview());
+                lines
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Moves the previewed diff by `delta` lines, `rows` of it on screen.
+    pub fn scroll_preview(&mut self, delta: isize, rows: usize) {
+        let last = self.preview_lines().len().saturating_sub(rows);
+        if let Stage::Preview { scroll, .. } = &mut self.stage {
+            *scroll = scroll.saturating_add_signed(delta).min(last);
+        }
+    }
+
+    /// The guardrails of the previewed plan (empty when none or no preview).
+    pub fn previewed_guardrails(&self) -> &[String] {
+        match &self.stage {
+            Stage::Preview { plan, .. } => &plan.guardrails,
+            _ => &[],
+        }
+    }
+
+    /// Approves the previewed plan (`past_guardrails`: with the override key). Returns it
+    /// for execution, or `Err` with what the user still has to do (type the count) or
+    /// why it is refused (its guardrails).
+    pub fn approve(&mut self, past_guardrails: bool) -> Result<Option<ChangePlan>, String> {
+        let Stage::Preview { plan, typed, .. } = &self.stage else {
             return Ok(None);
         };
         if plan.needs_typed_count() && typed.value().trim() != plan.item_count().to_string() {
@@ -161,7 +195,11 @@ impl Pipeline {
                 plan.item_count()
             ));
         }
-        let plan = plan.clone();
+        if !plan.guardrails.is_empty() && !past_guardrails {
+            return Err(format!("refused: {}", plan.guardrails.join("; ")));
+        }
+        let mut plan = plan.clone();
+        plan.overridden = !plan.guardrails.is_empty();
         // A new change makes the remembered undo stale; its own undo comes with its outcome.
         self.undo = None;
         self.stage = Stage::Executing { plan: plan.clone() };
@@ -275,6 +313,13 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     if matches!(state.pipeline.stage, Stage::Block(_)) {
         return crate::app::panes::findings::block::handle(state, action);
     }
+    if matches!(state.pipeline.stage, Stage::Preview { .. }) {
+        let rows = state.preview_rows(state.pipeline.preview_lines().len());
+        if let Some(delta) = scroll_lines(&action, rows) {
+            state.pipeline.scroll_preview(delta, rows);
+            return Vec::new();
+        }
+    }
     let p = &mut state.pipeline;
     match action {
         Action::MoveDown => p.move_cursor(1),
@@ -286,13 +331,8 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
                 state.notify(NotifyLevel::Info, e);
             }
         }
-        Action::Approve => match p.approve() {
-            // The status bar shows "executing plan-N" until the outcome arrives; a
-            // notification would outlive the change it announced.
-            Ok(Some(plan)) => return vec![Effect::Mutate(plan)],
-            Ok(None) => {}
-            Err(e) => state.notify(NotifyLevel::Warning, e),
-        },
+        Action::Approve => return approve(state, false),
+        Action::ApproveOverride => return approve(state, true),
         Action::Reject | Action::Back => {
             let title = match &p.stage {
                 Stage::Preview { plan, .. } => Some(plan.title()),
@@ -306,6 +346,49 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.dirty = false,
     }
     Vec::new()
+}
+
+/// How far a key scrolls a preview with `rows` lines on screen.
+fn scroll_lines(action: &Action, rows: usize) -> Option<isize> {
+    let page = isize::try_from(rows).unwrap_or(isize::MAX).max(1);
+    match action {
+        Action::MoveDown => Some(1),
+        Action::MoveUp => Some(-1),
+        Action::PageDown => Some(page),
+        Action::PageUp => Some(-page),
+        Action::Top => Some(isize::MIN / 2),
+        Action::Bottom => Some(isize::MAX / 2),
+        _ => None,
+    }
+}
+
+/// `y` (or the override key): the plan goes to the executor, unless the preview is not on
+/// screen, the count is not typed, or a guardrail refuses it without the override.
+fn approve(state: &mut State, past_guardrails: bool) -> Vec<Effect> {
+    if state.too_small() {
+        state.notify(
+            NotifyLevel::Warning,
+            "the preview is not on screen (terminal too small): nothing approved",
+        );
+        return Vec::new();
+    }
+    match state.pipeline.approve(past_guardrails) {
+        // The status bar shows "executing <plan id>" until the outcome arrives; a
+        // notification would outlive the change it announced.
+        Ok(Some(plan)) => vec![Effect::Mutate(plan)],
+        Ok(None) => Vec::new(),
+        Err(mut e) => {
+            if !state.pipeline.previewed_guardrails().is_empty()
+                && let Some(key) = state
+                    .keymap
+                    .hint(Context::Preview, &Action::ApproveOverride)
+            {
+                e.push_str(&format!(" ({key} approves anyway; the journal records it)"));
+            }
+            state.notify(NotifyLevel::Warning, e);
+            Vec::new()
+        }
+    }
 }
 
 /// The typed count of a bulk approval: digits and the editing keys of a text field.
@@ -323,8 +406,22 @@ pub(super) fn count_key(state: &mut State, key: super::keys::Key) -> Option<Vec<
             state.dirty = true;
             return Some(super::dispatch(state, Action::Reject));
         }
-        // Letters do nothing here: a stray `y` must not approve a bulk change.
-        _ if key.typed_char().is_some() => {}
+        // Letters do not type here and a stray `y` must not approve a bulk change; the
+        // preview's scrolling keys and the guardrail override still act.
+        _ if key.typed_char().is_some() => {
+            let action = state.keymap.action_in(Context::Preview, &key).cloned();
+            if let Some(
+                action @ (Action::MoveDown
+                | Action::MoveUp
+                | Action::Top
+                | Action::Bottom
+                | Action::ApproveOverride),
+            ) = action
+            {
+                state.dirty = true;
+                return Some(super::dispatch(state, action));
+            }
+        }
         _ => {
             if typed.handle_key(key) == Edit::Ignored {
                 return None;

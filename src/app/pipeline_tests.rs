@@ -37,7 +37,9 @@ fn set_workflow_picks_previews_and_approves() {
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("expected the preview, got {:?}", s.pipeline.stage);
     };
-    assert_eq!(plan.id, "plan-1");
+    let mut ids = super::tests::test_ids();
+    assert_eq!(plan.id, ids.next_id(), "the session's first UUIDv7");
+    assert!(plan.id.starts_with("019ae6a8-9800-7000-"), "{}", plan.id);
     assert_eq!(
         plan.title(),
         "Set workflow RESOLVED, note \"fixed\" on 1 finding(s)"
@@ -84,7 +86,13 @@ pub(super) fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
         error: None,
         ..Default::default()
     };
-    update(s, Action::ChangeFinished { outcome, undo });
+    update(
+        s,
+        Action::ChangeFinished {
+            outcome: Box::new(outcome),
+            undo,
+        },
+    );
 }
 
 #[test]
@@ -102,7 +110,9 @@ fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     let Stage::Preview { plan: undo, .. } = &s.pipeline.stage else {
         panic!("undo is previewed first");
     };
-    assert_eq!(undo.id, "plan-2", "ids come from the session counter");
+    let mut ids = super::tests::test_ids();
+    ids.next_id();
+    assert_eq!(undo.id, ids.next_id(), "ids come from the session's seed");
     let undo = plan_of(&keys(&mut s, "y"));
     let Change::FindingsUpdate(u) = &undo.change else {
         panic!("not a findings update")
@@ -174,7 +184,7 @@ fn a_failed_change_is_reported_and_offers_no_undo() {
     update(
         &mut s,
         Action::ChangeFinished {
-            outcome,
+            outcome: Box::new(outcome),
             undo: None,
         },
     );

@@ -40,16 +40,28 @@ fn session(read_only: bool) -> Session {
     }
 }
 
+/// The plan ids of [`state`]: a fixed seed, so tests can name them.
+pub(crate) fn test_ids() -> crate::domain::plan::PlanIds {
+    crate::domain::plan::PlanIds::new(1_764_806_400_000, [0x5e; 8])
+}
+
 fn state(read_only: bool) -> State {
-    State::new(
+    let mut s = State::new(
         session(read_only),
         Keymap::default_embedded(),
         Theme::default_dark(),
-    )
+    );
+    s.pipeline.ids = test_ids();
+    s
 }
 
 /// A state with `n` findings loaded in one complete page.
 pub(crate) fn loaded(n: usize, read_only: bool) -> State {
+    loaded_with(findings(0..n), read_only)
+}
+
+/// A state with `findings` loaded in one complete page.
+pub(crate) fn loaded_with(findings: Vec<Finding>, read_only: bool) -> State {
     let mut s = state(read_only);
     init(&mut s);
     let request = s.findings.request;
@@ -57,7 +69,7 @@ pub(crate) fn loaded(n: usize, read_only: bool) -> State {
         &mut s,
         Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request,
-            findings: findings(0..n),
+            findings,
             next_token: None,
         })),
     );
@@ -86,14 +98,21 @@ pub(super) fn messages(s: &State) -> Vec<String> {
 }
 
 #[test]
-fn init_asks_for_identity_and_the_first_page() {
+fn init_asks_for_identity_the_first_page_and_interrupted_changes() {
     let mut s = state(false);
     assert_eq!(
         init(&mut s),
         vec![
             Effect::Read(ReadRequest::CallerIdentity),
-            page_request(1, None)
+            page_request(1, None),
+            Effect::Interrupted(crate::app::interrupted::InterruptedEffect::Find),
         ]
+    );
+    let mut read_only = state(true);
+    assert_eq!(
+        init(&mut read_only).len(),
+        2,
+        "a read-only session cannot act on them"
     );
 }
 

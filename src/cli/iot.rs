@@ -123,6 +123,9 @@ pub async fn import_audit(
     )
     .with_pacer(pacer)
     .with_progress(progress);
+    if let Some(line) = executor.interrupted_warning().await {
+        writeln!(out, "{line}")?;
+    }
     let executed = executor.execute_reporting(plan).await;
     let outcome = executed.outcome;
     writeln!(out, "{}", outcome.summary())?;

@@ -109,6 +109,12 @@ pub async fn sync(
     executor: Option<&MutationExecutor>,
     out: &mut dyn Write,
 ) -> anyhow::Result<SyncStatus> {
+    if let Some(line) = match executor {
+        Some(e) => e.interrupted_warning().await,
+        None => None,
+    } {
+        writeln!(out, "{line}")?;
+    }
     let scope = match args.scope {
         ScopeArg::Regional => WafScope::Regional,
         ScopeArg::Cloudfront => WafScope::Cloudfront,

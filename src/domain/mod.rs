@@ -3,6 +3,7 @@
 pub mod address_file;
 pub mod analyzer;
 pub mod asff_batch;
+pub mod block_guardrails;
 pub mod cidr;
 pub mod combined;
 pub mod filter;

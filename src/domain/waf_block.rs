@@ -20,6 +20,9 @@ const MAX_NOTE_CHARS: usize = 512;
 pub struct BlockSource {
     pub finding: FindingRef,
     pub title: String,
+    /// Where the finding is (AwsAccountId, Region): the dialog shows it next to the set's.
+    pub account: String,
+    pub region: String,
     pub before: TriageFields,
     pub ips: Vec<IpAddr>,
 }
@@ -215,6 +218,8 @@ mod tests {
                 product_arn: "arn:p".into(),
             },
             title: format!("finding {id}"),
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
             before: TriageFields {
                 workflow: Some(WorkflowStatus::New),
                 ..Default::default()

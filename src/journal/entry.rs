@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::domain::plan::{ChangeOutcome, ChangePlan, TargetFailure};
+use crate::domain::plan::{ChangeOutcome, ChangePlan, Resolves, TargetFailure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -102,6 +102,12 @@ pub struct Entry {
     /// Absent on intent entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<JournalResult>,
+    /// The guardrails the user approved past with the override key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guardrails_overridden: Vec<String>,
+    /// The interrupted plan this entry settles, and how (finish, undo, reviewed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolves: Option<Resolves>,
     /// The full plan, so a change can be replayed or undone from the journal.
     pub change: ChangePlan,
 }
@@ -125,6 +131,8 @@ impl Entry {
             after: values.after,
             aws_request_ids: Vec::new(),
             result: None,
+            guardrails_overridden: plan.overridden_guardrails().to_vec(),
+            resolves: plan.resolves.clone(),
             change: plan.clone(),
         }
     }
@@ -145,6 +153,31 @@ fn now_utc() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(now.nanosecond() / 1000 * 1000)
         .unwrap_or(now)
+}
+
+/// The intents that never got an outcome and that no later entry settles, written by this
+/// profile in this region (and this account, when both sides know it): the interrupted
+/// changes a session finds at start, oldest first.
+pub fn interrupted<'a>(entries: &'a [Entry], ctx: &JournalContext) -> Vec<&'a Entry> {
+    use std::collections::BTreeSet;
+    // Settled: it has an outcome, or a later plan names it as the one it resolves.
+    let closed: BTreeSet<&str> = entries
+        .iter()
+        .flat_map(|e| {
+            let outcome = (e.phase == Phase::Outcome).then_some(e.plan_id.as_str());
+            let resolves = e.resolves.as_ref().map(|r| r.plan_id.as_str());
+            outcome.into_iter().chain(resolves)
+        })
+        .collect();
+    let same_account = |e: &Entry| match (&e.account, &ctx.account) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    entries
+        .iter()
+        .filter(|e| e.phase == Phase::Intent && !closed.contains(e.plan_id.as_str()))
+        .filter(|e| e.profile == ctx.profile && e.region == ctx.region && same_account(e))
+        .collect()
 }
 
 #[cfg(test)]

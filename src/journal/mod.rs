@@ -6,5 +6,5 @@
 mod entry;
 mod file;
 
-pub use entry::{Entry, JournalContext, JournalResult, Phase, ResultStatus};
+pub use entry::{Entry, JournalContext, JournalResult, Phase, ResultStatus, interrupted};
 pub use file::{Journal, JournalError};

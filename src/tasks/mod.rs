@@ -10,7 +10,9 @@ pub mod reads;
 pub mod runner;
 
 pub use mode::{Capability, SessionMode, WriteAccess};
-pub use mutate::{Executed, ExecutorOptions, MutationExecutor, ProgressFn, new_plan_id};
+pub use mutate::{
+    Executed, ExecutorOptions, MutationExecutor, ProgressFn, new_plan_id, session_plan_ids,
+};
 pub use runner::EffectRunner;
 
 /// Pacing and retries live with the SDK adapters (`aws::retry`); re-exported here

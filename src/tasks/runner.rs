@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use super::mode::Capability;
 use super::mutate::{MutationExecutor, ProgressFn};
 use super::reads;
+use crate::app::interrupted::{InterruptedEffect, InterruptedMsg};
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
 use crate::app::{AnalyzerRead, FindingsRead, IpSetsRead, PaneMsg};
 use crate::aws::AwsClients;
@@ -70,6 +71,7 @@ impl EffectRunner {
         match effect {
             Effect::Read(request) => self.read(request),
             Effect::Mutate(plan) => self.mutate(plan),
+            Effect::Interrupted(effect) => self.interrupted(effect),
             other @ (Effect::LoadTheme(_)
             | Effect::LoadJournal
             | Effect::RememberAnalyzer { .. }
@@ -166,6 +168,25 @@ impl EffectRunner {
 
     /// Hands `plan` to the mutation executor; a read-only session has none, so the change
     /// is refused here and the user told.
+    /// Interrupted changes: found and re-read, or one marked reviewed, by the executor
+    /// (a read-only session has none and looks for none).
+    fn interrupted(&self, effect: InterruptedEffect) {
+        let Some(executor) = self.executor.clone() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let msg = match effect {
+                InterruptedEffect::Find => InterruptedMsg::Found(executor.interrupted().await),
+                InterruptedEffect::MarkReviewed(change) => InterruptedMsg::Reviewed {
+                    plan_id: change.plan.id.clone(),
+                    result: executor.mark_reviewed(&change).await,
+                },
+            };
+            let _ = tx.send(Action::Interrupted(msg));
+        });
+    }
+
     fn mutate(&self, plan: ChangePlan) {
         let Some(executor) = self.executor.clone() else {
             tracing::warn!(plan = %plan.id, operation = plan.operation(), "read-only session: change dropped");
@@ -185,7 +206,7 @@ impl EffectRunner {
                 });
             }
             let _ = tx.send(Action::ChangeFinished {
-                outcome: executed.outcome,
+                outcome: Box::new(executed.outcome),
                 undo: executed.undo,
             });
         });

@@ -3,6 +3,7 @@
 
 mod command;
 mod help;
+mod interrupted;
 mod panes;
 mod pipeline;
 mod status;
@@ -17,9 +18,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::{State, layout};
 use crate::theme::Slot;
 
-/// Below this the layout cannot show a table row; we say so instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
+/// Below this the layout cannot show a table row; we say so instead (and `update`
+/// swallows every key but quit).
+pub use crate::app::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 pub use panes::findings::SPINNER;
 
@@ -55,6 +56,9 @@ fn draw_layers(frame: &mut Frame, state: &State) {
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
     command::draw(frame, prompt_area, state);
+    if state.interrupted.is_open() {
+        interrupted::draw(frame, body, state);
+    }
     pipeline::draw(frame, body, state);
     if let Some(scroll) = state.help {
         help::draw(frame, body, state, scroll);

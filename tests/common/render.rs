@@ -8,9 +8,16 @@ use secdeck::app::{Action, Effect, Key, Keymap, Session, State, update};
 use secdeck::theme::Theme;
 use secdeck::ui::draw;
 
-/// A state for `session` with the embedded keymap, `width` x `height`.
+/// The fixed seed of [`headless`] states' plan ids (snapshots show them).
+pub fn fixed_plan_ids() -> secdeck::domain::plan::PlanIds {
+    secdeck::domain::plan::PlanIds::new(1_764_806_400_000, [0x5e; 8])
+}
+
+/// A state for `session` with the embedded keymap, `width` x `height`, plan ids from
+/// [`fixed_plan_ids`].
 pub fn headless(session: Session, theme: Theme, width: u16, height: u16) -> State {
     let mut s = State::new(session, Keymap::default_embedded(), theme);
+    s.pipeline.ids = fixed_plan_ids();
     update(&mut s, Action::Resize { width, height });
     s
 }

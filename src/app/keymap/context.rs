@@ -71,7 +71,7 @@ impl Context {
         let layer = modal::stack(state).find(|l| !matches!(l, Layer::ConfirmQuit | Layer::Help));
         match layer {
             Some(l) if l.reads_keys() => Context::Input,
-            Some(Layer::Pipeline) => Context::Preview,
+            Some(Layer::Pipeline | Layer::Interrupted) => Context::Preview,
             _ => crate::app::panes::room_in_view(state).context(),
         }
     }

@@ -66,7 +66,7 @@ fn finish_executing(s: &mut State, plan: ChangePlan) -> Vec<Effect> {
     update(
         s,
         Action::ChangeFinished {
-            outcome,
+            outcome: Box::new(outcome),
             undo: None,
         },
     )

@@ -14,6 +14,12 @@ use crate::domain::triage::TriageFields;
 /// Above this many edits the preview groups them by (before -> after).
 pub const GROUP_PREVIEW_ABOVE: usize = 10;
 
+/// The note an undo writes where the finding had none: BatchUpdateFindings cannot delete
+/// a note (`Note.Text` is required, 1-512 characters), and leaving the undone change's
+/// note (a suppression reason on a finding back to NEW) would say something false.
+pub const NO_NOTE_BEFORE: &str =
+    "secdeck: undone; this finding had no note before (Security Hub cannot delete a note)";
+
 /// One finding's change: what it is now and what it will be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingEdit {
@@ -64,17 +70,20 @@ impl PlannedChange for FindingsUpdate {
     }
 
     fn preview(&self) -> Vec<PreviewLine> {
-        if self.edits.len() > GROUP_PREVIEW_ABOVE {
-            return grouped_preview(self.title(), &self.edits);
-        }
-        let mut lines = vec![PreviewLine::header(self.title())];
-        for e in &self.edits {
-            lines.push(PreviewLine::context(format!(
-                "{}  {}",
-                e.title, e.finding.id
-            )));
-            lines.extend(diff_lines(&e.before, &e.after));
-        }
+        let mut lines = if self.edits.len() > GROUP_PREVIEW_ABOVE {
+            grouped_preview(self.title(), &self.edits)
+        } else {
+            let mut lines = vec![PreviewLine::header(self.title())];
+            for e in &self.edits {
+                lines.push(PreviewLine::context(format!(
+                    "{}  {}",
+                    e.title, e.finding.id
+                )));
+                lines.extend(diff_lines(&e.before, &e.after));
+            }
+            lines
+        };
+        lines.extend(unrestorable_notes(&self.edits));
         lines
     }
 
@@ -85,7 +94,11 @@ impl PlannedChange for FindingsUpdate {
             .filter(|e| succeeded.contains(&e.finding.id))
             .filter_map(|e| {
                 // Only fields we changed and knew the old value of can be restored.
-                let after = e.before.restore(&e.after);
+                let mut after = e.before.restore(&e.after);
+                if e.after.note.is_some() && e.before.note.is_none() {
+                    // The plan read the finding without a note: say so in its place.
+                    after.note = Some(NO_NOTE_BEFORE.to_string());
+                }
                 (!after.is_empty()).then(|| FindingEdit {
                     finding: e.finding.clone(),
                     title: e.title.clone(),
@@ -158,6 +171,23 @@ impl PlannedChange for FindingsUpdate {
             _ => None,
         }
     }
+}
+
+/// What an undo cannot put back, said in its preview: a note where there was none.
+fn unrestorable_notes(edits: &[FindingEdit]) -> Vec<PreviewLine> {
+    let n = edits
+        .iter()
+        .filter(|e| e.after.note.as_deref() == Some(NO_NOTE_BEFORE))
+        .count();
+    if n == 0 {
+        return Vec::new();
+    }
+    vec![PreviewLine::new(
+        LineKind::Warning,
+        format!(
+            "cannot be restored: {n} finding(s) had no note before, and Security Hub cannot delete a note (BatchUpdateFindings needs Note.Text); the note becomes {NO_NOTE_BEFORE:?}"
+        ),
+    )]
 }
 
 /// One block per distinct before -> after, with its count and a few example titles.

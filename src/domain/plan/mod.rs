@@ -7,6 +7,8 @@
 
 mod findings_update;
 pub mod fresh;
+mod id;
+pub mod interrupted;
 #[cfg(test)]
 mod kinds_tests;
 pub mod outcome;
@@ -22,8 +24,10 @@ use super::analyzer::{
     TrustPolicyView,
 };
 pub use super::triage::{TriageFields, VerificationState};
-pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE};
+pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
 pub use fresh::{Moved, Refresh, Replan};
+pub use id::PlanIds;
+pub use interrupted::{InterruptedChange, Resolves, Way};
 pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
 
@@ -75,9 +79,21 @@ pub struct JournalValues {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangePlan {
-    /// Unique per session; ties the journal's intent and outcome entries together.
+    /// A UUIDv7 ([`PlanIds`]): unique across sessions and time-ordered; ties the journal's
+    /// intent and outcome entries together.
     pub id: String,
     pub change: Change,
+    /// Why secdeck thinks the change may be a mistake (block into an ALLOW set, act on a
+    /// SUPPRESSED finding, ...): shown in the preview; `y` refuses the plan, only the
+    /// override key approves it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guardrails: Vec<String>,
+    /// Approved past its guardrails with the override key (the journal says so).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
+    /// The interrupted plan this one settles (finishes, undoes, marks reviewed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolves: Option<Resolves>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,6 +185,24 @@ impl ChangePlan {
         ChangePlan {
             id: id.into(),
             change,
+            guardrails: Vec::new(),
+            overridden: false,
+            resolves: None,
+        }
+    }
+
+    /// The plan with these guardrails (see [`ChangePlan::guardrails`]).
+    pub fn with_guardrails(mut self, guardrails: Vec<String>) -> Self {
+        self.guardrails = guardrails;
+        self
+    }
+
+    /// The guardrails the user approved past, for the journal.
+    pub fn overridden_guardrails(&self) -> &[String] {
+        if self.overridden {
+            &self.guardrails
+        } else {
+            &[]
         }
     }
 
@@ -197,9 +231,16 @@ impl ChangePlan {
         self.change.planned().targets()
     }
 
-    /// The diff the user approves.
+    /// The diff the user approves, its guardrails right under the title.
     pub fn preview(&self) -> Vec<PreviewLine> {
-        self.change.planned().preview()
+        let mut lines = self.change.planned().preview();
+        let at = lines.len().min(1);
+        let guardrails = self
+            .guardrails
+            .iter()
+            .map(|g| PreviewLine::new(LineKind::Warning, format!("guardrail: {g}")));
+        lines.splice(at..at, guardrails);
+        lines
     }
 
     /// The plan that puts back what this plan changed, for the edits that succeeded.

@@ -9,6 +9,8 @@ pub enum LineKind {
     Context,
     Removed,
     Added,
+    /// A plan's guardrail, or what the change cannot do (an undo that cannot restore).
+    Warning,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

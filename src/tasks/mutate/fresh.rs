@@ -81,9 +81,13 @@ pub(super) async fn check(cx: &ObserveCx<'_>, plan: &ChangePlan) -> Fresh {
         plan_id: plan.id.clone(),
         replan: Some(Box::new(Replan {
             moved,
-            plan: refresh
-                .replanned
-                .map(|change| ChangePlan::new(new_plan_id(), change)),
+            // Its guardrails stay: approving past them again takes the override key again.
+            plan: refresh.replanned.map(|change| {
+                let mut new =
+                    ChangePlan::new(new_plan_id(), change).with_guardrails(plan.guardrails.clone());
+                new.resolves = plan.resolves.clone();
+                new
+            }),
         })),
         ..Default::default()
     })

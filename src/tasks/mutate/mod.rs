@@ -6,6 +6,7 @@
 pub mod accessanalyzer;
 mod fresh;
 pub mod import;
+mod interrupted;
 pub mod iot;
 pub mod observe;
 mod securityhub;
@@ -140,16 +141,7 @@ impl MutationExecutor {
         // entries of two plans never interleave and verification reads are not confused.
         let mut ctx = self.context.lock().await;
         let mut warnings = Vec::new();
-        if ctx.caller_arn.is_none() {
-            match crate::aws::sts::get_caller_identity(&self.clients.sts).await {
-                Ok(id) => {
-                    let _ = self.caller_arn.set(id.arn.clone());
-                    ctx.caller_arn = Some(id.arn);
-                    ctx.account = Some(id.account);
-                }
-                Err(e) => tracing::warn!(error = %e, "caller identity unknown for the journal"),
-            }
-        }
+        self.ensure_identity(&mut ctx).await;
 
         // The fresh-state check reads only: a plan whose targets moved writes nothing
         // and leaves no intent behind.
@@ -246,6 +238,21 @@ impl MutationExecutor {
             }
         }
         total
+    }
+
+    /// Asks STS who we are once, for the journal (caller and account).
+    async fn ensure_identity(&self, ctx: &mut JournalContext) {
+        if ctx.caller_arn.is_some() {
+            return;
+        }
+        match crate::aws::sts::get_caller_identity(&self.clients.sts).await {
+            Ok(id) => {
+                let _ = self.caller_arn.set(id.arn.clone());
+                ctx.caller_arn = Some(id.arn);
+                ctx.account = Some(id.account);
+            }
+            Err(e) => tracing::warn!(error = %e, "caller identity unknown for the journal"),
+        }
     }
 
     /// What a re-read of a change's targets borrows.
@@ -368,7 +375,19 @@ fn empty_outcome(plan: &ChangePlan, error: Option<String>) -> ChangeOutcome {
     }
 }
 
-/// Plan ids only need to be unique; a v4 UUID is.
+/// One plan id outside a console session (headless commands, the executor's undo plans):
+/// a UUIDv7, like the console's (see `domain::plan::PlanIds`).
 pub fn new_plan_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The plan ids of a console session starting now: the clock and the OS random source,
+/// read once here so `update()` stays free of both.
+pub fn session_plan_ids() -> crate::domain::plan::PlanIds {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let mut random = [0u8; 8];
+    random.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[8..]);
+    crate::domain::plan::PlanIds::new(ms, random)
 }

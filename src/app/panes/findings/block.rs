@@ -1,13 +1,15 @@
 //! Block from a finding (`b` in the findings pane): the remote IPs of the marked (or
 //! selected) findings, a picker of the IP sets of a matching IP version showing the web
 //! ACL rules that use each (so the user sees it is a BLOCK set), the "also set NOTIFIED
-//! with a note" toggle, and the combined plan previewed for one approval.
+//! with a note" toggle, and the combined plan previewed for one approval, with its
+//! guardrails (see `domain::block_guardrails`).
 
 use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::Effect;
 use crate::app::panes::ipsets::Load;
 use crate::app::pipeline::Stage;
+use crate::domain::block_guardrails::{block_guardrails, looks_like_region};
 use crate::domain::cidr::IpVersion;
 use crate::domain::plan::{Change, ChangePlan, TriageFields};
 use crate::domain::remote_ips::remote_ips;
@@ -78,11 +80,8 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
     let mut sources = Vec::new();
     let mut without_ip = 0;
     for t in &targets {
-        let ips: Vec<std::net::IpAddr> = state
-            .findings
-            .rows()
-            .iter()
-            .find(|f| f.id == t.finding.id)
+        let row = state.findings.rows().iter().find(|f| f.id == t.finding.id);
+        let ips: Vec<std::net::IpAddr> = row
             .map(|f| {
                 remote_ips(&f.raw.value())
                     .into_iter()
@@ -97,6 +96,8 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
         sources.push(BlockSource {
             finding: t.finding.clone(),
             title: t.title.clone(),
+            account: row.map(|f| f.account_id.clone()).unwrap_or_default(),
+            region: row.map(finding_region).unwrap_or_default(),
             before: TriageFields {
                 workflow: t.before.workflow,
                 note: t.before.note.clone(),
@@ -132,6 +133,23 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
         Load::NotLoaded | Load::Failed(_) => vec![state.ipsets.start_load()],
         Load::Loading | Load::Loaded => Vec::new(),
     }
+}
+
+/// The finding's region: its `Region`, else the first resource's; empty when neither has
+/// the shape of a region (real findings carry malformed product ARNs).
+fn finding_region(f: &crate::domain::finding::Finding) -> String {
+    if looks_like_region(&f.region) {
+        return f.region.clone();
+    }
+    let doc = f.raw.value();
+    doc.get("Resources")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("Region").and_then(serde_json::Value::as_str))
+        .find(|r| looks_like_region(r))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The IP sets arrived (or were reloaded for another scope): start on a BLOCK set.
@@ -196,16 +214,22 @@ fn choose(state: &mut State) {
         state.notify(NotifyLevel::Info, message);
         return;
     };
+    let guardrails = block_guardrails(&row.set, &row.references, &stage.sources);
     match plan_block(&row.set, &row.references, &stage.sources, stage.notify) {
         Ok((combined, notes)) => {
             for note in notes {
                 state.notify(NotifyLevel::Info, note);
             }
             let id = state.pipeline.next_plan_id();
-            state
-                .pipeline
-                .preview(ChangePlan::new(id, Change::Combined(Box::new(combined))));
+            state.pipeline.preview(
+                ChangePlan::new(id, Change::Combined(Box::new(combined)))
+                    .with_guardrails(guardrails),
+            );
         }
         Err(problems) => state.notify(NotifyLevel::Error, problems.join("; ")),
     }
 }
+
+#[cfg(test)]
+#[path = "block_tests.rs"]
+mod tests;

@@ -206,7 +206,7 @@ fn failures_are_reported_by_code_and_can_be_retried() {
     update(
         &mut s,
         Action::ChangeFinished {
-            outcome,
+            outcome: Box::new(outcome),
             undo: None,
         },
     );

@@ -10,7 +10,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use crate::app::panes::findings::block::BlockStage;
 use crate::app::panes::ipsets::Load;
 use crate::app::{Action, Context, State};
+use crate::domain::block_guardrails::set_location;
 use crate::domain::cidr::MAX_ADDRESSES;
+use crate::domain::waf::WafScope;
 use crate::theme::Slot;
 use crate::ui::style::{centered, hint_spans, style, truncate};
 
@@ -20,12 +22,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
     let rect = centered(
         area,
         area.width.saturating_sub(4).min(110),
-        (choices.len().max(1) as u16) + 7 + u16::from(stage.without_ip > 0),
+        (choices.len().max(1) as u16) + 8 + u16::from(stage.without_ip > 0),
     );
     let width = rect.width.saturating_sub(2) as usize;
     let mut lines = source_lines(state, stage, width);
     lines.push(Line::styled(
-        format!("IP sets ({}):", state.ipsets.scope),
+        truncate(&sets_header(state, &choices), width),
         style(theme, Slot::Header),
     ));
     lines.extend(set_lines(state, stage, &choices, width));
@@ -74,6 +76,13 @@ fn source_lines(state: &State, stage: &BlockStage, width: usize) -> Vec<Line<'st
             style(theme, Slot::Muted),
         ),
         Line::from(vec![
+            Span::styled("in ", style(theme, Slot::Muted)),
+            Span::styled(
+                truncate(&source_places(stage), width.saturating_sub(3)),
+                style(theme, Slot::Text),
+            ),
+        ]),
+        Line::from(vec![
             Span::styled("remote IPs ", style(theme, Slot::Muted)),
             Span::styled(
                 truncate(&ips.join(", "), width.saturating_sub(11)),
@@ -91,6 +100,47 @@ fn source_lines(state: &State, stage: &BlockStage, width: usize) -> Vec<Line<'st
         ));
     }
     lines
+}
+
+/// Where the findings are: "account 111122223333, us-east-1" (each distinct place).
+fn source_places(stage: &BlockStage) -> String {
+    let mut places: Vec<String> = Vec::new();
+    for s in &stage.sources {
+        let account = if s.account.is_empty() {
+            "?"
+        } else {
+            &s.account
+        };
+        let region = if s.region.is_empty() { "?" } else { &s.region };
+        let place = format!("account {account}, {region}");
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    places.join("; ")
+}
+
+/// "IP sets (REGIONAL) in account 111122223333, us-east-1:" from the sets' ARNs (a
+/// CLOUDFRONT set is global).
+fn sets_header(state: &State, choices: &[usize]) -> String {
+    let scope = state.ipsets.scope;
+    let mut places: Vec<String> = Vec::new();
+    for row in choices.iter().filter_map(|i| state.ipsets.rows.get(*i)) {
+        let (account, region) = set_location(&row.set);
+        let place = if scope == WafScope::Cloudfront {
+            format!("account {account}, global")
+        } else {
+            format!("account {account}, {region}")
+        };
+        if !places.contains(&place) {
+            places.push(place);
+        }
+    }
+    if places.is_empty() {
+        format!("IP sets ({scope}):")
+    } else {
+        format!("IP sets ({scope}) in {}:", places.join("; "))
+    }
 }
 
 /// The IP sets on offer, each with the web ACL rules that use it.
