@@ -20,6 +20,38 @@ pub struct RecordedRequest {
     /// HTTP status the sandbox answered with (429 when throttled, fault statuses, ...).
     pub status: u16,
     pub time: OffsetDateTime,
+    /// The `app/NAME` of the client's User-Agent: `secdeck` for secdeck's own clients,
+    /// None for a plain SDK client (a test's set-up, the AWS CLI).
+    pub app: Option<String>,
+}
+
+tokio::task_local! {
+    /// The app name of the request being served (set around each request by `tag_app`).
+    static APP: Option<String>;
+}
+
+/// Middleware: remembers the request's app name while it is served, for the log.
+pub(crate) async fn tag_app(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let app = app_name(request.headers());
+    APP.scope(app, next.run(request)).await
+}
+
+/// The app name of the request being served, if any.
+pub(crate) fn current_app() -> Option<String> {
+    APP.try_with(Clone::clone).ok().flatten()
+}
+
+/// `app/NAME` from the SDK's `x-amz-user-agent` (or `user-agent`) header.
+fn app_name(headers: &http::HeaderMap) -> Option<String> {
+    ["x-amz-user-agent", "user-agent"]
+        .iter()
+        .filter_map(|h| headers.get(*h)?.to_str().ok())
+        .flat_map(str::split_whitespace)
+        .find_map(|part| part.strip_prefix("app/"))
+        .map(str::to_string)
 }
 
 #[derive(Debug, Default)]
