@@ -30,7 +30,8 @@ where
             format!("the request could not be built: {}", chain(err))
         }
         SdkError::TimeoutError(_) => format!("no answer in time: {}", chain(err)),
-        SdkError::DispatchFailure(_) => format!("the endpoint was not reached: {}", chain(err)),
+        // "dispatch failure: io error: ... Connection refused", "... no credentials found".
+        SdkError::DispatchFailure(_) => chain(err),
         _ => match err.raw_response() {
             Some(response) => not_aws(response, err),
             None => chain(err),
