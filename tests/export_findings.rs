@@ -176,7 +176,8 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
             .unwrap()
             .findings;
         docs.extend((0..230).map(finding));
-        let source = TestEnv::findings(docs).await.sandbox;
+        let source_env = TestEnv::findings(docs).await;
+        let source = source_env.sandbox.clone();
         let hub = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
         let mut update = hub.batch_update_findings();
         for i in 0..5 {
@@ -205,7 +206,8 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         let exported = exported["Findings"].as_array().unwrap().clone();
         assert_eq!(exported.len(), n);
 
-        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
+        let fresh_env = TestEnv::findings(Vec::new()).await;
+        let fresh = fresh_env.sandbox.clone();
         for chunk in exported.chunks(100) {
             // BatchImportFindings takes at most 100 a call: the document's array in slices.
             let body = serde_json::json!({ "Findings": chunk }).to_string();
@@ -265,7 +267,8 @@ fn csv_and_jsonl_exports_are_valid_and_complete() {
         let mut docs: Vec<Value> = (0..150).map(finding).collect();
         docs[7]["Title"] = json!("commas, \"quotes\"\nand a line break");
         docs[8]["Title"] = json!("tab\there, unicode ✓");
-        let source = TestEnv::findings(docs.clone()).await.sandbox;
+        let source_env = TestEnv::findings(docs.clone()).await;
+        let source = source_env.sandbox.clone();
 
         let (csv, n, _) = export(&source, Format::Csv).await;
         let records = parse_csv(std::str::from_utf8(&csv).unwrap());
@@ -318,7 +321,8 @@ fn the_binary_writes_an_asff_document_that_batch_import_accepts() {
         let doc: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
         let findings = doc["Findings"].as_array().unwrap();
         assert!(findings.len() > 100, "{} findings", findings.len());
-        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
+        let fresh_env = TestEnv::findings(Vec::new()).await;
+        let fresh = fresh_env.sandbox.clone();
         for chunk in findings.chunks(100) {
             let (status, reply) = import(&fresh, json!({ "Findings": chunk }).to_string()).await;
             assert_eq!(
