@@ -22,7 +22,20 @@ pub struct IamPolicyArgs {
     pub list: bool,
 }
 
+/// Prints the policy or the table; a reader that stops early (`| head`) is no error.
 pub fn run(args: &IamPolicyArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    match print(args, out) {
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+fn print(args: &IamPolicyArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let kind = match (args.read_only, args.operator) {
         (true, _) => PolicyKind::ReadOnly,
         (_, true) => PolicyKind::Operator,
