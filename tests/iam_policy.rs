@@ -81,8 +81,10 @@ fn compare(table: &[Operation]) -> (Vec<String>, Vec<String>) {
     let mut calls = BTreeMap::new();
     // The sandbox is the emulator, not a client: its handlers are named like operations.
     method_calls(&src, &src.join("sandbox"), &mut calls);
-    let ops: Vec<(Service, BTreeSet<String>)> =
-        Service::ALL.iter().map(|s| (*s, sdk_operations(*s))).collect();
+    let ops: Vec<(Service, BTreeSet<String>)> = Service::ALL
+        .iter()
+        .map(|s| (*s, sdk_operations(*s)))
+        .collect();
     let mut unlisted = Vec::new();
     let mut called_rows = BTreeSet::new();
     for (name, files) in &calls {
@@ -154,7 +156,10 @@ fn the_comparison_notices_a_missing_row_and_an_extra_one() {
     });
     let (unlisted, uncalled) = compare(&table);
     assert_eq!(unlisted.len(), 1, "{unlisted:?}");
-    assert!(unlisted[0].starts_with("wafv2 .get_web_acl() in "), "{unlisted:?}");
+    assert!(
+        unlisted[0].starts_with("wafv2 .get_web_acl() in "),
+        "{unlisted:?}"
+    );
     assert_eq!(uncalled, ["wafv2:DeleteIPSet"]);
 }
 
@@ -178,14 +183,19 @@ fn the_command_prints_each_roles_policy_from_the_table() {
     assert_eq!(code, 0, "{stderr}");
     let read_only: Value = serde_json::from_str(&stdout).expect("a JSON policy");
     assert_eq!(read_only["Version"], "2012-10-17");
-    assert_eq!(
-        read_only,
-        policy_document(OPERATIONS, PolicyKind::ReadOnly)
-    );
+    assert_eq!(read_only, policy_document(OPERATIONS, PolicyKind::ReadOnly));
     let actions = allowed_actions(&read_only);
     assert!(actions.contains("securityhub:GetFindings"), "{actions:?}");
-    assert!(actions.contains("access-analyzer:GetFinding"), "{actions:?}");
-    assert!(!actions.iter().any(|a| a.contains("Update") || a.contains("Create")), "{actions:?}");
+    assert!(
+        actions.contains("access-analyzer:GetFinding"),
+        "{actions:?}"
+    );
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a.contains("Update") || a.contains("Create")),
+        "{actions:?}"
+    );
 
     let (code, stdout, _) = iam_policy(&["--operator"]);
     assert_eq!(code, 0);
@@ -201,9 +211,15 @@ fn the_list_shows_the_table_and_a_role_must_be_chosen() {
     let (code, stdout, _) = iam_policy(&["--list"]);
     assert_eq!(code, 0);
     assert!(stdout.lines().count() == OPERATIONS.len() + 1, "{stdout}");
-    let who = stdout.lines().find(|l| l.starts_with("sts:GetCallerIdentity")).unwrap();
+    let who = stdout
+        .lines()
+        .find(|l| l.starts_with("sts:GetCallerIdentity"))
+        .unwrap();
     assert!(who.contains("(no permission needed)"), "{who}");
-    let v2 = stdout.lines().find(|l| l.starts_with("access-analyzer:ListFindingsV2")).unwrap();
+    let v2 = stdout
+        .lines()
+        .find(|l| l.starts_with("access-analyzer:ListFindingsV2"))
+        .unwrap();
     assert!(v2.contains("access-analyzer:ListFindings "), "{v2}");
 
     let (code, _, stderr) = iam_policy(&[]);
@@ -228,7 +244,10 @@ fn the_kits_check_fails_when_the_table_lacks_an_operation_a_session_made() {
             "{served:?}"
         );
         let pairs = || served.iter().map(|(s, o)| (s.as_str(), o.as_str()));
-        assert_eq!(refused(OPERATIONS, PolicyKind::ReadOnly, pairs()), Vec::<String>::new());
+        assert_eq!(
+            refused(OPERATIONS, PolicyKind::ReadOnly, pairs()),
+            Vec::<String>::new()
+        );
         let without: Vec<Operation> = OPERATIONS
             .iter()
             .copied()
@@ -273,8 +292,10 @@ fn a_change_sent_while_a_read_only_session_is_in_force_is_refused_by_the_kit() {
         let _ = secdeck::aws::accessanalyzer::delete_archive_rule(&aa, "demo", "r").await;
         assert_eq!(
             common::policy::refused_requests(&env, &env.sessions),
-            ["access-analyzer:DeleteArchiveRule needs access-analyzer:DeleteArchiveRule, \
-              which the ReadOnly policy lacks"]
+            [
+                "access-analyzer:DeleteArchiveRule needs access-analyzer:DeleteArchiveRule, \
+              which the ReadOnly policy lacks"
+            ]
         );
         env.clear_requests(); // the drop check would (rightly) fail this test
     });

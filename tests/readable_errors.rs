@@ -58,14 +58,27 @@ fn export_behind_a_proxy_answering_html_404_fails_with_one_line() {
     let url = html_server(404, "404 Not Found");
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args(["export", "findings", "--region", "us-east-1", "--endpoint-url", &url])
+        .args([
+            "export",
+            "findings",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            &url,
+        ])
         .env("HOME", dir.path())
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("XDG_STATE_HOME", dir.path().join("state"))
         .env("AWS_CONFIG_FILE", dir.path().join("aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("aws-credentials"),
+        )
         .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
         .output()
@@ -114,7 +127,10 @@ fn the_console_behind_a_load_balancer_answering_502_shows_one_line_per_failure()
         );
         for message in messages(&console.state) {
             assert!(!message.contains('\n') && message.len() < 300, "{message}");
-            assert!(!message.contains("nginx") && !message.contains("padding"), "{message}");
+            assert!(
+                !message.contains("nginx") && !message.contains("padding"),
+                "{message}"
+            );
         }
     });
 }

@@ -127,7 +127,10 @@ mod tests {
         let nginx = b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n\
             <center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
         assert_eq!(first_line(nginx), "404 Not Found");
-        assert_eq!(first_line(b"\n\n  upstream timed out  \nmore"), "upstream timed out");
+        assert_eq!(
+            first_line(b"\n\n  upstream timed out  \nmore"),
+            "upstream timed out"
+        );
         assert_eq!(first_line(b""), "");
     }
 

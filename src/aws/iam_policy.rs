@@ -145,7 +145,10 @@ mod tests {
         assert!(sids.contains(&"FindingsSecurityHubRead"), "{sids:?}");
         assert!(sids.contains(&"AnalyzerIamWrite"), "{sids:?}");
         assert!(sids.contains(&"AuditsSecurityHubWrite"), "{sids:?}");
-        assert!(sids.iter().all(|s| s.chars().all(|c| c.is_ascii_alphanumeric())));
+        assert!(
+            sids.iter()
+                .all(|s| s.chars().all(|c| c.is_ascii_alphanumeric()))
+        );
         let unique: BTreeSet<_> = sids.iter().collect();
         assert_eq!(unique.len(), sids.len());
     }
@@ -157,9 +160,16 @@ mod tests {
         let get = find(OPERATIONS, "access-analyzer", "GetFindingV2").unwrap();
         assert_eq!(get.iam_action().unwrap(), "access-analyzer:GetFinding");
         let who = find(OPERATIONS, "sts", "GetCallerIdentity").unwrap();
-        assert_eq!(who.iam_action(), None, "GetCallerIdentity needs no permission");
+        assert_eq!(
+            who.iam_action(),
+            None,
+            "GetCallerIdentity needs no permission"
+        );
         let doc = policy_document(OPERATIONS, PolicyKind::Operator).to_string();
-        assert!(!doc.contains("GetCallerIdentity") && !doc.contains("V2"), "{doc}");
+        assert!(
+            !doc.contains("GetCallerIdentity") && !doc.contains("V2"),
+            "{doc}"
+        );
     }
 
     #[test]
@@ -182,7 +192,10 @@ mod tests {
             .collect();
         let missing = refused(&reduced, PolicyKind::Operator, served);
         assert_eq!(missing.len(), 1, "{missing:?}");
-        assert!(missing[0].contains("securityhub:GetFindings is not in"), "{missing:?}");
+        assert!(
+            missing[0].contains("securityhub:GetFindings is not in"),
+            "{missing:?}"
+        );
         // A row whose action is wrong is not covered by the policy either.
         let mut wrong = OPERATIONS.to_vec();
         wrong.iter_mut().for_each(|o| {
@@ -190,7 +203,11 @@ mod tests {
                 o.access = Access::Write;
             }
         });
-        let ro = refused(&wrong, PolicyKind::ReadOnly, [("securityhub", "GetFindings")]);
+        let ro = refused(
+            &wrong,
+            PolicyKind::ReadOnly,
+            [("securityhub", "GetFindings")],
+        );
         assert_eq!(ro.len(), 1, "{ro:?}");
     }
 }
