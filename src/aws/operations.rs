@@ -154,6 +154,7 @@ pub const OPERATIONS: &[Operation] = &[
         feature: Session,
         used_for: "who the session acts as (journal entries, import's product ARN)",
     },
+    // GetFindingsV2 (OCSF), if ever called, needs securityhub:GetFindings too.
     op(SecurityHub, "GetFindings", "GetFindings", Read, Findings, "list, reload and export findings; verify changes"),
     op(SecurityHub, "GetFindingHistory", "GetFindingHistory", Read, Findings, "a finding's history in the detail view"),
     op(SecurityHub, "BatchUpdateFindings", "BatchUpdateFindings", Write, Findings, "triage: workflow, severity, notes, fields"),
