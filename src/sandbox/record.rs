@@ -78,3 +78,24 @@ impl Recorder {
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_name_comes_from_the_sdks_user_agent() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(app_name(&headers), None);
+        headers.insert(
+            "x-amz-user-agent",
+            "aws-sdk-rust/1.3.9 ua/2.1 api/securityhub/1.137.0 os/linux lang/rust/1.90.0 app/secdeck"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(app_name(&headers).as_deref(), Some("secdeck"));
+        headers.clear();
+        headers.insert("user-agent", "aws-cli/2.15 Python/3.11".parse().unwrap());
+        assert_eq!(app_name(&headers), None);
+    }
+}
