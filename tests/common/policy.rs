@@ -63,10 +63,36 @@ pub fn assert_least_privilege(sandbox: &Sandbox, sessions: &Sessions) {
     if std::thread::panicking() {
         return;
     }
+    log_served(sandbox, sessions);
     let refused = refused_requests(sandbox, sessions);
     assert!(
         refused.is_empty(),
         "secdeck made requests its IAM policy (`secdeck iam-policy`) would refuse:\n  {}",
         refused.join("\n  ")
     );
+}
+
+/// With `SECDECK_SERVED_LOG=FILE`, appends one `Kind service:Operation` line per request
+/// secdeck made: which rows of the table the suite exercises, and how often.
+fn log_served(sandbox: &Sandbox, sessions: &Sessions) {
+    let Some(path) = std::env::var_os("SECDECK_SERVED_LOG") else {
+        return;
+    };
+    let lines: String = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.app.as_deref() == Some(APP_NAME))
+        .map(|r| {
+            let kind = sessions.kind_at(r);
+            format!("{kind:?} {}:{}\n", r.service, r.operation)
+        })
+        .collect();
+    use std::io::Write;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path);
+    if let Ok(mut file) = file {
+        let _ = file.write_all(lines.as_bytes());
+    }
 }
