@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::hub::*;
 use common::*;
 use secdeck::aws::securityhub::get_findings_page;

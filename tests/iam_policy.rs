@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 use secdeck::aws::iam_policy::{PolicyKind, allowed_actions, policy_document, refused};
@@ -165,16 +164,11 @@ fn the_comparison_notices_a_missing_row_and_an_extra_one() {
 
 /// `secdeck iam-policy ARGS`: exit code, stdout, stderr.
 fn iam_policy(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .arg("iam-policy")
-        .args(args)
-        .output()
-        .expect("run secdeck");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let home = tempfile::tempdir().unwrap();
+    let args: Vec<&str> = std::iter::once("iam-policy")
+        .chain(args.iter().copied())
+        .collect();
+    common::bin::run_secdeck(home.path(), &args).into_parts()
 }
 
 #[test]

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::Html;
@@ -57,34 +55,16 @@ fn shown_lines(text: &str) -> Vec<String> {
 fn export_behind_a_proxy_answering_html_404_fails_with_one_line() {
     let url = html_server(404, "404 Not Found");
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args([
-            "export",
-            "findings",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            &url,
-        ])
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_STATE_HOME", dir.path().join("state"))
-        .env("AWS_CONFIG_FILE", dir.path().join("aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.path().join("aws-credentials"),
-        )
-        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run secdeck");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let args = [
+        "export",
+        "findings",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &url,
+    ];
+    let (code, _, stderr) = common::bin::run_secdeck(dir.path(), &args).into_parts();
+    assert_eq!(code, 1, "{stderr}");
     assert_eq!(
         shown_lines(&stderr),
         [
