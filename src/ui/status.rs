@@ -69,7 +69,7 @@ pub fn draw_notifications(frame: &mut Frame, area: Rect, state: &State) {
             NotifyLevel::Info => (Slot::Info, "·"),
         };
         let line = Line::from(Span::styled(
-            truncate(&format!("{mark} {}", n.message), area.width as usize),
+            truncate(&format!("{mark} {}", n.text()), area.width as usize),
             style(theme, slot),
         ));
         let row = Rect {

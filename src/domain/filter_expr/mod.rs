@@ -16,6 +16,7 @@
 //! Reading the text into tokens and values is [`lex`]; checking one term is [`term`];
 //! turning terms into Security Hub conditions is [`conditions`].
 
+mod complete;
 mod conditions;
 mod lex;
 mod term;
@@ -24,6 +25,7 @@ use std::fmt;
 
 use super::filter::{Conditions, FindingFilters};
 use super::filter_attrs::{self, AttributeKind};
+pub use complete::complete_word;
 use conditions::term_conditions;
 use lex::{Token, tokens};
 use term::parse_term;

@@ -7,7 +7,7 @@ use super::{FilterError, HOURS_UNIT, Op, Term};
 use crate::domain::filter_attrs::{self, AttributeKind};
 
 /// Enumerated string attributes: values are upper-cased and checked.
-fn enumeration(attribute: &str) -> Option<&'static [&'static str]> {
+pub(super) fn enumeration(attribute: &str) -> Option<&'static [&'static str]> {
     match attribute {
         "SeverityLabel" | "FindingProviderFieldsSeverityLabel" => {
             Some(&["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"])
