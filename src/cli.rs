@@ -3,6 +3,7 @@
 
 pub mod console;
 pub mod export;
+mod iam_policy;
 pub mod import;
 mod info;
 pub mod iot;
@@ -58,6 +59,9 @@ pub enum Command {
     /// Send findings from a file back to Security Hub (headless).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Print the IAM policy a role needs for secdeck (JSON), built from the table of every
+    /// AWS operation secdeck calls. sts:GetCallerIdentity needs no permission.
+    IamPolicy(iam_policy::IamPolicyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .thread_stack_size(16 << 20)
         .build()?;
     match cli.command {
+        Some(Command::IamPolicy(args)) => iam_policy::run(&args, &mut std::io::stdout())?,
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);
             runtime.block_on(info::print(&opts, &mut std::io::stdout()))?;

@@ -134,7 +134,7 @@ fn service_errors_carry_code_message_and_request_id() {
         );
         assert!(text.contains("injected fault"), "{text}");
         assert!(err.request_id.is_some(), "{text}");
-        assert!(text.contains("(request id "), "{text}");
+        assert!(text.contains(" (HTTP 403, request id "), "{text}");
     });
 }
 

@@ -215,7 +215,8 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
             .unwrap()
             .findings;
         docs.extend((0..230).map(finding));
-        let source = TestEnv::findings(docs).await.sandbox;
+        let source_env = TestEnv::findings(docs).await;
+        let source = source_env.sandbox.clone();
         let hub = aws_sdk_securityhub::Client::new(&source.sdk_config().await);
         let mut update = hub.batch_update_findings();
         for i in 0..5 {
@@ -241,7 +242,8 @@ fn asff_export_reimports_into_a_fresh_sandbox_with_identical_results() {
         assert_eq!(n, source.finding_count());
         assert_eq!(pages, n.div_ceil(100));
         let text = String::from_utf8(buf).unwrap();
-        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
+        let fresh_env = TestEnv::findings(Vec::new()).await;
+        let fresh = fresh_env.sandbox.clone();
         let mut imported = 0;
         for body in text.lines() {
             // Each line is one BatchImportFindings request body, sent as it is.
@@ -304,7 +306,8 @@ fn csv_and_jsonl_exports_are_valid_and_complete() {
         let mut docs: Vec<Value> = (0..150).map(finding).collect();
         docs[7]["Title"] = json!("commas, \"quotes\"\nand a line break");
         docs[8]["Title"] = json!("tab\there, unicode ✓");
-        let source = TestEnv::findings(docs.clone()).await.sandbox;
+        let source_env = TestEnv::findings(docs.clone()).await;
+        let source = source_env.sandbox.clone();
 
         let (csv, n, _) = export(&source, Format::Csv).await;
         let records = parse_csv(std::str::from_utf8(&csv).unwrap());
@@ -355,7 +358,8 @@ fn the_binary_writes_asff_request_bodies_that_batch_import_accepts_line_by_line(
             String::from_utf8_lossy(&run.stderr)
         );
         let text = std::fs::read_to_string(&out).unwrap();
-        let fresh = TestEnv::findings(Vec::new()).await.sandbox;
+        let fresh_env = TestEnv::findings(Vec::new()).await;
+        let fresh = fresh_env.sandbox.clone();
         let mut total = 0;
         for line in text.lines() {
             // One request body a line, within BatchImportFindings' 100 findings.

@@ -99,7 +99,7 @@ impl World {
 fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
     big_stack(|| async {
         let w = world().await;
-        create_policy(&w.clients.iot, "dev-allow-all", BROAD).await;
+        create_policy(&w.env.iot(), "dev-allow-all", BROAD).await;
         let task = w.audit().await;
 
         let (status, out) = w.import(AccessFlag::Write, Some(&task), false).await;
@@ -126,7 +126,7 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
         assert_eq!(Finding::from_asff(w.hub(ID)).unwrap().created_at, created);
 
         // Fix the policy, audit again, import the latest: the finding is archived.
-        replace_policy(&w.clients.iot, "dev-allow-all", SCOPED).await;
+        replace_policy(&w.env.iot(), "dev-allow-all", SCOPED).await;
         let fixed = w.audit().await;
         let (status, out) = w.import(AccessFlag::Write, None, false).await;
         assert_eq!(status.unwrap(), ImportStatus::Done);
@@ -150,7 +150,7 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
 fn a_suppressed_finding_is_archived_on_the_next_import() {
     big_stack(|| async {
         let w = world().await;
-        create_policy(&w.clients.iot, "dev-allow-all", BROAD).await;
+        create_policy(&w.env.iot(), "dev-allow-all", BROAD).await;
         let task = w.audit().await;
         w.import(AccessFlag::Write, Some(&task), false)
             .await
@@ -186,7 +186,7 @@ fn a_suppressed_finding_is_archived_on_the_next_import() {
 fn dry_run_and_read_only_send_no_mutating_request() {
     big_stack(|| async {
         let w = world().await;
-        create_policy(&w.clients.iot, "dev-allow-all", BROAD).await;
+        create_policy(&w.env.iot(), "dev-allow-all", BROAD).await;
         let task = w.audit().await;
         w.sandbox.clear_requests();
 

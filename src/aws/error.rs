@@ -1,9 +1,10 @@
 //! One readable error type for every AWS call: operation, service error code and message,
-//! request id, and whether it was throttling (which callers retry with backoff).
+//! HTTP status, request id, and whether it was throttling (which callers retry with
+//! backoff). Shown as one line, never a dump of the SDK's internals (`error_text.rs`).
 
 use std::fmt;
 
-use aws_sdk_securityhub::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_securityhub::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_securityhub::operation::RequestId;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
@@ -42,10 +43,14 @@ impl fmt::Display for AwsError {
             Some(code) => write!(f, "{code}: {}", self.message)?,
             None => f.write_str(&self.message)?,
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+        // An AWS error names its HTTP status here; any other answer's message starts with it.
+        let status = self.http_status.filter(|_| self.code.is_some());
+        match (status, &self.request_id) {
+            (Some(s), Some(id)) => write!(f, " (HTTP {s}, request id {id})"),
+            (Some(s), None) => write!(f, " (HTTP {s})"),
+            (None, Some(id)) => write!(f, " (request id {id})"),
+            (None, None) => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -108,11 +113,7 @@ impl AwsError {
             SdkError::ConstructionFailure(_) => AwsErrorKind::InvalidRequest,
             _ => AwsErrorKind::Response,
         };
-        let message = match (&err, err.message()) {
-            (SdkError::ServiceError(_), Some(m)) => m.to_string(),
-            // Without a service message, the full error chain says the most.
-            _ => DisplayErrorContext(&err).to_string(),
-        };
+        let message = super::error_text::one_line_message(&err);
         AwsError {
             operation,
             kind,

@@ -3,9 +3,12 @@
 
 pub mod accessanalyzer;
 pub mod error;
+mod error_text;
 pub mod filters;
 pub mod iam;
+pub mod iam_policy;
 pub mod iot;
+pub mod operations;
 pub mod pages;
 pub mod retry;
 pub mod securityhub;
@@ -56,6 +59,16 @@ pub async fn load_sdk_config(opts: &ClientOptions) -> anyhow::Result<SdkConfig> 
     Ok(config)
 }
 
+/// The name secdeck's requests carry in their User-Agent (`app/secdeck`): CloudTrail
+/// shows it, and the tests tell secdeck's requests from their own set-up calls by it.
+pub const APP_NAME: &str = "secdeck";
+
+/// `config` with secdeck's app name; every client secdeck builds is built from this.
+pub fn tagged(config: &SdkConfig) -> SdkConfig {
+    let name = aws_config::AppName::new(APP_NAME).expect("a valid app name");
+    config.to_builder().app_name(name).build()
+}
+
 /// One client per service, all from the same configuration. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AwsClients {
@@ -77,6 +90,7 @@ impl AwsClients {
     }
 
     pub fn new(config: &SdkConfig) -> Self {
+        let config = &tagged(config);
         AwsClients {
             securityhub: aws_sdk_securityhub::Client::new(config),
             accessanalyzer: aws_sdk_accessanalyzer::Client::new(config),

@@ -52,7 +52,7 @@ pub fn securityhub_client(
     config: &aws_config::SdkConfig,
     pacer: &Arc<Pacer>,
 ) -> aws_sdk_securityhub::Client {
-    let conf = aws_sdk_securityhub::config::Builder::from(config)
+    let conf = aws_sdk_securityhub::config::Builder::from(&super::tagged(config))
         .interceptor(ThrottleSignal::new(Arc::clone(pacer)))
         .build();
     aws_sdk_securityhub::Client::from_conf(conf)

@@ -75,6 +75,7 @@ pub(crate) async fn run(
         params,
         status: response.status().as_u16(),
         time: time::OffsetDateTime::now_utc(),
+        app: super::record::current_app(),
     });
     response
 }
@@ -119,6 +120,7 @@ pub(crate) fn unknown(
         params,
         status: response.status().as_u16(),
         time: time::OffsetDateTime::now_utc(),
+        app: super::record::current_app(),
     });
     response
 }

@@ -155,6 +155,7 @@ impl Sandbox {
             .merge(accessanalyzer::router())
             .merge(iot::router())
             .fallback(dispatch::fallback)
+            .layer(axum::middleware::from_fn(record::tag_app))
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .with_state(self.shared.clone())
     }

@@ -20,6 +20,38 @@ pub struct RecordedRequest {
     /// HTTP status the sandbox answered with (429 when throttled, fault statuses, ...).
     pub status: u16,
     pub time: OffsetDateTime,
+    /// The `app/NAME` of the client's User-Agent: `secdeck` for secdeck's own clients,
+    /// None for a plain SDK client (a test's set-up, the AWS CLI).
+    pub app: Option<String>,
+}
+
+tokio::task_local! {
+    /// The app name of the request being served (set around each request by `tag_app`).
+    static APP: Option<String>;
+}
+
+/// Middleware: remembers the request's app name while it is served, for the log.
+pub(crate) async fn tag_app(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let app = app_name(request.headers());
+    APP.scope(app, next.run(request)).await
+}
+
+/// The app name of the request being served, if any.
+pub(crate) fn current_app() -> Option<String> {
+    APP.try_with(Clone::clone).ok().flatten()
+}
+
+/// `app/NAME` from the SDK's `x-amz-user-agent` (or `user-agent`) header.
+fn app_name(headers: &http::HeaderMap) -> Option<String> {
+    ["x-amz-user-agent", "user-agent"]
+        .iter()
+        .filter_map(|h| headers.get(*h)?.to_str().ok())
+        .flat_map(str::split_whitespace)
+        .find_map(|part| part.strip_prefix("app/"))
+        .map(str::to_string)
 }
 
 #[derive(Debug, Default)]
@@ -45,4 +77,25 @@ impl Recorder {
 /// for an emulator, so keep serving instead of cascading the panic.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_name_comes_from_the_sdks_user_agent() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(app_name(&headers), None);
+        headers.insert(
+            "x-amz-user-agent",
+            "aws-sdk-rust/1.3.9 ua/2.1 api/securityhub/1.137.0 os/linux lang/rust/1.90.0 app/secdeck"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(app_name(&headers).as_deref(), Some("secdeck"));
+        headers.clear();
+        headers.insert("user-agent", "aws-cli/2.15 Python/3.11".parse().unwrap());
+        assert_eq!(app_name(&headers), None);
+    }
 }

@@ -18,6 +18,7 @@ use tempfile::TempDir;
 
 use super::exec::{executor, fast_options};
 use super::findings::{demo_seed, seed_of};
+use super::policy::{Sessions, assert_least_privilege};
 
 /// A sandbox, its SDK config and a temporary directory (`journal` is a path in it).
 /// Derefs to the sandbox.
@@ -26,6 +27,15 @@ pub struct TestEnv {
     pub sdk_config: SdkConfig,
     pub journal: PathBuf,
     pub dir: TempDir,
+    /// The consoles started on it: which IAM policy each request is checked against.
+    pub sessions: Sessions,
+}
+
+/// Least privilege: every request secdeck made is one its IAM policy allows.
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        assert_least_privilege(&self.sandbox, &self.sessions);
+    }
 }
 
 impl TestEnv {
@@ -40,6 +50,7 @@ impl TestEnv {
             sdk_config,
             journal,
             dir,
+            sessions: Sessions::default(),
         }
     }
 
@@ -117,6 +128,7 @@ impl TestEnv {
         parts.sandbox = Some(self.sandbox.clone());
         parts.sdk_config = self.sdk_config.clone();
         adjust(&mut parts);
+        self.sessions.started(parts.mode.is_read_only());
         let mut console = Console::start(parts);
         console.dispatch(Action::Resize {
             width: 120,

@@ -9,7 +9,8 @@
 //! - `render`: `update` + `ui::draw` alone, for snapshot tests;
 //! - `findings`, `exec`, `hub`, `iot`, `analyzer`: seeds, executor plans, and set-up through
 //!   the real SDK clients;
-//! - `sdk`, `moto`: SDK configs (moto, canned bodies) and the moto conformance server.
+//! - `sdk`, `moto`: SDK configs (moto, canned bodies) and the moto conformance server;
+//! - `policy`: every request secdeck made checked against its IAM policy (on `TestEnv` drop).
 #![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
 pub mod analyzer;
@@ -21,6 +22,7 @@ pub mod findings;
 pub mod hub;
 pub mod iot;
 pub mod moto;
+pub mod policy;
 pub mod render;
 pub mod runner;
 pub mod sdk;
