@@ -3,15 +3,16 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::style::{centered, hint_spans, hint_text, style, truncate};
+use super::style::{centered, hint_spans, hint_text, style};
 use crate::app::pipeline::Stage;
 use crate::app::{Action, Context, State};
 use crate::domain::finding::WorkflowStatus;
 use crate::domain::plan::LineKind;
 use crate::theme::Slot;
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     match &state.pipeline.stage {
@@ -37,12 +38,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                         LineKind::Removed => Slot::DiffRemoved,
                         LineKind::Added => Slot::DiffAdded,
                     };
-                    Line::styled(truncate(&l.text, text_width), style(theme, slot))
+                    text::line(text::fit(&l.text, text_width), style(theme, slot))
                 })
                 .collect();
             out.push(Line::default());
-            let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
-            let text = |s: String| Span::styled(s, style(theme, Slot::Text));
+            let key = |s: &str| text::span(s.to_string(), style(theme, Slot::Key));
+            let text = |s: String| text::span(s, style(theme, Slot::Text));
             out.push(if plan.needs_typed_count() {
                 let mut spans = vec![
                     text(format!("type {} then ", plan.item_count())),
@@ -70,7 +71,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 out.extend(prompt);
             }
             let block = Block::bordered()
-                .title(format!(" Preview {} ({}) ", plan.id, plan.operation()))
+                .title(text::raw_line(format!(
+                    " Preview {} ({}) ",
+                    plan.id,
+                    plan.operation()
+                )))
                 .border_style(style(theme, Slot::BorderFocused));
             frame.render_widget(Clear, rect);
             frame.render_widget(Paragraph::new(out).block(block), rect);
@@ -93,8 +98,8 @@ fn picker(
 ) {
     let theme = &state.theme;
     let rect = centered(area, 44, WorkflowStatus::ALL.len() as u16 + 4);
-    let mut lines = vec![Line::styled(
-        truncate(title, rect.width.saturating_sub(2) as usize),
+    let mut lines = vec![text::line(
+        text::fit(title, rect.width.saturating_sub(2) as usize),
         style(theme, Slot::Muted),
     )];
     for (i, w) in WorkflowStatus::ALL.iter().enumerate() {
@@ -109,13 +114,13 @@ fn picker(
         } else {
             Slot::Text
         };
-        lines.push(Line::styled(text, style(theme, slot)));
+        lines.push(text::line(text, style(theme, slot)));
     }
     let keys = state.keymap.hints(
         Context::Preview,
         &[(Action::Open, "choose"), (Action::Back, "cancel")],
     );
-    lines.push(Line::styled(
+    lines.push(text::line(
         hint_text(&keys, "  "),
         style(theme, Slot::Muted),
     ));
