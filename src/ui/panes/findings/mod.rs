@@ -186,7 +186,7 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
         .map_while(|i| pane.visible(i))
         .map(|f| {
             let marked = pane.is_marked(f);
-            Row::new(columns.iter().map(|c| {
+            let cells = columns.iter().map(|c| {
                 if c.header == "Severity" {
                     // The mark shares the severity cell so marking never shifts columns.
                     let mark = if marked { "●" } else { " " };
@@ -195,21 +195,21 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
                 } else {
                     text::cell((c.cell)(f))
                 }
-            }))
-            .style(style(
+            });
+            Row::new(cells).style(style(
                 theme,
                 if marked { Slot::Warning } else { Slot::Text },
             ))
         })
         .collect();
     let sorted = pane.sort_column();
-    let header = Row::new(columns.iter().map(|c| match sorted {
+    let cells = columns.iter().map(|c| match sorted {
         Some((i, asc)) if i < COLUMNS.len() && COLUMNS[i].header == c.header => {
             text::cell(format!("{}{}", c.header, if asc { "↑" } else { "↓" }))
         }
         _ => text::cell(c.header),
-    }))
-    .style(style(theme, Slot::Header));
+    });
+    let header = Row::new(cells).style(style(theme, Slot::Header));
     let table = Table::new(rows, columns.iter().map(|c| constraint(c.width)))
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))
