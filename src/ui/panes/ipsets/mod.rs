@@ -157,10 +157,10 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
         ),
         (None, false) => text::line(
             format!(
-                "{} of {} entries match {:?}",
+                "{} of {} entries match \"{}\"",
                 view.rows.len(),
                 set.addresses.len(),
-                pane.filter
+                pane.filter.value()
             ),
             style(theme, Slot::Muted),
         ),
