@@ -242,6 +242,13 @@ fn hostile_iot_audit_data_shows_as_markers() {
     assert_shown_safely(&s, "audits pane", "Audit tasks (1)");
     type_keys(&mut s, "<enter>j");
     assert_shown_safely(&s, "audit findings focused", "Findings of ⟨U+202E⟩task");
+    // What an import could not import, with AWS's error codes and messages.
+    s.audits.import_failures = vec![secdeck::domain::plan::TargetFailure {
+        target: hostile("import target"),
+        code: hostile("code"),
+        message: hostile("import error"),
+    }];
+    assert_shown_safely(&s, "failed imports", "Not imported (1)");
     type_keys(&mut s, "L");
     assert_shown_safely(&s, "suppressions view", "Suppressions (1)");
 }
