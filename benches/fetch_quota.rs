@@ -7,6 +7,7 @@
 //!
 //!     cargo bench --bench fetch_quota            # FETCH_BENCH_FINDINGS=6000 by default
 
+use secdeck::app::PaneMsg;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -45,7 +46,9 @@ async fn run(n: usize) -> Result<(), String> {
         let action: Action = console.next_action().await.ok_or("console stopped")?;
         if matches!(
             action,
-            Action::Findings(secdeck::app::FindingsMsg::PageFailed { .. })
+            Action::Pane(PaneMsg::Findings(
+                secdeck::app::FindingsMsg::PageFailed { .. }
+            ))
         ) {
             surfaced += 1;
             console.dispatch(action);

@@ -3,6 +3,7 @@
 //! one keystroke of the local `/` filter. Only visible rows are built, so these should
 //! not grow with the number of findings (compare `render/1k` with `render/100k`).
 
+use secdeck::app::PaneMsg;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
@@ -48,11 +49,11 @@ fn loaded_state(n: usize) -> State {
     );
     app::update(
         &mut state,
-        Action::Findings(secdeck::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
             request: 1,
             findings: (0..n).map(finding).collect(),
             next_token: None,
-        }),
+        })),
     );
     state
 }

@@ -3,6 +3,7 @@
 //! grouped view, a server-side sort (the sandbox ordering 100k for the first page), and
 //! parsing a filter expression.
 
+use secdeck::app::PaneMsg;
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -60,11 +61,11 @@ fn loaded() -> State {
         .collect();
     app::update(
         &mut s,
-        Action::Findings(secdeck::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
             request: 1,
             findings,
             next_token: None,
-        }),
+        })),
     );
     s
 }

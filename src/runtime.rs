@@ -11,6 +11,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::{self, Action, Effect, Keymap, NotifyLevel, Session, State};
+use crate::app::{FindingsRead, PaneMsg};
 use crate::aws::{AwsClients, SdkConfig};
 use crate::journal::{Journal, JournalContext};
 use crate::sandbox::{Sandbox, seed::Seed};
@@ -187,7 +188,10 @@ impl Console {
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::Read(crate::app::ReadRequest::FindingHistory { finding }) = &effect {
+            if let Effect::Read(crate::app::ReadRequest::Findings(FindingsRead::History {
+                finding,
+            })) = &effect
+            {
                 self.load_local_notes(finding.id.clone());
             }
             match self.runner.run(effect) {
@@ -236,9 +240,9 @@ impl Console {
                     Vec::new()
                 }
             };
-            let _ = tx.send(Action::Findings(
+            let _ = tx.send(Action::Pane(PaneMsg::Findings(
                 crate::app::FindingsMsg::LocalNotesLoaded { finding_id, notes },
-            ));
+            )));
         });
     }
 
@@ -269,7 +273,9 @@ impl Console {
                 }
                 Err(e) => Err(e.to_string()),
             };
-            let _ = tx.send(Action::Journal(crate::app::JournalMsg::Loaded(result)));
+            let _ = tx.send(Action::Pane(PaneMsg::Journal(
+                crate::app::JournalMsg::Loaded(result),
+            )));
         });
     }
 

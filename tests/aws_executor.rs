@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use secdeck::app::{Action, Effect, NotifyLevel, ReadRequest};
+use secdeck::app::{FindingsRead, PaneMsg};
 use secdeck::domain::filter::FindingFilters;
 use secdeck::domain::finding::WorkflowStatus;
 use secdeck::domain::plan::{Change, TriageFields};
@@ -277,16 +278,18 @@ fn a_read_only_session_sends_no_mutating_request() {
             other => panic!("expected a refusal, got {other:?}"),
         }
         // Reads still work.
-        runner.run(Effect::Read(ReadRequest::FindingsPage {
+        runner.run(Effect::Read(ReadRequest::Findings(FindingsRead::Page {
             request: 1,
             filters: FindingFilters::default_view(),
             sort: vec![],
             next_token: None,
-        }));
+        })));
         match rx.recv().await.unwrap() {
-            Action::Findings(secdeck::app::FindingsMsg::Page {
-                request, findings, ..
-            }) => {
+            Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
+                request,
+                findings,
+                ..
+            })) => {
                 assert_eq!((request, findings.len()), (1, 3));
             }
             other => panic!("expected a page, got {other:?}"),
@@ -343,29 +346,29 @@ fn a_failed_page_reports_the_token_to_resume_from() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = EffectRunner::new(sb.clients(), tx, Capability::ReadOnly);
         let page = |request, next_token| {
-            Effect::Read(ReadRequest::FindingsPage {
+            Effect::Read(ReadRequest::Findings(FindingsRead::Page {
                 request,
                 filters: FindingFilters::default(),
                 sort: vec![],
                 next_token,
-            })
+            }))
         };
         runner.run(page(7, None));
-        let Some(Action::Findings(secdeck::app::FindingsMsg::Page {
+        let Some(Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
             next_token: Some(token),
             ..
-        })) = rx.recv().await
+        }))) = rx.recv().await
         else {
             panic!("expected a first page with a next token");
         };
         sb.inject_fault(Fault::next("GetFindings", 1, 403, "AccessDeniedException"));
         runner.run(page(7, Some(token.clone())));
         match rx.recv().await.unwrap() {
-            Action::Findings(secdeck::app::FindingsMsg::PageFailed {
+            Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::PageFailed {
                 request,
                 error,
                 next_token,
-            }) => {
+            })) => {
                 assert_eq!(request, 7);
                 assert_eq!(next_token, Some(token), "resume where it failed");
                 assert!(error.contains("AccessDeniedException"), "{error}");
@@ -386,18 +389,21 @@ fn a_newer_findings_request_supersedes_the_older_one() {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = EffectRunner::new(env.clients(), tx, Capability::ReadOnly);
         for request in [1, 2] {
-            runner.run(Effect::Read(ReadRequest::FindingsPage {
+            runner.run(Effect::Read(ReadRequest::Findings(FindingsRead::Page {
                 request,
                 filters: FindingFilters::default(),
                 sort: vec![],
                 next_token: None,
-            }));
+            })));
         }
         let first = rx.recv().await.unwrap();
         assert!(
             matches!(
                 first,
-                Action::Findings(secdeck::app::FindingsMsg::Page { request: 2, .. })
+                Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
+                    request: 2,
+                    ..
+                }))
             ),
             "{first:?}"
         );

@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use secdeck::app::PaneMsg;
 use secdeck::app::{Action, Key, KeyCode};
 use secdeck::config::AccessFlag;
 use secdeck::domain::finding::WorkflowStatus;
@@ -245,7 +246,9 @@ fn a_failed_page_keeps_what_loaded_and_can_be_resumed() {
         // requested once the first is dispatched.
         let first_page = loop {
             match console.next_action().await.expect("actions") {
-                page @ Action::Findings(secdeck::app::FindingsMsg::Page { .. }) => break page,
+                page @ Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
+                    ..
+                })) => break page,
                 other => console.dispatch(other),
             }
         };

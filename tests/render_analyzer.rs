@@ -5,6 +5,7 @@
 mod common;
 
 use common::render::*;
+use secdeck::app::PaneMsg;
 use secdeck::app::panes::analyzer::PolicyPurpose;
 use secdeck::app::{Action, PaneId, Session, State, update};
 use secdeck::domain::analyzer::{AccessFinding, Analyzer};
@@ -74,34 +75,36 @@ fn console(read_only: bool) -> State {
         }),
     };
     let mut s = headless(session, Theme::default_dark(), 120, 32);
-    update(&mut s, Action::ShowAnalyzer);
+    update(&mut s, Action::ShowPane(PaneId::Analyzer));
     update(
         &mut s,
-        Action::Analyzer(secdeck::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
-            Analyzer {
-                name: "ConsoleAnalyzer".into(),
-                arn: ANALYZER.into(),
-                kind: "ACCOUNT".into(),
-                status: "ACTIVE".into(),
-                created_at: "2023-07-01T16:00:00Z".into(),
-            },
-            Analyzer {
-                name: "Unused90".into(),
-                arn: "arn:aws:access-analyzer:us-west-2:644160558196:analyzer/Unused90".into(),
-                kind: "ACCOUNT_UNUSED_ACCESS".into(),
-                status: "ACTIVE".into(),
-                created_at: "2023-09-01T00:00:00Z".into(),
-            },
-        ]))),
+        Action::Pane(PaneMsg::Analyzer(
+            secdeck::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
+                Analyzer {
+                    name: "ConsoleAnalyzer".into(),
+                    arn: ANALYZER.into(),
+                    kind: "ACCOUNT".into(),
+                    status: "ACTIVE".into(),
+                    created_at: "2023-07-01T16:00:00Z".into(),
+                },
+                Analyzer {
+                    name: "Unused90".into(),
+                    arn: "arn:aws:access-analyzer:us-west-2:644160558196:analyzer/Unused90".into(),
+                    kind: "ACCOUNT_UNUSED_ACCESS".into(),
+                    status: "ACTIVE".into(),
+                    created_at: "2023-09-01T00:00:00Z".into(),
+                },
+            ])),
+        )),
     );
     let request = s.analyzer.request;
     update(
         &mut s,
-        Action::Analyzer(secdeck::app::AnalyzerMsg::FindingsPage {
+        Action::Pane(PaneMsg::Analyzer(secdeck::app::AnalyzerMsg::FindingsPage {
             request,
             result: Ok(findings()),
             next_token: None,
-        }),
+        })),
     );
     s
 }
@@ -134,10 +137,12 @@ fn detail_highlights_the_granting_statement() {
     ]});
     update(
         &mut s,
-        Action::Analyzer(secdeck::app::AnalyzerMsg::TrustPolicyLoaded {
-            purpose: PolicyPurpose::Detail { finding_id: id },
-            result: Ok(policy.to_string()),
-        }),
+        Action::Pane(PaneMsg::Analyzer(
+            secdeck::app::AnalyzerMsg::TrustPolicyLoaded {
+                purpose: PolicyPurpose::Detail { finding_id: id },
+                result: Ok(policy.to_string()),
+            },
+        )),
     );
     // Scroll to the policy: the second statement is the one marked.
     press(&mut s, "<pgdn>");
@@ -152,10 +157,12 @@ fn remediation_preview_is_a_diff() {
     let policy = fixture("iam/trust-policy-cross-account-root-mfa.json").to_string();
     update(
         &mut s,
-        Action::Analyzer(secdeck::app::AnalyzerMsg::TrustPolicyLoaded {
-            purpose: PolicyPurpose::Remediate { finding_id: id },
-            result: Ok(policy),
-        }),
+        Action::Pane(PaneMsg::Analyzer(
+            secdeck::app::AnalyzerMsg::TrustPolicyLoaded {
+                purpose: PolicyPurpose::Remediate { finding_id: id },
+                result: Ok(policy),
+            },
+        )),
     );
     snap("analyzer_remediation_preview", &s);
 }

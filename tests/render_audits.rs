@@ -12,6 +12,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use secdeck::app::panes::audits::{AuditsMsg, IotRead};
 use secdeck::app::{Action, Effect, ReadRequest, Session, State, update};
+use secdeck::app::{PaneId, PaneMsg};
 use secdeck::domain::iot::{
     AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,
 };
@@ -58,20 +59,20 @@ fn pane(read_only: bool) -> State {
         ..Session::default()
     };
     let mut s = headless(session, Theme::default_dark(), 120, 32);
-    let effects = update(&mut s, Action::ShowAudits);
+    let effects = update(&mut s, Action::ShowPane(PaneId::Audits));
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::Iot(IotRead::Overview {
+        vec![Effect::Read(ReadRequest::Audits(IotRead::Overview {
             request: 1,
             window_days: 90
         }))]
     );
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::OverviewLoaded {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::OverviewLoaded {
             request: 1,
             result: Ok(overview()),
-        })),
+        }))),
     );
     // Findings of the scheduled audit: the recorded expiring certificates plus the
     // recorded shared-certificate findings, so two checks with two severities show.
@@ -88,11 +89,11 @@ fn pane(read_only: bool) -> State {
     findings[1].is_suppressed = true;
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::FindingsLoaded {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::FindingsLoaded {
             request: 1,
             task_id: "787ed873b69cb4d6cdbae6ddd06996c5".into(),
             result: Ok(findings),
-        })),
+        }))),
     );
     s
 }
@@ -155,20 +156,20 @@ fn an_import_in_progress_shows_a_gauge() {
     let mut s = pane(false);
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::ImportProgress {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::ImportProgress {
             sent: 400,
             total: 1000,
-        })),
+        }))),
     );
     let t = render_pane(&s);
     let text = buffer_text(&t);
     assert!(text.contains("importing 400/1000"), "{text}");
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::ImportProgress {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::ImportProgress {
             sent: 1000,
             total: 1000,
-        })),
+        }))),
     );
     assert_eq!(
         s.audits.import_progress, None,
@@ -183,7 +184,7 @@ fn suppressions_view() -> State {
     let effects = update(&mut s, Action::ListSuppressions);
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::Iot(IotRead::Suppressions {
+        vec![Effect::Read(ReadRequest::Audits(IotRead::Suppressions {
             request: 1
         }))]
     );
@@ -202,10 +203,10 @@ fn suppressions_view() -> State {
     list.extend([forever, later]);
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::SuppressionsLoaded {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::SuppressionsLoaded {
             request: 1,
             result: Ok(list),
-        })),
+        }))),
     );
     s
 }

@@ -7,6 +7,7 @@ mod common;
 use common::render::*;
 use common::{TestEnv, demo_seed_without_findings};
 use secdeck::app::{Action, Effect, ReadRequest, Session, State, update};
+use secdeck::app::{IpSetsRead, PaneId, PaneMsg};
 use secdeck::domain::waf::WafScope;
 use secdeck::theme::Theme;
 
@@ -27,18 +28,20 @@ async fn pane(read_only: bool) -> State {
         ..Session::default()
     };
     let mut s = headless(session, Theme::default_dark(), 120, 30);
-    let effects = update(&mut s, Action::ShowIpSets);
-    let [Effect::Read(ReadRequest::IpSets { request, scope })] = effects.as_slice() else {
+    let effects = update(&mut s, Action::ShowPane(PaneId::IpSets));
+    let [Effect::Read(ReadRequest::IpSets(IpSetsRead::Sets { request, scope }))] =
+        effects.as_slice()
+    else {
         panic!("showing the pane loads it: {effects:?}");
     };
     assert_eq!(*scope, WafScope::Regional);
     let result = Ok(rows(*scope).await);
     update(
         &mut s,
-        Action::IpSets(secdeck::app::IpSetsMsg::Loaded {
+        Action::Pane(PaneMsg::IpSets(secdeck::app::IpSetsMsg::Loaded {
             request: *request,
             result,
-        }),
+        })),
     );
     s
 }
@@ -113,7 +116,7 @@ async fn read_only_sessions_cannot_reach_add_or_remove() {
         effects.iter().all(|e| !matches!(e, Effect::Mutate(_))),
         "{effects:?}"
     );
-    update(&mut s, Action::ShowIpSets);
+    update(&mut s, Action::ShowPane(PaneId::IpSets));
     for action in [Action::AddAddresses, Action::RemoveAddresses] {
         assert!(update(&mut s, action).is_empty());
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use secdeck::app::PaneMsg;
 use secdeck::app::pipeline::Stage;
 use secdeck::app::{Action, Context, Effect, Key, Keymap, Session, State, init, update};
 use secdeck::config::Config;
@@ -54,11 +55,11 @@ fn console(config: &str, read_only: bool) -> (State, Vec<String>) {
     let request = s.findings.request;
     update(
         &mut s,
-        Action::Findings(secdeck::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
             request,
             findings: (0..3).map(finding).collect(),
             next_token: None,
-        }),
+        })),
     );
     (s, errors)
 }
@@ -205,7 +206,7 @@ Y = "approve"
 "#;
     let (mut s, errors) = console(config, true);
     assert!(errors.is_empty(), "{errors:?}");
-    for ctx in Context::ALL {
+    for ctx in Context::all() {
         assert!(
             s.keymap.bindings(ctx).all(|(_, a)| !a.is_mutating()),
             "{ctx:?}"

@@ -1,6 +1,7 @@
 //! Whole-screen snapshots of the console (ratatui TestBackend + insta), driven through
 //! `update` exactly as the runtime would, over findings read from real ASFF fixtures.
 
+use secdeck::app::PaneMsg;
 use std::path::Path;
 
 mod common;
@@ -58,11 +59,11 @@ fn console(read_only: bool, demo: bool, theme: Theme, size: (u16, u16)) -> State
     let request = s.findings.request;
     update(
         &mut s,
-        Action::Findings(secdeck::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
             request,
             findings: fixtures(),
             next_token: None,
-        }),
+        })),
     );
     s
 }
@@ -181,11 +182,11 @@ fn load_failure_shown_in_the_pane() {
     let request = s.findings.request;
     update(
         &mut s,
-        Action::Findings(secdeck::app::FindingsMsg::PageFailed {
+        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::PageFailed {
             request,
             error: "AccessDeniedException: not authorized".into(),
             next_token: None,
-        }),
+        })),
     );
     snap("load_failed", &s, 80, 24);
 }

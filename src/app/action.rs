@@ -13,10 +13,9 @@ use crate::theme::Theme;
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     // ---- bindable: navigation
-    ShowFindings,
-    ShowAnalyzer,
-    ShowIpSets,
-    ShowAudits,
+    /// Show a pane; bound by the name `PaneId::show_action` gives (`show_findings`).
+    #[serde(skip)]
+    ShowPane(crate::app::panes::PaneId),
     NextPane,
     PrevPane,
     // ---- bindable: moving
@@ -131,15 +130,7 @@ pub enum Action {
     ThemeLoaded(Result<Theme, String>),
     /// Each pane's task results and commands, folded in by the pane's `reduce`.
     #[serde(skip)]
-    Findings(crate::app::panes::findings::FindingsMsg),
-    #[serde(skip)]
-    Analyzer(crate::app::panes::analyzer::AnalyzerMsg),
-    #[serde(skip)]
-    IpSets(crate::app::panes::ipsets::IpSetsMsg),
-    #[serde(skip)]
-    Audits(Box<crate::app::panes::audits::AuditsMsg>),
-    #[serde(skip)]
-    Journal(crate::app::panes::journal::JournalMsg),
+    Pane(crate::app::panes::PaneMsg),
     #[serde(skip)]
     Notify {
         level: NotifyLevel,
@@ -161,14 +152,16 @@ impl Action {
     /// refused with a message if they arrive anyway.
     pub fn is_mutating(&self) -> bool {
         match self {
-            Action::Audits(a) => a.is_mutating(),
-            Action::Analyzer(a) => a.is_mutating(),
+            Action::Pane(msg) => msg.is_mutating(),
             other => super::actions::spec(other).is_some_and(|s| s.mutating),
         }
     }
 
-    /// The serde name, as written in keymaps (`move_down`).
+    /// The name written in keymaps (`move_down`, `show_findings`).
     pub fn name(&self) -> String {
+        if let Action::ShowPane(pane) = self {
+            return pane.show_action().to_string();
+        }
         serde_json::to_value(self)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))

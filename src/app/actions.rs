@@ -12,6 +12,7 @@ use serde::de::{self, Visitor};
 
 use super::action::Action;
 use super::keymap::Context;
+use super::panes::PaneId;
 
 /// The help overlay's groups, in the order it shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,12 +57,49 @@ pub struct Spec {
     /// The keymap sections that bind it by default (where it does something).
     pub sections: &'static [Context],
     /// The contexts whose footer shows it (when a key reaches it there).
-    pub footer: &'static [Context],
+    pub footer: Footer,
 }
 
-use Context::{Analyzer as An, Audits as Au, Findings as Fi, IpSets as Ip, Journal as Jo};
-use Context::{Global as Gl, Input as In, Preview as Pr};
+/// Where a footer shows an action: in some sections, or in every pane (so a new pane's
+/// footer offers `? help` and `q quit` without a row changing here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Footer {
+    In(&'static [Context]),
+    /// Every pane's own view.
+    Panes,
+    /// Every pane and the journal view.
+    Rooms,
+    /// Every pane, the journal view and the preview.
+    Views,
+}
+
+impl Footer {
+    pub fn shows_in(self, ctx: Context) -> bool {
+        match self {
+            Footer::In(contexts) => contexts.contains(&ctx),
+            Footer::Panes => matches!(ctx, Context::Pane(_)),
+            Footer::Rooms => matches!(ctx, Context::Pane(_) | Context::Journal),
+            Footer::Views => matches!(ctx, Context::Pane(_) | Context::Journal | Context::Preview),
+        }
+    }
+}
+
 use Group::{Changes, Moving, Panes, Triage, Views};
+
+// Short names keep each row of the table on one line.
+#[allow(non_upper_case_globals)]
+mod short {
+    use super::Context;
+    pub const Fi: Context = Context::Findings;
+    pub const An: Context = Context::Analyzer;
+    pub const Ip: Context = Context::IpSets;
+    pub const Au: Context = Context::Audits;
+    pub const Jo: Context = Context::Journal;
+    pub const Gl: Context = Context::Global;
+    pub const In: Context = Context::Input;
+    pub const Pr: Context = Context::Preview;
+}
+use short::*;
 
 const NONE: &[Context] = &[];
 const GLOBAL: &[Context] = &[Gl];
@@ -70,10 +108,6 @@ const ANALYZER: &[Context] = &[An];
 const IPSETS: &[Context] = &[Ip];
 const AUDITS: &[Context] = &[Au];
 const PREVIEW: &[Context] = &[Pr];
-/// Every view with a footer (text input draws its own line).
-const VIEWS: &[Context] = &[Fi, An, Ip, Au, Jo, Pr];
-const PANES: &[Context] = &[Fi, An, Ip, Au, Jo];
-const TABLES: &[Context] = &[Fi, An, Ip, Au];
 
 const fn row(
     group: Group,
@@ -81,7 +115,7 @@ const fn row(
     label: &'static str,
     description: &'static str,
     sections: &'static [Context],
-    footer: &'static [Context],
+    footer: Footer,
 ) -> Spec {
     Spec {
         group,
@@ -101,65 +135,62 @@ const CHANGES: bool = true;
 pub fn spec(action: &Action) -> Option<Spec> {
     use Action::*;
     let s = match action {
-        ShowFindings => row(Panes, READS, "findings", "Security Hub findings", GLOBAL, NONE),
-        ShowAnalyzer => row(Panes, READS, "analyzer", "Access Analyzer", GLOBAL, NONE),
-        ShowIpSets => row(Panes, READS, "ip sets", "WAF IP sets", GLOBAL, NONE),
-        ShowAudits => row(Panes, READS, "audits", "IoT Device Defender audits", GLOBAL, NONE),
-        NextPane => row(Panes, READS, "next pane", "next pane", GLOBAL, NONE),
-        PrevPane => row(Panes, READS, "prev pane", "previous pane", GLOBAL, NONE),
-        MoveDown => row(Moving, READS, "down", "down", GLOBAL, NONE),
-        MoveUp => row(Moving, READS, "up", "up", GLOBAL, NONE),
-        PageDown => row(Moving, READS, "page down", "page down", GLOBAL, NONE),
-        PageUp => row(Moving, READS, "page up", "page up", GLOBAL, NONE),
-        Top => row(Moving, READS, "top", "first row", GLOBAL, NONE),
-        Bottom => row(Moving, READS, "bottom", "last row", GLOBAL, NONE),
-        ScrollLeft => row(Moving, READS, "left", "scroll left (detail: previous tab)", FINDINGS, NONE),
-        ScrollRight => row(Moving, READS, "right", "scroll right (detail: next tab)", FINDINGS, NONE),
-        Help => row(Views, READS, "help", "show / hide this help", GLOBAL, VIEWS),
-        CommandLine => row(Views, READS, "command", "command line (:findings, :theme NAME, :q ...)", GLOBAL, PANES),
-        Filter => row(Views, READS, "filter", "filter the loaded rows", &[Fi, Ip, Jo], &[Fi, Ip, Jo]),
-        Open => row(Views, READS, "open", "open detail / choose", &[Gl, In], TABLES),
-        Back => row(Views, READS, "back", "back / close / cancel", &[Gl, In], &[Jo, Pr]),
-        Refresh => row(Views, READS, "reload", "reload from AWS", GLOBAL, NONE),
-        ResumeLoad => row(Views, READS, "resume", "resume a failed load", FINDINGS, NONE),
-        ListSuppressions => row(Views, READS, "suppressions", "all suppressions, those expiring within 7 days highlighted", AUDITS, AUDITS),
-        SwitchScope => row(Views, READS, "scope", "switch scope REGIONAL / CLOUDFRONT", &[Ip, Pr], IPSETS),
-        Mark => row(Triage, READS, "mark", "mark / unmark the row", &[Fi, An, Au, Pr], &[An, Au]),
-        EditFilter => row(Triage, READS, "edit filter", "edit the server-side filter (sev=HIGH status=NEW updated<7d)", FINDINGS, NONE),
-        SortNext => row(Triage, READS, "sort", "sort by the next column (server-side)", FINDINGS, NONE),
-        SortReverse => row(Triage, READS, "reverse", "reverse the sort order", FINDINGS, NONE),
-        MarkRange => row(Triage, READS, "mark range", "mark from the last marked row to here", FINDINGS, NONE),
-        MarkAll => row(Triage, READS, "mark all", "mark every row in view", FINDINGS, NONE),
-        ClearMarks => row(Triage, READS, "clear marks", "clear marks", FINDINGS, NONE),
-        ExportView => row(Triage, READS, "export", "export the view (or the marks) to a file: .jsonl .csv .json (ASFF)", FINDINGS, NONE),
-        CycleGroup => row(Triage, READS, "group", "group by control / resource / product / account / severity / type", FINDINGS, NONE),
-        Copy => row(Triage, READS, "copy", "copy the finding Id, or in the detail the top line (OSC 52)", FINDINGS, NONE),
-        OpenUrl => row(Triage, READS, "open url", "open the finding's SourceUrl / console page", FINDINGS, NONE),
-        SetWorkflow => row(Changes, CHANGES, "workflow", "set workflow status of marked / selected (preview, then approve)", FINDINGS, FINDINGS),
-        SetSeverity => row(Changes, CHANGES, "severity", "set severity of marked / selected (preview, then approve)", FINDINGS, NONE),
-        AddNote => row(Changes, CHANGES, "note", "add a note to marked / selected (preview, then approve)", FINDINGS, NONE),
-        EditFields => row(Changes, CHANGES, "fields", "set verification / confidence / criticality / user fields of marked / selected (previewed)", FINDINGS, NONE),
-        RetryFailed => row(Changes, CHANGES, "retry", "retry the items the last change could not update", &[Fi, Au], NONE),
-        BlockFromFinding => row(Changes, CHANGES, "block", "block the finding's remote IPs in a WAF IP set (marked: all), optionally NOTIFIED", FINDINGS, NONE),
-        Remediate => row(Changes, CHANGES, "remediate", "deny the finding's external access in the role trust policy (previewed)", ANALYZER, ANALYZER),
-        Rollback => row(Changes, CHANGES, "roll back", "remove secdeck's Deny for the finding / remediation (previewed)", &[An, Jo], &[Jo]),
-        Archive => row(Changes, CHANGES, "archive", "archive marked / selected findings (reason required)", ANALYZER, ANALYZER),
-        Unarchive => row(Changes, CHANGES, "unarchive", "unarchive marked / selected findings (reason required)", ANALYZER, NONE),
-        ArchiveSimilar => row(Changes, CHANGES, "archive similar", "archive rule from the selected finding (previewed)", ANALYZER, NONE),
-        Suppress => row(Changes, CHANGES, "suppress", "suppress the selected audit finding (expiry, description)", AUDITS, AUDITS),
-        Unsuppress => row(Changes, CHANGES, "unsuppress", "delete the selected audit finding's suppression", AUDITS, NONE),
-        Mitigate => row(Changes, CHANGES, "mitigate", "apply a mitigation action to the selected audit finding", AUDITS, AUDITS),
-        StartAudit => row(Changes, CHANGES, "start audit", "start an on-demand audit (pick the checks)", AUDITS, NONE),
-        ImportAudit => row(Changes, CHANGES, "import", "import the selected audit into Security Hub", AUDITS, NONE),
-        AddAddresses => row(Changes, CHANGES, "add", "add addresses to the IP set (previewed)", IPSETS, IPSETS),
-        RemoveAddresses => row(Changes, CHANGES, "remove", "remove addresses from the IP set (previewed)", IPSETS, IPSETS),
-        CreateIpSet => row(Changes, CHANGES, "create", "create an IP set: NAME IPV4|IPV6 [description] (previewed)", IPSETS, NONE),
-        SyncIpRanges => row(Changes, CHANGES, "sync", "sync IP sets from AWS ip-ranges.json (previewed)", IPSETS, NONE),
-        AddAddressesFromFile => row(Changes, CHANGES, "add from file", "add the addresses in a file, one per line (previewed)", IPSETS, NONE),
-        Approve => row(Changes, CHANGES, "approve", "approve the previewed change", PREVIEW, PREVIEW),
-        Reject => row(Changes, READS, "reject", "reject the previewed change", PREVIEW, PREVIEW),
-        Undo => row(Changes, CHANGES, "undo", "undo the last change (previewed)", GLOBAL, NONE),
-        Quit => row(Views, READS, "quit", "quit", GLOBAL, VIEWS),
+        ShowPane(pane) => row(Panes, READS, pane.label(), pane.description(), GLOBAL, Footer::In(NONE)),
+        NextPane => row(Panes, READS, "next pane", "next pane", GLOBAL, Footer::In(NONE)),
+        PrevPane => row(Panes, READS, "prev pane", "previous pane", GLOBAL, Footer::In(NONE)),
+        MoveDown => row(Moving, READS, "down", "down", GLOBAL, Footer::In(NONE)),
+        MoveUp => row(Moving, READS, "up", "up", GLOBAL, Footer::In(NONE)),
+        PageDown => row(Moving, READS, "page down", "page down", GLOBAL, Footer::In(NONE)),
+        PageUp => row(Moving, READS, "page up", "page up", GLOBAL, Footer::In(NONE)),
+        Top => row(Moving, READS, "top", "first row", GLOBAL, Footer::In(NONE)),
+        Bottom => row(Moving, READS, "bottom", "last row", GLOBAL, Footer::In(NONE)),
+        ScrollLeft => row(Moving, READS, "left", "scroll left (detail: previous tab)", FINDINGS, Footer::In(NONE)),
+        ScrollRight => row(Moving, READS, "right", "scroll right (detail: next tab)", FINDINGS, Footer::In(NONE)),
+        Help => row(Views, READS, "help", "show / hide this help", GLOBAL, Footer::Views),
+        CommandLine => row(Views, READS, "command", "command line (:findings, :theme NAME, :q ...)", GLOBAL, Footer::Rooms),
+        Filter => row(Views, READS, "filter", "filter the loaded rows", &[Fi, Ip, Jo], Footer::In(&[Fi, Ip, Jo])),
+        Open => row(Views, READS, "open", "open detail / choose", &[Gl, In], Footer::Panes),
+        Back => row(Views, READS, "back", "back / close / cancel", &[Gl, In], Footer::In(&[Jo, Pr])),
+        Refresh => row(Views, READS, "reload", "reload from AWS", GLOBAL, Footer::In(NONE)),
+        ResumeLoad => row(Views, READS, "resume", "resume a failed load", FINDINGS, Footer::In(NONE)),
+        ListSuppressions => row(Views, READS, "suppressions", "all suppressions, those expiring within 7 days highlighted", AUDITS, Footer::In(AUDITS)),
+        SwitchScope => row(Views, READS, "scope", "switch scope REGIONAL / CLOUDFRONT", &[Ip, Pr], Footer::In(IPSETS)),
+        Mark => row(Triage, READS, "mark", "mark / unmark the row", &[Fi, An, Au, Pr], Footer::In(&[An, Au])),
+        EditFilter => row(Triage, READS, "edit filter", "edit the server-side filter (sev=HIGH status=NEW updated<7d)", FINDINGS, Footer::In(NONE)),
+        SortNext => row(Triage, READS, "sort", "sort by the next column (server-side)", FINDINGS, Footer::In(NONE)),
+        SortReverse => row(Triage, READS, "reverse", "reverse the sort order", FINDINGS, Footer::In(NONE)),
+        MarkRange => row(Triage, READS, "mark range", "mark from the last marked row to here", FINDINGS, Footer::In(NONE)),
+        MarkAll => row(Triage, READS, "mark all", "mark every row in view", FINDINGS, Footer::In(NONE)),
+        ClearMarks => row(Triage, READS, "clear marks", "clear marks", FINDINGS, Footer::In(NONE)),
+        ExportView => row(Triage, READS, "export", "export the view (or the marks) to a file: .jsonl .csv .json (ASFF)", FINDINGS, Footer::In(NONE)),
+        CycleGroup => row(Triage, READS, "group", "group by control / resource / product / account / severity / type", FINDINGS, Footer::In(NONE)),
+        Copy => row(Triage, READS, "copy", "copy the finding Id, or in the detail the top line (OSC 52)", FINDINGS, Footer::In(NONE)),
+        OpenUrl => row(Triage, READS, "open url", "open the finding's SourceUrl / console page", FINDINGS, Footer::In(NONE)),
+        SetWorkflow => row(Changes, CHANGES, "workflow", "set workflow status of marked / selected (preview, then approve)", FINDINGS, Footer::In(FINDINGS)),
+        SetSeverity => row(Changes, CHANGES, "severity", "set severity of marked / selected (preview, then approve)", FINDINGS, Footer::In(NONE)),
+        AddNote => row(Changes, CHANGES, "note", "add a note to marked / selected (preview, then approve)", FINDINGS, Footer::In(NONE)),
+        EditFields => row(Changes, CHANGES, "fields", "set verification / confidence / criticality / user fields of marked / selected (previewed)", FINDINGS, Footer::In(NONE)),
+        RetryFailed => row(Changes, CHANGES, "retry", "retry the items the last change could not update", &[Fi, Au], Footer::In(NONE)),
+        BlockFromFinding => row(Changes, CHANGES, "block", "block the finding's remote IPs in a WAF IP set (marked: all), optionally NOTIFIED", FINDINGS, Footer::In(NONE)),
+        Remediate => row(Changes, CHANGES, "remediate", "deny the finding's external access in the role trust policy (previewed)", ANALYZER, Footer::In(ANALYZER)),
+        Rollback => row(Changes, CHANGES, "roll back", "remove secdeck's Deny for the finding / remediation (previewed)", &[An, Jo], Footer::In(&[Jo])),
+        Archive => row(Changes, CHANGES, "archive", "archive marked / selected findings (reason required)", ANALYZER, Footer::In(ANALYZER)),
+        Unarchive => row(Changes, CHANGES, "unarchive", "unarchive marked / selected findings (reason required)", ANALYZER, Footer::In(NONE)),
+        ArchiveSimilar => row(Changes, CHANGES, "archive similar", "archive rule from the selected finding (previewed)", ANALYZER, Footer::In(NONE)),
+        Suppress => row(Changes, CHANGES, "suppress", "suppress the selected audit finding (expiry, description)", AUDITS, Footer::In(AUDITS)),
+        Unsuppress => row(Changes, CHANGES, "unsuppress", "delete the selected audit finding's suppression", AUDITS, Footer::In(NONE)),
+        Mitigate => row(Changes, CHANGES, "mitigate", "apply a mitigation action to the selected audit finding", AUDITS, Footer::In(AUDITS)),
+        StartAudit => row(Changes, CHANGES, "start audit", "start an on-demand audit (pick the checks)", AUDITS, Footer::In(NONE)),
+        ImportAudit => row(Changes, CHANGES, "import", "import the selected audit into Security Hub", AUDITS, Footer::In(NONE)),
+        AddAddresses => row(Changes, CHANGES, "add", "add addresses to the IP set (previewed)", IPSETS, Footer::In(IPSETS)),
+        RemoveAddresses => row(Changes, CHANGES, "remove", "remove addresses from the IP set (previewed)", IPSETS, Footer::In(IPSETS)),
+        CreateIpSet => row(Changes, CHANGES, "create", "create an IP set: NAME IPV4|IPV6 [description] (previewed)", IPSETS, Footer::In(NONE)),
+        SyncIpRanges => row(Changes, CHANGES, "sync", "sync IP sets from AWS ip-ranges.json (previewed)", IPSETS, Footer::In(NONE)),
+        AddAddressesFromFile => row(Changes, CHANGES, "add from file", "add the addresses in a file, one per line (previewed)", IPSETS, Footer::In(NONE)),
+        Approve => row(Changes, CHANGES, "approve", "approve the previewed change", PREVIEW, Footer::In(PREVIEW)),
+        Reject => row(Changes, READS, "reject", "reject the previewed change", PREVIEW, Footer::In(PREVIEW)),
+        Undo => row(Changes, CHANGES, "undo", "undo the last change (previewed)", GLOBAL, Footer::In(NONE)),
+        Quit => row(Views, READS, "quit", "quit", GLOBAL, Footer::Views),
         // Internal: task results, key presses, notifications, `:` arguments.
         SetGrouping(_)
         | Key(_)
@@ -169,24 +200,19 @@ pub fn spec(action: &Action) -> Option<Spec> {
         | IdentityLoaded(_)
         | ChangeFinished { .. }
         | ThemeLoaded(_)
-        | Findings(_)
-        | Analyzer(_)
-        | IpSets(_)
-        | Audits(_)
-        | Journal(_)
+        | Pane(_)
         | Notify { .. } => return None,
     };
     Some(s)
 }
 
-/// Every action a key can be bound to, in declaration order: the serde-named variants of
-/// `Action` (serde leaves the `#[serde(skip)]` ones out of its variant list).
+/// Every action a key can be bound to, in declaration order: showing each pane, then the
+/// serde-named variants of `Action` (serde leaves the `#[serde(skip)]` ones out of its
+/// variant list).
 pub fn bindable() -> Vec<Action> {
-    serde_names()
-        .iter()
-        .filter_map(|name| parse_name(name))
-        .filter(|a| spec(a).is_some())
-        .collect()
+    let show = PaneId::ALL.into_iter().map(Action::ShowPane);
+    let named = serde_names().iter().filter_map(|name| parse_name(name));
+    show.chain(named).filter(|a| spec(a).is_some()).collect()
 }
 
 /// Bindable actions in help order: by group, then declaration order.
@@ -201,7 +227,11 @@ pub fn command_names() -> Vec<String> {
     bindable().iter().map(Action::name).collect()
 }
 
-fn parse_name(name: &str) -> Option<Action> {
+/// The action a keymap or `:` names (`move_down`, `show_findings`).
+pub fn parse_name(name: &str) -> Option<Action> {
+    if let Some(pane) = PaneId::ALL.into_iter().find(|p| p.show_action() == name) {
+        return Some(Action::ShowPane(pane));
+    }
     serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }
 
@@ -252,18 +282,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_serde_named_action_has_a_row_and_round_trips() {
-        let names = serde_names();
+    fn every_named_action_has_a_row_and_round_trips() {
+        let show = PaneId::ALL.map(PaneId::show_action);
+        let names: Vec<&str> = show.iter().chain(serde_names()).copied().collect();
         assert!(names.len() > 50, "{names:?}");
-        for name in names {
+        for name in &names {
             let action = parse_name(name).unwrap_or_else(|| panic!("{name} does not parse"));
             let s = spec(&action).unwrap_or_else(|| panic!("{name} has no row in the table"));
             assert_eq!(&action.name(), name);
             assert!(!s.description.is_empty() && !s.label.is_empty(), "{name}");
             assert!(!s.sections.is_empty(), "{name} has no default section");
-            for ctx in s.footer {
+            for ctx in Context::all().filter(|c| s.footer.shows_in(*c)) {
                 assert!(
-                    s.sections.contains(ctx) || s.sections.contains(&Context::Global),
+                    s.sections.contains(&ctx) || s.sections.contains(&Context::Global),
                     "{name} is in the {ctx:?} footer but not bound there"
                 );
             }

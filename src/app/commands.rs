@@ -6,6 +6,7 @@ use super::effect::Effect;
 use super::keymap::parse_action;
 use super::keys::Key;
 use super::widgets::{Edit, TextInput};
+use crate::app::{PaneId, PaneMsg};
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
@@ -42,7 +43,6 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "journal",
         "[TEXT]: past changes from the journal, filtered by TEXT (X rolls back a remediation)",
     ),
-    ("ipsets", "WAF IP sets"),
     (
         "audits",
         "[WINDOW]: IoT Device Defender audits (WINDOW: 7d, 30d, 4w, up to 90d)",
@@ -62,6 +62,21 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("q", "quit"),
 ];
+
+/// The `:` commands with their help line: `COMMANDS`, then each pane's own command
+/// (`:ipsets`) unless `COMMANDS` describes it with its arguments.
+pub fn help_entries() -> Vec<(String, String)> {
+    let listed = |name: &str| COMMANDS.iter().any(|(c, _)| *c == name);
+    let panes = PaneId::ALL
+        .into_iter()
+        .filter(|p| !listed(p.command()))
+        .map(|p| (p.command().to_string(), p.description().to_string()));
+    COMMANDS
+        .iter()
+        .map(|(c, d)| (c.to_string(), d.to_string()))
+        .chain(panes)
+        .collect()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommandLine {
@@ -155,9 +170,9 @@ impl CommandLine {
             }
             Some(_) => (String::new(), Vec::new()),
             None => {
-                let names = COMMANDS
-                    .iter()
-                    .map(|(c, _)| c.to_string())
+                let names = help_entries()
+                    .into_iter()
+                    .map(|(c, _)| c)
                     .chain(super::actions::command_names());
                 let mut c: Vec<String> = Vec::new();
                 for n in names.filter(|n| n.starts_with(text)) {
@@ -216,55 +231,59 @@ impl CommandLine {
         let (cmd, arg) = line
             .split_once(char::is_whitespace)
             .map_or((line, ""), |(c, a)| (c, a.trim()));
+        // `:findings`, `:ipsets`, ...: a pane's command alone shows it.
+        if let Some(pane) = PaneId::ALL.into_iter().find(|p| p.command() == cmd)
+            && arg.is_empty()
+        {
+            return Command::Run(Action::ShowPane(pane));
+        }
         match cmd {
             "" => Command::Nothing,
-            "findings" if arg.is_empty() => Command::Run(Action::ShowFindings),
-            "findings" => Command::Run(Action::Findings(crate::app::FindingsMsg::ApplyFilter(
-                arg.to_string(),
+            "findings" => Command::Run(Action::Pane(PaneMsg::Findings(
+                crate::app::FindingsMsg::ApplyFilter(arg.to_string()),
             ))),
             "view" if arg.is_empty() => Command::Error(
                 NotifyLevel::Error,
                 "usage: :view NAME (views are [[views]] in the config file)".into(),
             ),
-            "view" => Command::Run(Action::Findings(crate::app::FindingsMsg::ShowView(
-                arg.to_string(),
+            "view" => Command::Run(Action::Pane(PaneMsg::Findings(
+                crate::app::FindingsMsg::ShowView(arg.to_string()),
             ))),
             "group" => Command::Run(Action::SetGrouping(arg.to_string())),
-            "analyzer" if arg.is_empty() => Command::Run(Action::ShowAnalyzer),
-            "analyzer" => Command::Run(Action::Analyzer(crate::app::AnalyzerMsg::Select(
-                arg.to_string(),
+            "analyzer" => Command::Run(Action::Pane(PaneMsg::Analyzer(
+                crate::app::AnalyzerMsg::Select(arg.to_string()),
             ))),
             "archive" | "unarchive" if arg.is_empty() => Command::Error(
                 NotifyLevel::Warning,
                 format!(":{cmd} needs a reason, e.g. :{cmd} accepted risk, ticket SEC-42"),
             ),
-            "archive" | "unarchive" => Command::Run(Action::Analyzer(
+            "archive" | "unarchive" => Command::Run(Action::Pane(PaneMsg::Analyzer(
                 crate::app::AnalyzerMsg::ArchiveWithReason {
                     archive: cmd == "archive",
                     reason: arg.to_string(),
                 },
-            )),
-            "archive-similar" => Command::Run(Action::Analyzer(
+            ))),
+            "archive-similar" => Command::Run(Action::Pane(PaneMsg::Analyzer(
                 crate::app::AnalyzerMsg::ArchiveSimilarNamed(
                     (!arg.is_empty()).then(|| arg.to_string()),
                 ),
-            )),
-            "rules" => Command::Run(Action::Analyzer(crate::app::AnalyzerMsg::ShowArchiveRules)),
-            "where" => Command::Run(Action::Analyzer(crate::app::AnalyzerMsg::Where(
-                arg.to_string(),
+            ))),
+            "rules" => Command::Run(Action::Pane(PaneMsg::Analyzer(
+                crate::app::AnalyzerMsg::ShowArchiveRules,
+            ))),
+            "where" => Command::Run(Action::Pane(PaneMsg::Analyzer(
+                crate::app::AnalyzerMsg::Where(arg.to_string()),
             ))),
             "delete-rule" if arg.is_empty() => Command::Error(
                 NotifyLevel::Warning,
                 ":delete-rule needs the rule name".to_string(),
             ),
-            "delete-rule" => Command::Run(Action::Analyzer(
+            "delete-rule" => Command::Run(Action::Pane(PaneMsg::Analyzer(
                 crate::app::AnalyzerMsg::DeleteArchiveRule(arg.to_string()),
-            )),
-            "journal" => Command::Run(Action::Journal(crate::app::JournalMsg::Show(
-                arg.to_string(),
             ))),
-            "ipsets" => Command::Run(Action::ShowIpSets),
-            "audits" if arg.is_empty() => Command::Run(Action::ShowAudits),
+            "journal" => Command::Run(Action::Pane(PaneMsg::Journal(
+                crate::app::JournalMsg::Show(arg.to_string()),
+            ))),
             "help" => Command::Run(Action::Help),
             "q" | "quit" => Command::Run(Action::Quit),
             "theme" if arg.is_empty() => Command::Error(
@@ -274,7 +293,7 @@ impl CommandLine {
             "theme" => Command::Effect(Effect::LoadTheme(arg.to_string())),
             "suppress" | "mitigate" | "audits" | "audit" => {
                 match crate::app::panes::audits::AuditsMsg::parse_command(cmd, arg) {
-                    Some(Ok(a)) => Command::Run(Action::Audits(Box::new(a))),
+                    Some(Ok(a)) => Command::Run(Action::Pane(PaneMsg::Audits(Box::new(a)))),
                     Some(Err(e)) => Command::Error(NotifyLevel::Error, e),
                     None => Command::Nothing,
                 }

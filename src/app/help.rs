@@ -4,7 +4,7 @@
 use super::State;
 use super::action::Action;
 use super::actions::{Group, spec};
-use super::commands::COMMANDS;
+use super::commands::help_entries;
 use super::keymap::{Context, Keymap, bindable_actions};
 use super::pipeline::Stage;
 
@@ -56,9 +56,9 @@ pub fn sections(keymap: &Keymap, ctx: Context, read_only: bool) -> Vec<HelpSecti
     out.retain(|s| !s.entries.is_empty());
     out.push(HelpSection {
         title: "Commands".into(),
-        entries: COMMANDS
-            .iter()
-            .map(|(c, d)| (format!(":{c}"), d.to_string()))
+        entries: help_entries()
+            .into_iter()
+            .map(|(c, d)| (format!(":{c}"), d))
             .chain([(
                 ":NAME".to_string(),
                 "any action above by its name (:refresh, :set_workflow)".to_string(),
@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn read_only_help_has_no_changes_section() {
-        for ctx in Context::ALL {
+        for ctx in Context::all() {
             let km = Keymap::default_embedded().for_session(true);
             let s = sections(&km, ctx, true);
             assert!(
@@ -170,7 +170,7 @@ mod tests {
     #[test]
     fn every_key_of_the_context_appears() {
         let km = Keymap::default_embedded();
-        for ctx in Context::ALL {
+        for ctx in Context::all() {
             let all: Vec<String> = sections(&km, ctx, false)
                 .into_iter()
                 .flat_map(|s| s.entries.into_iter().map(|(k, _)| k))

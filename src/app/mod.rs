@@ -27,9 +27,12 @@ pub use action::{Action, NotifyLevel};
 pub use effect::{Effect, ReadRequest};
 pub use keymap::{Context, Keymap};
 pub use keys::{Key, KeyCode};
-pub use panes::PaneId;
 pub use panes::{
-    analyzer::AnalyzerMsg, audits::AuditsMsg, findings::FindingsMsg, ipsets::IpSetsMsg,
+    PaneId, PaneMsg,
+    analyzer::{AnalyzerMsg, AnalyzerRead},
+    audits::{AuditsMsg, IotRead},
+    findings::{FindingsMsg, FindingsRead},
+    ipsets::{IpSetsMsg, IpSetsRead},
     journal::JournalMsg,
 };
 pub use session::Session;
@@ -178,11 +181,7 @@ pub(crate) fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.notify(level, message);
             Vec::new()
         }
-        Action::Findings(msg) => panes::findings::reduce(state, msg),
-        Action::Analyzer(msg) => panes::analyzer::reduce(state, msg),
-        Action::IpSets(msg) => panes::ipsets::reduce(state, msg),
-        Action::Audits(msg) => panes::audits::reduce(state, *msg),
-        Action::Journal(msg) => panes::journal::reduce(state, msg),
+        Action::Pane(msg) => panes::reduce(state, msg),
         Action::Help => {
             state.help = if state.help.is_some() { None } else { Some(0) };
             Vec::new()
@@ -200,10 +199,7 @@ fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
             state.prompt = Prompt::Command(Default::default());
             Vec::new()
         }
-        Action::ShowFindings => show(state, PaneId::Findings),
-        Action::ShowAnalyzer => show(state, PaneId::Analyzer),
-        Action::ShowIpSets => show(state, PaneId::IpSets),
-        Action::ShowAudits => show(state, PaneId::Audits),
+        Action::ShowPane(pane) => show(state, pane),
         Action::NextPane => show(state, state.pane.step(1)),
         Action::PrevPane => show(state, state.pane.step(-1)),
         Action::Undo => pipeline::undo(state),

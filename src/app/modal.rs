@@ -198,6 +198,7 @@ fn confirm_quit_key(state: &mut State, key: Key) -> Vec<Effect> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::PaneMsg;
     use crate::app::panes::analyzer::rule_editor::RuleEditor;
     use crate::app::tests::{keys, loaded};
     use crate::app::{JournalMsg, update};
@@ -218,7 +219,10 @@ mod tests {
     fn the_stack_is_what_is_open_top_first_with_the_pane_at_the_bottom() {
         let mut s = loaded(3, false);
         assert_eq!(layers(&s), [Layer::Pane]);
-        update(&mut s, Action::Journal(JournalMsg::Show(String::new())));
+        update(
+            &mut s,
+            Action::Pane(PaneMsg::Journal(JournalMsg::Show(String::new()))),
+        );
         assert_eq!(layers(&s), [Layer::Journal, Layer::Pane]);
         keys(&mut s, "?");
         assert_eq!(layers(&s), [Layer::Help, Layer::Journal, Layer::Pane]);

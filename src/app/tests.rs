@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::pipeline_tests::finish;
 use super::*;
+use crate::app::{FindingsRead, PaneId, PaneMsg, ReadRequest};
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
@@ -54,11 +55,11 @@ pub(crate) fn loaded(n: usize, read_only: bool) -> State {
     let request = s.findings.request;
     update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request,
             findings: findings(0..n),
             next_token: None,
-        }),
+        })),
     );
     s
 }
@@ -72,12 +73,12 @@ pub(super) fn keys(s: &mut State, seq: &str) -> Vec<Effect> {
 }
 
 fn page_request(request: u64, next_token: Option<&str>) -> Effect {
-    Effect::Read(ReadRequest::FindingsPage {
+    Effect::Read(ReadRequest::Findings(FindingsRead::Page {
         request,
         filters: FindingFilters::default_view(),
         sort: SortCriterion::default_order(),
         next_token: next_token.map(String::from),
-    })
+    }))
 }
 
 pub(super) fn messages(s: &State) -> Vec<String> {
@@ -102,11 +103,11 @@ fn pages_stream_in_and_the_next_one_is_requested_at_once() {
     init(&mut s);
     let fx = update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..100),
             next_token: Some("t1".into()),
-        }),
+        })),
     );
     assert_eq!(fx, vec![page_request(1, Some("t1"))]);
     assert_eq!(
@@ -120,11 +121,11 @@ fn pages_stream_in_and_the_next_one_is_requested_at_once() {
     );
     let fx = update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(100..150),
             next_token: None,
-        }),
+        })),
     );
     assert!(fx.is_empty());
     assert_eq!((s.findings.pages, s.findings.total()), (2, 150));
@@ -140,11 +141,11 @@ fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
     assert_eq!(keys(&mut s, "r"), vec![page_request(2, None)]);
     let fx = update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(50..60),
             next_token: Some("x".into()),
-        }),
+        })),
     );
     assert!(fx.is_empty());
     assert_eq!(
@@ -154,11 +155,11 @@ fn refresh_bumps_the_request_and_stale_pages_are_ignored() {
     );
     update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 2,
             findings: findings(20..23),
             next_token: None,
-        }),
+        })),
     );
     assert_eq!(s.findings.total(), 3, "the new load replaces the old rows");
 }
@@ -169,19 +170,19 @@ fn a_failed_page_keeps_what_loaded_and_resumes_from_its_token() {
     init(&mut s);
     update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..5),
             next_token: Some("t1".into()),
-        }),
+        })),
     );
     update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::PageFailed {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::PageFailed {
             request: 1,
             error: "throttled".into(),
             next_token: Some("t1".into()),
-        }),
+        })),
     );
     assert_eq!(s.findings.total(), 5);
     assert!(messages(&s)[0].contains("throttled"));
@@ -265,21 +266,21 @@ fn the_filter_applies_to_pages_that_arrive_later() {
     init(&mut s);
     update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(0..5),
             next_token: Some("t".into()),
-        }),
+        })),
     );
     keys(&mut s, "/high<enter>");
     assert_eq!(s.findings.visible_len(), 1);
     update(
         &mut s,
-        Action::Findings(crate::app::FindingsMsg::Page {
+        Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
             request: 1,
             findings: findings(5..10),
             next_token: None,
-        }),
+        })),
     );
     assert_eq!(s.findings.visible_len(), 2);
     assert_eq!(s.findings.visible(1).map(|f| f.id.as_str()), Some("f-6"));

@@ -14,6 +14,7 @@ use super::pipeline::Stage;
 use super::tests::{keys, loaded};
 use super::widgets::TextInput;
 use super::*;
+use crate::app::{IpSetsRead, PaneMsg, ReadRequest};
 use crate::domain::cidr::IpVersion;
 use crate::domain::ip_ranges::IpRanges;
 use crate::domain::waf::{IpSet, IpSetRef, WafScope};
@@ -26,7 +27,8 @@ fn ctrl_u(s: &mut State) {
 fn ipsets() -> State {
     let mut s = loaded(1, false);
     let fx = keys(&mut s, "3");
-    let [Effect::Read(ReadRequest::IpSets { request, .. })] = fx.as_slice() else {
+    let [Effect::Read(ReadRequest::IpSets(IpSetsRead::Sets { request, .. }))] = fx.as_slice()
+    else {
         panic!("expected the IP sets read, got {fx:?}");
     };
     let request = *request;
@@ -44,13 +46,13 @@ fn ipsets() -> State {
     };
     update(
         &mut s,
-        Action::IpSets(IpSetsMsg::Loaded {
+        Action::Pane(PaneMsg::IpSets(IpSetsMsg::Loaded {
             request,
             result: Ok(vec![IpSetRow {
                 set,
                 references: Vec::new(),
             }]),
-        }),
+        })),
     );
     s
 }
@@ -65,16 +67,17 @@ fn sync_options() -> State {
     let mut s = ipsets();
     keys(&mut s, "s");
     let fx = keys(&mut s, "<enter>");
-    let [Effect::Read(ReadRequest::IpRanges { request, .. })] = fx.as_slice() else {
+    let [Effect::Read(ReadRequest::IpSets(IpSetsRead::IpRanges { request, .. }))] = fx.as_slice()
+    else {
         panic!("expected the ip-ranges read, got {fx:?}");
     };
     let ranges = IpRanges::parse(RANGES.as_bytes(), "test").expect("ranges");
     update(
         &mut s,
-        Action::IpSets(IpSetsMsg::IpRangesLoaded {
+        Action::Pane(PaneMsg::IpSets(IpSetsMsg::IpRangesLoaded {
             request: *request,
             result: Ok(Arc::new(ranges)),
-        }),
+        })),
     );
     assert_eq!(
         s.ipsets.sync.as_ref().map(|d| d.step),

@@ -11,6 +11,7 @@ use super::mode::Capability;
 use super::mutate::{MutationExecutor, ProgressFn};
 use super::reads;
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
+use crate::app::{AnalyzerRead, FindingsRead, IpSetsRead, PaneMsg};
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy};
 use crate::domain::plan::ChangePlan;
@@ -33,9 +34,9 @@ impl EffectRunner {
                 // Long changes (audit imports) report progress to the pane.
                 let progress_tx = tx.clone();
                 let progress = ProgressFn(Arc::new(move |sent, total| {
-                    let _ = progress_tx.send(Action::Audits(Box::new(
+                    let _ = progress_tx.send(Action::Pane(PaneMsg::Audits(Box::new(
                         crate::app::panes::audits::AuditsMsg::ImportProgress { sent, total },
-                    )));
+                    ))));
                 }));
                 Some(Arc::new(executor.with_progress(progress)))
             }
@@ -83,7 +84,7 @@ impl EffectRunner {
     /// Starts a read in its service's module; the answer comes back as an action.
     fn read(&mut self, request: ReadRequest) {
         match request {
-            read @ ReadRequest::FindingsPage { request, .. } => {
+            read @ ReadRequest::Findings(FindingsRead::Page { request, .. }) => {
                 // A newer request for the table supersedes the running one.
                 if let Some((old, handle)) = self.findings.take()
                     && old != request
@@ -99,51 +100,52 @@ impl EffectRunner {
                 );
                 self.findings = handle.map(|handle| (request, handle));
             }
-            read @ (ReadRequest::CallerIdentity | ReadRequest::FindingHistory { .. }) => {
+            read @ (ReadRequest::CallerIdentity
+            | ReadRequest::Findings(FindingsRead::History { .. })) => {
                 reads::securityhub::spawn(&self.clients, &self.tx, &self.pacer, &self.retry, read);
             }
-            ReadRequest::IpSets { request, scope } => {
+            ReadRequest::IpSets(IpSetsRead::Sets { request, scope }) => {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
                 tokio::spawn(async move {
                     let result = reads::wafv2::load_ip_sets(&client, scope).await;
-                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::Loaded {
-                        request,
-                        result,
-                    }));
+                    let _ = tx.send(Action::Pane(PaneMsg::IpSets(
+                        crate::app::IpSetsMsg::Loaded { request, result },
+                    )));
                 });
             }
-            ReadRequest::IpRanges { request, source } => {
+            ReadRequest::IpSets(IpSetsRead::IpRanges { request, source }) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let result = reads::ip_ranges::load(&source).map(std::sync::Arc::new);
-                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::IpRangesLoaded {
-                        request,
-                        result,
-                    }));
+                    let _ = tx.send(Action::Pane(PaneMsg::IpSets(
+                        crate::app::IpSetsMsg::IpRangesLoaded { request, result },
+                    )));
                 });
             }
-            ReadRequest::AddressFile { set_id, path } => {
+            ReadRequest::IpSets(IpSetsRead::AddressFile { set_id, path }) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let full = reads::ip_ranges::expand_home(&path);
                     let result =
                         crate::bounded::read_to_string(&full, crate::bounded::ADDRESS_FILE)
                             .map_err(|e| format!("cannot read {e}"));
-                    let _ = tx.send(Action::IpSets(crate::app::IpSetsMsg::AddressFileLoaded {
-                        set_id,
-                        path,
-                        result,
-                    }));
+                    let _ = tx.send(Action::Pane(PaneMsg::IpSets(
+                        crate::app::IpSetsMsg::AddressFileLoaded {
+                            set_id,
+                            path,
+                            result,
+                        },
+                    )));
                 });
             }
-            request @ (ReadRequest::Analyzers
-            | ReadRequest::AnalyzerFindings { .. }
-            | ReadRequest::RoleTrustPolicy { .. }
-            | ReadRequest::ArchiveRules { .. }
-            | ReadRequest::AnalyzerFindingPoll { .. }) => {
+            request @ (ReadRequest::Analyzer(AnalyzerRead::Analyzers)
+            | ReadRequest::Analyzer(AnalyzerRead::Findings { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::TrustPolicy { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::ArchiveRules { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })) => {
                 reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
             }
-            ReadRequest::Iot(read) => {
+            ReadRequest::Audits(read) => {
                 let region = self
                     .clients
                     .iot

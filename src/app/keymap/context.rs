@@ -3,16 +3,17 @@
 
 use crate::app::State;
 use crate::app::modal::{self, Layer};
+use crate::app::panes::PaneId;
 
 /// A section of the keymap. Lookup tries the context's section, then `Global` (except in
-/// `Input`, where every other key types text).
+/// `Input`, where every other key types text). Each pane's section is named after the pane
+/// (`PaneId::command`), so a new pane brings its section without a change here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
-    Findings,
-    Analyzer,
-    IpSets,
-    Audits,
+    /// The pane in view has the keyboard.
+    Pane(PaneId),
+    /// The journal view (`:journal`), over whichever pane is showing.
     Journal,
     /// A text field or form has the keyboard (`:`, `/`, prompts, the note editor).
     Input,
@@ -20,26 +21,28 @@ pub enum Context {
     Preview,
 }
 
+/// Shorthands for the sections of the built-in panes, used by the actions table and tests.
+#[allow(non_upper_case_globals)]
 impl Context {
-    pub const ALL: [Context; 8] = [
-        Context::Global,
-        Context::Findings,
-        Context::Analyzer,
-        Context::IpSets,
-        Context::Audits,
-        Context::Journal,
-        Context::Input,
-        Context::Preview,
-    ];
+    pub const Findings: Context = Context::Pane(PaneId::Findings);
+    pub const Analyzer: Context = Context::Pane(PaneId::Analyzer);
+    pub const IpSets: Context = Context::Pane(PaneId::IpSets);
+    pub const Audits: Context = Context::Pane(PaneId::Audits);
+}
+
+impl Context {
+    /// Every section, in the order of `assets/keymap.toml` and the help overlay.
+    pub fn all() -> impl Iterator<Item = Context> {
+        std::iter::once(Context::Global)
+            .chain(PaneId::ALL.into_iter().map(Context::Pane))
+            .chain([Context::Journal, Context::Input, Context::Preview])
+    }
 
     /// The section name in `assets/keymap.toml` and in the config (`[keys.findings]`).
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
-            Context::Findings => "findings",
-            Context::Analyzer => "analyzer",
-            Context::IpSets => "ipsets",
-            Context::Audits => "audits",
+            Context::Pane(pane) => pane.command(),
             Context::Journal => "journal",
             Context::Input => "input",
             Context::Preview => "preview",
@@ -50,10 +53,7 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
-            Context::Findings => "Findings pane",
-            Context::Analyzer => "Access Analyzer pane",
-            Context::IpSets => "WAF IP sets pane",
-            Context::Audits => "IoT audits pane",
+            Context::Pane(pane) => pane.section_title(),
             Context::Journal => "Journal",
             Context::Input => "Text input",
             Context::Preview => "Preview and pickers",
@@ -61,7 +61,7 @@ impl Context {
     }
 
     pub fn parse(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| c.name() == name)
+        Context::all().find(|c| c.name() == name)
     }
 
     /// The keymap section for what has the keyboard (`modal::top`): a text field, a

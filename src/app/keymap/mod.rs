@@ -45,7 +45,7 @@ impl Section {
 
 /// Parses an action name as written in a keymap. Internal actions have no name.
 pub fn parse_action(name: &str) -> Result<Action, String> {
-    serde_json::from_value::<Action>(serde_json::Value::String(name.to_string())).map_err(|_| {
+    actions::parse_name(name).ok_or_else(|| {
         format!(
             "unknown action {name:?} (known: {})",
             actions::command_names().join(", ")
@@ -175,7 +175,7 @@ impl Keymap {
     pub fn footer(&self, ctx: Context, usable: impl Fn(&Key) -> bool) -> Vec<(Action, Key)> {
         let mut shown: Vec<Action> = actions::bindable()
             .into_iter()
-            .filter(|a| actions::spec(a).is_some_and(|s| s.footer.contains(&ctx)))
+            .filter(|a| actions::spec(a).is_some_and(|s| s.footer.shows_in(ctx)))
             .collect();
         shown.sort_by_key(|a| matches!(a, Action::Back | Action::Quit));
         shown

@@ -126,7 +126,7 @@ pub(super) fn apply(mut km: Keymap, overrides: &KeyOverrides) -> (Keymap, Vec<St
 fn section_named(name: &str, prefix: &str, errors: &mut Vec<String>) -> Option<Context> {
     let ctx = Context::parse(name);
     if ctx.is_none() {
-        let known: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+        let known: Vec<&str> = Context::all().map(|c| c.name()).collect();
         errors.push(format!(
             "{prefix}{name}: unknown section (known: {})",
             known.join(", ")

@@ -39,8 +39,7 @@ fn the_table_and_the_keymap_file_agree_on_where_each_action_is_bound() {
     let km = Keymap::default_embedded();
     for action in bindable() {
         let s = spec(&action).unwrap();
-        let bound_in: Vec<Context> = Context::ALL
-            .into_iter()
+        let bound_in: Vec<Context> = Context::all()
             .filter(|c| km.bindings(*c).any(|(_, a)| *a == action))
             .collect();
         assert_eq!(
@@ -202,7 +201,7 @@ fn read_only_sessions_drop_every_mutating_binding_in_every_section() {
     .into();
     let (km, _) = Keymap::default_embedded().with_overrides(&overrides);
     let km = km.for_session(true);
-    for ctx in Context::ALL {
+    for ctx in Context::all() {
         assert!(
             km.bindings(ctx).all(|(_, a)| !a.is_mutating()),
             "{ctx:?} keeps a mutating binding"

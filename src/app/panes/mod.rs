@@ -25,8 +25,53 @@ pub struct FinishedChange {
     pub outcome: ChangeOutcome,
 }
 
+/// Each pane's task results and `:` commands, as one `Action::Pane`: the root hands them
+/// to `reduce` here, which folds each into its pane.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaneMsg {
+    Findings(findings::FindingsMsg),
+    Analyzer(analyzer::AnalyzerMsg),
+    IpSets(ipsets::IpSetsMsg),
+    Audits(Box<audits::AuditsMsg>),
+    Journal(journal::JournalMsg),
+}
+
+impl PaneMsg {
+    /// Messages that start a change (a `:` command such as `:archive REASON`).
+    pub fn is_mutating(&self) -> bool {
+        match self {
+            PaneMsg::Audits(msg) => msg.is_mutating(),
+            PaneMsg::Analyzer(msg) => msg.is_mutating(),
+            PaneMsg::Findings(_) | PaneMsg::IpSets(_) | PaneMsg::Journal(_) => false,
+        }
+    }
+}
+
+/// Folds a pane message into its pane.
+pub fn reduce(state: &mut State, msg: PaneMsg) -> Vec<Effect> {
+    match msg {
+        PaneMsg::Findings(msg) => findings::reduce(state, msg),
+        PaneMsg::Analyzer(msg) => analyzer::reduce(state, msg),
+        PaneMsg::IpSets(msg) => ipsets::reduce(state, msg),
+        PaneMsg::Audits(msg) => audits::reduce(state, *msg),
+        PaneMsg::Journal(msg) => journal::reduce(state, msg),
+    }
+}
+
+/// What `update` asks the readers in `tasks/` for (`Effect::Read`), by pane; each pane
+/// declares its own reads next to its messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadRequest {
+    /// STS GetCallerIdentity, for the status bar.
+    CallerIdentity,
+    Findings(findings::FindingsRead),
+    Analyzer(analyzer::AnalyzerRead),
+    IpSets(ipsets::IpSetsRead),
+    Audits(audits::IotRead),
+}
+
 /// What the root knows about a pane. Each pane's task results arrive as its own message
-/// type (`Action::Findings(FindingsMsg)`, ...) and are folded in by its `reduce`.
+/// type (`PaneMsg::Findings(FindingsMsg)`, ...) and are folded in by its `reduce`.
 pub trait Pane: Sync {
     /// The keymap section looked up first while this room has the keyboard.
     fn context(&self) -> Context;
@@ -83,7 +128,7 @@ pub fn any_busy(state: &State) -> bool {
     ROOMS.iter().any(|room| room.is_busy(state))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaneId {
     Findings,
     Analyzer,
@@ -108,7 +153,47 @@ impl PaneId {
         }
     }
 
-    /// The `:` command that shows this pane.
+    /// The heading of its keymap section in the help overlay.
+    pub fn section_title(self) -> &'static str {
+        match self {
+            PaneId::Findings => "Findings pane",
+            PaneId::Analyzer => "Access Analyzer pane",
+            PaneId::IpSets => "WAF IP sets pane",
+            PaneId::Audits => "IoT audits pane",
+        }
+    }
+
+    /// The name of the action that shows it, as written in keymaps (`show_findings`).
+    pub fn show_action(self) -> &'static str {
+        match self {
+            PaneId::Findings => "show_findings",
+            PaneId::Analyzer => "show_analyzer",
+            PaneId::IpSets => "show_ip_sets",
+            PaneId::Audits => "show_audits",
+        }
+    }
+
+    /// The short word after its key in footers.
+    pub fn label(self) -> &'static str {
+        match self {
+            PaneId::Findings => "findings",
+            PaneId::Analyzer => "analyzer",
+            PaneId::IpSets => "ip sets",
+            PaneId::Audits => "audits",
+        }
+    }
+
+    /// What it shows, for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            PaneId::Findings => "Security Hub findings",
+            PaneId::Analyzer => "Access Analyzer",
+            PaneId::IpSets => "WAF IP sets",
+            PaneId::Audits => "IoT Device Defender audits",
+        }
+    }
+
+    /// The `:` command that shows this pane; also its keymap section's name.
     pub fn command(self) -> &'static str {
         match self {
             PaneId::Findings => "findings",

@@ -6,6 +6,7 @@ use crate::app::pipeline::Stage;
 use crate::app::pipeline_tests::{finish, plan_of};
 use crate::app::tests::{keys, loaded};
 use crate::app::{Action, Effect, JournalMsg, ReadRequest, State, update};
+use crate::app::{IpSetsRead, PaneId, PaneMsg};
 use crate::domain::cidr::IpVersion;
 use crate::domain::iot_plan::IotChange;
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
@@ -43,7 +44,10 @@ fn iot_plan() -> ChangePlan {
 
 /// Opens the journal view, then lets `plan` finish as if the executor ran it.
 fn finish_with_journal_open(s: &mut State, plan: ChangePlan) -> Vec<Effect> {
-    update(s, Action::Journal(JournalMsg::Show(String::new())));
+    update(
+        s,
+        Action::Pane(PaneMsg::Journal(JournalMsg::Show(String::new()))),
+    );
     assert!(s.journal.is_some());
     finish_executing(s, plan)
 }
@@ -73,8 +77,10 @@ fn the_journal_view_rereads_the_journal_after_a_waf_change_and_the_sets_reload()
     let fx = finish_with_journal_open(&mut s, waf_plan());
     assert!(fx.contains(&Effect::LoadJournal), "{fx:?}");
     assert!(
-        fx.iter()
-            .any(|e| matches!(e, Effect::Read(ReadRequest::IpSets { .. }))),
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Read(ReadRequest::IpSets(IpSetsRead::Sets { .. }))
+        )),
         "{fx:?}"
     );
 }
@@ -86,7 +92,7 @@ fn the_journal_view_rereads_the_journal_after_an_iot_change_and_the_audits_reloa
     assert!(fx.contains(&Effect::LoadJournal), "{fx:?}");
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Read(ReadRequest::Iot(_)))),
+            .any(|e| matches!(e, Effect::Read(ReadRequest::Audits(_)))),
         "{fx:?}"
     );
 }
@@ -118,16 +124,16 @@ fn a_verified_workflow_edit_is_applied_to_the_row_once() {
 #[test]
 fn audit_results_arriving_under_the_help_overlay_are_kept() {
     let mut s = loaded(1, false);
-    update(&mut s, Action::ShowAudits);
+    update(&mut s, Action::ShowPane(PaneId::Audits));
     keys(&mut s, "?");
     assert!(s.help.is_some());
     let request = s.audits.request;
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::OverviewLoaded {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::OverviewLoaded {
             request,
             result: Err("boom".into()),
-        })),
+        }))),
     );
     assert!(s.help.is_some(), "a task result does not close the overlay");
     assert!(

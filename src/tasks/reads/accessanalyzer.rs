@@ -5,6 +5,7 @@
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Action, NotifyLevel, ReadRequest};
+use crate::app::{AnalyzerRead, PaneMsg};
 use crate::aws::{AwsClients, accessanalyzer, iam};
 
 /// ListFindingsV2 page size: small pages keep the table streaming in.
@@ -14,16 +15,18 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
     let (clients, tx) = (clients.clone(), tx.clone());
     tokio::spawn(async move {
         let action = match request {
-            ReadRequest::Analyzers => Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(
-                accessanalyzer::list_analyzers(&clients.accessanalyzer)
-                    .await
-                    .map_err(|e| e.to_string()),
-            )),
-            ReadRequest::AnalyzerFindings {
+            ReadRequest::Analyzer(AnalyzerRead::Analyzers) => {
+                Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(
+                    accessanalyzer::list_analyzers(&clients.accessanalyzer)
+                        .await
+                        .map_err(|e| e.to_string()),
+                )))
+            }
+            ReadRequest::Analyzer(AnalyzerRead::Findings {
                 request,
                 analyzer_arn,
                 next_token,
-            } => {
+            }) => {
                 let aa = &clients.accessanalyzer;
                 match accessanalyzer::list_findings_page(aa, &analyzer_arn, next_token, PAGE_SIZE)
                     .await
@@ -49,46 +52,50 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                                 message,
                             });
                         }
-                        Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
+                        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
                             request,
                             result: Ok(findings),
                             next_token: next,
-                        })
+                        }))
                     }
-                    Err(e) => Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
-                        request,
-                        result: Err(e.to_string()),
-                        next_token: None,
-                    }),
+                    Err(e) => {
+                        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
+                            request,
+                            result: Err(e.to_string()),
+                            next_token: None,
+                        }))
+                    }
                 }
             }
-            ReadRequest::RoleTrustPolicy {
+            ReadRequest::Analyzer(AnalyzerRead::TrustPolicy {
                 role_arn,
                 assume_role,
                 purpose,
                 ..
-            } => {
+            }) => {
                 let result = match iam::client_for(&clients, assume_role.as_deref()).await {
                     Ok(client) => iam::get_trust_policy_of(&client, &role_arn)
                         .await
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
-                Action::Analyzer(crate::app::AnalyzerMsg::TrustPolicyLoaded { purpose, result })
+                Action::Pane(PaneMsg::Analyzer(
+                    crate::app::AnalyzerMsg::TrustPolicyLoaded { purpose, result },
+                ))
             }
-            ReadRequest::ArchiveRules { analyzer } => {
-                Action::Analyzer(crate::app::AnalyzerMsg::ArchiveRulesLoaded {
+            ReadRequest::Analyzer(AnalyzerRead::ArchiveRules { analyzer }) => Action::Pane(
+                PaneMsg::Analyzer(crate::app::AnalyzerMsg::ArchiveRulesLoaded {
                     result: accessanalyzer::list_archive_rules(&clients.accessanalyzer, &analyzer)
                         .await
                         .map_err(|e| e.to_string()),
                     analyzer,
-                })
-            }
-            ReadRequest::AnalyzerFindingPoll {
+                }),
+            ),
+            ReadRequest::Analyzer(AnalyzerRead::FindingPoll {
                 analyzer_arn,
                 finding_id,
                 from_status,
-            } => poll_finding(&clients, analyzer_arn, finding_id, from_status).await,
+            }) => poll_finding(&clients, analyzer_arn, finding_id, from_status).await,
             other => {
                 tracing::error!(?other, "not an Access Analyzer read");
                 return;
@@ -132,19 +139,23 @@ async fn poll_finding(
         match accessanalyzer::get_finding(&clients.accessanalyzer, &analyzer_arn, &finding_id).await
         {
             Ok(f) if f.status != from_status => {
-                return Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned {
-                    finding_id,
-                    result: Ok(Box::new(f)),
-                    changed: true,
-                });
+                return Action::Pane(PaneMsg::Analyzer(
+                    crate::app::AnalyzerMsg::FindingRescanned {
+                        finding_id,
+                        result: Ok(Box::new(f)),
+                        changed: true,
+                    },
+                ));
             }
             Ok(f) => last = Ok(Box::new(f)),
             Err(e) => last = Err(e.to_string()),
         }
     }
-    Action::Analyzer(crate::app::AnalyzerMsg::FindingRescanned {
-        finding_id,
-        result: last,
-        changed: false,
-    })
+    Action::Pane(PaneMsg::Analyzer(
+        crate::app::AnalyzerMsg::FindingRescanned {
+            finding_id,
+            result: last,
+            changed: false,
+        },
+    ))
 }

@@ -1,12 +1,13 @@
 //! The audits pane's reads, run by the effect runner: the overview (configuration,
 //! described tasks, suppressions, mitigation actions and tasks), a task's findings, and
 //! import planning, polls of running audits and mitigation tasks, the suppressions list. Each answers with one
-//! `Action::Audits`.
+//! `Action::Pane(PaneMsg::Audits)`.
 
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::iot_import::{AuditChoice, now, plan_audit_import};
 use crate::app::Action;
+use crate::app::PaneMsg;
 use crate::app::panes::audits::{AuditsMsg, IotRead};
 use crate::aws::AwsClients;
 use crate::aws::iot as iot_api;
@@ -124,5 +125,5 @@ pub async fn run(
             .map_err(|e| format!("{e:#}")),
         ),
     };
-    let _ = tx.send(Action::Audits(Box::new(action)));
+    let _ = tx.send(Action::Pane(PaneMsg::Audits(Box::new(action))));
 }

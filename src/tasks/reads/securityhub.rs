@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::app::{Action, FindingsMsg, ReadRequest};
+use crate::app::{FindingsRead, PaneMsg};
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
@@ -36,12 +37,12 @@ pub fn spawn(
                 let _ = tx.send(Action::IdentityLoaded(result));
             })
         }
-        ReadRequest::FindingsPage {
+        ReadRequest::Findings(FindingsRead::Page {
             request,
             filters,
             sort,
             next_token,
-        } => {
+        }) => {
             let client = clients.securityhub.clone();
             let (pacer, retry) = (pacer.clone(), retry.clone());
             tokio::spawn(async move {
@@ -50,31 +51,33 @@ pub fn spawn(
                 })
                 .await;
                 let action = match result {
-                    Ok(page) => Action::Findings(FindingsMsg::Page {
+                    Ok(page) => Action::Pane(PaneMsg::Findings(FindingsMsg::Page {
                         request,
                         findings: page.findings,
                         next_token: page.next_token,
-                    }),
-                    Err(e) => Action::Findings(FindingsMsg::PageFailed {
+                    })),
+                    Err(e) => Action::Pane(PaneMsg::Findings(FindingsMsg::PageFailed {
                         request,
                         error: e.to_string(),
                         next_token,
-                    }),
+                    })),
                 };
                 let _ = tx.send(action);
             })
         }
-        ReadRequest::FindingHistory { finding } => {
+        ReadRequest::Findings(FindingsRead::History { finding }) => {
             let client = clients.securityhub.clone();
             tokio::spawn(async move {
                 let result =
                     crate::aws::securityhub_history::get_finding_history(&client, &finding)
                         .await
                         .map_err(|e| e.to_string());
-                let _ = tx.send(Action::Findings(FindingsMsg::HistoryLoaded {
-                    finding_id: finding.id,
-                    result,
-                }));
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(
+                    FindingsMsg::HistoryLoaded {
+                        finding_id: finding.id,
+                        result,
+                    },
+                )));
             })
         }
         _ => return None,

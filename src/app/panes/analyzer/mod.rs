@@ -24,7 +24,7 @@ use crate::domain::plan::{Change, ChangePlan};
 use archive::archive_similar;
 use table::navigate;
 
-pub use msg::AnalyzerMsg;
+pub use msg::{AnalyzerMsg, AnalyzerRead};
 pub use reduce::reduce;
 pub use room::Room;
 
@@ -93,11 +93,13 @@ impl AnalyzerPane {
         self.cursor = 0;
         self.loading = true;
         self.error = None;
-        vec![Effect::Read(ReadRequest::AnalyzerFindings {
-            request: self.request,
-            analyzer_arn: arn,
-            next_token: None,
-        })]
+        vec![Effect::Read(ReadRequest::Analyzer(
+            AnalyzerRead::Findings {
+                request: self.request,
+                analyzer_arn: arn,
+                next_token: None,
+            },
+        ))]
     }
 }
 

@@ -58,3 +58,36 @@ impl AnalyzerMsg {
         )
     }
 }
+
+/// What the Access Analyzer pane asks its reader for (`Effect::Read`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalyzerRead {
+    /// ListAnalyzers.
+    Analyzers,
+    /// One ListFindingsV2 page with each finding's details (GetFindingV2).
+    Findings {
+        request: u64,
+        analyzer_arn: String,
+        next_token: Option<String>,
+    },
+    /// A role's trust policy (GetRole, decoded), for the detail view or a plan.
+    TrustPolicy {
+        role_name: String,
+        /// The role's full ARN: the role GetRole answers for must be this one.
+        role_arn: String,
+        /// A role in another account is read through this assumed role.
+        assume_role: Option<String>,
+        purpose: PolicyPurpose,
+    },
+    ArchiveRules {
+        analyzer: String,
+    },
+    /// After a trust-policy change and its re-scan: GetFindingV2 a few times, with backoff,
+    /// until the finding's status is no longer `from_status` (the scan is asynchronous on
+    /// AWS); answered with `AnalyzerMsg::FindingRescanned`.
+    FindingPoll {
+        analyzer_arn: String,
+        finding_id: String,
+        from_status: String,
+    },
+}

@@ -5,6 +5,7 @@ use super::archive::{archive_similar, status_change};
 use super::remediation::{self, on_policy};
 use super::selection::{choice_key, choose, remember, select};
 use super::{AnalyzerMsg, View, parse_filter, preview};
+use crate::app::AnalyzerRead;
 use crate::app::{Effect, NotifyLevel, PaneId, ReadRequest, State};
 use crate::domain::analyzer::{AccessFinding, Analyzer, ArchiveRuleChange};
 use crate::domain::plan::Change;
@@ -76,7 +77,9 @@ fn run_command(state: &mut State, command: AnalyzerMsg) -> Vec<Effect> {
             state.analyzer.view = View::Rules;
             if let Some(a) = state.analyzer.current() {
                 let analyzer = a.name.clone();
-                return vec![Effect::Read(ReadRequest::ArchiveRules { analyzer })];
+                return vec![Effect::Read(ReadRequest::Analyzer(
+                    AnalyzerRead::ArchiveRules { analyzer },
+                ))];
             }
         }
         AnalyzerMsg::DeleteArchiveRule(name) => delete_rule(state, name),
@@ -160,11 +163,13 @@ fn findings_page(
             pane.findings.extend(page);
             match (next_token, pane.current().map(|a| a.arn.clone())) {
                 (Some(token), Some(arn)) => {
-                    return vec![Effect::Read(ReadRequest::AnalyzerFindings {
-                        request,
-                        analyzer_arn: arn,
-                        next_token: Some(token),
-                    })];
+                    return vec![Effect::Read(ReadRequest::Analyzer(
+                        AnalyzerRead::Findings {
+                            request,
+                            analyzer_arn: arn,
+                            next_token: Some(token),
+                        },
+                    ))];
                 }
                 _ => pane.loading = false,
             }

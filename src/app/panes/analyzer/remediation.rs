@@ -2,6 +2,7 @@
 //! Deny (or its removal), re-planning when the policy changed, and refreshing after a change.
 
 use super::{View, preview};
+use crate::app::AnalyzerRead;
 use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::{Effect, ReadRequest};
@@ -55,14 +56,16 @@ pub fn on_change_finished(
             let role_name = e.role.name.clone();
             let assume_role = e.assume_role.clone();
             state.notify(NotifyLevel::Warning, format!("the trust policy of {role_name} changed since the preview: nothing was written; here is the new diff"));
-            vec![Effect::Read(ReadRequest::RoleTrustPolicy {
-                role_name,
-                role_arn: e.role.arn.clone(),
-                assume_role,
-                purpose: PolicyPurpose::Replan {
-                    plan: Box::new(plan),
+            vec![Effect::Read(ReadRequest::Analyzer(
+                AnalyzerRead::TrustPolicy {
+                    role_name,
+                    role_arn: e.role.arn.clone(),
+                    assume_role,
+                    purpose: PolicyPurpose::Replan {
+                        plan: Box::new(plan),
+                    },
                 },
-            })]
+            ))]
         }
         Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e)
             if e.rescan && outcome.succeeded.contains(&e.role.arn) =>
@@ -76,11 +79,13 @@ pub fn on_change_finished(
                 .map(|f| f.status.clone())
                 .unwrap_or_default();
             let mut effects = state.analyzer.load_findings();
-            effects.push(Effect::Read(ReadRequest::AnalyzerFindingPoll {
-                analyzer_arn: e.analyzer_arn.clone(),
-                finding_id: e.finding_id.clone(),
-                from_status,
-            }));
+            effects.push(Effect::Read(ReadRequest::Analyzer(
+                AnalyzerRead::FindingPoll {
+                    analyzer_arn: e.analyzer_arn.clone(),
+                    finding_id: e.finding_id.clone(),
+                    from_status,
+                },
+            )));
             state.analyzer.detail = None;
             effects
         }
@@ -94,9 +99,11 @@ pub fn on_change_finished(
             if state.analyzer.view == View::Rules
                 && let Some(a) = state.analyzer.current()
             {
-                effects.push(Effect::Read(ReadRequest::ArchiveRules {
-                    analyzer: a.name.clone(),
-                }));
+                effects.push(Effect::Read(ReadRequest::Analyzer(
+                    AnalyzerRead::ArchiveRules {
+                        analyzer: a.name.clone(),
+                    },
+                )));
             }
             state.analyzer.detail = None;
             effects
@@ -234,12 +241,14 @@ pub(super) fn read_policy(
         .map_err(|e| e.to_string())
         .and_then(|r| Ok((state.cross_account.access_for(&r.account, session)?, r)));
     match access {
-        Ok((assume_role, role)) => vec![Effect::Read(ReadRequest::RoleTrustPolicy {
-            assume_role,
-            role_arn: role.arn,
-            role_name: role.name,
-            purpose,
-        })],
+        Ok((assume_role, role)) => vec![Effect::Read(ReadRequest::Analyzer(
+            AnalyzerRead::TrustPolicy {
+                assume_role,
+                role_arn: role.arn,
+                role_name: role.name,
+                purpose,
+            },
+        ))],
         Err(e) => {
             state.notify(NotifyLevel::Error, e);
             Vec::new()

@@ -1,6 +1,7 @@
 //! The Access Analyzer pane as the root sees it.
 
 use super::AnalyzerMsg;
+use crate::app::PaneMsg;
 use crate::app::panes::{FinishedChange, Pane};
 use crate::app::{Action, Effect, State};
 
@@ -18,9 +19,10 @@ impl Pane for Room {
     fn handle(&self, state: &mut State, action: Action) -> Vec<Effect> {
         match action {
             // `:group` groups the rows of whichever pane shows them.
-            Action::SetGrouping(by) => {
-                super::handle(state, Action::Analyzer(AnalyzerMsg::Group(by)))
-            }
+            Action::SetGrouping(by) => super::handle(
+                state,
+                Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::Group(by))),
+            ),
             other => super::handle(state, other),
         }
     }

@@ -2,6 +2,7 @@
 //! per profile, account and region.
 
 use super::View;
+use crate::app::AnalyzerRead;
 use crate::app::State;
 use crate::app::action::NotifyLevel;
 use crate::app::effect::{Effect, ReadRequest};
@@ -22,7 +23,7 @@ pub fn on_show(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     pane.analyzers_loading = true;
-    vec![Effect::Read(ReadRequest::Analyzers)]
+    vec![Effect::Read(ReadRequest::Analyzer(AnalyzerRead::Analyzers))]
 }
 
 /// The user picked `name` (`:analyzer NAME`, enter in the list): show it and remember it.

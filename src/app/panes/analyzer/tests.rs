@@ -3,6 +3,7 @@
 
 use crate::app::panes::analyzer::{PolicyPurpose, parse_filter};
 use crate::app::{Action, Effect, Keymap, ReadRequest, Session, State, update};
+use crate::app::{AnalyzerRead, PaneId, PaneMsg};
 use crate::domain::analyzer::{AccessFinding, Analyzer};
 use crate::theme::Theme;
 
@@ -36,23 +37,23 @@ fn state(read_only: bool) -> State {
         ..Session::default()
     };
     let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
-    update(&mut s, Action::ShowAnalyzer);
+    update(&mut s, Action::ShowPane(PaneId::Analyzer));
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
-            Analyzer {
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(
+            Ok(vec![Analyzer {
                 name: "a".into(),
                 arn: "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a".into(),
                 kind: "ACCOUNT".into(),
                 status: "ACTIVE".into(),
                 created_at: String::new(),
-            },
-        ]))),
+            }]),
+        ))),
     );
     let request = s.analyzer.request;
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
             request,
             result: Ok(vec![
                 finding(
@@ -89,7 +90,7 @@ fn state(read_only: bool) -> State {
                 ),
             ]),
             next_token: None,
-        }),
+        })),
     );
     s
 }
@@ -103,11 +104,11 @@ fn showing_the_pane_loads_analyzers_then_the_first_external_access_analyzers_fin
     let session = Session::default();
     let mut s = State::new(session, Keymap::default_embedded(), Theme::default_dark());
     assert_eq!(
-        update(&mut s, Action::ShowAnalyzer),
-        vec![Effect::Read(ReadRequest::Analyzers)]
+        update(&mut s, Action::ShowPane(PaneId::Analyzer)),
+        vec![Effect::Read(ReadRequest::Analyzer(AnalyzerRead::Analyzers))]
     );
     assert!(
-        update(&mut s, Action::ShowAnalyzer).is_empty(),
+        update(&mut s, Action::ShowPane(PaneId::Analyzer)).is_empty(),
         "loaded once"
     );
 }
@@ -117,38 +118,44 @@ fn where_filters_on_status_type_principal_account_and_public() {
     let mut s = state(false);
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where("status=ACTIVE".into())),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
+            "status=ACTIVE".into(),
+        ))),
     );
     assert_eq!(ids(&s), ["1", "3", "4"]);
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
             "status=active type=IAM::Role".into(),
-        )),
+        ))),
     );
     assert_eq!(ids(&s), ["4"]);
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
             "principal=999988887777".into(),
-        )),
+        ))),
     );
     assert_eq!(ids(&s), ["1", "2"]);
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where("public=true".into())),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
+            "public=true".into(),
+        ))),
     );
     assert_eq!(ids(&s), ["3"]);
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
             "account=111122223333".into(),
-        )),
+        ))),
     );
     assert!(ids(&s).is_empty());
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where(String::new())),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
+            String::new(),
+        ))),
     );
     assert_eq!(ids(&s).len(), 4);
     assert!(
@@ -164,13 +171,17 @@ fn group_by_resource_orders_rows_and_the_selection_follows_what_is_shown() {
     let mut s = state(false);
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Group("resource".into())),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Group(
+            "resource".into(),
+        ))),
     );
     assert_eq!(ids(&s), ["4", "2", "1", "3"]);
     assert_eq!(s.analyzer.selected_finding().unwrap().id, "4");
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Group("none".into())),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Group(
+            "none".into(),
+        ))),
     );
     assert_eq!(ids(&s), ["1", "2", "3", "4"]);
 }
@@ -182,9 +193,9 @@ fn remediate_on_a_role_reads_its_policy_and_on_a_bucket_explains() {
     assert!(update(&mut s, Action::Remediate).is_empty());
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Where(
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Where(
             "status=ACTIVE type=IAM::Role".into(),
-        )),
+        ))),
     );
     // The session's account is not known yet: reading role `a` by name could reach a
     // same-named role in another account, so nothing is read and the user is told why.
@@ -204,14 +215,16 @@ fn remediate_on_a_role_reads_its_policy_and_on_a_bucket_explains() {
     let effects = update(&mut s, Action::Remediate);
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::RoleTrustPolicy {
-            role_name: "a".into(),
-            role_arn: "arn:aws:iam::123456789012:role/a".into(),
-            assume_role: None,
-            purpose: PolicyPurpose::Remediate {
-                finding_id: "4".into()
-            },
-        })]
+        vec![Effect::Read(ReadRequest::Analyzer(
+            AnalyzerRead::TrustPolicy {
+                role_name: "a".into(),
+                role_arn: "arn:aws:iam::123456789012:role/a".into(),
+                assume_role: None,
+                purpose: PolicyPurpose::Remediate {
+                    finding_id: "4".into()
+                },
+            }
+        ))]
     );
 }
 
@@ -223,10 +236,12 @@ fn marked_rows_are_archived_together_with_the_reason() {
     update(&mut s, Action::Mark); // 3
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveWithReason {
-            archive: true,
-            reason: "accepted".into(),
-        }),
+        Action::Pane(PaneMsg::Analyzer(
+            crate::app::AnalyzerMsg::ArchiveWithReason {
+                archive: true,
+                reason: "accepted".into(),
+            },
+        )),
     );
     let crate::app::pipeline::Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("{:?}", s.pipeline.stage)
@@ -245,12 +260,18 @@ fn read_only_refuses_every_analyzer_change() {
         Action::Remediate,
         Action::Rollback,
         Action::ArchiveSimilar,
-        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveWithReason {
-            archive: true,
-            reason: "r".into(),
-        }),
-        Action::Analyzer(crate::app::AnalyzerMsg::ArchiveSimilarNamed(None)),
-        Action::Analyzer(crate::app::AnalyzerMsg::DeleteArchiveRule("x".into())),
+        Action::Pane(PaneMsg::Analyzer(
+            crate::app::AnalyzerMsg::ArchiveWithReason {
+                archive: true,
+                reason: "r".into(),
+            },
+        )),
+        Action::Pane(PaneMsg::Analyzer(
+            crate::app::AnalyzerMsg::ArchiveSimilarNamed(None),
+        )),
+        Action::Pane(PaneMsg::Analyzer(
+            crate::app::AnalyzerMsg::DeleteArchiveRule("x".into()),
+        )),
     ] {
         assert!(update(&mut s, a).is_empty());
     }
@@ -279,7 +300,7 @@ fn prod_session_remembering(name: &str) -> State {
     s.analyzer
         .remembered
         .insert("prod|111122223333|eu-west-1".into(), name.into());
-    update(&mut s, Action::ShowAnalyzer);
+    update(&mut s, Action::ShowPane(PaneId::Analyzer));
     s
 }
 
@@ -288,10 +309,12 @@ fn the_analyzer_chosen_last_time_is_picked_and_a_new_choice_is_remembered() {
     let mut s = prod_session_remembering("org");
     let effects = update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
-            analyzer("acct", "ACCOUNT"),
-            analyzer("org", "ORGANIZATION"),
-        ]))),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(
+            Ok(vec![
+                analyzer("acct", "ACCOUNT"),
+                analyzer("org", "ORGANIZATION"),
+            ]),
+        ))),
     );
     assert_eq!(s.analyzer.selected.as_deref(), Some("org"));
     assert!(
@@ -302,7 +325,9 @@ fn the_analyzer_chosen_last_time_is_picked_and_a_new_choice_is_remembered() {
     );
     let effects = update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::Select("acct".into())),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::Select(
+            "acct".into(),
+        ))),
     );
     assert!(
         effects.contains(&Effect::RememberAnalyzer {
@@ -318,10 +343,12 @@ fn a_remembered_analyzer_that_no_longer_exists_falls_back_and_says_so() {
     let mut s = prod_session_remembering("deleted-long-ago");
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![
-            analyzer("unused", "ACCOUNT_UNUSED_ACCESS"),
-            analyzer("acct", "ACCOUNT"),
-        ]))),
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::AnalyzersLoaded(
+            Ok(vec![
+                analyzer("unused", "ACCOUNT_UNUSED_ACCESS"),
+                analyzer("acct", "ACCOUNT"),
+            ]),
+        ))),
     );
     assert_eq!(s.analyzer.selected.as_deref(), Some("acct"));
     assert!(

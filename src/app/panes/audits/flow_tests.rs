@@ -5,6 +5,7 @@ use super::tests::{NOW, iot, loaded, state};
 use super::*;
 use crate::app::keymap::Keymap;
 use crate::app::pipeline::Stage;
+use crate::app::{IotRead, ReadRequest};
 use crate::app::{PaneId, update};
 use crate::domain::iot::{AuditSuppression, AuditTask, ResourceIdentifier, TaskStatistics};
 use crate::domain::iot_asff::ImportPlan;
@@ -41,7 +42,7 @@ fn polled(s: &mut State, task: AuditTask) -> Vec<Effect> {
 }
 
 fn is_poll(effects: &[Effect]) -> bool {
-    matches!(effects, [Effect::Read(ReadRequest::Iot(IotRead::PollTask { task_id, .. }))] if task_id == "t0")
+    matches!(effects, [Effect::Read(ReadRequest::Audits(IotRead::PollTask { task_id, .. }))] if task_id == "t0")
 }
 
 #[test]
@@ -51,7 +52,7 @@ fn a_running_audit_is_polled_with_its_progress_until_it_completes_then_its_findi
     update(&mut s, Action::MoveDown);
     let effects = update(&mut s, Action::Open);
     assert!(
-        matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t0")
+        matches!(&effects[..], [Effect::Read(ReadRequest::Audits(IotRead::Findings { task_id, .. }))] if task_id == "t0")
     );
 
     let effects = polled(&mut s, running(1, 3, "IN_PROGRESS"));
@@ -72,15 +73,16 @@ fn a_running_audit_is_polled_with_its_progress_until_it_completes_then_its_findi
     .chain(effects)
     .collect::<Vec<_>>();
     assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::Read(ReadRequest::Iot(IotRead::PollTask { .. })))),
+        !effects.iter().any(|e| matches!(
+            e,
+            Effect::Read(ReadRequest::Audits(IotRead::PollTask { .. }))
+        )),
         "{effects:?}"
     );
 
     let effects = polled(&mut s, running(3, 3, "COMPLETED"));
     assert!(
-        matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t0"),
+        matches!(&effects[..], [Effect::Read(ReadRequest::Audits(IotRead::Findings { task_id, .. }))] if task_id == "t0"),
         "{effects:?}"
     );
     assert_eq!(s.audits.tasks()[1].task_status, "COMPLETED");
@@ -129,7 +131,7 @@ fn with_view(read_only: bool) -> State {
     let effects = update(&mut s, Action::ListSuppressions);
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::Iot(IotRead::Suppressions {
+        vec![Effect::Read(ReadRequest::Audits(IotRead::Suppressions {
             request: 1
         }))]
     );
@@ -316,7 +318,7 @@ fn an_import_with_failed_findings_lists_them_and_retries_exactly_those() {
 #[test]
 fn retry_failed_without_a_failed_import_says_there_is_nothing() {
     let mut s = state(false);
-    update(&mut s, Action::ShowAudits);
+    update(&mut s, Action::ShowPane(PaneId::Audits));
     update(&mut s, Action::RetryFailed);
     assert_eq!(s.pipeline.stage, Stage::Idle);
     assert!(messages(&s)[0].contains("no failed import to retry"));

@@ -63,7 +63,7 @@ pub(super) fn handle_pane(state: &mut State, action: Action) -> Vec<Effect> {
                         NotifyLevel::Info,
                         format!("planning the import of audit {task_id}…"),
                     );
-                    return vec![Effect::Read(ReadRequest::Iot(IotRead::PlanImport {
+                    return vec![Effect::Read(ReadRequest::Audits(IotRead::PlanImport {
                         task_id,
                     }))];
                 }

@@ -12,7 +12,7 @@ use crate::domain::iot::MitigationExecution;
 use crate::domain::plan::ChangeOutcome;
 
 fn poll(delay_ms: Option<u64>, task_id: String, finding_ids: Vec<String>) -> Effect {
-    Effect::Read(ReadRequest::Iot(IotRead::PollMitigation {
+    Effect::Read(ReadRequest::Audits(IotRead::PollMitigation {
         task_id,
         finding_ids,
         delay_ms: delay_ms.unwrap_or(POLL_MS),

@@ -1,8 +1,8 @@
 //! The IoT Device Defender audits pane: audit configuration summary, the tasks table,
 //! the selected task's findings grouped by check, and the keys that turn a selection into
 //! a change plan (suppress, unsuppress, mitigate, start an audit, import into Security
-//! Hub). Pure: reads go out as `Effect::Read(ReadRequest::Iot(..))`, results come back as
-//! `Action::Audits(..)`, changes go through the pipeline.
+//! Hub). Pure: reads go out as `Effect::Read(ReadRequest::Audits(..))`, results come back as
+//! `Action::Pane(PaneMsg::Audits(..))`, changes go through the pipeline.
 //! This module owns the pane's state and routes its actions; the jobs live in submodules.
 
 mod actions;
@@ -107,7 +107,7 @@ impl AuditsPane {
     pub(crate) fn load_overview(&mut self) -> Effect {
         self.request += 1;
         self.overview_status = Load::Loading;
-        Effect::Read(ReadRequest::Iot(IotRead::Overview {
+        Effect::Read(ReadRequest::Audits(IotRead::Overview {
             request: self.request,
             window_days: self.window_days(),
         }))
@@ -123,7 +123,7 @@ impl AuditsPane {
             self.finding_cursor = 0;
         }
         self.findings_task = Some(task_id.to_string());
-        Effect::Read(ReadRequest::Iot(IotRead::Findings {
+        Effect::Read(ReadRequest::Audits(IotRead::Findings {
             request: self.findings_request,
             task_id: task_id.to_string(),
         }))

@@ -13,7 +13,7 @@ use crate::domain::iot::AuditTask;
 pub const POLL_MS: u64 = 1000;
 
 fn poll(pane: &AuditsPane, task_id: String) -> Effect {
-    Effect::Read(ReadRequest::Iot(IotRead::PollTask {
+    Effect::Read(ReadRequest::Audits(IotRead::PollTask {
         task_id,
         delay_ms: pane.poll_every.unwrap_or(POLL_MS),
     }))

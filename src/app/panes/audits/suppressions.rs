@@ -58,7 +58,7 @@ impl AuditsPane {
         let view = self.suppressions_view.as_mut()?;
         view.request += 1;
         view.status = Load::Loading;
-        Some(Effect::Read(ReadRequest::Iot(IotRead::Suppressions {
+        Some(Effect::Read(ReadRequest::Audits(IotRead::Suppressions {
             request: view.request,
         })))
     }

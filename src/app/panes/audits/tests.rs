@@ -4,6 +4,7 @@ use super::*;
 use crate::app::commands::CommandLine;
 use crate::app::keymap::Keymap;
 use crate::app::pipeline::Stage;
+use crate::app::{IotRead, PaneMsg, ReadRequest};
 use crate::app::{PaneId, Session, update};
 use crate::domain::finding::Severity;
 use crate::domain::iot::{
@@ -82,16 +83,16 @@ pub(crate) fn overview() -> IotOverview {
 }
 
 pub(crate) fn iot(state: &mut State, a: AuditsMsg) -> Vec<Effect> {
-    update(state, Action::Audits(Box::new(a)))
+    update(state, Action::Pane(PaneMsg::Audits(Box::new(a))))
 }
 
 /// The pane shown, its overview and t1's findings loaded, focus on the findings.
 pub(crate) fn loaded() -> State {
     let mut s = state(false);
-    let effects = update(&mut s, Action::ShowAudits);
+    let effects = update(&mut s, Action::ShowPane(PaneId::Audits));
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::Iot(IotRead::Overview {
+        vec![Effect::Read(ReadRequest::Audits(IotRead::Overview {
             request: 1,
             window_days: 90
         }))]
@@ -107,11 +108,11 @@ pub(crate) fn loaded() -> State {
         effects,
         vec![
             // t0 is still running: it is followed.
-            Effect::Read(ReadRequest::Iot(IotRead::PollTask {
+            Effect::Read(ReadRequest::Audits(IotRead::PollTask {
                 task_id: "t0".into(),
                 delay_ms: crate::app::panes::audits::progress::POLL_MS,
             })),
-            Effect::Read(ReadRequest::Iot(IotRead::Findings {
+            Effect::Read(ReadRequest::Audits(IotRead::Findings {
                 request: 1,
                 task_id: "t1".into()
             }))
@@ -235,7 +236,7 @@ fn start_audit_previews_the_enabled_checks_and_import_asks_for_a_plan() {
     let effects = update(&mut s, Action::ImportAudit);
     assert_eq!(
         effects,
-        vec![Effect::Read(ReadRequest::Iot(IotRead::PlanImport {
+        vec![Effect::Read(ReadRequest::Audits(IotRead::PlanImport {
             task_id: "t1".into()
         }))]
     );
@@ -360,7 +361,7 @@ fn a_finished_audit_change_reloads_and_selects_the_new_task() {
     );
     assert_eq!(s.audits.selected_task_id(), Some("t2"));
     assert!(
-        matches!(&effects[..], [Effect::Read(ReadRequest::Iot(IotRead::Findings { task_id, .. }))] if task_id == "t2")
+        matches!(&effects[..], [Effect::Read(ReadRequest::Audits(IotRead::Findings { task_id, .. }))] if task_id == "t2")
     );
 }
 
@@ -421,7 +422,7 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
     let effects = crate::app::panes::audits::mitigation::started(&mut s, "m1", &ids, &outcome);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Read(ReadRequest::Iot(IotRead::PollMitigation { task_id, .. }))] if task_id == "m1"
+        [Effect::Read(ReadRequest::Audits(IotRead::PollMitigation { task_id, .. }))] if task_id == "m1"
     ));
     assert_eq!(s.audits.mitigation_status["f2"], "mitigation IN_PROGRESS");
     let exec = |f: &str, status: &str| MitigationExecution {
@@ -444,7 +445,7 @@ fn a_running_mitigation_is_polled_until_each_finding_is_final() {
     assert_eq!(s.audits.mitigation_status["f3"], "mitigation IN_PROGRESS");
     assert!(matches!(
         effects.as_slice(),
-        [Effect::Read(ReadRequest::Iot(IotRead::PollMitigation { finding_ids, .. }))] if finding_ids == &["f3"]
+        [Effect::Read(ReadRequest::Audits(IotRead::PollMitigation { finding_ids, .. }))] if finding_ids == &["f3"]
     ));
     let effects = iot(
         &mut s,
@@ -485,7 +486,7 @@ fn audits_window_command_rereads_tasks_over_the_chosen_days() {
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::Read(ReadRequest::Iot(IotRead::Overview {
+            [Effect::Read(ReadRequest::Audits(IotRead::Overview {
                 window_days: 7,
                 ..
             }))]

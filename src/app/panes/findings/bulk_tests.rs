@@ -2,6 +2,7 @@
 //! the fuzzy local filter, marks, bulk pickers, the required note, retry of failures.
 
 use super::*;
+use crate::app::FindingsRead;
 use crate::app::input::Prompt;
 use crate::app::pipeline_tests::plan_of;
 use crate::app::tests::{keys, loaded, messages};
@@ -10,7 +11,7 @@ use crate::domain::plan::TargetFailure;
 
 fn read_filters(fx: &[Effect]) -> serde_json::Value {
     match fx {
-        [Effect::Read(ReadRequest::FindingsPage { filters, .. })] => {
+        [Effect::Read(ReadRequest::Findings(FindingsRead::Page { filters, .. }))] => {
             serde_json::to_value(filters).unwrap()
         }
         other => panic!("expected one page request, got {other:?}"),
@@ -76,7 +77,7 @@ fn saved_views_open_by_name() {
 fn sort_cycles_columns_server_side_and_reverses() {
     let mut s = loaded(2, false);
     let sort_of = |fx: &[Effect]| match fx {
-        [Effect::Read(ReadRequest::FindingsPage { sort, .. })] => {
+        [Effect::Read(ReadRequest::Findings(FindingsRead::Page { sort, .. }))] => {
             (sort[0].field.clone(), sort[0].sort_order)
         }
         other => panic!("{other:?}"),

@@ -137,6 +137,7 @@ pub(crate) fn open(state: &mut State) -> Vec<Effect> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::PaneMsg;
     use crate::app::tests::{keys, loaded};
 
     #[test]
@@ -192,11 +193,11 @@ mod tests {
         let request = s.findings.request;
         crate::app::update(
             &mut s,
-            crate::app::Action::Findings(crate::app::FindingsMsg::Page {
+            crate::app::Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
                 request,
                 findings: vec![Finding::from_asff(raw).unwrap()],
                 next_token: None,
-            }),
+            })),
         );
         assert_eq!(s.findings.rows().len(), 1);
         s

@@ -10,6 +10,7 @@ use crate::app::panes::findings::group::{GroupBy, Grouping};
 
 use super::FindingsPane;
 use super::columns::MAX_COLUMN_OFFSET;
+use crate::app::FindingsRead;
 
 /// The pane's actions: table navigation, detail scrolling, loading, and starting a change.
 pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
@@ -88,7 +89,9 @@ fn detail_key(state: &mut State, action: Action) -> Vec<Effect> {
                 let step = if action == Action::ScrollRight { 1 } else { -1 };
                 if detail.switch_tab(step) {
                     let finding = detail.finding.clone();
-                    return vec![Effect::Read(ReadRequest::FindingHistory { finding })];
+                    return vec![Effect::Read(ReadRequest::Findings(FindingsRead::History {
+                        finding,
+                    }))];
                 }
             }
             Action::SetWorkflow | Action::SetSeverity | Action::AddNote | Action::EditFields => {

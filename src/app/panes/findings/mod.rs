@@ -3,7 +3,7 @@
 
 mod msg;
 mod room;
-pub use msg::FindingsMsg;
+pub use msg::{FindingsMsg, FindingsRead};
 pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;
@@ -123,12 +123,12 @@ impl Default for FindingsPane {
 
 impl FindingsPane {
     fn page_request(&self, next_token: Option<String>) -> Effect {
-        Effect::Read(ReadRequest::FindingsPage {
+        Effect::Read(ReadRequest::Findings(FindingsRead::Page {
             request: self.request,
             filters: self.filters.clone(),
             sort: self.sort.clone(),
             next_token,
-        })
+        }))
     }
 
     /// Starts a fresh load under a new request id; older pages still in flight are ignored.

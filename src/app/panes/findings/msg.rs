@@ -34,3 +34,19 @@ pub enum FindingsMsg {
     /// `:view NAME`: a saved view from the config.
     ShowView(String),
 }
+
+/// What the findings pane asks the Security Hub reader for (`Effect::Read`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FindingsRead {
+    /// One GetFindings page. A newer `request` for the findings table supersedes older ones.
+    Page {
+        request: u64,
+        filters: crate::domain::filter::FindingFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+        next_token: Option<String>,
+    },
+    /// GetFindingHistory for the finding open in the detail view.
+    History {
+        finding: crate::domain::finding::FindingRef,
+    },
+}

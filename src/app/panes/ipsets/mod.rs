@@ -4,7 +4,7 @@
 
 mod msg;
 mod room;
-pub use msg::IpSetsMsg;
+pub use msg::{IpSetsMsg, IpSetsRead};
 pub use room::{Room, reduce};
 pub mod sync;
 
@@ -97,10 +97,10 @@ impl IpSetsPane {
     pub fn start_load(&mut self) -> Effect {
         self.request += 1;
         self.load = Load::Loading;
-        Effect::Read(ReadRequest::IpSets {
+        Effect::Read(ReadRequest::IpSets(IpSetsRead::Sets {
             request: self.request,
             scope: self.scope,
-        })
+        }))
     }
 
     pub fn on_loaded(&mut self, request: u64, result: Result<Vec<IpSetRow>, String>) -> bool {
@@ -407,10 +407,10 @@ fn read_file(state: &mut State) -> Vec<Effect> {
         state.notify(NotifyLevel::Info, "no file given");
         return Vec::new();
     }
-    vec![Effect::Read(ReadRequest::AddressFile {
+    vec![Effect::Read(ReadRequest::IpSets(IpSetsRead::AddressFile {
         set_id: row.set.set.id.clone(),
         path,
-    })]
+    }))]
 }
 
 /// The file of addresses arrived: every line checked (errors name file:line and nothing

@@ -25,3 +25,22 @@ pub enum IpSetsMsg {
         result: Result<String, String>,
     },
 }
+
+/// What the WAF IP sets pane asks its readers for (`Effect::Read`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum IpSetsRead {
+    /// The IP sets of `scope` (ListIPSets, GetIPSet each, web ACL references);
+    /// answered with `IpSetsMsg::Loaded`.
+    Sets {
+        request: u64,
+        scope: crate::domain::waf::WafScope,
+    },
+    /// An ip-ranges.json for the sync dialog; answered with `IpSetsMsg::IpRangesLoaded`.
+    IpRanges {
+        request: u64,
+        source: super::sync::IpRangesSource,
+    },
+    /// A text file of addresses for IP set `set_id`; answered with
+    /// `IpSetsMsg::AddressFileLoaded`.
+    AddressFile { set_id: String, path: String },
+}

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::app::IpSetsRead;
 use crate::app::State;
 use crate::app::action::NotifyLevel;
 use crate::app::effect::{Effect, ReadRequest};
@@ -202,10 +203,10 @@ pub(crate) fn key(state: &mut State, key: Key) -> Vec<Effect> {
                 dialog.step = SyncStep::Loading;
                 dialog.error = None;
                 dialog.source = Some(source.clone());
-                return vec![Effect::Read(ReadRequest::IpRanges {
+                return vec![Effect::Read(ReadRequest::IpSets(IpSetsRead::IpRanges {
                     request: dialog.request,
                     source,
-                })];
+                }))];
             }
             if !dialog.source_text.handle_key(key).consumed() {
                 state.dirty = false;

@@ -6,6 +6,7 @@
 mod msg;
 mod room;
 use super::analyzer::PolicyPurpose;
+use crate::app::AnalyzerRead;
 use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::{Effect, ReadRequest};
@@ -299,17 +300,19 @@ fn rollback(state: &mut State) -> Vec<Effect> {
             }
         },
     };
-    vec![Effect::Read(ReadRequest::RoleTrustPolicy {
-        role_name: edit.role.name.clone(),
-        role_arn: edit.role.arn.clone(),
-        assume_role: assume_role.clone(),
-        purpose: PolicyPurpose::JournalRollback {
-            edit: Box::new(TrustPolicyEdit {
-                assume_role,
-                ..edit
-            }),
+    vec![Effect::Read(ReadRequest::Analyzer(
+        AnalyzerRead::TrustPolicy {
+            role_name: edit.role.name.clone(),
+            role_arn: edit.role.arn.clone(),
+            assume_role: assume_role.clone(),
+            purpose: PolicyPurpose::JournalRollback {
+                edit: Box::new(TrustPolicyEdit {
+                    assume_role,
+                    ..edit
+                }),
+            },
         },
-    })]
+    ))]
 }
 
 /// Plans the rollback of a journaled Deny against the policy just read. The statement

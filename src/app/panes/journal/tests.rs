@@ -3,6 +3,7 @@
 
 use crate::app::panes::journal::{JournalView, rows_from_entries};
 use crate::app::{Action, Effect, Keymap, ReadRequest, Session, State, update};
+use crate::app::{AnalyzerRead, PaneMsg};
 use crate::domain::analyzer::{AccessFinding, Remediation, plan_remediation};
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
 use crate::journal::{Entry, JournalContext};
@@ -59,12 +60,16 @@ fn state_with(entries: Vec<Entry>) -> State {
     );
     let effects = update(
         &mut s,
-        Action::Journal(crate::app::JournalMsg::Show(String::new())),
+        Action::Pane(PaneMsg::Journal(
+            crate::app::JournalMsg::Show(String::new()),
+        )),
     );
     assert_eq!(effects, vec![Effect::LoadJournal]);
     update(
         &mut s,
-        Action::Journal(crate::app::JournalMsg::Loaded(Ok(entries))),
+        Action::Pane(PaneMsg::Journal(crate::app::JournalMsg::Loaded(Ok(
+            entries,
+        )))),
     );
     s
 }
@@ -128,11 +133,11 @@ fn x_reads_the_role_through_the_recorded_identity_and_refuses_what_cannot_be_rol
     let effects = update(&mut s, Action::Rollback);
     match effects.as_slice() {
         [
-            Effect::Read(ReadRequest::RoleTrustPolicy {
+            Effect::Read(ReadRequest::Analyzer(AnalyzerRead::TrustPolicy {
                 role_name,
                 assume_role,
                 ..
-            }),
+            })),
         ] => {
             assert_eq!(role_name, "Audit");
             assert_eq!(
@@ -227,12 +232,14 @@ fn x_on_the_pane_rolls_back_to_the_journaled_original_text_exactly() {
     s.analyzer.findings.push(f.clone());
     update(
         &mut s,
-        Action::Analyzer(crate::app::AnalyzerMsg::TrustPolicyLoaded {
-            purpose: PolicyPurpose::Rollback {
-                finding_id: f.id.clone(),
+        Action::Pane(PaneMsg::Analyzer(
+            crate::app::AnalyzerMsg::TrustPolicyLoaded {
+                purpose: PolicyPurpose::Rollback {
+                    finding_id: f.id.clone(),
+                },
+                result: Ok(after),
             },
-            result: Ok(after),
-        }),
+        )),
     );
     let Stage::Preview { plan, .. } = &s.pipeline.stage else {
         panic!("a rollback preview: {:?}", s.pipeline.stage);
