@@ -12,7 +12,7 @@ use common::render::{headless, type_keys};
 use common::*;
 use secdeck::app::panes::analyzer::PolicyPurpose;
 use secdeck::app::panes::audits::AuditsMsg;
-use secdeck::app::{Action, AnalyzerMsg, Session, State, update};
+use secdeck::app::{Action, AnalyzerMsg, PaneId, PaneMsg, Session, State, update};
 use secdeck::domain::analyzer::{AccessFinding, Analyzer};
 use secdeck::domain::iot::{
     AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,
@@ -72,7 +72,7 @@ fn analyzer_state() -> State {
         ..Session::default()
     };
     let mut s = headless(session, Theme::default_dark(), 120, 40);
-    update(&mut s, Action::ShowAnalyzer);
+    update(&mut s, Action::ShowPane(PaneId::Analyzer));
     let analyzer = Analyzer {
         name: hostile("analyzer"),
         arn: ANALYZER.into(),
@@ -82,7 +82,9 @@ fn analyzer_state() -> State {
     };
     update(
         &mut s,
-        Action::Analyzer(AnalyzerMsg::AnalyzersLoaded(Ok(vec![analyzer]))),
+        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::AnalyzersLoaded(Ok(vec![
+            analyzer,
+        ])))),
     );
     let request = s.analyzer.request;
     let findings = vec![
@@ -91,11 +93,11 @@ fn analyzer_state() -> State {
     ];
     update(
         &mut s,
-        Action::Analyzer(AnalyzerMsg::FindingsPage {
+        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::FindingsPage {
             request,
             result: Ok(findings),
             next_token: None,
-        }),
+        })),
     );
     s
 }
@@ -110,12 +112,12 @@ fn hostile_access_analyzer_data_shows_as_markers() {
     type_keys(&mut s, "<enter>");
     update(
         &mut s,
-        Action::Analyzer(AnalyzerMsg::TrustPolicyLoaded {
+        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::TrustPolicyLoaded {
             purpose: PolicyPurpose::Detail {
                 finding_id: A1.into(),
             },
             result: Ok(hostile_policy()),
-        }),
+        })),
     );
     assert_shown_safely(&s, "analyzer detail", "Trust policy");
     type_keys(&mut s, "<esc>");
@@ -123,12 +125,12 @@ fn hostile_access_analyzer_data_shows_as_markers() {
     type_keys(&mut s, "gx");
     update(
         &mut s,
-        Action::Analyzer(AnalyzerMsg::TrustPolicyLoaded {
+        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::TrustPolicyLoaded {
             purpose: PolicyPurpose::Remediate {
                 finding_id: A1.into(),
             },
             result: Ok(hostile_policy()),
-        }),
+        })),
     );
     assert!(
         previewing(&s),
@@ -149,13 +151,13 @@ fn hostile_access_analyzer_data_shows_as_markers() {
     type_keys(&mut s, ":rules<enter>");
     update(
         &mut s,
-        Action::Analyzer(AnalyzerMsg::ArchiveRulesLoaded {
+        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::ArchiveRulesLoaded {
             analyzer: hostile("analyzer"),
             result: Ok(vec![(
                 hostile("rule"),
                 vec![(hostile("criterion"), vec![hostile("value")])],
             )]),
-        }),
+        })),
     );
     assert_shown_safely(&s, "archive rules", "Archive rules (:delete-rule NAME)");
 
@@ -223,21 +225,21 @@ fn hostile_iot_audit_data_shows_as_markers() {
     let findings = findings_from_json(&findings).unwrap();
 
     let mut s = headless(Session::default(), Theme::default_dark(), 120, 40);
-    update(&mut s, Action::ShowAudits);
+    update(&mut s, Action::ShowPane(PaneId::Audits));
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::OverviewLoaded {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::OverviewLoaded {
             request: 1,
             result: Ok(overview),
-        })),
+        }))),
     );
     update(
         &mut s,
-        Action::Audits(Box::new(AuditsMsg::FindingsLoaded {
+        Action::Pane(PaneMsg::Audits(Box::new(AuditsMsg::FindingsLoaded {
             request: 1,
             task_id: hostile("task"),
             result: Ok(findings),
-        })),
+        }))),
     );
     assert_shown_safely(&s, "audits pane", "Audit tasks (1)");
     type_keys(&mut s, "<enter>j");
