@@ -39,7 +39,7 @@ with open(sys.argv[2], "w") as out:
             out.write(json.dumps(finding, default=str) + "\n")
 PY
 
-secdeck() { "$bin" export findings --format jsonl --endpoint-url "$url" --output "$work/secdeck.jsonl" 2>/dev/null; }
+secdeck() { "$bin" export findings --filter '*' --format jsonl --endpoint-url "$url" --output "$work/secdeck.jsonl" 2>/dev/null; }
 awscli() { aws securityhub get-findings --endpoint-url "$url" --page-size 100 --output json >"$work/awscli.json"; }
 boto3() { "$python" "$work/paginate.py" "$url" "$work/boto3.jsonl"; }
 

@@ -19,8 +19,8 @@ const BUILTIN: [(&str, &str); 3] = [
 
 macro_rules! slots {
     ($($variant:ident => $name:literal),* $(,)?) => {
-        /// Every colour a theme names. `selection` is drawn as a background; the rest as
-        /// foreground colours.
+        /// Every colour a theme names. `selection` and `background` are drawn as
+        /// backgrounds; the rest as foreground colours.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Slot { $($variant),* }
 
@@ -45,7 +45,7 @@ slots! {
     SeverityLow => "severity_low", SeverityInformational => "severity_informational",
     Error => "error", Success => "success", Warning => "warning", Info => "info",
     DiffAdded => "diff_added", DiffRemoved => "diff_removed", DiffHeader => "diff_header",
-    Key => "key", Input => "input",
+    Key => "key", Input => "input", Background => "background",
 }
 
 /// A terminal colour as data.

@@ -5,41 +5,17 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use common::{big_stack, demo_console, press, screen, wait_until};
+use common::{big_stack, demo_console, demo_export_args, press, run_secdeck, screen, wait_until};
 use secdeck::config::AccessFlag;
 
-/// Runs secdeck, failing the test if it has not finished within 30 s (a read of
-/// `/dev/zero` would never finish). Exit code and stderr.
-fn secdeck(dir: &Path, args: &[&str]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env_remove("AWS_PROFILE")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run secdeck");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("secdeck {args:?} still running after 30 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    (status.code().unwrap_or(-1), err)
+/// Exit code and stderr of a run (the kit fails the test if it hangs, as a read of
+/// `/dev/zero` would).
+fn secdeck<S: AsRef<str>>(dir: &Path, args: &[S]) -> (i32, String) {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+    let run = run_secdeck(dir, &args);
+    (run.code, run.stderr)
 }
 
 fn fifo(dir: &Path, name: &str) -> PathBuf {
@@ -136,16 +112,7 @@ fn a_seed_file_that_is_a_device_is_refused_naming_it() {
     let seed = dir.path().join("seed");
     std::fs::create_dir(&seed).unwrap();
     std::os::unix::fs::symlink("/dev/zero", seed.join("zero.json")).unwrap();
-    let (code, err) = secdeck(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed",
-            seed.to_str().unwrap(),
-        ],
-    );
+    let (code, err) = secdeck(dir.path(), &demo_export_args(&seed, &[]));
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("zero.json: not a regular file but a character device (the seed file must be a regular file of at most 512 MiB)"),

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::hub::*;
 use common::*;
 use secdeck::aws::securityhub::get_findings_page;
@@ -25,18 +23,59 @@ fn export_demo(
     args: &[&str],
     output: Option<&std::path::Path>,
 ) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_secdeck"));
+    let mut command = secdeck_command(dir);
     command.args(["export", "findings", "--demo"]).args(args);
     if let Some(out) = output {
         command.arg("--output").arg(out);
     }
-    command
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run secdeck")
+    command.output().expect("run secdeck")
+}
+
+#[test]
+fn without_a_filter_the_export_is_the_consoles_default_view_and_star_is_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = |args: &[&str]| {
+        let run = export_demo(dir.path(), args, None);
+        assert!(run.status.success());
+        String::from_utf8_lossy(&run.stdout).lines().count()
+    };
+    let default_view = count(&[]);
+    let everything = count(&["--filter", "*"]);
+    // The demo world: 471 findings in the console's first view, 655 in all.
+    assert_eq!((default_view, everything), (471, 655));
+    assert_eq!(
+        default_view,
+        count(&["--filter", "state=ACTIVE status=NEW,NOTIFIED"])
+    );
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_export_quietly_with_success() {
+    use std::io::{BufRead, Read};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = secdeck_command(dir.path())
+        .args(["export", "findings", "--demo", "--filter", "*"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run secdeck");
+    // As `| head -1` does: one line, then the pipe closes while ~1 MB is still to come.
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("{\"SchemaVersion\""), "{first}");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(!stderr.to_lowercase().contains("broken pipe"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
 }
 
 #[test]

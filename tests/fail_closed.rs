@@ -6,8 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
+use common::{mutating_operations, run_secdeck, run_secdeck_async};
 use secdeck::app::keymap::KeyEntry;
 use secdeck::cli::console::parts_from_options;
 use secdeck::cli::{ConsoleArgs, ConsoleOptions};
@@ -205,43 +205,13 @@ fn the_console_stays_read_only_and_says_why() {
     });
 }
 
-fn secdeck(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env("AWS_ACCESS_KEY_ID", "AKIDFAILCLOSED")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("run secdeck")
-}
-
-fn text(out: &Output) -> (i32, String, String) {
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn info_prints_read_only_for_a_typo_and_for_a_broken_file() {
     let dir = tempfile::tempdir().unwrap();
     for (what, config, _) in TYPOS {
         let path = write(dir.path(), "config.toml", config);
-        let (code, out, err) = text(&secdeck(
-            dir.path(),
-            &["info", "--config", path.to_str().unwrap()],
-        ));
+        let (code, out, err) =
+            run_secdeck(dir.path(), &["info", "--config", path.to_str().unwrap()]).into_parts();
         assert_eq!(code, 0, "{err}");
         assert!(
             out.contains("access:       read-only (config read_only)"),
@@ -250,16 +220,15 @@ fn info_prints_read_only_for_a_typo_and_for_a_broken_file() {
         assert!(out.contains("config issue:"), "{what}:\n{out}");
     }
     let path = write(dir.path(), "broken.toml", UNPARSEABLE);
-    let (_, out, _) = text(&secdeck(
-        dir.path(),
-        &["info", "--config", path.to_str().unwrap()],
-    ));
+    let (_, out, _) =
+        run_secdeck(dir.path(), &["info", "--config", path.to_str().unwrap()]).into_parts();
     assert!(out.contains("access:       read-only ("), "{out}");
     assert!(out.contains("is not valid TOML"), "{out}");
-    let (_, out, _) = text(&secdeck(
+    let (_, out, _) = run_secdeck(
         dir.path(),
         &["info", "--write", "--config", path.to_str().unwrap()],
-    ));
+    )
+    .into_parts();
     assert!(out.contains("access:       read-write (--write)"), "{out}");
 }
 
@@ -300,25 +269,6 @@ impl Drop for Served {
             let _ = stop.send(());
         }
     }
-}
-
-fn mutating(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.mutating)
-        .map(|r| r.operation)
-        .collect()
-}
-
-async fn run_binary(dir: &Path, args: Vec<String>) -> (i32, String, String) {
-    let dir = dir.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        text(&secdeck(&dir, &args))
-    })
-    .await
-    .unwrap()
 }
 
 #[test]
@@ -376,13 +326,17 @@ fn waf_sync_and_iot_import_refuse_and_send_nothing_that_changes_aws() {
         configs.push(broken.clone());
         for config in &configs {
             served.sandbox.clear_requests();
-            let (code, out, err) = run_binary(dir.path(), waf(config, &[])).await;
+            let (code, out, err) = run_secdeck_async(dir.path(), waf(config, &[]))
+                .await
+                .into_parts();
             assert_eq!(code, 2, "{}: {out}{err}", config.display());
             assert!(
                 err.contains("read-only") && err.contains("refusing to sync"),
                 "{err}"
             );
-            let (code, out, err) = run_binary(dir.path(), iot(config, &[])).await;
+            let (code, out, err) = run_secdeck_async(dir.path(), iot(config, &[]))
+                .await
+                .into_parts();
             assert_eq!(code, 1, "{}: {out}{err}", config.display());
             assert!(err.contains("read-only"), "{err}");
             assert!(
@@ -390,14 +344,16 @@ fn waf_sync_and_iot_import_refuse_and_send_nothing_that_changes_aws() {
                 "the import reached the sandbox to plan"
             );
             assert_eq!(
-                mutating(&served.sandbox),
+                mutating_operations(&served.sandbox),
                 Vec::<String>::new(),
                 "{}",
                 config.display()
             );
         }
         // The broken file says why on stderr, once.
-        let (_, _, err) = run_binary(dir.path(), waf(&broken, &[])).await;
+        let (_, _, err) = run_secdeck_async(dir.path(), waf(&broken, &[]))
+            .await
+            .into_parts();
         assert_eq!(
             err.lines()
                 .filter(|l| l.contains("read-only unless --write is given"))
@@ -408,11 +364,15 @@ fn waf_sync_and_iot_import_refuse_and_send_nothing_that_changes_aws() {
 
         // The same commands with --write do change AWS: the refusals above were real.
         served.sandbox.clear_requests();
-        let (code, out, err) = run_binary(dir.path(), waf(&broken, &["--write"])).await;
+        let (code, out, err) = run_secdeck_async(dir.path(), waf(&broken, &["--write"]))
+            .await
+            .into_parts();
         assert_eq!(code, 10, "{out}{err}");
-        let (code, out, err) = run_binary(dir.path(), iot(&broken, &["--write"])).await;
+        let (code, out, err) = run_secdeck_async(dir.path(), iot(&broken, &["--write"]))
+            .await
+            .into_parts();
         assert_eq!(code, 0, "{out}{err}");
-        let sent = mutating(&served.sandbox);
+        let sent = mutating_operations(&served.sandbox);
         assert!(sent.contains(&"CreateIPSet".to_string()), "{sent:?}");
         assert!(
             sent.contains(&"BatchImportFindings".to_string()),

@@ -3,25 +3,19 @@
 //! from a finding or an ip-ranges `syncToken` are shown as `⟨U+001B⟩`, while files and
 //! pipes get the bytes as AWS sent them.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::{demo_export_args, secdeck_command};
 
 const ESC_TITLE: &str = "\u{1b}]0;pwned\u{7}";
 const SHOWN_TITLE: &str = "⟨U+001B⟩]0;pwned⟨U+0007⟩";
 
-fn secdeck(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_secdeck"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_STATE_HOME", dir.join("state"))
-        .env_remove("AWS_PROFILE");
-    c
-}
-
 /// Runs secdeck with its stdout (and stderr) on a pseudo-terminal, through Python's `pty`
 /// (Python 3 is already needed by the conformance suite). What the terminal received.
-fn on_a_terminal(dir: &Path, args: &[&str]) -> String {
+fn on_a_terminal<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> String {
     const RUN: &str = r#"
 import os, pty, sys
 pid, fd = pty.fork()
@@ -40,7 +34,7 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.buffer.write(out)
 sys.exit(os.waitstatus_to_exitcode(status))
 "#;
-    let cmd = secdeck(dir);
+    let cmd = secdeck_command(dir);
     let program = cmd.get_program().to_os_string();
     let out = Command::new("python3")
         .arg("-c")
@@ -63,8 +57,11 @@ sys.exit(os.waitstatus_to_exitcode(status))
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    secdeck(dir).args(args).output().expect("run secdeck")
+fn run<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Output {
+    secdeck_command(dir)
+        .args(args)
+        .output()
+        .expect("run secdeck")
 }
 
 /// A seed directory with one finding whose Title, ResourceId and GeneratorId are hostile.
@@ -89,17 +86,10 @@ fn csv_export_neutralises_formulas_in_every_column_and_keeps_raw_bytes_in_files(
     let csv = dir.path().join("out.csv");
     let out = run(
         dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed",
-            seed.to_str().unwrap(),
-            "--format",
-            "csv",
-            "--output",
-            csv.to_str().unwrap(),
-        ],
+        &demo_export_args(
+            &seed,
+            &["--format", "csv", "--output", csv.to_str().unwrap()],
+        ),
     );
     assert!(
         out.status.success(),
@@ -116,18 +106,7 @@ fn csv_export_neutralises_formulas_in_every_column_and_keeps_raw_bytes_in_files(
         assert!(row.contains(cell), "{cell:?} in {row:?}");
     }
     // A pipe also gets the bytes as they are.
-    let out = run(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed",
-            seed.to_str().unwrap(),
-            "--format",
-            "csv",
-        ],
-    );
+    let out = run(dir.path(), &demo_export_args(&seed, &["--format", "csv"]));
     let piped = String::from_utf8_lossy(&out.stdout);
     assert!(piped.contains(ESC_TITLE), "{piped:?}");
 }
@@ -136,34 +115,14 @@ fn csv_export_neutralises_formulas_in_every_column_and_keeps_raw_bytes_in_files(
 fn csv_export_to_a_terminal_shows_escapes_instead_of_running_them() {
     let dir = tempfile::tempdir().unwrap();
     let seed = hostile_seed(dir.path());
-    let screen = on_a_terminal(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed",
-            seed.to_str().unwrap(),
-            "--format",
-            "csv",
-        ],
-    );
+    let screen = on_a_terminal(dir.path(), &demo_export_args(&seed, &["--format", "csv"]));
     assert!(screen.contains(SHOWN_TITLE), "{screen:?}");
     assert!(
         !screen.contains("\u{1b}]"),
         "no OSC reaches the terminal: {screen:?}"
     );
     // JSONL to a terminal: the JSON stays JSON, escapes stay escaped.
-    let screen = on_a_terminal(
-        dir.path(),
-        &[
-            "export",
-            "findings",
-            "--demo",
-            "--seed",
-            seed.to_str().unwrap(),
-        ],
-    );
+    let screen = on_a_terminal(dir.path(), &demo_export_args(&seed, &[]));
     assert!(screen.contains("\\u001b]0;pwned"), "{screen:?}");
     assert!(!screen.contains("\u{1b}]"), "{screen:?}");
 }

@@ -129,3 +129,42 @@ fn a_bad_theme_at_startup_leaves_the_default_and_an_error_notification() {
     t.draw(|f| secdeck::ui::draw(f, &state)).expect("draw");
     assert!(t.backend().to_string().contains("bad-colour.toml, line 4"));
 }
+
+/// Every cell's background after drawing `theme` with the help overlay open (a dialog
+/// drawn over a cleared area), at 80x24.
+fn backgrounds(theme: Theme) -> std::collections::BTreeSet<String> {
+    let mut state = State::new(Session::default(), Keymap::default_embedded(), theme);
+    update(&mut state, Action::Help);
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    t.draw(|f| secdeck::ui::draw(f, &state)).expect("draw");
+    t.backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|c| format!("{:?}", c.bg))
+        .collect()
+}
+
+#[test]
+fn the_light_theme_paints_its_own_background_everywhere_and_the_dark_one_keeps_the_terminals() {
+    let light = backgrounds(Theme::builtin("light").expect("light"));
+    let selection = match Theme::builtin("light")
+        .unwrap()
+        .look(Slot::Selection)
+        .colour
+    {
+        Some(Colour::Rgb(r, g, b)) => format!("Rgb({r}, {g}, {b})"),
+        other => panic!("{other:?}"),
+    };
+    let expected: std::collections::BTreeSet<String> =
+        ["Rgb(250, 250, 250)".to_string(), selection].into();
+    assert!(light.is_subset(&expected), "{light:?}");
+    assert!(light.contains("Rgb(250, 250, 250)"));
+    assert!(
+        !light.contains("Reset"),
+        "no cell left to the terminal's background"
+    );
+
+    let dark = backgrounds(Theme::default_dark());
+    assert!(dark.contains("Reset"), "{dark:?}");
+}

@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use clap::Parser;
 use common::*;
@@ -46,15 +45,6 @@ fn cloudfront_v4(rel: &str) -> BTreeSet<String> {
         .iter()
         .filter(|p| p["service"] == "CLOUDFRONT")
         .map(|p| p["ip_prefix"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn mutating(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.mutating)
-        .map(|r| r.operation)
         .collect()
 }
 
@@ -116,7 +106,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
         out.contains("already synced to syncToken 1785031025"),
         "{out}"
     );
-    assert!(mutating(&sandbox).is_empty());
+    assert!(mutating_operations(&sandbox).is_empty());
 
     // Dry run of the newer file: the diff the files imply, and no mutating request.
     let (status, out) = run(&sandbox, &with(NEW, &["--dry-run"]), None).await;
@@ -126,7 +116,11 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
         out.contains("  + 23.228.246.0/24\n  + 23.228.247.0/24\n"),
         "{out}"
     );
-    assert!(mutating(&sandbox).is_empty(), "{:?}", mutating(&sandbox));
+    assert!(
+        mutating_operations(&sandbox).is_empty(),
+        "{:?}",
+        mutating_operations(&sandbox)
+    );
     assert_eq!(
         sandbox
             .ip_set_addresses("cloudfront-origin-v4")
@@ -191,18 +185,7 @@ async fn a_missing_ipv6_set_is_created_with_the_ipv6_prefixes() {
 }
 
 fn secdeck(args: &[&str], state: &std::path::Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_secdeck"))
-        .args(args)
-        .env("XDG_STATE_HOME", state)
-        .env("XDG_CONFIG_HOME", state)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    run_secdeck(state, args).into_parts()
 }
 
 #[test]
@@ -325,7 +308,7 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     )
     .await;
     assert_eq!(status, SyncStatus::Changed, "{out}");
-    assert!(!mutating(&sandbox).is_empty(), "{out}");
+    assert!(!mutating_operations(&sandbox).is_empty(), "{out}");
     let both = sandbox
         .ip_set_addresses("cloudfront-origin-v4")
         .unwrap()
@@ -382,5 +365,5 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     )
     .await;
     assert_eq!(status, SyncStatus::NoChange, "{out}");
-    assert!(mutating(&sandbox).is_empty());
+    assert!(mutating_operations(&sandbox).is_empty());
 }

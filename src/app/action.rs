@@ -152,15 +152,17 @@ impl Action {
     /// refused with a message if they arrive anyway.
     pub fn is_mutating(&self) -> bool {
         match self {
-            Action::Pane(msg) => msg.is_mutating(),
+            Action::Pane(msg) => msg.change_command().is_some(),
             other => super::actions::spec(other).is_some_and(|s| s.mutating),
         }
     }
 
     /// The name written in keymaps (`move_down`, `show_findings`).
     pub fn name(&self) -> String {
-        if let Action::ShowPane(pane) = self {
-            return pane.show_action().to_string();
+        match self {
+            Action::ShowPane(pane) => return pane.show_action().to_string(),
+            Action::Pane(msg) => return msg.change_command().unwrap_or_default().to_string(),
+            _ => {}
         }
         serde_json::to_value(self)
             .ok()

@@ -14,7 +14,19 @@ pub const MAX_SHOWN: usize = 3;
 pub struct Notification {
     pub level: NotifyLevel,
     pub message: String,
+    /// How many times this same message arrived in a row (shown as "(x3)").
+    pub repeats: u32,
     ticks_left: u32,
+}
+
+impl Notification {
+    /// The line as shown: the message, and how often it came when more than once.
+    pub fn text(&self) -> String {
+        match self.repeats {
+            0 | 1 => self.message.clone(),
+            n => format!("{} (x{n})", self.message),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,19 +35,32 @@ pub struct Notifications {
 }
 
 impl Notifications {
+    /// Adds a message on top. The same message again (a retried page failing the same
+    /// way) counts up on its line and restarts its time instead of pushing others away.
     pub fn push(&mut self, level: NotifyLevel, message: impl Into<String>) {
+        let message = message.into();
         let ticks_left = match level {
             NotifyLevel::Error | NotifyLevel::Warning => ERROR_TICKS,
             NotifyLevel::Info | NotifyLevel::Success => INFO_TICKS,
         };
-        self.items.insert(
-            0,
-            Notification {
-                level,
-                message: message.into(),
-                ticks_left,
-            },
-        );
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|n| n.level == level && n.message == message)
+        {
+            let mut same = self.items.remove(i);
+            same.repeats += 1;
+            same.ticks_left = ticks_left;
+            self.items.insert(0, same);
+            return;
+        }
+        let note = Notification {
+            level,
+            message,
+            repeats: 1,
+            ticks_left,
+        };
+        self.items.insert(0, note);
         self.items.truncate(MAX_SHOWN);
     }
 
@@ -75,6 +100,17 @@ mod tests {
         }
         let msgs: Vec<_> = n.iter().map(|x| x.message.as_str()).collect();
         assert_eq!(msgs, ["m4", "m3", "m2"]);
+    }
+
+    #[test]
+    fn the_same_message_counts_up_instead_of_piling_up() {
+        let mut n = Notifications::default();
+        n.push(NotifyLevel::Error, "page failed");
+        n.push(NotifyLevel::Info, "loaded");
+        n.push(NotifyLevel::Error, "page failed");
+        n.push(NotifyLevel::Error, "page failed");
+        let shown: Vec<String> = n.iter().map(Notification::text).collect();
+        assert_eq!(shown, ["page failed (x3)", "loaded"]);
     }
 
     #[test]

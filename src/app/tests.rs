@@ -366,6 +366,24 @@ fn read_only_refuses_mutating_actions_by_name() {
 }
 
 #[test]
+fn read_only_names_the_refused_colon_command() {
+    let mut s = loaded(3, true);
+    for (line, name) in [
+        (":archive accepted risk<enter>", ":archive"),
+        (":delete-rule old<enter>", ":delete-rule"),
+        (":suppress 7 known device<enter>", ":suppress"),
+        (":audit DEVICE_CERTIFICATE_EXPIRING_CHECK<enter>", ":audit"),
+    ] {
+        assert!(keys(&mut s, line).is_empty(), "{line}");
+        assert_eq!(
+            messages(&s)[0],
+            format!("read-only session: {name} is not available"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn read_only_never_asks_before_quitting() {
     let mut s = loaded(1, true);
     // Even with a change somehow executing, a viewing session just quits.

@@ -19,7 +19,8 @@ pub use crate::tasks::export::{FindingsWriter, Format, export_findings};
 #[derive(Debug, Clone, Args)]
 pub struct ExportFindingsArgs {
     /// Filter expression, as `:findings` takes it (e.g. "sev=CRITICAL,HIGH updated<7d").
-    /// Default: every finding.
+    /// Default: the console's default view (active findings, workflow NEW or NOTIFIED);
+    /// `--filter '*'` exports every finding.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
@@ -34,8 +35,11 @@ pub struct ExportFindingsArgs {
 /// The filter, or a usage error pointing at the bad token.
 fn parse_filter(text: Option<&str>) -> anyhow::Result<FindingFilters> {
     let Some(text) = text else {
-        return Ok(FindingFilters::default());
+        return Ok(FindingFilters::default_view());
     };
+    if text.trim() == "*" {
+        return Ok(FindingFilters::default());
+    }
     FilterExpr::parse(text)
         .map(|e| e.to_filters())
         .map_err(|e| {
@@ -48,7 +52,24 @@ fn parse_filter(text: Option<&str>) -> anyhow::Result<FindingFilters> {
         })
 }
 
+/// Runs the export. A reader that goes away (`secdeck export findings | head`) ends it
+/// quietly with success, as for any Unix filter.
 pub async fn run(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
+    match export(args, paths).await {
+        Err(e) if is_broken_pipe(&e) => Ok(()),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     let filters = parse_filter(args.filter.as_deref())?;
     let opts = ConsoleOptions::resolve(&args.console, paths);
     opts.warn_config_problems();

@@ -25,6 +25,11 @@ pub const MIN_HEIGHT: u16 = 15;
 pub use panes::findings::SPINNER;
 
 pub fn draw(frame: &mut Frame, state: &State) {
+    draw_layers(frame, state);
+    style::paint_background(frame.buffer_mut(), &state.theme);
+}
+
+fn draw_layers(frame: &mut Frame, state: &State) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(

@@ -67,7 +67,7 @@ pub fn draw_notifications(frame: &mut Frame, area: Rect, state: &State) {
             NotifyLevel::Info => (Slot::Info, "·"),
         };
         let line = Line::from(text::span(
-            text::fit(&format!("{mark} {}", n.message), area.width as usize),
+            text::fit(&format!("{mark} {}", n.text()), area.width as usize),
             style(theme, slot),
         ));
         let row = Rect {

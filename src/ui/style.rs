@@ -52,13 +52,31 @@ pub fn style(theme: &Theme, slot: Slot) -> Style {
     let look = theme.look(slot);
     let mut s = Style::default().add_modifier(modifiers(look));
     if let Some(c) = look.colour {
-        s = if slot == Slot::Selection {
+        s = if matches!(slot, Slot::Selection | Slot::Background) {
             s.bg(colour(c))
         } else {
             s.fg(colour(c))
         };
     }
     s
+}
+
+/// Paints the theme's `background` (and `text` colour) into every cell the frame left
+/// at the terminal's default, dialogs included: a light theme must not depend on the
+/// terminal being light.
+pub fn paint_background(buf: &mut ratatui::buffer::Buffer, theme: &Theme) {
+    let Some(bg) = theme.look(Slot::Background).colour.map(colour) else {
+        return;
+    };
+    let fg = theme.look(Slot::Text).colour.map(colour);
+    for cell in buf.content.iter_mut() {
+        if cell.bg == Color::Reset {
+            cell.bg = bg;
+        }
+        if let (Color::Reset, Some(fg)) = (cell.fg, fg) {
+            cell.fg = fg;
+        }
+    }
 }
 
 pub fn severity_slot(sev: Option<Severity>) -> Slot {

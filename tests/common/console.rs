@@ -132,6 +132,16 @@ pub fn mutating(sandbox: &Sandbox) -> Vec<String> {
         .collect()
 }
 
+/// The names of the mutating operations the sandbox received, in order.
+pub fn mutating_operations(sandbox: &Sandbox) -> Vec<String> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.mutating)
+        .map(|r| r.operation)
+        .collect()
+}
+
 /// The parameters of each `operation` request the sandbox received, in order.
 pub fn calls(sandbox: &Sandbox, operation: &str) -> Vec<Value> {
     sandbox

@@ -4,6 +4,7 @@
 //!   temporary directory with the journal path; derefs to the sandbox), and on demand a
 //!   console session on it (`ConsoleEnv`, derefs to the `Console`);
 //! - `runner`: `big_stack`, the one runner for async tests (large stacks, tokio);
+//! - `bin`: the `secdeck` binary run as a user would, in a home of its own;
 //! - `console`: driving a console headless (keys, waits, the screen, requests sent);
 //! - `render`: `update` + `ui::draw` alone, for snapshot tests;
 //! - `findings`, `exec`, `hub`, `iot`, `analyzer`: seeds, executor plans, and set-up through
@@ -12,6 +13,7 @@
 #![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
 pub mod analyzer;
+pub mod bin;
 pub mod console;
 pub mod env;
 pub mod exec;
@@ -24,6 +26,7 @@ pub mod render;
 pub mod runner;
 pub mod sdk;
 
+pub use bin::{Run, demo_export_args, run_secdeck, run_secdeck_async, secdeck_command};
 pub use console::*;
 pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console};
 pub use exec::*;

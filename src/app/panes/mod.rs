@@ -37,12 +37,12 @@ pub enum PaneMsg {
 }
 
 impl PaneMsg {
-    /// Messages that start a change (a `:` command such as `:archive REASON`).
-    pub fn is_mutating(&self) -> bool {
+    /// The `:` command of a message that starts a change (`:archive REASON`), if it is one.
+    pub fn change_command(&self) -> Option<&'static str> {
         match self {
-            PaneMsg::Audits(msg) => msg.is_mutating(),
-            PaneMsg::Analyzer(msg) => msg.is_mutating(),
-            PaneMsg::Findings(_) | PaneMsg::IpSets(_) | PaneMsg::Journal(_) => false,
+            PaneMsg::Audits(msg) => msg.change_command(),
+            PaneMsg::Analyzer(msg) => msg.change_command(),
+            PaneMsg::Findings(_) | PaneMsg::IpSets(_) | PaneMsg::Journal(_) => None,
         }
     }
 }

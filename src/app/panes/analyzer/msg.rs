@@ -50,12 +50,19 @@ pub enum AnalyzerMsg {
 impl AnalyzerMsg {
     /// The commands that lead to a change in AWS (refused in read-only sessions).
     pub fn is_mutating(&self) -> bool {
-        matches!(
-            self,
-            AnalyzerMsg::ArchiveWithReason { .. }
-                | AnalyzerMsg::ArchiveSimilarNamed(_)
-                | AnalyzerMsg::DeleteArchiveRule(_)
-        )
+        self.change_command().is_some()
+    }
+
+    /// The `:` command of a message that starts a change (named when a read-only session
+    /// refuses it).
+    pub fn change_command(&self) -> Option<&'static str> {
+        match self {
+            AnalyzerMsg::ArchiveWithReason { archive: true, .. } => Some(":archive"),
+            AnalyzerMsg::ArchiveWithReason { archive: false, .. } => Some(":unarchive"),
+            AnalyzerMsg::ArchiveSimilarNamed(_) => Some(":archive-similar"),
+            AnalyzerMsg::DeleteArchiveRule(_) => Some(":delete-rule"),
+            _ => None,
+        }
     }
 }
 

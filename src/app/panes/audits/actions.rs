@@ -101,12 +101,18 @@ pub enum AuditsMsg {
 
 impl AuditsMsg {
     pub fn is_mutating(&self) -> bool {
-        matches!(
-            self,
-            AuditsMsg::Suppress { .. }
-                | AuditsMsg::Mitigate { .. }
-                | AuditsMsg::StartAuditOf { .. }
-        )
+        self.change_command().is_some()
+    }
+
+    /// The `:` command of a message that starts a change (named when a read-only session
+    /// refuses it).
+    pub fn change_command(&self) -> Option<&'static str> {
+        match self {
+            AuditsMsg::Suppress { .. } => Some(":suppress"),
+            AuditsMsg::Mitigate { .. } => Some(":mitigate"),
+            AuditsMsg::StartAuditOf { .. } => Some(":audit"),
+            _ => None,
+        }
     }
 
     /// Parses `:suppress` / `:mitigate` arguments.
