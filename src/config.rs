@@ -259,6 +259,35 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_read_only_counts_as_read_only() {
+        // Found by tests/fuzz/config.rs: `readonly = true` was an unknown key that warned,
+        // and the session was read-write; so was `[profile.prod]` (the AWS CLI's spelling).
+        for text in [
+            "readonly = true\n",
+            "read-only = true\n",
+            "readOnly = true\n",
+            "[profile.prod]\nread_only = true\n",
+        ] {
+            let loaded = Config::parse_lenient(Path::new("c.toml"), text);
+            let r = resolve_read_only(AccessFlag::Unset, &loaded.config, "prod");
+            assert!(r.read_only, "{text}: {r}");
+            assert!(
+                r.to_string().contains("looks like a misspelt read_only"),
+                "{r}"
+            );
+            assert!(r.to_string().contains("c.toml:1:"), "{r}");
+        }
+        let text = "[profiles.prod]\nreadonly = false\n";
+        let loaded = Config::parse_lenient(Path::new("c.toml"), text);
+        assert!(resolve_read_only(AccessFlag::Unset, &loaded.config, "prod").read_only);
+        assert!(!resolve_read_only(AccessFlag::Unset, &loaded.config, "dev").read_only);
+        // Other unknown keys still only warn.
+        let loaded = Config::parse_lenient(Path::new("c.toml"), "them = \"light\"\n");
+        assert!(!resolve_read_only(AccessFlag::Unset, &loaded.config, "prod").read_only);
+        assert_eq!(loaded.warnings.len(), 1);
+    }
+
+    #[test]
     fn saved_views_parse_and_a_typo_in_one_is_located() {
         let text = "[[views]]\nname = \"crit\"\nfilter = \"sev=CRITICAL status=NEW\"\n\n[[views]]\nname = \"s3\"\nfliter = \"rtype=AwsS3Bucket\"\n";
         let err = Config::parse(Path::new("c.toml"), text).unwrap_err();

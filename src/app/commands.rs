@@ -5,8 +5,10 @@ use super::action::{Action, NotifyLevel};
 use super::effect::Effect;
 use super::keymap::parse_action;
 use super::keys::Key;
+use super::panes::findings::group::GroupBy;
 use super::widgets::{Edit, TextInput};
 use crate::app::{PaneId, PaneMsg};
+use crate::domain::filter_expr::complete_word;
 
 /// The commands `:` understands, with their help text. Every bindable action name
 /// (`:refresh`, `:set_workflow`) is accepted too.
@@ -87,6 +89,13 @@ pub struct CommandLine {
     pub chosen: Option<usize>,
 }
 
+/// What the command line completes arguments from (the state knows them).
+pub struct Words<'a> {
+    pub themes: &'a [String],
+    pub checks: &'a [String],
+    pub views: &'a [String],
+}
+
 /// What a finished command line asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -104,6 +113,8 @@ fn arg_head(text: &str) -> String {
             Some(i) => text[..=i].to_string(),
             None => "audit ".to_string(),
         },
+        // A filter expression: the word being completed is the last one.
+        Some(("findings", _)) => text[..=text.rfind(' ').unwrap_or(0)].to_string(),
         Some((c, _)) => format!("{c} "),
         None => String::new(),
     }
@@ -145,27 +156,34 @@ impl CommandLine {
         edit
     }
 
-    fn candidates(&self, theme_names: &[String], check_names: &[String]) -> (String, Vec<String>) {
+    fn candidates(&self, words: &Words) -> (String, Vec<String>) {
         let text = self.text.value();
+        let starting = |names: &mut dyn Iterator<Item = String>, arg: &str| -> Vec<String> {
+            names.filter(|n| n.starts_with(arg.trim_start())).collect()
+        };
         match text.split_once(' ') {
             Some(("audit", _)) => {
                 // Completes the last comma-separated check name.
                 let head = arg_head(text);
                 let word = &text[head.len()..];
-                let c = check_names
-                    .iter()
-                    .filter(|n| n.starts_with(word))
-                    .cloned()
-                    .collect();
+                let c = starting(&mut words.checks.iter().cloned(), word);
                 (head, c)
             }
+            Some(("findings", _)) => {
+                let head = arg_head(text);
+                (head.clone(), complete_word(&text[head.len()..]))
+            }
+            Some(("view", arg)) => {
+                let c = starting(&mut words.views.iter().cloned(), arg);
+                ("view ".to_string(), c)
+            }
+            Some(("group", arg)) => {
+                let names = GroupBy::ALL.iter().map(|g| g.name()).chain(["none"]);
+                let c = starting(&mut names.map(String::from), arg);
+                ("group ".to_string(), c)
+            }
             Some(("theme", arg)) => {
-                let arg = arg.trim_start();
-                let c = theme_names
-                    .iter()
-                    .filter(|n| n.starts_with(arg))
-                    .cloned()
-                    .collect();
+                let c = starting(&mut words.themes.iter().cloned(), arg);
                 ("theme ".to_string(), c)
             }
             Some(_) => (String::new(), Vec::new()),
@@ -191,9 +209,19 @@ impl CommandLine {
         self.complete_with(theme_names, &[]);
     }
 
-    /// Tab, also completing `:audit` check names from `check_names`. Completion works on
-    /// the whole line and leaves the cursor at its end.
+    /// Tab with theme and `:audit` check names only.
     pub fn complete_with(&mut self, theme_names: &[String], check_names: &[String]) {
+        self.complete_from(&Words {
+            themes: theme_names,
+            checks: check_names,
+            views: &[],
+        });
+    }
+
+    /// Tab: command names, then each command's arguments (`:findings` filter names and
+    /// values, `:view` names, `:group` keys, `:theme` names, `:audit` checks). Completion
+    /// works on the whole line and leaves the cursor at its end.
+    pub fn complete_from(&mut self, words: &Words) {
         if let (Some(i), false) = (self.chosen, self.completions.is_empty()) {
             let next = (i + 1) % self.completions.len();
             let head = arg_head(self.text.value());
@@ -201,13 +229,15 @@ impl CommandLine {
             self.chosen = Some(next);
             return;
         }
-        let (head, cands) = self.candidates(theme_names, check_names);
+        let (head, cands) = self.candidates(words);
         let len = self.text.value().len();
         let word_len = len - head.len().min(len);
         match cands.len() {
             0 => self.completions.clear(),
             1 => {
-                let takes_arg = cands[0] == "theme";
+                // Commands that need an argument get the space before it.
+                let takes_arg = head.is_empty()
+                    && ["theme", "view", "group", "audit"].contains(&cands[0].as_str());
                 let space = if takes_arg { " " } else { "" };
                 self.text.set(format!("{head}{}{space}", cands[0]));
                 self.completions.clear();
@@ -360,6 +390,35 @@ mod tests {
         c.edit(Key::char('h'));
         c.complete(&themes());
         assert_eq!(c.text, "theme high-contrast");
+    }
+
+    #[test]
+    fn tab_completes_filter_names_and_values_views_and_group_keys() {
+        let views = ["crit".to_string(), "critical-new".to_string()];
+        let words = Words {
+            themes: &[],
+            checks: &[],
+            views: &views,
+        };
+        let mut c = typed("findings status=NEW cont");
+        c.complete_from(&words);
+        assert_eq!(c.text, "findings status=NEW control");
+        c.text.insert_str("=EC2.8 sev=CRITICAL,h");
+        c.complete_from(&words);
+        assert_eq!(
+            c.text,
+            "findings status=NEW control=EC2.8 sev=CRITICAL,HIGH"
+        );
+        let mut c = typed("view cr");
+        c.complete_from(&words);
+        assert_eq!(c.text, "view crit", "the common prefix first");
+        assert_eq!(c.completions, views);
+        let mut c = typed("gr");
+        c.complete_from(&words);
+        assert_eq!(c.text, "group ");
+        c.text.insert_str("res");
+        c.complete_from(&words);
+        assert_eq!(c.text, "group resource");
     }
 
     #[test]

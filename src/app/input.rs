@@ -3,7 +3,7 @@
 //! them gets a key is decided by the modal stack (`modal.rs`).
 
 use super::action::Action;
-use super::commands::{Command, CommandLine};
+use super::commands::{Command, CommandLine, Words};
 use super::effect::Effect;
 use super::keymap::Context;
 use super::keys::{Key, KeyCode};
@@ -98,7 +98,17 @@ fn command_key(state: &mut State, key: Key) -> Vec<Effect> {
                 .as_ref()
                 .map(|o| o.config.enabled_checks())
                 .unwrap_or_default();
-            line.complete_with(&state.theme_names, &checks)
+            let views: Vec<String> = state
+                .findings
+                .views
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect();
+            line.complete_from(&Words {
+                themes: &state.theme_names,
+                checks: &checks,
+                views: &views,
+            })
         }
         KeyCode::Esc => state.prompt = Prompt::None,
         KeyCode::Enter => {

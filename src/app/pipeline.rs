@@ -279,7 +279,14 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             Err(e) => state.notify(NotifyLevel::Warning, e),
         },
         Action::Reject | Action::Back => {
+            let title = match &p.stage {
+                Stage::Preview { plan, .. } => Some(plan.title()),
+                _ => None,
+            };
             p.cancel();
+            if let Some(title) = title {
+                state.notify(NotifyLevel::Info, format!("not sent: {title}"));
+            }
         }
         _ => state.dirty = false,
     }

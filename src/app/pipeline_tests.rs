@@ -64,6 +64,11 @@ fn rejecting_a_preview_sends_nothing() {
     let mut s = loaded(1, false);
     assert!(keys(&mut s, "wj<enter>n").is_empty());
     assert_eq!(s.pipeline.stage, Stage::Idle);
+    let said = s.notifications.iter().next().map(|n| n.message.clone());
+    assert!(
+        said.as_deref().is_some_and(|m| m.starts_with("not sent: ")),
+        "n says the change was not sent: {said:?}"
+    );
     assert!(keys(&mut s, "wj<enter><esc>y").is_empty());
 }
 

@@ -46,7 +46,7 @@ fn parse_filter(text: Option<&str>) -> anyhow::Result<FindingFilters> {
             UsageError(format!(
                 "--filter: {}\n  {text}\n  {}",
                 e.message,
-                e.caret_line()
+                e.caret_line(text)
             ))
             .into()
         })

@@ -46,15 +46,6 @@ impl Config {
     /// Loads `path` keeping whatever can be read (see the module comment). A missing file is
     /// the defaults unless `explicit` (it came from `--config`).
     pub fn load_lenient(path: &Path, explicit: bool) -> LoadedConfig {
-        let unusable = |error: ConfigError, why: String| {
-            let mut config = Config::default();
-            config.read_only_unreadable.global = Some(why);
-            LoadedConfig {
-                config,
-                error: Some(error),
-                warnings: Vec::new(),
-            }
-        };
         let text = match crate::bounded::read_to_string(path, crate::bounded::CONFIG) {
             Ok(text) => text,
             Err(e) if e.is_not_found() && !explicit => return LoadedConfig::default(),
@@ -74,7 +65,13 @@ impl Config {
                 return unusable(error, why);
             }
         };
-        let strict_error = match Config::parse(path, &text) {
+        Config::parse_lenient(path, &text)
+    }
+
+    /// Reads config `text` keeping whatever can be read (see the module comment); `path`
+    /// only names the file in warnings.
+    pub fn parse_lenient(path: &Path, text: &str) -> LoadedConfig {
+        let strict_error = match Config::parse(path, text) {
             Ok(config) => {
                 return LoadedConfig {
                     config,
@@ -83,13 +80,13 @@ impl Config {
             }
             Err(e) => e,
         };
-        let Ok(table) = DeTable::parse(&text) else {
+        let Ok(table) = DeTable::parse(text) else {
             let why = format!("the config file {} is not valid TOML", path.display());
             return unusable(strict_error, why);
         };
         let mut reader = Reader {
             path,
-            text: &text,
+            text,
             config: Config::default(),
             warnings: Vec::new(),
         };
@@ -103,6 +100,17 @@ impl Config {
             error: None,
             warnings: reader.warnings,
         }
+    }
+}
+
+/// A file that cannot be used at all: the defaults, read-only (for `why`) unless `--write`.
+fn unusable(error: ConfigError, why: String) -> LoadedConfig {
+    let mut config = Config::default();
+    config.read_only_unreadable.global = Some(why);
+    LoadedConfig {
+        config,
+        error: Some(error),
+        warnings: Vec::new(),
     }
 }
 
@@ -137,7 +145,7 @@ impl Reader<'_> {
                         self.config.cross_account = c;
                     }
                 }
-                other => self.unknown(key, other, ""),
+                _ => self.unknown(key, value, None),
             }
         }
     }
@@ -171,7 +179,7 @@ impl Reader<'_> {
                         }
                     }
                     "region" => out.region = self.field(field, "region"),
-                    other => self.unknown(key, other, &format!("[profiles.{name}] ")),
+                    _ => self.unknown(key, field, Some(&name)),
                 }
             }
             self.config.profiles.insert(name, out);
@@ -252,8 +260,35 @@ impl Reader<'_> {
         }
     }
 
-    fn unknown(&mut self, key: &Spanned<toml::de::DeString<'_>>, name: &str, table: &str) {
+    /// An unknown key warns. One that is, or holds, a misspelt read_only (`readonly`,
+    /// `read-only`, `[profile.prod] read_only`) also counts as a read_only that could not be
+    /// read, for the profile it is in or else globally: a typo never makes a session writable.
+    fn unknown(
+        &mut self,
+        key: &Spanned<toml::de::DeString<'_>>,
+        value: &Value<'_>,
+        profile: Option<&str>,
+    ) {
+        let name: &str = key.get_ref().as_ref();
+        let table = profile
+            .map(|p| format!("[profiles.{p}] "))
+            .unwrap_or_default();
         self.warn(key.span(), format!("{table}unknown key `{name}`"));
+        if !mentions_read_only(name, value.get_ref()) {
+            return;
+        }
+        let (line, column) = line_column(self.text, key.span().start);
+        let why = format!(
+            "`{name}` at {}:{line}:{column} looks like a misspelt read_only",
+            self.path.display()
+        );
+        let unreadable = &mut self.config.read_only_unreadable;
+        match profile {
+            Some(p) => {
+                unreadable.profiles.insert(p.to_string(), why);
+            }
+            None => unreadable.global = Some(why),
+        }
     }
 
     fn warn(&mut self, span: std::ops::Range<usize>, message: String) {
@@ -264,5 +299,25 @@ impl Reader<'_> {
             column,
             message,
         });
+    }
+}
+
+/// Whether `key` is a spelling of read_only (`readonly`, `read-only`, `readOnly`), or
+/// `value` holds one at any depth.
+fn mentions_read_only(key: &str, value: &DeValue<'_>) -> bool {
+    let spelling: String = key
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' ' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    if spelling == "readonly" {
+        return true;
+    }
+    match value {
+        DeValue::Table(t) => t
+            .iter()
+            .any(|(k, v)| mentions_read_only(k.get_ref(), v.get_ref())),
+        DeValue::Array(items) => items.iter().any(|v| mentions_read_only("", v.get_ref())),
+        _ => false,
     }
 }

@@ -78,6 +78,13 @@ pub enum IpRangesError {
     },
     #[error("{source_name}: syncToken is empty")]
     NoSyncToken { source_name: String },
+    #[error("{source_name}: syncToken {shown:?}: {problem}")]
+    BadSyncToken {
+        source_name: String,
+        /// The start of the token (a hostile file's token may be megabytes long).
+        shown: String,
+        problem: String,
+    },
 }
 
 /// What to take from the file; empty `regions` means every region.
@@ -101,12 +108,20 @@ impl IpRanges {
         let raw: RawFile = serde_json::from_slice(bytes).map_err(|e| IpRangesError::Json {
             source_name: source_name.to_string(),
             message: e.to_string(),
+            // serde says column 0 before the first character of a line; columns count from 1.
             line: e.line(),
-            column: e.column(),
+            column: e.column().max(1),
         })?;
         if raw.sync_token.trim().is_empty() {
             return Err(IpRangesError::NoSyncToken {
                 source_name: source_name.to_string(),
+            });
+        }
+        if let Err(problem) = super::waf::check_sync_token(&raw.sync_token) {
+            return Err(IpRangesError::BadSyncToken {
+                source_name: source_name.to_string(),
+                shown: raw.sync_token.chars().take(40).collect(),
+                problem,
             });
         }
         let mut prefixes = Vec::with_capacity(raw.prefixes.len() + raw.ipv6_prefixes.len());

@@ -194,3 +194,31 @@ fn host_bits_are_refused_like_plus_and_f_refuse_them() {
         .is_ok()
     );
 }
+
+#[test]
+fn a_sync_token_a_description_cannot_record_is_refused() {
+    // Found by tests/fuzz/waf.rs: a 300-character token overflowed the description
+    // arithmetic (a panic in `waf sync`), and one with spaces or brackets made a
+    // description WAF refuses, or one that gives back another token.
+    let file = |token: &str| {
+        let doc = serde_json::json!({"syncToken": token, "createDate": "d",
+            "prefixes": [], "ipv6_prefixes": []});
+        IpRanges::parse(doc.to_string().as_bytes(), "f.json")
+    };
+    let long = "1".repeat(300);
+    for (token, problem) in [
+        (
+            long.as_str(),
+            "it has 300 characters; a syncToken has 1 to 64",
+        ),
+        ("17 00", "' ' cannot be recorded in a WAF description"),
+        ("[1]", "'[' cannot be recorded in a WAF description"),
+        ("\u{1b}]0;x\u{7}", "'\\u{1b}' cannot be recorded"),
+    ] {
+        let err = file(token).unwrap_err().to_string();
+        assert!(err.starts_with("f.json: syncToken \""), "{err}");
+        assert!(err.contains(problem), "{err}");
+        assert!(err.len() < 200, "the token is cut short: {err}");
+    }
+    assert_eq!(file("1787411825").unwrap().sync_token, "1787411825");
+}

@@ -125,20 +125,27 @@ pub fn load_dir(dir: &Path) -> Result<Seed, SeedError> {
                 source: e.into(),
             }
         })?;
-        if is_ext(&path, "jsonl") {
-            for (i, line) in text.lines().enumerate() {
-                if !line.trim().is_empty() {
-                    findings.extend(parse_document(&path, Some(i + 1), line)?);
-                }
-            }
-        } else {
-            findings.extend(parse_document(&path, None, &text)?);
-        }
+        findings.extend(parse_file_text(&path, &text)?);
     }
     Ok(Seed {
         findings,
         ..Seed::default()
     })
+}
+
+/// The findings of one seed file's text: a `.jsonl` file holds one document per line,
+/// anything else is one document. `path` names the file in errors.
+pub fn parse_file_text(path: &Path, text: &str) -> Result<Vec<Value>, SeedError> {
+    if !is_ext(path, "jsonl") {
+        return parse_document(path, None, text);
+    }
+    let mut findings = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if !line.trim().is_empty() {
+            findings.extend(parse_document(path, Some(i + 1), line)?);
+        }
+    }
+    Ok(findings)
 }
 
 fn is_ext(path: &Path, ext: &str) -> bool {
@@ -171,11 +178,17 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), SeedError> {
     Ok(())
 }
 
-/// The 1-based line of a `.json` file where this finding's `"Id": "..."` is (its first
-/// occurrence), so an error can be found in a pretty-printed file.
+/// The 1-based line of a `.json` file where this finding's `"Id": "..."` is, so an error
+/// can be found in a pretty-printed file. The value must follow an `"Id"` key: another
+/// finding's Title or Description may quote the same text earlier.
 fn line_of_id(text: &str, finding: &Value) -> Option<usize> {
     let id = serde_json::to_string(finding.get("Id")?.as_str()?).ok()?;
-    let at = text.find(&id)?;
+    let at = text.match_indices(&id).map(|(at, _)| at).find(|&at| {
+        text[..at]
+            .trim_end()
+            .strip_suffix(':')
+            .is_some_and(|before| before.trim_end().ends_with("\"Id\""))
+    })?;
     Some(text[..at].matches('\n').count() + 1)
 }
 

@@ -15,6 +15,8 @@ pub(super) fn tokens(input: &str) -> Result<Vec<Token<'_>>, FilterError> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut quoted = false;
+    // Where the quote still open was opened: that one is unterminated, not the first.
+    let mut opened = 0;
     let mut escaped = false;
     for (i, c) in input.char_indices() {
         if escaped {
@@ -25,6 +27,7 @@ pub(super) fn tokens(input: &str) -> Result<Vec<Token<'_>>, FilterError> {
             '\\' if quoted => escaped = true,
             '"' => {
                 quoted = !quoted;
+                opened = i;
                 start.get_or_insert(i);
             }
             c if c.is_whitespace() && !quoted => {
@@ -46,8 +49,7 @@ pub(super) fn tokens(input: &str) -> Result<Vec<Token<'_>>, FilterError> {
             text: &input[s..],
         };
         if quoted {
-            let q = token.text.find('"').unwrap_or(0);
-            return Err(FilterError::at(&token, q, 1, "unterminated quote"));
+            return Err(FilterError::at(&token, opened - s, 1, "unterminated quote"));
         }
         out.push(token);
     }

@@ -16,6 +16,7 @@
 //! Reading the text into tokens and values is [`lex`]; checking one term is [`term`];
 //! turning terms into Security Hub conditions is [`conditions`].
 
+mod complete;
 mod conditions;
 mod lex;
 mod term;
@@ -24,6 +25,7 @@ use std::fmt;
 
 use super::filter::{Conditions, FindingFilters};
 use super::filter_attrs::{self, AttributeKind};
+pub use complete::complete_word;
 use conditions::term_conditions;
 use lex::{Token, tokens};
 use term::parse_term;
@@ -100,11 +102,13 @@ pub struct FilterExpr {
     pub terms: Vec<Term>,
 }
 
-/// Why an expression was refused, and where: `offset`/`len` are bytes into the input.
+/// Why an expression was refused, and where: `offset`/`len` are bytes into the input,
+/// `column` the 1-based character the user sees it at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
     pub offset: usize,
     pub len: usize,
+    pub column: usize,
     pub token: String,
     pub message: String,
 }
@@ -114,9 +118,7 @@ impl fmt::Display for FilterError {
         write!(
             f,
             "{} (at column {}: {:?})",
-            self.message,
-            self.offset + 1,
-            self.token
+            self.message, self.column, self.token
         )
     }
 }
@@ -130,20 +132,40 @@ impl FilterError {
         FilterError {
             offset: token.offset + begin,
             len: end.saturating_sub(begin).max(1),
+            column: 0,
             token: token.text.to_string(),
             message: message.into(),
         }
     }
 
-    /// A line of spaces and carets under the offending part of `input`.
-    pub fn caret_line(&self) -> String {
-        format!("{}{}", " ".repeat(self.offset), "^".repeat(self.len.max(1)))
+    /// The error with its character column in `input` filled in.
+    fn located(mut self, input: &str) -> Self {
+        self.column = input[..self.offset].chars().count() + 1;
+        self
+    }
+
+    /// A line of spaces and carets under the offending part of `input`, in terminal
+    /// columns: a byte count would drift right after `é` or `日`.
+    pub fn caret_line(&self, input: &str) -> String {
+        use unicode_width::UnicodeWidthStr;
+        // Measured as the input is shown: a control character before the token takes the
+        // columns of its `⟨U+XXXX⟩` marker.
+        let shown = |s: &str| crate::domain::sanitize::visible(s).width();
+        let before = input.get(..self.offset).map_or(0, shown);
+        let under = input
+            .get(self.offset..self.offset + self.len)
+            .map_or(1, shown);
+        format!("{}{}", " ".repeat(before), "^".repeat(under.max(1)))
     }
 }
 
 impl FilterExpr {
     /// Parses `input`; an empty input or `*` is "no filter" (all findings).
     pub fn parse(input: &str) -> Result<FilterExpr, FilterError> {
+        FilterExpr::parse_terms(input).map_err(|e| e.located(input))
+    }
+
+    fn parse_terms(input: &str) -> Result<FilterExpr, FilterError> {
         if input.trim() == "*" {
             return Ok(FilterExpr::default());
         }

@@ -7,7 +7,7 @@ use super::{FilterError, HOURS_UNIT, Op, Term};
 use crate::domain::filter_attrs::{self, AttributeKind};
 
 /// Enumerated string attributes: values are upper-cased and checked.
-fn enumeration(attribute: &str) -> Option<&'static [&'static str]> {
+pub(super) fn enumeration(attribute: &str) -> Option<&'static [&'static str]> {
     match attribute {
         "SeverityLabel" | "FindingProviderFieldsSeverityLabel" => {
             Some(&["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"])
@@ -27,11 +27,13 @@ fn enumeration(attribute: &str) -> Option<&'static [&'static str]> {
 
 /// `7d` / `24h` -> (count, unit). Also read by the audits pane's `:audits WINDOW`.
 pub fn parse_window(v: &str) -> Option<(i32, &'static str)> {
-    let (digits, unit) = v.split_at(v.len().checked_sub(1)?);
+    // Split off the last character, not the last byte: `7é` is text, not a panic.
+    let unit = v.chars().last()?;
+    let digits = &v[..v.len() - unit.len_utf8()];
     let n: i32 = digits.parse().ok().filter(|n| *n > 0)?;
     match unit {
-        "d" | "D" => Some((n, "DAYS")),
-        "h" | "H" => Some((n, HOURS_UNIT)),
+        'd' | 'D' => Some((n, "DAYS")),
+        'h' | 'H' => Some((n, HOURS_UNIT)),
         _ => None,
     }
 }

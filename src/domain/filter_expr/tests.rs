@@ -172,7 +172,7 @@ fn errors_point_at_the_offending_token() {
     let e = err(input);
     assert_eq!((e.offset, pointed(input, &e)), (9, "sevrity"));
     assert!(e.message.contains("did you mean sev, severity"), "{e}");
-    assert_eq!(e.caret_line(), "         ^^^^^^^");
+    assert_eq!(e.caret_line(input), "         ^^^^^^^");
     assert!(e.to_string().contains("at column 10"), "{e}");
 
     let input = "sev=HIGH product";
@@ -268,4 +268,45 @@ fn multibyte_input_never_splits_a_character() {
     let input = "title~\"café ☕\" sév=HIGH";
     let e = err(input);
     assert_eq!(pointed(input, &e), "sév");
+}
+
+#[test]
+fn a_window_ending_in_a_multibyte_character_is_refused_not_a_panic() {
+    // Found by tests/fuzz/filter.rs: `updated<7é` split the value inside `é`.
+    for input in ["updated<7é", "created<日", "updated<éh"] {
+        let e = err(input);
+        assert!(e.message.contains("is neither a window"), "{input}: {e}");
+    }
+}
+
+#[test]
+fn errors_after_multibyte_text_name_the_character_column_and_caret() {
+    // Found by tests/fuzz/filter.rs: the column and caret counted bytes, so both drifted
+    // right after `é` (two bytes, one column) and `日` (three bytes, two columns).
+    let input = "title~é sevrity=LOW";
+    let e = err(input);
+    assert!(e.to_string().contains("at column 9:"), "{e}");
+    assert_eq!(e.caret_line(input), "        ^^^^^^^");
+    let input = "title~日 x=1";
+    assert_eq!(err(input).caret_line(input), "         ^");
+}
+
+#[test]
+fn the_caret_counts_a_control_character_as_its_shown_marker() {
+    // `\u{1b}` is drawn as `⟨U+001B⟩` (8 columns) by the UI and on a terminal.
+    let input = "title~\u{1b} sevrity=LOW";
+    assert_eq!(
+        err(input).caret_line(input),
+        format!("{}^^^^^^^", " ".repeat(15))
+    );
+}
+
+#[test]
+fn the_quote_left_open_is_the_one_pointed_at() {
+    // Found by tests/fuzz/filter.rs: the first quote of the term was blamed, though it
+    // was closed; the unterminated one is the third.
+    let input = r#"title~"a",""#;
+    let e = err(input);
+    assert_eq!(e.message, "unterminated quote");
+    assert_eq!(e.offset, 10);
 }

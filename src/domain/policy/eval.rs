@@ -19,18 +19,33 @@ pub struct ExternalGrant {
 }
 
 /// Whether `pattern` (with `*` and `?` wildcards, case-insensitive as IAM actions are)
-/// matches `action`.
+/// matches `action`. Policies are hostile text: the match is iterative and at worst
+/// proportional to pattern length times action length, however many `*` a pattern holds
+/// (a recursive match took exponential time on `"*****...x"`).
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    fn go(p: &[u8], a: &[u8]) -> bool {
-        match (p.first(), a.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => go(&p[1..], a) || (!a.is_empty() && go(p, &a[1..])),
-            (Some(b'?'), Some(_)) => go(&p[1..], &a[1..]),
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => go(&p[1..], &a[1..]),
-            _ => false,
+    let (p, a) = (pattern.as_bytes(), action.as_bytes());
+    let (mut pi, mut ai) = (0, 0);
+    // The last `*` seen and the action position it is currently taken to stretch to.
+    let mut star: Option<(usize, usize)> = None;
+    while ai < a.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ai));
+                pi += 1;
+            }
+            Some(b'?') => (pi, ai) = (pi + 1, ai + 1),
+            Some(c) if c.eq_ignore_ascii_case(&a[ai]) => (pi, ai) = (pi + 1, ai + 1),
+            _ => match star {
+                // Let the last `*` take one more byte and retry from there.
+                Some((sp, sa)) => {
+                    star = Some((sp, sa + 1));
+                    (pi, ai) = (sp + 1, sa + 1);
+                }
+                None => return false,
+            },
         }
     }
-    go(pattern.as_bytes(), action.as_bytes())
+    p[pi..].iter().all(|&c| c == b'*')
 }
 
 /// The actions of an Action value (string or list); nothing for anything else.

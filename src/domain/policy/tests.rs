@@ -545,6 +545,18 @@ fn action_wildcards_match_case_insensitively() {
 }
 
 #[test]
+fn many_wildcards_in_a_hostile_policy_are_matched_without_backtracking_blowup() {
+    // Found by tests/fuzz/policy.rs: the recursive match tried every way of splitting the
+    // action between the stars, C(74, 34) ways here, and hung the console on such a policy.
+    let pattern = format!("{}x", "*".repeat(40));
+    assert!(!action_matches(&pattern, &"a".repeat(34)));
+    assert!(action_matches(&pattern, &format!("{}x", "a".repeat(34))));
+    assert!(action_matches("s*s:*Role", "sts:AssumeRole"));
+    assert!(!action_matches("s*s:*Role?", "sts:AssumeRole"));
+    assert!(action_matches("**", ""));
+}
+
+#[test]
 fn update_role_description_document_with_empty_condition_parses() {
     let role: Value = serde_json::from_str(UPDATE_ROLE_DESC).unwrap();
     let doc = PolicyDocument::from_value(role["Role"]["AssumeRolePolicyDocument"].clone()).unwrap();

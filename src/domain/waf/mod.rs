@@ -190,6 +190,27 @@ const TOKEN_MARKER: &str = "syncToken:";
 /// The marker written before WAF's pattern was enforced; still recognised when read.
 const OLD_TOKEN_MARKER: &str = "[syncToken ";
 
+/// Longest syncToken a description records (AWS's are 10-digit Unix times).
+pub const MAX_SYNC_TOKEN: usize = 64;
+
+/// Whether a syncToken can be recorded in a description and read back: 1 to 64 of the
+/// characters WAF accepts in a description, no whitespace. The file is not trusted: a
+/// token WAF would refuse, or one longer than a description, must not reach a plan.
+pub fn check_sync_token(token: &str) -> Result<(), String> {
+    let n = token.chars().count();
+    if n == 0 || n > MAX_SYNC_TOKEN {
+        return Err(format!(
+            "it has {n} characters; a syncToken has 1 to {MAX_SYNC_TOKEN}"
+        ));
+    }
+    match token.chars().find(|c| !description_char(*c)) {
+        Some(c) => Err(format!(
+            "{c:?} cannot be recorded in a WAF description (letters, digits and _ + = : # @ / - , . only)"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The description a sync leaves on a set: the old text with its syncToken marker
 /// replaced, so a later sync can tell which file the set was last synced from.
 pub fn description_with_token(description: &str, token: &str) -> String {
@@ -209,7 +230,7 @@ pub fn description_with_token(description: &str, token: &str) -> String {
     };
     // WAF descriptions hold at most 256 characters; keep the marker, trim the text.
     if out.chars().count() > MAX_DESCRIPTION {
-        let keep = MAX_DESCRIPTION - marker.chars().count() - 1;
+        let keep = MAX_DESCRIPTION.saturating_sub(marker.chars().count() + 1);
         let text: String = base.chars().take(keep).collect();
         format!("{} {marker}", text.trim_end())
     } else {
@@ -257,6 +278,12 @@ mod tests {
             check_description(&description_with_token(&"x ".repeat(200), "1")),
             Ok(())
         );
+        // A token longer than a description is refused when the file is read; here it
+        // must not underflow (it did, found by tests/fuzz/waf.rs).
+        let long = description_with_token(&"x".repeat(300), &"9".repeat(300));
+        assert!(long.ends_with(&"9".repeat(300)));
+        assert_eq!(check_sync_token(&"9".repeat(64)), Ok(()));
+        assert!(check_sync_token(&"9".repeat(65)).is_err());
     }
 
     #[test]

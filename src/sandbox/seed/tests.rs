@@ -451,3 +451,26 @@ fn load_dir_reads_the_real_examples_as_shipped() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(REAL_DIR);
     assert_eq!(load_dir(&dir).unwrap().findings.len(), 58);
 }
+
+#[test]
+fn the_line_named_is_the_findings_own_id_not_text_quoting_it() {
+    // Found by tests/fuzz/seed.rs: the first occurrence of the Id's text was taken, so a
+    // Description quoting the Id sent the user to the wrong finding.
+    let mut quoting = minimal("first");
+    quoting["Description"] = json!("broken");
+    let mut bad = minimal("broken");
+    bad.as_object_mut().unwrap().remove("Title");
+    let text = serde_json::to_string_pretty(&json!([quoting, bad])).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"Id\": \"broken\""))
+        .unwrap()
+        + 1;
+    let err = super::parse_file_text(std::path::Path::new("s.json"), &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(&format!("s.json:{line}: finding 1 (Id \"broken\")")),
+        "{err}"
+    );
+}

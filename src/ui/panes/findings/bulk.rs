@@ -210,7 +210,11 @@ pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, input: &
                 height: 1,
                 ..area
             };
-            let line = format!("{}{}", " ".repeat(prefix.len()), e.caret_line());
+            let line = format!(
+                "{}{}",
+                " ".repeat(prefix.len()),
+                e.caret_line(input.value())
+            );
             frame.render_widget(Clear, caret);
             frame.render_widget(text::line(line, style(theme, Slot::Error)), caret);
         }
