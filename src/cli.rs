@@ -267,7 +267,8 @@ fn init_logging(path: &Path) -> Option<tracing_appender::non_blocking::WorkerGua
     match crate::logging::init(path) {
         Ok(guard) => Some(guard),
         Err(e) => {
-            eprintln!("secdeck: warning: {e:#}; continuing without a log");
+            let e = crate::domain::sanitize::visible(&format!("{e:#}")).into_owned();
+            eprintln!("secdeck: warning: {e}; continuing without a log");
             None
         }
     }

@@ -215,3 +215,35 @@ fn waf_sync_refuses_a_prefix_with_host_bits_naming_the_network() {
     );
     assert!(out.stdout.is_empty(), "nothing planned or applied");
 }
+
+/// A config file's mistake is reported quoting the file: a key spelled with escapes is named
+/// with them shown (`⟨U+001B⟩`), never sent to the terminal.
+#[test]
+fn config_warnings_show_the_escapes_a_key_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "read_only = true\n\"\\u001b]0;pwned\\u0007\\u202egnp\" = 1\n",
+    )
+    .unwrap();
+    let output = dir.path().join("out.jsonl");
+    let out = run(
+        dir.path(),
+        &[
+            "export",
+            "findings",
+            "--demo",
+            "--config",
+            config.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown key `⟨U+001B⟩]0;pwned⟨U+0007⟩⟨U+202E⟩gnp`"),
+        "{err}"
+    );
+    assert!(!err.contains(['\u{1b}', '\u{7}', '\u{202E}']), "{err:?}");
+}

@@ -153,9 +153,11 @@ impl ConsoleOptions {
         SessionMode::resolve(self.access_flag, &self.config, &self.profile.value)
     }
 
-    /// Headless commands: the config's problems, one line each on stderr.
+    /// Headless commands: the config's problems, one line each on stderr (a notice quotes
+    /// the file, so its control characters are shown, never sent to the terminal).
     pub fn warn_config_problems(&self) {
         for notice in &self.config_notices {
+            let notice = crate::domain::sanitize::visible(notice);
             eprintln!("secdeck: warning: {notice}");
         }
     }

@@ -6,18 +6,19 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::style::{hint_spans, hint_text, style, truncate};
+use super::style::{hint_spans, hint_text, style};
 use super::text_input::{CURSOR, spans};
 use crate::app::input::Prompt;
 use crate::app::panes::ipsets::InputKind;
 use crate::app::{Action, Context, State};
 use crate::theme::Slot;
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let input = style(theme, Slot::Input);
     if state.confirm_quit {
-        let line = Line::styled(
+        let line = text::line(
             "a change is executing: quit anyway? (y / any other key cancels)",
             style(theme, Slot::Warning),
         );
@@ -36,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Prompt::DetailSearch => {
             let text = match &state.findings.detail {
                 Some(d) => spans(&d.search, input),
-                None => vec![Span::styled(CURSOR, input)],
+                None => vec![text::span(CURSOR, input)],
             };
             let keys = state.keymap.hints(
                 Context::Input,
@@ -76,7 +77,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                         .keymap
                         .hints(Context::Input, &[(Action::Back, "cancel")]);
                     let line = format!("sync from ip-ranges.json · {}", hint_text(&keys, " · "));
-                    frame.render_widget(Line::styled(line, input), area);
+                    frame.render_widget(text::line(line, input), area);
                     return;
                 }
             };
@@ -97,9 +98,9 @@ fn field(
     hint: &str,
     style: ratatui::style::Style,
 ) -> Line<'static> {
-    let mut out = vec![Span::styled(label.to_string(), style)];
+    let mut out = vec![text::span(label.to_string(), style)];
     out.extend(text);
-    out.push(Span::styled(hint.to_string(), style));
+    out.push(text::span(hint.to_string(), style));
     Line::from(out)
 }
 
@@ -133,10 +134,10 @@ fn completions(
             } else {
                 Slot::Text
             };
-            Line::styled(
+            text::line(
                 format!(
                     " {}",
-                    truncate(item, (rect.width as usize).saturating_sub(1))
+                    text::fit(item, (rect.width as usize).saturating_sub(1))
                 ),
                 style(theme, slot),
             )

@@ -2,13 +2,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::style::{centered, style};
 use crate::app::help::{line_count, sections};
 use crate::app::{Action, Context, State};
 use crate::theme::Slot;
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
     let theme = &state.theme;
@@ -22,11 +23,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
         + 2;
     let mut lines = Vec::with_capacity(line_count(&sections));
     for s in &sections {
-        lines.push(Line::styled(s.title.clone(), style(theme, Slot::Header)));
+        lines.push(text::line(s.title.clone(), style(theme, Slot::Header)));
         for (keys, desc) in &s.entries {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<key_width$}"), style(theme, Slot::Key)),
-                Span::styled(desc.clone(), style(theme, Slot::Text)),
+                text::span(format!("  {keys:<key_width$}"), style(theme, Slot::Key)),
+                text::span(desc.clone(), style(theme, Slot::Text)),
             ]));
         }
         lines.push(Line::default());
@@ -37,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
         .saturating_sub(rect.height.saturating_sub(2) as usize);
     let scroll = scroll.min(max_scroll) as u16;
     let block = Block::bordered()
-        .title(title(state, ctx))
+        .title(text::raw_line(title(state, ctx)))
         .border_style(style(theme, Slot::BorderFocused));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::style::{centered, hint_spans, style, truncate};
+use super::style::{centered, hint_spans, style};
+use super::text;
 use crate::app::{Action, Context, State};
 use crate::domain::plan::{InterruptedChange, TargetClass};
 use crate::theme::Slot;
@@ -18,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let rect = centered(area, area.width.saturating_sub(4).min(110), 9);
     let width = rect.width.saturating_sub(2) as usize;
-    let line = |text: String, slot: Slot| Line::styled(truncate(&text, width), style(theme, slot));
+    let line = |s: String, slot: Slot| text::line(text::fit(&s, width), style(theme, slot));
     let mut lines = vec![
         line(
             format!(
@@ -56,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         " Interrupted change ".to_string()
     };
     let block = Block::bordered()
-        .title(title)
+        .title(text::raw_line(title))
         .border_style(style(theme, Slot::Warning));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);

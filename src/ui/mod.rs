@@ -9,6 +9,7 @@ mod pipeline;
 mod status;
 pub mod style;
 mod tabs;
+pub mod text;
 pub mod text_input;
 
 use ratatui::Frame;
@@ -36,7 +37,7 @@ fn draw_layers(frame: &mut Frame, state: &State) {
             "terminal too small (need {MIN_WIDTH}x{MIN_HEIGHT}, have {}x{})",
             area.width, area.height
         );
-        let text = Paragraph::new(msg)
+        let text = Paragraph::new(text::raw_line(msg))
             .style(style::style(&state.theme, Slot::Warning))
             .wrap(Wrap { trim: true });
         frame.render_widget(text, area);

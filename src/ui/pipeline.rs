@@ -3,16 +3,17 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::style::{centered, hint_spans, hint_text, style, truncate};
+use super::style::{centered, hint_spans, hint_text, style};
 use crate::app::pipeline::Stage;
 use crate::app::widgets::TextInput;
 use crate::app::{Action, Context, State, layout};
 use crate::domain::finding::WorkflowStatus;
 use crate::domain::plan::{ChangePlan, LineKind};
 use crate::theme::Slot;
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     match &state.pipeline.stage {
@@ -66,17 +67,21 @@ fn preview(
                 LineKind::Added => Slot::DiffAdded,
                 LineKind::Warning => Slot::Warning,
             };
-            Line::styled(truncate(&l.text, text_width), style(theme, slot))
+            text::line(text::fit(&l.text, text_width), style(theme, slot))
         })
         .collect();
     let below = lines.len().saturating_sub(scroll + rows);
-    out.push(Line::styled(
+    out.push(text::line(
         scroll_line(state, scroll, below),
         style(theme, Slot::Muted),
     ));
     out.push(approval_line(state, plan, typed));
     let block = Block::bordered()
-        .title(format!(" Preview {} ({}) ", plan.id, plan.operation()))
+        .title(text::raw_line(format!(
+            " Preview {} ({}) ",
+            plan.id,
+            plan.operation()
+        )))
         .border_style(style(theme, Slot::BorderFocused));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(out).block(block), rect);
@@ -109,8 +114,8 @@ fn scroll_line(state: &State, above: usize, below: usize) -> String {
 /// How to approve: `y` / `n`, or the count to type; with guardrails, the override key.
 fn approval_line(state: &State, plan: &ChangePlan, typed: &TextInput) -> Line<'static> {
     let theme = &state.theme;
-    let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
-    let text = |s: String| Span::styled(s, style(theme, Slot::Text));
+    let key = |s: &str| text::span(s.to_string(), style(theme, Slot::Key));
+    let text = |s: String| text::span(s, style(theme, Slot::Text));
     let guarded = !plan.guardrails.is_empty();
     let approve_key = if guarded {
         state
@@ -162,8 +167,8 @@ fn picker(
 ) {
     let theme = &state.theme;
     let rect = centered(area, 44, WorkflowStatus::ALL.len() as u16 + 4);
-    let mut lines = vec![Line::styled(
-        truncate(title, rect.width.saturating_sub(2) as usize),
+    let mut lines = vec![text::line(
+        text::fit(title, rect.width.saturating_sub(2) as usize),
         style(theme, Slot::Muted),
     )];
     for (i, w) in WorkflowStatus::ALL.iter().enumerate() {
@@ -178,13 +183,13 @@ fn picker(
         } else {
             Slot::Text
         };
-        lines.push(Line::styled(text, style(theme, slot)));
+        lines.push(text::line(text, style(theme, slot)));
     }
     let keys = state.keymap.hints(
         Context::Preview,
         &[(Action::Open, "choose"), (Action::Back, "cancel")],
     );
-    lines.push(Line::styled(
+    lines.push(text::line(
         hint_text(&keys, "  "),
         style(theme, Slot::Muted),
     ));

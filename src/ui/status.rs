@@ -2,11 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
-use super::style::{style, truncate};
+use super::style::style;
 use crate::app::{NotifyLevel, State};
 use crate::theme::Slot;
+use crate::ui::text;
 
 pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -16,19 +17,16 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     // Badges first, so a narrow terminal cuts the details, never the READ-ONLY warning.
     let mut spans = Vec::new();
     if s.read_only {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            style(theme, Slot::BadgeReadOnly),
-        ));
-        spans.push(Span::raw(" "));
+        spans.push(text::span(" READ-ONLY ", style(theme, Slot::BadgeReadOnly)));
+        spans.push(text::raw(" "));
     }
     if s.demo {
-        spans.push(Span::styled(" DEMO ", style(theme, Slot::BadgeDemo)));
-        spans.push(Span::raw(" "));
+        spans.push(text::span(" DEMO ", style(theme, Slot::BadgeDemo)));
+        spans.push(text::raw(" "));
     }
     if let crate::app::pipeline::Stage::Executing { plan } = &state.pipeline.stage {
         let spin = super::SPINNER[state.spinner % super::SPINNER.len()];
-        spans.push(Span::styled(
+        spans.push(text::span(
             format!("{spin} executing {}  ", plan.id),
             style(theme, Slot::Warning),
         ));
@@ -38,9 +36,9 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         None => "…".to_string(),
     };
     let mut field = |label: &str, value: String| {
-        spans.push(Span::styled(format!("{label} "), muted));
-        spans.push(Span::styled(value, text));
-        spans.push(Span::styled("  ", muted));
+        spans.push(text::span(format!("{label} "), muted));
+        spans.push(text::span(value, text));
+        spans.push(text::span("  ", muted));
     };
     field(
         "profile",
@@ -68,8 +66,8 @@ pub fn draw_notifications(frame: &mut Frame, area: Rect, state: &State) {
             NotifyLevel::Success => (Slot::Success, "✓"),
             NotifyLevel::Info => (Slot::Info, "·"),
         };
-        let line = Line::from(Span::styled(
-            truncate(&format!("{mark} {}", n.text()), area.width as usize),
+        let line = Line::from(text::span(
+            text::fit(&format!("{mark} {}", n.text()), area.width as usize),
             style(theme, slot),
         ));
         let row = Rect {

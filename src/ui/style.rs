@@ -97,28 +97,13 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// Cuts `s` to `width` characters, marking the cut with `…`.
-pub fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
 /// Key hints as spans: each key in the key colour, its label muted ("w workflow  q quit").
 /// The pairs come from the keymap in force (`Keymap::hints`, `Keymap::footer`).
 pub fn hint_spans(theme: &Theme, pairs: &[(String, &str)]) -> Vec<ratatui::text::Span<'static>> {
     let mut spans = Vec::with_capacity(pairs.len() * 2);
     for (key, label) in pairs {
-        spans.push(ratatui::text::Span::styled(
-            key.clone(),
-            style(theme, Slot::Key),
-        ));
-        spans.push(ratatui::text::Span::styled(
+        spans.push(super::text::span(key.clone(), style(theme, Slot::Key)));
+        spans.push(super::text::span(
             format!(" {label}  "),
             style(theme, Slot::Muted),
         ));

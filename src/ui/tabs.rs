@@ -2,11 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
 use super::style::style;
 use crate::app::{PaneId, State};
 use crate::theme::Slot;
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
@@ -17,11 +18,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Slot::Tab
         };
-        spans.push(Span::styled(
+        spans.push(text::span(
             format!(" {} {} ", pane.index() + 1, pane.title()),
             style(theme, slot),
         ));
-        spans.push(Span::styled("│", style(theme, Slot::Border)));
+        spans.push(text::span("│", style(theme, Slot::Border)));
     }
     spans.pop();
     frame.render_widget(Line::from(spans), area);

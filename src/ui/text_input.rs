@@ -5,6 +5,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::widgets::TextInput;
+use crate::ui::text;
 
 /// The end-of-text cursor.
 pub const CURSOR: &str = "▏";
@@ -13,7 +14,7 @@ pub const CURSOR: &str = "▏";
 /// focused).
 pub fn cursor_spans(text: &str, cursor: Option<usize>, style: Style) -> Vec<Span<'static>> {
     let Some(cursor) = cursor else {
-        return vec![Span::styled(text.to_string(), style)];
+        return vec![text::span(text.to_string(), style)];
     };
     let split = text
         .char_indices()
@@ -22,7 +23,7 @@ pub fn cursor_spans(text: &str, cursor: Option<usize>, style: Style) -> Vec<Span
     let (before, rest) = text.split_at(split);
     let mut chars = rest.chars();
     let Some(under) = chars.next() else {
-        return vec![Span::styled(format!("{before}{CURSOR}"), style)];
+        return vec![text::span(format!("{before}{CURSOR}"), style)];
     };
     // On a field drawn reversed already (a selected row), the cursor cell is the one
     // that is not.
@@ -32,9 +33,9 @@ pub fn cursor_spans(text: &str, cursor: Option<usize>, style: Style) -> Vec<Span
         style.add_modifier(Modifier::REVERSED)
     };
     vec![
-        Span::styled(before.to_string(), style),
-        Span::styled(under.to_string(), cursor_style),
-        Span::styled(chars.as_str().to_string(), style),
+        text::span(before.to_string(), style),
+        text::span(under.to_string(), cursor_style),
+        text::span(chars.as_str().to_string(), style),
     ]
 }
 

@@ -19,6 +19,7 @@ pub mod console;
 pub mod env;
 pub mod exec;
 pub mod findings;
+pub mod hostile;
 pub mod hub;
 pub mod iot;
 pub mod moto;

@@ -148,10 +148,13 @@ impl FilterError {
     /// columns: a byte count would drift right after `é` or `日`.
     pub fn caret_line(&self, input: &str) -> String {
         use unicode_width::UnicodeWidthStr;
-        let before = input.get(..self.offset).map_or(0, UnicodeWidthStr::width);
+        // Measured as the input is shown: a control character before the token takes the
+        // columns of its `⟨U+XXXX⟩` marker.
+        let shown = |s: &str| crate::domain::sanitize::visible(s).width();
+        let before = input.get(..self.offset).map_or(0, shown);
         let under = input
             .get(self.offset..self.offset + self.len)
-            .map_or(1, UnicodeWidthStr::width);
+            .map_or(1, shown);
         format!("{}{}", " ".repeat(before), "^".repeat(under.max(1)))
     }
 }

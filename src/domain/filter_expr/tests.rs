@@ -292,6 +292,16 @@ fn errors_after_multibyte_text_name_the_character_column_and_caret() {
 }
 
 #[test]
+fn the_caret_counts_a_control_character_as_its_shown_marker() {
+    // `\u{1b}` is drawn as `⟨U+001B⟩` (8 columns) by the UI and on a terminal.
+    let input = "title~\u{1b} sevrity=LOW";
+    assert_eq!(
+        err(input).caret_line(input),
+        format!("{}^^^^^^^", " ".repeat(15))
+    );
+}
+
+#[test]
 fn the_quote_left_open_is_the_one_pointed_at() {
     // Found by tests/fuzz/filter.rs: the first quote of the term was blamed, though it
     // was closed; the unterminated one is the third.

@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::panes::analyzer::Detail;
@@ -12,11 +12,12 @@ use crate::domain::policy::eval::granting_statements;
 use crate::domain::policy::{PolicyDocument, PrincipalEntry, PrincipalKind};
 use crate::theme::{Slot, Theme};
 use crate::ui::style::style;
+use crate::ui::text;
 
 fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{label:<14}"), style(theme, Slot::Muted)),
-        Span::styled(value, style(theme, Slot::Text)),
+        text::span(format!("{label:<14}"), style(theme, Slot::Muted)),
+        text::span(value, style(theme, Slot::Text)),
     ])
 }
 
@@ -64,14 +65,14 @@ pub(super) fn draw_detail(frame: &mut Frame, area: Rect, d: &Detail, theme: &The
         .remediation_blocker()
         .filter(|_| !d.finding.is_role())
     {
-        lines.push(Line::styled(why, style(theme, Slot::Info)));
+        lines.push(text::line(why, style(theme, Slot::Info)));
     } else {
         match &d.policy {
-            None => lines.push(Line::styled(
+            None => lines.push(text::line(
                 "trust policy: loading…",
                 style(theme, Slot::Muted),
             )),
-            Some(Err(e)) => lines.push(Line::styled(
+            Some(Err(e)) => lines.push(text::line(
                 format!("trust policy: {e}"),
                 style(theme, Slot::Error),
             )),
@@ -84,18 +85,18 @@ pub(super) fn draw_detail(frame: &mut Frame, area: Rect, d: &Detail, theme: &The
 
 /// The trust policy pretty-printed, the statements granting the finding's principal marked.
 fn policy_lines<'a>(f: &AccessFinding, text: &str, theme: &Theme) -> Vec<Line<'a>> {
-    let mut out = vec![Line::styled(
+    let mut out = vec![text::line(
         "Trust policy (▌ grants the access in this finding)",
         style(theme, Slot::Header),
     )];
     let doc = match PolicyDocument::parse(text) {
         Ok(d) => d,
         Err(e) => {
-            out.push(Line::styled(
+            out.push(text::line(
                 format!("cannot parse: {e}"),
                 style(theme, Slot::Error),
             ));
-            out.push(Line::styled(text.to_string(), style(theme, Slot::Muted)));
+            out.push(text::line(text.to_string(), style(theme, Slot::Muted)));
             return out;
         }
     };
@@ -113,13 +114,13 @@ fn policy_lines<'a>(f: &AccessFinding, text: &str, theme: &Theme) -> Vec<Line<'a
             .any(|(s, r)| granting.contains(&s) && r.contains(&i));
         out.push(if hot {
             Line::from(vec![
-                Span::styled("▌", style(theme, Slot::Warning)),
-                Span::styled(line, style(theme, Slot::Warning)),
+                text::span("▌", style(theme, Slot::Warning)),
+                text::span(line, style(theme, Slot::Warning)),
             ])
         } else {
             Line::from(vec![
-                Span::raw(" "),
-                Span::styled(line, style(theme, Slot::Text)),
+                text::raw(" "),
+                text::span(line, style(theme, Slot::Text)),
             ])
         });
     }

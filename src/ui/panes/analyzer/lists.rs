@@ -2,13 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::app::{Action, Context, State};
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{hint_text, selectable_row, style};
+use crate::ui::text;
 
 pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, state: &State) {
     let (pane, theme) = (&state.analyzer, &state.theme);
@@ -20,7 +20,7 @@ pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, state: &State) {
         false => format!(" Analyzers ({}) ", hint_text(&picks, "")),
     };
     let block = Block::bordered()
-        .title(title)
+        .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let rows: Vec<Row> = pane
         .analyzers
@@ -33,12 +33,12 @@ pub(super) fn draw_analyzers(frame: &mut Frame, area: Rect, state: &State) {
                 " "
             };
             let row = Row::new(vec![
-                chosen.to_string(),
-                a.name.clone(),
-                a.kind.clone(),
-                a.status.clone(),
-                a.zone_of_trust(),
-                a.created_at.get(..10).unwrap_or_default().to_string(),
+                text::cell(chosen),
+                text::cell(a.name.as_str()),
+                text::cell(a.kind.as_str()),
+                text::cell(a.status.as_str()),
+                text::cell(a.zone_of_trust()),
+                text::cell(a.created_at.get(..10).unwrap_or_default()),
             ]);
             selectable_row(row, i == pane.analyzer_cursor, theme)
         })
@@ -68,16 +68,16 @@ pub(super) fn draw_rules(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, the
         .border_style(style(theme, Slot::BorderFocused));
     let mut lines = Vec::new();
     for (name, criteria) in &pane.rules {
-        lines.push(Line::styled(name.clone(), style(theme, Slot::Header)));
+        lines.push(text::line(name.clone(), style(theme, Slot::Header)));
         for (k, v) in criteria {
-            lines.push(Line::styled(
+            lines.push(text::line(
                 format!("  {k} = {}", v.join(" | ")),
                 style(theme, Slot::Text),
             ));
         }
     }
     if lines.is_empty() {
-        lines.push(Line::styled("no archive rules", style(theme, Slot::Muted)));
+        lines.push(text::line("no archive rules", style(theme, Slot::Muted)));
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -10,13 +10,14 @@ mod table;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::State;
 use crate::app::panes::analyzer::{AnalyzerPane, View};
 use crate::theme::{Slot, Theme};
 use crate::ui::style::style;
+use crate::ui::text;
 use detail::draw_detail;
 use lists::{draw_analyzers, draw_rules};
 use rule_editor::draw_rule_editor;
@@ -44,11 +45,11 @@ fn header<'a>(pane: &AnalyzerPane, theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
     match pane.current() {
         Some(a) => {
-            spans.push(Span::styled(
+            spans.push(text::span(
                 format!(" {} ", a.name),
                 style(theme, Slot::Header),
             ));
-            spans.push(Span::styled(
+            spans.push(text::span(
                 format!(
                     "{} · {} · zone of trust: {}",
                     a.kind,
@@ -58,17 +59,16 @@ fn header<'a>(pane: &AnalyzerPane, theme: &Theme) -> Line<'a> {
                 style(theme, Slot::Muted),
             ));
         }
-        None if pane.analyzers_loading => spans.push(Span::styled(
-            " loading analyzers…",
-            style(theme, Slot::Muted),
-        )),
-        None => spans.push(Span::styled(
+        None if pane.analyzers_loading => {
+            spans.push(text::span(" loading analyzers…", style(theme, Slot::Muted)))
+        }
+        None => spans.push(text::span(
             " no analyzer selected (:analyzer NAME)",
             style(theme, Slot::Muted),
         )),
     }
     let count = |s: &str| pane.findings.iter().filter(|f| f.status == s).count();
-    spans.push(Span::styled(
+    spans.push(text::span(
         format!(
             "   {} findings: {} active, {} archived, {} resolved{}{}",
             pane.findings.len(),

@@ -9,6 +9,7 @@ use crate::app::panes::analyzer::rule_editor::{Editing, RuleEditor};
 use crate::app::{Action, Context, State};
 use crate::theme::Slot;
 use crate::ui::style::style;
+use crate::ui::text;
 use crate::ui::text_input;
 
 /// "Archive similar": the rule's name, criteria and apply switch, each editable, with
@@ -19,7 +20,7 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
     // The line being typed, with its cursor, after `head`.
     let typing = |target: Editing, head: &str| match &ed.editing {
         Some((t, text)) if *t == target => {
-            let mut spans = vec![Span::styled(head.to_string(), input)];
+            let mut spans = vec![text::span(head.to_string(), input)];
             spans.extend(text_input::spans(text, input));
             Some(spans)
         }
@@ -27,13 +28,13 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
     };
     let row = |i: usize, label: String, value: String, typed: Option<Vec<Span<'static>>>| {
         let selected = ed.cursor == i && ed.editing.is_none();
-        let mut spans = vec![Span::styled(
+        let mut spans = vec![text::span(
             format!(" {label:<28}"),
             style(theme, Slot::Muted),
         )];
         match typed {
             Some(t) => spans.extend(t),
-            None => spans.push(Span::raw(value)),
+            None => spans.push(text::raw(value)),
         }
         let line = Line::from(spans);
         if selected {
@@ -57,7 +58,7 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
         ));
     }
     if let Some(t) = typing(Editing::New, "") {
-        let mut spans = vec![Span::styled(
+        let mut spans = vec![text::span(
             " new criterion KEY=VALUE    ",
             style(theme, Slot::Muted),
         )];
@@ -71,7 +72,7 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
         None,
     ));
     lines.push(Line::default());
-    lines.push(Line::styled(
+    lines.push(text::line(
         format!(
             " matches {} current ACTIVE finding(s)",
             ed.matching(&pane.findings)
@@ -79,7 +80,7 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
         style(theme, Slot::Header),
     ));
     if let Some(e) = &ed.error {
-        lines.push(Line::styled(format!(" {e}"), style(theme, Slot::Error)));
+        lines.push(text::line(format!(" {e}"), style(theme, Slot::Error)));
     }
     // Enter and esc come from [input]; d, a, space and y are the editor's own keys.
     let key = |a: &Action, label: &str| {
@@ -99,12 +100,15 @@ pub(super) fn draw_rule_editor(frame: &mut Frame, area: Rect, state: &State, ed:
             key(&Action::Back, "cancel")
         )
     };
-    lines.push(Line::styled(format!(" {hint}"), style(theme, Slot::Key)));
+    lines.push(text::line(format!(" {hint}"), style(theme, Slot::Key)));
     let width = area.width.saturating_sub(4).min(90);
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = crate::ui::style::centered(area, width, height);
     let block = Block::bordered()
-        .title(format!(" Archive rule on {} ", ed.analyzer_name))
+        .title(text::raw_line(format!(
+            " Archive rule on {} ",
+            ed.analyzer_name
+        )))
         .border_style(style(theme, Slot::BorderFocused));
     frame.render_widget(ratatui::widgets::Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);

@@ -3,13 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
 use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::domain::analyzer::AccessFinding;
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{selectable_row, style};
+use crate::ui::text;
 
 fn status_slot(status: &str) -> Slot {
     match status {
@@ -76,7 +76,7 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
         title.push_str(&format!("grouped by {g} "));
     }
     let block = Block::bordered()
-        .title(title)
+        .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = area.height.saturating_sub(3) as usize;
     let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
@@ -93,22 +93,22 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
                 " "
             };
             let row = Row::new(vec![
-                Span::raw(mark.to_string()),
-                Span::styled(f.status.clone(), style(theme, status_slot(&f.status))),
-                Span::raw(short_finding_type(&f.finding_type)),
-                Span::raw(short_type(&f.resource_type).to_string()),
-                Span::raw(short_resource(&f.resource).to_string()),
-                Span::raw(f.account.clone()),
-                Span::raw(short_principal(f)),
-                Span::raw(f.actions.join(",")),
-                Span::raw(
+                text::raw(mark.to_string()),
+                text::span(f.status.clone(), style(theme, status_slot(&f.status))),
+                text::raw(short_finding_type(&f.finding_type)),
+                text::raw(short_type(&f.resource_type).to_string()),
+                text::raw(short_resource(&f.resource).to_string()),
+                text::raw(f.account.clone()),
+                text::raw(short_principal(f)),
+                text::raw(f.actions.join(",")),
+                text::raw(
                     match f.is_public {
                         Some(true) => "public",
                         _ => "",
                     }
                     .to_string(),
                 ),
-                Span::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
+                text::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
             ]);
             selectable_row(row, i == pane.cursor, theme)
         })
@@ -156,7 +156,10 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
             height: 1,
         };
         if area.height > 3 {
-            frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), line);
+            frame.render_widget(
+                Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
+                line,
+            );
         }
     }
 }

@@ -5,15 +5,16 @@ pub(crate) mod suppressions;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::audits::{AuditsPane, Focus, Load, Row as PaneRow};
 use crate::app::{Action, Context, State};
 use crate::domain::iot::AuditTask;
 use crate::domain::iot_plan::format_date;
 use crate::theme::{Slot, Theme};
-use crate::ui::style::{severity_slot, style, truncate};
+use crate::ui::style::{severity_slot, style};
+use crate::ui::text;
 
 /// Rows of the tasks table (plus border and header).
 const TASK_ROWS: u16 = 6;
@@ -34,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(summary);
         let gauge = ratatui::widgets::LineGauge::default()
             .filled_style(style(theme, Slot::Success))
-            .label(format!("importing {sent}/{total}"))
+            .label(text::raw_line(format!("importing {sent}/{total}")))
             .ratio(sent as f64 / total.max(1) as f64);
         frame.render_widget(ratatui::widgets::Clear, line);
         frame.render_widget(gauge, line);
@@ -65,7 +66,10 @@ fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme)
         } else {
             Slot::Muted
         };
-        frame.render_widget(Paragraph::new(msg).style(style(theme, slot)), area);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, slot)),
+            area,
+        );
         return;
     };
     let sns = match (&o.config.sns_target_arn, o.config.sns_enabled) {
@@ -74,8 +78,8 @@ fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme)
         (None, _) => "no SNS target".to_string(),
     };
     let first = Line::from(vec![
-        Span::styled("Audit checks ", style(theme, Slot::Header)),
-        Span::styled(
+        text::span("Audit checks ", style(theme, Slot::Header)),
+        text::span(
             format!(
                 "{} of {} enabled · {sns}",
                 o.config.enabled_checks().len(),
@@ -86,12 +90,12 @@ fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme)
     ]);
     let expiring = pane.expiring();
     let mut second = vec![
-        Span::styled("Suppressions ", style(theme, Slot::Header)),
-        Span::styled(
+        text::span("Suppressions ", style(theme, Slot::Header)),
+        text::span(
             format!("{} · ", o.suppressions.len()),
             style(theme, Slot::Text),
         ),
-        Span::styled(
+        text::span(
             format!("{} expiring within 7 days", expiring.len()),
             style(
                 theme,
@@ -104,7 +108,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme)
         ),
     ];
     for s in expiring.iter().take(2) {
-        second.push(Span::styled(
+        second.push(text::span(
             format!(
                 " · {} {} {}",
                 s.check_name,
@@ -114,7 +118,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme)
             style(theme, Slot::Muted),
         ));
     }
-    second.push(Span::styled(
+    second.push(text::span(
         format!(
             " · mitigation actions {} · tasks {}",
             o.mitigation_actions.len(),
@@ -158,11 +162,11 @@ fn border(theme: &Theme, focused: bool) -> ratatui::style::Style {
 fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
     let tasks = pane.tasks();
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " Audit tasks ({}) · last {}d ",
             tasks.len(),
             pane.window_days()
-        ))
+        )))
         .border_style(border(theme, pane.focus == Focus::Tasks));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -172,7 +176,10 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
         } else {
             String::new()
         };
-        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
+            inner,
+        );
         return;
     }
     let visible = inner.height.saturating_sub(1) as usize;
@@ -197,14 +204,14 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
                 format!("{} {done}/{total}", t.task_status)
             };
             Row::new(vec![
-                Cell::from(time_of(t.task_start_time)),
-                Cell::from(t.kind()),
-                Cell::from(status).style(style(theme, status_slot)),
-                Cell::from(format!("{}/{}", st.non_compliant_checks, st.total_checks)),
-                Cell::from(format!("{nc} of {res}")),
-                Cell::from(sup.to_string()),
-                Cell::from(st.failed_checks.to_string()),
-                Cell::from(t.task_id.clone()),
+                text::cell(time_of(t.task_start_time)),
+                text::cell(t.kind()),
+                text::cell(status).style(style(theme, status_slot)),
+                text::cell(format!("{}/{}", st.non_compliant_checks, st.total_checks)),
+                text::cell(format!("{nc} of {res}")),
+                text::cell(sup.to_string()),
+                text::cell(st.failed_checks.to_string()),
+                text::cell(t.task_id.clone()),
             ])
             .style(style(theme, Slot::Text))
         })
@@ -246,13 +253,16 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
         None => " Findings ".to_string(),
     };
     let block = Block::bordered()
-        .title(title)
+        .title(text::raw_line(title))
         .border_style(border(theme, pane.focus == Focus::Findings));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if pane.rows.is_empty() {
         let msg = empty_findings_message(state);
-        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
+            inner,
+        );
         return;
     }
     let visible = inner.height as usize;
@@ -283,7 +293,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
                     }
                 );
                 Some(
-                    Row::new(vec![Cell::from(truncate(&text, width))]).style(
+                    Row::new(vec![text::cell(text::fit(&text, width))]).style(
                         style(theme, severity_slot(group.severity))
                             .add_modifier(ratatui::style::Modifier::BOLD),
                     ),
@@ -317,7 +327,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
                 } else {
                     Slot::Text
                 };
-                Some(Row::new(vec![Cell::from(truncate(&text, width))]).style(style(theme, slot)))
+                Some(Row::new(vec![text::cell(text::fit(&text, width))]).style(style(theme, slot)))
             }
         })
         .collect();

@@ -4,13 +4,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::audits::{AuditsPane, Load};
 use crate::app::{Context, State};
 use crate::domain::iot_plan::format_date;
 use crate::theme::{Slot, Theme};
-use crate::ui::style::{style, truncate};
+use crate::ui::style::style;
+use crate::ui::text;
 
 fn expiry_text(pane: &AuditsPane, s: &crate::domain::iot::AuditSuppression) -> String {
     match (s.suppress_indefinitely, s.expiration_date) {
@@ -40,11 +41,11 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
         keys.push(format!("{k} close"));
     }
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " Suppressions ({}) · {expiring} expiring within 7 days ",
             list.len()
-        ))
-        .title_bottom(format!(" {} ", keys.join(" · ")))
+        )))
+        .title_bottom(text::raw_line(format!(" {} ", keys.join(" · "))))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -57,7 +58,10 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
             Load::Failed(e) => format!("✗ {e}"),
             _ => "no suppressions".to_string(),
         };
-        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
+            inner,
+        );
         return;
     }
     let visible = inner.height.saturating_sub(1) as usize;
@@ -73,10 +77,10 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
                 Slot::Text
             };
             Row::new(vec![
-                Cell::from(s.check_name.clone()),
-                Cell::from(s.resource_identifier.display()),
-                Cell::from(expiry_text(pane, s)),
-                Cell::from(s.description.clone().unwrap_or_default()),
+                text::cell(s.check_name.clone()),
+                text::cell(s.resource_identifier.display()),
+                text::cell(expiry_text(pane, s)),
+                text::cell(s.description.clone().unwrap_or_default()),
             ])
             .style(style(theme, slot))
         })
@@ -125,10 +129,10 @@ pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         _ => String::new(),
     };
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " Not imported ({}){retry} ",
             pane.import_failures.len()
-        ))
+        )))
         .border_style(style(theme, Slot::Error));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -139,7 +143,7 @@ pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
         .iter()
         .take(shown)
         .map(|f| {
-            ratatui::text::Line::from(truncate(
+            text::raw_line(text::fit(
                 &format!("{:<22} {} · {}", f.code, f.target, f.message),
                 width,
             ))
@@ -149,7 +153,7 @@ pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme
     if more > 0
         && let Some(last) = lines.last_mut()
     {
-        *last = ratatui::text::Line::from(format!("… and {} more", more + 1));
+        *last = text::raw_line(format!("… and {} more", more + 1));
     }
     frame.render_widget(
         Paragraph::new(lines).style(style(theme, Slot::Error)),

@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::panes::findings::block::BlockStage;
@@ -14,7 +14,8 @@ use crate::domain::block_guardrails::set_location;
 use crate::domain::cidr::MAX_ADDRESSES;
 use crate::domain::waf::WafScope;
 use crate::theme::Slot;
-use crate::ui::style::{centered, hint_spans, style, truncate};
+use crate::ui::style::{centered, hint_spans, style};
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
     let theme = &state.theme;
@@ -26,13 +27,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &BlockStage) {
     );
     let width = rect.width.saturating_sub(2) as usize;
     let mut lines = source_lines(state, stage, width);
-    lines.push(Line::styled(
-        truncate(&sets_header(state, &choices), width),
+    lines.push(text::line(
+        text::fit(&sets_header(state, &choices), width),
         style(theme, Slot::Header),
     ));
     lines.extend(set_lines(state, stage, &choices, width));
     let check = if stage.notify { "[x]" } else { "[ ]" };
-    lines.push(Line::styled(
+    lines.push(text::line(
         format!("{check} also set workflow NOTIFIED with a note naming the IP set"),
         style(theme, Slot::Text),
     ));
@@ -71,27 +72,27 @@ fn source_lines(state: &State, stage: &BlockStage, width: usize) -> Vec<Line<'st
         many => format!("{} findings", many.len()),
     };
     let mut lines = vec![
-        Line::styled(
-            truncate(&format!("from {what}"), width),
+        text::line(
+            text::fit(&format!("from {what}"), width),
             style(theme, Slot::Muted),
         ),
         Line::from(vec![
-            Span::styled("in ", style(theme, Slot::Muted)),
-            Span::styled(
-                truncate(&source_places(stage), width.saturating_sub(3)),
+            text::span("in ", style(theme, Slot::Muted)),
+            text::span(
+                text::fit(&source_places(stage), width.saturating_sub(3)),
                 style(theme, Slot::Text),
             ),
         ]),
         Line::from(vec![
-            Span::styled("remote IPs ", style(theme, Slot::Muted)),
-            Span::styled(
-                truncate(&ips.join(", "), width.saturating_sub(11)),
+            text::span("remote IPs ", style(theme, Slot::Muted)),
+            text::span(
+                text::fit(&ips.join(", "), width.saturating_sub(11)),
                 style(theme, Slot::Text),
             ),
         ]),
     ];
     if stage.without_ip > 0 {
-        lines.push(Line::styled(
+        lines.push(text::line(
             format!(
                 "{} marked finding(s) without a remote IP are left alone",
                 stage.without_ip
@@ -161,7 +162,7 @@ fn set_lines(
                 state.ipsets.scope
             ),
         };
-        lines.push(Line::styled(message, style(theme, Slot::Muted)));
+        lines.push(text::line(message, style(theme, Slot::Muted)));
     }
     for (i, idx) in choices.iter().enumerate() {
         let Some(row) = state.ipsets.rows.get(*idx) else {
@@ -188,7 +189,7 @@ fn set_lines(
         } else {
             Slot::Text
         };
-        lines.push(Line::styled(truncate(&text, width), style(theme, slot)));
+        lines.push(text::line(text::fit(&text, width), style(theme, slot)));
     }
     lines
 }

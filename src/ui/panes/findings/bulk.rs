@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::panes::findings::FindingsPane;
@@ -15,7 +15,8 @@ use crate::app::{Action, Context, State};
 use crate::domain::filter_expr::FilterExpr;
 use crate::domain::finding::{Severity, WorkflowStatus};
 use crate::theme::Slot;
-use crate::ui::style::{centered, hint_text, severity_slot, style, truncate};
+use crate::ui::style::{centered, hint_text, severity_slot, style};
+use crate::ui::text;
 use crate::ui::text_input;
 
 pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageStage) {
@@ -32,8 +33,8 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 BulkField::Workflow => "workflow status",
                 BulkField::Severity => "severity",
             };
-            let mut lines = vec![Line::styled(
-                truncate(
+            let mut lines = vec![text::line(
+                text::fit(
                     &target_summary(targets.len(), targets.first().map(|t| t.title.as_str())),
                     rect.width.saturating_sub(2) as usize,
                 ),
@@ -46,18 +47,18 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                     Slot::Text
                 };
                 let pointer = if i == *cursor { "▶" } else { " " };
-                lines.push(Line::styled(format!("{pointer} {c}"), style(theme, slot)));
+                lines.push(text::line(format!("{pointer} {c}"), style(theme, slot)));
             }
             let keys = state.keymap.hints(
                 Context::Preview,
                 &[(Action::Open, "choose"), (Action::Back, "cancel")],
             );
-            lines.push(Line::styled(
+            lines.push(text::line(
                 hint_text(&keys, "  "),
                 style(theme, Slot::Muted),
             ));
             let block = Block::bordered()
-                .title(format!(" Set {what} "))
+                .title(text::raw_line(format!(" Set {what} ")))
                 .border_style(style(theme, Slot::BorderFocused));
             frame.render_widget(Clear, rect);
             frame.render_widget(Paragraph::new(lines).block(block), rect);
@@ -70,8 +71,8 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
         } => {
             let rect = centered(area, area.width.saturating_sub(4).min(80), 12);
             let width = rect.width.saturating_sub(2) as usize;
-            let mut lines = vec![Line::styled(
-                truncate(
+            let mut lines = vec![text::line(
+                text::fit(
                     &target_summary(targets.len(), targets.first().map(|t| t.title.as_str())),
                     width,
                 ),
@@ -79,9 +80,9 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
             )];
             lines.extend(text_input::lines(text, style(theme, Slot::Input), 5));
             if let Some(e) = error {
-                lines.push(Line::styled(e.clone(), style(theme, Slot::Error)));
+                lines.push(text::line(e.clone(), style(theme, Slot::Error)));
             }
-            lines.push(Line::styled(
+            lines.push(text::line(
                 {
                     // alt-enter is the editor's own key; enter and esc come from [input].
                     let ok = state
@@ -104,7 +105,7 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 None => " Add a note ".to_string(),
             };
             let block = Block::bordered()
-                .title(title)
+                .title(text::raw_line(title))
                 .border_style(style(theme, Slot::BorderFocused));
             frame.render_widget(Clear, rect);
             frame.render_widget(Paragraph::new(lines).block(block), rect);
@@ -118,8 +119,8 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
     let theme = &state.theme;
     let rect = centered(area, area.width.saturating_sub(4).min(80), 14);
     let width = rect.width.saturating_sub(2) as usize;
-    let mut lines = vec![Line::styled(
-        truncate(
+    let mut lines = vec![text::line(
+        text::fit(
             &target_summary(
                 form.targets.len(),
                 form.targets.first().map(|t| t.title.as_str()),
@@ -136,14 +137,14 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
         } else {
             Slot::Input
         };
-        let mut row = vec![Span::styled(
+        let mut row = vec![text::span(
             format!("{pointer} {:<13}", field.label()),
             style(theme, Slot::Text),
         )];
         row.extend(match form.input(field) {
             Some(input) if focused => text_input::spans(input, style(theme, slot)),
-            Some(input) => vec![Span::styled(input.value().to_string(), style(theme, slot))],
-            None => vec![Span::styled(
+            Some(input) => vec![text::span(input.value().to_string(), style(theme, slot))],
+            None => vec![text::span(
                 match form.verification {
                     Some(v) => format!("◀ {v} ▶"),
                     None => "◀ (unchanged) ▶".to_string(),
@@ -152,8 +153,8 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
             )],
         });
         lines.push(Line::from(row));
-        lines.push(Line::styled(
-            truncate(
+        lines.push(text::line(
+            text::fit(
                 &format!("                now: {}", form.current(field)),
                 width,
             ),
@@ -161,7 +162,7 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
         ));
     }
     if let Some(e) = &form.error {
-        lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+        lines.push(text::line(text::fit(e, width), style(theme, Slot::Error)));
     }
     // Tab and the arrows are the form's own keys; enter and esc come from [input].
     let keys = state.keymap.hints(
@@ -172,8 +173,8 @@ fn draw_fields_form(frame: &mut Frame, area: Rect, state: &State, form: &FieldsF
         "blank = unchanged · numbers 0-100 · user fields: k=v; k2=v2 (k= or -k removes)".into(),
         format!("tab / ↑↓ field  ←→ state  {}", hint_text(&keys, "  ")),
     ] {
-        lines.push(Line::styled(
-            truncate(&hint, width),
+        lines.push(text::line(
+            text::fit(&hint, width),
             style(theme, Slot::Muted),
         ));
     }
@@ -196,10 +197,10 @@ fn target_summary(n: usize, first: Option<&str>) -> String {
 pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, input: &TextInput) {
     let theme = &state.theme;
     let prefix = "filter: ";
-    let mut spans = vec![Span::styled(prefix, style(theme, Slot::Muted))];
+    let mut spans = vec![text::span(prefix, style(theme, Slot::Muted))];
     spans.extend(text_input::spans(input, style(theme, Slot::Input)));
     if let Err(e) = FilterExpr::parse(input.value()) {
-        spans.push(Span::styled(
+        spans.push(text::span(
             format!("  ✗ {}", e.message),
             style(theme, Slot::Error),
         ));
@@ -215,7 +216,7 @@ pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, input: &
                 e.caret_line(input.value())
             );
             frame.render_widget(Clear, caret);
-            frame.render_widget(Line::styled(line, style(theme, Slot::Error)), caret);
+            frame.render_widget(text::line(line, style(theme, Slot::Error)), caret);
         }
     }
     frame.render_widget(Line::from(spans), area);
@@ -228,20 +229,20 @@ pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
     let mut spans = Vec::new();
     for (s, n) in Severity::ALL.iter().zip(sev) {
         if n > 0 {
-            spans.push(Span::styled(
+            spans.push(text::span(
                 format!("{} {n}  ", s.as_str()),
                 style(theme, severity_slot(Some(*s))),
             ));
         }
     }
-    spans.push(Span::styled("│  ", style(theme, Slot::Muted)));
+    spans.push(text::span("│  ", style(theme, Slot::Muted)));
     for (w, n) in WorkflowStatus::ALL.iter().zip(wf) {
         if n > 0 {
-            spans.push(Span::styled(format!("{w} {n}  "), style(theme, Slot::Text)));
+            spans.push(text::span(format!("{w} {n}  "), style(theme, Slot::Text)));
         }
     }
     if !pane.marks.is_empty() {
-        spans.push(Span::styled(
+        spans.push(text::span(
             format!("│  {} marked", pane.marks.len()),
             style(theme, Slot::Warning),
         ));
@@ -253,10 +254,10 @@ pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
 pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
     let (pane, theme) = (&state.findings, &state.theme);
     use ratatui::layout::Constraint;
-    use ratatui::widgets::{Cell, Row, Table, TableState};
+    use ratatui::widgets::{Row, Table, TableState};
     let Some(g) = &pane.grouping else { return };
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " Findings by {} ({} groups) · {} ",
             g.by.name(),
             g.groups.len(),
@@ -267,7 +268,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
                 ),
                 " "
             )
-        ))
+        )))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -297,9 +298,9 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
                     .count()
             };
             let mut cells = vec![
-                Cell::from(grp.key.clone()),
-                Cell::from(grp.members.len().to_string()),
-                Cell::from(if marked > 0 {
+                text::cell(grp.key.clone()),
+                text::cell(grp.members.len().to_string()),
+                text::cell(if marked > 0 {
                     marked.to_string()
                 } else {
                     String::new()
@@ -308,7 +309,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
             ];
             for (n, s) in grp.severities.iter().zip(Severity::ALL) {
                 let text = if *n > 0 { n.to_string() } else { String::new() };
-                cells.push(Cell::from(text).style(style(theme, severity_slot(Some(s)))));
+                cells.push(text::cell(text).style(style(theme, severity_slot(Some(s)))));
             }
             Row::new(cells).style(style(theme, Slot::Text))
         })

@@ -3,37 +3,28 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::panes::findings::detail::{DetailLine, DetailTab, DetailView};
 use crate::domain::finding::Severity;
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{severity_slot, style};
+use crate::ui::text;
 
 const LABEL_WIDTH: usize = 14;
 
-/// Splits `text` into pieces of at most `width` characters (hard wrap: JSON and ARNs have
-/// no good break points).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    if width == 0 || chars.is_empty() {
-        return vec![String::new()];
-    }
-    chars.chunks(width).map(|c| c.iter().collect()).collect()
-}
-
 /// A pretty-printed JSON line coloured: keys, strings, and other values apart.
-fn json_line(text: &str, theme: &Theme) -> Line<'static> {
-    let indent = text.len() - text.trim_start().len();
-    let rest = &text[indent..];
-    let mut spans = vec![Span::raw(text[..indent].to_string())];
+fn json_line(json: &str, theme: &Theme) -> Line<'static> {
+    let indent = json.len() - json.trim_start().len();
+    let rest = &json[indent..];
+    let mut spans = vec![text::raw(json[..indent].to_string())];
     let (key, value) = match rest.find("\": ") {
         Some(i) if rest.starts_with('"') => (&rest[..i + 3], &rest[i + 3..]),
         _ => ("", rest),
     };
     if !key.is_empty() {
-        spans.push(Span::styled(key.to_string(), style(theme, Slot::Key)));
+        spans.push(text::span(key.to_string(), style(theme, Slot::Key)));
     }
     let slot = if value.starts_with('"') {
         Slot::Text
@@ -42,7 +33,7 @@ fn json_line(text: &str, theme: &Theme) -> Line<'static> {
     } else {
         Slot::Info
     };
-    spans.push(Span::styled(value.to_string(), style(theme, slot)));
+    spans.push(text::span(value.to_string(), style(theme, slot)));
     Line::from(spans)
 }
 
@@ -59,12 +50,12 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
         })
         .collect();
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " Finding · {} · line {}/{} ",
             tabs.join(" "),
             (view.scroll + 1).min(lines.len()),
             lines.len()
-        ))
+        )))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -82,39 +73,39 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
         if hit {
             // A search hit shows whole, in the selection colour.
             out.extend(
-                wrap(&crate::app::panes::findings::detail::line_text(line), width)
+                text::wrap(&crate::app::panes::findings::detail::line_text(line), width)
                     .into_iter()
-                    .map(|p| Line::styled(p, style(theme, Slot::Selection))),
+                    .map(|p| text::line(p, style(theme, Slot::Selection))),
             );
             continue;
         }
         match line {
-            DetailLine::Heading(t) => out.push(Line::styled(t.clone(), style(theme, Slot::Header))),
+            DetailLine::Heading(t) => out.push(text::line(t.clone(), style(theme, Slot::Header))),
             DetailLine::Blank => out.push(Line::default()),
             DetailLine::Field { label, value } => {
                 let value_style = match *label {
                     "Severity" => style(theme, severity_slot(Severity::parse(value))),
                     _ => style(theme, Slot::Text),
                 };
-                let pieces = wrap(value, width.saturating_sub(LABEL_WIDTH));
+                let pieces = text::wrap(value, width.saturating_sub(LABEL_WIDTH));
                 for (i, piece) in pieces.into_iter().enumerate() {
                     let label = if i == 0 { *label } else { "" };
                     out.push(Line::from(vec![
-                        Span::styled(format!("{label:<LABEL_WIDTH$}"), style(theme, Slot::Muted)),
-                        Span::styled(piece, value_style),
+                        text::span(format!("{label:<LABEL_WIDTH$}"), style(theme, Slot::Muted)),
+                        text::span(piece, value_style),
                     ]));
                 }
             }
             DetailLine::Text(t) => out.extend(
-                wrap(t, width)
+                text::wrap(t, width)
                     .into_iter()
-                    .map(|p| Line::styled(p, style(theme, Slot::Text))),
+                    .map(|p| text::line(p, style(theme, Slot::Text))),
             ),
-            DetailLine::Json(t) if t.chars().count() <= width => out.push(json_line(t, theme)),
+            DetailLine::Json(t) if text::width(t) <= width => out.push(json_line(t, theme)),
             DetailLine::Json(t) => out.extend(
-                wrap(t, width)
+                text::wrap(t, width)
                     .into_iter()
-                    .map(|p| Line::styled(p, style(theme, Slot::Muted))),
+                    .map(|p| text::line(p, style(theme, Slot::Muted))),
             ),
         }
     }

@@ -7,13 +7,14 @@ pub(crate) mod detail;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::findings::columns::{COLUMNS, FindingColumn, Width};
 use crate::app::panes::findings::{FindingsPane, LoadStatus};
 use crate::app::{Action, Context, State, layout};
 use crate::theme::Slot;
 use crate::ui::style::{hint_text, severity_slot, style};
+use crate::ui::text;
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -56,16 +57,16 @@ fn progress(pane: &FindingsPane, spinner: usize, state: &State) -> Span<'static>
         plural(pages)
     );
     match &pane.status {
-        LoadStatus::Idle => Span::styled("not loaded", style(theme, Slot::Muted)),
-        LoadStatus::Loading => Span::styled(
+        LoadStatus::Idle => text::span("not loaded", style(theme, Slot::Muted)),
+        LoadStatus::Loading => text::span(
             format!("{} loading… {counts}", SPINNER[spinner % SPINNER.len()]),
             style(theme, Slot::Info),
         ),
         LoadStatus::Complete => {
-            Span::styled(format!("complete · {counts}"), style(theme, Slot::Muted))
+            text::span(format!("complete · {counts}"), style(theme, Slot::Muted))
         }
         LoadStatus::Failed { .. } => {
-            Span::styled(format!("stopped · {counts}"), style(theme, Slot::Error))
+            text::span(format!("stopped · {counts}"), style(theme, Slot::Error))
         }
     }
 }
@@ -94,18 +95,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     ])
     .areas(summary);
     let mut spans = vec![
-        Span::styled("filter ", style(theme, Slot::Muted)),
-        Span::styled(pane.expr.to_string(), style(theme, Slot::Text)),
+        text::span("filter ", style(theme, Slot::Muted)),
+        text::span(pane.expr.to_string(), style(theme, Slot::Text)),
     ];
     if let Some((i, asc)) = pane.sort_column() {
         let arrow = if asc { "↑" } else { "↓" };
-        spans.push(Span::styled(
+        spans.push(text::span(
             format!("  sort {}{arrow}", COLUMNS[i].header),
             style(theme, Slot::Muted),
         ));
     }
     if !pane.filter().is_empty() {
-        spans.push(Span::styled(
+        spans.push(text::span(
             format!(
                 "  /{} {} of {}",
                 pane.filter(),
@@ -130,7 +131,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             keys(&Action::ResumeLoad),
             keys(&Action::Refresh)
         );
-        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Error)), error);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Error)),
+            error,
+        );
     }
     draw_table(frame, table, state);
 }
@@ -151,11 +155,11 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
         None => None,
     };
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " Findings ({}){} ",
             pane.visible_len(),
             open.unwrap_or_default()
-        ))
+        )))
         .border_style(style(theme, Slot::BorderFocused));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -166,7 +170,10 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
             (LoadStatus::Loading | LoadStatus::Idle, _) => "loading…".to_string(),
             _ => format!("no findings match {}", pane.expr),
         };
-        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), inner);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
+            inner,
+        );
         return;
     }
     // The window is [offset, offset + body_rows): only these rows are built.
@@ -179,30 +186,30 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
         .map_while(|i| pane.visible(i))
         .map(|f| {
             let marked = pane.is_marked(f);
-            Row::new(columns.iter().map(|c| {
+            let cells = columns.iter().map(|c| {
                 if c.header == "Severity" {
                     // The mark shares the severity cell so marking never shifts columns.
                     let mark = if marked { "●" } else { " " };
                     let label = format!("{mark}{}", (c.cell)(f));
-                    Cell::from(label).style(style(theme, severity_slot(f.severity)))
+                    text::cell(label).style(style(theme, severity_slot(f.severity)))
                 } else {
-                    Cell::from((c.cell)(f))
+                    text::cell((c.cell)(f))
                 }
-            }))
-            .style(style(
+            });
+            Row::new(cells).style(style(
                 theme,
                 if marked { Slot::Warning } else { Slot::Text },
             ))
         })
         .collect();
     let sorted = pane.sort_column();
-    let header = Row::new(columns.iter().map(|c| match sorted {
+    let cells = columns.iter().map(|c| match sorted {
         Some((i, asc)) if i < COLUMNS.len() && COLUMNS[i].header == c.header => {
-            format!("{}{}", c.header, if asc { "↑" } else { "↓" })
+            text::cell(format!("{}{}", c.header, if asc { "↑" } else { "↓" }))
         }
-        _ => c.header.to_string(),
-    }))
-    .style(style(theme, Slot::Header));
+        _ => text::cell(c.header),
+    });
+    let header = Row::new(cells).style(style(theme, Slot::Header));
     let table = Table::new(rows, columns.iter().map(|c| constraint(c.width)))
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))

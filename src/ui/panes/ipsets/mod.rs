@@ -5,14 +5,15 @@ pub(crate) mod sync;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::ipsets::{IpSetRow, IpSetsPane, Load};
 use crate::app::{Action, Context, State};
 use crate::domain::cidr::MAX_ADDRESSES;
 use crate::theme::{Slot, Theme};
 use crate::ui::style::{hint_text, style};
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.ipsets;
@@ -38,7 +39,7 @@ fn used_by(row: &IpSetRow) -> String {
 
 fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
     let block = Block::bordered()
-        .title(format!(" WAF IP sets · {} ", pane.scope))
+        .title(text::raw_line(format!(" WAF IP sets · {} ", pane.scope)))
         .border_style(style(theme, Slot::Border));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -53,7 +54,10 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
         _ => None,
     };
     if let Some(m) = message {
-        frame.render_widget(Paragraph::new(m).style(style(theme, Slot::Muted)), inner);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(m)).style(style(theme, Slot::Muted)),
+            inner,
+        );
         return;
     }
     let header = Row::new([
@@ -72,11 +76,11 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
             Slot::Text
         };
         Row::new([
-            Cell::from(r.set.set.name.clone()),
-            Cell::from(r.set.version.as_str()),
-            Cell::from(format!("{count} / {MAX_ADDRESSES}")).style(style(theme, count_slot)),
-            Cell::from(r.set.description.clone()),
-            Cell::from(used_by(r)),
+            text::cell(r.set.set.name.clone()),
+            text::cell(r.set.version.as_str()),
+            text::cell(format!("{count} / {MAX_ADDRESSES}")).style(style(theme, count_slot)),
+            text::cell(r.set.description.clone()),
+            text::cell(used_by(r)),
         ])
     });
     let widths = [
@@ -99,13 +103,13 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
     let view = pane.addresses();
     let set = &row.set;
     let block = Block::bordered()
-        .title(format!(
+        .title(text::raw_line(format!(
             " {} · {} {} · {} / {MAX_ADDRESSES} addresses ",
             set.set.name,
             set.set.scope,
             set.version,
             set.addresses.len()
-        ))
+        )))
         .border_style(style(theme, Slot::Border));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -117,7 +121,7 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
     ])
     .areas(inner);
     let ref_lines: Vec<Line> = if row.references.is_empty() {
-        vec![Line::styled(
+        vec![text::line(
             "not referenced by any web ACL rule",
             style(theme, Slot::Muted),
         )]
@@ -126,16 +130,16 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
             .iter()
             .map(|r| {
                 Line::from(vec![
-                    Span::styled("used by ", style(theme, Slot::Muted)),
-                    Span::raw(r.describe()),
+                    text::span("used by ", style(theme, Slot::Muted)),
+                    text::raw(r.describe()),
                 ])
             })
             .collect()
     };
     frame.render_widget(Paragraph::new(ref_lines), refs_area);
     let note = match (&view.note, pane.filter.is_empty()) {
-        (Some(n), _) => Line::styled(n.clone(), style(theme, Slot::Info)),
-        (None, true) => Line::styled(
+        (Some(n), _) => text::line(n.clone(), style(theme, Slot::Info)),
+        (None, true) => text::line(
             {
                 let keys = state.keymap.hints(
                     Context::IpSets,
@@ -151,12 +155,12 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
             },
             style(theme, Slot::Muted),
         ),
-        (None, false) => Line::styled(
+        (None, false) => text::line(
             format!(
-                "{} of {} entries match {:?}",
+                "{} of {} entries match \"{}\"",
                 view.rows.len(),
                 set.addresses.len(),
-                pane.filter
+                pane.filter.value()
             ),
             style(theme, Slot::Muted),
         ),
@@ -178,7 +182,7 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
                 Slot::Text
             };
             let marker = if i == cursor { "▶ " } else { "  " };
-            Line::styled(format!("{marker}{a}"), style(theme, slot))
+            text::line(format!("{marker}{a}"), style(theme, slot))
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);

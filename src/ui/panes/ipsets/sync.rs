@@ -4,14 +4,15 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::panes::ipsets::sync::{Field, SyncDialog, SyncStep};
 use crate::app::widgets::TextInput;
 use crate::app::{Action, Context, State};
 use crate::theme::Slot;
-use crate::ui::style::{centered, hint_spans, style, truncate};
+use crate::ui::style::{centered, hint_spans, style};
+use crate::ui::text;
 use crate::ui::text_input;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &SyncDialog) {
@@ -40,19 +41,19 @@ fn source_lines<'a>(state: &'a State, d: &'a SyncDialog, width: usize) -> Vec<Li
     let theme = &state.theme;
     let muted = style(theme, Slot::Muted);
     let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled(
+    lines.push(text::line(
         "ip-ranges.json to sync from (a file path or URL; empty for the default):",
         muted,
     ));
     let input = style(theme, Slot::Input);
     if d.source_text.is_empty() && d.step == SyncStep::Source {
         let shown = format!("▏ (default: {})", d.default_source.describe());
-        lines.push(Line::styled(truncate(&shown, width), input));
+        lines.push(text::line(text::fit(&shown, width), input));
     } else {
         lines.push(Line::from(text_input::spans(&d.source_text, input)));
     }
     if d.step == SyncStep::Loading {
-        lines.push(Line::styled(
+        lines.push(text::line(
             format!(
                 "reading {}…",
                 d.source.as_ref().map(|s| s.describe()).unwrap_or_default()
@@ -61,7 +62,7 @@ fn source_lines<'a>(state: &'a State, d: &'a SyncDialog, width: usize) -> Vec<Li
         ));
     }
     if let Some(e) = &d.error {
-        lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+        lines.push(text::line(text::fit(e, width), style(theme, Slot::Error)));
     }
     let keys = state.keymap.hints(
         Context::Input,
@@ -80,12 +81,12 @@ fn option_lines<'a>(
 ) -> Vec<Line<'a>> {
     let theme = &state.theme;
     let muted = style(theme, Slot::Muted);
-    let key = |s: &str| Span::styled(s.to_string(), style(theme, Slot::Key));
-    let text = |s: &str| Span::styled(s.to_string(), muted);
+    let key = |s: &str| text::span(s.to_string(), style(theme, Slot::Key));
+    let text = |s: &str| text::span(s.to_string(), muted);
     let mut lines: Vec<Line> = Vec::new();
     if let Some(r) = &d.ranges {
-        lines.push(Line::styled(
-            truncate(
+        lines.push(text::line(
+            text::fit(
                 &format!(
                     "{} · syncToken {} · createDate {} · {} prefixes · scope {}",
                     d.source.as_ref().map(|s| s.describe()).unwrap_or_default(),
@@ -102,8 +103,8 @@ fn option_lines<'a>(
     let focus = d.field();
     let row = |focused: bool, s: String| {
         let slot = if focused { Slot::Selection } else { Slot::Text };
-        Line::styled(
-            truncate(&format!("{} {s}", if focused { "▶" } else { " " }), width),
+        text::line(
+            text::fit(&format!("{} {s}", if focused { "▶" } else { " " }), width),
             style(theme, slot),
         )
     };
@@ -113,13 +114,13 @@ fn option_lines<'a>(
         let focused = focus == f;
         let slot = style(theme, if focused { Slot::Selection } else { Slot::Text });
         let pointer = if focused { "▶" } else { " " };
-        let mut spans = vec![Span::styled(format!("{pointer} {label}"), slot)];
+        let mut spans = vec![text::span(format!("{pointer} {label}"), slot)];
         spans.extend(text_input::cursor_spans(
             input.value(),
             focused.then(|| input.cursor()),
             slot,
         ));
-        spans.push(Span::styled(hint.to_string(), slot));
+        spans.push(text::span(hint.to_string(), slot));
         Line::from(spans).style(slot)
     };
     lines.push(text_row(
@@ -143,7 +144,7 @@ fn option_lines<'a>(
         " (empty: no IPv6)",
     ));
     if let Some(e) = &d.error {
-        lines.push(Line::styled(truncate(e, width), style(theme, Slot::Error)));
+        lines.push(text::line(text::fit(e, width), style(theme, Slot::Error)));
     }
     // ↑↓ and space are the dialog's own keys; enter and esc come from [input].
     let mut spans = vec![key("↑↓"), text(" move  "), key("space"), text(" toggle  ")];
@@ -170,8 +171,8 @@ fn service_lines<'a>(
     let focus = d.field();
     let row = |focused: bool, s: String| {
         let slot = if focused { Slot::Selection } else { Slot::Text };
-        Line::styled(
-            truncate(&format!("{} {s}", if focused { "▶" } else { " " }), width),
+        text::line(
+            text::fit(&format!("{} {s}", if focused { "▶" } else { " " }), width),
             style(theme, slot),
         )
     };
@@ -182,8 +183,8 @@ fn service_lines<'a>(
         .filter(|(_, on)| *on)
         .map(|(s, _)| s.as_str())
         .collect();
-    lines.push(Line::styled(
-        truncate(
+    lines.push(text::line(
+        text::fit(
             &format!(
                 "services ({} selected: {})",
                 selected.len(),
@@ -207,7 +208,7 @@ fn service_lines<'a>(
         lines.push(row(focus == Field::Service(i), format!("{check} {name}")));
     }
     if d.services.len() > room {
-        lines.push(Line::styled(
+        lines.push(text::line(
             format!("  … {} services in all", d.services.len()),
             muted,
         ));

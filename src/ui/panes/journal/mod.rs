@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
 
 use crate::app::panes::journal::{JournalRow, JournalView};
@@ -11,6 +11,7 @@ use crate::app::{Action, Context, State};
 use crate::journal::ResultStatus;
 use crate::theme::Slot;
 use crate::ui::style::{hint_text, selectable_row, style};
+use crate::ui::text;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
     let theme = &state.theme;
@@ -23,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
         title.push_str(&format!("matching {:?} ", view.filter));
     }
     let block = Block::bordered()
-        .title(title)
+        .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = table_area.height.saturating_sub(3) as usize;
     let start = view.cursor.saturating_sub(inner_rows.saturating_sub(1));
@@ -34,14 +35,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
         .take(inner_rows)
         .map(|(i, r)| {
             let row = Row::new(vec![
-                Span::raw(r.time.get(..19).unwrap_or(&r.time).replace('T', " ")),
-                Span::styled(
+                text::raw(r.time.get(..19).unwrap_or(&r.time).replace('T', " ")),
+                text::span(
                     r.outcome.split(':').next().unwrap_or_default().to_string(),
                     style(theme, outcome_slot(r.status)),
                 ),
-                Span::raw(r.title.clone()),
-                Span::raw(short_targets(r)),
-                Span::raw(short_who(&r.who).to_string()),
+                text::raw(r.title.clone()),
+                text::raw(short_targets(r)),
+                text::raw(short_who(&r.who).to_string()),
             ]);
             selectable_row(row, i == view.cursor, theme)
         })
@@ -77,7 +78,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
             width: table_area.width.saturating_sub(4),
             height: 1,
         };
-        frame.render_widget(Paragraph::new(msg).style(style(theme, Slot::Muted)), line);
+        frame.render_widget(
+            Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
+            line,
+        );
     }
     draw_detail(frame, detail_area, view.selected(), state);
 }
@@ -88,14 +92,14 @@ fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, state: &
     let mut lines = Vec::new();
     if let Some(r) = row {
         lines.push(Line::from(vec![
-            Span::styled(format!("{}  ", r.title), style(theme, Slot::Header)),
-            Span::styled(r.outcome.clone(), style(theme, outcome_slot(r.status))),
+            text::span(format!("{}  ", r.title), style(theme, Slot::Header)),
+            text::span(r.outcome.clone(), style(theme, outcome_slot(r.status))),
         ]));
-        lines.push(Line::from(format!(
+        lines.push(text::raw_line(format!(
             "{} ({})  by {}",
             r.operation, r.change.id, r.who
         )));
-        lines.push(Line::from(r.targets.join(", ")));
+        lines.push(text::raw_line(r.targets.join(", ")));
     }
     let keys = state.keymap.hints(
         Context::Journal,
@@ -106,7 +110,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, row: Option<&JournalRow>, state: &
             (Action::Back, "close"),
         ],
     );
-    lines.push(Line::from(Span::styled(
+    lines.push(Line::from(text::span(
         hint_text(&keys, "  "),
         style(theme, Slot::Muted),
     )));
