@@ -144,7 +144,7 @@ fn hostile_ranges(dir: &Path) -> std::path::PathBuf {
 }
 
 #[test]
-fn waf_sync_shows_a_hostile_sync_token_on_a_terminal_and_keeps_it_raw_in_a_pipe() {
+fn waf_sync_refuses_a_hostile_sync_token_and_names_it_without_running_its_escapes() {
     let dir = tempfile::tempdir().unwrap();
     let ranges = hostile_ranges(dir.path());
     let args = [
@@ -161,21 +161,21 @@ fn waf_sync_shows_a_hostile_sync_token_on_a_terminal_and_keeps_it_raw_in_a_pipe(
         ranges.to_str().unwrap(),
         "--dry-run",
     ];
+    // The token would be recorded in the set's description, so it is refused at once
+    // (fuzzing found tokens WAF refuses or that read back as another token).
     let screen = on_a_terminal(dir.path(), &args);
     assert!(
-        screen.contains(&format!("syncToken 1785031025{SHOWN_TITLE}⟨U+202E⟩")),
+        screen.contains("syncToken") && screen.contains("cannot be recorded in a WAF description"),
         "{screen:?}"
     );
     assert!(!screen.contains('\u{1b}'), "{screen:?}");
     assert!(!screen.contains('\u{202E}'), "{screen:?}");
 
     let out = run(dir.path(), &args);
-    assert_eq!(out.status.code(), Some(10));
-    let piped = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        piped.contains(&format!("1785031025{ESC_TITLE}")),
-        "{piped:?}"
-    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(out.stdout.is_empty(), "nothing planned");
 }
 
 #[test]

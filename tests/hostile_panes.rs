@@ -137,7 +137,7 @@ fn hostile_access_analyzer_data_shows_as_markers() {
         "{}",
         assert_no_hostile_cell(&s, "no preview")
     );
-    assert_shown_safely(&s, "remediation preview", "Preview plan-1");
+    assert_shown_safely(&s, "remediation preview", "(iam:UpdateAssumeRolePolicy)");
     type_keys(&mut s, "n");
 
     type_keys(&mut s, "z");

@@ -325,7 +325,7 @@ fn a_too_small_screen_swallows_every_key_but_quit() {
     assert_eq!(s.findings.selected, before, "the selection did not move");
     assert_eq!(s.pipeline.stage, Stage::Idle, "no picker, no preview");
     assert!(
-        type_keys(&mut s, ":q<enter>").is_empty(),
+        type_keys(&mut s, ":set_workflow<enter>").is_empty(),
         "no command line either"
     );
 

@@ -414,7 +414,7 @@ async fn an_interrupted_change_is_named_in_one_warning_line_first() {
         1
     );
     assert!(
-        mutating(&sandbox).contains(&"UpdateIPSet".to_string()),
+        mutating_operations(&sandbox).contains(&"UpdateIPSet".to_string()),
         "the sync still ran"
     );
 }
