@@ -58,11 +58,7 @@ fn one_edit(id: &str, before: TriageFields, after: TriageFields) -> ChangePlan {
 #[test]
 fn a_colleagues_workflow_change_is_not_overwritten_and_the_new_preview_says_who_moved_it() {
     big_stack(|| async {
-        let mut run = TestEnv::findings(findings(3))
-            .await
-            .console(AccessFlag::Write)
-            .await;
-        wait_until(&mut run, "the findings", findings_loaded).await;
+        let mut run = seeded_console(findings(3), AccessFlag::Write).await;
         press(&mut run, "wj<enter>");
         let target = match &run.state.pipeline.stage {
             Stage::Preview { plan, .. } => plan.targets()[0].clone(),

@@ -27,11 +27,7 @@ fn outcome_entry(journal: &std::path::Path) -> secdeck::journal::JournalResult {
 #[test]
 fn a_dropped_batch_update_findings_is_journaled_applied_and_can_be_undone() {
     big_stack(|| async {
-        let mut run = TestEnv::findings(findings(3))
-            .await
-            .console(AccessFlag::Write)
-            .await;
-        wait_until(&mut run, "the findings", findings_loaded).await;
+        let mut run = seeded_console(findings(3), AccessFlag::Write).await;
         // Every attempt (the SDK retries a dropped connection) writes, then loses its answer.
         run.sandbox().inject_fault(Fault {
             remaining: None,

@@ -99,15 +99,6 @@ fn import_requests(sandbox: &Sandbox) -> Vec<usize> {
         .collect()
 }
 
-fn mutating(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.mutating)
-        .map(|r| r.operation)
-        .collect()
-}
-
 fn without_processed_at(mut doc: Value) -> Value {
     doc.as_object_mut().unwrap().remove("ProcessedAt");
     doc
@@ -151,7 +142,10 @@ fn a_250_finding_export_imports_back_in_three_requests_as_asff_and_as_jsonl() {
                 "{stdout}"
             );
             assert_eq!(import_requests(&env.sandbox), [100, 100, 50], "{file:?}");
-            assert_eq!(mutating(&env.sandbox), ["BatchImportFindings"; 3]);
+            assert_eq!(
+                common::mutating_operations(&env.sandbox),
+                ["BatchImportFindings"; 3]
+            );
 
             // Every finding is back, as it was exported (ProcessedAt is the importer's).
             assert_eq!(env.sandbox.finding_count(), N);

@@ -188,6 +188,13 @@ pub async fn demo_console(access: AccessFlag) -> ConsoleEnv {
 }
 
 /// A console session on the demo world with its findings loaded.
+/// A console with `access` on a sandbox holding exactly `findings`, once they are loaded.
+pub async fn seeded_console(findings: Vec<serde_json::Value>, access: AccessFlag) -> ConsoleEnv {
+    let mut console = TestEnv::findings(findings).await.console(access).await;
+    super::wait_until(&mut console, "the findings", super::findings_loaded).await;
+    console
+}
+
 pub async fn findings_console(access: AccessFlag) -> ConsoleEnv {
     let mut console = demo_console(access).await;
     super::wait_until(&mut console, "the findings to load", super::findings_loaded).await;

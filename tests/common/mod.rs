@@ -30,7 +30,7 @@ pub mod sdk;
 
 pub use bin::{Run, demo_export_args, run_secdeck, run_secdeck_async, secdeck_command};
 pub use console::*;
-pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console};
+pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console, seeded_console};
 pub use exec::*;
 pub use findings::*;
 pub use runner::big_stack;
