@@ -18,6 +18,12 @@ fn secdeck<S: AsRef<str>>(dir: &Path, args: &[S]) -> (i32, String) {
     (run.code, run.stderr)
 }
 
+/// A run that failed (exit 1) with `expected` in its stderr.
+fn assert_refused((code, err): (i32, String), expected: &str) {
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(expected), "{expected:?} in {err}");
+}
+
 fn fifo(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     let ok = Command::new("mkfifo")
@@ -60,28 +66,20 @@ fn waf_sync(dir: &Path, ranges: &Path) -> (i32, String) {
 #[test]
 fn waf_sync_refuses_dev_zero_a_fifo_and_an_oversized_ip_ranges_file() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, err) = waf_sync(dir.path(), Path::new("/dev/zero"));
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains(
-            "cannot read ip-ranges file /dev/zero: not a regular file but a character device \
-             (the ip-ranges.json must be a regular file of at most 64 MiB)"
-        ),
-        "{err}"
+    assert_refused(
+        waf_sync(dir.path(), Path::new("/dev/zero")),
+        "cannot read ip-ranges file /dev/zero: not a regular file but a character device \
+             (the ip-ranges.json must be a regular file of at most 64 MiB)",
     );
     let pipe = fifo(dir.path(), "ranges.fifo");
-    let (code, err) = waf_sync(dir.path(), &pipe);
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains("ranges.fifo: not a regular file but a FIFO"),
-        "{err}"
+    assert_refused(
+        waf_sync(dir.path(), &pipe),
+        "ranges.fifo: not a regular file but a FIFO",
     );
     let big = oversized(dir.path(), "big.json", 64 * 1024 * 1024 + 1);
-    let (code, err) = waf_sync(dir.path(), &big);
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains("big.json: larger than 64 MiB, the limit for the ip-ranges.json"),
-        "{err}"
+    assert_refused(
+        waf_sync(dir.path(), &big),
+        "big.json: larger than 64 MiB, the limit for the ip-ranges.json",
     );
 }
 
@@ -112,11 +110,9 @@ fn a_seed_file_that_is_a_device_is_refused_naming_it() {
     let seed = dir.path().join("seed");
     std::fs::create_dir(&seed).unwrap();
     std::os::unix::fs::symlink("/dev/zero", seed.join("zero.json")).unwrap();
-    let (code, err) = secdeck(dir.path(), &demo_export_args(&seed, &[]));
-    assert_eq!(code, 1, "{err}");
-    assert!(
-        err.contains("zero.json: not a regular file but a character device (the seed file must be a regular file of at most 512 MiB)"),
-        "{err}"
+    assert_refused(
+        secdeck(dir.path(), &demo_export_args(&seed, &[])),
+        "zero.json: not a regular file but a character device (the seed file must be a regular file of at most 512 MiB)",
     );
 }
 

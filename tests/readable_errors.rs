@@ -85,14 +85,7 @@ fn the_console_behind_a_load_balancer_answering_502_shows_one_line_per_failure()
                 parts.sdk_config = common::sdk::moto_config(&url, "us-east-1");
             })
             .await;
-        wait_until(&mut console, "the 502 to be shown", |s| {
-            notified(s, "securityhub:GetFindings")
-        })
-        .await;
-        let failure = messages(&console.state)
-            .into_iter()
-            .find(|m| m.contains("securityhub:GetFindings"))
-            .unwrap();
+        let failure = wait_for_message(&mut console, "securityhub:GetFindings").await;
         assert!(
             failure.ends_with(
                 "securityhub:GetFindings: HTTP 502 Bad Gateway, not an AWS answer: \
@@ -126,14 +119,7 @@ fn an_aws_error_names_the_operation_status_and_code_on_one_line() {
             ..Fault::next("GetFindings", 1, 403, "AccessDeniedException")
         });
         let mut console = env.console(AccessFlag::ReadOnly).await;
-        wait_until(&mut console, "the refusal to be shown", |s| {
-            notified(s, "AccessDeniedException")
-        })
-        .await;
-        let failure = messages(&console.state)
-            .into_iter()
-            .find(|m| m.contains("AccessDeniedException"))
-            .unwrap();
+        let failure = wait_for_message(&mut console, "AccessDeniedException").await;
         let expected = "securityhub:GetFindings: AccessDeniedException: User: \
              arn:aws:iam::123456789012:user/demo-analyst is not authorized to perform: \
              securityhub:GetFindings (HTTP 403, request id ";

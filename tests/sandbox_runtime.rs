@@ -179,23 +179,45 @@ async fn faults_can_target_every_operation_and_any_code() {
     hub.get_findings().send().await.unwrap();
 }
 
-#[tokio::test]
-async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
-    let sandbox = TestEnv::findings((0..5).map(generated).collect()).await;
+/// The sandbox served on a loopback port until `stop`.
+struct Served {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Served {
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// `sandbox` on a loopback port and a Security Hub client over TCP with the SDK's own
+/// HTTP client (no retries when `retries` is false: each write is seen once).
+async fn over_tcp(sandbox: &Sandbox, retries: bool) -> (aws_sdk_securityhub::Client, Served) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve_on(sandbox.clone(), listener, false, async {
+    let task = tokio::spawn(serve_on(sandbox.clone(), listener, false, async {
         let _ = stopped.await;
     }));
-    // A plain client config with no custom HTTP client: the SDK's own client over TCP.
-    let conf = aws_sdk_securityhub::Config::builder()
+    let mut conf = aws_sdk_securityhub::Config::builder()
         .behavior_version(aws_sdk_securityhub::config::BehaviorVersion::latest())
         .region(aws_sdk_securityhub::config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_securityhub::config::Credentials::for_tests())
-        .endpoint_url(format!("http://{addr}"))
-        .build();
-    let hub = aws_sdk_securityhub::Client::from_conf(conf);
+        .endpoint_url(format!("http://{addr}"));
+    if !retries {
+        conf = conf.retry_config(RetryConfig::disabled());
+    }
+    let hub = aws_sdk_securityhub::Client::from_conf(conf.build());
+    (hub, Served { stop, task })
+}
+
+#[tokio::test]
+async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
+    let sandbox = TestEnv::findings((0..5).map(generated).collect()).await;
+    // A plain client config with no custom HTTP client: the SDK's own client over TCP.
+    let (hub, server) = over_tcp(&sandbox, true).await;
     let out = hub.get_findings().send().await.unwrap();
     assert_eq!(out.findings().len(), 5);
     assert_eq!(
@@ -203,8 +225,7 @@ async fn serves_over_loopback_tcp_to_the_sdk_default_http_client() {
         1,
         "the same world serves both transports"
     );
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }
 
 #[tokio::test]
@@ -294,21 +315,8 @@ async fn a_spec_armed_write_fault_applies_over_tcp_and_then_cuts_or_fails_the_an
         )
         .unwrap(),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve_on(sandbox.clone(), listener, false, async {
-        let _ = stopped.await;
-    }));
     // The SDK's own client over TCP, without retries: each write is seen once.
-    let conf = aws_sdk_securityhub::Config::builder()
-        .behavior_version(aws_sdk_securityhub::config::BehaviorVersion::latest())
-        .region(aws_sdk_securityhub::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_securityhub::config::Credentials::for_tests())
-        .endpoint_url(format!("http://{addr}"))
-        .retry_config(aws_sdk_securityhub::config::retry::RetryConfig::disabled())
-        .build();
-    let hub = aws_sdk_securityhub::Client::from_conf(conf);
+    let (hub, server) = over_tcp(&sandbox, false).await;
     let set = |id: &str, status: &str| {
         hub.batch_update_findings()
             .finding_identifiers(
@@ -344,6 +352,5 @@ async fn a_spec_armed_write_fault_applies_over_tcp_and_then_cuts_or_fails_the_an
     assert_eq!(status("gen-0001"), "RESOLVED");
     // Disarmed after their one time each.
     set("gen-0000", "NEW").await.unwrap();
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    server.stop().await;
 }

@@ -102,6 +102,18 @@ pub fn notified(s: &State, text: &str) -> bool {
     s.notifications.iter().any(|n| n.message.contains(text))
 }
 
+/// Waits for a notification containing `text` and returns its whole message.
+pub async fn wait_for_message(console: &mut Console, text: &str) -> String {
+    wait_until(console, &format!("a message with {text:?}"), |s| {
+        notified(s, text)
+    })
+    .await;
+    messages(&console.state)
+        .into_iter()
+        .find(|m| m.contains(text))
+        .expect("the message waited for")
+}
+
 /// The notifications' messages, newest first.
 pub fn messages(s: &State) -> Vec<String> {
     s.notifications.iter().map(|n| n.message.clone()).collect()
