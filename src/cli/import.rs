@@ -17,7 +17,6 @@ use crate::bounded;
 use crate::domain::findings_file;
 use crate::domain::findings_import::FindingsImport;
 use crate::domain::plan::{Change, ChangePlan};
-use crate::journal::{Journal, JournalContext};
 use crate::tasks::mutate::import::{VERIFY_ALL_UP_TO, sample_size};
 use crate::tasks::{ExecutorOptions, MutationExecutor, Pacer, SessionMode, new_plan_id};
 
@@ -151,21 +150,7 @@ fn executor(
     sdk_config: &crate::aws::SdkConfig,
     total: usize,
 ) -> anyhow::Result<MutationExecutor> {
-    let journal = Journal::open(&opts.journal_path).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot open the journal {}: {e}",
-            opts.journal_path.display()
-        )
-    })?;
-    let context = JournalContext {
-        profile: Some(opts.profile.value.clone()),
-        region: sdk_config
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-        endpoint: opts.client.endpoint_url.clone(),
-        ..Default::default()
-    };
+    let (journal, context) = opts.open_journal(sdk_config)?;
     let progress = crate::tasks::ProgressFn(Arc::new(move |sent: usize, _| {
         // Every 10th batch (1,000 findings) and the last one.
         if sent.is_multiple_of(1000) || sent == total {

@@ -51,6 +51,30 @@ pub struct ConsoleOptions {
 }
 
 impl ConsoleOptions {
+    /// The journal a headless change writes, opened, and what its entries say about this
+    /// session (profile, region, endpoint).
+    pub fn open_journal(
+        &self,
+        sdk_config: &crate::aws::SdkConfig,
+    ) -> anyhow::Result<(crate::journal::Journal, crate::journal::JournalContext)> {
+        let journal = crate::journal::Journal::open(&self.journal_path).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the journal {}: {e}",
+                self.journal_path.display()
+            )
+        })?;
+        let context = crate::journal::JournalContext {
+            profile: Some(self.profile.value.clone()),
+            region: sdk_config
+                .region()
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            endpoint: self.client.endpoint_url.clone(),
+            ..Default::default()
+        };
+        Ok((journal, context))
+    }
+
     /// Resolves flags against the environment and the config file.
     pub fn resolve(args: &ConsoleArgs, paths: Paths) -> ConsoleOptions {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());

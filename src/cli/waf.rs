@@ -16,7 +16,6 @@ use crate::domain::ip_ranges::{DEFAULT_SERVICES, IpRanges, OFFICIAL_URL, Selecti
 use crate::domain::plan::ChangePlan;
 use crate::domain::waf::WafScope;
 use crate::domain::waf_sync::{SyncSource, plan_set_sync};
-use crate::journal::{Journal, JournalContext};
 use crate::tasks::{ExecutorOptions, MutationExecutor, SessionMode, new_plan_id};
 
 /// Exit code when the sets were changed (or, with --dry-run, would be).
@@ -210,21 +209,7 @@ pub async fn run(command: WafCommand, paths: crate::paths::Paths) -> anyhow::Res
     let clients = AwsClients::new(&sdk_config);
     let executor = match (mode, args.dry_run) {
         (SessionMode::ReadWrite(access), false) => {
-            let journal = Journal::open(&opts.journal_path).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot open the journal {}: {e}",
-                    opts.journal_path.display()
-                )
-            })?;
-            let context = JournalContext {
-                profile: Some(opts.profile.value.clone()),
-                region: sdk_config
-                    .region()
-                    .map(|r| r.to_string())
-                    .unwrap_or_default(),
-                endpoint: opts.client.endpoint_url.clone(),
-                ..Default::default()
-            };
+            let (journal, context) = opts.open_journal(&sdk_config)?;
             let options = ExecutorOptions {
                 note_author: opts.note_author.clone(),
                 ..Default::default()
