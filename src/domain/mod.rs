@@ -11,6 +11,7 @@ pub mod filter_attrs;
 pub mod filter_expr;
 pub mod finding;
 pub mod finding_history;
+pub mod findings_api;
 pub mod findings_file;
 pub mod findings_import;
 pub mod identity;

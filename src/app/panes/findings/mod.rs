@@ -88,6 +88,8 @@ pub struct FindingsPane {
     /// Visible rows per severity (`Severity::ALL` order) and workflow (`WorkflowStatus::ALL`
     /// order), kept up to date so the summary strip costs nothing per frame.
     summary: ([usize; 5], [usize; 4]),
+    /// Which findings API this pane reads (asked, detected, `:source`).
+    pub source: crate::domain::findings_api::FindingsSource,
 }
 
 impl Default for FindingsPane {
@@ -117,6 +119,7 @@ impl Default for FindingsPane {
             grouping: None,
             scope: None,
             summary: ([0; 5], [0; 4]),
+            source: Default::default(),
         }
     }
 }
