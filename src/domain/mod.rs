@@ -19,6 +19,7 @@ pub mod iot;
 pub mod iot_asff;
 pub mod iot_plan;
 pub mod ip_ranges;
+pub mod ocsf_filter;
 pub mod plan;
 pub mod policy;
 pub mod remote_ips;
