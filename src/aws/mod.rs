@@ -8,6 +8,7 @@ pub mod filters;
 pub mod iam;
 pub mod iam_policy;
 pub mod iot;
+pub mod ocsf_filters;
 pub mod operations;
 pub mod pages;
 pub mod retry;
