@@ -10,6 +10,7 @@
 //! - `findings`, `exec`, `hub`, `iot`, `analyzer`: seeds, executor plans, and set-up through
 //!   the real SDK clients;
 //! - `sdk`, `moto`: SDK configs (moto, canned bodies) and the moto conformance server;
+//! - `model`: AWS's own service model (botocore) as a validator of request and answer bodies;
 //! - `policy`: every request secdeck made checked against its IAM policy (on `TestEnv` drop).
 #![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
@@ -22,6 +23,7 @@ pub mod findings;
 pub mod hostile;
 pub mod hub;
 pub mod iot;
+pub mod model;
 pub mod moto;
 pub mod policy;
 pub mod render;

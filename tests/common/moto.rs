@@ -81,7 +81,7 @@ pub fn venv_dir() -> PathBuf {
     target_dir().join("moto-venv")
 }
 
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     venv_dir().join("bin").join("python")
 }
 
