@@ -156,6 +156,10 @@ pub const OPERATIONS: &[Operation] = &[
     },
     // GetFindingsV2 (OCSF), if ever called, needs securityhub:GetFindings too.
     op(SecurityHub, "GetFindings", "GetFindings", Read, Findings, "list, reload and export findings; verify changes"),
+    op(SecurityHub, "DescribeHub", "DescribeHub", Read, Findings, "is Security Hub CSPM enabled (which findings API to read)"),
+    op(SecurityHub, "DescribeSecurityHubV2", "DescribeSecurityHubV2", Read, Findings, "is the new Security Hub enabled (which findings API to read)"),
+    // "GetFindings and GetFindingsV2 both use securityhub:GetFindings".
+    op(SecurityHub, "GetFindingsV2", "GetFindings", Read, Findings, "OCSF findings (the new Security Hub)"),
     op(SecurityHub, "GetFindingHistory", "GetFindingHistory", Read, Findings, "a finding's history in the detail view"),
     op(SecurityHub, "BatchUpdateFindings", "BatchUpdateFindings", Write, Findings, "triage: workflow, severity, notes, fields"),
     op(SecurityHub, "BatchImportFindings", "BatchImportFindings", Write, Audits, "IoT audit findings imported as ASFF"),

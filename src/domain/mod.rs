@@ -20,6 +20,7 @@ pub mod iot_asff;
 pub mod iot_plan;
 pub mod ip_ranges;
 pub mod ocsf_filter;
+pub mod ocsf_finding;
 pub mod plan;
 pub mod policy;
 pub mod remote_ips;

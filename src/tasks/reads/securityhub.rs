@@ -12,6 +12,7 @@ use crate::app::{FindingsRead, PaneMsg};
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
+use crate::aws::securityhub_ocsf::get_ocsf_findings_page;
 
 /// GetFindings page size (the API maximum).
 pub const PAGE_SIZE: i32 = 100;
@@ -50,19 +51,32 @@ pub fn spawn(
                     get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
                 })
                 .await;
-                let action = match result {
-                    Ok(page) => Action::Pane(PaneMsg::Findings(FindingsMsg::Page {
-                        request,
-                        findings: page.findings,
-                        next_token: page.next_token,
-                    })),
-                    Err(e) => Action::Pane(PaneMsg::Findings(FindingsMsg::PageFailed {
-                        request,
-                        error: e.to_string(),
-                        next_token,
-                    })),
-                };
-                let _ = tx.send(action);
+                let _ = tx.send(page_action(request, result, next_token));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfPage {
+            request,
+            filters,
+            sort,
+            next_token,
+        }) => {
+            let client = clients.securityhub.clone();
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            tokio::spawn(async move {
+                let result = paced(&pacer, &retry, || {
+                    get_ocsf_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
+                })
+                .await;
+                let _ = tx.send(page_action(request, result, next_token));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Hubs) => {
+            let client = clients.securityhub.clone();
+            tokio::spawn(async move {
+                let hubs = crate::aws::securityhub_ocsf::detect_hubs(&client).await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(FindingsMsg::HubsDetected(
+                    hubs,
+                ))));
             })
         }
         ReadRequest::Findings(FindingsRead::History { finding }) => {
@@ -83,4 +97,25 @@ pub fn spawn(
         _ => return None,
     };
     Some(handle)
+}
+
+/// A page (either API) or its failure, for the findings pane.
+fn page_action(
+    request: u64,
+    result: Result<crate::aws::securityhub::FindingsPage, crate::aws::error::AwsError>,
+    next_token: Option<String>,
+) -> Action {
+    let msg = match result {
+        Ok(page) => FindingsMsg::Page {
+            request,
+            findings: page.findings,
+            next_token: page.next_token,
+        },
+        Err(e) => FindingsMsg::PageFailed {
+            request,
+            error: e.to_string(),
+            next_token,
+        },
+    };
+    Action::Pane(PaneMsg::Findings(msg))
 }

@@ -17,6 +17,7 @@ mod keys;
 pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
+pub mod source;
 
 use std::collections::HashSet;
 
@@ -90,6 +91,8 @@ pub struct FindingsPane {
     summary: ([usize; 5], [usize; 4]),
     /// Which findings API this pane reads (asked, detected, `:source`).
     pub source: crate::domain::findings_api::FindingsSource,
+    /// The server-side filter when reading OCSF (`source`).
+    pub ocsf: source::OcsfView,
 }
 
 impl Default for FindingsPane {
@@ -120,12 +123,16 @@ impl Default for FindingsPane {
             scope: None,
             summary: ([0; 5], [0; 4]),
             source: Default::default(),
+            ocsf: Default::default(),
         }
     }
 }
 
 impl FindingsPane {
     fn page_request(&self, next_token: Option<String>) -> Effect {
+        if self.on_ocsf() {
+            return self.ocsf_page_request(next_token);
+        }
         Effect::Read(ReadRequest::Findings(FindingsRead::Page {
             request: self.request,
             filters: self.filters.clone(),
@@ -399,6 +406,9 @@ impl FindingsPane {
     /// Replaces the server-side filter with `text` and reloads. A bad expression changes
     /// nothing but `filter_error`.
     pub fn apply_expr(&mut self, text: &str) -> Result<Effect, FilterError> {
+        if self.on_ocsf() {
+            return self.apply_ocsf_expr(text);
+        }
         match FilterExpr::parse(text) {
             Ok(expr) => {
                 self.filters = expr.to_filters();
