@@ -378,6 +378,8 @@ pub async fn demo_parts(
         views: Vec::new(),
         cross_account: Default::default(),
         state_file: None,
-        findings_api: Default::default(),
+        // The suite's consoles read ASFF unless a test asks for OCSF (`findings_api`):
+        // the demo world has both hubs enabled, and `auto` would switch to OCSF.
+        findings_api: crate::domain::findings_api::FindingsApi::Asff,
     })
 }

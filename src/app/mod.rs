@@ -137,8 +137,8 @@ pub fn init(state: &mut State) -> Vec<Effect> {
     let mut effects = vec![
         Effect::Read(ReadRequest::CallerIdentity),
         state.findings.start_load(),
-        Effect::Read(ReadRequest::Findings(panes::findings::FindingsRead::Hubs)),
     ];
+    effects.extend(state.findings.detect_hubs());
     effects.extend(interrupted::find(state));
     effects
 }

@@ -169,7 +169,9 @@ mod tests {
         // V2 operations authorised by their V1 action appear under it (DescribeSecurityHubV2
         // is its own action).
         assert!(
-            !doc.contains("GetCallerIdentity") && !doc.contains("FindingsV2") && !doc.contains("FindingV2"),
+            !doc.contains("GetCallerIdentity")
+                && !doc.contains("FindingsV2")
+                && !doc.contains("FindingV2"),
             "{doc}"
         );
     }

@@ -1,5 +1,5 @@
-//! The findings pane's reads on the new Security Hub: which hubs are enabled
-//! (DescribeHub for CSPM, DescribeSecurityHubV2 for the new one) and GetFindingsV2 pages
+//! The findings pane's reads on the new Security Hub: is it enabled (DescribeSecurityHubV2)
+//! and GetFindingsV2 pages
 //! as rows (`domain::ocsf_finding`), with the console's compiled OCSF filter and sort.
 
 use aws_sdk_securityhub::Client;
@@ -13,38 +13,19 @@ use crate::domain::filter::SortCriterion;
 use crate::domain::findings_api::HubsEnabled;
 use crate::domain::ocsf_filter::OcsfFilters;
 
-const DESCRIBE_HUB: &str = "securityhub:DescribeHub";
-
-/// Whether Security Hub CSPM is enabled: DescribeHub answers, or says the account is not
-/// subscribed (InvalidAccessException; ResourceNotFoundException in some Regions).
-pub async fn cspm_enabled(client: &Client) -> Result<bool, AwsError> {
-    match client.describe_hub().send().await {
-        Ok(_) => Ok(true),
-        Err(e) => {
-            let e = AwsError::from_sdk(DESCRIBE_HUB, e);
-            match e.code.as_deref() {
-                Some("InvalidAccessException" | "ResourceNotFoundException") => Ok(false),
-                _ => Err(e),
-            }
-        }
-    }
-}
-
-/// Both hubs asked at once. A call that fails leaves its hub unknown (`None`), logged,
-/// not shown: the session goes on as it would without detection.
+/// Whether the new Security Hub is enabled (DescribeSecurityHubV2). Security Hub CSPM is
+/// not asked (no DescribeHub call): the findings pane learns it from its first GetFindings
+/// answer. A failed call leaves the hub unknown (`None`), logged, not shown: the session
+/// goes on as it would without detection.
 pub async fn detect_hubs(client: &Client) -> HubsEnabled {
-    let (cspm, ocsf) = tokio::join!(cspm_enabled(client), securityhub_v2::describe(client));
-    let known = |what: &str, r: Result<bool, AwsError>| match r {
-        Ok(v) => Some(v),
+    let ocsf = match securityhub_v2::describe(client).await {
+        Ok(hub) => Some(hub.is_some()),
         Err(e) => {
-            tracing::warn!(error = %e, "{what}: cannot tell whether it is enabled");
+            tracing::warn!(error = %e, "cannot tell whether Security Hub (V2) is enabled");
             None
         }
     };
-    HubsEnabled {
-        cspm: known("Security Hub CSPM", cspm),
-        ocsf: known("Security Hub", ocsf.map(|hub| hub.is_some())),
-    }
+    HubsEnabled { cspm: None, ocsf }
 }
 
 /// One GetFindingsV2 page as rows. A document without an id is skipped with a warning

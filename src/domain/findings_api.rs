@@ -108,15 +108,12 @@ impl FindingsSource {
         }
     }
 
-    /// The status bar's words, or `None` when there is nothing to say (a CSPM-only
-    /// account on the default: the status bar stays as it always was).
+    /// The status bar's words, or `None` when there is nothing to say (ASFF, as always,
+    /// on a CSPM-only account or when asked for: the status bar stays as it was).
     pub fn status_label(&self) -> Option<String> {
         let in_use = self.in_use();
         let both = self.hubs.cspm == Some(true) && self.hubs.ocsf == Some(true);
-        let quiet = in_use == ApiInUse::Asff
-            && self.requested == FindingsApi::Auto
-            && self.switched.is_none()
-            && !both;
+        let quiet = in_use == ApiInUse::Asff && self.switched.is_none() && !both;
         if quiet {
             return None;
         }
@@ -198,9 +195,14 @@ mod tests {
             asked.status_label().as_deref(),
             Some("OCSF (Security Hub), Security Hub not enabled")
         );
-        let asff = source(FindingsApi::Asff, Some(true), None);
         assert_eq!(
-            asff.status_label().as_deref(),
+            source(FindingsApi::Asff, Some(true), None).status_label(),
+            None
+        );
+        let mut switched = source(FindingsApi::Auto, Some(true), None);
+        switched.switched = Some(ApiInUse::Asff);
+        assert_eq!(
+            switched.status_label().as_deref(),
             Some("ASFF (Security Hub CSPM)")
         );
     }

@@ -160,6 +160,9 @@ impl FindingsPane {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
         }
+        if !self.on_ocsf() {
+            self.asff_answered();
+        }
         if self.pages == 0 {
             self.rows.clear();
             self.haystacks.clear();

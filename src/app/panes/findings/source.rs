@@ -9,7 +9,7 @@ use super::msg::FindingsRead;
 use crate::app::effect::{Effect, ReadRequest};
 use crate::domain::filter::SortCriterion;
 use crate::domain::filter_expr::FilterError;
-use crate::domain::findings_api::{ApiInUse, HubsEnabled};
+use crate::domain::findings_api::{ApiInUse, FindingsApi, HubsEnabled};
 use crate::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
 
 /// The OCSF filter as the user wrote it and as it is sent.
@@ -94,11 +94,26 @@ impl FindingsPane {
         }
     }
 
+    /// At start: ask whether the new Security Hub is enabled, unless ASFF was asked for
+    /// (then the session reads as it always did, with no extra call).
+    pub fn detect_hubs(&self) -> Option<Effect> {
+        (self.source.requested != FindingsApi::Asff)
+            .then_some(Effect::Read(ReadRequest::Findings(FindingsRead::Hubs)))
+    }
+
+    /// A GetFindings page answered: Security Hub CSPM is enabled.
+    pub(super) fn asff_answered(&mut self) {
+        if self.source.requested != FindingsApi::Asff {
+            self.source.hubs.cspm = Some(true);
+        }
+    }
+
     /// Detection answered. A reload when it changes the API in use (auto on an account
     /// with the new Security Hub): the rows of the other API stay until its first page.
     pub fn hubs_detected(&mut self, hubs: HubsEnabled) -> Option<Effect> {
         let before = self.source.in_use();
-        self.source.hubs = hubs;
+        self.source.hubs.ocsf = hubs.ocsf;
+        self.source.hubs.cspm = hubs.cspm.or(self.source.hubs.cspm);
         (self.source.in_use() != before).then(|| self.reload_for_source())
     }
 
