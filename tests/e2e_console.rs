@@ -340,6 +340,17 @@ fn ocsf_console_shows_what_get_findings_v2_answers_and_sends_or_and_nested_filte
             ocsf_ids(&console.env, default).await
         );
         assert_eq!(count(console.sandbox(), "GetFindings"), 0, "no ASFF read");
+        // The strip's counts are Security Hub's (GetFindingStatisticsV2, same filter).
+        wait_until(&mut console, "the counts", |s| {
+            s.findings.server_counts.is_some()
+        })
+        .await;
+        let total = console.state.findings.rows().len();
+        let counts = console.state.findings.server_counts.clone().unwrap();
+        assert_eq!(counts.total() as usize, total, "{counts:?}");
+        let stats = calls(console.sandbox(), "GetFindingStatisticsV2");
+        assert_eq!(stats[0]["GroupByRules"][1]["GroupByField"], "status");
+        assert_shows(&console.state, &[&format!("{total} in Security Hub: ")]);
         assert_shows(
             &console.state,
             &[

@@ -10,7 +10,7 @@ use super::ocsf_filters::ocsf_finding_filters;
 use super::securityhub::FindingsPage;
 use super::securityhub_v2::{self, OcsfQuery};
 use crate::domain::filter::SortCriterion;
-use crate::domain::findings_api::HubsEnabled;
+use crate::domain::findings_api::{HubsEnabled, ServerCounts};
 use crate::domain::ocsf_filter::OcsfFilters;
 
 /// Whether the new Security Hub is enabled (DescribeSecurityHubV2). Security Hub CSPM is
@@ -58,4 +58,56 @@ pub async fn get_ocsf_findings_page(
         findings,
         next_token: page.next_token,
     })
+}
+
+/// The strip's counts for `filters`: severity and status groups from one
+/// GetFindingStatisticsV2 call, and the last 30 days' daily totals from GetFindingsTrendsV2
+/// (a failed trend leaves it empty, logged: the counts still show).
+pub async fn ocsf_counts(
+    client: &Client,
+    filters: &OcsfFilters,
+    retry: &crate::aws::retry::RetryPolicy,
+) -> Result<ServerCounts, AwsError> {
+    use aws_sdk_securityhub::types::{GroupByField, GroupByRule};
+    use securityhub_v2::counts::{MAX_GROUPS, finding_statistics, findings_trends};
+    let rule = |field: GroupByField| {
+        GroupByRule::builder()
+            .set_filters(ocsf_finding_filters(filters))
+            .group_by_field(field)
+            .build()
+    };
+    let rules = vec![rule(GroupByField::Severity), rule(GroupByField::Status)];
+    let groups = finding_statistics(client, rules, None, true, MAX_GROUPS).await?;
+    let of = |i: usize| groups.get(i).map(|g| g.groups.clone()).unwrap_or_default();
+    let mut severity = of(0);
+    severity.sort_by_key(|(caption, _)| severity_rank(caption));
+    let end = time::OffsetDateTime::now_utc();
+    let start = end - time::Duration::days(30);
+    let trend = match findings_trends(client, None, start, end, retry).await {
+        Ok(t) => t.points.iter().map(|(_, c)| c.total()).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "GetFindingsTrendsV2: no trend");
+            Vec::new()
+        }
+    };
+    Ok(ServerCounts {
+        severity,
+        status: of(1),
+        trend,
+    })
+}
+
+/// Most severe first; unknown captions last.
+fn severity_rank(caption: &str) -> usize {
+    [
+        "Fatal",
+        "Critical",
+        "High",
+        "Medium",
+        "Low",
+        "Informational",
+    ]
+    .iter()
+    .position(|s| s.eq_ignore_ascii_case(caption))
+    .unwrap_or(9)
 }

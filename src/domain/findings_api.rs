@@ -132,6 +132,34 @@ impl FindingsSource {
     }
 }
 
+/// Counts the new Security Hub computed for the pane's filter (GetFindingStatisticsV2),
+/// before the rows are loaded, and the 30-day daily totals (GetFindingsTrendsV2).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerCounts {
+    /// (OCSF severity caption, count), most severe first.
+    pub severity: Vec<(String, i64)>,
+    /// (OCSF status caption, count), in AWS's order.
+    pub status: Vec<(String, i64)>,
+    /// Findings per day over the last 30 days, oldest first; empty when the trend failed.
+    pub trend: Vec<i64>,
+}
+
+impl ServerCounts {
+    pub fn total(&self) -> i64 {
+        self.status.iter().map(|(_, n)| n).sum()
+    }
+
+    /// The trend as a sparkline (`▁▂▃▄▅▆▇█`), scaled to its largest day.
+    pub fn sparkline(&self) -> String {
+        const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+        let max = self.trend.iter().copied().max().unwrap_or(0).max(1);
+        self.trend
+            .iter()
+            .map(|&n| BARS[((n.max(0) * 7 + max / 2) / max).min(7) as usize])
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +233,16 @@ mod tests {
             switched.status_label().as_deref(),
             Some("ASFF (Security Hub CSPM)")
         );
+    }
+
+    #[test]
+    fn the_sparkline_scales_to_the_largest_day() {
+        let counts = ServerCounts {
+            trend: vec![0, 1, 7, 14],
+            ..ServerCounts::default()
+        };
+        assert_eq!(counts.sparkline(), "▁▂▅█");
+        assert_eq!(ServerCounts::default().sparkline(), "");
     }
 
     #[test]

@@ -58,6 +58,11 @@ fn severity(doc: &Value) -> Option<Severity> {
     })
 }
 
+/// The table's severity for an OCSF caption (Fatal shows as CRITICAL).
+pub fn severity_of_caption(caption: &str) -> Option<Severity> {
+    severity(&serde_json::json!({ "severity": caption }))
+}
+
 /// OCSF status as `status_id`, else from the caption.
 fn status_id(doc: &Value) -> Option<i64> {
     doc.get("status_id").and_then(Value::as_i64).or_else(|| {

@@ -62,6 +62,10 @@ pub fn spawn(
         }) => {
             let client = clients.securityhub.clone();
             let (pacer, retry) = (pacer.clone(), retry.clone());
+            if next_token.is_none() {
+                // A new load: Security Hub counts it while the first page is on its way.
+                spawn_ocsf_counts(&client, &tx, &retry, request, &filters);
+            }
             tokio::spawn(async move {
                 let result = paced(&pacer, &retry, || {
                     get_ocsf_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
@@ -118,4 +122,23 @@ fn page_action(
         },
     };
     Action::Pane(PaneMsg::Findings(msg))
+}
+
+/// GetFindingStatisticsV2 (+ trend) for an OCSF load, answered as `OcsfCounts`. Not
+/// aborted with the page task: a stale answer is dropped by its request id.
+fn spawn_ocsf_counts(
+    client: &aws_sdk_securityhub::Client,
+    tx: &UnboundedSender<Action>,
+    retry: &RetryPolicy,
+    request: u64,
+    filters: &crate::domain::ocsf_filter::OcsfFilters,
+) {
+    let (client, tx, retry, filters) = (client.clone(), tx.clone(), retry.clone(), filters.clone());
+    tokio::spawn(async move {
+        let result = crate::aws::securityhub_ocsf::ocsf_counts(&client, &filters, &retry)
+            .await
+            .map_err(|e| e.to_string());
+        let msg = FindingsMsg::OcsfCounts { request, result };
+        let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+    });
 }

@@ -93,6 +93,8 @@ pub struct FindingsPane {
     pub source: crate::domain::findings_api::FindingsSource,
     /// The server-side filter when reading OCSF (`source`).
     pub ocsf: source::OcsfView,
+    /// On OCSF: the counts Security Hub computed for the current load (None until then).
+    pub server_counts: Option<crate::domain::findings_api::ServerCounts>,
 }
 
 impl Default for FindingsPane {
@@ -124,6 +126,7 @@ impl Default for FindingsPane {
             summary: ([0; 5], [0; 4]),
             source: Default::default(),
             ocsf: Default::default(),
+            server_counts: None,
         }
     }
 }
@@ -146,6 +149,7 @@ impl FindingsPane {
     pub fn start_load(&mut self) -> Effect {
         self.request += 1;
         self.pages = 0;
+        self.server_counts = None;
         self.status = LoadStatus::Loading;
         self.page_request(None)
     }

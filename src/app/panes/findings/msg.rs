@@ -35,6 +35,11 @@ pub enum FindingsMsg {
     ShowView(String),
     /// DescribeHub / DescribeSecurityHubV2 answered (at start).
     HubsDetected(crate::domain::findings_api::HubsEnabled),
+    /// GetFindingStatisticsV2 / GetFindingsTrendsV2 answered for load `request` (OCSF).
+    OcsfCounts {
+        request: u64,
+        result: Result<crate::domain::findings_api::ServerCounts, String>,
+    },
     /// `:source ocsf|asff`: read findings through that API from now on.
     SwitchSource(crate::domain::findings_api::ApiInUse),
 }
