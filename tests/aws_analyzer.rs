@@ -50,8 +50,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
 
-        let (outcome, undo) = ex.execute(plan.clone()).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&ex, plan.clone()).await;
         let now = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         let deny = now.statements()[1].clone();
         let sid = deny["Sid"].as_str().unwrap();
@@ -89,8 +88,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
                 .iter()
                 .any(|l| l.text.starts_with('-') && l.text.contains(sid))
         );
-        let (outcome, _) = ex.execute(undo).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, undo).await;
         assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ACTIVE");
     });
@@ -144,8 +142,7 @@ fn a_concurrent_change_is_not_overwritten_and_replans() {
                 .iter()
                 .any(|l| l.text.starts_with('+') && l.text.contains(&e.sid))
         );
-        let (outcome, _) = ex.execute(replanned).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, replanned).await;
         let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         let sids: Vec<_> = doc
             .statements()
@@ -185,16 +182,14 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
                 reason: "auditor access approved until Q1".into(),
             })),
         );
-        let (outcome, undo) = ex.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&ex, plan).await;
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ARCHIVED");
         let entries = Journal::read_all(journal).unwrap();
         assert_eq!(
             entries[0].after[&f.id]["reason"],
             "auditor access approved until Q1"
         );
-        let (outcome, _) = ex.execute(undo.unwrap()).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, undo.unwrap()).await;
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ACTIVE");
     });
 }
@@ -257,8 +252,7 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
                 .iter()
                 .any(|l| l.text.contains("archives the 1 ACTIVE finding(s)"))
         );
-        let (outcome, undo) = ex.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&ex, plan).await;
         let after = sb.analyzer_findings();
         let changed: Vec<_> = after.iter().filter(|x| !before.contains(x)).collect();
         assert_eq!(changed.len(), 1);
@@ -267,8 +261,7 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
         // Undo deletes the rule.
         let undo = undo.unwrap();
         assert!(matches!(undo.change, Change::ArchiveRuleDelete(_)));
-        let (outcome, _) = ex.execute(undo).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, undo).await;
         let rules =
             accessanalyzer::list_archive_rules(&c.accessanalyzer, "ConsoleAnalyzer-account")
                 .await
@@ -309,8 +302,7 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
                 .iter()
                 .any(|l| l.text.contains("OrganizationAccountAccessRole"))
         );
-        let (outcome, _) = ex.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, plan).await;
         let now = PolicyDocument::parse(&sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap())
             .unwrap();
         assert_eq!(now.statements().len(), 2);

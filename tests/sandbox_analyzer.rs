@@ -351,30 +351,25 @@ async fn archive_rule_create_apply_archives_only_matching_findings_and_delete() 
             .await
             .unwrap();
     assert_eq!(rules.archive_rules().len(), 2);
-    let dup =
-        w.aa.create_archive_rule()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .rule_name("Partner-999988887777.s3")
-            .filter("status", crit("ACTIVE"))
-            .send()
-            .await
-            .unwrap_err();
-    assert_eq!(
-        aws_sdk_accessanalyzer::error::ProvideErrorMetadata::code(&dup),
-        Some("ConflictException")
-    );
-    let bad =
-        w.aa.create_archive_rule()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .rule_name("9bad name")
-            .filter("status", crit("ACTIVE"))
-            .send()
-            .await
-            .unwrap_err();
-    assert_eq!(
-        aws_sdk_accessanalyzer::error::ProvideErrorMetadata::code(&bad),
-        Some("ValidationException")
-    );
+    // A rule name taken, or not matching AWS's pattern, is refused with AWS's codes.
+    for (name, code) in [
+        ("Partner-999988887777.s3", "ConflictException"),
+        ("9bad name", "ValidationException"),
+    ] {
+        let err =
+            w.aa.create_archive_rule()
+                .analyzer_name("ConsoleAnalyzer-account")
+                .rule_name(name)
+                .filter("status", crit("ACTIVE"))
+                .send()
+                .await
+                .unwrap_err();
+        assert_eq!(
+            aws_sdk_accessanalyzer::error::ProvideErrorMetadata::code(&err),
+            Some(code),
+            "{name}"
+        );
+    }
     w.aa.delete_archive_rule()
         .analyzer_name("ConsoleAnalyzer-account")
         .rule_name("Partner-999988887777.s3")
