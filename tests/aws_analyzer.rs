@@ -16,11 +16,19 @@ use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::policy::{PolicyDocument, finding_id_from_sid};
 use secdeck::journal::{Journal, Phase};
 use secdeck::sandbox::Sandbox;
+use secdeck::tasks::MutationExecutor;
 use secdeck::tasks::analyzer::POLICY_CHANGED;
 
 const ROLE: &str = SEED_ROLE;
 
 /// The seed scenario's finding.
+/// An empty sandbox (no findings but the analyzer world), its clients and an executor.
+async fn world() -> (TestEnv, secdeck::aws::AwsClients, MutationExecutor) {
+    let sb = TestEnv::findings(Vec::new()).await;
+    let (c, ex) = (sb.clients(), sb.executor());
+    (sb, c, ex)
+}
+
 async fn seed_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients) -> AccessFinding {
     access_finding(sb, c, "ConsoleAnalyzer-account", ROLE).await
 }
@@ -35,10 +43,8 @@ fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
 #[test]
 fn remediate_the_seed_scenario_then_roll_back_exactly() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
+        let (sb, c, ex) = world().await;
         let journal = &sb.journal;
-        let ex = sb.executor();
         let f = seed_finding(&sb, &c).await;
         assert_eq!(
             f.principal,
@@ -97,9 +103,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
 #[test]
 fn a_concurrent_change_is_not_overwritten_and_replans() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = seed_finding(&sb, &c).await;
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
@@ -168,10 +172,8 @@ fn findings_on_other_resources_are_refused_with_the_reason() {
 #[test]
 fn archive_and_unarchive_with_a_reason_and_undo() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
+        let (sb, c, ex) = world().await;
         let journal = &sb.journal;
-        let ex = sb.executor();
         let f = seed_finding(&sb, &c).await;
         let plan = ChangePlan::new(
             "a1",
@@ -197,9 +199,7 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
 #[test]
 fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_only() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = access_finding(&sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
         let criteria = similar_criteria(&f);
@@ -273,10 +273,8 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
 #[test]
 fn a_member_account_role_is_remediated_through_an_assumed_role() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
+        let (sb, c, ex) = world().await;
         let journal = &sb.journal;
-        let ex = sb.executor();
         let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         // The session's own account has no such role.
         assert!(
@@ -319,9 +317,7 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
 #[test]
 fn a_missing_or_refused_assumed_role_changes_nothing_and_names_account_and_role() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         let original = sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap();
         let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()

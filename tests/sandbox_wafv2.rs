@@ -64,6 +64,14 @@ fn create_empty(client: &Client, name: &str) -> CreateIPSetFluentBuilder {
         .set_addresses(Some(vec![]))
 }
 
+/// An empty sandbox holding one REGIONAL IPv4 set: its client, the set's id and lock token.
+async fn with_set(name: &str, addrs: &[&str]) -> (Sandbox, Client, String, String) {
+    let sandbox = empty();
+    let client = waf(&sandbox, None).await;
+    let (id, token) = create(&client, name, addrs).await;
+    (sandbox, client, id, token)
+}
+
 async fn create(client: &Client, name: &str, addrs: &[&str]) -> (String, String) {
     let out = client
         .create_ip_set()
@@ -81,9 +89,8 @@ async fn create(client: &Client, name: &str, addrs: &[&str]) -> (String, String)
 
 #[tokio::test]
 async fn create_get_update_and_a_stale_lock_token_is_refused() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "blocklist", &["192.0.2.0/24", "198.51.100.7/32"]).await;
+    let (sandbox, client, id, token) =
+        with_set("blocklist", &["192.0.2.0/24", "198.51.100.7/32"]).await;
 
     let got = get(&client, "blocklist", &id).send().await.unwrap();
     let set = got.ip_set.unwrap();
@@ -140,9 +147,7 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
 
 #[tokio::test]
 async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "v4", &[]).await;
+    let (_sandbox, client, id, token) = with_set("v4", &[]).await;
     let long = "a".repeat(257);
     for bad in [
         "",
@@ -175,9 +180,7 @@ async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
 
 #[tokio::test]
 async fn invalid_addresses_get_wafs_invalid_parameter_shape() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "v4", &[]).await;
+    let (_sandbox, client, id, token) = with_set("v4", &[]).await;
     // WAF refuses host bits (aws-cdk#20003) rather than widening 203.0.113.7/24 to a /24.
     for bad in [
         "2001:db8::/32",
@@ -211,9 +214,7 @@ async fn invalid_addresses_get_wafs_invalid_parameter_shape() {
 
 #[tokio::test]
 async fn more_than_ten_thousand_addresses_exceed_the_limit() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "big", &[]).await;
+    let (_sandbox, client, id, token) = with_set("big", &[]).await;
     let many: Vec<String> = (0..10_001u32)
         .map(|i| format!("{}/32", std::net::Ipv4Addr::from(0x0a00_0000 + i)))
         .collect();
@@ -228,9 +229,7 @@ async fn more_than_ten_thousand_addresses_exceed_the_limit() {
 
 #[tokio::test]
 async fn duplicates_nonexistent_and_delete_behave_as_waf() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "dup", &[]).await;
+    let (_sandbox, client, id, token) = with_set("dup", &[]).await;
     let err = create_empty(&client, "dup").send().await.unwrap_err();
     assert_eq!(err.code(), Some("WAFDuplicateItemException"));
     let err = get(&client, "dup", "nope").send().await.unwrap_err();

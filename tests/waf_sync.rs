@@ -49,6 +49,12 @@ fn cloudfront_v4(rel: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// What `cloudfront-origin-v4` holds in the sandbox now.
+fn origin_set(sandbox: &Sandbox) -> BTreeSet<String> {
+    let addresses = sandbox.ip_set_addresses("cloudfront-origin-v4").unwrap();
+    addresses.into_iter().collect()
+}
+
 /// A sync of `cloudfront-origin-v4` from the snapshot `file` with `services` selected.
 fn cloudfront(file: &str, services: &str, extra: &[&str]) -> SyncArgs {
     let extra: Vec<&str> = ["--services", services]
@@ -88,11 +94,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
 
     let (status, out) = run(&sandbox, &with(OLD, &[]), Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed, "{out}");
-    let set: BTreeSet<String> = sandbox
-        .ip_set_addresses("cloudfront-origin-v4")
-        .unwrap()
-        .into_iter()
-        .collect();
+    let set = origin_set(&sandbox);
     assert_eq!(set, cloudfront_v4(OLD));
     assert_eq!(set.len(), 209);
     assert!(
@@ -134,11 +136,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
 
     let (status, _) = run(&sandbox, &with(NEW, &[]), Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed);
-    let set: BTreeSet<String> = sandbox
-        .ip_set_addresses("cloudfront-origin-v4")
-        .unwrap()
-        .into_iter()
-        .collect();
+    let set = origin_set(&sandbox);
     assert_eq!(set, cloudfront_v4(NEW));
 
     let entries = Journal::read_all(journal).unwrap();
