@@ -44,7 +44,6 @@ fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
 fn remediate_the_seed_scenario_then_roll_back_exactly() {
     big_stack(|| async {
         let (sb, c, ex) = world().await;
-        let journal = &sb.journal;
         let f = seed_finding(&sb, &c).await;
         assert_eq!(
             f.principal,
@@ -69,7 +68,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
         );
         // The re-scan ran: the finding is RESOLVED.
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(journal).unwrap();
+        let entries = Journal::read_all(&sb.journal).unwrap();
         let phases: Vec<_> = entries.iter().map(|e| e.phase).collect();
         assert_eq!(phases, [Phase::Intent, Phase::Outcome]);
         let role_arn = format!("arn:aws:iam::{MAIN}:role/{ROLE}");
@@ -173,7 +172,6 @@ fn findings_on_other_resources_are_refused_with_the_reason() {
 fn archive_and_unarchive_with_a_reason_and_undo() {
     big_stack(|| async {
         let (sb, c, ex) = world().await;
-        let journal = &sb.journal;
         let f = seed_finding(&sb, &c).await;
         let plan = ChangePlan::new(
             "a1",
@@ -186,7 +184,7 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
         );
         let undo = execute_ok(&ex, plan).await;
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ARCHIVED");
-        let entries = Journal::read_all(journal).unwrap();
+        let entries = Journal::read_all(&sb.journal).unwrap();
         assert_eq!(
             entries[0].after[&f.id]["reason"],
             "auditor access approved until Q1"
@@ -274,7 +272,6 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
 fn a_member_account_role_is_remediated_through_an_assumed_role() {
     big_stack(|| async {
         let (sb, c, ex) = world().await;
-        let journal = &sb.journal;
         let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         // The session's own account has no such role.
         assert!(
@@ -305,7 +302,7 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
             .unwrap();
         assert_eq!(now.statements().len(), 2);
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(journal).unwrap();
+        let entries = Journal::read_all(&sb.journal).unwrap();
         let role_arn = format!("arn:aws:iam::{MEMBER}:role/DataPipelineRole");
         assert_eq!(
             entries[0].after[&role_arn]["assumed_role"],
