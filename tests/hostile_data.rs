@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{demo_export_args, secdeck_command, waf_sync_args};
+use common::{demo_export_args, file_in, secdeck_command, waf_sync_args};
 
 const ESC_TITLE: &str = "\u{1b}]0;pwned\u{7}";
 const SHOWN_TITLE: &str = "⟨U+001B⟩]0;pwned⟨U+0007⟩";
@@ -204,12 +204,11 @@ fn waf_sync_refuses_a_prefix_with_host_bits_naming_the_network() {
 #[test]
 fn config_warnings_show_the_escapes_a_key_quotes() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    let config = file_in(
+        dir.path(),
+        "config.toml",
         "read_only = true\n\"\\u001b]0;pwned\\u0007\\u202egnp\" = 1\n",
-    )
-    .unwrap();
+    );
     let output = dir.path().join("out.jsonl");
     let out = run(
         dir.path(),

@@ -217,13 +217,8 @@ fn the_binary_exits_10_on_change_and_refuses_a_read_only_sync() {
 #[test]
 fn unreadable_sources_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.json");
-    std::fs::write(
-        &bad,
-        "{\"syncToken\": \"1\", \"createDate\": \"x\", \"prefixes\": [}",
-    )
-    .unwrap();
-    let bad = bad.display().to_string();
+    let bad = "{\"syncToken\": \"1\", \"createDate\": \"x\", \"prefixes\": [}";
+    let bad = file_in(dir.path(), "bad.json", bad).display().to_string();
     let (code, _, err) = secdeck(
         &waf_sync_args("s", "REGIONAL", &bad, &["--demo", "--dry-run"]),
         dir.path(),

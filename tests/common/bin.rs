@@ -120,3 +120,10 @@ pub fn waf_sync_args(set: &str, scope: &str, ranges: &str, extra: &[&str]) -> Ve
     .map(|a| a.to_string())
     .collect()
 }
+
+/// Writes `text` to `dir/name` (a config, a seed, a broken input) and returns its path.
+pub fn file_in(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test input");
+    path
+}

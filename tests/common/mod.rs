@@ -30,11 +30,11 @@ pub mod sdk;
 pub mod waf;
 
 pub use bin::{
-    Run, demo_export_args, run_secdeck, run_secdeck_async, secdeck_command, waf_sync_args,
+    Run, demo_export_args, file_in, run_secdeck, run_secdeck_async, secdeck_command, waf_sync_args,
 };
 pub use console::*;
 pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console, seeded_console};
 pub use exec::*;
 pub use findings::*;
 pub use runner::big_stack;
-pub use waf::ip_set_named;
+pub use waf::{assert_blocked, assert_not_blocked, ip_set_named};
