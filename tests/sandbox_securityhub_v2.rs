@@ -48,6 +48,13 @@ fn the_model_knows_the_v2_operations_and_their_routes() {
 }
 
 #[test]
+fn the_sandbox_accepts_exactly_the_field_names_the_model_lists() {
+    for (shape, names) in secdeck::sandbox::v2_field_names() {
+        assert_eq!(names, securityhub().enum_values(shape), "{shape}");
+    }
+}
+
+#[test]
 fn the_model_accepts_a_well_formed_request() {
     let body = json!({
         "Filters": {
@@ -223,6 +230,16 @@ fn every_finding_is_visible_through_both_apis_page_by_page() {
             assert_eq!(doc["finding_info"]["title"], asff["Title"]);
         }
         let ops = securityhub().check_exchanges(&exchanges.taken());
+        // What the sandbox's recorder received is what the model accepts, too.
+        for r in env
+            .requests()
+            .iter()
+            .filter(|r| r.operation.ends_with("V2"))
+        {
+            securityhub()
+                .check_input(&r.operation, &r.params)
+                .unwrap_or_else(|v| panic!("{} as recorded:\n{v}", r.operation));
+        }
         assert!(
             ops.contains(&"GetFindingsV2".to_string())
                 && ops.contains(&"DescribeSecurityHubV2".to_string())

@@ -175,6 +175,16 @@ impl ServiceModel {
         out
     }
 
+    /// The values of an enum shape, in the model's order.
+    pub fn enum_values(&self, shape: &str) -> Vec<&str> {
+        self.shape(shape)["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
     /// The error shapes `operation` declares.
     pub fn operation_errors(&self, operation: &str) -> Vec<&str> {
         self.json["operations"][operation]["errors"]
