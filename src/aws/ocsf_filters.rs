@@ -101,15 +101,7 @@ mod tests {
             Kind::Map => sdk::OcsfMapField::values(),
             Kind::Ip => sdk::OcsfIpField::values(),
         };
-        let ours = [
-            (Kind::String, STRING_FIELDS),
-            (Kind::Date, DATE_FIELDS),
-            (Kind::Number, NUMBER_FIELDS),
-            (Kind::Boolean, BOOLEAN_FIELDS),
-            (Kind::Map, MAP_FIELDS),
-            (Kind::Ip, IP_FIELDS),
-        ];
-        for (kind, fields) in ours {
+        for (kind, fields) in fields_by_kind() {
             let mut theirs = sdk_values(kind).to_vec();
             theirs.sort_unstable();
             let mut mine = fields.to_vec();

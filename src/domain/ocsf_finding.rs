@@ -20,6 +20,7 @@
 use serde_json::Value;
 
 use super::finding::{AsffError, Finding, RawAsff, Severity, WorkflowStatus};
+use super::ocsf_filter::fields::{SEVERITIES, STATUSES};
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter()
@@ -33,21 +34,18 @@ pub fn is_ocsf(doc: &Value) -> bool {
     doc.get("finding_info").is_some() || doc.get("class_uid").is_some()
 }
 
+/// The OCSF id of a caption: its place in `known`, which lists ids 1, 2, ... in order.
+fn caption_id(known: &[&str], caption: &str) -> Option<i64> {
+    let i = known.iter().position(|k| k.eq_ignore_ascii_case(caption))?;
+    Some(i as i64 + 1)
+}
+
 /// OCSF severity: `severity_id`, else the `severity` caption.
 fn severity(doc: &Value) -> Option<Severity> {
-    let id = doc.get("severity_id").and_then(Value::as_i64).or_else(|| {
-        let caption = str_at(doc, &["severity"])?;
-        let known = [
-            "Informational",
-            "Low",
-            "Medium",
-            "High",
-            "Critical",
-            "Fatal",
-        ];
-        let i = known.iter().position(|k| k.eq_ignore_ascii_case(caption))?;
-        Some(i as i64 + 1)
-    })?;
+    let id = doc
+        .get("severity_id")
+        .and_then(Value::as_i64)
+        .or_else(|| caption_id(&SEVERITIES[..6], str_at(doc, &["severity"])?))?;
     Some(match id {
         1 => Severity::Informational,
         2 => Severity::Low,
@@ -65,12 +63,9 @@ pub fn severity_of_caption(caption: &str) -> Option<Severity> {
 
 /// OCSF status as `status_id`, else from the caption.
 fn status_id(doc: &Value) -> Option<i64> {
-    doc.get("status_id").and_then(Value::as_i64).or_else(|| {
-        let caption = str_at(doc, &["status"])?;
-        let known = ["New", "In Progress", "Suppressed", "Resolved", "Archived"];
-        let i = known.iter().position(|k| k.eq_ignore_ascii_case(caption))?;
-        Some(i as i64 + 1)
-    })
+    doc.get("status_id")
+        .and_then(Value::as_i64)
+        .or_else(|| caption_id(&STATUSES[..5], str_at(doc, &["status"])?))
 }
 
 fn workflow(status: Option<i64>) -> Option<WorkflowStatus> {

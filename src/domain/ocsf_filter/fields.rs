@@ -205,7 +205,8 @@ pub fn all_names() -> impl Iterator<Item = &'static str> {
         .chain(fields_by_kind().flat_map(|(_, fields)| fields.iter().copied()))
 }
 
-fn fields_by_kind() -> impl Iterator<Item = (Kind, &'static [&'static str])> {
+/// The fields of each kind, as the SDK's enums list them.
+pub fn fields_by_kind() -> impl Iterator<Item = (Kind, &'static [&'static str])> {
     [
         (Kind::String, STRING_FIELDS),
         (Kind::Date, DATE_FIELDS),

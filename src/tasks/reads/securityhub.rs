@@ -45,13 +45,9 @@ pub fn spawn(
             next_token,
         }) => {
             let client = clients.securityhub.clone();
-            let (pacer, retry) = (pacer.clone(), retry.clone());
-            tokio::spawn(async move {
-                let result = paced(&pacer, &retry, || {
-                    get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
-                })
-                .await;
-                let _ = tx.send(page_action(request, result, next_token));
+            spawn_page(tx, pacer, retry, request, next_token, move |token| {
+                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
+                async move { get_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
             })
         }
         ReadRequest::Findings(FindingsRead::OcsfPage {
@@ -61,17 +57,13 @@ pub fn spawn(
             next_token,
         }) => {
             let client = clients.securityhub.clone();
-            let (pacer, retry) = (pacer.clone(), retry.clone());
             if next_token.is_none() {
                 // A new load: Security Hub counts it while the first page is on its way.
-                spawn_ocsf_counts(&client, &tx, &retry, request, &filters);
+                spawn_ocsf_counts(&client, &tx, retry, request, &filters);
             }
-            tokio::spawn(async move {
-                let result = paced(&pacer, &retry, || {
-                    get_ocsf_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
-                })
-                .await;
-                let _ = tx.send(page_action(request, result, next_token));
+            spawn_page(tx, pacer, retry, request, next_token, move |token| {
+                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
+                async move { get_ocsf_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
             })
         }
         ReadRequest::Findings(FindingsRead::Hubs) => {
@@ -101,6 +93,28 @@ pub fn spawn(
         _ => return None,
     };
     Some(handle)
+}
+
+/// One findings page (either API) fetched under the pacer, answered as `Page` or
+/// `PageFailed`.
+fn spawn_page<Fut>(
+    tx: UnboundedSender<Action>,
+    pacer: &Arc<Pacer>,
+    retry: &RetryPolicy,
+    request: u64,
+    next_token: Option<String>,
+    fetch: impl Fn(Option<String>) -> Fut + Send + Sync + 'static,
+) -> JoinHandle<()>
+where
+    Fut: std::future::Future<
+            Output = Result<crate::aws::securityhub::FindingsPage, crate::aws::error::AwsError>,
+        > + Send,
+{
+    let (pacer, retry) = (pacer.clone(), retry.clone());
+    tokio::spawn(async move {
+        let result = paced(&pacer, &retry, || fetch(next_token.clone())).await;
+        let _ = tx.send(page_action(request, result, next_token));
+    })
 }
 
 /// A page (either API) or its failure, for the findings pane.
