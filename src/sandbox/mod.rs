@@ -296,6 +296,25 @@ impl Sandbox {
         Ok(())
     }
 
+    /// A role's managed policies (ARNs) and inline policies (name, document) as IAM holds them.
+    pub fn role_permissions(
+        &self,
+        account: &str,
+        name: &str,
+    ) -> Option<(Vec<String>, Vec<(String, String)>)> {
+        let iam = self.shared.iam_read();
+        let role = iam.role(account, name)?;
+        let inline = role.inline.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        Some((role.attached.clone(), inline))
+    }
+
+    /// A managed policy's default version id and its document.
+    pub fn policy_default(&self, arn: &str) -> Option<(String, String)> {
+        let iam = self.shared.iam_read();
+        let p = iam.policies.get(arn)?;
+        Some((p.default_version.clone(), p.default_document().to_string()))
+    }
+
     /// A role's trust policy text exactly as IAM holds it (decoded).
     pub fn role_trust_policy(&self, account: &str, name: &str) -> Option<String> {
         self.shared

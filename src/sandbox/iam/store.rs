@@ -18,6 +18,10 @@ pub struct Role {
     pub description: Option<String>,
     /// The trust policy text as last accepted.
     pub trust_text: String,
+    /// Managed policies attached (ARNs, in attach order).
+    pub attached: Vec<String>,
+    /// Inline policies: name -> document text as last put.
+    pub inline: BTreeMap<String, String>,
 }
 
 impl Role {
@@ -44,6 +48,13 @@ pub struct RoleSeed {
     #[serde(default)]
     pub description: Option<String>,
     pub trust: serde_json::Value,
+    /// Managed policies attached: names of this world's policies in the role's account,
+    /// or full ARNs.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+    /// Inline policies: name -> document.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, serde_json::Value>,
 }
 
 fn root_path() -> String {
@@ -63,6 +74,8 @@ pub struct IamStore {
     pub accounts: BTreeMap<String, BTreeMap<String, Role>>,
     /// access key id -> session.
     pub sessions: BTreeMap<String, Session>,
+    /// Customer managed policies by ARN (see `policies.rs`).
+    pub policies: BTreeMap<String, super::policies::ManagedPolicy>,
 }
 
 impl IamStore {
@@ -77,6 +90,8 @@ impl IamStore {
             create_date: created.to_string(),
             description: seed.description.clone(),
             trust_text: text,
+            attached: Vec::new(),
+            inline: BTreeMap::new(),
         };
         RoleRef::parse(&role.arn()).map_err(|e| e.to_string())?;
         self.accounts
