@@ -304,7 +304,11 @@ impl Sandbox {
     ) -> Option<(Vec<String>, Vec<(String, String)>)> {
         let iam = self.shared.iam_read();
         let role = iam.role(account, name)?;
-        let inline = role.inline.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let inline = role
+            .inline
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         Some((role.attached.clone(), inline))
     }
 

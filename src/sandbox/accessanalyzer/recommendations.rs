@@ -135,7 +135,11 @@ fn narrowed(text: &str, unused: &[(String, Vec<String>)]) -> Option<Option<Strin
             continue;
         };
         let all = action_list(actions);
-        let left: Vec<String> = all.iter().filter(|a| !is_unused(a, unused)).cloned().collect();
+        let left: Vec<String> = all
+            .iter()
+            .filter(|a| !is_unused(a, unused))
+            .cloned()
+            .collect();
         if left.len() == all.len() {
             kept.push(st);
             continue;
@@ -155,7 +159,10 @@ fn narrowed(text: &str, unused: &[(String, Vec<String>)]) -> Option<Option<Strin
     if !changed {
         return None;
     }
-    if !kept.iter().any(|s| s.get("Effect").and_then(Value::as_str) == Some("Allow")) {
+    if !kept
+        .iter()
+        .any(|s| s.get("Effect").and_then(Value::as_str) == Some("Allow"))
+    {
         return Some(None);
     }
     doc.insert("Statement".into(), Value::Array(kept));

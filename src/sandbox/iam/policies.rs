@@ -152,7 +152,10 @@ impl IamStore {
                         .find(|p| p.account == seed.account && &p.name == name)
                         .map(ManagedPolicy::arn)
                         .ok_or_else(|| {
-                            format!("role {}: no policy named {name:?} in its account", seed.name)
+                            format!(
+                                "role {}: no policy named {name:?} in its account",
+                                seed.name
+                            )
                         })?
                 };
                 attached.push(arn);

@@ -27,7 +27,11 @@ const OPS: &[(&str, bool, Handler)] = &[
     ("DeletePolicyVersion", true, delete_policy_version),
     ("AttachRolePolicy", true, attach_role_policy),
     ("DetachRolePolicy", true, detach_role_policy),
-    ("ListAttachedRolePolicies", false, list_attached_role_policies),
+    (
+        "ListAttachedRolePolicies",
+        false,
+        list_attached_role_policies,
+    ),
     ("PutRolePolicy", true, put_role_policy),
     ("GetRolePolicy", false, get_role_policy),
     ("DeleteRolePolicy", true, delete_role_policy),
@@ -38,7 +42,12 @@ pub(crate) fn handles(action: &str) -> bool {
     OPS.iter().any(|(name, _, _)| *name == action)
 }
 
-pub(crate) async fn handle(shared: &Shared, action: &str, form: Value, account: String) -> Response {
+pub(crate) async fn handle(
+    shared: &Shared,
+    action: &str,
+    form: Value,
+    account: String,
+) -> Response {
     let Some(&(name, mutating, handler)) = OPS.iter().find(|(n, _, _)| *n == action) else {
         unreachable!("handles() said yes to {action}")
     };
@@ -164,7 +173,10 @@ fn get_policy_version(ctx: &Ctx, form: &Value, _: &str) -> Result<String, Servic
     let iam = ctx.shared.iam_read();
     let p = policy(&iam, form)?;
     p.version(id).ok_or_else(|| no_such_version(&p.arn(), id))?;
-    Ok(format!("<PolicyVersion>{}</PolicyVersion>", version_xml(p, id, true)))
+    Ok(format!(
+        "<PolicyVersion>{}</PolicyVersion>",
+        version_xml(p, id, true)
+    ))
 }
 
 fn list_policy_versions(ctx: &Ctx, form: &Value, _: &str) -> Result<String, ServiceError> {
@@ -198,7 +210,10 @@ fn create_policy_version(ctx: &Ctx, form: &Value, _: &str) -> Result<String, Ser
         ));
     }
     let id = p.add_version(text, &now_iso(), set_default);
-    Ok(format!("<PolicyVersion>{}</PolicyVersion>", version_xml(p, &id, false)))
+    Ok(format!(
+        "<PolicyVersion>{}</PolicyVersion>",
+        version_xml(p, &id, false)
+    ))
 }
 
 fn set_default_policy_version(ctx: &Ctx, form: &Value, _: &str) -> Result<String, ServiceError> {
@@ -260,7 +275,9 @@ fn detach_role_policy(ctx: &Ctx, form: &Value, account: &str) -> Result<String, 
     let arn = param(form, "PolicyArn")?;
     let mut iam = ctx.shared.iam_write();
     let name = role_name(&iam, form, account)?;
-    let role = iam.role_mut(account, name).ok_or_else(|| no_such_role(name))?;
+    let role = iam
+        .role_mut(account, name)
+        .ok_or_else(|| no_such_role(name))?;
     let before = role.attached.len();
     role.attached.retain(|a| a != arn);
     if role.attached.len() == before {
@@ -336,7 +353,9 @@ fn delete_role_policy(ctx: &Ctx, form: &Value, account: &str) -> Result<String, 
     let policy_name = param(form, "PolicyName")?;
     let mut iam = ctx.shared.iam_write();
     let name = role_name(&iam, form, account)?;
-    let role = iam.role_mut(account, name).ok_or_else(|| no_such_role(name))?;
+    let role = iam
+        .role_mut(account, name)
+        .ok_or_else(|| no_such_role(name))?;
     role.inline
         .remove(policy_name)
         .ok_or_else(|| no_such_role_policy(policy_name))?;

@@ -9,6 +9,7 @@ pub mod import;
 mod interrupted;
 pub mod iot;
 pub mod observe;
+mod permissions;
 mod securityhub;
 pub mod wafv2;
 
@@ -334,6 +335,7 @@ impl MutationExecutor {
                 .unwrap_or_else(|| {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
+            Change::UnusedPermissions(c) => permissions::execute(&self.clients, &plan.id, c).await,
             Change::Iot(change) => {
                 let cx = iot::IotContext {
                     clients: &self.clients,
