@@ -170,7 +170,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(AccessAnalyzer, "ApplyArchiveRule", "ApplyArchiveRule", Write, Analyzer, "apply a new rule to existing findings"),
     op(AccessAnalyzer, "DeleteArchiveRule", "DeleteArchiveRule", Write, Analyzer, "undo of an archive rule"),
     op(AccessAnalyzer, "StartResourceScan", "StartResourceScan", Write, Analyzer, "re-scan a role after its trust policy changed"),
-    op(AccessAnalyzer, "GenerateFindingRecommendation", "GenerateFindingRecommendation", Write, Analyzer, "start an unused-permission recommendation"),
+    // Starts an advisory job; it changes no resource, so the read-only role has it too.
+    op(AccessAnalyzer, "GenerateFindingRecommendation", "GenerateFindingRecommendation", Read, Analyzer, "start an unused-permission recommendation"),
     op(AccessAnalyzer, "GetFindingRecommendation", "GetFindingRecommendation", Read, Analyzer, "an unused-permission recommendation's steps"),
     op(Iam, "GetRole", "GetRole", Read, Analyzer, "a role's trust policy (preview, fresh-state check, verify)"),
     op(Iam, "GetPolicy", "GetPolicy", Read, Analyzer, "a managed policy's default version (recommendation preview, check, verify)"),

@@ -51,6 +51,7 @@ fn finding_lines<'a>(f: &AccessFinding, theme: &Theme) -> Vec<Line<'a>> {
     if let Some(e) = &f.error {
         out.push(field("Error", e.clone(), theme));
     }
+    out.extend(super::unused::detail_lines(f, |l, v| field(l, v, theme)));
     out
 }
 
@@ -60,7 +61,9 @@ pub(super) fn draw_detail(frame: &mut Frame, area: Rect, d: &Detail, theme: &The
         .border_style(style(theme, Slot::BorderFocused));
     let mut lines = finding_lines(&d.finding, theme);
     lines.push(Line::default());
-    if let Some(why) = d
+    if !super::unused::shows_trust_policy(&d.finding) {
+        // Unused access is about the role's permissions, not who may assume it.
+    } else if let Some(why) = d
         .finding
         .remediation_blocker()
         .filter(|_| !d.finding.is_role())

@@ -1,0 +1,170 @@
+//! Unused- and internal-access findings: the table's columns for those analyzers (unused:
+//! finding type, resource, last accessed, service namespaces, unused actions, access key
+//! ids; internal: resource, principal, actions, scope) and their fields in the detail view.
+
+use ratatui::layout::Constraint;
+use ratatui::text::Line;
+
+use super::table::{
+    Column, EXTERNAL, day, short_finding_type, short_principal, short_resource, short_type,
+};
+use crate::domain::analyzer::AccessFinding;
+
+fn last_accessed(f: &AccessFinding) -> String {
+    f.unused
+        .as_ref()
+        .and_then(|u| u.last_accessed.as_deref())
+        .map_or_else(|| "never".to_string(), day)
+}
+
+fn unused_list(
+    f: &AccessFinding,
+    pick: fn(&crate::domain::analyzer::UnusedDetails) -> Vec<String>,
+) -> String {
+    f.unused
+        .as_ref()
+        .map(|u| pick(u).join(","))
+        .unwrap_or_default()
+}
+
+const UNUSED: &[Column] = &[
+    Column {
+        head: "type",
+        width: Constraint::Length(16),
+        cell: |f| short_finding_type(&f.finding_type),
+    },
+    Column {
+        head: "resource",
+        width: Constraint::Fill(3),
+        cell: |f| short_resource(&f.resource).to_string(),
+    },
+    Column {
+        head: "last accessed",
+        width: Constraint::Length(13),
+        cell: last_accessed,
+    },
+    Column {
+        head: "services",
+        width: Constraint::Fill(1),
+        cell: |f| unused_list(f, |u| u.namespaces()),
+    },
+    Column {
+        head: "unused actions",
+        width: Constraint::Fill(3),
+        cell: |f| unused_list(f, |u| u.unused_actions()),
+    },
+    Column {
+        head: "access key",
+        width: Constraint::Length(20),
+        cell: |f| unused_list(f, |u| u.access_key_ids.clone()),
+    },
+];
+
+const INTERNAL: &[Column] = &[
+    Column {
+        head: "resource type",
+        width: Constraint::Length(14),
+        cell: |f| short_type(&f.resource_type).to_string(),
+    },
+    Column {
+        head: "resource",
+        width: Constraint::Fill(3),
+        cell: |f| short_resource(&f.resource).to_string(),
+    },
+    Column {
+        head: "principal",
+        width: Constraint::Fill(3),
+        cell: short_principal,
+    },
+    Column {
+        head: "actions",
+        width: Constraint::Fill(2),
+        cell: |f| f.actions.join(","),
+    },
+    Column {
+        head: "scope",
+        width: Constraint::Length(12),
+        cell: |f| {
+            f.internal
+                .as_ref()
+                .map(|i| i.scope().to_string())
+                .unwrap_or_default()
+        },
+    },
+    Column {
+        head: "updated",
+        width: Constraint::Length(10),
+        cell: |f| day(&f.updated_at),
+    },
+];
+
+/// The table's columns for an analyzer of type `kind`.
+pub(super) fn columns_for(kind: Option<&str>) -> &'static [Column] {
+    match kind {
+        Some(k) if k.ends_with("UNUSED_ACCESS") => UNUSED,
+        Some(k) if k.ends_with("INTERNAL_ACCESS") => INTERNAL,
+        _ => EXTERNAL,
+    }
+}
+
+/// The detail view's lines for the unused / internal details of `f` (none for others).
+pub(super) fn detail_lines<'a>(
+    f: &AccessFinding,
+    field: impl Fn(&str, String) -> Line<'a>,
+) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
+    if let Some(u) = &f.unused {
+        out.push(field(
+            "Last accessed",
+            u.last_accessed.clone().unwrap_or_else(|| "never".into()),
+        ));
+        for s in &u.services {
+            let actions = if s.actions.is_empty() {
+                "all actions".to_string()
+            } else {
+                s.actions
+                    .iter()
+                    .map(|(a, at)| match at {
+                        Some(t) => format!("{a} (last {})", day(t)),
+                        None => format!("{a} (never)"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            out.push(field(&format!("Unused {}", s.namespace), actions));
+        }
+        if !u.access_key_ids.is_empty() {
+            out.push(field("Access keys", u.access_key_ids.join(", ")));
+        }
+    }
+    if let Some(i) = &f.internal {
+        out.push(field(
+            "Scope",
+            format!(
+                "{} ({})",
+                i.scope(),
+                i.access_type.clone().unwrap_or_default()
+            ),
+        ));
+        out.push(field(
+            "Principal type",
+            i.principal_type.clone().unwrap_or_default(),
+        ));
+        out.push(field(
+            "Principal acct",
+            i.principal_owner_account.clone().unwrap_or_default(),
+        ));
+    }
+    if f.is_unused_permission() {
+        out.push(field(
+            "Recommendation",
+            "x: generate it and preview the change".into(),
+        ));
+    }
+    out
+}
+
+/// Unused findings are not about trust; their detail shows no trust policy.
+pub(super) fn shows_trust_policy(f: &AccessFinding) -> bool {
+    f.unused.is_none() && !f.finding_type.starts_with("Unused")
+}
