@@ -43,6 +43,7 @@ fn access_finding(id: &str, resource: String) -> AccessFinding {
         updated_at: "2024-01-02T00:00:00Z".into(),
         error: Some(hostile("finding error")),
         detailed: true,
+        ..Default::default()
     }
 }
 

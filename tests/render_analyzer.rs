@@ -54,6 +54,7 @@ fn findings() -> Vec<AccessFinding> {
                 updated_at: s("updatedAt"),
                 error: None,
                 detailed: true,
+                ..Default::default()
             });
         }
     }

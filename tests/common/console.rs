@@ -177,6 +177,20 @@ pub async fn open_analyzer_finding(console: &mut Console, suffix: &str) {
     select_resource(console, suffix);
 }
 
+/// Picks analyzer `name` with `:analyzer NAME` once the caller's identity is known, and
+/// waits for its findings.
+pub async fn select_analyzer(console: &mut Console, name: &str) {
+    wait_until(console, "the caller identity", |s| {
+        s.session.identity.is_some()
+    })
+    .await;
+    press(console, &format!(":analyzer {name}<enter>"));
+    wait_until(console, &format!("the analyzer {name}"), |s| {
+        analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some(name)
+    })
+    .await;
+}
+
 /// Asserts that the screen shows each of `texts`; the screen is the failure message.
 #[track_caller]
 pub fn assert_shows(state: &State, texts: &[&str]) {

@@ -292,8 +292,25 @@ pub fn plan_recommendation(
 }
 
 impl PlannedChange for PermissionsChange {
+    /// The step that says most: a new default version, else a (de)tachment, else an
+    /// inline policy (the journal's `change` lists every step).
     fn operation(&self) -> &'static str {
-        "iam:CreatePolicyVersion"
+        let has = |f: fn(&PermissionStep) -> bool| self.steps.iter().any(f);
+        if has(|s| matches!(s, PermissionStep::DefaultVersion { .. })) {
+            if self.undo {
+                "iam:SetDefaultPolicyVersion"
+            } else {
+                "iam:CreatePolicyVersion"
+            }
+        } else if has(|s| matches!(s, PermissionStep::Attachment { attach: false, .. })) {
+            "iam:DetachRolePolicy"
+        } else if has(|s| matches!(s, PermissionStep::Attachment { .. })) {
+            "iam:AttachRolePolicy"
+        } else if has(|s| matches!(s, PermissionStep::Inline { after: None, .. })) {
+            "iam:DeleteRolePolicy"
+        } else {
+            "iam:PutRolePolicy"
+        }
     }
 
     fn title(&self) -> String {

@@ -35,7 +35,7 @@ pub(super) async fn generate(
 ) -> Response {
     serve(
         shared,
-        op("GenerateFindingRecommendation", true),
+        op("GenerateFindingRecommendation", false),
         Ok(query_params(q)),
         |ctx, p| {
             let arn = str_param(p, "analyzerArn")?;

@@ -63,17 +63,17 @@ const UNUSED: &[Column] = &[
 const INTERNAL: &[Column] = &[
     Column {
         head: "resource type",
-        width: Constraint::Length(14),
+        width: Constraint::Length(13),
         cell: |f| short_type(&f.resource_type).to_string(),
     },
     Column {
         head: "resource",
-        width: Constraint::Fill(3),
+        width: Constraint::Fill(2),
         cell: |f| short_resource(&f.resource).to_string(),
     },
     Column {
         head: "principal",
-        width: Constraint::Fill(3),
+        width: Constraint::Fill(4),
         cell: short_principal,
     },
     Column {
