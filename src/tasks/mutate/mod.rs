@@ -330,12 +330,12 @@ impl MutationExecutor {
             | Change::FindingsArchive(_)
             | Change::FindingsUnarchive(_)
             | Change::ArchiveRuleCreate(_)
-            | Change::ArchiveRuleDelete(_) => accessanalyzer::execute(&self.clients, plan)
+            | Change::ArchiveRuleDelete(_)
+            | Change::UnusedPermissions(_) => accessanalyzer::execute(&self.clients, plan)
                 .await
                 .unwrap_or_else(|| {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
-            Change::UnusedPermissions(c) => permissions::execute(&self.clients, &plan.id, c).await,
             Change::Iot(change) => {
                 let cx = iot::IotContext {
                     clients: &self.clients,
