@@ -294,9 +294,11 @@ fn list_attached_role_policies(
     let iam = ctx.shared.iam_read();
     let name = role_name(&iam, form, account)?;
     let role = iam.role(account, name).ok_or_else(|| no_such_role(name))?;
-    let members: String = role
-        .attached
-        .iter()
+    // Listed by policy name, as moto (and IAM, in practice) lists them.
+    let mut attached: Vec<&String> = role.attached.iter().collect();
+    attached.sort_by_key(|arn| (arn.rsplit('/').next().unwrap_or(arn), arn.as_str()));
+    let members: String = attached
+        .into_iter()
         .map(|arn| {
             let policy_name = arn.rsplit('/').next().unwrap_or(arn);
             format!(
