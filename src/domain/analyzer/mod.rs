@@ -81,6 +81,12 @@ impl AccessFinding {
         self.finding_type == "ExternalAccess"
     }
 
+    /// Whether the finding says who can access the resource (external or internal
+    /// access), rather than what goes unused.
+    pub fn is_access(&self) -> bool {
+        !self.finding_type.starts_with("Unused")
+    }
+
     pub fn is_unused_permission(&self) -> bool {
         self.finding_type == "UnusedPermission"
     }

@@ -53,6 +53,14 @@ pub struct InternalDetails {
 }
 
 impl InternalDetails {
+    /// The scope in a table cell: `account` or `org`.
+    pub fn short_scope(&self) -> &str {
+        match self.scope() {
+            "organization" => "org",
+            other => other,
+        }
+    }
+
     /// The scope in words: within the account or the organization.
     pub fn scope(&self) -> &str {
         match self.access_type.as_deref() {

@@ -10,6 +10,17 @@ use super::table::{
 };
 use crate::domain::analyzer::AccessFinding;
 
+/// The unused types without the "Unused" the analyzer already says.
+fn unused_kind(f: &AccessFinding) -> String {
+    match f.finding_type.as_str() {
+        "UnusedPermission" => "permission".into(),
+        "UnusedIAMRole" => "role".into(),
+        "UnusedIAMUserAccessKey" => "access key".into(),
+        "UnusedIAMUserPassword" => "password".into(),
+        other => short_finding_type(other),
+    }
+}
+
 fn last_accessed(f: &AccessFinding) -> String {
     f.unused
         .as_ref()
@@ -30,8 +41,8 @@ fn unused_list(
 const UNUSED: &[Column] = &[
     Column {
         head: "type",
-        width: Constraint::Length(16),
-        cell: |f| short_finding_type(&f.finding_type),
+        width: Constraint::Length(10),
+        cell: unused_kind,
     },
     Column {
         head: "resource",
@@ -48,22 +59,22 @@ const UNUSED: &[Column] = &[
         width: Constraint::Fill(1),
         cell: |f| unused_list(f, |u| u.namespaces()),
     },
+    // A finding has unused actions or an unused access key, never both: one column.
     Column {
-        head: "unused actions",
-        width: Constraint::Fill(3),
-        cell: |f| unused_list(f, |u| u.unused_actions()),
-    },
-    Column {
-        head: "access key",
-        width: Constraint::Length(20),
-        cell: |f| unused_list(f, |u| u.access_key_ids.clone()),
+        head: "unused actions / access key",
+        width: Constraint::Fill(4),
+        cell: |f| {
+            unused_list(f, |u| {
+                [u.unused_actions(), u.access_key_ids.clone()].concat()
+            })
+        },
     },
 ];
 
 const INTERNAL: &[Column] = &[
     Column {
         head: "resource type",
-        width: Constraint::Length(13),
+        width: Constraint::Length(12),
         cell: |f| short_type(&f.resource_type).to_string(),
     },
     Column {
@@ -83,11 +94,11 @@ const INTERNAL: &[Column] = &[
     },
     Column {
         head: "scope",
-        width: Constraint::Length(12),
+        width: Constraint::Length(7),
         cell: |f| {
             f.internal
                 .as_ref()
-                .map(|i| i.scope().to_string())
+                .map(|i| i.short_scope().to_string())
                 .unwrap_or_default()
         },
     },
@@ -147,24 +158,19 @@ pub(super) fn detail_lines<'a>(
             ),
         ));
         out.push(field(
-            "Principal type",
+            "Identity type",
             i.principal_type.clone().unwrap_or_default(),
         ));
         out.push(field(
-            "Principal acct",
+            "Owner account",
             i.principal_owner_account.clone().unwrap_or_default(),
         ));
     }
     if f.is_unused_permission() {
         out.push(field(
-            "Recommendation",
-            "x: generate it and preview the change".into(),
+            "Recommended",
+            "x generates AWS's recommendation and previews it as a change".into(),
         ));
     }
     out
-}
-
-/// Unused findings are not about trust; their detail shows no trust policy.
-pub(super) fn shows_trust_policy(f: &AccessFinding) -> bool {
-    f.unused.is_none() && !f.finding_type.starts_with("Unused")
 }
