@@ -468,3 +468,189 @@ async fn sts_assume_role_acts_in_the_member_account_and_checks_trust() {
         );
     }
 }
+
+/// The finding of analyzer `name` on the resource ending with `suffix`: its id and analyzer ARN.
+fn finding_on(w: &World, name: &str, suffix: &str) -> (String, String) {
+    let arn = w.sandbox.analyzer_arn(name).unwrap();
+    let f = w
+        .sandbox
+        .analyzer_findings()
+        .into_iter()
+        .find(|f| {
+            f["analyzerArn"] == arn.as_str() && f["resource"].as_str().unwrap().ends_with(suffix)
+        })
+        .unwrap_or_else(|| panic!("{name} has no finding on {suffix}"));
+    (f["id"].as_str().unwrap().to_string(), arn)
+}
+
+#[test]
+fn unused_and_internal_findings_carry_their_details_in_the_model_shapes() {
+    common::big_stack(|| async {
+        use aws_sdk_accessanalyzer::types::{
+            FindingDetails, FindingType, InternalAccessType, PrincipalType,
+        };
+        let w = world().await;
+        let (id, arn) = finding_on(&w, "UnusedAccess-90d", "role/ec2-instance-role");
+        let f =
+            w.aa.get_finding_v2()
+                .analyzer_arn(&arn)
+                .id(&id)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(f.finding_type(), Some(&FindingType::UnusedPermission));
+        // One unusedPermissionDetails per service namespace.
+        let services: Vec<(&str, usize)> = f
+            .finding_details()
+            .iter()
+            .map(|d| match d {
+                FindingDetails::UnusedPermissionDetails(x) => {
+                    (x.service_namespace(), x.actions().len())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(services, [("s3", 2), ("dynamodb", 0)]);
+
+        let (id, arn) = finding_on(&w, "UnusedAccess-90d", "user/build-bot");
+        let f =
+            w.aa.get_finding_v2()
+                .analyzer_arn(&arn)
+                .id(&id)
+                .send()
+                .await
+                .unwrap();
+        let FindingDetails::UnusedIamUserAccessKeyDetails(k) = &f.finding_details()[0] else {
+            panic!()
+        };
+        assert_eq!(k.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
+        assert!(k.last_accessed().is_some());
+
+        let (id, arn) = finding_on(&w, "InternalAccess-org", ":::payroll-exports");
+        let f =
+            w.aa.get_finding_v2()
+                .analyzer_arn(&arn)
+                .id(&id)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(f.finding_type(), Some(&FindingType::InternalAccess));
+        let FindingDetails::InternalAccessDetails(d) = &f.finding_details()[0] else {
+            panic!()
+        };
+        assert_eq!(d.access_type(), Some(&InternalAccessType::IntraOrg));
+        assert_eq!(d.principal_type(), Some(&PrincipalType::IamRole));
+        assert_eq!(d.principal_owner_account(), Some("210987654321"));
+        assert_eq!(d.action(), ["s3:GetObject", "s3:ListBucket"]);
+        // ListFindings (V1) knows external access only; ListFindingsV2 lists internal too.
+        let v1 =
+            w.aa.list_findings()
+                .analyzer_arn(&arn)
+                .send()
+                .await
+                .unwrap();
+        assert!(v1.findings().is_empty());
+        let v2 =
+            w.aa.list_findings_v2()
+                .analyzer_arn(&arn)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(v2.findings().len(), 3);
+    });
+}
+
+#[test]
+fn a_recommendation_is_in_progress_then_lists_its_steps_and_refuses_what_aws_refuses() {
+    common::big_stack(|| async {
+        use aws_sdk_accessanalyzer::types::{
+            RecommendedRemediationAction, RecommendedStep, Status,
+        };
+        let w = world().await;
+        let (id, arn) = finding_on(&w, "UnusedAccess-90d", "role/ec2-instance-role");
+        // Not generated yet: ResourceNotFoundException.
+        assert_eq!(
+            refusal_code(
+                w.aa.get_finding_recommendation()
+                    .analyzer_arn(&arn)
+                    .id(&id)
+                    .send()
+            )
+            .await,
+            "ResourceNotFoundException"
+        );
+        w.aa.generate_finding_recommendation()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        let first =
+            w.aa.get_finding_recommendation()
+                .analyzer_arn(&arn)
+                .id(&id)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(first.status(), &Status::InProgress);
+        assert!(first.recommended_steps().is_empty() && first.completed_at().is_none());
+        let done =
+            w.aa.get_finding_recommendation()
+                .analyzer_arn(&arn)
+                .id(&id)
+                .send()
+                .await
+                .unwrap();
+        assert_eq!(done.status(), &Status::Succeeded);
+        assert_eq!(
+            done.resource_arn(),
+            "arn:aws:iam::123456789012:role/ec2-instance-role"
+        );
+        let steps: Vec<(RecommendedRemediationAction, String, bool)> = done
+            .recommended_steps()
+            .iter()
+            .map(|s| {
+                let RecommendedStep::UnusedPermissionsRecommendedStep(s) = s else {
+                    panic!("{s:?}")
+                };
+                (
+                    s.recommended_action().clone(),
+                    s.existing_policy_id().unwrap().to_string(),
+                    s.recommended_policy().is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (
+                    RecommendedRemediationAction::CreatePolicy,
+                    "arn:aws:iam::123456789012:policy/ec2-app-s3".into(),
+                    true
+                ),
+                (
+                    RecommendedRemediationAction::DetachPolicy,
+                    "arn:aws:iam::123456789012:policy/ec2-app-dynamodb".into(),
+                    false
+                ),
+                (
+                    RecommendedRemediationAction::DetachPolicy,
+                    "legacy-bucket-admin".into(),
+                    false
+                ),
+            ]
+        );
+        // Only UnusedPermission findings get recommendations.
+        let (role_id, _) = finding_on(&w, "UnusedAccess-90d", "role/old-migration-role");
+        assert_eq!(
+            refusal_code(
+                w.aa.generate_finding_recommendation()
+                    .analyzer_arn(&arn)
+                    .id(&role_id)
+                    .send()
+            )
+            .await,
+            "ValidationException"
+        );
+    });
+}
