@@ -1,11 +1,13 @@
-//! End to end on unused- and internal-access analyzers in the Access Analyzer pane: the
-//! demo console driven by keys; the recommendation for an unused-permission finding
-//! generated, previewed, applied and undone (IAM state in the sandbox after each, the
-//! journal, the requests sent); an internal-access finding archived and an archive rule
-//! made from one.
+//! Unused- and internal-access analyzers: the sandbox's findings and recommendations
+//! through the SDK (details in the model's shapes, IN_PROGRESS then SUCCEEDED, refusals),
+//! then end to end in the Access Analyzer pane of the demo console driven by keys: the
+//! recommendation for an unused-permission finding generated, previewed, applied and undone
+//! (IAM state in the sandbox after each, the journal, the requests sent); an
+//! internal-access finding archived and an archive rule made from one.
 
 mod common;
 
+use common::sdk::refusal_code;
 use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
@@ -13,6 +15,7 @@ use secdeck::config::AccessFlag;
 use secdeck::domain::analyzer::PermissionStep;
 use secdeck::domain::plan::Change;
 use secdeck::journal::{Journal, Phase};
+use secdeck::sandbox::Sandbox;
 use serde_json::Value;
 
 const MAIN: &str = "123456789012";
@@ -218,6 +221,186 @@ fn an_internal_access_finding_is_listed_archived_and_ruled() {
         assert_eq!(
             kms["status"], "ACTIVE",
             "the rule archives only what it matches"
+        );
+    });
+}
+
+/// The finding of analyzer `name` on the resource ending with `suffix`: its id and analyzer ARN.
+fn finding_on(sandbox: &Sandbox, name: &str, suffix: &str) -> (String, String) {
+    let arn = sandbox.analyzer_arn(name).unwrap();
+    let f = sandbox
+        .analyzer_findings()
+        .into_iter()
+        .find(|f| {
+            f["analyzerArn"] == arn.as_str() && f["resource"].as_str().unwrap().ends_with(suffix)
+        })
+        .unwrap_or_else(|| panic!("{name} has no finding on {suffix}"));
+    (f["id"].as_str().unwrap().to_string(), arn)
+}
+
+#[test]
+fn unused_and_internal_findings_carry_their_details_in_the_model_shapes() {
+    common::big_stack(|| async {
+        use aws_sdk_accessanalyzer::types::{
+            FindingDetails, FindingType, InternalAccessType, PrincipalType,
+        };
+        let env = TestEnv::demo().await;
+        let aa = env.clients().accessanalyzer;
+        let (id, arn) = finding_on(&env.sandbox, "UnusedAccess-90d", "role/ec2-instance-role");
+        let f = aa
+            .get_finding_v2()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(f.finding_type(), Some(&FindingType::UnusedPermission));
+        // One unusedPermissionDetails per service namespace.
+        let services: Vec<(&str, usize)> = f
+            .finding_details()
+            .iter()
+            .map(|d| match d {
+                FindingDetails::UnusedPermissionDetails(x) => {
+                    (x.service_namespace(), x.actions().len())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(services, [("s3", 2), ("dynamodb", 0)]);
+
+        let (id, arn) = finding_on(&env.sandbox, "UnusedAccess-90d", "user/build-bot");
+        let f = aa
+            .get_finding_v2()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        let FindingDetails::UnusedIamUserAccessKeyDetails(k) = &f.finding_details()[0] else {
+            panic!()
+        };
+        assert_eq!(k.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
+        assert!(k.last_accessed().is_some());
+
+        let (id, arn) = finding_on(&env.sandbox, "InternalAccess-org", ":::payroll-exports");
+        let f = aa
+            .get_finding_v2()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(f.finding_type(), Some(&FindingType::InternalAccess));
+        let FindingDetails::InternalAccessDetails(d) = &f.finding_details()[0] else {
+            panic!()
+        };
+        assert_eq!(d.access_type(), Some(&InternalAccessType::IntraOrg));
+        assert_eq!(d.principal_type(), Some(&PrincipalType::IamRole));
+        assert_eq!(d.principal_owner_account(), Some("210987654321"));
+        assert_eq!(d.action(), ["s3:GetObject", "s3:ListBucket"]);
+        // ListFindingsV2 lists internal access findings.
+        let v2 = aa
+            .list_findings_v2()
+            .analyzer_arn(&arn)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(v2.findings().len(), 3);
+    });
+}
+
+#[test]
+fn a_recommendation_is_in_progress_then_lists_its_steps_and_refuses_what_aws_refuses() {
+    common::big_stack(|| async {
+        use aws_sdk_accessanalyzer::types::{
+            RecommendedRemediationAction, RecommendedStep, Status,
+        };
+        let env = TestEnv::demo().await;
+        let aa = env.clients().accessanalyzer;
+        let (id, arn) = finding_on(&env.sandbox, "UnusedAccess-90d", "role/ec2-instance-role");
+        // Not generated yet: ResourceNotFoundException.
+        assert_eq!(
+            refusal_code(
+                aa.get_finding_recommendation()
+                    .analyzer_arn(&arn)
+                    .id(&id)
+                    .send()
+            )
+            .await,
+            "ResourceNotFoundException"
+        );
+        aa.generate_finding_recommendation()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        let first = aa
+            .get_finding_recommendation()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(first.status(), &Status::InProgress);
+        assert!(first.recommended_steps().is_empty() && first.completed_at().is_none());
+        let done = aa
+            .get_finding_recommendation()
+            .analyzer_arn(&arn)
+            .id(&id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), &Status::Succeeded);
+        assert_eq!(
+            done.resource_arn(),
+            "arn:aws:iam::123456789012:role/ec2-instance-role"
+        );
+        let steps: Vec<(RecommendedRemediationAction, String, bool)> = done
+            .recommended_steps()
+            .iter()
+            .map(|s| {
+                let RecommendedStep::UnusedPermissionsRecommendedStep(s) = s else {
+                    panic!("{s:?}")
+                };
+                (
+                    s.recommended_action().clone(),
+                    s.existing_policy_id().unwrap().to_string(),
+                    s.recommended_policy().is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (
+                    RecommendedRemediationAction::CreatePolicy,
+                    "arn:aws:iam::123456789012:policy/ec2-app-s3".into(),
+                    true
+                ),
+                (
+                    RecommendedRemediationAction::DetachPolicy,
+                    "arn:aws:iam::123456789012:policy/ec2-app-dynamodb".into(),
+                    false
+                ),
+                (
+                    RecommendedRemediationAction::DetachPolicy,
+                    "legacy-bucket-admin".into(),
+                    false
+                ),
+            ]
+        );
+        // Only UnusedPermission findings get recommendations.
+        let (role_id, _) = finding_on(&env.sandbox, "UnusedAccess-90d", "role/old-migration-role");
+        assert_eq!(
+            refusal_code(
+                aa.generate_finding_recommendation()
+                    .analyzer_arn(&arn)
+                    .id(&role_id)
+                    .send()
+            )
+            .await,
+            "ValidationException"
         );
     });
 }
