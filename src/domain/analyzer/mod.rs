@@ -7,6 +7,8 @@
 mod archive;
 mod cross_account;
 mod permissions;
+#[cfg(test)]
+mod permissions_tests;
 mod remediation;
 mod trust_policy;
 mod unused;

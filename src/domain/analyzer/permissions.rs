@@ -125,8 +125,14 @@ impl PermissionStep {
                 before,
                 after,
             } => {
+                // An undo knows the document to restore, not its version id ahead.
+                let now = if before_version.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (default now {before_version})")
+                };
                 out.push(PreviewLine::context(format!(
-                    "{}: {policy_arn} (default now {before_version})",
+                    "{}: {policy_arn}{now}",
                     self.operations()
                 )));
                 out.extend(diff_texts(&pretty(before), &pretty(after), "policy"));
