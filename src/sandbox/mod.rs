@@ -47,6 +47,9 @@ pub enum QuotaMode {
     Aws,
 }
 
+/// A role's attached managed policy ARNs and its inline policies (name, document).
+pub type RolePermissions = (Vec<String>, Vec<(String, String)>);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxConfig {
     pub account: String,
@@ -297,11 +300,8 @@ impl Sandbox {
     }
 
     /// A role's managed policies (ARNs) and inline policies (name, document) as IAM holds them.
-    pub fn role_permissions(
-        &self,
-        account: &str,
-        name: &str,
-    ) -> Option<(Vec<String>, Vec<(String, String)>)> {
+    /// Attached policies are in attach order, inline ones by name.
+    pub fn role_permissions(&self, account: &str, name: &str) -> Option<RolePermissions> {
         let iam = self.shared.iam_read();
         let role = iam.role(account, name)?;
         let inline = role

@@ -81,6 +81,10 @@ impl PermissionStep {
     /// The IAM operations the step sends.
     pub fn operations(&self) -> &'static str {
         match self {
+            // An undo makes the version that holds the old document the default again.
+            PermissionStep::DefaultVersion { before_version, .. } if before_version.is_empty() => {
+                "SetDefaultPolicyVersion"
+            }
             PermissionStep::DefaultVersion { .. } => {
                 "CreatePolicyVersion + SetDefaultPolicyVersion"
             }
