@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::analyzer::finding_id;
 use common::sdk::refusal_code;
 use common::*;
 use secdeck::app::State;
@@ -15,7 +16,6 @@ use secdeck::config::AccessFlag;
 use secdeck::domain::analyzer::PermissionStep;
 use secdeck::domain::plan::Change;
 use secdeck::journal::{Journal, Phase};
-use secdeck::sandbox::Sandbox;
 use serde_json::Value;
 
 const MAIN: &str = "123456789012";
@@ -169,22 +169,7 @@ fn an_internal_access_finding_is_listed_archived_and_ruled() {
         );
 
         select_resource(&mut console, ":::payroll-exports");
-        let id = console
-            .state
-            .analyzer
-            .selected_finding()
-            .unwrap()
-            .id
-            .clone();
-        press(&mut console, "a");
-        press_until(
-            &mut console,
-            "read by the org's ETL, SEC-7<enter>",
-            "the archive preview",
-            previewing,
-        )
-        .await;
-        press_until(&mut console, "y", "the archive", changed).await;
+        let id = archive_selected(&mut console, "read by the org's ETL, SEC-7").await;
         assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
         wait_until(&mut console, "the reload", analyzer_loaded).await;
 
@@ -225,17 +210,20 @@ fn an_internal_access_finding_is_listed_archived_and_ruled() {
     });
 }
 
-/// The finding of analyzer `name` on the resource ending with `suffix`: its id and analyzer ARN.
-fn finding_on(sandbox: &Sandbox, name: &str, suffix: &str) -> (String, String) {
-    let arn = sandbox.analyzer_arn(name).unwrap();
-    let f = sandbox
-        .analyzer_findings()
-        .into_iter()
-        .find(|f| {
-            f["analyzerArn"] == arn.as_str() && f["resource"].as_str().unwrap().ends_with(suffix)
-        })
-        .unwrap_or_else(|| panic!("{name} has no finding on {suffix}"));
-    (f["id"].as_str().unwrap().to_string(), arn)
+/// GetFindingV2 through the SDK for analyzer `name`'s finding on the resource ending with `suffix`.
+async fn finding_v2(
+    env: &TestEnv,
+    name: &str,
+    suffix: &str,
+) -> aws_sdk_accessanalyzer::operation::get_finding_v2::GetFindingV2Output {
+    let (id, arn) = finding_id(&env.sandbox, name, suffix);
+    let aa = env.clients().accessanalyzer;
+    aa.get_finding_v2()
+        .analyzer_arn(&arn)
+        .id(&id)
+        .send()
+        .await
+        .unwrap()
 }
 
 #[test]
@@ -246,14 +234,7 @@ fn unused_and_internal_findings_carry_their_details_in_the_model_shapes() {
         };
         let env = TestEnv::demo().await;
         let aa = env.clients().accessanalyzer;
-        let (id, arn) = finding_on(&env.sandbox, "UnusedAccess-90d", "role/ec2-instance-role");
-        let f = aa
-            .get_finding_v2()
-            .analyzer_arn(&arn)
-            .id(&id)
-            .send()
-            .await
-            .unwrap();
+        let f = finding_v2(&env, "UnusedAccess-90d", "role/ec2-instance-role").await;
         assert_eq!(f.finding_type(), Some(&FindingType::UnusedPermission));
         // One unusedPermissionDetails per service namespace.
         let services: Vec<(&str, usize)> = f
@@ -268,28 +249,14 @@ fn unused_and_internal_findings_carry_their_details_in_the_model_shapes() {
             .collect();
         assert_eq!(services, [("s3", 2), ("dynamodb", 0)]);
 
-        let (id, arn) = finding_on(&env.sandbox, "UnusedAccess-90d", "user/build-bot");
-        let f = aa
-            .get_finding_v2()
-            .analyzer_arn(&arn)
-            .id(&id)
-            .send()
-            .await
-            .unwrap();
+        let f = finding_v2(&env, "UnusedAccess-90d", "user/build-bot").await;
         let FindingDetails::UnusedIamUserAccessKeyDetails(k) = &f.finding_details()[0] else {
             panic!()
         };
         assert_eq!(k.access_key_id(), "AKIAIOSFODNN7EXAMPLE");
         assert!(k.last_accessed().is_some());
 
-        let (id, arn) = finding_on(&env.sandbox, "InternalAccess-org", ":::payroll-exports");
-        let f = aa
-            .get_finding_v2()
-            .analyzer_arn(&arn)
-            .id(&id)
-            .send()
-            .await
-            .unwrap();
+        let f = finding_v2(&env, "InternalAccess-org", ":::payroll-exports").await;
         assert_eq!(f.finding_type(), Some(&FindingType::InternalAccess));
         let FindingDetails::InternalAccessDetails(d) = &f.finding_details()[0] else {
             panic!()
@@ -299,6 +266,7 @@ fn unused_and_internal_findings_carry_their_details_in_the_model_shapes() {
         assert_eq!(d.principal_owner_account(), Some("210987654321"));
         assert_eq!(d.action(), ["s3:GetObject", "s3:ListBucket"]);
         // ListFindingsV2 lists internal access findings.
+        let arn = env.sandbox.analyzer_arn("InternalAccess-org").unwrap();
         let v2 = aa
             .list_findings_v2()
             .analyzer_arn(&arn)
@@ -317,7 +285,7 @@ fn a_recommendation_is_in_progress_then_lists_its_steps_and_refuses_what_aws_ref
         };
         let env = TestEnv::demo().await;
         let aa = env.clients().accessanalyzer;
-        let (id, arn) = finding_on(&env.sandbox, "UnusedAccess-90d", "role/ec2-instance-role");
+        let (id, arn) = finding_id(&env.sandbox, "UnusedAccess-90d", "role/ec2-instance-role");
         // Not generated yet: ResourceNotFoundException.
         assert_eq!(
             refusal_code(
@@ -391,7 +359,7 @@ fn a_recommendation_is_in_progress_then_lists_its_steps_and_refuses_what_aws_ref
             ]
         );
         // Only UnusedPermission findings get recommendations.
-        let (role_id, _) = finding_on(&env.sandbox, "UnusedAccess-90d", "role/old-migration-role");
+        let (role_id, _) = finding_id(&env.sandbox, "UnusedAccess-90d", "role/old-migration-role");
         assert_eq!(
             refusal_code(
                 aa.generate_finding_recommendation()

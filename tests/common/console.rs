@@ -191,6 +191,28 @@ pub async fn select_analyzer(console: &mut Console, name: &str) {
     .await;
 }
 
+/// Archives the selected Access Analyzer finding from the keys (`a`, the reason on the
+/// command line, `y`), waits for the change, and returns the finding's id.
+pub async fn archive_selected(console: &mut Console, reason: &str) -> String {
+    let id = console
+        .state
+        .analyzer
+        .selected_finding()
+        .unwrap()
+        .id
+        .clone();
+    press(console, "a");
+    press_until(
+        console,
+        &format!("{reason}<enter>"),
+        "the archive preview",
+        previewing,
+    )
+    .await;
+    press_until(console, "y", "the archive", changed).await;
+    id
+}
+
 /// Asserts that the screen shows each of `texts`; the screen is the failure message.
 #[track_caller]
 pub fn assert_shows(state: &State, texts: &[&str]) {

@@ -11,8 +11,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use super::findings::one_finding;
 use super::unused::unused_services;
-use super::{not_found, op, query_params, serve, str_param, validation};
+use super::{not_found, op, query_params, serve, validation};
 use crate::domain::policy::eval::action_list;
 use crate::sandbox::iam::store::IamStore;
 use crate::sandbox::protocol::rest_json;
@@ -38,14 +39,10 @@ pub(super) async fn generate(
         op("GenerateFindingRecommendation", false),
         Ok(query_params(q)),
         |ctx, p| {
-            let arn = str_param(p, "analyzerArn")?;
             let iam = ctx.shared.iam_read();
             let mut store = ctx.shared.analyzer_write();
-            let f = store
-                .findings
-                .iter()
-                .find(|f| f.id == id && f.analyzer == arn)
-                .ok_or_else(|| validation(format!("Finding {id} not found in {arn}")))?;
+            // GenerateFindingRecommendation has no ResourceNotFoundException in the model.
+            let f = one_finding(&store, &id, p).map_err(|e| validation(e.message))?;
             if f.finding_type != "UnusedPermission" {
                 return Err(validation(format!(
                     "Recommendations are available for UnusedPermission findings; {id} is {}",
@@ -78,11 +75,8 @@ pub(super) async fn get(
         op("GetFindingRecommendation", false),
         Ok(query_params(q)),
         |ctx, p| {
-            let arn = str_param(p, "analyzerArn")?;
             let mut store = ctx.shared.analyzer_write();
-            if !store.findings.iter().any(|f| f.id == id && f.analyzer == arn) {
-                return Err(not_found(format!("Finding {id} not found in {arn}")));
-            }
+            one_finding(&store, &id, p)?;
             let rec = store.recommendations.get_mut(&id).ok_or_else(|| {
                 not_found(format!(
                     "No recommendation was generated for finding {id}: call GenerateFindingRecommendation first"

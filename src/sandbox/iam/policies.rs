@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::store::{IamStore, RoleSeed};
+use super::store::{IamStore, RoleSeed, stable_id};
 use crate::domain::policy::PolicyDocument;
 
 /// IAM keeps at most this many versions of a managed policy.
@@ -83,16 +83,6 @@ fn root_path() -> String {
     "/".into()
 }
 
-/// A stable `ANPA...` id from the account and name.
-fn policy_id(account: &str, name: &str) -> String {
-    let hash = format!("policy:{account}/{name}")
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    format!("ANPA{hash:016X}")
-}
-
 impl IamStore {
     /// Creates a managed policy (version v1, the default); returns its ARN.
     pub fn create_policy(
@@ -107,7 +97,7 @@ impl IamStore {
             account: account.to_string(),
             name: name.to_string(),
             path: path.to_string(),
-            policy_id: policy_id(account, name),
+            policy_id: stable_id("ANPA", &format!("policy:{account}/{name}")),
             create_date: now.to_string(),
             update_date: now.to_string(),
             default_version: String::new(),

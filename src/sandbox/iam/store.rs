@@ -86,7 +86,7 @@ impl IamStore {
             account: seed.account.clone(),
             name: seed.name.clone(),
             path: seed.path.clone(),
-            role_id: role_id(&seed.account, &seed.name),
+            role_id: stable_id("AROA", &format!("{}/{}", seed.account, seed.name)),
             create_date: created.to_string(),
             description: seed.description.clone(),
             trust_text: text,
@@ -123,12 +123,10 @@ impl IamStore {
     }
 }
 
-/// A stable `AROA...` id from the account and name.
-fn role_id(account: &str, name: &str) -> String {
-    let hash = format!("{account}/{name}")
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    format!("AROA{hash:016X}")
+/// A stable IAM id: `prefix` (`AROA` a role, `ANPA` a policy) and a hash of `key`.
+pub(super) fn stable_id(prefix: &str, key: &str) -> String {
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{prefix}{hash:016X}")
 }

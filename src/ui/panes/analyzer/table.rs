@@ -26,54 +26,58 @@ pub(super) struct Column {
     pub cell: fn(&AccessFinding) -> String,
 }
 
+impl Column {
+    /// A column of `head`, `width` wide, showing `cell`.
+    pub const fn new(
+        head: &'static str,
+        width: Constraint,
+        cell: fn(&AccessFinding) -> String,
+    ) -> Self {
+        Column { head, width, cell }
+    }
+}
+
+// The columns external and internal access tables share (widths differ).
+pub(super) const fn resource_type_col(width: u16) -> Column {
+    Column::new("resource type", Constraint::Length(width), |f| {
+        short_type(&f.resource_type).to_string()
+    })
+}
+
+pub(super) const fn resource_col(fill: u16) -> Column {
+    Column::new("resource", Constraint::Fill(fill), |f| {
+        short_resource(&f.resource).to_string()
+    })
+}
+
+pub(super) const fn principal_col(fill: u16) -> Column {
+    Column::new("principal", Constraint::Fill(fill), short_principal)
+}
+
+pub(super) const ACTIONS: Column =
+    Column::new("actions", Constraint::Fill(2), |f| f.actions.join(","));
+
+pub(super) const UPDATED: Column =
+    Column::new("updated", Constraint::Length(10), |f| day(&f.updated_at));
+
 /// The columns of an external access analyzer's findings.
 pub(super) const EXTERNAL: &[Column] = &[
-    Column {
-        head: "type",
-        width: Constraint::Length(10),
-        cell: |f| short_finding_type(&f.finding_type),
-    },
-    Column {
-        head: "resource type",
-        width: Constraint::Length(14),
-        cell: |f| short_type(&f.resource_type).to_string(),
-    },
-    Column {
-        head: "resource",
-        width: Constraint::Fill(4),
-        cell: |f| short_resource(&f.resource).to_string(),
-    },
-    Column {
-        head: "account",
-        width: Constraint::Length(12),
-        cell: |f| f.account.clone(),
-    },
-    Column {
-        head: "principal",
-        width: Constraint::Fill(3),
-        cell: short_principal,
-    },
-    Column {
-        head: "actions",
-        width: Constraint::Fill(2),
-        cell: |f| f.actions.join(","),
-    },
-    Column {
-        head: "public",
-        width: Constraint::Length(6),
-        cell: |f| {
-            if f.is_public == Some(true) {
-                "public".into()
-            } else {
-                String::new()
-            }
-        },
-    },
-    Column {
-        head: "updated",
-        width: Constraint::Length(10),
-        cell: |f| day(&f.updated_at),
-    },
+    Column::new("type", Constraint::Length(10), |f| {
+        short_finding_type(&f.finding_type)
+    }),
+    resource_type_col(14),
+    resource_col(4),
+    Column::new("account", Constraint::Length(12), |f| f.account.clone()),
+    principal_col(3),
+    ACTIONS,
+    Column::new("public", Constraint::Length(6), |f| {
+        if f.is_public == Some(true) {
+            "public".into()
+        } else {
+            String::new()
+        }
+    }),
+    UPDATED,
 ];
 
 /// The date part of a timestamp.

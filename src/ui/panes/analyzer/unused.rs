@@ -6,7 +6,8 @@ use ratatui::layout::Constraint;
 use ratatui::text::Line;
 
 use super::table::{
-    Column, EXTERNAL, day, short_finding_type, short_principal, short_resource, short_type,
+    ACTIONS, Column, EXTERNAL, UPDATED, day, principal_col, resource_col, resource_type_col,
+    short_finding_type, short_resource,
 };
 use crate::domain::analyzer::AccessFinding;
 
@@ -72,41 +73,17 @@ const UNUSED: &[Column] = &[
 ];
 
 const INTERNAL: &[Column] = &[
-    Column {
-        head: "resource type",
-        width: Constraint::Length(12),
-        cell: |f| short_type(&f.resource_type).to_string(),
-    },
-    Column {
-        head: "resource",
-        width: Constraint::Fill(2),
-        cell: |f| short_resource(&f.resource).to_string(),
-    },
-    Column {
-        head: "principal",
-        width: Constraint::Fill(4),
-        cell: short_principal,
-    },
-    Column {
-        head: "actions",
-        width: Constraint::Fill(2),
-        cell: |f| f.actions.join(","),
-    },
-    Column {
-        head: "scope",
-        width: Constraint::Length(7),
-        cell: |f| {
-            f.internal
-                .as_ref()
-                .map(|i| i.short_scope().to_string())
-                .unwrap_or_default()
-        },
-    },
-    Column {
-        head: "updated",
-        width: Constraint::Length(10),
-        cell: |f| day(&f.updated_at),
-    },
+    resource_type_col(12),
+    resource_col(2),
+    principal_col(4),
+    ACTIONS,
+    Column::new("scope", Constraint::Length(7), |f| {
+        f.internal
+            .as_ref()
+            .map(|i| i.short_scope().to_string())
+            .unwrap_or_default()
+    }),
+    UPDATED,
 ];
 
 /// The table's columns for an analyzer of type `kind`.
