@@ -129,13 +129,7 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
         assert_shows(&console.state, &["IAM roles only"]);
-        let id = console
-            .state
-            .analyzer
-            .selected_finding()
-            .unwrap()
-            .id
-            .clone();
+        let id = selected_id(&console);
         // `a` opens the command line for the reason; an empty reason is refused.
         press(&mut console, "a<enter>");
         assert!(idle(&console.state));

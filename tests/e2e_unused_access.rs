@@ -175,13 +175,7 @@ fn an_internal_access_finding_is_listed_archived_and_ruled() {
 
         // Archive similar: a rule on the support tool's principal archives its finding.
         select_resource(&mut console, "table/customer-profiles");
-        let table = console
-            .state
-            .analyzer
-            .selected_finding()
-            .unwrap()
-            .id
-            .clone();
+        let table = selected_id(&console);
         press(&mut console, "z");
         assert_shows(&console.state, &["matches 1 current ACTIVE finding(s)"]);
         press(&mut console, "y");
@@ -303,22 +297,16 @@ fn a_recommendation_is_in_progress_then_lists_its_steps_and_refuses_what_aws_ref
             .send()
             .await
             .unwrap();
-        let first = aa
-            .get_finding_recommendation()
-            .analyzer_arn(&arn)
-            .id(&id)
-            .send()
-            .await
-            .unwrap();
+        let get = || {
+            aa.get_finding_recommendation()
+                .analyzer_arn(&arn)
+                .id(&id)
+                .send()
+        };
+        let first = get().await.unwrap();
         assert_eq!(first.status(), &Status::InProgress);
         assert!(first.recommended_steps().is_empty() && first.completed_at().is_none());
-        let done = aa
-            .get_finding_recommendation()
-            .analyzer_arn(&arn)
-            .id(&id)
-            .send()
-            .await
-            .unwrap();
+        let done = get().await.unwrap();
         assert_eq!(done.status(), &Status::Succeeded);
         assert_eq!(
             done.resource_arn(),

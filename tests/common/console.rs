@@ -191,6 +191,17 @@ pub async fn select_analyzer(console: &mut Console, name: &str) {
     .await;
 }
 
+/// The id of the Access Analyzer finding under the cursor.
+pub fn selected_id(console: &Console) -> String {
+    console
+        .state
+        .analyzer
+        .selected_finding()
+        .unwrap()
+        .id
+        .clone()
+}
+
 /// Archives the selected Access Analyzer finding from the keys (`a`, the reason on the
 /// command line, `y`), waits for the change, and returns the finding's id.
 pub async fn archive_selected(console: &mut Console, reason: &str) -> String {
