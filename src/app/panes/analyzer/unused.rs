@@ -10,6 +10,7 @@ use crate::app::effect::{Effect, ReadRequest};
 use crate::app::pipeline::Stage;
 use crate::domain::analyzer::{AccessFinding, PermissionsChange};
 use crate::domain::plan::Change;
+use crate::domain::policy::RoleRef;
 
 /// Why the recommendation cannot be asked for this finding, if it cannot.
 fn blocker(f: &AccessFinding) -> Option<String> {
@@ -28,9 +29,24 @@ fn blocker(f: &AccessFinding) -> Option<String> {
     None
 }
 
+/// Why the role cannot be changed from this session: its account must be the session's
+/// (a role is read and written by name, so a same-named role in another account must
+/// never stand in for it; member-account roles are not planned here yet).
+fn account_blocker(state: &State, f: &AccessFinding) -> Option<String> {
+    let session = state.session.identity.as_ref().map(|i| i.account.as_str());
+    let account = RoleRef::parse(&f.resource).ok()?.account;
+    match state.cross_account.access_for(&account, session) {
+        Err(e) => Some(e),
+        Ok(Some(_)) => Some(format!(
+            "the role is in account {account}, not the session's: apply its recommendation from a session in that account; nothing was read or written"
+        )),
+        Ok(None) => None,
+    }
+}
+
 /// Asks for the recommendation of an UnusedPermission finding.
 pub(super) fn recommend(state: &mut State, f: &AccessFinding) -> Vec<Effect> {
-    if let Some(why) = blocker(f) {
+    if let Some(why) = blocker(f).or_else(|| account_blocker(state, f)) {
         state.notify(NotifyLevel::Warning, why);
         return Vec::new();
     }
