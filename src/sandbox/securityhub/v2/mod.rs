@@ -60,7 +60,10 @@ pub(crate) fn seed_world(shared: &Shared) {
         "arn:aws:securityhub:{region}:{account}:hubv2/7c2f1b0e-5d4a-4e8b-9a61-0d3f2b6c8e41"
     );
     v2.subscribed_at = now.clone();
-    v2.exposures = world::exposures(&store, region, account, &now);
+    v2.exposures = world::exposures(&store, region, account, &now)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     v2.connectors = world::demo_connectors(region, account, &now);
     v2.org = query::demo_org(&store);
 }

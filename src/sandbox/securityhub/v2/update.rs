@@ -6,6 +6,7 @@
 //! one of AWS's codes (ResourceNotFoundException, ValidationException, ...).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -198,7 +199,9 @@ pub(crate) fn batch_update(
         }
         match found {
             Found::Cspm(index) => apply_cspm(store, v2, index, &changes, now, caller)?,
-            Found::Exposure(index) => apply_exposure(&mut v2.exposures[index], &changes, now),
+            Found::Exposure(index) => {
+                apply_exposure(Arc::make_mut(&mut v2.exposures[index]), &changes, now)
+            }
         }
         processed.push(json!({key: echo}));
     }
