@@ -17,6 +17,8 @@ use crate::sandbox::securityhub::store::FindingStore;
 pub(crate) const ORG_ID: &str = "o-exampleorg1";
 const OUS: [&str; 2] = ["ou-exam-prod0001", "ou-exam-dev00001"];
 const DEFAULT_PAGE: i64 = 100;
+/// Keeps V2 orderings apart from GetFindings' in the store's shared cache.
+const V2_SALT: u64 = 0x5632_5632_5632_5632;
 
 /// Accounts alternate between the two OUs in sorted order.
 pub(crate) fn demo_org(store: &FindingStore) -> Vec<(String, Vec<String>)> {
@@ -146,6 +148,7 @@ fn fingerprint(params: &Value) -> u64 {
 }
 
 pub(crate) fn get_findings(
+    store: &FindingStore,
     docs: &[Arc<Value>],
     v2: &V2Store,
     params: &Value,
@@ -171,16 +174,42 @@ pub(crate) fn get_findings(
             .ok_or_else(|| validation("The NextToken is not valid for this request"))?,
     };
     let docs = scoped(docs.to_vec(), v2, params)?;
-    let hits: Vec<&Arc<Value>> = docs
+    // The full order is kept while a client pages through it (as GetFindings does); any
+    // write to either API's state makes a new one.
+    let cache_key = print ^ V2_SALT ^ v2.generation.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let order = store.cached_order(cache_key, now_ms, || ordered(&docs, filters, &keys, now_ms));
+    let hits: Vec<&Arc<Value>> = order.iter().map(|&i| &docs[i]).collect();
+    let page: Vec<&Value> = hits
         .iter()
-        .filter(|d| filter::matches(filters, d, now_ms))
+        .skip(offset)
+        .take(max as usize)
+        .map(|d| d.as_ref())
         .collect();
+    let mut body = json!({"Findings": page});
+    let next = offset + max as usize;
+    if next < hits.len() {
+        body["NextToken"] = format!("v2f-{next}-{print:016x}").into();
+    }
+    Ok(body)
+}
+
+/// Indexes into `docs` of the findings that pass `filters`, in `keys` order (ties by uid).
+fn ordered(
+    docs: &[Arc<Value>],
+    filters: Option<&Value>,
+    keys: &[(String, bool)],
+    now_ms: i64,
+) -> Vec<usize> {
+    let hits = docs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| filter::matches(filters, d, now_ms));
     // Keys read once per finding, not once per comparison.
-    let mut keyed: Vec<(Vec<Option<&Value>>, &Arc<Value>)> = hits
-        .into_iter()
-        .map(|d| (keys.iter().map(|(f, _)| first_leaf(d, f)).collect(), d))
+    let mut keyed: Vec<(Vec<Option<&Value>>, usize)> = hits
+        .map(|(i, d)| (keys.iter().map(|(f, _)| first_leaf(d, f)).collect(), i))
         .collect();
     keyed.sort_by(|(ka, a), (kb, b)| {
+        let (a, b) = (&docs[*a], &docs[*b]);
         keys.iter()
             .zip(ka.iter().zip(kb))
             .map(|((_, desc), (x, y))| {
@@ -199,17 +228,5 @@ pub(crate) fn get_findings(
                     .cmp(&b["metadata"]["uid"].as_str())
             })
     });
-    let hits: Vec<&Arc<Value>> = keyed.into_iter().map(|(_, d)| d).collect();
-    let page: Vec<&Value> = hits
-        .iter()
-        .skip(offset)
-        .take(max as usize)
-        .map(|d| d.as_ref())
-        .collect();
-    let mut body = json!({"Findings": page});
-    let next = offset + max as usize;
-    if next < hits.len() {
-        body["NextToken"] = format!("v2f-{next}-{print:016x}").into();
-    }
-    Ok(body)
+    keyed.into_iter().map(|(_, i)| i).collect()
 }

@@ -205,6 +205,9 @@ pub(crate) fn batch_update(
         }
         processed.push(json!({key: echo}));
     }
+    if !processed.is_empty() {
+        v2.generation += 1;
+    }
     Ok(json!({"ProcessedFindings": processed, "UnprocessedFindings": unprocessed}))
 }
 

@@ -50,6 +50,8 @@ pub(crate) struct V2Store {
     pub tickets: Vec<(Option<String>, String, String, String)>,
     /// The demo organization's OUs and their accounts (for `Scopes`).
     pub org: Vec<(String, Vec<String>)>,
+    /// Bumped by every V2 write (overlays and exposures live outside the ASFF store).
+    pub generation: u64,
 }
 
 /// One finding as GetFindingsV2 would return it, borrowed where no overlay applies.
