@@ -33,6 +33,15 @@ pub struct Violation {
     pub problem: String,
 }
 
+impl Violation {
+    fn at(path: &str, problem: impl Into<String>) -> Violation {
+        Violation {
+            path: path.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.problem)
@@ -156,10 +165,10 @@ impl ServiceModel {
         match op[key]["shape"].as_str() {
             Some(shape) => self.top_level(shape, body, &mut out),
             None if body.as_object().is_some_and(Map::is_empty) || body.is_null() => {}
-            None => out.push(Violation {
-                path: "$".into(),
-                problem: format!("{operation} has no {key} body, got {body}"),
-            }),
+            None => out.push(Violation::at(
+                "$",
+                format!("{operation} has no {key} body, got {body}"),
+            )),
         }
         if out.is_empty() {
             Ok(())
@@ -268,10 +277,10 @@ impl ServiceModel {
         out: &mut Vec<Violation>,
     ) {
         let Some(obj) = value.as_object() else {
-            out.push(Violation {
-                path: path.into(),
-                problem: format!("expected an object, got {value}"),
-            });
+            out.push(Violation::at(
+                path,
+                format!("expected an object, got {value}"),
+            ));
             return;
         };
         let members = shape["members"].as_object().cloned().unwrap_or_default();
@@ -283,20 +292,17 @@ impl ServiceModel {
                 continue;
             };
             if members.get(name).is_some_and(in_body) && !present(name) {
-                out.push(Violation {
-                    path: format!("{path}.{name}"),
-                    problem: "required member is missing".into(),
-                });
+                out.push(Violation::at(
+                    &format!("{path}.{name}"),
+                    "required member is missing",
+                ));
             }
         }
         let mut set = 0;
         for (key, v) in obj {
             let member_path = format!("{path}.{key}");
             let Some(member) = members.get(key).filter(|m| in_body(m)) else {
-                out.push(Violation {
-                    path: member_path,
-                    problem: "member is not in the model".into(),
-                });
+                out.push(Violation::at(&member_path, "member is not in the model"));
                 continue;
             };
             if v.is_null() {
@@ -308,19 +314,16 @@ impl ServiceModel {
             }
         }
         if shape["union"].as_bool() == Some(true) && set != 1 {
-            out.push(Violation {
-                path: path.into(),
-                problem: format!("a union takes exactly one member, {set} set"),
-            });
+            out.push(Violation::at(
+                path,
+                format!("a union takes exactly one member, {set} set"),
+            ));
         }
     }
 
     fn list(&self, shape: &Value, value: &Value, path: &str, out: &mut Vec<Violation>) {
         let Some(items) = value.as_array() else {
-            out.push(Violation {
-                path: path.into(),
-                problem: format!("expected a list, got {value}"),
-            });
+            out.push(Violation::at(path, format!("expected a list, got {value}")));
             return;
         };
         count(shape, items.len(), "entries", path, out);
@@ -333,10 +336,10 @@ impl ServiceModel {
 
     fn map(&self, shape: &Value, value: &Value, path: &str, out: &mut Vec<Violation>) {
         let Some(obj) = value.as_object() else {
-            out.push(Violation {
-                path: path.into(),
-                problem: format!("expected a map object, got {value}"),
-            });
+            out.push(Violation::at(
+                path,
+                format!("expected a map object, got {value}"),
+            ));
             return;
         };
         count(shape, obj.len(), "entries", path, out);
