@@ -101,10 +101,9 @@ fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     let plan = plan_of(&keys(&mut s, "wjj<enter>done<enter>y"));
     finish(&mut s, &plan, &[]);
     assert_eq!(s.pipeline.stage, Stage::Idle);
-    assert_eq!(
-        s.findings.visible(0).and_then(|f| f.workflow),
-        Some(WorkflowStatus::Resolved)
-    );
+    let resolved = &plan.targets()[0];
+    assert_eq!(s.findings.total(), 1, "RESOLVED leaves the NEW,NOTIFIED view");
+    assert!(s.findings.rows().iter().all(|f| &f.id != resolved));
     assert_eq!(messages(&s)[0], "1 changed and verified (u to undo)");
     keys(&mut s, "u");
     let Stage::Preview { plan: undo, .. } = &s.pipeline.stage else {

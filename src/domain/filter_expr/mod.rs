@@ -19,6 +19,7 @@
 mod complete;
 mod conditions;
 mod lex;
+mod refine;
 mod term;
 
 use std::fmt;
@@ -26,6 +27,7 @@ use std::fmt;
 use super::filter::{Conditions, FindingFilters};
 use super::filter_attrs::{self, AttributeKind};
 pub use complete::complete_word;
+pub use refine::{SHORTHANDS, expand_shorthand, is_refinement};
 use conditions::term_conditions;
 use lex::{Token, tokens};
 use term::parse_term;

@@ -192,6 +192,34 @@ pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The letter that picks each choice at once: the first letter of its name not taken by
+/// an earlier choice (NEW n, NOTIFIED o, RESOLVED r, SUPPRESSED s; INFORMATIONAL i, LOW l,
+/// MEDIUM m, HIGH h, CRITICAL c).
+pub fn shortcuts(choices: &[&str]) -> Vec<char> {
+    let mut taken: Vec<char> = Vec::new();
+    for c in choices {
+        let letter = c
+            .chars()
+            .map(|c| c.to_ascii_lowercase())
+            .find(|l| l.is_ascii_alphabetic() && !taken.contains(l))
+            .unwrap_or(' ');
+        taken.push(letter);
+    }
+    taken
+}
+
+/// A letter key on a triage picker: picks its choice at once (as moving there and Enter).
+/// `None` when the key is not one of the picker's letters.
+pub(crate) fn pick_letter(state: &mut State, key: Key) -> Option<Vec<Effect>> {
+    let Stage::Triage(TriageStage::Pick { field, cursor, .. }) = &mut state.pipeline.stage else {
+        return None;
+    };
+    let typed = key.typed_char().filter(|c| c.is_ascii_lowercase())?;
+    let at = shortcuts(&field.choices()).iter().position(|l| *l == typed)?;
+    *cursor = at;
+    Some(handle(state, Action::Open))
+}
+
 /// Actions while a triage picker has the keyboard (the note editor takes keys directly).
 pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     let Stage::Triage(TriageStage::Pick {
@@ -374,6 +402,8 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
             });
         }
     }
+    // Rows the change moved out of the view leave it (SUPPRESSED under status=NEW,NOTIFIED).
+    pane.drop_rows_outside_view();
     let failed: Vec<FindingEdit> = update
         .edits
         .iter()

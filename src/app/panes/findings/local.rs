@@ -1,13 +1,13 @@
 //! The `/` local filter's matching. The text is matched as a case-insensitive substring of
-//! a row's columns; when no loaded row contains it, rows whose single column contains its
-//! characters in order (fuzzy, as in fzf) are shown instead. `!text` shows the rows that
-//! do not contain `text` (substring only: a fuzzy exclusion would hide far too much).
+//! a row's columns; words separated by spaces must all match (as in fzf: `/brute
+//! us-east-1`), a word starting with `!` must not. When no loaded row matches a single
+//! word, rows whose single column contains its characters in order (fuzzy) are shown
+//! instead (a fuzzy exclusion would hide far too much, so `!` is substring only).
 
-/// A parsed local filter.
+/// A parsed local filter: its words, each with whether it is negated.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LocalFilter {
-    needle: String,
-    negated: bool,
+    words: Vec<(String, bool)>,
 }
 
 /// Separates the columns in a row's haystack.
@@ -16,44 +16,56 @@ pub const COLUMN_SEPARATOR: char = '\u{1f}';
 impl LocalFilter {
     pub fn parse(text: &str) -> LocalFilter {
         let lower = text.to_lowercase();
-        match lower.strip_prefix('!') {
-            Some(rest) => LocalFilter {
-                needle: rest.to_string(),
-                negated: true,
-            },
-            None => LocalFilter {
-                needle: lower,
-                negated: false,
-            },
-        }
+        let words = lower
+            .split_whitespace()
+            .filter_map(|w| match w.strip_prefix('!') {
+                Some("") => None,
+                Some(rest) => Some((rest.to_string(), true)),
+                None => Some((w.to_string(), false)),
+            })
+            .collect();
+        LocalFilter { words }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.needle.is_empty()
+        self.words.is_empty()
     }
 
-    /// Fuzzy matching only makes sense for a positive filter of two characters or more.
+    /// Fuzzy matching only makes sense for one positive word of two characters or more.
     pub fn can_be_fuzzy(&self) -> bool {
-        !self.negated && self.needle.chars().count() >= 2
+        matches!(self.words.as_slice(), [(w, false)] if w.chars().count() >= 2)
     }
 
-    /// Substring (or its negation). `haystack` must already be lower-cased.
+    /// Every word (or its negation). `haystack` must already be lower-cased.
     pub fn matches(&self, haystack: &str) -> bool {
-        haystack.contains(self.needle.as_str()) != self.negated
+        self.words
+            .iter()
+            .all(|(w, negated)| haystack.contains(w.as_str()) != *negated)
     }
 
-    /// The needle's characters in order within one column.
+    /// The one word's characters in order within one column.
     pub fn matches_fuzzy(&self, haystack: &str) -> bool {
+        let [(needle, false)] = self.words.as_slice() else {
+            return false;
+        };
         haystack.split(COLUMN_SEPARATOR).any(|column| {
             let mut rest = column.chars();
-            self.needle.chars().all(|c| rest.any(|h| h == c))
+            needle.chars().all(|c| rest.any(|h| h == c))
         })
     }
 
     /// Whether the rows `self` matches are among those `old` matched (in the same mode),
-    /// so only `old`'s matches need scanning: typing one more character.
+    /// so only `old`'s matches need scanning: typing one more character or word.
     pub fn narrows(&self, old: &LocalFilter) -> bool {
-        !self.negated && !old.negated && self.needle.starts_with(old.needle.as_str())
+        let positive = |f: &LocalFilter| f.words.iter().all(|(_, n)| !n);
+        positive(self)
+            && positive(old)
+            && self.words.len() >= old.words.len()
+            && old
+                .words
+                .iter()
+                .zip(&self.words)
+                .all(|((o, _), (n, _))| n.starts_with(o.as_str()))
     }
 }
 
@@ -81,5 +93,15 @@ mod tests {
         assert!(LocalFilter::parse("publ").narrows(&a));
         assert!(!LocalFilter::parse("pu").narrows(&a));
         assert!(!LocalFilter::parse("!pub").narrows(&LocalFilter::parse("!pu")));
+        assert!(LocalFilter::parse("pub rea").narrows(&a));
+    }
+
+    #[test]
+    fn every_word_must_match_and_a_negated_word_must_not() {
+        assert!(LocalFilter::parse("public awss3").matches(ROW));
+        assert!(!LocalFilter::parse("public critical").matches(ROW));
+        assert!(LocalFilter::parse("public !critical").matches(ROW));
+        assert!(!LocalFilter::parse("public !bucket").matches(ROW));
+        assert!(!LocalFilter::parse("pb rd").can_be_fuzzy(), "fuzzy is for one word");
     }
 }
