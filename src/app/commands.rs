@@ -17,7 +17,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "findings",
         "[EXPR | +TERM | -NAME]: findings filtered (sev=HIGH updated<7d); +TERM / -NAME refine the view (+control=EC2.8, -status, +iot)",
     ),
-    ("reset", "back to the default view (state=ACTIVE status=NEW,NOTIFIED)"),
+    (
+        "reset",
+        "back to the default view (state=ACTIVE status=NEW,NOTIFIED)",
+    ),
     ("view", "NAME: a saved view ([[views]] in the config)"),
     (
         "group",

@@ -26,6 +26,8 @@ pub enum Prompt {
     IpSets(crate::app::panes::ipsets::InputKind),
     /// Searching the open detail tab (JSON, Overview, History); enter finds the next match.
     DetailSearch,
+    /// `/` on the Access Analyzer pane: the text lives in the pane and applies per keystroke.
+    AnalyzerSearch,
 }
 
 impl Prompt {
@@ -78,6 +80,10 @@ pub(super) fn prompt_key(state: &mut State, key: Key) -> Vec<Effect> {
         }
         Prompt::DetailSearch => {
             crate::app::panes::findings::detail::search_key(state, key);
+            Vec::new()
+        }
+        Prompt::AnalyzerSearch => {
+            analyzer_search_key(state, key);
             Vec::new()
         }
         Prompt::None => Vec::new(),
@@ -146,6 +152,28 @@ fn filter_key(state: &mut State, key: Key) {
         _ => {
             if !pane.edit_filter(key).consumed() {
                 state.dirty = false;
+            }
+        }
+    }
+}
+
+/// `/` on the Access Analyzer pane: every key edits the search (never a command);
+/// enter keeps it, esc clears it.
+fn analyzer_search_key(state: &mut State, key: Key) {
+    let pane = &mut state.analyzer;
+    state.dirty = true;
+    match key.code {
+        KeyCode::Esc => {
+            pane.set_search("");
+            state.prompt = Prompt::None;
+        }
+        KeyCode::Enter => state.prompt = Prompt::None,
+        _ => {
+            let mut text = pane.search.clone();
+            match text.handle_key(key) {
+                Edit::Changed => pane.set_search(text.value()),
+                Edit::Ignored => state.dirty = false,
+                Edit::Moved | Edit::Unchanged => pane.search = text,
             }
         }
     }

@@ -102,7 +102,11 @@ fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     finish(&mut s, &plan, &[]);
     assert_eq!(s.pipeline.stage, Stage::Idle);
     let resolved = &plan.targets()[0];
-    assert_eq!(s.findings.total(), 1, "RESOLVED leaves the NEW,NOTIFIED view");
+    assert_eq!(
+        s.findings.total(),
+        1,
+        "RESOLVED leaves the NEW,NOTIFIED view"
+    );
     assert!(s.findings.rows().iter().all(|f| &f.id != resolved));
     assert_eq!(messages(&s)[0], "1 changed and verified (u to undo)");
     keys(&mut s, "u");

@@ -280,7 +280,13 @@ impl PlannedChange for IotChange {
                         ),
                     ));
                 }
-                if let Some(prefix) = i.new_ids.iter().chain(&i.updated_ids).chain(&i.archived_ids).find_map(|id| id_prefix(id)) {
+                if let Some(prefix) = i
+                    .new_ids
+                    .iter()
+                    .chain(&i.updated_ids)
+                    .chain(&i.archived_ids)
+                    .find_map(|id| id_prefix(id))
+                {
                     lines.push(line(
                         LineKind::Context,
                         format!("ids are {prefix}CHECK/RESOURCE (shown from CHECK on)"),

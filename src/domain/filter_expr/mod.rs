@@ -27,9 +27,9 @@ use std::fmt;
 use super::filter::{Conditions, FindingFilters};
 use super::filter_attrs::{self, AttributeKind};
 pub use complete::complete_word;
-pub use refine::{SHORTHANDS, expand_shorthand, is_refinement};
 use conditions::term_conditions;
 use lex::{Token, tokens};
+pub use refine::{SHORTHANDS, expand_shorthand, is_refinement};
 use term::parse_term;
 pub use term::parse_window;
 

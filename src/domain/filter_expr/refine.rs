@@ -165,12 +165,16 @@ mod tests {
 
     #[test]
     fn a_bad_word_is_refused_where_it_is() {
-        let e = FilterExpr::default_view().refine("+sev=HIGH -nosuch").unwrap_err();
+        let e = FilterExpr::default_view()
+            .refine("+sev=HIGH -nosuch")
+            .unwrap_err();
         assert_eq!((e.offset, e.column), (10, 11));
         assert!(e.message.contains("-nosuch"), "{e}");
         let e = FilterExpr::default_view().refine("+sev=HUGE").unwrap_err();
         assert_eq!(e.offset, 5, "{e}");
-        let e = FilterExpr::default_view().refine("+sev=HIGH plain=x").unwrap_err();
+        let e = FilterExpr::default_view()
+            .refine("+sev=HIGH plain=x")
+            .unwrap_err();
         assert!(e.message.contains("start each word"), "{e}");
     }
 }

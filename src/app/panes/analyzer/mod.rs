@@ -75,6 +75,8 @@ pub struct AnalyzerPane {
     pub rule_editor: Option<crate::app::panes::analyzer::rule_editor::RuleEditor>,
     /// Chosen before the analyzers list arrived: remembered once it does.
     choice_pending: bool,
+    /// `/`: words every shown row contains (`!word`: does not).
+    pub search: crate::app::widgets::TextInput,
     /// The finding the cursor was on when a reload (a re-scan) started: the cursor goes
     /// back to it when it arrives.
     reselect: Option<String>,

@@ -215,7 +215,9 @@ pub(crate) fn pick_letter(state: &mut State, key: Key) -> Option<Vec<Effect>> {
         return None;
     };
     let typed = key.typed_char().filter(|c| c.is_ascii_lowercase())?;
-    let at = shortcuts(&field.choices()).iter().position(|l| *l == typed)?;
+    let at = shortcuts(&field.choices())
+        .iter()
+        .position(|l| *l == typed)?;
     *cursor = at;
     Some(handle(state, Action::Open))
 }

@@ -179,7 +179,10 @@ fn mark_same(state: &mut State, action: &Action) {
             let marked = state.findings.marks.len();
             state.notify(
                 NotifyLevel::Info,
-                format!("marked {n} finding(s) of {} {key} ({marked} marked)", by.name()),
+                format!(
+                    "marked {n} finding(s) of {} {key} ({marked} marked)",
+                    by.name()
+                ),
             );
         }
         None => state.notify(NotifyLevel::Info, "no finding selected"),

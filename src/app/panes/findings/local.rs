@@ -102,6 +102,9 @@ mod tests {
         assert!(!LocalFilter::parse("public critical").matches(ROW));
         assert!(LocalFilter::parse("public !critical").matches(ROW));
         assert!(!LocalFilter::parse("public !bucket").matches(ROW));
-        assert!(!LocalFilter::parse("pb rd").can_be_fuzzy(), "fuzzy is for one word");
+        assert!(
+            !LocalFilter::parse("pb rd").can_be_fuzzy(),
+            "fuzzy is for one word"
+        );
     }
 }

@@ -281,7 +281,11 @@ impl FindingsPane {
         } else {
             let hay = &self.haystacks;
             // On the group list, the group key (a control id, an account) matches too.
-            let group_by = self.grouping.as_ref().filter(|g| g.open.is_none()).map(|g| g.by);
+            let group_by = self
+                .grouping
+                .as_ref()
+                .filter(|g| g.open.is_none())
+                .map(|g| g.by);
             let rows = &self.rows;
             let hit = |i: usize| match group_by {
                 Some(by) => new.matches(&format!(

@@ -74,12 +74,15 @@ impl FindingsPane {
                 g.groups.retain(|grp| !grp.members.is_empty());
             }
         }
-        self.marks.retain(|id| self.rows.iter().any(|f| &f.id == id));
+        self.marks
+            .retain(|id| self.rows.iter().any(|f| &f.id == id));
         self.mark_anchor = None;
         self.regroup();
         self.recount();
         self.selected = selected_id
-            .and_then(|id| (0..self.visible_len()).find(|&i| self.visible(i).is_some_and(|f| f.id == id)))
+            .and_then(|id| {
+                (0..self.visible_len()).find(|&i| self.visible(i).is_some_and(|f| f.id == id))
+            })
             .unwrap_or(selected);
         self.clamp_selection();
         before - self.rows.len()
@@ -93,7 +96,9 @@ impl FindingsPane {
     /// As pages of a reload arrive: back onto the remembered finding once it is loaded.
     pub(super) fn restore_selection(&mut self, complete: bool) {
         let Some(id) = &self.reselect else { return };
-        if let Some(i) = (0..self.visible_len()).find(|&i| self.visible(i).is_some_and(|f| &f.id == id)) {
+        if let Some(i) =
+            (0..self.visible_len()).find(|&i| self.visible(i).is_some_and(|f| &f.id == id))
+        {
             self.selected = i;
             self.reselect = None;
         } else if complete {

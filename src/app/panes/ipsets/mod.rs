@@ -66,7 +66,8 @@ pub struct IpSetsPane {
     /// `--ip-ranges FILE` from the command line: the sync dialog's default source.
     pub ip_ranges_path: Option<String>,
     /// The sync dialog's last choices, by target set name (this session).
-    pub sync_memory: std::collections::BTreeMap<String, crate::app::panes::ipsets::sync::SyncChoices>,
+    pub sync_memory:
+        std::collections::BTreeMap<String, crate::app::panes::ipsets::sync::SyncChoices>,
     request: u64,
 }
 

@@ -140,7 +140,11 @@ impl SyncDialog {
     fn jump_to(&mut self, c: char) {
         self.jump.push(c);
         let prefix = self.jump.clone();
-        match self.services.iter().position(|(s, _)| s.starts_with(&prefix)) {
+        match self
+            .services
+            .iter()
+            .position(|(s, _)| s.starts_with(&prefix))
+        {
             Some(i) => {
                 self.focus = i;
             }
@@ -221,7 +225,9 @@ impl SyncDialog {
 /// (with the choices it was last synced with), else the sets synced before.
 pub(crate) fn open(state: &mut State) {
     let pane = &state.ipsets;
-    let target = pane.selected().map(|r| (r.set.set.name.clone(), r.set.version));
+    let target = pane
+        .selected()
+        .map(|r| (r.set.set.name.clone(), r.set.version));
     let remembered = target
         .as_ref()
         .and_then(|(name, _)| pane.sync_memory.get(name))
@@ -328,16 +334,16 @@ fn options_key(state: &mut State, key: Key) {
         KeyCode::Down | KeyCode::Tab => dialog.focus_on((dialog.focus + 1).min(last)),
         KeyCode::Up | KeyCode::BackTab => dialog.focus_on(dialog.focus.saturating_sub(1)),
         KeyCode::Char('j') if !text_field && plain => dialog.focus_on((dialog.focus + 1).min(last)),
-        KeyCode::Char('k') if !text_field && plain => dialog.focus_on(dialog.focus.saturating_sub(1)),
+        KeyCode::Char('k') if !text_field && plain => {
+            dialog.focus_on(dialog.focus.saturating_sub(1))
+        }
         KeyCode::Char('g') if !text_field && plain => dialog.focus_on(0),
         KeyCode::Char('G') if !text_field && plain && dialog.jump.is_empty() => {
             dialog.focus_on(last)
         }
         KeyCode::End if !text_field => dialog.focus_on(last),
         KeyCode::Home if !text_field => dialog.focus_on(0),
-        KeyCode::Char(c) if !text_field && plain && c.is_ascii_uppercase() => {
-            dialog.jump_to(c)
-        }
+        KeyCode::Char(c) if !text_field && plain && c.is_ascii_uppercase() => dialog.jump_to(c),
         KeyCode::Char(' ') | KeyCode::Char('x') if !text_field && plain => {
             dialog.jump.clear();
             dialog.toggle()
@@ -426,7 +432,10 @@ fn plan(state: &mut State) {
             let choices = dialog.choices();
             for name in [&choices.v4_set, &choices.v6_set] {
                 if !name.is_empty() {
-                    state.ipsets.sync_memory.insert(name.clone(), choices.clone());
+                    state
+                        .ipsets
+                        .sync_memory
+                        .insert(name.clone(), choices.clone());
                 }
             }
             state.ipsets.sync = None;
