@@ -142,6 +142,7 @@ fn bulk_plans_need_the_count_typed_and_y_alone_does_nothing() {
         .map(|i| crate::domain::plan::FindingEdit {
             finding: finding(i).reference(),
             title: format!("t{i}"),
+            resource: String::new(),
             before: Default::default(),
             after: crate::domain::plan::TriageFields {
                 workflow: Some(WorkflowStatus::Resolved),

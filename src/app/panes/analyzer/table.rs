@@ -86,7 +86,10 @@ impl AnalyzerPane {
             .findings
             .iter()
             .filter(|f| keep(f, &self.filter))
-            .filter(|f| search.is_empty() || search.matches(&haystack(f)))
+            .filter(|f| {
+                let h = haystack(f);
+                search.is_empty() || search.matches(&h) || search.matches_words(&h) == Some(true)
+            })
             .collect();
         match self.group.as_deref() {
             Some("resource") => rows.sort_by(|a, b| a.resource.cmp(&b.resource)),

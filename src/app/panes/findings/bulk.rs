@@ -40,6 +40,8 @@ impl BulkField {
 pub struct Target {
     pub finding: FindingRef,
     pub title: String,
+    /// The resource's short name and account, shown in the preview.
+    pub resource: String,
     pub before: TriageFields,
 }
 
@@ -48,8 +50,20 @@ impl Target {
         Target {
             finding: f.reference(),
             title: f.title.clone(),
+            resource: short_resource(f),
             before: TriageFields::of_finding(f),
         }
+    }
+}
+
+/// `user/alice in 123456789012`: the ARN's last part (the one that differs between the
+/// findings of one control) and the account.
+pub fn short_resource(f: &Finding) -> String {
+    let name = f.resource_id.rsplit(':').next().unwrap_or_default();
+    match (name.is_empty(), f.account_id.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => name.to_string(),
+        (false, false) => format!("{name} in {}", f.account_id),
     }
 }
 
@@ -334,6 +348,7 @@ pub(crate) fn propose(state: &mut State, targets: &[Target], after: TriageFields
         .map(|t| FindingEdit {
             finding: t.finding.clone(),
             title: t.title.clone(),
+            resource: t.resource.clone(),
             before: after.before_from(&t.before),
             after: after.clone(),
         })

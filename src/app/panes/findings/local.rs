@@ -1,13 +1,15 @@
 //! The `/` local filter's matching. The text is matched as a case-insensitive substring of
-//! a row's columns; words separated by spaces must all match (as in fzf: `/brute
-//! us-east-1`), a word starting with `!` must not. When no loaded row matches a single
-//! word, rows whose single column contains its characters in order (fuzzy) are shown
-//! instead (a fuzzy exclusion would hide far too much, so `!` is substring only).
+//! a row's columns; when no loaded row contains it and it has several words, rows that
+//! contain every word (anywhere, as in fzf: `/brute us-east-1`; `!word` must not) are
+//! shown; when none do either, rows whose single column contains its characters in order
+//! (fuzzy). `!text` shows the rows that do not contain `text` (substring only: a fuzzy
+//! exclusion would hide far too much).
 
-/// A parsed local filter: its words, each with whether it is negated.
+/// A parsed local filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LocalFilter {
-    words: Vec<(String, bool)>,
+    needle: String,
+    negated: bool,
 }
 
 /// Separates the columns in a row's haystack.
@@ -16,56 +18,57 @@ pub const COLUMN_SEPARATOR: char = '\u{1f}';
 impl LocalFilter {
     pub fn parse(text: &str) -> LocalFilter {
         let lower = text.to_lowercase();
-        let words = lower
-            .split_whitespace()
-            .filter_map(|w| match w.strip_prefix('!') {
-                Some("") => None,
-                Some(rest) => Some((rest.to_string(), true)),
-                None => Some((w.to_string(), false)),
-            })
-            .collect();
-        LocalFilter { words }
+        match lower.strip_prefix('!') {
+            Some(rest) => LocalFilter {
+                needle: rest.to_string(),
+                negated: true,
+            },
+            None => LocalFilter {
+                needle: lower,
+                negated: false,
+            },
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.needle.is_empty()
     }
 
-    /// Fuzzy matching only makes sense for one positive word of two characters or more.
+    /// Fuzzy matching only makes sense for a positive filter of two characters or more.
     pub fn can_be_fuzzy(&self) -> bool {
-        matches!(self.words.as_slice(), [(w, false)] if w.chars().count() >= 2)
+        !self.negated && self.needle.chars().count() >= 2
     }
 
-    /// Every word (or its negation). `haystack` must already be lower-cased.
+    /// Substring (or its negation). `haystack` must already be lower-cased.
     pub fn matches(&self, haystack: &str) -> bool {
-        self.words
-            .iter()
-            .all(|(w, negated)| haystack.contains(w.as_str()) != *negated)
+        haystack.contains(self.needle.as_str()) != self.negated
     }
 
-    /// The one word's characters in order within one column.
+    /// A positive filter of several words: whether `haystack` contains every word (and
+    /// none of the `!word`s). `None` for one word or a negated filter.
+    pub fn matches_words(&self, haystack: &str) -> Option<bool> {
+        let words: Vec<&str> = self.needle.split_whitespace().collect();
+        if self.negated || words.len() < 2 {
+            return None;
+        }
+        Some(words.iter().all(|w| match w.strip_prefix('!') {
+            Some(not) => not.is_empty() || !haystack.contains(not),
+            None => haystack.contains(w),
+        }))
+    }
+
+    /// The needle's characters in order within one column.
     pub fn matches_fuzzy(&self, haystack: &str) -> bool {
-        let [(needle, false)] = self.words.as_slice() else {
-            return false;
-        };
         haystack.split(COLUMN_SEPARATOR).any(|column| {
             let mut rest = column.chars();
-            needle.chars().all(|c| rest.any(|h| h == c))
+            self.needle.chars().all(|c| rest.any(|h| h == c))
         })
     }
 
     /// Whether the rows `self` matches are among those `old` matched (in the same mode),
-    /// so only `old`'s matches need scanning: typing one more character or word.
+    /// so only `old`'s matches need scanning: typing one more character.
     pub fn narrows(&self, old: &LocalFilter) -> bool {
-        let positive = |f: &LocalFilter| f.words.iter().all(|(_, n)| !n);
-        positive(self)
-            && positive(old)
-            && self.words.len() >= old.words.len()
-            && old
-                .words
-                .iter()
-                .zip(&self.words)
-                .all(|((o, _), (n, _))| n.starts_with(o.as_str()))
+        !self.negated && !old.negated && self.needle.starts_with(old.needle.as_str())
     }
 }
 
@@ -93,18 +96,15 @@ mod tests {
         assert!(LocalFilter::parse("publ").narrows(&a));
         assert!(!LocalFilter::parse("pu").narrows(&a));
         assert!(!LocalFilter::parse("!pub").narrows(&LocalFilter::parse("!pu")));
-        assert!(LocalFilter::parse("pub rea").narrows(&a));
     }
 
     #[test]
-    fn every_word_must_match_and_a_negated_word_must_not() {
-        assert!(LocalFilter::parse("public awss3").matches(ROW));
-        assert!(!LocalFilter::parse("public critical").matches(ROW));
-        assert!(LocalFilter::parse("public !critical").matches(ROW));
-        assert!(!LocalFilter::parse("public !bucket").matches(ROW));
-        assert!(
-            !LocalFilter::parse("pb rd").can_be_fuzzy(),
-            "fuzzy is for one word"
-        );
+    fn several_words_each_match_when_the_phrase_does_not() {
+        let words = |t: &str| LocalFilter::parse(t).matches_words(ROW);
+        assert_eq!(words("public awss3"), Some(true));
+        assert_eq!(words("public critical"), Some(false));
+        assert_eq!(words("public !critical"), Some(true));
+        assert_eq!(words("public !bucket"), Some(false));
+        assert_eq!(words("public"), None);
     }
 }

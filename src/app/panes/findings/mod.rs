@@ -262,9 +262,9 @@ impl FindingsPane {
         edit
     }
 
-    /// Sets the local filter: substrings (every word, `!` negates; on the group list the
-    /// group key counts too); when no loaded row contains it, the rows that match it
-    /// fuzzily within one column.
+    /// Sets the local filter: a substring (`!` negates; on the group list the group key
+    /// counts too); when no loaded row contains it, the rows holding each of its words;
+    /// when none do, the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
         let new = LocalFilter::parse(text);
         let old = LocalFilter::parse(self.filter.value());
@@ -296,12 +296,20 @@ impl FindingsPane {
                 )),
                 None => new.matches(&hay[i]),
             };
-            let exact: Vec<usize> = if self.fuzzy && narrowing {
+            let mut exact: Vec<usize> = if self.fuzzy && narrowing {
                 // Nothing contained the shorter text, so nothing contains the longer one.
                 Vec::new()
             } else {
                 candidates.iter().copied().filter(|&i| hit(i)).collect()
             };
+            if exact.is_empty() && !(self.fuzzy && narrowing) {
+                // No row holds the phrase: rows holding each of its words.
+                exact = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&i| new.matches_words(&hay[i]) == Some(true))
+                    .collect();
+            }
             self.fuzzy = exact.is_empty() && new.can_be_fuzzy();
             if self.fuzzy {
                 Some(

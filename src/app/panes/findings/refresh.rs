@@ -129,8 +129,125 @@ pub fn admits(expr: &FilterExpr, f: &Finding) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::tests::loaded;
+    use crate::app::panes::findings::bulk::{BulkField, TriageStage};
+    use crate::app::pipeline::Stage;
+    use crate::app::tests::{keys, loaded, loaded_with, messages};
+    use crate::app::{Action, PaneMsg, update};
     use crate::domain::finding::WorkflowStatus;
+    use serde_json::json;
+
+    /// Findings 0..n, every third of control EC2.8, the others of S3.1.
+    fn of_controls(n: usize) -> Vec<Finding> {
+        (0..n)
+            .map(|i| {
+                let control = if i % 3 == 0 { "EC2.8" } else { "S3.1" };
+                Finding::from_asff(json!({
+                    "Id": format!("f-{i}"),
+                    "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+                    "Title": format!("Finding number {i}"),
+                    "Severity": {"Label": "HIGH"},
+                    "Workflow": {"Status": if i == 1 { "NOTIFIED" } else { "NEW" }},
+                    "RecordState": "ACTIVE",
+                    "Compliance": {"SecurityControlId": control},
+                    "Resources": [{"Type": "AwsIamUser", "Id": format!("arn:aws:iam::111122223333:user/u{i}")}],
+                    "AwsAccountId": "111122223333",
+                }))
+                .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn star_marks_the_control_and_the_picker_letter_goes_straight_to_the_note() {
+        let mut s = loaded_with(of_controls(9), false);
+        keys(&mut s, "*");
+        assert_eq!(s.findings.marks.len(), 3, "f-0, f-3, f-6");
+        assert!(messages(&s)[0].starts_with("marked 3 finding(s) of control EC2.8"));
+        keys(&mut s, "w");
+        let Stage::Triage(TriageStage::Pick { field, cursor, .. }) = &s.pipeline.stage else {
+            panic!("the picker")
+        };
+        assert_eq!(
+            (*field, *cursor),
+            (BulkField::Workflow, 0),
+            "on NEW, the current one"
+        );
+        keys(&mut s, "s");
+        assert!(matches!(
+            &s.pipeline.stage,
+            Stage::Triage(TriageStage::Note {
+                workflow: Some(WorkflowStatus::Suppressed),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn the_picker_opens_on_the_current_status_and_letters_pick() {
+        let mut s = loaded_with(of_controls(3), false);
+        keys(&mut s, "jw");
+        let Stage::Triage(TriageStage::Pick { cursor, .. }) = &s.pipeline.stage else {
+            panic!("the picker")
+        };
+        assert_eq!(*cursor, 1, "f-1 is NOTIFIED");
+        // n is NEW here, not "reject": the picker's letters come first.
+        keys(&mut s, "n");
+        assert!(matches!(s.pipeline.stage, Stage::Preview { .. }));
+        keys(&mut s, "<esc>Sc");
+        let Stage::Preview { plan, .. } = &s.pipeline.stage else {
+            panic!("severity preview")
+        };
+        assert!(plan.title().contains("CRITICAL"), "{}", plan.title());
+    }
+
+    #[test]
+    fn slash_on_the_group_list_matches_the_group_key() {
+        let mut s = loaded_with(of_controls(9), false);
+        keys(&mut s, ":group control<enter>/ec2.8<enter>");
+        let g = s.findings.grouping.as_ref().unwrap();
+        assert_eq!(g.groups.len(), 1);
+        assert_eq!(g.groups[0].key, "EC2.8");
+        assert_eq!(g.groups[0].members.len(), 3, "all of the control, not one");
+    }
+
+    #[test]
+    fn refine_keeps_the_view_and_reset_returns_to_it() {
+        let mut s = loaded(3, false);
+        keys(&mut s, ":findings +control=EC2.8<enter>");
+        assert_eq!(
+            s.findings.expr.to_string(),
+            "state=ACTIVE status=NEW,NOTIFIED control=EC2.8"
+        );
+        keys(&mut s, ":findings control=EC2.8<enter>");
+        assert!(
+            messages(&s)[0].contains("no longer has state=ACTIVE status=NEW,NOTIFIED"),
+            "{:?}",
+            messages(&s)
+        );
+        keys(&mut s, ":reset<enter>");
+        assert_eq!(s.findings.expr, FilterExpr::default_view());
+    }
+
+    #[test]
+    fn a_reload_puts_the_cursor_back_on_its_finding() {
+        let mut s = loaded(6, false);
+        keys(&mut s, "jjj");
+        let id = s.findings.selected_finding().unwrap().id.clone();
+        keys(&mut s, "r");
+        let request = s.findings.request;
+        // The reload answers in another order.
+        let mut rows: Vec<Finding> = (0..6).map(crate::app::tests::finding).collect();
+        rows.reverse();
+        update(
+            &mut s,
+            Action::Pane(PaneMsg::Findings(crate::app::FindingsMsg::Page {
+                request,
+                findings: rows,
+                next_token: None,
+            })),
+        );
+        assert_eq!(s.findings.selected_finding().unwrap().id, id);
+    }
 
     #[test]
     fn a_suppressed_row_leaves_the_default_view_and_the_cursor_stays_on_its_finding() {
