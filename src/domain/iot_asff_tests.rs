@@ -222,7 +222,10 @@ fn suppressed_findings_are_archived_or_not_sent() {
     assert_eq!(first.skipped_suppressed, 1);
     let previous = imported(&t, &plan_import(&t, "t0", &checks, &expiring(), &[]));
     let plan = plan_import(&t, "t2", &checks, &findings, &previous);
-    assert_eq!(plan.summary(), "0 new, 0 updated, 1 to archive, 1 unchanged");
+    assert_eq!(
+        plan.summary(),
+        "0 new, 0 updated, 1 to archive, 1 unchanged"
+    );
     assert_eq!(plan.archive[0]["RecordState"], "ARCHIVED");
     assert_eq!(plan.archive[0]["ProductFields"]["IsSuppressed"], "true");
 }

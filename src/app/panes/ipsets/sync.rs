@@ -249,10 +249,26 @@ pub(crate) fn open(state: &mut State) {
             .map(|r| r.set.set.name.clone())
             .unwrap_or_default()
     };
+    // A set synced before goes with the other version's synced set; any other set alone.
+    let looks_synced = pane.selected().is_some_and(|r| {
+        token_in_description(&r.set.description).is_some()
+            || r.set.description.contains("ip-ranges")
+    });
+    let companion = |version: IpVersion| {
+        if looks_synced {
+            synced(version)
+        } else {
+            String::new()
+        }
+    };
     let (v4, v6, start_field) = match (&remembered, &target) {
         (Some(c), Some((_, version))) => (c.v4_set.clone(), c.v6_set.clone(), set_field(*version)),
-        (None, Some((name, IpVersion::V4))) => (name.clone(), String::new(), Field::V4Set),
-        (None, Some((name, IpVersion::V6))) => (String::new(), name.clone(), Field::V6Set),
+        (None, Some((name, IpVersion::V4))) => {
+            (name.clone(), companion(IpVersion::V6), Field::V4Set)
+        }
+        (None, Some((name, IpVersion::V6))) => {
+            (companion(IpVersion::V4), name.clone(), Field::V6Set)
+        }
         (_, None) => (synced(IpVersion::V4), synced(IpVersion::V6), Field::V4Set),
     };
     let remembered = remembered.unwrap_or_default();

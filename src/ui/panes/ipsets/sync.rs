@@ -206,9 +206,10 @@ fn service_lines<'a>(
     ));
     // A window of the service list around the focus.
     let room = (height as usize).saturating_sub(11).max(3);
+    // Off the list, its top: the selected services come first.
     let at = match focus {
         Field::Service(i) => i,
-        _ => d.services.len().saturating_sub(1),
+        _ => 0,
     };
     let start = at
         .saturating_sub(room - 1)
