@@ -428,14 +428,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             loaded(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "full-v4")
         })
         .await;
-        let at = console
-            .state
-            .ipsets
-            .rows
-            .iter()
-            .position(|r| r.set.set.name == "full-v4")
-            .expect("row");
-        press(&mut console, &"j".repeat(at));
+        select_ip_set(&mut console, "full-v4");
         press_until(&mut console, "<enter>", "the full set to open", |s| {
             s.ipsets
                 .open_row()

@@ -227,14 +227,8 @@ fn w4_sync_cloudfront_ranges_into_a_new_ipv4_set() {
                 .is_some_and(|d| d.contains("syncToken:1787411825"))
         );
         // Opened again on that set, the dialog keeps its choices (no IPv6 set).
-        let at = console
-            .state
-            .ipsets
-            .rows
-            .iter()
-            .position(|r| r.set.set.name == "cloudfront-v4")
-            .unwrap();
-        press(&mut console, &format!("g{}s", "j".repeat(at)));
+        select_ip_set(&mut console, "cloudfront-v4");
+        press(&mut console, "s");
         let dialog = console.state.ipsets.sync.as_ref().unwrap();
         assert_eq!(
             (dialog.v4_set.value(), dialog.v6_set.value()),

@@ -141,39 +141,41 @@ fn command_key(state: &mut State, key: Key) -> Vec<Effect> {
 }
 
 fn filter_key(state: &mut State, key: Key) {
-    let pane = &mut state.findings;
-    state.dirty = true;
-    match key.code {
-        KeyCode::Esc => {
-            pane.set_filter("");
-            state.prompt = Prompt::None;
-        }
-        KeyCode::Enter => state.prompt = Prompt::None,
-        _ => {
-            if !pane.edit_filter(key).consumed() {
-                state.dirty = false;
-            }
-        }
-    }
+    live_filter_key(
+        state,
+        key,
+        |s, k| s.findings.edit_filter(k),
+        |s| s.findings.set_filter(""),
+    );
 }
 
-/// `/` on the Access Analyzer pane: every key edits the search (never a command);
-/// enter keeps it, esc clears it.
+/// `/` on the Access Analyzer pane: every key edits the search (never a command).
 fn analyzer_search_key(state: &mut State, key: Key) {
-    let pane = &mut state.analyzer;
+    live_filter_key(
+        state,
+        key,
+        |s, k| s.analyzer.edit_search(k),
+        |s| s.analyzer.set_search(""),
+    );
+}
+
+/// A `/` prompt that filters as it is typed: enter keeps the text, esc clears it.
+fn live_filter_key(
+    state: &mut State,
+    key: Key,
+    edit: fn(&mut State, Key) -> Edit,
+    clear: fn(&mut State),
+) {
     state.dirty = true;
     match key.code {
         KeyCode::Esc => {
-            pane.set_search("");
+            clear(state);
             state.prompt = Prompt::None;
         }
         KeyCode::Enter => state.prompt = Prompt::None,
         _ => {
-            let mut text = pane.search.clone();
-            match text.handle_key(key) {
-                Edit::Changed => pane.set_search(text.value()),
-                Edit::Ignored => state.dirty = false,
-                Edit::Moved | Edit::Unchanged => pane.search = text,
+            if !edit(state, key).consumed() {
+                state.dirty = false;
             }
         }
     }

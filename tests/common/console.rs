@@ -259,3 +259,15 @@ impl Steps {
         );
     }
 }
+
+/// Moves the IP sets pane's cursor onto the set called `name`.
+pub fn select_ip_set(console: &mut Console, name: &str) {
+    let at = console
+        .state
+        .ipsets
+        .rows
+        .iter()
+        .position(|r| r.set.set.name == name)
+        .unwrap_or_else(|| panic!("no IP set {name}"));
+    press(console, &format!("g{}", "j".repeat(at)));
+}

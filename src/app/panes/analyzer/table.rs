@@ -79,6 +79,17 @@ impl AnalyzerPane {
         self.cursor = 0;
     }
 
+    /// An editing key in the `/` prompt: a changed text applies at once.
+    pub fn edit_search(&mut self, key: crate::app::keys::Key) -> crate::app::widgets::Edit {
+        let mut input = self.search.clone();
+        let edit = input.handle_key(key);
+        if edit == crate::app::widgets::Edit::Changed {
+            self.cursor = 0;
+        }
+        self.search = input;
+        edit
+    }
+
     /// The rows the table shows: filtered by `:where` and `/`, grouped by `:group`.
     pub fn visible(&self) -> Vec<&AccessFinding> {
         let search = LocalFilter::parse(self.search.value());
