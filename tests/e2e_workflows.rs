@@ -259,6 +259,10 @@ fn w5_import_the_latest_iot_audit_and_see_only_its_findings() {
             Stage::Preview { plan, .. } => plan.targets(),
             _ => unreachable!(),
         };
+        // Preview ids start at the check, so they do not all look the same when cut.
+        let preview = preview_text(&console.state);
+        assert!(preview.contains("ids are arn:aws:iot:"), "{preview}");
+        assert!(!preview.contains("+ arn:"), "{preview}");
         approve(&mut steps, &mut console);
         wait_until(&mut console, "the import and pane 1's reload", |s| {
             idle(s) && findings_loaded(s) && s.findings.total() > before
