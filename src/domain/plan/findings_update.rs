@@ -90,10 +90,11 @@ impl PlannedChange for FindingsUpdate {
         } else {
             let mut lines = vec![PreviewLine::header(self.title())];
             for e in &self.edits {
+                // The resource first: at 80 columns a control's long title would hide it.
                 lines.push(PreviewLine::context(format!(
                     "{}  {}",
-                    e.title,
-                    e.shown_target()
+                    e.shown_target(),
+                    e.title
                 )));
                 lines.extend(diff_lines(&e.before, &e.after));
             }
@@ -229,8 +230,8 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
         for e in members.iter().take(3) {
             lines.push(PreviewLine::context(format!(
                 "    {}  {}",
-                e.title,
-                e.shown_target()
+                e.shown_target(),
+                e.title
             )));
         }
         if members.len() > 3 {
