@@ -2,10 +2,12 @@
 //! clients, and one module per service mapping SDK types to domain types.
 
 pub mod accessanalyzer;
+pub mod accessanalyzer_unused;
 pub mod error;
 mod error_text;
 pub mod filters;
 pub mod iam;
+pub mod iam_policies;
 pub mod iam_policy;
 pub mod iot;
 pub mod operations;
