@@ -148,7 +148,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         ScrollRight => row(Moving, READS, "right", "scroll right (detail: next tab)", FINDINGS, Footer::In(NONE)),
         Help => row(Views, READS, "help", "show / hide this help", GLOBAL, Footer::Views),
         CommandLine => row(Views, READS, "command", "command line (:findings, :theme NAME, :q ...)", GLOBAL, Footer::Rooms),
-        Filter => row(Views, READS, "filter", "filter the loaded rows", &[Fi, An, Ip, Jo], Footer::In(&[Fi, An, Ip, Jo])),
+        Filter => row(Views, READS, "filter", "filter the loaded rows", &[Fi, An, Ip, Jo], Footer::In(&[Fi, Ip, Jo])),
         Open => row(Views, READS, "open", "open detail / choose", &[Gl, In], Footer::Panes),
         Back => row(Views, READS, "back", "back / close / cancel", &[Gl, In], Footer::In(&[Jo, Pr])),
         Refresh => row(Views, READS, "reload", "reload from AWS", GLOBAL, Footer::In(NONE)),
