@@ -48,6 +48,7 @@ fn one_edit(id: &str, before: TriageFields, after: TriageFields) -> ChangePlan {
                     product_arn: PRODUCT_ARN.into(),
                 },
                 title: format!("finding {id}"),
+                resource: String::new(),
                 before,
                 after,
             }],

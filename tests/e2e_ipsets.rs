@@ -308,23 +308,14 @@ fn the_sync_dialog_reads_a_typed_path_and_aggregates_on_request() {
             |s| dialog_step(s) == Some(SyncStep::Options),
         )
         .await;
-        // Down to the aggregate toggle, then the IPv4 set named by hand, no IPv6 set.
-        let services = console
-            .state
-            .ipsets
-            .sync
-            .as_ref()
-            .map_or(0, |d| d.services.len());
-        press(&mut console, &"<down>".repeat(services + 1));
-        press(&mut console, "<space><down>");
-        for _ in 0.."aws-healthchecks-v4".len() + 5 {
-            press(&mut console, "<backspace>");
-        }
-        press(&mut console, "aws-healthchecks-v4<down>");
-        for _ in 0..40 {
-            press(&mut console, "<backspace>");
-        }
-        press(&mut console, "<enter>");
+        // The dialog opens on the selected set's row (aws-healthchecks-v4, no IPv6 set in
+        // this scope): up to the aggregate toggle, on, and back to the set's name, which
+        // typing replaces.
+        assert_eq!(
+            console.state.ipsets.sync.as_ref().map(|d| d.field()),
+            Some(secdeck::app::panes::ipsets::sync::Field::V4Set)
+        );
+        press(&mut console, "<up><space><down>aws-healthchecks-v4<enter>");
         let preview = preview_text(&console.state);
         assert!(
             preview.starts_with(
@@ -437,14 +428,7 @@ fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
             loaded(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "full-v4")
         })
         .await;
-        let at = console
-            .state
-            .ipsets
-            .rows
-            .iter()
-            .position(|r| r.set.set.name == "full-v4")
-            .expect("row");
-        press(&mut console, &"j".repeat(at));
+        select_ip_set(&mut console, "full-v4");
         press_until(&mut console, "<enter>", "the full set to open", |s| {
             s.ipsets
                 .open_row()

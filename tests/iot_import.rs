@@ -118,10 +118,19 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
         let created = f.created_at.clone();
         assert_eq!(w.sandbox.finding_count(), 1);
 
-        // Re-import of the same audit: an update, no duplicate, CreatedAt kept.
-        let (status, out) = w.import(AccessFlag::Write, Some(&task), false).await;
-        assert_eq!(status.unwrap(), ImportStatus::Done);
-        assert!(out.contains("0 new") && out.contains("1 updated"), "{out}");
+        // Re-import of the same audit: its content did not change, nothing is sent.
+        let before = w.sandbox.requests().len();
+        let (_, out) = w.import(AccessFlag::Write, Some(&task), false).await;
+        assert!(
+            out.contains("1 finding(s) unchanged since the last import: not sent"),
+            "{out}"
+        );
+        assert!(
+            w.sandbox.requests()[before..]
+                .iter()
+                .all(|r| r.operation != "BatchImportFindings"),
+            "nothing re-sent"
+        );
         assert_eq!(w.sandbox.finding_count(), 1);
         assert_eq!(Finding::from_asff(w.hub(ID)).unwrap().created_at, created);
 
@@ -140,9 +149,10 @@ fn the_seed_scenario_imports_reimports_and_archives_the_fixed_policy() {
         assert_eq!(archived["CreatedAt"].as_str().unwrap(), created);
         assert_eq!(archived["Compliance"]["Status"], "PASSED");
 
-        // Every change went through the journal (intent + outcome per import).
+        // Every change went through the journal (intent + outcome per import); the
+        // unchanged re-import sent nothing, so it wrote nothing.
         let journal = std::fs::read_to_string(&w.env.journal).unwrap();
-        assert_eq!(journal.lines().count(), 6);
+        assert_eq!(journal.lines().count(), 4);
     })
 }
 
@@ -231,7 +241,7 @@ fn failed_findings_are_listed_and_a_rerun_retries_them() {
         let (status, out) = w.import(AccessFlag::Write, Some(&task), false).await;
         assert_eq!(status.unwrap(), ImportStatus::Done, "{out}");
         assert!(
-            out.contains("100 new") && out.contains("150 updated"),
+            out.contains("100 new") && out.contains("150 finding(s) unchanged"),
             "{out}"
         );
         assert_eq!(w.sandbox.finding_count(), 250);

@@ -19,6 +19,7 @@ fn plan(ids: &[&str]) -> ChangePlan {
                 product_arn: "arn:aws:securityhub:us-east-1::product/aws/guardduty".into(),
             },
             title: format!("finding {id}"),
+            resource: String::new(),
             before: TriageFields {
                 workflow: Some(WorkflowStatus::New),
                 ..Default::default()

@@ -276,8 +276,8 @@ fn edit_fields_sets_verification_confidence_criticality_and_user_fields_then_und
         // Each field's before -> after, per finding.
         let first = preview
             .iter()
-            .position(|l| l.contains("f-0000"))
-            .expect("f-0000 in the preview");
+            .position(|l| l.contains("bucket-0 in 123456789012  Finding 0000"))
+            .expect("f-0000 in the preview, by its resource");
         assert_eq!(
             preview[first + 1..first + 7],
             [

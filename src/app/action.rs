@@ -49,6 +49,12 @@ pub enum Action {
     MarkRange,
     MarkAll,
     ClearMarks,
+    /// Mark every row in view with the selected finding's control (else its generator).
+    MarkSameControl,
+    /// Mark every row in view on the selected finding's resource.
+    MarkSameResource,
+    /// Mark every row in view of the selected finding's type.
+    MarkSameType,
     /// Write the current view (or the marked rows) to a file.
     ExportView,
     /// Group by the next attribute (control, resource, product, account, severity, type, none).

@@ -15,7 +15,11 @@ use crate::domain::filter_expr::complete_word;
 pub const COMMANDS: &[(&str, &str)] = &[
     (
         "findings",
-        "[EXPR]: Security Hub findings, filtered (sev=HIGH status=NEW updated<7d)",
+        "[EXPR | +TERM | -NAME]: findings filtered (sev=HIGH updated<7d); +TERM / -NAME refine the view (+control=EC2.8, -status, +iot)",
+    ),
+    (
+        "reset",
+        "back to the default view (state=ACTIVE status=NEW,NOTIFIED)",
     ),
     ("view", "NAME: a saved view ([[views]] in the config)"),
     (
@@ -275,6 +279,11 @@ impl CommandLine {
             "" => Command::Nothing,
             "findings" => Command::Run(Action::Pane(PaneMsg::Findings(
                 crate::app::FindingsMsg::ApplyFilter(arg.to_string()),
+            ))),
+            "reset" => Command::Run(Action::Pane(PaneMsg::Findings(
+                crate::app::FindingsMsg::ApplyFilter(
+                    crate::domain::filter_expr::FilterExpr::default_view().to_string(),
+                ),
             ))),
             "view" if arg.is_empty() => Command::Error(
                 NotifyLevel::Error,

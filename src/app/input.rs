@@ -26,6 +26,8 @@ pub enum Prompt {
     IpSets(crate::app::panes::ipsets::InputKind),
     /// Searching the open detail tab (JSON, Overview, History); enter finds the next match.
     DetailSearch,
+    /// `/` on the Access Analyzer pane: the text lives in the pane and applies per keystroke.
+    AnalyzerSearch,
 }
 
 impl Prompt {
@@ -78,6 +80,10 @@ pub(super) fn prompt_key(state: &mut State, key: Key) -> Vec<Effect> {
         }
         Prompt::DetailSearch => {
             crate::app::panes::findings::detail::search_key(state, key);
+            Vec::new()
+        }
+        Prompt::AnalyzerSearch => {
+            analyzer_search_key(state, key);
             Vec::new()
         }
         Prompt::None => Vec::new(),
@@ -135,16 +141,40 @@ fn command_key(state: &mut State, key: Key) -> Vec<Effect> {
 }
 
 fn filter_key(state: &mut State, key: Key) {
-    let pane = &mut state.findings;
+    live_filter_key(
+        state,
+        key,
+        |s, k| s.findings.edit_filter(k),
+        |s| s.findings.set_filter(""),
+    );
+}
+
+/// `/` on the Access Analyzer pane: every key edits the search (never a command).
+fn analyzer_search_key(state: &mut State, key: Key) {
+    live_filter_key(
+        state,
+        key,
+        |s, k| s.analyzer.edit_search(k),
+        |s| s.analyzer.set_search(""),
+    );
+}
+
+/// A `/` prompt that filters as it is typed: enter keeps the text, esc clears it.
+fn live_filter_key(
+    state: &mut State,
+    key: Key,
+    edit: fn(&mut State, Key) -> Edit,
+    clear: fn(&mut State),
+) {
     state.dirty = true;
     match key.code {
         KeyCode::Esc => {
-            pane.set_filter("");
+            clear(state);
             state.prompt = Prompt::None;
         }
         KeyCode::Enter => state.prompt = Prompt::None,
         _ => {
-            if !pane.edit_filter(key).consumed() {
+            if !edit(state, key).consumed() {
                 state.dirty = false;
             }
         }

@@ -134,6 +134,7 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         Layer::NoteEditor => bulk::note_key(state, key),
         Layer::FieldsForm => fields::form_key(state, key),
         Layer::RuleEditor => rule_editor::key(state, key),
+        Layer::Pipeline if let Some(effects) = bulk::pick_letter(state, key) => effects,
         Layer::Pipeline if state.pipeline.wants_typed_count() => {
             match pipeline::count_key(state, key) {
                 Some(effects) => effects,

@@ -64,6 +64,11 @@ impl Notifications {
         self.items.truncate(MAX_SHOWN);
     }
 
+    /// Removes the messages starting with `prefix` (a "working on it..." whose answer came).
+    pub fn dismiss(&mut self, prefix: &str) {
+        self.items.retain(|n| !n.message.starts_with(prefix));
+    }
+
     /// Counts one tick down; true when something expired (the screen changes).
     pub fn tick(&mut self) -> bool {
         let before = self.items.len();

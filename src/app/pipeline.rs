@@ -127,6 +127,7 @@ impl Pipeline {
         let edit = FindingEdit {
             finding: target,
             title,
+            resource: String::new(),
             before: TriageFields {
                 workflow: before,
                 ..TriageFields::default()

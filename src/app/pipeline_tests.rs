@@ -101,10 +101,13 @@ fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     let plan = plan_of(&keys(&mut s, "wjj<enter>done<enter>y"));
     finish(&mut s, &plan, &[]);
     assert_eq!(s.pipeline.stage, Stage::Idle);
+    let resolved = &plan.targets()[0];
     assert_eq!(
-        s.findings.visible(0).and_then(|f| f.workflow),
-        Some(WorkflowStatus::Resolved)
+        s.findings.total(),
+        1,
+        "RESOLVED leaves the NEW,NOTIFIED view"
     );
+    assert!(s.findings.rows().iter().all(|f| &f.id != resolved));
     assert_eq!(messages(&s)[0], "1 changed and verified (u to undo)");
     keys(&mut s, "u");
     let Stage::Preview { plan: undo, .. } = &s.pipeline.stage else {
@@ -139,6 +142,7 @@ fn bulk_plans_need_the_count_typed_and_y_alone_does_nothing() {
         .map(|i| crate::domain::plan::FindingEdit {
             finding: finding(i).reference(),
             title: format!("t{i}"),
+            resource: String::new(),
             before: Default::default(),
             after: crate::domain::plan::TriageFields {
                 workflow: Some(WorkflowStatus::Resolved),

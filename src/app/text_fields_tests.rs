@@ -8,7 +8,7 @@ use super::input::Prompt;
 use super::modal::{self, Layer};
 use super::panes::analyzer::rule_editor::{Editing, RuleEditor};
 use super::panes::findings::bulk::TriageStage;
-use super::panes::ipsets::sync::SyncStep;
+use super::panes::ipsets::sync::{Field, SyncStep};
 use super::panes::ipsets::{InputKind, IpSetRow};
 use super::pipeline::Stage;
 use super::tests::{keys, loaded};
@@ -172,6 +172,41 @@ fn ctrl_u_clears_every_input_of_the_ip_sets_pane() {
 }
 
 #[test]
+fn the_sync_dialog_targets_the_selected_set_typing_replaces_it_and_g_end_and_letters_move() {
+    let mut s = sync_options();
+    let selected = s.ipsets.selected().unwrap().set.set.name.clone();
+    let d = s.ipsets.sync.as_ref().unwrap();
+    let on = if d.field() == Field::V4Set {
+        &d.v4_set
+    } else {
+        &d.v6_set
+    };
+    assert_eq!(on.value(), selected, "on the selected set's row");
+    keys(&mut s, "cloudfront-v4");
+    let d = s.ipsets.sync.as_ref().unwrap();
+    assert!(
+        [d.v4_set.value(), d.v6_set.value()].contains(&"cloudfront-v4"),
+        "the first letter replaced the name"
+    );
+    while s.ipsets.sync.as_ref().unwrap().focus > 0 {
+        keys(&mut s, "<up>");
+    }
+    let services = s.ipsets.sync.as_ref().unwrap().services.len();
+    let focus = |s: &State| s.ipsets.sync.as_ref().unwrap().focus;
+    keys(&mut s, "<end>");
+    assert_eq!(s.ipsets.sync.as_ref().unwrap().field(), Field::V6Set);
+    keys(&mut s, "<up><up>g");
+    assert_eq!(focus(&s), 0, "g: the first row");
+    keys(&mut s, "G");
+    assert_eq!(focus(&s), services + 3, "G: the last row");
+    // Upper-case letters (off a text row) jump to the service starting with them.
+    keys(&mut s, "<up><up>C");
+    let d = s.ipsets.sync.as_ref().unwrap();
+    assert_eq!(d.field(), Field::Service(0));
+    assert_eq!(d.services[0].0, "CLOUDFRONT");
+}
+
+#[test]
 fn ctrl_u_clears_the_sync_dialogs_source_and_text_fields() {
     let mut s = ipsets();
     keys(&mut s, "s/tmp/ip-ranges.json");
@@ -179,7 +214,11 @@ fn ctrl_u_clears_the_sync_dialogs_source_and_text_fields() {
     assert_eq!(s.ipsets.sync.as_ref().unwrap().source_text, "");
 
     let mut s = sync_options();
-    // Services first (one here), then regions, aggregate, the IPv4 and IPv6 sets.
+    // Services first (one here), then regions, aggregate, the IPv4 and IPv6 sets; the
+    // dialog opens on the selected set's row.
+    while s.ipsets.sync.as_ref().unwrap().focus > 0 {
+        keys(&mut s, "<up>");
+    }
     keys(&mut s, "<down>us-east-1,eu-west-1");
     assert_eq!(
         s.ipsets.sync.as_ref().unwrap().regions,

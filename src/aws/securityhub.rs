@@ -390,6 +390,7 @@ mod tests {
                 product_arn: "arn:p".into(),
             },
             title: id.into(),
+            resource: String::new(),
             before: TriageFields::default(),
             after: TriageFields {
                 workflow: Some(w),

@@ -183,6 +183,10 @@ fn asff_resource(target: &AsffTarget, r: &AuditResource) -> Value {
 
 /// Maps one audit finding to an ASFF document. `created_at` is the existing finding's
 /// CreatedAt when this re-imports one (so it is kept), else the import time is used.
+/// The ProductName / CompanyName of every imported finding (`:findings +iot`).
+pub const PRODUCT_NAME: &str = "IoT Device Defender";
+pub const COMPANY_NAME: &str = "AWS IoT Device Defender (imported by secdeck)";
+
 pub fn to_asff(target: &AsffTarget, f: &AuditFinding, created_at: Option<&str>) -> Value {
     let resource = &f.non_compliant_resource;
     let severity = f
@@ -238,6 +242,10 @@ pub fn to_asff(target: &AsffTarget, f: &AuditFinding, created_at: Option<&str>) 
         "Id": target.finding_id(&f.check_name, resource),
         "ProductArn": target.product_arn(),
         "GeneratorId": f.check_name,
+        // ASFF lets a finding of the account's default product name itself: without
+        // these Security Hub shows "default" and `product~IoT` finds nothing.
+        "ProductName": PRODUCT_NAME,
+        "CompanyName": COMPANY_NAME,
         "AwsAccountId": target.account,
         "Types": [format!("{TYPE_PREFIX}{}", f.check_name)],
         "CreatedAt": created_at.unwrap_or(&target.now),
@@ -295,6 +303,8 @@ pub struct ImportPlan {
     pub archive: Vec<Value>,
     /// Suppressed findings with nothing in Security Hub to archive: not sent.
     pub skipped_suppressed: usize,
+    /// Findings already in Security Hub with the same content: not sent again.
+    pub unchanged: usize,
 }
 
 impl ImportPlan {
@@ -313,10 +323,11 @@ impl ImportPlan {
 
     pub fn summary(&self) -> String {
         format!(
-            "{} new, {} updated, {} to archive",
+            "{} new, {} updated, {} to archive, {} unchanged",
             self.new.len(),
             self.updated.len(),
-            self.archive.len()
+            self.archive.len(),
+            self.unchanged
         )
     }
 }
@@ -369,6 +380,8 @@ pub fn plan_import(
                 );
                 if f.is_suppressed {
                     plan.archive.push(doc);
+                } else if same_content(&doc, &prev.doc) {
+                    plan.unchanged += 1;
                 } else {
                     plan.updated.push(doc);
                 }
@@ -388,6 +401,36 @@ pub fn plan_import(
         plan.archive.push(archived(target, prev));
     }
     plan
+}
+
+/// Whether a planned document says what Security Hub already holds: every field we send
+/// but UpdatedAt, with Severity by its label (Security Hub adds Normalized) and without
+/// the `aws/*` product fields Security Hub adds itself.
+fn same_content(doc: &Value, held: &Value) -> bool {
+    let Some(doc) = doc.as_object() else {
+        return false;
+    };
+    doc.iter().all(|(key, value)| {
+        let old = held.get(key);
+        match key.as_str() {
+            "UpdatedAt" => true,
+            "Severity" => value.get("Label") == old.and_then(|o| o.get("Label")),
+            "ProductFields" => {
+                let ours = |v: Option<&Value>| -> Map<String, Value> {
+                    v.and_then(Value::as_object)
+                        .map(|m| {
+                            m.iter()
+                                .filter(|(k, _)| !k.starts_with("aws/"))
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                ours(Some(value)) == ours(old)
+            }
+            _ => old == Some(value),
+        }
+    })
 }
 
 fn merge_into(into: &mut AuditFinding, other: &AuditFinding) {
@@ -430,6 +473,8 @@ fn archived(target: &AsffTarget, prev: &PreviousImport) -> Value {
         if let Some(fields) = obj.get_mut("ProductFields").and_then(Value::as_object_mut) {
             fields.retain(|k, _| !k.starts_with("aws/"));
         }
+        obj.insert("ProductName".into(), json!(PRODUCT_NAME));
+        obj.insert("CompanyName".into(), json!(COMPANY_NAME));
         obj.insert("RecordState".into(), json!("ARCHIVED"));
         obj.insert("UpdatedAt".into(), json!(target.now));
         obj.insert("Compliance".into(), json!({"Status": "PASSED"}));

@@ -122,10 +122,37 @@ fn first_import_is_all_new_and_reimport_updates_keeping_created_at() {
         now: "2026-12-02T12:00:00.000Z".into(),
         ..t1.clone()
     };
-    let second = plan_import(&t2, "task2", &checks, &expiring(), &previous);
-    assert_eq!(second.summary(), "0 new, 2 updated, 0 to archive");
+    // The next audit reports them again (its own task id is in their content).
+    let mut again = expiring();
+    for f in &mut again {
+        f.task_id = "task2".into();
+    }
+    let second = plan_import(&t2, "task2", &checks, &again, &previous);
+    assert_eq!(
+        second.summary(),
+        "0 new, 2 updated, 0 to archive, 0 unchanged"
+    );
     assert_eq!(second.updated[0]["CreatedAt"], "2026-11-25T12:00:00.000Z");
     assert_eq!(second.updated[0]["UpdatedAt"], "2026-12-02T12:00:00.000Z");
+}
+
+#[test]
+fn reimporting_the_same_audit_sends_nothing_and_imports_carry_their_product_name() {
+    let t = target("us-east-1");
+    let checks = vec!["DEVICE_CERTIFICATE_EXPIRING_CHECK".to_string()];
+    let first = plan_import(&t, "task1", &checks, &expiring(), &[]);
+    assert_eq!(first.new[0]["ProductName"], "IoT Device Defender");
+    assert_eq!(
+        first.new[0]["CompanyName"],
+        "AWS IoT Device Defender (imported by secdeck)"
+    );
+    let later = AsffTarget {
+        now: "2026-12-02T12:00:00.000Z".into(),
+        ..t.clone()
+    };
+    let again = plan_import(&later, "task1", &checks, &expiring(), &imported(&t, &first));
+    assert!(again.is_empty(), "{}", again.summary());
+    assert_eq!(again.unchanged, 2);
 }
 
 #[test]
@@ -138,7 +165,10 @@ fn a_fully_compliant_audit_archives_what_it_fixed() {
         p.doc["ProductFields"]["aws/securityhub/FindingId"] = "arn:x".into();
     }
     let plan = plan_import(&t, "t2", &checks, &[], &previous);
-    assert_eq!(plan.summary(), "0 new, 0 updated, 2 to archive");
+    assert_eq!(
+        plan.summary(),
+        "0 new, 0 updated, 2 to archive, 0 unchanged"
+    );
     for doc in &plan.archive {
         let fields = doc["ProductFields"].as_object().unwrap();
         assert!(
@@ -170,7 +200,10 @@ fn an_audit_of_other_checks_leaves_these_findings_alone() {
         &[policy_finding()],
         &previous,
     );
-    assert_eq!(plan.summary(), "1 new, 0 updated, 0 to archive");
+    assert_eq!(
+        plan.summary(),
+        "1 new, 0 updated, 0 to archive, 0 unchanged"
+    );
     // A check that ran but failed proves nothing either: the caller passes only completed checks.
     assert!(plan_import(&t, "t3", &[], &[], &previous).is_empty());
 }
@@ -182,11 +215,17 @@ fn suppressed_findings_are_archived_or_not_sent() {
     let mut findings = expiring();
     findings[0].is_suppressed = true;
     let first = plan_import(&t, "t1", &checks, &findings, &[]);
-    assert_eq!(first.summary(), "1 new, 0 updated, 0 to archive");
+    assert_eq!(
+        first.summary(),
+        "1 new, 0 updated, 0 to archive, 0 unchanged"
+    );
     assert_eq!(first.skipped_suppressed, 1);
     let previous = imported(&t, &plan_import(&t, "t0", &checks, &expiring(), &[]));
     let plan = plan_import(&t, "t2", &checks, &findings, &previous);
-    assert_eq!(plan.summary(), "0 new, 1 updated, 1 to archive");
+    assert_eq!(
+        plan.summary(),
+        "0 new, 0 updated, 1 to archive, 1 unchanged"
+    );
     assert_eq!(plan.archive[0]["RecordState"], "ARCHIVED");
     assert_eq!(plan.archive[0]["ProductFields"]["IsSuppressed"], "true");
 }

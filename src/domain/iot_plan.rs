@@ -55,9 +55,24 @@ pub struct IotImport {
     pub updated_ids: Vec<String>,
     pub archived_ids: Vec<String>,
     pub skipped_suppressed: usize,
+    /// Already in Security Hub with the same content: not sent.
+    #[serde(default)]
+    pub unchanged: usize,
     /// new, then updated, then archived documents, in that order.
     #[serde(skip)]
     pub documents: Vec<Value>,
+}
+
+/// The part of an imported finding's Id all of them share (`arn:...:audit/finding/`).
+fn id_prefix(id: &str) -> Option<&str> {
+    const MARK: &str = "audit/finding/";
+    id.find(MARK).map(|at| &id[..at + MARK.len()])
+}
+
+/// An imported finding's Id from its check on: the shared ARN prefix would fill the line,
+/// and a cut line would make every id look the same.
+fn short_id(id: &str) -> &str {
+    id_prefix(id).map_or(id, |p| &id[p.len()..])
 }
 
 fn id_of(doc: &Value) -> String {
@@ -75,6 +90,7 @@ impl IotImport {
             updated_ids: plan.updated.iter().map(id_of).collect(),
             archived_ids: plan.archive.iter().map(id_of).collect(),
             skipped_suppressed: plan.skipped_suppressed,
+            unchanged: plan.unchanged,
             documents: plan.documents().cloned().collect(),
         }
     }
@@ -98,6 +114,7 @@ impl IotImport {
             updated_ids: keep(&self.updated_ids),
             archived_ids: keep(&self.archived_ids),
             skipped_suppressed: 0,
+            unchanged: 0,
             documents: self
                 .documents
                 .iter()
@@ -245,7 +262,7 @@ impl PlannedChange for IotChange {
                             LineKind::Removed => "-",
                             _ => "~",
                         };
-                        lines.push(line(kind, format!("{sign} {id}")));
+                        lines.push(line(kind, format!("{sign} {}", short_id(id))));
                     }
                     if ids.len() > PREVIEW_IDS {
                         lines.push(line(
@@ -253,6 +270,27 @@ impl PlannedChange for IotChange {
                             format!("  ... and {} more", ids.len() - PREVIEW_IDS),
                         ));
                     }
+                }
+                if i.unchanged > 0 {
+                    lines.push(line(
+                        LineKind::Context,
+                        format!(
+                            "{} finding(s) unchanged since the last import: not sent",
+                            i.unchanged
+                        ),
+                    ));
+                }
+                if let Some(prefix) = i
+                    .new_ids
+                    .iter()
+                    .chain(&i.updated_ids)
+                    .chain(&i.archived_ids)
+                    .find_map(|id| id_prefix(id))
+                {
+                    lines.push(line(
+                        LineKind::Context,
+                        format!("ids are {prefix}CHECK/RESOURCE (shown from CHECK on)"),
+                    ));
                 }
                 if i.skipped_suppressed > 0 {
                     lines.push(line(

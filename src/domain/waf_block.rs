@@ -89,6 +89,7 @@ fn notify_edits(sources: &[BlockSource], set: &IpSet) -> Vec<FindingEdit> {
             (!mine.is_empty()).then(|| FindingEdit {
                 finding: s.finding.clone(),
                 title: s.title.clone(),
+                resource: String::new(),
                 before: s.before.clone(),
                 after: TriageFields {
                     workflow: Some(WorkflowStatus::Notified),

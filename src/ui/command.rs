@@ -34,6 +34,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let text = spans(state.findings.filter_input(), input);
             frame.render_widget(field("/", text, "", input), area);
         }
+        Prompt::AnalyzerSearch => {
+            let text = spans(&state.analyzer.search, input);
+            let hint = format!(
+                "  {} of {}",
+                state.analyzer.visible().len(),
+                state.analyzer.findings.len()
+            );
+            frame.render_widget(field("/", text, &hint, input), area);
+        }
         Prompt::DetailSearch => {
             let text = match &state.findings.detail {
                 Some(d) => spans(&d.search, input),

@@ -264,3 +264,57 @@ pub async fn press_until(
 pub fn audits_settled(s: &State) -> bool {
     idle(s) && !s.audits.is_loading()
 }
+
+/// Counts a workflow's steps as the issue counts them: each key press is one step, and a
+/// typed value (a note, a name, an expression, an approval count) with its Enter is one.
+#[derive(Debug, Default)]
+pub struct Steps {
+    pub count: usize,
+    pub log: Vec<String>,
+}
+
+impl Steps {
+    /// Presses `keys` (`Key::sequence` syntax), one step per key.
+    pub fn keys(&mut self, console: &mut Console, keys: &str) {
+        let n = Key::sequence(keys).expect("valid key sequence").len();
+        self.count += n;
+        self.log.push(keys.to_string());
+        press(console, keys);
+    }
+
+    /// Types `text` and presses Enter: one step.
+    pub fn typed(&mut self, console: &mut Console, text: &str) {
+        self.count += 1;
+        self.log.push(format!("«{text}»"));
+        press(console, &format!("{text}<enter>"));
+    }
+
+    /// Prints the count (shown by `cargo test -- --nocapture`, and in a failure's output)
+    /// and asserts it is within `target`.
+    #[track_caller]
+    pub fn assert_within(&self, workflow: &str, target: usize) {
+        println!(
+            "{workflow}: {} steps (target <= {target}): {}",
+            self.count,
+            self.log.join(" ")
+        );
+        assert!(
+            self.count <= target,
+            "{workflow} took {} steps, the target is {target}: {:?}",
+            self.count,
+            self.log
+        );
+    }
+}
+
+/// Moves the IP sets pane's cursor onto the set called `name`.
+pub fn select_ip_set(console: &mut Console, name: &str) {
+    let at = console
+        .state
+        .ipsets
+        .rows
+        .iter()
+        .position(|r| r.set.set.name == name)
+        .unwrap_or_else(|| panic!("no IP set {name}"));
+    press(console, &format!("g{}", "j".repeat(at)));
+}

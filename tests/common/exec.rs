@@ -80,6 +80,7 @@ pub fn edits_plan(id: &str, edits: Vec<(&str, TriageFields)>) -> ChangePlan {
                 product_arn: PRODUCT_ARN.into(),
             },
             title: format!("finding {fid}"),
+            resource: String::new(),
             before: TriageFields {
                 workflow: Some(WorkflowStatus::New),
                 ..Default::default()

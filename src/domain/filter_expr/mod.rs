@@ -19,6 +19,7 @@
 mod complete;
 mod conditions;
 pub(crate) mod lex;
+mod refine;
 pub(crate) mod term;
 
 use std::fmt;
@@ -28,6 +29,7 @@ use super::filter_attrs::{self, AttributeKind};
 pub use complete::complete_word;
 use conditions::term_conditions;
 use lex::{Token, tokens};
+pub use refine::{SHORTHANDS, expand_shorthand, is_refinement};
 use term::parse_term;
 pub use term::parse_window;
 

@@ -25,8 +25,23 @@ pub const NO_NOTE_BEFORE: &str =
 pub struct FindingEdit {
     pub finding: FindingRef,
     pub title: String,
+    /// What tells findings of one control apart in the preview: the resource's short
+    /// name and account (`user/alice in 123456789012`); empty when not known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resource: String,
     pub before: TriageFields,
     pub after: TriageFields,
+}
+
+impl FindingEdit {
+    /// The resource when known (findings of one control differ there), else the Id.
+    fn shown_target(&self) -> &str {
+        if self.resource.is_empty() {
+            &self.finding.id
+        } else {
+            &self.resource
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,9 +90,11 @@ impl PlannedChange for FindingsUpdate {
         } else {
             let mut lines = vec![PreviewLine::header(self.title())];
             for e in &self.edits {
+                // The resource first: at 80 columns a control's long title would hide it.
                 lines.push(PreviewLine::context(format!(
                     "{}  {}",
-                    e.title, e.finding.id
+                    e.shown_target(),
+                    e.title
                 )));
                 lines.extend(diff_lines(&e.before, &e.after));
             }
@@ -102,6 +119,7 @@ impl PlannedChange for FindingsUpdate {
                 (!after.is_empty()).then(|| FindingEdit {
                     finding: e.finding.clone(),
                     title: e.title.clone(),
+                    resource: e.resource.clone(),
                     before: e.after.clone(),
                     after,
                 })
@@ -212,7 +230,8 @@ fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
         for e in members.iter().take(3) {
             lines.push(PreviewLine::context(format!(
                 "    {}  {}",
-                e.title, e.finding.id
+                e.shown_target(),
+                e.title
             )));
         }
         if members.len() > 3 {
@@ -256,6 +275,7 @@ mod tests {
                 product_arn: "arn:p".into(),
             },
             title: format!("finding {id}"),
+            resource: String::new(),
             before: TriageFields {
                 workflow: Some(before),
                 ..Default::default()

@@ -186,6 +186,7 @@ mod tests {
                     product_arn: "arn:p".into(),
                 },
                 title: format!("finding {id}"),
+                resource: String::new(),
                 before: status(WorkflowStatus::New),
                 after: status(WorkflowStatus::Notified),
             })

@@ -197,6 +197,7 @@ mod tests {
                 product_arn: "p".into(),
             },
             title: id.into(),
+            resource: String::new(),
             before: workflow(WorkflowStatus::New),
             after: workflow(WorkflowStatus::Notified),
         };

@@ -77,6 +77,11 @@ pub struct AnalyzerPane {
     pub rule_editor: Option<crate::app::panes::analyzer::rule_editor::RuleEditor>,
     /// Chosen before the analyzers list arrived: remembered once it does.
     choice_pending: bool,
+    /// `/`: words every shown row contains (`!word`: does not).
+    pub search: crate::app::widgets::TextInput,
+    /// The finding the cursor was on when a reload (a re-scan) started: the cursor goes
+    /// back to it when it arrives.
+    reselect: Option<String>,
 }
 
 impl AnalyzerPane {
@@ -90,6 +95,9 @@ impl AnalyzerPane {
             return Vec::new();
         };
         self.request += 1;
+        if let Some(id) = self.selected_finding().map(|f| f.id.clone()) {
+            self.reselect = Some(id);
+        }
         self.findings.clear();
         self.marked.clear();
         self.cursor = 0;
@@ -102,6 +110,19 @@ impl AnalyzerPane {
                 next_token: None,
             },
         ))]
+    }
+}
+
+impl AnalyzerPane {
+    /// As pages arrive: the cursor back on the finding it was on before the reload.
+    pub(super) fn restore_cursor(&mut self) {
+        let Some(id) = &self.reselect else { return };
+        if let Some(i) = self.visible().iter().position(|f| &f.id == id) {
+            self.cursor = i;
+            self.reselect = None;
+        } else if !self.loading {
+            self.reselect = None;
+        }
     }
 }
 

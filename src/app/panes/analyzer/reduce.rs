@@ -166,6 +166,7 @@ fn findings_page(
     match result {
         Ok(page) => {
             pane.findings.extend(page);
+            pane.restore_cursor();
             match (next_token, pane.current().map(|a| a.arn.clone())) {
                 (Some(token), Some(arn)) => {
                     return vec![Effect::Read(ReadRequest::Analyzer(
@@ -178,6 +179,7 @@ fn findings_page(
                 }
                 _ => pane.loading = false,
             }
+            pane.restore_cursor();
         }
         Err(e) => {
             pane.loading = false;

@@ -7,6 +7,7 @@ use super::{AnalyzerPane, Detail, PolicyPurpose, View};
 use crate::app::State;
 use crate::app::action::Action;
 use crate::app::effect::Effect;
+use crate::app::panes::findings::local::LocalFilter;
 use crate::domain::analyzer::AccessFinding;
 
 /// The `:where` keys the table filters on.
@@ -56,13 +57,50 @@ fn keep(f: &AccessFinding, filter: &[(String, String)]) -> bool {
     })
 }
 
+/// A row's text for the `/` search: what the table shows, lower-cased.
+fn haystack(f: &AccessFinding) -> String {
+    [
+        f.status.as_str(),
+        f.finding_type.as_str(),
+        f.resource_type.as_str(),
+        f.resource.as_str(),
+        f.account.as_str(),
+        &f.principal_text(),
+        &f.actions.join(","),
+    ]
+    .join("\u{1f}")
+    .to_lowercase()
+}
+
 impl AnalyzerPane {
-    /// The rows the table shows: filtered by `:where`, grouped by `:group`.
+    /// `/` on the pane: the search text changed; the cursor goes to the first match.
+    pub fn set_search(&mut self, text: &str) {
+        self.search.set(text);
+        self.cursor = 0;
+    }
+
+    /// An editing key in the `/` prompt: a changed text applies at once.
+    pub fn edit_search(&mut self, key: crate::app::keys::Key) -> crate::app::widgets::Edit {
+        let mut input = self.search.clone();
+        let edit = input.handle_key(key);
+        if edit == crate::app::widgets::Edit::Changed {
+            self.cursor = 0;
+        }
+        self.search = input;
+        edit
+    }
+
+    /// The rows the table shows: filtered by `:where` and `/`, grouped by `:group`.
     pub fn visible(&self) -> Vec<&AccessFinding> {
+        let search = LocalFilter::parse(self.search.value());
         let mut rows: Vec<&AccessFinding> = self
             .findings
             .iter()
             .filter(|f| keep(f, &self.filter))
+            .filter(|f| {
+                let h = haystack(f);
+                search.is_empty() || search.matches(&h) || search.matches_words(&h) == Some(true)
+            })
             .collect();
         match self.group.as_deref() {
             Some("resource") => rows.sort_by(|a, b| a.resource.cmp(&b.resource)),
@@ -144,6 +182,7 @@ pub(super) fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PageUp => pane.cursor = pane.cursor.saturating_sub(page),
         Action::Top => pane.cursor = 0,
         Action::Bottom => pane.cursor = last,
+        Action::Back if !pane.search.is_empty() => pane.set_search(""),
         Action::Back => {
             pane.view = View::Analyzers;
             pane.analyzer_cursor = pane
@@ -153,6 +192,7 @@ pub(super) fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
                 .unwrap_or(0);
         }
         Action::Refresh => return pane.load_findings(),
+        Action::Filter => state.prompt = crate::app::input::Prompt::AnalyzerSearch,
         Action::Mark => {
             if let Some(id) = pane.selected_finding().map(|f| f.id.clone())
                 && !pane.marked.remove(&id)

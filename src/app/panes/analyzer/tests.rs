@@ -359,6 +359,44 @@ fn a_remembered_analyzer_that_no_longer_exists_falls_back_and_says_so() {
     );
 }
 
+#[test]
+fn slash_filters_the_rows_and_its_letters_never_run_as_commands() {
+    let mut s = state(false);
+    let effects = crate::app::tests::keys(&mut s, "/zeta");
+    assert!(effects.is_empty(), "no command ran: {effects:?}");
+    assert_eq!(s.analyzer.rule_editor, None);
+    let ids: Vec<&str> = s.analyzer.visible().iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["1"]);
+    crate::app::tests::keys(&mut s, "<enter>");
+    assert_eq!(s.analyzer.visible().len(), 1, "enter keeps the filter");
+    crate::app::tests::keys(&mut s, "<esc>");
+    assert_eq!(
+        s.analyzer.visible().len(),
+        s.analyzer.findings.len(),
+        "esc clears it"
+    );
+}
+
+#[test]
+fn a_reload_puts_the_cursor_back_on_its_finding() {
+    let mut s = state(false);
+    crate::app::tests::keys(&mut s, "jj");
+    let id = s.analyzer.selected_finding().unwrap().id.clone();
+    let mut rows = s.analyzer.findings.clone();
+    crate::app::tests::keys(&mut s, "r");
+    rows.reverse();
+    let request = s.analyzer.request;
+    update(
+        &mut s,
+        Action::Pane(PaneMsg::Analyzer(crate::app::AnalyzerMsg::FindingsPage {
+            request,
+            result: Ok(rows),
+            next_token: None,
+        })),
+    );
+    assert_eq!(s.analyzer.selected_finding().unwrap().id, id);
+}
+
 /// `x` on an unused-permission finding of role `resource`, in a session acting in `session`.
 fn recommend_on(resource: &str, session: Option<&str>) -> (State, Vec<Effect>) {
     let mut s = state(false);

@@ -184,6 +184,10 @@ pub fn handle(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Task results and the `:suppress` / `:mitigate` commands.
 pub fn on_result(state: &mut State, action: AuditsMsg) -> Vec<Effect> {
+    if matches!(action, AuditsMsg::ImportPlanned(_)) {
+        // The plan (or its failure) answers "planning the import...": it goes.
+        state.notifications.dismiss("planning the import of audit");
+    }
     let pane = &mut state.audits;
     match action {
         AuditsMsg::OverviewLoaded { request, result } => {

@@ -40,6 +40,8 @@ impl BulkField {
 pub struct Target {
     pub finding: FindingRef,
     pub title: String,
+    /// The resource's short name and account, shown in the preview.
+    pub resource: String,
     pub before: TriageFields,
 }
 
@@ -48,8 +50,20 @@ impl Target {
         Target {
             finding: f.reference(),
             title: f.title.clone(),
+            resource: short_resource(f),
             before: TriageFields::of_finding(f),
         }
+    }
+}
+
+/// `user/alice in 123456789012`: the ARN's last part (the one that differs between the
+/// findings of one control) and the account.
+pub fn short_resource(f: &Finding) -> String {
+    let name = f.resource_id.rsplit(':').next().unwrap_or_default();
+    match (name.is_empty(), f.account_id.is_empty()) {
+        (true, _) => String::new(),
+        (false, true) => name.to_string(),
+        (false, false) => format!("{name} in {}", f.account_id),
     }
 }
 
@@ -192,6 +206,36 @@ pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The letter that picks each choice at once: the first letter of its name not taken by
+/// an earlier choice (NEW n, NOTIFIED o, RESOLVED r, SUPPRESSED s; INFORMATIONAL i, LOW l,
+/// MEDIUM m, HIGH h, CRITICAL c).
+pub fn shortcuts(choices: &[&str]) -> Vec<char> {
+    let mut taken: Vec<char> = Vec::new();
+    for c in choices {
+        let letter = c
+            .chars()
+            .map(|c| c.to_ascii_lowercase())
+            .find(|l| l.is_ascii_alphabetic() && !taken.contains(l))
+            .unwrap_or(' ');
+        taken.push(letter);
+    }
+    taken
+}
+
+/// A letter key on a triage picker: picks its choice at once (as moving there and Enter).
+/// `None` when the key is not one of the picker's letters.
+pub(crate) fn pick_letter(state: &mut State, key: Key) -> Option<Vec<Effect>> {
+    let Stage::Triage(TriageStage::Pick { field, cursor, .. }) = &mut state.pipeline.stage else {
+        return None;
+    };
+    let typed = key.typed_char().filter(|c| c.is_ascii_lowercase())?;
+    let at = shortcuts(&field.choices())
+        .iter()
+        .position(|l| *l == typed)?;
+    *cursor = at;
+    Some(handle(state, Action::Open))
+}
+
 /// Actions while a triage picker has the keyboard (the note editor takes keys directly).
 pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     let Stage::Triage(TriageStage::Pick {
@@ -304,6 +348,7 @@ pub(crate) fn propose(state: &mut State, targets: &[Target], after: TriageFields
         .map(|t| FindingEdit {
             finding: t.finding.clone(),
             title: t.title.clone(),
+            resource: t.resource.clone(),
             before: after.before_from(&t.before),
             after: after.clone(),
         })
@@ -374,6 +419,8 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
             });
         }
     }
+    // Rows the change moved out of the view leave it (SUPPRESSED under status=NEW,NOTIFIED).
+    pane.drop_rows_outside_view();
     let failed: Vec<FindingEdit> = update
         .edits
         .iter()

@@ -150,6 +150,9 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::MarkRange => pane.mark_range(),
         Action::MarkAll => pane.mark_all(),
         Action::ClearMarks => pane.clear_marks(),
+        Action::MarkSameControl | Action::MarkSameResource | Action::MarkSameType => {
+            mark_same(state, &action)
+        }
         Action::ExportView => state.prompt = Prompt::ExportPath("findings.jsonl".into()),
         Action::SetWorkflow
         | Action::SetSeverity
@@ -162,6 +165,28 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
         _ => state.dirty = false,
     }
     Vec::new()
+}
+
+/// `*` / `#` / `&`: marks the rows like the selected one and says how many.
+fn mark_same(state: &mut State, action: &Action) {
+    let by = match action {
+        Action::MarkSameResource => GroupBy::Resource,
+        Action::MarkSameType => GroupBy::Type,
+        _ => GroupBy::Control,
+    };
+    match state.findings.mark_same(by) {
+        Some((key, n)) => {
+            let marked = state.findings.marks.len();
+            state.notify(
+                NotifyLevel::Info,
+                format!(
+                    "marked {n} finding(s) of {} {key} ({marked} marked)",
+                    by.name()
+                ),
+            );
+        }
+        None => state.notify(NotifyLevel::Info, "no finding selected"),
+    }
 }
 
 fn group_move(g: &mut Grouping, delta: isize, page: usize) -> Vec<Effect> {
@@ -208,10 +233,14 @@ pub(crate) fn history_loaded(
 /// `:findings EXPR` / `:view NAME` / the filter editor's enter.
 pub(crate) fn apply_filter(state: &mut State, text: &str) -> Vec<Effect> {
     // A bad expression changes nothing: not the pane, not an open detail view.
+    let before = state.findings.expr.clone();
     match state.findings.apply_expr(text) {
         Ok(effect) => {
             state.pane = crate::app::PaneId::Findings;
             state.findings.detail = None;
+            if let Some(note) = dropped_terms(&before, &state.findings.expr) {
+                state.notify(NotifyLevel::Info, note);
+            }
             vec![effect]
         }
         Err(e) => {
@@ -219,6 +248,27 @@ pub(crate) fn apply_filter(state: &mut State, text: &str) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Says which of the view's status / record-state terms a new expression left out, so
+/// `:findings control=EC2.8` does not silently bring RESOLVED findings in.
+fn dropped_terms(
+    before: &crate::domain::filter_expr::FilterExpr,
+    after: &crate::domain::filter_expr::FilterExpr,
+) -> Option<String> {
+    let dropped: Vec<String> = before
+        .terms
+        .iter()
+        .filter(|t| matches!(t.attribute.as_str(), "WorkflowStatus" | "RecordState"))
+        .filter(|t| !after.terms.iter().any(|a| a.attribute == t.attribute))
+        .map(ToString::to_string)
+        .collect();
+    (!dropped.is_empty()).then(|| {
+        format!(
+            "the view no longer has {}: :findings +TERM refines a view, :reset returns to the default",
+            dropped.join(" ")
+        )
+    })
 }
 
 pub(crate) fn show_view(state: &mut State, name: &str) -> Vec<Effect> {

@@ -1,7 +1,9 @@
 //! The `/` local filter's matching. The text is matched as a case-insensitive substring of
-//! a row's columns; when no loaded row contains it, rows whose single column contains its
-//! characters in order (fuzzy, as in fzf) are shown instead. `!text` shows the rows that
-//! do not contain `text` (substring only: a fuzzy exclusion would hide far too much).
+//! a row's columns; when no loaded row contains it and it has several words, rows that
+//! contain every word (anywhere, as in fzf: `/brute us-east-1`; `!word` must not) are
+//! shown; when none do either, rows whose single column contains its characters in order
+//! (fuzzy). `!text` shows the rows that do not contain `text` (substring only: a fuzzy
+//! exclusion would hide far too much).
 
 /// A parsed local filter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,6 +42,19 @@ impl LocalFilter {
     /// Substring (or its negation). `haystack` must already be lower-cased.
     pub fn matches(&self, haystack: &str) -> bool {
         haystack.contains(self.needle.as_str()) != self.negated
+    }
+
+    /// A positive filter of several words: whether `haystack` contains every word (and
+    /// none of the `!word`s). `None` for one word or a negated filter.
+    pub fn matches_words(&self, haystack: &str) -> Option<bool> {
+        let words: Vec<&str> = self.needle.split_whitespace().collect();
+        if self.negated || words.len() < 2 {
+            return None;
+        }
+        Some(words.iter().all(|w| match w.strip_prefix('!') {
+            Some(not) => not.is_empty() || !haystack.contains(not),
+            None => haystack.contains(w),
+        }))
     }
 
     /// The needle's characters in order within one column.
@@ -81,5 +96,15 @@ mod tests {
         assert!(LocalFilter::parse("publ").narrows(&a));
         assert!(!LocalFilter::parse("pu").narrows(&a));
         assert!(!LocalFilter::parse("!pub").narrows(&LocalFilter::parse("!pu")));
+    }
+
+    #[test]
+    fn several_words_each_match_when_the_phrase_does_not() {
+        let words = |t: &str| LocalFilter::parse(t).matches_words(ROW);
+        assert_eq!(words("public awss3"), Some(true));
+        assert_eq!(words("public critical"), Some(false));
+        assert_eq!(words("public !critical"), Some(true));
+        assert_eq!(words("public !bucket"), Some(false));
+        assert_eq!(words("public"), None);
     }
 }

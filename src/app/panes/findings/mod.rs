@@ -17,6 +17,7 @@ mod keys;
 pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
+pub mod refresh;
 pub mod source;
 
 use std::collections::HashSet;
@@ -95,6 +96,8 @@ pub struct FindingsPane {
     pub ocsf: source::OcsfView,
     /// On OCSF: the counts Security Hub computed for the current load (None until then).
     pub server_counts: Option<crate::domain::findings_api::ServerCounts>,
+    /// The finding the cursor was on when a reload started: the cursor goes back to it.
+    reselect: Option<String>,
 }
 
 impl Default for FindingsPane {
@@ -127,6 +130,7 @@ impl Default for FindingsPane {
             source: Default::default(),
             ocsf: Default::default(),
             server_counts: None,
+            reselect: None,
         }
     }
 }
@@ -147,6 +151,9 @@ impl FindingsPane {
     /// Starts a fresh load under a new request id; older pages still in flight are ignored.
     /// What is on screen stays until the first page of the new load arrives.
     pub fn start_load(&mut self) -> Effect {
+        if self.reselect.is_none() {
+            self.remember_selection();
+        }
         self.request += 1;
         self.pages = 0;
         self.server_counts = None;
@@ -196,6 +203,7 @@ impl FindingsPane {
             self.rows.push(f);
         }
         self.clamp_selection();
+        self.restore_selection(next_token.is_none());
         // Regrouping is O(rows): every page while small, else once the load completes.
         if next_token.is_none() || self.rows.len() <= 20_000 {
             self.regroup();
@@ -271,8 +279,9 @@ impl FindingsPane {
         edit
     }
 
-    /// Sets the local filter: a substring (`!` negates); when no loaded row contains it,
-    /// the rows that match it fuzzily within one column.
+    /// Sets the local filter: a substring (`!` negates; on the group list the group key
+    /// counts too); when no loaded row contains it, the rows holding each of its words;
+    /// when none do, the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
         let new = LocalFilter::parse(text);
         let old = LocalFilter::parse(self.filter.value());
@@ -288,16 +297,36 @@ impl FindingsPane {
             self.scope.is_some().then_some(candidates)
         } else {
             let hay = &self.haystacks;
-            let exact: Vec<usize> = if self.fuzzy && narrowing {
+            // On the group list, the group key (a control id, an account) matches too.
+            let group_by = self
+                .grouping
+                .as_ref()
+                .filter(|g| g.open.is_none())
+                .map(|g| g.by);
+            let rows = &self.rows;
+            let hit = |i: usize| match group_by {
+                Some(by) => new.matches(&format!(
+                    "{}{}{}",
+                    hay[i],
+                    local::COLUMN_SEPARATOR,
+                    by.key(&rows[i]).to_lowercase()
+                )),
+                None => new.matches(&hay[i]),
+            };
+            let mut exact: Vec<usize> = if self.fuzzy && narrowing {
                 // Nothing contained the shorter text, so nothing contains the longer one.
                 Vec::new()
             } else {
-                candidates
+                candidates.iter().copied().filter(|&i| hit(i)).collect()
+            };
+            if exact.is_empty() && !(self.fuzzy && narrowing) {
+                // No row holds the phrase: rows holding each of its words.
+                exact = candidates
                     .iter()
                     .copied()
-                    .filter(|&i| new.matches(&hay[i]))
-                    .collect()
-            };
+                    .filter(|&i| new.matches_words(&hay[i]) == Some(true))
+                    .collect();
+            }
             self.fuzzy = exact.is_empty() && new.can_be_fuzzy();
             if self.fuzzy {
                 Some(
@@ -410,13 +439,20 @@ impl FindingsPane {
         self.fuzzy
     }
 
-    /// Replaces the server-side filter with `text` and reloads. A bad expression changes
+    /// Replaces the server-side filter with `text` (or refines it: `+TERM` / `-NAME`) and
+    /// reloads. A bad expression changes
     /// nothing but `filter_error`.
     pub fn apply_expr(&mut self, text: &str) -> Result<Effect, FilterError> {
         if self.on_ocsf() {
             return self.apply_ocsf_expr(text);
         }
-        match FilterExpr::parse(text) {
+        use crate::domain::filter_expr::{expand_shorthand, is_refinement};
+        let parsed = if is_refinement(text) {
+            self.expr.refine(text)
+        } else {
+            FilterExpr::parse(expand_shorthand(text))
+        };
+        match parsed {
             Ok(expr) => {
                 self.filters = expr.to_filters();
                 self.expr = expr;

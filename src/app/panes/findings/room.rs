@@ -21,6 +21,14 @@ impl Pane for Room {
 
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
+        // Imported findings are new rows: the view reloads (the cursor keeps its finding).
+        let imported = change.plan.as_ref().is_some_and(|p| {
+            matches!(&p.change, crate::domain::plan::Change::Iot(c)
+                if matches!(**c, crate::domain::iot_plan::IotChange::Import(_)))
+        });
+        if imported && !change.outcome.succeeded.is_empty() {
+            return vec![state.findings.start_load()];
+        }
         Vec::new()
     }
 

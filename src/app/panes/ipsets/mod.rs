@@ -65,6 +65,9 @@ pub struct IpSetsPane {
     pub sync: Option<crate::app::panes::ipsets::sync::SyncDialog>,
     /// `--ip-ranges FILE` from the command line: the sync dialog's default source.
     pub ip_ranges_path: Option<String>,
+    /// The sync dialog's last choices, by target set name (this session).
+    pub sync_memory:
+        std::collections::BTreeMap<String, crate::app::panes::ipsets::sync::SyncChoices>,
     request: u64,
 }
 
@@ -81,6 +84,7 @@ impl Default for IpSetsPane {
             input: TextInput::default(),
             sync: None,
             ip_ranges_path: None,
+            sync_memory: Default::default(),
             request: 0,
         }
     }
@@ -111,10 +115,15 @@ impl IpSetsPane {
             Ok(rows) => {
                 // Keep the open set open across a reload (after an edit), by id.
                 let open_id = self.open_row().map(|r| r.set.set.id.clone());
+                let cursor_id = self.rows.get(self.cursor).map(|r| r.set.set.id.clone());
                 self.rows = rows;
                 self.open =
                     open_id.and_then(|id| self.rows.iter().position(|r| r.set.set.id == id));
-                self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+                // The cursor stays on its set when rows come and go.
+                self.cursor = cursor_id
+                    .and_then(|id| self.rows.iter().position(|r| r.set.set.id == id))
+                    .unwrap_or(self.cursor)
+                    .min(self.rows.len().saturating_sub(1));
                 self.load = Load::Loaded;
                 true
             }

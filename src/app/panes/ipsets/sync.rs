@@ -77,7 +77,27 @@ pub struct SyncDialog {
     pub v6_set: TextInput,
     pub focus: usize,
     pub error: Option<String>,
+    /// The focused text field still holds what the dialog filled in: the first typed
+    /// character replaces it (so a prefilled set name needs no Backspace run).
+    pub replace_on_type: bool,
+    /// Upper-case letters typed on the service list: focus jumps to the first service
+    /// starting with them.
+    pub jump: String,
+    /// The services chosen the last time this set was synced (applied once the file is read).
+    remembered_services: Option<Vec<String>>,
+    /// The focus the options step opens on (the targeted set's row).
+    start_field: Field,
     request: u64,
+}
+
+/// What the dialog keeps per target set: the last choices it was synced with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SyncChoices {
+    pub services: Vec<String>,
+    pub regions: String,
+    pub aggregate: bool,
+    pub v4_set: String,
+    pub v6_set: String,
 }
 
 impl SyncDialog {
@@ -94,6 +114,64 @@ impl SyncDialog {
 
     fn fields(&self) -> usize {
         self.services.len() + 4
+    }
+
+    /// The focus index of `field`.
+    fn index_of(&self, field: Field) -> usize {
+        let n = self.services.len();
+        match field {
+            Field::Service(i) => i.min(n.saturating_sub(1)),
+            Field::Regions => n,
+            Field::Aggregate => n + 1,
+            Field::V4Set => n + 2,
+            Field::V6Set => n + 3,
+        }
+    }
+
+    fn focus_on(&mut self, focus: usize) {
+        if focus != self.focus {
+            self.focus = focus;
+            self.replace_on_type = true;
+        }
+        self.jump.clear();
+    }
+
+    /// Type-to-jump on the service list: the first service starting with what was typed.
+    fn jump_to(&mut self, c: char) {
+        self.jump.push(c);
+        let prefix = self.jump.clone();
+        match self
+            .services
+            .iter()
+            .position(|(s, _)| s.starts_with(&prefix))
+        {
+            Some(i) => {
+                self.focus = i;
+            }
+            None => {
+                // A new word: start over from this letter.
+                self.jump = c.to_string();
+                if let Some(i) = self.services.iter().position(|(s, _)| s.starts_with(c)) {
+                    self.focus = i;
+                }
+            }
+        }
+    }
+
+    /// The choices to remember for its sets.
+    fn choices(&self) -> SyncChoices {
+        SyncChoices {
+            services: self
+                .services
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(s, _)| s.clone())
+                .collect(),
+            regions: self.regions.value().to_string(),
+            aggregate: self.aggregate,
+            v4_set: self.v4_set.value().trim().to_string(),
+            v6_set: self.v6_set.value().trim().to_string(),
+        }
     }
 
     /// A text field has the focus (the source step, or a text row of the options).
@@ -143,9 +221,17 @@ impl SyncDialog {
     }
 }
 
-/// `s` on the IP sets pane: the dialog, at the source step.
+/// `s` on the IP sets pane: the dialog, at the source step, targeting the selected set
+/// (with the choices it was last synced with), else the sets synced before.
 pub(crate) fn open(state: &mut State) {
     let pane = &state.ipsets;
+    let target = pane
+        .selected()
+        .map(|r| (r.set.set.name.clone(), r.set.version));
+    let remembered = target
+        .as_ref()
+        .and_then(|(name, _)| pane.sync_memory.get(name))
+        .cloned();
     let default_source = if state.session.demo {
         IpRangesSource::Demo
     } else {
@@ -163,6 +249,29 @@ pub(crate) fn open(state: &mut State) {
             .map(|r| r.set.set.name.clone())
             .unwrap_or_default()
     };
+    // A set synced before goes with the other version's synced set; any other set alone.
+    let looks_synced = pane.selected().is_some_and(|r| {
+        token_in_description(&r.set.description).is_some()
+            || r.set.description.contains("ip-ranges")
+    });
+    let companion = |version: IpVersion| {
+        if looks_synced {
+            synced(version)
+        } else {
+            String::new()
+        }
+    };
+    let (v4, v6, start_field) = match (&remembered, &target) {
+        (Some(c), Some((_, version))) => (c.v4_set.clone(), c.v6_set.clone(), set_field(*version)),
+        (None, Some((name, IpVersion::V4))) => {
+            (name.clone(), companion(IpVersion::V6), Field::V4Set)
+        }
+        (None, Some((name, IpVersion::V6))) => {
+            (companion(IpVersion::V4), name.clone(), Field::V6Set)
+        }
+        (_, None) => (synced(IpVersion::V4), synced(IpVersion::V6), Field::V4Set),
+    };
+    let remembered = remembered.unwrap_or_default();
     let dialog = SyncDialog {
         step: SyncStep::Source,
         source_text: pane.ip_ranges_path.clone().unwrap_or_default().into(),
@@ -170,16 +279,27 @@ pub(crate) fn open(state: &mut State) {
         source: None,
         ranges: None,
         services: Vec::new(),
-        regions: TextInput::default(),
-        aggregate: false,
-        v4_set: synced(IpVersion::V4).into(),
-        v6_set: synced(IpVersion::V6).into(),
+        regions: remembered.regions.into(),
+        aggregate: remembered.aggregate,
+        v4_set: v4.into(),
+        v6_set: v6.into(),
         focus: 0,
         error: None,
+        replace_on_type: true,
+        jump: String::new(),
+        remembered_services: (!remembered.services.is_empty()).then_some(remembered.services),
+        start_field,
         request: pane.sync.as_ref().map_or(0, |d| d.request),
     };
     state.ipsets.sync = Some(dialog);
     state.prompt = Prompt::IpSets(InputKind::Sync);
+}
+
+fn set_field(version: IpVersion) -> Field {
+    match version {
+        IpVersion::V4 => Field::V4Set,
+        IpVersion::V6 => Field::V6Set,
+    }
 }
 
 /// Keys while the dialog is open.
@@ -212,24 +332,54 @@ pub(crate) fn key(state: &mut State, key: Key) -> Vec<Effect> {
                 state.dirty = false;
             }
         }
-        SyncStep::Options => {
-            let text_field = dialog.text_mut().is_some();
-            let last = dialog.fields() - 1;
-            match key.code {
-                KeyCode::Down | KeyCode::Tab => dialog.focus = (dialog.focus + 1).min(last),
-                KeyCode::Up | KeyCode::BackTab => dialog.focus = dialog.focus.saturating_sub(1),
-                KeyCode::Char('j') if !text_field => dialog.focus = (dialog.focus + 1).min(last),
-                KeyCode::Char('k') if !text_field => dialog.focus = dialog.focus.saturating_sub(1),
-                KeyCode::Char(' ') | KeyCode::Char('x') if !text_field => dialog.toggle(),
-                KeyCode::Enter => plan(state),
-                _ => match dialog.text_mut().map(|t| t.handle_key(key)) {
-                    Some(Edit::Ignored) | None => state.dirty = false,
-                    Some(_) => {}
-                },
+        SyncStep::Options => options_key(state, key),
+    }
+    Vec::new()
+}
+
+/// A key on the options: move (arrows, j / k, g / G, Home / End), toggle (space, x),
+/// jump to a service by typing its name (upper-case), edit a text row, Enter plans.
+fn options_key(state: &mut State, key: Key) {
+    let Some(dialog) = state.ipsets.sync.as_mut() else {
+        return;
+    };
+    let text_field = dialog.text_mut().is_some();
+    let last = dialog.fields() - 1;
+    let plain = !key.ctrl && !key.alt;
+    match key.code {
+        KeyCode::Down | KeyCode::Tab => dialog.focus_on((dialog.focus + 1).min(last)),
+        KeyCode::Up | KeyCode::BackTab => dialog.focus_on(dialog.focus.saturating_sub(1)),
+        KeyCode::Char('j') if !text_field && plain => dialog.focus_on((dialog.focus + 1).min(last)),
+        KeyCode::Char('k') if !text_field && plain => {
+            dialog.focus_on(dialog.focus.saturating_sub(1))
+        }
+        KeyCode::Char('g') if !text_field && plain => dialog.focus_on(0),
+        KeyCode::Char('G') if !text_field && plain && dialog.jump.is_empty() => {
+            dialog.focus_on(last)
+        }
+        KeyCode::End if !text_field => dialog.focus_on(last),
+        KeyCode::Home if !text_field => dialog.focus_on(0),
+        KeyCode::Char(c) if !text_field && plain && c.is_ascii_uppercase() => dialog.jump_to(c),
+        KeyCode::Char(' ') | KeyCode::Char('x') if !text_field && plain => {
+            dialog.jump.clear();
+            dialog.toggle()
+        }
+        KeyCode::Enter => plan(state),
+        _ => {
+            let replace = dialog.replace_on_type && key.typed_char().is_some();
+            let Some(field) = dialog.text_mut() else {
+                state.dirty = false;
+                return;
+            };
+            if replace {
+                field.clear();
+            }
+            match field.handle_key(key) {
+                Edit::Ignored => state.dirty = false,
+                _ => dialog.replace_on_type = false,
             }
         }
     }
-    Vec::new()
 }
 
 /// The file arrived: show the options, services defaulted.
@@ -242,16 +392,22 @@ pub(crate) fn on_loaded(state: &mut State, request: u64, result: Result<Arc<IpRa
     }
     match result {
         Ok(ranges) => {
+            let chosen = |s: &str| match &dialog.remembered_services {
+                Some(list) => list.iter().any(|r| r == s),
+                None => DEFAULT_SERVICES.contains(&s),
+            };
             dialog.services = ranges
                 .services()
                 .into_iter()
-                .map(|s| (s.to_string(), DEFAULT_SERVICES.contains(&s)))
+                .map(|s| (s.to_string(), chosen(s)))
                 .collect();
             // Selected services first, so the defaults are in view.
             dialog.services.sort_by_key(|(_, on)| !*on);
             dialog.ranges = Some(ranges);
             dialog.step = SyncStep::Options;
-            dialog.focus = 0;
+            // On the targeted set's name: typing a new name replaces it.
+            dialog.focus = dialog.index_of(dialog.start_field);
+            dialog.replace_on_type = true;
             dialog.error = None;
         }
         Err(e) => {
@@ -289,6 +445,15 @@ fn plan(state: &mut State) {
             );
         }
         Ok(Some(combined)) => {
+            let choices = dialog.choices();
+            for name in [&choices.v4_set, &choices.v6_set] {
+                if !name.is_empty() {
+                    state
+                        .ipsets
+                        .sync_memory
+                        .insert(name.clone(), choices.clone());
+                }
+            }
             state.ipsets.sync = None;
             state.prompt = Prompt::None;
             let id = state.pipeline.next_plan_id();

@@ -40,6 +40,7 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 ),
                 style(theme, Slot::Muted),
             )];
+            let letters = crate::app::panes::findings::bulk::shortcuts(&choices);
             for (i, c) in choices.iter().enumerate() {
                 let slot = if i == *cursor {
                     Slot::Selection
@@ -47,14 +48,18 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                     Slot::Text
                 };
                 let pointer = if i == *cursor { "▶" } else { " " };
-                lines.push(text::line(format!("{pointer} {c}"), style(theme, slot)));
+                let letter = letters.get(i).copied().unwrap_or(' ');
+                lines.push(text::line(
+                    format!("{pointer} {letter}  {c}"),
+                    style(theme, slot),
+                ));
             }
             let keys = state.keymap.hints(
                 Context::Preview,
                 &[(Action::Open, "choose"), (Action::Back, "cancel")],
             );
             lines.push(text::line(
-                hint_text(&keys, "  "),
+                format!("letter picks  {}", hint_text(&keys, "  ")),
                 style(theme, Slot::Muted),
             ));
             let block = Block::bordered()

@@ -121,6 +121,9 @@ fn option_lines<'a>(
             slot,
         ));
         spans.push(text::span(hint.to_string(), slot));
+        if focused && d.replace_on_type && !input.is_empty() {
+            spans.push(text::span(" (typing replaces it)".to_string(), slot));
+        }
         Line::from(spans).style(slot)
     };
     lines.push(text_row(
@@ -147,7 +150,14 @@ fn option_lines<'a>(
         lines.push(text::line(text::fit(e, width), style(theme, Slot::Error)));
     }
     // ↑↓ and space are the dialog's own keys; enter and esc come from [input].
-    let mut spans = vec![key("↑↓"), text(" move  "), key("space"), text(" toggle  ")];
+    let mut spans = vec![
+        key("↑↓ g G"),
+        text(" move  "),
+        key("space"),
+        text(" toggle  "),
+        key("A-Z"),
+        text(" jump to a service  "),
+    ];
     spans.extend(hint_spans(
         theme,
         &state.keymap.hints(
@@ -196,9 +206,10 @@ fn service_lines<'a>(
     ));
     // A window of the service list around the focus.
     let room = (height as usize).saturating_sub(11).max(3);
+    // Off the list, its top: the selected services come first.
     let at = match focus {
         Field::Service(i) => i,
-        _ => d.services.len().saturating_sub(1),
+        _ => 0,
     };
     let start = at
         .saturating_sub(room - 1)
