@@ -97,6 +97,9 @@ pub struct ConsoleArgs {
     /// With --demo: add N generated findings.
     #[arg(long, value_name = "N", requires = "demo")]
     pub seed_scale: Option<usize>,
+    /// Keep no findings store: every open fetches the findings in full.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Theme name or path to a theme file.
     #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,

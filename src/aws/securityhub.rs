@@ -172,24 +172,32 @@ pub async fn get_findings_by_ids(
     let mut found = Vec::new();
     for chunk in refs.chunks(MAX_VALUES_PER_ATTRIBUTE) {
         let filters = FindingFilters::by_ids(chunk.iter().map(|r| r.id.as_str()));
-        let mut token = None;
-        loop {
-            let page = paced(pacer, retry, || {
-                get_findings_page(client, &filters, &[], token.clone(), 100)
-            })
-            .await?;
-            found.extend(
-                page.findings
-                    .into_iter()
-                    .filter(|f| chunk.contains(&f.reference())),
-            );
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
+        found.extend(
+            get_all_findings(client, &filters, pacer, retry)
+                .await?
+                .into_iter()
+                .filter(|f| chunk.contains(&f.reference())),
+        );
     }
     Ok(found)
+}
+
+/// Every finding `filters` selects, page after page, each request paced by `pacer` and
+/// its throttling retried; a repeated NextToken is an error, not an endless loop.
+pub async fn get_all_findings(
+    client: &Client,
+    filters: &FindingFilters,
+    pacer: &Pacer,
+    retry: &RetryPolicy,
+) -> Result<Vec<Finding>, AwsError> {
+    super::pages::all_pages(GET_FINDINGS, &RetryPolicy::none(), |token| async move {
+        let page = paced(pacer, retry, || {
+            get_findings_page(client, filters, &[], token.clone(), 100)
+        })
+        .await?;
+        Ok((page.findings, page.next_token))
+    })
+    .await
 }
 
 /// What BatchUpdateFindings did with a set of edits.

@@ -9,6 +9,7 @@
 //! and the caller is told (`Store::notice`), never a crash.
 
 mod admin;
+pub mod delta;
 mod lock;
 mod rows;
 pub mod schema;

@@ -2,6 +2,7 @@
 //! source): each runs on tokio and answers with actions. None of them can change AWS.
 
 pub mod accessanalyzer;
+pub mod findings_store;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;

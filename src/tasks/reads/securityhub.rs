@@ -13,6 +13,8 @@ use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
 
+use super::findings_store::FindingsStore;
+
 /// GetFindings page size (the API maximum).
 pub const PAGE_SIZE: i32 = 100;
 
@@ -24,6 +26,7 @@ pub fn spawn(
     tx: &UnboundedSender<Action>,
     pacer: &Arc<Pacer>,
     retry: &RetryPolicy,
+    store: Option<&Arc<FindingsStore>>,
     request: ReadRequest,
 ) -> Option<JoinHandle<()>> {
     let tx = tx.clone();
@@ -43,13 +46,27 @@ pub fn spawn(
             sort,
             next_token,
         }) => {
-            let client = clients.securityhub.clone();
-            let (pacer, retry) = (pacer.clone(), retry.clone());
+            let clients = clients.clone();
+            let (pacer, retry, store) = (pacer.clone(), retry.clone(), store.cloned());
             tokio::spawn(async move {
+                let started = time::OffsetDateTime::now_utc();
                 let result = paced(&pacer, &retry, || {
-                    get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
+                    get_findings_page(
+                        &clients.securityhub,
+                        &filters,
+                        &sort,
+                        next_token.clone(),
+                        PAGE_SIZE,
+                    )
                 })
                 .await;
+                if let (Some(store), Ok(page)) = (&store, &result) {
+                    let first = next_token.is_none();
+                    let page = (first, &page.findings[..], page.next_token.is_none());
+                    store
+                        .keep_page(&clients, request, &filters, page, started)
+                        .await;
+                }
                 let action = match result {
                     Ok(page) => Action::Pane(PaneMsg::Findings(FindingsMsg::Page {
                         request,
@@ -63,6 +80,31 @@ pub fn spawn(
                     })),
                 };
                 let _ = tx.send(action);
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Open {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            tokio::spawn(async move {
+                let msg = store.open_view(&clients, request, filters, sort).await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Delta {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            tokio::spawn(async move {
+                let msg = store
+                    .delta(&clients, &pacer, &retry, request, filters, sort)
+                    .await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             })
         }
         ReadRequest::Findings(FindingsRead::History { finding }) => {

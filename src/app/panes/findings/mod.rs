@@ -1,9 +1,11 @@
 //! The Security Hub findings pane: streamed pages of findings, the instant local filter
 //! (an index over the loaded rows), the selection and the scroll window.
 
+mod cache;
 mod msg;
 mod room;
-pub use msg::{FindingsMsg, FindingsRead};
+pub use cache::{CacheStatus, age_text};
+pub use msg::{CachedView, FindingsMsg, FindingsRead, SyncedView};
 pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;
@@ -88,6 +90,10 @@ pub struct FindingsPane {
     /// Visible rows per severity (`Severity::ALL` order) and workflow (`WorkflowStatus::ALL`
     /// order), kept up to date so the summary strip costs nothing per frame.
     summary: ([usize; 5], [usize; 4]),
+    /// The session keeps a findings store: loads start from it (`FindingsRead::Open`).
+    pub store: bool,
+    /// Rows shown from the store, and whether they are being brought up to date.
+    pub cache: Option<CacheStatus>,
 }
 
 impl Default for FindingsPane {
@@ -117,6 +123,8 @@ impl Default for FindingsPane {
             grouping: None,
             scope: None,
             summary: ([0; 5], [0; 4]),
+            store: false,
+            cache: None,
         }
     }
 }
@@ -134,6 +142,9 @@ impl FindingsPane {
     /// Starts a fresh load under a new request id; older pages still in flight are ignored.
     /// What is on screen stays until the first page of the new load arrives.
     pub fn start_load(&mut self) -> Effect {
+        if self.store {
+            return self.start_from_store();
+        }
         self.request += 1;
         self.pages = 0;
         self.status = LoadStatus::Loading;
@@ -151,17 +162,38 @@ impl FindingsPane {
             return Vec::new();
         }
         if self.pages == 0 {
-            self.rows.clear();
-            self.haystacks.clear();
-            // Group members index the old rows: collapse, regroup as rows arrive.
-            self.scope = None;
-            if let Some(g) = &mut self.grouping {
-                g.open = None;
-            }
-            self.matches = self.matches.as_ref().map(|_| Vec::new());
-            self.detail = None;
+            self.clear_rows();
         }
         self.pages += 1;
+        let last = next_token.is_none();
+        self.push_rows(findings, last);
+        match next_token {
+            Some(token) => vec![self.page_request(Some(token))],
+            None => {
+                self.status = LoadStatus::Complete;
+                if let Some(c) = &mut self.cache {
+                    c.syncing = false;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Empties the table before the rows of a new load.
+    fn clear_rows(&mut self) {
+        self.rows.clear();
+        self.haystacks.clear();
+        // Group members index the old rows: collapse, regroup as rows arrive.
+        self.scope = None;
+        if let Some(g) = &mut self.grouping {
+            g.open = None;
+        }
+        self.matches = self.matches.as_ref().map(|_| Vec::new());
+        self.detail = None;
+    }
+
+    /// Appends rows (the local filter and the summary follow); `last`: no more coming.
+    fn push_rows(&mut self, findings: Vec<Finding>, last: bool) {
         let local = LocalFilter::parse(self.filter.value());
         let fuzzy = self.fuzzy;
         for f in findings {
@@ -180,17 +212,10 @@ impl FindingsPane {
         }
         self.clamp_selection();
         // Regrouping is O(rows): every page while small, else once the load completes.
-        if next_token.is_none() || self.rows.len() <= 20_000 {
+        if last || self.rows.len() <= 20_000 {
             self.regroup();
         }
         self.recount();
-        match next_token {
-            Some(token) => vec![self.page_request(Some(token))],
-            None => {
-                self.status = LoadStatus::Complete;
-                Vec::new()
-            }
-        }
     }
 
     pub fn on_failed(&mut self, request: u64, error: String, next_token: Option<String>) -> bool {

@@ -61,6 +61,38 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        FindingsMsg::Cached {
+            request,
+            cached,
+            full,
+            notice,
+        } => {
+            let current = request == state.findings.request;
+            if let Some(notice) = notice.filter(|_| current) {
+                state.notify(NotifyLevel::Warning, notice);
+            }
+            state.findings.on_cached(request, cached, full)
+        }
+        FindingsMsg::Synced { request, result } => {
+            let failed = result.as_ref().err().cloned();
+            match state.findings.on_synced(request, result) {
+                Some(0) => {}
+                Some(n) => state.notify(
+                    NotifyLevel::Info,
+                    format!("findings synced: {n} changed since the store"),
+                ),
+                None => {
+                    if let Some(e) = failed.filter(|_| request == state.findings.request) {
+                        state.notify(
+                            NotifyLevel::Error,
+                            format!("syncing findings failed: {e} (R fetches in full)"),
+                        );
+                    }
+                }
+            }
+            Vec::new()
+        }
+        FindingsMsg::SyncFull => vec![state.findings.start_full()],
         FindingsMsg::ApplyFilter(text) => apply_filter(state, &text),
         FindingsMsg::ShowView(name) => show_view(state, &name),
     }
