@@ -64,12 +64,11 @@ pub fn delta_able(filters: &FindingFilters) -> bool {
     })
 }
 
-/// From when a delta asks: the older of the last sync's start and the newest UpdatedAt
-/// it saw, less the safety window.
+/// From when a delta asks: the high-water mark (when the last sync started: everything
+/// AWS stamped before it is in) less the safety window. The newest UpdatedAt seen is not
+/// the mark: in a quiet account it lags by days and every delta would refetch them.
 pub fn since(view: &ViewState, now: OffsetDateTime) -> OffsetDateTime {
-    let synced = view.synced_at.unwrap_or(now);
-    let mark = view.high_water.map_or(synced, |h| h.min(synced));
-    mark - SAFETY_WINDOW
+    view.synced_at.unwrap_or(now) - SAFETY_WINDOW
 }
 
 /// The delta's queries: for each stamp, (everything changed since, what of it is in the view).
@@ -81,7 +80,8 @@ pub fn queries(
         .iter()
         .map(|stamp| {
             let changed = DateFilter {
-                start: Some(format_time(since)),
+                // Whole seconds: the plainest of the date forms Security Hub accepts.
+                start: Some(format_time(since.replace_nanosecond(0).unwrap_or(since))),
                 end: None,
                 date_range: None,
             };
