@@ -1,6 +1,7 @@
 //! The command line: clap definitions, resolution of flags + config into the options the
 //! console runs with, and the `info` and `sandbox` subcommands.
 
+pub mod cache;
 pub mod console;
 pub mod export;
 mod iam_policy;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Send findings from a file back to Security Hub (headless).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// The local findings store: `cache info`, `cache clear [--profile P]`.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
     /// Print the IAM policy a role needs for secdeck (JSON), built from the table of every
     /// AWS operation secdeck calls. sts:GetCallerIdentity needs no permission.
     IamPolicy(iam_policy::IamPolicyArgs),
@@ -208,6 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .build()?;
     match cli.command {
         Some(Command::IamPolicy(args)) => iam_policy::run(&args, &mut std::io::stdout())?,
+        Some(Command::Cache(command)) => cache::run(&command, &paths, &mut std::io::stdout())?,
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);
             runtime.block_on(info::print(&opts, &mut std::io::stdout()))?;

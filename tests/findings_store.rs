@@ -298,3 +298,104 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
+    big_stack(|| async {
+        let env = TestEnv::findings(findings(5)).await;
+        let home = env.path("home");
+        let region = env.config().region.clone();
+        // A console session of profile "default" kept the default view.
+        let store = FindingsStore::new(StoreContext {
+            cache_dir: home.join("cache").join("secdeck"),
+            profile: "default".into(),
+            region: region.clone(),
+        });
+        let view = FindingFilters::default_view();
+        let clients = env.clients();
+        let all = get_all_findings(
+            &clients.securityhub,
+            &view,
+            &Pacer::unlimited(),
+            &RetryPolicy::default(),
+        )
+        .await
+        .unwrap();
+        let started = time::OffsetDateTime::now_utc();
+        store
+            .keep_page(&clients, 1, &view, (true, &all, true), started)
+            .await;
+        drop(store);
+
+        let info = run_secdeck(&home, &["cache", "info"]);
+        assert_eq!(info.code, 0, "{info:?}");
+        assert!(
+            info.stdout
+                .contains("profile default  123456789012-us-east-1-asff"),
+            "{}",
+            info.stdout
+        );
+        assert!(
+            info.stdout.contains(
+                "view RecordState=ACTIVE WorkflowStatus=NEW,NOTIFIED: 5 findings, synced 0 s ago"
+            ),
+            "{}",
+            info.stdout
+        );
+
+        let export = run_secdeck(
+            &home,
+            &["export", "findings", "--cached", "--region", &region],
+        );
+        assert_eq!(export.code, 0, "{export:?}");
+        assert_eq!(export.stdout.lines().count(), 5);
+        assert!(
+            export.stdout.contains("\"Id\":\"f-0004\""),
+            "{}",
+            export.stdout
+        );
+        assert!(
+            export
+                .stderr
+                .contains("exported 5 findings to stdout from the findings store (synced 0 s ago"),
+            "{}",
+            export.stderr
+        );
+        let other_view = run_secdeck(
+            &home,
+            &[
+                "export", "findings", "--cached", "--region", &region, "--filter", "sev=HIGH",
+            ],
+        );
+        assert_ne!(other_view.code, 0);
+        assert!(
+            other_view
+                .stderr
+                .contains("holds no complete view for SeverityLabel=HIGH"),
+            "{}",
+            other_view.stderr
+        );
+
+        let clear = run_secdeck(&home, &["cache", "clear", "--profile", "default"]);
+        assert_eq!(
+            clear.stdout.trim(),
+            "removed 1 findings store of profile default"
+        );
+        assert!(
+            run_secdeck(&home, &["cache", "info"])
+                .stdout
+                .starts_with("no findings store")
+        );
+        let gone = run_secdeck(
+            &home,
+            &["export", "findings", "--cached", "--region", &region],
+        );
+        assert_ne!(gone.code, 0);
+        assert!(
+            gone.stderr
+                .contains("no findings store for profile default in us-east-1"),
+            "{}",
+            gone.stderr
+        );
+    });
+}

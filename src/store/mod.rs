@@ -17,7 +17,7 @@ mod views;
 
 pub use admin::{StoreFile, clear, list};
 pub use rows::{GroupColumn, StoredRows, sort_clause};
-pub use views::{ViewState, view_key};
+pub use views::{ViewState, format_time, view_key};
 
 use std::path::{Path, PathBuf};
 
@@ -70,7 +70,7 @@ impl StoreKey {
 }
 
 /// A path component made of safe characters only (`/`, `..`, controls encoded).
-pub(crate) fn file_part(s: &str) -> String {
+pub fn file_part(s: &str) -> String {
     const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'_')

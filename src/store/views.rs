@@ -45,7 +45,7 @@ fn parse_time(text: Option<String>) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(&text?, &Rfc3339).ok()
 }
 
-pub(crate) fn format_time(t: OffsetDateTime) -> String {
+pub fn format_time(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
