@@ -399,3 +399,64 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
         );
     });
 }
+
+#[test]
+fn a_change_made_here_reaches_the_store_though_no_time_stamp_moves() {
+    big_stack(|| async {
+        let env = TestEnv::findings(findings(3)).await;
+        let cache = env.path("cache");
+        let store_in = |dir: std::path::PathBuf| {
+            move |p: &mut secdeck::runtime::ConsoleParts| p.findings_store = Some(dir)
+        };
+        let mut run = env
+            .console_with(AccessFlag::Write, store_in(cache.clone()))
+            .await;
+        wait_until(&mut run, "the findings", findings_loaded).await;
+        let changed = run.state.findings.selected_finding().unwrap().id.clone();
+        // NEW -> NOTIFIED, no note: BatchUpdateFindings moves no UpdatedAt, so no delta
+        // sync would ever see it; the console re-reads what it changed into the store.
+        press(&mut run, "wj<enter>");
+        press_until(&mut run, "y", "the change", |s| {
+            s.notifications
+                .iter()
+                .any(|n| n.message.contains("changed and verified"))
+        })
+        .await;
+        let file = secdeck::store::list(&cache, None).unwrap()[0].path.clone();
+        let stored = || {
+            let db = rusqlite::Connection::open_with_flags(
+                &file,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .unwrap();
+            db.query_row(
+                "SELECT workflow FROM findings WHERE id = ?1",
+                [&changed],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap()
+        };
+        for _ in 0..200 {
+            if stored() == "NOTIFIED" {
+                break;
+            }
+            drain(&mut run).await;
+        }
+        assert_eq!(stored(), "NOTIFIED");
+        let env = run.end();
+        let cache = env.path("cache");
+
+        let mut again = env
+            .console_with(AccessFlag::ReadOnly, store_in(cache))
+            .await;
+        wait_until(&mut again, "the stored rows", |s| {
+            s.findings.cache.is_some()
+        })
+        .await;
+        let row = (0..again.state.findings.visible_len())
+            .filter_map(|i| again.state.findings.visible(i))
+            .find(|f| f.id == changed)
+            .unwrap();
+        assert_eq!(row.workflow.map(|w| w.as_str()), Some("NOTIFIED"));
+    });
+}

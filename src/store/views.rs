@@ -176,6 +176,27 @@ impl Store {
         started: OffsetDateTime,
         high_water: Option<&str>,
     ) -> Result<(), StoreError> {
+        self.apply_changes(view_id, upserts, removals)?;
+        let err = self.err();
+        self.conn
+            .execute(
+                "UPDATE views SET synced_at = ?2,
+                    high_water = max(coalesce(high_water, ''), coalesce(?3, ''))
+                 WHERE view_id = ?1",
+                params![view_id, format_time(started), high_water],
+            )
+            .map_err(&err)?;
+        Ok(())
+    }
+
+    /// Folds in findings re-read outside a sync (after a change this console made): the
+    /// rows change, the view's sync times do not.
+    pub fn apply_changes(
+        &mut self,
+        view_id: i64,
+        upserts: &[Finding],
+        removals: &[FindingRef],
+    ) -> Result<(), StoreError> {
         self.require_writer()?;
         let gen_: i64 = self.sql(self.conn.query_row(
             "SELECT gen FROM views WHERE view_id = ?1",
@@ -192,13 +213,6 @@ impl Store {
             )
             .map_err(&err)?;
         }
-        tx.execute(
-            "UPDATE views SET synced_at = ?2,
-                high_water = max(coalesce(high_water, ''), coalesce(?3, ''))
-             WHERE view_id = ?1",
-            params![view_id, format_time(started), high_water],
-        )
-        .map_err(&err)?;
         tx.commit().map_err(&err)
     }
 }

@@ -118,9 +118,12 @@ impl EffectRunner {
                 self.findings = handle.map(|handle| (request, handle));
             }
             read @ (ReadRequest::CallerIdentity
-            | ReadRequest::Findings(FindingsRead::History { .. })) => {
+            | ReadRequest::Findings(
+                FindingsRead::History { .. } | FindingsRead::Reread { .. },
+            )) => {
                 let (clients, tx, pacer) = (&self.clients, &self.tx, &self.pacer);
-                reads::securityhub::spawn(clients, tx, pacer, &self.retry, None, read);
+                let store = self.store.as_ref();
+                reads::securityhub::spawn(clients, tx, pacer, &self.retry, store, read);
             }
             ReadRequest::IpSets(IpSetsRead::Sets { request, scope }) => {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());

@@ -212,6 +212,51 @@ impl FindingsStore {
         })
     }
 
+    /// `FindingsRead::Reread`: findings this console changed, read again and folded into
+    /// the stored view (kept, changed, or removed when they left it). Only the writer.
+    pub async fn reread(
+        &self,
+        clients: &AwsClients,
+        pacer: &Pacer,
+        retry: &RetryPolicy,
+        filters: FindingFilters,
+        refs: Vec<crate::domain::finding::FindingRef>,
+    ) -> Result<(), String> {
+        use crate::aws::securityhub::get_findings_by_ids;
+        let store = self.store(clients).await?;
+        let key = filters.clone();
+        let view = blocking(&store, move |s| s.view(&key).map(|v| (v, s.is_writer())))
+            .await?
+            .map_err(|e| e.to_string())?;
+        let (Some(view), true) = view else {
+            return Ok(());
+        };
+        if filters.0.contains_key("Id") {
+            return Ok(()); // the view picks ids itself: its next full fetch corrects it
+        }
+        let sh = &clients.securityhub;
+        let changed = get_findings_by_ids(sh, &refs, pacer, retry)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut in_view = Vec::new();
+        for chunk in refs.chunks(crate::aws::filters::MAX_VALUES_PER_ATTRIBUTE) {
+            let mut within = filters.clone();
+            let ids = FindingFilters::by_ids(chunk.iter().map(|r| r.id.as_str()));
+            within.0.extend(ids.0);
+            in_view.extend(
+                get_all_findings(sh, &within, pacer, retry)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        let delta = Delta::fold(changed, in_view);
+        blocking(&store, move |s| {
+            s.apply_changes(view.view_id, &delta.upserts, &delta.removals)
+        })
+        .await?
+        .map_err(|e| e.to_string())
+    }
+
     /// Writes one page of the table's full fetch (`first`: it starts the fetch, `last`:
     /// it completes it; `started`: when its request was sent). A reader, or a store that
     /// cannot be opened, keeps nothing.

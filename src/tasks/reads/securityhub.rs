@@ -107,6 +107,16 @@ pub fn spawn(
                 let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             })
         }
+        ReadRequest::Findings(FindingsRead::Reread { filters, refs }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            tokio::spawn(async move {
+                let done = store.reread(&clients, &pacer, &retry, filters, refs).await;
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "findings store: changed findings not re-read");
+                }
+            })
+        }
         ReadRequest::Findings(FindingsRead::History { finding }) => {
             let client = clients.securityhub.clone();
             tokio::spawn(async move {

@@ -25,6 +25,35 @@ pub fn age_text(secs: u64) -> String {
     }
 }
 
+/// After a change this console made to findings: the store re-reads them (the table's
+/// rows already show the verified values).
+pub(super) fn after_change(
+    state: &crate::app::State,
+    plan: Option<&crate::domain::plan::ChangePlan>,
+    outcome: &crate::domain::plan::ChangeOutcome,
+) -> Vec<Effect> {
+    let pane = &state.findings;
+    let Some(update) = plan
+        .and_then(|p| p.findings_update())
+        .filter(|_| pane.store)
+    else {
+        return Vec::new();
+    };
+    let refs: Vec<_> = update
+        .edits
+        .iter()
+        .filter(|e| outcome.succeeded.contains(&e.finding.id))
+        .map(|e| e.finding.clone())
+        .collect();
+    if refs.is_empty() {
+        return Vec::new();
+    }
+    vec![Effect::Read(ReadRequest::Findings(FindingsRead::Reread {
+        filters: pane.filters.clone(),
+        refs,
+    }))]
+}
+
 impl FindingsPane {
     /// A load that asks the store first (`FindingsMsg::Cached` answers).
     pub(super) fn start_from_store(&mut self) -> Effect {

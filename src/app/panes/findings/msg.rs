@@ -89,6 +89,12 @@ pub enum FindingsRead {
         filters: crate::domain::filter::FindingFilters,
         sort: Vec<crate::domain::filter::SortCriterion>,
     },
+    /// Re-read findings this console just changed into the store (no answer: a change
+    /// without a note moves no time stamp a delta sync could see).
+    Reread {
+        filters: crate::domain::filter::FindingFilters,
+        refs: Vec<crate::domain::finding::FindingRef>,
+    },
     /// GetFindingHistory for the finding open in the detail view.
     History {
         finding: crate::domain::finding::FindingRef,

@@ -21,7 +21,7 @@ impl Pane for Room {
 
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
-        Vec::new()
+        super::cache::after_change(state, change.plan.as_ref(), &change.outcome)
     }
 
     fn is_busy(&self, state: &State) -> bool {
