@@ -55,6 +55,21 @@ fn documents(findings: &[Finding]) -> Vec<(String, Value)> {
     docs
 }
 
+/// Another writer's note on finding `id` (it stamps NoteUpdatedAt).
+async fn note(hub: &aws_sdk_securityhub::Client, id: &str, text: &str) {
+    hub.batch_update_findings()
+        .finding_identifiers(ident(id))
+        .note(
+            NoteUpdate::builder()
+                .text(text)
+                .updated_by("other-writer")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// One round of another writer's changes: new findings, provider updates, archives,
 /// notes, and workflow changes made with a note (the note stamps NoteUpdatedAt).
 async fn random_changes(env: &TestEnv, rng: &mut Rng, round: usize) -> Vec<String> {
@@ -92,33 +107,13 @@ async fn random_changes(env: &TestEnv, rng: &mut Rng, round: usize) -> Vec<Strin
                 done.push(format!("{} {target}", ["", "update", "archive"][kind]));
             }
             3 => {
-                hub.batch_update_findings()
-                    .finding_identifiers(ident(&target))
-                    .note(
-                        NoteUpdate::builder()
-                            .text(format!("note {round}.{step}"))
-                            .updated_by("other-writer")
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .unwrap();
+                note(&hub, &target, &format!("note {round}.{step}")).await;
                 done.push(format!("note {target}"));
             }
             _ => {
                 let status = [WorkflowStatus::Resolved, WorkflowStatus::New][rng.below(2)].clone();
                 set_workflow(&hub, &target, status.clone()).await;
-                hub.batch_update_findings()
-                    .finding_identifiers(ident(&target))
-                    .note(
-                        NoteUpdate::builder()
-                            .text(format!("{status:?} by another writer"))
-                            .updated_by("other-writer")
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .unwrap();
+                note(&hub, &target, &format!("{status:?} by another writer")).await;
                 done.push(format!("workflow {status:?} {target}"));
             }
         }
@@ -208,12 +203,7 @@ fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
             .await
             .unwrap();
         set_workflow(&hub, "f-0003", WorkflowStatus::Resolved).await;
-        hub.batch_update_findings()
-            .finding_identifiers(ident("f-0003"))
-            .note(NoteUpdate::builder().text("done").updated_by("bob").build())
-            .send()
-            .await
-            .unwrap();
+        note(&hub, "f-0003", "done").await;
         env.clear_requests();
 
         let cache = env.path("cache");
