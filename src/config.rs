@@ -23,6 +23,9 @@ pub struct Config {
     pub journal: Option<PathBuf>,
     /// `UpdatedBy` of notes written to findings.
     pub note_author: Option<String>,
+    /// Which Security Hub findings API to read: auto (OCSF when the new Security Hub is
+    /// enabled), ocsf or asff. `--findings-api` wins.
+    pub findings_api: Option<crate::domain::findings_api::FindingsApi>,
     /// Per AWS profile settings, keyed by profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,

@@ -49,6 +49,8 @@ pub struct ConsoleParts {
     pub state_file: Option<PathBuf>,
     /// The cache directory of the findings store; None keeps no store (the sandbox).
     pub findings_store: Option<PathBuf>,
+    /// Which Security Hub findings API was asked for (`--findings-api`, config).
+    pub findings_api: crate::domain::findings_api::FindingsApi,
 }
 
 /// A running console session.
@@ -95,6 +97,7 @@ impl Console {
             pacer,
             state_file,
             findings_store,
+            findings_api,
         } = parts;
         let clients = AwsClients::with_findings_pacer(&sdk_config, &pacer);
         let capability = match mode {
@@ -145,6 +148,7 @@ impl Console {
                 .unwrap_or_else(|| "default".into()),
             region: state.session.region.clone(),
         });
+        state.findings.source = crate::domain::findings_api::FindingsSource::new(findings_api);
         state.cross_account = cross_account;
         if let Some(path) = &state_file {
             match crate::remembered::load(path) {
@@ -391,5 +395,8 @@ pub async fn demo_parts(
         cross_account: Default::default(),
         state_file: None,
         findings_store: None,
+        // The suite's consoles read ASFF unless a test asks for OCSF (`findings_api`):
+        // the demo world has both hubs enabled, and `auto` would switch to OCSF.
+        findings_api: crate::domain::findings_api::FindingsApi::Asff,
     })
 }

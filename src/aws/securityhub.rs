@@ -97,6 +97,41 @@ impl DeserializeResponse for KeepBody {
     }
 }
 
+/// Keeps the body of the last successful response. For non-streaming operations the
+/// orchestrator has read the body into memory before deserialising, and leaves it in the
+/// response as a bytes-backed `SdkBody`, so `read_after_deserialization` can see it.
+/// Each retry overwrites it, so after the call it holds the body the output came from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CaptureBody(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl CaptureBody {
+    pub(crate) fn take(&self) -> Option<Vec<u8>> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+impl Intercept for CaptureBody {
+    fn name(&self) -> &'static str {
+        "secdeck::CaptureBody"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let (Ok(_), Some(bytes), Ok(mut slot)) = (
+            context.output_or_error(),
+            context.response().body().bytes(),
+            self.0.lock(),
+        ) {
+            *slot = Some(bytes.to_vec());
+        }
+        Ok(())
+    }
+}
+
 /// One GetFindings page as AWS sent it: the response body, read by no one yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawFindingsPage {

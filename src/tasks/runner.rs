@@ -98,6 +98,7 @@ impl EffectRunner {
         match request {
             read @ ReadRequest::Findings(
                 FindingsRead::Page { request, .. }
+                | FindingsRead::OcsfPage { request, .. }
                 | FindingsRead::Open { request, .. }
                 | FindingsRead::Delta { request, .. },
             ) => {
@@ -119,7 +120,7 @@ impl EffectRunner {
             }
             read @ (ReadRequest::CallerIdentity
             | ReadRequest::Findings(
-                FindingsRead::History { .. } | FindingsRead::Reread { .. },
+                FindingsRead::History { .. } | FindingsRead::Reread { .. } | FindingsRead::Hubs,
             )) => {
                 let (clients, tx, pacer) = (&self.clients, &self.tx, &self.pacer);
                 let store = self.store.as_ref();
@@ -163,7 +164,8 @@ impl EffectRunner {
             | ReadRequest::Analyzer(AnalyzerRead::Findings { .. })
             | ReadRequest::Analyzer(AnalyzerRead::TrustPolicy { .. })
             | ReadRequest::Analyzer(AnalyzerRead::ArchiveRules { .. })
-            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })) => {
+            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::Recommendation { .. })) => {
                 reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
             }
             ReadRequest::Audits(read) => {

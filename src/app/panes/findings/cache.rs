@@ -116,6 +116,7 @@ impl FindingsPane {
         }
         match result {
             Ok(view) => {
+                self.asff_answered();
                 self.replace_rows(view.findings);
                 self.status = LoadStatus::Complete;
                 Some(view.changed)

@@ -19,6 +19,7 @@ mod keys;
 pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
+pub mod source;
 
 use std::collections::HashSet;
 
@@ -94,6 +95,12 @@ pub struct FindingsPane {
     pub store: bool,
     /// Rows shown from the store, and whether they are being brought up to date.
     pub cache: Option<CacheStatus>,
+    /// Which findings API this pane reads (asked, detected, `:source`).
+    pub source: crate::domain::findings_api::FindingsSource,
+    /// The server-side filter when reading OCSF (`source`).
+    pub ocsf: source::OcsfView,
+    /// On OCSF: the counts Security Hub computed for the current load (None until then).
+    pub server_counts: Option<crate::domain::findings_api::ServerCounts>,
 }
 
 impl Default for FindingsPane {
@@ -125,12 +132,18 @@ impl Default for FindingsPane {
             summary: ([0; 5], [0; 4]),
             store: false,
             cache: None,
+            source: Default::default(),
+            ocsf: Default::default(),
+            server_counts: None,
         }
     }
 }
 
 impl FindingsPane {
     fn page_request(&self, next_token: Option<String>) -> Effect {
+        if self.on_ocsf() {
+            return self.ocsf_page_request(next_token);
+        }
         Effect::Read(ReadRequest::Findings(FindingsRead::Page {
             request: self.request,
             filters: self.filters.clone(),
@@ -142,11 +155,12 @@ impl FindingsPane {
     /// Starts a fresh load under a new request id; older pages still in flight are ignored.
     /// What is on screen stays until the first page of the new load arrives.
     pub fn start_load(&mut self) -> Effect {
-        if self.store {
+        if self.store && !self.on_ocsf() {
             return self.start_from_store();
         }
         self.request += 1;
         self.pages = 0;
+        self.server_counts = None;
         self.status = LoadStatus::Loading;
         self.page_request(None)
     }
@@ -160,6 +174,9 @@ impl FindingsPane {
     ) -> Vec<Effect> {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
+        }
+        if !self.on_ocsf() {
+            self.asff_answered();
         }
         if self.pages == 0 {
             self.clear_rows();
@@ -421,6 +438,9 @@ impl FindingsPane {
     /// Replaces the server-side filter with `text` and reloads. A bad expression changes
     /// nothing but `filter_error`.
     pub fn apply_expr(&mut self, text: &str) -> Result<Effect, FilterError> {
+        if self.on_ocsf() {
+            return self.apply_ocsf_expr(text);
+        }
         match FilterExpr::parse(text) {
             Ok(expr) => {
                 self.filters = expr.to_filters();

@@ -49,6 +49,15 @@ pub enum FindingsMsg {
     ApplyFilter(String),
     /// `:view NAME`: a saved view from the config.
     ShowView(String),
+    /// DescribeHub / DescribeSecurityHubV2 answered (at start).
+    HubsDetected(crate::domain::findings_api::HubsEnabled),
+    /// GetFindingStatisticsV2 / GetFindingsTrendsV2 answered for load `request` (OCSF).
+    OcsfCounts {
+        request: u64,
+        result: Result<crate::domain::findings_api::ServerCounts, String>,
+    },
+    /// `:source ocsf|asff`: read findings through that API from now on.
+    SwitchSource(crate::domain::findings_api::ApiInUse),
 }
 
 /// A view's rows as the store holds them, and how old they are (seconds since the sync
@@ -95,6 +104,15 @@ pub enum FindingsRead {
         filters: crate::domain::filter::FindingFilters,
         refs: Vec<crate::domain::finding::FindingRef>,
     },
+    /// One GetFindingsV2 page (the new Security Hub, OCSF); its rows come back as `Page`.
+    OcsfPage {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+        next_token: Option<String>,
+    },
+    /// Which Security Hub is enabled: DescribeHub (CSPM) and DescribeSecurityHubV2.
+    Hubs,
     /// GetFindingHistory for the finding open in the detail view.
     History {
         finding: crate::domain::finding::FindingRef,
