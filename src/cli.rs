@@ -1,6 +1,7 @@
 //! The command line: clap definitions, resolution of flags + config into the options the
 //! console runs with, and the `info` and `sandbox` subcommands.
 
+pub mod cache;
 pub mod console;
 pub mod export;
 mod iam_policy;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Send findings from a file back to Security Hub (headless).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// The local findings store: `cache info`, `cache clear [--profile P]`.
+    #[command(subcommand)]
+    Cache(cache::CacheCommand),
     /// Print the IAM policy a role needs for secdeck (JSON), built from the table of every
     /// AWS operation secdeck calls. sts:GetCallerIdentity needs no permission.
     IamPolicy(iam_policy::IamPolicyArgs),
@@ -97,6 +101,9 @@ pub struct ConsoleArgs {
     /// With --demo: add N generated findings.
     #[arg(long, value_name = "N", requires = "demo")]
     pub seed_scale: Option<usize>,
+    /// Keep no findings store: every open fetches the findings in full.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Theme name or path to a theme file.
     #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
@@ -209,6 +216,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .build()?;
     match cli.command {
         Some(Command::IamPolicy(args)) => iam_policy::run(&args, &mut std::io::stdout())?,
+        Some(Command::Cache(command)) => cache::run(&command, &paths, &mut std::io::stdout())?,
         Some(Command::Info(args)) => {
             let opts = ConsoleOptions::resolve(&args, paths);
             runtime.block_on(info::print(&opts, &mut std::io::stdout()))?;

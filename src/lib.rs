@@ -12,6 +12,7 @@ pub mod paths;
 pub mod remembered;
 pub mod runtime;
 pub mod sandbox;
+pub mod store;
 pub mod tasks;
 pub mod theme;
 pub mod tui;

@@ -1,5 +1,6 @@
-//! Where secdeck keeps its files: config, themes, journal and logs, following the XDG
-//! base-directory variables and falling back to `~/.config` and `~/.local/state`.
+//! Where secdeck keeps its files: config, themes, journal, logs and the findings store,
+//! following the XDG base-directory variables and falling back to `~/.config`,
+//! `~/.local/state` and `~/.cache`.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,7 @@ const APP: &str = "secdeck";
 pub struct Paths {
     config_dir: PathBuf,
     state_dir: PathBuf,
+    cache_dir: PathBuf,
 }
 
 impl Paths {
@@ -35,6 +37,7 @@ impl Paths {
         Paths {
             config_dir: base("XDG_CONFIG_HOME", &[".config"]).join(APP),
             state_dir: base("XDG_STATE_HOME", &[".local", "state"]).join(APP),
+            cache_dir: base("XDG_CACHE_HOME", &[".cache"]).join(APP),
         }
     }
 
@@ -46,6 +49,11 @@ impl Paths {
     /// `$XDG_STATE_HOME/secdeck`
     pub fn state_dir(&self) -> &Path {
         &self.state_dir
+    }
+
+    /// `$XDG_CACHE_HOME/secdeck`: the findings store (safe to delete: it is refetched).
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
     }
 
     pub fn config_file(&self) -> PathBuf {
@@ -87,6 +95,7 @@ mod tests {
             |v| match v {
                 "XDG_CONFIG_HOME" => Some("/x/cfg".into()),
                 "XDG_STATE_HOME" => Some("/x/state".into()),
+                "XDG_CACHE_HOME" => Some("/x/cache".into()),
                 _ => None,
             },
             Some("/home/u".into()),
@@ -97,6 +106,7 @@ mod tests {
             Path::new("/x/state/secdeck/journal.jsonl")
         );
         assert_eq!(p.themes_dir(), Path::new("/x/cfg/secdeck/themes"));
+        assert_eq!(p.cache_dir(), Path::new("/x/cache/secdeck"));
     }
 
     #[test]
@@ -117,5 +127,6 @@ mod tests {
             p.demo_journal_file(),
             Path::new("/home/u/.local/state/secdeck/demo-journal.jsonl")
         );
+        assert_eq!(p.cache_dir(), Path::new("/home/u/.cache/secdeck"));
     }
 }

@@ -15,6 +15,7 @@ use crate::app::{FindingsRead, PaneMsg};
 use crate::aws::{AwsClients, SdkConfig};
 use crate::journal::{Journal, JournalContext};
 use crate::sandbox::{Sandbox, seed::Seed};
+use crate::tasks::reads::findings_store::StoreContext;
 use crate::tasks::{
     Capability, EffectRunner, ExecutorOptions, MutationExecutor, Pacer, SessionMode,
 };
@@ -46,6 +47,8 @@ pub struct ConsoleParts {
     pub pacer: Arc<Pacer>,
     /// Where choices are kept across sessions (`state.json`); None keeps nothing.
     pub state_file: Option<PathBuf>,
+    /// The cache directory of the findings store; None keeps no store (the sandbox).
+    pub findings_store: Option<PathBuf>,
     /// Which Security Hub findings API was asked for (`--findings-api`, config).
     pub findings_api: crate::domain::findings_api::FindingsApi,
 }
@@ -93,6 +96,7 @@ impl Console {
             cross_account,
             pacer,
             state_file,
+            findings_store,
             findings_api,
         } = parts;
         let clients = AwsClients::with_findings_pacer(&sdk_config, &pacer);
@@ -134,6 +138,16 @@ impl Console {
         // Plan ids unique across sessions: seeded from the clock, once.
         state.pipeline.ids = crate::tasks::session_plan_ids();
         state.findings.views = views;
+        state.findings.store = findings_store.is_some();
+        let store_context = findings_store.map(|cache_dir| StoreContext {
+            cache_dir,
+            profile: state
+                .session
+                .profile
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            region: state.session.region.clone(),
+        });
         state.findings.source = crate::domain::findings_api::FindingsSource::new(findings_api);
         state.cross_account = cross_account;
         if let Some(path) = &state_file {
@@ -149,7 +163,9 @@ impl Console {
         }
         let mut console = Console {
             state,
-            runner: EffectRunner::new(clients, tx.clone(), capability).with_pacer(pacer),
+            runner: EffectRunner::new(clients, tx.clone(), capability)
+                .with_pacer(pacer)
+                .with_findings_store(store_context),
             rx,
             tx,
             themes_dir,
@@ -378,6 +394,7 @@ pub async fn demo_parts(
         views: Vec::new(),
         cross_account: Default::default(),
         state_file: None,
+        findings_store: None,
         // The suite's consoles read ASFF unless a test asks for OCSF (`findings_api`):
         // the demo world has both hubs enabled, and `auto` would switch to OCSF.
         findings_api: crate::domain::findings_api::FindingsApi::Asff,

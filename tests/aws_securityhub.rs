@@ -83,6 +83,39 @@ async fn page_where(sb: &TestEnv, attribute: &str, value: &str) -> Result<Findin
 }
 
 #[test]
+fn a_page_is_read_once_by_secdeck_not_by_the_sdks_typed_model() {
+    big_stack(|| async {
+        // A field the SDK's typed model cannot read (a number where it expects a string)
+        // used to fail the whole page in the SDK; secdeck reads the page itself, once.
+        let mut odd = finding(1);
+        odd["Resources"][0]["Details"] = serde_json::json!({"AwsS3Bucket": {"OwnerId": 42}});
+        let sb = TestEnv::findings(vec![finding(0), odd]).await;
+        assert!(
+            common::sdk::typed_findings(&[sb.finding("f-0001").unwrap()])
+                .await
+                .is_err(),
+            "the SDK's model refuses this finding"
+        );
+        let page = get_findings_page(
+            &sb.clients().securityhub,
+            &FindingFilters::default(),
+            &[],
+            None,
+            100,
+        )
+        .await
+        .unwrap();
+        let ids: BTreeSet<_> = page.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, BTreeSet::from(["f-0000", "f-0001"]));
+        let kept = page.findings.iter().find(|f| f.id == "f-0001").unwrap();
+        assert_eq!(
+            kept.raw.value()["Resources"][0]["Details"]["AwsS3Bucket"]["OwnerId"],
+            42
+        );
+    });
+}
+
+#[test]
 fn filters_are_applied_by_the_service() {
     big_stack(|| async {
         let sb = TestEnv::findings(findings(20)).await;

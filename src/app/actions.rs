@@ -152,7 +152,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         Open => row(Views, READS, "open", "open detail / choose", &[Gl, In], Footer::Panes),
         Back => row(Views, READS, "back", "back / close / cancel", &[Gl, In], Footer::In(&[Jo, Pr])),
         Refresh => row(Views, READS, "reload", "reload from AWS", GLOBAL, Footer::In(NONE)),
-        ResumeLoad => row(Views, READS, "resume", "resume a failed load", FINDINGS, Footer::In(NONE)),
+        ResumeLoad => row(Views, READS, "resume", "resume a failed load, else full fetch", FINDINGS, Footer::In(NONE)),
         ListSuppressions => row(Views, READS, "suppressions", "all suppressions, those expiring within 7 days highlighted", AUDITS, Footer::In(AUDITS)),
         SwitchScope => row(Views, READS, "scope", "switch scope REGIONAL / CLOUDFRONT", &[Ip, Pr], Footer::In(IPSETS)),
         Mark => row(Triage, READS, "mark", "mark / unmark the row", &[Fi, An, Au, Pr], Footer::In(&[An, Au])),

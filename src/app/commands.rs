@@ -294,6 +294,13 @@ impl CommandLine {
             ))),
             "source" => source_command(arg),
             "group" => Command::Run(Action::SetGrouping(arg.to_string())),
+            "sync" if arg == "full" => Command::Run(Action::Pane(PaneMsg::Findings(
+                crate::app::FindingsMsg::SyncFull,
+            ))),
+            "sync" => Command::Error(
+                NotifyLevel::Error,
+                "usage: :sync full (fetch the findings view in full)".into(),
+            ),
             "analyzer" => Command::Run(Action::Pane(PaneMsg::Analyzer(
                 crate::app::AnalyzerMsg::Select(arg.to_string()),
             ))),

@@ -32,7 +32,7 @@ pub use panes::{
     PaneId, PaneMsg,
     analyzer::{AnalyzerMsg, AnalyzerRead},
     audits::{AuditsMsg, IotRead},
-    findings::{FindingsMsg, FindingsRead},
+    findings::{CachedView, FindingsMsg, FindingsRead, SyncedView},
     ipsets::{IpSetsMsg, IpSetsRead},
     journal::JournalMsg,
 };

@@ -8,8 +8,12 @@ use aws_sdk_securityhub::operation::RequestId;
 use aws_sdk_securityhub::types as sdk;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextMut, Output, OutputOrError,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::client::ser_de::{DeserializeResponse, SharedResponseDeserializer};
 use aws_smithy_types::config_bag::ConfigBag;
 use serde_json::Value;
 
@@ -33,6 +37,66 @@ pub struct FindingsPage {
     pub next_token: Option<String>,
 }
 
+/// Parses each page once: for a successful GetFindings response, the SDK's typed model
+/// is skipped (it would read every finding into `AwsSecurityFinding`, which secdeck never
+/// uses) and the body is kept instead, for one pass of our own that builds both the rows
+/// and the documents as received. Errors keep the SDK's deserializer (its error codes,
+/// throttling and retries). The replacement goes into the attempt's config bag right
+/// before deserialization, so only a 2xx response ever meets it.
+#[derive(Debug, Clone, Default)]
+struct KeepBody(Arc<Mutex<Option<KeptBody>>>);
+
+#[derive(Debug)]
+struct KeptBody {
+    body: Vec<u8>,
+    request_id: Option<String>,
+}
+
+impl KeepBody {
+    fn take(&self) -> Option<KeptBody> {
+        self.0.lock().ok()?.take()
+    }
+}
+
+impl Intercept for KeepBody {
+    fn name(&self) -> &'static str {
+        "secdeck::KeepBody"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if context.response().status().is_success() {
+            cfg.interceptor_state()
+                .store_put(SharedResponseDeserializer::new(self.clone()));
+        }
+        Ok(())
+    }
+}
+
+impl DeserializeResponse for KeepBody {
+    fn deserialize_nonstreaming_with_config(
+        &self,
+        response: &HttpResponse,
+        _cfg: &ConfigBag,
+    ) -> OutputOrError {
+        let body = response.body().bytes().unwrap_or_default().to_vec();
+        let request_id = response
+            .headers()
+            .get("x-amzn-requestid")
+            .map(str::to_string);
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(KeptBody { body, request_id });
+        }
+        Ok(Output::erase(
+            aws_sdk_securityhub::operation::get_findings::GetFindingsOutput::builder().build(),
+        ))
+    }
+}
+
 /// Keeps the body of the last successful response. For non-streaming operations the
 /// orchestrator has read the body into memory before deserialising, and leaves it in the
 /// response as a bytes-backed `SdkBody`, so `read_after_deserialization` can see it.
@@ -53,7 +117,7 @@ impl Intercept for CaptureBody {
 
     fn read_after_deserialization(
         &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
+        context: &aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
@@ -68,15 +132,49 @@ impl Intercept for CaptureBody {
     }
 }
 
-/// One GetFindings page as AWS sent it: the response body (its `Findings` untouched, for
-/// writers that pass them through) and the token of the next page.
+/// One GetFindings page as AWS sent it: the response body, read by no one yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawFindingsPage {
     pub body: Vec<u8>,
-    pub next_token: Option<String>,
     pub request_id: Option<String>,
-    /// How many findings the SDK's typed model read from the body.
-    pub typed_count: usize,
+}
+
+/// A page read in one pass: each finding's JSON text as sent, and the next page's token.
+#[derive(Debug, serde::Deserialize)]
+pub struct RawPageView<'a> {
+    #[serde(borrow, rename = "Findings", default)]
+    pub findings: Vec<&'a serde_json::value::RawValue>,
+    #[serde(rename = "NextToken", default)]
+    next_token: Option<String>,
+}
+
+impl RawPageView<'_> {
+    pub fn next_token(&self) -> Option<String> {
+        self.next_token.clone().filter(|t| !t.is_empty())
+    }
+}
+
+impl RawFindingsPage {
+    /// The body read once, without building a tree of each finding.
+    pub fn view(&self) -> Result<RawPageView<'_>, String> {
+        serde_json::from_slice(&self.body).map_err(|e| self.bad(&e))
+    }
+
+    /// The rows and documents, read once.
+    pub fn findings(&self) -> Result<FindingsPage, String> {
+        page_from_body(&self.body).map_err(|e| match &self.request_id {
+            Some(id) => format!("{e} (request id {id})"),
+            None => e,
+        })
+    }
+
+    fn bad(&self, e: &serde_json::Error) -> String {
+        let id = self
+            .request_id
+            .as_ref()
+            .map_or(String::new(), |id| format!(" (request id {id})"));
+        format!("GetFindings response is not JSON: {e}{id}")
+    }
 }
 
 /// One GetFindings page, body kept raw. `max_results` is clamped to the API's 1-100.
@@ -87,29 +185,24 @@ pub async fn get_findings_page_raw(
     next_token: Option<String>,
     max_results: i32,
 ) -> Result<RawFindingsPage, AwsError> {
-    let capture = CaptureBody::default();
-    let output = client
+    let keep = KeepBody::default();
+    client
         .get_findings()
         .filters(to_sdk_filters(filters)?)
         .set_sort_criteria(Some(to_sdk_sort(sort)).filter(|s| !s.is_empty()))
         .set_next_token(next_token)
         .max_results(max_results.clamp(1, 100))
         .customize()
-        .interceptor(capture.clone())
+        .interceptor(keep.clone())
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(GET_FINDINGS, e))?;
-    let body = capture.take().ok_or_else(|| {
-        AwsError::bad_response(GET_FINDINGS, "the response body was not captured")
-    })?;
+    let kept = keep
+        .take()
+        .ok_or_else(|| AwsError::bad_response(GET_FINDINGS, "the response body was not kept"))?;
     Ok(RawFindingsPage {
-        body,
-        next_token: output
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string),
-        request_id: output.request_id().map(str::to_string),
-        typed_count: output.findings().len(),
+        body: kept.body,
+        request_id: kept.request_id,
     })
 }
 
@@ -122,42 +215,40 @@ pub async fn get_findings_page(
     max_results: i32,
 ) -> Result<FindingsPage, AwsError> {
     let raw = get_findings_page_raw(client, filters, sort, next_token, max_results).await?;
-    let findings = findings_from_body(&raw.body).map_err(|m| {
-        let m = match &raw.request_id {
-            Some(id) => format!("{m} (request id {id})"),
-            None => m,
-        };
-        AwsError::bad_response(GET_FINDINGS, m)
-    })?;
-    if findings.len() != raw.typed_count {
-        tracing::warn!(
-            raw = findings.len(),
-            typed = raw.typed_count,
-            "GetFindings: raw and typed finding counts differ"
-        );
+    raw.findings()
+        .map_err(|m| AwsError::bad_response(GET_FINDINGS, m))
+}
+
+/// A GetFindings body in one pass: its findings (rows with their documents) and the next
+/// token. A finding we cannot address (no Id or ProductArn) is skipped with a warning
+/// rather than failing the whole page.
+pub fn page_from_body(body: &[u8]) -> Result<FindingsPage, String> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        #[serde(rename = "Findings", default)]
+        findings: Vec<Value>,
+        #[serde(rename = "NextToken", default)]
+        next_token: Option<String>,
     }
+    let page: Page = serde_json::from_slice(body)
+        .map_err(|e| format!("GetFindings response is not JSON: {e}"))?;
     Ok(FindingsPage {
-        findings,
-        next_token: raw.next_token,
+        findings: page
+            .findings
+            .into_iter()
+            .filter_map(|v| {
+                Finding::from_asff(v)
+                    .map_err(|e| tracing::warn!(error = %e, "skipping a finding AWS returned"))
+                    .ok()
+            })
+            .collect(),
+        next_token: page.next_token.filter(|t| !t.is_empty()),
     })
 }
 
-/// Reads the `Findings` array of a GetFindings body. A finding we cannot address (no Id
-/// or ProductArn) is skipped with a warning rather than failing the whole page.
+/// The findings of a GetFindings body (see `page_from_body`).
 pub fn findings_from_body(body: &[u8]) -> Result<Vec<Finding>, String> {
-    let mut doc: Value = serde_json::from_slice(body)
-        .map_err(|e| format!("GetFindings response is not JSON: {e}"))?;
-    let Some(Value::Array(raw)) = doc.get_mut("Findings").map(Value::take) else {
-        return Ok(Vec::new());
-    };
-    Ok(raw
-        .into_iter()
-        .filter_map(|v| {
-            Finding::from_asff(v)
-                .map_err(|e| tracing::warn!(error = %e, "skipping a finding AWS returned"))
-                .ok()
-        })
-        .collect())
+    page_from_body(body).map(|p| p.findings)
 }
 
 /// The findings with these identifiers, re-read from AWS (in chunks of the 20 values a
@@ -172,24 +263,32 @@ pub async fn get_findings_by_ids(
     let mut found = Vec::new();
     for chunk in refs.chunks(MAX_VALUES_PER_ATTRIBUTE) {
         let filters = FindingFilters::by_ids(chunk.iter().map(|r| r.id.as_str()));
-        let mut token = None;
-        loop {
-            let page = paced(pacer, retry, || {
-                get_findings_page(client, &filters, &[], token.clone(), 100)
-            })
-            .await?;
-            found.extend(
-                page.findings
-                    .into_iter()
-                    .filter(|f| chunk.contains(&f.reference())),
-            );
-            match page.next_token {
-                Some(t) => token = Some(t),
-                None => break,
-            }
-        }
+        found.extend(
+            get_all_findings(client, &filters, pacer, retry)
+                .await?
+                .into_iter()
+                .filter(|f| chunk.contains(&f.reference())),
+        );
     }
     Ok(found)
+}
+
+/// Every finding `filters` selects, page after page, each request paced by `pacer` and
+/// its throttling retried; a repeated NextToken is an error, not an endless loop.
+pub async fn get_all_findings(
+    client: &Client,
+    filters: &FindingFilters,
+    pacer: &Pacer,
+    retry: &RetryPolicy,
+) -> Result<Vec<Finding>, AwsError> {
+    super::pages::all_pages(GET_FINDINGS, &RetryPolicy::none(), |token| async move {
+        let page = paced(pacer, retry, || {
+            get_findings_page(client, filters, &[], token.clone(), 100)
+        })
+        .await?;
+        Ok((page.findings, page.next_token))
+    })
+    .await
 }
 
 /// What BatchUpdateFindings did with a set of edits.

@@ -81,6 +81,9 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             .collect(),
         cross_account: opts.config.cross_account.roles(),
         state_file: Some(opts.paths.state_file()),
+        // The sandbox is seeded anew each run: a store of it would show another world.
+        findings_store: (!sandboxed && !opts.no_cache)
+            .then(|| opts.paths.cache_dir().to_path_buf()),
         findings_api: opts.findings_api.value,
     })
 }

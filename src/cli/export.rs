@@ -29,6 +29,10 @@ pub struct ExportFindingsArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Read the findings store of the profile and region instead of AWS (no request is
+    /// sent); stderr says how old it is. The filter must be a view the console stored.
+    #[arg(long, conflicts_with = "demo")]
+    pub cached: bool,
     /// asff: GetFindings (Security Hub CSPM); ocsf: GetFindingsV2 (the new Security Hub),
     /// the OCSF documents as received (jsonl) or the OCSF columns (csv), filtered with the
     /// OCSF grammar (default view `status=New,in_progress`).
@@ -113,6 +117,14 @@ async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     };
     let opts = ConsoleOptions::resolve(&args.console, paths);
     opts.warn_config_problems();
+    if args.cached && ocsf {
+        return Err(
+            UsageError("--cached reads the ASFF store; the OCSF one is to come".into()).into(),
+        );
+    }
+    if args.cached {
+        return export_cached(&args, &filters, &opts).await;
+    }
     let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
     // The sandbox must outlive the export; `_sandbox` holds it.
     let (sdk_config, _sandbox, pacer) = if sandboxed {
@@ -129,22 +141,7 @@ async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     };
     let pacer = std::sync::Arc::new(pacer);
     let client = crate::aws::throttle_signal::securityhub_client(&sdk_config, &pacer);
-    let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .map_err(|e| anyhow::anyhow!("cannot create --output {}: {e}", path.display()))?,
-        ),
-        // A terminal sees AWS's text with its escapes made visible; a pipe gets it raw.
-        None => super::terminal::stdout(),
-    };
-    let terminal = args.output.is_none() && super::terminal::stdout_is_terminal();
-    // Large buffer: a page is ~100 findings of a few KB; one write(2) per page or so.
-    let mut writer = FindingsWriter::new_for(
-        std::io::BufWriter::with_capacity(1 << 18, out),
-        args.format,
-        ocsf,
-    )?
-    .visible_cells(terminal);
+    let mut writer = open_writer(&args)?;
     let mut stderr = std::io::stderr();
     let mut progress = |n: usize, pages: usize| {
         let _ = write!(stderr, "\rexporting: {n} findings, {pages} pages");
@@ -163,12 +160,80 @@ async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
         None => export_findings(&client, &filters, &mut writer, pacer, &mut progress).await?,
     }
     let n = writer.finish()?;
-    let target = args
-        .output
-        .as_ref()
-        .map_or("stdout".to_string(), |p| p.display().to_string());
-    eprintln!("\rexported {n} findings to {target}            ");
+    eprintln!("\rexported {n} findings to {}            ", target(&args));
     Ok(())
+}
+
+fn target(args: &ExportFindingsArgs) -> String {
+    args.output
+        .as_ref()
+        .map_or("stdout".to_string(), |p| p.display().to_string())
+}
+
+/// `--cached`: the view's findings from the store, in the console's default order.
+async fn export_cached(
+    args: &ExportFindingsArgs,
+    filters: &FindingFilters,
+    opts: &ConsoleOptions,
+) -> anyhow::Result<()> {
+    let sdk_config = crate::aws::load_sdk_config(&opts.client).await?;
+    let region = sdk_config
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_default();
+    let profile = &opts.profile.value;
+    let path = super::cache::store_for(&opts.paths, profile, &region)?;
+    let store = crate::store::Store::open_path(&path)?;
+    if let Some(notice) = &store.notice {
+        eprintln!("{notice}");
+    }
+    let view = store
+        .view(filters)?
+        .filter(crate::store::ViewState::usable)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the findings store {} holds no complete view for {}: open it in the \
+                 console once, or export without --cached",
+                path.display(),
+                filters.summary()
+            )
+        })?;
+    let rows = store.rows(
+        view.view_id,
+        &crate::domain::filter::SortCriterion::default_order(),
+    )?;
+    let mut writer = open_writer(args)?;
+    writer.page(&rows.findings)?;
+    let n = writer.finish()?;
+    let synced = view.synced_at.map(crate::store::format_time);
+    let age = super::cache::synced_text(synced.as_deref(), time::OffsetDateTime::now_utc());
+    eprintln!(
+        "exported {n} findings to {} from the findings store ({age}; {})",
+        target(args),
+        path.display()
+    );
+    Ok(())
+}
+
+fn open_writer(
+    args: &ExportFindingsArgs,
+) -> anyhow::Result<FindingsWriter<std::io::BufWriter<Box<dyn Write + Send>>>> {
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("cannot create --output {}: {e}", path.display()))?,
+        ),
+        // A terminal sees AWS's text with its escapes made visible; a pipe gets it raw.
+        None => super::terminal::stdout(),
+    };
+    let terminal = args.output.is_none() && super::terminal::stdout_is_terminal();
+    // Large buffer: a page is ~100 findings of a few KB; one write(2) per page or so.
+    Ok(FindingsWriter::new_for(
+        std::io::BufWriter::with_capacity(1 << 18, out),
+        args.format,
+        args.api == ExportApi::Ocsf,
+    )?
+    .visible_cells(terminal))
 }
 
 #[cfg(test)]

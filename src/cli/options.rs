@@ -29,6 +29,8 @@ pub struct ConsoleOptions {
     pub access_flag: AccessFlag,
     pub read_only: ReadOnlyResolution,
     pub demo: bool,
+    /// `--no-cache`: no findings store this session.
+    pub no_cache: bool,
     pub seed_dir: Option<PathBuf>,
     pub seed_scale: Option<usize>,
     /// Theme name or path: --theme, else the config's, else "default".
@@ -172,6 +174,7 @@ impl ConsoleOptions {
             access_flag,
             read_only,
             demo: args.demo,
+            no_cache: args.no_cache,
             seed_dir: args.seed.clone(),
             seed_scale: args.seed_scale,
             theme,

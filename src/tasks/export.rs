@@ -147,28 +147,33 @@ impl<W: Write> FindingsWriter<W> {
         self.out.flush()
     }
 
-    /// Writes the findings of a GetFindings response body. JSONL and ASFF copy each
-    /// finding's JSON text as AWS sent it (no parse into a tree, no re-serialisation);
-    /// CSV needs the columns, so it reads the findings.
+    /// Writes the findings of a GetFindings response body (tests, callers holding a body).
     pub fn raw_page(&mut self, body: &[u8]) -> std::io::Result<()> {
+        let page = crate::aws::securityhub::RawFindingsPage {
+            body: body.to_vec(),
+            request_id: None,
+        };
+        let view = page
+            .view()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        self.raw_findings(&view.findings, body)
+    }
+
+    /// Writes a page's findings, read once: JSONL and ASFF copy each finding's JSON text
+    /// as AWS sent it (no tree, no re-serialisation); CSV needs the columns, so it reads
+    /// the findings from `body`.
+    pub fn raw_findings(
+        &mut self,
+        findings: &[&serde_json::value::RawValue],
+        body: &[u8],
+    ) -> std::io::Result<()> {
         use std::io::{Error, ErrorKind};
         if self.format == Format::Csv {
             let findings = crate::aws::securityhub::findings_from_body(body)
                 .map_err(|e| Error::new(ErrorKind::InvalidData, e))?;
             return self.page(&findings);
         }
-        #[derive(serde::Deserialize)]
-        struct Page<'a> {
-            #[serde(borrow, rename = "Findings", default)]
-            findings: Vec<&'a serde_json::value::RawValue>,
-        }
-        let page: Page = serde_json::from_slice(body).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidData,
-                format!("GetFindings response is not JSON: {e}"),
-            )
-        })?;
-        for raw in page.findings {
+        for raw in findings {
             let text = raw.get();
             if text.contains(['\n', '\r']) {
                 // Pretty-printed by the sender: one line per finding needs it compacted.
@@ -243,9 +248,11 @@ pub async fn export_findings<W: Write + Send>(
         let page = pending
             .await
             .map_err(|e| anyhow::anyhow!("GetFindings task: {e}"))??;
-        // Ask for the next page first; write this one while it is on its way.
-        next = page.next_token.clone().map(|t| fetch(Some(t)));
-        writer.raw_page(&page.body)?;
+        // One pass over the body; ask for the next page first and write this one while
+        // it is on its way.
+        let view = page.view().map_err(|e| anyhow::anyhow!(e))?;
+        next = view.next_token().map(|t| fetch(Some(t)));
+        writer.raw_findings(&view.findings, &page.body)?;
         pages += 1;
         progress(writer.written, pages);
     }

@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use super::mode::Capability;
 use super::mutate::{MutationExecutor, ProgressFn};
 use super::reads;
+use super::reads::findings_store::{FindingsStore, StoreContext};
 use crate::app::interrupted::{InterruptedEffect, InterruptedMsg};
 use crate::app::{Action, Effect, NotifyLevel, ReadRequest};
 use crate::app::{AnalyzerRead, FindingsRead, IpSetsRead, PaneMsg};
@@ -25,6 +26,8 @@ pub struct EffectRunner {
     retry: RetryPolicy,
     /// The running findings request: (request number, task).
     findings: Option<(u64, JoinHandle<()>)>,
+    /// The session's findings store, when it keeps one.
+    store: Option<Arc<FindingsStore>>,
 }
 
 impl EffectRunner {
@@ -52,7 +55,14 @@ impl EffectRunner {
             pacer,
             retry: RetryPolicy::default(),
             findings: None,
+            store: None,
         }
+    }
+
+    /// Keeps findings in (and opens the table from) the store described by `context`.
+    pub fn with_findings_store(mut self, context: Option<StoreContext>) -> Self {
+        self.store = context.map(FindingsStore::new);
+        self
     }
 
     /// Paces GetFindings with `pacer` (e.g. unlimited for a sandbox without quotas).
@@ -87,7 +97,10 @@ impl EffectRunner {
     fn read(&mut self, request: ReadRequest) {
         match request {
             read @ ReadRequest::Findings(
-                FindingsRead::Page { request, .. } | FindingsRead::OcsfPage { request, .. },
+                FindingsRead::Page { request, .. }
+                | FindingsRead::OcsfPage { request, .. }
+                | FindingsRead::Open { request, .. }
+                | FindingsRead::Delta { request, .. },
             ) => {
                 // A newer request for the table supersedes the running one.
                 if let Some((old, handle)) = self.findings.take()
@@ -100,13 +113,18 @@ impl EffectRunner {
                     &self.tx,
                     &self.pacer,
                     &self.retry,
+                    self.store.as_ref(),
                     read,
                 );
                 self.findings = handle.map(|handle| (request, handle));
             }
             read @ (ReadRequest::CallerIdentity
-            | ReadRequest::Findings(FindingsRead::History { .. } | FindingsRead::Hubs)) => {
-                reads::securityhub::spawn(&self.clients, &self.tx, &self.pacer, &self.retry, read);
+            | ReadRequest::Findings(
+                FindingsRead::History { .. } | FindingsRead::Reread { .. } | FindingsRead::Hubs,
+            )) => {
+                let (clients, tx, pacer) = (&self.clients, &self.tx, &self.pacer);
+                let store = self.store.as_ref();
+                reads::securityhub::spawn(clients, tx, pacer, &self.retry, store, read);
             }
             ReadRequest::IpSets(IpSetsRead::Sets { request, scope }) => {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());

@@ -3,6 +3,7 @@
 //! (GenerateFindingRecommendation starts an advisory job, no resource changes).
 
 pub mod accessanalyzer;
+pub mod findings_store;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;

@@ -14,6 +14,8 @@ use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
 use crate::aws::securityhub_ocsf::get_ocsf_findings_page;
 
+use super::findings_store::FindingsStore;
+
 /// GetFindings page size (the API maximum).
 pub const PAGE_SIZE: i32 = 100;
 
@@ -25,6 +27,7 @@ pub fn spawn(
     tx: &UnboundedSender<Action>,
     pacer: &Arc<Pacer>,
     retry: &RetryPolicy,
+    store: Option<&Arc<FindingsStore>>,
     request: ReadRequest,
 ) -> Option<JoinHandle<()>> {
     let tx = tx.clone();
@@ -44,10 +47,25 @@ pub fn spawn(
             sort,
             next_token,
         }) => {
-            let client = clients.securityhub.clone();
+            let (clients, store) = (clients.clone(), store.cloned());
             spawn_page(tx, pacer, retry, request, next_token, move |token| {
-                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
-                async move { get_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
+                let (clients, filters, sort) = (clients.clone(), filters.clone(), sort.clone());
+                let store = store.clone();
+                async move {
+                    let started = time::OffsetDateTime::now_utc();
+                    let first = token.is_none();
+                    let page =
+                        get_findings_page(&clients.securityhub, &filters, &sort, token, PAGE_SIZE)
+                            .await;
+                    // The table's full fetch is kept in the store as its pages arrive.
+                    if let (Some(store), Ok(p)) = (&store, &page) {
+                        let kept = (first, &p.findings[..], p.next_token.is_none());
+                        store
+                            .keep_page(&clients, request, &filters, kept, started)
+                            .await;
+                    }
+                    page
+                }
             })
         }
         ReadRequest::Findings(FindingsRead::OcsfPage {
@@ -73,6 +91,41 @@ pub fn spawn(
                 let _ = tx.send(Action::Pane(PaneMsg::Findings(FindingsMsg::HubsDetected(
                     hubs,
                 ))));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Open {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            tokio::spawn(async move {
+                let msg = store.open_view(&clients, request, filters, sort).await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Delta {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            tokio::spawn(async move {
+                let msg = store
+                    .delta(&clients, &pacer, &retry, request, filters, sort)
+                    .await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Reread { filters, refs }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            tokio::spawn(async move {
+                let done = store.reread(&clients, &pacer, &retry, filters, refs).await;
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "findings store: changed findings not re-read");
+                }
             })
         }
         ReadRequest::Findings(FindingsRead::History { finding }) => {

@@ -5,6 +5,7 @@ use crate::app::State;
 use crate::app::action::{Action, NotifyLevel};
 use crate::app::effect::{Effect, ReadRequest};
 use crate::app::input::Prompt;
+use crate::app::panes::findings::LoadStatus;
 use crate::app::panes::findings::detail::DetailView;
 use crate::app::panes::findings::group::{GroupBy, Grouping};
 
@@ -140,6 +141,9 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ScrollLeft if pane.column_offset > 0 => pane.column_offset -= 1,
         Action::Filter => state.prompt = Prompt::Filter,
         Action::Refresh => return vec![pane.start_load()],
+        Action::ResumeLoad if !matches!(pane.status, LoadStatus::Failed { .. }) => {
+            return vec![pane.start_full()];
+        }
         Action::ResumeLoad => return pane.resume(),
         Action::SortNext => return vec![pane.cycle_sort(1)],
         Action::SortReverse => return vec![pane.cycle_sort(0)],

@@ -1,9 +1,11 @@
 //! The Security Hub findings pane: streamed pages of findings, the instant local filter
 //! (an index over the loaded rows), the selection and the scroll window.
 
+mod cache;
 mod msg;
 mod room;
-pub use msg::{FindingsMsg, FindingsRead};
+pub use cache::{CacheStatus, age_text};
+pub use msg::{CachedView, FindingsMsg, FindingsRead, SyncedView};
 pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;
@@ -90,6 +92,10 @@ pub struct FindingsPane {
     /// Visible rows per severity (`Severity::ALL` order) and workflow (`WorkflowStatus::ALL`
     /// order), kept up to date so the summary strip costs nothing per frame.
     summary: ([usize; 5], [usize; 4]),
+    /// The session keeps a findings store: loads start from it (`FindingsRead::Open`).
+    pub store: bool,
+    /// Rows shown from the store, and whether they are being brought up to date.
+    pub cache: Option<CacheStatus>,
     /// Which findings API this pane reads (asked, detected, `:source`).
     pub source: crate::domain::findings_api::FindingsSource,
     /// The server-side filter when reading OCSF (`source`).
@@ -127,6 +133,8 @@ impl Default for FindingsPane {
             grouping: None,
             scope: None,
             summary: ([0; 5], [0; 4]),
+            store: false,
+            cache: None,
             source: Default::default(),
             ocsf: Default::default(),
             server_counts: None,
@@ -154,6 +162,9 @@ impl FindingsPane {
         if self.reselect.is_none() {
             self.remember_selection();
         }
+        if self.store && !self.on_ocsf() {
+            return self.start_from_store();
+        }
         self.request += 1;
         self.pages = 0;
         self.server_counts = None;
@@ -175,17 +186,38 @@ impl FindingsPane {
             self.asff_answered();
         }
         if self.pages == 0 {
-            self.rows.clear();
-            self.haystacks.clear();
-            // Group members index the old rows: collapse, regroup as rows arrive.
-            self.scope = None;
-            if let Some(g) = &mut self.grouping {
-                g.open = None;
-            }
-            self.matches = self.matches.as_ref().map(|_| Vec::new());
-            self.detail = None;
+            self.clear_rows();
         }
         self.pages += 1;
+        let last = next_token.is_none();
+        self.push_rows(findings, last);
+        match next_token {
+            Some(token) => vec![self.page_request(Some(token))],
+            None => {
+                self.status = LoadStatus::Complete;
+                if let Some(c) = &mut self.cache {
+                    c.syncing = false;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Empties the table before the rows of a new load.
+    fn clear_rows(&mut self) {
+        self.rows.clear();
+        self.haystacks.clear();
+        // Group members index the old rows: collapse, regroup as rows arrive.
+        self.scope = None;
+        if let Some(g) = &mut self.grouping {
+            g.open = None;
+        }
+        self.matches = self.matches.as_ref().map(|_| Vec::new());
+        self.detail = None;
+    }
+
+    /// Appends rows (the local filter and the summary follow); `last`: no more coming.
+    fn push_rows(&mut self, findings: Vec<Finding>, last: bool) {
         let local = LocalFilter::parse(self.filter.value());
         let fuzzy = self.fuzzy;
         for f in findings {
@@ -203,19 +235,12 @@ impl FindingsPane {
             self.rows.push(f);
         }
         self.clamp_selection();
-        self.restore_selection(next_token.is_none());
+        self.restore_selection(last);
         // Regrouping is O(rows): every page while small, else once the load completes.
-        if next_token.is_none() || self.rows.len() <= 20_000 {
+        if last || self.rows.len() <= 20_000 {
             self.regroup();
         }
         self.recount();
-        match next_token {
-            Some(token) => vec![self.page_request(Some(token))],
-            None => {
-                self.status = LoadStatus::Complete;
-                Vec::new()
-            }
-        }
     }
 
     pub fn on_failed(&mut self, request: u64, error: String, next_token: Option<String>) -> bool {

@@ -29,6 +29,22 @@ pub enum FindingsMsg {
         finding_id: String,
         notes: Vec<LocalNote>,
     },
+    /// The findings store answered for request `request`: the view's stored rows (None:
+    /// nothing usable stored), and whether the view is then fetched in full (else a
+    /// delta sync). `notice`: the store was rebuilt or could not be opened.
+    Cached {
+        request: u64,
+        cached: Option<CachedView>,
+        full: bool,
+        notice: Option<String>,
+    },
+    /// A delta sync finished: the view's rows now (stored rows with the changes folded in).
+    Synced {
+        request: u64,
+        result: Result<SyncedView, String>,
+    },
+    /// `:sync full` (and `R` when nothing failed): fetch the view in full.
+    SyncFull,
     /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
     ApplyFilter(String),
     /// `:view NAME`: a saved view from the config.
@@ -44,6 +60,22 @@ pub enum FindingsMsg {
     SwitchSource(crate::domain::findings_api::ApiInUse),
 }
 
+/// A view's rows as the store holds them, and how old they are (seconds since the sync
+/// that wrote them started; the task measures it, `update` has no clock).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedView {
+    pub findings: Vec<Finding>,
+    pub age_secs: u64,
+}
+
+/// A view after a delta sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncedView {
+    pub findings: Vec<Finding>,
+    /// Findings the delta changed, added or removed.
+    pub changed: usize,
+}
+
 /// What the findings pane asks the Security Hub reader for (`Effect::Read`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindingsRead {
@@ -53,6 +85,24 @@ pub enum FindingsRead {
         filters: crate::domain::filter::FindingFilters,
         sort: Vec<crate::domain::filter::SortCriterion>,
         next_token: Option<String>,
+    },
+    /// The view's rows from the findings store (answered by `FindingsMsg::Cached`).
+    Open {
+        request: u64,
+        filters: crate::domain::filter::FindingFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    },
+    /// A delta sync of the stored view (answered by `FindingsMsg::Synced`).
+    Delta {
+        request: u64,
+        filters: crate::domain::filter::FindingFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    },
+    /// Re-read findings this console just changed into the store (no answer: a change
+    /// without a note moves no time stamp a delta sync could see).
+    Reread {
+        filters: crate::domain::filter::FindingFilters,
+        refs: Vec<crate::domain::finding::FindingRef>,
     },
     /// One GetFindingsV2 page (the new Security Hub, OCSF); its rows come back as `Page`.
     OcsfPage {

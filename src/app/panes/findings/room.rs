@@ -21,15 +21,16 @@ impl Pane for Room {
 
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
+        let mut effects = super::cache::after_change(state, change.plan.as_ref(), &change.outcome);
         // Imported findings are new rows: the view reloads (the cursor keeps its finding).
         let imported = change.plan.as_ref().is_some_and(|p| {
             matches!(&p.change, crate::domain::plan::Change::Iot(c)
                 if matches!(**c, crate::domain::iot_plan::IotChange::Import(_)))
         });
         if imported && !change.outcome.succeeded.is_empty() {
-            return vec![state.findings.start_load()];
+            effects.push(state.findings.start_load());
         }
-        Vec::new()
+        effects
     }
 
     fn is_busy(&self, state: &State) -> bool {
@@ -69,6 +70,38 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        FindingsMsg::Cached {
+            request,
+            cached,
+            full,
+            notice,
+        } => {
+            let current = request == state.findings.request;
+            if let Some(notice) = notice.filter(|_| current) {
+                state.notify(NotifyLevel::Warning, notice);
+            }
+            state.findings.on_cached(request, cached, full)
+        }
+        FindingsMsg::Synced { request, result } => {
+            let failed = result.as_ref().err().cloned();
+            match state.findings.on_synced(request, result) {
+                Some(0) => {}
+                Some(n) => state.notify(
+                    NotifyLevel::Info,
+                    format!("findings synced: {n} changed since the store"),
+                ),
+                None => {
+                    if let Some(e) = failed.filter(|_| request == state.findings.request) {
+                        state.notify(
+                            NotifyLevel::Error,
+                            format!("syncing findings failed: {e} (R fetches in full)"),
+                        );
+                    }
+                }
+            }
+            Vec::new()
+        }
+        FindingsMsg::SyncFull => vec![state.findings.start_full()],
         FindingsMsg::ApplyFilter(text) => apply_filter(state, &text),
         FindingsMsg::ShowView(name) => show_view(state, &name),
         FindingsMsg::HubsDetected(hubs) => state.findings.hubs_detected(hubs).into_iter().collect(),

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 use crate::app::panes::findings::columns::{COLUMNS, FindingColumn, Width};
-use crate::app::panes::findings::{FindingsPane, LoadStatus};
+use crate::app::panes::findings::{FindingsPane, LoadStatus, age_text};
 use crate::app::{Action, Context, State, layout};
 use crate::theme::Slot;
 use crate::ui::style::{hint_text, severity_slot, style};
@@ -58,6 +58,15 @@ fn progress(pane: &FindingsPane, spinner: usize, state: &State) -> Span<'static>
     );
     match &pane.status {
         LoadStatus::Idle => text::span("not loaded", style(theme, Slot::Muted)),
+        LoadStatus::Loading if pane.cache.as_ref().is_some_and(|c| c.syncing) => text::span(
+            format!(
+                "{} cached {} ago · syncing · {total} finding{}",
+                SPINNER[spinner % SPINNER.len()],
+                age_text(pane.cache.as_ref().map_or(0, |c| c.age_secs)),
+                plural(total)
+            ),
+            style(theme, Slot::Info),
+        ),
         LoadStatus::Loading => text::span(
             format!("{} loading… {counts}", SPINNER[spinner % SPINNER.len()]),
             style(theme, Slot::Info),

@@ -1,0 +1,153 @@
+//! The store's tables, and what its format version means. A store of another version
+//! (older, newer) or one SQLite cannot read is rebuilt empty: it is a cache of what AWS
+//! holds, so losing it costs one full fetch and nothing else.
+
+use rusqlite::{Connection, OptionalExtension};
+
+/// Bump when a table, a column or what a column holds changes.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// Bump when the meaning of a stored view's filter changes (how secdeck turns a filter
+/// expression into `AwsSecurityFindingFilters`, or what a delta sync asks for): views
+/// synced under another value are fetched in full again.
+pub const FILTER_SEMANTICS: i64 = 1;
+
+/// One row a finding per view: the columns the table, the sort, the filters and the
+/// group-by read, and the document as AWS sent it. `gen` marks the rows a full fetch
+/// has seen, so the rows it did not see are removed when it completes.
+const TABLES: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE views (
+    view_id INTEGER PRIMARY KEY,
+    filter TEXT NOT NULL UNIQUE,
+    semantics INTEGER NOT NULL,
+    gen INTEGER NOT NULL DEFAULT 0,
+    complete INTEGER NOT NULL DEFAULT 0,
+    sync_started_at TEXT,
+    synced_at TEXT,
+    full_synced_at TEXT,
+    high_water TEXT
+);
+CREATE TABLE findings (
+    view_id INTEGER NOT NULL REFERENCES views(view_id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    product_arn TEXT NOT NULL,
+    gen INTEGER NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    workflow TEXT NOT NULL,
+    record_state TEXT NOT NULL,
+    title TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    product_name TEXT NOT NULL,
+    group_control TEXT NOT NULL,
+    first_type TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    haystack TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    UNIQUE (view_id, id, product_arn)
+);
+CREATE INDEX findings_severity ON findings (view_id, severity_rank, updated_at);
+CREATE INDEX findings_updated ON findings (view_id, updated_at);
+CREATE INDEX findings_title ON findings (view_id, title);
+CREATE INDEX findings_workflow ON findings (view_id, workflow);
+CREATE INDEX findings_resource ON findings (view_id, resource);
+CREATE INDEX findings_account ON findings (view_id, account_id);
+CREATE INDEX findings_product ON findings (view_id, product_name);
+CREATE INDEX findings_control ON findings (view_id, group_control);
+CREATE INDEX findings_gen ON findings (view_id, gen);
+";
+
+/// The `/` search: an FTS5 index over each row's searchable text, kept in step by
+/// triggers (external content: the text is stored once, in `findings.haystack`).
+const SEARCH: &str = "
+CREATE VIRTUAL TABLE findings_search USING fts5(
+    haystack, content='findings', content_rowid='rowid', tokenize='trigram'
+);
+CREATE TRIGGER findings_ai AFTER INSERT ON findings BEGIN
+    INSERT INTO findings_search(rowid, haystack) VALUES (new.rowid, new.haystack);
+END;
+CREATE TRIGGER findings_ad AFTER DELETE ON findings BEGIN
+    INSERT INTO findings_search(findings_search, rowid, haystack)
+        VALUES ('delete', old.rowid, old.haystack);
+END;
+CREATE TRIGGER findings_au AFTER UPDATE OF haystack ON findings BEGIN
+    INSERT INTO findings_search(findings_search, rowid, haystack)
+        VALUES ('delete', old.rowid, old.haystack);
+    INSERT INTO findings_search(rowid, haystack) VALUES (new.rowid, new.haystack);
+END;
+";
+
+/// Why an existing store file is not used as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// SQLite could not read it (not a database, damaged pages, missing tables).
+    Corrupt(String),
+    /// Written by a newer secdeck.
+    Newer(i64),
+    /// Written by an older secdeck (a format change: fetched again in full).
+    Older(i64),
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unusable::Corrupt(e) => write!(f, "it could not be read ({e})"),
+            Unusable::Newer(v) => write!(
+                f,
+                "it has format {v}, newer than this secdeck's {FORMAT_VERSION}"
+            ),
+            Unusable::Older(v) => write!(
+                f,
+                "it has format {v}, older than this secdeck's {FORMAT_VERSION}"
+            ),
+        }
+    }
+}
+
+/// Checks an opened store: `Ok(true)` usable, `Ok(false)` empty (new file), or why not.
+pub fn check(conn: &Connection) -> Result<bool, Unusable> {
+    let corrupt = |e: rusqlite::Error| Unusable::Corrupt(e.to_string());
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    if tables == 0 {
+        return Ok(false);
+    }
+    let version: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'format_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(corrupt)?;
+    let version: i64 = version
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| Unusable::Corrupt("no format version".into()))?;
+    match version {
+        v if v > FORMAT_VERSION => Err(Unusable::Newer(v)),
+        v if v < FORMAT_VERSION => Err(Unusable::Older(v)),
+        _ => {
+            let ok: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(corrupt)?;
+            if ok == "ok" {
+                Ok(true)
+            } else {
+                Err(Unusable::Corrupt(ok))
+            }
+        }
+    }
+}
+
+/// Creates the tables of an empty store.
+pub fn create(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!("BEGIN; {TABLES} {SEARCH}"))?;
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('format_version', ?1)",
+        [FORMAT_VERSION.to_string()],
+    )?;
+    conn.execute_batch("COMMIT")
+}

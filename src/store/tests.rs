@@ -1,0 +1,238 @@
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::*;
+use crate::domain::filter::{FindingFilters, SortCriterion};
+use crate::domain::finding::Finding;
+
+fn finding(id: &str, severity: &str, title: &str, updated: &str) -> Finding {
+    Finding::from_asff(json!({
+        "Id": id, "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub",
+        "Title": title, "Severity": {"Label": severity}, "UpdatedAt": updated,
+        "Workflow": {"Status": "NEW"}, "RecordState": "ACTIVE", "AwsAccountId": "111122223333",
+        "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::{id}")}],
+        "FutureField": {"kept": true}
+    }))
+    .unwrap()
+}
+
+fn key() -> StoreKey {
+    StoreKey {
+        profile: "dev/../x".into(),
+        account: "111122223333".into(),
+        region: "eu-west-1".into(),
+        api: Api::Asff,
+    }
+}
+
+fn ids(rows: &StoredRows) -> Vec<&str> {
+    rows.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+/// A store holding one complete view of `findings` (default filter).
+fn synced(dir: &Path, findings: &[Finding]) -> (Store, i64) {
+    let mut store = Store::open(dir, &key()).unwrap();
+    let (view, gen_) = store.begin_full(&FindingFilters::default_view()).unwrap();
+    store.put(view, gen_, findings).unwrap();
+    store
+        .finish_full(view, gen_, OffsetDateTime::now_utc())
+        .unwrap();
+    (store, view)
+}
+
+#[test]
+fn the_path_keeps_profile_account_region_and_api_apart_and_inside_the_cache() {
+    let path = key().path(Path::new("/c/secdeck"));
+    assert_eq!(
+        path,
+        Path::new("/c/secdeck/findings/dev%2F%2E%2E%2Fx/111122223333-eu-west-1-asff.sqlite3")
+    );
+}
+
+#[test]
+fn a_full_fetch_replaces_the_view_and_keeps_documents_as_received() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, view) = synced(
+        dir.path(),
+        &[
+            finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z"),
+            finding("b", "CRITICAL", "beta", "2026-01-02T00:00:00Z"),
+        ],
+    );
+    let rows = store.rows(view, &SortCriterion::default_order()).unwrap();
+    assert_eq!(ids(&rows), ["b", "a"], "newest first, as the table sorts");
+    assert_eq!(rows.findings[0].raw.value()["FutureField"]["kept"], true);
+    // A second full fetch that no longer sees `a` removes it.
+    let (view2, gen_) = store.begin_full(&FindingFilters::default_view()).unwrap();
+    assert_eq!(view2, view);
+    store
+        .put(
+            view,
+            gen_,
+            &[finding("b", "CRITICAL", "beta", "2026-01-03T00:00:00Z")],
+        )
+        .unwrap();
+    let state = store
+        .view(&FindingFilters::default_view())
+        .unwrap()
+        .unwrap();
+    assert!(!state.usable(), "half a full fetch is not a usable view");
+    store
+        .finish_full(view, gen_, OffsetDateTime::now_utc())
+        .unwrap();
+    let state = store
+        .view(&FindingFilters::default_view())
+        .unwrap()
+        .unwrap();
+    assert!(state.usable());
+    assert_eq!(state.rows, 1);
+    assert_eq!(
+        state.high_water.map(|t| t.day()),
+        Some(3),
+        "the newest UpdatedAt seen"
+    );
+}
+
+#[test]
+fn a_delta_upserts_and_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, view) = synced(
+        dir.path(),
+        &[
+            finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z"),
+            finding("b", "HIGH", "beta", "2026-01-01T00:00:00Z"),
+        ],
+    );
+    store
+        .apply_delta(
+            view,
+            &[
+                finding("a", "MEDIUM", "alpha v2", "2026-01-05T00:00:00Z"),
+                finding("c", "LOW", "gamma", "2026-01-05T00:00:00Z"),
+            ],
+            &[finding("b", "HIGH", "", "").reference()],
+            OffsetDateTime::now_utc(),
+            Some("2026-01-05T00:00:00Z"),
+        )
+        .unwrap();
+    let rows = store.rows(view, &SortCriterion::default_order()).unwrap();
+    assert_eq!(ids(&rows), ["a", "c"]);
+    assert_eq!(rows.findings[0].title, "alpha v2");
+}
+
+#[test]
+fn search_and_group_counts_are_answered_by_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, view) = synced(
+        dir.path(),
+        &[
+            finding("a", "LOW", "Public bucket", "2026-01-01T00:00:00Z"),
+            finding("b", "HIGH", "Root key in use", "2026-01-01T00:00:00Z"),
+            finding("c", "HIGH", "PUBLIC snapshot", "2026-01-01T00:00:00Z"),
+        ],
+    );
+    let sort = [SortCriterion {
+        field: "SeverityNormalized".into(),
+        sort_order: crate::domain::filter::SortOrder::Desc,
+    }];
+    assert_eq!(
+        ids(&store.search(view, "public", &sort).unwrap()),
+        ["c", "a"]
+    );
+    assert_eq!(ids(&store.search(view, "ro", &sort).unwrap()), ["b"]);
+    assert_eq!(
+        store.group_counts(view, GroupColumn::Severity).unwrap(),
+        [("3".to_string(), 2), ("1".to_string(), 1)]
+    );
+}
+
+#[test]
+fn a_second_console_reads_while_the_first_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut writer, view) = synced(
+        dir.path(),
+        &[finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z")],
+    );
+    let mut reader = Store::open(dir.path(), &key()).unwrap();
+    assert!(writer.is_writer() && !reader.is_writer());
+    let sort = SortCriterion::default_order();
+    assert_eq!(ids(&reader.rows(view, &sort).unwrap()), ["a"]);
+    assert!(matches!(
+        reader.begin_full(&FindingFilters::default_view()),
+        Err(StoreError::NotWriter { .. })
+    ));
+    writer
+        .apply_delta(
+            view,
+            &[finding("b", "LOW", "beta", "2026-01-02T00:00:00Z")],
+            &[],
+            OffsetDateTime::now_utc(),
+            None,
+        )
+        .unwrap();
+    assert_eq!(ids(&reader.rows(view, &sort).unwrap()), ["b", "a"]);
+    drop(writer);
+    assert!(
+        Store::open(dir.path(), &key()).unwrap().is_writer(),
+        "the lock goes with the writer"
+    );
+}
+
+#[test]
+fn a_corrupt_store_is_reported_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = key().path(dir.path());
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, b"this is not a database, it is garbage ".repeat(200)).unwrap();
+    let store = Store::open(dir.path(), &key()).unwrap();
+    let notice = store.notice.clone().unwrap();
+    assert!(
+        notice.contains("was rebuilt") && notice.contains("could not be read"),
+        "{notice}"
+    );
+    assert_eq!(store.view(&FindingFilters::default_view()).unwrap(), None);
+    drop(store);
+    let (_, view) = synced(
+        dir.path(),
+        &[finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z")],
+    );
+    assert!(view > 0, "the rebuilt store takes findings");
+}
+
+#[test]
+fn a_newer_format_store_is_reported_and_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = synced(
+        dir.path(),
+        &[finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z")],
+    );
+    store
+        .conn
+        .execute(
+            "UPDATE meta SET value = '99' WHERE key = 'format_version'",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), &key()).unwrap();
+    let notice = store.notice.clone().unwrap();
+    assert!(notice.contains("format 99, newer"), "{notice}");
+    assert_eq!(store.view(&FindingFilters::default_view()).unwrap(), None);
+}
+
+#[test]
+fn info_lists_and_clear_removes_a_profiles_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = synced(
+        dir.path(),
+        &[finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z")],
+    );
+    drop(store);
+    let files = list(dir.path(), None).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].profile, "dev/../x");
+    assert_eq!(files[0].views[0].1, 1);
+    assert_eq!(clear(dir.path(), Some("other")).unwrap(), 0);
+    assert_eq!(clear(dir.path(), Some("dev/../x")).unwrap(), 1);
+    assert!(list(dir.path(), None).unwrap().is_empty());
+}
