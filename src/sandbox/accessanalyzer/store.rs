@@ -215,6 +215,7 @@ pub fn matches(f: &Finding, filter: &Map<String, Value>) -> bool {
 pub struct AnalyzerStore {
     pub analyzers: Vec<Analyzer>,
     pub findings: Vec<Finding>,
+    pub previews: Vec<super::previews::AccessPreview>,
 }
 
 impl AnalyzerStore {

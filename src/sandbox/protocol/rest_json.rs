@@ -23,7 +23,14 @@ pub fn ok_text(body: String, request_id: &str) -> Response {
 }
 
 pub fn error(error: &ServiceError, request_id: &str) -> Response {
-    let body = json!({"Code": error.code, "Message": error.message, "__type": error.code});
+    let mut body = json!({"Code": error.code, "Message": error.message, "__type": error.code});
+    if let Some(obj) = body.as_object_mut() {
+        // restJson1 error members are lower camel case; `message` is one of them.
+        if !error.fields.is_empty() {
+            obj.insert("message".into(), Value::String(error.message.clone()));
+        }
+        obj.extend(error.fields.clone());
+    }
     build(
         error.status,
         &[
