@@ -20,6 +20,7 @@ pub mod iot_plan;
 pub mod ip_ranges;
 pub mod plan;
 pub mod policy;
+pub mod proofs;
 pub mod remote_ips;
 pub mod sanitize;
 pub mod triage;
