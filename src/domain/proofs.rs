@@ -100,6 +100,21 @@ impl Proofs {
     }
 }
 
+/// What the proofs of one previewed trust-policy change need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofRequest {
+    pub plan_id: String,
+    pub role_arn: String,
+    /// The document now and the one the change writes.
+    pub before: String,
+    pub after: String,
+    pub finding_id: String,
+    /// A rollback: it gives back access on purpose.
+    pub reopen: bool,
+    /// The ACCOUNT analyzer (ARN) for the access preview, or why there is none.
+    pub analyzer: Result<String, String>,
+}
+
 /// One ValidatePolicy finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyFinding {

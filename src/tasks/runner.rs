@@ -144,7 +144,8 @@ impl EffectRunner {
             | ReadRequest::Analyzer(AnalyzerRead::Findings { .. })
             | ReadRequest::Analyzer(AnalyzerRead::TrustPolicy { .. })
             | ReadRequest::Analyzer(AnalyzerRead::ArchiveRules { .. })
-            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })) => {
+            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::Proofs(_))) => {
                 reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
             }
             ReadRequest::Audits(read) => {

@@ -5,5 +5,6 @@ pub mod accessanalyzer;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;
+pub mod proofs;
 pub mod securityhub;
 pub mod wafv2;

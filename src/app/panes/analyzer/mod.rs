@@ -5,6 +5,7 @@
 
 mod archive;
 mod msg;
+pub mod proofs;
 mod reduce;
 mod remediation;
 mod room;

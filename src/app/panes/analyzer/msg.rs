@@ -45,6 +45,11 @@ pub enum AnalyzerMsg {
         analyzer: String,
         result: Result<Vec<(String, Criteria)>, String>,
     },
+    /// The proofs of previewed plan `plan_id` (see `proofs.rs`).
+    ProofsReady {
+        plan_id: String,
+        proofs: crate::domain::proofs::Proofs,
+    },
 }
 
 impl AnalyzerMsg {
@@ -97,4 +102,7 @@ pub enum AnalyzerRead {
         finding_id: String,
         from_status: String,
     },
+    /// Access Analyzer's checks of a previewed trust-policy change; answered with
+    /// `AnalyzerMsg::ProofsReady`.
+    Proofs(Box<crate::domain::proofs::ProofRequest>),
 }
