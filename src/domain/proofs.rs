@@ -109,6 +109,8 @@ pub struct ProofRequest {
     pub before: String,
     pub after: String,
     pub finding_id: String,
+    /// The finding's principal (`AWS: arn:...`), to know it among another analyzer's findings.
+    pub principal: Option<String>,
     /// A rollback: it gives back access on purpose.
     pub reopen: bool,
     /// The ACCOUNT analyzer (ARN) for the access preview, or why there is none.
@@ -255,17 +257,25 @@ pub struct PreviewFinding {
 }
 
 /// The access preview: the targeted finding RESOLVED and no NEW finding. For a rollback,
-/// the targeted finding ACTIVE again (or its access back as a NEW finding).
+/// the targeted finding ACTIVE again (or its access back as a NEW finding). The preview's
+/// analyzer may not be the finding's (an organization finding previewed with the
+/// account's analyzer): then the target is its finding for the same principal.
 pub fn judge_preview(
     analyzer: &str,
     findings: &[PreviewFinding],
     target: &str,
+    principal: Option<&str>,
     reopen: bool,
 ) -> Proof {
     let check = "access preview";
     let mine = findings
         .iter()
-        .find(|f| f.existing_id.as_deref() == Some(target));
+        .find(|f| f.existing_id.as_deref() == Some(target))
+        .or_else(|| {
+            findings
+                .iter()
+                .find(|f| f.existing_id.is_some() && Some(f.principal.as_str()) == principal)
+        });
     let new: Vec<&PreviewFinding> = findings
         .iter()
         .filter(|f| f.change_type == "NEW" && f.status != "ARCHIVED")

@@ -81,7 +81,7 @@ fn the_preview_wants_the_target_resolved_and_nothing_new() {
         preview("CHANGED", "RESOLVED", Some("f1")),
         preview("UNCHANGED", "ACTIVE", Some("f2")),
     ];
-    let p = judge_preview("a", &ok, "f1", false);
+    let p = judge_preview("a", &ok, "f1", None, false);
     assert_eq!(p.verdict, Verdict::Pass);
     assert_eq!(
         p.detail,
@@ -92,17 +92,30 @@ fn the_preview_wants_the_target_resolved_and_nothing_new() {
         preview("NEW", "ACTIVE", None),
     ];
     assert_eq!(
-        judge_preview("a", &widened, "f1", false).verdict,
+        judge_preview("a", &widened, "f1", None, false).verdict,
         Verdict::Fail
     );
     let stays = [preview("UNCHANGED", "ACTIVE", Some("f1"))];
     assert!(
-        judge_preview("a", &stays, "f1", false)
+        judge_preview("a", &stays, "f1", None, false)
             .detail
             .contains("would be ACTIVE, not RESOLVED")
     );
+    // Another analyzer's finding on the same principal stands for the target.
+    let other = [preview("CHANGED", "RESOLVED", Some("g7"))];
+    let p = judge_preview(
+        "acct",
+        &other,
+        "f1",
+        Some("AWS: arn:aws:iam::333333333333:root"),
+        false,
+    );
+    assert_eq!(p.verdict, Verdict::Pass);
     let back = [preview("CHANGED", "ACTIVE", Some("f1"))];
-    assert_eq!(judge_preview("a", &back, "f1", true).verdict, Verdict::Pass);
+    assert_eq!(
+        judge_preview("a", &back, "f1", None, true).verdict,
+        Verdict::Pass
+    );
 }
 
 #[test]

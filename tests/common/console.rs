@@ -77,8 +77,9 @@ pub fn idle(s: &State) -> bool {
     s.pipeline.stage == Stage::Idle
 }
 
+/// A preview is on screen, its proofs (of a trust-policy change) done.
 pub fn previewing(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
+    matches!(&s.pipeline.stage, Stage::Preview { plan, .. } if !plan.proofs_running())
 }
 
 /// Idle again, with something to undo: a change went through.

@@ -64,7 +64,13 @@ async fn access_preview(client: &Client, analyzer: &str, req: &ProofRequest) -> 
         match checks::access_preview_status(client, analyzer, &id).await {
             Ok((status, _)) if status == "COMPLETED" => {
                 return match checks::access_preview_findings(client, analyzer, &id).await {
-                    Ok(findings) => judge_preview(name, &findings, &req.finding_id, req.reopen),
+                    Ok(findings) => judge_preview(
+                        name,
+                        &findings,
+                        &req.finding_id,
+                        req.principal.as_deref(),
+                        req.reopen,
+                    ),
                     Err(e) => {
                         Proof::unavailable(check, format!("ListAccessPreviewFindings failed: {e}"))
                     }

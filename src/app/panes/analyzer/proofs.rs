@@ -47,6 +47,25 @@ fn preview_analyzer(state: &State, edit: &TrustPolicyEdit) -> Result<String, Str
     })
 }
 
+/// The targeted finding's principal as the preview lists it (`AWS: arn:...`).
+fn principal_text(state: &State, edit: &TrustPolicyEdit) -> Option<String> {
+    let listed = state
+        .analyzer
+        .findings
+        .iter()
+        .find(|f| f.id == edit.finding_id)
+        .map(|f| f.principal.clone());
+    let mut pairs = listed.or_else(|| edit.target.as_ref().map(|t| t.principal.clone()))?;
+    pairs.sort();
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
 /// Asks for the proofs of the previewed plan when it is a trust-policy change whose
 /// proofs were not asked for yet.
 pub fn request(state: &mut State) -> Vec<Effect> {
@@ -67,6 +86,7 @@ pub fn request(state: &mut State) -> Vec<Effect> {
         before: edit.before.clone(),
         after: edit.after.clone(),
         finding_id: edit.finding_id.clone(),
+        principal: principal_text(state, edit),
         reopen,
         analyzer: preview_analyzer(state, edit),
     };
