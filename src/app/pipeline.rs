@@ -210,6 +210,10 @@ impl Pipeline {
                 .as_ref()
                 .map(|p| p.failures())
                 .unwrap_or_default();
+            // A wrong word is typed again from scratch.
+            if let Some(typed) = self.typed_mut() {
+                typed.clear();
+            }
             return Err(format!(
                 "refused: {}; type {word} and press enter to approve anyway",
                 failures.join("; ")
