@@ -51,11 +51,11 @@ fn a_remediation_whose_proofs_pass_is_shown_approved_written_and_resolved() {
             "PASS  ValidatePolicy: no new error or security warning",
             "PASS  CheckNoNewAccess: the new policy grants nothing the current one does not",
             "PASS  CheckNoPublicAccess: no public access",
-            "would be RESOLVED; no NEW finding (analyzer ConsoleAnalyzer-account)",
+            "PASS  access preview: the finding would be RESOLVED; no NEW finding (ConsoleAnalyzer-account)",
         ] {
             assert!(text.contains(line), "{line:?} not in:\n{text}");
         }
-        insta::assert_snapshot!("proofs_pass_preview", screen(&console.state));
+        insta::assert_snapshot!("proofs_pass_preview", preview_box(&console.state));
         // The checks are reads sent before approval; the access preview was polled
         // until COMPLETED.
         assert_eq!(count(&sb, "ValidatePolicy"), 2, "current and new document");
@@ -183,5 +183,123 @@ fn an_organization_analyzer_finding_in_a_member_account_has_no_access_preview() 
         let v = verdicts(&proofs(&console.state));
         assert_eq!(v.iter().filter(|(_, v)| *v == Verdict::Pass).count(), 3);
         press_until(&mut console, "y", "the change", changed).await;
+    });
+}
+
+/// The sandbox's side, through the SDK as secdeck's adapter calls it: AWS's shapes.
+#[test]
+fn the_sandbox_answers_the_checks_and_previews_in_aws_shapes() {
+    use aws_sdk_accessanalyzer::types::{
+        AccessCheckPolicyType, AccessPreviewStatus, Configuration, IamRoleConfiguration,
+        PathElement, PolicyType, ValidatePolicyResourceType,
+    };
+    big_stack(|| async {
+        let env = TestEnv::demo().await;
+        let aa = env.clients().accessanalyzer;
+        let current = env.role_trust_policy(MAIN, SEED_ROLE).unwrap();
+        let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":["sts:AssumeRole","sts:BecomeRoot"]}]}"#;
+        let v = aa
+            .validate_policy()
+            .policy_document(bad)
+            .policy_type(PolicyType::ResourcePolicy)
+            .validate_policy_resource_type(ValidatePolicyResourceType::RoleTrust)
+            .send()
+            .await
+            .unwrap();
+        let f = &v.findings()[0];
+        assert_eq!(
+            (f.finding_type().as_str(), f.issue_code()),
+            ("ERROR", "INVALID_ACTION")
+        );
+        let at = &f.locations()[0];
+        assert_eq!(at.path()[3], PathElement::Index(1));
+        let span = at.span().unwrap();
+        let (start, end) = (
+            span.start().unwrap().offset() as usize,
+            span.end().unwrap().offset() as usize,
+        );
+        assert_eq!(&bad[start..end], "\"sts:BecomeRoot\"");
+
+        let widened = widening_plan(&env);
+        let Change::TrustPolicyDeny(edit) = &widened.change else {
+            unreachable!()
+        };
+        let answer = aa
+            .check_no_new_access()
+            .existing_policy_document(&current)
+            .new_policy_document(&edit.after)
+            .policy_type(AccessCheckPolicyType::ResourcePolicy)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.result().unwrap().as_str(), "FAIL");
+        let reason = &answer.reasons()[0];
+        assert_eq!(
+            (reason.statement_index(), reason.statement_id()),
+            (Some(1), Some("Widened"))
+        );
+
+        let config = || {
+            Configuration::IamRole(
+                IamRoleConfiguration::builder()
+                    .trust_policy(&current)
+                    .build(),
+            )
+        };
+        let role = format!("arn:aws:iam::{MAIN}:role/{SEED_ROLE}");
+        let refused = aa
+            .create_access_preview()
+            .analyzer_arn(env.analyzer_arn("OrgAnalyzer").unwrap())
+            .configurations(&role, config())
+            .send()
+            .await
+            .unwrap_err();
+        let e = refused.as_service_error().unwrap();
+        assert!(e.is_validation_exception(), "{e:?}");
+
+        let analyzer = env.analyzer_arn("ConsoleAnalyzer-account").unwrap();
+        let id = aa
+            .create_access_preview()
+            .analyzer_arn(&analyzer)
+            .configurations(&role, config())
+            .send()
+            .await
+            .unwrap()
+            .id()
+            .to_string();
+        let status = || async {
+            let p = aa
+                .get_access_preview()
+                .analyzer_arn(&analyzer)
+                .access_preview_id(&id)
+                .send()
+                .await
+                .unwrap();
+            p.access_preview().unwrap().status().clone()
+        };
+        assert_eq!(status().await, AccessPreviewStatus::Creating);
+        let early = aa
+            .list_access_preview_findings()
+            .analyzer_arn(&analyzer)
+            .access_preview_id(&id)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(early.as_service_error().unwrap().is_conflict_exception());
+        assert_eq!(status().await, AccessPreviewStatus::Completed);
+        let found = aa
+            .list_access_preview_findings()
+            .analyzer_arn(&analyzer)
+            .access_preview_id(&id)
+            .send()
+            .await
+            .unwrap();
+        // The same trust policy: the seed finding is UNCHANGED and still ACTIVE.
+        let f = &found.findings()[0];
+        assert_eq!(
+            (f.change_type().as_str(), f.status().as_str()),
+            ("UNCHANGED", "ACTIVE")
+        );
+        assert!(f.existing_finding_id().is_some());
     });
 }

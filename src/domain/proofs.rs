@@ -284,7 +284,7 @@ pub fn judge_preview(
         match mine {
             Some(f) if f.status == "ACTIVE" => (
                 Verdict::Pass,
-                format!("finding {target} would be ACTIVE again, as expected"),
+                "the finding would be ACTIVE again, as expected".to_string(),
             ),
             None if !new.is_empty() => (
                 Verdict::Pass,
@@ -304,7 +304,7 @@ pub fn judge_preview(
         }
     } else {
         let target_line = match mine {
-            Some(f) if f.status == "RESOLVED" => Ok(format!("finding {target} would be RESOLVED")),
+            Some(f) if f.status == "RESOLVED" => Ok("the finding would be RESOLVED".to_string()),
             Some(f) => Err(format!(
                 "finding {target} would be {}, not RESOLVED",
                 f.status
@@ -322,7 +322,7 @@ pub fn judge_preview(
             (Err(t), None) => (Verdict::Fail, format!("{t}; no NEW finding")),
         }
     };
-    Proof::new(check, verdict, format!("{detail} (analyzer {analyzer})"))
+    Proof::new(check, verdict, format!("{detail} ({analyzer})"))
 }
 
 #[cfg(test)]

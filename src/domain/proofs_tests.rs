@@ -85,7 +85,7 @@ fn the_preview_wants_the_target_resolved_and_nothing_new() {
     assert_eq!(p.verdict, Verdict::Pass);
     assert_eq!(
         p.detail,
-        "finding f1 would be RESOLVED; no NEW finding (analyzer a)"
+        "the finding would be RESOLVED; no NEW finding (a)"
     );
     let widened = [
         preview("CHANGED", "RESOLVED", Some("f1")),
