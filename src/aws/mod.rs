@@ -15,6 +15,7 @@ pub mod retry;
 pub mod securityhub;
 pub mod securityhub_history;
 pub mod securityhub_import;
+pub mod securityhub_v2;
 pub mod sts;
 pub mod throttle_signal;
 pub mod wafv2;

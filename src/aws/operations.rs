@@ -154,8 +154,17 @@ pub const OPERATIONS: &[Operation] = &[
         feature: Session,
         used_for: "who the session acts as (journal entries, import's product ARN)",
     },
-    // GetFindingsV2 (OCSF), if ever called, needs securityhub:GetFindings too.
     op(SecurityHub, "GetFindings", "GetFindings", Read, Findings, "list, reload and export findings; verify changes"),
+    // The new Security Hub (OCSF, src/aws/securityhub_v2/): its V2 operations use the
+    // CSPM actions where AWS says so (GetFindingsV2 -> GetFindings, BatchUpdateFindingsV2 ->
+    // BatchUpdateFindings, GetFindingStatisticsV2 -> GetAdhocInsightResults), else their name.
+    op(SecurityHub, "DescribeSecurityHubV2", "DescribeSecurityHubV2", Read, Findings, "which findings API is enabled"),
+    op(SecurityHub, "GetFindingsV2", "GetFindings", Read, Findings, "list, reload and export OCSF findings"),
+    op(SecurityHub, "GetFindingStatisticsV2", "GetAdhocInsightResults", Read, Findings, "counts and group counts without loading findings"),
+    op(SecurityHub, "GetFindingsTrendsV2", "GetFindingsTrendsV2", Read, Findings, "the severity trend"),
+    op(SecurityHub, "BatchUpdateFindingsV2", "BatchUpdateFindings", Write, Findings, "triage of OCSF findings: status, severity, comment"),
+    op(SecurityHub, "ListConnectorsV2", "ListConnectorsV2", Read, Findings, "ticketing connectors to choose from"),
+    op(SecurityHub, "CreateTicketV2", "CreateTicketV2", Write, Findings, "a ticket for a finding (DRYRUN preview first)"),
     op(SecurityHub, "GetFindingHistory", "GetFindingHistory", Read, Findings, "a finding's history in the detail view"),
     op(SecurityHub, "BatchUpdateFindings", "BatchUpdateFindings", Write, Findings, "triage: workflow, severity, notes, fields"),
     op(SecurityHub, "BatchImportFindings", "BatchImportFindings", Write, Audits, "IoT audit findings imported as ASFF"),

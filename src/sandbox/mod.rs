@@ -30,6 +30,7 @@ use serde_json::Value;
 
 pub use faults::{Fault, FaultMode, FaultSpec, ItemFault, parse_specs};
 pub use record::RecordedRequest;
+pub use securityhub::v2::world::FindingsApis;
 pub use server::{serve, serve_on};
 
 use state::{Shared, now_iso};
@@ -126,6 +127,7 @@ impl Sandbox {
                 securityhub::import::import(&mut store, finding, &now, &shared.config.caller_arn);
             }
         }
+        securityhub::v2::seed_world(&shared);
         shared
             .wafv2_write()
             .seed(&wafv2, &shared.config.account, &shared.config.region);
@@ -271,6 +273,29 @@ impl Sandbox {
 
     pub fn finding_count(&self) -> usize {
         self.shared.findings_read().len()
+    }
+
+    /// Which findings APIs answer (both by default): CSPM-only or V2-only accounts for tests.
+    pub fn set_findings_apis(&self, apis: FindingsApis) {
+        self.shared.v2_write().apis = apis;
+    }
+
+    /// Every finding as GetFindingsV2 would now return it (CSPM findings in OCSF, then the
+    /// exposure findings), unfiltered.
+    pub fn ocsf_findings(&self) -> Vec<Value> {
+        let store = self.shared.findings_read();
+        let v2 = self.shared.v2_read();
+        securityhub::v2::world::all_views(&store, &v2)
+            .iter()
+            .map(|d| d.as_ref().clone())
+            .collect()
+    }
+
+    /// The finding with this `metadata.uid` as GetFindingsV2 would now return it.
+    pub fn ocsf_finding(&self, uid: &str) -> Option<Value> {
+        self.ocsf_findings()
+            .into_iter()
+            .find(|d| d["metadata"]["uid"].as_str() == Some(uid))
     }
 
     /// GetFindingHistory-shaped records for the finding with this Id, oldest first.

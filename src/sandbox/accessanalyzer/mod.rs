@@ -82,7 +82,7 @@ fn not_found(message: impl Into<String>) -> ServiceError {
     ServiceError::new(404, "ResourceNotFoundException", message)
 }
 
-fn query_params(query: Option<String>) -> Value {
+pub(crate) fn query_params(query: Option<String>) -> Value {
     let pairs: Vec<(String, String)> = query
         .and_then(|q| serde_urlencoded::from_str(&q).ok())
         .unwrap_or_default();
