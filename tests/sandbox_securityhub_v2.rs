@@ -563,52 +563,9 @@ fn generated_worlds_serve_both_apis() {
     })
 }
 
-/// `secdeck sandbox --listen 127.0.0.1:0` as a user starts it; killed when dropped.
-struct ListeningSandbox {
-    child: std::process::Child,
-    url: String,
-    _home: tempfile::TempDir,
-}
-
-impl ListeningSandbox {
-    fn start() -> ListeningSandbox {
-        use std::io::BufRead;
-        let home = tempfile::tempdir().unwrap();
-        let mut child = secdeck_command(home.path())
-            .args(["sandbox", "--listen", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("secdeck sandbox starts");
-        let mut first = String::new();
-        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-        out.read_line(&mut first).unwrap();
-        // Keep reading: a closed pipe would end the server at its next line of output.
-        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-        let url = first
-            .split("listening on ")
-            .nth(1)
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .trim()
-            .to_string();
-        ListeningSandbox {
-            child,
-            url,
-            _home: home,
-        }
-    }
-}
-
-impl Drop for ListeningSandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn the_aws_cli_reads_v2_findings_and_counts_from_the_sandbox_on_loopback() {
-    let server = ListeningSandbox::start();
+    let server = common::awscli::ListeningSandbox::start();
     let aws = |args: &[&str]| {
         common::awscli::aws(&server.url, "us-east-1", args).unwrap_or_else(|e| panic!("{e}"))
     };
