@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::PolicyDocument;
-use super::eval::{action_list, action_matches};
+use super::eval::{action_list, action_matches, condition_of};
 use super::principal::{Principal, PrincipalEntry, PrincipalKind};
 
 /// One grant of an Allow statement.
@@ -80,11 +80,7 @@ pub fn grants(doc: &PolicyDocument) -> Vec<Grant> {
         if effect(st) != Some("Allow") {
             continue;
         }
-        let condition = st
-            .get("Condition")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let condition = condition_of(st);
         let sid = st.get("Sid").and_then(Value::as_str).map(str::to_string);
         for principal in entries_of(st) {
             for action in actions_of(st) {
