@@ -72,11 +72,11 @@ async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fix
     );
 
     // ListAuditTasks takes ISO-8601 query times and returns both, newest first.
-    let now = std::time::SystemTime::now();
+    let (from, to) = recent(std::time::Duration::from_secs(3600));
     let tasks = iot
         .list_audit_tasks()
-        .start_time(DateTime::from(now - std::time::Duration::from_secs(3600)))
-        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .start_time(from)
+        .end_time(to)
         .send()
         .await
         .unwrap();
@@ -241,11 +241,11 @@ async fn mitigation_reports_a_status_per_finding_and_action() {
         .await;
     assert!(reused.is_err(), "a mitigation task id can be used once");
 
-    let now = std::time::SystemTime::now();
+    let (from, to) = recent(std::time::Duration::from_secs(60));
     let tasks = iot
         .list_audit_mitigation_actions_tasks()
-        .start_time(DateTime::from(now - std::time::Duration::from_secs(60)))
-        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .start_time(from)
+        .end_time(to)
         .send()
         .await
         .unwrap();
@@ -391,11 +391,11 @@ async fn a_mitigation_task_runs_from_pending_to_completed_over_polls() {
         execution_statuses(&iot, "m-async", &id).await,
         ["COMPLETED"]
     );
-    let now = std::time::SystemTime::now();
+    let (from, to) = recent(std::time::Duration::from_secs(60));
     let tasks = iot
         .list_audit_mitigation_actions_tasks()
-        .start_time(DateTime::from(now - std::time::Duration::from_secs(60)))
-        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .start_time(from)
+        .end_time(to)
         .send()
         .await
         .unwrap();

@@ -47,3 +47,16 @@ pub fn buffer_text(t: &Terminal<TestBackend>) -> String {
         .map(|c| c.symbol())
         .collect()
 }
+
+/// Starts the console (`init`) and answers its first findings read with `findings`, as a
+/// one-page GetFindings would.
+pub fn with_findings(s: &mut State, findings: Vec<secdeck::domain::finding::Finding>) {
+    secdeck::app::init(s);
+    let request = s.findings.request;
+    let page = secdeck::app::FindingsMsg::Page {
+        request,
+        findings,
+        next_token: None,
+    };
+    update(s, Action::Pane(secdeck::app::PaneMsg::Findings(page)));
+}
