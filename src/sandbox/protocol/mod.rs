@@ -15,7 +15,7 @@ pub struct ServiceError {
     pub message: String,
     /// Members the error shape adds to the body (Access Analyzer's `reason`,
     /// `resourceId`, `resourceType`), as the service model names them.
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields: Vec<(String, serde_json::Value)>,
 }
 
 impl ServiceError {
@@ -24,13 +24,13 @@ impl ServiceError {
             status,
             code: code.into(),
             message: message.into(),
-            fields: serde_json::Map::new(),
+            fields: Vec::new(),
         }
     }
 
     /// The error with one more member in its body.
     pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
-        self.fields.insert(key.to_string(), value.into());
+        self.fields.push((key.to_string(), value.into()));
         self
     }
 

@@ -31,7 +31,7 @@ pub fn error(error: &ServiceError, request_id: &str) -> Response {
     } else {
         let mut body = json!({"message": error.message, "__type": error.code});
         if let Some(obj) = body.as_object_mut() {
-            obj.extend(error.fields.clone());
+            obj.extend(error.fields.iter().cloned());
         }
         body
     };

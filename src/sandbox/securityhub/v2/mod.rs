@@ -83,7 +83,7 @@ async fn serve(
     params: Result<Value, ServiceError>,
     handler: impl FnOnce(&Ctx, &Value) -> Result<Response, ServiceError>,
 ) -> Response {
-    let recorded = params.as_ref().map(Value::clone).unwrap_or(Value::Null);
+    let recorded = params.as_ref().ok().cloned().unwrap_or(Value::Null);
     run(&shared, op, recorded, |ctx, p| {
         params?;
         if !ctx.shared.v2_read().apis.v2 {

@@ -223,7 +223,7 @@ pub(crate) fn trends(docs: &[Arc<Value>], params: &Value) -> Result<Value, Servi
                 .map(|&i| (bucket_name(i), 0))
                 .collect();
             for (t, sev) in &created {
-                if *t <= at + step - 1 {
+                if *t < at + step {
                     *counts.entry(bucket_name(*sev)).or_default() += 1;
                 }
             }
