@@ -6,7 +6,8 @@
 mod common;
 
 use common::analyzer::{MAIN, SEED_ROLE};
-use common::awscli::{ListeningSandbox, aws};
+use common::awscli::aws;
+use common::bin::ListeningSandbox;
 use common::model::{Exchanges, ServiceModel};
 use common::*;
 use secdeck::aws::accessanalyzer_checks as checks;

@@ -48,6 +48,13 @@ fn the_model_knows_the_v2_operations_and_their_routes() {
 }
 
 #[test]
+fn the_sandbox_accepts_exactly_the_field_names_the_model_lists() {
+    for (shape, names) in secdeck::sandbox::v2_field_names() {
+        assert_eq!(names, securityhub().enum_values(shape), "{shape}");
+    }
+}
+
+#[test]
 fn the_model_accepts_a_well_formed_request() {
     let body = json!({
         "Filters": {
@@ -143,7 +150,7 @@ use aws_sdk_securityhub::types::{
     AllowedOperators, CompositeFilter, GroupByField, GroupByRule, OcsfFindingFilters,
     OcsfStringField, OcsfStringFilter, StringFilter, StringFilterComparison,
 };
-use common::model::Exchanges;
+use common::exchanges::Exchanges;
 use common::*;
 use secdeck::aws::retry::RetryPolicy;
 use secdeck::aws::securityhub_v2::counts::{finding_statistics, findings_trends};
@@ -223,6 +230,16 @@ fn every_finding_is_visible_through_both_apis_page_by_page() {
             assert_eq!(doc["finding_info"]["title"], asff["Title"]);
         }
         let ops = securityhub().check_exchanges(&exchanges.taken());
+        // What the sandbox's recorder received is what the model accepts, too.
+        for r in env
+            .requests()
+            .iter()
+            .filter(|r| r.operation.ends_with("V2"))
+        {
+            securityhub()
+                .check_input(&r.operation, &r.params)
+                .unwrap_or_else(|v| panic!("{} as recorded:\n{v}", r.operation));
+        }
         assert!(
             ops.contains(&"GetFindingsV2".to_string())
                 && ops.contains(&"DescribeSecurityHubV2".to_string())
@@ -565,7 +582,7 @@ fn generated_worlds_serve_both_apis() {
 
 #[test]
 fn the_aws_cli_reads_v2_findings_and_counts_from_the_sandbox_on_loopback() {
-    let server = common::awscli::ListeningSandbox::start();
+    let server = common::bin::ListeningSandbox::start();
     let aws = |args: &[&str]| {
         common::awscli::aws(&server.url, "us-east-1", args).unwrap_or_else(|e| panic!("{e}"))
     };
@@ -591,18 +608,7 @@ fn the_aws_cli_reads_v2_findings_and_counts_from_the_sandbox_on_loopback() {
         .expect("groups");
     let total: i64 = groups.iter().map(|g| g["Count"].as_i64().unwrap()).sum();
     // The same world as the in-process demo: the same number of findings, by severity.
-    let expected = big_stack_value(|| async { TestEnv::demo().await.ocsf_findings().len() });
+    let expected =
+        common::runner::big_stack_value(|| async { TestEnv::demo().await.ocsf_findings().len() });
     assert_eq!(total as usize, expected);
-}
-
-fn big_stack_value<T: Send + 'static, F: std::future::Future<Output = T>>(
-    body: impl FnOnce() -> F + Send + 'static,
-) -> T {
-    let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let out = slot.clone();
-    big_stack(move || async move {
-        *out.lock().unwrap() = Some(body().await);
-    });
-    let value = slot.lock().unwrap().take();
-    value.expect("the body ran")
 }

@@ -30,6 +30,7 @@ use serde_json::Value;
 
 pub use faults::{Fault, FaultMode, FaultSpec, ItemFault, parse_specs};
 pub use record::RecordedRequest;
+pub use securityhub::v2::names::model_enums as v2_field_names;
 pub use securityhub::v2::world::FindingsApis;
 pub use server::{serve, serve_on};
 

@@ -173,17 +173,7 @@ pub fn ensure_installed() -> Result<(), String> {
             &format!("{interpreter} -m venv target/moto-venv"),
         )?;
     }
-    run(
-        Command::new(python()).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            MOTO_REQUIREMENT,
-        ]),
-        &format!("pip install '{MOTO_REQUIREMENT}'"),
-    )?;
+    pip_install(MOTO_REQUIREMENT)?;
     run(
         Command::new(python()).args(["-c", "import moto.server, flask"]),
         "import moto.server",
@@ -210,22 +200,27 @@ pub fn ensure_awscli() -> Result<PathBuf, String> {
     }
     let _lock = InstallLock::acquire(&target_dir().join("moto-venv.lock"))?;
     if !marker.exists() {
-        run(
-            Command::new(python()).args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                AWSCLI_REQUIREMENT,
-            ]),
-            &format!("pip install '{AWSCLI_REQUIREMENT}'"),
-        )?;
+        pip_install(AWSCLI_REQUIREMENT)?;
         run(Command::new(&aws).arg("--version"), "aws --version")?;
         fs::write(&marker, AWSCLI_REQUIREMENT)
             .map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
     }
     Ok(aws)
+}
+
+/// `pip install REQUIREMENT` into the venv.
+fn pip_install(requirement: &str) -> Result<(), String> {
+    run(
+        Command::new(python()).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            requirement,
+        ]),
+        &format!("pip install '{requirement}'"),
+    )
 }
 
 fn run(command: &mut Command, what: &str) -> Result<(), String> {

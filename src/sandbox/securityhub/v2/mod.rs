@@ -28,17 +28,14 @@ use serde_json::{Value, json};
 
 use super::super::accessanalyzer::query_params;
 use super::super::dispatch::{Ctx, Op, json_params, run};
-use super::super::protocol::{Protocol, ServiceError, rest_json};
+use super::super::protocol::{ServiceError, rest_json};
 use super::super::state::{Shared, now_iso};
 
+/// As the CSPM operations, but the V2 operations model ThrottlingException (429).
 fn op(name: &'static str, mutating: bool) -> Op {
     Op {
-        service: "securityhub",
-        name,
-        mutating,
-        protocol: Protocol::RestJson,
-        // The V2 operations model ThrottlingException (429).
         throttle: (429, "ThrottlingException"),
+        ..super::op(name, mutating)
     }
 }
 
@@ -63,7 +60,10 @@ pub(crate) fn seed_world(shared: &Shared) {
         "arn:aws:securityhub:{region}:{account}:hubv2/7c2f1b0e-5d4a-4e8b-9a61-0d3f2b6c8e41"
     );
     v2.subscribed_at = now.clone();
-    v2.exposures = world::exposures(&store, region, account, &now);
+    v2.exposures = world::exposures(&store, region, account, &now)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
     v2.connectors = world::demo_connectors(region, account, &now);
     v2.org = query::demo_org(&store);
 }
@@ -83,7 +83,7 @@ async fn serve(
     params: Result<Value, ServiceError>,
     handler: impl FnOnce(&Ctx, &Value) -> Result<Response, ServiceError>,
 ) -> Response {
-    let recorded = params.as_ref().ok().cloned().unwrap_or(Value::Null);
+    let recorded = params.clone().unwrap_or(Value::Null);
     run(&shared, op, recorded, |ctx, p| {
         params?;
         if !ctx.shared.v2_read().apis.v2 {

@@ -186,3 +186,16 @@ pub(crate) const TRENDS_FIELDS: &[&str] = &[
     "resource_owner_ids",
     "resource_owner_organization_ids",
 ];
+/// Each list with the model shape it copies (the conformance test compares them).
+pub fn model_enums() -> [(&'static str, &'static [&'static str]); 8] {
+    [
+        ("OcsfStringField", STRING_FIELDS),
+        ("OcsfDateField", DATE_FIELDS),
+        ("OcsfBooleanField", BOOLEAN_FIELDS),
+        ("OcsfNumberField", NUMBER_FIELDS),
+        ("OcsfMapField", MAP_FIELDS),
+        ("OcsfIpField", IP_FIELDS),
+        ("GroupByField", GROUP_BY_FIELDS),
+        ("FindingsTrendsStringField", TRENDS_FIELDS),
+    ]
+}

@@ -101,6 +101,7 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
             .as_f64()
             .partial_cmp(&y.as_f64())
             .unwrap_or(Ordering::Equal),
+        (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
         (Some(x), Some(y)) => filter::leaf_text(x).cmp(&filter::leaf_text(y)),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
@@ -170,15 +171,22 @@ pub(crate) fn get_findings(
             .ok_or_else(|| validation("The NextToken is not valid for this request"))?,
     };
     let docs = scoped(docs.to_vec(), v2, params)?;
-    let mut hits: Vec<&Arc<Value>> = docs
+    let hits: Vec<&Arc<Value>> = docs
         .iter()
         .filter(|d| filter::matches(filters, d, now_ms))
         .collect();
-    hits.sort_by(|a, b| {
+    // Keys read once per finding, not once per comparison.
+    let mut keyed: Vec<(Vec<Option<&Value>>, &Arc<Value>)> = hits
+        .into_iter()
+        .map(|d| (keys.iter().map(|(f, _)| first_leaf(d, f)).collect(), d))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
         keys.iter()
-            .map(|(field, desc)| {
-                let o = compare(first_leaf(a, field), first_leaf(b, field));
-                if *desc && first_leaf(a, field).is_some() && first_leaf(b, field).is_some() {
+            .zip(ka.iter().zip(kb))
+            .map(|((_, desc), (x, y))| {
+                let o = compare(*x, *y);
+                // Missing values sort last in either direction.
+                if *desc && x.is_some() && y.is_some() {
                     o.reverse()
                 } else {
                     o
@@ -191,6 +199,7 @@ pub(crate) fn get_findings(
                     .cmp(&b["metadata"]["uid"].as_str())
             })
     });
+    let hits: Vec<&Arc<Value>> = keyed.into_iter().map(|(_, d)| d).collect();
     let page: Vec<&Value> = hits
         .iter()
         .skip(offset)

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::filter::{self, leaf_text, validation, walk};
 use super::names;
+use super::ocsf::severity_name;
 use crate::sandbox::protocol::ServiceError;
 use crate::sandbox::securityhub::fields::parse_date;
 use crate::sandbox::state::format_iso;
@@ -153,19 +154,6 @@ fn trends_filters(filters: &Value, depth: usize) -> Result<Value, ServiceError> 
     Ok(json!({"CompositeFilters": out, "CompositeOperator": filters["CompositeOperator"]}))
 }
 
-fn bucket_name(id: i64) -> &'static str {
-    match id {
-        1 => "Informational",
-        2 => "Low",
-        3 => "Medium",
-        4 => "High",
-        5 => "Critical",
-        6 => "Fatal",
-        99 => "Other",
-        _ => "Unknown",
-    }
-}
-
 /// Each point counts the findings created by the end of its period, by severity.
 pub(crate) fn trends(docs: &[Arc<Value>], params: &Value) -> Result<Value, ServiceError> {
     let time = |k: &str| {
@@ -220,11 +208,11 @@ pub(crate) fn trends(docs: &[Arc<Value>], params: &Value) -> Result<Value, Servi
         .map(|&at| {
             let mut counts: HashMap<&str, i64> = [0, 1, 2, 3, 4, 5, 6, 99]
                 .iter()
-                .map(|&i| (bucket_name(i), 0))
+                .map(|&i| (severity_name(i), 0))
                 .collect();
             for (t, sev) in &created {
                 if *t < at + step {
-                    *counts.entry(bucket_name(*sev)).or_default() += 1;
+                    *counts.entry(severity_name(*sev)).or_default() += 1;
                 }
             }
             let at = time::OffsetDateTime::from_unix_timestamp(at / 1000)

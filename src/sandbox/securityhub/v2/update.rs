@@ -5,7 +5,8 @@
 //! Exposure findings are changed in place. Each finding is processed or unprocessed with
 //! one of AWS's codes (ResourceNotFoundException, ValidationException, ...).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -198,7 +199,9 @@ pub(crate) fn batch_update(
         }
         match found {
             Found::Cspm(index) => apply_cspm(store, v2, index, &changes, now, caller)?,
-            Found::Exposure(index) => apply_exposure(&mut v2.exposures[index], &changes, now),
+            Found::Exposure(index) => {
+                apply_exposure(Arc::make_mut(&mut v2.exposures[index]), &changes, now)
+            }
         }
         processed.push(json!({key: echo}));
     }
@@ -218,42 +221,45 @@ fn apply_cspm(
     let (id, product) = (doc["Id"].clone(), doc["ProductArn"].clone());
     let mut asff = json!({"FindingIdentifiers": [{"Id": id, "ProductArn": product}]});
     let uid = id.as_str().unwrap_or_default().to_string();
-    if let Some(s) = changes.status {
-        match workflow_of_status_id(s) {
-            Some(w) => {
-                asff["Workflow"] = json!({"Status": w});
-                v2.status.remove(&uid);
+    let mut shadow = |id: Option<i64>,
+                      asff_value: Option<&'static str>,
+                      field: (&str, &str),
+                      overlays: &mut HashMap<String, Overlay>| {
+        let Some(id) = id else { return };
+        let (object, member) = field;
+        match asff_value {
+            // The ASFF field carries it: set it there, any older overlay is void.
+            Some(value) => {
+                asff[object] = json!({member: value});
+                overlays.remove(&uid);
             }
+            // No ASFF equivalent: kept beside the finding while the ASFF field is unchanged.
             None => {
-                let current = doc["Workflow"]["Status"].as_str().map(str::to_string);
-                v2.status.insert(
+                let current = doc[object][member].as_str().map(str::to_string);
+                overlays.insert(
                     uid.clone(),
                     Overlay {
-                        id: s,
+                        id,
                         asff_value: current,
                     },
                 );
             }
         }
-    }
-    if let Some(s) = changes.severity {
-        match label_of_severity_id(s) {
-            Some(label) => {
-                asff["Severity"] = json!({"Label": label});
-                v2.severity.remove(&uid);
-            }
-            None => {
-                let current = doc["Severity"]["Label"].as_str().map(str::to_string);
-                v2.severity.insert(
-                    uid.clone(),
-                    Overlay {
-                        id: s,
-                        asff_value: current,
-                    },
-                );
-            }
-        }
-    }
+    };
+    let status = changes.status;
+    shadow(
+        status,
+        status.and_then(workflow_of_status_id),
+        ("Workflow", "Status"),
+        &mut v2.status,
+    );
+    let severity = changes.severity;
+    shadow(
+        severity,
+        severity.and_then(label_of_severity_id),
+        ("Severity", "Label"),
+        &mut v2.severity,
+    );
     if let Some(c) = &changes.comment {
         asff["Note"] = json!({"Text": c, "UpdatedBy": caller});
     }

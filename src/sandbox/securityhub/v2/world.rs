@@ -44,7 +44,7 @@ pub(crate) struct V2Store {
     pub status: HashMap<String, Overlay>,
     pub severity: HashMap<String, Overlay>,
     /// OCSF-only findings (exposures), updated in place.
-    pub exposures: Vec<Value>,
+    pub exposures: Vec<Arc<Value>>,
     pub connectors: Vec<Value>,
     /// (client token, connector id, finding uid) -> ticket id, so a retried call opens one.
     pub tickets: Vec<(Option<String>, String, String, String)>,
@@ -85,7 +85,7 @@ pub(crate) fn view(stored: &Stored, v2: &V2Store) -> Arc<Value> {
 /// Every finding the V2 API sees: each ASFF finding mapped, then the exposure findings.
 pub(crate) fn all_views(store: &FindingStore, v2: &V2Store) -> Vec<Arc<Value>> {
     let mut out: Vec<Arc<Value>> = store.items.iter().map(|s| view(s, v2)).collect();
-    out.extend(v2.exposures.iter().map(|e| Arc::new(e.clone())));
+    out.extend(v2.exposures.iter().cloned());
     out
 }
 
