@@ -346,13 +346,7 @@ async fn archive_rule_create_apply_archives_only_matching_findings_and_delete() 
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert_eq!(changed[0]["resource"], "arn:aws:s3:::my-bucket");
     assert_eq!(changed[0]["status"], "ARCHIVED");
-    let rules =
-        w.aa.list_archive_rules()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(rules.archive_rules().len(), 2);
+    assert_eq!(rule_count(&w.aa).await, 2);
     // A rule name taken, or not matching AWS's pattern, is refused with AWS's codes.
     for (name, code) in [
         ("Partner-999988887777.s3", "ConflictException"),
@@ -377,13 +371,7 @@ async fn archive_rule_create_apply_archives_only_matching_findings_and_delete() 
         .send()
         .await
         .unwrap();
-    let rules =
-        w.aa.list_archive_rules()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(rules.archive_rules().len(), 1);
+    assert_eq!(rule_count(&w.aa).await, 1);
 }
 
 #[tokio::test]
@@ -467,4 +455,15 @@ async fn sts_assume_role_acts_in_the_member_account_and_checks_trust() {
             "AccessDenied"
         );
     }
+}
+
+/// How many archive rules the demo account's analyzer has.
+async fn rule_count(aa: &aws_sdk_accessanalyzer::Client) -> usize {
+    let rules = aa
+        .list_archive_rules()
+        .analyzer_name("ConsoleAnalyzer-account")
+        .send()
+        .await
+        .expect("ListArchiveRules");
+    rules.archive_rules().len()
 }

@@ -197,41 +197,24 @@ async fn request_limits_are_typed_invalid_input_errors() {
         INVALID
     );
 
-    assert_eq!(
-        refusal_code(
-            hub.batch_update_findings()
-                .finding_identifiers(ident("gen-0001"))
-                .note(NoteUpdate::builder().text("who wrote this?").build())
-                .send()
-        )
-        .await,
-        INVALID
-    );
-    assert_eq!(
-        refusal_code(
-            hub.batch_update_findings()
-                .finding_identifiers(ident("gen-0001"))
-                .note(
-                    NoteUpdate::builder()
-                        .text("x".repeat(513))
-                        .updated_by("a")
-                        .build(),
-                )
-                .send()
-        )
-        .await,
-        INVALID
-    );
-    assert_eq!(
-        refusal_code(
-            hub.batch_update_findings()
-                .finding_identifiers(ident("gen-0001"))
-                .criticality(101)
-                .send()
-        )
-        .await,
-        INVALID
-    );
+    let update = || {
+        hub.batch_update_findings()
+            .finding_identifiers(ident("gen-0001"))
+    };
+    let long_note = NoteUpdate::builder()
+        .text("x".repeat(513))
+        .updated_by("a")
+        .build();
+    for (what, request) in [
+        (
+            "a note without its author",
+            update().note(NoteUpdate::builder().text("who wrote this?").build()),
+        ),
+        ("a note over 512 characters", update().note(long_note)),
+        ("a criticality over 100", update().criticality(101)),
+    ] {
+        assert_eq!(refusal_code(request.send()).await, INVALID, "{what}");
+    }
     assert_eq!(
         sandbox.finding("gen-0001").unwrap().get("Criticality"),
         None

@@ -3,10 +3,12 @@
 
 pub mod accessanalyzer;
 pub mod accessanalyzer_checks;
+pub mod accessanalyzer_unused;
 pub mod error;
 mod error_text;
 pub mod filters;
 pub mod iam;
+pub mod iam_policies;
 pub mod iam_policy;
 pub mod iot;
 pub mod operations;

@@ -49,6 +49,9 @@ pub enum QuotaMode {
     Aws,
 }
 
+/// A role's attached managed policy ARNs and its inline policies (name, document).
+pub type RolePermissions = (Vec<String>, Vec<(String, String)>);
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxConfig {
     pub account: String,
@@ -320,6 +323,26 @@ impl Sandbox {
         *self.shared.iam_write() = iam;
         *self.shared.analyzer_write() = analyzers;
         Ok(())
+    }
+
+    /// A role's managed policies (ARNs) and inline policies (name, document) as IAM holds them.
+    /// Attached policies are in attach order, inline ones by name.
+    pub fn role_permissions(&self, account: &str, name: &str) -> Option<RolePermissions> {
+        let iam = self.shared.iam_read();
+        let role = iam.role(account, name)?;
+        let inline = role
+            .inline
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Some((role.attached.clone(), inline))
+    }
+
+    /// A managed policy's default version id and its document.
+    pub fn policy_default(&self, arn: &str) -> Option<(String, String)> {
+        let iam = self.shared.iam_read();
+        let p = iam.policies.get(arn)?;
+        Some((p.default_version.clone(), p.default_document().to_string()))
     }
 
     /// A role's trust policy text exactly as IAM holds it (decoded).

@@ -1,6 +1,7 @@
 //! IAM Access Analyzer (restJson1): analyzers, findings (V1 and V2 shapes), UpdateFindings,
-//! archive rules, StartResourceScan, policy checks (`checks`, `validate`) and access
-//! previews (`previews`), over the analyzer store and the IAM role store.
+//! archive rules, StartResourceScan, unused-permission recommendations, policy checks
+//! (`checks`, `validate`) and access previews (`previews`), over the analyzer store and
+//! the IAM role store.
 //! This module owns the routes and the request helpers; the handlers live in submodules.
 
 mod analyzers;
@@ -8,10 +9,12 @@ mod archive_rules;
 mod checks;
 mod findings;
 mod previews;
+pub(crate) mod recommendations;
 pub(crate) mod scan;
 mod spans;
 pub(crate) mod store;
 mod validate;
+mod unused;
 pub mod world;
 
 use std::sync::Arc;
@@ -71,6 +74,9 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route(
             "/access-preview/{id}",
             get(previews::get_access_preview).post(previews::list_access_preview_findings),
+        .route(
+            "/recommendation/{id}",
+            post(recommendations::generate).get(recommendations::get),
         )
 }
 

@@ -99,6 +99,11 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
             ReadRequest::Analyzer(AnalyzerRead::Proofs(request)) => {
                 super::proofs::run(&clients.accessanalyzer, *request).await
             }
+            ReadRequest::Analyzer(AnalyzerRead::Recommendation {
+                analyzer_arn,
+                finding_id,
+                role_arn,
+            }) => super::recommendation::run(clients, analyzer_arn, finding_id, role_arn).await,
             other => {
                 tracing::error!(?other, "not an Access Analyzer read");
                 return;

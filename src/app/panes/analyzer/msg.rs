@@ -1,6 +1,6 @@
 //! What reaches the Access Analyzer pane from tasks and `:` commands; folded in by `reduce`.
 
-use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria, PermissionsChange};
 
 use super::PolicyPurpose;
 
@@ -49,6 +49,11 @@ pub enum AnalyzerMsg {
     ProofsReady {
         plan_id: String,
         proofs: crate::domain::proofs::Proofs,
+    /// An unused-permission recommendation, generated, polled and planned against the
+    /// role's policies now (or why not).
+    RecommendationReady {
+        finding_id: String,
+        result: Result<Box<PermissionsChange>, String>,
     },
 }
 
@@ -105,4 +110,12 @@ pub enum AnalyzerRead {
     /// Access Analyzer's checks of a previewed trust-policy change; answered with
     /// `AnalyzerMsg::ProofsReady`.
     Proofs(Box<crate::domain::proofs::ProofRequest>),
+    /// An UnusedPermission finding's recommendation: GenerateFindingRecommendation, poll
+    /// GetFindingRecommendation, read the policies it names; answered with
+    /// `AnalyzerMsg::RecommendationReady`.
+    Recommendation {
+        analyzer_arn: String,
+        finding_id: String,
+        role_arn: String,
+    },
 }

@@ -19,19 +19,85 @@ fn status_slot(status: &str) -> Slot {
     }
 }
 
-fn short_type(t: &str) -> &str {
+/// One column of the findings table after the mark and the status.
+pub(super) struct Column {
+    pub head: &'static str,
+    pub width: Constraint,
+    pub cell: fn(&AccessFinding) -> String,
+}
+
+impl Column {
+    /// A column of `head`, `width` wide, showing `cell`.
+    pub const fn new(
+        head: &'static str,
+        width: Constraint,
+        cell: fn(&AccessFinding) -> String,
+    ) -> Self {
+        Column { head, width, cell }
+    }
+}
+
+// The columns external and internal access tables share (widths differ).
+pub(super) const fn resource_type_col(width: u16) -> Column {
+    Column::new("resource type", Constraint::Length(width), |f| {
+        short_type(&f.resource_type).to_string()
+    })
+}
+
+pub(super) const fn resource_col(fill: u16) -> Column {
+    Column::new("resource", Constraint::Fill(fill), |f| {
+        short_resource(&f.resource).to_string()
+    })
+}
+
+pub(super) const fn principal_col(fill: u16) -> Column {
+    Column::new("principal", Constraint::Fill(fill), short_principal)
+}
+
+pub(super) const ACTIONS: Column =
+    Column::new("actions", Constraint::Fill(2), |f| f.actions.join(","));
+
+pub(super) const UPDATED: Column =
+    Column::new("updated", Constraint::Length(10), |f| day(&f.updated_at));
+
+/// The columns of an external access analyzer's findings.
+pub(super) const EXTERNAL: &[Column] = &[
+    Column::new("type", Constraint::Length(10), |f| {
+        short_finding_type(&f.finding_type)
+    }),
+    resource_type_col(14),
+    resource_col(4),
+    Column::new("account", Constraint::Length(12), |f| f.account.clone()),
+    principal_col(3),
+    ACTIONS,
+    Column::new("public", Constraint::Length(6), |f| {
+        if f.is_public == Some(true) {
+            "public".into()
+        } else {
+            String::new()
+        }
+    }),
+    UPDATED,
+];
+
+/// The date part of a timestamp.
+pub(super) fn day(t: &str) -> String {
+    t.get(..10).unwrap_or(t).to_string()
+}
+
+pub(super) fn short_type(t: &str) -> &str {
     t.strip_prefix("AWS::").unwrap_or(t)
 }
 
 /// The resource part of an ARN (`role/path/Name`, a bucket name), which is what differs.
-fn short_resource(arn: &str) -> &str {
+pub(super) fn short_resource(arn: &str) -> &str {
     arn.splitn(6, ':')
         .nth(5)
         .filter(|r| !r.is_empty())
         .unwrap_or(arn)
 }
 
-fn short_finding_type(t: &str) -> String {
+pub(super) fn short_finding_type(t: &str) -> String {
     match t {
         "ExternalAccess" => "external".into(),
         "InternalAccess" => "internal".into(),
@@ -44,7 +110,7 @@ fn short_finding_type(t: &str) -> String {
 }
 
 /// Principals in the table without the `arn:aws:iam::` noise.
-fn short_principal(f: &AccessFinding) -> String {
+pub(super) fn short_principal(f: &AccessFinding) -> String {
     f.principal
         .iter()
         .map(|(k, v)| {
@@ -81,6 +147,7 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
     let inner_rows = area.height.saturating_sub(3) as usize;
     let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
     let visible = pane.visible();
+    let columns = super::unused::columns_for(pane.current().map(|a| a.kind.as_str()));
     let rows: Vec<Row> = visible
         .iter()
         .enumerate()
@@ -92,52 +159,19 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
             } else {
                 " "
             };
-            let row = Row::new(vec![
+            let mut cells = vec![
                 text::raw(mark.to_string()),
                 text::span(f.status.clone(), style(theme, status_slot(&f.status))),
-                text::raw(short_finding_type(&f.finding_type)),
-                text::raw(short_type(&f.resource_type).to_string()),
-                text::raw(short_resource(&f.resource).to_string()),
-                text::raw(f.account.clone()),
-                text::raw(short_principal(f)),
-                text::raw(f.actions.join(",")),
-                text::raw(
-                    match f.is_public {
-                        Some(true) => "public",
-                        _ => "",
-                    }
-                    .to_string(),
-                ),
-                text::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
-            ]);
-            selectable_row(row, i == pane.cursor, theme)
+            ];
+            cells.extend(columns.iter().map(|c| text::raw((c.cell)(f))));
+            selectable_row(Row::new(cells), i == pane.cursor, theme)
         })
         .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(14),
-        Constraint::Fill(4),
-        Constraint::Length(12),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Length(6),
-        Constraint::Length(10),
-    ];
-    let head = Row::new([
-        "",
-        "status",
-        "type",
-        "resource type",
-        "resource",
-        "account",
-        "principal",
-        "actions",
-        "public",
-        "updated",
-    ])
-    .style(style(theme, Slot::Header));
+    let mut widths = vec![Constraint::Length(1), Constraint::Length(8)];
+    widths.extend(columns.iter().map(|c| c.width));
+    let mut heads = vec!["", "status"];
+    heads.extend(columns.iter().map(|c| c.head));
+    let head = Row::new(heads).style(style(theme, Slot::Header));
     let table = Table::new(rows, widths)
         .header(head)
         .block(block)
