@@ -13,8 +13,8 @@ pub(crate) mod recommendations;
 pub(crate) mod scan;
 mod spans;
 pub(crate) mod store;
-mod validate;
 mod unused;
+mod validate;
 pub mod world;
 
 use std::sync::Arc;
@@ -74,6 +74,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route(
             "/access-preview/{id}",
             get(previews::get_access_preview).post(previews::list_access_preview_findings),
+        )
         .route(
             "/recommendation/{id}",
             post(recommendations::generate).get(recommendations::get),

@@ -49,6 +49,7 @@ pub enum AnalyzerMsg {
     ProofsReady {
         plan_id: String,
         proofs: crate::domain::proofs::Proofs,
+    },
     /// An unused-permission recommendation, generated, polled and planned against the
     /// role's policies now (or why not).
     RecommendationReady {
