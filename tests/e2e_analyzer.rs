@@ -74,7 +74,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
         assert_eq!(f.status, "RESOLVED");
 
         // Undo = the rollback, previewed and approved: the original text comes back exactly.
-        press(&mut console, "u");
+        press_until(&mut console, "u", "the rollback's preview", previewing).await;
         assert!(
             matches!(&console.state.pipeline.stage, Stage::Preview { plan, .. } if matches!(plan.change, Change::TrustPolicyRollback(_)))
         );

@@ -66,10 +66,16 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
         );
         assert!(text.contains("role/Audit_CrossAccountRole"), "{text}");
 
-        press_until(&mut console, "X", "the rollback preview", |s| {
-            matches!(&s.pipeline.stage, Stage::Preview { plan, .. }
+        press_until(
+            &mut console,
+            "X",
+            "the rollback preview and its proofs",
+            |s| {
+                previewing(s)
+                    && matches!(&s.pipeline.stage, Stage::Preview { plan, .. }
                 if matches!(plan.change, Change::TrustPolicyRollback(_)))
-        })
+            },
+        )
         .await;
         let preview = screen(&console.state);
         assert!(

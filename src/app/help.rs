@@ -88,6 +88,9 @@ pub fn footer(state: &State) -> Vec<(String, &'static str)> {
     let counting = state.pipeline.wants_typed_count();
     let plain_preview = matches!(state.pipeline.stage, Stage::Preview { .. }) && !counting;
     let guarded = !state.pipeline.previewed_guardrails().is_empty();
+    // While a trust-policy change's proofs run, `y` waits for them.
+    let proving =
+        matches!(&state.pipeline.stage, Stage::Preview { plan, .. } if plan.proofs_running());
     let banner = super::modal::top(state) == super::modal::Layer::Interrupted;
     state
         .keymap
@@ -97,7 +100,7 @@ pub fn footer(state: &State) -> Vec<(String, &'static str)> {
         .into_iter()
         .filter(|(a, _)| match a {
             // With guardrails `y` refuses: the override key is the way to approve.
-            Action::Approve => plain_preview && !guarded,
+            Action::Approve => plain_preview && !guarded && !proving,
             Action::ApproveOverride => guarded,
             // The interrupted-changes banner's ways on, only while it has the keyboard.
             Action::FinishInterrupted | Action::UndoInterrupted | Action::MarkReviewed => banner,

@@ -123,7 +123,11 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     }
     let id = state.pipeline.next_plan_id();
     match current.follow_up(way, id) {
-        Some(plan) => state.pipeline.preview(plan),
+        Some(plan) => {
+            state.pipeline.preview(plan);
+            // Finishing or undoing a trust-policy change is proved like the change.
+            return crate::app::panes::analyzer::proofs::request(state);
+        }
         None => {
             let why = match way {
                 Way::Finish => "nothing left to finish: AWS holds the whole change",

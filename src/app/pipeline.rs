@@ -199,17 +199,45 @@ impl Pipeline {
         if !plan.guardrails.is_empty() && !past_guardrails {
             return Err(format!("refused: {}", plan.guardrails.join("; ")));
         }
+        if plan.proofs_running() {
+            return Err("the proofs are still running: approve once their results show".into());
+        }
+        let word = plan.needs_typed_word();
+        if let Some(word) = word
+            && typed.value().trim() != word
+        {
+            let failures = plan
+                .proofs
+                .as_ref()
+                .map(|p| p.failures())
+                .unwrap_or_default();
+            // A wrong word is typed again from scratch.
+            if let Some(typed) = self.typed_mut() {
+                typed.clear();
+            }
+            return Err(format!(
+                "refused: {}; type {word} and press enter to approve anyway",
+                failures.join("; ")
+            ));
+        }
         let mut plan = plan.clone();
         plan.overridden = !plan.guardrails.is_empty();
+        plan.proofs_overridden = word.is_some();
         // A new change makes the remembered undo stale; its own undo comes with its outcome.
         self.undo = None;
         self.stage = Stage::Executing { plan: plan.clone() };
         Ok(Some(plan))
     }
 
-    /// The previewed plan waits for a typed count.
+    /// The previewed plan waits for a typed count, or for the override word of failed proofs.
     pub fn wants_typed_count(&self) -> bool {
         matches!(&self.stage, Stage::Preview { plan, .. } if plan.needs_typed_count())
+            || self.wants_typed_word()
+    }
+
+    /// The previewed plan's proofs failed: approving it takes the typed override word.
+    pub fn wants_typed_word(&self) -> bool {
+        matches!(&self.stage, Stage::Preview { plan, .. } if plan.needs_typed_word().is_some())
     }
 
     pub fn typed_mut(&mut self) -> Option<&mut TextInput> {
@@ -302,8 +330,10 @@ pub(super) fn finished(
 pub(super) fn undo(state: &mut State) -> Vec<Effect> {
     if let Err(e) = state.pipeline.start_undo() {
         state.notify(NotifyLevel::Info, e);
+        return Vec::new();
     }
-    Vec::new()
+    // An undo of a trust-policy change is proved like the change itself.
+    crate::app::panes::analyzer::proofs::request(state)
 }
 
 /// Actions while the picker or the preview has the keyboard.
@@ -396,9 +426,17 @@ fn approve(state: &mut State, past_guardrails: bool) -> Vec<Effect> {
 /// `None` lets the key through to the keymap.
 pub(super) fn count_key(state: &mut State, key: super::keys::Key) -> Option<Vec<Effect>> {
     use super::keys::KeyCode;
+    // The override word of failed proofs is typed letter by letter; a count is digits.
+    let word = state.pipeline.wants_typed_word();
     let typed = state.pipeline.typed_mut()?;
     match key.code {
-        KeyCode::Char(c) if c.is_ascii_digit() && !key.ctrl && !key.alt => typed.insert(c),
+        KeyCode::Char(c)
+            if (c.is_ascii_digit() || (word && c.is_ascii_alphabetic()))
+                && !key.ctrl
+                && !key.alt =>
+        {
+            typed.insert(c)
+        }
         KeyCode::Enter => {
             state.dirty = true;
             return Some(super::dispatch(state, Action::Approve));

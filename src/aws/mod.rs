@@ -2,6 +2,7 @@
 //! clients, and one module per service mapping SDK types to domain types.
 
 pub mod accessanalyzer;
+pub mod accessanalyzer_checks;
 pub mod accessanalyzer_unused;
 pub mod error;
 mod error_text;

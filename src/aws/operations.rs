@@ -178,6 +178,12 @@ pub const OPERATIONS: &[Operation] = &[
     op(AccessAnalyzer, "CreateArchiveRule", "CreateArchiveRule", Write, Analyzer, "archive rules from a finding"),
     op(AccessAnalyzer, "ApplyArchiveRule", "ApplyArchiveRule", Write, Analyzer, "apply a new rule to existing findings"),
     op(AccessAnalyzer, "DeleteArchiveRule", "DeleteArchiveRule", Write, Analyzer, "undo of an archive rule"),
+    op(AccessAnalyzer, "ValidatePolicy", "ValidatePolicy", Read, Analyzer, "proofs: a trust policy change validated before approval"),
+    op(AccessAnalyzer, "CheckNoNewAccess", "CheckNoNewAccess", Read, Analyzer, "proofs: the new trust policy grants nothing new"),
+    op(AccessAnalyzer, "CheckNoPublicAccess", "CheckNoPublicAccess", Read, Analyzer, "proofs: the new trust policy is not public"),
+    op(AccessAnalyzer, "CreateAccessPreview", "CreateAccessPreview", Read, Analyzer, "proofs: the findings the new trust policy would have"),
+    op(AccessAnalyzer, "GetAccessPreview", "GetAccessPreview", Read, Analyzer, "proofs: the access preview's status"),
+    op(AccessAnalyzer, "ListAccessPreviewFindings", "ListAccessPreviewFindings", Read, Analyzer, "proofs: the access preview's findings"),
     op(AccessAnalyzer, "StartResourceScan", "StartResourceScan", Write, Analyzer, "re-scan a role after its trust policy changed"),
     // Starts an advisory job; it changes no resource, so the read-only role has it too.
     op(AccessAnalyzer, "GenerateFindingRecommendation", "GenerateFindingRecommendation", Read, Analyzer, "start an unused-permission recommendation"),

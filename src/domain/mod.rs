@@ -23,6 +23,7 @@ pub mod ocsf_filter;
 pub mod ocsf_finding;
 pub mod plan;
 pub mod policy;
+pub mod proofs;
 pub mod remote_ips;
 pub mod sanitize;
 pub mod triage;

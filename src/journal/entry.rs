@@ -105,6 +105,10 @@ pub struct Entry {
     /// The guardrails the user approved past with the override key.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guardrails_overridden: Vec<String>,
+    /// The failed proofs (Access Analyzer checks) the user approved past with the typed
+    /// override word; every result is in `change.proofs`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proofs_overridden: Vec<String>,
     /// The interrupted plan this entry settles, and how (finish, undo, reviewed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolves: Option<Resolves>,
@@ -132,6 +136,7 @@ impl Entry {
             aws_request_ids: Vec::new(),
             result: None,
             guardrails_overridden: plan.overridden_guardrails().to_vec(),
+            proofs_overridden: plan.overridden_proofs(),
             resolves: plan.resolves.clone(),
             change: plan.clone(),
         }

@@ -165,6 +165,7 @@ impl EffectRunner {
             | ReadRequest::Analyzer(AnalyzerRead::TrustPolicy { .. })
             | ReadRequest::Analyzer(AnalyzerRead::ArchiveRules { .. })
             | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::Proofs(_))
             | ReadRequest::Analyzer(AnalyzerRead::Recommendation { .. })) => {
                 reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
             }

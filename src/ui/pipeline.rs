@@ -125,6 +125,29 @@ fn approval_line(state: &State, plan: &ChangePlan, typed: &TextInput) -> Line<'s
     } else {
         "enter".into()
     };
+    if plan.proofs_running() {
+        let mut spans = vec![text(
+            "proofs running: approval waits for their results; ".into(),
+        )];
+        let hints = state
+            .keymap
+            .hints(Context::Preview, &[(Action::Reject, "reject")]);
+        spans.extend(hint_spans(theme, &hints));
+        return Line::from(spans);
+    }
+    if let Some(word) = plan.needs_typed_word()
+        && !plan.needs_typed_count()
+    {
+        let mut spans = vec![
+            text(format!("proofs failed: type {word} then ")),
+            key("enter"),
+            text(" to approve anyway (journaled), ".into()),
+            key("esc"),
+            text(" to reject: ".into()),
+        ];
+        spans.extend(super::text_input::spans(typed, style(theme, Slot::Input)));
+        return Line::from(spans);
+    }
     if plan.needs_typed_count() {
         let mut spans = vec![
             text(format!("type {} then ", plan.item_count())),

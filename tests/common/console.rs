@@ -60,6 +60,29 @@ pub fn screen(state: &State) -> String {
     out
 }
 
+/// The preview box as drawn, without what is behind it (the table's dates move with
+/// the clock): the rows from its top border to its bottom one, cut to its columns.
+pub fn preview_box(state: &State) -> String {
+    let drawn = screen(state);
+    let rows: Vec<Vec<char>> = drawn.lines().map(|l| l.chars().collect()).collect();
+    let top = rows
+        .iter()
+        .position(|r| r.iter().collect::<String>().contains("┌ Preview"))
+        .unwrap_or_else(|| panic!("no preview box:\n{drawn}"));
+    let left = rows[top].iter().position(|c| *c == '┌').unwrap();
+    let right = rows[top].iter().rposition(|c| *c == '┐').unwrap();
+    let bottom = top
+        + rows[top..]
+            .iter()
+            .position(|r| r.get(left) == Some(&'└'))
+            .unwrap_or(rows.len() - top - 1);
+    rows[top..=bottom]
+        .iter()
+        .map(|r| r[left..=right].iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The previewed plan's lines, whole (the screen cuts long ones).
 pub fn preview_text(state: &State) -> String {
     match &state.pipeline.stage {
@@ -77,8 +100,9 @@ pub fn idle(s: &State) -> bool {
     s.pipeline.stage == Stage::Idle
 }
 
+/// A preview is on screen, its proofs (of a trust-policy change) done.
 pub fn previewing(s: &State) -> bool {
-    matches!(s.pipeline.stage, Stage::Preview { .. })
+    matches!(&s.pipeline.stage, Stage::Preview { plan, .. } if !plan.proofs_running())
 }
 
 /// Idle again, with something to undo: a change went through.

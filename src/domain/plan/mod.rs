@@ -23,6 +23,7 @@ use super::analyzer::{
     ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView,
     PermissionsChange, TrustPolicyEdit, TrustPolicyView,
 };
+pub use super::proofs::Proofs;
 pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
 pub use fresh::{Moved, Refresh, Replan};
@@ -94,6 +95,13 @@ pub struct ChangePlan {
     /// The interrupted plan this one settles (finishes, undoes, marks reviewed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolves: Option<Resolves>,
+    /// Access Analyzer's checks of a trust-policy change (see [`super::proofs`]): shown in
+    /// the preview; a failed one makes approval need the typed override word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proofs: Option<Proofs>,
+    /// Approved past failed proofs with the typed override word (the journal says so).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proofs_overridden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,6 +199,30 @@ impl ChangePlan {
             guardrails: Vec::new(),
             overridden: false,
             resolves: None,
+            proofs: None,
+            proofs_overridden: false,
+        }
+    }
+
+    /// The word to type before approving (failed proofs), if any.
+    pub fn needs_typed_word(&self) -> Option<&'static str> {
+        let failed = self
+            .proofs
+            .as_ref()
+            .is_some_and(|p| !p.failures().is_empty());
+        failed.then_some(super::proofs::OVERRIDE_WORD)
+    }
+
+    /// Whether the plan's proofs are still running (approval waits for them).
+    pub fn proofs_running(&self) -> bool {
+        matches!(self.proofs, Some(Proofs::Running))
+    }
+
+    /// The failed proofs the user approved past, for the journal.
+    pub fn overridden_proofs(&self) -> Vec<String> {
+        match &self.proofs {
+            Some(p) if self.proofs_overridden => p.failures(),
+            _ => Vec::new(),
         }
     }
 
@@ -243,6 +275,10 @@ impl ChangePlan {
             .iter()
             .map(|g| PreviewLine::new(LineKind::Warning, format!("guardrail: {g}")));
         lines.splice(at..at, guardrails);
+        if let Some(proofs) = &self.proofs {
+            let at = (at + self.guardrails.len()).min(lines.len());
+            lines.splice(at..at, proofs.lines());
+        }
         lines
     }
 

@@ -79,6 +79,14 @@ fn statement_actions(st: &Map<String, Value>) -> Vec<String> {
         .collect()
 }
 
+/// A statement's Condition block (empty when it has none).
+pub fn condition_of(st: &Map<String, Value>) -> Map<String, Value> {
+    st.get("Condition")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// External grants of a trust policy that no unconditional Deny removes.
 pub fn external_grants(doc: &PolicyDocument, zone_accounts: &[String]) -> Vec<ExternalGrant> {
     let statements = doc.statements();
@@ -109,11 +117,7 @@ pub fn external_grants(doc: &PolicyDocument, zone_accounts: &[String]) -> Vec<Ex
         if actions.is_empty() {
             continue;
         }
-        let condition = st
-            .get("Condition")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
+        let condition = condition_of(st);
         for entry in principal.entries() {
             if !is_external(&entry, zone_accounts) {
                 continue;

@@ -6,6 +6,7 @@
 //! Key order matters: a rollback must give back the very document that was there, so the
 //! crate enables serde_json's `preserve_order` feature (a `Map` keeps insertion order).
 
+pub mod access;
 pub mod arn;
 pub mod diff;
 pub mod eval;

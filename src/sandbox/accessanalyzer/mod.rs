@@ -1,14 +1,20 @@
 //! IAM Access Analyzer (restJson1): analyzers, findings (V1 and V2 shapes), UpdateFindings,
-//! archive rules, StartResourceScan and unused-permission recommendations, over the analyzer store and the IAM role store.
+//! archive rules, StartResourceScan, unused-permission recommendations, policy checks
+//! (`checks`, `validate`) and access previews (`previews`), over the analyzer store and
+//! the IAM role store.
 //! This module owns the routes and the request helpers; the handlers live in submodules.
 
 mod analyzers;
 mod archive_rules;
+mod checks;
 mod findings;
+mod previews;
 pub(crate) mod recommendations;
 pub(crate) mod scan;
+mod spans;
 pub(crate) mod store;
 mod unused;
+mod validate;
 pub mod world;
 
 use std::sync::Arc;
@@ -55,6 +61,20 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/findingv2", post(list_findings_v2))
         .route("/findingv2/{id}", get(get_finding_v2))
         .route("/resource/scan", post(start_resource_scan))
+        .route("/policy/validation", post(checks::validate_policy))
+        .route(
+            "/policy/check-no-new-access",
+            post(checks::check_no_new_access),
+        )
+        .route(
+            "/policy/check-no-public-access",
+            post(checks::check_no_public_access),
+        )
+        .route("/access-preview", put(previews::create_access_preview))
+        .route(
+            "/access-preview/{id}",
+            get(previews::get_access_preview).post(previews::list_access_preview_findings),
+        )
         .route(
             "/recommendation/{id}",
             post(recommendations::generate).get(recommendations::get),

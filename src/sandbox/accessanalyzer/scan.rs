@@ -35,7 +35,7 @@ pub fn stable_id(parts: &[&str]) -> String {
     )
 }
 
-fn principal_key(principal: &Map<String, Value>) -> Option<PrincipalEntry> {
+pub(crate) fn principal_key(principal: &Map<String, Value>) -> Option<PrincipalEntry> {
     let (k, v) = principal.iter().next()?;
     PrincipalEntry::new(PrincipalKind::parse(k)?, v.as_str()?).ok()
 }
@@ -150,7 +150,7 @@ pub fn scan_all(store: &mut AnalyzerStore, iam: &IamStore, now: &str) {
 
 /// Access Analyzer reports a condition as a flat map of condition key -> value, not the
 /// policy's `{operator: {key: value}}`.
-fn flatten_condition(condition: &Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn flatten_condition(condition: &Map<String, Value>) -> Map<String, Value> {
     let mut flat = Map::new();
     for keys in condition.values().filter_map(Value::as_object) {
         for (k, v) in keys {

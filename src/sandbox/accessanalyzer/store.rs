@@ -196,6 +196,7 @@ pub fn matches(f: &Finding, filter: &Map<String, Value>) -> bool {
 pub struct AnalyzerStore {
     pub analyzers: Vec<Analyzer>,
     pub findings: Vec<Finding>,
+    pub previews: Vec<super::previews::AccessPreview>,
     /// Unused-permission recommendations by finding id (`recommendations.rs`).
     pub recommendations: std::collections::BTreeMap<String, super::recommendations::Recommendation>,
 }

@@ -13,6 +13,9 @@ pub struct ServiceError {
     pub status: u16,
     pub code: String,
     pub message: String,
+    /// Members the error shape adds to the body (Access Analyzer's `reason`,
+    /// `resourceId`, `resourceType`), as the service model names them.
+    pub fields: Vec<(String, serde_json::Value)>,
 }
 
 impl ServiceError {
@@ -21,7 +24,14 @@ impl ServiceError {
             status,
             code: code.into(),
             message: message.into(),
+            fields: Vec::new(),
         }
+    }
+
+    /// The error with one more member in its body.
+    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.fields.push((key.to_string(), value.into()));
+        self
     }
 
     /// Security Hub's (and most restJson services') 400 for a malformed request.

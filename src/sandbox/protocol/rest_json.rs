@@ -23,7 +23,18 @@ pub fn ok_text(body: String, request_id: &str) -> Response {
 }
 
 pub fn error(error: &ServiceError, request_id: &str) -> Response {
-    let body = json!({"Code": error.code, "Message": error.message, "__type": error.code});
+    // An error with the members of its service's shape (Access Analyzer's lower camel case
+    // `message`, `reason`, `resourceId` ...) carries exactly those; the others keep the
+    // `Code` / `Message` pair Security Hub's shapes have.
+    let body = if error.fields.is_empty() {
+        json!({"Code": error.code, "Message": error.message, "__type": error.code})
+    } else {
+        let mut body = json!({"message": error.message, "__type": error.code});
+        if let Some(obj) = body.as_object_mut() {
+            obj.extend(error.fields.iter().cloned());
+        }
+        body
+    };
     build(
         error.status,
         &[

@@ -96,6 +96,9 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                 finding_id,
                 from_status,
             }) => poll_finding(&clients, analyzer_arn, finding_id, from_status).await,
+            ReadRequest::Analyzer(AnalyzerRead::Proofs(request)) => {
+                super::proofs::run(&clients.accessanalyzer, *request).await
+            }
             ReadRequest::Analyzer(AnalyzerRead::Recommendation {
                 analyzer_arn,
                 finding_id,

@@ -7,6 +7,7 @@ pub mod findings_store;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;
+pub mod proofs;
 pub mod recommendation;
 pub mod securityhub;
 pub mod wafv2;

@@ -6,6 +6,7 @@
 
 mod archive;
 mod msg;
+pub mod proofs;
 mod reduce;
 mod remediation;
 mod room;

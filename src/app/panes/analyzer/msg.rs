@@ -45,6 +45,11 @@ pub enum AnalyzerMsg {
         analyzer: String,
         result: Result<Vec<(String, Criteria)>, String>,
     },
+    /// The proofs of previewed plan `plan_id` (see `proofs.rs`).
+    ProofsReady {
+        plan_id: String,
+        proofs: crate::domain::proofs::Proofs,
+    },
     /// An unused-permission recommendation, generated, polled and planned against the
     /// role's policies now (or why not).
     RecommendationReady {
@@ -103,6 +108,9 @@ pub enum AnalyzerRead {
         finding_id: String,
         from_status: String,
     },
+    /// Access Analyzer's checks of a previewed trust-policy change; answered with
+    /// `AnalyzerMsg::ProofsReady`.
+    Proofs(Box<crate::domain::proofs::ProofRequest>),
     /// An UnusedPermission finding's recommendation: GenerateFindingRecommendation, poll
     /// GetFindingRecommendation, read the policies it names; answered with
     /// `AnalyzerMsg::RecommendationReady`.

@@ -26,6 +26,10 @@ pub fn reduce(state: &mut State, msg: AnalyzerMsg) -> Vec<Effect> {
         } => findings_page(state, request, result, next_token),
         AnalyzerMsg::TrustPolicyLoaded { purpose, result } => {
             on_policy(state, purpose, result);
+            super::proofs::request(state)
+        }
+        AnalyzerMsg::ProofsReady { plan_id, proofs } => {
+            super::proofs::on_ready(state, &plan_id, proofs);
             Vec::new()
         }
         AnalyzerMsg::FindingRescanned {
@@ -95,6 +99,7 @@ fn run_command(state: &mut State, command: AnalyzerMsg) -> Vec<Effect> {
         | AnalyzerMsg::TrustPolicyLoaded { .. }
         | AnalyzerMsg::FindingRescanned { .. }
         | AnalyzerMsg::ArchiveRulesLoaded { .. }
+        | AnalyzerMsg::ProofsReady { .. }
         | AnalyzerMsg::RecommendationReady { .. } => {}
     }
     Vec::new()
