@@ -23,6 +23,9 @@ pub struct Config {
     pub journal: Option<PathBuf>,
     /// `UpdatedBy` of notes written to findings.
     pub note_author: Option<String>,
+    /// Clicks and the wheel in the console (default on); `false` leaves the mouse to the
+    /// terminal (its own text selection), as `--no-mouse` does.
+    pub mouse: Option<bool>,
     /// Per AWS profile settings, keyed by profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,
@@ -285,6 +288,15 @@ mod tests {
         let loaded = Config::parse_lenient(Path::new("c.toml"), "them = \"light\"\n");
         assert!(!resolve_read_only(AccessFlag::Unset, &loaded.config, "prod").read_only);
         assert_eq!(loaded.warnings.len(), 1);
+    }
+
+    #[test]
+    fn mouse_is_a_boolean_and_a_wrong_value_is_located() {
+        let parsed = |text: &str| Config::parse(Path::new("c.toml"), text);
+        assert_eq!(parsed("mouse = false\n").unwrap().mouse, Some(false));
+        assert_eq!(parsed("theme = \"light\"\n").unwrap().mouse, None);
+        let err = parsed("theme = \"light\"\nmouse = \"off\"\n").unwrap_err();
+        assert!(err.to_string().contains("c.toml:2"), "{err}");
     }
 
     #[test]

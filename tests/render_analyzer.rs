@@ -68,6 +68,7 @@ fn console(read_only: bool) -> State {
         demo: false,
         read_only,
         // Remediation reads a role only in an account the session is known to act in.
+        mouse: false,
         identity: Some(secdeck::domain::identity::CallerIdentity {
             account: "644160558196".into(),
             arn: "arn:aws:iam::644160558196:user/secops".into(),

@@ -46,6 +46,7 @@ fn session(read_only: bool, demo: bool) -> Session {
         endpoint: demo.then(|| "sandbox (in-process)".to_string()),
         demo,
         read_only,
+        mouse: false,
         identity: Some(CallerIdentity {
             account: "111122223333".into(),
             arn: "arn:aws:iam::111122223333:user/analyst".into(),

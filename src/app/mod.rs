@@ -12,6 +12,9 @@ pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod modal;
+pub mod mouse;
+#[cfg(test)]
+mod mouse_tests;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
@@ -150,6 +153,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Key(key) if state.too_small() => blind_key(state, key),
         Action::Paste(_) if state.too_small() => Vec::new(),
+        Action::Mouse(mouse) => mouse::handle(state, mouse),
         Action::Key(key) => modal::handle_key(state, key),
         other => {
             state.dirty = true;

@@ -79,7 +79,7 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
         .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = area.height.saturating_sub(3) as usize;
-    let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
+    let start = crate::app::layout::window(0, pane.cursor, inner_rows);
     let visible = pane.visible();
     let rows: Vec<Row> = visible
         .iter()

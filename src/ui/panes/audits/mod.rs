@@ -16,18 +16,13 @@ use crate::theme::{Slot, Theme};
 use crate::ui::style::{severity_slot, style};
 use crate::ui::text;
 
-/// Rows of the tasks table (plus border and header).
-const TASK_ROWS: u16 = 6;
-
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.audits;
     let theme = &state.theme;
-    let [summary, tasks, findings] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(TASK_ROWS + 3),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    // The same split `update()` hit-tests clicks against.
+    let parts = crate::app::layout::panes::audits(crate::ui::area(area), pane);
+    let [summary, tasks, failed, findings] =
+        [parts.summary, parts.tasks, parts.failures, parts.findings].map(crate::ui::rect);
     draw_summary(frame, summary, pane, theme);
     if let Some((sent, total)) = pane.import_progress {
         // The import gauge takes the summary's second line while it runs.
@@ -46,10 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     draw_tasks(frame, tasks, pane, theme);
-    let failures = crate::ui::panes::audits::suppressions::failures_height(pane);
-    let [failed, findings] =
-        Layout::vertical([Constraint::Length(failures), Constraint::Fill(1)]).areas(findings);
-    if failures > 0 {
+    if failed.height > 0 {
         crate::ui::panes::audits::suppressions::draw_failures(frame, failed, state, theme);
     }
     draw_findings(frame, findings, state);
@@ -183,7 +175,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
         return;
     }
     let visible = inner.height.saturating_sub(1) as usize;
-    let offset = pane.task_cursor.saturating_sub(visible.saturating_sub(1));
+    let offset = crate::app::layout::window(0, pane.task_cursor, visible);
     let rows: Vec<Row> = tasks
         .iter()
         .skip(offset)
@@ -271,7 +263,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         0
     };
-    let offset = cursor.saturating_sub(visible.saturating_sub(1));
+    let offset = crate::app::layout::window(0, cursor, visible);
     let width = inner.width as usize;
     let rows: Vec<Row> = pane
         .rows

@@ -273,10 +273,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let body_rows = inner.height.saturating_sub(1) as usize;
-    let mut offset = g.offset.min(g.selected);
-    if body_rows > 0 && g.selected >= offset + body_rows {
-        offset = g.selected + 1 - body_rows;
-    }
+    let offset = crate::app::layout::window(g.offset, g.selected, body_rows);
     let rows: Vec<Row> = g
         .groups
         .iter()

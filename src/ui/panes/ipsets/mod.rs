@@ -4,7 +4,7 @@
 pub(crate) mod sync;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
@@ -114,12 +114,9 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let refs = row.references.len().max(1) as u16;
-    let [refs_area, note_area, list_area] = Layout::vertical([
-        Constraint::Length(refs),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
+    let (refs_area, note_area, list_area) =
+        crate::app::layout::panes::addresses(crate::ui::area(inner), refs);
+    let [refs_area, note_area, list_area] = [refs_area, note_area, list_area].map(crate::ui::rect);
     let ref_lines: Vec<Line> = if row.references.is_empty() {
         vec![text::line(
             "not referenced by any web ACL rule",
@@ -168,7 +165,7 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
     frame.render_widget(note, note_area);
     let height = list_area.height as usize;
     let cursor = pane.addr_cursor.min(view.rows.len().saturating_sub(1));
-    let start = cursor.saturating_sub(height.saturating_sub(1));
+    let start = crate::app::layout::window(0, cursor, height);
     let lines: Vec<Line> = view
         .rows
         .iter()

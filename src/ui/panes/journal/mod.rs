@@ -2,7 +2,7 @@
 //! the pane's body; the selected row's details underneath.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
 
@@ -16,8 +16,8 @@ use crate::ui::text;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
     let theme = &state.theme;
     frame.render_widget(Clear, area);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(6)]).areas(area);
+    let (table_area, detail_area) = crate::app::layout::panes::journal(crate::ui::area(area));
+    let (table_area, detail_area) = (crate::ui::rect(table_area), crate::ui::rect(detail_area));
     let visible = view.visible();
     let mut title = format!(" Journal · {} change(s) ", visible.len());
     if !view.filter.is_empty() {
@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
         .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = table_area.height.saturating_sub(3) as usize;
-    let start = view.cursor.saturating_sub(inner_rows.saturating_sub(1));
+    let start = crate::app::layout::window(0, view.cursor, inner_rows);
     let rows: Vec<Row> = visible
         .iter()
         .enumerate()
