@@ -1,14 +1,17 @@
-//! The notification area: errors and results, newest first, expiring after a number of
-//! ticks (the runtime ticks about four times a second).
+//! The notification line: the newest error or result, expiring after a number of ticks
+//! (the runtime ticks about four times a second; ticks are the app's clock). One line at
+//! most: a new message replaces the one showing instead of stacking above it, so the
+//! table does not shrink and old errors do not linger.
 
 use super::action::NotifyLevel;
 
-/// Ticks an info or success message stays up (~6 s at 4 ticks/s).
-pub const INFO_TICKS: u32 = 24;
-/// Errors and warnings stay longer (~20 s): they are the ones a user must read.
-pub const ERROR_TICKS: u32 = 80;
-/// At most this many are kept; older ones drop off.
-pub const MAX_SHOWN: usize = 3;
+/// Ticks an info or success message stays up (~4 s at 4 ticks/s).
+pub const INFO_TICKS: u32 = 16;
+/// Errors and warnings stay longer (~8 s): they are the ones a user must read (the log
+/// file keeps them).
+pub const ERROR_TICKS: u32 = 32;
+/// At most this many are shown; a new one replaces the oldest.
+pub const MAX_SHOWN: usize = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -92,34 +95,40 @@ impl Notifications {
 mod tests {
     use super::*;
 
+    fn shown(n: &Notifications) -> Vec<String> {
+        n.iter().map(Notification::text).collect()
+    }
+
     #[test]
-    fn newest_first_and_capped() {
+    fn errors_do_not_stack_the_newest_replaces_the_line() {
         let mut n = Notifications::default();
-        for i in 0..5 {
-            n.push(NotifyLevel::Info, format!("m{i}"));
+        for i in 0..3 {
+            n.push(NotifyLevel::Error, format!("e{i}"));
         }
-        let msgs: Vec<_> = n.iter().map(|x| x.message.as_str()).collect();
-        assert_eq!(msgs, ["m4", "m3", "m2"]);
+        assert_eq!(shown(&n), ["e2"]);
     }
 
     #[test]
-    fn the_same_message_counts_up_instead_of_piling_up() {
+    fn the_same_message_counts_up() {
         let mut n = Notifications::default();
         n.push(NotifyLevel::Error, "page failed");
-        n.push(NotifyLevel::Info, "loaded");
         n.push(NotifyLevel::Error, "page failed");
         n.push(NotifyLevel::Error, "page failed");
-        let shown: Vec<String> = n.iter().map(Notification::text).collect();
-        assert_eq!(shown, ["page failed (x3)", "loaded"]);
+        assert_eq!(shown(&n), ["page failed (x3)"]);
     }
 
     #[test]
-    fn info_expires_before_errors() {
+    fn errors_expire_after_their_ticks_and_info_sooner() {
         let mut n = Notifications::default();
         n.push(NotifyLevel::Error, "bad");
+        let gone_after = (1..).find(|_| n.tick()).unwrap();
+        assert_eq!((gone_after, n.is_empty()), (ERROR_TICKS, true));
         n.push(NotifyLevel::Success, "good");
-        let changed: Vec<bool> = (0..INFO_TICKS).map(|_| n.tick()).collect();
-        assert_eq!(changed.iter().filter(|c| **c).count(), 1);
-        assert_eq!(n.iter().next().map(|x| x.message.as_str()), Some("bad"));
+        let gone_after = (1..).find(|_| n.tick()).unwrap();
+        assert_eq!((gone_after, n.is_empty()), (INFO_TICKS, true));
+        assert!(
+            INFO_TICKS < ERROR_TICKS && ERROR_TICKS <= 40,
+            "seconds, not minutes"
+        );
     }
 }
