@@ -21,6 +21,7 @@ pub mod ip_ranges;
 pub mod plan;
 pub mod policy;
 pub mod remote_ips;
+pub mod resource_name;
 pub mod sanitize;
 pub mod triage;
 pub mod waf;

@@ -1,6 +1,7 @@
 //! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
 //! never changes it. One module per pane or overlay.
 
+mod columns;
 mod command;
 mod help;
 mod interrupted;

@@ -7,7 +7,9 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::domain::analyzer::AccessFinding;
+use crate::domain::resource_name::short_name;
 use crate::theme::{Slot, Theme};
+use crate::ui::columns::{self, Column};
 use crate::ui::style::{selectable_row, style};
 use crate::ui::text;
 
@@ -23,13 +25,19 @@ fn short_type(t: &str) -> &str {
     t.strip_prefix("AWS::").unwrap_or(t)
 }
 
-/// The resource part of an ARN (`role/path/Name`, a bucket name), which is what differs.
-fn short_resource(arn: &str) -> &str {
-    arn.splitn(6, ':')
-        .nth(5)
-        .filter(|r| !r.is_empty())
-        .unwrap_or(arn)
-}
+/// The columns, the ones of least use leaving first on a narrow screen.
+const COLUMNS: [Column; 10] = [
+    Column::new("", Constraint::Length(1), 1, 0),
+    Column::new("status", Constraint::Length(8), 8, 0),
+    Column::new("type", Constraint::Length(10), 8, 4),
+    Column::new("resource type", Constraint::Length(14), 10, 3),
+    Column::new("resource", Constraint::Fill(4), 16, 0),
+    Column::new("account", Constraint::Length(12), 12, 5),
+    Column::new("principal", Constraint::Fill(3), 12, 1),
+    Column::new("actions", Constraint::Fill(2), 8, 2),
+    Column::new("public", Constraint::Length(6), 6, 6),
+    Column::new("updated", Constraint::Length(10), 10, 7),
+];
 
 fn short_finding_type(t: &str) -> String {
     match t {
@@ -81,6 +89,7 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
     let inner_rows = area.height.saturating_sub(3) as usize;
     let start = crate::app::layout::window(0, pane.cursor, inner_rows);
     let visible = pane.visible();
+    let shown = columns::fit(&COLUMNS, area.width.saturating_sub(2), 1, 0);
     let rows: Vec<Row> = visible
         .iter()
         .enumerate()
@@ -92,12 +101,12 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
             } else {
                 " "
             };
-            let row = Row::new(vec![
+            let cells = vec![
                 text::raw(mark.to_string()),
                 text::span(f.status.clone(), style(theme, status_slot(&f.status))),
                 text::raw(short_finding_type(&f.finding_type)),
                 text::raw(short_type(&f.resource_type).to_string()),
-                text::raw(short_resource(&f.resource).to_string()),
+                text::raw(short_name(&f.resource).to_string()),
                 text::raw(f.account.clone()),
                 text::raw(short_principal(f)),
                 text::raw(f.actions.join(",")),
@@ -109,35 +118,13 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
                     .to_string(),
                 ),
                 text::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
-            ]);
+            ];
+            let row = Row::new(columns::pick(&cells, &shown));
             selectable_row(row, i == pane.cursor, theme)
         })
         .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(14),
-        Constraint::Fill(4),
-        Constraint::Length(12),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Length(6),
-        Constraint::Length(10),
-    ];
-    let head = Row::new([
-        "",
-        "status",
-        "type",
-        "resource type",
-        "resource",
-        "account",
-        "principal",
-        "actions",
-        "public",
-        "updated",
-    ])
-    .style(style(theme, Slot::Header));
+    let widths = columns::constraints(&COLUMNS, &shown);
+    let head = Row::new(columns::headers(&COLUMNS, &shown)).style(style(theme, Slot::Header));
     let table = Table::new(rows, widths)
         .header(head)
         .block(block)

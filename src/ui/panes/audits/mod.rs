@@ -13,6 +13,7 @@ use crate::app::{Action, Context, State};
 use crate::domain::iot::AuditTask;
 use crate::domain::iot_plan::format_date;
 use crate::theme::{Slot, Theme};
+use crate::ui::columns::{self, Column};
 use crate::ui::style::{severity_slot, style};
 use crate::ui::text;
 
@@ -140,6 +141,18 @@ fn time_of(secs: Option<f64>) -> String {
         .unwrap_or_else(|_| "-".into())
 }
 
+/// The tasks table's columns: when and how it went stay, the rest leave on narrow screens.
+const TASK_COLUMNS: [Column; 8] = [
+    Column::new("Started", Constraint::Length(16), 16, 0),
+    Column::new("Type", Constraint::Length(9), 9, 4),
+    Column::new("Status", Constraint::Length(15), 15, 0),
+    Column::new("Failing", Constraint::Length(8), 8, 0),
+    Column::new("Non-compliant", Constraint::Length(14), 13, 1),
+    Column::new("Suppressed", Constraint::Length(10), 10, 3),
+    Column::new("Errors", Constraint::Length(6), 6, 5),
+    Column::new("Task", Constraint::Fill(1), 12, 6),
+];
+
 fn border(theme: &Theme, focused: bool) -> ratatui::style::Style {
     style(
         theme,
@@ -176,6 +189,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
     }
     let visible = inner.height.saturating_sub(1) as usize;
     let offset = crate::app::layout::window(0, pane.task_cursor, visible);
+    let shown = columns::fit(&TASK_COLUMNS, inner.width, 1, 2);
     let rows: Vec<Row> = tasks
         .iter()
         .skip(offset)
@@ -195,7 +209,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
                 let (done, total) = t.checks_done();
                 format!("{} {done}/{total}", t.task_status)
             };
-            Row::new(vec![
+            let cells = vec![
                 text::cell(time_of(t.task_start_time)),
                 text::cell(t.kind()),
                 text::cell(status).style(style(theme, status_slot)),
@@ -204,31 +218,13 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
                 text::cell(sup.to_string()),
                 text::cell(st.failed_checks.to_string()),
                 text::cell(t.task_id.clone()),
-            ])
-            .style(style(theme, Slot::Text))
+            ];
+            Row::new(columns::pick(&cells, &shown)).style(style(theme, Slot::Text))
         })
         .collect();
-    let header = Row::new([
-        "Started",
-        "Type",
-        "Status",
-        "Failing checks",
-        "Non-compliant",
-        "Suppressed",
-        "Errors",
-        "Task",
-    ])
-    .style(style(theme, Slot::Header));
-    let widths = [
-        Constraint::Length(16),
-        Constraint::Length(9),
-        Constraint::Length(15),
-        Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Length(10),
-        Constraint::Length(6),
-        Constraint::Fill(1),
-    ];
+    let header =
+        Row::new(columns::headers(&TASK_COLUMNS, &shown)).style(style(theme, Slot::Header));
+    let widths = columns::constraints(&TASK_COLUMNS, &shown);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))
