@@ -105,6 +105,14 @@ fn detail_view() {
     snap("detail_view", &s, 100, 40);
     press(&mut s, "<pgdn>");
     snap("detail_view_scrolled", &s, 100, 40);
+    update(
+        &mut s,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    snap("detail_view_80x24", &s, 80, 24);
 }
 
 #[test]
@@ -115,6 +123,23 @@ fn help_overlay_read_write_and_read_only() {
     let mut s = console(true, false, Theme::default_dark(), (100, 50));
     press(&mut s, "?");
     snap("help_overlay_read_only", &s, 100, 50);
+}
+
+/// At 80x24 the overlay takes the width there is, the pane in view first, and the wheel
+/// scrolls it; at 200 columns no description is cut.
+#[test]
+fn help_overlay_at_80x24_and_200x50() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    at_size_with_mouse(&mut s, 80, 24);
+    press(&mut s, "jjj<enter>?");
+    snap("help_overlay_80x24", &s, 80, 24);
+    mouse(&mut s, secdeck::app::mouse::MouseKind::ScrollDown, 40, 12);
+    assert_eq!(s.help, Some(secdeck::app::mouse::WHEEL_ROWS));
+    let mut s = console(false, false, Theme::default_dark(), (200, 50));
+    press(&mut s, "?");
+    let screen = buffer_text(&render(&s, 200, 50));
+    assert!(screen.contains("set workflow status of marked / selected (preview, then approve)"));
+    assert!(screen.contains("Findings pane"));
 }
 
 #[test]

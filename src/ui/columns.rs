@@ -29,8 +29,13 @@ impl Column {
 /// and `reserve` cells taken before them (the highlight symbol), in their order.
 pub fn fit(columns: &[Column], width: u16, spacing: u16, reserve: u16) -> Vec<usize> {
     let mut shown: Vec<usize> = (0..columns.len()).collect();
-    let need =
-        |shown: &[usize]| shown.iter().map(|&i| columns[i].min + spacing).sum::<u16>() + reserve;
+    let need = |shown: &[usize]| {
+        shown
+            .iter()
+            .map(|&i| base(&columns[i]) + spacing)
+            .sum::<u16>()
+            + reserve
+    };
     while need(&shown) > width {
         let drop = shown
             .iter()
@@ -46,6 +51,14 @@ pub fn fit(columns: &[Column], width: u16, spacing: u16, reserve: u16) -> Vec<us
     shown
 }
 
+/// The cells a column takes at least: a fixed column its length, a fill column its minimum.
+fn base(c: &Column) -> u16 {
+    match c.width {
+        Constraint::Length(n) => n.max(c.min),
+        _ => c.min,
+    }
+}
+
 /// The kept columns' widths and headers, and a row's cells picked the same way.
 pub fn pick<T: Clone>(items: &[T], shown: &[usize]) -> Vec<T> {
     shown
@@ -54,8 +67,46 @@ pub fn pick<T: Clone>(items: &[T], shown: &[usize]) -> Vec<T> {
         .collect()
 }
 
-pub fn constraints(columns: &[Column], shown: &[usize]) -> Vec<Constraint> {
-    shown.iter().map(|&i| columns[i].width).collect()
+/// The kept columns' widths for a table `width` cells wide: fixed columns their length,
+/// fill columns their minimum plus a share of what is left by weight, so a fill column
+/// never gets less than it needs to be read while another takes the space.
+pub fn constraints(
+    columns: &[Column],
+    shown: &[usize],
+    width: u16,
+    spacing: u16,
+    reserve: u16,
+) -> Vec<Constraint> {
+    let gaps = spacing * (shown.len().saturating_sub(1) as u16);
+    let used: u16 = shown.iter().map(|&i| base(&columns[i])).sum::<u16>() + gaps + reserve;
+    let extra = width.saturating_sub(used);
+    let weight = |c: &Column| match c.width {
+        Constraint::Fill(w) => w,
+        _ => 0,
+    };
+    let weights: u16 = shown.iter().map(|&i| weight(&columns[i])).sum();
+    let mut given = 0;
+    let fills = shown.iter().filter(|&&i| weight(&columns[i]) > 0).count();
+    let mut seen = 0;
+    shown
+        .iter()
+        .map(|&i| {
+            let c = &columns[i];
+            let w = weight(c);
+            if w == 0 || weights == 0 {
+                return Constraint::Length(base(c));
+            }
+            seen += 1;
+            // The last fill column takes the rounding remainder.
+            let share = if seen == fills {
+                extra - given
+            } else {
+                (u32::from(extra) * u32::from(w) / u32::from(weights)) as u16
+            };
+            given += share;
+            Constraint::Length(c.min + share)
+        })
+        .collect()
 }
 
 pub fn headers(columns: &[Column], shown: &[usize]) -> Vec<&'static str> {
@@ -79,5 +130,16 @@ mod tests {
         assert_eq!(fit(&COLS, 45, 1, 2), [0, 1, 3]);
         assert_eq!(fit(&COLS, 35, 1, 2), [0, 1]);
         assert_eq!(fit(&COLS, 5, 1, 2), [0, 1], "what never leaves stays, cut");
+    }
+
+    #[test]
+    fn fill_columns_get_their_minimum_and_share_the_rest() {
+        let l = Constraint::Length;
+        // 45 wide: a 10, b 20 + 3 left over, d 8; 2 reserved and 2 gaps.
+        assert_eq!(
+            constraints(&COLS, &[0, 1, 3], 45, 1, 2),
+            [l(10), l(23), l(8)]
+        );
+        assert_eq!(constraints(&COLS, &[0, 1], 10, 1, 2), [l(10), l(20)]);
     }
 }

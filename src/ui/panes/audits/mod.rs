@@ -224,7 +224,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
         .collect();
     let header =
         Row::new(columns::headers(&TASK_COLUMNS, &shown)).style(style(theme, Slot::Header));
-    let widths = columns::constraints(&TASK_COLUMNS, &shown);
+    let widths = columns::constraints(&TASK_COLUMNS, &shown, inner.width, 1, 2);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))

@@ -40,10 +40,10 @@ fn used_by(row: &IpSetRow) -> String {
 
 /// The sets table's columns: name, count and who uses a set stay on narrow screens.
 const COLUMNS: [Column; 5] = [
-    Column::new("Name", Constraint::Fill(2), 24, 0),
+    Column::new("Name", Constraint::Fill(2), 20, 0),
     Column::new("IP", Constraint::Length(4), 4, 3),
     Column::new("Addresses", Constraint::Length(13), 13, 0),
-    Column::new("Description", Constraint::Fill(2), 20, 2),
+    Column::new("Description", Constraint::Fill(2), 16, 2),
     Column::new(
         "Used by (web ACL/rule #priority action)",
         Constraint::Fill(4),
@@ -93,7 +93,7 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
         ];
         Row::new(columns::pick(&cells, &shown))
     });
-    let widths = columns::constraints(&COLUMNS, &shown);
+    let widths = columns::constraints(&COLUMNS, &shown, inner.width, 1, 2);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))
