@@ -31,10 +31,10 @@ const COLUMNS: [Column; 10] = [
     Column::new("status", Constraint::Length(8), 8, 0),
     Column::new("type", Constraint::Length(10), 8, 4),
     Column::new("resource type", Constraint::Length(14), 10, 3),
-    Column::new("resource", Constraint::Fill(4), 24, 0),
+    Column::new("resource", Constraint::Fill(2), 24, 0),
     Column::new("account", Constraint::Length(12), 12, 5),
     Column::new("principal", Constraint::Fill(2), 12, 1),
-    Column::new("actions", Constraint::Fill(1), 8, 2),
+    Column::new("actions", Constraint::Fill(2), 8, 2),
     Column::new("public", Constraint::Length(6), 6, 6),
     Column::new("updated", Constraint::Length(10), 10, 7),
 ];

@@ -40,7 +40,7 @@ fn used_by(row: &IpSetRow) -> String {
 
 /// The sets table's columns: name, count and who uses a set stay on narrow screens.
 const COLUMNS: [Column; 5] = [
-    Column::new("Name", Constraint::Fill(2), 20, 0),
+    Column::new("Name", Constraint::Fill(1), 20, 0),
     Column::new("IP", Constraint::Length(4), 4, 3),
     Column::new("Addresses", Constraint::Length(13), 13, 0),
     Column::new("Description", Constraint::Fill(2), 16, 2),
