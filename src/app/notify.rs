@@ -13,6 +13,9 @@ pub const ERROR_TICKS: u32 = 32;
 /// At most this many are shown; a new one replaces the oldest.
 pub const MAX_SHOWN: usize = 1;
 
+// Seconds, not minutes: errors must not linger (ticks are ~4 a second).
+const _: () = assert!(INFO_TICKS < ERROR_TICKS && ERROR_TICKS <= 40);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub level: NotifyLevel,
@@ -126,9 +129,5 @@ mod tests {
         n.push(NotifyLevel::Success, "good");
         let gone_after = (1..).find(|_| n.tick()).unwrap();
         assert_eq!((gone_after, n.is_empty()), (INFO_TICKS, true));
-        assert!(
-            INFO_TICKS < ERROR_TICKS && ERROR_TICKS <= 40,
-            "seconds, not minutes"
-        );
     }
 }
