@@ -148,14 +148,7 @@ fn detail_highlights_the_granting_statement() {
     // Scroll to the policy: the second statement is the one marked.
     press(&mut s, "<pgdn>");
     snap("analyzer_detail", &s);
-    update(
-        &mut s,
-        Action::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
-    insta::assert_snapshot!("analyzer_detail_80x24", render(&s, 80, 24).backend());
+    insta::assert_snapshot!("analyzer_detail_80x24", resized(&mut s, 80, 24).backend());
 }
 
 #[test]
@@ -174,16 +167,9 @@ fn remediation_preview_is_a_diff() {
         )),
     );
     snap("analyzer_remediation_preview", &s);
-    update(
-        &mut s,
-        Action::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
     insta::assert_snapshot!(
         "analyzer_remediation_preview_80x24",
-        render(&s, 80, 24).backend()
+        resized(&mut s, 80, 24).backend()
     );
 }
 

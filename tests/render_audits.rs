@@ -237,24 +237,11 @@ fn suppressions_view() -> State {
 fn the_suppressions_view_highlights_and_counts_the_expiring() {
     let mut s = suppressions_view();
     insta::assert_snapshot!("audits_suppressions_view", render_pane(&s).backend());
-    update(
-        &mut s,
-        Action::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
     insta::assert_snapshot!(
         "audits_suppressions_view_80x24",
-        render(&s, 80, 24).backend()
+        resized(&mut s, 80, 24).backend()
     );
-    update(
-        &mut s,
-        Action::Resize {
-            width: 120,
-            height: 32,
-        },
-    );
+    resized(&mut s, 120, 32);
     // Off the selection, the rows keep their own colours.
     update(&mut s, Action::MoveDown);
     let t = render_pane(&s);

@@ -121,14 +121,7 @@ fn journal_at_80x24(s: &mut State, plan: &secdeck::domain::plan::ChangePlan) {
         s,
         Action::Pane(PaneMsg::Journal(JournalMsg::Loaded(Ok(vec![intent])))),
     );
-    update(
-        s,
-        Action::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
-    insta::assert_snapshot!("journal_80x24", render(s, 80, 24).backend());
+    insta::assert_snapshot!("journal_80x24", resized(s, 80, 24).backend());
 }
 
 #[tokio::test]

@@ -105,13 +105,7 @@ fn detail_view() {
     snap("detail_view", &s, 100, 40);
     press(&mut s, "<pgdn>");
     snap("detail_view_scrolled", &s, 100, 40);
-    update(
-        &mut s,
-        Action::Resize {
-            width: 80,
-            height: 24,
-        },
-    );
+    resized(&mut s, 80, 24);
     snap("detail_view_80x24", &s, 80, 24);
 }
 

@@ -92,3 +92,9 @@ pub fn click_on(s: &mut State, needle: &str) -> Vec<Effect> {
 pub fn mouse(s: &mut State, kind: MouseKind, column: u16, row: u16) -> Vec<Effect> {
     update(s, Action::Mouse(Mouse { kind, column, row }))
 }
+
+/// `s` resized to `width` x `height` (as the terminal's Resize event does) and drawn there.
+pub fn resized(s: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
+    update(s, Action::Resize { width, height });
+    render(s, width, height)
+}
