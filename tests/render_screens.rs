@@ -119,6 +119,32 @@ fn help_overlay_read_write_and_read_only() {
     snap("help_overlay_read_only", &s, 100, 50);
 }
 
+/// Three errors in a row take one line, the newest; it leaves on the app's clock (ticks).
+#[test]
+fn errors_do_not_pile_up_and_leave() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    for i in 1..=3 {
+        let message = format!("GetFindings failed: throttled ({i})");
+        update(
+            &mut s,
+            Action::Notify {
+                level: NotifyLevel::Error,
+                message,
+            },
+        );
+    }
+    let screen = buffer_text(&render(&s, 80, 24));
+    assert!(
+        screen.contains("✗ GetFindings failed: throttled (3)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("throttled (2)") && !screen.contains("throttled (1)"));
+    for _ in 0..secdeck::app::notify::ERROR_TICKS {
+        update(&mut s, Action::Tick);
+    }
+    assert!(!buffer_text(&render(&s, 80, 24)).contains("throttled"));
+}
+
 /// At 80x24 the overlay takes the width there is, the pane in view first, and the wheel
 /// scrolls it; at 200 columns no description is cut.
 #[test]

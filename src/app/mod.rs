@@ -125,7 +125,7 @@ impl State {
 
     /// How many preview lines the preview modal shows at the current size.
     pub fn preview_rows(&self, lines: usize) -> usize {
-        let notes = u16::try_from(self.notifications.len()).unwrap_or(u16::MAX);
+        let notes = self.notifications.lines();
         layout::preview_rows(lines, layout::body_rows(self.size.1, notes))
     }
 

@@ -61,7 +61,7 @@ fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
     if !matches!(modal::top(state), Layer::Pane | Layer::Journal) {
         return Vec::new();
     }
-    let notes = u16::try_from(state.notifications.len()).unwrap_or(u16::MAX);
+    let notes = state.notifications.lines();
     let frame = screen(state.size.0, state.size.1, notes);
     if frame.tabs.contains(column, row) {
         let tab = layout::tabs(frame.tabs)

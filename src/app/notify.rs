@@ -1,7 +1,8 @@
 //! The notification line: the newest error or result, expiring after a number of ticks
-//! (the runtime ticks about four times a second; ticks are the app's clock). One line at
-//! most: a new message replaces the one showing instead of stacking above it, so the
-//! table does not shrink and old errors do not linger.
+//! (the runtime ticks about four times a second; ticks are the app's clock). One line on
+//! screen: a new message replaces the one showing instead of stacking above it, so the
+//! table does not shrink and old errors do not linger. The few before it are kept until
+//! they expire (the journal view and tests read them), never drawn.
 
 use super::action::NotifyLevel;
 
@@ -10,8 +11,10 @@ pub const INFO_TICKS: u32 = 16;
 /// Errors and warnings stay longer (~8 s): they are the ones a user must read (the log
 /// file keeps them).
 pub const ERROR_TICKS: u32 = 32;
-/// At most this many are shown; a new one replaces the oldest.
-pub const MAX_SHOWN: usize = 1;
+/// At most this many are kept; older ones drop off.
+pub const MAX_KEPT: usize = 3;
+/// Lines the notification area takes on screen: the newest message only.
+pub const LINES: u16 = 1;
 
 // Seconds, not minutes: errors must not linger (ticks are ~4 a second).
 const _: () = assert!(INFO_TICKS < ERROR_TICKS && ERROR_TICKS <= 40);
@@ -67,7 +70,7 @@ impl Notifications {
             ticks_left,
         };
         self.items.insert(0, note);
-        self.items.truncate(MAX_SHOWN);
+        self.items.truncate(MAX_KEPT);
     }
 
     /// Counts one tick down; true when something expired (the screen changes).
@@ -89,6 +92,11 @@ impl Notifications {
         self.items.len()
     }
 
+    /// Screen lines the area takes: one while anything is up, else none.
+    pub fn lines(&self) -> u16 {
+        (self.items.len() as u16).min(LINES)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -103,12 +111,13 @@ mod tests {
     }
 
     #[test]
-    fn errors_do_not_stack_the_newest_replaces_the_line() {
+    fn errors_do_not_stack_the_newest_takes_the_one_line() {
         let mut n = Notifications::default();
-        for i in 0..3 {
+        for i in 0..5 {
             n.push(NotifyLevel::Error, format!("e{i}"));
         }
-        assert_eq!(shown(&n), ["e2"]);
+        assert_eq!(n.lines(), 1);
+        assert_eq!(shown(&n), ["e4", "e3", "e2"], "newest first, a few kept");
     }
 
     #[test]

@@ -545,7 +545,12 @@ fn errors_take_one_line_and_leave_on_the_app_clock() {
             },
         );
     }
-    assert_eq!(messages(&s), ["GetFindings failed (2)"], "no pile of three");
+    assert_eq!(
+        messages(&s)[0],
+        "GetFindings failed (2)",
+        "the newest shows"
+    );
+    assert_eq!(s.notifications.lines(), 1);
     assert_eq!(
         s.preview_rows(100),
         rows - 1,
@@ -554,7 +559,7 @@ fn errors_take_one_line_and_leave_on_the_app_clock() {
     for _ in 0..notify::ERROR_TICKS - 1 {
         update(&mut s, Action::Tick);
     }
-    assert_eq!(messages(&s).len(), 1);
+    assert_eq!(s.notifications.lines(), 1);
     update(&mut s, Action::Tick);
     assert!(
         messages(&s).is_empty(),

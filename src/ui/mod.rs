@@ -44,7 +44,7 @@ fn draw_layers(frame: &mut Frame, state: &State) {
         frame.render_widget(text, area);
         return;
     }
-    let notes = state.notifications.len() as u16;
+    let notes = state.notifications.lines();
     // The same rectangles `update()` hit-tests mouse clicks against.
     let screen = layout::screen(area.width, area.height, notes);
     let (body, notes_area) = (rect(screen.body), rect(screen.notes));

@@ -137,7 +137,7 @@ impl Rows {
 
 /// The lists of the view on screen that a click can select in (none under a detail view).
 pub fn rows(state: &State) -> Vec<Rows> {
-    let notes = u16::try_from(state.notifications.len()).unwrap_or(u16::MAX);
+    let notes = state.notifications.lines();
     let body = screen(state.size.0, state.size.1, notes).body;
     if let Some(view) = &state.journal {
         let (table, _) = journal(body);
