@@ -16,11 +16,19 @@ use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::policy::{PolicyDocument, finding_id_from_sid};
 use secdeck::journal::{Journal, Phase};
 use secdeck::sandbox::Sandbox;
+use secdeck::tasks::MutationExecutor;
 use secdeck::tasks::analyzer::POLICY_CHANGED;
 
 const ROLE: &str = SEED_ROLE;
 
 /// The seed scenario's finding.
+/// An empty sandbox (no findings but the analyzer world), its clients and an executor.
+async fn world() -> (TestEnv, secdeck::aws::AwsClients, MutationExecutor) {
+    let sb = TestEnv::findings(Vec::new()).await;
+    let (c, ex) = (sb.clients(), sb.executor());
+    (sb, c, ex)
+}
+
 async fn seed_finding(sb: &Sandbox, c: &secdeck::aws::AwsClients) -> AccessFinding {
     access_finding(sb, c, "ConsoleAnalyzer-account", ROLE).await
 }
@@ -35,10 +43,7 @@ fn deny_plan(f: &AccessFinding, current: &str) -> ChangePlan {
 #[test]
 fn remediate_the_seed_scenario_then_roll_back_exactly() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let journal = &sb.journal;
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = seed_finding(&sb, &c).await;
         assert_eq!(
             f.principal,
@@ -50,8 +55,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
 
-        let (outcome, undo) = ex.execute(plan.clone()).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&ex, plan.clone()).await;
         let now = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         let deny = now.statements()[1].clone();
         let sid = deny["Sid"].as_str().unwrap();
@@ -64,7 +68,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
         );
         // The re-scan ran: the finding is RESOLVED.
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(journal).unwrap();
+        let entries = Journal::read_all(&sb.journal).unwrap();
         let phases: Vec<_> = entries.iter().map(|e| e.phase).collect();
         assert_eq!(phases, [Phase::Intent, Phase::Outcome]);
         let role_arn = format!("arn:aws:iam::{MAIN}:role/{ROLE}");
@@ -89,8 +93,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
                 .iter()
                 .any(|l| l.text.starts_with('-') && l.text.contains(sid))
         );
-        let (outcome, _) = ex.execute(undo).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, undo).await;
         assert_eq!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ACTIVE");
     });
@@ -99,9 +102,7 @@ fn remediate_the_seed_scenario_then_roll_back_exactly() {
 #[test]
 fn a_concurrent_change_is_not_overwritten_and_replans() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = seed_finding(&sb, &c).await;
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         let plan = deny_plan(&f, &original);
@@ -144,8 +145,7 @@ fn a_concurrent_change_is_not_overwritten_and_replans() {
                 .iter()
                 .any(|l| l.text.starts_with('+') && l.text.contains(&e.sid))
         );
-        let (outcome, _) = ex.execute(replanned).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, replanned).await;
         let doc = PolicyDocument::parse(&sb.role_trust_policy(MAIN, ROLE).unwrap()).unwrap();
         let sids: Vec<_> = doc
             .statements()
@@ -171,10 +171,7 @@ fn findings_on_other_resources_are_refused_with_the_reason() {
 #[test]
 fn archive_and_unarchive_with_a_reason_and_undo() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let journal = &sb.journal;
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = seed_finding(&sb, &c).await;
         let plan = ChangePlan::new(
             "a1",
@@ -185,16 +182,14 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
                 reason: "auditor access approved until Q1".into(),
             })),
         );
-        let (outcome, undo) = ex.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&ex, plan).await;
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ARCHIVED");
-        let entries = Journal::read_all(journal).unwrap();
+        let entries = Journal::read_all(&sb.journal).unwrap();
         assert_eq!(
             entries[0].after[&f.id]["reason"],
             "auditor access approved until Q1"
         );
-        let (outcome, _) = ex.execute(undo.unwrap()).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, undo.unwrap()).await;
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "ACTIVE");
     });
 }
@@ -202,9 +197,7 @@ fn archive_and_unarchive_with_a_reason_and_undo() {
 #[test]
 fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_only() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = access_finding(&sb, &c, "ConsoleAnalyzer-account", "arn:aws:s3:::my-bucket").await;
         let analyzer = sb.analyzer_arn("ConsoleAnalyzer-account").unwrap();
         let criteria = similar_criteria(&f);
@@ -257,8 +250,7 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
                 .iter()
                 .any(|l| l.text.contains("archives the 1 ACTIVE finding(s)"))
         );
-        let (outcome, undo) = ex.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&ex, plan).await;
         let after = sb.analyzer_findings();
         let changed: Vec<_> = after.iter().filter(|x| !before.contains(x)).collect();
         assert_eq!(changed.len(), 1);
@@ -267,8 +259,7 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
         // Undo deletes the rule.
         let undo = undo.unwrap();
         assert!(matches!(undo.change, Change::ArchiveRuleDelete(_)));
-        let (outcome, _) = ex.execute(undo).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, undo).await;
         let rules =
             accessanalyzer::list_archive_rules(&c.accessanalyzer, "ConsoleAnalyzer-account")
                 .await
@@ -280,10 +271,7 @@ fn archive_similar_creates_and_applies_a_rule_that_archives_matching_findings_on
 #[test]
 fn a_member_account_role_is_remediated_through_an_assumed_role() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let journal = &sb.journal;
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         // The session's own account has no such role.
         assert!(
@@ -309,13 +297,12 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
                 .iter()
                 .any(|l| l.text.contains("OrganizationAccountAccessRole"))
         );
-        let (outcome, _) = ex.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, plan).await;
         let now = PolicyDocument::parse(&sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap())
             .unwrap();
         assert_eq!(now.statements().len(), 2);
         assert_eq!(sb.analyzer_finding(&f.id).unwrap()["status"], "RESOLVED");
-        let entries = Journal::read_all(journal).unwrap();
+        let entries = Journal::read_all(&sb.journal).unwrap();
         let role_arn = format!("arn:aws:iam::{MEMBER}:role/DataPipelineRole");
         assert_eq!(
             entries[0].after[&role_arn]["assumed_role"],
@@ -327,9 +314,7 @@ fn a_member_account_role_is_remediated_through_an_assumed_role() {
 #[test]
 fn a_missing_or_refused_assumed_role_changes_nothing_and_names_account_and_role() {
     big_stack(|| async {
-        let sb = TestEnv::findings(Vec::new()).await;
-        let c = sb.clients();
-        let ex = sb.executor();
+        let (sb, c, ex) = world().await;
         let f = access_finding(&sb, &c, "OrgAnalyzer", "DataPipelineRole").await;
         let original = sb.role_trust_policy(MEMBER, "DataPipelineRole").unwrap();
         let Remediation::Edit(mut edit) = plan_remediation(&f, &original, 2048, true).unwrap()

@@ -24,7 +24,6 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
         let plan = workflow_plan("plan-1", &targets, WorkflowStatus::Notified);
 
         let (outcome, undo) = ex.execute(plan.clone()).await;
-
         assert!(outcome.is_complete_success(), "{outcome:?}");
         assert_eq!(outcome.succeeded, targets);
         assert!(!outcome.request_ids.is_empty());
@@ -59,8 +58,7 @@ fn new_to_notified_changes_aws_is_verified_journaled_and_undoable() {
                 .iter()
                 .all(|e| e.after.workflow == Some(WorkflowStatus::New))
         );
-        let (undone, _) = ex.execute(undo).await;
-        assert!(undone.is_complete_success(), "{undone:?}");
+        execute_ok(&ex, undo).await;
         for id in &targets {
             assert_eq!(workflow_of(&sb, id), "NEW", "{id} restored");
         }
@@ -77,8 +75,7 @@ fn notes_are_written_with_their_author() {
             note: Some("looked at it".into()),
             ..Default::default()
         };
-        let (outcome, _) = ex.execute(edits_plan("p", vec![("f-0000", after)])).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, edits_plan("p", vec![("f-0000", after)])).await;
         let f = sb.finding("f-0000").unwrap();
         assert_eq!(f["Note"]["Text"], "looked at it");
         assert_eq!(f["Note"]["UpdatedBy"], "test-analyst");
@@ -98,8 +95,7 @@ fn without_a_configured_author_notes_are_signed_with_the_caller_identity() {
             note: Some("looked at it".into()),
             ..Default::default()
         };
-        let (outcome, _) = ex.execute(edits_plan("p", vec![("f-0000", after)])).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&ex, edits_plan("p", vec![("f-0000", after)])).await;
         let f = sb.finding("f-0000").unwrap();
         let caller = sb.config().caller_arn.clone();
         assert!(caller.starts_with("arn:aws:"), "{caller}");

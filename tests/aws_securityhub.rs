@@ -6,8 +6,8 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::*;
-use secdeck::aws::securityhub::get_findings_page;
-use secdeck::aws::{AwsErrorKind, sts};
+use secdeck::aws::securityhub::{FindingsPage, get_findings_page};
+use secdeck::aws::{AwsError, AwsErrorKind, sts};
 use secdeck::domain::filter::{FindingFilters, SortCriterion, SortOrder, StringFilter};
 use secdeck::sandbox::Fault;
 
@@ -75,16 +75,18 @@ fn the_full_asff_document_survives_including_fields_the_sdk_does_not_model() {
     });
 }
 
+/// One page of the findings whose `attribute` equals `value`, read through the adapter.
+async fn page_where(sb: &TestEnv, attribute: &str, value: &str) -> Result<FindingsPage, AwsError> {
+    let mut filters = FindingFilters::default();
+    filters.set_strings(attribute, vec![StringFilter::equals(value)]);
+    get_findings_page(&sb.clients().securityhub, &filters, &[], None, 100).await
+}
+
 #[test]
 fn filters_are_applied_by_the_service() {
     big_stack(|| async {
         let sb = TestEnv::findings(findings(20)).await;
-        let c = sb.clients();
-        let mut filters = FindingFilters::default();
-        filters.set_strings("SeverityLabel", vec![StringFilter::equals("CRITICAL")]);
-        let page = get_findings_page(&c.securityhub, &filters, &[], None, 100)
-            .await
-            .unwrap();
+        let page = page_where(&sb, "SeverityLabel", "CRITICAL").await.unwrap();
         assert_eq!(page.findings.len(), 4);
         assert!(
             page.findings
@@ -100,12 +102,7 @@ fn filters_are_applied_by_the_service() {
 fn an_unknown_filter_attribute_is_refused_before_anything_is_sent() {
     big_stack(|| async {
         let sb = TestEnv::findings(findings(2)).await;
-        let c = sb.clients();
-        let mut filters = FindingFilters::default();
-        filters.set_strings("Severity", vec![StringFilter::equals("HIGH")]);
-        let err = get_findings_page(&c.securityhub, &filters, &[], None, 100)
-            .await
-            .unwrap_err();
+        let err = page_where(&sb, "Severity", "HIGH").await.unwrap_err();
         assert_eq!(err.kind, AwsErrorKind::InvalidRequest);
         assert!(
             err.to_string()

@@ -18,13 +18,7 @@ async fn demo() -> TestEnv {
 
 async fn set_ref(sandbox: &Sandbox, name: &str) -> IpSetRef {
     let clients = secdeck::aws::AwsClients::new(&sandbox.sdk_config().await);
-    wafv2::list_ip_sets(&clients.wafv2, WafScope::Regional)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.set.name == name)
-        .unwrap()
-        .set
+    ip_set_named(&clients.wafv2, WafScope::Regional, name).await
 }
 
 #[tokio::test]

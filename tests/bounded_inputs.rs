@@ -7,7 +7,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{big_stack, demo_console, demo_export_args, press, run_secdeck, screen, wait_until};
+use common::{
+    big_stack, demo_console, demo_export_args, press, run_secdeck, screen, waf_sync_args,
+    wait_until,
+};
 use secdeck::config::AccessFlag;
 
 /// Exit code and stderr of a run (the kit fails the test if it hangs, as a read of
@@ -46,20 +49,10 @@ fn oversized(dir: &Path, name: &str, bytes: u64) -> PathBuf {
 }
 
 fn waf_sync(dir: &Path, ranges: &Path) -> (i32, String) {
+    let ranges = ranges.to_str().unwrap();
     secdeck(
         dir,
-        &[
-            "waf",
-            "sync",
-            "--demo",
-            "--ip-set",
-            "s",
-            "--scope",
-            "REGIONAL",
-            "--ip-ranges",
-            ranges.to_str().unwrap(),
-            "--dry-run",
-        ],
+        &waf_sync_args("s", "REGIONAL", ranges, &["--demo", "--dry-run"]),
     )
 }
 

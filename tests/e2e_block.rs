@@ -114,11 +114,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
 
         press_until(&mut console, "y", "the block to finish", changed).await;
         assert_shows(&console.state, &["2 changed and verified"]);
-        let set = console
-            .sandbox()
-            .ip_set_addresses("blocked-attackers-v4")
-            .expect("set");
-        assert!(set.contains(&format!("{ATTACKER}/32")), "{set:?}");
+        assert_blocked(console.sandbox(), "blocked-attackers-v4", ATTACKER);
         let stored = console.sandbox().finding(&finding.id).expect("finding");
         assert_eq!(stored["Workflow"]["Status"], "NOTIFIED");
         assert_eq!(
@@ -151,11 +147,7 @@ fn block_from_a_finding_updates_the_set_and_the_finding_and_undoes_both() {
                     .is_some_and(|f| f["Workflow"]["Status"] == "NEW")
         })
         .await;
-        let set = console
-            .sandbox()
-            .ip_set_addresses("blocked-attackers-v4")
-            .expect("set");
-        assert!(!set.contains(&format!("{ATTACKER}/32")), "{set:?}");
+        assert_not_blocked(console.sandbox(), "blocked-attackers-v4", ATTACKER);
         let stored = console.sandbox().finding(&finding.id).expect("finding");
         assert_eq!(stored["Workflow"]["Status"], "NEW");
     });
@@ -218,12 +210,8 @@ fn marked_findings_are_blocked_together() {
             "{preview}"
         );
         press_until(&mut console, "y", "the block", changed).await;
-        let set = console
-            .sandbox()
-            .ip_set_addresses("blocked-attackers-v4")
-            .expect("set");
         for w in wanted {
-            assert!(set.contains(&format!("{w}/32")), "{set:?}");
+            assert_blocked(console.sandbox(), "blocked-attackers-v4", w);
         }
         assert_eq!(mutating(console.sandbox()), ["UpdateIPSet 200"]);
     });
@@ -274,11 +262,7 @@ fn a_block_into_an_allow_only_set_is_refused_unless_overridden_and_the_override_
         );
 
         press_until(&mut console, "!", "the overridden block", changed).await;
-        let set = console
-            .sandbox()
-            .ip_set_addresses("aws-healthchecks-v4")
-            .expect("set");
-        assert!(set.contains(&format!("{ATTACKER}/32")), "{set:?}");
+        assert_blocked(console.sandbox(), "aws-healthchecks-v4", ATTACKER);
         let entries = Journal::read_all(console.journal()).expect("journal");
         for e in &entries {
             assert_eq!(

@@ -184,14 +184,12 @@ fn a_colleagues_note_is_not_overwritten_and_the_undo_of_the_replan_restores_it()
         let replan = outcome.replan.expect("re-planned");
         assert_eq!(replan.moved[0].what, "note (none) -> \"on it\"");
 
-        let (outcome, undo) = exec.execute(replan.plan.unwrap()).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&exec, replan.plan.unwrap()).await;
         assert_eq!(
             env.finding("f-0000").unwrap()["Note"]["Text"],
             "blocked at the WAF"
         );
-        let (outcome, _) = exec.execute(undo.expect("undo")).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        execute_ok(&exec, undo.expect("undo")).await;
         assert_eq!(env.finding("f-0000").unwrap()["Note"]["Text"], "on it");
     });
 }
@@ -247,10 +245,8 @@ fn a_colleagues_iot_suppression_change_is_not_overwritten() {
         let plan = replan
             .plan
             .expect("the delete, of the suppression as it is now");
-        let (outcome, undo) = exec.execute(plan).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
-        let (outcome, _) = exec.execute(undo.expect("undo")).await;
-        assert!(outcome.is_complete_success(), "{outcome:?}");
+        let undo = execute_ok(&exec, plan).await;
+        execute_ok(&exec, undo.expect("undo")).await;
         let list = iot_api::list_suppressions(&iot, &Default::default())
             .await
             .unwrap();

@@ -22,6 +22,15 @@ fn writes(console: &ConsoleEnv) -> usize {
     count(console.sandbox(), "UpdateAssumeRolePolicy")
 }
 
+/// A demo console in which the seed scenario was just remediated, and the role's trust
+/// policy from before.
+async fn remediated() -> (ConsoleEnv, String) {
+    let mut console = demo_console(AccessFlag::Unset).await;
+    let original = console.sandbox().role_trust_policy(MAIN, ROLE).unwrap();
+    remediate_seed_scenario(&mut console).await;
+    (console, original)
+}
+
 /// Remediates the seed scenario from the keyboard and waits for the re-scan: RESOLVED.
 async fn remediate_seed_scenario(console: &mut ConsoleEnv) {
     open_analyzer_finding(console, ROLE).await;
@@ -35,10 +44,8 @@ async fn remediate_seed_scenario(console: &mut ConsoleEnv) {
 #[test]
 fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
+        let (mut console, original) = remediated().await;
         let sb = console.sandbox().clone();
-        let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
-        remediate_seed_scenario(&mut console).await;
         assert_ne!(sb.role_trust_policy(MAIN, ROLE).unwrap(), original);
 
         // From another pane: the journal lists the change with its outcome and who made it.
@@ -110,10 +117,8 @@ fn a_resolved_remediation_is_rolled_back_from_the_journal_view_exactly() {
 #[test]
 fn a_statement_removed_by_hand_is_reported_and_nothing_is_written() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
+        let (mut console, original) = remediated().await;
         let sb = console.sandbox().clone();
-        let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
-        remediate_seed_scenario(&mut console).await;
         // Someone restores the role by hand: the statement is gone.
         sb.set_role_trust_policy(MAIN, ROLE, &original);
         press_until(&mut console, ":journal<enter>", "the journal", journal_read).await;

@@ -72,13 +72,7 @@ async fn a_dropped_update_ip_set_is_journaled_applied_and_can_be_undone() {
     let env = TestEnv::new(demo_seed_without_findings()).await;
     let clients = env.clients_without_sdk_retries();
     let exec = executor(clients.clone(), &env.journal, fast_options());
-    let set = wafv2::list_ip_sets(&clients.wafv2, WafScope::Regional)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.set.name == "blocked-attackers-v4")
-        .unwrap()
-        .set;
+    let set = ip_set_named(&clients.wafv2, WafScope::Regional, "blocked-attackers-v4").await;
     let current = wafv2::get_ip_set(&clients.wafv2, &set).await.unwrap();
     let (update, _) = plan_edit(&current, &strings(&["192.0.2.99"]), &[]).unwrap();
     env.inject_fault(Fault::applied_then_dropped("UpdateIPSet", 1));
@@ -95,8 +89,7 @@ async fn a_dropped_update_ip_set_is_journaled_applied_and_can_be_undone() {
     assert_eq!(result.status, ResultStatus::Ok, "{result:?}");
     assert_eq!(result.succeeded, [set.target()]);
 
-    let (undone, _) = exec.execute(undo.expect("the undo is offered")).await;
-    assert!(undone.is_complete_success(), "{undone:?}");
+    execute_ok(&exec, undo.expect("the undo is offered")).await;
     let now = env.ip_set_addresses("blocked-attackers-v4").unwrap();
     assert!(!now.contains(&"192.0.2.99/32".to_string()), "{now:?}");
 }
@@ -141,8 +134,7 @@ fn an_access_analyzer_update_findings_answered_500_after_applying_is_journaled_a
                 .unwrap()
                 .contains("InternalServerException")
         );
-        let (undone, _) = exec.execute(undo.expect("the undo is offered")).await;
-        assert!(undone.is_complete_success(), "{undone:?}");
+        execute_ok(&exec, undo.expect("the undo is offered")).await;
         assert_eq!(env.analyzer_finding(&f.id).unwrap()["status"], "ACTIVE");
     });
 }

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{mutating_operations, run_secdeck, run_secdeck_async};
+use common::{mutating_operations, run_secdeck, run_secdeck_async, waf_sync_args};
 use secdeck::app::keymap::KeyEntry;
 use secdeck::cli::console::parts_from_options;
 use secdeck::cli::{ConsoleArgs, ConsoleOptions};
@@ -292,20 +292,12 @@ fn waf_sync_and_iot_import_refuse_and_send_nothing_that_changes_aws() {
             .to_vec()
         };
         let waf = |config: &Path, extra: &[&str]| -> Vec<String> {
-            let mut v: Vec<String> = [
-                "waf",
-                "sync",
-                "--ip-set",
+            let mut v = waf_sync_args(
                 "fail-closed-v4",
-                "--scope",
                 "REGIONAL",
-                "--services",
-                "CLOUDFRONT",
-                "--ip-ranges",
                 "tests/fixtures/ip-ranges/ip-ranges-2026-08-22.json",
-            ]
-            .map(String::from)
-            .to_vec();
+                &["--services", "CLOUDFRONT"],
+            );
             v.extend(connect(config));
             v.extend(extra.iter().map(|s| s.to_string()));
             v

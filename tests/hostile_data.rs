@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{demo_export_args, secdeck_command};
+use common::{demo_export_args, file_in, secdeck_command, waf_sync_args};
 
 const ESC_TITLE: &str = "\u{1b}]0;pwned\u{7}";
 const SHOWN_TITLE: &str = "⟨U+001B⟩]0;pwned⟨U+0007⟩";
@@ -147,20 +147,12 @@ fn hostile_ranges(dir: &Path) -> std::path::PathBuf {
 fn waf_sync_refuses_a_hostile_sync_token_and_names_it_without_running_its_escapes() {
     let dir = tempfile::tempdir().unwrap();
     let ranges = hostile_ranges(dir.path());
-    let args = [
-        "waf",
-        "sync",
-        "--demo",
-        "--ip-set",
+    let args = waf_sync_args(
         "hostile-v4",
-        "--scope",
         "REGIONAL",
-        "--services",
-        "CLOUDFRONT",
-        "--ip-ranges",
         ranges.to_str().unwrap(),
-        "--dry-run",
-    ];
+        &["--demo", "--services", "CLOUDFRONT", "--dry-run"],
+    );
     // The token would be recorded in the set's description, so it is refused at once
     // (fuzzing found tokens WAF refuses or that read back as another token).
     let screen = on_a_terminal(dir.path(), &args);
@@ -191,22 +183,13 @@ fn waf_sync_refuses_a_prefix_with_host_bits_naming_the_network() {
         "ipv6_prefixes": []
     });
     std::fs::write(&path, doc.to_string()).unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "waf",
-            "sync",
-            "--demo",
-            "--ip-set",
-            "host-bits-v4",
-            "--scope",
-            "REGIONAL",
-            "--services",
-            "CLOUDFRONT",
-            "--ip-ranges",
-            path.to_str().unwrap(),
-        ],
+    let args = waf_sync_args(
+        "host-bits-v4",
+        "REGIONAL",
+        path.to_str().unwrap(),
+        &["--demo", "--services", "CLOUDFRONT"],
     );
+    let out = run(dir.path(), &args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -221,12 +204,11 @@ fn waf_sync_refuses_a_prefix_with_host_bits_naming_the_network() {
 #[test]
 fn config_warnings_show_the_escapes_a_key_quotes() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
+    let config = file_in(
+        dir.path(),
+        "config.toml",
         "read_only = true\n\"\\u001b]0;pwned\\u0007\\u202egnp\" = 1\n",
-    )
-    .unwrap();
+    );
     let output = dir.path().join("out.jsonl");
     let out = run(
         dir.path(),

@@ -104,33 +104,36 @@ fn analyzer_state() -> State {
 
 /// Findings table, detail with the trust policy, remediation preview (a policy diff),
 /// analyzers list, archive rules and the rule editor.
+/// The trust policy read for `purpose` comes back hostile.
+fn hostile_policy_arrives(s: &mut State, purpose: PolicyPurpose) {
+    let loaded = AnalyzerMsg::TrustPolicyLoaded {
+        purpose,
+        result: Ok(hostile_policy()),
+    };
+    update(s, Action::Pane(PaneMsg::Analyzer(loaded)));
+}
+
 #[test]
 fn hostile_access_analyzer_data_shows_as_markers() {
     let mut s = analyzer_state();
     assert_shown_safely(&s, "analyzer findings", "resource type");
 
     type_keys(&mut s, "<enter>");
-    update(
+    hostile_policy_arrives(
         &mut s,
-        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::TrustPolicyLoaded {
-            purpose: PolicyPurpose::Detail {
-                finding_id: A1.into(),
-            },
-            result: Ok(hostile_policy()),
-        })),
+        PolicyPurpose::Detail {
+            finding_id: A1.into(),
+        },
     );
     assert_shown_safely(&s, "analyzer detail", "Trust policy");
     type_keys(&mut s, "<esc>");
 
     type_keys(&mut s, "gx");
-    update(
+    hostile_policy_arrives(
         &mut s,
-        Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::TrustPolicyLoaded {
-            purpose: PolicyPurpose::Remediate {
-                finding_id: A1.into(),
-            },
-            result: Ok(hostile_policy()),
-        })),
+        PolicyPurpose::Remediate {
+            finding_id: A1.into(),
+        },
     );
     assert!(
         previewing(&s),

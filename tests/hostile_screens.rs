@@ -116,12 +116,7 @@ async fn detail_screens(console: &mut ConsoleEnv) {
     .await;
     assert_no_hostile_cell(&console.state, "detail, history");
     press(console, "/");
-    console.dispatch(Action::Paste(hostile("search")));
-    assert_shown_safely(
-        &console.state,
-        "detail search prompt",
-        "search: ⟨U+202E⟩search",
-    );
+    paste_shown_safely(console, "search", "search: ⟨U+202E⟩search");
     press(console, "<esc><esc>");
 }
 
@@ -140,13 +135,11 @@ fn group_prompt_and_clipboard_screens(console: &mut ConsoleEnv) {
         ("e", "export prompt"),
     ] {
         press(console, keys);
-        console.dispatch(Action::Paste(hostile(what)));
-        assert_shown_safely(&console.state, what, what);
+        paste_shown_safely(console, what, what);
         press(console, "<esc>");
     }
     press(console, "F");
-    console.dispatch(Action::Paste(hostile("filter editor")));
-    assert_shown_safely(&console.state, "filter editor with its error", "filter: ");
+    paste_shown_safely(console, "filter editor", "filter: ");
     press(console, "<esc>");
 
     // The clipboard gets the Id without its control characters; the opener nothing.
@@ -213,12 +206,7 @@ async fn journal_and_error_screens(console: &mut ConsoleEnv) {
     press_until(console, ":journal<enter>", "the journal", journal_read).await;
     assert_shown_safely(&console.state, "journal view", "Journal · 2 change(s)");
     press(console, "/");
-    console.dispatch(Action::Paste(hostile("journal filter")));
-    assert_shown_safely(
-        &console.state,
-        "journal filter",
-        ":journal ⟨U+202E⟩journal filter",
-    );
+    paste_shown_safely(console, "journal filter", ":journal ⟨U+202E⟩journal filter");
     press(console, "<esc><esc>");
 
     // An error whose message carries the corpus, as a proxy or a product might send.
@@ -277,29 +265,25 @@ fn hostile_ip_sets_and_ip_ranges_show_as_markers() {
             "not referenced by any web ACL rule",
         );
         press(&mut console, "+");
-        console.dispatch(Action::Paste(hostile("add prompt")));
-        assert_shown_safely(&console.state, "add prompt", "> ⟨U+202E⟩add prompt");
+        paste_shown_safely(&mut console, "add prompt", "> ⟨U+202E⟩add prompt");
         press(&mut console, "<esc>/");
-        console.dispatch(Action::Paste(hostile("address filter")));
         // The filter applies as it is typed, and the note above the list names it.
-        assert_shown_safely(
-            &console.state,
+        paste_shown_safely(
+            &mut console,
             "address filter",
             "0 of 4 entries match \"⟨U+202E⟩address filter",
         );
         press(&mut console, "<esc>");
         press(&mut console, "<esc>C");
-        console.dispatch(Action::Paste(hostile("create prompt")));
-        assert_shown_safely(
-            &console.state,
+        paste_shown_safely(
+            &mut console,
             "create prompt",
             "new IP set: NAME IPV4|IPV6 [description] > ⟨U+202E⟩create prompt",
         );
         press(&mut console, "<esc>");
 
         press(&mut console, "s");
-        console.dispatch(Action::Paste(hostile("a path")));
-        assert_shown_safely(&console.state, "sync source typed", "⟨U+202E⟩a path");
+        paste_shown_safely(&mut console, "a path", "⟨U+202E⟩a path");
         press(&mut console, "<enter>");
         wait_until(&mut console, "the unreadable source", |s| {
             s.ipsets.sync.as_ref().is_some_and(|d| d.error.is_some())

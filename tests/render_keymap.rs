@@ -2,13 +2,15 @@
 //! letter means something pane-specific only in its pane, the flat `[keys]` form of older
 //! configs still works, and read-only sessions drop every mutating key in every section.
 
+mod common;
+
 use std::path::Path;
 
+use common::render::with_findings;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use secdeck::app::PaneMsg;
 use secdeck::app::pipeline::Stage;
-use secdeck::app::{Action, Context, Effect, Key, Keymap, Session, State, init, update};
+use secdeck::app::{Action, Context, Effect, Key, Keymap, Session, State, update};
 use secdeck::config::Config;
 use secdeck::domain::finding::Finding;
 use secdeck::theme::Theme;
@@ -51,16 +53,7 @@ fn console(config: &str, read_only: bool) -> (State, Vec<String>) {
             height: 40,
         },
     );
-    init(&mut s);
-    let request = s.findings.request;
-    update(
-        &mut s,
-        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
-            request,
-            findings: (0..3).map(finding).collect(),
-            next_token: None,
-        })),
-    );
+    with_findings(&mut s, (0..3).map(finding).collect());
     (s, errors)
 }
 

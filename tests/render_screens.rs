@@ -13,7 +13,7 @@ use ratatui::style::{Color, Modifier};
 use secdeck::app::commands::CommandLine;
 use secdeck::app::input::Prompt;
 use secdeck::app::pipeline::Stage;
-use secdeck::app::{Action, Effect, NotifyLevel, Session, State, init, update};
+use secdeck::app::{Action, Effect, NotifyLevel, Session, State, update};
 use secdeck::domain::finding::Finding;
 use secdeck::domain::identity::CallerIdentity;
 use secdeck::theme::Theme;
@@ -57,16 +57,7 @@ fn session(read_only: bool, demo: bool) -> Session {
 
 fn console(read_only: bool, demo: bool, theme: Theme, size: (u16, u16)) -> State {
     let mut s = headless(session(read_only, demo), theme, size.0, size.1);
-    init(&mut s);
-    let request = s.findings.request;
-    update(
-        &mut s,
-        Action::Pane(PaneMsg::Findings(secdeck::app::FindingsMsg::Page {
-            request,
-            findings: fixtures(),
-            next_token: None,
-        })),
-    );
+    with_findings(&mut s, fixtures());
     s
 }
 

@@ -1,7 +1,10 @@
 //! The sandbox's IAM and Access Analyzer, driven through the real aws-sdk-iam and
 //! aws-sdk-accessanalyzer clients against the embedded demo world.
 
+mod common;
+
 use aws_sdk_accessanalyzer::types::{Criterion, FindingStatus, FindingStatusUpdate};
+use common::sdk::refusal_code;
 use secdeck::domain::policy::{PolicyDocument, sid_for_finding};
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig};
@@ -303,17 +306,16 @@ async fn update_findings_archives_and_unarchives() {
             .unwrap();
         assert_eq!(w.sandbox.analyzer_finding(&id).unwrap()["status"], want);
     }
-    let err =
-        w.aa.update_findings()
-            .analyzer_arn(&arn)
-            .status(FindingStatusUpdate::Archived)
-            .ids("00000000-0000-4000-8000-000000000000")
-            .send()
-            .await
-            .unwrap_err();
     assert_eq!(
-        aws_sdk_accessanalyzer::error::ProvideErrorMetadata::code(&err),
-        Some("ResourceNotFoundException")
+        refusal_code(
+            w.aa.update_findings()
+                .analyzer_arn(&arn)
+                .status(FindingStatusUpdate::Archived)
+                .ids("00000000-0000-4000-8000-000000000000")
+                .send()
+        )
+        .await,
+        "ResourceNotFoundException"
     );
 }
 
@@ -344,50 +346,32 @@ async fn archive_rule_create_apply_archives_only_matching_findings_and_delete() 
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert_eq!(changed[0]["resource"], "arn:aws:s3:::my-bucket");
     assert_eq!(changed[0]["status"], "ARCHIVED");
-    let rules =
-        w.aa.list_archive_rules()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(rules.archive_rules().len(), 2);
-    let dup =
-        w.aa.create_archive_rule()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .rule_name("Partner-999988887777.s3")
-            .filter("status", crit("ACTIVE"))
-            .send()
-            .await
-            .unwrap_err();
-    assert_eq!(
-        aws_sdk_accessanalyzer::error::ProvideErrorMetadata::code(&dup),
-        Some("ConflictException")
-    );
-    let bad =
-        w.aa.create_archive_rule()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .rule_name("9bad name")
-            .filter("status", crit("ACTIVE"))
-            .send()
-            .await
-            .unwrap_err();
-    assert_eq!(
-        aws_sdk_accessanalyzer::error::ProvideErrorMetadata::code(&bad),
-        Some("ValidationException")
-    );
+    assert_eq!(rule_count(&w.aa).await, 2);
+    // A rule name taken, or not matching AWS's pattern, is refused with AWS's codes.
+    for (name, code) in [
+        ("Partner-999988887777.s3", "ConflictException"),
+        ("9bad name", "ValidationException"),
+    ] {
+        assert_eq!(
+            refusal_code(
+                w.aa.create_archive_rule()
+                    .analyzer_name("ConsoleAnalyzer-account")
+                    .rule_name(name)
+                    .filter("status", crit("ACTIVE"))
+                    .send()
+            )
+            .await,
+            code,
+            "{name}"
+        );
+    }
     w.aa.delete_archive_rule()
         .analyzer_name("ConsoleAnalyzer-account")
         .rule_name("Partner-999988887777.s3")
         .send()
         .await
         .unwrap();
-    let rules =
-        w.aa.list_archive_rules()
-            .analyzer_name("ConsoleAnalyzer-account")
-            .send()
-            .await
-            .unwrap();
-    assert_eq!(rules.archive_rules().len(), 1);
+    assert_eq!(rule_count(&w.aa).await, 1);
 }
 
 #[tokio::test]
@@ -460,16 +444,26 @@ async fn sts_assume_role_acts_in_the_member_account_and_checks_trust() {
         "arn:aws:iam::210987654321:role/DataPipelineRole",
         "arn:aws:iam::210987654321:role/Missing",
     ] {
-        let err = sts
-            .assume_role()
-            .role_arn(arn)
-            .role_session_name("t")
-            .send()
-            .await
-            .unwrap_err();
         assert_eq!(
-            aws_sdk_sts::error::ProvideErrorMetadata::code(&err),
-            Some("AccessDenied")
+            refusal_code(
+                sts.assume_role()
+                    .role_arn(arn)
+                    .role_session_name("t")
+                    .send()
+            )
+            .await,
+            "AccessDenied"
         );
     }
+}
+
+/// How many archive rules the demo account's analyzer has.
+async fn rule_count(aa: &aws_sdk_accessanalyzer::Client) -> usize {
+    let rules = aa
+        .list_archive_rules()
+        .analyzer_name("ConsoleAnalyzer-account")
+        .send()
+        .await
+        .expect("ListArchiveRules");
+    rules.archive_rules().len()
 }

@@ -72,11 +72,11 @@ async fn a_policy_allowing_iot_star_on_star_is_found_overly_permissive_until_fix
     );
 
     // ListAuditTasks takes ISO-8601 query times and returns both, newest first.
-    let now = std::time::SystemTime::now();
+    let (from, to) = recent(std::time::Duration::from_secs(3600));
     let tasks = iot
         .list_audit_tasks()
-        .start_time(DateTime::from(now - std::time::Duration::from_secs(3600)))
-        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
+        .start_time(from)
+        .end_time(to)
         .send()
         .await
         .unwrap();
@@ -241,14 +241,7 @@ async fn mitigation_reports_a_status_per_finding_and_action() {
         .await;
     assert!(reused.is_err(), "a mitigation task id can be used once");
 
-    let now = std::time::SystemTime::now();
-    let tasks = iot
-        .list_audit_mitigation_actions_tasks()
-        .start_time(DateTime::from(now - std::time::Duration::from_secs(60)))
-        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
-        .send()
-        .await
-        .unwrap();
+    let tasks = recent_mitigation_tasks(&iot).await;
     assert_eq!(tasks.tasks().len(), 1);
     assert_eq!(
         tasks.tasks()[0].task_status().unwrap().as_str(),
@@ -391,14 +384,7 @@ async fn a_mitigation_task_runs_from_pending_to_completed_over_polls() {
         execution_statuses(&iot, "m-async", &id).await,
         ["COMPLETED"]
     );
-    let now = std::time::SystemTime::now();
-    let tasks = iot
-        .list_audit_mitigation_actions_tasks()
-        .start_time(DateTime::from(now - std::time::Duration::from_secs(60)))
-        .end_time(DateTime::from(now + std::time::Duration::from_secs(60)))
-        .send()
-        .await
-        .unwrap();
+    let tasks = recent_mitigation_tasks(&iot).await;
     assert_eq!(
         tasks.tasks()[0].task_status().unwrap().as_str(),
         "COMPLETED"
@@ -420,4 +406,17 @@ async fn iot_reads_are_throttled_with_a_throttling_exception_under_aws_quotas() 
     let err = throttled.expect("60 calls at once exceed the burst");
     use aws_sdk_iot::error::ProvideErrorMetadata;
     assert_eq!(err.code(), Some("ThrottlingException"));
+}
+
+/// The mitigation actions tasks started in the last minute.
+async fn recent_mitigation_tasks(
+    iot: &aws_sdk_iot::Client,
+) -> aws_sdk_iot::operation::list_audit_mitigation_actions_tasks::ListAuditMitigationActionsTasksOutput{
+    let (from, to) = recent(std::time::Duration::from_secs(60));
+    iot.list_audit_mitigation_actions_tasks()
+        .start_time(from)
+        .end_time(to)
+        .send()
+        .await
+        .expect("ListAuditMitigationActionsTasks")
 }

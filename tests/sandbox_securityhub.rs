@@ -8,9 +8,13 @@ use aws_sdk_securityhub::types::{
     AwsSecurityFindingFilters, NoteUpdate, SeverityLabel, WorkflowStatus,
 };
 use common::hub::*;
+use common::sdk::refusal_code;
 use common::*;
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig, SeedError};
+
+/// Security Hub's code for a request outside its limits.
+const INVALID: &str = "InvalidInputException";
 
 #[test]
 fn real_findings_round_trip_through_the_sdk() {
@@ -140,13 +144,10 @@ async fn request_limits_are_typed_invalid_input_errors() {
         "{err:?}"
     );
 
-    let err = hub
-        .get_findings()
-        .next_token("garbage")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.as_service_error().unwrap().is_invalid_input_exception());
+    assert_eq!(
+        refusal_code(hub.get_findings().next_token("garbage").send()).await,
+        INVALID
+    );
 
     let eq = equals;
     let mut filters = AwsSecurityFindingFilters::builder();
@@ -176,49 +177,44 @@ async fn request_limits_are_typed_invalid_input_errors() {
         .workflow_status(eq("a"))
         .company_name(eq("a"))
         .build();
-    let err = hub.get_findings().filters(eleven).send().await.unwrap_err();
-    assert!(err.into_service_error().is_invalid_input_exception());
+    assert_eq!(
+        refusal_code(hub.get_findings().filters(eleven).send()).await,
+        INVALID
+    );
 
-    let err = hub.batch_import_findings().send().await.unwrap_err();
-    assert!(err.into_service_error().is_invalid_input_exception());
+    assert_eq!(
+        refusal_code(hub.batch_import_findings().send()).await,
+        INVALID
+    );
     let too_many: Vec<_> = (0..101).map(sdk_finding).collect();
-    let err = hub
-        .batch_import_findings()
-        .set_findings(Some(too_many))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.into_service_error().is_invalid_input_exception());
-
-    let err = hub
-        .batch_update_findings()
-        .finding_identifiers(ident("gen-0001"))
-        .note(NoteUpdate::builder().text("who wrote this?").build())
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.into_service_error().is_invalid_input_exception());
-    let err = hub
-        .batch_update_findings()
-        .finding_identifiers(ident("gen-0001"))
-        .note(
-            NoteUpdate::builder()
-                .text("x".repeat(513))
-                .updated_by("a")
-                .build(),
+    assert_eq!(
+        refusal_code(
+            hub.batch_import_findings()
+                .set_findings(Some(too_many))
+                .send()
         )
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.into_service_error().is_invalid_input_exception());
-    let err = hub
-        .batch_update_findings()
-        .finding_identifiers(ident("gen-0001"))
-        .criticality(101)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.into_service_error().is_invalid_input_exception());
+        .await,
+        INVALID
+    );
+
+    let update = || {
+        hub.batch_update_findings()
+            .finding_identifiers(ident("gen-0001"))
+    };
+    let long_note = NoteUpdate::builder()
+        .text("x".repeat(513))
+        .updated_by("a")
+        .build();
+    for (what, request) in [
+        (
+            "a note without its author",
+            update().note(NoteUpdate::builder().text("who wrote this?").build()),
+        ),
+        ("a note over 512 characters", update().note(long_note)),
+        ("a criticality over 100", update().criticality(101)),
+    ] {
+        assert_eq!(refusal_code(request.send()).await, INVALID, "{what}");
+    }
     assert_eq!(
         sandbox.finding("gen-0001").unwrap().get("Criticality"),
         None

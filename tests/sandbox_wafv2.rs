@@ -4,6 +4,9 @@
 use aws_sdk_wafv2::Client;
 use aws_sdk_wafv2::config::retry::RetryConfig;
 use aws_sdk_wafv2::error::ProvideErrorMetadata;
+use aws_sdk_wafv2::operation::create_ip_set::builders::CreateIPSetFluentBuilder;
+use aws_sdk_wafv2::operation::get_ip_set::builders::GetIPSetFluentBuilder;
+use aws_sdk_wafv2::operation::update_ip_set::builders::UpdateIPSetFluentBuilder;
 use aws_sdk_wafv2::types::{IpAddressVersion, Scope};
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{QuotaMode, Sandbox, SandboxConfig};
@@ -37,6 +40,38 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// UpdateIPSet of the REGIONAL set `name`/`id`; the caller adds what it changes.
+fn update(client: &Client, name: &str, id: &str) -> UpdateIPSetFluentBuilder {
+    client
+        .update_ip_set()
+        .name(name)
+        .scope(Scope::Regional)
+        .id(id)
+}
+
+/// GetIPSet of the REGIONAL set `name`/`id`.
+fn get(client: &Client, name: &str, id: &str) -> GetIPSetFluentBuilder {
+    client.get_ip_set().name(name).scope(Scope::Regional).id(id)
+}
+
+/// CreateIPSet of an empty REGIONAL IPv4 set `name`.
+fn create_empty(client: &Client, name: &str) -> CreateIPSetFluentBuilder {
+    client
+        .create_ip_set()
+        .name(name)
+        .scope(Scope::Regional)
+        .ip_address_version(IpAddressVersion::Ipv4)
+        .set_addresses(Some(vec![]))
+}
+
+/// An empty sandbox holding one REGIONAL IPv4 set: its client, the set's id and lock token.
+async fn with_set(name: &str, addrs: &[&str]) -> (Sandbox, Client, String, String) {
+    let sandbox = empty();
+    let client = waf(&sandbox, None).await;
+    let (id, token) = create(&client, name, addrs).await;
+    (sandbox, client, id, token)
+}
+
 async fn create(client: &Client, name: &str, addrs: &[&str]) -> (String, String) {
     let out = client
         .create_ip_set()
@@ -54,18 +89,10 @@ async fn create(client: &Client, name: &str, addrs: &[&str]) -> (String, String)
 
 #[tokio::test]
 async fn create_get_update_and_a_stale_lock_token_is_refused() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "blocklist", &["192.0.2.0/24", "198.51.100.7/32"]).await;
+    let (sandbox, client, id, token) =
+        with_set("blocklist", &["192.0.2.0/24", "198.51.100.7/32"]).await;
 
-    let got = client
-        .get_ip_set()
-        .name("blocklist")
-        .scope(Scope::Regional)
-        .id(&id)
-        .send()
-        .await
-        .unwrap();
+    let got = get(&client, "blocklist", &id).send().await.unwrap();
     let set = got.ip_set.unwrap();
     assert_eq!(set.addresses, strings(&["192.0.2.0/24", "198.51.100.7/32"]));
     assert_eq!(got.lock_token.as_deref(), Some(token.as_str()));
@@ -76,11 +103,7 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
         set.arn
     );
 
-    let next = client
-        .update_ip_set()
-        .name("blocklist")
-        .scope(Scope::Regional)
-        .id(&id)
+    let next = update(&client, "blocklist", &id)
         .addresses("203.0.113.0/24")
         .lock_token(&token)
         .send()
@@ -90,11 +113,7 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
         .unwrap();
     assert_ne!(next, token);
 
-    let err = client
-        .update_ip_set()
-        .name("blocklist")
-        .scope(Scope::Regional)
-        .id(&id)
+    let err = update(&client, "blocklist", &id)
         .addresses("192.0.2.0/24")
         .lock_token(&token)
         .send()
@@ -105,14 +124,7 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
             .unwrap()
             .is_waf_optimistic_lock_exception()
     );
-    let now = client
-        .get_ip_set()
-        .name("blocklist")
-        .scope(Scope::Regional)
-        .id(&id)
-        .send()
-        .await
-        .unwrap();
+    let now = get(&client, "blocklist", &id).send().await.unwrap();
     let now = now.ip_set.unwrap();
     assert_eq!(now.addresses, strings(&["203.0.113.0/24"]));
     // UpdateIPSet replaces the description too: it was not sent again, so it is gone.
@@ -135,9 +147,7 @@ async fn create_get_update_and_a_stale_lock_token_is_refused() {
 
 #[tokio::test]
 async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "v4", &[]).await;
+    let (_sandbox, client, id, token) = with_set("v4", &[]).await;
     let long = "a".repeat(257);
     for bad in [
         "",
@@ -147,11 +157,7 @@ async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
         "café set",
         long.as_str(),
     ] {
-        let err = client
-            .update_ip_set()
-            .name("v4")
-            .scope(Scope::Regional)
-            .id(&id)
+        let err = update(&client, "v4", &id)
             .description(bad)
             .set_addresses(Some(Vec::new()))
             .lock_token(&token)
@@ -163,11 +169,7 @@ async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
         assert!(e.message().unwrap().contains("field: DESCRIPTION"), "{e:?}");
     }
     // What a sync writes and what users type are accepted.
-    client
-        .update_ip_set()
-        .name("v4")
-        .scope(Scope::Regional)
-        .id(&id)
+    update(&client, "v4", &id)
         .description("CloudFront edge, IPv4 syncToken:1787411825")
         .set_addresses(Some(Vec::new()))
         .lock_token(&token)
@@ -178,9 +180,7 @@ async fn descriptions_outside_wafs_length_and_pattern_are_refused() {
 
 #[tokio::test]
 async fn invalid_addresses_get_wafs_invalid_parameter_shape() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "v4", &[]).await;
+    let (_sandbox, client, id, token) = with_set("v4", &[]).await;
     // WAF refuses host bits (aws-cdk#20003) rather than widening 203.0.113.7/24 to a /24.
     for bad in [
         "2001:db8::/32",
@@ -189,11 +189,7 @@ async fn invalid_addresses_get_wafs_invalid_parameter_shape() {
         "0.0.0.0/0",
         "203.0.113.7/24",
     ] {
-        let err = client
-            .update_ip_set()
-            .name("v4")
-            .scope(Scope::Regional)
-            .id(&id)
+        let err = update(&client, "v4", &id)
             .addresses(bad)
             .lock_token(&token)
             .send()
@@ -218,17 +214,11 @@ async fn invalid_addresses_get_wafs_invalid_parameter_shape() {
 
 #[tokio::test]
 async fn more_than_ten_thousand_addresses_exceed_the_limit() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "big", &[]).await;
+    let (_sandbox, client, id, token) = with_set("big", &[]).await;
     let many: Vec<String> = (0..10_001u32)
         .map(|i| format!("{}/32", std::net::Ipv4Addr::from(0x0a00_0000 + i)))
         .collect();
-    let err = client
-        .update_ip_set()
-        .name("big")
-        .scope(Scope::Regional)
-        .id(&id)
+    let err = update(&client, "big", &id)
         .set_addresses(Some(many))
         .lock_token(&token)
         .send()
@@ -239,27 +229,10 @@ async fn more_than_ten_thousand_addresses_exceed_the_limit() {
 
 #[tokio::test]
 async fn duplicates_nonexistent_and_delete_behave_as_waf() {
-    let sandbox = empty();
-    let client = waf(&sandbox, None).await;
-    let (id, token) = create(&client, "dup", &[]).await;
-    let err = client
-        .create_ip_set()
-        .name("dup")
-        .scope(Scope::Regional)
-        .ip_address_version(IpAddressVersion::Ipv4)
-        .set_addresses(Some(vec![]))
-        .send()
-        .await
-        .unwrap_err();
+    let (_sandbox, client, id, token) = with_set("dup", &[]).await;
+    let err = create_empty(&client, "dup").send().await.unwrap_err();
     assert_eq!(err.code(), Some("WAFDuplicateItemException"));
-    let err = client
-        .get_ip_set()
-        .name("dup")
-        .scope(Scope::Regional)
-        .id("nope")
-        .send()
-        .await
-        .unwrap_err();
+    let err = get(&client, "dup", "nope").send().await.unwrap_err();
     assert_eq!(err.code(), Some("WAFNonexistentItemException"));
     client
         .delete_ip_set()
@@ -340,15 +313,7 @@ async fn a_second_write_within_a_second_is_throttled_under_aws_quotas() {
     sandbox.set_quotas(QuotaMode::Aws);
     let client = waf(&sandbox, None).await;
     create(&client, "first", &[]).await;
-    let err = client
-        .create_ip_set()
-        .name("second")
-        .scope(Scope::Regional)
-        .ip_address_version(IpAddressVersion::Ipv4)
-        .set_addresses(Some(vec![]))
-        .send()
-        .await
-        .unwrap_err();
+    let err = create_empty(&client, "second").send().await.unwrap_err();
     assert_eq!(err.code(), Some("ThrottlingException"));
 }
 

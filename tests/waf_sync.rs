@@ -25,8 +25,9 @@ async fn demo() -> TestEnv {
     TestEnv::new(demo_seed_without_findings()).await
 }
 
-fn args(extra: &[&str]) -> SyncArgs {
-    let argv = ["secdeck", "waf", "sync"].iter().chain(extra).copied();
+/// `waf_sync_args` parsed as the binary would.
+fn args(argv: Vec<String>) -> SyncArgs {
+    let argv = std::iter::once("secdeck".to_string()).chain(argv);
     match Cli::try_parse_from(argv).unwrap().command {
         Some(Sub::Waf {
             command: WafCommand::Sync(a),
@@ -48,11 +49,35 @@ fn cloudfront_v4(rel: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// What `cloudfront-origin-v4` holds in the sandbox now.
+fn origin_set(sandbox: &Sandbox) -> BTreeSet<String> {
+    let addresses = sandbox.ip_set_addresses("cloudfront-origin-v4").unwrap();
+    addresses.into_iter().collect()
+}
+
+/// A sync of `cloudfront-origin-v4` from the snapshot `file` with `services` selected.
+fn cloudfront(file: &str, services: &str, extra: &[&str]) -> SyncArgs {
+    let extra: Vec<&str> = ["--services", services]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    args(waf_sync_args(
+        "cloudfront-origin-v4",
+        "CLOUDFRONT",
+        &fixture(file),
+        &extra,
+    ))
+}
+
+/// Runs the sync in-process with the sandbox's request log cleared first, so that
+/// `mutating_operations` speaks of this run only.
 async fn run(
     sandbox: &Sandbox,
     a: &SyncArgs,
     exec: Option<&secdeck::tasks::MutationExecutor>,
 ) -> (SyncStatus, String) {
+    sandbox.clear_requests();
     let ranges = load_ip_ranges(a).unwrap();
     let clients = secdeck::aws::AwsClients::new(&sandbox.sdk_config().await);
     let mut out = Vec::new();
@@ -65,30 +90,11 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
     let sandbox = demo().await;
     let journal = &sandbox.journal;
     let exec = sandbox.executor();
-    let base = [
-        "--ip-set",
-        "cloudfront-origin-v4",
-        "--scope",
-        "CLOUDFRONT",
-        "--services",
-        "CLOUDFRONT",
-        "--ip-ranges",
-    ];
-    let with = |file: &str, more: &[&str]| {
-        let path = fixture(file);
-        let mut v: Vec<String> = base.iter().map(|s| s.to_string()).collect();
-        v.push(path);
-        v.extend(more.iter().map(|s| s.to_string()));
-        args(&v.iter().map(String::as_str).collect::<Vec<_>>())
-    };
+    let with = |file: &str, more: &[&str]| cloudfront(file, "CLOUDFRONT", more);
 
     let (status, out) = run(&sandbox, &with(OLD, &[]), Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed, "{out}");
-    let set: BTreeSet<String> = sandbox
-        .ip_set_addresses("cloudfront-origin-v4")
-        .unwrap()
-        .into_iter()
-        .collect();
+    let set = origin_set(&sandbox);
     assert_eq!(set, cloudfront_v4(OLD));
     assert_eq!(set.len(), 209);
     assert!(
@@ -99,7 +105,6 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
     );
 
     // Same file again: a no-op that sends nothing mutating.
-    sandbox.clear_requests();
     let (status, out) = run(&sandbox, &with(OLD, &[]), Some(&exec)).await;
     assert_eq!(status, SyncStatus::NoChange);
     assert!(
@@ -131,11 +136,7 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
 
     let (status, _) = run(&sandbox, &with(NEW, &[]), Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed);
-    let set: BTreeSet<String> = sandbox
-        .ip_set_addresses("cloudfront-origin-v4")
-        .unwrap()
-        .into_iter()
-        .collect();
+    let set = origin_set(&sandbox);
     assert_eq!(set, cloudfront_v4(NEW));
 
     let entries = Journal::read_all(journal).unwrap();
@@ -149,19 +150,17 @@ async fn syncing_two_snapshots_applies_exactly_the_files_diff_and_repeats_are_no
 async fn a_missing_ipv6_set_is_created_with_the_ipv6_prefixes() {
     let sandbox = demo().await;
     let exec = sandbox.executor();
-    let path = fixture(NEW);
-    let a = args(&[
-        "--ip-set",
+    let a = args(waf_sync_args(
         "aws-healthchecks-v4",
-        "--ipv6-set",
-        "aws-healthchecks-v6",
-        "--scope",
         "REGIONAL",
-        "--services",
-        "ROUTE53_HEALTHCHECKS",
-        "--ip-ranges",
-        &path,
-    ]);
+        &fixture(NEW),
+        &[
+            "--ipv6-set",
+            "aws-healthchecks-v6",
+            "--services",
+            "ROUTE53_HEALTHCHECKS",
+        ],
+    ));
     let (status, out) = run(&sandbox, &a, Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed);
     assert!(
@@ -184,40 +183,33 @@ async fn a_missing_ipv6_set_is_created_with_the_ipv6_prefixes() {
     );
 }
 
-fn secdeck(args: &[&str], state: &std::path::Path) -> (i32, String, String) {
+fn secdeck(args: &[String], state: &std::path::Path) -> (i32, String, String) {
     run_secdeck(state, args).into_parts()
 }
 
 #[test]
 fn the_binary_exits_10_on_change_and_refuses_a_read_only_sync() {
     let dir = tempfile::tempdir().unwrap();
-    let base = [
-        "waf",
-        "sync",
-        "--demo",
-        "--ip-set",
-        "cloudfront-origin-v4",
-        "--scope",
-        "CLOUDFRONT",
-        "--services",
-        "CLOUDFRONT",
-        "--ip-ranges",
-        NEW,
-    ];
-    let (code, out, err) = secdeck(&base, dir.path());
+    let base = |extra: &[&str]| {
+        let extra: Vec<&str> = ["--demo", "--services", "CLOUDFRONT"]
+            .iter()
+            .chain(extra)
+            .copied()
+            .collect();
+        waf_sync_args("cloudfront-origin-v4", "CLOUDFRONT", NEW, &extra)
+    };
+    let (code, out, err) = secdeck(&base(&[]), dir.path());
     assert_eq!(code, 10, "{out}{err}");
     assert!(out.contains("changed and verified"), "{out}");
 
-    let read_only: Vec<&str> = base.iter().copied().chain(["--read-only"]).collect();
-    let (code, _, err) = secdeck(&read_only, dir.path());
+    let (code, _, err) = secdeck(&base(&["--read-only"]), dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("read-only") && err.contains("--dry-run"),
         "{err}"
     );
 
-    let dry: Vec<&str> = read_only.iter().copied().chain(["--dry-run"]).collect();
-    let (code, out, _) = secdeck(&dry, dir.path());
+    let (code, out, _) = secdeck(&base(&["--read-only", "--dry-run"]), dir.path());
     assert_eq!(code, 10);
     assert!(out.contains("dry run: 1 change(s) not applied"), "{out}");
 }
@@ -225,26 +217,10 @@ fn the_binary_exits_10_on_change_and_refuses_a_read_only_sync() {
 #[test]
 fn unreadable_sources_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.json");
-    std::fs::write(
-        &bad,
-        "{\"syncToken\": \"1\", \"createDate\": \"x\", \"prefixes\": [}",
-    )
-    .unwrap();
-    let bad = bad.display().to_string();
+    let bad = "{\"syncToken\": \"1\", \"createDate\": \"x\", \"prefixes\": [}";
+    let bad = file_in(dir.path(), "bad.json", bad).display().to_string();
     let (code, _, err) = secdeck(
-        &[
-            "waf",
-            "sync",
-            "--demo",
-            "--ip-set",
-            "s",
-            "--scope",
-            "REGIONAL",
-            "--ip-ranges",
-            &bad,
-            "--dry-run",
-        ],
+        &waf_sync_args("s", "REGIONAL", &bad, &["--demo", "--dry-run"]),
         dir.path(),
     );
     assert_eq!(code, 1);
@@ -253,21 +229,20 @@ fn unreadable_sources_are_clear_errors() {
         "{err}"
     );
 
-    let (code, _, err) = secdeck(
-        &[
-            "waf",
-            "sync",
-            "--demo",
-            "--ip-set",
-            "s",
-            "--scope",
-            "REGIONAL",
-            "--ip-ranges-url",
-            "http://127.0.0.1:9/ip-ranges.json",
-            "--dry-run",
-        ],
-        dir.path(),
-    );
+    let unreachable = [
+        "waf",
+        "sync",
+        "--demo",
+        "--ip-set",
+        "s",
+        "--scope",
+        "REGIONAL",
+        "--ip-ranges-url",
+        "http://127.0.0.1:9/ip-ranges.json",
+        "--dry-run",
+    ]
+    .map(String::from);
+    let (code, _, err) = secdeck(&unreachable, dir.path());
     assert_eq!(code, 1);
     assert!(
         err.contains("cannot download http://127.0.0.1:9/ip-ranges.json"),
@@ -279,54 +254,28 @@ fn unreadable_sources_are_clear_errors() {
 async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift() {
     let sandbox = demo().await;
     let exec = sandbox.executor();
-    let path = fixture(OLD);
-    let with = |services: &str| {
-        args(&[
-            "--ip-set",
-            "cloudfront-origin-v4",
-            "--scope",
-            "CLOUDFRONT",
-            "--services",
-            services,
-            "--ip-ranges",
-            &path,
-        ])
-    };
-    let (status, out) = run(&sandbox, &with("CLOUDFRONT"), Some(&exec)).await;
+    let (status, out) = run(&sandbox, &cloudfront(OLD, "CLOUDFRONT", &[]), Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed, "{out}");
-    let cloudfront = sandbox
+    let only_cloudfront = sandbox
         .ip_set_addresses("cloudfront-origin-v4")
         .unwrap()
         .len();
 
     // Same file (same syncToken), another selection: the diff is applied, not skipped.
-    sandbox.clear_requests();
-    let (status, out) = run(
-        &sandbox,
-        &with("CLOUDFRONT,ROUTE53_HEALTHCHECKS"),
-        Some(&exec),
-    )
-    .await;
+    let two_services = cloudfront(OLD, "CLOUDFRONT,ROUTE53_HEALTHCHECKS", &[]);
+    let (status, out) = run(&sandbox, &two_services, Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed, "{out}");
     assert!(!mutating_operations(&sandbox).is_empty(), "{out}");
     let both = sandbox
         .ip_set_addresses("cloudfront-origin-v4")
         .unwrap()
         .len();
-    assert!(both > cloudfront, "{both} vs {cloudfront}");
+    assert!(both > only_cloudfront, "{both} vs {only_cloudfront}");
 
     // Someone removes an entry by hand; the same file again puts it back.
     let clients = sandbox.clients();
-    let set = secdeck::aws::wafv2::list_ip_sets(
-        &clients.wafv2,
-        secdeck::domain::waf::WafScope::Cloudfront,
-    )
-    .await
-    .unwrap()
-    .into_iter()
-    .find(|s| s.set.name == "cloudfront-origin-v4")
-    .unwrap()
-    .set;
+    let scope = secdeck::domain::waf::WafScope::Cloudfront;
+    let set = ip_set_named(&clients.wafv2, scope, "cloudfront-origin-v4").await;
     let now = secdeck::aws::wafv2::get_ip_set(&clients.wafv2, &set)
         .await
         .unwrap();
@@ -340,13 +289,7 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     )
     .await
     .unwrap();
-    sandbox.clear_requests();
-    let (status, out) = run(
-        &sandbox,
-        &with("CLOUDFRONT,ROUTE53_HEALTHCHECKS"),
-        Some(&exec),
-    )
-    .await;
+    let (status, out) = run(&sandbox, &two_services, Some(&exec)).await;
     assert_eq!(status, SyncStatus::Changed, "{out}");
     assert!(out.contains(&format!("  + {dropped}")), "{out}");
     assert!(
@@ -357,13 +300,7 @@ async fn the_same_sync_token_still_applies_another_selection_and_repairs_drift()
     );
 
     // And now it matches: exit 0, nothing written.
-    sandbox.clear_requests();
-    let (status, out) = run(
-        &sandbox,
-        &with("CLOUDFRONT,ROUTE53_HEALTHCHECKS"),
-        Some(&exec),
-    )
-    .await;
+    let (status, out) = run(&sandbox, &two_services, Some(&exec)).await;
     assert_eq!(status, SyncStatus::NoChange, "{out}");
     assert!(mutating_operations(&sandbox).is_empty());
 }
@@ -388,17 +325,7 @@ async fn an_interrupted_change_is_named_in_one_warning_line_first() {
         .append(&secdeck::journal::Entry::intent(&context, &interrupted))
         .unwrap();
     let exec = sandbox.executor();
-    let a = args(&[
-        "--ip-set",
-        "cloudfront-origin-v4",
-        "--scope",
-        "CLOUDFRONT",
-        "--services",
-        "CLOUDFRONT",
-        "--ip-ranges",
-        &fixture(OLD),
-    ]);
-    let (_, out) = run(&sandbox, &a, Some(&exec)).await;
+    let (_, out) = run(&sandbox, &cloudfront(OLD, "CLOUDFRONT", &[]), Some(&exec)).await;
     let first = out.lines().next().unwrap();
     assert!(
         first.starts_with(

@@ -1,6 +1,8 @@
 //! The `secdeck` binary as a user runs it, in a home of its own: no user config, state,
 //! AWS profile, credentials file or endpoint from the machine running the tests leaks in.
 
+use std::ffi::OsStr;
+use std::fmt::Debug;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -45,7 +47,7 @@ pub fn secdeck_command(home: &Path) -> Command {
 
 /// Runs `secdeck ARGS` in `home`, failing the test if it has not finished within 60 s
 /// (a command reading `/dev/zero` would never finish).
-pub fn run_secdeck(home: &Path, args: &[&str]) -> Run {
+pub fn run_secdeck<S: AsRef<OsStr> + Debug>(home: &Path, args: &[S]) -> Run {
     let mut child = secdeck_command(home)
         .args(args)
         .stdout(Stdio::piped())
@@ -85,12 +87,9 @@ pub fn run_secdeck(home: &Path, args: &[&str]) -> Run {
 /// `run_secdeck` from async code (the sandbox keeps serving on the runtime meanwhile).
 pub async fn run_secdeck_async(home: &Path, args: Vec<String>) -> Run {
     let home = home.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        run_secdeck(&home, &args)
-    })
-    .await
-    .unwrap()
+    tokio::task::spawn_blocking(move || run_secdeck(&home, &args))
+        .await
+        .unwrap()
 }
 
 /// `export findings --demo --seed SEED EXTRA...`: the headless export of a seeded demo world.
@@ -101,4 +100,30 @@ pub fn demo_export_args(seed: &Path, extra: &[&str]) -> Vec<String> {
         .chain(extra)
         .map(|a| a.to_string())
         .collect()
+}
+
+/// `waf sync --ip-set SET --scope SCOPE --ip-ranges RANGES EXTRA...` (add `--demo`,
+/// `--services`, `--dry-run` ... as `extra`).
+pub fn waf_sync_args(set: &str, scope: &str, ranges: &str, extra: &[&str]) -> Vec<String> {
+    [
+        "waf",
+        "sync",
+        "--ip-set",
+        set,
+        "--scope",
+        scope,
+        "--ip-ranges",
+        ranges,
+    ]
+    .iter()
+    .chain(extra)
+    .map(|a| a.to_string())
+    .collect()
+}
+
+/// Writes `text` to `dir/name` (a config, a seed, a broken input) and returns its path.
+pub fn file_in(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test input");
+    path
 }

@@ -97,3 +97,11 @@ pub fn workflow_of(sandbox: &Sandbox, id: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Executes `plan`, failing the test unless every part of it succeeded; returns the undo
+/// AWS allows.
+pub async fn execute_ok(ex: &MutationExecutor, plan: ChangePlan) -> Option<ChangePlan> {
+    let (outcome, undo) = ex.execute(plan).await;
+    assert!(outcome.is_complete_success(), "{outcome:?}");
+    undo
+}

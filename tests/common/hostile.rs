@@ -100,3 +100,15 @@ pub fn assert_shown_safely(state: &State, what: &str, expect: &str) -> String {
     );
     text
 }
+
+/// Pastes the planted text `hostile(label)` into whatever prompt is open and checks the
+/// screen then shows `expect`, with the planted text only as markers.
+#[track_caller]
+pub fn paste_shown_safely(
+    console: &mut secdeck::runtime::Console,
+    label: &str,
+    expect: &str,
+) -> String {
+    console.dispatch(secdeck::app::Action::Paste(hostile(label)));
+    assert_shown_safely(&console.state, label, expect)
+}

@@ -3,6 +3,7 @@
 
 use aws_sdk_iot::Client;
 use aws_sdk_iot::operation::describe_audit_task::DescribeAuditTaskOutput;
+use aws_sdk_iot::primitives::DateTime;
 use aws_sdk_iot::types::{AuditFinding, PolicyVersionIdentifier, ResourceIdentifier};
 
 /// A policy allowing iot:* on *: overly permissive.
@@ -71,4 +72,12 @@ pub fn policy_id(name: &str, version: &str) -> ResourceIdentifier {
                 .build(),
         )
         .build()
+}
+
+/// A time window for the IoT list calls (`ListAuditTasks`, ...): from `back` ago to a
+/// minute from now, so a task started during the test is inside it.
+pub fn recent(back: std::time::Duration) -> (DateTime, DateTime) {
+    let now = std::time::SystemTime::now();
+    let minute = std::time::Duration::from_secs(60);
+    (DateTime::from(now - back), DateTime::from(now + minute))
 }

@@ -7,7 +7,7 @@
 //! - `bin`: the `secdeck` binary run as a user would, in a home of its own;
 //! - `console`: driving a console headless (keys, waits, the screen, requests sent);
 //! - `render`: `update` + `ui::draw` alone, for snapshot tests;
-//! - `findings`, `exec`, `hub`, `iot`, `analyzer`: seeds, executor plans, and set-up through
+//! - `findings`, `exec`, `hub`, `iot`, `analyzer`, `waf`: seeds, executor plans, and set-up through
 //!   the real SDK clients;
 //! - `sdk`, `moto`: SDK configs (moto, canned bodies) and the moto conformance server;
 //! - `policy`: every request secdeck made checked against its IAM policy (on `TestEnv` drop).
@@ -27,10 +27,14 @@ pub mod policy;
 pub mod render;
 pub mod runner;
 pub mod sdk;
+pub mod waf;
 
-pub use bin::{Run, demo_export_args, run_secdeck, run_secdeck_async, secdeck_command};
+pub use bin::{
+    Run, demo_export_args, file_in, run_secdeck, run_secdeck_async, secdeck_command, waf_sync_args,
+};
 pub use console::*;
 pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console, seeded_console};
 pub use exec::*;
 pub use findings::*;
 pub use runner::big_stack;
+pub use waf::{assert_blocked, assert_not_blocked, ip_set_named};

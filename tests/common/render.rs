@@ -98,3 +98,16 @@ pub fn resized(s: &mut State, width: u16, height: u16) -> Terminal<TestBackend> 
     update(s, Action::Resize { width, height });
     render(s, width, height)
 }
+
+/// Starts the console (`init`) and answers its first findings read with `findings`, as a
+/// one-page GetFindings would.
+pub fn with_findings(s: &mut State, findings: Vec<secdeck::domain::finding::Finding>) {
+    secdeck::app::init(s);
+    let request = s.findings.request;
+    let page = secdeck::app::FindingsMsg::Page {
+        request,
+        findings,
+        next_token: None,
+    };
+    update(s, Action::Pane(secdeck::app::PaneMsg::Findings(page)));
+}

@@ -134,3 +134,15 @@ impl HttpClient for Canned {
         self.clone().into_shared()
     }
 }
+
+/// The AWS error code of a call the test expects AWS (or the sandbox) to refuse; the test
+/// fails if the call succeeds.
+pub async fn refusal_code<T: std::fmt::Debug, E>(
+    call: impl std::future::Future<Output = Result<T, E>>,
+) -> String
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::fmt::Debug,
+{
+    let err = call.await.expect_err("the call should have been refused");
+    err.code().unwrap_or("(no code)").to_string()
+}

@@ -28,6 +28,18 @@ pub fn text_from(fragments: &'static [&'static str], max: usize) -> impl Strateg
     proptest::collection::vec(piece, 0..max).prop_map(|p| p.concat())
 }
 
+/// Text of JSON's punctuation and the `words` of one document kind, with odd characters
+/// mixed in: documents that are almost right.
+pub fn json_from(words: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        1 => proptest::sample::select(JSON_PUNCTUATION).prop_map(str::to_string),
+        3 => text_from(words, 2),
+    ];
+    proptest::collection::vec(piece, 0..max).prop_map(|p| p.concat())
+}
+
+const JSON_PUNCTUATION: &[&str] = &["{", "}", "[", "]", ",", ":"];
+
 /// Characters that have broken parsers before: multi-byte at a boundary, controls,
 /// escapes, bidi overrides, zero-width, NUL, a lone CR.
 pub const HOSTILE: &[&str] = &[
