@@ -111,6 +111,10 @@ pub struct ConsoleArgs {
     /// demo sessions use demo-journal.jsonl).
     #[arg(long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
+    /// Security Hub findings API: auto (OCSF when the new Security Hub is enabled), ocsf
+    /// (GetFindingsV2) or asff (GetFindings, Security Hub CSPM). Default: the config's.
+    #[arg(long, value_name = "auto|ocsf|asff")]
+    pub findings_api: Option<crate::domain::findings_api::FindingsApi>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -325,6 +329,28 @@ mod tests {
             assert_eq!(resolve(&["--config", path], &[]).mouse, on, "{text}");
             assert!(!resolve(&["--config", path, "--no-mouse"], &[]).mouse);
         }
+    }
+
+    #[test]
+    fn findings_api_comes_from_the_flag_else_the_config_else_auto() {
+        use crate::domain::findings_api::FindingsApi;
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("c.toml");
+        std::fs::write(&config, "findings_api = \"asff\"\n").unwrap();
+        let config = config.to_str().unwrap();
+        let o = resolve(&["--config", config], &[]);
+        assert_eq!(
+            (o.findings_api.value, o.findings_api.source),
+            (FindingsApi::Asff, "config")
+        );
+        let o = resolve(&["--config", config, "--findings-api", "ocsf"], &[]);
+        assert_eq!(
+            (o.findings_api.value, o.findings_api.source),
+            (FindingsApi::Ocsf, "--findings-api")
+        );
+        assert_eq!(resolve(&[], &[]).findings_api.value, FindingsApi::Auto);
+        let err = parse(&["--findings-api", "ocfs"]).unwrap_err().to_string();
+        assert!(err.contains("auto, ocsf, asff"), "{err}");
     }
 
     #[test]

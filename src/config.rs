@@ -26,6 +26,9 @@ pub struct Config {
     /// Clicks and the wheel in the console (default on); `false` leaves the mouse to the
     /// terminal (its own text selection), as `--no-mouse` does.
     pub mouse: Option<bool>,
+    /// Which Security Hub findings API to read: auto (OCSF when the new Security Hub is
+    /// enabled), ocsf or asff. `--findings-api` wins.
+    pub findings_api: Option<crate::domain::findings_api::FindingsApi>,
     /// Per AWS profile settings, keyed by profile name.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileConfig>,

@@ -46,6 +46,8 @@ pub struct ConsoleParts {
     pub pacer: Arc<Pacer>,
     /// Where choices are kept across sessions (`state.json`); None keeps nothing.
     pub state_file: Option<PathBuf>,
+    /// Which Security Hub findings API was asked for (`--findings-api`, config).
+    pub findings_api: crate::domain::findings_api::FindingsApi,
 }
 
 /// A running console session.
@@ -91,6 +93,7 @@ impl Console {
             cross_account,
             pacer,
             state_file,
+            findings_api,
         } = parts;
         let clients = AwsClients::with_findings_pacer(&sdk_config, &pacer);
         let capability = match mode {
@@ -131,6 +134,7 @@ impl Console {
         // Plan ids unique across sessions: seeded from the clock, once.
         state.pipeline.ids = crate::tasks::session_plan_ids();
         state.findings.views = views;
+        state.findings.source = crate::domain::findings_api::FindingsSource::new(findings_api);
         state.cross_account = cross_account;
         if let Some(path) = &state_file {
             match crate::remembered::load(path) {
@@ -374,5 +378,8 @@ pub async fn demo_parts(
         views: Vec::new(),
         cross_account: Default::default(),
         state_file: None,
+        // The suite's consoles read ASFF unless a test asks for OCSF (`findings_api`):
+        // the demo world has both hubs enabled, and `auto` would switch to OCSF.
+        findings_api: crate::domain::findings_api::FindingsApi::Asff,
     })
 }

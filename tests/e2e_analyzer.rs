@@ -15,19 +15,9 @@ use secdeck::runtime::ConsoleParts;
 const MAIN: &str = "123456789012";
 const ROLE: &str = "Audit_CrossAccountRole";
 
-/// The organization analyzer is selected and its findings are loaded.
-fn org_analyzer_loaded(s: &State) -> bool {
-    analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some("OrgAnalyzer")
-}
-
 /// Picks the organization analyzer once the caller's identity is known.
 async fn open_org_analyzer(console: &mut ConsoleEnv) {
-    wait_until(console, "the caller identity", |s| {
-        s.session.identity.is_some()
-    })
-    .await;
-    press(console, ":analyzer OrgAnalyzer<enter>");
-    wait_until(console, "the org analyzer", org_analyzer_loaded).await;
+    select_analyzer(console, "OrgAnalyzer").await;
 }
 
 #[test]
@@ -139,25 +129,14 @@ fn archive_needs_a_reason_and_other_resources_explain_remediation() {
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
         assert_shows(&console.state, &["IAM roles only"]);
-        let id = console
-            .state
-            .analyzer
-            .selected_finding()
-            .unwrap()
-            .id
-            .clone();
+        let id = selected_id(&console);
         // `a` opens the command line for the reason; an empty reason is refused.
         press(&mut console, "a<enter>");
         assert!(idle(&console.state));
-        press(&mut console, "a");
-        press_until(
-            &mut console,
-            "partner bucket, ticket SEC-42<enter>",
-            "the archive preview",
-            previewing,
-        )
-        .await;
-        press_until(&mut console, "y", "the archive", changed).await;
+        assert_eq!(
+            archive_selected(&mut console, "partner bucket, ticket SEC-42").await,
+            id
+        );
         assert_eq!(sb.analyzer_finding(&id).unwrap()["status"], "ARCHIVED");
         let entries = Journal::read_all(console.journal()).unwrap();
         assert_eq!(
@@ -194,13 +173,7 @@ fn read_only_session_cannot_reach_any_analyzer_change() {
 fn pick_another_analyzer_by_command_and_list_rules() {
     big_stack(|| async {
         let mut console = demo_console(AccessFlag::Unset).await;
-        press_until(
-            &mut console,
-            ":analyzer OrgAnalyzer<enter>",
-            "the org analyzer",
-            org_analyzer_loaded,
-        )
-        .await;
+        select_analyzer(&mut console, "OrgAnalyzer").await;
         let text = screen(&console.state);
         assert!(text.contains("ORGANIZATION"), "{text}");
         assert!(

@@ -293,3 +293,106 @@ fn default_view_count(sandbox: &secdeck::sandbox::Sandbox, ids: &[String]) -> us
         .filter(|f| matches!(f["Workflow"]["Status"].as_str(), Some("NEW" | "NOTIFIED")))
         .count()
 }
+
+/// The sandbox's own answer to GetFindingsV2 under `filter` (the console's grammar),
+/// through a plain SDK client: the finding ids, sorted.
+async fn ocsf_ids(env: &TestEnv, filter: &str) -> Vec<String> {
+    use secdeck::aws::securityhub_v2::{OcsfQuery, get_all_findings};
+    let compiled = secdeck::domain::ocsf_filter::OcsfFilters::compile(filter).unwrap();
+    let query = OcsfQuery {
+        filters: secdeck::aws::ocsf_filters::ocsf_finding_filters(&compiled),
+        ..OcsfQuery::default()
+    };
+    let docs = get_all_findings(&env.hub(), &query, &Default::default())
+        .await
+        .expect("GetFindingsV2");
+    let mut ids: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            d["metadata"]["uid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn row_ids(s: &secdeck::app::State) -> Vec<String> {
+    let mut ids: Vec<String> = s.findings.rows().iter().map(|f| f.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn ocsf_console_shows_what_get_findings_v2_answers_and_sends_or_and_nested_filters() {
+    big_stack(|| async {
+        use secdeck::domain::findings_api::FindingsApi;
+        let mut console = TestEnv::demo()
+            .await
+            .console_with(AccessFlag::Unset, |p| p.findings_api = FindingsApi::Ocsf)
+            .await;
+        wait_until(&mut console, "the OCSF findings", findings_loaded).await;
+        let default = secdeck::domain::ocsf_filter::DEFAULT_VIEW;
+        assert_eq!(
+            row_ids(&console.state),
+            ocsf_ids(&console.env, default).await
+        );
+        assert_eq!(count(console.sandbox(), "GetFindings"), 0, "no ASFF read");
+        // The strip's counts are Security Hub's (GetFindingStatisticsV2, same filter).
+        wait_until(&mut console, "the counts", |s| {
+            s.findings.server_counts.is_some()
+        })
+        .await;
+        let total = console.state.findings.rows().len();
+        let counts = console.state.findings.server_counts.clone().unwrap();
+        assert_eq!(counts.total() as usize, total, "{counts:?}");
+        let stats = calls(console.sandbox(), "GetFindingStatisticsV2");
+        assert_eq!(stats[0]["GroupByRules"][1]["GroupByField"], "status");
+        assert_shows(&console.state, &[&format!("{total} in Security Hub: ")]);
+        assert_shows(
+            &console.state,
+            &[
+                "findings OCSF (Security Hub)",
+                "filter status=New,in_progress",
+            ],
+        );
+
+        let filter = "sev=Critical,High (class=\"Detection Finding\" | exposure=true)";
+        press(&mut console, &format!(":findings {filter}<enter>"));
+        wait_until(&mut console, "the filtered findings", findings_loaded).await;
+        let sent = calls(console.sandbox(), "GetFindingsV2");
+        let filters = &sent.last().expect("a GetFindingsV2 request")["Filters"];
+        assert_eq!(filters["CompositeOperator"], "AND", "{filters:#}");
+        let [severity, either] = filters["CompositeFilters"].as_array().unwrap().as_slice() else {
+            panic!("two composites: {filters:#}")
+        };
+        assert_eq!(severity["Operator"], "OR");
+        assert_eq!(severity["StringFilters"][0]["FieldName"], "severity");
+        assert_eq!(severity["StringFilters"][1]["Filter"]["Value"], "High");
+        assert_eq!(either["Operator"], "OR");
+        let fields: Vec<&str> = either["StringFilters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["FieldName"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["class_name", "finding_info.analytic.name"]);
+        let shown = row_ids(&console.state);
+        assert_eq!(shown, ocsf_ids(&console.env, filter).await);
+        for f in console.state.findings.rows() {
+            let doc = f.raw.value();
+            assert!(
+                matches!(doc["severity"].as_str(), Some("Critical" | "High")),
+                "{doc:#}"
+            );
+            let exposure = doc["finding_info"]["analytic"]["name"] == "Exposure";
+            assert!(
+                doc["class_name"] == "Detection Finding" || exposure,
+                "{doc:#}"
+            );
+        }
+        assert_shows(&console.state, &[&format!("filter {filter}")]);
+    });
+}

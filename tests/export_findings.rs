@@ -378,3 +378,84 @@ fn the_binary_writes_asff_request_bodies_that_batch_import_accepts_line_by_line(
         assert_eq!(fresh.finding_count(), total);
     });
 }
+
+#[test]
+fn ocsf_exports_the_documents_getfindingsv2_answers_as_jsonl_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--api", "ocsf"];
+        all.extend_from_slice(args);
+        let out = export_demo(dir.path(), &all, None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The console's OCSF default view: the same findings as the console's 537.
+    let jsonl = run(&[]);
+    let docs: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 537);
+    for d in &docs {
+        assert!(
+            d["metadata"]["uid"].is_string() && d["class_uid"].is_number(),
+            "{d}"
+        );
+        assert!(
+            matches!(d["status"].as_str(), Some("New" | "In Progress")),
+            "{d}"
+        );
+    }
+    let filtered = run(&["--filter", "sev=Critical | cvss>=9", "--format", "csv"]);
+    let rows = parse_csv(&filtered);
+    assert_eq!(
+        rows[0][..6],
+        [
+            "metadata.uid",
+            "metadata.product.uid",
+            "metadata.product.name",
+            "class_name",
+            "severity",
+            "status"
+        ]
+    );
+    let same: Vec<Value> = run(&["--filter", "sev=Critical | cvss>=9"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!same.is_empty());
+    let csv_ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    let json_ids: Vec<&str> = same
+        .iter()
+        .map(|d| d["metadata"]["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(csv_ids, json_ids, "one CSV row per document");
+    for d in &same {
+        let cvss = d["vulnerabilities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| {
+                v["cve"]["cvss"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain(std::iter::once(&v["cve"]["cvss"]))
+                    .any(|c| c["base_score"].as_f64() >= Some(9.0))
+            });
+        assert!(d["severity"] == "Critical" || cvss, "{d}");
+    }
+
+    let bad = export_demo(dir.path(), &["--api", "ocsf", "--format", "asff"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = export_demo(
+        dir.path(),
+        &["--api", "ocsf", "--filter", "sev=High bogus=1"],
+        None,
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown OCSF field"));
+}

@@ -121,6 +121,24 @@ fn a_read_only_setting_that_cannot_be_read_counts_as_true() {
     assert!(resolve_read_only(AccessFlag::Unset, &config, "prod").read_only);
     assert!(!resolve_read_only(AccessFlag::Unset, &config, "dev").read_only);
     assert_eq!(config.profile_region("dev"), Some("eu-west-1"));
+
+    // A findings_api that cannot be read: read-only, named where it is; the rest is kept.
+    let path = write(
+        dir.path(),
+        "f.toml",
+        "theme = \"light\"\nfindings_api = \"ocfs\"\n",
+    );
+    let loaded = Config::load_lenient(&path, true);
+    let r = resolve_read_only(AccessFlag::Unset, &loaded.config, "default");
+    assert!(r.read_only, "{r}");
+    assert!(
+        r.to_string().contains("findings_api at ") && r.to_string().contains("f.toml:2:16"),
+        "{r}"
+    );
+    assert_eq!(loaded.config.findings_api, None);
+    assert_eq!(loaded.config.theme.as_deref(), Some("light"));
+    let notices = loaded.notices().join("\n");
+    assert!(notices.contains("unknown variant `ocfs`"), "{notices}");
 }
 
 #[test]

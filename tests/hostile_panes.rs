@@ -13,7 +13,9 @@ use common::*;
 use secdeck::app::panes::analyzer::PolicyPurpose;
 use secdeck::app::panes::audits::AuditsMsg;
 use secdeck::app::{Action, AnalyzerMsg, PaneId, PaneMsg, Session, State, update};
-use secdeck::domain::analyzer::{AccessFinding, Analyzer};
+use secdeck::domain::analyzer::{
+    AccessFinding, Analyzer, InternalDetails, UnusedDetails, UnusedService,
+};
 use secdeck::domain::iot::{
     AuditConfiguration, AuditSuppression, AuditTask, IotOverview, findings_from_json,
 };
@@ -43,6 +45,7 @@ fn access_finding(id: &str, resource: String) -> AccessFinding {
         updated_at: "2024-01-02T00:00:00Z".into(),
         error: Some(hostile("finding error")),
         detailed: true,
+        ..Default::default()
     }
 }
 
@@ -61,6 +64,17 @@ fn hostile_policy() -> String {
 /// The Access Analyzer pane as its reads leave it: a hostile analyzer name (and profile in
 /// the status bar), a hostile resource and a role finding with hostile actions.
 fn analyzer_state() -> State {
+    analyzer_state_of(
+        "ACCOUNT",
+        vec![
+            access_finding(A1, ROLE.into()),
+            access_finding(A2, format!("arn:aws:s3:::{}", hostile("bucket"))),
+        ],
+    )
+}
+
+/// The pane on an analyzer of type `kind` (hostile name) listing `findings`.
+fn analyzer_state_of(kind: &str, findings: Vec<AccessFinding>) -> State {
     let session = Session {
         profile: Some(hostile("profile")),
         region: "us-west-2".into(),
@@ -76,7 +90,7 @@ fn analyzer_state() -> State {
     let analyzer = Analyzer {
         name: hostile("analyzer"),
         arn: ANALYZER.into(),
-        kind: "ACCOUNT".into(),
+        kind: kind.into(),
         status: "ACTIVE".into(),
         created_at: "2023-07-01T16:00:00Z".into(),
     };
@@ -87,10 +101,6 @@ fn analyzer_state() -> State {
         ])))),
     );
     let request = s.analyzer.request;
-    let findings = vec![
-        access_finding(A1, ROLE.into()),
-        access_finding(A2, format!("arn:aws:s3:::{}", hostile("bucket"))),
-    ];
     update(
         &mut s,
         Action::Pane(PaneMsg::Analyzer(AnalyzerMsg::FindingsPage {
@@ -111,6 +121,37 @@ fn hostile_policy_arrives(s: &mut State, purpose: PolicyPurpose) {
         result: Ok(hostile_policy()),
     };
     update(s, Action::Pane(PaneMsg::Analyzer(loaded)));
+}
+
+#[test]
+fn hostile_unused_and_internal_access_data_shows_as_markers() {
+    let mut unused = access_finding(A1, ROLE.into());
+    unused.finding_type = "UnusedPermission".into();
+    unused.unused = Some(UnusedDetails {
+        last_accessed: Some(hostile("last accessed")),
+        services: vec![UnusedService {
+            namespace: hostile("namespace"),
+            last_accessed: None,
+            actions: vec![(hostile("unused action"), Some(hostile("action time")))],
+        }],
+        access_key_ids: vec![hostile("access key")],
+    });
+    let mut s = analyzer_state_of("ACCOUNT_UNUSED_ACCESS", vec![unused]);
+    assert_shown_safely(&s, "unused findings", "last accessed");
+    type_keys(&mut s, "<enter>");
+    assert_shown_safely(&s, "unused detail", "Recommended");
+
+    let mut internal = access_finding(A2, format!("arn:aws:s3:::{}", hostile("bucket")));
+    internal.finding_type = "InternalAccess".into();
+    internal.internal = Some(InternalDetails {
+        access_type: Some(hostile("access type")),
+        principal_type: Some(hostile("principal type")),
+        principal_owner_account: Some(hostile("owner")),
+    });
+    let mut s = analyzer_state_of("ORGANIZATION_INTERNAL_ACCESS", vec![internal]);
+    assert_shown_safely(&s, "internal findings", "scope");
+    type_keys(&mut s, "<enter>");
+    assert_shown_safely(&s, "internal detail", "Identity type");
 }
 
 #[test]

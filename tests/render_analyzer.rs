@@ -8,7 +8,11 @@ use common::render::*;
 use secdeck::app::PaneMsg;
 use secdeck::app::panes::analyzer::PolicyPurpose;
 use secdeck::app::{Action, PaneId, Session, State, update};
-use secdeck::domain::analyzer::{AccessFinding, Analyzer};
+use secdeck::domain::analyzer::{
+    AccessFinding, Analyzer, CurrentPolicy, InternalDetails, Recommendation, RecommendedStep,
+    UnusedDetails, UnusedService, plan_recommendation,
+};
+use secdeck::domain::policy::RoleRef;
 use secdeck::theme::Theme;
 use serde_json::Value;
 
@@ -54,6 +58,7 @@ fn findings() -> Vec<AccessFinding> {
                 updated_at: s("updatedAt"),
                 error: None,
                 detailed: true,
+                ..Default::default()
             });
         }
     }
@@ -201,4 +206,210 @@ fn a_public_queue_explains_that_remediation_covers_roles() {
     let mut s = console(false);
     press(&mut s, "Gx");
     snap("analyzer_not_a_role", &s);
+}
+
+/// An event's `detail` as the finding GetFindingV2 would give (EventBridge events are the
+/// published samples of unused- and internal-access findings).
+fn event_finding(file: &str, analyzer: &str) -> AccessFinding {
+    let d = &fixture(&format!("access-analyzer/{file}"))["detail"];
+    let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+    AccessFinding {
+        id: if d["findingId"].is_string() {
+            s("findingId")
+        } else {
+            s("id")
+        },
+        analyzer_arn: analyzer.into(),
+        status: s("status"),
+        finding_type: s("findingType"),
+        resource_type: s("resourceType"),
+        resource: s("resource"),
+        account: s("accountId"),
+        created_at: s("createdAt"),
+        updated_at: s("updatedAt"),
+        error: d["error"].as_str().map(str::to_string),
+        detailed: true,
+        ..Default::default()
+    }
+}
+
+const UNUSED: &str = "arn:aws:access-analyzer:us-west-2:123456789012:analyzer/integTestLongLivingAnalyzer-DO-NOT-DELETE";
+const INTERNAL: &str = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/testAnalyzer";
+
+/// The unused-access samples; the details the events only count (one unused action) are
+/// filled in here, and an access-key finding added in the same shape.
+fn unused_findings() -> Vec<AccessFinding> {
+    let mut permission = event_finding("eventbridge-unused-access-unused-permission.json", UNUSED);
+    permission.unused = Some(UnusedDetails {
+        last_accessed: Some("2023-06-01T10:00:00Z".into()),
+        services: vec![UnusedService {
+            namespace: "s3".into(),
+            last_accessed: Some("2023-06-01T10:00:00Z".into()),
+            actions: vec![("s3:DeleteBucket".into(), None)],
+        }],
+        access_key_ids: Vec::new(),
+    });
+    let mut role = event_finding(
+        "eventbridge-unused-access-unused-iam-role-error.json",
+        UNUSED,
+    );
+    role.unused = Some(UnusedDetails::default());
+    let mut key = permission.clone();
+    key.id = "c0ffee00-0000-4000-8000-000000000001".into();
+    key.finding_type = "UnusedIAMUserAccessKey".into();
+    key.resource_type = "AWS::IAM::User".into();
+    key.resource = "arn:aws:iam::111122223333:user/build-bot".into();
+    key.unused = Some(UnusedDetails {
+        last_accessed: Some("2023-02-14T12:00:00Z".into()),
+        access_key_ids: vec!["AKIAIOSFODNN7EXAMPLE".into()],
+        ..Default::default()
+    });
+    vec![permission, role, key]
+}
+
+fn internal_findings() -> Vec<AccessFinding> {
+    let d = &fixture("access-analyzer/eventbridge-internal-access-s3-bucket.json")["detail"];
+    let mut f = event_finding("eventbridge-internal-access-s3-bucket.json", INTERNAL);
+    f.principal = vec![("AWS".into(), d["principal"]["AWS"].as_str().unwrap().into())];
+    f.actions = vec![d["action"][0].as_str().unwrap().into()];
+    f.internal = Some(InternalDetails {
+        access_type: d["accessType"].as_str().map(str::to_string),
+        principal_type: d["principalType"].as_str().map(str::to_string),
+        principal_owner_account: d["principalOwnerAccount"].as_str().map(str::to_string),
+    });
+    vec![f]
+}
+
+/// A console showing analyzer `name` of `kind` with `findings`, sized `width` x `height`.
+fn console_with(
+    name: &str,
+    arn: &str,
+    kind: &str,
+    findings: Vec<AccessFinding>,
+    width: u16,
+    height: u16,
+) -> State {
+    let session = Session {
+        profile: Some("secops".into()),
+        region: "us-west-2".into(),
+        endpoint: None,
+        demo: false,
+        read_only: false,
+        mouse: false,
+        identity: None,
+    };
+    let mut s = headless(session, Theme::default_dark(), width, height);
+    update(&mut s, Action::ShowPane(PaneId::Analyzer));
+    let analyzer = Analyzer {
+        name: name.into(),
+        arn: arn.into(),
+        kind: kind.into(),
+        status: "ACTIVE".into(),
+        created_at: "2023-09-01T00:00:00Z".into(),
+    };
+    update(
+        &mut s,
+        Action::Pane(PaneMsg::Analyzer(
+            secdeck::app::AnalyzerMsg::AnalyzersLoaded(Ok(vec![analyzer])),
+        )),
+    );
+    let request = s.analyzer.request;
+    update(
+        &mut s,
+        Action::Pane(PaneMsg::Analyzer(secdeck::app::AnalyzerMsg::FindingsPage {
+            request,
+            result: Ok(findings),
+            next_token: None,
+        })),
+    );
+    s
+}
+
+#[test]
+fn unused_and_internal_access_lists_at_both_sizes() {
+    for (width, height) in [(80, 24), (120, 40)] {
+        let unused = console_with(
+            "integTestLongLivingAnalyzer-DO-NOT-DELETE",
+            UNUSED,
+            "ACCOUNT_UNUSED_ACCESS",
+            unused_findings(),
+            width,
+            height,
+        );
+        insta::assert_snapshot!(
+            format!("analyzer_unused_{width}x{height}"),
+            render(&unused, width, height).backend()
+        );
+        let internal = console_with(
+            "testAnalyzer",
+            INTERNAL,
+            "ACCOUNT_INTERNAL_ACCESS",
+            internal_findings(),
+            width,
+            height,
+        );
+        insta::assert_snapshot!(
+            format!("analyzer_internal_{width}x{height}"),
+            render(&internal, width, height).backend()
+        );
+    }
+}
+
+#[test]
+fn an_unused_permission_finding_shows_its_fields_and_its_recommendation_as_a_diff() {
+    let mut s = console_with(
+        "integTestLongLivingAnalyzer-DO-NOT-DELETE",
+        UNUSED,
+        "ACCOUNT_UNUSED_ACCESS",
+        unused_findings(),
+        120,
+        40,
+    );
+    press(&mut s, "<enter>");
+    insta::assert_snapshot!("analyzer_unused_detail", render(&s, 120, 40).backend());
+    press(&mut s, "<esc>");
+    let f = s.analyzer.findings[0].clone();
+    let role = RoleRef::parse(&f.resource).unwrap();
+    let before = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:DeleteBucket"], "Resource": "*"}]});
+    let after = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+    let policy = "arn:aws:iam::111122223333:policy/FakeRolePolicy";
+    let rec = Recommendation {
+        status: "SUCCEEDED".into(),
+        resource: f.resource.clone(),
+        steps: vec![
+            RecommendedStep::CreatePolicy {
+                existing: policy.into(),
+                policy: after.to_string(),
+                policy_updated_at: None,
+            },
+            RecommendedStep::DetachPolicy {
+                existing: "arn:aws:iam::111122223333:policy/LegacyAdmin".into(),
+            },
+        ],
+        error: None,
+    };
+    let current = [
+        CurrentPolicy::Managed {
+            version_id: "v3".into(),
+            document: before.to_string(),
+        },
+        CurrentPolicy::Managed {
+            version_id: "v1".into(),
+            document: "{}".into(),
+        },
+    ];
+    let change = plan_recommendation(role, &f.id, UNUSED, &rec, &current).unwrap();
+    update(
+        &mut s,
+        Action::Pane(PaneMsg::Analyzer(
+            secdeck::app::AnalyzerMsg::RecommendationReady {
+                finding_id: f.id,
+                result: Ok(Box::new(change)),
+            },
+        )),
+    );
+    insta::assert_snapshot!(
+        "analyzer_recommendation_preview",
+        render(&s, 120, 40).backend()
+    );
 }

@@ -19,6 +19,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("view", "NAME: a saved view ([[views]] in the config)"),
     (
+        "source",
+        "ocsf|asff: read findings through the new Security Hub (OCSF) or Security Hub CSPM (ASFF)",
+    ),
+    (
         "group",
         "control|resource|product|account|severity|type|none (Access Analyzer: resource|principal|none): group the rows",
     ),
@@ -279,6 +283,7 @@ impl CommandLine {
             "view" => Command::Run(Action::Pane(PaneMsg::Findings(
                 crate::app::FindingsMsg::ShowView(arg.to_string()),
             ))),
+            "source" => source_command(arg),
             "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "analyzer" => Command::Run(Action::Pane(PaneMsg::Analyzer(
                 crate::app::AnalyzerMsg::Select(arg.to_string()),
@@ -337,6 +342,25 @@ impl CommandLine {
             },
         }
     }
+}
+
+/// `:source ocsf|asff`.
+fn source_command(arg: &str) -> Command {
+    use crate::domain::findings_api::ApiInUse;
+    let api = match arg.to_ascii_lowercase().as_str() {
+        "ocsf" => ApiInUse::Ocsf,
+        "asff" => ApiInUse::Asff,
+        _ => {
+            return Command::Error(
+                NotifyLevel::Error,
+                "usage: :source ocsf|asff (OCSF: the new Security Hub; ASFF: Security Hub CSPM)"
+                    .into(),
+            );
+        }
+    };
+    Command::Run(Action::Pane(PaneMsg::Findings(
+        crate::app::FindingsMsg::SwitchSource(api),
+    )))
 }
 
 #[cfg(test)]

@@ -141,6 +141,7 @@ pub fn init(state: &mut State) -> Vec<Effect> {
         Effect::Read(ReadRequest::CallerIdentity),
         state.findings.start_load(),
     ];
+    effects.extend(state.findings.detect_hubs());
     effects.extend(interrupted::find(state));
     effects
 }

@@ -105,13 +105,16 @@ fn init_asks_for_identity_the_first_page_and_interrupted_changes() {
         vec![
             Effect::Read(ReadRequest::CallerIdentity),
             page_request(1, None),
+            Effect::Read(ReadRequest::Findings(
+                crate::app::panes::findings::FindingsRead::Hubs
+            )),
             Effect::Interrupted(crate::app::interrupted::InterruptedEffect::Find),
         ]
     );
     let mut read_only = state(true);
     assert_eq!(
         init(&mut read_only).len(),
-        2,
+        3,
         "a read-only session cannot act on them"
     );
 }

@@ -112,6 +112,8 @@ pub async fn get_finding(
             finding.actions.extend(x.action().iter().cloned());
             finding.condition.extend(sorted(Some(x.condition())));
             finding.is_public = x.is_public();
+        } else {
+            super::accessanalyzer_unused::fill_details(&mut finding, d);
         }
     }
     Ok(finding)

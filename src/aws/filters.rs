@@ -241,7 +241,7 @@ fn mismatch(name: &str, conditions: &Conditions) -> AwsError {
     }
 }
 
-fn string_filter(f: &StringFilter) -> sdk::StringFilter {
+pub(super) fn string_filter(f: &StringFilter) -> sdk::StringFilter {
     let comparison = match f.comparison {
         StringComparison::Equals => sdk::StringFilterComparison::Equals,
         StringComparison::Prefix => sdk::StringFilterComparison::Prefix,
@@ -257,7 +257,7 @@ fn string_filter(f: &StringFilter) -> sdk::StringFilter {
         .build()
 }
 
-fn date_filter(f: &DateFilter) -> sdk::DateFilter {
+pub(super) fn date_filter(f: &DateFilter) -> sdk::DateFilter {
     // Security Hub's DateRange only counts days: an hour window becomes Start/End now.
     if let Some(r) = f.date_range.as_ref().filter(|r| r.unit == HOURS_UNIT) {
         let now = time::OffsetDateTime::now_utc();
@@ -284,7 +284,7 @@ fn date_filter(f: &DateFilter) -> sdk::DateFilter {
         .build()
 }
 
-fn number_filter(f: &NumberFilter) -> sdk::NumberFilter {
+pub(super) fn number_filter(f: &NumberFilter) -> sdk::NumberFilter {
     sdk::NumberFilter::builder()
         .set_gte(f.gte)
         .set_lte(f.lte)
@@ -294,7 +294,7 @@ fn number_filter(f: &NumberFilter) -> sdk::NumberFilter {
         .build()
 }
 
-fn map_filter(f: &MapFilter) -> sdk::MapFilter {
+pub(super) fn map_filter(f: &MapFilter) -> sdk::MapFilter {
     let comparison = match f.comparison {
         MapComparison::Equals => sdk::MapFilterComparison::Equals,
         MapComparison::NotEquals => sdk::MapFilterComparison::NotEquals,

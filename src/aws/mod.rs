@@ -2,18 +2,23 @@
 //! clients, and one module per service mapping SDK types to domain types.
 
 pub mod accessanalyzer;
+pub mod accessanalyzer_unused;
 pub mod error;
 mod error_text;
 pub mod filters;
 pub mod iam;
+pub mod iam_policies;
 pub mod iam_policy;
 pub mod iot;
+pub mod ocsf_filters;
 pub mod operations;
 pub mod pages;
 pub mod retry;
 pub mod securityhub;
 pub mod securityhub_history;
 pub mod securityhub_import;
+pub mod securityhub_ocsf;
+pub mod securityhub_v2;
 pub mod sts;
 pub mod throttle_signal;
 pub mod wafv2;

@@ -38,10 +38,10 @@ pub struct FindingsPage {
 /// response as a bytes-backed `SdkBody`, so `read_after_deserialization` can see it.
 /// Each retry overwrites it, so after the call it holds the body the output came from.
 #[derive(Debug, Clone, Default)]
-struct CaptureBody(Arc<Mutex<Option<Vec<u8>>>>);
+pub(crate) struct CaptureBody(Arc<Mutex<Option<Vec<u8>>>>);
 
 impl CaptureBody {
-    fn take(&self) -> Option<Vec<u8>> {
+    pub(crate) fn take(&self) -> Option<Vec<u8>> {
         self.0.lock().ok()?.take()
     }
 }

@@ -83,6 +83,7 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             .collect(),
         cross_account: opts.config.cross_account.roles(),
         state_file: Some(opts.paths.state_file()),
+        findings_api: opts.findings_api.value,
     })
 }
 

@@ -11,6 +11,7 @@ use clap::Args;
 use super::{ConsoleArgs, ConsoleOptions, UsageError};
 use crate::domain::filter::FindingFilters;
 use crate::domain::filter_expr::FilterExpr;
+use crate::domain::ocsf_filter::OcsfFilters;
 use crate::paths::Paths;
 use crate::tasks::Pacer;
 /// The writer and the pager are tasks (the console's `e` uses them too).
@@ -28,8 +29,33 @@ pub struct ExportFindingsArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// asff: GetFindings (Security Hub CSPM); ocsf: GetFindingsV2 (the new Security Hub),
+    /// the OCSF documents as received (jsonl) or the OCSF columns (csv), filtered with the
+    /// OCSF grammar (default view `status=New,in_progress`).
+    #[arg(long, value_enum, default_value_t = ExportApi::Asff)]
+    pub api: ExportApi,
     #[command(flatten)]
     pub console: ConsoleArgs,
+}
+
+/// Which findings API `export findings` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportApi {
+    Asff,
+    Ocsf,
+}
+
+/// The OCSF filter (default: the console's OCSF default view), or a usage error with a caret.
+fn parse_ocsf_filter(text: Option<&str>) -> anyhow::Result<OcsfFilters> {
+    let text = text.unwrap_or(crate::domain::ocsf_filter::DEFAULT_VIEW);
+    OcsfFilters::compile(text).map_err(|e| {
+        UsageError(format!(
+            "--filter: {}\n  {text}\n  {}",
+            e.message,
+            e.caret_line(text)
+        ))
+        .into()
+    })
 }
 
 /// The filter, or a usage error pointing at the bad token.
@@ -70,7 +96,21 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
-    let filters = parse_filter(args.filter.as_deref())?;
+    let ocsf = args.api == ExportApi::Ocsf;
+    if ocsf && args.format == Format::Asff {
+        return Err(UsageError(
+            "--format asff holds ASFF findings; --api ocsf exports jsonl or csv".into(),
+        )
+        .into());
+    }
+    let (filters, ocsf_filters) = if ocsf {
+        (
+            FindingFilters::default(),
+            Some(parse_ocsf_filter(args.filter.as_deref())?),
+        )
+    } else {
+        (parse_filter(args.filter.as_deref())?, None)
+    };
     let opts = ConsoleOptions::resolve(&args.console, paths);
     opts.warn_config_problems();
     let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
@@ -99,14 +139,29 @@ async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     };
     let terminal = args.output.is_none() && super::terminal::stdout_is_terminal();
     // Large buffer: a page is ~100 findings of a few KB; one write(2) per page or so.
-    let mut writer =
-        FindingsWriter::new(std::io::BufWriter::with_capacity(1 << 18, out), args.format)?
-            .visible_cells(terminal);
+    let mut writer = FindingsWriter::new_for(
+        std::io::BufWriter::with_capacity(1 << 18, out),
+        args.format,
+        ocsf,
+    )?
+    .visible_cells(terminal);
     let mut stderr = std::io::stderr();
     let mut progress = |n: usize, pages: usize| {
         let _ = write!(stderr, "\rexporting: {n} findings, {pages} pages");
     };
-    export_findings(&client, &filters, &mut writer, pacer, &mut progress).await?;
+    match &ocsf_filters {
+        Some(f) => {
+            crate::tasks::export_ocsf::export_ocsf_findings(
+                &client,
+                f,
+                &mut writer,
+                pacer,
+                &mut progress,
+            )
+            .await?
+        }
+        None => export_findings(&client, &filters, &mut writer, pacer, &mut progress).await?,
+    }
     let n = writer.finish()?;
     let target = args
         .output

@@ -37,6 +37,13 @@ pub async fn print(opts: &ConsoleOptions, out: &mut impl Write) -> anyhow::Resul
     );
     rows.extend(vec![
         ("theme", sourced(&opts.theme)),
+        (
+            "findings api",
+            format!(
+                "{} (from {})",
+                opts.findings_api.value, opts.findings_api.source
+            ),
+        ),
         ("journal", opts.journal_path.display().to_string()),
         (
             "demo journal",

@@ -47,6 +47,8 @@ pub struct ConsoleOptions {
     pub log_path: PathBuf,
     /// `Note.UpdatedBy` for notes written to findings.
     pub note_author: String,
+    /// `--findings-api`, else the config's `findings_api`, else auto.
+    pub findings_api: Sourced<crate::domain::findings_api::FindingsApi>,
     /// `--ip-ranges FILE`: the sync dialog's default source.
     pub ip_ranges: Option<PathBuf>,
     pub paths: Paths,
@@ -140,6 +142,20 @@ impl ConsoleOptions {
                 source: "default",
             },
         };
+        let findings_api = match (args.findings_api, config.findings_api) {
+            (Some(api), _) => Sourced {
+                value: api,
+                source: "--findings-api",
+            },
+            (None, Some(api)) => Sourced {
+                value: api,
+                source: "config",
+            },
+            (None, None) => Sourced {
+                value: Default::default(),
+                source: "default",
+            },
+        };
         // A demo never writes to the real journal unless asked to with --journal.
         let journal_path = match (&args.journal, args.demo, &config.journal) {
             (Some(j), _, _) => j.clone(),
@@ -170,6 +186,7 @@ impl ConsoleOptions {
             config_notices,
             journal_path,
             log_path: paths.log_file(),
+            findings_api,
             ip_ranges: None,
             paths,
         }

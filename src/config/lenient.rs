@@ -137,6 +137,7 @@ impl Reader<'_> {
                 "theme" => self.config.theme = self.field(value, "theme"),
                 "journal" => self.config.journal = self.field(value, "journal"),
                 "note_author" => self.config.note_author = self.field(value, "note_author"),
+                "findings_api" => self.findings_api(value),
                 "profiles" => self.profiles(value),
                 "keys" => self.keys(value),
                 "views" => self.views(value),
@@ -225,6 +226,19 @@ impl Reader<'_> {
             if let Some(v) = self.field(view, "[[views]]") {
                 self.config.views.push(v);
             }
+        }
+    }
+
+    /// A findings_api that cannot be read fails closed: the session would read findings
+    /// through an API the user did not choose, so it is read-only unless `--write`.
+    fn findings_api(&mut self, value: &Value<'_>) {
+        self.config.findings_api = self.field(value, "findings_api");
+        if self.config.findings_api.is_none() {
+            let (line, column) = line_column(self.text, value.span().start);
+            self.config.read_only_unreadable.global = Some(format!(
+                "findings_api at {}:{line}:{column} could not be read (auto, ocsf or asff)",
+                self.path.display()
+            ));
         }
     }
 

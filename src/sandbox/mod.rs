@@ -30,6 +30,8 @@ use serde_json::Value;
 
 pub use faults::{Fault, FaultMode, FaultSpec, ItemFault, parse_specs};
 pub use record::RecordedRequest;
+pub use securityhub::v2::names::model_enums as v2_field_names;
+pub use securityhub::v2::world::FindingsApis;
 pub use server::{serve, serve_on};
 
 use state::{Shared, now_iso};
@@ -46,6 +48,9 @@ pub enum QuotaMode {
     Off,
     Aws,
 }
+
+/// A role's attached managed policy ARNs and its inline policies (name, document).
+pub type RolePermissions = (Vec<String>, Vec<(String, String)>);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SandboxConfig {
@@ -126,6 +131,7 @@ impl Sandbox {
                 securityhub::import::import(&mut store, finding, &now, &shared.config.caller_arn);
             }
         }
+        securityhub::v2::seed_world(&shared);
         shared
             .wafv2_write()
             .seed(&wafv2, &shared.config.account, &shared.config.region);
@@ -273,6 +279,29 @@ impl Sandbox {
         self.shared.findings_read().len()
     }
 
+    /// Which findings APIs answer (both by default): CSPM-only or V2-only accounts for tests.
+    pub fn set_findings_apis(&self, apis: FindingsApis) {
+        self.shared.v2_write().apis = apis;
+    }
+
+    /// Every finding as GetFindingsV2 would now return it (CSPM findings in OCSF, then the
+    /// exposure findings), unfiltered.
+    pub fn ocsf_findings(&self) -> Vec<Value> {
+        let store = self.shared.findings_read();
+        let v2 = self.shared.v2_read();
+        securityhub::v2::world::all_views(&store, &v2)
+            .iter()
+            .map(|d| d.as_ref().clone())
+            .collect()
+    }
+
+    /// The finding with this `metadata.uid` as GetFindingsV2 would now return it.
+    pub fn ocsf_finding(&self, uid: &str) -> Option<Value> {
+        self.ocsf_findings()
+            .into_iter()
+            .find(|d| d["metadata"]["uid"].as_str() == Some(uid))
+    }
+
     /// GetFindingHistory-shaped records for the finding with this Id, oldest first.
     pub fn finding_history(&self, id: &str) -> Vec<Value> {
         let store = self.shared.findings_read();
@@ -294,6 +323,26 @@ impl Sandbox {
         *self.shared.iam_write() = iam;
         *self.shared.analyzer_write() = analyzers;
         Ok(())
+    }
+
+    /// A role's managed policies (ARNs) and inline policies (name, document) as IAM holds them.
+    /// Attached policies are in attach order, inline ones by name.
+    pub fn role_permissions(&self, account: &str, name: &str) -> Option<RolePermissions> {
+        let iam = self.shared.iam_read();
+        let role = iam.role(account, name)?;
+        let inline = role
+            .inline
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Some((role.attached.clone(), inline))
+    }
+
+    /// A managed policy's default version id and its document.
+    pub fn policy_default(&self, arn: &str) -> Option<(String, String)> {
+        let iam = self.shared.iam_read();
+        let p = iam.policies.get(arn)?;
+        Some((p.default_version.clone(), p.default_document().to_string()))
     }
 
     /// A role's trust policy text exactly as IAM holds it (decoded).

@@ -11,11 +11,14 @@ use super::iot::store::IotStore;
 use super::quota::Quotas;
 use super::record::Recorder;
 use super::securityhub::store::FindingStore;
+use super::securityhub::v2::world::V2Store;
 use super::wafv2::store::WafStore;
 
 pub(crate) struct Shared {
     pub config: SandboxConfig,
     pub findings: RwLock<FindingStore>,
+    /// The new Security Hub's own state (lock order: findings, then v2).
+    pub v2: RwLock<V2Store>,
     pub wafv2: RwLock<WafStore>,
     pub recorder: Recorder,
     pub faults: Faults,
@@ -32,6 +35,7 @@ impl Shared {
             iot: RwLock::new(IotStore::new(&config.account, &config.region)),
             config,
             findings: RwLock::new(FindingStore::default()),
+            v2: RwLock::default(),
             wafv2: RwLock::new(WafStore::default()),
             recorder: Recorder::default(),
             faults: Faults::default(),
@@ -42,6 +46,14 @@ impl Shared {
 
     pub fn findings_read(&self) -> std::sync::RwLockReadGuard<'_, FindingStore> {
         self.findings.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn v2_read(&self) -> std::sync::RwLockReadGuard<'_, V2Store> {
+        self.v2.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn v2_write(&self) -> std::sync::RwLockWriteGuard<'_, V2Store> {
+        self.v2.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn wafv2_read(&self) -> std::sync::RwLockReadGuard<'_, WafStore> {

@@ -76,13 +76,32 @@ pub struct FindingsWriter<W: Write> {
     batch: BatchFill,
     /// CSV cells are shown with their control characters made visible (a terminal).
     visible_cells: bool,
+    /// The findings are OCSF documents: CSV has the OCSF columns (`export_ocsf`).
+    ocsf: bool,
 }
 
 impl<W: Write> FindingsWriter<W> {
-    pub fn new(mut out: W, format: Format) -> std::io::Result<Self> {
+    pub fn new(out: W, format: Format) -> std::io::Result<Self> {
+        Self::new_for(out, format, false)
+    }
+
+    /// As [`new`](Self::new); `ocsf`: the findings are OCSF documents (GetFindingsV2), CSV
+    /// has the OCSF columns (`export_ocsf::CSV_COLUMNS`) and ASFF bodies are refused.
+    pub fn new_for(mut out: W, format: Format, ocsf: bool) -> std::io::Result<Self> {
         match format {
+            Format::Asff if ocsf => {
+                let m = "--format asff holds ASFF findings; OCSF findings export as jsonl or csv";
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, m));
+            }
             Format::Csv => {
-                let header: Vec<&str> = CSV_COLUMNS.iter().map(|(h, _)| *h).collect();
+                let header: Vec<&str> = if ocsf {
+                    super::export_ocsf::CSV_COLUMNS
+                        .iter()
+                        .map(|(h, _)| *h)
+                        .collect()
+                } else {
+                    CSV_COLUMNS.iter().map(|(h, _)| *h).collect()
+                };
                 writeln!(out, "{}", header.join(","))?;
             }
             Format::Asff | Format::Jsonl => {}
@@ -93,6 +112,7 @@ impl<W: Write> FindingsWriter<W> {
             written: 0,
             batch: BatchFill::default(),
             visible_cells: false,
+            ocsf,
         })
     }
 
@@ -112,7 +132,12 @@ impl<W: Write> FindingsWriter<W> {
                         true => csv_field(&crate::domain::sanitize::visible(&text)),
                         false => csv_field(&text),
                     };
-                    let row: Vec<String> = CSV_COLUMNS.iter().map(|(_, v)| cell(v(f))).collect();
+                    let row: Vec<String> = if self.ocsf {
+                        let cells = super::export_ocsf::csv_cells(&f.raw.value());
+                        cells.into_iter().map(cell).collect()
+                    } else {
+                        CSV_COLUMNS.iter().map(|(_, v)| cell(v(f))).collect()
+                    };
                     writeln!(self.out, "{}", row.join(","))?;
                     self.written += 1;
                 }

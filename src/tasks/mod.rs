@@ -4,6 +4,7 @@
 //! whether a mutation executor exists at all.
 
 pub mod export;
+pub mod export_ocsf;
 pub mod mode;
 pub mod mutate;
 pub mod reads;

@@ -86,7 +86,9 @@ impl EffectRunner {
     /// Starts a read in its service's module; the answer comes back as an action.
     fn read(&mut self, request: ReadRequest) {
         match request {
-            read @ ReadRequest::Findings(FindingsRead::Page { request, .. }) => {
+            read @ ReadRequest::Findings(
+                FindingsRead::Page { request, .. } | FindingsRead::OcsfPage { request, .. },
+            ) => {
                 // A newer request for the table supersedes the running one.
                 if let Some((old, handle)) = self.findings.take()
                     && old != request
@@ -103,7 +105,7 @@ impl EffectRunner {
                 self.findings = handle.map(|handle| (request, handle));
             }
             read @ (ReadRequest::CallerIdentity
-            | ReadRequest::Findings(FindingsRead::History { .. })) => {
+            | ReadRequest::Findings(FindingsRead::History { .. } | FindingsRead::Hubs)) => {
                 reads::securityhub::spawn(&self.clients, &self.tx, &self.pacer, &self.retry, read);
             }
             ReadRequest::IpSets(IpSetsRead::Sets { request, scope }) => {
@@ -144,7 +146,8 @@ impl EffectRunner {
             | ReadRequest::Analyzer(AnalyzerRead::Findings { .. })
             | ReadRequest::Analyzer(AnalyzerRead::TrustPolicy { .. })
             | ReadRequest::Analyzer(AnalyzerRead::ArchiveRules { .. })
-            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })) => {
+            | ReadRequest::Analyzer(AnalyzerRead::FindingPoll { .. })
+            | ReadRequest::Analyzer(AnalyzerRead::Recommendation { .. })) => {
                 reads::accessanalyzer::spawn(&self.clients, &self.tx, request);
             }
             ReadRequest::Audits(read) => {

@@ -49,6 +49,9 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(endpoint) = &s.endpoint {
         field("endpoint", endpoint.clone());
     }
+    if let Some(api) = state.findings.source.status_label() {
+        field("findings", api);
+    }
     frame.render_widget(Line::from(spans), area);
 }
 

@@ -12,14 +12,9 @@ pub const MEMBER: &str = "210987654321";
 /// The seed scenario's role: Alice (account 999988887777) may assume it.
 pub const SEED_ROLE: &str = "Audit_CrossAccountRole";
 
-/// The finding of analyzer `analyzer` on the first resource ending with `resource`, as
-/// GetFinding reads it.
-pub async fn access_finding(
-    sandbox: &Sandbox,
-    clients: &AwsClients,
-    analyzer: &str,
-    resource: &str,
-) -> AccessFinding {
+/// The id of analyzer `analyzer`'s finding on the first resource ending with `resource`,
+/// and the analyzer's ARN.
+pub fn finding_id(sandbox: &Sandbox, analyzer: &str, resource: &str) -> (String, String) {
     let arn = sandbox.analyzer_arn(analyzer).unwrap();
     let id = sandbox
         .analyzer_findings()
@@ -31,6 +26,18 @@ pub async fn access_finding(
         .as_str()
         .unwrap()
         .to_string();
+    (id, arn)
+}
+
+/// The finding of analyzer `analyzer` on the first resource ending with `resource`, as
+/// GetFinding reads it.
+pub async fn access_finding(
+    sandbox: &Sandbox,
+    clients: &AwsClients,
+    analyzer: &str,
+    resource: &str,
+) -> AccessFinding {
+    let (id, arn) = finding_id(sandbox, analyzer, resource);
     accessanalyzer::get_finding(&clients.accessanalyzer, &arn, &id)
         .await
         .unwrap()

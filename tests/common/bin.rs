@@ -127,3 +127,46 @@ pub fn file_in(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     std::fs::write(&path, text).expect("write a test input");
     path
 }
+
+/// `secdeck sandbox --listen 127.0.0.1:0` as a user starts it; killed when dropped.
+pub struct ListeningSandbox {
+    child: std::process::Child,
+    pub url: String,
+    _home: tempfile::TempDir,
+}
+
+impl ListeningSandbox {
+    pub fn start() -> ListeningSandbox {
+        use std::io::BufRead;
+        let home = tempfile::tempdir().unwrap();
+        let mut child = secdeck_command(home.path())
+            .args(["sandbox", "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("secdeck sandbox starts");
+        let mut first = String::new();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut first).unwrap();
+        // Keep reading: a closed pipe would end the server at its next line of output.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        let url = first
+            .split("listening on ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .trim()
+            .to_string();
+        ListeningSandbox {
+            child,
+            url,
+            _home: home,
+        }
+    }
+}
+
+impl Drop for ListeningSandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

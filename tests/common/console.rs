@@ -177,6 +177,53 @@ pub async fn open_analyzer_finding(console: &mut Console, suffix: &str) {
     select_resource(console, suffix);
 }
 
+/// Picks analyzer `name` with `:analyzer NAME` once the caller's identity is known, and
+/// waits for its findings.
+pub async fn select_analyzer(console: &mut Console, name: &str) {
+    wait_until(console, "the caller identity", |s| {
+        s.session.identity.is_some()
+    })
+    .await;
+    press(console, &format!(":analyzer {name}<enter>"));
+    wait_until(console, &format!("the analyzer {name}"), |s| {
+        analyzer_loaded(s) && s.analyzer.selected.as_deref() == Some(name)
+    })
+    .await;
+}
+
+/// The id of the Access Analyzer finding under the cursor.
+pub fn selected_id(console: &Console) -> String {
+    console
+        .state
+        .analyzer
+        .selected_finding()
+        .unwrap()
+        .id
+        .clone()
+}
+
+/// Archives the selected Access Analyzer finding from the keys (`a`, the reason on the
+/// command line, `y`), waits for the change, and returns the finding's id.
+pub async fn archive_selected(console: &mut Console, reason: &str) -> String {
+    let id = console
+        .state
+        .analyzer
+        .selected_finding()
+        .unwrap()
+        .id
+        .clone();
+    press(console, "a");
+    press_until(
+        console,
+        &format!("{reason}<enter>"),
+        "the archive preview",
+        previewing,
+    )
+    .await;
+    press_until(console, "y", "the archive", changed).await;
+    id
+}
+
 /// Asserts that the screen shows each of `texts`; the screen is the failure message.
 #[track_caller]
 pub fn assert_shows(state: &State, texts: &[&str]) {

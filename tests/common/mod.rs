@@ -10,18 +10,24 @@
 //! - `findings`, `exec`, `hub`, `iot`, `analyzer`, `waf`: seeds, executor plans, and set-up through
 //!   the real SDK clients;
 //! - `sdk`, `moto`: SDK configs (moto, canned bodies) and the moto conformance server;
+//! - `awscli`: the AWS CLI from the same venv, run against an endpoint;
+//! - `model`: AWS's own service model (botocore) as a validator of request and answer bodies;
+//!   `exchanges`: every request and answer of an SDK client, checked against it;
 //! - `policy`: every request secdeck made checked against its IAM policy (on `TestEnv` drop).
 #![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
 pub mod analyzer;
+pub mod awscli;
 pub mod bin;
 pub mod console;
 pub mod env;
+pub mod exchanges;
 pub mod exec;
 pub mod findings;
 pub mod hostile;
 pub mod hub;
 pub mod iot;
+pub mod model;
 pub mod moto;
 pub mod policy;
 pub mod render;

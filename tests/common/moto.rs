@@ -81,7 +81,7 @@ pub fn venv_dir() -> PathBuf {
     target_dir().join("moto-venv")
 }
 
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     venv_dir().join("bin").join("python")
 }
 
@@ -173,6 +173,43 @@ pub fn ensure_installed() -> Result<(), String> {
             &format!("{interpreter} -m venv target/moto-venv"),
         )?;
     }
+    pip_install(MOTO_REQUIREMENT)?;
+    run(
+        Command::new(python()).args(["-c", "import moto.server, flask"]),
+        "import moto.server",
+    )?;
+    fs::write(marker(), MOTO_REQUIREMENT)
+        .map_err(|e| format!("cannot write {}: {e}", marker().display()))
+}
+
+/// The AWS CLI (v1, which carries its own botocore) for tests that drive the sandbox the
+/// way a user's shell does. Installed into the same venv, after moto, under its own marker
+/// so moto's install is not redone.
+pub const AWSCLI_REQUIREMENT: &str = "awscli==1.46.3";
+
+/// The venv's `aws` executable, installing the AWS CLI first if needed.
+pub fn ensure_awscli() -> Result<PathBuf, String> {
+    ensure_installed()?;
+    let aws = venv_dir().join("bin").join("aws");
+    let marker = venv_dir().join(format!(
+        ".secdeck-{}-installed",
+        AWSCLI_REQUIREMENT.replace("==", "-")
+    ));
+    if marker.exists() && aws.exists() {
+        return Ok(aws);
+    }
+    let _lock = InstallLock::acquire(&target_dir().join("moto-venv.lock"))?;
+    if !marker.exists() {
+        pip_install(AWSCLI_REQUIREMENT)?;
+        run(Command::new(&aws).arg("--version"), "aws --version")?;
+        fs::write(&marker, AWSCLI_REQUIREMENT)
+            .map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
+    }
+    Ok(aws)
+}
+
+/// `pip install REQUIREMENT` into the venv.
+fn pip_install(requirement: &str) -> Result<(), String> {
     run(
         Command::new(python()).args([
             "-m",
@@ -180,16 +217,10 @@ pub fn ensure_installed() -> Result<(), String> {
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            MOTO_REQUIREMENT,
+            requirement,
         ]),
-        &format!("pip install '{MOTO_REQUIREMENT}'"),
-    )?;
-    run(
-        Command::new(python()).args(["-c", "import moto.server, flask"]),
-        "import moto.server",
-    )?;
-    fs::write(marker(), MOTO_REQUIREMENT)
-        .map_err(|e| format!("cannot write {}: {e}", marker().display()))
+        &format!("pip install '{requirement}'"),
+    )
 }
 
 fn run(command: &mut Command, what: &str) -> Result<(), String> {

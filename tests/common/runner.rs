@@ -27,3 +27,16 @@ where
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
 }
+
+/// `big_stack` for a body that returns a value.
+pub fn big_stack_value<T: Send + 'static, F: std::future::Future<Output = T>>(
+    body: impl FnOnce() -> F + Send + 'static,
+) -> T {
+    let slot = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out = slot.clone();
+    big_stack(move || async move {
+        *out.lock().unwrap() = Some(body().await);
+    });
+    let value = slot.lock().unwrap().take();
+    value.expect("the body ran")
+}

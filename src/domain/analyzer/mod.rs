@@ -6,8 +6,12 @@
 
 mod archive;
 mod cross_account;
+mod permissions;
+#[cfg(test)]
+mod permissions_tests;
 mod remediation;
 mod trust_policy;
+mod unused;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +19,10 @@ use super::policy::DenyTarget;
 
 pub use archive::{ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView};
 pub use cross_account::{CrossAccountRoles, DEFAULT_ASSUME_ROLE_NAME, assume_role_for};
+pub use permissions::{CurrentPolicy, PermissionStep, PermissionsChange, plan_recommendation};
 pub use remediation::{Remediation, plan_remediation, plan_rollback_edit, replan, same_document};
 pub use trust_policy::{TrustPolicyEdit, TrustPolicyView};
+pub use unused::{InternalDetails, Recommendation, RecommendedStep, UnusedDetails, UnusedService};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analyzer {
@@ -60,6 +66,12 @@ pub struct AccessFinding {
     pub error: Option<String>,
     /// Whether principal / actions / condition were fetched (GetFindingV2).
     pub detailed: bool,
+    /// An unused-access finding's details (GetFindingV2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unused: Option<UnusedDetails>,
+    /// An internal-access finding's details beyond principal and actions (GetFindingV2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal: Option<InternalDetails>,
 }
 
 impl AccessFinding {
@@ -69,6 +81,16 @@ impl AccessFinding {
 
     pub fn is_external_access(&self) -> bool {
         self.finding_type == "ExternalAccess"
+    }
+
+    /// Whether the finding says who can access the resource (external or internal
+    /// access), rather than what goes unused.
+    pub fn is_access(&self) -> bool {
+        !self.finding_type.starts_with("Unused")
+    }
+
+    pub fn is_unused_permission(&self) -> bool {
+        self.finding_type == "UnusedPermission"
     }
 
     pub fn principal_text(&self) -> String {

@@ -5,13 +5,13 @@ use super::FilterError;
 
 /// A whitespace-separated term of the input and where it starts.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Token<'a> {
+pub(crate) struct Token<'a> {
     pub offset: usize,
     pub text: &'a str,
 }
 
 /// Splits on whitespace outside double quotes.
-pub(super) fn tokens(input: &str) -> Result<Vec<Token<'_>>, FilterError> {
+pub(crate) fn tokens(input: &str) -> Result<Vec<Token<'_>>, FilterError> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut quoted = false;
@@ -58,7 +58,7 @@ pub(super) fn tokens(input: &str) -> Result<Vec<Token<'_>>, FilterError> {
 
 /// Splits `text` (starting at byte `base` of the token) on commas outside quotes,
 /// unquoting each value. Returns (value, offset in token, raw length).
-pub(super) fn split_values(
+pub(crate) fn split_values(
     token: &Token<'_>,
     base: usize,
 ) -> Result<Vec<(String, usize, usize)>, FilterError> {
@@ -107,6 +107,6 @@ pub(super) fn split_values(
 }
 
 /// Where a name ends: at its operator or map key.
-pub(super) fn is_operator_char(c: char) -> bool {
+pub(crate) fn is_operator_char(c: char) -> bool {
     matches!(c, '=' | '!' | '~' | '<' | '>' | '^' | '[' | '"')
 }

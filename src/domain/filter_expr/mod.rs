@@ -18,8 +18,8 @@
 
 mod complete;
 mod conditions;
-mod lex;
-mod term;
+pub(crate) mod lex;
+pub(crate) mod term;
 
 use std::fmt;
 
@@ -76,7 +76,7 @@ impl Op {
             .map_or("=", |(s, _)| s)
     }
 
-    fn parse_prefix(s: &str) -> Option<(Op, usize)> {
+    pub(crate) fn parse_prefix(s: &str) -> Option<(Op, usize)> {
         Op::ALL
             .iter()
             .find(|(text, _)| s.starts_with(text))
@@ -126,7 +126,12 @@ impl fmt::Display for FilterError {
 impl std::error::Error for FilterError {}
 
 impl FilterError {
-    fn at(token: &Token<'_>, start: usize, len: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn at(
+        token: &Token<'_>,
+        start: usize,
+        len: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let begin = start.min(token.text.len().saturating_sub(1));
         let end = (begin + len.max(1)).min(token.text.len());
         FilterError {
@@ -139,7 +144,7 @@ impl FilterError {
     }
 
     /// The error with its character column in `input` filled in.
-    fn located(mut self, input: &str) -> Self {
+    pub(crate) fn located(mut self, input: &str) -> Self {
         self.column = input[..self.offset].chars().count() + 1;
         self
     }

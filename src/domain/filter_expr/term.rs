@@ -39,7 +39,7 @@ pub fn parse_window(v: &str) -> Option<(i32, &'static str)> {
 }
 
 /// A date (`2024-05-01`) or timestamp (RFC 3339), normalised to RFC 3339 UTC.
-fn parse_date(v: &str) -> Option<String> {
+pub(crate) fn parse_date(v: &str) -> Option<String> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(t) = time::OffsetDateTime::parse(v, &Rfc3339) {
         return t.to_offset(time::UtcOffset::UTC).format(&Rfc3339).ok();

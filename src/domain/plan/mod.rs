@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::analyzer::{
-    ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView, TrustPolicyEdit,
-    TrustPolicyView,
+    ArchiveRuleChange, ArchiveRuleView, FindingsStatusChange, FindingsStatusView,
+    PermissionsChange, TrustPolicyEdit, TrustPolicyView,
 };
 pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
@@ -117,6 +117,8 @@ pub enum Change {
     /// Access Analyzer CreateArchiveRule (+ ApplyArchiveRule) / DeleteArchiveRule.
     ArchiveRuleCreate(Box<ArchiveRuleChange>),
     ArchiveRuleDelete(Box<ArchiveRuleChange>),
+    /// IAM: an unused-permission recommendation applied to a role, or its undo.
+    UnusedPermissions(Box<PermissionsChange>),
     /// IoT Device Defender audit changes and audit imports into Security Hub.
     Iot(Box<super::iot_plan::IotChange>),
     /// Several of the above approved together and executed in order (block from a
@@ -140,6 +142,7 @@ impl Change {
             Change::FindingsUnarchive(c) => Box::new(FindingsStatusView::unarchive(c)),
             Change::ArchiveRuleCreate(r) => Box::new(ArchiveRuleView::create(r)),
             Change::ArchiveRuleDelete(r) => Box::new(ArchiveRuleView::delete(r)),
+            Change::UnusedPermissions(c) => Box::new(&**c),
             Change::Iot(c) => Box::new(&**c),
             Change::Combined(c) => Box::new(&**c),
         }

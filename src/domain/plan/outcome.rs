@@ -35,6 +35,12 @@ pub enum Observed {
     },
     /// A role's trust policy document.
     TrustPolicy { document: String },
+    /// A managed policy's default version's document.
+    PolicyDefault { document: String },
+    /// Whether a managed policy is attached to a role.
+    Attached { attached: bool },
+    /// A role's inline policy (`None`: the role has none of that name).
+    InlinePolicy { document: Option<String> },
     /// An archive rule that exists, with its criteria.
     ArchiveRule { criteria: Criteria },
     /// An IoT audit suppression that exists.

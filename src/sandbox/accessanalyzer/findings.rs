@@ -113,7 +113,7 @@ pub(super) async fn list_findings_v2(State(shared): State<Arc<Shared>>, body: By
     .await
 }
 
-fn one_finding<'a>(
+pub(super) fn one_finding<'a>(
     store: &'a store::AnalyzerStore,
     id: &str,
     p: &Value,

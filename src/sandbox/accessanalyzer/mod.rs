@@ -1,12 +1,14 @@
 //! IAM Access Analyzer (restJson1): analyzers, findings (V1 and V2 shapes), UpdateFindings,
-//! archive rules and StartResourceScan, over the analyzer store and the IAM role store.
+//! archive rules, StartResourceScan and unused-permission recommendations, over the analyzer store and the IAM role store.
 //! This module owns the routes and the request helpers; the handlers live in submodules.
 
 mod analyzers;
 mod archive_rules;
 mod findings;
+pub(crate) mod recommendations;
 pub(crate) mod scan;
 pub(crate) mod store;
+mod unused;
 pub mod world;
 
 use std::sync::Arc;
@@ -53,6 +55,10 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/findingv2", post(list_findings_v2))
         .route("/findingv2/{id}", get(get_finding_v2))
         .route("/resource/scan", post(start_resource_scan))
+        .route(
+            "/recommendation/{id}",
+            post(recommendations::generate).get(recommendations::get),
+        )
 }
 
 fn validation(message: impl Into<String>) -> ServiceError {
@@ -63,7 +69,7 @@ fn not_found(message: impl Into<String>) -> ServiceError {
     ServiceError::new(404, "ResourceNotFoundException", message)
 }
 
-fn query_params(query: Option<String>) -> Value {
+pub(crate) fn query_params(query: Option<String>) -> Value {
     let pairs: Vec<(String, String)> = query
         .and_then(|q| serde_urlencoded::from_str(&q).ok())
         .unwrap_or_default();

@@ -124,26 +124,7 @@ impl Finding {
     /// GetFindingV2 body.
     pub fn full_v2(&self) -> Value {
         let mut v = self.summary_v2();
-        let details = match self.finding_type.as_str() {
-            "ExternalAccess" => json!({"externalAccessDetails": {
-                "action": self.action, "condition": self.condition,
-                "isPublic": self.is_public, "principal": self.principal,
-            }}),
-            "UnusedPermission" => {
-                json!({"unusedPermissionDetails": self.details.clone().unwrap_or(json!({"serviceNamespace": "iam"}))})
-            }
-            "UnusedIAMRole" => {
-                json!({"unusedIamRoleDetails": self.details.clone().unwrap_or(json!({}))})
-            }
-            "UnusedIAMUserAccessKey" => {
-                json!({"unusedIamUserAccessKeyDetails": self.details.clone().unwrap_or(json!({"accessKeyId": "AKIAEXAMPLE"}))})
-            }
-            "UnusedIAMUserPassword" => {
-                json!({"unusedIamUserPasswordDetails": self.details.clone().unwrap_or(json!({}))})
-            }
-            _ => json!({}),
-        };
-        v["findingDetails"] = json!([details]);
+        v["findingDetails"] = json!(super::unused::finding_details(self));
         v
     }
 
@@ -215,6 +196,8 @@ pub fn matches(f: &Finding, filter: &Map<String, Value>) -> bool {
 pub struct AnalyzerStore {
     pub analyzers: Vec<Analyzer>,
     pub findings: Vec<Finding>,
+    /// Unused-permission recommendations by finding id (`recommendations.rs`).
+    pub recommendations: std::collections::BTreeMap<String, super::recommendations::Recommendation>,
 }
 
 impl AnalyzerStore {

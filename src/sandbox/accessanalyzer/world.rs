@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::scan::scan_all;
 use super::store::{Analyzer, AnalyzerStore, ArchiveRule, Finding};
+use crate::sandbox::iam::policies::PolicySeed;
 use crate::sandbox::iam::store::{IamStore, RoleSeed};
 
 const DEMO: &str = include_str!("../../../assets/demo/accessanalyzer/world.json");
@@ -19,6 +20,9 @@ pub struct AccessWorld {
     pub organization: Vec<String>,
     #[serde(default)]
     pub roles: Vec<RoleSeed>,
+    /// Customer managed policies the roles attach by name.
+    #[serde(default)]
+    pub policies: Vec<PolicySeed>,
     #[serde(default)]
     pub analyzers: Vec<AnalyzerSeed>,
     /// Findings with `analyzer` naming an analyzer of this world.
@@ -63,6 +67,7 @@ impl AccessWorld {
         for role in &self.roles {
             iam.put(role, now)?;
         }
+        iam.seed_permissions(&self.policies, &self.roles, now)?;
         let mut store = AnalyzerStore::default();
         for a in &self.analyzers {
             let zone = if a.kind.starts_with("ORGANIZATION") {

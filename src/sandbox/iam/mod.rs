@@ -1,7 +1,10 @@
 //! IAM (awsQuery): GetRole, ListRoles, UpdateAssumeRolePolicy over per-account role
 //! stores, with IAM's policy and Sid validation and its error codes (NoSuchEntity,
-//! MalformedPolicyDocument, LimitExceeded, ValidationError).
+//! MalformedPolicyDocument, LimitExceeded, ValidationError); managed policies and a
+//! role's attached / inline policies in `policy_ops.rs`.
 
+pub(crate) mod policies;
+mod policy_ops;
 pub(crate) mod store;
 
 use axum::response::Response;
@@ -120,6 +123,7 @@ pub(crate) fn assume_role(
 
 pub(crate) fn handles(action: &str) -> bool {
     matches!(action, "GetRole" | "ListRoles" | "UpdateAssumeRolePolicy")
+        || policy_ops::handles(action)
 }
 
 fn op(name: &'static str, mutating: bool) -> Op {
@@ -165,6 +169,7 @@ pub(crate) async fn handle(
     account: String,
 ) -> Response {
     match action {
+        a if policy_ops::handles(a) => policy_ops::handle(shared, a, form, account).await,
         "GetRole" => {
             run(shared, op("GetRole", false), form, |ctx, form| {
                 let name = param(form, "RoleName")?;

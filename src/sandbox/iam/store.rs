@@ -18,6 +18,10 @@ pub struct Role {
     pub description: Option<String>,
     /// The trust policy text as last accepted.
     pub trust_text: String,
+    /// Managed policies attached (ARNs, in attach order).
+    pub attached: Vec<String>,
+    /// Inline policies: name -> document text as last put.
+    pub inline: BTreeMap<String, String>,
 }
 
 impl Role {
@@ -44,6 +48,13 @@ pub struct RoleSeed {
     #[serde(default)]
     pub description: Option<String>,
     pub trust: serde_json::Value,
+    /// Managed policies attached: names of this world's policies in the role's account,
+    /// or full ARNs.
+    #[serde(default)]
+    pub attached_policies: Vec<String>,
+    /// Inline policies: name -> document.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, serde_json::Value>,
 }
 
 fn root_path() -> String {
@@ -63,6 +74,8 @@ pub struct IamStore {
     pub accounts: BTreeMap<String, BTreeMap<String, Role>>,
     /// access key id -> session.
     pub sessions: BTreeMap<String, Session>,
+    /// Customer managed policies by ARN (see `policies.rs`).
+    pub policies: BTreeMap<String, super::policies::ManagedPolicy>,
 }
 
 impl IamStore {
@@ -73,10 +86,12 @@ impl IamStore {
             account: seed.account.clone(),
             name: seed.name.clone(),
             path: seed.path.clone(),
-            role_id: role_id(&seed.account, &seed.name),
+            role_id: stable_id("AROA", &format!("{}/{}", seed.account, seed.name)),
             create_date: created.to_string(),
             description: seed.description.clone(),
             trust_text: text,
+            attached: Vec::new(),
+            inline: BTreeMap::new(),
         };
         RoleRef::parse(&role.arn()).map_err(|e| e.to_string())?;
         self.accounts
@@ -108,12 +123,10 @@ impl IamStore {
     }
 }
 
-/// A stable `AROA...` id from the account and name.
-fn role_id(account: &str, name: &str) -> String {
-    let hash = format!("{account}/{name}")
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    format!("AROA{hash:016X}")
+/// A stable IAM id: `prefix` (`AROA` a role, `ANPA` a policy) and a hash of `key`.
+pub(super) fn stable_id(prefix: &str, key: &str) -> String {
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{prefix}{hash:016X}")
 }

@@ -8,6 +8,7 @@ pub(crate) mod import;
 pub(crate) mod query;
 pub(crate) mod store;
 pub(crate) mod update;
+pub(crate) mod v2;
 
 use std::sync::Arc;
 
@@ -42,6 +43,16 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/findings/import", post(batch_import_findings))
         .route("/findings/batchupdate", patch(batch_update_findings))
         .route("/findingHistory/get", post(get_finding_history))
+        .merge(v2::router())
+}
+
+/// What Security Hub CSPM answers an account that has not enabled it.
+fn not_subscribed(account: &str) -> ServiceError {
+    ServiceError::new(
+        401,
+        "InvalidAccessException",
+        format!("Account {account} is not subscribed to AWS Security Hub"),
+    )
 }
 
 async fn serve(
@@ -51,7 +62,15 @@ async fn serve(
     handler: impl FnOnce(&Ctx, &Value) -> Result<Response, ServiceError>,
 ) -> Response {
     match json_params(&body) {
-        Ok(params) => run(&shared, op, params, handler).await,
+        Ok(params) => {
+            run(&shared, op, params, |ctx, p| {
+                if !ctx.shared.v2_read().apis.cspm {
+                    return Err(not_subscribed(&ctx.shared.config.account));
+                }
+                handler(ctx, p)
+            })
+            .await
+        }
         Err(e) => run(&shared, op, Value::Null, |_, _| Err(e)).await,
     }
 }

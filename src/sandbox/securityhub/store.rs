@@ -15,6 +15,9 @@ use super::fields::{
 #[derive(Debug, Clone)]
 pub(crate) struct Stored {
     pub doc: Arc<Value>,
+    /// The finding in OCSF (the V2 API's view), mapped on first use; a write replaces
+    /// the whole `Stored`, so it never outlives the document it came from.
+    pub ocsf: std::sync::OnceLock<Arc<Value>>,
     strs: Vec<Vec<String>>,
     dates: Vec<Option<i64>>,
     nums: Vec<Option<f64>>,
@@ -68,6 +71,7 @@ impl Stored {
             .collect();
         Stored {
             doc: Arc::new(doc),
+            ocsf: std::sync::OnceLock::new(),
             strs,
             dates,
             nums,

@@ -1,6 +1,7 @@
 //! Executes the Access Analyzer pane's changes: trust-policy Deny / rollback (re-read right
 //! before writing, refuse to overwrite a document that changed since the preview, size
-//! check, write, verify by re-reading, optional re-scan), UpdateFindings, and archive rules.
+//! check, write, verify by re-reading, optional re-scan), UpdateFindings, archive rules,
+//! and unused-permission recommendations (`permissions.rs`).
 
 use crate::aws::{AwsClients, AwsError, accessanalyzer, iam};
 use crate::domain::analyzer::{
@@ -51,6 +52,7 @@ pub async fn execute(clients: &AwsClients, plan: &ChangePlan) -> Option<ChangeOu
         Change::FindingsUnarchive(c) => status(clients, &plan.id, c, false).await,
         Change::ArchiveRuleCreate(r) => rule_create(clients, &plan.id, r).await,
         Change::ArchiveRuleDelete(r) => rule_delete(clients, &plan.id, r).await,
+        Change::UnusedPermissions(c) => super::permissions::execute(clients, &plan.id, c).await,
         _ => return None,
     })
 }

@@ -22,8 +22,8 @@ pub(super) enum Fresh {
 }
 
 /// Whether the change's kind is checked here. IP set updates re-apply their diff to the
-/// list read at write time under WAF's lock token, and trust policies compare the document
-/// at write time (their own checks, in their executors); imports and audits create state
+/// list read at write time under WAF's lock token, and trust policies and recommendation
+/// steps compare the document at write time (their own checks, in their executors); imports and audits create state
 /// rather than change it.
 fn checked(change: &Change) -> bool {
     match change {
@@ -33,9 +33,10 @@ fn checked(change: &Change) -> bool {
         | Change::ArchiveRuleCreate(_)
         | Change::ArchiveRuleDelete(_)
         | Change::IpSetCreate(_) => true,
-        Change::IpSetUpdate(_) | Change::TrustPolicyDeny(_) | Change::TrustPolicyRollback(_) => {
-            false
-        }
+        Change::IpSetUpdate(_)
+        | Change::TrustPolicyDeny(_)
+        | Change::TrustPolicyRollback(_)
+        | Change::UnusedPermissions(_) => false,
         Change::Iot(c) => !matches!(**c, IotChange::Import(_) | IotChange::StartAudit { .. }),
         Change::FindingsImport(_) => false,
         Change::Combined(c) => c.steps.iter().any(checked),

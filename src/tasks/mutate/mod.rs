@@ -9,6 +9,7 @@ pub mod import;
 mod interrupted;
 pub mod iot;
 pub mod observe;
+mod permissions;
 mod securityhub;
 pub mod wafv2;
 
@@ -329,7 +330,8 @@ impl MutationExecutor {
             | Change::FindingsArchive(_)
             | Change::FindingsUnarchive(_)
             | Change::ArchiveRuleCreate(_)
-            | Change::ArchiveRuleDelete(_) => accessanalyzer::execute(&self.clients, plan)
+            | Change::ArchiveRuleDelete(_)
+            | Change::UnusedPermissions(_) => accessanalyzer::execute(&self.clients, plan)
                 .await
                 .unwrap_or_else(|| {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))

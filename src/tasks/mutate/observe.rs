@@ -58,6 +58,7 @@ pub async fn reread(cx: &ObserveCx<'_>, change: &Change) -> Rereads {
         Change::ArchiveRuleCreate(r) | Change::ArchiveRuleDelete(r) => {
             one(rule_target(r), archive_rule(cx, r).await)
         }
+        Change::UnusedPermissions(c) => super::permissions::reread(cx.clients, c).await,
         Change::Iot(c) => iot(cx, c).await,
         Change::FindingsImport(i) => imported(cx, &i.findings, change).await,
         Change::Combined(c) => {

@@ -96,6 +96,11 @@ pub fn spawn(clients: &AwsClients, tx: &UnboundedSender<Action>, request: ReadRe
                 finding_id,
                 from_status,
             }) => poll_finding(&clients, analyzer_arn, finding_id, from_status).await,
+            ReadRequest::Analyzer(AnalyzerRead::Recommendation {
+                analyzer_arn,
+                finding_id,
+                role_arn,
+            }) => super::recommendation::run(clients, analyzer_arn, finding_id, role_arn).await,
             other => {
                 tracing::error!(?other, "not an Access Analyzer read");
                 return;

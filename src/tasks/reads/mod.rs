@@ -1,9 +1,11 @@
 //! The reads the effect runner starts, one module per service (and the ip-ranges.json
-//! source): each runs on tokio and answers with actions. None of them can change AWS.
+//! source): each runs on tokio and answers with actions. None of them can change AWS
+//! (GenerateFindingRecommendation starts an advisory job, no resource changes).
 
 pub mod accessanalyzer;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;
+pub mod recommendation;
 pub mod securityhub;
 pub mod wafv2;

@@ -12,6 +12,7 @@ use crate::app::{FindingsRead, PaneMsg};
 use crate::aws::AwsClients;
 use crate::aws::retry::{Pacer, RetryPolicy, paced};
 use crate::aws::securityhub::get_findings_page;
+use crate::aws::securityhub_ocsf::get_ocsf_findings_page;
 
 /// GetFindings page size (the API maximum).
 pub const PAGE_SIZE: i32 = 100;
@@ -44,25 +45,34 @@ pub fn spawn(
             next_token,
         }) => {
             let client = clients.securityhub.clone();
-            let (pacer, retry) = (pacer.clone(), retry.clone());
+            spawn_page(tx, pacer, retry, request, next_token, move |token| {
+                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
+                async move { get_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfPage {
+            request,
+            filters,
+            sort,
+            next_token,
+        }) => {
+            let client = clients.securityhub.clone();
+            if next_token.is_none() {
+                // A new load: Security Hub counts it while the first page is on its way.
+                spawn_ocsf_counts(&client, &tx, retry, request, &filters);
+            }
+            spawn_page(tx, pacer, retry, request, next_token, move |token| {
+                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
+                async move { get_ocsf_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
+            })
+        }
+        ReadRequest::Findings(FindingsRead::Hubs) => {
+            let client = clients.securityhub.clone();
             tokio::spawn(async move {
-                let result = paced(&pacer, &retry, || {
-                    get_findings_page(&client, &filters, &sort, next_token.clone(), PAGE_SIZE)
-                })
-                .await;
-                let action = match result {
-                    Ok(page) => Action::Pane(PaneMsg::Findings(FindingsMsg::Page {
-                        request,
-                        findings: page.findings,
-                        next_token: page.next_token,
-                    })),
-                    Err(e) => Action::Pane(PaneMsg::Findings(FindingsMsg::PageFailed {
-                        request,
-                        error: e.to_string(),
-                        next_token,
-                    })),
-                };
-                let _ = tx.send(action);
+                let hubs = crate::aws::securityhub_ocsf::detect_hubs(&client).await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(FindingsMsg::HubsDetected(
+                    hubs,
+                ))));
             })
         }
         ReadRequest::Findings(FindingsRead::History { finding }) => {
@@ -83,4 +93,66 @@ pub fn spawn(
         _ => return None,
     };
     Some(handle)
+}
+
+/// One findings page (either API) fetched under the pacer, answered as `Page` or
+/// `PageFailed`.
+fn spawn_page<Fut>(
+    tx: UnboundedSender<Action>,
+    pacer: &Arc<Pacer>,
+    retry: &RetryPolicy,
+    request: u64,
+    next_token: Option<String>,
+    fetch: impl Fn(Option<String>) -> Fut + Send + Sync + 'static,
+) -> JoinHandle<()>
+where
+    Fut: std::future::Future<
+            Output = Result<crate::aws::securityhub::FindingsPage, crate::aws::error::AwsError>,
+        > + Send,
+{
+    let (pacer, retry) = (pacer.clone(), retry.clone());
+    tokio::spawn(async move {
+        let result = paced(&pacer, &retry, || fetch(next_token.clone())).await;
+        let _ = tx.send(page_action(request, result, next_token));
+    })
+}
+
+/// A page (either API) or its failure, for the findings pane.
+fn page_action(
+    request: u64,
+    result: Result<crate::aws::securityhub::FindingsPage, crate::aws::error::AwsError>,
+    next_token: Option<String>,
+) -> Action {
+    let msg = match result {
+        Ok(page) => FindingsMsg::Page {
+            request,
+            findings: page.findings,
+            next_token: page.next_token,
+        },
+        Err(e) => FindingsMsg::PageFailed {
+            request,
+            error: e.to_string(),
+            next_token,
+        },
+    };
+    Action::Pane(PaneMsg::Findings(msg))
+}
+
+/// GetFindingStatisticsV2 (+ trend) for an OCSF load, answered as `OcsfCounts`. Not
+/// aborted with the page task: a stale answer is dropped by its request id.
+fn spawn_ocsf_counts(
+    client: &aws_sdk_securityhub::Client,
+    tx: &UnboundedSender<Action>,
+    retry: &RetryPolicy,
+    request: u64,
+    filters: &crate::domain::ocsf_filter::OcsfFilters,
+) {
+    let (client, tx, retry, filters) = (client.clone(), tx.clone(), retry.clone(), filters.clone());
+    tokio::spawn(async move {
+        let result = crate::aws::securityhub_ocsf::ocsf_counts(&client, &filters, &retry)
+            .await
+            .map_err(|e| e.to_string());
+        let msg = FindingsMsg::OcsfCounts { request, result };
+        let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+    });
 }

@@ -1,6 +1,7 @@
 //! The Access Analyzer pane: analyzers (pick one with `:analyzer NAME`), the findings
 //! table streamed from ListFindingsV2, the detail view with the role's trust policy, and
-//! the plans it hands to the change pipeline (remediate, rollback, archive, archive rules).
+//! the plans it hands to the change pipeline (remediate, rollback, archive, archive rules,
+//! unused-permission recommendations).
 //! This module owns the pane's state and routes its actions; the jobs live in submodules.
 
 mod archive;
@@ -13,6 +14,7 @@ mod selection;
 mod table;
 #[cfg(test)]
 mod tests;
+mod unused;
 
 use std::collections::BTreeSet;
 

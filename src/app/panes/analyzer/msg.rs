@@ -1,6 +1,6 @@
 //! What reaches the Access Analyzer pane from tasks and `:` commands; folded in by `reduce`.
 
-use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria};
+use crate::domain::analyzer::{AccessFinding, Analyzer, Criteria, PermissionsChange};
 
 use super::PolicyPurpose;
 
@@ -44,6 +44,12 @@ pub enum AnalyzerMsg {
     ArchiveRulesLoaded {
         analyzer: String,
         result: Result<Vec<(String, Criteria)>, String>,
+    },
+    /// An unused-permission recommendation, generated, polled and planned against the
+    /// role's policies now (or why not).
+    RecommendationReady {
+        finding_id: String,
+        result: Result<Box<PermissionsChange>, String>,
     },
 }
 
@@ -96,5 +102,13 @@ pub enum AnalyzerRead {
         analyzer_arn: String,
         finding_id: String,
         from_status: String,
+    },
+    /// An UnusedPermission finding's recommendation: GenerateFindingRecommendation, poll
+    /// GetFindingRecommendation, read the policies it names; answered with
+    /// `AnalyzerMsg::RecommendationReady`.
+    Recommendation {
+        analyzer_arn: String,
+        finding_id: String,
+        role_arn: String,
     },
 }

@@ -46,6 +46,10 @@ pub fn reduce(state: &mut State, msg: AnalyzerMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        AnalyzerMsg::RecommendationReady { finding_id, result } => {
+            super::unused::on_recommendation(state, &finding_id, result);
+            Vec::new()
+        }
         command => run_command(state, command),
     }
 }
@@ -90,7 +94,8 @@ fn run_command(state: &mut State, command: AnalyzerMsg) -> Vec<Effect> {
         | AnalyzerMsg::FindingsPage { .. }
         | AnalyzerMsg::TrustPolicyLoaded { .. }
         | AnalyzerMsg::FindingRescanned { .. }
-        | AnalyzerMsg::ArchiveRulesLoaded { .. } => {}
+        | AnalyzerMsg::ArchiveRulesLoaded { .. }
+        | AnalyzerMsg::RecommendationReady { .. } => {}
     }
     Vec::new()
 }

@@ -268,6 +268,10 @@ pub(super) fn act_on_finding(state: &mut State, action: Action) -> Vec<Effect> {
     let Some(f) = f else {
         return Vec::new();
     };
+    // On an unused-permission finding, remediating is applying AWS's recommendation.
+    if action == Action::Remediate && f.is_unused_permission() {
+        return super::unused::recommend(state, &f);
+    }
     if action == Action::Remediate {
         if let Some(why) = f.remediation_blocker() {
             state.notify(NotifyLevel::Warning, why);

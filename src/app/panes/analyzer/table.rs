@@ -170,7 +170,8 @@ pub(super) fn navigate(state: &mut State, action: Action) -> Vec<Effect> {
                 policy: None,
                 scroll: 0,
             });
-            if f.is_role() {
+            // Unused access is about the role's permissions: its trust policy is not read.
+            if f.is_role() && f.is_access() {
                 return read_policy(
                     state,
                     &f,

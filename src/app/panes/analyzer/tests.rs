@@ -358,3 +358,41 @@ fn a_remembered_analyzer_that_no_longer_exists_falls_back_and_says_so() {
                 && n.message.contains("no longer exists"))
     );
 }
+
+/// `x` on an unused-permission finding of role `resource`, in a session acting in `session`.
+fn recommend_on(resource: &str, session: Option<&str>) -> (State, Vec<Effect>) {
+    let mut s = state(false);
+    s.session.identity = session.map(|a| crate::domain::identity::CallerIdentity {
+        account: a.into(),
+        arn: format!("arn:aws:iam::{a}:user/secops"),
+        user_id: "AIDAEXAMPLE".into(),
+    });
+    let mut f = finding("u", "ACTIVE", "AWS::IAM::Role", resource, "", false);
+    f.finding_type = "UnusedPermission".into();
+    s.analyzer.findings = vec![f];
+    s.analyzer.cursor = 0;
+    let effects = update(&mut s, Action::Remediate);
+    (s, effects)
+}
+
+#[test]
+fn x_on_an_unused_permission_asks_for_the_recommendation_only_in_the_sessions_account() {
+    let role = "arn:aws:iam::123456789012:role/app";
+    let (_, effects) = recommend_on(role, Some("123456789012"));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Read(ReadRequest::Analyzer(AnalyzerRead::Recommendation { role_arn, .. }))] if role_arn == role
+    ));
+    for (session, why) in [
+        (None, "session's account is unknown"),
+        (Some("210987654321"), "not the session's"),
+    ] {
+        let (s, effects) = recommend_on(role, session);
+        assert!(effects.is_empty(), "{session:?}: {effects:?}");
+        assert!(
+            s.notifications.iter().any(|n| n.message.contains(why)),
+            "{session:?}: {:?}",
+            s.notifications
+        );
+    }
+}

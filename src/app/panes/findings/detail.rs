@@ -199,8 +199,15 @@ impl DetailView {
         section("Remediation", &remediation);
         section("Network", &network_text(raw));
         section("Product fields", &product_fields_text(raw));
+        let ocsf = crate::domain::ocsf_finding::is_ocsf(raw);
+        if ocsf {
+            for (title, text) in crate::domain::ocsf_finding::overview_sections(raw) {
+                section(title, &text);
+            }
+        }
         lines.push(DetailLine::Blank);
-        lines.push(DetailLine::Heading("ASFF JSON".into()));
+        let format = if ocsf { "OCSF JSON" } else { "ASFF JSON" };
+        lines.push(DetailLine::Heading(format.into()));
         let json = serde_json::to_string_pretty(raw).unwrap_or_else(|e| format!("({e})"));
         let json: Vec<String> = json.lines().map(str::to_string).collect();
         lines.extend(json.iter().map(|l| DetailLine::Json(l.clone())));

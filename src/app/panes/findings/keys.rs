@@ -144,7 +144,7 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortNext => return vec![pane.cycle_sort(1)],
         Action::SortReverse => return vec![pane.cycle_sort(0)],
         Action::EditFilter => {
-            state.prompt = Prompt::FilterEditor(pane.expr.to_string().into());
+            state.prompt = Prompt::FilterEditor(pane.filter_text().into());
         }
         Action::Mark => pane.toggle_mark(page),
         Action::MarkRange => pane.mark_range(),

@@ -17,6 +17,7 @@ mod keys;
 pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
+pub mod source;
 
 use std::collections::HashSet;
 
@@ -88,6 +89,12 @@ pub struct FindingsPane {
     /// Visible rows per severity (`Severity::ALL` order) and workflow (`WorkflowStatus::ALL`
     /// order), kept up to date so the summary strip costs nothing per frame.
     summary: ([usize; 5], [usize; 4]),
+    /// Which findings API this pane reads (asked, detected, `:source`).
+    pub source: crate::domain::findings_api::FindingsSource,
+    /// The server-side filter when reading OCSF (`source`).
+    pub ocsf: source::OcsfView,
+    /// On OCSF: the counts Security Hub computed for the current load (None until then).
+    pub server_counts: Option<crate::domain::findings_api::ServerCounts>,
 }
 
 impl Default for FindingsPane {
@@ -117,12 +124,18 @@ impl Default for FindingsPane {
             grouping: None,
             scope: None,
             summary: ([0; 5], [0; 4]),
+            source: Default::default(),
+            ocsf: Default::default(),
+            server_counts: None,
         }
     }
 }
 
 impl FindingsPane {
     fn page_request(&self, next_token: Option<String>) -> Effect {
+        if self.on_ocsf() {
+            return self.ocsf_page_request(next_token);
+        }
         Effect::Read(ReadRequest::Findings(FindingsRead::Page {
             request: self.request,
             filters: self.filters.clone(),
@@ -136,6 +149,7 @@ impl FindingsPane {
     pub fn start_load(&mut self) -> Effect {
         self.request += 1;
         self.pages = 0;
+        self.server_counts = None;
         self.status = LoadStatus::Loading;
         self.page_request(None)
     }
@@ -149,6 +163,9 @@ impl FindingsPane {
     ) -> Vec<Effect> {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
+        }
+        if !self.on_ocsf() {
+            self.asff_answered();
         }
         if self.pages == 0 {
             self.rows.clear();
@@ -396,6 +413,9 @@ impl FindingsPane {
     /// Replaces the server-side filter with `text` and reloads. A bad expression changes
     /// nothing but `filter_error`.
     pub fn apply_expr(&mut self, text: &str) -> Result<Effect, FilterError> {
+        if self.on_ocsf() {
+            return self.apply_ocsf_expr(text);
+        }
         match FilterExpr::parse(text) {
             Ok(expr) => {
                 self.filters = expr.to_filters();

@@ -33,6 +33,15 @@ pub enum FindingsMsg {
     ApplyFilter(String),
     /// `:view NAME`: a saved view from the config.
     ShowView(String),
+    /// DescribeHub / DescribeSecurityHubV2 answered (at start).
+    HubsDetected(crate::domain::findings_api::HubsEnabled),
+    /// GetFindingStatisticsV2 / GetFindingsTrendsV2 answered for load `request` (OCSF).
+    OcsfCounts {
+        request: u64,
+        result: Result<crate::domain::findings_api::ServerCounts, String>,
+    },
+    /// `:source ocsf|asff`: read findings through that API from now on.
+    SwitchSource(crate::domain::findings_api::ApiInUse),
 }
 
 /// What the findings pane asks the Security Hub reader for (`Effect::Read`).
@@ -45,6 +54,15 @@ pub enum FindingsRead {
         sort: Vec<crate::domain::filter::SortCriterion>,
         next_token: Option<String>,
     },
+    /// One GetFindingsV2 page (the new Security Hub, OCSF); its rows come back as `Page`.
+    OcsfPage {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+        next_token: Option<String>,
+    },
+    /// Which Security Hub is enabled: DescribeHub (CSPM) and DescribeSecurityHubV2.
+    Hubs,
     /// GetFindingHistory for the finding open in the detail view.
     History {
         finding: crate::domain::finding::FindingRef,

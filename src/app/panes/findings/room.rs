@@ -63,5 +63,22 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
         }
         FindingsMsg::ApplyFilter(text) => apply_filter(state, &text),
         FindingsMsg::ShowView(name) => show_view(state, &name),
+        FindingsMsg::HubsDetected(hubs) => state.findings.hubs_detected(hubs).into_iter().collect(),
+        FindingsMsg::OcsfCounts { request, result } => {
+            if request == state.findings.request {
+                match result {
+                    Ok(counts) => state.findings.server_counts = Some(counts),
+                    Err(e) => state.notify(NotifyLevel::Warning, format!("no counts: {e}")),
+                }
+            }
+            Vec::new()
+        }
+        FindingsMsg::SwitchSource(api) => {
+            state.pane = crate::app::PaneId::Findings;
+            let effect = state.findings.switch_source(api);
+            let label = state.findings.source.status_label().unwrap_or_default();
+            state.notify(NotifyLevel::Info, format!("findings from {label}"));
+            vec![effect]
+        }
     }
 }

@@ -29,28 +29,36 @@ fn finding_lines<'a>(f: &AccessFinding, theme: &Theme) -> Vec<Line<'a>> {
         field("Resource", f.resource.clone(), theme),
         field("Resource type", f.resource_type.clone(), theme),
         field("Account", f.account.clone(), theme),
-        field("Principal", f.principal_text(), theme),
-        field("Actions", f.actions.join(", "), theme),
-        field(
-            "Condition",
-            f.condition
-                .iter()
-                .map(|(k, v)| format!("{k} = {v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-            theme,
-        ),
-        field(
-            "Public",
-            f.is_public.map(|p| p.to_string()).unwrap_or_default(),
-            theme,
-        ),
         field("Created", f.created_at.clone(), theme),
         field("Updated", f.updated_at.clone(), theme),
     ];
+    // Who can access: external and internal findings (unused ones have no principal).
+    if f.is_access() {
+        let at = out.len() - 2;
+        let who = vec![
+            field("Principal", f.principal_text(), theme),
+            field("Actions", f.actions.join(", "), theme),
+            field(
+                "Condition",
+                f.condition
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                theme,
+            ),
+            field(
+                "Public",
+                f.is_public.map(|p| p.to_string()).unwrap_or_default(),
+                theme,
+            ),
+        ];
+        out.splice(at..at, who);
+    }
     if let Some(e) = &f.error {
         out.push(field("Error", e.clone(), theme));
     }
+    out.extend(super::unused::detail_lines(f, |l, v| field(l, v, theme)));
     out
 }
 
@@ -60,7 +68,9 @@ pub(super) fn draw_detail(frame: &mut Frame, area: Rect, d: &Detail, theme: &The
         .border_style(style(theme, Slot::BorderFocused));
     let mut lines = finding_lines(&d.finding, theme);
     lines.push(Line::default());
-    if let Some(why) = d
+    if !d.finding.is_access() {
+        // Unused access is about the role's permissions, not who may assume it.
+    } else if let Some(why) = d
         .finding
         .remediation_blocker()
         .filter(|_| !d.finding.is_role())

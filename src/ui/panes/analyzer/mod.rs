@@ -7,6 +7,7 @@ mod detail;
 mod lists;
 mod rule_editor;
 mod table;
+mod unused;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -7,9 +7,8 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::domain::analyzer::AccessFinding;
-use crate::domain::resource_name::short_name;
 use crate::theme::{Slot, Theme};
-use crate::ui::columns::{self, Column};
+use crate::ui::columns::{self, Column as Fit};
 use crate::ui::style::{selectable_row, style};
 use crate::ui::text;
 
@@ -21,25 +20,82 @@ fn status_slot(status: &str) -> Slot {
     }
 }
 
-fn short_type(t: &str) -> &str {
+/// One column of the findings table after the mark and the status.
+pub(super) struct Column {
+    pub head: &'static str,
+    pub width: Constraint,
+    pub cell: fn(&AccessFinding) -> String,
+}
+
+impl Column {
+    /// A column of `head`, `width` wide, showing `cell`.
+    pub const fn new(
+        head: &'static str,
+        width: Constraint,
+        cell: fn(&AccessFinding) -> String,
+    ) -> Self {
+        Column { head, width, cell }
+    }
+}
+
+// The columns external and internal access tables share (widths differ).
+pub(super) const fn resource_type_col(width: u16) -> Column {
+    Column::new("resource type", Constraint::Length(width), |f| {
+        short_type(&f.resource_type).to_string()
+    })
+}
+
+pub(super) const fn resource_col(fill: u16) -> Column {
+    Column::new("resource", Constraint::Fill(fill), |f| {
+        short_resource(&f.resource).to_string()
+    })
+}
+
+pub(super) const fn principal_col(fill: u16) -> Column {
+    Column::new("principal", Constraint::Fill(fill), short_principal)
+}
+
+pub(super) const ACTIONS: Column =
+    Column::new("actions", Constraint::Fill(2), |f| f.actions.join(","));
+
+pub(super) const UPDATED: Column =
+    Column::new("updated", Constraint::Length(10), |f| day(&f.updated_at));
+
+/// The columns of an external access analyzer's findings.
+pub(super) const EXTERNAL: &[Column] = &[
+    Column::new("type", Constraint::Length(10), |f| {
+        short_finding_type(&f.finding_type)
+    }),
+    resource_type_col(14),
+    resource_col(4),
+    Column::new("account", Constraint::Length(12), |f| f.account.clone()),
+    principal_col(3),
+    ACTIONS,
+    Column::new("public", Constraint::Length(6), |f| {
+        if f.is_public == Some(true) {
+            "public".into()
+        } else {
+            String::new()
+        }
+    }),
+    UPDATED,
+];
+
+/// The date part of a timestamp.
+pub(super) fn day(t: &str) -> String {
+    t.get(..10).unwrap_or(t).to_string()
+}
+
+pub(super) fn short_type(t: &str) -> &str {
     t.strip_prefix("AWS::").unwrap_or(t)
 }
 
-/// The columns, the ones of least use leaving first on a narrow screen.
-const COLUMNS: [Column; 10] = [
-    Column::new("", Constraint::Length(1), 1, 0),
-    Column::new("status", Constraint::Length(8), 8, 0),
-    Column::new("type", Constraint::Length(10), 8, 4),
-    Column::new("resource type", Constraint::Length(14), 10, 3),
-    Column::new("resource", Constraint::Fill(2), 24, 0),
-    Column::new("account", Constraint::Length(12), 12, 5),
-    Column::new("principal", Constraint::Fill(2), 12, 1),
-    Column::new("actions", Constraint::Fill(2), 8, 2),
-    Column::new("public", Constraint::Length(6), 6, 6),
-    Column::new("updated", Constraint::Length(10), 10, 7),
-];
+/// The resource's name (a role's name, a bucket), which is what differs.
+pub(super) fn short_resource(arn: &str) -> &str {
+    crate::domain::resource_name::short_name(arn)
+}
 
-fn short_finding_type(t: &str) -> String {
+pub(super) fn short_finding_type(t: &str) -> String {
     match t {
         "ExternalAccess" => "external".into(),
         "InternalAccess" => "internal".into(),
@@ -52,7 +108,7 @@ fn short_finding_type(t: &str) -> String {
 }
 
 /// Principals in the table without the `arn:aws:iam::` noise.
-fn short_principal(f: &AccessFinding) -> String {
+pub(super) fn short_principal(f: &AccessFinding) -> String {
     f.principal
         .iter()
         .map(|(k, v)| {
@@ -68,6 +124,34 @@ fn short_principal(f: &AccessFinding) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The table's columns (mark, status, then the analyzer kind's) with how narrow each may
+/// get and which leave first on a narrow screen: the resource and status never.
+fn fitted(kind: &[Column]) -> Vec<Fit> {
+    let priority = |head: &str| match head {
+        "resource" => 0,
+        "principal" | "unused actions / access key" => 1,
+        "actions" | "services" | "last accessed" => 2,
+        "resource type" => 3,
+        "type" => 4,
+        "account" => 5,
+        "public" => 6,
+        _ => 7,
+    };
+    let mut out = vec![
+        Fit::new("", Constraint::Length(1), 1, 0),
+        Fit::new("status", Constraint::Length(8), 8, 0),
+    ];
+    out.extend(kind.iter().map(|c| {
+        let min = match (c.head, c.width) {
+            ("resource", _) => 24,
+            (_, Constraint::Length(n)) => n,
+            _ => 10,
+        };
+        Fit::new(c.head, c.width, min, priority(c.head))
+    }));
+    out
 }
 
 pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
@@ -87,9 +171,11 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
         .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = area.height.saturating_sub(3) as usize;
-    let start = crate::app::layout::window(0, pane.cursor, inner_rows);
+    let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
     let visible = pane.visible();
-    let shown = columns::fit(&COLUMNS, area.width.saturating_sub(2), 1, 0);
+    let columns = super::unused::columns_for(pane.current().map(|a| a.kind.as_str()));
+    let fitted = fitted(&columns);
+    let shown = columns::fit(&fitted, area.width.saturating_sub(2), 1, 0);
     let rows: Vec<Row> = visible
         .iter()
         .enumerate()
@@ -101,30 +187,20 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
             } else {
                 " "
             };
-            let cells = vec![
+            let mut cells = vec![
                 text::raw(mark.to_string()),
                 text::span(f.status.clone(), style(theme, status_slot(&f.status))),
-                text::raw(short_finding_type(&f.finding_type)),
-                text::raw(short_type(&f.resource_type).to_string()),
-                text::raw(short_name(&f.resource).to_string()),
-                text::raw(f.account.clone()),
-                text::raw(short_principal(f)),
-                text::raw(f.actions.join(",")),
-                text::raw(
-                    match f.is_public {
-                        Some(true) => "public",
-                        _ => "",
-                    }
-                    .to_string(),
-                ),
-                text::raw(f.updated_at.get(..10).unwrap_or_default().to_string()),
             ];
-            let row = Row::new(columns::pick(&cells, &shown));
-            selectable_row(row, i == pane.cursor, theme)
+            cells.extend(columns.iter().map(|c| text::raw((c.cell)(f))));
+            selectable_row(
+                Row::new(columns::pick(&cells, &shown)),
+                i == pane.cursor,
+                theme,
+            )
         })
         .collect();
-    let widths = columns::constraints(&COLUMNS, &shown, area.width.saturating_sub(2), 1, 0);
-    let head = Row::new(columns::headers(&COLUMNS, &shown)).style(style(theme, Slot::Header));
+    let widths = columns::constraints(&fitted, &shown, area.width.saturating_sub(2), 1, 0);
+    let head = Row::new(columns::headers(&fitted, &shown)).style(style(theme, Slot::Header));
     let table = Table::new(rows, widths)
         .header(head)
         .block(block)

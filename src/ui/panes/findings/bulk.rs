@@ -228,6 +228,9 @@ pub fn draw_filter_editor(frame: &mut Frame, area: Rect, state: &State, input: &
 /// `CRITICAL 3  HIGH 12 …  │  NEW 20  NOTIFIED 2 …  │  4 marked` over the visible rows.
 pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
     let theme = &state.theme;
+    if let Some(counts) = pane.server_counts.as_ref().filter(|_| pane.on_ocsf()) {
+        return server_strip(pane, counts, state);
+    }
     let (sev, wf) = pane.summary();
     let mut spans = Vec::new();
     for (s, n) in Severity::ALL.iter().zip(sev) {
@@ -247,6 +250,42 @@ pub fn summary_strip(pane: &FindingsPane, state: &State) -> Line<'static> {
     if !pane.marks.is_empty() {
         spans.push(text::span(
             format!("│  {} marked", pane.marks.len()),
+            style(theme, Slot::Warning),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// On OCSF: the counts Security Hub computed for the whole filter (not only the loaded
+/// rows), and the 30-day trend.
+fn server_strip(
+    pane: &FindingsPane,
+    counts: &crate::domain::findings_api::ServerCounts,
+    state: &State,
+) -> Line<'static> {
+    let theme = &state.theme;
+    let mut spans = vec![text::span(
+        format!("{} in Security Hub: ", counts.total()),
+        style(theme, Slot::Muted),
+    )];
+    for (caption, n) in counts.severity.iter().filter(|(_, n)| *n > 0) {
+        let slot = severity_slot(crate::domain::ocsf_finding::severity_of_caption(caption));
+        spans.push(text::span(format!("{caption} {n}  "), style(theme, slot)));
+    }
+    spans.push(text::span("│  ", style(theme, Slot::Muted)));
+    for (caption, n) in counts.status.iter().filter(|(_, n)| *n > 0) {
+        spans.push(text::span(
+            format!("{caption} {n}  "),
+            style(theme, Slot::Text),
+        ));
+    }
+    if !counts.trend.is_empty() {
+        spans.push(text::span("│  30d ", style(theme, Slot::Muted)));
+        spans.push(text::span(counts.sparkline(), style(theme, Slot::Info)));
+    }
+    if !pane.marks.is_empty() {
+        spans.push(text::span(
+            format!("  │  {} marked", pane.marks.len()),
             style(theme, Slot::Warning),
         ));
     }

@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     .areas(summary);
     let mut spans = vec![
         text::span("filter ", style(theme, Slot::Muted)),
-        text::span(pane.expr.to_string(), style(theme, Slot::Text)),
+        text::span(pane.filter_text(), style(theme, Slot::Text)),
     ];
     if let Some((i, asc)) = pane.sort_column() {
         let arrow = if asc { "↑" } else { "↓" };
@@ -164,7 +164,7 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
         let msg = match (&pane.status, pane.filter().is_empty()) {
             (_, false) => format!("no loaded finding matches /{}", pane.filter()),
             (LoadStatus::Loading | LoadStatus::Idle, _) => "loading…".to_string(),
-            _ => format!("no findings match {}", pane.expr),
+            _ => format!("no findings match {}", pane.filter_text()),
         };
         frame.render_widget(
             Paragraph::new(text::raw_line(msg)).style(style(theme, Slot::Muted)),
