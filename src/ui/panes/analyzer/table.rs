@@ -174,7 +174,7 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
     let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
     let visible = pane.visible();
     let columns = super::unused::columns_for(pane.current().map(|a| a.kind.as_str()));
-    let fitted = fitted(&columns);
+    let fitted = fitted(columns);
     let shown = columns::fit(&fitted, area.width.saturating_sub(2), 1, 0);
     let rows: Vec<Row> = visible
         .iter()
