@@ -107,6 +107,10 @@ pub struct ConsoleArgs {
     /// Theme name or path to a theme file.
     #[arg(long, value_name = "NAME|PATH")]
     pub theme: Option<String>,
+    /// Leave the mouse to the terminal (its own text selection) instead of clicks and the
+    /// wheel acting in the console (config `mouse = false`).
+    #[arg(long)]
+    pub no_mouse: bool,
     /// Config file (default: $XDG_CONFIG_HOME/secdeck/config.toml).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -319,6 +323,20 @@ mod tests {
         ConsoleOptions::resolve_with(&args, paths(), |name| {
             env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn the_mouse_is_on_unless_the_flag_or_the_config_turns_it_off() {
+        assert!(resolve(&["--demo"], &[]).mouse);
+        assert!(!resolve(&["--demo", "--no-mouse"], &[]).mouse);
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        for (text, on) in [("mouse = false\n", false), ("mouse = true\n", true)] {
+            std::fs::write(&config, text).unwrap();
+            let path = config.to_str().unwrap();
+            assert_eq!(resolve(&["--config", path], &[]).mouse, on, "{text}");
+            assert!(!resolve(&["--config", path, "--no-mouse"], &[]).mouse);
+        }
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct Config {
     pub journal: Option<PathBuf>,
     /// `UpdatedBy` of notes written to findings.
     pub note_author: Option<String>,
+    /// Clicks and the wheel in the console (default on); `false` leaves the mouse to the
+    /// terminal (its own text selection), as `--no-mouse` does.
+    pub mouse: Option<bool>,
     /// Which Security Hub findings API to read: auto (OCSF when the new Security Hub is
     /// enabled), ocsf or asff. `--findings-api` wins.
     pub findings_api: Option<crate::domain::findings_api::FindingsApi>,
@@ -288,6 +291,15 @@ mod tests {
         let loaded = Config::parse_lenient(Path::new("c.toml"), "them = \"light\"\n");
         assert!(!resolve_read_only(AccessFlag::Unset, &loaded.config, "prod").read_only);
         assert_eq!(loaded.warnings.len(), 1);
+    }
+
+    #[test]
+    fn mouse_is_a_boolean_and_a_wrong_value_is_located() {
+        let parsed = |text: &str| Config::parse(Path::new("c.toml"), text);
+        assert_eq!(parsed("mouse = false\n").unwrap().mouse, Some(false));
+        assert_eq!(parsed("theme = \"light\"\n").unwrap().mouse, None);
+        let err = parsed("theme = \"light\"\nmouse = \"off\"\n").unwrap_err();
+        assert!(err.to_string().contains("c.toml:2"), "{err}");
     }
 
     #[test]

@@ -5,11 +5,12 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
-    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyEvent, KeyEventKind,
-    KeyModifiers,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use futures::StreamExt;
 
+use crate::app::mouse::{Mouse, MouseKind};
 use crate::app::{Action, Key, KeyCode};
 use crate::runtime::Console;
 
@@ -25,8 +26,17 @@ pub async fn run(mut console: Console) -> anyhow::Result<()> {
     let mut terminal = ratatui::try_init()?;
     // A paste arrives as one event (not a burst of keys that could run commands).
     crossterm::execute!(std::io::stdout(), EnableBracketedPaste)?;
+    // Capturing the mouse takes the terminal's own text selection (shift-drag still
+    // selects in most terminals); `--no-mouse` / `mouse = false` leave it alone.
+    let mouse = console.state.session.mouse;
+    if mouse {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
     console.attach_terminal();
     let result = event_loop(&mut console, &mut terminal).await;
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
@@ -79,8 +89,24 @@ pub fn action_for(event: Event) -> Option<Action> {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_of(key).map(Action::Key),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Mouse(mouse) => mouse_of(mouse).map(Action::Mouse),
         _ => None,
     }
+}
+
+/// A left click or a wheel notch; drags, releases, moves and other buttons are ignored.
+fn mouse_of(event: MouseEvent) -> Option<Mouse> {
+    let kind = match event.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+        MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+        _ => return None,
+    };
+    Some(Mouse {
+        kind,
+        column: event.column,
+        row: event.row,
+    })
 }
 
 fn key_of(event: KeyEvent) -> Option<Key> {
@@ -118,7 +144,12 @@ fn install_panic_report() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panic: {info}");
-        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        // Harmless when capture was never enabled; a shell left capturing is unusable.
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         previous(info);
     }));
 }
@@ -150,6 +181,34 @@ mod tests {
         assert_eq!(
             action_for(Event::Paste("10.0.0.1 10.0.0.2".into())),
             Some(Action::Paste("10.0.0.1 10.0.0.2".into()))
+        );
+        let at = |kind| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column: 7,
+                row: 3,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        assert_eq!(
+            action_for(at(MouseEventKind::Down(MouseButton::Left))),
+            Some(Action::Mouse(Mouse {
+                kind: MouseKind::Click,
+                column: 7,
+                row: 3
+            }))
+        );
+        assert!(matches!(
+            action_for(at(MouseEventKind::ScrollUp)),
+            Some(Action::Mouse(Mouse {
+                kind: MouseKind::ScrollUp,
+                ..
+            }))
+        ));
+        assert_eq!(action_for(at(MouseEventKind::Moved)), None);
+        assert_eq!(
+            action_for(at(MouseEventKind::Down(MouseButton::Right))),
+            None
         );
         assert_eq!(
             action_for(Event::Resize(80, 24)),

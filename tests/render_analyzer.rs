@@ -72,6 +72,7 @@ fn console(read_only: bool) -> State {
         endpoint: None,
         demo: false,
         read_only,
+        mouse: false,
         // Remediation reads a role only in an account the session is known to act in.
         identity: Some(secdeck::domain::identity::CallerIdentity {
             account: "644160558196".into(),
@@ -152,6 +153,7 @@ fn detail_highlights_the_granting_statement() {
     // Scroll to the policy: the second statement is the one marked.
     press(&mut s, "<pgdn>");
     snap("analyzer_detail", &s);
+    insta::assert_snapshot!("analyzer_detail_80x24", resized(&mut s, 80, 24).backend());
 }
 
 #[test]
@@ -170,6 +172,26 @@ fn remediation_preview_is_a_diff() {
         )),
     );
     snap("analyzer_remediation_preview", &s);
+    insta::assert_snapshot!(
+        "analyzer_remediation_preview_80x24",
+        resized(&mut s, 80, 24).backend()
+    );
+}
+
+#[test]
+fn at_80x24_the_table_keeps_names_and_a_click_selects_the_row_drawn() {
+    let mut s = console(false);
+    at_size_with_mouse(&mut s, 80, 24);
+    insta::assert_snapshot!("analyzer_findings_80x24", render(&s, 80, 24).backend());
+    click_on(&mut s, "aws-pe-RecorderRole");
+    let picked = s.analyzer.selected_finding().unwrap();
+    assert!(
+        picked.resource.contains("role/aws-pe-RecorderRole"),
+        "{picked:?}"
+    );
+    assert!(s.analyzer.detail.is_none(), "one click selects");
+    click_on(&mut s, "aws-pe-RecorderRole");
+    assert!(s.analyzer.detail.is_some(), "a second click opens it");
 }
 
 #[test]
@@ -273,6 +295,7 @@ fn console_with(
         endpoint: None,
         demo: false,
         read_only: false,
+        mouse: false,
         identity: None,
     };
     let mut s = headless(session, Theme::default_dark(), width, height);

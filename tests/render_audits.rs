@@ -10,7 +10,7 @@ use common::render::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use secdeck::app::panes::audits::{AuditsMsg, IotRead};
+use secdeck::app::panes::audits::{AuditsMsg, Focus, IotRead};
 use secdeck::app::{Action, Effect, ReadRequest, Session, State, update};
 use secdeck::app::{PaneId, PaneMsg};
 use secdeck::domain::iot::{
@@ -117,6 +117,28 @@ fn audits_pane_with_the_findings_focused() {
     insta::assert_snapshot!("audits_pane_findings_focused", render_pane(&s).backend());
 }
 
+#[test]
+fn at_80x24_started_shows_whole_and_clicks_pick_a_task_or_a_finding() {
+    let mut s = pane(false);
+    at_size_with_mouse(&mut s, 80, 24);
+    insta::assert_snapshot!("audits_pane_80x24", render(&s, 80, 24).backend());
+    assert!(
+        find_on_screen(&s, "2020-07-31 04:01").is_some(),
+        "Started is not cut"
+    );
+    click_on(&mut s, "2019-06-12 16:28");
+    assert_eq!((s.audits.task_cursor, s.audits.focus), (1, Focus::Tasks));
+    // A click in the findings list gives it the focus, on the row clicked.
+    click_on(&mut s, "DEVICE_CERTIFICATE_SHARED_CHECK");
+    assert_eq!(s.audits.focus, Focus::Findings);
+    let row = s.audits.rows[s.audits.finding_cursor];
+    let check = match row {
+        secdeck::app::panes::audits::Row::Check(g) => &s.audits.groups[g].check_name,
+        other => panic!("a check row was clicked, got {other:?}"),
+    };
+    assert_eq!(check, "DEVICE_CERTIFICATE_SHARED_CHECK");
+}
+
 /// The foreground colour of the first cell of the line containing `needle`.
 fn line_colour(t: &Terminal<TestBackend>, needle: &str) -> Color {
     let buf = t.backend().buffer();
@@ -215,6 +237,11 @@ fn suppressions_view() -> State {
 fn the_suppressions_view_highlights_and_counts_the_expiring() {
     let mut s = suppressions_view();
     insta::assert_snapshot!("audits_suppressions_view", render_pane(&s).backend());
+    insta::assert_snapshot!(
+        "audits_suppressions_view_80x24",
+        resized(&mut s, 80, 24).backend()
+    );
+    resized(&mut s, 120, 32);
     // Off the selection, the rows keep their own colours.
     update(&mut s, Action::MoveDown);
     let t = render_pane(&s);

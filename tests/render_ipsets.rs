@@ -96,6 +96,54 @@ async fn adding_addresses_previews_the_diff_and_approval_sends_the_plan() {
         panic!("{effects:?}")
     };
     assert_eq!(plan.operation(), "wafv2:UpdateIPSet");
+    // The journal view of that change (its intent, as a session stopped mid-change
+    // leaves it) at 80x24.
+    journal_at_80x24(&mut s, plan);
+}
+
+fn journal_at_80x24(s: &mut State, plan: &secdeck::domain::plan::ChangePlan) {
+    use secdeck::app::JournalMsg;
+    use secdeck::journal::{Entry, JournalContext};
+    let ctx = JournalContext {
+        caller_arn: Some("arn:aws:iam::123456789012:user/secops".into()),
+        account: Some("123456789012".into()),
+        profile: Some("demo".into()),
+        region: "us-east-1".into(),
+        endpoint: None,
+    };
+    let mut intent = Entry::intent(&ctx, plan);
+    intent.time = time::OffsetDateTime::from_unix_timestamp(1_764_842_400).unwrap();
+    update(
+        s,
+        Action::Pane(PaneMsg::Journal(JournalMsg::Show(String::new()))),
+    );
+    update(
+        s,
+        Action::Pane(PaneMsg::Journal(JournalMsg::Loaded(Ok(vec![intent])))),
+    );
+    insta::assert_snapshot!("journal_80x24", resized(s, 80, 24).backend());
+}
+
+#[tokio::test]
+async fn at_80x24_names_and_rules_show_and_clicks_pick_a_set_then_an_address() {
+    let mut s = pane(false).await;
+    at_size_with_mouse(&mut s, 80, 24);
+    insta::assert_snapshot!("ipsets_table_80x24", render(&s, 80, 24).backend());
+    click_on(&mut s, "corporate-egress-v4");
+    assert_eq!(
+        s.ipsets.selected().unwrap().set.set.name,
+        "corporate-egress-v4"
+    );
+    assert!(s.ipsets.open_row().is_none(), "one click selects");
+    click_on(&mut s, "corporate-egress-v4");
+    assert!(
+        s.ipsets.open_row().is_some(),
+        "a second click opens the set"
+    );
+    insta::assert_snapshot!("ipsets_addresses_80x24", render(&s, 80, 24).backend());
+    let second = s.ipsets.addresses().rows[1].clone();
+    click_on(&mut s, &second);
+    assert_eq!(s.ipsets.addr_cursor, 1);
 }
 
 #[tokio::test]

@@ -81,6 +81,8 @@ fn ui_modules_build_text_only_through_ui_text() {
         "hint_spans(",
         "cursor_spans(",
         "text_input::",
+        // ui::columns: the kept cells (built by ui::text) or headers (literals).
+        "columns::",
     ];
     for file in files.iter().filter(|f| !f.ends_with("text.rs")) {
         let source = std::fs::read_to_string(file).expect("source file");

@@ -46,6 +46,7 @@ fn session(read_only: bool, demo: bool) -> Session {
         endpoint: demo.then(|| "sandbox (in-process)".to_string()),
         demo,
         read_only,
+        mouse: false,
         identity: Some(CallerIdentity {
             account: "111122223333".into(),
             arn: "arn:aws:iam::111122223333:user/analyst".into(),
@@ -95,6 +96,8 @@ fn detail_view() {
     snap("detail_view", &s, 100, 40);
     press(&mut s, "<pgdn>");
     snap("detail_view_scrolled", &s, 100, 40);
+    resized(&mut s, 80, 24);
+    snap("detail_view_80x24", &s, 80, 24);
 }
 
 #[test]
@@ -105,6 +108,49 @@ fn help_overlay_read_write_and_read_only() {
     let mut s = console(true, false, Theme::default_dark(), (100, 50));
     press(&mut s, "?");
     snap("help_overlay_read_only", &s, 100, 50);
+}
+
+/// Three errors in a row take one line, the newest; it leaves on the app's clock (ticks).
+#[test]
+fn errors_do_not_pile_up_and_leave() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    for i in 1..=3 {
+        let message = format!("GetFindings failed: throttled ({i})");
+        update(
+            &mut s,
+            Action::Notify {
+                level: NotifyLevel::Error,
+                message,
+            },
+        );
+    }
+    let screen = buffer_text(&render(&s, 80, 24));
+    assert!(
+        screen.contains("✗ GetFindings failed: throttled (3)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("throttled (2)") && !screen.contains("throttled (1)"));
+    for _ in 0..secdeck::app::notify::ERROR_TICKS {
+        update(&mut s, Action::Tick);
+    }
+    assert!(!buffer_text(&render(&s, 80, 24)).contains("throttled"));
+}
+
+/// At 80x24 the overlay takes the width there is, the pane in view first, and the wheel
+/// scrolls it; at 200 columns no description is cut.
+#[test]
+fn help_overlay_at_80x24_and_200x50() {
+    let mut s = console(false, false, Theme::default_dark(), (80, 24));
+    at_size_with_mouse(&mut s, 80, 24);
+    press(&mut s, "jjj<enter>?");
+    snap("help_overlay_80x24", &s, 80, 24);
+    mouse(&mut s, secdeck::app::mouse::MouseKind::ScrollDown, 40, 12);
+    assert_eq!(s.help, Some(secdeck::app::mouse::WHEEL_ROWS));
+    let mut s = console(false, false, Theme::default_dark(), (200, 50));
+    press(&mut s, "?");
+    let screen = buffer_text(&render(&s, 200, 50));
+    assert!(screen.contains("set workflow status of marked / selected (preview, then approve)"));
+    assert!(screen.contains("Findings pane"));
 }
 
 #[test]

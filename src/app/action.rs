@@ -121,6 +121,9 @@ pub enum Action {
     // ---- internal
     #[serde(skip)]
     Key(Key),
+    /// A click or wheel notch (`app::mouse`): hit-tested and turned into the actions above.
+    #[serde(skip)]
+    Mouse(crate::app::mouse::Mouse),
     /// Text pasted into the terminal (bracketed paste): goes to the focused text field.
     #[serde(skip)]
     Paste(String),

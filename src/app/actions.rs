@@ -202,6 +202,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         SetGrouping(_)
         | Key(_)
         | Paste(_)
+        | Mouse(_)
         | Resize { .. }
         | Tick
         | IdentityLoaded(_)

@@ -12,6 +12,9 @@ pub mod keymap;
 pub mod keys;
 pub mod layout;
 pub mod modal;
+pub mod mouse;
+#[cfg(test)]
+mod mouse_tests;
 pub mod notify;
 pub mod panes;
 pub mod pipeline;
@@ -122,7 +125,7 @@ impl State {
 
     /// How many preview lines the preview modal shows at the current size.
     pub fn preview_rows(&self, lines: usize) -> usize {
-        let notes = u16::try_from(self.notifications.len()).unwrap_or(u16::MAX);
+        let notes = self.notifications.lines();
         layout::preview_rows(lines, layout::body_rows(self.size.1, notes))
     }
 
@@ -151,6 +154,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Key(key) if state.too_small() => blind_key(state, key),
         Action::Paste(_) if state.too_small() => Vec::new(),
+        Action::Mouse(mouse) => mouse::handle(state, mouse),
         Action::Key(key) => modal::handle_key(state, key),
         other => {
             state.dirty = true;

@@ -1,14 +1,23 @@
-//! The notification area: errors and results, newest first, expiring after a number of
-//! ticks (the runtime ticks about four times a second).
+//! The notification line: the newest error or result, expiring after a number of ticks
+//! (the runtime ticks about four times a second; ticks are the app's clock). One line on
+//! screen: a new message replaces the one showing instead of stacking above it, so the
+//! table does not shrink and old errors do not linger. The few before it are kept until
+//! they expire (the journal view and tests read them), never drawn.
 
 use super::action::NotifyLevel;
 
-/// Ticks an info or success message stays up (~6 s at 4 ticks/s).
-pub const INFO_TICKS: u32 = 24;
-/// Errors and warnings stay longer (~20 s): they are the ones a user must read.
-pub const ERROR_TICKS: u32 = 80;
+/// Ticks an info or success message stays up (~4 s at 4 ticks/s).
+pub const INFO_TICKS: u32 = 16;
+/// Errors and warnings stay longer (~8 s): they are the ones a user must read (the log
+/// file keeps them).
+pub const ERROR_TICKS: u32 = 32;
 /// At most this many are kept; older ones drop off.
-pub const MAX_SHOWN: usize = 3;
+pub const MAX_KEPT: usize = 3;
+/// Lines the notification area takes on screen: the newest message only.
+pub const LINES: u16 = 1;
+
+// Seconds, not minutes: errors must not linger (ticks are ~4 a second).
+const _: () = assert!(INFO_TICKS < ERROR_TICKS && ERROR_TICKS <= 40);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -61,7 +70,7 @@ impl Notifications {
             ticks_left,
         };
         self.items.insert(0, note);
-        self.items.truncate(MAX_SHOWN);
+        self.items.truncate(MAX_KEPT);
     }
 
     /// Removes the messages starting with `prefix` (a "working on it..." whose answer came).
@@ -88,6 +97,11 @@ impl Notifications {
         self.items.len()
     }
 
+    /// Screen lines the area takes: one while anything is up, else none.
+    pub fn lines(&self) -> u16 {
+        (self.items.len() as u16).min(LINES)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -97,34 +111,37 @@ impl Notifications {
 mod tests {
     use super::*;
 
+    fn shown(n: &Notifications) -> Vec<String> {
+        n.iter().map(Notification::text).collect()
+    }
+
     #[test]
-    fn newest_first_and_capped() {
+    fn errors_do_not_stack_the_newest_takes_the_one_line() {
         let mut n = Notifications::default();
         for i in 0..5 {
-            n.push(NotifyLevel::Info, format!("m{i}"));
+            n.push(NotifyLevel::Error, format!("e{i}"));
         }
-        let msgs: Vec<_> = n.iter().map(|x| x.message.as_str()).collect();
-        assert_eq!(msgs, ["m4", "m3", "m2"]);
+        assert_eq!(n.lines(), 1);
+        assert_eq!(shown(&n), ["e4", "e3", "e2"], "newest first, a few kept");
     }
 
     #[test]
-    fn the_same_message_counts_up_instead_of_piling_up() {
+    fn the_same_message_counts_up() {
         let mut n = Notifications::default();
         n.push(NotifyLevel::Error, "page failed");
-        n.push(NotifyLevel::Info, "loaded");
         n.push(NotifyLevel::Error, "page failed");
         n.push(NotifyLevel::Error, "page failed");
-        let shown: Vec<String> = n.iter().map(Notification::text).collect();
-        assert_eq!(shown, ["page failed (x3)", "loaded"]);
+        assert_eq!(shown(&n), ["page failed (x3)"]);
     }
 
     #[test]
-    fn info_expires_before_errors() {
+    fn errors_expire_after_their_ticks_and_info_sooner() {
         let mut n = Notifications::default();
         n.push(NotifyLevel::Error, "bad");
+        let gone_after = (1..).find(|_| n.tick()).unwrap();
+        assert_eq!((gone_after, n.is_empty()), (ERROR_TICKS, true));
         n.push(NotifyLevel::Success, "good");
-        let changed: Vec<bool> = (0..INFO_TICKS).map(|_| n.tick()).collect();
-        assert_eq!(changed.iter().filter(|c| **c).count(), 1);
-        assert_eq!(n.iter().next().map(|x| x.message.as_str()), Some("bad"));
+        let gone_after = (1..).find(|_| n.tick()).unwrap();
+        assert_eq!((gone_after, n.is_empty()), (INFO_TICKS, true));
     }
 }

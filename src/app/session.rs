@@ -11,6 +11,9 @@ pub struct Session {
     pub endpoint: Option<String>,
     pub demo: bool,
     pub read_only: bool,
+    /// Clicks and the wheel act (config `mouse`, `--no-mouse`); off, the terminal keeps
+    /// its own text selection and mouse events are ignored.
+    pub mouse: bool,
     /// Filled in by STS GetCallerIdentity once it answers.
     pub identity: Option<CallerIdentity>,
 }

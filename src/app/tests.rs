@@ -535,6 +535,43 @@ fn ticks_redraw_only_when_something_changes() {
 }
 
 #[test]
+fn errors_take_one_line_and_leave_on_the_app_clock() {
+    let mut s = loaded(30, false);
+    let rows = s.preview_rows(100);
+    for i in 0..3 {
+        let message = format!("GetFindings failed ({i})");
+        update(
+            &mut s,
+            Action::Notify {
+                level: NotifyLevel::Error,
+                message,
+            },
+        );
+    }
+    assert_eq!(
+        messages(&s)[0],
+        "GetFindings failed (2)",
+        "the newest shows"
+    );
+    assert_eq!(s.notifications.lines(), 1);
+    assert_eq!(
+        s.preview_rows(100),
+        rows - 1,
+        "one line is taken, not three"
+    );
+    for _ in 0..notify::ERROR_TICKS - 1 {
+        update(&mut s, Action::Tick);
+    }
+    assert_eq!(s.notifications.lines(), 1);
+    update(&mut s, Action::Tick);
+    assert!(
+        messages(&s).is_empty(),
+        "gone after {} ticks",
+        notify::ERROR_TICKS
+    );
+}
+
+#[test]
 fn unbound_keys_do_not_dirty() {
     let mut s = loaded(1, false);
     s.dirty = false;

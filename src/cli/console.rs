@@ -42,6 +42,7 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             endpoint: None,
             demo: true,
             read_only: false,
+            mouse: opts.mouse,
             identity: None,
         };
         (session, sdk_config, Some(sandbox))
@@ -56,6 +57,7 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
             endpoint: endpoint_override(opts),
             demo: false,
             read_only: false,
+            mouse: opts.mouse,
             identity: None,
         };
         (session, sdk_config, None)

@@ -35,6 +35,8 @@ pub struct ConsoleOptions {
     pub seed_scale: Option<usize>,
     /// Theme name or path: --theme, else the config's, else "default".
     pub theme: Sourced<String>,
+    /// Mouse capture: on unless `--no-mouse` or the config's `mouse = false`.
+    pub mouse: bool,
     pub config_path: PathBuf,
     /// The loaded config, or the defaults when it could not be loaded.
     pub config: Config,
@@ -178,6 +180,7 @@ impl ConsoleOptions {
             seed_dir: args.seed.clone(),
             seed_scale: args.seed_scale,
             theme,
+            mouse: !args.no_mouse && config.mouse.unwrap_or(true),
             // Empty: notes are signed with the caller identity's ARN.
             note_author: config.note_author.clone().unwrap_or_default(),
             config_path,

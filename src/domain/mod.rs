@@ -25,6 +25,7 @@ pub mod plan;
 pub mod policy;
 pub mod proofs;
 pub mod remote_ips;
+pub mod resource_name;
 pub mod sanitize;
 pub mod triage;
 pub mod waf;

@@ -1,6 +1,7 @@
 //! Pure rendering: `draw(frame, state)` lays out the screen from borrowed state and
 //! never changes it. One module per pane or overlay.
 
+mod columns;
 mod command;
 mod help;
 mod interrupted;
@@ -13,7 +14,7 @@ pub mod text;
 pub mod text_input;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::{State, layout};
@@ -43,16 +44,12 @@ fn draw_layers(frame: &mut Frame, state: &State) {
         frame.render_widget(text, area);
         return;
     }
-    let notes = state.notifications.len() as u16;
-    let [tabs_area, body, notes_area, status_area, prompt_area] = Layout::vertical([
-        Constraint::Length(layout::TAB_BAR),
-        Constraint::Fill(1),
-        Constraint::Length(notes),
-        Constraint::Length(layout::STATUS_BAR),
-        Constraint::Length(layout::PROMPT_LINE),
-    ])
-    .areas(area);
-    tabs::draw(frame, tabs_area, state);
+    let notes = state.notifications.lines();
+    // The same rectangles `update()` hit-tests mouse clicks against.
+    let screen = layout::screen(area.width, area.height, notes);
+    let (body, notes_area) = (rect(screen.body), rect(screen.notes));
+    let (status_area, prompt_area) = (rect(screen.status), rect(screen.prompt));
+    tabs::draw(frame, screen.tabs, state);
     panes::draw(frame, body, state);
     status::draw_notifications(frame, notes_area, state);
     status::draw_status(frame, status_area, state);
@@ -64,4 +61,14 @@ fn draw_layers(frame: &mut Frame, state: &State) {
     if let Some(scroll) = state.help {
         help::draw(frame, body, state, scroll);
     }
+}
+
+/// A layout rectangle (`app::layout`) as ratatui's.
+pub(crate) fn rect(a: layout::Area) -> Rect {
+    Rect::new(a.x, a.y, a.width, a.height)
+}
+
+/// A ratatui rectangle as the layout's, to split it the way `app::layout` does.
+pub(crate) fn area(r: Rect) -> layout::Area {
+    layout::Area::new(r.x, r.y, r.width, r.height)
 }

@@ -46,6 +46,12 @@ fn workflow_text(f: &Finding) -> String {
     f.workflow.map(|w| w.as_str()).unwrap_or("").into()
 }
 
+/// The cell: the resource's short name (a role's name, an instance id), which is what
+/// tells rows apart; `/` still matches its type and full id.
+fn resource_cell(f: &Finding) -> String {
+    crate::domain::resource_name::short_name(&f.resource_id).to_string()
+}
+
 fn resource(f: &Finding) -> String {
     format!("{} {}", f.resource_type, f.resource_id)
 }
@@ -72,7 +78,8 @@ pub const COLUMNS: [FindingColumn; 8] = [
         header: "Title",
         sort_field: "Title",
         width: Width::Fill(3),
-        min: 20,
+        // Wide enough to tell titles apart: at 80 columns the region leaves for it.
+        min: 28,
         priority: 0,
         cell: |f| f.title.clone(),
         search: |f| f.title.clone(),
@@ -83,7 +90,7 @@ pub const COLUMNS: [FindingColumn; 8] = [
         width: Width::Fill(2),
         min: 16,
         priority: 1,
-        cell: resource,
+        cell: resource_cell,
         search: resource,
     },
     FindingColumn {

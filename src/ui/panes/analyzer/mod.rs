@@ -10,7 +10,7 @@ mod table;
 mod unused;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
@@ -27,7 +27,8 @@ use table::draw_findings;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.analyzer;
     let theme = &state.theme;
-    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let (head, body) = crate::app::layout::panes::analyzer(crate::ui::area(area));
+    let (head, body) = (crate::ui::rect(head), crate::ui::rect(body));
     frame.render_widget(Paragraph::new(header(pane, theme)), head);
     if let Some(d) = &pane.detail {
         return draw_detail(frame, body, d, theme);

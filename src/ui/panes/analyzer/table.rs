@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table};
 use crate::app::panes::analyzer::AnalyzerPane;
 use crate::domain::analyzer::AccessFinding;
 use crate::theme::{Slot, Theme};
+use crate::ui::columns::{self, Column as Fit};
 use crate::ui::style::{selectable_row, style};
 use crate::ui::text;
 
@@ -89,12 +90,9 @@ pub(super) fn short_type(t: &str) -> &str {
     t.strip_prefix("AWS::").unwrap_or(t)
 }
 
-/// The resource part of an ARN (`role/path/Name`, a bucket name), which is what differs.
+/// The resource's name (a role's name, a bucket), which is what differs.
 pub(super) fn short_resource(arn: &str) -> &str {
-    arn.splitn(6, ':')
-        .nth(5)
-        .filter(|r| !r.is_empty())
-        .unwrap_or(arn)
+    crate::domain::resource_name::short_name(arn)
 }
 
 pub(super) fn short_finding_type(t: &str) -> String {
@@ -128,6 +126,34 @@ pub(super) fn short_principal(f: &AccessFinding) -> String {
         .join(", ")
 }
 
+/// The table's columns (mark, status, then the analyzer kind's) with how narrow each may
+/// get and which leave first on a narrow screen: the resource and status never.
+fn fitted(kind: &[Column]) -> Vec<Fit> {
+    let priority = |head: &str| match head {
+        "resource" => 0,
+        "principal" | "unused actions / access key" => 1,
+        "actions" | "services" | "last accessed" => 2,
+        "resource type" => 3,
+        "type" => 4,
+        "account" => 5,
+        "public" => 6,
+        _ => 7,
+    };
+    let mut out = vec![
+        Fit::new("", Constraint::Length(1), 1, 0),
+        Fit::new("status", Constraint::Length(8), 8, 0),
+    ];
+    out.extend(kind.iter().map(|c| {
+        let min = match (c.head, c.width) {
+            ("resource", _) => 24,
+            (_, Constraint::Length(n)) => n,
+            _ => 10,
+        };
+        Fit::new(c.head, c.width, min, priority(c.head))
+    }));
+    out
+}
+
 pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, theme: &Theme) {
     let mut title = " Findings ".to_string();
     if !pane.filter.is_empty() {
@@ -148,6 +174,8 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
     let start = pane.cursor.saturating_sub(inner_rows.saturating_sub(1));
     let visible = pane.visible();
     let columns = super::unused::columns_for(pane.current().map(|a| a.kind.as_str()));
+    let fitted = fitted(columns);
+    let shown = columns::fit(&fitted, area.width.saturating_sub(2), 1, 0);
     let rows: Vec<Row> = visible
         .iter()
         .enumerate()
@@ -164,14 +192,15 @@ pub(super) fn draw_findings(frame: &mut Frame, area: Rect, pane: &AnalyzerPane, 
                 text::span(f.status.clone(), style(theme, status_slot(&f.status))),
             ];
             cells.extend(columns.iter().map(|c| text::raw((c.cell)(f))));
-            selectable_row(Row::new(cells), i == pane.cursor, theme)
+            selectable_row(
+                Row::new(columns::pick(&cells, &shown)),
+                i == pane.cursor,
+                theme,
+            )
         })
         .collect();
-    let mut widths = vec![Constraint::Length(1), Constraint::Length(8)];
-    widths.extend(columns.iter().map(|c| c.width));
-    let mut heads = vec!["", "status"];
-    heads.extend(columns.iter().map(|c| c.head));
-    let head = Row::new(heads).style(style(theme, Slot::Header));
+    let widths = columns::constraints(&fitted, &shown, area.width.saturating_sub(2), 1, 0);
+    let head = Row::new(columns::headers(&fitted, &shown)).style(style(theme, Slot::Header));
     let table = Table::new(rows, widths)
         .header(head)
         .block(block)

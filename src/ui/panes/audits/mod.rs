@@ -13,21 +13,17 @@ use crate::app::{Action, Context, State};
 use crate::domain::iot::AuditTask;
 use crate::domain::iot_plan::format_date;
 use crate::theme::{Slot, Theme};
+use crate::ui::columns::{self, Column};
 use crate::ui::style::{severity_slot, style};
 use crate::ui::text;
-
-/// Rows of the tasks table (plus border and header).
-const TASK_ROWS: u16 = 6;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.audits;
     let theme = &state.theme;
-    let [summary, tasks, findings] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(TASK_ROWS + 3),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    // The same split `update()` hit-tests clicks against.
+    let parts = crate::app::layout::panes::audits(crate::ui::area(area), pane);
+    let [summary, tasks, failed, findings] =
+        [parts.summary, parts.tasks, parts.failures, parts.findings].map(crate::ui::rect);
     draw_summary(frame, summary, pane, theme);
     if let Some((sent, total)) = pane.import_progress {
         // The import gauge takes the summary's second line while it runs.
@@ -46,10 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     draw_tasks(frame, tasks, pane, theme);
-    let failures = crate::ui::panes::audits::suppressions::failures_height(pane);
-    let [failed, findings] =
-        Layout::vertical([Constraint::Length(failures), Constraint::Fill(1)]).areas(findings);
-    if failures > 0 {
+    if failed.height > 0 {
         crate::ui::panes::audits::suppressions::draw_failures(frame, failed, state, theme);
     }
     draw_findings(frame, findings, state);
@@ -148,6 +141,18 @@ fn time_of(secs: Option<f64>) -> String {
         .unwrap_or_else(|_| "-".into())
 }
 
+/// The tasks table's columns: when and how it went stay, the rest leave on narrow screens.
+const TASK_COLUMNS: [Column; 8] = [
+    Column::new("Started", Constraint::Length(16), 16, 0),
+    Column::new("Type", Constraint::Length(9), 9, 4),
+    Column::new("Status", Constraint::Length(15), 15, 0),
+    Column::new("Failing", Constraint::Length(8), 8, 0),
+    Column::new("Non-compliant", Constraint::Length(14), 13, 1),
+    Column::new("Suppressed", Constraint::Length(10), 10, 3),
+    Column::new("Errors", Constraint::Length(6), 6, 5),
+    Column::new("Task", Constraint::Fill(1), 12, 6),
+];
+
 fn border(theme: &Theme, focused: bool) -> ratatui::style::Style {
     style(
         theme,
@@ -183,7 +188,8 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
         return;
     }
     let visible = inner.height.saturating_sub(1) as usize;
-    let offset = pane.task_cursor.saturating_sub(visible.saturating_sub(1));
+    let offset = crate::app::layout::window(0, pane.task_cursor, visible);
+    let shown = columns::fit(&TASK_COLUMNS, inner.width, 1, 2);
     let rows: Vec<Row> = tasks
         .iter()
         .skip(offset)
@@ -203,7 +209,7 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
                 let (done, total) = t.checks_done();
                 format!("{} {done}/{total}", t.task_status)
             };
-            Row::new(vec![
+            let cells = vec![
                 text::cell(time_of(t.task_start_time)),
                 text::cell(t.kind()),
                 text::cell(status).style(style(theme, status_slot)),
@@ -212,31 +218,13 @@ fn draw_tasks(frame: &mut Frame, area: Rect, pane: &AuditsPane, theme: &Theme) {
                 text::cell(sup.to_string()),
                 text::cell(st.failed_checks.to_string()),
                 text::cell(t.task_id.clone()),
-            ])
-            .style(style(theme, Slot::Text))
+            ];
+            Row::new(columns::pick(&cells, &shown)).style(style(theme, Slot::Text))
         })
         .collect();
-    let header = Row::new([
-        "Started",
-        "Type",
-        "Status",
-        "Failing checks",
-        "Non-compliant",
-        "Suppressed",
-        "Errors",
-        "Task",
-    ])
-    .style(style(theme, Slot::Header));
-    let widths = [
-        Constraint::Length(16),
-        Constraint::Length(9),
-        Constraint::Length(15),
-        Constraint::Length(14),
-        Constraint::Length(14),
-        Constraint::Length(10),
-        Constraint::Length(6),
-        Constraint::Fill(1),
-    ];
+    let header =
+        Row::new(columns::headers(&TASK_COLUMNS, &shown)).style(style(theme, Slot::Header));
+    let widths = columns::constraints(&TASK_COLUMNS, &shown, inner.width, 1, 2);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))
@@ -271,7 +259,7 @@ fn draw_findings(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         0
     };
-    let offset = cursor.saturating_sub(visible.saturating_sub(1));
+    let offset = crate::app::layout::window(0, cursor, visible);
     let width = inner.width as usize;
     let rows: Vec<Row> = pane
         .rows

@@ -109,14 +109,6 @@ pub fn draw_view(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_stateful_widget(table, inner, &mut ts);
 }
 
-/// Rows the failures list takes (0 when the last import had none).
-pub fn failures_height(pane: &AuditsPane) -> u16 {
-    match pane.import_failures.len() {
-        0 => 0,
-        n => n.min(4) as u16 + 2,
-    }
-}
-
 pub fn draw_failures(frame: &mut Frame, area: Rect, state: &State, theme: &Theme) {
     let pane = &state.audits;
     let retry = match (

@@ -28,16 +28,19 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
             cursor,
         } => {
             let choices = field.choices();
-            let rect = centered(area, 48, choices.len() as u16 + 4);
+            let summary = target_summary(targets.len(), targets.first().map(|t| t.title.as_str()));
+            // As wide as its label needs, within the screen (not cut at a fixed width).
+            let wanted = text::width(&summary)
+                .saturating_add(4)
+                .min(u16::MAX as usize) as u16;
+            let width = wanted.clamp(48, area.width.saturating_sub(4).max(48));
+            let rect = centered(area, width, choices.len() as u16 + 4);
             let what = match field {
                 BulkField::Workflow => "workflow status",
                 BulkField::Severity => "severity",
             };
             let mut lines = vec![text::line(
-                text::fit(
-                    &target_summary(targets.len(), targets.first().map(|t| t.title.as_str())),
-                    rect.width.saturating_sub(2) as usize,
-                ),
+                text::fit(&summary, rect.width.saturating_sub(2) as usize),
                 style(theme, Slot::Muted),
             )];
             let letters = crate::app::panes::findings::bulk::shortcuts(&choices);
@@ -317,10 +320,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let body_rows = inner.height.saturating_sub(1) as usize;
-    let mut offset = g.offset.min(g.selected);
-    if body_rows > 0 && g.selected >= offset + body_rows {
-        offset = g.selected + 1 - body_rows;
-    }
+    let offset = crate::app::layout::window(g.offset, g.selected, body_rows);
     let rows: Vec<Row> = g
         .groups
         .iter()

@@ -84,13 +84,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let pane = &state.findings;
     let theme = &state.theme;
     let failed = matches!(pane.status, LoadStatus::Failed { .. });
-    let [summary, strip, error, table] = Layout::vertical([
-        Constraint::Length(layout::FINDINGS_SUMMARY),
-        Constraint::Length(layout::FINDINGS_STRIP),
-        Constraint::Length(u16::from(failed)),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    let parts = layout::panes::findings(crate::ui::area(area), failed);
+    let [summary, strip, error, table] =
+        [parts.summary, parts.strip, parts.error, parts.table].map(crate::ui::rect);
     frame.render_widget(
         crate::ui::panes::findings::bulk::summary_strip(pane, state),
         strip,
@@ -186,10 +182,7 @@ fn draw_table(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     // The window is [offset, offset + body_rows): only these rows are built.
-    let mut offset = pane.offset.min(pane.selected);
-    if body_rows > 0 && pane.selected >= offset + body_rows {
-        offset = pane.selected + 1 - body_rows;
-    }
+    let offset = layout::window(pane.offset, pane.selected, body_rows);
     let columns = columns_for(inner.width, pane.column_offset);
     let rows: Vec<Row> = (offset..offset + body_rows)
         .map_while(|i| pane.visible(i))

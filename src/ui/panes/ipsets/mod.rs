@@ -4,7 +4,7 @@
 pub(crate) mod sync;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
@@ -12,6 +12,7 @@ use crate::app::panes::ipsets::{IpSetRow, IpSetsPane, Load};
 use crate::app::{Action, Context, State};
 use crate::domain::cidr::MAX_ADDRESSES;
 use crate::theme::{Slot, Theme};
+use crate::ui::columns::{self, Column};
 use crate::ui::style::{hint_text, style};
 use crate::ui::text;
 
@@ -37,6 +38,20 @@ fn used_by(row: &IpSetRow) -> String {
         .join(", ")
 }
 
+/// The sets table's columns: name, count and who uses a set stay on narrow screens.
+const COLUMNS: [Column; 5] = [
+    Column::new("Name", Constraint::Fill(1), 20, 0),
+    Column::new("IP", Constraint::Length(4), 4, 3),
+    Column::new("Addresses", Constraint::Length(13), 13, 0),
+    Column::new("Description", Constraint::Fill(2), 16, 2),
+    Column::new(
+        "Used by (web ACL/rule #priority action)",
+        Constraint::Fill(4),
+        24,
+        1,
+    ),
+];
+
 fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
     let block = Block::bordered()
         .title(text::raw_line(format!(" WAF IP sets · {} ", pane.scope)))
@@ -60,14 +75,8 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
         );
         return;
     }
-    let header = Row::new([
-        "Name",
-        "IP",
-        "Addresses",
-        "Description",
-        "Used by (web ACL/rule #priority action)",
-    ])
-    .style(style(theme, Slot::Header));
+    let shown = columns::fit(&COLUMNS, inner.width, 1, 2);
+    let header = Row::new(columns::headers(&COLUMNS, &shown)).style(style(theme, Slot::Header));
     let rows = pane.rows.iter().map(|r| {
         let count = r.set.addresses.len();
         let count_slot = if count * 10 >= MAX_ADDRESSES * 9 {
@@ -75,21 +84,16 @@ fn table(frame: &mut Frame, area: Rect, pane: &IpSetsPane, theme: &Theme) {
         } else {
             Slot::Text
         };
-        Row::new([
+        let cells = [
             text::cell(r.set.set.name.clone()),
             text::cell(r.set.version.as_str()),
             text::cell(format!("{count} / {MAX_ADDRESSES}")).style(style(theme, count_slot)),
             text::cell(r.set.description.clone()),
             text::cell(used_by(r)),
-        ])
+        ];
+        Row::new(columns::pick(&cells, &shown))
     });
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Length(4),
-        Constraint::Length(13),
-        Constraint::Fill(2),
-        Constraint::Fill(4),
-    ];
+    let widths = columns::constraints(&COLUMNS, &shown, inner.width, 1, 2);
     let table = Table::new(rows, widths)
         .header(header)
         .row_highlight_style(style(theme, Slot::Selection))
@@ -114,12 +118,9 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let refs = row.references.len().max(1) as u16;
-    let [refs_area, note_area, list_area] = Layout::vertical([
-        Constraint::Length(refs),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
+    let (refs_area, note_area, list_area) =
+        crate::app::layout::panes::addresses(crate::ui::area(inner), refs);
+    let [refs_area, note_area, list_area] = [refs_area, note_area, list_area].map(crate::ui::rect);
     let ref_lines: Vec<Line> = if row.references.is_empty() {
         vec![text::line(
             "not referenced by any web ACL rule",
@@ -168,7 +169,7 @@ fn addresses(frame: &mut Frame, area: Rect, state: &State, row: &IpSetRow) {
     frame.render_widget(note, note_area);
     let height = list_area.height as usize;
     let cursor = pane.addr_cursor.min(view.rows.len().saturating_sub(1));
-    let start = cursor.saturating_sub(height.saturating_sub(1));
+    let start = crate::app::layout::window(0, cursor, height);
     let lines: Vec<Line> = view
         .rows
         .iter()

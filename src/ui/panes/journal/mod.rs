@@ -2,7 +2,7 @@
 //! the pane's body; the selected row's details underneath.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
 
@@ -10,14 +10,24 @@ use crate::app::panes::journal::{JournalRow, JournalView};
 use crate::app::{Action, Context, State};
 use crate::journal::ResultStatus;
 use crate::theme::Slot;
+use crate::ui::columns::{self, Column};
 use crate::ui::style::{hint_text, selectable_row, style};
 use crate::ui::text;
+
+/// When, how it went and what stay on narrow screens; who and the targets leave first.
+const COLUMNS: [Column; 5] = [
+    Column::new("time (UTC)", Constraint::Length(19), 19, 0),
+    Column::new("outcome", Constraint::Length(10), 10, 0),
+    Column::new("change", Constraint::Fill(5), 20, 0),
+    Column::new("targets", Constraint::Fill(3), 12, 1),
+    Column::new("who", Constraint::Fill(3), 12, 2),
+];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
     let theme = &state.theme;
     frame.render_widget(Clear, area);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(6)]).areas(area);
+    let (table_area, detail_area) = crate::app::layout::panes::journal(crate::ui::area(area));
+    let (table_area, detail_area) = (crate::ui::rect(table_area), crate::ui::rect(detail_area));
     let visible = view.visible();
     let mut title = format!(" Journal · {} change(s) ", visible.len());
     if !view.filter.is_empty() {
@@ -27,14 +37,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
         .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     let inner_rows = table_area.height.saturating_sub(3) as usize;
-    let start = view.cursor.saturating_sub(inner_rows.saturating_sub(1));
+    let inner_width = table_area.width.saturating_sub(2);
+    let shown = columns::fit(&COLUMNS, inner_width, 1, 0);
+    let start = crate::app::layout::window(0, view.cursor, inner_rows);
     let rows: Vec<Row> = visible
         .iter()
         .enumerate()
         .skip(start)
         .take(inner_rows)
         .map(|(i, r)| {
-            let row = Row::new(vec![
+            let cells = vec![
                 text::raw(r.time.get(..19).unwrap_or(&r.time).replace('T', " ")),
                 text::span(
                     r.outcome.split(':').next().unwrap_or_default().to_string(),
@@ -43,19 +55,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &JournalView) {
                 text::raw(r.title.clone()),
                 text::raw(short_targets(r)),
                 text::raw(short_who(&r.who).to_string()),
-            ]);
-            selectable_row(row, i == view.cursor, theme)
+            ];
+            selectable_row(
+                Row::new(columns::pick(&cells, &shown)),
+                i == view.cursor,
+                theme,
+            )
         })
         .collect();
-    let widths = [
-        Constraint::Length(19),
-        Constraint::Length(7),
-        Constraint::Fill(5),
-        Constraint::Fill(3),
-        Constraint::Fill(3),
-    ];
-    let head = Row::new(["time (UTC)", "outcome", "change", "targets", "who"])
-        .style(style(theme, Slot::Header));
+    let widths = columns::constraints(&COLUMNS, &shown, inner_width, 1, 0);
+    let head = Row::new(columns::headers(&COLUMNS, &shown)).style(style(theme, Slot::Header));
     frame.render_widget(
         Table::new(rows, widths)
             .header(head)
