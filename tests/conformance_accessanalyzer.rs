@@ -12,7 +12,6 @@ use common::exchanges::Exchanges;
 use common::model::ServiceModel;
 use common::*;
 use secdeck::aws::accessanalyzer_checks as checks;
-use secdeck::config::AccessFlag;
 use serde_json::{Value, json};
 
 /// The operations the proofs call.
@@ -34,8 +33,7 @@ const WIDER: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Wide","Effec
 #[test]
 fn every_request_secdeck_sends_for_its_proofs_fits_the_model() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         open_analyzer_finding(&mut console, SEED_ROLE).await;
         press_until(&mut console, "x", "the proofs", previewing).await;
         let mut seen = Vec::new();
@@ -119,25 +117,19 @@ fn every_answer_the_sandbox_gives_for_the_proofs_fits_the_model() {
         let id = checks::create_access_preview(&aa, &account, &role, WIDER)
             .await
             .unwrap();
-        assert_eq!(
-            checks::access_preview_status(&aa, &account, &id)
+        let preview_status = || async {
+            let (status, _) = checks::access_preview_status(&aa, &account, &id)
                 .await
-                .unwrap()
-                .0,
-            "CREATING"
-        );
+                .unwrap();
+            status
+        };
+        assert_eq!(preview_status().await, "CREATING");
         assert!(
             checks::access_preview_findings(&aa, &account, &id)
                 .await
                 .is_err()
         );
-        assert_eq!(
-            checks::access_preview_status(&aa, &account, &id)
-                .await
-                .unwrap()
-                .0,
-            "COMPLETED"
-        );
+        assert_eq!(preview_status().await, "COMPLETED");
         let preview = checks::access_preview_findings(&aa, &account, &id)
             .await
             .unwrap();

@@ -12,7 +12,6 @@ use common::sdk::refusal_code;
 use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
-use secdeck::config::AccessFlag;
 use secdeck::domain::analyzer::PermissionStep;
 use secdeck::domain::plan::Change;
 use secdeck::journal::{Journal, Phase};
@@ -49,8 +48,7 @@ fn offers_undo(s: &State, undo: bool) -> bool {
 #[test]
 fn an_unused_permission_recommendation_is_previewed_applied_and_undone() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         let (policy_v1, original_s3) = sb.policy_default(S3_POLICY).unwrap();
         let before = sb.role_permissions(MAIN, ROLE).unwrap();
         select_analyzer(&mut console, "UnusedAccess-90d").await;
@@ -154,8 +152,7 @@ fn an_unused_permission_recommendation_is_previewed_applied_and_undone() {
 #[test]
 fn an_internal_access_finding_is_listed_archived_and_ruled() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         select_analyzer(&mut console, "InternalAccess-org").await;
         assert_shows(
             &console.state,

@@ -388,17 +388,7 @@ fn string(shape: &Value, s: &str, bad: &mut dyn FnMut(String)) {
         let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
         bad(format!("{s:?} is not one of {}", names.join(", ")));
     }
-    let chars = s.chars().count();
-    if let Some(min) = shape["min"].as_u64()
-        && (chars as u64) < min
-    {
-        bad(format!("{chars} characters, at least {min} required"));
-    }
-    if let Some(max) = shape["max"].as_u64()
-        && chars as u64 > max
-    {
-        bad(format!("{chars} characters, at most {max} allowed"));
-    }
+    size_limits(shape, s.chars().count(), "characters", bad);
     if let Some(pattern) = shape["pattern"].as_str()
         && let Some(re) = pattern_regex(pattern)
         && !re.is_match(s)
@@ -433,12 +423,13 @@ fn range(shape: &Value, n: f64, bad: &mut dyn FnMut(String)) {
 }
 
 fn count(shape: &Value, n: usize, what: &str, path: &str, out: &mut Vec<Violation>) {
-    let mut bad = |problem: String| {
-        out.push(Violation {
-            path: path.into(),
-            problem,
-        })
-    };
+    size_limits(shape, n, what, &mut |problem| {
+        out.push(Violation::at(path, problem))
+    });
+}
+
+/// The model's `min` / `max` for a size: characters of a string, entries of a list or map.
+fn size_limits(shape: &Value, n: usize, what: &str, bad: &mut dyn FnMut(String)) {
     if let Some(min) = shape["min"].as_u64()
         && (n as u64) < min
     {
