@@ -51,27 +51,7 @@ fn every_request_secdeck_sends_for_its_proofs_fits_the_model() {
         let sb = console.sandbox().clone();
         open_analyzer_finding(&mut console, SEED_ROLE).await;
         press_until(&mut console, "x", "the proofs", previewing).await;
-        let mut seen = Vec::new();
-        for r in sb.requests() {
-            if !PROOF_OPERATIONS.contains(&r.operation.as_str()) {
-                continue;
-            }
-            // The recorder merges the path and query members into the parameters; the
-            // model checks the body alone.
-            let mut body = r.params.clone();
-            if let Some(obj) = body.as_object_mut() {
-                for uri_or_query in ["accessPreviewId", "maxResults", "nextToken"] {
-                    obj.remove(uri_or_query);
-                }
-                if r.operation == "GetAccessPreview" {
-                    obj.remove("analyzerArn");
-                }
-            }
-            if let Err(v) = model().check_input(&r.operation, &body) {
-                panic!("{} request {body}:\n{v}", r.operation);
-            }
-            seen.push(r.operation);
-        }
+        let seen = model().check_recorded("access-analyzer", &sb.requests());
         for op in PROOF_OPERATIONS {
             assert!(seen.iter().any(|s| s == op), "{op} not sent: {seen:?}");
         }
