@@ -238,7 +238,7 @@ fn every_exchange_for_unused_and_internal_access_fits_the_model() {
         );
 
         for archive in [true, false] {
-            analyzer::set_status(&aa, &internal_arn, &[internal.clone()], archive)
+            analyzer::set_status(&aa, &internal_arn, std::slice::from_ref(&internal), archive)
                 .await
                 .unwrap();
         }
