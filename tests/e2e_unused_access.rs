@@ -8,6 +8,7 @@
 mod common;
 
 use common::analyzer::finding_id;
+use common::model::ServiceModel;
 use common::sdk::refusal_code;
 use common::*;
 use secdeck::app::State;
@@ -43,6 +44,14 @@ fn offers_undo(s: &State, undo: bool) -> bool {
         .undo
         .as_ref()
         .is_some_and(|u| matches!(&u.change, Change::UnusedPermissions(c) if c.undo == undo))
+}
+
+/// Every Access Analyzer request the console sent (among them `op`) fits AWS's model; the
+/// IAM side is checked against moto in conformance_iam.rs.
+fn sent_fits_the_model(sb: &secdeck::sandbox::Sandbox, op: &str) {
+    let seen =
+        ServiceModel::load("accessanalyzer").check_recorded("access-analyzer", &sb.requests());
+    assert!(seen.iter().any(|s| s == op), "{op} not sent: {seen:?}");
 }
 
 #[test]
@@ -146,6 +155,7 @@ fn an_unused_permission_recommendation_is_previewed_applied_and_undone() {
             ],
             "the undo sets v1 as default again, no new version"
         );
+        sent_fits_the_model(&sb, "GenerateFindingRecommendation");
     });
 }
 
@@ -198,6 +208,7 @@ fn an_internal_access_finding_is_listed_archived_and_ruled() {
             kms["status"], "ACTIVE",
             "the rule archives only what it matches"
         );
+        sent_fits_the_model(&sb, "CreateArchiveRule");
     });
 }
 

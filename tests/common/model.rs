@@ -204,6 +204,18 @@ impl ServiceModel {
             .collect()
     }
 
+    /// `params` less the members of `operation`'s input bound to the URI, query string or
+    /// headers (what a body never carries).
+    pub fn without_located_members(&self, operation: &str, params: &Value) -> Value {
+        let input = self.json["operations"][operation]["input"]["shape"].as_str();
+        let members = input.map(|i| &self.shape(i)["members"]);
+        let mut body = params.clone();
+        if let (Some(obj), Some(Value::Object(members))) = (body.as_object_mut(), members) {
+            obj.retain(|k, _| members.get(k).is_none_or(|m| m.get("location").is_none()));
+        }
+        body
+    }
+
     fn shape(&self, name: &str) -> &Value {
         &self.json["shapes"][name]
     }
