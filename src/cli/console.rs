@@ -86,7 +86,13 @@ pub async fn parts_from_options(opts: &ConsoleOptions) -> anyhow::Result<Console
         // The sandbox is seeded anew each run: a store of it would show another world.
         findings_store: (!sandboxed && !opts.no_cache)
             .then(|| opts.paths.cache_dir().to_path_buf()),
-        findings_api: opts.findings_api.value,
+        // The demo opens where every change works (changes to OCSF findings have no plan
+        // kind yet); `--findings-api ocsf` or `:source ocsf` shows the new Security Hub.
+        findings_api: if sandboxed && opts.findings_api.source == "default" {
+            crate::domain::findings_api::FindingsApi::Asff
+        } else {
+            opts.findings_api.value
+        },
     })
 }
 

@@ -68,6 +68,10 @@ impl BlockStage {
 
 /// `b` on the findings pane.
 pub(crate) fn start(state: &mut State) -> Vec<Effect> {
+    if let Some(why) = state.findings.refuses_change() {
+        state.notify(NotifyLevel::Warning, why);
+        return Vec::new();
+    }
     if !matches!(state.pipeline.stage, Stage::Idle) {
         state.notify(NotifyLevel::Warning, "finish the current change first");
         return Vec::new();

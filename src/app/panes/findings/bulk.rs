@@ -150,6 +150,10 @@ impl FindingsPane {
 
 /// w / S / N / E / ctrl-r on the findings pane.
 pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(why) = state.findings.refuses_change() {
+        state.notify(NotifyLevel::Warning, why);
+        return Vec::new();
+    }
     if state.pipeline.is_executing() {
         state.notify(NotifyLevel::Warning, "a change is already executing");
         return Vec::new();

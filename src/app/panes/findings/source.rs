@@ -48,6 +48,15 @@ impl FindingsPane {
         self.source.in_use() == ApiInUse::Ocsf
     }
 
+    /// Changes to findings read through OCSF (BatchUpdateFindingsV2) have no plan kind yet:
+    /// a change planned from these rows would address ASFF ids that an OCSF-only finding
+    /// (an exposure) does not have, so it is refused with the way round it.
+    pub(crate) fn refuses_change(&self) -> Option<&'static str> {
+        self.on_ocsf().then_some(
+            "not available on OCSF findings yet: `:source asff` triages through Security Hub CSPM",
+        )
+    }
+
     /// One GetFindingsV2 page of the current load.
     pub(super) fn ocsf_page_request(&self, next_token: Option<String>) -> Effect {
         let sort = self
@@ -236,5 +245,31 @@ mod tests {
 
         assert!(keys(&mut s, ":source json<enter>").is_empty());
         assert!(messages(&s).join("\n").contains("usage: :source ocsf|asff"));
+    }
+
+    #[test]
+    fn changes_to_ocsf_rows_are_refused_with_the_way_round_and_nothing_is_planned() {
+        let mut s = loaded(3, false);
+        keys(&mut s, ":source ocsf<enter>");
+        for key in ["w", "S", "N", "E", "b"] {
+            assert!(keys(&mut s, key).is_empty(), "{key} sends nothing");
+            assert!(
+                matches!(s.pipeline.stage, crate::app::pipeline::Stage::Idle),
+                "{key} plans nothing: {:?}",
+                s.pipeline.stage
+            );
+            assert!(
+                messages(&s).join("\n").contains("`:source asff` triages"),
+                "{key}: {:?}",
+                messages(&s)
+            );
+        }
+        // Back on ASFF the same key opens the workflow picker.
+        keys(&mut s, ":source asff<enter>");
+        keys(&mut s, "w");
+        assert!(!matches!(
+            s.pipeline.stage,
+            crate::app::pipeline::Stage::Idle
+        ));
     }
 }
