@@ -325,6 +325,18 @@ impl MutationExecutor {
                 warnings.extend(r.warnings);
                 r.outcome
             }
+            Change::IpSetDelete(d) => {
+                let r = wafv2::delete_ip_set(
+                    &self.clients.wafv2,
+                    &self.waf_pacer,
+                    &self.options.retry,
+                    &plan.id,
+                    d,
+                )
+                .await;
+                warnings.extend(r.warnings);
+                r.outcome
+            }
             Change::TrustPolicyDeny(_)
             | Change::TrustPolicyRollback(_)
             | Change::FindingsArchive(_)
