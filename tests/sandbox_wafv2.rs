@@ -388,3 +388,39 @@ async fn the_demo_world_has_web_acls_referencing_its_ip_sets() {
         .unwrap();
     assert_eq!(cf.web_acls.unwrap_or_default().len(), 1);
 }
+
+/// DeleteIPSet as AWS answers it: a set a web ACL rule uses is refused with
+/// WAFAssociatedItemException (and kept); a stale LockToken with WAFOptimisticLockException.
+#[tokio::test]
+async fn a_set_a_web_acl_uses_cannot_be_deleted() {
+    let sandbox = demo();
+    let client = waf(&sandbox, None).await;
+    let sets = client
+        .list_ip_sets()
+        .scope(Scope::Regional)
+        .send()
+        .await
+        .unwrap()
+        .ip_sets
+        .unwrap_or_default();
+    let used = sets
+        .iter()
+        .find(|s| s.name() == Some("blocked-attackers-v4"))
+        .unwrap();
+    let delete = |token: &str| {
+        client
+            .delete_ip_set()
+            .name("blocked-attackers-v4")
+            .scope(Scope::Regional)
+            .id(used.id().unwrap())
+            .lock_token(token)
+    };
+    let err = delete("stale-token").send().await.unwrap_err();
+    assert_eq!(err.code(), Some("WAFOptimisticLockException"));
+    let err = delete(used.lock_token().unwrap()).send().await.unwrap_err();
+    assert_eq!(err.code(), Some("WAFAssociatedItemException"));
+    assert!(
+        sandbox.ip_set_addresses("blocked-attackers-v4").is_some(),
+        "still there"
+    );
+}
