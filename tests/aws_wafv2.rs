@@ -219,9 +219,16 @@ async fn a_delete_whose_set_moved_or_is_used_now_writes_nothing() {
         .execute_reporting(ChangePlan::new("d1", Change::IpSetDelete(Box::new(delete))))
         .await;
     let replan = executed.outcome.replan.as_ref().expect("re-planned");
-    assert!(replan.moved[0].what.contains("addresses 4 -> 5"), "{replan:?}");
+    assert!(
+        replan.moved[0].what.contains("addresses 4 -> 5"),
+        "{replan:?}"
+    );
     let again = replan.plan.clone().expect("the delete planned again");
-    assert!(again.title().contains("with 5 addresses"), "{}", again.title());
+    assert!(
+        again.title().contains("with 5 addresses"),
+        "{}",
+        again.title()
+    );
 
     let executed = exec.execute_reporting(again).await;
     let error = executed.outcome.error.clone().unwrap_or_default();
@@ -230,5 +237,11 @@ async fn a_delete_whose_set_moved_or_is_used_now_writes_nothing() {
         "{executed:?}"
     );
     assert_eq!(count(sandbox, "DeleteIPSet"), 0);
-    assert_eq!(sandbox.ip_set_addresses("blocked-attackers-v4").unwrap().len(), 5);
+    assert_eq!(
+        sandbox
+            .ip_set_addresses("blocked-attackers-v4")
+            .unwrap()
+            .len(),
+        5
+    );
 }

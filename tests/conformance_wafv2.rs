@@ -124,7 +124,10 @@ async fn scenario(clients: &AwsClients, journal: &std::path::Path) -> Observed {
     let deleted = exec
         .execute_reporting(ChangePlan::new("c2", Change::IpSetDelete(Box::new(delete))))
         .await;
-    let after_delete = wafv2::get_ip_set(client, &set).await.err().and_then(|e| e.code);
+    let after_delete = wafv2::get_ip_set(client, &set)
+        .await
+        .err()
+        .and_then(|e| e.code);
 
     Observed {
         created_version: first.version.to_string(),

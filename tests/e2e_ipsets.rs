@@ -147,14 +147,25 @@ fn an_unused_set_is_deleted_and_the_undo_recreates_it_with_its_addresses() {
         let mut console = on_ip_sets(AccessFlag::Unset).await;
         // Every demo set is in a web ACL: a set made by mistake, with two addresses.
         let name = "scratch-v4";
-        press_until(&mut console, "Cscratch-v4 ipv4 Made by mistake<enter>y", "the new set", |s| {
-            idle(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "scratch-v4")
-        })
+        press_until(
+            &mut console,
+            "Cscratch-v4 ipv4 Made by mistake<enter>y",
+            "the new set",
+            |s| idle(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "scratch-v4"),
+        )
         .await;
         select_ip_set(&mut console, name);
-        press_until(&mut console, "+192.0.2.0/24 198.51.100.7<enter>y", "the addresses", |s| {
-            idle(s) && s.ipsets.selected().is_some_and(|r| r.set.addresses.len() == 2)
-        })
+        press_until(
+            &mut console,
+            "+192.0.2.0/24 198.51.100.7<enter>y",
+            "the addresses",
+            |s| {
+                idle(s)
+                    && s.ipsets
+                        .selected()
+                        .is_some_and(|r| r.set.addresses.len() == 2)
+            },
+        )
         .await;
         let before = console.sandbox().ip_set_addresses(name).expect("the set");
         let description = console.sandbox().ip_set_description(name);
@@ -197,7 +208,10 @@ fn an_unused_set_is_deleted_and_the_undo_recreates_it_with_its_addresses() {
                     .is_some_and(|r| r.set.set.name == "scratch-v4")
         })
         .await;
-        let mut after = console.sandbox().ip_set_addresses(name).expect("re-created");
+        let mut after = console
+            .sandbox()
+            .ip_set_addresses(name)
+            .expect("re-created");
         let mut expected = before.clone();
         after.sort();
         expected.sort();
@@ -223,7 +237,12 @@ fn a_set_a_web_acl_uses_is_not_deleted_and_nothing_is_sent() {
             "{shown}"
         );
         assert!(shown.contains("nothing sent"), "{shown}");
-        assert!(console.sandbox().ip_set_addresses("blocked-attackers-v4").is_some());
+        assert!(
+            console
+                .sandbox()
+                .ip_set_addresses("blocked-attackers-v4")
+                .is_some()
+        );
         assert_nothing_sent(&mut console).await;
     });
 }

@@ -218,14 +218,20 @@ async fn deleting_a_set_previews_every_address_and_a_used_set_is_refused() {
     let mut unused = s.ipsets.rows[1].clone();
     unused.set.set.name = "scratch-v4".into();
     unused.set.set.id = "0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d".into();
-    unused.set.arn = format!("arn:aws:wafv2:us-east-1:123456789012:regional/ipset/scratch-v4/{}", unused.set.set.id);
+    unused.set.arn = format!(
+        "arn:aws:wafv2:us-east-1:123456789012:regional/ipset/scratch-v4/{}",
+        unused.set.set.id
+    );
     unused.set.description = "Made by mistake".into();
     unused.references.clear();
     s.ipsets.rows.push(unused);
     resized(&mut s, 80, 24);
     press(&mut s, "GD");
     let text = render(&s, 80, 24).backend().to_string();
-    assert!(text.contains("Delete IP set scratch-v4 (REGIONAL) with 4"), "{text}");
+    assert!(
+        text.contains("Delete IP set scratch-v4 (REGIONAL) with 4"),
+        "{text}"
+    );
     insta::assert_snapshot!("ipsets_delete_preview_80x24", render(&s, 80, 24).backend());
     let effects = press(&mut s, "y");
     let [Effect::Mutate(plan)] = effects.as_slice() else {
@@ -235,7 +241,10 @@ async fn deleting_a_set_previews_every_address_and_a_used_set_is_refused() {
 
     let mut s = pane(false).await;
     let effects = press(&mut s, "jDy");
-    assert!(effects.iter().all(|e| !matches!(e, Effect::Mutate(_))), "{effects:?}");
+    assert!(
+        effects.iter().all(|e| !matches!(e, Effect::Mutate(_))),
+        "{effects:?}"
+    );
     let text = screen(&s);
     assert!(
         text.contains("blocked-attackers-v4 is referenced by web ACL rule storefront-alb/"),

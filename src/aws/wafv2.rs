@@ -136,7 +136,11 @@ pub async fn update_ip_set(
 
 /// DeleteIPSet with the LockToken of the set as last read (a stale one is refused with
 /// WAFOptimisticLockException; a referenced set with WAFAssociatedItemException).
-pub async fn delete_ip_set(client: &Client, set: &IpSetRef, lock_token: &str) -> Result<(), AwsError> {
+pub async fn delete_ip_set(
+    client: &Client,
+    set: &IpSetRef,
+    lock_token: &str,
+) -> Result<(), AwsError> {
     client_for(client, set.scope)
         .delete_ip_set()
         .scope(sdk_scope(set.scope))

@@ -133,7 +133,9 @@ impl PlannedChange for IpSetDelete {
             json!({"version": self.version, "description": self.description,
                 "addresses": self.addresses}),
         );
-        values.after.insert(self.set.target(), json!({"deleted": true}));
+        values
+            .after
+            .insert(self.set.target(), json!({"deleted": true}));
         values
     }
 
@@ -219,7 +221,10 @@ mod tests {
     fn the_preview_lists_every_address_removed_and_says_the_undo_gets_a_new_id() {
         let d = plan_delete(&set(&["192.0.2.0/24", "198.51.100.7/32"]), &[]).unwrap();
         let texts: Vec<String> = d.preview().into_iter().map(|l| l.text).collect();
-        assert_eq!(texts[0], "Delete IP set scratch (REGIONAL) with 2 addresses");
+        assert_eq!(
+            texts[0],
+            "Delete IP set scratch (REGIONAL) with 2 addresses"
+        );
         assert_eq!(texts[1], "IPV4 id id-1");
         assert!(texts.contains(&"- description \"made by mistake\"".to_string()));
         assert!(texts.contains(&"- 192.0.2.0/24".to_string()));
@@ -246,7 +251,12 @@ mod tests {
         };
         assert_eq!(
             (c.name.as_str(), c.scope, c.version, c.description.as_str()),
-            ("scratch", WafScope::Regional, IpVersion::V4, "made by mistake")
+            (
+                "scratch",
+                WafScope::Regional,
+                IpVersion::V4,
+                "made by mistake"
+            )
         );
         assert_eq!(c.addresses, ["192.0.2.0/24"]);
         let before = &d.journal_values().before[&d.set.target()];
@@ -289,6 +299,9 @@ mod tests {
         let gone: Rereads = [(d.set.target(), Reread::Found(Observed::Absent))].into();
         let r = d.refresh(&gone).unwrap();
         assert!(r.replanned.is_none() && !r.is_fresh());
-        assert_eq!(d.holds_after(&d.set.target(), &Observed::Absent), Some(true));
+        assert_eq!(
+            d.holds_after(&d.set.target(), &Observed::Absent),
+            Some(true)
+        );
     }
 }

@@ -16,9 +16,7 @@ use crate::app::keys::{Key, KeyCode};
 use crate::app::widgets::{Edit, TextInput};
 use crate::domain::cidr;
 use crate::domain::plan::{Change, ChangePlan};
-use crate::domain::waf::{
-    IpSet, IpSetCreate, RuleReference, WafScope, plan_delete, plan_edit,
-};
+use crate::domain::waf::{IpSet, IpSetCreate, RuleReference, WafScope, plan_delete, plan_edit};
 
 /// One IP set with the rules that reference it.
 #[derive(Debug, Clone, PartialEq)]
