@@ -12,7 +12,7 @@ use crate::aws::AwsError;
 use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::aws::wafv2::{self as waf, is_lock_conflict};
 use crate::domain::cidr::{self, MAX_ADDRESSES};
-use crate::domain::plan::{ChangeOutcome, TargetFailure};
+use crate::domain::plan::{Change, ChangeOutcome, TargetFailure};
 use crate::domain::waf::{IpSetCreate, IpSetDelete, IpSetUpdate};
 
 /// How many lock conflicts in a row an update rides out before giving up.
@@ -27,6 +27,35 @@ pub fn write_pacer() -> Pacer {
 pub(crate) struct WafResult {
     pub outcome: ChangeOutcome,
     pub warnings: Vec<String>,
+}
+
+/// What an IP set write borrows from the executor.
+pub(crate) struct WafWrite<'a> {
+    pub client: &'a aws_sdk_wafv2::Client,
+    pub pacer: &'a Pacer,
+    pub retry: &'a RetryPolicy,
+    pub plan_id: &'a str,
+}
+
+/// Executes one IP set change (update, create or delete).
+pub(crate) async fn execute(cx: &WafWrite<'_>, change: &Change) -> WafResult {
+    let (client, pacer, retry, plan_id) = (cx.client, cx.pacer, cx.retry, cx.plan_id);
+    match change {
+        Change::IpSetUpdate(u) => update_ip_set(client, pacer, retry, plan_id, u).await,
+        Change::IpSetCreate(c) => create_ip_set(client, pacer, retry, plan_id, c).await,
+        Change::IpSetDelete(d) => delete_ip_set(client, pacer, retry, plan_id, d).await,
+        other => WafResult {
+            outcome: ChangeOutcome {
+                plan_id: plan_id.to_string(),
+                error: Some(format!(
+                    "{} is not an IP set change",
+                    other.planned().operation()
+                )),
+                ..Default::default()
+            },
+            warnings: Vec::new(),
+        },
+    }
 }
 
 fn failed(plan_id: &str, target: String, e: &AwsError, request_ids: Vec<String>) -> ChangeOutcome {
@@ -98,7 +127,7 @@ async fn shows_update(
 
 /// UpdateIPSet with the lock-token loop: re-read, re-apply our diff to the fresh list,
 /// write; a lock conflict (someone wrote in between) starts over, a few times at most.
-pub(crate) async fn update_ip_set(
+async fn update_ip_set(
     client: &aws_sdk_wafv2::Client,
     pacer: &Pacer,
     retry: &RetryPolicy,
@@ -182,7 +211,7 @@ pub(crate) async fn update_ip_set(
     }
 }
 
-pub(crate) async fn create_ip_set(
+async fn create_ip_set(
     client: &aws_sdk_wafv2::Client,
     pacer: &Pacer,
     retry: &RetryPolicy,
@@ -234,7 +263,7 @@ async fn referenced_by(
 /// DeleteIPSet: re-read the set (its lock token and ARN) and the rules that reference it
 /// right before writing: a rule added since the preview refuses the deletion with nothing
 /// sent. Verified when GetIPSet answers WAFNonexistentItemException.
-pub(crate) async fn delete_ip_set(
+async fn delete_ip_set(
     client: &aws_sdk_wafv2::Client,
     pacer: &Pacer,
     retry: &RetryPolicy,
