@@ -233,7 +233,8 @@ fn a_set_a_web_acl_uses_is_not_deleted_and_nothing_is_sent() {
         assert_eq!(console.state.pipeline.stage, Stage::Idle);
         let shown = messages(&console.state).join("\n");
         assert!(
-            shown.contains("IP set blocked-attackers-v4 is referenced by web ACL rule"),
+            shown.contains("not deleted: web ACL rule storefront-alb/block-known-attackers")
+                && shown.contains("uses IP set blocked-attackers-v4"),
             "{shown}"
         );
         assert!(shown.contains("nothing sent"), "{shown}");

@@ -247,7 +247,7 @@ async fn deleting_a_set_previews_every_address_and_a_used_set_is_refused() {
     );
     let text = screen(&s);
     assert!(
-        text.contains("blocked-attackers-v4 is referenced by web ACL rule storefront-alb/"),
+        text.contains("not deleted: web ACL rule storefront-alb/block-known-attackers"),
         "{text}"
     );
     assert!(!text.contains("Delete IP set"), "{text}");

@@ -29,10 +29,11 @@ pub fn plan_delete(set: &IpSet, references: &[RuleReference]) -> Result<IpSetDel
         .map(RuleReference::describe)
         .collect();
     if !mine.is_empty() {
+        // What keeps it first: a one-line notification at 80 columns is cut.
         return Err(format!(
-            "IP set {} is referenced by web ACL rule {}: remove the reference first (nothing sent)",
-            set.set.name,
-            mine.join(", ")
+            "not deleted: web ACL rule {} uses IP set {}; remove the reference first (nothing sent)",
+            mine.join(", "),
+            set.set.name
         ));
     }
     Ok(IpSetDelete {
