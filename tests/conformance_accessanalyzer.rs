@@ -12,7 +12,7 @@ use common::exchanges::Exchanges;
 use common::model::ServiceModel;
 use common::*;
 use secdeck::aws::accessanalyzer_checks as checks;
-use secdeck::config::AccessFlag;
+use secdeck::aws::{accessanalyzer as analyzer, accessanalyzer_unused as unused};
 use serde_json::{Value, json};
 
 /// The operations the proofs call.
@@ -29,36 +29,27 @@ fn model() -> &'static ServiceModel {
     ServiceModel::load("accessanalyzer")
 }
 
+/// An Access Analyzer client on `env` whose every exchange is kept (retries off, so each
+/// error answer is seen once).
+fn recorded_client(env: &TestEnv) -> (aws_sdk_accessanalyzer::Client, Exchanges) {
+    let exchanges = Exchanges::default();
+    let conf =
+        aws_sdk_accessanalyzer::config::Builder::from(&secdeck::aws::tagged(&env.sdk_config))
+            .interceptor(exchanges.clone())
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
+    (aws_sdk_accessanalyzer::Client::from_conf(conf), exchanges)
+}
+
 const WIDER: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Wide","Effect":"Allow","Principal":{"AWS":"*"},"Action":["sts:AssumeRole","sts:Nope"]}]}"#;
 
 #[test]
 fn every_request_secdeck_sends_for_its_proofs_fits_the_model() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         open_analyzer_finding(&mut console, SEED_ROLE).await;
         press_until(&mut console, "x", "the proofs", previewing).await;
-        let mut seen = Vec::new();
-        for r in sb.requests() {
-            if !PROOF_OPERATIONS.contains(&r.operation.as_str()) {
-                continue;
-            }
-            // The recorder merges the path and query members into the parameters; the
-            // model checks the body alone.
-            let mut body = r.params.clone();
-            if let Some(obj) = body.as_object_mut() {
-                for uri_or_query in ["accessPreviewId", "maxResults", "nextToken"] {
-                    obj.remove(uri_or_query);
-                }
-                if r.operation == "GetAccessPreview" {
-                    obj.remove("analyzerArn");
-                }
-            }
-            if let Err(v) = model().check_input(&r.operation, &body) {
-                panic!("{} request {body}:\n{v}", r.operation);
-            }
-            seen.push(r.operation);
-        }
+        let seen = model().check_recorded("access-analyzer", &sb.requests());
         for op in PROOF_OPERATIONS {
             assert!(seen.iter().any(|s| s == op), "{op} not sent: {seen:?}");
         }
@@ -69,13 +60,7 @@ fn every_request_secdeck_sends_for_its_proofs_fits_the_model() {
 fn every_answer_the_sandbox_gives_for_the_proofs_fits_the_model() {
     big_stack(|| async {
         let env = TestEnv::demo().await;
-        let exchanges = Exchanges::default();
-        let conf =
-            aws_sdk_accessanalyzer::config::Builder::from(&secdeck::aws::tagged(&env.sdk_config))
-                .interceptor(exchanges.clone())
-                .retry_config(aws_config::retry::RetryConfig::disabled())
-                .build();
-        let aa = aws_sdk_accessanalyzer::Client::from_conf(conf);
+        let (aa, exchanges) = recorded_client(&env);
         let current = env.role_trust_policy(MAIN, SEED_ROLE).unwrap();
         let role = format!("arn:aws:iam::{MAIN}:role/{SEED_ROLE}");
         let account = env.analyzer_arn("ConsoleAnalyzer-account").unwrap();
@@ -119,25 +104,19 @@ fn every_answer_the_sandbox_gives_for_the_proofs_fits_the_model() {
         let id = checks::create_access_preview(&aa, &account, &role, WIDER)
             .await
             .unwrap();
-        assert_eq!(
-            checks::access_preview_status(&aa, &account, &id)
+        let preview_status = || async {
+            let (status, _) = checks::access_preview_status(&aa, &account, &id)
                 .await
-                .unwrap()
-                .0,
-            "CREATING"
-        );
+                .unwrap();
+            status
+        };
+        assert_eq!(preview_status().await, "CREATING");
         assert!(
             checks::access_preview_findings(&aa, &account, &id)
                 .await
                 .is_err()
         );
-        assert_eq!(
-            checks::access_preview_status(&aa, &account, &id)
-                .await
-                .unwrap()
-                .0,
-            "COMPLETED"
-        );
+        assert_eq!(preview_status().await, "COMPLETED");
         let preview = checks::access_preview_findings(&aa, &account, &id)
             .await
             .unwrap();
@@ -158,6 +137,147 @@ fn every_answer_the_sandbox_gives_for_the_proofs_fits_the_model() {
         );
         let seen = model().check_exchanges(&taken);
         for op in PROOF_OPERATIONS {
+            assert!(seen.iter().any(|s| s == op), "{op} not exchanged: {seen:?}");
+        }
+    });
+}
+
+/// The operations secdeck calls for unused and internal access.
+const UNUSED_AND_INTERNAL_OPERATIONS: [&str; 10] = [
+    "ListAnalyzers",
+    "ListFindingsV2",
+    "GetFindingV2",
+    "GenerateFindingRecommendation",
+    "GetFindingRecommendation",
+    "UpdateFindings",
+    "CreateArchiveRule",
+    "ListArchiveRules",
+    "ApplyArchiveRule",
+    "DeleteArchiveRule",
+];
+
+#[test]
+fn every_exchange_for_unused_and_internal_access_fits_the_model() {
+    big_stack(|| async {
+        let env = TestEnv::demo().await;
+        let (aa, exchanges) = recorded_client(&env);
+        let kinds: Vec<String> = analyzer::list_analyzers(&aa)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.kind)
+            .collect();
+        for kind in [
+            "ACCOUNT",
+            "ORGANIZATION",
+            "ACCOUNT_UNUSED_ACCESS",
+            "ORGANIZATION_INTERNAL_ACCESS",
+        ] {
+            assert!(
+                kinds.iter().any(|k| k == kind),
+                "{kind} not listed: {kinds:?}"
+            );
+        }
+        let unused_arn = env.analyzer_arn("UnusedAccess-90d").unwrap();
+        let internal_arn = env.analyzer_arn("InternalAccess-org").unwrap();
+        let mut read = Vec::new();
+        for arn in [&unused_arn, &internal_arn] {
+            let (page, _) = analyzer::list_findings_page(&aa, arn, None, 50)
+                .await
+                .unwrap();
+            for f in page {
+                read.push(analyzer::get_finding(&aa, arn, &f.id).await.unwrap());
+            }
+        }
+        let id_of = |kind: &str| {
+            read.iter()
+                .find(|f| f.finding_type == kind)
+                .unwrap_or_else(|| panic!("no {kind} finding read"))
+                .id
+                .clone()
+        };
+        for kind in ["UnusedIAMUserAccessKey", "UnusedIAMUserPassword"] {
+            id_of(kind);
+        }
+        let permission = id_of("UnusedPermission");
+        let unused_role = id_of("UnusedIAMRole");
+        let internal = id_of("InternalAccess");
+
+        // No recommendation before one is generated, and none for other finding types.
+        let get = || unused::get_recommendation(&aa, &unused_arn, &permission);
+        assert!(get().await.is_err());
+        assert!(
+            unused::generate_recommendation(&aa, &unused_arn, &unused_role)
+                .await
+                .is_err()
+        );
+        assert!(
+            unused::generate_recommendation(&aa, &unused_arn, "0000")
+                .await
+                .is_err()
+        );
+        unused::generate_recommendation(&aa, &unused_arn, &permission)
+            .await
+            .unwrap();
+        assert_eq!(get().await.unwrap().status, "IN_PROGRESS");
+        let done = get().await.unwrap();
+        assert_eq!(done.status, "SUCCEEDED");
+        assert!(!done.steps.is_empty(), "{done:?}");
+        assert!(
+            analyzer::get_finding(&aa, &unused_arn, "0000")
+                .await
+                .is_err()
+        );
+
+        for archive in [true, false] {
+            analyzer::set_status(&aa, &internal_arn, std::slice::from_ref(&internal), archive)
+                .await
+                .unwrap();
+        }
+        assert!(
+            analyzer::set_status(&aa, &internal_arn, &["0000".into()], true)
+                .await
+                .is_err()
+        );
+
+        let name = "InternalAccess-org";
+        let criteria = vec![(
+            "resourceType".to_string(),
+            vec!["AWS::S3::Bucket".to_string()],
+        )];
+        analyzer::create_archive_rule(&aa, name, "buckets", &criteria)
+            .await
+            .unwrap();
+        assert!(
+            analyzer::create_archive_rule(&aa, name, "buckets", &criteria)
+                .await
+                .is_err()
+        );
+        let rules = analyzer::list_archive_rules(&aa, name).await.unwrap();
+        assert!(
+            rules.iter().any(|(r, c)| r == "buckets" && *c == criteria),
+            "{rules:?}"
+        );
+        analyzer::apply_archive_rule(&aa, &internal_arn, "buckets")
+            .await
+            .unwrap();
+        analyzer::delete_archive_rule(&aa, name, "buckets")
+            .await
+            .unwrap();
+        assert!(
+            analyzer::delete_archive_rule(&aa, name, "buckets")
+                .await
+                .is_err()
+        );
+        assert!(
+            analyzer::list_archive_rules(&aa, "NoSuchAnalyzer")
+                .await
+                .is_err()
+        );
+
+        let taken = exchanges.taken();
+        let seen = model().check_exchanges(&taken);
+        for op in UNUSED_AND_INTERNAL_OPERATIONS {
             assert!(seen.iter().any(|s| s == op), "{op} not exchanged: {seen:?}");
         }
     });

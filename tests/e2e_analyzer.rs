@@ -23,8 +23,7 @@ async fn open_org_analyzer(console: &mut ConsoleEnv) {
 #[test]
 fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         let original = sb.role_trust_policy(MAIN, ROLE).unwrap();
         press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         let table = screen(&console.state);
@@ -92,8 +91,7 @@ fn remediate_the_seed_scenario_from_the_keyboard_then_undo_restores_it() {
 #[test]
 fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         open_analyzer_finding(&mut console, ROLE).await;
         press_until(&mut console, "x", "the preview", previewing).await;
         let mut v: serde_json::Value =
@@ -124,8 +122,7 @@ fn a_colleagues_edit_between_preview_and_approval_shows_a_new_diff() {
 #[test]
 fn archive_needs_a_reason_and_other_resources_explain_remediation() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "x");
         assert_shows(&console.state, &["IAM roles only"]);
@@ -196,8 +193,7 @@ fn pick_another_analyzer_by_command_and_list_rules() {
 #[test]
 fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_changes_nothing() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         // As `[cross_account.roles] "210987654321" = "SecdeckRemediation"` in the config.
         console
             .state
@@ -233,8 +229,7 @@ fn a_configured_cross_account_role_that_does_not_exist_is_a_clear_error_and_chan
 #[test]
 fn an_organization_finding_is_remediated_in_the_member_account_through_an_assumed_role() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         open_org_analyzer(&mut console).await;
         select_resource(&mut console, "DataPipelineRole");
         press_until(&mut console, "x", "the preview", previewing).await;
@@ -255,8 +250,7 @@ fn an_organization_finding_is_remediated_in_the_member_account_through_an_assume
 #[test]
 fn archive_similar_from_the_keyboard_archives_only_matching_findings() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         let before = sb.analyzer_findings();
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         // The editor opens prefilled; `y` there shows the preview, `y` again approves.
@@ -343,8 +337,7 @@ fn the_analyzer_picked_in_one_session_is_selected_in_the_next() {
 #[test]
 fn an_edited_archive_similar_rule_is_the_one_created_and_archives_what_it_now_matches() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         let before = sb.analyzer_findings();
         open_analyzer_finding(&mut console, ":::my-bucket").await;
         press(&mut console, "z");

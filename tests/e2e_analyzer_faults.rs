@@ -167,8 +167,7 @@ fn a_failed_rescan_after_the_change_is_shown_not_only_logged() {
 #[test]
 fn a_finding_whose_details_fail_to_load_is_named_to_the_user() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         sb.inject_fault(Fault::next("GetFindingV2", 1, 403, "AccessDeniedException"));
         press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         wait_until(&mut console, "the warning", |s| {

@@ -9,7 +9,6 @@ use common::analyzer::{MAIN, SEED_ROLE};
 use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
-use secdeck::config::AccessFlag;
 use secdeck::domain::analyzer::TrustPolicyEdit;
 use secdeck::domain::plan::{Change, ChangePlan};
 use secdeck::domain::policy::RoleRef;
@@ -35,8 +34,7 @@ fn verdicts(p: &Proofs) -> Vec<(String, Verdict)> {
 #[test]
 fn a_remediation_whose_proofs_pass_is_shown_approved_written_and_resolved() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         console.state.pipeline.ids = render::fixed_plan_ids();
         open_analyzer_finding(&mut console, SEED_ROLE).await;
         press_until(&mut console, "x", "the proofs", previewing).await;
@@ -47,14 +45,15 @@ fn a_remediation_whose_proofs_pass_is_shown_approved_written_and_resolved() {
             "{all:?}"
         );
         let text = preview_text(&console.state);
-        for line in [
-            "PASS  ValidatePolicy: no new error or security warning",
-            "PASS  CheckNoNewAccess: the new policy grants nothing the current one does not",
-            "PASS  CheckNoPublicAccess: no public access",
-            "PASS  access preview: the finding would be RESOLVED; no NEW finding (ConsoleAnalyzer-account)",
-        ] {
-            assert!(text.contains(line), "{line:?} not in:\n{text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "PASS  ValidatePolicy: no new error or security warning",
+                "PASS  CheckNoNewAccess: the new policy grants nothing the current one does not",
+                "PASS  CheckNoPublicAccess: no public access",
+                "PASS  access preview: the finding would be RESOLVED; no NEW finding (ConsoleAnalyzer-account)",
+            ],
+        );
         insta::assert_snapshot!("proofs_pass_preview", preview_box(&console.state));
         // The checks are reads sent before approval; the access preview was polled
         // until COMPLETED.
@@ -107,8 +106,7 @@ fn widening_plan(sb: &secdeck::sandbox::Sandbox) -> ChangePlan {
 #[test]
 fn an_edited_document_that_widens_access_cannot_be_approved_without_the_typed_override() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         press_until(&mut console, "2", "the analyzer findings", analyzer_loaded).await;
         let plan = widening_plan(&sb);
         let widened = match &plan.change {
@@ -127,13 +125,7 @@ fn an_edited_document_that_widens_access_cannot_be_approved_without_the_typed_ov
         // In the preview letters type the word: `y` is not an approval.
         press(&mut console, "y<enter>");
         assert!(previewing(&console.state), "y alone does not approve");
-        assert!(
-            messages(&console.state)
-                .iter()
-                .any(|m| m.contains("refused: FAIL  CheckNoNewAccess")),
-            "{:?}",
-            messages(&console.state)
-        );
+        assert_notified(&console.state, "refused: FAIL  CheckNoNewAccess");
         press(&mut console, "overrid<enter>");
         assert!(
             previewing(&console.state),
@@ -160,8 +152,7 @@ fn an_edited_document_that_widens_access_cannot_be_approved_without_the_typed_ov
 #[test]
 fn an_organization_analyzer_finding_in_a_member_account_has_no_access_preview() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         wait_until(&mut console, "the caller identity", |s| {
             s.session.identity.is_some()
         })
@@ -278,22 +269,16 @@ fn the_sandbox_answers_the_checks_and_previews_in_aws_shapes() {
             p.access_preview().unwrap().status().clone()
         };
         assert_eq!(status().await, AccessPreviewStatus::Creating);
-        let early = aa
-            .list_access_preview_findings()
-            .analyzer_arn(&analyzer)
-            .access_preview_id(&id)
-            .send()
-            .await
-            .unwrap_err();
+        let preview_findings = || {
+            aa.list_access_preview_findings()
+                .analyzer_arn(&analyzer)
+                .access_preview_id(&id)
+                .send()
+        };
+        let early = preview_findings().await.unwrap_err();
         assert!(early.as_service_error().unwrap().is_conflict_exception());
         assert_eq!(status().await, AccessPreviewStatus::Completed);
-        let found = aa
-            .list_access_preview_findings()
-            .analyzer_arn(&analyzer)
-            .access_preview_id(&id)
-            .send()
-            .await
-            .unwrap();
+        let found = preview_findings().await.unwrap();
         // The same trust policy: the seed finding is UNCHANGED and still ACTIVE.
         let f = &found.findings()[0];
         assert_eq!(

@@ -247,12 +247,9 @@ fn a_block_into_an_allow_only_set_is_refused_unless_overridden_and_the_override_
             &console.state,
             &["refused: IP set aws-healthchecks-v4 is used by ALLOW rule"],
         );
-        assert!(
-            messages(&console.state)
-                .iter()
-                .any(|m| m.contains("(! approves anyway; the journal records it)")),
-            "{:?}",
-            messages(&console.state)
+        assert_notified(
+            &console.state,
+            "(! approves anyway; the journal records it)",
         );
         assert!(
             Journal::read_all(console.journal())

@@ -62,19 +62,20 @@ fn the_banner_says_what_was_planned_and_what_aws_holds_and_finish_does_the_rest(
     big_stack(|| async {
         let mut console = half_applied().await;
         let text = screen(&console.state);
-        for shown in [
-            "Interrupted change",
-            PLAN,
-            "planned: Set workflow NOTIFIED on 5 finding(s)",
-            "AWS now holds: 3 applied, 2 not applied, 0 unknown",
-            "applied: f-0000, f-0001, f-0002",
-            "not applied: f-0003, f-0004",
-            "F finish the rest",
-            "U undo the applied part",
-            "R mark reviewed",
-        ] {
-            assert!(text.contains(shown), "{shown}: {text}");
-        }
+        assert_contains_all(
+            &text,
+            &[
+                "Interrupted change",
+                PLAN,
+                "planned: Set workflow NOTIFIED on 5 finding(s)",
+                "AWS now holds: 3 applied, 2 not applied, 0 unknown",
+                "applied: f-0000, f-0001, f-0002",
+                "not applied: f-0003, f-0004",
+                "F finish the rest",
+                "U undo the applied part",
+                "R mark reviewed",
+            ],
+        );
         assert_nothing_sent(&mut console).await;
 
         press(&mut console, "F");

@@ -120,13 +120,14 @@ fn seed_scenario_audit_import_mitigate_and_suppress_from_the_console() {
         assert_shows(&c.state, &["1 suppressed"]);
 
         let journal = std::fs::read_to_string(&journal).unwrap();
-        for op in [
-            "iot:StartOnDemandAuditTask",
-            "securityhub:BatchImportFindings",
-            "iot:StartAuditMitigationActionsTask",
-            "iot:CreateAuditSuppression",
-        ] {
-            assert!(journal.contains(op), "{op} journaled");
-        }
+        assert_contains_all(
+            &journal,
+            &[
+                "iot:StartOnDemandAuditTask",
+                "securityhub:BatchImportFindings",
+                "iot:StartAuditMitigationActionsTask",
+                "iot:CreateAuditSuppression",
+            ],
+        );
     });
 }

@@ -518,8 +518,7 @@ fn a_description_waf_would_refuse_is_refused_when_typed() {
 #[test]
 fn adding_to_a_set_of_ten_thousand_is_refused_before_any_request() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         let waf = aws_sdk_wafv2::Client::new(&sb.sdk_config().await);
         let full: Vec<String> = (0..10_000u32)
             .map(|i| format!("{}/32", std::net::Ipv4Addr::from(0x0a00_0000 + i)))

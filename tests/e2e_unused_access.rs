@@ -8,11 +8,11 @@
 mod common;
 
 use common::analyzer::finding_id;
+use common::model::ServiceModel;
 use common::sdk::refusal_code;
 use common::*;
 use secdeck::app::State;
 use secdeck::app::pipeline::Stage;
-use secdeck::config::AccessFlag;
 use secdeck::domain::analyzer::PermissionStep;
 use secdeck::domain::plan::Change;
 use secdeck::journal::{Journal, Phase};
@@ -46,11 +46,18 @@ fn offers_undo(s: &State, undo: bool) -> bool {
         .is_some_and(|u| matches!(&u.change, Change::UnusedPermissions(c) if c.undo == undo))
 }
 
+/// Every Access Analyzer request the console sent (among them `op`) fits AWS's model; the
+/// IAM side is checked against moto in conformance_iam.rs.
+fn sent_fits_the_model(sb: &secdeck::sandbox::Sandbox, op: &str) {
+    let seen =
+        ServiceModel::load("accessanalyzer").check_recorded("access-analyzer", &sb.requests());
+    assert!(seen.iter().any(|s| s == op), "{op} not sent: {seen:?}");
+}
+
 #[test]
 fn an_unused_permission_recommendation_is_previewed_applied_and_undone() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         let (policy_v1, original_s3) = sb.policy_default(S3_POLICY).unwrap();
         let before = sb.role_permissions(MAIN, ROLE).unwrap();
         select_analyzer(&mut console, "UnusedAccess-90d").await;
@@ -148,14 +155,14 @@ fn an_unused_permission_recommendation_is_previewed_applied_and_undone() {
             ],
             "the undo sets v1 as default again, no new version"
         );
+        sent_fits_the_model(&sb, "GenerateFindingRecommendation");
     });
 }
 
 #[test]
 fn an_internal_access_finding_is_listed_archived_and_ruled() {
     big_stack(|| async {
-        let mut console = demo_console(AccessFlag::Unset).await;
-        let sb = console.sandbox().clone();
+        let (mut console, sb) = demo_and_sandbox().await;
         select_analyzer(&mut console, "InternalAccess-org").await;
         assert_shows(
             &console.state,
@@ -201,6 +208,7 @@ fn an_internal_access_finding_is_listed_archived_and_ruled() {
             kms["status"], "ACTIVE",
             "the rule archives only what it matches"
         );
+        sent_fits_the_model(&sb, "CreateArchiveRule");
     });
 }
 

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{mutating_operations, run_secdeck, run_secdeck_async, waf_sync_args};
+use common::{file_in, mutating_operations, run_secdeck, run_secdeck_async, waf_sync_args};
 use secdeck::app::keymap::KeyEntry;
 use secdeck::cli::console::parts_from_options;
 use secdeck::cli::{ConsoleArgs, ConsoleOptions};
@@ -38,17 +38,11 @@ const TYPOS: &[(&str, &str, &str)] = &[
 
 const UNPARSEABLE: &str = "read_only = true\ntheme = \"light\n";
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[test]
 fn a_typo_keeps_read_only_and_the_rest_of_the_file_with_a_located_warning() {
     let dir = tempfile::tempdir().unwrap();
     for (what, text, warning) in TYPOS {
-        let path = write(dir.path(), "config.toml", text);
+        let path = file_in(dir.path(), "config.toml", text);
         let loaded = Config::load_lenient(&path, true);
         assert_eq!(loaded.config.read_only, Some(true), "{what}");
         let r = resolve_read_only(AccessFlag::Unset, &loaded.config, "default");
@@ -62,13 +56,13 @@ fn a_typo_keeps_read_only_and_the_rest_of_the_file_with_a_located_warning() {
         );
     }
     // What is right is kept: the good binding, the good view.
-    let path = write(dir.path(), "k.toml", TYPOS[1].1);
+    let path = file_in(dir.path(), "k.toml", TYPOS[1].1);
     assert_eq!(
         Config::load_lenient(&path, true).config.keys["w"],
         "none",
         "the other bindings stay"
     );
-    let path = write(dir.path(), "v.toml", TYPOS[2].1);
+    let path = file_in(dir.path(), "v.toml", TYPOS[2].1);
     let views = Config::load_lenient(&path, true).config.views;
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].name, "ok");
@@ -77,7 +71,7 @@ fn a_typo_keeps_read_only_and_the_rest_of_the_file_with_a_located_warning() {
 #[test]
 fn a_bad_binding_in_a_keys_section_drops_only_that_binding() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(
+    let path = file_in(
         dir.path(),
         "s.toml",
         "read_only = true\n\n[keys.findings]\nW = 3\nx = \"quit\"\n",
@@ -100,7 +94,7 @@ fn a_bad_binding_in_a_keys_section_drops_only_that_binding() {
 #[test]
 fn a_read_only_setting_that_cannot_be_read_counts_as_true() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "c.toml", "read_only = \"yes\"\n");
+    let path = file_in(dir.path(), "c.toml", "read_only = \"yes\"\n");
     let loaded = Config::load_lenient(&path, true);
     let r = resolve_read_only(AccessFlag::Unset, &loaded.config, "default");
     assert!(r.read_only);
@@ -112,7 +106,7 @@ fn a_read_only_setting_that_cannot_be_read_counts_as_true() {
     assert!(!resolve_read_only(AccessFlag::Write, &loaded.config, "default").read_only);
 
     // A profile's: that profile is read-only, the others follow the rest of the file.
-    let path = write(
+    let path = file_in(
         dir.path(),
         "p.toml",
         "read_only = false\n[profiles.prod]\nread_only = 1\n[profiles.dev]\nregion = \"eu-west-1\"\n",
@@ -123,7 +117,7 @@ fn a_read_only_setting_that_cannot_be_read_counts_as_true() {
     assert_eq!(config.profile_region("dev"), Some("eu-west-1"));
 
     // A findings_api that cannot be read: read-only, named where it is; the rest is kept.
-    let path = write(
+    let path = file_in(
         dir.path(),
         "f.toml",
         "theme = \"light\"\nfindings_api = \"ocfs\"\n",
@@ -144,7 +138,7 @@ fn a_read_only_setting_that_cannot_be_read_counts_as_true() {
 #[test]
 fn a_file_that_cannot_be_parsed_or_read_makes_the_session_read_only_unless_write() {
     let dir = tempfile::tempdir().unwrap();
-    let broken = write(dir.path(), "broken.toml", UNPARSEABLE);
+    let broken = file_in(dir.path(), "broken.toml", UNPARSEABLE);
     for path in [broken, dir.path().join("missing.toml")] {
         let loaded = Config::load_lenient(&path, true);
         assert!(loaded.error.is_some(), "{}", path.display());
@@ -194,7 +188,7 @@ async fn console(opts: &ConsoleOptions) -> Console {
 fn the_console_stays_read_only_and_says_why() {
     common::big_stack(|| async {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "config.toml", TYPOS[0].1);
+        let path = file_in(dir.path(), "config.toml", TYPOS[0].1);
         let c = console(&options(dir.path(), &path, &[])).await;
         assert!(c.state.session.read_only);
         let screen = common::screen(&c.state);
@@ -210,7 +204,7 @@ fn the_console_stays_read_only_and_says_why() {
             "{messages:?}"
         );
 
-        let path = write(dir.path(), "broken.toml", UNPARSEABLE);
+        let path = file_in(dir.path(), "broken.toml", UNPARSEABLE);
         let c = console(&options(dir.path(), &path, &[])).await;
         assert!(c.state.session.read_only);
         let screen = common::screen(&c.state);
@@ -227,7 +221,7 @@ fn the_console_stays_read_only_and_says_why() {
 fn info_prints_read_only_for_a_typo_and_for_a_broken_file() {
     let dir = tempfile::tempdir().unwrap();
     for (what, config, _) in TYPOS {
-        let path = write(dir.path(), "config.toml", config);
+        let path = file_in(dir.path(), "config.toml", config);
         let (code, out, err) =
             run_secdeck(dir.path(), &["info", "--config", path.to_str().unwrap()]).into_parts();
         assert_eq!(code, 0, "{err}");
@@ -237,7 +231,7 @@ fn info_prints_read_only_for_a_typo_and_for_a_broken_file() {
         );
         assert!(out.contains("config issue:"), "{what}:\n{out}");
     }
-    let path = write(dir.path(), "broken.toml", UNPARSEABLE);
+    let path = file_in(dir.path(), "broken.toml", UNPARSEABLE);
     let (_, out, _) =
         run_secdeck(dir.path(), &["info", "--config", path.to_str().unwrap()]).into_parts();
     assert!(out.contains("access:       read-only ("), "{out}");
@@ -327,11 +321,11 @@ fn waf_sync_and_iot_import_refuse_and_send_nothing_that_changes_aws() {
             v
         };
 
-        let broken = write(dir.path(), "broken.toml", UNPARSEABLE);
+        let broken = file_in(dir.path(), "broken.toml", UNPARSEABLE);
         let mut configs: Vec<PathBuf> = TYPOS
             .iter()
             .enumerate()
-            .map(|(i, (_, t, _))| write(dir.path(), &format!("typo{i}.toml"), t))
+            .map(|(i, (_, t, _))| file_in(dir.path(), &format!("typo{i}.toml"), t))
             .collect();
         configs.push(broken.clone());
         for config in &configs {

@@ -170,11 +170,7 @@ fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
                 "round {round}: {changed} > {so_far} changes"
             );
             assert!(
-                delta_requests.iter().all(|r| {
-                    let f = &r["Filters"];
-                    f["UpdatedAt"][0]["Start"].is_string()
-                        || f["NoteUpdatedAt"][0]["Start"].is_string()
-                }),
+                delta_requests.iter().all(asks_changes_only),
                 "round {round}: every delta request asks for changes only: {delta_requests:?}"
             );
         }
@@ -239,12 +235,7 @@ fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
         let requests = calls(second.sandbox(), "GetFindings");
         assert_eq!(requests.len(), 4, "{requests:?}");
         for r in &requests {
-            let f = &r["Filters"];
-            assert!(
-                f["UpdatedAt"][0]["Start"].is_string()
-                    || f["NoteUpdatedAt"][0]["Start"].is_string(),
-                "{r}"
-            );
+            assert!(asks_changes_only(r), "{r}");
         }
     });
 }
@@ -449,4 +440,10 @@ fn a_change_made_here_reaches_the_store_though_no_time_stamp_moves() {
             .unwrap();
         assert_eq!(row.workflow.map(|w| w.as_str()), Some("NOTIFIED"));
     });
+}
+
+/// A delta sync's GetFindings: it asks only for what changed since a point in time.
+fn asks_changes_only(request: &serde_json::Value) -> bool {
+    let f = &request["Filters"];
+    f["UpdatedAt"][0]["Start"].is_string() || f["NoteUpdatedAt"][0]["Start"].is_string()
 }

@@ -186,15 +186,16 @@ fn a_dry_run_prints_the_requests_and_sends_nothing() {
         let run = import(&env, &url, &asff, &["--dry-run"]).await;
         let (code, stdout, stderr) = run.into_parts();
         assert_eq!(code, 0, "{stdout}{stderr}");
-        for expected in [
-            "Import 250 finding(s) from",
-            "in 3 request(s)",
-            "request 1: 100 finding(s)",
-            "request 3: 50 finding(s)",
-            "dry run: nothing was sent to Security Hub",
-        ] {
-            assert!(stdout.contains(expected), "{expected:?} in\n{stdout}");
-        }
+        assert_contains_all(
+            &stdout,
+            &[
+                "Import 250 finding(s) from",
+                "in 3 request(s)",
+                "request 1: 100 finding(s)",
+                "request 3: 50 finding(s)",
+                "dry run: nothing was sent to Security Hub",
+            ],
+        );
         assert!(env.sandbox.requests().is_empty(), "a dry run sends nothing");
         assert!(!env.journal.exists(), "and journals nothing");
     });

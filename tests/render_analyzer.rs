@@ -123,6 +123,13 @@ fn snap(name: &str, s: &State) {
     insta::assert_snapshot!(name, render(s, 120, 32).backend());
 }
 
+/// The console after `keys`, snapshot as `name`.
+fn snap_after(keys: &str, name: &str) {
+    let mut s = console(false);
+    press(&mut s, keys);
+    snap(name, &s);
+}
+
 #[test]
 fn findings_table() {
     let mut s = console(false);
@@ -196,16 +203,12 @@ fn at_80x24_the_table_keeps_names_and_a_click_selects_the_row_drawn() {
 
 #[test]
 fn analyzers_list() {
-    let mut s = console(false);
-    press(&mut s, "<esc>");
-    snap("analyzer_list", &s);
+    snap_after("<esc>", "analyzer_list");
 }
 
 #[test]
 fn a_public_queue_explains_that_remediation_covers_roles() {
-    let mut s = console(false);
-    press(&mut s, "Gx");
-    snap("analyzer_not_a_role", &s);
+    snap_after("Gx", "analyzer_not_a_role");
 }
 
 /// An event's `detail` as the finding GetFindingV2 would give (EventBridge events are the

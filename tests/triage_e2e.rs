@@ -189,13 +189,7 @@ fn bulk_change_of_250_with_throttling_and_unprocessed_findings_retried_then_undo
         press(&mut run, "y");
         finish(&mut run).await;
         assert_eq!(workflow_of(run.sandbox(), "f-0150"), "NEW");
-        assert!(
-            messages(&run.state)
-                .iter()
-                .any(|m| m.contains("0 changed and verified, 3 failed")),
-            "{:?}",
-            messages(&run.state)
-        );
+        assert_notified(&run.state, "0 changed and verified, 3 failed");
         press(&mut run, "<c-r>y");
         finish(&mut run).await;
         let retries = calls_to(&run, "BatchUpdateFindings");
@@ -415,13 +409,7 @@ fn suppressed_needs_a_note_and_unprocessed_findings_are_shown_and_retryable() {
             assert_eq!(doc["Note"]["UpdatedBy"], "e2e-analyst");
         }
         assert_eq!(workflow_of(run.sandbox(), &victim), "NEW");
-        assert!(
-            messages(&run.state)
-                .iter()
-                .any(|m| m.contains("1 finding(s) not updated: FindingNotFound ×1")),
-            "{:?}",
-            messages(&run.state)
-        );
+        assert_notified(&run.state, "1 finding(s) not updated: FindingNotFound ×1");
         assert_eq!(
             run.state.findings.marks.iter().collect::<Vec<_>>(),
             [&victim],

@@ -342,3 +342,17 @@ pub fn select_ip_set(console: &mut Console, name: &str) {
         .unwrap_or_else(|| panic!("no IP set {name}"));
     press(console, &format!("g{}", "j".repeat(at)));
 }
+
+/// A message on the console says `text` (the test fails listing the messages there are).
+#[track_caller]
+pub fn assert_notified(s: &State, text: &str) {
+    assert!(notified(s, text), "{text:?} not among {:?}", messages(s));
+}
+
+/// `text` holds every one of `parts` (the test fails naming the first missing, with `text`).
+#[track_caller]
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} not in:\n{text}");
+    }
+}

@@ -187,7 +187,14 @@ pub async fn demo_console(access: AccessFlag) -> ConsoleEnv {
     TestEnv::demo().await.console(access).await
 }
 
-/// A console session on the demo world with its findings loaded.
+/// A read-write demo console (`AccessFlag::Unset`) and a handle on its sandbox, for tests
+/// that act from the keyboard and then look at AWS's state.
+pub async fn demo_and_sandbox() -> (ConsoleEnv, secdeck::sandbox::Sandbox) {
+    let console = demo_console(AccessFlag::Unset).await;
+    let sandbox = console.sandbox().clone();
+    (console, sandbox)
+}
+
 /// A console with `access` on a sandbox holding exactly `findings`, once they are loaded.
 pub async fn seeded_console(findings: Vec<serde_json::Value>, access: AccessFlag) -> ConsoleEnv {
     let mut console = TestEnv::findings(findings).await.console(access).await;

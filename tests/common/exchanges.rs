@@ -14,6 +14,8 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
+use secdeck::sandbox::RecordedRequest;
+
 use super::model::{ServiceModel, Violation, Violations};
 
 /// One HTTP exchange an SDK client made: what it sent and what it got back.
@@ -152,6 +154,29 @@ impl ServiceModel {
         assert!(
             problems.is_empty(),
             "against botocore's {} model:\n{}",
+            self.service,
+            problems.join("\n")
+        );
+        seen
+    }
+
+    /// The requests the sandbox recorded for this service (a console's, say) against the
+    /// model: the recorder merges the URI and query members into the parameters, so those
+    /// are taken out before the body is checked. Returns the operations seen; panics naming
+    /// each violation.
+    pub fn check_recorded(&self, service: &str, requests: &[RecordedRequest]) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut seen = Vec::new();
+        for r in requests.iter().filter(|r| r.service == service) {
+            let body = self.without_located_members(&r.operation, &r.params);
+            if let Err(v) = self.check_input(&r.operation, &body) {
+                problems.push(format!("{} request {}:\n{v}", r.operation, short(&body)));
+            }
+            seen.push(r.operation.clone());
+        }
+        assert!(
+            problems.is_empty(),
+            "recorded requests against botocore's {} model:\n{}",
             self.service,
             problems.join("\n")
         );

@@ -39,7 +39,9 @@ pub use bin::{
     Run, demo_export_args, file_in, run_secdeck, run_secdeck_async, secdeck_command, waf_sync_args,
 };
 pub use console::*;
-pub use env::{ConsoleEnv, TestEnv, demo_console, findings_console, seeded_console};
+pub use env::{
+    ConsoleEnv, TestEnv, demo_and_sandbox, demo_console, findings_console, seeded_console,
+};
 pub use exec::*;
 pub use findings::*;
 pub use runner::big_stack;

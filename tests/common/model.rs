@@ -204,6 +204,18 @@ impl ServiceModel {
             .collect()
     }
 
+    /// `params` less the members of `operation`'s input bound to the URI, query string or
+    /// headers (what a body never carries).
+    pub fn without_located_members(&self, operation: &str, params: &Value) -> Value {
+        let input = self.json["operations"][operation]["input"]["shape"].as_str();
+        let members = input.map(|i| &self.shape(i)["members"]);
+        let mut body = params.clone();
+        if let (Some(obj), Some(Value::Object(members))) = (body.as_object_mut(), members) {
+            obj.retain(|k, _| members.get(k).is_none_or(|m| m.get("location").is_none()));
+        }
+        body
+    }
+
     fn shape(&self, name: &str) -> &Value {
         &self.json["shapes"][name]
     }
@@ -388,17 +400,7 @@ fn string(shape: &Value, s: &str, bad: &mut dyn FnMut(String)) {
         let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
         bad(format!("{s:?} is not one of {}", names.join(", ")));
     }
-    let chars = s.chars().count();
-    if let Some(min) = shape["min"].as_u64()
-        && (chars as u64) < min
-    {
-        bad(format!("{chars} characters, at least {min} required"));
-    }
-    if let Some(max) = shape["max"].as_u64()
-        && chars as u64 > max
-    {
-        bad(format!("{chars} characters, at most {max} allowed"));
-    }
+    size_limits(shape, s.chars().count(), "characters", bad);
     if let Some(pattern) = shape["pattern"].as_str()
         && let Some(re) = pattern_regex(pattern)
         && !re.is_match(s)
@@ -433,12 +435,13 @@ fn range(shape: &Value, n: f64, bad: &mut dyn FnMut(String)) {
 }
 
 fn count(shape: &Value, n: usize, what: &str, path: &str, out: &mut Vec<Violation>) {
-    let mut bad = |problem: String| {
-        out.push(Violation {
-            path: path.into(),
-            problem,
-        })
-    };
+    size_limits(shape, n, what, &mut |problem| {
+        out.push(Violation::at(path, problem))
+    });
+}
+
+/// The model's `min` / `max` for a size: characters of a string, entries of a list or map.
+fn size_limits(shape: &Value, n: usize, what: &str, bad: &mut dyn FnMut(String)) {
     if let Some(min) = shape["min"].as_u64()
         && (n as u64) < min
     {

@@ -47,7 +47,7 @@ pub(super) async fn get_analyzer(
             let store = ctx.shared.analyzer_read();
             let a = store
                 .by_name(&name)
-                .ok_or_else(|| not_found(format!("Analyzer {name} not found")))?;
+                .ok_or_else(|| not_found("Analyzer", &name))?;
             Ok(rest_json::ok(
                 &json!({"analyzer": a.summary()}),
                 ctx.request_id,
@@ -75,11 +75,11 @@ pub(super) async fn start_resource_scan(
                 .analyzers
                 .iter()
                 .position(|a| a.arn == arn)
-                .ok_or_else(|| not_found(format!("Analyzer {arn} not found")))?;
+                .ok_or_else(|| not_found("Analyzer", &arn))?;
             if resource.contains(":iam::") && resource.contains(":role/") {
                 let role = iam
                     .role_by_arn(&resource)
-                    .ok_or_else(|| not_found(format!("Resource {resource} not found")))?;
+                    .ok_or_else(|| not_found("Resource", &resource))?;
                 scan::scan_role(&mut store, index, role, &now);
             } else {
                 for f in store

@@ -10,9 +10,9 @@ use serde_json::json;
 
 use super::findings::check_filter;
 use super::store::ArchiveRule;
-use super::{not_found, op, page, query_params, serve, str_param, validation};
+use super::{about, not_found, op, page, query_params, serve, str_param, validation};
 use crate::sandbox::dispatch::json_params;
-use crate::sandbox::protocol::{ServiceError, rest_json};
+use crate::sandbox::protocol::rest_json;
 use crate::sandbox::state::{Shared, now_iso};
 
 const MAX_RULES: usize = 100;
@@ -40,12 +40,12 @@ pub(super) async fn create_archive_rule(
         }
         let now = now_iso();
         let mut store = ctx.shared.analyzer_write();
-        let a = store.by_name_mut(&name).ok_or_else(|| not_found(format!("Analyzer {name} not found")))?;
+        let a = store.by_name_mut(&name).ok_or_else(|| not_found("Analyzer", &name))?;
         if a.archive_rules.iter().any(|r| r.rule_name == rule) {
-            return Err(ServiceError::new(409, "ConflictException", format!("Archive rule {rule} already exists")));
+            return Err(about(409, "ConflictException", "ArchiveRule", rule, format!("Archive rule {rule} already exists")));
         }
         if a.archive_rules.len() >= MAX_RULES {
-            return Err(ServiceError::new(402, "ServiceQuotaExceededException", format!("Analyzer {name} already has {MAX_RULES} archive rules")));
+            return Err(about(402, "ServiceQuotaExceededException", "Analyzer", &name, format!("Analyzer {name} already has {MAX_RULES} archive rules")));
         }
         a.archive_rules.push(ArchiveRule { rule_name: rule.to_string(), filter, created_at: now.clone(), updated_at: now });
         Ok(rest_json::ok(&json!({}), ctx.request_id))
@@ -64,9 +64,10 @@ pub(super) async fn list_archive_rules(
         Ok(query_params(q)),
         |ctx, p| {
             let store = ctx.shared.analyzer_read();
+            // ListArchiveRules declares no ResourceNotFoundException in AWS's model.
             let a = store
                 .by_name(&name)
-                .ok_or_else(|| not_found(format!("Analyzer {name} not found")))?;
+                .ok_or_else(|| validation(format!("Analyzer {name} not found")))?;
             let items = a
                 .archive_rules
                 .iter()
@@ -93,11 +94,11 @@ pub(super) async fn delete_archive_rule(
             let mut store = ctx.shared.analyzer_write();
             let a = store
                 .by_name_mut(&name)
-                .ok_or_else(|| not_found(format!("Analyzer {name} not found")))?;
+                .ok_or_else(|| not_found("Analyzer", &name))?;
             let before = a.archive_rules.len();
             a.archive_rules.retain(|r| r.rule_name != rule);
             if a.archive_rules.len() == before {
-                return Err(not_found(format!("Archive rule {rule} not found")));
+                return Err(not_found("ArchiveRule", &rule));
             }
             Ok(rest_json::ok(&json!({}), ctx.request_id))
         },
@@ -117,13 +118,13 @@ pub(super) async fn apply_archive_rule(State(shared): State<Arc<Shared>>, body: 
             let mut store = ctx.shared.analyzer_write();
             let a = store
                 .by_arn(&arn)
-                .ok_or_else(|| not_found(format!("Analyzer {arn} not found")))?;
+                .ok_or_else(|| not_found("Analyzer", &arn))?;
             let filter = a
                 .archive_rules
                 .iter()
                 .find(|r| r.rule_name == rule)
                 .map(|r| r.filter.clone())
-                .ok_or_else(|| not_found(format!("Archive rule {rule} not found")))?;
+                .ok_or_else(|| not_found("ArchiveRule", rule))?;
             store.archive_matching(&arn, &filter, &now, None);
             Ok(rest_json::ok(&json!({}), ctx.request_id))
         },

@@ -51,7 +51,7 @@ fn analyzer_findings<'a>(
     let arn = str_param(params, "analyzerArn")?;
     store
         .by_arn(arn)
-        .ok_or_else(|| not_found(format!("Analyzer {arn} not found")))?;
+        .ok_or_else(|| not_found("Analyzer", arn))?;
     let filter = check_filter(params.get("filter"))?;
     let mut found: Vec<&store::Finding> = store
         .findings
@@ -123,7 +123,7 @@ pub(super) fn one_finding<'a>(
         .findings
         .iter()
         .find(|f| f.id == id && f.analyzer == arn)
-        .ok_or_else(|| not_found(format!("Finding {id} not found in {arn}")))
+        .ok_or_else(|| not_found("Finding", id))
 }
 
 pub(super) async fn get_finding_v2(
@@ -200,7 +200,7 @@ pub(super) async fn update_findings(State(shared): State<Arc<Shared>>, body: Byt
             let mut store = ctx.shared.analyzer_write();
             store
                 .by_arn(&arn)
-                .ok_or_else(|| not_found(format!("Analyzer {arn} not found")))?;
+                .ok_or_else(|| not_found("Analyzer", &arn))?;
             let targets: Vec<usize> = store
                 .findings
                 .iter()
@@ -216,14 +216,8 @@ pub(super) async fn update_findings(State(shared): State<Arc<Shared>>, body: Byt
                 .filter(|id| !targets.iter().any(|&i| &store.findings[i].id == *id))
                 .collect();
             if !missing.is_empty() {
-                return Err(not_found(format!(
-                    "Findings not found: {}",
-                    missing
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
+                let missing: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                return Err(not_found("Finding", &missing.join(", ")));
             }
             let resolved: Vec<&str> = targets
                 .iter()

@@ -81,12 +81,28 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
 }
 
+/// A ValidationException with the `reason` the model requires of it.
 fn validation(message: impl Into<String>) -> ServiceError {
-    ServiceError::new(400, "ValidationException", message)
+    checks::invalid("fieldValidationFailed", message)
 }
 
-fn not_found(message: impl Into<String>) -> ServiceError {
-    ServiceError::new(404, "ResourceNotFoundException", message)
+/// An error about one resource (ResourceNotFound, Conflict, ServiceQuotaExceeded): the model
+/// requires its id and type with the message.
+fn about(status: u16, code: &str, kind: &str, id: &str, message: String) -> ServiceError {
+    ServiceError::new(status, code, message)
+        .with("resourceId", id)
+        .with("resourceType", kind)
+}
+
+/// ResourceNotFoundException for the `kind` (Analyzer, Finding, ArchiveRule...) `id`.
+fn not_found(kind: &str, id: &str) -> ServiceError {
+    about(
+        404,
+        "ResourceNotFoundException",
+        kind,
+        id,
+        format!("{kind} {id} not found"),
+    )
 }
 
 pub(crate) fn query_params(query: Option<String>) -> Value {

@@ -59,20 +59,8 @@ impl AccessPreview {
     }
 }
 
-fn missing(kind: &str, id: &str) -> ServiceError {
-    ServiceError::new(
-        404,
-        "ResourceNotFoundException",
-        format!("{kind} {id} not found"),
-    )
-    .with("resourceId", id)
-    .with("resourceType", kind)
-}
-
 fn conflict(id: &str, message: String) -> ServiceError {
-    ServiceError::new(409, "ConflictException", message)
-        .with("resourceId", id)
-        .with("resourceType", "AccessPreview")
+    super::about(409, "ConflictException", "AccessPreview", id, message)
 }
 
 fn field<'a>(p: &'a Value, name: &str) -> Result<&'a str, ServiceError> {
@@ -84,7 +72,9 @@ fn field<'a>(p: &'a Value, name: &str) -> Result<&'a str, ServiceError> {
 
 /// The analyzer at `arn`, refused unless it can make previews.
 fn preview_analyzer<'a>(store: &'a AnalyzerStore, arn: &str) -> Result<&'a Analyzer, ServiceError> {
-    let a = store.by_arn(arn).ok_or_else(|| missing("Analyzer", arn))?;
+    let a = store
+        .by_arn(arn)
+        .ok_or_else(|| super::not_found("Analyzer", arn))?;
     if a.kind != "ACCOUNT" {
         return Err(invalid(
             "notSupported",
@@ -305,7 +295,7 @@ pub(super) async fn get_access_preview(
                 .previews
                 .iter_mut()
                 .find(|v| v.id == id && v.analyzer_arn == analyzer_arn)
-                .ok_or_else(|| missing("AccessPreview", &id))?;
+                .ok_or_else(|| super::not_found("AccessPreview", &id))?;
             preview.reads += 1;
             Ok(rest_json::ok(
                 &json!({"accessPreview": preview.body()}),
@@ -336,7 +326,7 @@ pub(super) async fn list_access_preview_findings(
                 .previews
                 .iter()
                 .find(|v| v.id == id && v.analyzer_arn == analyzer_arn)
-                .ok_or_else(|| missing("AccessPreview", &id))?;
+                .ok_or_else(|| super::not_found("AccessPreview", &id))?;
             if preview.status() != "COMPLETED" {
                 return Err(conflict(
                     &id,

@@ -78,9 +78,11 @@ pub(super) async fn get(
             let mut store = ctx.shared.analyzer_write();
             one_finding(&store, &id, p)?;
             let rec = store.recommendations.get_mut(&id).ok_or_else(|| {
-                not_found(format!(
+                let mut e = not_found("Recommendation", &id);
+                e.message = format!(
                     "No recommendation was generated for finding {id}: call GenerateFindingRecommendation first"
-                ))
+                );
+                e
             })?;
             let mut body = json!({
                 "startedAt": rec.started_at, "resourceArn": rec.resource,

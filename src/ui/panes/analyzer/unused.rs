@@ -6,8 +6,8 @@ use ratatui::layout::Constraint;
 use ratatui::text::Line;
 
 use super::table::{
-    ACTIONS, Column, EXTERNAL, UPDATED, day, principal_col, resource_col, resource_type_col,
-    short_finding_type, short_resource,
+    ACTIONS, Column, EXTERNAL, UPDATED, day, resource_col, resource_type_col, short_finding_type,
+    short_principal, short_resource,
 };
 use crate::domain::analyzer::AccessFinding;
 
@@ -75,7 +75,9 @@ const UNUSED: &[Column] = &[
 const INTERNAL: &[Column] = &[
     resource_type_col(12),
     resource_col(2),
-    principal_col(4),
+    // Inside the organization the account says little: the role or user name goes first,
+    // so a narrow column still tells principals apart.
+    Column::new("principal", Constraint::Fill(4), name_first_principal),
     ACTIONS,
     Column::new("scope", Constraint::Length(7), |f| {
         f.internal
@@ -150,4 +152,18 @@ pub(super) fn detail_lines<'a>(
         ));
     }
     out
+}
+
+/// `role/analytics-etl (210987654321)` for `arn:aws:iam::210987654321:role/analytics-etl`.
+fn name_first_principal(f: &AccessFinding) -> String {
+    short_principal(f)
+        .split(", ")
+        .map(|p| match p.split_once(':') {
+            Some((account, name)) if account.chars().all(|c| c.is_ascii_digit()) => {
+                format!("{name} ({account})")
+            }
+            _ => p.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
