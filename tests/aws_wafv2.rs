@@ -1,13 +1,14 @@
 //! The WAFv2 adapter and the IP set change kinds through the mutation executor, on the
 //! sandbox: a concurrent writer racing between our read and write, undo, refusals before
-//! any call, rule references found at any depth, and CLOUDFRONT routing.
+//! any call, rule references found at any depth, CLOUDFRONT routing, and a delete whose
+//! set moved or became used since the preview writing nothing.
 
 mod common;
 
 use common::*;
 use secdeck::aws::wafv2;
 use secdeck::domain::plan::{Change, ChangePlan};
-use secdeck::domain::waf::{IpSetRef, WafScope, plan_edit};
+use secdeck::domain::waf::{IpSetRef, WafScope, plan_delete, plan_edit};
 use secdeck::journal::Journal;
 use secdeck::sandbox::Sandbox;
 
@@ -194,4 +195,53 @@ async fn cloudfront_calls_go_to_us_east_1_from_any_region() {
         .await
         .unwrap();
     assert_eq!(sets.len(), 2);
+}
+
+/// The executor's checks right before DeleteIPSet: a set changed since the preview comes
+/// back re-planned with what moved; a set a rule uses (planned before the rule was added)
+/// is refused with the rule named. Neither sends DeleteIPSet.
+#[tokio::test]
+async fn a_delete_whose_set_moved_or_is_used_now_writes_nothing() {
+    let env = demo().await;
+    let (sandbox, clients) = (&env.sandbox, env.clients());
+    let exec = env.executor();
+    let r = set_ref(sandbox, "blocked-attackers-v4").await;
+    let set = wafv2::get_ip_set(&clients.wafv2, &r).await.unwrap();
+    // Planned as if no rule used it (a rule added since the console loaded).
+    let delete = plan_delete(&set, &[]).unwrap();
+
+    let mut moved = set.addresses.clone();
+    moved.push("203.0.113.200/32".into());
+    wafv2::update_ip_set(&clients.wafv2, &r, &set.description, moved, &set.lock_token)
+        .await
+        .unwrap();
+    let executed = exec
+        .execute_reporting(ChangePlan::new("d1", Change::IpSetDelete(Box::new(delete))))
+        .await;
+    let replan = executed.outcome.replan.as_ref().expect("re-planned");
+    assert!(
+        replan.moved[0].what.contains("addresses 4 -> 5"),
+        "{replan:?}"
+    );
+    let again = replan.plan.clone().expect("the delete planned again");
+    assert!(
+        again.title().contains("with 5 addresses"),
+        "{}",
+        again.title()
+    );
+
+    let executed = exec.execute_reporting(again).await;
+    let error = executed.outcome.error.clone().unwrap_or_default();
+    assert!(
+        error.contains("nothing sent") && error.contains("storefront-alb/block-known-attackers"),
+        "{executed:?}"
+    );
+    assert_eq!(count(sandbox, "DeleteIPSet"), 0);
+    assert_eq!(
+        sandbox
+            .ip_set_addresses("blocked-attackers-v4")
+            .unwrap()
+            .len(),
+        5
+    );
 }

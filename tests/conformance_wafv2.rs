@@ -1,5 +1,6 @@
 //! Conformance: the same WAFv2 IP set scenario (create, update, stale-token conflict,
-//! nonexistent set, and an executor update that rides out a conflict) through the same
+//! nonexistent set, an executor update that rides out a conflict, a stale-token delete and
+//! the executor's DeleteIPSet verified by GetIPSet's WAFNonexistentItemException) through the same
 //! aws-sdk-wafv2 client and adapter code against moto 5.2.5 and against the sandbox.
 //!
 //! moto 5.2.5 (moto/wafv2/models.py) keeps addresses verbatim and in the order sent, and
@@ -16,7 +17,7 @@ use common::moto::Moto;
 use secdeck::aws::AwsClients;
 use secdeck::aws::wafv2;
 use secdeck::domain::plan::{Change, ChangePlan};
-use secdeck::domain::waf::{IpSetRef, WafScope, plan_edit};
+use secdeck::domain::waf::{IpSetRef, WafScope, plan_delete, plan_edit};
 use secdeck::sandbox::seed::Seed;
 use secdeck::sandbox::{Sandbox, SandboxConfig};
 
@@ -33,6 +34,9 @@ struct Observed {
     listed: Vec<String>,
     executor_outcome: String,
     addresses_after_executor: Vec<String>,
+    stale_delete: Option<String>,
+    delete_outcome: String,
+    after_delete: Option<String>,
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -111,6 +115,20 @@ async fn scenario(clients: &AwsClients, journal: &std::path::Path) -> Observed {
         .await;
     let final_set = wafv2::get_ip_set(client, &set).await.expect("final get");
 
+    // DeleteIPSet refuses a stale token; the executor's delete reads a fresh one.
+    let stale_delete = wafv2::delete_ip_set(client, &set, &first.lock_token)
+        .await
+        .err()
+        .and_then(|e| e.code);
+    let delete = plan_delete(&final_set, &[]).expect("an unreferenced set");
+    let deleted = exec
+        .execute_reporting(ChangePlan::new("c2", Change::IpSetDelete(Box::new(delete))))
+        .await;
+    let after_delete = wafv2::get_ip_set(client, &set)
+        .await
+        .err()
+        .and_then(|e| e.code);
+
     Observed {
         created_version: first.version.to_string(),
         addresses_after_create: sorted(first.addresses),
@@ -122,6 +140,9 @@ async fn scenario(clients: &AwsClients, journal: &std::path::Path) -> Observed {
         listed,
         executor_outcome: executed.outcome.summary(),
         addresses_after_executor: sorted(final_set.addresses),
+        stale_delete,
+        delete_outcome: deleted.outcome.summary(),
+        after_delete,
     }
 }
 
@@ -158,4 +179,13 @@ async fn the_ip_set_scenario_gives_the_same_results_on_moto_and_the_sandbox() {
         ]
     );
     assert_eq!(on_sandbox.executor_outcome, "1 changed and verified");
+    assert_eq!(
+        on_sandbox.stale_delete.as_deref(),
+        Some("WAFOptimisticLockException")
+    );
+    assert_eq!(on_sandbox.delete_outcome, "1 changed and verified");
+    assert_eq!(
+        on_sandbox.after_delete.as_deref(),
+        Some("WAFNonexistentItemException")
+    );
 }

@@ -80,7 +80,7 @@ fn a_read_only_session_cannot_edit_ip_sets() {
         press(&mut console, "j<enter>+");
         assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
         press(&mut console, "-<enter>y");
-        for keys in ["f", "s", "C"] {
+        for keys in ["f", "s", "C", "D"] {
             press(&mut console, keys);
             assert_eq!(
                 console.state.prompt,
@@ -92,10 +92,12 @@ fn a_read_only_session_cannot_edit_ip_sets() {
         for action in [
             secdeck::app::Action::SyncIpRanges,
             secdeck::app::Action::AddAddressesFromFile,
+            secdeck::app::Action::DeleteIpSet,
             secdeck::app::Action::BlockFromFinding,
         ] {
             console.dispatch(action);
             assert_eq!(console.state.prompt, secdeck::app::input::Prompt::None);
+            assert_eq!(console.state.pipeline.stage, Stage::Idle);
         }
         press(&mut console, "1b");
         assert_eq!(
@@ -136,6 +138,113 @@ fn a_new_ip_set_is_created_after_approval_and_listed() {
             Some("Blocked by the SOC")
         );
         assert_eq!(mutating(console.sandbox()), ["CreateIPSet 200"]);
+    });
+}
+
+#[test]
+fn an_unused_set_is_deleted_and_the_undo_recreates_it_with_its_addresses() {
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
+        // Every demo set is in a web ACL: a set made by mistake, with two addresses.
+        let name = "scratch-v4";
+        press_until(
+            &mut console,
+            "Cscratch-v4 ipv4 Made by mistake<enter>y",
+            "the new set",
+            |s| idle(s) && s.ipsets.rows.iter().any(|r| r.set.set.name == "scratch-v4"),
+        )
+        .await;
+        select_ip_set(&mut console, name);
+        press_until(
+            &mut console,
+            "+192.0.2.0/24 198.51.100.7<enter>y",
+            "the addresses",
+            |s| {
+                idle(s)
+                    && s.ipsets
+                        .selected()
+                        .is_some_and(|r| r.set.addresses.len() == 2)
+            },
+        )
+        .await;
+        let before = console.sandbox().ip_set_addresses(name).expect("the set");
+        let description = console.sandbox().ip_set_description(name);
+        console.sandbox().clear_requests();
+        press(&mut console, "D");
+        let preview = preview_text(&console.state);
+        assert!(
+            preview.starts_with("Delete IP set scratch-v4 (REGIONAL) with 2 addresses"),
+            "{preview}"
+        );
+        for address in &before {
+            assert!(preview.contains(&format!("- {address}")), "{preview}");
+        }
+        assert!(preview.contains("under a new id"), "{preview}");
+        press_until(&mut console, "y", "the deletion", changed).await;
+        assert_eq!(console.sandbox().ip_set_addresses(name), None, "deleted");
+        assert_eq!(mutating(console.sandbox()), ["DeleteIPSet 200"]);
+        let entries = Journal::read_all(console.journal()).expect("journal");
+        let deletion: Vec<String> = entries
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap().to_string())
+            .filter(|e| e.contains("wafv2:DeleteIPSet"))
+            .collect();
+        assert_eq!(deletion.len(), 2, "intent and outcome: {deletion:?}");
+        assert!(
+            deletion[0].contains(&before[0]) && deletion[0].contains("Made by mistake"),
+            "the journal keeps the addresses and description: {deletion:?}"
+        );
+
+        press(&mut console, "u");
+        assert!(
+            preview_text(&console.state).starts_with("Create IPV4 IP set scratch-v4"),
+            "{}",
+            preview_text(&console.state)
+        );
+        press_until(&mut console, "y", "the set re-created and selected", |s| {
+            idle(s)
+                && s.ipsets
+                    .selected()
+                    .is_some_and(|r| r.set.set.name == "scratch-v4")
+        })
+        .await;
+        let mut after = console
+            .sandbox()
+            .ip_set_addresses(name)
+            .expect("re-created");
+        let mut expected = before.clone();
+        after.sort();
+        expected.sort();
+        assert_eq!(after, expected);
+        assert_eq!(console.sandbox().ip_set_description(name), description);
+        assert_eq!(
+            mutating(console.sandbox()),
+            ["DeleteIPSet 200", "CreateIPSet 200"]
+        );
+    });
+}
+
+#[test]
+fn a_set_a_web_acl_uses_is_not_deleted_and_nothing_is_sent() {
+    big_stack(|| async {
+        let mut console = on_ip_sets(AccessFlag::Unset).await;
+        select_ip_set(&mut console, "blocked-attackers-v4");
+        press(&mut console, "D");
+        assert_eq!(console.state.pipeline.stage, Stage::Idle);
+        let shown = messages(&console.state).join("\n");
+        assert!(
+            shown.contains("not deleted: web ACL rule storefront-alb/block-known-attackers")
+                && shown.contains("uses IP set blocked-attackers-v4"),
+            "{shown}"
+        );
+        assert!(shown.contains("nothing sent"), "{shown}");
+        assert!(
+            console
+                .sandbox()
+                .ip_set_addresses("blocked-attackers-v4")
+                .is_some()
+        );
+        assert_nothing_sent(&mut console).await;
     });
 }
 

@@ -150,7 +150,7 @@ fn the_comparison_notices_a_missing_row_and_an_extra_one() {
         .filter(|o| o.name != "GetWebACL")
         .collect();
     table.push(Operation {
-        name: "DeleteIPSet",
+        name: "DeleteWebACL",
         ..*OPERATIONS.iter().find(|o| o.name == "UpdateIPSet").unwrap()
     });
     let (unlisted, uncalled) = compare(&table);
@@ -159,7 +159,7 @@ fn the_comparison_notices_a_missing_row_and_an_extra_one() {
         unlisted[0].starts_with("wafv2 .get_web_acl() in "),
         "{unlisted:?}"
     );
-    assert_eq!(uncalled, ["wafv2:DeleteIPSet"]);
+    assert_eq!(uncalled, ["wafv2:DeleteWebACL"]);
 }
 
 /// `secdeck iam-policy ARGS`: exit code, stdout, stderr.

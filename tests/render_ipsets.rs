@@ -207,3 +207,48 @@ async fn a_long_typed_count_preview_scrolls_and_says_what_is_below() {
     };
     assert_eq!(plan.item_count(), 40);
 }
+
+/// `D` at 80x24: a set no rule uses previews its deletion (every address a removed line,
+/// the undo's new id said); approval sends the plan. A set a web ACL uses is refused
+/// with the rule named, and no plan is made.
+#[tokio::test]
+async fn deleting_a_set_previews_every_address_and_a_used_set_is_refused() {
+    let mut s = pane(false).await;
+    // Every demo set is in a web ACL: add one none uses, as a reload would list it.
+    let mut unused = s.ipsets.rows[1].clone();
+    unused.set.set.name = "scratch-v4".into();
+    unused.set.set.id = "0b9a8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d".into();
+    unused.set.arn = format!(
+        "arn:aws:wafv2:us-east-1:123456789012:regional/ipset/scratch-v4/{}",
+        unused.set.set.id
+    );
+    unused.set.description = "Made by mistake".into();
+    unused.references.clear();
+    s.ipsets.rows.push(unused);
+    resized(&mut s, 80, 24);
+    press(&mut s, "GD");
+    let text = render(&s, 80, 24).backend().to_string();
+    assert!(
+        text.contains("Delete IP set scratch-v4 (REGIONAL) with 4"),
+        "{text}"
+    );
+    insta::assert_snapshot!("ipsets_delete_preview_80x24", render(&s, 80, 24).backend());
+    let effects = press(&mut s, "y");
+    let [Effect::Mutate(plan)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(plan.operation(), "wafv2:DeleteIPSet");
+
+    let mut s = pane(false).await;
+    let effects = press(&mut s, "jDy");
+    assert!(
+        effects.iter().all(|e| !matches!(e, Effect::Mutate(_))),
+        "{effects:?}"
+    );
+    let text = screen(&s);
+    assert!(
+        text.contains("not deleted: web ACL rule storefront-alb/block-known-attackers"),
+        "{text}"
+    );
+    assert!(!text.contains("Delete IP set"), "{text}");
+}

@@ -36,6 +36,18 @@ async fn waf(sandbox: &Sandbox, region: Option<&str>) -> Client {
     Client::from_conf(conf.build())
 }
 
+/// The REGIONAL IP sets, as ListIPSets answers.
+async fn regional_sets(client: &Client) -> Vec<aws_sdk_wafv2::types::IpSetSummary> {
+    client
+        .list_ip_sets()
+        .scope(Scope::Regional)
+        .send()
+        .await
+        .unwrap()
+        .ip_sets
+        .unwrap_or_default()
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -243,13 +255,7 @@ async fn duplicates_nonexistent_and_delete_behave_as_waf() {
         .send()
         .await
         .unwrap();
-    let list = client
-        .list_ip_sets()
-        .scope(Scope::Regional)
-        .send()
-        .await
-        .unwrap();
-    assert!(list.ip_sets.unwrap_or_default().is_empty());
+    assert!(regional_sets(&client).await.is_empty());
 }
 
 #[tokio::test]
@@ -321,13 +327,7 @@ async fn a_second_write_within_a_second_is_throttled_under_aws_quotas() {
 async fn the_demo_world_has_web_acls_referencing_its_ip_sets() {
     let sandbox = demo();
     let client = waf(&sandbox, None).await;
-    let sets = client
-        .list_ip_sets()
-        .scope(Scope::Regional)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sets.ip_sets.unwrap_or_default().len(), 5);
+    assert_eq!(regional_sets(&client).await.len(), 5);
     let acls = client
         .list_web_acls()
         .scope(Scope::Regional)
@@ -387,4 +387,33 @@ async fn the_demo_world_has_web_acls_referencing_its_ip_sets() {
         .await
         .unwrap();
     assert_eq!(cf.web_acls.unwrap_or_default().len(), 1);
+}
+
+/// DeleteIPSet as AWS answers it: a set a web ACL rule uses is refused with
+/// WAFAssociatedItemException (and kept); a stale LockToken with WAFOptimisticLockException.
+#[tokio::test]
+async fn a_set_a_web_acl_uses_cannot_be_deleted() {
+    let sandbox = demo();
+    let client = waf(&sandbox, None).await;
+    let sets = regional_sets(&client).await;
+    let used = sets
+        .iter()
+        .find(|s| s.name() == Some("blocked-attackers-v4"))
+        .unwrap();
+    let delete = |token: &str| {
+        client
+            .delete_ip_set()
+            .name("blocked-attackers-v4")
+            .scope(Scope::Regional)
+            .id(used.id().unwrap())
+            .lock_token(token)
+    };
+    let err = delete("stale-token").send().await.unwrap_err();
+    assert_eq!(err.code(), Some("WAFOptimisticLockException"));
+    let err = delete(used.lock_token().unwrap()).send().await.unwrap_err();
+    assert_eq!(err.code(), Some("WAFAssociatedItemException"));
+    assert!(
+        sandbox.ip_set_addresses("blocked-attackers-v4").is_some(),
+        "still there"
+    );
 }

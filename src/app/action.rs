@@ -97,6 +97,8 @@ pub enum Action {
     RemoveAddresses,
     /// Create an IP set in the current scope (name, version, description; previewed).
     CreateIpSet,
+    /// Delete the selected IP set (previewed; refused while a web ACL rule uses it).
+    DeleteIpSet,
     /// IP sets pane: sync IP sets from an ip-ranges.json (source, services, regions,
     /// aggregate, target sets; previewed per set).
     SyncIpRanges,

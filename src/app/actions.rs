@@ -188,6 +188,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         AddAddresses => row(Changes, CHANGES, "add", "add addresses to the IP set (previewed)", IPSETS, Footer::In(IPSETS)),
         RemoveAddresses => row(Changes, CHANGES, "remove", "remove addresses from the IP set (previewed)", IPSETS, Footer::In(IPSETS)),
         CreateIpSet => row(Changes, CHANGES, "create", "create an IP set: NAME IPV4|IPV6 [description] (previewed)", IPSETS, Footer::In(NONE)),
+        DeleteIpSet => row(Changes, CHANGES, "delete", "delete the selected IP set if no rule uses it (previewed; undo re-creates it)", IPSETS, Footer::In(NONE)),
         SyncIpRanges => row(Changes, CHANGES, "sync", "sync IP sets from AWS ip-ranges.json (previewed)", IPSETS, Footer::In(NONE)),
         AddAddressesFromFile => row(Changes, CHANGES, "add from file", "add the addresses in a file, one per line (previewed)", IPSETS, Footer::In(NONE)),
         FinishInterrupted => row(Changes, CHANGES, "finish the rest", "interrupted change: finish what AWS does not hold yet (previewed)", PREVIEW, Footer::In(PREVIEW)),

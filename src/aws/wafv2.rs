@@ -14,6 +14,7 @@ pub const LIST_IP_SETS: &str = "wafv2:ListIPSets";
 pub const GET_IP_SET: &str = "wafv2:GetIPSet";
 pub const UPDATE_IP_SET: &str = "wafv2:UpdateIPSet";
 pub const CREATE_IP_SET: &str = "wafv2:CreateIPSet";
+pub const DELETE_IP_SET: &str = "wafv2:DeleteIPSet";
 pub const LIST_WEB_ACLS: &str = "wafv2:ListWebACLs";
 pub const GET_WEB_ACL: &str = "wafv2:GetWebACL";
 /// The error UpdateIPSet answers a stale LockToken with.
@@ -131,6 +132,25 @@ pub async fn update_ip_set(
         .await
         .map_err(|e| AwsError::from_sdk(UPDATE_IP_SET, e))?;
     Ok(out.next_lock_token.unwrap_or_default())
+}
+
+/// DeleteIPSet with the LockToken of the set as last read (a stale one is refused with
+/// WAFOptimisticLockException; a referenced set with WAFAssociatedItemException).
+pub async fn delete_ip_set(
+    client: &Client,
+    set: &IpSetRef,
+    lock_token: &str,
+) -> Result<(), AwsError> {
+    client_for(client, set.scope)
+        .delete_ip_set()
+        .scope(sdk_scope(set.scope))
+        .name(&set.name)
+        .id(&set.id)
+        .lock_token(lock_token)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(DELETE_IP_SET, e))?;
+    Ok(())
 }
 
 pub async fn create_ip_set(

@@ -115,6 +115,8 @@ pub enum Change {
     IpSetUpdate(Box<super::waf::IpSetUpdate>),
     /// WAFv2 CreateIPSet.
     IpSetCreate(Box<super::waf::IpSetCreate>),
+    /// WAFv2 DeleteIPSet (its addresses kept: the undo re-creates the set).
+    IpSetDelete(Box<super::waf::IpSetDelete>),
     /// IAM UpdateAssumeRolePolicy appending secdeck's Deny for an Access Analyzer finding.
     TrustPolicyDeny(Box<TrustPolicyEdit>),
     /// IAM UpdateAssumeRolePolicy removing exactly the statement secdeck added.
@@ -144,6 +146,7 @@ impl Change {
             Change::FindingsImport(i) => Box::new(&**i),
             Change::IpSetUpdate(u) => Box::new(&**u),
             Change::IpSetCreate(c) => Box::new(&**c),
+            Change::IpSetDelete(d) => Box::new(&**d),
             Change::TrustPolicyDeny(e) => Box::new(TrustPolicyView::deny(e)),
             Change::TrustPolicyRollback(e) => Box::new(TrustPolicyView::rollback(e)),
             Change::FindingsArchive(c) => Box::new(FindingsStatusView::archive(c)),

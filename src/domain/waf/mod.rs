@@ -1,10 +1,12 @@
 //! WAF IP sets as the console sees them (scope, summaries, full sets, the web ACL rules
 //! that reference a set), planning an edit, and the description rules. The IP set
-//! changes themselves (update, create) are in [`ip_set_change`].
+//! changes themselves are in [`ip_set_change`] (update, create) and [`ip_set_delete`].
 
 mod ip_set_change;
+mod ip_set_delete;
 
 pub use ip_set_change::{IpSetCreate, IpSetUpdate};
+pub use ip_set_delete::{IpSetDelete, plan_delete};
 
 use std::fmt;
 

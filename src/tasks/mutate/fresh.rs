@@ -32,7 +32,8 @@ fn checked(change: &Change) -> bool {
         | Change::FindingsUnarchive(_)
         | Change::ArchiveRuleCreate(_)
         | Change::ArchiveRuleDelete(_)
-        | Change::IpSetCreate(_) => true,
+        | Change::IpSetCreate(_)
+        | Change::IpSetDelete(_) => true,
         Change::IpSetUpdate(_)
         | Change::TrustPolicyDeny(_)
         | Change::TrustPolicyRollback(_)

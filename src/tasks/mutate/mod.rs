@@ -301,27 +301,14 @@ impl MutationExecutor {
                 };
                 import::import_and_verify(&cx, &plan.id, &import.documents[..]).await
             }
-            Change::IpSetUpdate(u) => {
-                let r = wafv2::update_ip_set(
-                    &self.clients.wafv2,
-                    &self.waf_pacer,
-                    &self.options.retry,
-                    &plan.id,
-                    u,
-                )
-                .await;
-                warnings.extend(r.warnings);
-                r.outcome
-            }
-            Change::IpSetCreate(c) => {
-                let r = wafv2::create_ip_set(
-                    &self.clients.wafv2,
-                    &self.waf_pacer,
-                    &self.options.retry,
-                    &plan.id,
-                    c,
-                )
-                .await;
+            Change::IpSetUpdate(_) | Change::IpSetCreate(_) | Change::IpSetDelete(_) => {
+                let cx = wafv2::WafWrite {
+                    client: &self.clients.wafv2,
+                    pacer: &self.waf_pacer,
+                    retry: &self.options.retry,
+                    plan_id: &plan.id,
+                };
+                let r = wafv2::execute(&cx, &plan.change).await;
                 warnings.extend(r.warnings);
                 r.outcome
             }

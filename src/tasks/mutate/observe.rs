@@ -41,6 +41,7 @@ pub async fn reread(cx: &ObserveCx<'_>, change: &Change) -> Rereads {
         }
         Change::IpSetUpdate(u) => one(u.set.target(), ip_set(cx, &u.set).await),
         Change::IpSetCreate(c) => one(c.target(), ip_set_named(cx, c).await),
+        Change::IpSetDelete(d) => one(d.set.target(), ip_set(cx, &d.set).await),
         Change::TrustPolicyDeny(e) | Change::TrustPolicyRollback(e) => {
             one(e.role.arn.clone(), trust_policy(cx, e).await)
         }

@@ -1,7 +1,8 @@
 //! Executes IP set changes: UpdateIPSet with the lock-token conflict loop (re-read, re-apply
 //! our additions and removals to the fresh list, never overwrite a concurrent writer),
 //! the 10,000 limit checked before each write, ~1 write/s pacing, and verification by
-//! re-reading the set.
+//! re-reading the set. DeleteIPSet re-checks the references and writes with the lock
+//! token read right before it.
 
 use std::collections::BTreeSet;
 
@@ -11,8 +12,8 @@ use crate::aws::AwsError;
 use crate::aws::retry::{Pacer, RetryPolicy, retry_throttled};
 use crate::aws::wafv2::{self as waf, is_lock_conflict};
 use crate::domain::cidr::{self, MAX_ADDRESSES};
-use crate::domain::plan::{ChangeOutcome, TargetFailure};
-use crate::domain::waf::{IpSetCreate, IpSetUpdate};
+use crate::domain::plan::{Change, ChangeOutcome, TargetFailure};
+use crate::domain::waf::{IpSetCreate, IpSetDelete, IpSetUpdate};
 
 /// How many lock conflicts in a row an update rides out before giving up.
 pub const MAX_LOCK_CONFLICTS: u32 = 5;
@@ -26,6 +27,35 @@ pub fn write_pacer() -> Pacer {
 pub(crate) struct WafResult {
     pub outcome: ChangeOutcome,
     pub warnings: Vec<String>,
+}
+
+/// What an IP set write borrows from the executor.
+pub(crate) struct WafWrite<'a> {
+    pub client: &'a aws_sdk_wafv2::Client,
+    pub pacer: &'a Pacer,
+    pub retry: &'a RetryPolicy,
+    pub plan_id: &'a str,
+}
+
+/// Executes one IP set change (update, create or delete).
+pub(crate) async fn execute(cx: &WafWrite<'_>, change: &Change) -> WafResult {
+    let (client, pacer, retry, plan_id) = (cx.client, cx.pacer, cx.retry, cx.plan_id);
+    match change {
+        Change::IpSetUpdate(u) => update_ip_set(client, pacer, retry, plan_id, u).await,
+        Change::IpSetCreate(c) => create_ip_set(client, pacer, retry, plan_id, c).await,
+        Change::IpSetDelete(d) => delete_ip_set(client, pacer, retry, plan_id, d).await,
+        other => WafResult {
+            outcome: ChangeOutcome {
+                plan_id: plan_id.to_string(),
+                error: Some(format!(
+                    "{} is not an IP set change",
+                    other.planned().operation()
+                )),
+                ..Default::default()
+            },
+            warnings: Vec::new(),
+        },
+    }
 }
 
 fn failed(plan_id: &str, target: String, e: &AwsError, request_ids: Vec<String>) -> ChangeOutcome {
@@ -97,7 +127,7 @@ async fn shows_update(
 
 /// UpdateIPSet with the lock-token loop: re-read, re-apply our diff to the fresh list,
 /// write; a lock conflict (someone wrote in between) starts over, a few times at most.
-pub(crate) async fn update_ip_set(
+async fn update_ip_set(
     client: &aws_sdk_wafv2::Client,
     pacer: &Pacer,
     retry: &RetryPolicy,
@@ -181,7 +211,7 @@ pub(crate) async fn update_ip_set(
     }
 }
 
-pub(crate) async fn create_ip_set(
+async fn create_ip_set(
     client: &aws_sdk_wafv2::Client,
     pacer: &Pacer,
     retry: &RetryPolicy,
@@ -213,4 +243,73 @@ pub(crate) async fn create_ip_set(
         outcome,
         warnings: Vec::new(),
     }
+}
+
+/// The rules that reference the set now, as `web ACL/rule` descriptions.
+async fn referenced_by(
+    client: &aws_sdk_wafv2::Client,
+    retry: &RetryPolicy,
+    d: &IpSetDelete,
+    arn: &str,
+) -> Result<Vec<String>, AwsError> {
+    let refs = retry_throttled(retry, || waf::rule_references(client, d.set.scope)).await?;
+    Ok(refs
+        .iter()
+        .filter(|r| r.ip_set_arn == arn)
+        .map(|r| r.describe())
+        .collect())
+}
+
+/// DeleteIPSet: re-read the set (its lock token and ARN) and the rules that reference it
+/// right before writing: a rule added since the preview refuses the deletion with nothing
+/// sent. Verified when GetIPSet answers WAFNonexistentItemException.
+async fn delete_ip_set(
+    client: &aws_sdk_wafv2::Client,
+    pacer: &Pacer,
+    retry: &RetryPolicy,
+    plan_id: &str,
+    d: &IpSetDelete,
+) -> WafResult {
+    let target = d.set.target();
+    let done = |outcome| WafResult {
+        outcome,
+        warnings: Vec::new(),
+    };
+    let fresh = match retry_throttled(retry, || waf::get_ip_set(client, &d.set)).await {
+        Ok(s) => s,
+        Err(e) => return done(failed(plan_id, target, &e, Vec::new())),
+    };
+    match referenced_by(client, retry, d, &fresh.arn).await {
+        Ok(rules) if rules.is_empty() => {}
+        Ok(rules) => {
+            let e = AwsError::invalid_request(
+                waf::DELETE_IP_SET,
+                format!(
+                    "nothing sent: IP set {} is now referenced by web ACL rule {}",
+                    d.set.name,
+                    rules.join(", ")
+                ),
+            );
+            return done(failed(plan_id, target, &e, Vec::new()));
+        }
+        Err(e) => return done(failed(plan_id, target, &e, Vec::new())),
+    }
+    let result = retry_throttled(retry, || async {
+        pacer.acquire().await;
+        waf::delete_ip_set(client, &d.set, &fresh.lock_token).await
+    })
+    .await;
+    if let Err(e) = result {
+        return done(failed(plan_id, target, &e, Vec::new()));
+    }
+    let gone = matches!(
+        waf::get_ip_set(client, &d.set).await,
+        Err(e) if e.code.as_deref() == Some("WAFNonexistentItemException")
+    );
+    done(ChangeOutcome {
+        plan_id: plan_id.to_string(),
+        succeeded: vec![target.clone()],
+        unverified: if gone { Vec::new() } else { vec![target] },
+        ..Default::default()
+    })
 }

@@ -16,7 +16,7 @@ use crate::app::keys::{Key, KeyCode};
 use crate::app::widgets::{Edit, TextInput};
 use crate::domain::cidr;
 use crate::domain::plan::{Change, ChangePlan};
-use crate::domain::waf::{IpSet, IpSetCreate, RuleReference, WafScope, plan_edit};
+use crate::domain::waf::{IpSet, IpSetCreate, RuleReference, WafScope, plan_delete, plan_edit};
 
 /// One IP set with the rules that reference it.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +68,9 @@ pub struct IpSetsPane {
     /// The sync dialog's last choices, by target set name (this session).
     pub sync_memory:
         std::collections::BTreeMap<String, crate::app::panes::ipsets::sync::SyncChoices>,
+    /// A set just created (an undo of a delete, a sync's new set): the cursor goes to it
+    /// when the reload shows it.
+    pub select_name: Option<String>,
     request: u64,
 }
 
@@ -85,6 +88,7 @@ impl Default for IpSetsPane {
             sync: None,
             ip_ranges_path: None,
             sync_memory: Default::default(),
+            select_name: None,
             request: 0,
         }
     }
@@ -124,6 +128,11 @@ impl IpSetsPane {
                     .and_then(|id| self.rows.iter().position(|r| r.set.set.id == id))
                     .unwrap_or(self.cursor)
                     .min(self.rows.len().saturating_sub(1));
+                if let Some(name) = self.select_name.take()
+                    && let Some(at) = self.rows.iter().position(|r| r.set.set.name == name)
+                {
+                    self.cursor = at;
+                }
                 self.load = Load::Loaded;
                 true
             }
@@ -239,12 +248,13 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             pane.input.clear();
             state.prompt = Prompt::IpSets(InputKind::Create);
         }
-        Action::SyncIpRanges | Action::AddAddressesFromFile
+        Action::SyncIpRanges | Action::AddAddressesFromFile | Action::DeleteIpSet
             if !matches!(state.pipeline.stage, crate::app::pipeline::Stage::Idle) =>
         {
             state.notify(NotifyLevel::Warning, "finish the current change first");
         }
         Action::SyncIpRanges => crate::app::panes::ipsets::sync::open(state),
+        Action::DeleteIpSet => plan_deletion(state),
         Action::AddAddressesFromFile => {
             if pane.selected().is_none() {
                 state.notify(NotifyLevel::Info, "no IP set selected");
@@ -403,6 +413,23 @@ fn submit(state: &mut State, kind: InputKind) {
                 .preview(ChangePlan::new(id, Change::IpSetUpdate(Box::new(update))));
         }
         Err(problems) => state.notify(NotifyLevel::Error, problems.join("; ")),
+    }
+}
+
+/// `D`: preview deleting the selected set, or say which rule keeps it (nothing sent).
+fn plan_deletion(state: &mut State) {
+    let Some(row) = state.ipsets.selected() else {
+        state.notify(NotifyLevel::Info, "no IP set selected");
+        return;
+    };
+    match plan_delete(&row.set, &row.references) {
+        Ok(delete) => {
+            let id = state.pipeline.next_plan_id();
+            state
+                .pipeline
+                .preview(ChangePlan::new(id, Change::IpSetDelete(Box::new(delete))));
+        }
+        Err(refused) => state.notify(NotifyLevel::Error, refused),
     }
 }
 

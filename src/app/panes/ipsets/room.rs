@@ -25,7 +25,14 @@ impl Pane for Room {
     /// Show the sets as AWS now has them (and the new LockToken for the next edit).
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         match &change.plan {
-            Some(plan) if plan.touches_ip_sets() => vec![state.ipsets.start_load()],
+            Some(plan) if plan.touches_ip_sets() => {
+                if let crate::domain::plan::Change::IpSetCreate(c) = &plan.change
+                    && c.scope == state.ipsets.scope
+                {
+                    state.ipsets.select_name = Some(c.name.clone());
+                }
+                vec![state.ipsets.start_load()]
+            }
             _ => Vec::new(),
         }
     }
