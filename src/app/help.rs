@@ -92,6 +92,12 @@ pub fn footer(state: &State) -> Vec<(String, &'static str)> {
     let proving =
         matches!(&state.pipeline.stage, Stage::Preview { plan, .. } if plan.proofs_running());
     let banner = super::modal::top(state) == super::modal::Layer::Interrupted;
+    // In a picker a letter picks (`n` is NEW there): its own line says how it works.
+    let picking = matches!(
+        &state.pipeline.stage,
+        Stage::PickWorkflow { .. }
+            | Stage::Triage(crate::app::panes::findings::bulk::TriageStage::Pick { .. })
+    );
     state
         .keymap
         .footer(Context::of(state), |k| {
@@ -102,6 +108,7 @@ pub fn footer(state: &State) -> Vec<(String, &'static str)> {
             // With guardrails `y` refuses: the override key is the way to approve.
             Action::Approve => plain_preview && !guarded && !proving,
             Action::ApproveOverride => guarded,
+            Action::Reject => !picking,
             // The interrupted-changes banner's ways on, only while it has the keyboard.
             Action::FinishInterrupted | Action::UndoInterrupted | Action::MarkReviewed => banner,
             _ => !banner || matches!(a, Action::Back | Action::Help | Action::Quit),
@@ -159,6 +166,20 @@ mod tests {
             .map(|(k, _)| k.as_str())
             .collect();
         assert!(!all.contains(&"w"), "set_workflow is the findings pane's");
+    }
+
+    #[test]
+    fn a_picker_footer_does_not_offer_n_for_reject_where_n_picks_new() {
+        let mut s = crate::app::tests::loaded(3, false);
+        crate::app::tests::keys(&mut s, "w");
+        let labels: Vec<&str> = footer(&s).iter().map(|(_, label)| *label).collect();
+        assert!(!labels.contains(&Action::Reject.label()), "{labels:?}");
+        crate::app::tests::keys(&mut s, "o");
+        let labels: Vec<&str> = footer(&s).iter().map(|(_, label)| *label).collect();
+        assert!(
+            labels.contains(&Action::Reject.label()),
+            "the preview: {labels:?}"
+        );
     }
 
     #[test]
