@@ -164,6 +164,17 @@ pub enum Quotas {
     Off,
 }
 
+/// The embedded sandbox a headless `--demo` command runs on, seeded from `--seed` /
+/// `--seed-scale` (the demo world when neither is given), and an SDK config aimed at it.
+/// Keep the sandbox alive as long as the clients are used.
+pub async fn start_seeded_sandbox(
+    dir: Option<&Path>,
+    scale: Option<usize>,
+) -> anyhow::Result<(crate::sandbox::Sandbox, aws_config::SdkConfig)> {
+    let seed = build_seed(dir, scale, time::OffsetDateTime::now_utc())?;
+    Ok(crate::sandbox::start_sandbox(seed).await?)
+}
+
 /// The seed for a sandbox: the files in `dir` and/or `scale` generated findings; the demo
 /// world when neither is given.
 pub fn build_seed(

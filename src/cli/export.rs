@@ -128,12 +128,8 @@ async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
     // The sandbox must outlive the export; `_sandbox` holds it.
     let (sdk_config, _sandbox, pacer) = if sandboxed {
-        let seed = super::build_seed(
-            opts.seed_dir.as_deref(),
-            opts.seed_scale,
-            time::OffsetDateTime::now_utc(),
-        )?;
-        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
+        let (sandbox, config) =
+            super::start_seeded_sandbox(opts.seed_dir.as_deref(), opts.seed_scale).await?;
         (config, Some(sandbox), Pacer::unlimited())
     } else {
         let config = crate::aws::load_sdk_config(&opts.client).await?;

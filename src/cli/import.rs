@@ -121,12 +121,8 @@ pub async fn run(command: ImportCommand, opts: ConsoleOptions) -> anyhow::Result
     }
     let plan = plan_from_file(&args)?;
     let (sdk_config, _sandbox) = if opts.demo {
-        let seed = super::build_seed(
-            opts.seed_dir.as_deref(),
-            opts.seed_scale,
-            time::OffsetDateTime::now_utc(),
-        )?;
-        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
+        let (sandbox, config) =
+            super::start_seeded_sandbox(opts.seed_dir.as_deref(), opts.seed_scale).await?;
         (config, Some(sandbox))
     } else {
         (crate::aws::load_sdk_config(&opts.client).await?, None)

@@ -162,12 +162,8 @@ pub async fn import_audit(
 pub async fn run(args: IotArgs, opts: ConsoleOptions) -> anyhow::Result<ImportStatus> {
     let IotCommand::ImportAudit(args) = args.command;
     let (sdk_config, sandbox) = if opts.demo {
-        let seed = super::build_seed(
-            opts.seed_dir.as_deref(),
-            opts.seed_scale,
-            time::OffsetDateTime::now_utc(),
-        )?;
-        let (sandbox, config) = crate::sandbox::start_sandbox(seed).await?;
+        let (sandbox, config) =
+            super::start_seeded_sandbox(opts.seed_dir.as_deref(), opts.seed_scale).await?;
         sandbox
             .seed_iot_demo()
             .map_err(|e| anyhow::anyhow!("IoT demo world: {e}"))?;
