@@ -13,6 +13,7 @@ pub mod columns;
 pub mod copy;
 pub mod detail;
 pub mod export;
+pub mod exposure;
 pub mod fields;
 pub mod group;
 mod keys;
@@ -20,6 +21,7 @@ pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_v
 pub mod local;
 pub mod notes;
 pub mod refresh;
+pub mod server_groups;
 pub mod source;
 
 use std::collections::HashSet;
@@ -211,6 +213,7 @@ impl FindingsPane {
         self.scope = None;
         if let Some(g) = &mut self.grouping {
             g.open = None;
+            g.server = None;
         }
         self.matches = self.matches.as_ref().map(|_| Vec::new());
         self.detail = None;
@@ -419,6 +422,9 @@ impl FindingsPane {
             Some(m) => group_rows(&self.rows, m.iter().copied(), g.by),
             None => group_rows(&self.rows, 0..self.rows.len(), g.by),
         };
+        if let Some(server) = &g.server {
+            server_groups::merge(&mut g.groups, server, g.by, &self.rows);
+        }
         g.selected = g.selected.min(g.groups.len().saturating_sub(1));
         g.offset = g.offset.min(g.selected);
     }
