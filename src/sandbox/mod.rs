@@ -115,7 +115,11 @@ impl Sandbox {
     /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
     pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {
         let shared = Shared::new(config);
-        let seed::Seed { findings, wafv2 } = seed;
+        let seed::Seed {
+            findings,
+            wafv2,
+            ocsf,
+        } = seed;
         {
             let now = now_iso();
             let mut store = shared.findings_write();
@@ -132,6 +136,10 @@ impl Sandbox {
             }
         }
         securityhub::v2::seed_world(&shared);
+        shared
+            .v2_write()
+            .exposures
+            .extend(ocsf.into_iter().map(Arc::new));
         shared
             .wafv2_write()
             .seed(&wafv2, &shared.config.account, &shared.config.region);
