@@ -213,7 +213,6 @@ impl FindingsPane {
         self.scope = None;
         if let Some(g) = &mut self.grouping {
             g.open = None;
-            g.server = None;
         }
         self.matches = self.matches.as_ref().map(|_| Vec::new());
         self.detail = None;
@@ -422,7 +421,8 @@ impl FindingsPane {
             Some(m) => group_rows(&self.rows, m.iter().copied(), g.by),
             None => group_rows(&self.rows, 0..self.rows.len(), g.by),
         };
-        if let Some(server) = &g.server {
+        // Counts of an earlier load are not this view's: left out until the new ones come.
+        if let Some(server) = g.server.as_ref().filter(|s| s.request == self.request) {
             server_groups::merge(&mut g.groups, server, g.by, &self.rows);
         }
         g.selected = g.selected.min(g.groups.len().saturating_sub(1));

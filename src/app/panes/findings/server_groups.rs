@@ -15,6 +15,8 @@ use crate::app::effect::{Effect, ReadRequest};
 /// Security Hub's counts for the group list (the field they group by, as sent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerGroups {
+    /// The load they count (a reload makes them stale).
+    pub request: u64,
     pub field: &'static str,
     pub counts: Vec<(String, i64)>,
 }
@@ -81,6 +83,14 @@ impl FindingsPane {
         )))
     }
 
+    /// Security Hub's counts of the current load are on the group list.
+    pub fn server_counted(&self) -> bool {
+        self.grouping
+            .as_ref()
+            .and_then(|g| g.server.as_ref())
+            .is_some_and(|s| s.request == self.request)
+    }
+
     /// The field the first page of an OCSF load also asks group counts for.
     pub(super) fn group_field(&self) -> Option<&'static str> {
         self.grouping.as_ref().map(|g| ocsf_field(g.by))
@@ -102,6 +112,7 @@ impl FindingsPane {
         match result {
             Ok(counts) => {
                 g.server = Some(ServerGroups {
+                    request,
                     field: ocsf_field(g.by),
                     counts,
                 });
@@ -132,6 +143,7 @@ mod tests {
         let rows = vec![row("a", 4, "arn:b1"), row("b", 2, "arn:b1")];
         let mut groups = group_rows(&rows, 0..2, GroupBy::Severity);
         let server = ServerGroups {
+            request: 0,
             field: "severity",
             counts: vec![
                 ("Low".into(), 700),
@@ -155,6 +167,7 @@ mod tests {
         );
         let mut by_resource = group_rows(&rows, 0..2, GroupBy::Resource);
         let server = ServerGroups {
+            request: 0,
             field: "resources.uid",
             counts: vec![("arn:b1".into(), 9)],
         };

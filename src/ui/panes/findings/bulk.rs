@@ -304,10 +304,10 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
     use ratatui::widgets::{Row, Table, TableState};
     let Some(g) = &pane.grouping else { return };
     // On OCSF the counts are Security Hub's (the whole view, loaded or not).
-    let counted = match (&g.server, pane.on_ocsf()) {
-        (Some(_), _) => " · counts from Security Hub",
-        (None, true) => " · counting…",
-        (None, false) => "",
+    let counted = match (pane.server_counted(), pane.on_ocsf()) {
+        (true, _) => " · counts from Security Hub",
+        (false, true) => " · counting…",
+        (false, false) => "",
     };
     let block = Block::bordered()
         .title(text::raw_line(format!(
