@@ -65,6 +65,10 @@ fn an_exposure_lists_its_contributing_findings_enter_opens_one_and_esc_comes_bac
     big_stack(|| async {
         let mut console = ocsf_console().await;
         // A generated exposure: its contributing findings are CSPM findings not loaded.
+        press(&mut console, ":exposures<enter>");
+        wait_until(&mut console, "the exposures", findings_loaded).await;
+        let rows = console.state.findings.rows();
+        assert!(rows.len() > 1 && rows.iter().all(|f| f.generator_id == "Exposure"));
         open_where(&mut console, "exposure=true", |d| {
             d["metadata"]["uid"].is_string()
                 && d["finding_info"]["related_events"]
@@ -213,6 +217,12 @@ fn scope_is_sent_as_scopes_shown_and_refused_with_aws_error() {
 
         press(&mut console, ":scope ou=ou-exam-nothere01<enter>");
         wait_for_message(&mut console, "OrganizationalUnitNotFoundException").await;
+
+        // A member account (not the delegated administrator) is refused as AWS does.
+        console.sandbox().set_delegated_admin(false);
+        press(&mut console, ":scope ou=ou-exam-prod0001<enter>");
+        wait_for_message(&mut console, "AccessDeniedException").await;
+        console.sandbox().set_delegated_admin(true);
 
         press(&mut console, ":scope<enter>");
         wait_until(&mut console, "the unscoped view", findings_loaded).await;

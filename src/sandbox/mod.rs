@@ -292,6 +292,12 @@ impl Sandbox {
         self.shared.v2_write().apis = apis;
     }
 
+    /// Whether this account is the organization's delegated administrator (the demo's
+    /// is): a member account's `Scopes` are refused with AccessDeniedException.
+    pub fn set_delegated_admin(&self, admin: bool) {
+        self.shared.v2_write().not_delegated_admin = !admin;
+    }
+
     /// Every finding as GetFindingsV2 would now return it (CSPM findings in OCSF, then the
     /// exposure findings), unfiltered.
     pub fn ocsf_findings(&self) -> Vec<Value> {

@@ -12,6 +12,9 @@ use crate::domain::finding::Finding;
 use super::FindingsRead;
 use super::detail::{DetailLine, DetailTab, DetailView};
 
+/// `:exposures`: the exposure findings that still need a human.
+pub const EXPOSURES_VIEW: &str = "exposure=true status=New,in_progress";
+
 /// Where the analyst is in an exposure's contributing findings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExposureNav {

@@ -58,6 +58,8 @@ pub enum FindingsMsg {
     },
     /// `:source ocsf|asff`: read findings through that API from now on.
     SwitchSource(crate::domain::findings_api::ApiInUse),
+    /// `:exposures`: only the open exposure findings (OCSF).
+    ShowExposures,
     /// `:scope ou=...[,org=...]` (None: `:scope` alone, the caller's own findings).
     SetScope(Option<crate::domain::org_scope::OrgScope>),
     /// GetFindingStatisticsV2 answered the group list of load `request` grouped by `field`.

@@ -114,6 +114,14 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        FindingsMsg::ShowExposures if state.findings.on_ocsf() => {
+            apply_filter(state, super::exposure::EXPOSURES_VIEW)
+        }
+        FindingsMsg::ShowExposures => {
+            let hint = "exposure findings are the new Security Hub's: `:source ocsf` first";
+            state.notify(NotifyLevel::Warning, hint);
+            Vec::new()
+        }
         FindingsMsg::SetScope(scope) => {
             state.pane = crate::app::PaneId::Findings;
             let said = match &scope {

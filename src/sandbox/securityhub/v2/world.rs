@@ -50,6 +50,9 @@ pub(crate) struct V2Store {
     pub tickets: Vec<(Option<String>, String, String, String)>,
     /// The demo organization's OUs and their accounts (for `Scopes`).
     pub org: Vec<(String, Vec<String>)>,
+    /// The account answering is not the organization's delegated administrator for
+    /// Security Hub: `Scopes` are refused (AccessDeniedException). The demo's account is.
+    pub not_delegated_admin: bool,
     /// Bumped by every V2 write (overlays and exposures live outside the ASFF store).
     pub generation: u64,
 }
