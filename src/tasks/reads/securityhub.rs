@@ -145,6 +145,7 @@ pub fn spawn(
                 let result =
                     crate::aws::securityhub_ocsf::finding_by_uid(&client, &uid, scope.as_ref())
                         .await
+                        .map(|found| found.map(Box::new))
                         .map_err(|e| e.to_string());
                 let msg = FindingsMsg::ContributingLoaded { uid, result };
                 let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));

@@ -140,7 +140,7 @@ pub(super) fn back(state: &mut State) -> bool {
 
 /// GetFindingsV2 answered for a contributing finding: opened if the exposure still waits
 /// for it, else said why not.
-pub(super) fn loaded(state: &mut State, uid: &str, result: Result<Option<Finding>, String>) {
+pub(super) fn loaded(state: &mut State, uid: &str, result: Result<Option<Box<Finding>>, String>) {
     let waiting = state
         .findings
         .detail
@@ -225,7 +225,7 @@ mod tests {
         );
         let answer = FindingsMsg::ContributingLoaded {
             uid: "f-far".into(),
-            result: Ok(Some(ocsf("f-far", "CVE-1 read"))),
+            result: Ok(Some(Box::new(ocsf("f-far", "CVE-1 read")))),
         };
         update(&mut s, Action::Pane(PaneMsg::Findings(answer)));
         assert_eq!(s.findings.detail.as_ref().unwrap().finding_id, "f-far");

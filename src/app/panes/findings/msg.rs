@@ -69,10 +69,10 @@ pub enum FindingsMsg {
         result: Result<Vec<(String, i64)>, String>,
     },
     /// A contributing finding read by its uid (not among the loaded rows); `Ok(None)`:
-    /// Security Hub did not return it.
+    /// Security Hub did not return it. Boxed: a finding is large and messages are moved.
     ContributingLoaded {
         uid: String,
-        result: Result<Option<Finding>, String>,
+        result: Result<Option<Box<Finding>>, String>,
     },
 }
 
