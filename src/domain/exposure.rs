@@ -103,9 +103,25 @@ fn traits_of(event: &Value) -> Vec<Trait> {
         if category.is_empty() {
             return;
         }
+        // A document may give the same trait both ways: each title once.
+        let mut names_once: Vec<String> = Vec::new();
+        for n in names {
+            if !names_once.contains(&n) {
+                names_once.push(n);
+            }
+        }
         match out.iter_mut().find(|t| t.category == category) {
-            Some(t) => t.names.extend(names),
-            None => out.push(Trait { category, names }),
+            Some(t) => {
+                for n in names_once {
+                    if !t.names.contains(&n) {
+                        t.names.push(n);
+                    }
+                }
+            }
+            None => out.push(Trait {
+                category,
+                names: names_once,
+            }),
         }
     };
     for t in event
@@ -156,7 +172,8 @@ mod tests {
                  "tags": [{"name": "Vulnerability", "values": ["Exploit Available", "Vulnerable"]}]},
                 {"uid": "b", "title": "Lambda.1",
                  "traits": [{"category": "Reachability", "name": "Publicly Invocable"},
-                            {"category": "Vulnerability", "name": "Vulnerable"}]}
+                            {"category": "Vulnerability", "name": "Vulnerable"}],
+                 "tags": [{"name": "Reachability", "values": ["Publicly Invocable"]}]}
             ]},
             "resources": [{"type": "AwsLambdaFunction", "uid": "arn:aws:lambda:f"}]
         });
@@ -170,7 +187,12 @@ mod tests {
             .iter()
             .map(|t| (t.category.as_str(), t.names.len()))
             .collect();
-        assert_eq!(cats, [("Vulnerability", 2), ("Reachability", 1)]);
+        assert_eq!(
+            cats,
+            [("Vulnerability", 2), ("Reachability", 1)],
+            "each title once"
+        );
+        assert_eq!(e.contributing[1].traits[0].names, ["Publicly Invocable"]);
         assert_eq!(e.contributing.len(), 2);
         assert_eq!(product_short(&e.contributing[0].product), "inspector");
         assert!(read(&json!({"finding_info": {"analytic": {"name": "Rule"}}})).is_none());

@@ -207,7 +207,8 @@ pub(crate) fn exposures(
             "finding_info": {
                 "analytic": {"name": "Exposure", "type": "Rule", "type_id": 1, "uid": "0.0.1"},
                 "uid": uid,
-                "title": format!("Potential exposure of {rtype} {resource}: {}", kinds.join(", ")),
+                // The traits first: what a table cut at 80 columns still shows.
+                "title": format!("{} exposure of {rtype} {resource}", kinds.join(" + ")),
                 "desc": format!("{} findings on this resource combine into an exposure ({}).", findings.len(), kinds.join(", ")),
                 "types": [EXPOSURE_TYPE],
                 "created_time_dt": now, "modified_time_dt": now,
