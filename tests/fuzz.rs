@@ -13,8 +13,8 @@
 mod config;
 #[path = "fuzz/filter.rs"]
 mod filter;
-#[path = "fuzz/ocsf_filter.rs"]
-mod ocsf_filter;
+#[path = "fuzz/ocsf_grammar.rs"]
+mod ocsf_grammar;
 #[path = "fuzz/policy.rs"]
 mod policy;
 #[path = "fuzz/seed.rs"]
