@@ -11,6 +11,7 @@ mod id;
 pub mod interrupted;
 #[cfg(test)]
 mod kinds_tests;
+mod ocsf_update;
 pub mod outcome;
 mod preview;
 
@@ -28,6 +29,7 @@ pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
 pub use fresh::{Moved, Refresh, Replan};
 pub use id::PlanIds;
+pub use ocsf_update::{COMMENT_STAYS, OcsfEdit, OcsfFindingsUpdate};
 pub use interrupted::{InterruptedChange, Resolves, Way};
 pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
@@ -109,6 +111,8 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// Security Hub BatchUpdateFindingsV2 on OCSF findings (status, severity, comment).
+    OcsfFindingsUpdate(Box<OcsfFindingsUpdate>),
     /// Security Hub BatchImportFindings of the findings of a file (`import findings`).
     FindingsImport(Box<super::findings_import::FindingsImport>),
     /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
@@ -143,6 +147,7 @@ impl Change {
     pub fn planned(&self) -> Box<dyn PlannedChange + '_> {
         match self {
             Change::FindingsUpdate(u) => Box::new(u),
+            Change::OcsfFindingsUpdate(u) => Box::new(&**u),
             Change::FindingsImport(i) => Box::new(&**i),
             Change::IpSetUpdate(u) => Box::new(&**u),
             Change::IpSetCreate(c) => Box::new(&**c),
@@ -304,6 +309,14 @@ impl ChangePlan {
         match &self.change {
             Change::FindingsUpdate(u) => Some(u),
             Change::Combined(c) => c.findings_update(),
+            _ => None,
+        }
+    }
+
+    /// The OCSF findings update (BatchUpdateFindingsV2) this plan makes.
+    pub fn ocsf_update(&self) -> Option<&OcsfFindingsUpdate> {
+        match &self.change {
+            Change::OcsfFindingsUpdate(u) => Some(u),
             _ => None,
         }
     }
