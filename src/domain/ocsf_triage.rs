@@ -136,7 +136,9 @@ impl OcsfTriage {
     /// Whether applying `self` (an `after`) to `current` would change anything.
     pub fn changes(&self, current: &OcsfTriage) -> bool {
         self.status_id.is_some_and(|s| current.status_id != Some(s))
-            || self.severity_id.is_some_and(|s| current.severity_id != Some(s))
+            || self
+                .severity_id
+                .is_some_and(|s| current.severity_id != Some(s))
             || self
                 .comment
                 .as_ref()
@@ -166,7 +168,10 @@ impl OcsfTriage {
             out.push(("severity", old, severity_caption(s)));
         }
         if let Some(c) = &after.comment {
-            let old = self.comment.as_ref().map_or_else(none, |c| format!("{c:?}"));
+            let old = self
+                .comment
+                .as_ref()
+                .map_or_else(none, |c| format!("{c:?}"));
             out.push(("comment", old, format!("{c:?}")));
         }
         out
@@ -248,7 +253,10 @@ mod tests {
     fn values_read_from_a_document_and_an_undo_never_restores_the_comment() {
         let doc = json!({"status_id": 1, "severity_id": 4, "comment": "seen"});
         let now = OcsfTriage::of_ocsf(&doc);
-        assert_eq!(now.describe(), "status New, severity High, comment \"seen\"");
+        assert_eq!(
+            now.describe(),
+            "status New, severity High, comment \"seen\""
+        );
         let after = OcsfTriage {
             status_id: Some(3),
             comment: Some("fp".into()),

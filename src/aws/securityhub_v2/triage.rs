@@ -13,7 +13,9 @@ use super::super::ocsf_filters::ocsf_finding_filters;
 use super::super::retry::RetryPolicy;
 use super::{OcsfQuery, get_all_findings};
 use crate::domain::filter::StringComparison;
-use crate::domain::ocsf_filter::{Composite, Leaf, MAX_COMPOSITES, MAX_PER_KIND, OcsfFilters, Operator};
+use crate::domain::ocsf_filter::{
+    Composite, Leaf, MAX_COMPOSITES, MAX_PER_KIND, OcsfFilters, Operator,
+};
 
 pub const BATCH_UPDATE: &str = "securityhub:BatchUpdateFindingsV2";
 /// At most this many findings a call.

@@ -29,8 +29,8 @@ pub use super::triage::{TriageFields, VerificationState};
 pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_NOTE_BEFORE};
 pub use fresh::{Moved, Refresh, Replan};
 pub use id::PlanIds;
-pub use ocsf_update::{COMMENT_STAYS, OcsfEdit, OcsfFindingsUpdate};
 pub use interrupted::{InterruptedChange, Resolves, Way};
+pub use ocsf_update::{COMMENT_STAYS, OcsfEdit, OcsfFindingsUpdate};
 pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
 

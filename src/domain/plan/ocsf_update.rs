@@ -267,12 +267,15 @@ mod tests {
 
     #[test]
     fn the_preview_diffs_each_finding_and_says_a_comment_cannot_be_undone() {
-        let p = plan(vec![edit("u-1", 1, None), edit("u-2", 2, Some("false positive"))]);
+        let p = plan(vec![
+            edit("u-1", 1, None),
+            edit("u-2", 2, Some("false positive")),
+        ]);
         let text: Vec<String> = p.preview().into_iter().map(|l| l.text).collect();
         assert_eq!(
             text[..4],
             [
-                "Set status (per finding) on 2 OCSF finding(s)",
+                "Set status, comment (per finding) on 2 OCSF finding(s)",
                 "u-1  finding u-1",
                 "- status New",
                 "+ status Suppressed",
@@ -300,14 +303,20 @@ mod tests {
         assert!(u.edits.iter().all(|e| e.after.comment.is_none()));
         let text: Vec<String> = undo.preview().into_iter().map(|l| l.text).collect();
         assert!(
-            text.last().unwrap().contains("the comment on 2 finding(s) stays"),
+            text.last()
+                .unwrap()
+                .contains("the comment on 2 finding(s) stays"),
             "{text:?}"
         );
         // A comment-only change has nothing to undo.
         let mut only_comment = edit("u-4", 1, Some("seen"));
         only_comment.after.status_id = None;
         only_comment.before.status_id = None;
-        assert!(plan(vec![only_comment]).undo(&["u-4".into()], "p3").is_none());
+        assert!(
+            plan(vec![only_comment])
+                .undo(&["u-4".into()], "p3")
+                .is_none()
+        );
     }
 
     #[test]

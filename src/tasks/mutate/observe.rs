@@ -117,14 +117,15 @@ async fn findings(cx: &ObserveCx<'_>, refs: &[FindingRef]) -> Rereads {
 /// OCSF findings' status, severity and comment now (GetFindingsV2 by `metadata.uid`); a
 /// finding it no longer returns is absent.
 async fn ocsf_findings(cx: &ObserveCx<'_>, uids: &[String]) -> Rereads {
-    let found =
-        super::securityhub_v2::read_now(&cx.clients.securityhub, cx.retry, uids).await;
+    let found = super::securityhub_v2::read_now(&cx.clients.securityhub, cx.retry, uids).await;
     uids.iter()
         .map(|uid| {
             let reread = match &found {
-                Ok(now) => Reread::Found(now.get(uid).cloned().map_or(Observed::Absent, |triage| {
-                    Observed::OcsfFinding { triage }
-                })),
+                Ok(now) => Reread::Found(
+                    now.get(uid)
+                        .cloned()
+                        .map_or(Observed::Absent, |triage| Observed::OcsfFinding { triage }),
+                ),
                 Err(e) => Reread::Failed(e.to_string()),
             };
             (uid.clone(), reread)

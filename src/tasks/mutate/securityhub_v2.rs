@@ -55,21 +55,18 @@ pub(super) async fn update_findings(
                         OcsfTarget::MetadataUid(uid) => batch.iter().any(|e| e.uid == *uid),
                         OcsfTarget::Identifier { .. } => false,
                     };
-                    outcome.succeeded.extend(
-                        r.processed
-                            .iter()
-                            .filter(|t| asked(t))
-                            .filter_map(uid_of),
-                    );
                     outcome
-                        .failed
-                        .extend(r.unprocessed.into_iter().filter(|(t, ..)| asked(t)).map(
+                        .succeeded
+                        .extend(r.processed.iter().filter(|t| asked(t)).filter_map(uid_of));
+                    outcome.failed.extend(
+                        r.unprocessed.into_iter().filter(|(t, ..)| asked(t)).map(
                             |(t, code, message)| TargetFailure {
                                 target: uid_of(&t).unwrap_or_default(),
                                 code,
                                 message,
                             },
-                        ));
+                        ),
+                    );
                 }
                 // The call may still have been applied (a lost answer): the executor
                 // re-reads and settles its findings.
