@@ -362,4 +362,22 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_journal_names_the_kind_and_keeps_only_the_fields_set() {
+        let p = plan(vec![edit("f-0003", 1, Some("accepted risk"))]);
+        let json = serde_json::to_value(&p.change).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "ocsf_findings_update", "edits": [{
+                "uid": "f-0003", "title": "finding f-0003",
+                "before": {"status_id": 1},
+                "after": {"status_id": 3, "comment": "accepted risk"}
+            }]})
+        );
+        let back: Change = serde_json::from_value(json).unwrap();
+        assert_eq!(back, p.change);
+        let values = p.journal_values();
+        assert_eq!(values.after["f-0003"]["comment"], "accepted risk");
+    }
 }
