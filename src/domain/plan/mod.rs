@@ -321,6 +321,14 @@ impl ChangePlan {
         }
     }
 
+    /// What an undo of this plan cannot put back, said with the undo offer: a comment
+    /// written through BatchUpdateFindingsV2 (the API cannot remove one).
+    pub fn undo_leaves(&self) -> Option<&'static str> {
+        self.ocsf_update()
+            .is_some_and(|u| u.edits.iter().any(|e| e.after.comment.is_some()))
+            .then_some("the comment stays: BatchUpdateFindingsV2 cannot remove it")
+    }
+
     /// Whether executing the plan changes WAF IP sets (the pane reloads after it).
     pub fn touches_ip_sets(&self) -> bool {
         self.change.planned().touches_ip_sets()

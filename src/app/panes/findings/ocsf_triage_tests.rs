@@ -168,3 +168,26 @@ fn bulk_over_marks_needs_the_count_and_unprocessed_findings_are_kept_for_retry()
     keys(&mut s, "<c-r>");
     assert_eq!(previewed(&s).targets(), targets[..2].to_vec());
 }
+
+#[test]
+fn the_undo_offer_says_the_comment_stays() {
+    let mut s = ocsf_loaded(2);
+    let plan = plan_of(&keys(&mut s, "wrfixed in CHG-7<enter>y"));
+    let undo = plan.undo(&plan.targets(), "undo-1");
+    update(
+        &mut s,
+        Action::ChangeFinished {
+            outcome: Box::new(ChangeOutcome {
+                plan_id: plan.id.clone(),
+                succeeded: plan.targets(),
+                ..Default::default()
+            }),
+            undo,
+        },
+    );
+    let m = messages(&s).join("\n");
+    assert!(
+        m.contains("to undo; the comment stays: BatchUpdateFindingsV2 cannot remove it"),
+        "{m}"
+    );
+}
