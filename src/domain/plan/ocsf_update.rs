@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::preview::{LineKind, PreviewLine};
+use super::preview::{LineKind, PreviewLine, grouped};
 use super::{Change, JournalValues, Moved, Observed, PlannedChange, Refresh, Reread, Rereads};
 use crate::domain::ocsf_triage::OcsfTriage;
 
@@ -78,7 +78,12 @@ impl PlannedChange for OcsfFindingsUpdate {
     fn preview(&self) -> Vec<PreviewLine> {
         let mut lines = vec![PreviewLine::header(self.title())];
         if self.edits.len() > GROUP_PREVIEW_ABOVE {
-            lines.extend(grouped(&self.edits));
+            lines.extend(grouped(
+                &self.edits,
+                |e| (&e.before, &e.after),
+                diff_lines,
+                |e| format!("{}  {}", e.shown_target(), e.title),
+            ));
         } else {
             for e in &self.edits {
                 lines.push(PreviewLine::context(format!(
@@ -150,14 +155,7 @@ impl PlannedChange for OcsfFindingsUpdate {
             };
             let current = e.after.before_from(triage);
             if current != e.after.before_from(&e.before) {
-                let what = e
-                    .before
-                    .field_changes(&current)
-                    .into_iter()
-                    .filter(|(_, old, new)| old != new)
-                    .map(|(name, old, new)| format!("{name} {old} -> {new}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let what = Moved::what(e.before.field_changes(&current));
                 refresh.moved.push(Moved::new(&e.uid, what));
             }
             if e.after.changes(triage) {
@@ -198,42 +196,6 @@ fn diff_lines(before: &OcsfTriage, after: &OcsfTriage) -> Vec<PreviewLine> {
             })
             .collect(),
     }
-}
-
-/// One block per distinct before -> after, with its count and a few example findings.
-fn grouped(edits: &[OcsfEdit]) -> Vec<PreviewLine> {
-    let mut groups: Vec<(&OcsfTriage, &OcsfTriage, Vec<&OcsfEdit>)> = Vec::new();
-    for e in edits {
-        match groups
-            .iter_mut()
-            .find(|(b, a, _)| **b == e.before && **a == e.after)
-        {
-            Some((_, _, members)) => members.push(e),
-            None => groups.push((&e.before, &e.after, vec![e])),
-        }
-    }
-    let mut lines = Vec::new();
-    for (before, after, members) in groups {
-        lines.push(PreviewLine::context(format!(
-            "{} finding(s):",
-            members.len()
-        )));
-        lines.extend(diff_lines(before, after));
-        for e in members.iter().take(3) {
-            lines.push(PreviewLine::context(format!(
-                "    {}  {}",
-                e.shown_target(),
-                e.title
-            )));
-        }
-        if members.len() > 3 {
-            lines.push(PreviewLine::context(format!(
-                "    … and {} more",
-                members.len() - 3
-            )));
-        }
-    }
-    lines
 }
 
 #[cfg(test)]

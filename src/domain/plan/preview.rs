@@ -35,3 +35,42 @@ impl PreviewLine {
         Self::new(LineKind::Context, text)
     }
 }
+
+/// A bulk change's preview body: one block per distinct (before, after) with its count,
+/// its diff (`diff`) and up to three of its items (`shown`), `… and N more` for the rest.
+pub fn grouped<E, V: PartialEq>(
+    items: &[E],
+    values: impl Fn(&E) -> (&V, &V),
+    diff: impl Fn(&V, &V) -> Vec<PreviewLine>,
+    shown: impl Fn(&E) -> String,
+) -> Vec<PreviewLine> {
+    let mut groups: Vec<(&V, &V, Vec<&E>)> = Vec::new();
+    for e in items {
+        let (before, after) = values(e);
+        match groups
+            .iter_mut()
+            .find(|(b, a, _)| *b == before && *a == after)
+        {
+            Some((_, _, members)) => members.push(e),
+            None => groups.push((before, after, vec![e])),
+        }
+    }
+    let mut lines = Vec::new();
+    for (before, after, members) in groups {
+        lines.push(PreviewLine::context(format!(
+            "{} finding(s):",
+            members.len()
+        )));
+        lines.extend(diff(before, after));
+        for e in members.iter().take(3) {
+            lines.push(PreviewLine::context(format!("    {}", shown(e))));
+        }
+        if members.len() > 3 {
+            lines.push(PreviewLine::context(format!(
+                "    … and {} more",
+                members.len() - 3
+            )));
+        }
+    }
+    lines
+}

@@ -5,11 +5,10 @@ use serde_json::json;
 
 use super::*;
 use crate::app::action::Action;
-use crate::app::pipeline_tests::plan_of;
+use crate::app::pipeline_tests::{finish, finish_failing, plan_of};
 use crate::app::tests::{keys, loaded_with, messages};
 use crate::app::{FindingsMsg, PaneMsg, update};
 use crate::domain::ocsf_finding::from_ocsf;
-use crate::domain::plan::TargetFailure;
 
 /// A console on OCSF with `n` OCSF rows (status New, severity High, no comment).
 fn ocsf_loaded(n: usize) -> State {
@@ -126,26 +125,7 @@ fn bulk_over_marks_needs_the_count_and_unprocessed_findings_are_kept_for_retry()
     let plan = plan_of(&keys(&mut s, "<c-a>wi12<enter>"));
     assert_eq!(plan.item_count(), 12);
     let targets = plan.targets();
-    let outcome = ChangeOutcome {
-        plan_id: plan.id.clone(),
-        succeeded: targets[2..].to_vec(),
-        failed: targets[..2]
-            .iter()
-            .map(|t| TargetFailure {
-                target: t.clone(),
-                code: "ConflictException".into(),
-                message: "busy".into(),
-            })
-            .collect(),
-        ..Default::default()
-    };
-    let fx = update(
-        &mut s,
-        Action::ChangeFinished {
-            outcome: Box::new(outcome),
-            undo: None,
-        },
-    );
+    let fx = finish_failing(&mut s, &plan, 2, "ConflictException");
     assert!(!fx.is_empty(), "the view reloads: {fx:?}");
     let m = messages(&s).join("\n");
     assert!(
@@ -173,18 +153,7 @@ fn bulk_over_marks_needs_the_count_and_unprocessed_findings_are_kept_for_retry()
 fn the_undo_offer_says_the_comment_stays() {
     let mut s = ocsf_loaded(2);
     let plan = plan_of(&keys(&mut s, "wrfixed in CHG-7<enter>y"));
-    let undo = plan.undo(&plan.targets(), "undo-1");
-    update(
-        &mut s,
-        Action::ChangeFinished {
-            outcome: Box::new(ChangeOutcome {
-                plan_id: plan.id.clone(),
-                succeeded: plan.targets(),
-                ..Default::default()
-            }),
-            undo,
-        },
-    );
+    finish(&mut s, &plan, &[]);
     let m = messages(&s).join("\n");
     assert!(
         m.contains("to undo; the comment stays: BatchUpdateFindingsV2 cannot remove it"),
