@@ -2,11 +2,9 @@
 //! after. The preview lists each finding (or groups them by before -> after when there are
 //! many); the undo puts back the fields that were changed.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
-use super::preview::{LineKind, PreviewLine, grouped};
+use super::preview::{LineKind, PreviewLine, grouped, set_title};
 use super::{Change, JournalValues, Moved, Observed, PlannedChange, Refresh, Reread, Rereads};
 use crate::domain::finding::FindingRef;
 use crate::domain::triage::TriageFields;
@@ -55,25 +53,14 @@ impl PlannedChange for FindingsUpdate {
     }
 
     fn title(&self) -> String {
-        let afters: BTreeSet<String> = self
-            .edits
-            .iter()
-            .map(|e| e.after.describe_after())
-            .collect();
-        let what = if afters.len() == 1 {
-            afters.into_iter().next().unwrap_or_default()
-        } else {
-            // Values differ per finding (an undo, a block note naming each one's IPs):
-            // name the fields; the preview lists each finding's values.
-            let mut fields: Vec<String> = Vec::new();
-            for name in self.edits.iter().flat_map(|e| e.after.field_names()) {
-                if !fields.contains(&name) {
-                    fields.push(name);
-                }
-            }
-            format!("{} (per finding)", fields.join(", "))
-        };
-        format!("Set {what} on {} finding(s)", self.edits.len())
+        // Values may differ per finding (an undo, a block note naming each one's IPs):
+        // the title names the fields then, and the preview lists each finding's values.
+        set_title(
+            self.edits.iter().map(|e| e.after.describe_after()),
+            self.edits.iter().flat_map(|e| e.after.field_names()),
+            self.edits.len(),
+            "finding(s)",
+        )
     }
 
     fn item_count(&self) -> usize {

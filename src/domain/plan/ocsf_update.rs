@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::preview::{LineKind, PreviewLine, grouped};
+use super::preview::{LineKind, PreviewLine, grouped, set_title};
 use super::{Change, JournalValues, Moved, Observed, PlannedChange, Refresh, Reread, Rereads};
 use crate::domain::ocsf_triage::OcsfTriage;
 
@@ -50,21 +50,12 @@ impl PlannedChange for OcsfFindingsUpdate {
     }
 
     fn title(&self) -> String {
-        let afters: std::collections::BTreeSet<String> =
-            self.edits.iter().map(|e| e.after.describe()).collect();
-        let what = if afters.len() == 1 {
-            afters.into_iter().next().unwrap_or_default()
-        } else {
-            // An undo: each finding gets its own old values back.
-            let mut names: Vec<&str> = Vec::new();
-            for n in self.edits.iter().flat_map(|e| e.after.field_names()) {
-                if !names.contains(&n) {
-                    names.push(n);
-                }
-            }
-            format!("{} (per finding)", names.join(", "))
-        };
-        format!("Set {what} on {} OCSF finding(s)", self.edits.len())
+        set_title(
+            self.edits.iter().map(|e| e.after.describe()),
+            self.edits.iter().flat_map(|e| e.after.field_names()),
+            self.edits.len(),
+            "OCSF finding(s)",
+        )
     }
 
     fn item_count(&self) -> usize {

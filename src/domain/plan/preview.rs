@@ -74,3 +74,27 @@ pub fn grouped<E, V: PartialEq>(
     }
     lines
 }
+
+/// `Set workflow NOTIFIED on 3 finding(s)` when every item gets the same values (each
+/// item's `describe`d), else `Set workflow, note (per finding) on ...` naming the fields
+/// (an undo gives each item its own old values back).
+pub fn set_title<N: Into<String>>(
+    described: impl Iterator<Item = String>,
+    field_names: impl Iterator<Item = N>,
+    count: usize,
+    noun: &str,
+) -> String {
+    let afters: std::collections::BTreeSet<String> = described.collect();
+    let what = if afters.len() == 1 {
+        afters.into_iter().next().unwrap_or_default()
+    } else {
+        let mut names: Vec<String> = Vec::new();
+        for name in field_names.map(Into::into) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        format!("{} (per finding)", names.join(", "))
+    };
+    format!("Set {what} on {count} {noun}")
+}
