@@ -12,9 +12,10 @@ use common::hub::ocsf_states;
 use common::*;
 use secdeck::config::AccessFlag;
 use secdeck::domain::findings_api::FindingsApi;
-use secdeck::domain::plan::Change;
+use secdeck::domain::ocsf_triage::OcsfTriage;
+use secdeck::domain::plan::{Change, ChangePlan, OcsfEdit, OcsfFindingsUpdate};
 use secdeck::journal::{Journal, Phase};
-use secdeck::sandbox::ItemFault;
+use secdeck::sandbox::{Fault, ItemFault};
 
 /// A read-write console on OCSF over a sandbox holding `findings(n)`, once they are loaded.
 async fn ocsf_console(n: usize) -> ConsoleEnv {
@@ -198,5 +199,46 @@ fn a_finding_another_writer_moved_is_re_planned_and_nothing_is_written() {
         assert!(preview_text(&run.state).contains("+ status Resolved"));
         check_v2_requests(run.sandbox());
         common::model::ServiceModel::load("securityhub").check_exchanges(&exchanges.taken());
+    });
+}
+
+#[test]
+fn a_write_whose_answer_is_lost_is_settled_from_what_get_findings_v2_shows() {
+    big_stack(|| async {
+        let env = TestEnv::findings(findings(3)).await;
+        let resolve = |uid: &str| OcsfEdit {
+            uid: uid.into(),
+            title: format!("finding {uid}"),
+            resource: String::new(),
+            before: OcsfTriage {
+                status_id: Some(1),
+                ..Default::default()
+            },
+            after: OcsfTriage {
+                status_id: Some(4),
+                ..Default::default()
+            },
+        };
+        let plan = ChangePlan::new(
+            "p1",
+            Change::OcsfFindingsUpdate(Box::new(OcsfFindingsUpdate {
+                edits: vec![resolve("f-0000"), resolve("f-0001")],
+            })),
+        );
+        // Applied, then answered 500 (every SDK retry too).
+        env.inject_fault(Fault::applied_then_failed(
+            "BatchUpdateFindingsV2",
+            10,
+            500,
+            "InternalServerException",
+        ));
+        let (outcome, undo) = env.executor().execute(plan).await;
+        let mut applied = outcome.succeeded.clone();
+        applied.sort();
+        assert_eq!(applied, ["f-0000", "f-0001"], "{outcome:?}");
+        assert!(outcome.failed.is_empty(), "{outcome:?}");
+        assert!(outcome.write_error.is_some());
+        assert!(undo.is_some(), "an applied change can be undone");
+        assert_eq!(at_status(&env.hub(), 4).await, ["f-0000", "f-0001"]);
     });
 }
