@@ -14,7 +14,7 @@ use crate::domain::ocsf_triage::OcsfTriage;
 const GROUP_PREVIEW_ABOVE: usize = super::GROUP_PREVIEW_ABOVE;
 
 /// What the preview says when the change writes a comment.
-pub const COMMENT_STAYS: &str = "undo restores status and severity only: the comment stays (BatchUpdateFindingsV2 cannot remove a comment)";
+pub const COMMENT_STAYS: &str = "undo restores status and severity; a comment cannot be removed";
 
 /// One OCSF finding's change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,7 +97,7 @@ impl PlannedChange for OcsfFindingsUpdate {
         if kept > 0 {
             lines.push(PreviewLine::new(
                 LineKind::Warning,
-                format!("cannot be restored: the comment on {kept} finding(s) stays (BatchUpdateFindingsV2 cannot remove a comment)"),
+                format!("the comment on {kept} finding(s) stays: a comment cannot be removed"),
             ));
         }
         lines

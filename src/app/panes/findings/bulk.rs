@@ -274,6 +274,8 @@ pub(crate) fn pick_letter(state: &mut State, key: Key) -> Option<Vec<Effect>> {
         .iter()
         .position(|l| *l == typed)?;
     *cursor = at;
+    // The picker gives way to the note editor or the preview: redraw.
+    state.dirty = true;
     Some(handle(state, Action::Open))
 }
 

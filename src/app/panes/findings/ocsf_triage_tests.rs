@@ -72,7 +72,10 @@ fn status_and_severity_keys_plan_batch_update_findings_v2_on_ocsf_rows() {
 #[test]
 fn suppressing_asks_for_the_reason_and_sends_it_as_the_comment() {
     let mut s = ocsf_loaded(3);
-    keys(&mut s, "ws");
+    keys(&mut s, "w");
+    s.dirty = false;
+    keys(&mut s, "s");
+    assert!(s.dirty, "the note editor is drawn at once");
     assert!(matches!(
         &s.pipeline.stage,
         Stage::Triage(TriageStage::Note {
@@ -87,7 +90,8 @@ fn suppressing_asks_for_the_reason_and_sends_it_as_the_comment() {
     assert_eq!(after.comment.as_deref(), Some("accepted risk"));
     let text: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
     assert!(
-        text.iter().any(|l| l.contains("the comment stays")),
+        text.iter()
+            .any(|l| l.contains("a comment cannot be removed")),
         "{text:?}"
     );
     keys(&mut s, "n");
