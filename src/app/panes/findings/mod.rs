@@ -20,6 +20,7 @@ mod keys;
 pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
+mod ocsf_triage;
 pub mod refresh;
 pub mod server_groups;
 pub mod source;
