@@ -20,6 +20,8 @@ pub mod panes;
 pub mod pipeline;
 #[cfg(test)]
 mod pipeline_tests;
+#[cfg(test)]
+mod read_only_tests;
 pub mod session;
 #[cfg(test)]
 pub(crate) mod tests;
