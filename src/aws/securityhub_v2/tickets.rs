@@ -3,34 +3,18 @@
 //! `dry_run` asks AWS to check the request without opening a ticket (Mode DRYRUN).
 
 use aws_sdk_securityhub::Client;
+use aws_sdk_securityhub::types as sdk;
 use aws_sdk_securityhub::types::TicketCreationMode;
 
 use super::super::error::AwsError;
 use super::super::pages::all_pages;
 use super::super::retry::RetryPolicy;
+use super::{OcsfQuery, get_all_findings};
 
 pub const LIST_CONNECTORS: &str = "securityhub:ListConnectorsV2";
 pub const CREATE_TICKET: &str = "securityhub:CreateTicketV2";
 
-/// A connector as ListConnectorsV2 summarises it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connector {
-    pub id: String,
-    pub name: String,
-    pub arn: Option<String>,
-    pub description: Option<String>,
-    /// `JIRA_CLOUD`, `SERVICENOW`, ...
-    pub provider: String,
-    /// `CONNECTED`, `FAILED_TO_CONNECT`, `PENDING_AUTHORIZATION`, ... (empty when unknown).
-    pub status: String,
-    pub enablement: Option<String>,
-}
-
-impl Connector {
-    pub fn is_connected(&self) -> bool {
-        self.status == "CONNECTED"
-    }
-}
+pub use crate::domain::ticket::{Connector, Ticket};
 
 /// Every connector, page after page.
 pub async fn list_connectors(
@@ -71,13 +55,6 @@ pub async fn list_connectors(
     .await
 }
 
-/// What CreateTicketV2 answered (for a dry run: the ticket that would be opened).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ticket {
-    pub id: String,
-    pub url: Option<String>,
-}
-
 /// Opens (or with `dry_run`, checks) a ticket for the finding with this `metadata.uid`.
 /// `client_token` makes a retried call open at most one ticket.
 pub async fn create_ticket(
@@ -100,4 +77,47 @@ pub async fn create_ticket(
         id: out.ticket_id().unwrap_or_default().to_string(),
         url: out.ticket_src_url().map(str::to_string),
     })
+}
+
+/// GetFindingsV2 filters allow this many string filters in one composite.
+const UIDS_PER_READ: usize = 20;
+
+/// Which of these `metadata.uid`s GetFindingsV2 still returns (the fresh-state check
+/// before tickets are opened): one read per 20 uids, ORed.
+pub async fn existing_findings(
+    client: &Client,
+    uids: &[String],
+    retry: &RetryPolicy,
+) -> Result<Vec<String>, AwsError> {
+    let mut found = Vec::new();
+    for chunk in uids.chunks(UIDS_PER_READ) {
+        let mut composite = sdk::CompositeFilter::builder().operator(sdk::AllowedOperators::Or);
+        for uid in chunk {
+            composite = composite.string_filters(
+                sdk::OcsfStringFilter::builder()
+                    .field_name(sdk::OcsfStringField::MetadataUid)
+                    .filter(
+                        sdk::StringFilter::builder()
+                            .value(uid)
+                            .comparison(sdk::StringFilterComparison::Equals)
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        let query = OcsfQuery {
+            filters: Some(
+                sdk::OcsfFindingFilters::builder()
+                    .composite_filters(composite.build())
+                    .build(),
+            ),
+            ..OcsfQuery::default()
+        };
+        for doc in get_all_findings(client, &query, retry).await? {
+            if let Some(uid) = doc["metadata"]["uid"].as_str() {
+                found.push(uid.to_string());
+            }
+        }
+    }
+    Ok(found)
 }

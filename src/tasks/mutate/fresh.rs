@@ -33,7 +33,8 @@ fn checked(change: &Change) -> bool {
         | Change::ArchiveRuleCreate(_)
         | Change::ArchiveRuleDelete(_)
         | Change::IpSetCreate(_)
-        | Change::IpSetDelete(_) => true,
+        | Change::IpSetDelete(_)
+        | Change::TicketCreate(_) => true,
         Change::IpSetUpdate(_)
         | Change::TrustPolicyDeny(_)
         | Change::TrustPolicyRollback(_)

@@ -11,6 +11,7 @@ pub mod iot;
 pub mod observe;
 mod permissions;
 mod securityhub;
+mod tickets;
 pub mod wafv2;
 
 use std::sync::Arc;
@@ -323,6 +324,9 @@ impl MutationExecutor {
                 .unwrap_or_else(|| {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
+            Change::TicketCreate(change) => {
+                tickets::execute(&self.clients.securityhub, &plan.id, change).await
+            }
             Change::Iot(change) => {
                 let cx = iot::IotContext {
                     clients: &self.clients,

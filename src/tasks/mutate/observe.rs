@@ -61,6 +61,9 @@ pub async fn reread(cx: &ObserveCx<'_>, change: &Change) -> Rereads {
         }
         Change::UnusedPermissions(c) => super::permissions::reread(cx.clients, c).await,
         Change::Iot(c) => iot(cx, c).await,
+        Change::TicketCreate(t) => {
+            super::tickets::reread(&cx.clients.securityhub, cx.retry, t).await
+        }
         Change::FindingsImport(i) => imported(cx, &i.findings, change).await,
         Change::Combined(c) => {
             let mut out = Rereads::new();

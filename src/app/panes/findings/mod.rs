@@ -21,6 +21,7 @@ pub mod local;
 pub mod notes;
 pub mod refresh;
 pub mod source;
+pub mod tickets;
 
 use std::collections::HashSet;
 

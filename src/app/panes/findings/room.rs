@@ -21,6 +21,7 @@ impl Pane for Room {
 
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
+        super::tickets::after_change(state, change.plan.as_ref(), &change.outcome);
         let mut effects = super::cache::after_change(state, change.plan.as_ref(), &change.outcome);
         // Imported findings are new rows: the view reloads (the cursor keeps its finding).
         let imported = change.plan.as_ref().is_some_and(|p| {
@@ -120,6 +121,14 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             let label = state.findings.source.status_label().unwrap_or_default();
             state.notify(NotifyLevel::Info, format!("findings from {label}"));
             vec![effect]
+        }
+        FindingsMsg::Connectors(result) => {
+            super::tickets::connectors_loaded(state, result);
+            Vec::new()
+        }
+        FindingsMsg::TicketDryRun(change) => {
+            super::tickets::dry_run_answered(state, *change);
+            Vec::new()
         }
     }
 }
