@@ -62,15 +62,19 @@ impl Connector {
 
 /// A connector status that is not CONNECTED, said as a reason.
 pub fn status_reason(status: &str) -> String {
-    let why = match status {
+    let shown = if status.is_empty() { "UNKNOWN" } else { status };
+    format!("{shown}: {}", status_why(status))
+}
+
+/// What a connector status that is not CONNECTED means.
+pub fn status_why(status: &str) -> &'static str {
+    match status {
         "FAILED_TO_CONNECT" => "Security Hub cannot reach the ticketing system",
         "PENDING_AUTHORIZATION" => "waiting for authorization in the ticketing system",
         "PENDING_CONFIGURATION" => "its setup is not finished",
         "" => "its status is unknown",
         _ => "it is not connected",
-    };
-    let status = if status.is_empty() { "UNKNOWN" } else { status };
-    format!("{status}: {why}")
+    }
 }
 
 /// One finding a ticket is opened for.
@@ -197,7 +201,10 @@ impl PlannedChange for TicketCreate {
             PreviewLine::context(self.connector_line()),
             PreviewLine::new(
                 LineKind::Warning,
-                "AWS offers no undo for a ticket: once opened it stays in the ticketing system",
+                format!(
+                    "no undo: AWS cannot take a ticket back; it stays in {}",
+                    self.connector.provider_label()
+                ),
             ),
             PreviewLine::context("AWS's DRYRUN answer (CreateTicketV2 Mode=DRYRUN), per finding:"),
         ];
@@ -206,23 +213,23 @@ impl PlannedChange for TicketCreate {
                 .targets
                 .iter()
                 .find(|t| t.metadata_uid == d.metadata_uid)
-                .map(|t| t.title.as_str())
-                .unwrap_or_default();
-            lines.push(match &d.answer {
-                Ok(t) => PreviewLine::new(
+                .map_or("", |t| t.title.as_str());
+            let (kind, answer) = match &d.answer {
+                Ok(t) => (
                     LineKind::Added,
                     format!(
-                        "+ ticket {} would be opened ({})  {title}  {}",
+                        "+ would open ticket {} {}",
                         t.id,
-                        t.url.as_deref().unwrap_or("no URL"),
-                        d.metadata_uid
+                        t.url.as_deref().unwrap_or("(no URL)")
                     ),
                 ),
-                Err(e) => PreviewLine::new(
-                    LineKind::Removed,
-                    format!("- refused by AWS, left out: {e}  {}", d.metadata_uid),
-                ),
-            });
+                Err(e) => (LineKind::Removed, format!("- refused, left out: {e}")),
+            };
+            lines.push(PreviewLine::new(kind, answer));
+            if !title.is_empty() {
+                lines.push(PreviewLine::context(format!("    {title}")));
+            }
+            lines.push(PreviewLine::context(format!("    finding {}", d.metadata_uid)));
         }
         lines
     }
@@ -331,8 +338,8 @@ mod tests {
         assert_eq!(plan.undo(&plan.targets(), "u"), None);
         let text: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
         assert!(text.iter().any(|l| l.contains("no undo")), "{text:?}");
-        assert!(text.iter().any(|l| l.contains("DRYRUN") && l.contains("finding a")));
-        assert!(text.iter().any(|l| l.contains("refused by AWS") && l.contains("no such finding")));
+        assert!(text.iter().any(|l| l.contains("would open ticket DRYRUN")));
+        assert!(text.iter().any(|l| l.contains("refused, left out") && l.contains("no such finding")));
     }
 
     #[test]

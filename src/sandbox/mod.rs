@@ -284,6 +284,33 @@ impl Sandbox {
         self.shared.v2_write().apis = apis;
     }
 
+    /// Sets a ticketing connector's status (`FAILED_TO_CONNECT`, ...), as its ticketing
+    /// system going away would; false when there is no such connector.
+    pub fn set_connector_status(&self, connector_id: &str, status: &str) -> bool {
+        let mut v2 = self.shared.v2_write();
+        let found = v2
+            .connectors
+            .iter_mut()
+            .find(|c| c["ConnectorId"].as_str() == Some(connector_id));
+        match found {
+            Some(c) => {
+                c["ProviderSummary"]["ConnectorStatus"] = status.into();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The tickets CreateTicketV2 opened (not DRYRUN): (connector id, finding uid, ticket id).
+    pub fn tickets(&self) -> Vec<(String, String, String)> {
+        self.shared
+            .v2_read()
+            .tickets
+            .iter()
+            .map(|(_, connector, uid, id)| (connector.clone(), uid.clone(), id.clone()))
+            .collect()
+    }
+
     /// Every finding as GetFindingsV2 would now return it (CSPM findings in OCSF, then the
     /// exposure findings), unfiltered.
     pub fn ocsf_findings(&self) -> Vec<Value> {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::panes::findings::tickets::TicketStage;
 use crate::app::{Action, Context, State};
-use crate::domain::ticket::{Connector, OpenedTicket, TicketTarget};
+use crate::domain::ticket::{Connector, OpenedTicket, TicketTarget, status_why};
 use crate::theme::Slot;
 use crate::ui::style::{centered, hint_spans, style};
 use crate::ui::text;
@@ -34,7 +34,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &TicketStage) {
                 (for_line(targets), Slot::Muted),
                 ("connector:".to_string(), Slot::Header),
             ];
-            body.extend(connectors.iter().enumerate().map(|(i, c)| connector_line(c, i == *cursor)));
+            for (i, c) in connectors.iter().enumerate() {
+                body.extend(connector_lines(c, i == *cursor));
+            }
             (
                 " Open a ticket ",
                 body,
@@ -102,26 +104,30 @@ fn for_line(targets: &[TicketTarget]) -> String {
     }
 }
 
-/// `▶ Jira Cloud  secops-jira  CONNECTED`; a failing one: `✗ ... FAILED_TO_CONNECT: why`.
-fn connector_line(c: &Connector, selected: bool) -> (String, Slot) {
+/// `▶ Jira Cloud  secops-jira  CONNECTED`; a failing one is marked `✗`, says it cannot
+/// be chosen, and its reason follows on a line of its own (so it is never cut off).
+fn connector_lines(c: &Connector, selected: bool) -> Vec<(String, Slot)> {
     let pointer = if selected { "▶" } else { " " };
-    let (mark, status, slot) = match c.failing_reason() {
-        None => (" ", c.status.clone(), Slot::Text),
-        Some(why) => ("✗", format!("{why} (cannot be chosen)"), Slot::Error),
-    };
-    let slot = if selected && slot == Slot::Text {
-        Slot::Selection
+    let connected = c.is_connected();
+    let (mark, status) = if connected {
+        (" ", c.status.clone())
     } else {
-        slot
+        let shown = if c.status.is_empty() { "UNKNOWN" } else { &c.status };
+        ("✗", format!("{shown}, cannot be chosen"))
     };
-    (
-        format!(
-            "{pointer}{mark} {:<11} {:<18} {status}",
-            c.provider_label(),
-            c.name
-        ),
+    let slot = match (connected, selected) {
+        (false, _) => Slot::Error,
+        (true, true) => Slot::Selection,
+        (true, false) => Slot::Text,
+    };
+    let mut lines = vec![(
+        format!("{pointer}{mark} {:<11} {:<18} {status}", c.provider_label(), c.name),
         slot,
-    )
+    )];
+    if !connected {
+        lines.push((format!("     {}", status_why(&c.status)), Slot::Error));
+    }
+    lines
 }
 
 fn ticket_line(t: &OpenedTicket, selected: bool) -> (String, Slot) {
