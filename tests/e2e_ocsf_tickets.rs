@@ -7,9 +7,9 @@ mod common;
 
 use common::model::ServiceModel;
 use common::*;
-use secdeck::app::pipeline::Stage;
 use secdeck::app::panes::findings::bulk::TriageStage;
 use secdeck::app::panes::findings::tickets::TicketStage;
+use secdeck::app::pipeline::Stage;
 use secdeck::app::{Action, State};
 use secdeck::config::AccessFlag;
 use secdeck::domain::findings_api::FindingsApi;
@@ -40,7 +40,10 @@ fn opened(s: &State) -> bool {
 /// The `metadata.uid` of the row at `index`.
 fn uid_of_row(s: &State, index: usize) -> String {
     let doc = s.findings.rows()[index].raw.value();
-    doc["metadata"]["uid"].as_str().expect("metadata.uid").to_string()
+    doc["metadata"]["uid"]
+        .as_str()
+        .expect("metadata.uid")
+        .to_string()
 }
 
 /// The box titled `title` as drawn at 80x24 (the console is put back to 120x40).
@@ -63,7 +66,10 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         let mut console = ocsf_console(AccessFlag::Unset).await;
         let uid = uid_of_row(&console.state, 0);
         press_until(&mut console, "T", "the connector picker", picking).await;
-        insta::assert_snapshot!("connector_picker_80x24", box_at_80x24(&mut console, "Open a ticket"));
+        insta::assert_snapshot!(
+            "connector_picker_80x24",
+            box_at_80x24(&mut console, "Open a ticket")
+        );
 
         press_until(&mut console, "<enter>", "the DRYRUN preview", previewing).await;
         let sent = calls(console.sandbox(), "CreateTicketV2");
@@ -71,12 +77,23 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         assert_eq!(sent[0]["Mode"], "DRYRUN");
         assert_eq!(sent[0]["FindingMetadataUid"], uid.as_str());
         assert_eq!(sent[0]["ConnectorId"], JIRA);
-        assert!(console.sandbox().tickets().is_empty(), "DRYRUN opened nothing");
+        assert!(
+            console.sandbox().tickets().is_empty(),
+            "DRYRUN opened nothing"
+        );
         assert_contains_all(
             &preview_text(&console.state),
-            &["AWS's DRYRUN answer", "would open ticket DRYRUN", "no undo", &uid],
+            &[
+                "AWS's DRYRUN answer",
+                "would open ticket DRYRUN",
+                "no undo",
+                &uid,
+            ],
         );
-        insta::assert_snapshot!("ticket_preview_80x24", box_at_80x24(&mut console, "Preview"));
+        insta::assert_snapshot!(
+            "ticket_preview_80x24",
+            box_at_80x24(&mut console, "Preview")
+        );
 
         press_until(&mut console, "y", "the ticket", opened).await;
         let sent = calls(console.sandbox(), "CreateTicketV2");
@@ -84,7 +101,10 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         assert_eq!(sent[1].get("Mode"), None, "{sent:?}");
         assert!(sent[1]["ClientToken"].is_string(), "{sent:?}");
         let tickets = console.sandbox().tickets();
-        assert_eq!(tickets, [(JIRA.to_string(), uid.clone(), "SEC-101".to_string())]);
+        assert_eq!(
+            tickets,
+            [(JIRA.to_string(), uid.clone(), "SEC-101".to_string())]
+        );
         let url = "https://jira.example.com/browse/SEC-101";
         assert_shows(&console.state, &["Tickets opened", "SEC-101", url]);
         // The fresh-state check read the connector and the finding again before writing.
@@ -95,7 +115,10 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         assert_eq!(check["Filter"]["Value"], uid.as_str());
 
         let entries = Journal::read_all(console.journal()).expect("journal");
-        let outcome = entries.iter().find(|e| e.phase == Phase::Outcome).expect("outcome");
+        let outcome = entries
+            .iter()
+            .find(|e| e.phase == Phase::Outcome)
+            .expect("outcome");
         assert_eq!(outcome.operation, "securityhub:CreateTicketV2");
         let journaled = &outcome.result.as_ref().unwrap().tickets;
         assert_eq!(journaled[0].ticket_id, "SEC-101");
@@ -115,7 +138,8 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         assert_eq!(targets.len(), 1);
         assert_shows(&console.state, &["Ticket SEC-101"]);
         // Every V2 request the console sent is one AWS's model accepts.
-        ServiceModel::load("securityhub").check_recorded("securityhub", &console.sandbox().requests());
+        ServiceModel::load("securityhub")
+            .check_recorded("securityhub", &console.sandbox().requests());
     });
 }
 
@@ -140,10 +164,18 @@ fn a_failing_connector_is_shown_and_refused_before_anything_is_sent() {
 
         // A connector that fails between the preview and the approval: nothing is opened.
         press_until(&mut console, "g<enter>", "the DRYRUN preview", previewing).await;
-        assert!(console.sandbox().set_connector_status(JIRA, "FAILED_TO_CONNECT"));
+        assert!(
+            console
+                .sandbox()
+                .set_connector_status(JIRA, "FAILED_TO_CONNECT")
+        );
         press_until(&mut console, "y", "the fresh-state check", idle).await;
         assert_notified(&console.state, "nothing written");
-        assert_eq!(count(console.sandbox(), "CreateTicketV2"), 1, "the DRYRUN only");
+        assert_eq!(
+            count(console.sandbox(), "CreateTicketV2"),
+            1,
+            "the DRYRUN only"
+        );
         assert!(console.sandbox().tickets().is_empty());
         let journal = Journal::read_all(console.journal()).unwrap_or_default();
         assert!(journal.is_empty(), "no intent either: {journal:?}");
@@ -161,14 +193,23 @@ fn marked_findings_get_one_ticket_each() {
         press_until(&mut console, "j<enter>", "the DRYRUN preview", previewing).await;
         let dry: Vec<_> = calls(console.sandbox(), "CreateTicketV2");
         assert_eq!(dry.len(), 2);
-        assert!(dry.iter().all(|c| c["Mode"] == "DRYRUN" && c["ConnectorId"] == "c-snow-itsm"));
+        assert!(
+            dry.iter()
+                .all(|c| c["Mode"] == "DRYRUN" && c["ConnectorId"] == "c-snow-itsm")
+        );
         press_until(&mut console, "y", "the tickets", opened).await;
         let tickets = console.sandbox().tickets();
         let ticketed: Vec<&str> = tickets.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(ticketed, [uids[0].as_str(), uids[1].as_str()]);
-        assert!(tickets.iter().all(|t| t.2.starts_with("INC")), "{tickets:?}");
+        assert!(
+            tickets.iter().all(|t| t.2.starts_with("INC")),
+            "{tickets:?}"
+        );
         assert_shows(&console.state, &[&tickets[0].2, &tickets[1].2]);
-        assert!(console.state.findings.marks.is_empty(), "ticketed marks clear");
+        assert!(
+            console.state.findings.marks.is_empty(),
+            "ticketed marks clear"
+        );
     });
 }
 
@@ -182,10 +223,12 @@ fn asff_rows_and_read_only_sessions_cannot_open_tickets() {
 
         let mut read_only = ocsf_console(AccessFlag::ReadOnly).await;
         read_only.dispatch(Action::CreateTicket);
-        assert_notified(&read_only.state, "read-only session: create_ticket is not available");
+        assert_notified(
+            &read_only.state,
+            "read-only session: create_ticket is not available",
+        );
         drain(&mut read_only).await;
         assert_eq!(count(read_only.sandbox(), "ListConnectorsV2"), 0);
         assert_eq!(count(read_only.sandbox(), "CreateTicketV2"), 0);
     });
 }
-

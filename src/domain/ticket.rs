@@ -192,7 +192,10 @@ impl PlannedChange for TicketCreate {
     }
 
     fn targets(&self) -> Vec<String> {
-        self.targets.iter().map(|t| t.metadata_uid.clone()).collect()
+        self.targets
+            .iter()
+            .map(|t| t.metadata_uid.clone())
+            .collect()
     }
 
     fn preview(&self) -> Vec<PreviewLine> {
@@ -229,7 +232,10 @@ impl PlannedChange for TicketCreate {
             if !title.is_empty() {
                 lines.push(PreviewLine::context(format!("    {title}")));
             }
-            lines.push(PreviewLine::context(format!("    finding {}", d.metadata_uid)));
+            lines.push(PreviewLine::context(format!(
+                "    finding {}",
+                d.metadata_uid
+            )));
         }
         lines
     }
@@ -264,7 +270,10 @@ impl PlannedChange for TicketCreate {
                 false
             }
             _ => {
-                moved.push(Moved::new(&self.connector.name, "connector no longer exists"));
+                moved.push(Moved::new(
+                    &self.connector.name,
+                    "connector no longer exists",
+                ));
                 false
             }
         };
@@ -277,8 +286,8 @@ impl PlannedChange for TicketCreate {
                 _ => left.push(t.clone()),
             }
         }
-        let replanned = (connector_ok && !left.is_empty() && left.len() < self.targets.len())
-            .then(|| {
+        let replanned =
+            (connector_ok && !left.is_empty() && left.len() < self.targets.len()).then(|| {
                 Change::TicketCreate(Box::new(TicketCreate {
                     targets: left,
                     ..self.clone()
@@ -339,7 +348,10 @@ mod tests {
         let text: Vec<String> = plan.preview().into_iter().map(|l| l.text).collect();
         assert!(text.iter().any(|l| l.contains("no undo")), "{text:?}");
         assert!(text.iter().any(|l| l.contains("would open ticket DRYRUN")));
-        assert!(text.iter().any(|l| l.contains("refused, left out") && l.contains("no such finding")));
+        assert!(
+            text.iter()
+                .any(|l| l.contains("refused, left out") && l.contains("no such finding"))
+        );
     }
 
     #[test]
@@ -348,15 +360,30 @@ mod tests {
         let reread = |status: &str, b_present: bool| -> Rereads {
             let found = |o| Reread::Found(o);
             [
-                (c.connector.reread_key(), found(Observed::Connector { status: status.into() })),
+                (
+                    c.connector.reread_key(),
+                    found(Observed::Connector {
+                        status: status.into(),
+                    }),
+                ),
                 ("a".into(), found(Observed::Present)),
-                ("b".into(), found(if b_present { Observed::Present } else { Observed::Absent })),
+                (
+                    "b".into(),
+                    found(if b_present {
+                        Observed::Present
+                    } else {
+                        Observed::Absent
+                    }),
+                ),
             ]
             .into()
         };
         assert!(c.refresh(&reread(CONNECTED, true)).unwrap().is_fresh());
         let failing = c.refresh(&reread("FAILED_TO_CONNECT", true)).unwrap();
-        assert_eq!(failing.replanned, None, "nothing can go to a failing connector");
+        assert_eq!(
+            failing.replanned, None,
+            "nothing can go to a failing connector"
+        );
         assert!(failing.moved[0].what.contains("FAILED_TO_CONNECT"));
         let gone = c.refresh(&reread(CONNECTED, false)).unwrap();
         let Some(Change::TicketCreate(left)) = gone.replanned else {
@@ -372,11 +399,16 @@ mod tests {
             ticket_id: "SEC-101".into(),
             url: Some("https://jira.example.com/browse/SEC-101".into()),
         };
-        assert_eq!(t.comment(), "Ticket SEC-101: https://jira.example.com/browse/SEC-101");
-        assert!(connector("PENDING_AUTHORIZATION")
-            .failing_reason()
-            .unwrap()
-            .contains("authorization"));
+        assert_eq!(
+            t.comment(),
+            "Ticket SEC-101: https://jira.example.com/browse/SEC-101"
+        );
+        assert!(
+            connector("PENDING_AUTHORIZATION")
+                .failing_reason()
+                .unwrap()
+                .contains("authorization")
+        );
         assert_eq!(connector(CONNECTED).failing_reason(), None);
     }
 }

@@ -149,7 +149,7 @@ impl MutationExecutor {
         // and leaves no intent behind.
         if let fresh::Fresh::Stop(outcome) = fresh::check(&self.observe_cx(), &plan).await {
             return Executed {
-                outcome,
+                outcome: *outcome,
                 undo: None,
                 warnings,
             };

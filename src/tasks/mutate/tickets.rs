@@ -57,10 +57,16 @@ pub async fn reread(
     let connector = tickets::list_connectors(client, retry).await.map(|all| {
         all.into_iter()
             .find(|c| c.id == change.connector.id)
-            .map_or(Observed::Absent, |c| Observed::Connector { status: c.status })
+            .map_or(Observed::Absent, |c| Observed::Connector {
+                status: c.status,
+            })
     });
     out.insert(key, found_or_failed(connector));
-    let uids: Vec<String> = change.targets.iter().map(|t| t.metadata_uid.clone()).collect();
+    let uids: Vec<String> = change
+        .targets
+        .iter()
+        .map(|t| t.metadata_uid.clone())
+        .collect();
     match tickets::existing_findings(client, &uids, retry).await {
         Ok(found) => {
             for uid in uids {

@@ -57,7 +57,11 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
         .targets()
         .iter()
         .filter_map(|t| {
-            let row = state.findings.rows().iter().find(|f| f.id == t.finding.id)?;
+            let row = state
+                .findings
+                .rows()
+                .iter()
+                .find(|f| f.id == t.finding.id)?;
             let doc = row.raw.value();
             let uid = doc["metadata"]["uid"].as_str()?.to_string();
             Some(TicketTarget {
@@ -67,11 +71,16 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
         })
         .collect();
     if targets.is_empty() {
-        state.notify(NotifyLevel::Info, "no OCSF finding selected (a ticket needs metadata.uid)");
+        state.notify(
+            NotifyLevel::Info,
+            "no OCSF finding selected (a ticket needs metadata.uid)",
+        );
         return Vec::new();
     }
     state.pipeline.stage = Stage::Ticket(TicketStage::Loading { targets });
-    vec![Effect::Read(ReadRequest::Findings(FindingsRead::Connectors))]
+    vec![Effect::Read(ReadRequest::Findings(
+        FindingsRead::Connectors,
+    ))]
 }
 
 /// ListConnectorsV2 answered: the picker opens on the first connected connector.
@@ -89,7 +98,10 @@ pub(crate) fn connectors_loaded(state: &mut State, result: Result<Vec<Connector>
             );
         }
         Ok(connectors) => {
-            let cursor = connectors.iter().position(Connector::is_connected).unwrap_or(0);
+            let cursor = connectors
+                .iter()
+                .position(Connector::is_connected)
+                .unwrap_or(0);
             state.pipeline.stage = Stage::Ticket(TicketStage::Pick {
                 targets,
                 connectors,
@@ -105,7 +117,10 @@ pub(crate) fn connectors_loaded(state: &mut State, result: Result<Vec<Connector>
 
 /// The DRYRUN answers: the preview, or why there is nothing to approve.
 pub(crate) fn dry_run_answered(state: &mut State, change: TicketCreate) {
-    if !matches!(state.pipeline.stage, Stage::Ticket(TicketStage::DryRun { .. })) {
+    if !matches!(
+        state.pipeline.stage,
+        Stage::Ticket(TicketStage::DryRun { .. })
+    ) {
         return;
     }
     if change.targets.is_empty() {
@@ -115,7 +130,10 @@ pub(crate) fn dry_run_answered(state: &mut State, change: TicketCreate) {
             .iter()
             .find_map(|d| d.answer.as_ref().err().cloned())
             .unwrap_or_default();
-        state.notify(NotifyLevel::Error, format!("AWS's DRYRUN refused every ticket: {why}"));
+        state.notify(
+            NotifyLevel::Error,
+            format!("AWS's DRYRUN refused every ticket: {why}"),
+        );
         return;
     }
     let id = state.pipeline.next_plan_id();
@@ -177,7 +195,10 @@ fn choose(state: &mut State) -> Vec<Effect> {
     if let Some(why) = connector.failing_reason() {
         state.notify(
             NotifyLevel::Warning,
-            format!("{} cannot take tickets ({why}): nothing sent", connector.name),
+            format!(
+                "{} cannot take tickets ({why}): nothing sent",
+                connector.name
+            ),
         );
         return Vec::new();
     }
@@ -186,10 +207,9 @@ fn choose(state: &mut State) -> Vec<Effect> {
         connector: connector.clone(),
         count: targets.len(),
     });
-    vec![Effect::Read(ReadRequest::Findings(FindingsRead::TicketDryRun {
-        connector,
-        targets,
-    }))]
+    vec![Effect::Read(ReadRequest::Findings(
+        FindingsRead::TicketDryRun { connector, targets },
+    ))]
 }
 
 /// `c` / `U` on the opened tickets: the findings pane's own copy / open keys.
@@ -233,7 +253,10 @@ fn offer_comment(state: &mut State) {
     let Some(target) = row.map(Target::of) else {
         state.notify(
             NotifyLevel::Info,
-            format!("finding {} is no longer in view: comment not offered", ticket.finding),
+            format!(
+                "finding {} is no longer in view: comment not offered",
+                ticket.finding
+            ),
         );
         return;
     };
@@ -258,8 +281,13 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
         .rows()
         .iter()
         .filter(|f| {
-            let uid = f.raw.value()["metadata"]["uid"].as_str().map(str::to_string);
-            outcome.tickets.iter().any(|t| Some(&t.finding) == uid.as_ref())
+            let uid = f.raw.value()["metadata"]["uid"]
+                .as_str()
+                .map(str::to_string);
+            outcome
+                .tickets
+                .iter()
+                .any(|t| Some(&t.finding) == uid.as_ref())
         })
         .map(|f| f.id.clone())
         .collect();

@@ -21,7 +21,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &TicketStage) {
             " Open a ticket ",
             vec![
                 (for_line(targets), Slot::Muted),
-                ("loading connectors (ListConnectorsV2)…".to_string(), Slot::Muted),
+                (
+                    "loading connectors (ListConnectorsV2)…".to_string(),
+                    Slot::Muted,
+                ),
             ],
             vec![(Action::Back, "cancel")],
         ),
@@ -83,11 +86,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &TicketStage) {
         .collect();
     let mut hints = state.keymap.hints(Context::Preview, &keys);
     if matches!(stage, TicketStage::Opened { .. }) {
-        hints.extend(
-            state
-                .keymap
-                .hints(Context::Findings, &[(Action::Copy, "copy"), (Action::OpenUrl, "open")]),
-        );
+        hints.extend(state.keymap.hints(
+            Context::Findings,
+            &[(Action::Copy, "copy"), (Action::OpenUrl, "open")],
+        ));
     }
     lines.push(Line::from(hint_spans(theme, &hints)));
     let block = Block::bordered()
@@ -112,7 +114,11 @@ fn connector_lines(c: &Connector, selected: bool) -> Vec<(String, Slot)> {
     let (mark, status) = if connected {
         (" ", c.status.clone())
     } else {
-        let shown = if c.status.is_empty() { "UNKNOWN" } else { &c.status };
+        let shown = if c.status.is_empty() {
+            "UNKNOWN"
+        } else {
+            &c.status
+        };
         ("✗", format!("{shown}, cannot be chosen"))
     };
     let slot = match (connected, selected) {
@@ -121,7 +127,11 @@ fn connector_lines(c: &Connector, selected: bool) -> Vec<(String, Slot)> {
         (true, false) => Slot::Text,
     };
     let mut lines = vec![(
-        format!("{pointer}{mark} {:<11} {:<18} {status}", c.provider_label(), c.name),
+        format!(
+            "{pointer}{mark} {:<11} {:<18} {status}",
+            c.provider_label(),
+            c.name
+        ),
         slot,
     )];
     if !connected {
@@ -132,7 +142,11 @@ fn connector_lines(c: &Connector, selected: bool) -> Vec<(String, Slot)> {
 
 fn ticket_line(t: &OpenedTicket, selected: bool) -> (String, Slot) {
     let pointer = if selected { "▶" } else { " " };
-    let slot = if selected { Slot::Selection } else { Slot::Text };
+    let slot = if selected {
+        Slot::Selection
+    } else {
+        Slot::Text
+    };
     (
         format!(
             "{pointer} {}  {}  finding {}",
