@@ -124,6 +124,14 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         assert_eq!(journaled[0].ticket_id, "SEC-101");
         assert_eq!(journaled[0].url.as_deref(), Some(url));
         assert_eq!(journaled[0].finding, uid);
+        assert_eq!(
+            sent[1]["ClientToken"],
+            format!("{}-0", outcome.plan_id).as_str()
+        );
+        insta::assert_snapshot!(
+            "tickets_opened_80x24",
+            box_at_80x24(&mut console, "Tickets opened")
+        );
 
         press(&mut console, "c");
         assert_eq!(console.copied.last().unwrap(), &format!("SEC-101 {url}"));

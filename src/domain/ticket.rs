@@ -127,6 +127,11 @@ pub struct TicketCreate {
     pub connector: Connector,
     pub targets: Vec<TicketTarget>,
     pub dry_runs: Vec<DryRun>,
+    /// The first plan's id: with a finding's place in `dry_runs` it makes the ClientToken,
+    /// kept by a re-plan or the finish of an interrupted change so AWS answers with the
+    /// ticket it already opened instead of opening a second one.
+    #[serde(default)]
+    pub token_seed: String,
 }
 
 impl TicketCreate {
@@ -148,14 +153,25 @@ impl TicketCreate {
             connector,
             targets,
             dry_runs,
+            token_seed: String::new(),
         }
     }
 
-    /// The ClientToken of the ticket for target `index` of plan `plan_id` (at most 64
-    /// characters): a retried call opens at most one ticket.
-    pub fn client_token(plan_id: &str, index: usize) -> String {
-        let token = format!("{plan_id}-{index}");
-        token.chars().take(64).collect()
+    /// The ClientToken of the ticket for the finding `metadata_uid` (at most 64
+    /// characters): `SEED-N`, N its place among the findings first planned, so a retried
+    /// or re-planned call opens at most one ticket. `plan_id` stands in for a missing seed.
+    pub fn client_token(&self, plan_id: &str, metadata_uid: &str) -> String {
+        let seed = if self.token_seed.is_empty() {
+            plan_id
+        } else {
+            &self.token_seed
+        };
+        let n = self
+            .dry_runs
+            .iter()
+            .position(|d| d.metadata_uid == metadata_uid)
+            .unwrap_or(self.dry_runs.len());
+        format!("{seed}-{n}").chars().take(64).collect()
     }
 
     fn connector_line(&self) -> String {
@@ -333,11 +349,14 @@ mod tests {
             metadata_uid: "c".into(),
             answer: Err("ResourceNotFoundException: no such finding".into()),
         };
-        TicketCreate::from_dry_runs(
-            connector(CONNECTED),
-            vec![target("a"), target("b"), target("c")],
-            vec![ok("a"), ok("b"), refused],
-        )
+        TicketCreate {
+            token_seed: "seed".into(),
+            ..TicketCreate::from_dry_runs(
+                connector(CONNECTED),
+                vec![target("a"), target("b"), target("c")],
+                vec![ok("a"), ok("b"), refused],
+            )
+        }
     }
 
     #[test]
@@ -390,6 +409,13 @@ mod tests {
             panic!("re-planned without b: {gone:?}")
         };
         assert_eq!(left.targets, [target("a")]);
+        // The re-plan sends a's ticket under the token first planned: AWS answers with the
+        // ticket it may already have opened rather than a second one.
+        assert_eq!(
+            left.client_token("plan-2", "a"),
+            c.client_token("plan-1", "a")
+        );
+        assert_eq!(c.client_token("plan-1", "b"), "seed-1");
     }
 
     #[test]

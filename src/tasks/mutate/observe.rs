@@ -82,7 +82,7 @@ fn one(target: String, r: Result<Observed, AwsError>) -> Rereads {
     [(target, settle(r))].into()
 }
 
-fn settle(r: Result<Observed, AwsError>) -> Reread {
+pub(super) fn settle(r: Result<Observed, AwsError>) -> Reread {
     match r {
         Ok(o) => Reread::Found(o),
         Err(e) => Reread::Failed(e.to_string()),

@@ -4,7 +4,6 @@
 //! and whether each finding is still there (GetFindingsV2). AWS has no call that reads a
 //! ticket back: its answer (ticket id and URL) is the confirmation, journaled as such.
 
-use crate::aws::AwsError;
 use crate::aws::retry::RetryPolicy;
 use crate::aws::securityhub_v2::tickets;
 use crate::domain::plan::{ChangeOutcome, Observed, Reread, Rereads, TargetFailure};
@@ -20,9 +19,9 @@ pub async fn execute(
         plan_id: plan_id.to_string(),
         ..Default::default()
     };
-    for (i, target) in change.targets.iter().enumerate() {
-        let token = TicketCreate::client_token(plan_id, i);
+    for target in &change.targets {
         let uid = &target.metadata_uid;
+        let token = change.client_token(plan_id, uid);
         match tickets::create_ticket(client, &change.connector.id, uid, false, Some(token)).await {
             Ok(ticket) => {
                 tracing::info!(plan = plan_id, ticket = %ticket.id, "ticket opened");
@@ -61,7 +60,7 @@ pub async fn reread(
                 status: c.status,
             })
     });
-    out.insert(key, found_or_failed(connector));
+    out.insert(key, super::observe::settle(connector));
     let uids: Vec<String> = change
         .targets
         .iter()
@@ -85,11 +84,4 @@ pub async fn reread(
         }
     }
     out
-}
-
-fn found_or_failed(r: Result<Observed, AwsError>) -> Reread {
-    match r {
-        Ok(o) => Reread::Found(o),
-        Err(e) => Reread::Failed(e.to_string()),
-    }
 }

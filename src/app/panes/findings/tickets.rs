@@ -116,7 +116,7 @@ pub(crate) fn connectors_loaded(state: &mut State, result: Result<Vec<Connector>
 }
 
 /// The DRYRUN answers: the preview, or why there is nothing to approve.
-pub(crate) fn dry_run_answered(state: &mut State, change: TicketCreate) {
+pub(crate) fn dry_run_answered(state: &mut State, mut change: TicketCreate) {
     if !matches!(
         state.pipeline.stage,
         Stage::Ticket(TicketStage::DryRun { .. })
@@ -137,6 +137,7 @@ pub(crate) fn dry_run_answered(state: &mut State, change: TicketCreate) {
         return;
     }
     let id = state.pipeline.next_plan_id();
+    change.token_seed = id.clone();
     state
         .pipeline
         .preview(ChangePlan::new(id, Change::TicketCreate(Box::new(change))));

@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &TicketStage) {
             let mut body: Vec<(String, Slot)> = tickets
                 .iter()
                 .enumerate()
-                .map(|(i, t)| ticket_line(t, i == *cursor))
+                .map(|(i, t)| ticket_line(state, t, i == *cursor))
                 .collect();
             body.push((
                 "add it as a comment on its finding? (y opens the note editor)".to_string(),
@@ -140,19 +140,25 @@ fn connector_lines(c: &Connector, selected: bool) -> Vec<(String, Slot)> {
     lines
 }
 
-fn ticket_line(t: &OpenedTicket, selected: bool) -> (String, Slot) {
+/// `▶ SEC-101  https://...  <the finding's title>` (its uid when it left the view).
+fn ticket_line(state: &State, t: &OpenedTicket, selected: bool) -> (String, Slot) {
     let pointer = if selected { "▶" } else { " " };
     let slot = if selected {
         Slot::Selection
     } else {
         Slot::Text
     };
+    let finding = state
+        .findings
+        .rows()
+        .iter()
+        .find(|f| f.raw.value()["metadata"]["uid"].as_str() == Some(t.finding.as_str()))
+        .map_or_else(|| t.finding.clone(), |f| f.title.clone());
     (
         format!(
-            "{pointer} {}  {}  finding {}",
+            "{pointer} {}  {}  {finding}",
             t.ticket_id,
             t.url.as_deref().unwrap_or("(no URL)"),
-            t.finding
         ),
         slot,
     )
