@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::hostile;
 use common::model::ServiceModel;
 use common::*;
 use secdeck::app::panes::findings::bulk::TriageStage;
@@ -238,5 +239,38 @@ fn asff_rows_and_read_only_sessions_cannot_open_tickets() {
         drain(&mut read_only).await;
         assert_eq!(count(read_only.sandbox(), "ListConnectorsV2"), 0);
         assert_eq!(count(read_only.sandbox(), "CreateTicketV2"), 0);
+    });
+}
+
+#[test]
+fn hostile_connector_names_and_ticket_links_are_shown_as_markers_never_run() {
+    big_stack(|| async {
+        let mut console = ocsf_console(AccessFlag::Unset).await;
+        let sandbox = console.sandbox().clone();
+        let planted = hostile::hostile("jira");
+        assert!(sandbox.edit_connector(JIRA, |c| {
+            c["Name"] = planted.as_str().into();
+            c["ProviderSummary"]["ProviderConfiguration"]["JiraCloud"]["Domain"] =
+                planted.as_str().into();
+        }));
+        press_until(&mut console, "T", "the connector picker", picking).await;
+        hostile::assert_shown_safely(&console.state, "connector picker", "Open a ticket");
+        press_until(&mut console, "<enter>", "the DRYRUN preview", previewing).await;
+        hostile::assert_shown_safely(&console.state, "ticket preview", "would open ticket");
+        press_until(&mut console, "y", "the ticket", opened).await;
+        hostile::assert_shown_safely(&console.state, "tickets opened", "Tickets opened");
+        // The clipboard gets the link without its control characters; the opener nothing.
+        press(&mut console, "c");
+        let copied = console.copied.last().expect("copied").clone();
+        assert!(copied.starts_with("SEC-101 https://"), "{copied:?}");
+        assert!(
+            !copied.chars().any(secdeck::domain::sanitize::is_hostile),
+            "{copied:?}"
+        );
+        press(&mut console, "U");
+        assert_notified(
+            &console.state,
+            "not opened (only https: and http: links are)",
+        );
     });
 }

@@ -287,18 +287,20 @@ impl Sandbox {
     /// Sets a ticketing connector's status (`FAILED_TO_CONNECT`, ...), as its ticketing
     /// system going away would; false when there is no such connector.
     pub fn set_connector_status(&self, connector_id: &str, status: &str) -> bool {
+        self.edit_connector(connector_id, |c| {
+            c["ProviderSummary"]["ConnectorStatus"] = status.into();
+        })
+    }
+
+    /// Changes a ticketing connector as ListConnectorsV2 / GetConnectorV2 would show it
+    /// (its name, its Jira domain ...); false when there is no such connector.
+    pub fn edit_connector(&self, connector_id: &str, edit: impl FnOnce(&mut Value)) -> bool {
         let mut v2 = self.shared.v2_write();
         let found = v2
             .connectors
             .iter_mut()
             .find(|c| c["ConnectorId"].as_str() == Some(connector_id));
-        match found {
-            Some(c) => {
-                c["ProviderSummary"]["ConnectorStatus"] = status.into();
-                true
-            }
-            None => false,
-        }
+        found.map(edit).is_some()
     }
 
     /// The tickets CreateTicketV2 opened (not DRYRUN): (connector id, finding uid, ticket id).
