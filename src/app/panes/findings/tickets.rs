@@ -16,6 +16,7 @@ use crate::app::panes::findings::bulk::{Target, TriageStage};
 use crate::app::panes::findings::copy::{copy_text, open_link};
 use crate::app::pipeline::Stage;
 use crate::app::widgets::TextInput;
+use crate::domain::finding::Finding;
 use crate::domain::plan::{Change, ChangeOutcome, ChangePlan};
 use crate::domain::ticket::{Connector, OpenedTicket, TicketCreate, TicketTarget};
 
@@ -37,6 +38,19 @@ pub enum TicketStage {
         tickets: Vec<OpenedTicket>,
         cursor: usize,
     },
+}
+
+/// An OCSF row's `metadata.uid` (CreateTicketV2's FindingMetadataUid).
+fn metadata_uid(f: &Finding) -> Option<String> {
+    f.raw.value()["metadata"]["uid"]
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The row in view whose `metadata.uid` is `uid`.
+pub(crate) fn row_of<'a>(state: &'a State, uid: &str) -> Option<&'a Finding> {
+    let found = |f: &&Finding| metadata_uid(f).as_deref() == Some(uid);
+    state.findings.rows().iter().find(found)
 }
 
 /// `T`: the findings a ticket is opened for, then the connectors.
@@ -62,10 +76,8 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
                 .rows()
                 .iter()
                 .find(|f| f.id == t.finding.id)?;
-            let doc = row.raw.value();
-            let uid = doc["metadata"]["uid"].as_str()?.to_string();
             Some(TicketTarget {
-                metadata_uid: uid,
+                metadata_uid: metadata_uid(row)?,
                 title: t.title.clone(),
             })
         })
@@ -246,12 +258,7 @@ fn offer_comment(state: &mut State) {
     let Some(ticket) = tickets.get(*cursor).cloned() else {
         return;
     };
-    let row = state
-        .findings
-        .rows()
-        .iter()
-        .find(|f| f.raw.value()["metadata"]["uid"].as_str() == Some(ticket.finding.as_str()));
-    let Some(target) = row.map(Target::of) else {
+    let Some(target) = row_of(state, &ticket.finding).map(Target::of) else {
         state.notify(
             NotifyLevel::Info,
             format!(
@@ -282,9 +289,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
         .rows()
         .iter()
         .filter(|f| {
-            let uid = f.raw.value()["metadata"]["uid"]
-                .as_str()
-                .map(str::to_string);
+            let uid = metadata_uid(f);
             outcome
                 .tickets
                 .iter()

@@ -148,11 +148,7 @@ fn ticket_line(state: &State, t: &OpenedTicket, selected: bool) -> (String, Slot
     } else {
         Slot::Text
     };
-    let finding = state
-        .findings
-        .rows()
-        .iter()
-        .find(|f| f.raw.value()["metadata"]["uid"].as_str() == Some(t.finding.as_str()))
+    let finding = crate::app::panes::findings::tickets::row_of(state, &t.finding)
         .map_or_else(|| t.finding.clone(), |f| f.title.clone());
     (
         format!(
