@@ -162,11 +162,16 @@ fn a_failing_connector_is_shown_and_refused_before_anything_is_sent() {
             &[
                 "legacy-jira",
                 "FAILED_TO_CONNECT, cannot be chosen",
-                "Security Hub cannot reach the ticketing system",
+                "Jira Cloud answered 401 Unauthorized: the API token was revoked",
             ],
         );
         press(&mut console, "G<enter>");
         assert_notified(&console.state, "legacy-jira cannot take tickets");
+        assert_notified(&console.state, "AWS says: Jira Cloud answered 401");
+        // Why: GetConnectorV2 for the failing connector only.
+        let asked = calls(console.sandbox(), "GetConnectorV2");
+        assert_eq!(asked.len(), 1, "{asked:?}");
+        assert_eq!(asked[0]["ConnectorId"], "c-jira-legacy");
         assert!(picking(&console.state), "still choosing");
         drain(&mut console).await;
         assert_eq!(count(console.sandbox(), "CreateTicketV2"), 0);

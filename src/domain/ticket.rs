@@ -30,6 +30,9 @@ pub struct Connector {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enablement: Option<String>,
+    /// GetConnectorV2's Health.Message (asked for connectors that are not CONNECTED).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<String>,
 }
 
 impl Connector {
@@ -42,7 +45,17 @@ impl Connector {
         if self.is_connected() {
             return None;
         }
-        Some(status_reason(&self.status))
+        let reason = status_reason(&self.status);
+        Some(match &self.health {
+            Some(message) => format!("{reason}; AWS says: {message}"),
+            None => reason,
+        })
+    }
+
+    /// Why it fails, for the picker's second line: AWS's Health.Message, else the status
+    /// in words.
+    pub fn why(&self) -> &str {
+        self.health.as_deref().unwrap_or(status_why(&self.status))
     }
 
     /// `Jira Cloud` / `ServiceNow` / the raw name.
@@ -327,6 +340,7 @@ mod tests {
             provider: "JIRA_CLOUD".into(),
             status: status.into(),
             enablement: None,
+            health: None,
         }
     }
 

@@ -13,6 +13,7 @@ use super::{OcsfQuery, get_all_findings};
 
 pub const LIST_CONNECTORS: &str = "securityhub:ListConnectorsV2";
 pub const CREATE_TICKET: &str = "securityhub:CreateTicketV2";
+pub const GET_CONNECTOR: &str = "securityhub:GetConnectorV2";
 
 pub use crate::domain::ticket::{Connector, Ticket};
 
@@ -47,12 +48,27 @@ pub async fn list_connectors(
                         .map(|s| s.as_str().to_string())
                         .unwrap_or_default(),
                     enablement: c.enablement_status().map(|e| e.as_str().to_string()),
+                    health: None,
                 }
             })
             .collect();
         Ok((connectors, out.next_token().map(str::to_string)))
     })
     .await
+}
+
+/// GetConnectorV2's Health.Message: why the connector is not CONNECTED, in AWS's words.
+pub async fn connector_health(
+    client: &Client,
+    connector_id: &str,
+) -> Result<Option<String>, AwsError> {
+    let out = client
+        .get_connector_v2()
+        .connector_id(connector_id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(GET_CONNECTOR, e))?;
+    Ok(out.health().and_then(|h| h.message()).map(str::to_string))
 }
 
 /// Opens (or with `dry_run`, checks) a ticket for the finding with this `metadata.uid`.

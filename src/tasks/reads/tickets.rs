@@ -1,4 +1,5 @@
-//! The ticket flow's calls before approval: ListConnectorsV2 for the picker, and
+//! The ticket flow's calls before approval: ListConnectorsV2 for the picker (with
+//! GetConnectorV2's health message for each connector that is not CONNECTED), and
 //! CreateTicketV2 Mode=DRYRUN per finding, whose answers are the preview (AWS checks the
 //! connector and the finding and opens nothing). Answers come back as findings messages.
 
@@ -16,9 +17,16 @@ pub fn spawn_connectors(
 ) {
     let (client, tx, retry) = (client.clone(), tx.clone(), retry.clone());
     tokio::spawn(async move {
-        let result = tickets::list_connectors(&client, &retry)
+        let mut result = tickets::list_connectors(&client, &retry)
             .await
             .map_err(|e| e.to_string());
+        // Why a connector fails, in AWS's words (the picker shows it before anything is sent).
+        for c in result.iter_mut().flatten().filter(|c| !c.is_connected()) {
+            match tickets::connector_health(&client, &c.id).await {
+                Ok(message) => c.health = message,
+                Err(e) => tracing::warn!(connector = %c.id, error = %e, "GetConnectorV2"),
+            }
+        }
         let _ = tx.send(Action::Pane(PaneMsg::Findings(FindingsMsg::Connectors(
             result,
         ))));

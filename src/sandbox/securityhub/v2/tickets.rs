@@ -1,4 +1,5 @@
-//! ListConnectorsV2 (filters by provider, connector and enablement status; paged) and
+//! ListConnectorsV2 (filters by provider, connector and enablement status; paged),
+//! GetConnectorV2 (health: why a connector is not CONNECTED) and
 //! CreateTicketV2: the connector must exist (404) and be CONNECTED (409 ConflictException
 //! otherwise), the finding must exist (404); Mode DRYRUN checks all that and opens nothing.
 //! A ClientToken seen before returns the ticket it opened.
@@ -39,6 +40,39 @@ pub(crate) fn list_connectors(v2: &V2Store, params: &Value) -> Result<Value, Ser
     let mut body = json!({"Connectors": page});
     if offset + max < matching.len() {
         body["NextToken"] = format!("connectors-{}", offset + max).into();
+    }
+    Ok(body)
+}
+
+/// GetConnectorV2: the connector with its health (a Message says why it is not CONNECTED)
+/// and its provider's details.
+pub(crate) fn get_connector(v2: &V2Store, params: &Value) -> Result<Value, ServiceError> {
+    let id = params["ConnectorId"].as_str().unwrap_or_default();
+    let c = v2
+        .connectors
+        .iter()
+        .find(|c| c["ConnectorId"].as_str() == Some(id))
+        .ok_or_else(|| not_found(format!("Connector {id} was not found")))?;
+    let status = c["ProviderSummary"]["ConnectorStatus"]
+        .as_str()
+        .unwrap_or("UNKNOWN");
+    let mut health = json!({"ConnectorStatus": status, "LastCheckedAt": c["CreatedAt"]});
+    if status != "CONNECTED" {
+        health["Message"] = v2
+            .connector_health
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("The connector is {status}"))
+            .into();
+    }
+    let mut body = json!({
+        "ConnectorArn": c["ConnectorArn"], "ConnectorId": id, "Name": c["Name"],
+        "CreatedAt": c["CreatedAt"], "LastUpdatedAt": c["CreatedAt"], "Health": health,
+        "ProviderDetail": c["ProviderSummary"]["ProviderConfiguration"],
+        "EnablementStatus": c["EnablementStatus"],
+    });
+    if let Some(d) = c["Description"].as_str() {
+        body["Description"] = d.into();
     }
     Ok(body)
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::panes::findings::tickets::TicketStage;
 use crate::app::{Action, Context, State};
-use crate::domain::ticket::{Connector, OpenedTicket, TicketTarget, status_why};
+use crate::domain::ticket::{Connector, OpenedTicket, TicketTarget};
 use crate::theme::Slot;
 use crate::ui::style::{centered, hint_spans, style};
 use crate::ui::text;
@@ -135,7 +135,7 @@ fn connector_lines(c: &Connector, selected: bool) -> Vec<(String, Slot)> {
         slot,
     )];
     if !connected {
-        lines.push((format!("     {}", status_why(&c.status)), Slot::Error));
+        lines.push((format!("     {}", c.why()), Slot::Error));
     }
     lines
 }
