@@ -307,3 +307,66 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::tests::{keys, loaded};
+    use crate::app::{FindingsMsg, PaneMsg, update};
+
+    fn connector(id: &str, status: &str) -> Connector {
+        Connector {
+            id: id.into(),
+            name: id.into(),
+            arn: None,
+            description: None,
+            provider: "JIRA_CLOUD".into(),
+            status: status.into(),
+            enablement: None,
+            health: Some("token revoked".into()),
+        }
+    }
+
+    fn target() -> TicketTarget {
+        TicketTarget {
+            metadata_uid: "uid-1".into(),
+            title: "t".into(),
+        }
+    }
+
+    #[test]
+    fn a_failing_connector_cannot_be_chosen_and_nothing_is_asked_of_aws() {
+        let mut s = loaded(2, false);
+        s.pipeline.stage = Stage::Ticket(TicketStage::Pick {
+            targets: vec![target()],
+            connectors: vec![connector("down", "FAILED_TO_CONNECT")],
+            cursor: 0,
+        });
+        assert!(keys(&mut s, "<enter>").is_empty(), "no DRYRUN asked");
+        assert!(matches!(
+            s.pipeline.stage,
+            Stage::Ticket(TicketStage::Pick { .. })
+        ));
+        assert!(
+            s.notifications
+                .iter()
+                .any(|n| n.message.contains("AWS says: token revoked"))
+        );
+    }
+
+    #[test]
+    fn answers_that_arrive_after_esc_open_nothing() {
+        let mut s = loaded(2, false);
+        s.pipeline.stage = Stage::Ticket(TicketStage::Loading {
+            targets: vec![target()],
+        });
+        keys(&mut s, "<esc>");
+        assert_eq!(s.pipeline.stage, Stage::Idle);
+        let msg = FindingsMsg::Connectors(Ok(vec![connector("up", "CONNECTED")]));
+        update(&mut s, crate::app::Action::Pane(PaneMsg::Findings(msg)));
+        let change = TicketCreate::from_dry_runs(connector("up", "CONNECTED"), vec![], vec![]);
+        let msg = FindingsMsg::TicketDryRun(Box::new(change));
+        update(&mut s, crate::app::Action::Pane(PaneMsg::Findings(msg)));
+        assert_eq!(s.pipeline.stage, Stage::Idle, "no picker, no preview");
+    }
+}
