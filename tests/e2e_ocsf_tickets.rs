@@ -152,7 +152,10 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
         press_until(&mut console, "y", "the comment", idle).await;
         let comments = calls(console.sandbox(), "BatchUpdateFindingsV2");
         assert_eq!(comments.len(), 1, "{comments:?}");
-        assert_eq!(comments[0]["Comment"], format!("Ticket SEC-101: {url}").as_str());
+        assert_eq!(
+            comments[0]["Comment"],
+            format!("Ticket SEC-101: {url}").as_str()
+        );
         // Every V2 request the console sent is one AWS's model accepts.
         ServiceModel::load("securityhub")
             .check_recorded("securityhub", &console.sandbox().requests());
