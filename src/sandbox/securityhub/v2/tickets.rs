@@ -48,14 +48,7 @@ pub(crate) fn list_connectors(v2: &V2Store, params: &Value) -> Result<Value, Ser
 /// and its provider's details.
 pub(crate) fn get_connector(v2: &V2Store, params: &Value) -> Result<Value, ServiceError> {
     let id = params["ConnectorId"].as_str().unwrap_or_default();
-    let c = v2
-        .connectors
-        .iter()
-        .find(|c| c["ConnectorId"].as_str() == Some(id))
-        .ok_or_else(|| not_found(format!("Connector {id} was not found")))?;
-    let status = c["ProviderSummary"]["ConnectorStatus"]
-        .as_str()
-        .unwrap_or("UNKNOWN");
+    let (c, status) = connector_of(&v2.connectors, id)?;
     let mut health = json!({"ConnectorStatus": status, "LastCheckedAt": c["CreatedAt"]});
     if status != "CONNECTED" {
         health["Message"] = v2
@@ -75,6 +68,21 @@ pub(crate) fn get_connector(v2: &V2Store, params: &Value) -> Result<Value, Servi
         body["Description"] = d.into();
     }
     Ok(body)
+}
+
+/// The connector with this id and its status (404 when there is none).
+fn connector_of<'a>(
+    connectors: &'a [Value],
+    id: &str,
+) -> Result<(&'a Value, &'a str), ServiceError> {
+    let c = connectors
+        .iter()
+        .find(|c| c["ConnectorId"].as_str() == Some(id))
+        .ok_or_else(|| not_found(format!("Connector {id} was not found")))?;
+    let status = c["ProviderSummary"]["ConnectorStatus"]
+        .as_str()
+        .unwrap_or("UNKNOWN");
+    Ok((c, status))
 }
 
 fn not_found(message: String) -> ServiceError {
@@ -99,14 +107,7 @@ pub(crate) fn create_ticket(
         Some("DRYRUN") => true,
         Some(other) => return Err(validation(format!("Mode {other:?} is not valid (DRYRUN)"))),
     };
-    let connector = v2
-        .connectors
-        .iter()
-        .find(|c| c["ConnectorId"].as_str() == Some(connector_id))
-        .ok_or_else(|| not_found(format!("Connector {connector_id} was not found")))?;
-    let status = connector["ProviderSummary"]["ConnectorStatus"]
-        .as_str()
-        .unwrap_or("UNKNOWN");
+    let (connector, status) = connector_of(&v2.connectors, connector_id)?;
     if status != "CONNECTED" {
         return Err(ServiceError::new(
             409,
