@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, stage: &TicketStage) {
     }
     lines.push(Line::from(hint_spans(theme, &hints)));
     let block = Block::bordered()
-        .title(title)
+        .title(text::raw_line(title))
         .border_style(style(theme, Slot::BorderFocused));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
