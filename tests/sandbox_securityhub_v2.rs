@@ -22,6 +22,7 @@ fn the_model_knows_the_v2_operations_and_their_routes() {
         "GetFindingStatisticsV2",
         "GetFindingsTrendsV2",
         "ListConnectorsV2",
+        "GetConnectorV2",
         "CreateTicketV2",
     ] {
         assert!(
@@ -40,6 +41,10 @@ fn the_model_knows_the_v2_operations_and_their_routes() {
     assert_eq!(
         model.operation_for("GET", "/connectorsv2?MaxResults=10"),
         Some("ListConnectorsV2")
+    );
+    assert_eq!(
+        model.operation_for("GET", "/connectorsv2/c-jira-legacy"),
+        Some("GetConnectorV2")
     );
     assert_eq!(
         model.operation_for("POST", "/findings"),
@@ -162,7 +167,7 @@ use common::exchanges::hub_with_exchanges;
 use common::*;
 use secdeck::aws::retry::RetryPolicy;
 use secdeck::aws::securityhub_v2::counts::{finding_statistics, findings_trends};
-use secdeck::aws::securityhub_v2::tickets::{create_ticket, list_connectors};
+use secdeck::aws::securityhub_v2::tickets::{connector_health, create_ticket, list_connectors};
 use secdeck::aws::securityhub_v2::triage::{OcsfChanges, OcsfTarget, batch_update};
 use secdeck::aws::securityhub_v2::{OcsfQuery, describe, get_all_findings, get_findings_page};
 use secdeck::sandbox::FindingsApis;
@@ -442,6 +447,10 @@ fn statistics_trends_connectors_and_tickets() {
             .iter()
             .find(|c| c.is_connected() && c.provider == "JIRA_CLOUD")
             .unwrap();
+        // GetConnectorV2 says why a connector is down, and nothing for a connected one.
+        let why = connector_health(&hub, &broken.id).await.unwrap();
+        assert!(why.unwrap().contains("401 Unauthorized"));
+        assert_eq!(connector_health(&hub, &jira.id).await.unwrap(), None);
         let finding = uid(&env.ocsf_findings()[0]);
         let preview = create_ticket(&hub, &jira.id, &finding, true, None)
             .await

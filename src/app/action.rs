@@ -74,6 +74,9 @@ pub enum Action {
     /// Findings pane: add the remote IPs of the marked (or selected) findings to a chosen
     /// IP set, optionally setting the findings NOTIFIED, in one approval.
     BlockFromFinding,
+    /// Findings pane (OCSF): open a ticket for the marked (or selected) findings in a
+    /// connector picked from ListConnectorsV2; AWS's DRYRUN answer is the preview.
+    CreateTicket,
     /// Deny the finding's principal in the role's trust policy.
     Remediate,
     /// Remove secdeck's Deny for the finding from the role's trust policy.

@@ -175,6 +175,7 @@ pub fn spec(action: &Action) -> Option<Spec> {
         EditFields => row(Changes, CHANGES, "fields", "set verification / confidence / criticality / user fields of marked / selected (previewed)", FINDINGS, Footer::In(NONE)),
         RetryFailed => row(Changes, CHANGES, "retry", "retry the items the last change could not update", &[Fi, Au], Footer::In(NONE)),
         BlockFromFinding => row(Changes, CHANGES, "block", "block the finding's remote IPs in a WAF IP set (marked: all), optionally NOTIFIED", FINDINGS, Footer::In(NONE)),
+        CreateTicket => row(Changes, CHANGES, "ticket", "open a Jira / ServiceNow ticket per marked / selected OCSF finding", FINDINGS, Footer::In(NONE)),
         Remediate => row(Changes, CHANGES, "remediate", "deny the finding's external access in the role trust policy (previewed)", ANALYZER, Footer::In(ANALYZER)),
         Rollback => row(Changes, CHANGES, "roll back", "remove secdeck's Deny for the finding / remediation (previewed)", &[An, Jo], Footer::In(&[Jo])),
         Archive => row(Changes, CHANGES, "archive", "archive marked / selected findings (reason required)", ANALYZER, Footer::In(ANALYZER)),

@@ -11,6 +11,7 @@ use super::keys::{Key, KeyCode};
 use super::panes::analyzer::rule_editor;
 use super::panes::findings::bulk::{self, TriageStage};
 use super::panes::findings::fields::{self, FormField};
+use super::panes::findings::tickets;
 use super::panes::ipsets::InputKind;
 use super::pipeline::{self, Stage};
 use super::{State, help};
@@ -135,6 +136,7 @@ pub fn handle_key(state: &mut State, key: Key) -> Vec<Effect> {
         Layer::FieldsForm => fields::form_key(state, key),
         Layer::RuleEditor => rule_editor::key(state, key),
         Layer::Pipeline if let Some(effects) = bulk::pick_letter(state, key) => effects,
+        Layer::Pipeline if let Some(effects) = tickets::opened_key(state, key) => effects,
         Layer::Pipeline if state.pipeline.wants_typed_count() => {
             match pipeline::count_key(state, key) {
                 Some(effects) => effects,

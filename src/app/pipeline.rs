@@ -39,6 +39,8 @@ pub enum Stage {
     Triage(crate::app::panes::findings::bulk::TriageStage),
     /// Block from a finding: choosing the IP set (and the NOTIFIED toggle).
     Block(crate::app::panes::findings::block::BlockStage),
+    /// Tickets for OCSF findings: the connector picker, the DRYRUN wait, the opened tickets.
+    Ticket(crate::app::panes::findings::tickets::TicketStage),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -80,7 +82,11 @@ impl Pipeline {
     pub fn is_modal(&self) -> bool {
         matches!(
             self.stage,
-            Stage::PickWorkflow { .. } | Stage::Preview { .. } | Stage::Triage(_) | Stage::Block(_)
+            Stage::PickWorkflow { .. }
+                | Stage::Preview { .. }
+                | Stage::Triage(_)
+                | Stage::Block(_)
+                | Stage::Ticket(_)
         )
     }
 
@@ -348,6 +354,9 @@ pub(super) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
     }
     if matches!(state.pipeline.stage, Stage::Block(_)) {
         return crate::app::panes::findings::block::handle(state, action);
+    }
+    if matches!(state.pipeline.stage, Stage::Ticket(_)) {
+        return crate::app::panes::findings::tickets::handle(state, action);
     }
     if matches!(state.pipeline.stage, Stage::Preview { .. }) {
         let rows = state.preview_rows(state.pipeline.preview_lines().len());

@@ -164,6 +164,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(SecurityHub, "GetFindingsTrendsV2", "GetFindingsTrendsV2", Read, Findings, "the severity trend"),
     op(SecurityHub, "BatchUpdateFindingsV2", "BatchUpdateFindings", Write, Findings, "triage of OCSF findings: status, severity, comment"),
     op(SecurityHub, "ListConnectorsV2", "ListConnectorsV2", Read, Findings, "ticketing connectors to choose from"),
+    // "Grants permission to retrieve details for a connectorV2" (SDK docs of GetConnectorV2).
+    op(SecurityHub, "GetConnectorV2", "GetConnectorV2", Read, Findings, "why a ticketing connector is not connected"),
     op(SecurityHub, "CreateTicketV2", "CreateTicketV2", Write, Findings, "a ticket for a finding (DRYRUN preview first)"),
     op(SecurityHub, "GetFindingHistory", "GetFindingHistory", Read, Findings, "a finding's history in the detail view"),
     op(SecurityHub, "BatchUpdateFindings", "BatchUpdateFindings", Write, Findings, "triage: workflow, severity, notes, fields"),

@@ -30,6 +30,7 @@ pub mod proofs;
 pub mod remote_ips;
 pub mod resource_name;
 pub mod sanitize;
+pub mod ticket;
 pub mod triage;
 pub mod waf;
 pub mod waf_block;

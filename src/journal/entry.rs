@@ -44,6 +44,9 @@ pub struct JournalResult {
     /// re-read found AWS holding (applied / not applied / unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_error: Option<String>,
+    /// The tickets a CreateTicketV2 change opened: finding, ticket id and URL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tickets: Vec<crate::domain::ticket::OpenedTicket>,
 }
 
 impl JournalResult {
@@ -65,6 +68,7 @@ impl JournalResult {
             error: outcome.error.clone(),
             unknown: outcome.unknown.clone(),
             write_error: outcome.write_error.clone(),
+            tickets: outcome.tickets.clone(),
         }
     }
 }

@@ -292,6 +292,35 @@ impl Sandbox {
         self.shared.v2_write().apis = apis;
     }
 
+    /// Sets a ticketing connector's status (`FAILED_TO_CONNECT`, ...), as its ticketing
+    /// system going away would; false when there is no such connector.
+    pub fn set_connector_status(&self, connector_id: &str, status: &str) -> bool {
+        self.edit_connector(connector_id, |c| {
+            c["ProviderSummary"]["ConnectorStatus"] = status.into();
+        })
+    }
+
+    /// Changes a ticketing connector as ListConnectorsV2 / GetConnectorV2 would show it
+    /// (its name, its Jira domain ...); false when there is no such connector.
+    pub fn edit_connector(&self, connector_id: &str, edit: impl FnOnce(&mut Value)) -> bool {
+        let mut v2 = self.shared.v2_write();
+        let found = v2
+            .connectors
+            .iter_mut()
+            .find(|c| c["ConnectorId"].as_str() == Some(connector_id));
+        found.map(edit).is_some()
+    }
+
+    /// The tickets CreateTicketV2 opened (not DRYRUN): (connector id, finding uid, ticket id).
+    pub fn tickets(&self) -> Vec<(String, String, String)> {
+        self.shared
+            .v2_read()
+            .tickets
+            .iter()
+            .map(|(_, connector, uid, id)| (connector.clone(), uid.clone(), id.clone()))
+            .collect()
+    }
+
     /// Whether this account is the organization's delegated administrator (the demo's
     /// is): a member account's `Scopes` are refused with AccessDeniedException.
     pub fn set_delegated_admin(&self, admin: bool) {

@@ -130,6 +130,13 @@ impl EffectRunner {
                 let store = self.store.as_ref();
                 reads::securityhub::spawn(clients, tx, pacer, &self.retry, store, read);
             }
+            ReadRequest::Findings(FindingsRead::Connectors) => {
+                reads::tickets::spawn_connectors(&self.clients.securityhub, &self.tx, &self.retry);
+            }
+            ReadRequest::Findings(FindingsRead::TicketDryRun { connector, targets }) => {
+                let client = &self.clients.securityhub;
+                reads::tickets::spawn_dry_run(client, &self.tx, connector, targets);
+            }
             ReadRequest::IpSets(IpSetsRead::Sets { request, scope }) => {
                 let (client, tx) = (self.clients.wafv2.clone(), self.tx.clone());
                 tokio::spawn(async move {

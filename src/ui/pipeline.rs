@@ -32,6 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             crate::ui::panes::findings::bulk::draw_stage(frame, area, state, stage)
         }
         Stage::Block(stage) => crate::ui::panes::findings::block::draw(frame, area, state, stage),
+        Stage::Ticket(stage) => {
+            crate::ui::panes::findings::tickets::draw(frame, area, state, stage)
+        }
         Stage::Idle | Stage::Executing { .. } => {}
     }
 }

@@ -45,7 +45,12 @@ pub async fn drain(console: &mut Console) {
 
 /// The screen as text, 120x40.
 pub fn screen(state: &State) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    screen_at(state, 120, 40)
+}
+
+/// The screen as text at `width` x `height`.
+pub fn screen_at(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|frame| secdeck::ui::draw(frame, state))
         .expect("draw");
@@ -63,12 +68,16 @@ pub fn screen(state: &State) -> String {
 /// The preview box as drawn, without what is behind it (the table's dates move with
 /// the clock): the rows from its top border to its bottom one, cut to its columns.
 pub fn preview_box(state: &State) -> String {
-    let drawn = screen(state);
+    box_titled(&screen(state), "Preview")
+}
+
+/// The box whose top border starts with `title`, cut out of a drawn screen.
+pub fn box_titled(drawn: &str, title: &str) -> String {
     let rows: Vec<Vec<char>> = drawn.lines().map(|l| l.chars().collect()).collect();
     let top = rows
         .iter()
-        .position(|r| r.iter().collect::<String>().contains("┌ Preview"))
-        .unwrap_or_else(|| panic!("no preview box:\n{drawn}"));
+        .position(|r| r.iter().collect::<String>().contains(&format!("┌ {title}")))
+        .unwrap_or_else(|| panic!("no {title} box:\n{drawn}"));
     let left = rows[top].iter().position(|c| *c == '┌').unwrap();
     let right = rows[top].iter().rposition(|c| *c == '┐').unwrap();
     let bottom = top

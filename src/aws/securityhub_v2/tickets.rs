@@ -3,34 +3,19 @@
 //! `dry_run` asks AWS to check the request without opening a ticket (Mode DRYRUN).
 
 use aws_sdk_securityhub::Client;
+use aws_sdk_securityhub::types as sdk;
 use aws_sdk_securityhub::types::TicketCreationMode;
 
 use super::super::error::AwsError;
 use super::super::pages::all_pages;
 use super::super::retry::RetryPolicy;
+use super::{OcsfQuery, get_all_findings};
 
 pub const LIST_CONNECTORS: &str = "securityhub:ListConnectorsV2";
 pub const CREATE_TICKET: &str = "securityhub:CreateTicketV2";
+pub const GET_CONNECTOR: &str = "securityhub:GetConnectorV2";
 
-/// A connector as ListConnectorsV2 summarises it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Connector {
-    pub id: String,
-    pub name: String,
-    pub arn: Option<String>,
-    pub description: Option<String>,
-    /// `JIRA_CLOUD`, `SERVICENOW`, ...
-    pub provider: String,
-    /// `CONNECTED`, `FAILED_TO_CONNECT`, `PENDING_AUTHORIZATION`, ... (empty when unknown).
-    pub status: String,
-    pub enablement: Option<String>,
-}
-
-impl Connector {
-    pub fn is_connected(&self) -> bool {
-        self.status == "CONNECTED"
-    }
-}
+pub use crate::domain::ticket::{Connector, Ticket};
 
 /// Every connector, page after page.
 pub async fn list_connectors(
@@ -63,6 +48,7 @@ pub async fn list_connectors(
                         .map(|s| s.as_str().to_string())
                         .unwrap_or_default(),
                     enablement: c.enablement_status().map(|e| e.as_str().to_string()),
+                    health: None,
                 }
             })
             .collect();
@@ -71,11 +57,18 @@ pub async fn list_connectors(
     .await
 }
 
-/// What CreateTicketV2 answered (for a dry run: the ticket that would be opened).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ticket {
-    pub id: String,
-    pub url: Option<String>,
+/// GetConnectorV2's Health.Message: why the connector is not CONNECTED, in AWS's words.
+pub async fn connector_health(
+    client: &Client,
+    connector_id: &str,
+) -> Result<Option<String>, AwsError> {
+    let out = client
+        .get_connector_v2()
+        .connector_id(connector_id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(GET_CONNECTOR, e))?;
+    Ok(out.health().and_then(|h| h.message()).map(str::to_string))
 }
 
 /// Opens (or with `dry_run`, checks) a ticket for the finding with this `metadata.uid`.
@@ -100,4 +93,47 @@ pub async fn create_ticket(
         id: out.ticket_id().unwrap_or_default().to_string(),
         url: out.ticket_src_url().map(str::to_string),
     })
+}
+
+/// GetFindingsV2 filters allow this many string filters in one composite.
+const UIDS_PER_READ: usize = 20;
+
+/// Which of these `metadata.uid`s GetFindingsV2 still returns (the fresh-state check
+/// before tickets are opened): one read per 20 uids, ORed.
+pub async fn existing_findings(
+    client: &Client,
+    uids: &[String],
+    retry: &RetryPolicy,
+) -> Result<Vec<String>, AwsError> {
+    let mut found = Vec::new();
+    for chunk in uids.chunks(UIDS_PER_READ) {
+        let mut composite = sdk::CompositeFilter::builder().operator(sdk::AllowedOperators::Or);
+        for uid in chunk {
+            composite = composite.string_filters(
+                sdk::OcsfStringFilter::builder()
+                    .field_name(sdk::OcsfStringField::MetadataUid)
+                    .filter(
+                        sdk::StringFilter::builder()
+                            .value(uid)
+                            .comparison(sdk::StringFilterComparison::Equals)
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        let query = OcsfQuery {
+            filters: Some(
+                sdk::OcsfFindingFilters::builder()
+                    .composite_filters(composite.build())
+                    .build(),
+            ),
+            ..OcsfQuery::default()
+        };
+        for doc in get_all_findings(client, &query, retry).await? {
+            if let Some(uid) = doc["metadata"]["uid"].as_str() {
+                found.push(uid.to_string());
+            }
+        }
+    }
+    Ok(found)
 }

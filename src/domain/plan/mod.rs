@@ -138,6 +138,8 @@ pub enum Change {
     /// Several of the above approved together and executed in order (block from a
     /// finding, sync from ip-ranges.json).
     Combined(Box<super::combined::CombinedChange>),
+    /// Security Hub CreateTicketV2 for OCSF findings in one connector (no undo in AWS).
+    TicketCreate(Box<super::ticket::TicketCreate>),
 }
 
 impl Change {
@@ -161,6 +163,7 @@ impl Change {
             Change::UnusedPermissions(c) => Box::new(&**c),
             Change::Iot(c) => Box::new(&**c),
             Change::Combined(c) => Box::new(&**c),
+            Change::TicketCreate(t) => Box::new(&**t),
         }
     }
 }
@@ -364,6 +367,9 @@ pub struct ChangeOutcome {
     /// Set when the fresh-state check found targets moved: nothing was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replan: Option<Box<Replan>>,
+    /// Tickets a CreateTicketV2 change opened (id and URL, per finding).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tickets: Vec<super::ticket::OpenedTicket>,
 }
 
 impl ChangeOutcome {

@@ -56,6 +56,10 @@ pub enum Observed {
     },
     /// A task (mitigation, audit) AWS knows, with its status.
     Task { status: String },
+    /// A ticketing connector, with its status (CONNECTED, FAILED_TO_CONNECT, ...).
+    Connector { status: String },
+    /// The target exists (an OCSF finding a ticket is opened for).
+    Present,
     /// The target does not exist (a rule or suppression deleted, a finding never imported).
     Absent,
 }

@@ -18,7 +18,7 @@ pub(super) enum Fresh {
     Go,
     /// Nothing may be written: the outcome says why (moved targets and the re-plan, or a
     /// target that could not be re-read).
-    Stop(ChangeOutcome),
+    Stop(Box<ChangeOutcome>),
 }
 
 /// Whether the change's kind is checked here. IP set updates re-apply their diff to the
@@ -34,7 +34,8 @@ fn checked(change: &Change) -> bool {
         | Change::ArchiveRuleCreate(_)
         | Change::ArchiveRuleDelete(_)
         | Change::IpSetCreate(_)
-        | Change::IpSetDelete(_) => true,
+        | Change::IpSetDelete(_)
+        | Change::TicketCreate(_) => true,
         Change::IpSetUpdate(_)
         | Change::TrustPolicyDeny(_)
         | Change::TrustPolicyRollback(_)
@@ -55,13 +56,13 @@ pub(super) async fn check(cx: &ObserveCx<'_>, plan: &ChangePlan) -> Fresh {
         Reread::Failed(why) => Some((t, why)),
         Reread::Found(_) => None,
     }) {
-        return Fresh::Stop(ChangeOutcome {
+        return Fresh::Stop(Box::new(ChangeOutcome {
             plan_id: plan.id.clone(),
             error: Some(format!(
                 "nothing written: {target} could not be re-read right before writing ({why})"
             )),
             ..Default::default()
-        });
+        }));
     }
     let Some(refresh) = plan.change.planned().refresh(&now) else {
         return Fresh::Go;
@@ -80,7 +81,7 @@ pub(super) async fn check(cx: &ObserveCx<'_>, plan: &ChangePlan) -> Fresh {
         }
     }
     tracing::info!(plan = %plan.id, moved = moved.len(), "targets moved since the preview: nothing written");
-    Fresh::Stop(ChangeOutcome {
+    Fresh::Stop(Box::new(ChangeOutcome {
         plan_id: plan.id.clone(),
         replan: Some(Box::new(Replan {
             moved,
@@ -93,7 +94,7 @@ pub(super) async fn check(cx: &ObserveCx<'_>, plan: &ChangePlan) -> Fresh {
             }),
         })),
         ..Default::default()
-    })
+    }))
 }
 
 /// The Security Hub finding `target` names in this change, if it is one.

@@ -12,6 +12,7 @@ pub mod observe;
 mod permissions;
 mod securityhub;
 mod securityhub_v2;
+mod tickets;
 pub mod wafv2;
 
 use std::sync::Arc;
@@ -149,7 +150,7 @@ impl MutationExecutor {
         // and leaves no intent behind.
         if let fresh::Fresh::Stop(outcome) = fresh::check(&self.observe_cx(), &plan).await {
             return Executed {
-                outcome,
+                outcome: *outcome,
                 undo: None,
                 warnings,
             };
@@ -333,6 +334,9 @@ impl MutationExecutor {
                 .unwrap_or_else(|| {
                     empty_outcome(plan, Some("not an Access Analyzer change".into()))
                 }),
+            Change::TicketCreate(change) => {
+                tickets::execute(&self.clients.securityhub, &plan.id, change).await
+            }
             Change::Iot(change) => {
                 let cx = iot::IotContext {
                     clients: &self.clients,

@@ -65,6 +65,9 @@ pub async fn reread(cx: &ObserveCx<'_>, change: &Change) -> Rereads {
         }
         Change::UnusedPermissions(c) => super::permissions::reread(cx.clients, c).await,
         Change::Iot(c) => iot(cx, c).await,
+        Change::TicketCreate(t) => {
+            super::tickets::reread(&cx.clients.securityhub, cx.retry, t).await
+        }
         Change::FindingsImport(i) => imported(cx, &i.findings, change).await,
         Change::Combined(c) => {
             let mut out = Rereads::new();
@@ -83,7 +86,7 @@ fn one(target: String, r: Result<Observed, AwsError>) -> Rereads {
     [(target, settle(r))].into()
 }
 
-fn settle(r: Result<Observed, AwsError>) -> Reread {
+pub(super) fn settle(r: Result<Observed, AwsError>) -> Reread {
     match r {
         Ok(o) => Reread::Found(o),
         Err(e) => Reread::Failed(e.to_string()),

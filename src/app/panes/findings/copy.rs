@@ -75,7 +75,12 @@ pub(crate) fn copy(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let stripped = sanitize::strip(&text);
+    copy_text(state, what, &text)
+}
+
+/// Puts `text` on the clipboard with control characters stripped, and says so.
+pub(crate) fn copy_text(state: &mut State, what: &str, text: &str) -> Vec<Effect> {
+    let stripped = sanitize::strip(text);
     let note = if stripped.len() == text.len() {
         ""
     } else {
@@ -123,6 +128,11 @@ pub(crate) fn open(state: &mut State) -> Vec<Effect> {
         state.notify(NotifyLevel::Info, "no finding selected");
         return Vec::new();
     };
+    open_link(state, url)
+}
+
+/// Hands `url` to the opener if it is a plain web link (always shown to the user).
+pub(crate) fn open_link(state: &mut State, url: String) -> Vec<Effect> {
     let shown = sanitize::visible(&url);
     if !openable(&url) {
         state.notify(

@@ -105,6 +105,7 @@ fn detail_key(state: &mut State, action: Action) -> Vec<Effect> {
                 return crate::app::panes::findings::bulk::start(state, action);
             }
             Action::BlockFromFinding => return crate::app::panes::findings::block::start(state),
+            Action::CreateTicket => return crate::app::panes::findings::tickets::start(state),
             Action::Refresh => return vec![pane.start_load()],
             Action::ResumeLoad => return pane.resume(),
             _ => state.dirty = false,
@@ -173,6 +174,7 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
             return crate::app::panes::findings::bulk::start(state, action);
         }
         Action::BlockFromFinding => return crate::app::panes::findings::block::start(state),
+        Action::CreateTicket => return crate::app::panes::findings::tickets::start(state),
         _ => state.dirty = false,
     }
     Vec::new()

@@ -24,6 +24,7 @@ mod ocsf_triage;
 pub mod refresh;
 pub mod server_groups;
 pub mod source;
+pub mod tickets;
 
 use std::collections::HashSet;
 

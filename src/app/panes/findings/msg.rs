@@ -58,6 +58,10 @@ pub enum FindingsMsg {
     },
     /// `:source ocsf|asff`: read findings through that API from now on.
     SwitchSource(crate::domain::findings_api::ApiInUse),
+    /// ListConnectorsV2 answered (the ticket connector picker).
+    Connectors(Result<Vec<crate::domain::ticket::Connector>, String>),
+    /// The DRYRUN answers for a ticket plan: the change to preview.
+    TicketDryRun(Box<crate::domain::ticket::TicketCreate>),
     /// `:exposures`: only the open exposure findings (OCSF).
     ShowExposures,
     /// `:scope ou=...[,org=...]` (None: `:scope` alone, the caller's own findings).
@@ -147,5 +151,12 @@ pub enum FindingsRead {
     /// GetFindingHistory for the finding open in the detail view.
     History {
         finding: crate::domain::finding::FindingRef,
+    },
+    /// ListConnectorsV2, for the ticket connector picker.
+    Connectors,
+    /// CreateTicketV2 Mode=DRYRUN for each finding: AWS's answer is the ticket preview.
+    TicketDryRun {
+        connector: crate::domain::ticket::Connector,
+        targets: Vec<crate::domain::ticket::TicketTarget>,
     },
 }

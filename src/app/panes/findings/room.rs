@@ -21,6 +21,7 @@ impl Pane for Room {
 
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
+        super::tickets::after_change(state, change.plan.as_ref(), &change.outcome);
         let mut effects = super::cache::after_change(state, change.plan.as_ref(), &change.outcome);
         effects.extend(super::ocsf_triage::after_change(
             state,
@@ -166,6 +167,14 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             let label = state.findings.source.status_label().unwrap_or_default();
             state.notify(NotifyLevel::Info, format!("findings from {label}"));
             vec![effect]
+        }
+        FindingsMsg::Connectors(result) => {
+            super::tickets::connectors_loaded(state, result);
+            Vec::new()
+        }
+        FindingsMsg::TicketDryRun(change) => {
+            super::tickets::dry_run_answered(state, *change);
+            Vec::new()
         }
     }
 }

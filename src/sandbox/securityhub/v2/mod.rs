@@ -20,7 +20,7 @@ pub(crate) mod world;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, patch, post};
 use bytes::Bytes;
@@ -47,6 +47,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/findingsv2/statistics", post(statistics))
         .route("/findingsTrendsv2", post(trends))
         .route("/connectorsv2", get(list_connectors))
+        .route("/connectorsv2/{id}", get(get_connector))
         .route("/ticketsv2", post(create_ticket))
 }
 
@@ -65,6 +66,7 @@ pub(crate) fn seed_world(shared: &Shared) {
         .map(Arc::new)
         .collect();
     v2.connectors = world::demo_connectors(region, account, &now);
+    v2.connector_health = world::demo_connector_health();
     v2.org = query::demo_org(&store);
 }
 
@@ -191,6 +193,19 @@ async fn list_connectors(State(shared): State<Arc<Shared>>, RawQuery(q): RawQuer
         Ok(query_params(q)),
         |ctx, params| {
             let body = tickets::list_connectors(&ctx.shared.v2_read(), params)?;
+            Ok(rest_json::ok(&body, ctx.request_id))
+        },
+    )
+    .await
+}
+
+async fn get_connector(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    serve(
+        shared,
+        op("GetConnectorV2", false),
+        Ok(json!({"ConnectorId": id})),
+        |ctx, params| {
+            let body = tickets::get_connector(&ctx.shared.v2_read(), params)?;
             Ok(rest_json::ok(&body, ctx.request_id))
         },
     )

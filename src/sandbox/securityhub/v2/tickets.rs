@@ -1,4 +1,5 @@
-//! ListConnectorsV2 (filters by provider, connector and enablement status; paged) and
+//! ListConnectorsV2 (filters by provider, connector and enablement status; paged),
+//! GetConnectorV2 (health: why a connector is not CONNECTED) and
 //! CreateTicketV2: the connector must exist (404) and be CONNECTED (409 ConflictException
 //! otherwise), the finding must exist (404); Mode DRYRUN checks all that and opens nothing.
 //! A ClientToken seen before returns the ticket it opened.
@@ -43,6 +44,47 @@ pub(crate) fn list_connectors(v2: &V2Store, params: &Value) -> Result<Value, Ser
     Ok(body)
 }
 
+/// GetConnectorV2: the connector with its health (a Message says why it is not CONNECTED)
+/// and its provider's details.
+pub(crate) fn get_connector(v2: &V2Store, params: &Value) -> Result<Value, ServiceError> {
+    let id = params["ConnectorId"].as_str().unwrap_or_default();
+    let (c, status) = connector_of(&v2.connectors, id)?;
+    let mut health = json!({"ConnectorStatus": status, "LastCheckedAt": c["CreatedAt"]});
+    if status != "CONNECTED" {
+        health["Message"] = v2
+            .connector_health
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("The connector is {status}"))
+            .into();
+    }
+    let mut body = json!({
+        "ConnectorArn": c["ConnectorArn"], "ConnectorId": id, "Name": c["Name"],
+        "CreatedAt": c["CreatedAt"], "LastUpdatedAt": c["CreatedAt"], "Health": health,
+        "ProviderDetail": c["ProviderSummary"]["ProviderConfiguration"],
+        "EnablementStatus": c["EnablementStatus"],
+    });
+    if let Some(d) = c["Description"].as_str() {
+        body["Description"] = d.into();
+    }
+    Ok(body)
+}
+
+/// The connector with this id and its status (404 when there is none).
+fn connector_of<'a>(
+    connectors: &'a [Value],
+    id: &str,
+) -> Result<(&'a Value, &'a str), ServiceError> {
+    let c = connectors
+        .iter()
+        .find(|c| c["ConnectorId"].as_str() == Some(id))
+        .ok_or_else(|| not_found(format!("Connector {id} was not found")))?;
+    let status = c["ProviderSummary"]["ConnectorStatus"]
+        .as_str()
+        .unwrap_or("UNKNOWN");
+    Ok((c, status))
+}
+
 fn not_found(message: String) -> ServiceError {
     ServiceError::new(404, "ResourceNotFoundException", message)
 }
@@ -65,14 +107,7 @@ pub(crate) fn create_ticket(
         Some("DRYRUN") => true,
         Some(other) => return Err(validation(format!("Mode {other:?} is not valid (DRYRUN)"))),
     };
-    let connector = v2
-        .connectors
-        .iter()
-        .find(|c| c["ConnectorId"].as_str() == Some(connector_id))
-        .ok_or_else(|| not_found(format!("Connector {connector_id} was not found")))?;
-    let status = connector["ProviderSummary"]["ConnectorStatus"]
-        .as_str()
-        .unwrap_or("UNKNOWN");
+    let (connector, status) = connector_of(&v2.connectors, connector_id)?;
     if status != "CONNECTED" {
         return Err(ServiceError::new(
             409,

@@ -46,6 +46,8 @@ pub(crate) struct V2Store {
     /// OCSF-only findings (exposures), updated in place.
     pub exposures: Vec<Arc<Value>>,
     pub connectors: Vec<Value>,
+    /// Connector id -> GetConnectorV2's Health.Message while it is not CONNECTED.
+    pub connector_health: HashMap<String, String>,
     /// (client token, connector id, finding uid) -> ticket id, so a retried call opens one.
     pub tickets: Vec<(Option<String>, String, String, String)>,
     /// The demo organization's OUs and their accounts (for `Scopes`).
@@ -231,6 +233,14 @@ pub(crate) fn exposures(
         out.push(doc);
     }
     out
+}
+
+/// Why the demo's failing connector fails, as GetConnectorV2's Health.Message says it.
+pub(crate) fn demo_connector_health() -> HashMap<String, String> {
+    HashMap::from([(
+        "c-jira-legacy".to_string(),
+        "Jira Cloud answered 401 Unauthorized: the API token was revoked".to_string(),
+    )])
 }
 
 /// The exposure type of the user guide's sample, given to every generated exposure (AWS

@@ -3,6 +3,7 @@
 pub(crate) mod block;
 pub(crate) mod bulk;
 pub(crate) mod detail;
+pub(crate) mod tickets;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
