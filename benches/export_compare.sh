@@ -6,21 +6,22 @@
 #   benches/export_compare.sh [FINDINGS=100000] [RUNS=3]
 #
 # Needs the AWS CLI and a Python with boto3 (set PYTHON; default: the moto venv the test
-# suite installs into target/moto-venv, else python3).
+# suite installs into target/moto-venv, else python3). Builds the release binary (into
+# CARGO_TARGET_DIR when set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 findings=${1:-100000}
 runs=${2:-3}
 port=${PORT:-4593}
 url="http://127.0.0.1:$port"
-python=${PYTHON:-target/moto-venv/bin/python}
+python=${PYTHON:-${CARGO_TARGET_DIR:-target}/moto-venv/bin/python}
 [ -x "$python" ] || python=python3
 work=$(mktemp -d)
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
     AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" XDG_STATE_HOME="$work/state"
 
 cargo build --release --quiet
-bin=target/release/secdeck
+bin=${CARGO_TARGET_DIR:-target}/release/secdeck
 "$bin" sandbox --listen "127.0.0.1:$port" --seed-scale "$findings" >"$work/sandbox.log" 2>&1 &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT

@@ -94,9 +94,8 @@ pub(crate) fn scoped(
 }
 
 fn first_leaf<'a>(doc: &'a Value, field: &str) -> Option<&'a Value> {
-    let path: Vec<&str> = field.split('.').collect();
     let mut found = None;
-    walk(doc, &path, &mut |v| {
+    walk(doc, field, &mut |v| {
         found = Some(v);
         true
     });
