@@ -14,28 +14,36 @@
 # the sandbox's own log of what it served. Prints for each open: time to the first rows,
 # time to "complete", GetFindings pages served (and throttled), and for the first open the
 # quota's floor for that many pages. The first open takes the quota's time: over 333 s at
-# 100,000 findings. COLD_LIMIT (seconds, default 900) stops waiting for it.
+# 100,000 findings. COLD_LIMIT (seconds, default 900) stops waiting for it. API=ocsf reads
+# through GetFindingsV2 instead (default asff: GetFindings).
 #
 # Needs tmux, python3 and the AWS CLI (for the other writer's changes). Builds the release
-# binary (into CARGO_TARGET_DIR when set).
+# binary (into CARGO_TARGET_DIR when set) unless SECDECK_BIN names one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 findings=${1:-100000}
 changes=${2:-150}
 cold_limit=${COLD_LIMIT:-900}
+api=${API:-asff}
+operation=$([ "$api" = ocsf ] && echo GetFindingsV2 || echo GetFindings)
 port=${PORT:-4595}
 url="http://127.0.0.1:$port"
 work=$(mktemp -d)
+[ -n "${KEEP:-}" ] && echo "work dir: $work"
 session="secdeck-reopen-$$"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
     AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" XDG_STATE_HOME="$work/state" \
     XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-$PWD/target}/release/secdeck
+if [ -n "${SECDECK_BIN:-}" ]; then
+    bin=$SECDECK_BIN
+else
+    cargo build --release --quiet
+    bin=${CARGO_TARGET_DIR:-$PWD/target}/release/secdeck
+fi
 tmux() { command tmux -L "$session" "$@"; }
 sandbox=""
-trap 'tmux kill-server 2>/dev/null; [ -n "$sandbox" ] && kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT
+trap 'tmux kill-server 2>/dev/null; [ -n "$sandbox" ] && kill $sandbox 2>/dev/null && wait $sandbox; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
 
@@ -74,7 +82,7 @@ for _ in $(seq 1 1200); do
     sleep 0.1
 done
 grep -q "listening" "$work/sandbox.out" || { cat "$work/sandbox.out"; exit 1; }
-served() { grep -c "operation=GetFindings status=$1" "$work/sandbox-state/secdeck/secdeck.log" || true; }
+served() { grep -c "operation=$operation status=$1" "$work/sandbox-state/secdeck/secdeck.log" || true; }
 
 # Opens the console and waits for its rows, then for "complete"; sets first, done, screen.
 open_console() {
@@ -83,7 +91,7 @@ open_console() {
     tmux new-session -d -s "$session" -x 200 -y 50 \
         "env AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench XDG_STATE_HOME=$work/state \
          XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache \
-         $bin --endpoint-url $url --region us-east-1 --read-only"
+         $bin --endpoint-url $url --region us-east-1 --read-only --findings-api $api"
     first="" done=""
     while [ -z "$done" ]; do
         screen=$(tmux capture-pane -p -t "$session")
@@ -111,8 +119,8 @@ report() {
     local label=$1 pages=$2 throttled=$3
     local count
     count=$(grep -o "complete · [0-9]* findings" <<<"$screen" | grep -o "[0-9]*" | head -1)
-    printf '%-12s first rows %7.2f s, complete %7.2f s, %s findings, %d GetFindings pages (%d throttled)\n' \
-        "$label" "$first" "$done" "${count:-?}" "$pages" "$throttled"
+    printf '%-12s first rows %7.2f s, complete %7.2f s, %s findings, %d %s pages (%d throttled)\n' \
+        "$label" "$first" "$done" "${count:-?}" "$pages" "$operation" "$throttled"
 }
 
 before=$(served 200) before_429=$(served 429)
