@@ -9,7 +9,7 @@
 #
 # Needs the AWS CLI and a Python with boto3 (set PYTHON; default: the moto venv the test
 # suite installs into target/moto-venv, else python3). Builds the release binary (into
-# CARGO_TARGET_DIR when set).
+# CARGO_TARGET_DIR when set) unless SECDECK_BIN names one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 findings=${1:-100000}
@@ -22,8 +22,12 @@ work=$(mktemp -d)
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
     AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" XDG_STATE_HOME="$work/state"
 
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/secdeck
+if [ -n "${SECDECK_BIN:-}" ]; then
+    bin=$SECDECK_BIN
+else
+    cargo build --release --quiet
+    bin=${CARGO_TARGET_DIR:-target}/release/secdeck
+fi
 "$bin" sandbox --listen "127.0.0.1:$port" --seed-scale "$findings" >"$work/sandbox.log" 2>&1 &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT
