@@ -139,20 +139,15 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    // One keystroke typed and one erased per iteration: both refilter 100k rows.
-    let mut state = loaded_state(100_000);
+    keystrokes(c, "filter_two_keystrokes/100k", loaded_state(100_000));
+    keystrokes(c, "filter_two_keystrokes/ocsf_100k", loaded_ocsf(100_000));
+}
+
+/// One keystroke typed and one erased per iteration: both refilter every row.
+fn keystrokes(c: &mut Criterion, name: &str, mut state: State) {
     app::update(&mut state, Action::Filter);
     app::update(&mut state, Action::Key(Key::char('s')));
-    c.bench_function("filter_two_keystrokes/100k", |b| {
-        b.iter(|| {
-            app::update(&mut state, Action::Key(Key::char('7')));
-            app::update(&mut state, Action::Key(Key::plain(KeyCode::Backspace)));
-        })
-    });
-    let mut state = loaded_ocsf(100_000);
-    app::update(&mut state, Action::Filter);
-    app::update(&mut state, Action::Key(Key::char('s')));
-    c.bench_function("filter_two_keystrokes/ocsf_100k", |b| {
+    c.bench_function(name, |b| {
         b.iter(|| {
             app::update(&mut state, Action::Key(Key::char('7')));
             app::update(&mut state, Action::Key(Key::plain(KeyCode::Backspace)));
