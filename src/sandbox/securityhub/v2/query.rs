@@ -43,6 +43,14 @@ fn scope_accounts(v2: &V2Store, params: &Value) -> Result<Option<BTreeSet<String
     else {
         return Ok(None);
     };
+    if v2.not_delegated_admin {
+        return Err(ServiceError::new(
+            403,
+            "AccessDeniedException",
+            "Scopes can be used only by the delegated administrator account of the organization"
+                .to_string(),
+        ));
+    }
     let mut accounts = BTreeSet::new();
     for scope in scopes {
         if scope["OrganizationId"]
