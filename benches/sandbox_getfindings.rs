@@ -150,7 +150,7 @@ fn bench_ocsf(c: &mut Criterion, rt: &tokio::runtime::Runtime, hub: &aws_sdk_sec
         sort_order: secdeck::domain::filter::SortOrder::Desc,
     }];
     let page = |token: Option<String>| {
-        rt.block_on(get_ocsf_findings_page(hub, &view, &sort, token, 100))
+        rt.block_on(get_ocsf_findings_page(hub, &view, None, &sort, token, 100))
             .expect("GetFindingsV2")
     };
     c.bench_function("getfindingsv2_default_view_first_page_100k", |b| {
@@ -166,7 +166,7 @@ fn bench_ocsf(c: &mut Criterion, rt: &tokio::runtime::Runtime, hub: &aws_sdk_sec
     let retry = secdeck::aws::retry::RetryPolicy::default();
     c.bench_function("ocsf_counts_default_view_100k", |b| {
         b.iter(|| {
-            rt.block_on(ocsf_counts(hub, &view, &retry))
+            rt.block_on(ocsf_counts(hub, &view, None, &retry))
                 .expect("counts")
         })
     });
