@@ -16,7 +16,7 @@ export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 
     XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
 
 cargo build --release --quiet
-bin=$PWD/target/release/secdeck
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/secdeck
 "$bin" sandbox --listen "127.0.0.1:$port" --seed-scale "$findings" >"$work/sandbox.log" 2>&1 &
 sandbox=$!
 # A private tmux server: an existing one would start the console with its own environment.

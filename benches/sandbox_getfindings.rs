@@ -1,5 +1,8 @@
 //! GetFindings throughput from the in-process sandbox at 100,000 findings, through the
-//! real SDK client: the console's default view, a deep page, and a JSON-walking filter.
+//! real SDK client: the console's default view, a deep page, and a JSON-walking filter;
+//! and the same findings through the new Security Hub's API as the console reads them:
+//! a GetFindingsV2 page of the default OCSF view (first and tenth) and the strip's counts
+//! (GetFindingStatisticsV2 + GetFindingsTrendsV2, computed over every finding each time).
 
 use aws_sdk_securityhub::types::{
     AwsSecurityFindingFilters, MapFilter, MapFilterComparison, SortCriterion, SortOrder,
@@ -131,6 +134,40 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             rt.block_on(hub.get_findings().filters(tagged.clone()).send())
                 .expect("GetFindings")
+        })
+    });
+    bench_ocsf(c, &rt, &hub);
+}
+
+/// The console's GetFindingsV2 reads of its default OCSF view, over the same findings.
+fn bench_ocsf(c: &mut Criterion, rt: &tokio::runtime::Runtime, hub: &aws_sdk_securityhub::Client) {
+    use secdeck::aws::securityhub_ocsf::{get_ocsf_findings_page, ocsf_counts};
+    use secdeck::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
+    let view = OcsfFilters::compile(DEFAULT_VIEW).expect("the default view compiles");
+    // The console's default order (UpdatedAt, newest first) in OCSF terms.
+    let sort = vec![secdeck::domain::filter::SortCriterion {
+        field: "finding_info.modified_time_dt".into(),
+        sort_order: secdeck::domain::filter::SortOrder::Desc,
+    }];
+    let page = |token: Option<String>| {
+        rt.block_on(get_ocsf_findings_page(hub, &view, None, &sort, token, 100))
+            .expect("GetFindingsV2")
+    };
+    c.bench_function("getfindingsv2_default_view_first_page_100k", |b| {
+        b.iter(|| page(None))
+    });
+    let mut token = None;
+    for _ in 0..9 {
+        token = page(token).next_token;
+    }
+    c.bench_function("getfindingsv2_default_view_page_10_100k", |b| {
+        b.iter(|| page(token.clone()))
+    });
+    let retry = secdeck::aws::retry::RetryPolicy::default();
+    c.bench_function("ocsf_counts_default_view_100k", |b| {
+        b.iter(|| {
+            rt.block_on(ocsf_counts(hub, &view, None, &retry))
+                .expect("counts")
         })
     });
 }

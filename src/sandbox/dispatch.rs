@@ -68,6 +68,9 @@ pub(crate) async fn run(
         Some(AfterFault::Answer(e)) => op.protocol.error(&e, &request_id),
         None => result.unwrap_or_else(|e| op.protocol.error(&e, &request_id)),
     };
+    // Benches count what a client asked for: `SECDECK_LOG=secdeck::sandbox::served=debug`.
+    let status = response.status().as_u16();
+    tracing::debug!(target: "secdeck::sandbox::served", operation = %op.name, status, "served");
     shared.recorder.push(RecordedRequest {
         service: op.service.to_string(),
         operation: op.name.to_string(),

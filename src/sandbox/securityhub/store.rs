@@ -10,14 +10,16 @@ use serde_json::Value;
 use super::fields::{
     Field, HOT_DATES, HOT_NUMBERS, HOT_STRINGS, Hot, leaf_num, leaf_str, parse_date, walk,
 };
+use super::v2::ocsf::from_asff;
 
 /// One finding plus its pre-extracted attributes (indexes follow the `HOT_*` tables).
 #[derive(Debug, Clone)]
 pub(crate) struct Stored {
     pub doc: Arc<Value>,
-    /// The finding in OCSF (the V2 API's view), mapped on first use; a write replaces
-    /// the whole `Stored`, so it never outlives the document it came from.
-    pub ocsf: std::sync::OnceLock<Arc<Value>>,
+    /// The finding in OCSF (the V2 API's view), mapped once here rather than on the first
+    /// GetFindingsV2 (which would map every finding at once); a write replaces the whole
+    /// `Stored`, so it never outlives the document it came from.
+    pub ocsf: Arc<Value>,
     strs: Vec<Vec<String>>,
     dates: Vec<Option<i64>>,
     nums: Vec<Option<f64>>,
@@ -70,8 +72,8 @@ impl Stored {
             .map(|(_, path)| first(path, &leaf_num))
             .collect();
         Stored {
+            ocsf: Arc::new(from_asff(&doc)),
             doc: Arc::new(doc),
-            ocsf: std::sync::OnceLock::new(),
             strs,
             dates,
             nums,

@@ -7,10 +7,10 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::filter::{self, validation, walk};
-use super::world::V2Store;
+use super::world::{self, V2Store};
 use crate::sandbox::protocol::ServiceError;
 use crate::sandbox::securityhub::store::FindingStore;
 
@@ -35,17 +35,13 @@ pub(crate) fn demo_org(store: &FindingStore) -> Vec<(String, Vec<String>)> {
     ous
 }
 
-/// The findings inside `Scopes` (all when there are none).
-pub(crate) fn scoped(
-    docs: Vec<Arc<Value>>,
-    v2: &V2Store,
-    params: &Value,
-) -> Result<Vec<Arc<Value>>, ServiceError> {
+/// The accounts `Scopes` reaches; None when there are no scopes (every account).
+fn scope_accounts(v2: &V2Store, params: &Value) -> Result<Option<BTreeSet<String>>, ServiceError> {
     let Some(scopes) = params["Scopes"]["AwsOrganizations"]
         .as_array()
         .filter(|s| !s.is_empty())
     else {
-        return Ok(docs);
+        return Ok(None);
     };
     if v2.not_delegated_admin {
         return Err(ServiceError::new(
@@ -55,7 +51,7 @@ pub(crate) fn scoped(
                 .to_string(),
         ));
     }
-    let mut accounts: BTreeSet<&str> = BTreeSet::new();
+    let mut accounts = BTreeSet::new();
     for scope in scopes {
         if scope["OrganizationId"]
             .as_str()
@@ -68,11 +64,7 @@ pub(crate) fn scoped(
             ));
         }
         match scope["OrganizationalUnitId"].as_str() {
-            None => accounts.extend(
-                v2.org
-                    .iter()
-                    .flat_map(|(_, a)| a.iter().map(String::as_str)),
-            ),
+            None => accounts.extend(v2.org.iter().flat_map(|(_, a)| a.iter().cloned())),
             Some(ou) => {
                 let (_, members) = v2.org.iter().find(|(id, _)| id == ou).ok_or_else(|| {
                     ServiceError::new(
@@ -81,24 +73,37 @@ pub(crate) fn scoped(
                         format!("Organizational unit {ou} was not found"),
                     )
                 })?;
-                accounts.extend(members.iter().map(String::as_str));
+                accounts.extend(members.iter().cloned());
             }
         }
     }
-    Ok(docs
-        .into_iter()
-        .filter(|d| {
-            d["cloud"]["account"]["uid"]
-                .as_str()
-                .is_some_and(|a| accounts.contains(a))
-        })
-        .collect())
+    Ok(Some(accounts))
+}
+
+fn in_scope(accounts: Option<&BTreeSet<String>>, doc: &Value) -> bool {
+    accounts.is_none_or(|a| {
+        doc["cloud"]["account"]["uid"]
+            .as_str()
+            .is_some_and(|uid| a.contains(uid))
+    })
+}
+
+/// The findings inside `Scopes` (all when there are none).
+pub(crate) fn scoped(
+    docs: Vec<Arc<Value>>,
+    v2: &V2Store,
+    params: &Value,
+) -> Result<Vec<Arc<Value>>, ServiceError> {
+    let accounts = scope_accounts(v2, params)?;
+    Ok(match accounts {
+        None => docs,
+        Some(a) => docs.into_iter().filter(|d| in_scope(Some(&a), d)).collect(),
+    })
 }
 
 fn first_leaf<'a>(doc: &'a Value, field: &str) -> Option<&'a Value> {
-    let path: Vec<&str> = field.split('.').collect();
     let mut found = None;
-    walk(doc, &path, &mut |v| {
+    walk(doc, field, &mut |v| {
         found = Some(v);
         true
     });
@@ -155,13 +160,14 @@ fn fingerprint(params: &Value) -> u64 {
     })
 }
 
+/// One page of GetFindingsV2. Only a query's first page (or one after a write) filters
+/// and sorts every finding; the pages after it read their 100 findings by index.
 pub(crate) fn get_findings(
     store: &FindingStore,
-    docs: &[Arc<Value>],
     v2: &V2Store,
     params: &Value,
     now_ms: i64,
-) -> Result<Value, ServiceError> {
+) -> Result<String, ServiceError> {
     let max = params["MaxResults"].as_i64().unwrap_or(DEFAULT_PAGE);
     if !(1..=100).contains(&max) {
         return Err(validation(format!(
@@ -181,43 +187,58 @@ pub(crate) fn get_findings(
             .and_then(|(o, _)| o.parse().ok())
             .ok_or_else(|| validation("The NextToken is not valid for this request"))?,
     };
-    let docs = scoped(docs.to_vec(), v2, params)?;
+    let accounts = scope_accounts(v2, params)?;
     // The full order is kept while a client pages through it (as GetFindings does); any
-    // write to either API's state makes a new one.
+    // write to either API's state makes a new one. Its indexes are into `all_views`.
     let cache_key = print ^ V2_SALT ^ v2.generation.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let order = store.cached_order(cache_key, now_ms, || ordered(&docs, filters, &keys, now_ms));
-    let hits: Vec<&Arc<Value>> = order.iter().map(|&i| &docs[i]).collect();
-    let page: Vec<&Value> = hits
+    let order = store.cached_order(cache_key, now_ms, || {
+        let docs = world::all_views(store, v2);
+        let hits = docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| in_scope(accounts.as_ref(), d) && filter::matches(filters, d, now_ms));
+        ordered(hits, &keys)
+    });
+    let page: Vec<Arc<Value>> = order
         .iter()
         .skip(offset)
         .take(max as usize)
-        .map(|d| d.as_ref())
+        .filter_map(|&i| world::view_at(store, v2, i))
         .collect();
-    let mut body = json!({"Findings": page});
     let next = offset + max as usize;
-    if next < hits.len() {
-        body["NextToken"] = format!("v2f-{next}-{print:016x}").into();
-    }
-    Ok(body)
+    let next_token = (next < order.len()).then(|| format!("v2f-{next}-{print:016x}"));
+    let body = Page {
+        findings: page.iter().map(Arc::as_ref).collect(),
+        next_token,
+    };
+    serde_json::to_string(&body)
+        .map_err(|e| ServiceError::new(500, "InternalException", e.to_string()))
 }
 
-/// Indexes into `docs` of the findings that pass `filters`, in `keys` order (ties by uid).
-fn ordered(
-    docs: &[Arc<Value>],
-    filters: Option<&Value>,
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Page<'a> {
+    findings: Vec<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+/// The indexes of `hits` (index, document) in `keys` order (ties by uid).
+fn ordered<'a>(
+    hits: impl Iterator<Item = (usize, &'a Arc<Value>)>,
     keys: &[(String, bool)],
-    now_ms: i64,
 ) -> Vec<usize> {
-    let hits = docs
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| filter::matches(filters, d, now_ms));
     // Keys read once per finding, not once per comparison.
-    let mut keyed: Vec<(Vec<Option<&Value>>, usize)> = hits
-        .map(|(i, d)| (keys.iter().map(|(f, _)| first_leaf(d, f)).collect(), i))
+    let mut keyed: Vec<(Vec<Option<&Value>>, &Value, usize)> = hits
+        .map(|(i, d)| {
+            (
+                keys.iter().map(|(f, _)| first_leaf(d, f)).collect(),
+                d.as_ref(),
+                i,
+            )
+        })
         .collect();
-    keyed.sort_by(|(ka, a), (kb, b)| {
-        let (a, b) = (&docs[*a], &docs[*b]);
+    keyed.sort_by(|(ka, a, _), (kb, b, _)| {
         keys.iter()
             .zip(ka.iter().zip(kb))
             .map(|((_, desc), (x, y))| {
@@ -236,5 +257,5 @@ fn ordered(
                     .cmp(&b["metadata"]["uid"].as_str())
             })
     });
-    keyed.into_iter().map(|(_, i)| i).collect()
+    keyed.into_iter().map(|(_, _, i)| i).collect()
 }

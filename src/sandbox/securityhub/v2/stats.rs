@@ -2,6 +2,7 @@
 //! most 400 groups) and GetFindingsTrendsV2 (counts per severity per day, week or month
 //! over a window, paged).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -58,12 +59,11 @@ pub(crate) fn statistics(
         }
         let filters = rule.get("Filters");
         filter::validate(filters)?;
-        let path: Vec<&str> = field.split('.').collect();
-        let mut counts: HashMap<String, i64> = HashMap::new();
+        let mut counts: HashMap<Cow<str>, i64> = HashMap::new();
         for doc in docs.iter().filter(|d| filter::matches(filters, d, now_ms)) {
             // Each value counts a finding once, however often it holds it.
-            let mut values: Vec<String> = Vec::new();
-            walk(doc, &path, &mut |v| {
+            let mut values: Vec<Cow<str>> = Vec::new();
+            walk(doc, field, &mut |v| {
                 if let Some(s) =
                     leaf_text(v).filter(|s| !s.trim().is_empty() && !values.contains(s))
                 {
@@ -75,7 +75,7 @@ pub(crate) fn statistics(
                 *counts.entry(v).or_default() += 1;
             }
         }
-        let mut groups: Vec<(String, i64)> = counts.into_iter().collect();
+        let mut groups: Vec<(Cow<str>, i64)> = counts.into_iter().collect();
         groups.sort_by(|a, b| {
             if ascending {
                 a.1.cmp(&b.1)

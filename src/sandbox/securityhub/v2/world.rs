@@ -61,10 +61,7 @@ pub(crate) struct V2Store {
 
 /// One finding as GetFindingsV2 would return it, borrowed where no overlay applies.
 pub(crate) fn view(stored: &Stored, v2: &V2Store) -> Arc<Value> {
-    let base = stored
-        .ocsf
-        .get_or_init(|| Arc::new(ocsf::from_asff(&stored.doc)))
-        .clone();
+    let base = Arc::clone(&stored.ocsf);
     let uid = stored.id();
     let status = v2
         .status
@@ -94,6 +91,14 @@ pub(crate) fn all_views(store: &FindingStore, v2: &V2Store) -> Vec<Arc<Value>> {
     let mut out: Vec<Arc<Value>> = store.items.iter().map(|s| view(s, v2)).collect();
     out.extend(v2.exposures.iter().cloned());
     out
+}
+
+/// The finding at `index` of `all_views` (without building the others).
+pub(crate) fn view_at(store: &FindingStore, v2: &V2Store, index: usize) -> Option<Arc<Value>> {
+    match store.items.get(index) {
+        Some(stored) => Some(view(stored, v2)),
+        None => v2.exposures.get(index - store.items.len()).cloned(),
+    }
 }
 
 /// The trait a contributing finding lends an exposure, if any.
