@@ -9,11 +9,15 @@ use common::hub::{ident, sdk_builder, set_workflow};
 use common::*;
 use secdeck::app::panes::findings::LoadStatus;
 use secdeck::app::{FindingsMsg, SyncedView};
+use secdeck::aws::ocsf_filters::ocsf_finding_filters;
 use secdeck::aws::retry::{Pacer, RetryPolicy};
 use secdeck::aws::securityhub::get_all_findings;
+use secdeck::aws::securityhub_v2::{OcsfQuery, get_all_findings as get_all_v2};
 use secdeck::config::AccessFlag;
 use secdeck::domain::filter::{FindingFilters, SortCriterion};
 use secdeck::domain::finding::Finding;
+use secdeck::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
+use secdeck::domain::ocsf_finding::from_ocsf;
 use secdeck::tasks::reads::findings_store::{FindingsStore, StoreContext};
 use serde_json::Value;
 
@@ -70,9 +74,19 @@ async fn note(hub: &aws_sdk_securityhub::Client, id: &str, text: &str) {
         .unwrap();
 }
 
+/// Which findings API a round of changes is checked through. On OCSF no triage change
+/// moves a time stamp, so a change there always changes a status or a severity (what the
+/// delta's count check sees); a comment alone waits for the next full fetch.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Asff,
+    Ocsf,
+}
+
 /// One round of another writer's changes: new findings, provider updates, archives,
-/// notes, and workflow changes made with a note (the note stamps NoteUpdatedAt).
-async fn random_changes(env: &TestEnv, rng: &mut Rng, round: usize) -> Vec<String> {
+/// notes (on OCSF: status or severity changes with a comment through
+/// BatchUpdateFindingsV2), and workflow changes made with a note.
+async fn random_changes(env: &TestEnv, rng: &mut Rng, round: usize, side: Side) -> Vec<String> {
     let hub = env.hub();
     let mut done = Vec::new();
     for step in 0..3 + rng.below(4) {
@@ -106,12 +120,22 @@ async fn random_changes(env: &TestEnv, rng: &mut Rng, round: usize) -> Vec<Strin
                 out.unwrap();
                 done.push(format!("{} {target}", ["", "update", "archive"][kind]));
             }
+            3 if side == Side::Ocsf => done.push(triage_v2(env, rng, &target).await),
             3 => {
                 note(&hub, &target, &format!("note {round}.{step}")).await;
                 done.push(format!("note {target}"));
             }
             _ => {
-                let status = [WorkflowStatus::Resolved, WorkflowStatus::New][rng.below(2)].clone();
+                let mut status =
+                    [WorkflowStatus::Resolved, WorkflowStatus::New][rng.below(2)].clone();
+                // On OCSF a note on an unchanged status would be a comment alone.
+                if side == Side::Ocsf && asff_workflow(env, &target).await.as_ref() == Some(&status)
+                {
+                    status = match status {
+                        WorkflowStatus::New => WorkflowStatus::Resolved,
+                        _ => WorkflowStatus::New,
+                    };
+                }
                 set_workflow(&hub, &target, status.clone()).await;
                 note(&hub, &target, &format!("{status:?} by another writer")).await;
                 done.push(format!("workflow {status:?} {target}"));
@@ -147,7 +171,7 @@ fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
         let mut so_far = 0;
         for round in 0..24 {
             let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (round as u64 + 1));
-            let changes = random_changes(&env, &mut rng, round).await;
+            let changes = random_changes(&env, &mut rng, round, Side::Asff).await;
             let before = count(&env, "GetFindings");
             let FindingsMsg::Synced { result, .. } = store
                 .delta(&clients, &pacer, &retry, 2, view.clone(), sort.clone())
@@ -175,6 +199,156 @@ fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
             );
         }
     });
+}
+
+/// Finding `id`'s ASFF workflow status now.
+async fn asff_workflow(env: &TestEnv, id: &str) -> Option<WorkflowStatus> {
+    let (ids, hub) = (FindingFilters::by_ids([id]), env.clients().securityhub);
+    let (pacer, retry) = (Pacer::unlimited(), RetryPolicy::default());
+    let found = get_all_findings(&hub, &ids, &pacer, &retry).await.unwrap();
+    Some(WorkflowStatus::from(found.first()?.workflow?.as_str()))
+}
+
+/// What GetFindingsV2 answers now for `filter` (the OCSF grammar), as rows.
+async fn ocsf_now(env: &TestEnv, filter: &str) -> Vec<Finding> {
+    let query = OcsfQuery {
+        filters: ocsf_finding_filters(&OcsfFilters::compile(filter).unwrap()),
+        ..OcsfQuery::default()
+    };
+    let (hub, retry) = (env.hub(), RetryPolicy::default());
+    let docs = get_all_v2(&hub, &query, &retry).await.unwrap();
+    docs.into_iter().map(|d| from_ocsf(d).unwrap()).collect()
+}
+
+/// Another writer's BatchUpdateFindingsV2 on `id`: a status or severity it does not
+/// have now, with a comment.
+async fn triage_v2(env: &TestEnv, rng: &mut Rng, id: &str) -> String {
+    let doc = ocsf_now(env, &format!("metadata.uid={id}")).await[0]
+        .raw
+        .value();
+    let (field, ids): (&str, &[i32]) = match rng.below(3) {
+        0 => ("severity_id", &[1, 2, 3, 4, 5, 6]),
+        _ => ("status_id", &[1, 2, 3, 4, 5]),
+    };
+    let now = doc[field].as_i64().unwrap_or(0);
+    let others: Vec<i32> = ids
+        .iter()
+        .copied()
+        .filter(|v| i64::from(*v) != now)
+        .collect();
+    let value = others[rng.below(others.len())];
+    let update = env.hub().batch_update_findings_v2().metadata_uids(id);
+    let update = match field {
+        "severity_id" => update.severity_id(value),
+        _ => update.status_id(value),
+    };
+    let comment = format!("{field} {value} by another writer");
+    let out = update.comment(&comment).send().await.unwrap();
+    assert_eq!(out.processed_findings().len(), 1, "{out:?}");
+    format!("{comment} on {id}")
+}
+
+#[test]
+fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
+    big_stack(|| async {
+        let env = TestEnv::findings(findings(30)).await;
+        let clients = env.clients();
+        let retry = RetryPolicy::default();
+        let view = OcsfFilters::compile(DEFAULT_VIEW).unwrap();
+        let sort = SortCriterion::default_order();
+        let store = FindingsStore::new(context(&env));
+        // A full fetch, kept as the console keeps its pages (request ids are the pane's).
+        let keep_full = |request: u64| {
+            let (env, store, clients, view) = (&env, &store, &clients, &view);
+            async move {
+                let started = time::OffsetDateTime::now_utc();
+                let all = ocsf_now(env, DEFAULT_VIEW).await;
+                let page = (true, &all[..], true);
+                store
+                    .keep_ocsf_page(clients, request, view, page, started)
+                    .await;
+            }
+        };
+        keep_full(1).await;
+        let (mut so_far, mut refetched) = (0, 0);
+        for round in 0..24 {
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (round as u64 + 1));
+            let changes = random_changes(&env, &mut rng, round, Side::Ocsf).await;
+            let triaged =
+                (changes.iter()).any(|c| c.contains("another writer") || c.starts_with("workflow"));
+            let before = count(&env, "GetFindingsV2");
+            let answer = store
+                .delta_ocsf(&clients, &retry, 2, view.clone(), sort.clone())
+                .await;
+            let delta_requests = calls(&env, "GetFindingsV2")[before..].to_vec();
+            assert!(
+                delta_requests.iter().all(asks_ocsf_changes_only),
+                "round {round}: every delta request asks for changes only: {delta_requests:?}"
+            );
+            so_far += changes.len();
+            let findings = match answer {
+                FindingsMsg::Synced { result, .. } => {
+                    let SyncedView { findings, changed } =
+                        result.unwrap_or_else(|e| panic!("round {round}: {e}"));
+                    assert!(changed <= so_far, "round {round}: {changed} > {so_far}");
+                    findings
+                }
+                // The counts showed a change made elsewhere: the pane fetches in full.
+                FindingsMsg::Cached {
+                    full: true,
+                    notice: Some(why),
+                    ..
+                } => {
+                    assert!(triaged, "round {round}: refetched without triage: {why}");
+                    assert!(why.contains("differ from Security Hub"), "{why}");
+                    refetched += 1;
+                    keep_full(10 + round as u64).await;
+                    stored_ocsf_view(&store, &clients, &view).await
+                }
+                other => panic!("round {round}: {other:?}"),
+            };
+            let full = ocsf_now(&env, DEFAULT_VIEW).await;
+            assert_eq!(
+                documents(&findings),
+                documents(&full),
+                "round {round} after {changes:?}"
+            );
+            assert_eq!(
+                documents(&stored_ocsf_view(&store, &clients, &view).await),
+                documents(&full),
+                "round {round}: the store itself"
+            );
+        }
+        assert!(
+            refetched > 0 && refetched < 24,
+            "{refetched} of 24 rounds refetched"
+        );
+    });
+}
+
+/// The OCSF view as the store holds it (what the next session shows at once).
+async fn stored_ocsf_view(
+    store: &FindingsStore,
+    clients: &secdeck::aws::AwsClients,
+    view: &OcsfFilters,
+) -> Vec<Finding> {
+    let sort = SortCriterion::default_order();
+    match store.open_ocsf(clients, 3, view, sort).await {
+        FindingsMsg::Cached {
+            cached: Some(c), ..
+        } => c.findings,
+        other => panic!("the view is stored: {other:?}"),
+    }
+}
+
+/// A delta sync's GetFindingsV2: it asks only for what was modified since a point in time.
+fn asks_ocsf_changes_only(request: &serde_json::Value) -> bool {
+    let composites = request["Filters"]["CompositeFilters"].as_array();
+    composites.into_iter().flatten().any(|c| {
+        c["DateFilters"].as_array().into_iter().flatten().any(|d| {
+            d["FieldName"] == "finding_info.modified_time_dt" && d["Filter"]["Start"].is_string()
+        })
+    })
 }
 
 #[test]

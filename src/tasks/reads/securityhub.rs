@@ -74,14 +74,54 @@ pub fn spawn(
             sort,
             next_token,
         }) => {
-            let client = clients.securityhub.clone();
+            let (clients, store) = (clients.clone(), store.cloned());
             if next_token.is_none() {
                 // A new load: Security Hub counts it while the first page is on its way.
-                spawn_ocsf_counts(&client, &tx, retry, request, &filters);
+                spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters);
             }
             spawn_page(tx, pacer, retry, request, next_token, move |token| {
-                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
-                async move { get_ocsf_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
+                let (clients, filters, sort) = (clients.clone(), filters.clone(), sort.clone());
+                let store = store.clone();
+                async move {
+                    let started = time::OffsetDateTime::now_utc();
+                    let first = token.is_none();
+                    let client = &clients.securityhub;
+                    let page =
+                        get_ocsf_findings_page(client, &filters, &sort, token, PAGE_SIZE).await;
+                    if let (Some(store), Ok(p)) = (&store, &page) {
+                        let kept = (first, &p.findings[..], p.next_token.is_none());
+                        store
+                            .keep_ocsf_page(&clients, request, &filters, kept, started)
+                            .await;
+                    }
+                    page
+                }
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfOpen {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            // The strip's counts come from Security Hub as on a load without the store.
+            spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters);
+            tokio::spawn(async move {
+                let msg = store.open_ocsf(&clients, request, &filters, sort).await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfDelta {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store, retry) = (clients.clone(), store?.clone(), retry.clone());
+            tokio::spawn(async move {
+                let msg = store
+                    .delta_ocsf(&clients, &retry, request, filters, sort)
+                    .await;
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             })
         }
         ReadRequest::Findings(FindingsRead::Hubs) => {

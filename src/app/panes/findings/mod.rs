@@ -162,7 +162,7 @@ impl FindingsPane {
         if self.reselect.is_none() {
             self.remember_selection();
         }
-        if self.store && !self.on_ocsf() {
+        if self.store {
             return self.start_from_store();
         }
         self.request += 1;

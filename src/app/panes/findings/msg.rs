@@ -111,6 +111,19 @@ pub enum FindingsRead {
         sort: Vec<crate::domain::filter::SortCriterion>,
         next_token: Option<String>,
     },
+    /// The OCSF view's rows from the findings store (answered by `FindingsMsg::Cached`).
+    OcsfOpen {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    },
+    /// A delta sync of the stored OCSF view (answered by `Synced`, or by `Cached` with
+    /// `full` when it must be fetched in full).
+    OcsfDelta {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    },
     /// Which Security Hub is enabled: DescribeHub (CSPM) and DescribeSecurityHubV2.
     Hubs,
     /// GetFindingHistory for the finding open in the detail view.

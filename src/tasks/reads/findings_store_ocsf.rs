@@ -1,0 +1,176 @@
+//! The findings store on the OCSF side (GetFindingsV2): the view's stored rows at open,
+//! GetFindingsV2 pages of a full fetch kept as they arrive, and the OCSF delta sync
+//! (`store::delta_ocsf`): findings modified since the last sync, folded in, then the
+//! view's counts checked against GetFindingStatisticsV2; when they differ (findings
+//! triaged elsewhere, which moves no time stamp) the pane is told to fetch in full.
+
+use aws_sdk_securityhub::types::{GroupByField, GroupByRule};
+use time::OffsetDateTime;
+
+use super::findings_store::{FindingsStore, blocking};
+use crate::app::{FindingsMsg, SyncedView};
+use crate::aws::AwsClients;
+use crate::aws::ocsf_filters::ocsf_finding_filters;
+use crate::aws::retry::RetryPolicy;
+use crate::aws::securityhub_v2::counts::{MAX_GROUPS, finding_statistics};
+use crate::aws::securityhub_v2::{OcsfQuery, get_all_findings};
+use crate::domain::filter::SortCriterion;
+use crate::domain::finding::Finding;
+use crate::domain::ocsf_filter::OcsfFilters;
+use crate::store::delta::{self, Delta};
+use crate::store::delta_ocsf::{self, CHECKED, Counts};
+use crate::store::{Api, ViewState, ocsf};
+
+/// How an OCSF delta ended.
+enum Outcome {
+    Synced(SyncedView),
+    /// The counts show changes no time stamp does: fetch the view in full (why).
+    Refetch(String),
+}
+
+impl FindingsStore {
+    /// `FindingsRead::OcsfOpen`: the stored OCSF view, if usable, and whether to fetch it
+    /// in full (answered as `FindingsMsg::Cached`).
+    pub async fn open_ocsf(
+        &self,
+        clients: &AwsClients,
+        request: u64,
+        filters: &OcsfFilters,
+        sort: Vec<SortCriterion>,
+    ) -> FindingsMsg {
+        let view = (ocsf::view_key(filters), delta_ocsf::delta_able(filters));
+        self.open_at(clients, Api::Ocsf, view, request, sort).await
+    }
+
+    /// Writes one GetFindingsV2 page of the table's full fetch (as `keep_page`).
+    pub async fn keep_ocsf_page(
+        &self,
+        clients: &AwsClients,
+        request: u64,
+        filters: &OcsfFilters,
+        page: (bool, &[Finding], bool),
+        started: OffsetDateTime,
+    ) {
+        let view = (Api::Ocsf, ocsf::view_key(filters));
+        self.keep_page_at(clients, view, request, page, started)
+            .await
+    }
+
+    /// `FindingsRead::OcsfDelta`: `Synced` with the view's rows, or `Cached { full }` when
+    /// the view must be fetched in full.
+    pub async fn delta_ocsf(
+        &self,
+        clients: &AwsClients,
+        retry: &RetryPolicy,
+        request: u64,
+        filters: OcsfFilters,
+        sort: Vec<SortCriterion>,
+    ) -> FindingsMsg {
+        match self.run_delta_ocsf(clients, retry, filters, sort).await {
+            Ok(Outcome::Synced(view)) => FindingsMsg::Synced {
+                request,
+                result: Ok(view),
+            },
+            Ok(Outcome::Refetch(why)) => FindingsMsg::Cached {
+                request,
+                cached: None,
+                full: true,
+                notice: Some(why),
+            },
+            Err(e) => FindingsMsg::Synced {
+                request,
+                result: Err(e),
+            },
+        }
+    }
+
+    async fn run_delta_ocsf(
+        &self,
+        clients: &AwsClients,
+        retry: &RetryPolicy,
+        filters: OcsfFilters,
+        sort: Vec<SortCriterion>,
+    ) -> Result<Outcome, String> {
+        let store = self.store_of(clients, Api::Ocsf).await?;
+        let started = OffsetDateTime::now_utc();
+        let key = ocsf::view_key(&filters);
+        let view = blocking(&store, move |s| s.view_at(&key))
+            .await?
+            .map_err(|e| e.to_string())?
+            .filter(ViewState::usable)
+            .ok_or("the stored view changed; R fetches it in full")?;
+        // AWS's counts first: a triage change made after them shows in the next delta's.
+        let aws = view_counts(clients, &filters).await?;
+        let (all, within) = delta_ocsf::queries(&filters, delta::since(&view, started));
+        let changed = modified(clients, all, retry).await?;
+        let in_view = modified(clients, within, retry).await?;
+        let delta = Delta::fold(changed, in_view);
+        let count = delta.upserts.len() + delta.removals.len();
+        let findings = blocking(&store, move |s| -> Result<Vec<Finding>, String> {
+            let e = |e: crate::store::StoreError| e.to_string();
+            if s.is_writer() {
+                let hw = delta.high_water.as_deref();
+                s.apply_delta(view.view_id, &delta.upserts, &delta.removals, started, hw)
+                    .map_err(e)?;
+                return Ok(s.rows(view.view_id, &sort).map_err(e)?.findings);
+            }
+            let mut rows = s.rows(view.view_id, &sort).map_err(e)?.findings;
+            delta.apply_to(&mut rows);
+            Ok(rows)
+        })
+        .await??;
+        let differ =
+            delta_ocsf::differing(&delta_ocsf::counts_of(&findings), &aws, MAX_GROUPS as usize);
+        if !differ.is_empty() {
+            return Ok(Outcome::Refetch(format!(
+                "findings store: the view's counts by {} differ from Security Hub's (findings \
+                 changed elsewhere); fetching it in full",
+                differ.join(", ")
+            )));
+        }
+        Ok(Outcome::Synced(SyncedView {
+            findings,
+            changed: count,
+        }))
+    }
+}
+
+/// Every finding `filters` selects, as rows (a document without an id is skipped).
+async fn modified(
+    clients: &AwsClients,
+    filters: OcsfFilters,
+    retry: &RetryPolicy,
+) -> Result<Vec<Finding>, String> {
+    let query = OcsfQuery {
+        filters: ocsf_finding_filters(&filters),
+        ..OcsfQuery::default()
+    };
+    let docs = get_all_findings(&clients.securityhub, &query, retry)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(docs
+        .into_iter()
+        .filter_map(|d| crate::domain::ocsf_finding::from_ocsf(d).ok())
+        .collect())
+}
+
+/// The view's counts by each checked field, from one GetFindingStatisticsV2 call.
+async fn view_counts(clients: &AwsClients, filters: &OcsfFilters) -> Result<Counts, String> {
+    let rules = CHECKED
+        .iter()
+        .map(|field| {
+            GroupByRule::builder()
+                .set_filters(ocsf_finding_filters(filters))
+                .group_by_field(GroupByField::from(*field))
+                .build()
+        })
+        .collect();
+    let groups = finding_statistics(&clients.securityhub, rules, None, true, MAX_GROUPS)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(CHECKED
+        .iter()
+        .zip(groups)
+        .map(|(field, g)| (field.to_string(), g.groups.into_iter().collect()))
+        .collect())
+}
