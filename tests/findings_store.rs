@@ -16,6 +16,7 @@ use secdeck::aws::securityhub_v2::{OcsfQuery, get_all_findings as get_all_v2};
 use secdeck::config::AccessFlag;
 use secdeck::domain::filter::{FindingFilters, SortCriterion};
 use secdeck::domain::finding::Finding;
+use secdeck::domain::findings_api::FindingsApi;
 use secdeck::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
 use secdeck::domain::ocsf_finding::from_ocsf;
 use secdeck::tasks::reads::findings_store::{FindingsStore, StoreContext};
@@ -353,65 +354,93 @@ fn asks_ocsf_changes_only(request: &serde_json::Value) -> bool {
 
 #[test]
 fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
-    big_stack(|| async {
-        let env = TestEnv::findings(findings(12)).await;
-        let cache = env.path("cache");
-        let with_store = |parts: &mut secdeck::runtime::ConsoleParts| {
-            parts.findings_store = Some(cache.clone());
-        };
-        let mut first = env.console_with(AccessFlag::ReadOnly, with_store).await;
-        wait_until(&mut first, "the first full fetch", findings_loaded).await;
-        assert_eq!(first.state.findings.total(), 12);
-        let env = first.end();
+    big_stack(|| reopen(Side::Asff));
+}
 
-        // Another writer: one new finding, one resolved (with a note).
-        let hub = env.hub();
-        let new = sdk_builder(7).updated_at(now()).build();
-        hub.batch_import_findings()
-            .findings(new)
-            .send()
-            .await
-            .unwrap();
-        set_workflow(&hub, "f-0003", WorkflowStatus::Resolved).await;
-        note(&hub, "f-0003", "done").await;
-        env.clear_requests();
+#[test]
+fn a_second_ocsf_session_shows_stored_rows_then_fetches_in_full_when_counts_moved() {
+    big_stack(|| reopen(Side::Ocsf));
+}
 
-        let cache = env.path("cache");
-        let mut second = env
-            .console_with(AccessFlag::ReadOnly, |p| p.findings_store = Some(cache))
-            .await;
-        wait_until(&mut second, "the stored rows", |s| {
-            s.findings.cache.is_some()
-        })
-        .await;
-        // The rows are the stored ones, shown while the delta is still out.
-        assert_eq!(second.state.findings.status, LoadStatus::Loading);
-        assert_eq!(second.state.findings.total(), 12);
-        let shown = screen(&second.state);
-        assert!(
-            shown.contains("cached 0 s ago · syncing · 12 findings"),
-            "{shown}"
-        );
-        assert!(shown.contains("Finding 0003"), "{shown}");
-
-        wait_until(&mut second, "the delta", findings_loaded).await;
-        let ids: Vec<_> = (0..second.state.findings.visible_len())
-            .filter_map(|i| second.state.findings.visible(i).map(|f| f.id.clone()))
-            .collect();
-        assert!(ids.contains(&"sdk-0007".to_string()), "{ids:?}");
-        assert!(
-            !ids.contains(&"f-0003".to_string()),
-            "resolved: left the view"
-        );
-        assert_eq!(ids.len(), 12);
-        assert!(notified(&second.state, "findings synced: 2 changed"));
-        // Only the delta's requests: each asks for changes since the last sync.
-        let requests = calls(second.sandbox(), "GetFindings");
-        assert_eq!(requests.len(), 4, "{requests:?}");
-        for r in &requests {
-            assert!(asks_changes_only(r), "{r}");
+/// Two console sessions on one store, reading through `side`'s API; another writer adds
+/// a finding and resolves one (with a note) in between.
+async fn reopen(side: Side) {
+    let (api, operation) = match side {
+        Side::Asff => (FindingsApi::Asff, "GetFindings"),
+        Side::Ocsf => (FindingsApi::Ocsf, "GetFindingsV2"),
+    };
+    let env = TestEnv::findings(findings(12)).await;
+    let session = |dir: std::path::PathBuf| {
+        move |p: &mut secdeck::runtime::ConsoleParts| {
+            p.findings_store = Some(dir);
+            p.findings_api = api;
         }
-    });
+    };
+    let cache = env.path("cache");
+    let mut first = env.console_with(AccessFlag::ReadOnly, session(cache)).await;
+    wait_until(&mut first, "the first full fetch", findings_loaded).await;
+    assert_eq!(first.state.findings.total(), 12);
+    let env = first.end();
+
+    let hub = env.hub();
+    let new = sdk_builder(7).updated_at(now()).build();
+    hub.batch_import_findings()
+        .findings(new)
+        .send()
+        .await
+        .unwrap();
+    set_workflow(&hub, "f-0003", WorkflowStatus::Resolved).await;
+    note(&hub, "f-0003", "done").await;
+    env.clear_requests();
+
+    let cache = env.path("cache");
+    let mut second = env.console_with(AccessFlag::ReadOnly, session(cache)).await;
+    wait_until(&mut second, "the stored rows", |s| {
+        s.findings.cache.is_some()
+    })
+    .await;
+    // The rows are the stored ones, shown while the delta is still out.
+    assert_eq!(second.state.findings.status, LoadStatus::Loading);
+    assert_eq!(second.state.findings.total(), 12);
+    let shown = screen(&second.state);
+    assert!(
+        shown.contains("cached 0 s ago · syncing · 12 findings"),
+        "{shown}"
+    );
+    assert!(shown.contains("Finding 0003"), "{shown}");
+
+    wait_until(&mut second, "the sync", findings_loaded).await;
+    let ids: Vec<_> = (0..second.state.findings.visible_len())
+        .filter_map(|i| second.state.findings.visible(i).map(|f| f.id.clone()))
+        .collect();
+    assert!(ids.contains(&"sdk-0007".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"f-0003".to_string()),
+        "resolved: left the view"
+    );
+    assert_eq!(ids.len(), 12);
+    let requests = calls(second.sandbox(), operation);
+    match side {
+        // Only the delta's requests: each asks for changes since the last sync.
+        Side::Asff => {
+            assert!(notified(&second.state, "findings synced: 2 changed"));
+            assert_eq!(requests.len(), 4, "{requests:?}");
+            assert!(requests.iter().all(asks_changes_only), "{requests:?}");
+        }
+        // The resolve moved no time stamp; the counts showed it, and the view was
+        // fetched in full after the delta's two requests.
+        Side::Ocsf => {
+            let why = "counts by resources.uid, severity, status differ from Security Hub's";
+            assert!(
+                notified(&second.state, why),
+                "{:?}",
+                second.state.notifications
+            );
+            assert_eq!(requests.len(), 3, "{requests:?}");
+            let changes_only = requests.iter().filter(|r| asks_ocsf_changes_only(r));
+            assert_eq!(changes_only.count(), 2, "{requests:?}");
+        }
+    }
 }
 
 #[test]
@@ -480,6 +509,13 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
         store
             .keep_page(&clients, 1, &view, (true, &all, true), started)
             .await;
+        // ... and its OCSF default view, in a store file of its own.
+        let ocsf_view = OcsfFilters::compile(DEFAULT_VIEW).unwrap();
+        let ocsf = ocsf_now(&env, DEFAULT_VIEW).await;
+        let page = (true, &ocsf[..], true);
+        store
+            .keep_ocsf_page(&clients, 2, &ocsf_view, page, started)
+            .await;
         drop(store);
 
         let info = run_secdeck(&home, &["cache", "info"]);
@@ -496,6 +532,30 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
             ),
             "{}",
             info.stdout
+        );
+        assert_contains_all(
+            &info.stdout,
+            &[
+                "profile default  123456789012-us-east-1-ocsf",
+                "view status=New | status=In Progress: 5 findings, synced 0 s ago",
+            ],
+        );
+        let ocsf_export = run_secdeck(
+            &home,
+            &[
+                "export", "findings", "--cached", "--api", "ocsf", "--region", &region,
+            ],
+        );
+        assert_eq!(ocsf_export.code, 0, "{ocsf_export:?}");
+        let docs: Vec<Value> = (ocsf_export.stdout.lines())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(docs.len(), 5, "the OCSF documents as received");
+        assert!(docs.iter().all(|d| d["metadata"]["uid"].is_string()));
+        assert!(
+            ocsf_export
+                .stderr
+                .contains("from the findings store (synced 0 s ago")
         );
 
         let export = run_secdeck(
@@ -534,7 +594,7 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
         let clear = run_secdeck(&home, &["cache", "clear", "--profile", "default"]);
         assert_eq!(
             clear.stdout.trim(),
-            "removed 1 findings store of profile default"
+            "removed 2 findings stores of profile default"
         );
         assert!(
             run_secdeck(&home, &["cache", "info"])
