@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(*field, STAMP);
         assert_eq!(filter.start.as_deref(), Some("1970-01-01T00:00:00Z"));
 
-        let or = OcsfFilters::compile("(sev=High) | (status=New)").unwrap();
+        let or = OcsfFilters::compile("(sev=High status=New) | (sev=Low status=New)").unwrap();
         assert_eq!(or.operator, Operator::Or);
         let within = modified_since(Some(&or), since);
         assert_eq!(within.operator, Operator::And);

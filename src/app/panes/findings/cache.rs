@@ -233,6 +233,52 @@ mod tests {
     }
 
     #[test]
+    fn on_ocsf_the_store_is_asked_for_the_ocsf_view_and_synced_through_get_findings_v2() {
+        let mut pane = FindingsPane {
+            store: true,
+            source: crate::domain::findings_api::FindingsSource::new(
+                crate::domain::findings_api::FindingsApi::Ocsf,
+            ),
+            ..FindingsPane::default()
+        };
+        let open = pane.start_load();
+        let Effect::Read(ReadRequest::Findings(FindingsRead::OcsfOpen {
+            request, filters, ..
+        })) = open
+        else {
+            panic!("the OCSF store is opened: {open:?}");
+        };
+        assert_eq!(filters, pane.ocsf.filters);
+        let cached = CachedView {
+            findings: vec![f("a")],
+            age_secs: 60,
+        };
+        let fx = pane.on_cached(request, Some(cached), false);
+        assert!(
+            matches!(
+                fx[..],
+                [Effect::Read(ReadRequest::Findings(
+                    FindingsRead::OcsfDelta { .. }
+                ))]
+            ),
+            "{fx:?}"
+        );
+        // The delta found counts that moved: the view is fetched in full, GetFindingsV2.
+        let fx = pane.on_cached(request, None, true);
+        assert!(
+            matches!(
+                fx[..],
+                [Effect::Read(ReadRequest::Findings(
+                    FindingsRead::OcsfPage { .. }
+                ))]
+            ),
+            "{fx:?}"
+        );
+        assert_eq!(pane.total(), 1, "the stored rows stay until the first page");
+        assert_eq!(pane.source.hubs.cspm, None, "nothing was learnt about CSPM");
+    }
+
+    #[test]
     fn nothing_stored_means_a_full_fetch_and_stale_answers_are_ignored() {
         let (mut pane, request) = pane_on_store();
         let effects = pane.on_cached(request, None, true);
