@@ -62,7 +62,28 @@ pub(super) async fn blocking<T: Send + 'static>(
     .map_err(|e: &str| e.to_string())
 }
 
-pub(super) fn age_secs(view: &ViewState, now: OffsetDateTime) -> u64 {
+/// Folds a delta into view `view_id`: written into the store by its writer, into the
+/// stored rows in memory by a reader. Returns the view's rows after it, in `sort` order.
+pub(super) fn fold_delta(
+    s: &mut Store,
+    view_id: i64,
+    delta: &Delta,
+    started: OffsetDateTime,
+    sort: &[SortCriterion],
+) -> Result<Vec<Finding>, String> {
+    let e = |e: crate::store::StoreError| e.to_string();
+    if s.is_writer() {
+        let hw = delta.high_water.as_deref();
+        s.apply_delta(view_id, &delta.upserts, &delta.removals, started, hw)
+            .map_err(e)?;
+        return Ok(s.rows(view_id, sort).map_err(e)?.findings);
+    }
+    let mut rows = s.rows(view_id, sort).map_err(e)?.findings;
+    delta.apply_to(&mut rows);
+    Ok(rows)
+}
+
+fn age_secs(view: &ViewState, now: OffsetDateTime) -> u64 {
     view.synced_at
         .map_or(0, |at| (now - at).whole_seconds().max(0).unsigned_abs())
 }
@@ -221,19 +242,8 @@ impl FindingsStore {
         }
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let findings = blocking(&store, move |s| -> Result<Vec<Finding>, String> {
-            let e = |e: crate::store::StoreError| e.to_string();
-            if s.is_writer() {
-                let hw = delta.high_water.as_deref();
-                s.apply_delta(view.view_id, &delta.upserts, &delta.removals, started, hw)
-                    .map_err(e)?;
-                return Ok(s.rows(view.view_id, &sort).map_err(e)?.findings);
-            }
-            let mut rows = s.rows(view.view_id, &sort).map_err(e)?.findings;
-            delta.apply_to(&mut rows);
-            Ok(rows)
-        })
-        .await??;
+        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
+        let findings = blocking(&store, fold).await??;
         Ok(SyncedView {
             findings,
             changed: count,

@@ -7,7 +7,7 @@
 use aws_sdk_securityhub::types::{GroupByField, GroupByRule};
 use time::OffsetDateTime;
 
-use super::findings_store::{FindingsStore, blocking};
+use super::findings_store::{FindingsStore, blocking, fold_delta};
 use crate::app::{FindingsMsg, SyncedView};
 use crate::aws::AwsClients;
 use crate::aws::ocsf_filters::ocsf_finding_filters;
@@ -19,7 +19,7 @@ use crate::domain::finding::Finding;
 use crate::domain::ocsf_filter::OcsfFilters;
 use crate::store::delta::{self, Delta};
 use crate::store::delta_ocsf::{self, CHECKED, Counts};
-use crate::store::{Api, ViewState, ocsf};
+use crate::store::{Api, Store, ViewState, ocsf};
 
 /// How an OCSF delta ended.
 enum Outcome {
@@ -106,19 +106,8 @@ impl FindingsStore {
         let in_view = modified(clients, within, retry).await?;
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let findings = blocking(&store, move |s| -> Result<Vec<Finding>, String> {
-            let e = |e: crate::store::StoreError| e.to_string();
-            if s.is_writer() {
-                let hw = delta.high_water.as_deref();
-                s.apply_delta(view.view_id, &delta.upserts, &delta.removals, started, hw)
-                    .map_err(e)?;
-                return Ok(s.rows(view.view_id, &sort).map_err(e)?.findings);
-            }
-            let mut rows = s.rows(view.view_id, &sort).map_err(e)?.findings;
-            delta.apply_to(&mut rows);
-            Ok(rows)
-        })
-        .await??;
+        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
+        let findings = blocking(&store, fold).await??;
         let differ =
             delta_ocsf::differing(&delta_ocsf::counts_of(&findings), &aws, MAX_GROUPS as usize);
         if !differ.is_empty() {
