@@ -90,7 +90,7 @@ fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
     big_stack(|| async {
         let env = TestEnv::findings(findings(30)).await;
         let clients = env.clients();
-        let retry = RetryPolicy::default();
+        let (pacer, retry) = (Pacer::unlimited(), RetryPolicy::default());
         let view = OcsfFilters::compile(DEFAULT_VIEW).unwrap();
         let sort = SortCriterion::default_order();
         let store = FindingsStore::new(context(&env));
@@ -115,7 +115,7 @@ fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
                 (changes.iter()).any(|c| c.contains("another writer") || c.starts_with("workflow"));
             let before = count(&env, "GetFindingsV2");
             let answer = store
-                .delta_ocsf(&clients, &retry, 2, view.clone(), sort.clone())
+                .delta_ocsf(&clients, (&pacer, &retry), 2, view.clone(), sort.clone())
                 .await;
             let delta_requests = calls(&env, "GetFindingsV2")[before..].to_vec();
             assert!(
@@ -160,6 +160,7 @@ fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
             refetched > 0 && refetched < 24,
             "{refetched} of 24 rounds refetched"
         );
+        eprintln!("OCSF store: {refetched} of 24 rounds fetched in full after the count check");
     });
 }
 

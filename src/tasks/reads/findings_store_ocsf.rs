@@ -11,9 +11,10 @@ use super::findings_store::{FindingsStore, blocking, fold_delta};
 use crate::app::{FindingsMsg, SyncedView};
 use crate::aws::AwsClients;
 use crate::aws::ocsf_filters::ocsf_finding_filters;
-use crate::aws::retry::RetryPolicy;
+use crate::aws::retry::{Pacer, RetryPolicy, paced};
+use crate::aws::securityhub_ocsf::get_ocsf_findings_page;
+use crate::aws::securityhub_v2::MAX_PAGE;
 use crate::aws::securityhub_v2::counts::{MAX_GROUPS, finding_statistics};
-use crate::aws::securityhub_v2::{OcsfQuery, get_all_findings};
 use crate::domain::filter::SortCriterion;
 use crate::domain::finding::Finding;
 use crate::domain::ocsf_filter::OcsfFilters;
@@ -61,12 +62,15 @@ impl FindingsStore {
     pub async fn delta_ocsf(
         &self,
         clients: &AwsClients,
-        retry: &RetryPolicy,
+        (pacer, retry): (&Pacer, &RetryPolicy),
         request: u64,
         filters: OcsfFilters,
         sort: Vec<SortCriterion>,
     ) -> FindingsMsg {
-        match self.run_delta_ocsf(clients, retry, filters, sort).await {
+        match self
+            .run_delta_ocsf(clients, (pacer, retry), filters, sort)
+            .await
+        {
             Ok(Outcome::Synced(view)) => FindingsMsg::Synced {
                 request,
                 result: Ok(view),
@@ -87,7 +91,7 @@ impl FindingsStore {
     async fn run_delta_ocsf(
         &self,
         clients: &AwsClients,
-        retry: &RetryPolicy,
+        (pacer, retry): (&Pacer, &RetryPolicy),
         filters: OcsfFilters,
         sort: Vec<SortCriterion>,
     ) -> Result<Outcome, String> {
@@ -102,8 +106,8 @@ impl FindingsStore {
         // AWS's counts first: a triage change made after them shows in the next delta's.
         let aws = view_counts(clients, &filters).await?;
         let (all, within) = delta_ocsf::queries(&filters, delta::since(&view, started));
-        let changed = modified(clients, all, retry).await?;
-        let in_view = modified(clients, within, retry).await?;
+        let changed = modified(clients, all, (pacer, retry)).await?;
+        let in_view = modified(clients, within, (pacer, retry)).await?;
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
         let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
@@ -124,23 +128,30 @@ impl FindingsStore {
     }
 }
 
-/// Every finding `filters` selects, as rows (a document without an id is skipped).
+/// Every finding `filters` selects, as rows, page after page under the GetFindings pacer
+/// (the table's pages share it); a NextToken answered twice is refused.
 async fn modified(
     clients: &AwsClients,
     filters: OcsfFilters,
-    retry: &RetryPolicy,
+    (pacer, retry): (&Pacer, &RetryPolicy),
 ) -> Result<Vec<Finding>, String> {
-    let query = OcsfQuery {
-        filters: ocsf_finding_filters(&filters),
-        ..OcsfQuery::default()
-    };
-    let docs = get_all_findings(&clients.securityhub, &query, retry)
+    let (mut rows, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let page = paced(pacer, retry, || {
+            let client = &clients.securityhub;
+            get_ocsf_findings_page(client, &filters, &[], token.clone(), MAX_PAGE)
+        })
         .await
         .map_err(|e| e.to_string())?;
-    Ok(docs
-        .into_iter()
-        .filter_map(|d| crate::domain::ocsf_finding::from_ocsf(d).ok())
-        .collect())
+        rows.extend(page.findings);
+        match page.next_token {
+            Some(next) if token.as_ref() == Some(&next) => {
+                return Err(format!("GetFindingsV2 answered NextToken {next} twice"));
+            }
+            Some(next) => token = Some(next),
+            None => return Ok(rows),
+        }
+    }
 }
 
 /// The view's counts by each checked field, from one GetFindingStatisticsV2 call.

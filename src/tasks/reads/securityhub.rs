@@ -116,10 +116,11 @@ pub fn spawn(
             filters,
             sort,
         }) => {
-            let (clients, store, retry) = (clients.clone(), store?.clone(), retry.clone());
+            let (clients, store) = (clients.clone(), store?.clone());
+            let (pacer, retry) = (pacer.clone(), retry.clone());
             tokio::spawn(async move {
                 let msg = store
-                    .delta_ocsf(&clients, &retry, request, filters, sort)
+                    .delta_ocsf(&clients, (&pacer, &retry), request, filters, sort)
                     .await;
                 let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             })
