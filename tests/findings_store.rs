@@ -164,6 +164,33 @@ fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
     });
 }
 
+#[test]
+fn triage_through_get_findings_v2_moves_no_modified_time_as_aws_documents() {
+    // "Updates from BatchUpdateFindingsV2 don't affect the value of
+    // finding_info.modified_time_dt" (API reference): hence the delta's count check.
+    big_stack(|| async {
+        let env = TestEnv::demo().await;
+        let stamp = |d: &Value| d["finding_info"]["modified_time_dt"].clone();
+        let docs = env.ocsf_findings();
+        let exposure = docs
+            .iter()
+            .find(|d| d["finding_info"]["analytic"]["name"] == "Exposure");
+        let cspm = docs.iter().find(|d| d["status_id"] == 1);
+        for doc in [exposure.unwrap(), cspm.unwrap()] {
+            let uid = doc["metadata"]["uid"].as_str().unwrap();
+            let update = env.hub().batch_update_findings_v2().metadata_uids(uid);
+            let out = update.status_id(4).comment("fixed").send().await.unwrap();
+            assert_eq!(out.processed_findings().len(), 1, "{uid}");
+            let now = env.ocsf_finding(uid).unwrap();
+            assert_eq!(
+                (now["status_id"].as_i64(), stamp(&now)),
+                (Some(4), stamp(doc)),
+                "{uid}"
+            );
+        }
+    });
+}
+
 /// The OCSF view as the store holds it (what the next session shows at once).
 async fn stored_ocsf_view(
     store: &FindingsStore,
