@@ -161,6 +161,29 @@ fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
             "{refetched} of 24 rounds refetched"
         );
         eprintln!("OCSF store: {refetched} of 24 rounds fetched in full after the count check");
+        // Counts AWS will not give leave nothing to check a delta against: a full fetch.
+        let denied = secdeck::sandbox::Fault::next(
+            "GetFindingStatisticsV2",
+            1,
+            403,
+            "AccessDeniedException",
+        );
+        env.inject_fault(denied);
+        let answer = store
+            .delta_ocsf(&clients, (&pacer, &retry), 4, view, sort)
+            .await;
+        let FindingsMsg::Cached {
+            full: true,
+            notice: Some(why),
+            ..
+        } = answer
+        else {
+            panic!("a delta without counts fetches in full: {answer:?}");
+        };
+        assert!(
+            why.contains("counts could not be read") && why.contains("AccessDenied"),
+            "{why}"
+        );
     });
 }
 

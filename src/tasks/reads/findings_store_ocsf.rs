@@ -104,7 +104,16 @@ impl FindingsStore {
             .filter(ViewState::usable)
             .ok_or("the stored view changed; R fetches it in full")?;
         // AWS's counts first: a triage change made after them shows in the next delta's.
-        let aws = view_counts(clients, &filters).await?;
+        let aws = match view_counts(clients, &filters).await {
+            Ok(counts) => counts,
+            // Nothing to check the delta against: only a full fetch is sure.
+            Err(e) => {
+                return Ok(Outcome::Refetch(format!(
+                    "findings store: the view's counts could not be read ({e}); fetching it \
+                     in full"
+                )));
+            }
+        };
         let (all, within) = delta_ocsf::queries(&filters, delta::since(&view, started));
         let changed = modified(clients, all, (pacer, retry)).await?;
         let in_view = modified(clients, within, (pacer, retry)).await?;
