@@ -4,6 +4,8 @@
 //! for findings modified since the last sync, and one GetFindingStatisticsV2 count check).
 //! Reports seconds to the first rows and to a complete view for both, and the requests
 //! the second sent. One timed run each (a cold load of thousands of findings is paced).
+//! The sandbox stamps its exposure findings when it starts, inside the delta's 15-minute
+//! safety window, so the reopen fetches those again (an account's old exposures would not).
 //!
 //!     cargo bench --bench reopen_ocsf            # REOPEN_BENCH_FINDINGS=5000 by default
 //!     cargo bench --profile dev --bench reopen_ocsf   # without the release build
