@@ -47,26 +47,8 @@ pub fn spawn(
             sort,
             next_token,
         }) => {
-            let (clients, store) = (clients.clone(), store.cloned());
-            spawn_page(tx, pacer, retry, request, next_token, move |token| {
-                let (clients, filters, sort) = (clients.clone(), filters.clone(), sort.clone());
-                let store = store.clone();
-                async move {
-                    let started = time::OffsetDateTime::now_utc();
-                    let first = token.is_none();
-                    let page =
-                        get_findings_page(&clients.securityhub, &filters, &sort, token, PAGE_SIZE)
-                            .await;
-                    // The table's full fetch is kept in the store as its pages arrive.
-                    if let (Some(store), Ok(p)) = (&store, &page) {
-                        let kept = (first, &p.findings[..], p.next_token.is_none());
-                        store
-                            .keep_page(&clients, request, &filters, kept, started)
-                            .await;
-                    }
-                    page
-                }
-            })
+            let read = TablePage::new(clients, store, request, sort);
+            read.spawn(tx, (pacer, retry), PageFilter::Asff(filters), next_token)
         }
         ReadRequest::Findings(FindingsRead::OcsfPage {
             request,
@@ -74,29 +56,12 @@ pub fn spawn(
             sort,
             next_token,
         }) => {
-            let (clients, store) = (clients.clone(), store.cloned());
             if next_token.is_none() {
                 // A new load: Security Hub counts it while the first page is on its way.
                 spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters);
             }
-            spawn_page(tx, pacer, retry, request, next_token, move |token| {
-                let (clients, filters, sort) = (clients.clone(), filters.clone(), sort.clone());
-                let store = store.clone();
-                async move {
-                    let started = time::OffsetDateTime::now_utc();
-                    let first = token.is_none();
-                    let client = &clients.securityhub;
-                    let page =
-                        get_ocsf_findings_page(client, &filters, &sort, token, PAGE_SIZE).await;
-                    if let (Some(store), Ok(p)) = (&store, &page) {
-                        let kept = (first, &p.findings[..], p.next_token.is_none());
-                        store
-                            .keep_ocsf_page(&clients, request, &filters, kept, started)
-                            .await;
-                    }
-                    page
-                }
-            })
+            let read = TablePage::new(clients, store, request, sort);
+            read.spawn(tx, (pacer, retry), PageFilter::Ocsf(filters), next_token)
         }
         ReadRequest::Findings(FindingsRead::OcsfOpen {
             request,
@@ -106,9 +71,8 @@ pub fn spawn(
             let (clients, store) = (clients.clone(), store?.clone());
             // The strip's counts come from Security Hub as on a load without the store.
             spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters);
-            tokio::spawn(async move {
-                let msg = store.open_ocsf(&clients, request, &filters, sort).await;
-                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            answer_pane(tx, async move {
+                store.open_ocsf(&clients, request, &filters, sort).await
             })
         }
         ReadRequest::Findings(FindingsRead::OcsfDelta {
@@ -118,11 +82,11 @@ pub fn spawn(
         }) => {
             let (clients, store) = (clients.clone(), store?.clone());
             let (pacer, retry) = (pacer.clone(), retry.clone());
-            tokio::spawn(async move {
-                let msg = store
-                    .delta_ocsf(&clients, (&pacer, &retry), request, filters, sort)
-                    .await;
-                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            answer_pane(tx, async move {
+                let paced = (&*pacer, &retry);
+                store
+                    .delta_ocsf(&clients, paced, request, filters, sort)
+                    .await
             })
         }
         ReadRequest::Findings(FindingsRead::Hubs) => {
@@ -140,9 +104,8 @@ pub fn spawn(
             sort,
         }) => {
             let (clients, store) = (clients.clone(), store?.clone());
-            tokio::spawn(async move {
-                let msg = store.open_view(&clients, request, filters, sort).await;
-                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            answer_pane(tx, async move {
+                store.open_view(&clients, request, filters, sort).await
             })
         }
         ReadRequest::Findings(FindingsRead::Delta {
@@ -152,11 +115,10 @@ pub fn spawn(
         }) => {
             let (clients, store) = (clients.clone(), store?.clone());
             let (pacer, retry) = (pacer.clone(), retry.clone());
-            tokio::spawn(async move {
-                let msg = store
+            answer_pane(tx, async move {
+                store
                     .delta(&clients, &pacer, &retry, request, filters, sort)
-                    .await;
-                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+                    .await
             })
         }
         ReadRequest::Findings(FindingsRead::Reread { filters, refs }) => {
@@ -187,6 +149,89 @@ pub fn spawn(
         _ => return None,
     };
     Some(handle)
+}
+
+/// Runs a findings-store read and hands its answer to the findings pane.
+fn answer_pane(
+    tx: UnboundedSender<Action>,
+    answer: impl std::future::Future<Output = FindingsMsg> + Send + 'static,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = tx.send(Action::Pane(PaneMsg::Findings(answer.await)));
+    })
+}
+
+/// The server-side filter of a table page: which API reads it, which store view keeps it.
+#[derive(Debug, Clone)]
+enum PageFilter {
+    Asff(crate::domain::filter::FindingFilters),
+    Ocsf(crate::domain::ocsf_filter::OcsfFilters),
+}
+
+/// A page of the findings table's load (either API): fetched under the pacer and, in a
+/// session with a findings store, kept in it as it arrives (the table's full fetch).
+struct TablePage {
+    clients: AwsClients,
+    store: Option<Arc<FindingsStore>>,
+    request: u64,
+    sort: Vec<crate::domain::filter::SortCriterion>,
+}
+
+impl TablePage {
+    fn new(
+        clients: &AwsClients,
+        store: Option<&Arc<FindingsStore>>,
+        request: u64,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    ) -> Arc<TablePage> {
+        Arc::new(TablePage {
+            clients: clients.clone(),
+            store: store.cloned(),
+            request,
+            sort,
+        })
+    }
+
+    fn spawn(
+        self: Arc<Self>,
+        tx: UnboundedSender<Action>,
+        (pacer, retry): (&Arc<Pacer>, &RetryPolicy),
+        filter: PageFilter,
+        next_token: Option<String>,
+    ) -> JoinHandle<()> {
+        let request = self.request;
+        spawn_page(tx, pacer, retry, request, next_token, move |token| {
+            let (page, filter) = (self.clone(), filter.clone());
+            async move { page.fetch_and_keep(&filter, token).await }
+        })
+    }
+
+    async fn fetch_and_keep(
+        &self,
+        filter: &PageFilter,
+        token: Option<String>,
+    ) -> Result<crate::aws::securityhub::FindingsPage, crate::aws::error::AwsError> {
+        let started = time::OffsetDateTime::now_utc();
+        let first = token.is_none();
+        let (client, sort) = (&self.clients.securityhub, &self.sort);
+        let page = match filter {
+            PageFilter::Asff(f) => get_findings_page(client, f, sort, token, PAGE_SIZE).await,
+            PageFilter::Ocsf(f) => get_ocsf_findings_page(client, f, sort, token, PAGE_SIZE).await,
+        };
+        if let (Some(store), Ok(p)) = (&self.store, &page) {
+            let kept = (first, &p.findings[..], p.next_token.is_none());
+            let (clients, request) = (&self.clients, self.request);
+            match filter {
+                PageFilter::Asff(f) => store.keep_page(clients, request, f, kept, started).await,
+                PageFilter::Ocsf(f) => {
+                    store
+                        .keep_ocsf_page(clients, request, f, kept, started)
+                        .await
+                }
+            }
+        }
+        page
+    }
 }
 
 /// One findings page (either API) fetched under the pacer, answered as `Page` or
