@@ -148,7 +148,7 @@ async fn modified(
     loop {
         let page = paced(pacer, retry, || {
             let client = &clients.securityhub;
-            get_ocsf_findings_page(client, &filters, &[], token.clone(), MAX_PAGE)
+            get_ocsf_findings_page(client, &filters, None, &[], token.clone(), MAX_PAGE)
         })
         .await
         .map_err(|e| e.to_string())?;

@@ -53,15 +53,40 @@ pub fn spawn(
         ReadRequest::Findings(FindingsRead::OcsfPage {
             request,
             filters,
+            scope,
             sort,
             next_token,
+            group_field,
         }) => {
             if next_token.is_none() {
                 // A new load: Security Hub counts it while the first page is on its way.
-                spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters);
+                let client = &clients.securityhub;
+                spawn_ocsf_counts(client, &tx, retry, request, &filters, scope.clone());
+            }
+            if let Some(field) = group_field {
+                let (filters, scope) = (filters.clone(), scope.clone());
+                let groups = FindingsRead::OcsfGroups {
+                    request,
+                    filters,
+                    scope,
+                    field,
+                };
+                spawn(
+                    clients,
+                    &tx,
+                    pacer,
+                    retry,
+                    store,
+                    ReadRequest::Findings(groups),
+                );
             }
             let read = TablePage::new(clients, store, request, sort);
-            read.spawn(tx, (pacer, retry), PageFilter::Ocsf(filters), next_token)
+            read.spawn(
+                tx,
+                (pacer, retry),
+                PageFilter::Ocsf(filters, scope),
+                next_token,
+            )
         }
         ReadRequest::Findings(FindingsRead::OcsfOpen {
             request,
@@ -70,7 +95,7 @@ pub fn spawn(
         }) => {
             let (clients, store) = (clients.clone(), store?.clone());
             // The strip's counts come from Security Hub as on a load without the store.
-            spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters);
+            spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters, None);
             answer_pane(tx, async move {
                 store.open_ocsf(&clients, request, &filters, sort).await
             })
@@ -87,6 +112,43 @@ pub fn spawn(
                 store
                     .delta_ocsf(&clients, paced, request, filters, sort)
                     .await
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfGroups {
+            request,
+            filters,
+            scope,
+            field,
+        }) => {
+            let client = clients.securityhub.clone();
+            tokio::spawn(async move {
+                let result = crate::aws::securityhub_ocsf::group_counts(
+                    &client,
+                    &filters,
+                    scope.as_ref(),
+                    field,
+                )
+                .await
+                .map_err(|e| e.to_string());
+                let field = field.to_string();
+                let msg = FindingsMsg::OcsfGroupCounts {
+                    request,
+                    field,
+                    result,
+                };
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfFinding { uid, scope }) => {
+            let client = clients.securityhub.clone();
+            tokio::spawn(async move {
+                let result =
+                    crate::aws::securityhub_ocsf::finding_by_uid(&client, &uid, scope.as_ref())
+                        .await
+                        .map(|found| found.map(Box::new))
+                        .map_err(|e| e.to_string());
+                let msg = FindingsMsg::ContributingLoaded { uid, result };
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             })
         }
         ReadRequest::Findings(FindingsRead::Hubs) => {
@@ -165,7 +227,11 @@ fn answer_pane(
 #[derive(Debug, Clone)]
 enum PageFilter {
     Asff(crate::domain::filter::FindingFilters),
-    Ocsf(crate::domain::ocsf_filter::OcsfFilters),
+    /// An organization scope's pages are not kept: the store's views have no scope.
+    Ocsf(
+        crate::domain::ocsf_filter::OcsfFilters,
+        Option<crate::domain::org_scope::OrgScope>,
+    ),
 }
 
 /// A page of the findings table's load (either API): fetched under the pacer and, in a
@@ -216,14 +282,18 @@ impl TablePage {
         let (client, sort) = (&self.clients.securityhub, &self.sort);
         let page = match filter {
             PageFilter::Asff(f) => get_findings_page(client, f, sort, token, PAGE_SIZE).await,
-            PageFilter::Ocsf(f) => get_ocsf_findings_page(client, f, sort, token, PAGE_SIZE).await,
+            PageFilter::Ocsf(f, scope) => {
+                let scope = scope.as_ref();
+                get_ocsf_findings_page(client, f, scope, sort, token, PAGE_SIZE).await
+            }
         };
         if let (Some(store), Ok(p)) = (&self.store, &page) {
             let kept = (first, &p.findings[..], p.next_token.is_none());
             let (clients, request) = (&self.clients, self.request);
             match filter {
                 PageFilter::Asff(f) => store.keep_page(clients, request, f, kept, started).await,
-                PageFilter::Ocsf(f) => {
+                PageFilter::Ocsf(_, Some(_)) => {}
+                PageFilter::Ocsf(f, None) => {
                     store
                         .keep_ocsf_page(clients, request, f, kept, started)
                         .await
@@ -285,10 +355,12 @@ fn spawn_ocsf_counts(
     retry: &RetryPolicy,
     request: u64,
     filters: &crate::domain::ocsf_filter::OcsfFilters,
+    scope: Option<crate::domain::org_scope::OrgScope>,
 ) {
     let (client, tx, retry, filters) = (client.clone(), tx.clone(), retry.clone(), filters.clone());
     tokio::spawn(async move {
-        let result = crate::aws::securityhub_ocsf::ocsf_counts(&client, &filters, &retry)
+        let counts = crate::aws::securityhub_ocsf::ocsf_counts;
+        let result = counts(&client, &filters, scope.as_ref(), &retry)
             .await
             .map_err(|e| e.to_string());
         let msg = FindingsMsg::OcsfCounts { request, result };

@@ -13,6 +13,7 @@ pub mod columns;
 pub mod copy;
 pub mod detail;
 pub mod export;
+pub mod exposure;
 pub mod fields;
 pub mod group;
 mod keys;
@@ -21,6 +22,7 @@ pub mod local;
 pub mod notes;
 mod ocsf_triage;
 pub mod refresh;
+pub mod server_groups;
 pub mod source;
 
 use std::collections::HashSet;
@@ -163,7 +165,8 @@ impl FindingsPane {
         if self.reselect.is_none() {
             self.remember_selection();
         }
-        if self.store {
+        // An organization scope is read from AWS: the store's views have no scope.
+        if self.store && !(self.on_ocsf() && self.ocsf.scope.is_some()) {
             return self.start_from_store();
         }
         self.request += 1;
@@ -420,6 +423,10 @@ impl FindingsPane {
             Some(m) => group_rows(&self.rows, m.iter().copied(), g.by),
             None => group_rows(&self.rows, 0..self.rows.len(), g.by),
         };
+        // Counts of an earlier load are not this view's: left out until the new ones come.
+        if let Some(server) = g.server.as_ref().filter(|s| s.request == self.request) {
+            server_groups::merge(&mut g.groups, server, g.by, &self.rows);
+        }
         g.selected = g.selected.min(g.groups.len().saturating_sub(1));
         g.offset = g.offset.min(g.selected);
     }
