@@ -4,8 +4,9 @@
 
 mod common;
 
-use aws_sdk_securityhub::types::{NoteUpdate, RecordState, WorkflowStatus};
-use common::hub::{ident, sdk_builder, set_workflow};
+use aws_sdk_securityhub::types::WorkflowStatus;
+use common::hub::{sdk_builder, set_workflow};
+use common::writer::{Rng, Side, documents, note, now, ocsf_now, random_changes};
 use common::*;
 use secdeck::app::panes::findings::LoadStatus;
 use secdeck::app::{FindingsMsg, SyncedView};
@@ -14,15 +15,10 @@ use secdeck::aws::securityhub::get_all_findings;
 use secdeck::config::AccessFlag;
 use secdeck::domain::filter::{FindingFilters, SortCriterion};
 use secdeck::domain::finding::Finding;
+use secdeck::domain::findings_api::FindingsApi;
+use secdeck::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
 use secdeck::tasks::reads::findings_store::{FindingsStore, StoreContext};
 use serde_json::Value;
-
-fn now() -> String {
-    let f = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    time::OffsetDateTime::now_utc().format(&f).unwrap()
-}
 
 /// The store of the sandbox's account under `env`'s directory.
 fn context(env: &TestEnv) -> StoreContext {
@@ -31,94 +27,6 @@ fn context(env: &TestEnv) -> StoreContext {
         profile: "test".into(),
         region: env.config().region.clone(),
     }
-}
-
-/// A small deterministic generator (xorshift), one seed a round, so a failure names its round.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
-/// (id, document) of each finding, sorted: what "the same findings" means.
-fn documents(findings: &[Finding]) -> Vec<(String, Value)> {
-    let mut docs: Vec<_> = findings
-        .iter()
-        .map(|f| (f.id.clone(), f.raw.value()))
-        .collect();
-    docs.sort_by(|a, b| a.0.cmp(&b.0));
-    docs
-}
-
-/// Another writer's note on finding `id` (it stamps NoteUpdatedAt).
-async fn note(hub: &aws_sdk_securityhub::Client, id: &str, text: &str) {
-    hub.batch_update_findings()
-        .finding_identifiers(ident(id))
-        .note(
-            NoteUpdate::builder()
-                .text(text)
-                .updated_by("other-writer")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-}
-
-/// One round of another writer's changes: new findings, provider updates, archives,
-/// notes, and workflow changes made with a note (the note stamps NoteUpdatedAt).
-async fn random_changes(env: &TestEnv, rng: &mut Rng, round: usize) -> Vec<String> {
-    let hub = env.hub();
-    let mut done = Vec::new();
-    for step in 0..3 + rng.below(4) {
-        let target = format!("f-{:04}", rng.below(30));
-        let stamp = now();
-        match rng.below(5) {
-            0 => {
-                let new = sdk_builder(1000 + round * 10 + step)
-                    .updated_at(&stamp)
-                    .build();
-                hub.batch_import_findings()
-                    .findings(new)
-                    .send()
-                    .await
-                    .unwrap();
-                done.push(format!("new sdk-{}", 1000 + round * 10 + step));
-            }
-            kind @ (1 | 2) => {
-                let mut update = sdk_builder(0)
-                    .id(&target)
-                    .title(format!("updated in round {round}"))
-                    .updated_at(&stamp);
-                if kind == 2 {
-                    update = update.record_state(RecordState::Archived);
-                }
-                let out = hub
-                    .batch_import_findings()
-                    .findings(update.build())
-                    .send()
-                    .await;
-                out.unwrap();
-                done.push(format!("{} {target}", ["", "update", "archive"][kind]));
-            }
-            3 => {
-                note(&hub, &target, &format!("note {round}.{step}")).await;
-                done.push(format!("note {target}"));
-            }
-            _ => {
-                let status = [WorkflowStatus::Resolved, WorkflowStatus::New][rng.below(2)].clone();
-                set_workflow(&hub, &target, status.clone()).await;
-                note(&hub, &target, &format!("{status:?} by another writer")).await;
-                done.push(format!("workflow {status:?} {target}"));
-            }
-        }
-    }
-    done
 }
 
 #[test]
@@ -147,7 +55,7 @@ fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
         let mut so_far = 0;
         for round in 0..24 {
             let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (round as u64 + 1));
-            let changes = random_changes(&env, &mut rng, round).await;
+            let changes = random_changes(&env, &mut rng, round, Side::Asff).await;
             let before = count(&env, "GetFindings");
             let FindingsMsg::Synced { result, .. } = store
                 .delta(&clients, &pacer, &retry, 2, view.clone(), sort.clone())
@@ -178,66 +86,248 @@ fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
 }
 
 #[test]
-fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
+fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(12)).await;
-        let cache = env.path("cache");
-        let with_store = |parts: &mut secdeck::runtime::ConsoleParts| {
-            parts.findings_store = Some(cache.clone());
+        let env = TestEnv::findings(findings(30)).await;
+        let clients = env.clients();
+        let (pacer, retry) = (Pacer::unlimited(), RetryPolicy::default());
+        let view = OcsfFilters::compile(DEFAULT_VIEW).unwrap();
+        let sort = SortCriterion::default_order();
+        let store = FindingsStore::new(context(&env));
+        // A full fetch, kept as the console keeps its pages (request ids are the pane's).
+        let keep_full = |request: u64| {
+            let (env, store, clients, view) = (&env, &store, &clients, &view);
+            async move {
+                let started = time::OffsetDateTime::now_utc();
+                let all = ocsf_now(env, DEFAULT_VIEW).await;
+                let page = (true, &all[..], true);
+                store
+                    .keep_ocsf_page(clients, request, view, page, started)
+                    .await;
+            }
         };
-        let mut first = env.console_with(AccessFlag::ReadOnly, with_store).await;
-        wait_until(&mut first, "the first full fetch", findings_loaded).await;
-        assert_eq!(first.state.findings.total(), 12);
-        let env = first.end();
-
-        // Another writer: one new finding, one resolved (with a note).
-        let hub = env.hub();
-        let new = sdk_builder(7).updated_at(now()).build();
-        hub.batch_import_findings()
-            .findings(new)
-            .send()
-            .await
-            .unwrap();
-        set_workflow(&hub, "f-0003", WorkflowStatus::Resolved).await;
-        note(&hub, "f-0003", "done").await;
-        env.clear_requests();
-
-        let cache = env.path("cache");
-        let mut second = env
-            .console_with(AccessFlag::ReadOnly, |p| p.findings_store = Some(cache))
+        keep_full(1).await;
+        let (mut so_far, mut refetched) = (0, 0);
+        for round in 0..24 {
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (round as u64 + 1));
+            let changes = random_changes(&env, &mut rng, round, Side::Ocsf).await;
+            let triaged =
+                (changes.iter()).any(|c| c.contains("another writer") || c.starts_with("workflow"));
+            let before = count(&env, "GetFindingsV2");
+            let answer = store
+                .delta_ocsf(&clients, (&pacer, &retry), 2, view.clone(), sort.clone())
+                .await;
+            let delta_requests = calls(&env, "GetFindingsV2")[before..].to_vec();
+            assert!(
+                delta_requests.iter().all(asks_ocsf_changes_only),
+                "round {round}: every delta request asks for changes only: {delta_requests:?}"
+            );
+            so_far += changes.len();
+            let findings = match answer {
+                FindingsMsg::Synced { result, .. } => {
+                    let SyncedView { findings, changed } =
+                        result.unwrap_or_else(|e| panic!("round {round}: {e}"));
+                    assert!(changed <= so_far, "round {round}: {changed} > {so_far}");
+                    findings
+                }
+                // The counts showed a change made elsewhere: the pane fetches in full.
+                FindingsMsg::Cached {
+                    full: true,
+                    notice: Some(why),
+                    ..
+                } => {
+                    assert!(triaged, "round {round}: refetched without triage: {why}");
+                    assert!(why.contains("differ from Security Hub"), "{why}");
+                    refetched += 1;
+                    keep_full(10 + round as u64).await;
+                    stored_ocsf_view(&store, &clients, &view).await
+                }
+                other => panic!("round {round}: {other:?}"),
+            };
+            let full = ocsf_now(&env, DEFAULT_VIEW).await;
+            assert_eq!(
+                documents(&findings),
+                documents(&full),
+                "round {round} after {changes:?}"
+            );
+            assert_eq!(
+                documents(&stored_ocsf_view(&store, &clients, &view).await),
+                documents(&full),
+                "round {round}: the store itself"
+            );
+        }
+        assert!(
+            refetched > 0 && refetched < 24,
+            "{refetched} of 24 rounds refetched"
+        );
+        eprintln!("OCSF store: {refetched} of 24 rounds fetched in full after the count check");
+        // Counts AWS will not give leave nothing to check a delta against: a full fetch.
+        let denied = secdeck::sandbox::Fault::next(
+            "GetFindingStatisticsV2",
+            1,
+            403,
+            "AccessDeniedException",
+        );
+        env.inject_fault(denied);
+        let answer = store
+            .delta_ocsf(&clients, (&pacer, &retry), 4, view, sort)
             .await;
-        wait_until(&mut second, "the stored rows", |s| {
-            s.findings.cache.is_some()
-        })
-        .await;
-        // The rows are the stored ones, shown while the delta is still out.
-        assert_eq!(second.state.findings.status, LoadStatus::Loading);
-        assert_eq!(second.state.findings.total(), 12);
-        let shown = screen(&second.state);
+        let FindingsMsg::Cached {
+            full: true,
+            notice: Some(why),
+            ..
+        } = answer
+        else {
+            panic!("a delta without counts fetches in full: {answer:?}");
+        };
         assert!(
-            shown.contains("cached 0 s ago · syncing · 12 findings"),
-            "{shown}"
+            why.contains("counts could not be read") && why.contains("AccessDenied"),
+            "{why}"
         );
-        assert!(shown.contains("Finding 0003"), "{shown}");
+    });
+}
 
-        wait_until(&mut second, "the delta", findings_loaded).await;
-        let ids: Vec<_> = (0..second.state.findings.visible_len())
-            .filter_map(|i| second.state.findings.visible(i).map(|f| f.id.clone()))
-            .collect();
-        assert!(ids.contains(&"sdk-0007".to_string()), "{ids:?}");
-        assert!(
-            !ids.contains(&"f-0003".to_string()),
-            "resolved: left the view"
-        );
-        assert_eq!(ids.len(), 12);
-        assert!(notified(&second.state, "findings synced: 2 changed"));
-        // Only the delta's requests: each asks for changes since the last sync.
-        let requests = calls(second.sandbox(), "GetFindings");
-        assert_eq!(requests.len(), 4, "{requests:?}");
-        for r in &requests {
-            assert!(asks_changes_only(r), "{r}");
+#[test]
+fn triage_through_get_findings_v2_moves_no_modified_time_as_aws_documents() {
+    // "Updates from BatchUpdateFindingsV2 don't affect the value of
+    // finding_info.modified_time_dt" (API reference): hence the delta's count check.
+    big_stack(|| async {
+        let env = TestEnv::demo().await;
+        let stamp = |d: &Value| d["finding_info"]["modified_time_dt"].clone();
+        let docs = env.ocsf_findings();
+        let exposure = docs
+            .iter()
+            .find(|d| d["finding_info"]["analytic"]["name"] == "Exposure");
+        let cspm = docs.iter().find(|d| d["status_id"] == 1);
+        for doc in [exposure.unwrap(), cspm.unwrap()] {
+            let uid = doc["metadata"]["uid"].as_str().unwrap();
+            let update = env.hub().batch_update_findings_v2().metadata_uids(uid);
+            let out = update.status_id(4).comment("fixed").send().await.unwrap();
+            assert_eq!(out.processed_findings().len(), 1, "{uid}");
+            let now = env.ocsf_finding(uid).unwrap();
+            assert_eq!(
+                (now["status_id"].as_i64(), stamp(&now)),
+                (Some(4), stamp(doc)),
+                "{uid}"
+            );
         }
     });
+}
+
+/// The OCSF view as the store holds it (what the next session shows at once).
+async fn stored_ocsf_view(
+    store: &FindingsStore,
+    clients: &secdeck::aws::AwsClients,
+    view: &OcsfFilters,
+) -> Vec<Finding> {
+    let sort = SortCriterion::default_order();
+    match store.open_ocsf(clients, 3, view, sort).await {
+        FindingsMsg::Cached {
+            cached: Some(c), ..
+        } => c.findings,
+        other => panic!("the view is stored: {other:?}"),
+    }
+}
+
+/// A delta sync's GetFindingsV2: it asks only for what was modified since a point in time.
+fn asks_ocsf_changes_only(request: &serde_json::Value) -> bool {
+    let composites = request["Filters"]["CompositeFilters"].as_array();
+    composites.into_iter().flatten().any(|c| {
+        c["DateFilters"].as_array().into_iter().flatten().any(|d| {
+            d["FieldName"] == "finding_info.modified_time_dt" && d["Filter"]["Start"].is_string()
+        })
+    })
+}
+
+#[test]
+fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
+    big_stack(|| reopen(Side::Asff));
+}
+
+#[test]
+fn a_second_ocsf_session_shows_stored_rows_then_fetches_in_full_when_counts_moved() {
+    big_stack(|| reopen(Side::Ocsf));
+}
+
+/// Two console sessions on one store, reading through `side`'s API; another writer adds
+/// a finding and resolves one (with a note) in between.
+async fn reopen(side: Side) {
+    let (api, operation) = match side {
+        Side::Asff => (FindingsApi::Asff, "GetFindings"),
+        Side::Ocsf => (FindingsApi::Ocsf, "GetFindingsV2"),
+    };
+    let env = TestEnv::findings(findings(12)).await;
+    let session = |dir: std::path::PathBuf| {
+        move |p: &mut secdeck::runtime::ConsoleParts| {
+            p.findings_store = Some(dir);
+            p.findings_api = api;
+        }
+    };
+    let cache = env.path("cache");
+    let mut first = env.console_with(AccessFlag::ReadOnly, session(cache)).await;
+    wait_until(&mut first, "the first full fetch", findings_loaded).await;
+    assert_eq!(first.state.findings.total(), 12);
+    let env = first.end();
+
+    let hub = env.hub();
+    let new = sdk_builder(7).updated_at(now()).build();
+    hub.batch_import_findings()
+        .findings(new)
+        .send()
+        .await
+        .unwrap();
+    set_workflow(&hub, "f-0003", WorkflowStatus::Resolved).await;
+    note(&hub, "f-0003", "done").await;
+    env.clear_requests();
+
+    let cache = env.path("cache");
+    let mut second = env.console_with(AccessFlag::ReadOnly, session(cache)).await;
+    wait_until(&mut second, "the stored rows", |s| {
+        s.findings.cache.is_some()
+    })
+    .await;
+    // The rows are the stored ones, shown while the delta is still out.
+    assert_eq!(second.state.findings.status, LoadStatus::Loading);
+    assert_eq!(second.state.findings.total(), 12);
+    let shown = screen(&second.state);
+    assert!(
+        shown.contains("cached 0 s ago · syncing · 12 findings"),
+        "{shown}"
+    );
+    assert!(shown.contains("Finding 0003"), "{shown}");
+
+    wait_until(&mut second, "the sync", findings_loaded).await;
+    let ids: Vec<_> = (0..second.state.findings.visible_len())
+        .filter_map(|i| second.state.findings.visible(i).map(|f| f.id.clone()))
+        .collect();
+    assert!(ids.contains(&"sdk-0007".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"f-0003".to_string()),
+        "resolved: left the view"
+    );
+    assert_eq!(ids.len(), 12);
+    let requests = calls(second.sandbox(), operation);
+    match side {
+        // Only the delta's requests: each asks for changes since the last sync.
+        Side::Asff => {
+            assert!(notified(&second.state, "findings synced: 2 changed"));
+            assert_eq!(requests.len(), 4, "{requests:?}");
+            assert!(requests.iter().all(asks_changes_only), "{requests:?}");
+        }
+        // The resolve moved no time stamp; the counts showed it, and the view was
+        // fetched in full after the delta's two requests.
+        Side::Ocsf => {
+            let why = "counts by resources.uid, severity, status differ from Security Hub's";
+            assert!(
+                notified(&second.state, why),
+                "{:?}",
+                second.state.notifications
+            );
+            assert_eq!(requests.len(), 3, "{requests:?}");
+            let changes_only = requests.iter().filter(|r| asks_ocsf_changes_only(r));
+            assert_eq!(changes_only.count(), 2, "{requests:?}");
+        }
+    }
 }
 
 #[test]
@@ -306,6 +396,13 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
         store
             .keep_page(&clients, 1, &view, (true, &all, true), started)
             .await;
+        // ... and its OCSF default view, in a store file of its own.
+        let ocsf_view = OcsfFilters::compile(DEFAULT_VIEW).unwrap();
+        let ocsf = ocsf_now(&env, DEFAULT_VIEW).await;
+        let page = (true, &ocsf[..], true);
+        store
+            .keep_ocsf_page(&clients, 2, &ocsf_view, page, started)
+            .await;
         drop(store);
 
         let info = run_secdeck(&home, &["cache", "info"]);
@@ -322,6 +419,30 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
             ),
             "{}",
             info.stdout
+        );
+        assert_contains_all(
+            &info.stdout,
+            &[
+                "profile default  123456789012-us-east-1-ocsf",
+                "view status=New | status=In Progress: 5 findings, synced 0 s ago",
+            ],
+        );
+        let ocsf_export = run_secdeck(
+            &home,
+            &[
+                "export", "findings", "--cached", "--api", "ocsf", "--region", &region,
+            ],
+        );
+        assert_eq!(ocsf_export.code, 0, "{ocsf_export:?}");
+        let docs: Vec<Value> = (ocsf_export.stdout.lines())
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(docs.len(), 5, "the OCSF documents as received");
+        assert!(docs.iter().all(|d| d["metadata"]["uid"].is_string()));
+        assert!(
+            ocsf_export
+                .stderr
+                .contains("from the findings store (synced 0 s ago")
         );
 
         let export = run_secdeck(
@@ -360,7 +481,7 @@ fn cache_info_export_cached_and_clear_as_a_user_runs_them() {
         let clear = run_secdeck(&home, &["cache", "clear", "--profile", "default"]);
         assert_eq!(
             clear.stdout.trim(),
-            "removed 1 findings store of profile default"
+            "removed 2 findings stores of profile default"
         );
         assert!(
             run_secdeck(&home, &["cache", "info"])

@@ -85,6 +85,9 @@ fn info(dir: &Path, profile: Option<&str>, out: &mut dyn Write) -> anyhow::Resul
 }
 
 fn view_summary(filter: &str) -> String {
+    if let Some(ocsf) = crate::store::ocsf::summary(filter) {
+        return ocsf;
+    }
     serde_json::from_str::<FindingFilters>(filter)
         .map(|f| f.summary())
         .unwrap_or_else(|_| filter.to_string())
@@ -104,9 +107,15 @@ pub fn synced_text(synced: Option<&str>, now: time::OffsetDateTime) -> String {
     }
 }
 
-/// The one store of `profile` in `region` (any account), for `export --cached`.
-pub fn store_for(paths: &Paths, profile: &str, region: &str) -> anyhow::Result<PathBuf> {
-    let suffix = format!("-{}-asff", crate::store::file_part(region));
+/// The one store of `profile` in `region` (any account) of `api`'s findings, for
+/// `export --cached`.
+pub fn store_for(
+    paths: &Paths,
+    profile: &str,
+    region: &str,
+    api: crate::store::Api,
+) -> anyhow::Result<PathBuf> {
+    let suffix = format!("-{}-{}", crate::store::file_part(region), api.as_str());
     let files: Vec<StoreFile> = crate::store::list(paths.cache_dir(), Some(profile))?
         .into_iter()
         .filter(|f| f.name.ends_with(&suffix))
@@ -114,8 +123,9 @@ pub fn store_for(paths: &Paths, profile: &str, region: &str) -> anyhow::Result<P
     match &files[..] {
         [one] => Ok(one.path.clone()),
         [] => anyhow::bail!(
-            "no findings store for profile {profile} in {region} under {}: open the console \
-             once, or export without --cached",
+            "no findings store for profile {profile} in {region} ({} findings) under {}: \
+             open the console once, or export without --cached",
+            api.as_str().to_uppercase(),
             paths.cache_dir().display()
         ),
         many => anyhow::bail!(

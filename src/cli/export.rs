@@ -117,13 +117,12 @@ async fn export(args: ExportFindingsArgs, paths: Paths) -> anyhow::Result<()> {
     };
     let opts = ConsoleOptions::resolve(&args.console, paths);
     opts.warn_config_problems();
-    if args.cached && ocsf {
-        return Err(
-            UsageError("--cached reads the ASFF store; the OCSF one is to come".into()).into(),
-        );
-    }
     if args.cached {
-        return export_cached(&args, &filters, &opts).await;
+        let view = match &ocsf_filters {
+            Some(f) => CachedView::ocsf(f),
+            None => CachedView::asff(&filters),
+        };
+        return export_cached(&args, &view, &opts).await;
     }
     let sandboxed = opts.demo || opts.seed_dir.is_some() || opts.seed_scale.is_some();
     // The sandbox must outlive the export; `_sandbox` holds it.
@@ -166,10 +165,36 @@ fn target(args: &ExportFindingsArgs) -> String {
         .map_or("stdout".to_string(), |p| p.display().to_string())
 }
 
+/// The view `--cached` reads: which store, the key it is kept under, how to say it.
+struct CachedView {
+    api: crate::store::Api,
+    key: String,
+    summary: String,
+}
+
+impl CachedView {
+    fn asff(filters: &FindingFilters) -> Self {
+        CachedView {
+            api: crate::store::Api::Asff,
+            key: crate::store::view_key(filters),
+            summary: filters.summary(),
+        }
+    }
+
+    fn ocsf(filters: &OcsfFilters) -> Self {
+        let key = crate::store::ocsf::view_key(filters);
+        CachedView {
+            api: crate::store::Api::Ocsf,
+            summary: crate::store::ocsf::summary(&key).unwrap_or_default(),
+            key,
+        }
+    }
+}
+
 /// `--cached`: the view's findings from the store, in the console's default order.
 async fn export_cached(
     args: &ExportFindingsArgs,
-    filters: &FindingFilters,
+    wanted: &CachedView,
     opts: &ConsoleOptions,
 ) -> anyhow::Result<()> {
     let sdk_config = crate::aws::load_sdk_config(&opts.client).await?;
@@ -178,20 +203,20 @@ async fn export_cached(
         .map(|r| r.to_string())
         .unwrap_or_default();
     let profile = &opts.profile.value;
-    let path = super::cache::store_for(&opts.paths, profile, &region)?;
+    let path = super::cache::store_for(&opts.paths, profile, &region, wanted.api)?;
     let store = crate::store::Store::open_path(&path)?;
     if let Some(notice) = &store.notice {
         eprintln!("{notice}");
     }
     let view = store
-        .view(filters)?
+        .view_at(&wanted.key)?
         .filter(crate::store::ViewState::usable)
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "the findings store {} holds no complete view for {}: open it in the \
                  console once, or export without --cached",
                 path.display(),
-                filters.summary()
+                wanted.summary
             )
         })?;
     let rows = store.rows(

@@ -34,6 +34,15 @@ pub fn full_reason(
     filters: &FindingFilters,
     now: OffsetDateTime,
 ) -> Option<&'static str> {
+    full_reason_for(view, delta_able(filters), now)
+}
+
+/// `full_reason` for either API: `delta_able` says whether the view's filter allows a delta.
+pub fn full_reason_for(
+    view: Option<&ViewState>,
+    delta_able: bool,
+    now: OffsetDateTime,
+) -> Option<&'static str> {
     let Some(view) = view else {
         return Some("nothing stored for this view");
     };
@@ -43,7 +52,7 @@ pub fn full_reason(
     if !view.current_semantics {
         return Some("filters mean something else in this secdeck");
     }
-    if !delta_able(filters) {
+    if !delta_able {
         return Some("the view filters on a relative date or an update time");
     }
     match view.full_synced_at {

@@ -10,7 +10,9 @@
 
 mod admin;
 pub mod delta;
+pub mod delta_ocsf;
 mod lock;
+pub mod ocsf;
 mod rows;
 pub mod schema;
 mod views;

@@ -158,7 +158,7 @@ impl Store {
         };
         for doc in self.sql(docs)? {
             let doc = self.sql(doc)?;
-            match serde_json::from_str(&doc).map(Finding::from_asff) {
+            match serde_json::from_str(&doc).map(super::ocsf::finding_of) {
                 Ok(Ok(f)) => out.findings.push(f),
                 _ => out.skipped += 1,
             }

@@ -52,11 +52,16 @@ pub fn format_time(t: OffsetDateTime) -> String {
 impl Store {
     /// The stored view for `filters`, if any.
     pub fn view(&self, filters: &FindingFilters) -> Result<Option<ViewState>, StoreError> {
+        self.view_at(&view_key(filters))
+    }
+
+    /// The stored view kept under `key` (an ASFF `view_key`, an OCSF `ocsf::view_key`).
+    pub fn view_at(&self, key: &str) -> Result<Option<ViewState>, StoreError> {
         let found = self.conn.query_row(
             "SELECT view_id, complete, semantics, synced_at, full_synced_at, high_water,
                     (SELECT count(*) FROM findings f WHERE f.view_id = v.view_id)
              FROM views v WHERE filter = ?1",
-            [view_key(filters)],
+            [key],
             |r| {
                 Ok(ViewState {
                     view_id: r.get(0)?,
@@ -82,8 +87,12 @@ impl Store {
     /// Starts a full fetch of the view for `filters`: returns its id and the fetch's
     /// generation, which `put` stamps on every row it writes.
     pub fn begin_full(&mut self, filters: &FindingFilters) -> Result<(i64, i64), StoreError> {
+        self.begin_full_at(&view_key(filters))
+    }
+
+    /// `begin_full` of the view kept under `key`.
+    pub fn begin_full_at(&mut self, key: &str) -> Result<(i64, i64), StoreError> {
         self.require_writer()?;
-        let key = view_key(filters);
         let r = self.conn.query_row(
             "INSERT INTO views (filter, semantics, gen, complete) VALUES (?1, ?2, 1, 0)
              ON CONFLICT (filter) DO UPDATE SET gen = gen + 1, complete = 0, semantics = ?2

@@ -100,7 +100,9 @@ impl EffectRunner {
                 FindingsRead::Page { request, .. }
                 | FindingsRead::OcsfPage { request, .. }
                 | FindingsRead::Open { request, .. }
-                | FindingsRead::Delta { request, .. },
+                | FindingsRead::Delta { request, .. }
+                | FindingsRead::OcsfOpen { request, .. }
+                | FindingsRead::OcsfDelta { request, .. },
             ) => {
                 // A newer request for the table supersedes the running one.
                 if let Some((old, handle)) = self.findings.take()

@@ -13,6 +13,7 @@
 //! - `awscli`: the AWS CLI from the same venv, run against an endpoint;
 //! - `model`: AWS's own service model (botocore) as a validator of request and answer bodies;
 //!   `exchanges`: every request and answer of an SDK client, checked against it;
+//! - `writer`: another writer's random changes through both findings APIs (store tests);
 //! - `policy`: every request secdeck made checked against its IAM policy (on `TestEnv` drop).
 #![allow(dead_code, unused_imports)] // each test binary uses a different subset
 
@@ -34,6 +35,7 @@ pub mod render;
 pub mod runner;
 pub mod sdk;
 pub mod waf;
+pub mod writer;
 
 pub use bin::{
     Run, demo_export_args, file_in, run_secdeck, run_secdeck_async, secdeck_command, waf_sync_args,

@@ -28,14 +28,15 @@ pub const MAX_PER_KIND: usize = 20;
 /// What the console filters on by default: what still needs a human.
 pub const DEFAULT_VIEW: &str = "status=New,in_progress";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Operator {
     And,
     Or,
 }
 
-/// One filter on one OCSF field.
-#[derive(Debug, Clone, PartialEq)]
+/// One filter on one OCSF field. (Serialized, with the rest of the compiled filter, as
+/// the key the findings store keeps an OCSF view under.)
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub enum Leaf {
     String {
         field: &'static str,
@@ -78,7 +79,7 @@ impl Leaf {
 }
 
 /// A `CompositeFilter`: its filters and nested composites joined by `operator`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Composite {
     pub operator: Operator,
     pub leaves: Vec<Leaf>,
@@ -86,7 +87,7 @@ pub struct Composite {
 }
 
 /// `OcsfFindingFilters`: composites joined by `operator`. No composites: no filter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OcsfFilters {
     pub operator: Operator,
     pub composites: Vec<Composite>,

@@ -39,14 +39,16 @@ type Shared = Arc<Mutex<Store>>;
 
 pub struct FindingsStore {
     context: StoreContext,
+    /// The ASFF store and the OCSF one, each opened when first used.
     opened: OnceCell<Result<Shared, String>>,
+    opened_ocsf: OnceCell<Result<Shared, String>>,
     /// What opening reported (a rebuilt store), said once.
     notice: Mutex<Option<String>>,
     full: Mutex<Option<FullFetch>>,
 }
 
 /// Runs `f` on the store on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     store: &Shared,
     f: impl FnOnce(&mut Store) -> T + Send + 'static,
 ) -> Result<T, String> {
@@ -60,6 +62,27 @@ async fn blocking<T: Send + 'static>(
     .map_err(|e: &str| e.to_string())
 }
 
+/// Folds a delta into view `view_id`: written into the store by its writer, into the
+/// stored rows in memory by a reader. Returns the view's rows after it, in `sort` order.
+pub(super) fn fold_delta(
+    s: &mut Store,
+    view_id: i64,
+    delta: &Delta,
+    started: OffsetDateTime,
+    sort: &[SortCriterion],
+) -> Result<Vec<Finding>, String> {
+    let e = |e: crate::store::StoreError| e.to_string();
+    if s.is_writer() {
+        let hw = delta.high_water.as_deref();
+        s.apply_delta(view_id, &delta.upserts, &delta.removals, started, hw)
+            .map_err(e)?;
+        return Ok(s.rows(view_id, sort).map_err(e)?.findings);
+    }
+    let mut rows = s.rows(view_id, sort).map_err(e)?.findings;
+    delta.apply_to(&mut rows);
+    Ok(rows)
+}
+
 fn age_secs(view: &ViewState, now: OffsetDateTime) -> u64 {
     view.synced_at
         .map_or(0, |at| (now - at).whole_seconds().max(0).unsigned_abs())
@@ -70,38 +93,47 @@ impl FindingsStore {
         Arc::new(FindingsStore {
             context,
             opened: OnceCell::new(),
+            opened_ocsf: OnceCell::new(),
             notice: Mutex::new(None),
             full: Mutex::new(None),
         })
     }
 
     async fn store(&self, clients: &AwsClients) -> Result<Shared, String> {
-        self.opened
-            .get_or_init(|| async {
-                let identity = crate::aws::sts::get_caller_identity(&clients.sts)
-                    .await
-                    .map_err(|e| format!("findings store not used: {e}"))?;
-                let key = StoreKey {
-                    profile: self.context.profile.clone(),
-                    account: identity.account,
-                    region: self.context.region.clone(),
-                    api: Api::Asff,
-                };
-                let dir = self.context.cache_dir.clone();
-                let store = tokio::task::spawn_blocking(move || Store::open(&dir, &key))
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .map_err(|e| format!("findings store not used: {e}"))?;
-                if let Ok(mut n) = self.notice.lock() {
-                    *n = store.notice.clone();
-                }
-                Ok(Arc::new(Mutex::new(store)))
-            })
-            .await
-            .clone()
+        self.store_of(clients, Api::Asff).await
     }
 
-    fn take_notice(&self) -> Option<String> {
+    /// The store of `api`'s findings for the caller's account.
+    pub(super) async fn store_of(&self, clients: &AwsClients, api: Api) -> Result<Shared, String> {
+        let cell = match api {
+            Api::Asff => &self.opened,
+            Api::Ocsf => &self.opened_ocsf,
+        };
+        cell.get_or_init(|| async {
+            let identity = crate::aws::sts::get_caller_identity(&clients.sts)
+                .await
+                .map_err(|e| format!("findings store not used: {e}"))?;
+            let key = StoreKey {
+                profile: self.context.profile.clone(),
+                account: identity.account,
+                region: self.context.region.clone(),
+                api,
+            };
+            let dir = self.context.cache_dir.clone();
+            let store = tokio::task::spawn_blocking(move || Store::open(&dir, &key))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("findings store not used: {e}"))?;
+            if let Ok(mut n) = self.notice.lock() {
+                *n = store.notice.clone();
+            }
+            Ok(Arc::new(Mutex::new(store)))
+        })
+        .await
+        .clone()
+    }
+
+    pub(super) fn take_notice(&self) -> Option<String> {
         self.notice.lock().ok()?.take()
     }
 
@@ -113,12 +145,29 @@ impl FindingsStore {
         filters: FindingFilters,
         sort: Vec<SortCriterion>,
     ) -> FindingsMsg {
+        let able = delta::delta_able(&filters);
+        let key = crate::store::view_key(&filters);
+        self.open_at(clients, Api::Asff, (key, able), request, sort)
+            .await
+    }
+
+    /// `open_view` of the view kept under `view.0` in `api`'s store; `view.1`: its filter
+    /// allows a delta sync.
+    pub(super) async fn open_at(
+        &self,
+        clients: &AwsClients,
+        api: Api,
+        view: (String, bool),
+        request: u64,
+        sort: Vec<SortCriterion>,
+    ) -> FindingsMsg {
+        let (key, able) = view;
         let answer = async {
-            let store = self.store(clients).await?;
+            let store = self.store_of(clients, api).await?;
             blocking(&store, move |s| -> Result<_, String> {
                 let now = OffsetDateTime::now_utc();
-                let view = s.view(&filters).map_err(|e| e.to_string())?;
-                let full = delta::full_reason(view.as_ref(), &filters, now).is_some();
+                let view = s.view_at(&key).map_err(|e| e.to_string())?;
+                let full = delta::full_reason_for(view.as_ref(), able, now).is_some();
                 let cached = match view.filter(ViewState::usable) {
                     Some(v) => Some(CachedView {
                         findings: s
@@ -193,19 +242,8 @@ impl FindingsStore {
         }
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let findings = blocking(&store, move |s| -> Result<Vec<Finding>, String> {
-            let e = |e: crate::store::StoreError| e.to_string();
-            if s.is_writer() {
-                let hw = delta.high_water.as_deref();
-                s.apply_delta(view.view_id, &delta.upserts, &delta.removals, started, hw)
-                    .map_err(e)?;
-                return Ok(s.rows(view.view_id, &sort).map_err(e)?.findings);
-            }
-            let mut rows = s.rows(view.view_id, &sort).map_err(e)?.findings;
-            delta.apply_to(&mut rows);
-            Ok(rows)
-        })
-        .await??;
+        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
+        let findings = blocking(&store, fold).await??;
         Ok(SyncedView {
             findings,
             changed: count,
@@ -268,8 +306,22 @@ impl FindingsStore {
         page: (bool, &[Finding], bool),
         started: OffsetDateTime,
     ) {
-        let (first, findings, last) = page;
-        let Ok(store) = self.store(clients).await else {
+        let key = crate::store::view_key(filters);
+        self.keep_page_at(clients, (Api::Asff, key), request, page, started)
+            .await
+    }
+
+    /// `keep_page` for the view kept under `view.1` in `view.0`'s store.
+    pub(super) async fn keep_page_at(
+        &self,
+        clients: &AwsClients,
+        view: (Api, String),
+        request: u64,
+        page: (bool, &[Finding], bool),
+        started: OffsetDateTime,
+    ) {
+        let ((api, key), (first, findings, last)) = (view, page);
+        let Ok(store) = self.store_of(clients, api).await else {
             return;
         };
         let current = *self.full.lock().expect("full fetch lock");
@@ -277,8 +329,7 @@ impl FindingsStore {
             Some(f) if f.request == request && !first => f,
             _ if !first => return,
             _ => {
-                let key = filters.clone();
-                let begun = blocking(&store, move |s| s.begin_full(&key)).await;
+                let begun = blocking(&store, move |s| s.begin_full_at(&key)).await;
                 let Ok(Ok((view_id, gen_))) = begun else {
                     return;
                 };

@@ -5,6 +5,7 @@
 
 pub mod accessanalyzer;
 pub mod findings_store;
+pub mod findings_store_ocsf;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;

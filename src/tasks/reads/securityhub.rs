@@ -47,26 +47,8 @@ pub fn spawn(
             sort,
             next_token,
         }) => {
-            let (clients, store) = (clients.clone(), store.cloned());
-            spawn_page(tx, pacer, retry, request, next_token, move |token| {
-                let (clients, filters, sort) = (clients.clone(), filters.clone(), sort.clone());
-                let store = store.clone();
-                async move {
-                    let started = time::OffsetDateTime::now_utc();
-                    let first = token.is_none();
-                    let page =
-                        get_findings_page(&clients.securityhub, &filters, &sort, token, PAGE_SIZE)
-                            .await;
-                    // The table's full fetch is kept in the store as its pages arrive.
-                    if let (Some(store), Ok(p)) = (&store, &page) {
-                        let kept = (first, &p.findings[..], p.next_token.is_none());
-                        store
-                            .keep_page(&clients, request, &filters, kept, started)
-                            .await;
-                    }
-                    page
-                }
-            })
+            let read = TablePage::new(clients, store, request, sort);
+            read.spawn(tx, (pacer, retry), PageFilter::Asff(filters), next_token)
         }
         ReadRequest::Findings(FindingsRead::OcsfPage {
             request,
@@ -76,10 +58,10 @@ pub fn spawn(
             next_token,
             group_field,
         }) => {
-            let client = clients.securityhub.clone();
             if next_token.is_none() {
                 // A new load: Security Hub counts it while the first page is on its way.
-                spawn_ocsf_counts(&client, &tx, retry, request, &filters, scope.clone());
+                let client = &clients.securityhub;
+                spawn_ocsf_counts(client, &tx, retry, request, &filters, scope.clone());
             }
             if let Some(field) = group_field {
                 let (filters, scope) = (filters.clone(), scope.clone());
@@ -98,20 +80,38 @@ pub fn spawn(
                     ReadRequest::Findings(groups),
                 );
             }
-            spawn_page(tx, pacer, retry, request, next_token, move |token| {
-                let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
-                let scope = scope.clone();
-                async move {
-                    get_ocsf_findings_page(
-                        &client,
-                        &filters,
-                        scope.as_ref(),
-                        &sort,
-                        token,
-                        PAGE_SIZE,
-                    )
+            let read = TablePage::new(clients, store, request, sort);
+            read.spawn(
+                tx,
+                (pacer, retry),
+                PageFilter::Ocsf(filters, scope),
+                next_token,
+            )
+        }
+        ReadRequest::Findings(FindingsRead::OcsfOpen {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            // The strip's counts come from Security Hub as on a load without the store.
+            spawn_ocsf_counts(&clients.securityhub, &tx, retry, request, &filters, None);
+            answer_pane(tx, async move {
+                store.open_ocsf(&clients, request, &filters, sort).await
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfDelta {
+            request,
+            filters,
+            sort,
+        }) => {
+            let (clients, store) = (clients.clone(), store?.clone());
+            let (pacer, retry) = (pacer.clone(), retry.clone());
+            answer_pane(tx, async move {
+                let paced = (&*pacer, &retry);
+                store
+                    .delta_ocsf(&clients, paced, request, filters, sort)
                     .await
-                }
             })
         }
         ReadRequest::Findings(FindingsRead::OcsfGroups {
@@ -166,9 +166,8 @@ pub fn spawn(
             sort,
         }) => {
             let (clients, store) = (clients.clone(), store?.clone());
-            tokio::spawn(async move {
-                let msg = store.open_view(&clients, request, filters, sort).await;
-                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            answer_pane(tx, async move {
+                store.open_view(&clients, request, filters, sort).await
             })
         }
         ReadRequest::Findings(FindingsRead::Delta {
@@ -178,11 +177,10 @@ pub fn spawn(
         }) => {
             let (clients, store) = (clients.clone(), store?.clone());
             let (pacer, retry) = (pacer.clone(), retry.clone());
-            tokio::spawn(async move {
-                let msg = store
+            answer_pane(tx, async move {
+                store
                     .delta(&clients, &pacer, &retry, request, filters, sort)
-                    .await;
-                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+                    .await
             })
         }
         ReadRequest::Findings(FindingsRead::Reread { filters, refs }) => {
@@ -213,6 +211,97 @@ pub fn spawn(
         _ => return None,
     };
     Some(handle)
+}
+
+/// Runs a findings-store read and hands its answer to the findings pane.
+fn answer_pane(
+    tx: UnboundedSender<Action>,
+    answer: impl std::future::Future<Output = FindingsMsg> + Send + 'static,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = tx.send(Action::Pane(PaneMsg::Findings(answer.await)));
+    })
+}
+
+/// The server-side filter of a table page: which API reads it, which store view keeps it.
+#[derive(Debug, Clone)]
+enum PageFilter {
+    Asff(crate::domain::filter::FindingFilters),
+    /// An organization scope's pages are not kept: the store's views have no scope.
+    Ocsf(
+        crate::domain::ocsf_filter::OcsfFilters,
+        Option<crate::domain::org_scope::OrgScope>,
+    ),
+}
+
+/// A page of the findings table's load (either API): fetched under the pacer and, in a
+/// session with a findings store, kept in it as it arrives (the table's full fetch).
+struct TablePage {
+    clients: AwsClients,
+    store: Option<Arc<FindingsStore>>,
+    request: u64,
+    sort: Vec<crate::domain::filter::SortCriterion>,
+}
+
+impl TablePage {
+    fn new(
+        clients: &AwsClients,
+        store: Option<&Arc<FindingsStore>>,
+        request: u64,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    ) -> Arc<TablePage> {
+        Arc::new(TablePage {
+            clients: clients.clone(),
+            store: store.cloned(),
+            request,
+            sort,
+        })
+    }
+
+    fn spawn(
+        self: Arc<Self>,
+        tx: UnboundedSender<Action>,
+        (pacer, retry): (&Arc<Pacer>, &RetryPolicy),
+        filter: PageFilter,
+        next_token: Option<String>,
+    ) -> JoinHandle<()> {
+        let request = self.request;
+        spawn_page(tx, pacer, retry, request, next_token, move |token| {
+            let (page, filter) = (self.clone(), filter.clone());
+            async move { page.fetch_and_keep(&filter, token).await }
+        })
+    }
+
+    async fn fetch_and_keep(
+        &self,
+        filter: &PageFilter,
+        token: Option<String>,
+    ) -> Result<crate::aws::securityhub::FindingsPage, crate::aws::error::AwsError> {
+        let started = time::OffsetDateTime::now_utc();
+        let first = token.is_none();
+        let (client, sort) = (&self.clients.securityhub, &self.sort);
+        let page = match filter {
+            PageFilter::Asff(f) => get_findings_page(client, f, sort, token, PAGE_SIZE).await,
+            PageFilter::Ocsf(f, scope) => {
+                let scope = scope.as_ref();
+                get_ocsf_findings_page(client, f, scope, sort, token, PAGE_SIZE).await
+            }
+        };
+        if let (Some(store), Ok(p)) = (&self.store, &page) {
+            let kept = (first, &p.findings[..], p.next_token.is_none());
+            let (clients, request) = (&self.clients, self.request);
+            match filter {
+                PageFilter::Asff(f) => store.keep_page(clients, request, f, kept, started).await,
+                PageFilter::Ocsf(_, Some(_)) => {}
+                PageFilter::Ocsf(f, None) => {
+                    store
+                        .keep_ocsf_page(clients, request, f, kept, started)
+                        .await
+                }
+            }
+        }
+        page
+    }
 }
 
 /// One findings page (either API) fetched under the pacer, answered as `Page` or

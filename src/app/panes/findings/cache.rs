@@ -55,15 +55,42 @@ pub(super) fn after_change(
 }
 
 impl FindingsPane {
-    /// A load that asks the store first (`FindingsMsg::Cached` answers).
+    /// A load that asks the store first (`FindingsMsg::Cached` answers), the store of
+    /// the findings API in use.
     pub(super) fn start_from_store(&mut self) -> Effect {
         self.request += 1;
         self.pages = 0;
+        self.server_counts = None;
         self.status = LoadStatus::Loading;
-        Effect::Read(ReadRequest::Findings(FindingsRead::Open {
-            request: self.request,
-            filters: self.filters.clone(),
-            sort: self.sort.clone(),
+        let (request, sort) = (self.request, self.sort.clone());
+        Effect::Read(ReadRequest::Findings(match self.on_ocsf() {
+            true => FindingsRead::OcsfOpen {
+                request,
+                filters: self.ocsf.filters.clone(),
+                sort,
+            },
+            false => FindingsRead::Open {
+                request,
+                filters: self.filters.clone(),
+                sort,
+            },
+        }))
+    }
+
+    /// The delta sync of the view on screen, through the findings API in use.
+    fn delta_request(&self) -> Effect {
+        let (request, sort) = (self.request, self.sort.clone());
+        Effect::Read(ReadRequest::Findings(match self.on_ocsf() {
+            true => FindingsRead::OcsfDelta {
+                request,
+                filters: self.ocsf.filters.clone(),
+                sort,
+            },
+            false => FindingsRead::Delta {
+                request,
+                filters: self.filters.clone(),
+                sort,
+            },
         }))
     }
 
@@ -99,11 +126,7 @@ impl FindingsPane {
         if full {
             return vec![self.page_request(None)];
         }
-        vec![Effect::Read(ReadRequest::Findings(FindingsRead::Delta {
-            request: self.request,
-            filters: self.filters.clone(),
-            sort: self.sort.clone(),
-        }))]
+        vec![self.delta_request()]
     }
 
     /// A delta sync answered. Returns how many findings it changed (None: stale or failed).
@@ -116,7 +139,9 @@ impl FindingsPane {
         }
         match result {
             Ok(view) => {
-                self.asff_answered();
+                if !self.on_ocsf() {
+                    self.asff_answered();
+                }
                 self.replace_rows(view.findings);
                 self.status = LoadStatus::Complete;
                 Some(view.changed)
@@ -205,6 +230,52 @@ mod tests {
         );
         assert_eq!(pane.status, LoadStatus::Complete);
         assert!(!pane.cache.as_ref().unwrap().syncing);
+    }
+
+    #[test]
+    fn on_ocsf_the_store_is_asked_for_the_ocsf_view_and_synced_through_get_findings_v2() {
+        let mut pane = FindingsPane {
+            store: true,
+            source: crate::domain::findings_api::FindingsSource::new(
+                crate::domain::findings_api::FindingsApi::Ocsf,
+            ),
+            ..FindingsPane::default()
+        };
+        let open = pane.start_load();
+        let Effect::Read(ReadRequest::Findings(FindingsRead::OcsfOpen {
+            request, filters, ..
+        })) = open
+        else {
+            panic!("the OCSF store is opened: {open:?}");
+        };
+        assert_eq!(filters, pane.ocsf.filters);
+        let cached = CachedView {
+            findings: vec![f("a")],
+            age_secs: 60,
+        };
+        let fx = pane.on_cached(request, Some(cached), false);
+        assert!(
+            matches!(
+                fx[..],
+                [Effect::Read(ReadRequest::Findings(
+                    FindingsRead::OcsfDelta { .. }
+                ))]
+            ),
+            "{fx:?}"
+        );
+        // The delta found counts that moved: the view is fetched in full, GetFindingsV2.
+        let fx = pane.on_cached(request, None, true);
+        assert!(
+            matches!(
+                fx[..],
+                [Effect::Read(ReadRequest::Findings(
+                    FindingsRead::OcsfPage { .. }
+                ))]
+            ),
+            "{fx:?}"
+        );
+        assert_eq!(pane.total(), 1, "the stored rows stay until the first page");
+        assert_eq!(pane.source.hubs.cspm, None, "nothing was learnt about CSPM");
     }
 
     #[test]

@@ -166,7 +166,8 @@ impl FindingsPane {
         if self.reselect.is_none() {
             self.remember_selection();
         }
-        if self.store && !self.on_ocsf() {
+        // An organization scope is read from AWS: the store's views have no scope.
+        if self.store && !(self.on_ocsf() && self.ocsf.scope.is_some()) {
             return self.start_from_store();
         }
         self.request += 1;

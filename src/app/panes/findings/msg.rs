@@ -134,6 +134,19 @@ pub enum FindingsRead {
         /// The group list's field: its counts are asked with the first page.
         group_field: Option<&'static str>,
     },
+    /// The OCSF view's rows from the findings store (answered by `FindingsMsg::Cached`).
+    OcsfOpen {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    },
+    /// A delta sync of the stored OCSF view (answered by `Synced`, or by `Cached` with
+    /// `full` when it must be fetched in full).
+    OcsfDelta {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        sort: Vec<crate::domain::filter::SortCriterion>,
+    },
     /// Which Security Hub is enabled: DescribeHub (CSPM) and DescribeSecurityHubV2.
     Hubs,
     /// `ctrl-g` on OCSF: the view's group counts by `field` (GetFindingStatisticsV2).

@@ -135,7 +135,13 @@ pub(crate) fn after_change(
         .then(|| Change::OcsfFindingsUpdate(Box::new(OcsfFindingsUpdate { edits: failed })));
     keep_for_retry(state, retry, outcome);
     if changed && state.findings.on_ocsf() {
-        vec![state.findings.start_load()]
+        // With a findings store, a full fetch: a triage change moves no time stamp, so a
+        // delta sync could miss it (a comment alone) and the store would show it stale.
+        let pane = &mut state.findings;
+        vec![match pane.store {
+            true => pane.start_full(),
+            false => pane.start_load(),
+        }]
     } else {
         Vec::new()
     }

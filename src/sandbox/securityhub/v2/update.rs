@@ -200,7 +200,7 @@ pub(crate) fn batch_update(
         match found {
             Found::Cspm(index) => apply_cspm(store, v2, index, &changes, now, caller)?,
             Found::Exposure(index) => {
-                apply_exposure(Arc::make_mut(&mut v2.exposures[index]), &changes, now)
+                apply_exposure(Arc::make_mut(&mut v2.exposures[index]), &changes)
             }
         }
         processed.push(json!({key: echo}));
@@ -272,7 +272,10 @@ fn apply_cspm(
     Ok(())
 }
 
-fn apply_exposure(doc: &mut Value, changes: &Changes, now: &str) {
+/// As AWS documents it, "updates from BatchUpdateFindingsV2 don't affect the value of
+/// finding_info.modified_time, finding_info.modified_time_dt, time, time_dt": no stamp
+/// moves (CSPM findings keep their UpdatedAt through the ASFF path too).
+fn apply_exposure(doc: &mut Value, changes: &Changes) {
     if let Some(s) = changes.status {
         doc["status_id"] = s.into();
         doc["status"] = status_name(s).into();
@@ -284,5 +287,4 @@ fn apply_exposure(doc: &mut Value, changes: &Changes, now: &str) {
     if let Some(c) = &changes.comment {
         doc["comment"] = c.as_str().into();
     }
-    doc["finding_info"]["modified_time_dt"] = now.into();
 }
