@@ -79,6 +79,18 @@ CREATE TRIGGER findings_au AFTER UPDATE OF haystack ON findings BEGIN
 END;
 ";
 
+/// Indexes for a console that reads a view a window at a time (`window.rs`): group counts
+/// and the summary strip's counts answered from an index alone. `IF NOT EXISTS`: a store
+/// made before them gets them when its writer opens it (same format).
+pub const WINDOW_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS findings_sev_workflow ON findings (view_id, severity_rank, workflow);
+CREATE INDEX IF NOT EXISTS findings_by_control ON findings (view_id, group_control, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_resource ON findings (view_id, resource, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_account ON findings (view_id, account_id, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_product ON findings (view_id, product_name, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_type ON findings (view_id, first_type, severity_rank);
+";
+
 /// Why an existing store file is not used as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
@@ -144,7 +156,7 @@ pub fn check(conn: &Connection) -> Result<bool, Unusable> {
 
 /// Creates the tables of an empty store.
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!("BEGIN; {TABLES} {SEARCH}"))?;
+    conn.execute_batch(&format!("BEGIN; {TABLES} {SEARCH} {WINDOW_INDEXES}"))?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('format_version', ?1)",
         [FORMAT_VERSION.to_string()],

@@ -118,6 +118,15 @@ impl EffectRunner {
                 );
                 self.findings = handle.map(|handle| (request, handle));
             }
+            ReadRequest::Findings(
+                read @ (FindingsRead::Window { .. }
+                | FindingsRead::Counts { .. }
+                | FindingsRead::Mark { .. }),
+            ) => {
+                if let Some(store) = &self.store {
+                    reads::findings_window::spawn(&self.clients, &self.tx, store, read);
+                }
+            }
             read @ (ReadRequest::CallerIdentity
             | ReadRequest::Findings(
                 FindingsRead::History { .. } | FindingsRead::Reread { .. } | FindingsRead::Hubs,

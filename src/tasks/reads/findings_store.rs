@@ -43,6 +43,9 @@ pub struct FindingsStore {
     /// What opening reported (a rebuilt store), said once.
     notice: Mutex<Option<String>>,
     full: Mutex<Option<FullFetch>>,
+    readers: Mutex<Vec<Store>>,
+    /// The newest window query asked: reads for older ones are skipped.
+    pub window_seq: std::sync::atomic::AtomicU64,
 }
 
 /// Runs `f` on the store on the blocking pool.
@@ -72,6 +75,8 @@ impl FindingsStore {
             opened: OnceCell::new(),
             notice: Mutex::new(None),
             full: Mutex::new(None),
+            readers: Mutex::new(Vec::new()),
+            window_seq: Default::default(),
         })
     }
 
@@ -119,32 +124,37 @@ impl FindingsStore {
                 let now = OffsetDateTime::now_utc();
                 let view = s.view(&filters).map_err(|e| e.to_string())?;
                 let full = delta::full_reason(view.as_ref(), &filters, now).is_some();
+                // The writer's pages and deltas land in the store: the table reads
+                // windows of it. A reader keeps the rows it folds deltas into.
+                let windowed = s.is_writer();
                 let cached = match view.filter(ViewState::usable) {
                     Some(v) => Some(CachedView {
-                        findings: s
-                            .rows(v.view_id, &sort)
-                            .map_err(|e| e.to_string())?
-                            .findings,
+                        findings: match windowed {
+                            true => Vec::new(),
+                            false => s.rows(v.view_id, &sort).map_err(|e| e.to_string())?.findings,
+                        },
                         age_secs: age_secs(&v, now),
                     }),
                     None => None,
                 };
-                Ok((cached, full))
+                Ok((cached, full, windowed))
             })
             .await?
         };
         match answer.await {
-            Ok((cached, full)) => FindingsMsg::Cached {
+            Ok((cached, full, windowed)) => FindingsMsg::Cached {
                 request,
                 cached,
                 full,
                 notice: self.take_notice(),
+                windowed,
             },
             Err(e) => FindingsMsg::Cached {
                 request,
                 cached: None,
                 full: true,
                 notice: Some(e),
+                windowed: false,
             },
         }
     }
@@ -199,7 +209,7 @@ impl FindingsStore {
                 let hw = delta.high_water.as_deref();
                 s.apply_delta(view.view_id, &delta.upserts, &delta.removals, started, hw)
                     .map_err(e)?;
-                return Ok(s.rows(view.view_id, &sort).map_err(e)?.findings);
+                return Ok(Vec::new()); // the table reads windows of the store
             }
             let mut rows = s.rows(view.view_id, &sort).map_err(e)?.findings;
             delta.apply_to(&mut rows);
@@ -210,6 +220,26 @@ impl FindingsStore {
             findings,
             changed: count,
         })
+    }
+
+    /// A connection that reads the store beside the writer's (window reads do not wait
+    /// for a page being written). Kept for the next read.
+    pub async fn reader(&self, clients: &AwsClients) -> Result<Store, String> {
+        if let Some(r) = self.readers.lock().ok().and_then(|mut r| r.pop()) {
+            return Ok(r);
+        }
+        let store = self.store(clients).await?;
+        let path = blocking(&store, |s| s.path().to_path_buf()).await?;
+        Store::open_reader(&path).map_err(|e| e.to_string())
+    }
+
+    /// Gives a reader connection back.
+    pub fn put_reader(&self, reader: Store) {
+        if let Ok(mut r) = self.readers.lock()
+            && r.len() < 4
+        {
+            r.push(reader);
+        }
     }
 
     /// `FindingsRead::Reread`: findings this console changed, read again and folded into

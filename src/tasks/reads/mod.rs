@@ -4,6 +4,7 @@
 
 pub mod accessanalyzer;
 pub mod findings_store;
+pub mod findings_window;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;

@@ -84,13 +84,20 @@ impl FindingsPane {
         &mut self,
         request: u64,
         cached: Option<CachedView>,
-        full: bool,
+        (full, windowed): (bool, bool),
     ) -> Vec<Effect> {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
         }
+        if windowed {
+            self.enter_window();
+        } else if self.window.take().is_some() {
+            self.clear_rows();
+        }
         self.cache = cached.map(|c| {
-            self.replace_rows(c.findings);
+            if !windowed {
+                self.replace_rows(c.findings);
+            }
             CacheStatus {
                 age_secs: c.age_secs,
                 syncing: true,
@@ -117,7 +124,11 @@ impl FindingsPane {
         match result {
             Ok(view) => {
                 self.asff_answered();
-                self.replace_rows(view.findings);
+                if self.is_windowed() {
+                    self.window_changed();
+                } else {
+                    self.replace_rows(view.findings);
+                }
                 self.status = LoadStatus::Complete;
                 Some(view.changed)
             }
@@ -177,7 +188,7 @@ mod tests {
             findings: vec![f("a"), f("b")],
             age_secs: 3 * 3600 + 5,
         };
-        let effects = pane.on_cached(request, Some(cached), false);
+        let effects = pane.on_cached(request, Some(cached), (false, false));
         assert!(matches!(
             effects[..],
             [Effect::Read(ReadRequest::Findings(
@@ -210,7 +221,7 @@ mod tests {
     #[test]
     fn nothing_stored_means_a_full_fetch_and_stale_answers_are_ignored() {
         let (mut pane, request) = pane_on_store();
-        let effects = pane.on_cached(request, None, true);
+        let effects = pane.on_cached(request, None, (true, false));
         assert!(matches!(
             effects[..],
             [Effect::Read(ReadRequest::Findings(FindingsRead::Page {
@@ -227,7 +238,7 @@ mod tests {
                     findings: vec![f("x")],
                     age_secs: 1
                 }),
-                false
+                (false, false)
             )
             .is_empty()
         );

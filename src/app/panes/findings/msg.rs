@@ -37,12 +37,37 @@ pub enum FindingsMsg {
         cached: Option<CachedView>,
         full: bool,
         notice: Option<String>,
+        /// The rows stay in the store (this console writes it, so pages and deltas land
+        /// there): the table reads windows of them (`FindingsRead::Window`) and
+        /// `cached.findings` is empty.
+        windowed: bool,
     },
     /// A delta sync finished: the view's rows now (stored rows with the changes folded in).
     Synced {
         request: u64,
         result: Result<SyncedView, String>,
     },
+    /// A window of the store-backed table (`FindingsRead::Window`) for query `seq`;
+    /// `selected`: where the finding the cursor was kept on is now.
+    Window {
+        seq: u64,
+        start: usize,
+        result: Result<Vec<Finding>, String>,
+        selected: Option<usize>,
+    },
+    /// The store-backed table's counts for query `seq` (`FindingsRead::Counts`).
+    Counts {
+        seq: u64,
+        result: Result<super::window::Counted, String>,
+    },
+    /// The rows a mark request selected (`FindingsRead::Mark`); `toggle`: unmark them
+    /// instead when all are marked already.
+    Marked {
+        result: Result<Vec<Finding>, String>,
+        toggle: bool,
+    },
+    /// The store took the re-read findings of a change (`FindingsRead::Reread`).
+    StoreChanged,
     /// `:sync full` (and `R` when nothing failed): fetch the view in full.
     SyncFull,
     /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
@@ -103,6 +128,33 @@ pub enum FindingsRead {
     Reread {
         filters: crate::domain::filter::FindingFilters,
         refs: Vec<crate::domain::finding::FindingRef>,
+    },
+    /// Rows `start..start + len` of the stored view under `query` (answered by
+    /// `FindingsMsg::Window`). `anchor`: a row the pane holds and its position (read by
+    /// key from it); `rows`: how many rows the query leaves, if known; `keep`: put the
+    /// window around this finding and say where it is.
+    Window {
+        seq: u64,
+        filters: crate::domain::filter::FindingFilters,
+        query: crate::store::WindowQuery,
+        range: (usize, usize),
+        anchor: Option<(usize, crate::domain::finding::FindingRef)>,
+        rows: Option<usize>,
+        keep: Option<(crate::domain::finding::FindingRef, usize)>,
+    },
+    /// How many stored rows `query` leaves, the summary's counts and, on the group list,
+    /// the groups (answered by `FindingsMsg::Counts`).
+    Counts {
+        seq: u64,
+        filters: crate::domain::filter::FindingFilters,
+        query: crate::store::WindowQuery,
+        groups: Option<crate::store::GroupColumn>,
+    },
+    /// Every stored row `query` leaves, to mark (answered by `FindingsMsg::Marked`).
+    Mark {
+        filters: crate::domain::filter::FindingFilters,
+        query: crate::store::WindowQuery,
+        toggle: bool,
     },
     /// One GetFindingsV2 page (the new Security Hub, OCSF); its rows come back as `Page`.
     OcsfPage {

@@ -343,7 +343,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
             };
             let mut cells = vec![
                 text::cell(grp.key.clone()),
-                text::cell(grp.members.len().to_string()),
+                text::cell(grp.count.to_string()),
                 text::cell(if marked > 0 {
                     marked.to_string()
                 } else {
