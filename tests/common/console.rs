@@ -33,6 +33,12 @@ pub async fn wait_until(console: &mut Console, what: &str, done: impl Fn(&State)
     }
 }
 
+/// The findings table is loaded and shows what it asked for (a store-backed table: its
+/// window and counts are in).
+pub fn table_settled(s: &State) -> bool {
+    findings_loaded(s) && s.findings.window_settled()
+}
+
 /// Lets already-finished tasks report in (for asserting that nothing else happened).
 pub async fn drain(console: &mut Console) {
     for _ in 0..20 {

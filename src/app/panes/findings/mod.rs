@@ -336,7 +336,8 @@ impl FindingsPane {
         }
         let new = LocalFilter::parse(text);
         let old = LocalFilter::parse(self.filter.value());
-        let narrowing = !old.is_empty() && new.narrows(&old);
+        // After a fuzzy fallback the longer text may match words again: scan everything.
+        let narrowing = !old.is_empty() && new.narrows(&old) && !self.fuzzy;
         let candidates: Vec<usize> = match (narrowing, self.matches.take(), &self.scope) {
             // One more character can only narrow: scan the current matches only.
             (true, Some(current), _) => current,

@@ -134,6 +134,17 @@ impl FindingsPane {
         }
     }
 
+    /// Nothing asked of the store is outstanding: the window holds the screen's rows and
+    /// the counts are the current query's (always, for a table in memory).
+    pub fn window_settled(&self) -> bool {
+        let Some(w) = &self.window else { return true };
+        w.rows_seq == w.seq
+            && w.keep.is_none()
+            && w.pending.is_none()
+            && w.mark_requests.is_empty()
+            && w.counted.as_ref().is_some_and(|(s, _)| *s == w.seq)
+    }
+
     /// Rows the query leaves, as far as known.
     pub(super) fn window_len(&self, w: &StoreWindow) -> usize {
         match &w.counted {
