@@ -223,7 +223,7 @@ fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
             .console_with(AccessFlag::ReadOnly, |p| p.findings_store = Some(cache))
             .await;
         wait_until(&mut second, "the stored rows", |s| {
-            s.findings.cache.is_some() && s.findings.total() > 0
+            s.findings.cache.is_some() && s.findings.total() > 0 && s.findings.visible(0).is_some()
         })
         .await;
         // The rows are the stored ones, shown while the delta is still out.
@@ -236,7 +236,7 @@ fn a_second_session_shows_stored_rows_at_once_then_folds_in_what_changed() {
         );
         assert!(shown.contains("Finding 0003"), "{shown}");
 
-        wait_until(&mut second, "the delta", table_settled).await;
+        wait_until(&mut second, "the delta", findings_loaded).await;
         let ids: Vec<_> = (0..second.state.findings.visible_len())
             .filter_map(|i| second.state.findings.visible(i).map(|f| f.id.clone()))
             .collect();

@@ -46,7 +46,7 @@ async fn walk(run: &mut ConsoleEnv) -> Table {
     press(run, "g");
     let mut rows = Vec::new();
     loop {
-        wait_until(run, "the window", table_settled).await;
+        wait_until(run, "the window", findings_loaded).await;
         let pane = &run.state.findings;
         let Some(f) = pane.selected_finding() else {
             break;
@@ -84,7 +84,7 @@ struct Seen {
 }
 
 async fn look(run: &mut ConsoleEnv) -> Seen {
-    wait_until(run, "the findings", table_settled).await;
+    wait_until(run, "the findings", findings_loaded).await;
     let all = walk(run).await;
     let mut filtered = Vec::new();
     // A substring (short and trigram), a negation, words no row holds as a phrase.
@@ -94,14 +94,14 @@ async fn look(run: &mut ConsoleEnv) -> Seen {
         press(run, "<esc>");
     }
     press(run, "<ctrl-g>");
-    wait_until(run, "the groups", table_settled).await;
+    wait_until(run, "the groups", findings_loaded).await;
     let groups = groups(run);
     press(run, "j<enter>");
     let open_group = walk(run).await;
     press(run, "<esc>");
-    wait_until(run, "the groups again", table_settled).await;
+    wait_until(run, "the groups again", findings_loaded).await;
     press(run, "<space>");
-    wait_until(run, "the marks", table_settled).await;
+    wait_until(run, "the marks", findings_loaded).await;
     drain(run).await;
     let marked = run.state.findings.marks.len();
     for _ in GROUPINGS_TO_NONE {
@@ -110,10 +110,10 @@ async fn look(run: &mut ConsoleEnv) -> Seen {
     press(run, "M");
     // The end and back: the last row, then the first.
     press(run, "G");
-    wait_until(run, "the end", table_settled).await;
+    wait_until(run, "the end", findings_loaded).await;
     let last = run.state.findings.selected_finding().map(|f| f.id.clone());
     press(run, "g");
-    wait_until(run, "the top", table_settled).await;
+    wait_until(run, "the top", findings_loaded).await;
     let first = run.state.findings.selected_finding().map(|f| f.id.clone());
     Seen {
         all,
@@ -140,7 +140,7 @@ fn a_store_backed_table_shows_what_the_table_in_memory_shows() {
         let cache = env.path("cache");
         let with_store = |p: &mut ConsoleParts| p.findings_store = Some(cache);
         let mut run = env.console_with(AccessFlag::ReadOnly, with_store).await;
-        wait_until(&mut run, "the findings", table_settled).await;
+        wait_until(&mut run, "the findings", findings_loaded).await;
         assert!(run.state.findings.is_windowed(), "the writer reads windows");
         let from_store = look(&mut run).await;
         let held = run.state.findings.rows().len();
@@ -167,13 +167,13 @@ fn after_a_change_the_cursor_stays_on_its_finding_in_a_store_backed_table() {
         let cache = env.path("cache");
         let with_store = |p: &mut ConsoleParts| p.findings_store = Some(cache);
         let mut run = env.console_with(AccessFlag::Write, with_store).await;
-        wait_until(&mut run, "the findings", table_settled).await;
+        wait_until(&mut run, "the findings", findings_loaded).await;
         // Far down the table, past the first window.
         press(&mut run, "<ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d>");
         for _ in 0..300 {
             press(&mut run, "j");
         }
-        wait_until(&mut run, "the window", table_settled).await;
+        wait_until(&mut run, "the window", findings_loaded).await;
         let at = run.state.findings.selected;
         assert!(at > 300, "{at}");
         let id = run.state.findings.selected_finding().unwrap().id.clone();
@@ -185,11 +185,11 @@ fn after_a_change_the_cursor_stays_on_its_finding_in_a_store_backed_table() {
         // The store takes the re-read finding, the window is read again around it.
         for _ in 0..100 {
             drain(&mut run).await;
-            if table_settled(&run.state) && run.state.findings.edits_applied > 0 {
+            if findings_loaded(&run.state) && run.state.findings.edits_applied > 0 {
                 break;
             }
         }
-        wait_until(&mut run, "the window", table_settled).await;
+        wait_until(&mut run, "the window", findings_loaded).await;
         let pane = &run.state.findings;
         let f = pane.selected_finding().unwrap();
         assert_eq!(f.id, id, "the cursor stays on its finding");

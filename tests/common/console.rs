@@ -33,12 +33,6 @@ pub async fn wait_until(console: &mut Console, what: &str, done: impl Fn(&State)
     }
 }
 
-/// The findings table is loaded and shows what it asked for (a store-backed table: its
-/// window and counts are in).
-pub fn table_settled(s: &State) -> bool {
-    findings_loaded(s) && s.findings.window_settled()
-}
-
 /// Lets already-finished tasks report in (for asserting that nothing else happened).
 pub async fn drain(console: &mut Console) {
     for _ in 0..20 {
@@ -116,11 +110,14 @@ pub fn changed(s: &State) -> bool {
     idle(s) && s.pipeline.undo.is_some()
 }
 
+/// The findings table is loaded and shows what it asked for (a store-backed table: its
+/// window and counts are in).
 pub fn findings_loaded(s: &State) -> bool {
     matches!(
         s.findings.status,
         secdeck::app::panes::findings::LoadStatus::Complete
     ) && s.findings.total() > 0
+        && s.findings.window_settled()
 }
 
 pub fn analyzer_loaded(s: &State) -> bool {
