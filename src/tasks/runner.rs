@@ -121,7 +121,7 @@ impl EffectRunner {
             ReadRequest::Findings(
                 read @ (FindingsRead::Window { .. }
                 | FindingsRead::Counts { .. }
-                | FindingsRead::Mark { .. }),
+                | FindingsRead::Rows { .. }),
             ) => {
                 if let Some(store) = &self.store {
                     reads::findings_window::spawn(&self.clients, &self.tx, store, read);

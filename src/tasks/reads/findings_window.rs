@@ -28,7 +28,9 @@ pub fn spawn(
         let reader = match store.reader(&clients).await {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(failed(read, e));
+                if let Some(msg) = failed(read, e) {
+                    let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+                }
                 return;
             }
         };
@@ -122,24 +124,24 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
             })();
             Some(FindingsMsg::Counts { seq, result })
         }
-        FindingsRead::Mark {
+        FindingsRead::Rows {
             filters,
             query,
-            toggle,
+            purpose,
         } => {
             let result = (|| match store.view_id(&filters).map_err(text)? {
                 Some(view) => store.window_all(view, &query).map_err(text),
                 None => Ok(Vec::new()),
             })();
-            Some(FindingsMsg::Marked { result, toggle })
+            Some(FindingsMsg::Rows { purpose, result })
         }
         _ => None,
     }
 }
 
 /// The answer to `read` when the store could not be opened.
-fn failed(read: FindingsRead, e: String) -> Action {
-    let msg = match read {
+fn failed(read: FindingsRead, e: String) -> Option<FindingsMsg> {
+    Some(match read {
         FindingsRead::Window { seq, range, .. } => FindingsMsg::Window {
             seq,
             start: range.0,
@@ -147,10 +149,10 @@ fn failed(read: FindingsRead, e: String) -> Action {
             selected: None,
         },
         FindingsRead::Counts { seq, .. } => FindingsMsg::Counts { seq, result: Err(e) },
-        _ => FindingsMsg::Marked {
+        FindingsRead::Rows { purpose, .. } => FindingsMsg::Rows {
+            purpose,
             result: Err(e),
-            toggle: false,
         },
-    };
-    Action::Pane(PaneMsg::Findings(msg))
+        _ => return None,
+    })
 }

@@ -5,7 +5,7 @@ mod cache;
 mod msg;
 mod room;
 pub use cache::{CacheStatus, age_text};
-pub use msg::{CachedView, FindingsMsg, FindingsRead, SyncedView};
+pub use msg::{CachedView, FindingsMsg, FindingsRead, RowsFor, SyncedView};
 pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;

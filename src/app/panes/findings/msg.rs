@@ -60,11 +60,10 @@ pub enum FindingsMsg {
         seq: u64,
         result: Result<super::window::Counted, String>,
     },
-    /// The rows a mark request selected (`FindingsRead::Mark`); `toggle`: unmark them
-    /// instead when all are marked already.
-    Marked {
+    /// Every stored row of a query, for what `FindingsRead::Rows` asked them for.
+    Rows {
+        purpose: RowsFor,
         result: Result<Vec<Finding>, String>,
-        toggle: bool,
     },
     /// The store took the re-read findings of a change (`FindingsRead::Reread`).
     StoreChanged,
@@ -99,6 +98,15 @@ pub struct SyncedView {
     pub findings: Vec<Finding>,
     /// Findings the delta changed, added or removed.
     pub changed: usize,
+}
+
+/// Why the store-backed table asks for every row of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowsFor {
+    /// To mark them (`toggle`: unmark them instead when all are marked already).
+    Mark { toggle: bool },
+    /// To export them to `path` (`e`).
+    Export { path: String },
 }
 
 /// What the findings pane asks the Security Hub reader for (`Effect::Read`).
@@ -150,11 +158,11 @@ pub enum FindingsRead {
         query: crate::store::WindowQuery,
         groups: Option<crate::store::GroupColumn>,
     },
-    /// Every stored row `query` leaves, to mark (answered by `FindingsMsg::Marked`).
-    Mark {
+    /// Every stored row `query` leaves (answered by `FindingsMsg::Rows`).
+    Rows {
         filters: crate::domain::filter::FindingFilters,
         query: crate::store::WindowQuery,
-        toggle: bool,
+        purpose: RowsFor,
     },
     /// One GetFindingsV2 page (the new Security Hub, OCSF); its rows come back as `Page`.
     OcsfPage {

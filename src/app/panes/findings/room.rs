@@ -1,6 +1,7 @@
 //! The findings pane as the root sees it: its messages folded in, its keys, and what a
 //! finished change does to the rows.
 
+use super::msg::RowsFor;
 use super::{FindingsMsg, apply_filter, handle, history_loaded, show_view};
 use crate::app::panes::{FinishedChange, Pane};
 use crate::app::{Action, Effect, NotifyLevel, State};
@@ -119,7 +120,20 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        FindingsMsg::Marked { result, toggle } => {
+        FindingsMsg::Rows {
+            purpose: RowsFor::Export { path },
+            result,
+        } => match result {
+            Ok(findings) => vec![Effect::ExportFindings { path, findings }],
+            Err(e) => {
+                state.notify(NotifyLevel::Error, format!("exporting stored findings: {e}"));
+                Vec::new()
+            }
+        },
+        FindingsMsg::Rows {
+            purpose: RowsFor::Mark { toggle },
+            result,
+        } => {
             let (level, text) = match result {
                 Ok(rows) => {
                     let (n, unmarked) = state.findings.on_marked(rows, toggle);

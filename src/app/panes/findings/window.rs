@@ -10,6 +10,7 @@ use super::FindingsPane;
 use super::group::{Group, GroupBy};
 use crate::app::effect::{Effect, ReadRequest};
 use crate::app::panes::findings::FindingsRead;
+use crate::app::panes::findings::msg::RowsFor;
 use crate::domain::finding::{Finding, FindingRef};
 use crate::store::{GroupColumn, GroupCount, WindowCounts, WindowQuery};
 
@@ -46,8 +47,8 @@ pub struct StoreWindow {
     keep: Option<(FindingRef, usize)>,
     /// The marked findings (their ids are `marks`): what a change on marks targets.
     pub marked: HashMap<String, Finding>,
-    /// Mark requests waiting to be sent.
-    mark_requests: Vec<(WindowQuery, bool)>,
+    /// Requests for every row of a query (marks, export), waiting to be sent.
+    row_requests: Vec<(WindowQuery, RowsFor)>,
 }
 
 fn column_of(by: GroupBy) -> GroupColumn {
@@ -141,7 +142,7 @@ impl FindingsPane {
         w.rows_seq == w.seq
             && w.keep.is_none()
             && w.pending.is_none()
-            && w.mark_requests.is_empty()
+            && w.row_requests.is_empty()
             && w.counted.as_ref().is_some_and(|(s, _)| *s == w.seq)
     }
 
@@ -165,7 +166,15 @@ impl FindingsPane {
     /// Marks every stored row of `query` (`toggle`: or unmarks them when all are).
     pub fn request_marks(&mut self, query: WindowQuery, toggle: bool) {
         if let Some(w) = &mut self.window {
-            w.mark_requests.push((query, toggle));
+            w.row_requests.push((query, RowsFor::Mark { toggle }));
+        }
+    }
+
+    /// Exports every row the table shows to `path` (read from the store first).
+    pub fn request_export(&mut self, path: String) {
+        let query = self.window_query();
+        if let Some(w) = &mut self.window {
+            w.row_requests.push((query, RowsFor::Export { path }));
         }
     }
 
@@ -207,11 +216,11 @@ impl FindingsPane {
         };
         let mut out = Vec::new();
         let read = |r: FindingsRead| Effect::Read(ReadRequest::Findings(r));
-        for (query, toggle) in w.mark_requests.drain(..) {
-            out.push(read(FindingsRead::Mark {
+        for (query, purpose) in w.row_requests.drain(..) {
+            out.push(read(FindingsRead::Rows {
                 filters: filters.clone(),
                 query,
-                toggle,
+                purpose,
             }));
         }
         let counted = w.counted.as_ref().is_some_and(|(s, _)| *s == w.seq);
