@@ -33,7 +33,16 @@ use secdeck::theme::Theme;
 use serde_json::json;
 
 const LABELS: [&str; 5] = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
-const CONTROLS: [&str; 8] = ["S3.8", "IAM.4", "EC2.19", "EC2.2", "Lambda.1", "RDS.3", "KMS.4", "CloudTrail.1"];
+const CONTROLS: [&str; 8] = [
+    "S3.8",
+    "IAM.4",
+    "EC2.19",
+    "EC2.2",
+    "Lambda.1",
+    "RDS.3",
+    "KMS.4",
+    "CloudTrail.1",
+];
 const PRODUCTS: [&str; 4] = ["Security Hub", "GuardDuty", "Inspector", "Macie"];
 
 /// The store a console of profile `default` in us-east-1 opens for the sandbox account.
@@ -64,7 +73,7 @@ fn finding(i: usize) -> Finding {
         "Title": format!("{control} check {sub}: resources should follow the {} baseline", PRODUCTS[i % 4]),
         "Description": "A generated finding for the bounded-memory benchmark. ".repeat(4),
         "Severity": {"Label": LABELS[i % 5]},
-        "Workflow": {"Status": if i % 7 == 0 { "NOTIFIED" } else { "NEW" }},
+        "Workflow": {"Status": if i.is_multiple_of(7) { "NOTIFIED" } else { "NEW" }},
         "RecordState": "ACTIVE",
         "AwsAccountId": format!("1234567890{:02}", i % 50),
         "Region": "us-east-1",
@@ -97,14 +106,18 @@ pub fn generate(cache_dir: &Path, n: usize) -> PathBuf {
     for from in (0..n).step_by(batch) {
         let rows: Vec<Finding> = (from..(from + batch).min(n)).map(finding).collect();
         store.put(id, gen_, &rows).expect("put");
-        if from % 100_000 == 0 {
+        if from.is_multiple_of(100_000) {
             eprintln!("  {from} findings written ({:.0?})", started.elapsed());
         }
     }
     store
         .finish_full(id, gen_, time::OffsetDateTime::now_utc())
         .expect("finish");
-    eprintln!("generated {n} findings in {:.0?}: {}", started.elapsed(), path.display());
+    eprintln!(
+        "generated {n} findings in {:.0?}: {}",
+        started.elapsed(),
+        path.display()
+    );
     path
 }
 
@@ -155,7 +168,13 @@ fn console(reader: &Store) -> State {
     let mut state = State::new(session, Keymap::default_embedded(), Theme::default_dark());
     state.findings.store = true;
     let _ = app::init(&mut state);
-    app::update(&mut state, Action::Resize { width: 200, height: 60 });
+    app::update(
+        &mut state,
+        Action::Resize {
+            width: 200,
+            height: 60,
+        },
+    );
     let request = state.findings.request;
     let effects = app::update(
         &mut state,
@@ -189,13 +208,23 @@ fn median(mut v: Vec<Duration>) -> Duration {
 fn keystrokes(reader: &Store) {
     let mut state = console(reader);
     let (mut rows, mut counted) = (Vec::new(), Vec::new());
-    for word in ["bucket-4242", "iam.4 check 17", "guardduty", "critical", "ec2.19", "baseline"] {
+    for word in [
+        "bucket-4242",
+        "iam.4 check 17",
+        "guardduty",
+        "critical",
+        "ec2.19",
+        "baseline",
+    ] {
         app::update(&mut state, Action::Key(Key::char('/')));
         for c in word.chars() {
             let t = Instant::now();
             let effects = app::update(&mut state, Action::Key(Key::char(c)));
             let (window, counts): (Vec<Effect>, Vec<Effect>) = effects.into_iter().partition(|e| {
-                matches!(e, Effect::Read(ReadRequest::Findings(app::FindingsRead::Window { .. })))
+                matches!(
+                    e,
+                    Effect::Read(ReadRequest::Findings(app::FindingsRead::Window { .. }))
+                )
             });
             settle(&mut state, reader, window);
             rows.push(t.elapsed());

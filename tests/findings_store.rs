@@ -44,7 +44,10 @@ fn stored(env: &TestEnv, view: &FindingFilters) -> Vec<Finding> {
     };
     let store = secdeck::store::Store::open_reader(&key.path(&env.path("cache"))).unwrap();
     let id = store.view_id(view).unwrap().expect("the view is stored");
-    store.rows(id, &SortCriterion::default_order()).unwrap().findings
+    store
+        .rows(id, &SortCriterion::default_order())
+        .unwrap()
+        .findings
 }
 
 /// A small deterministic generator (xorshift), one seed a round, so a failure names its round.

@@ -68,7 +68,14 @@ fn groups(run: &ConsoleEnv) -> Vec<(String, usize, [usize; 5])> {
     let g = run.state.findings.grouping.as_ref().expect("grouped");
     g.groups
         .iter()
-        .map(|Group { key, count, severities, .. }| (key.clone(), *count, *severities))
+        .map(
+            |Group {
+                 key,
+                 count,
+                 severities,
+                 ..
+             }| (key.clone(), *count, *severities),
+        )
         .collect()
 }
 
@@ -169,7 +176,10 @@ fn after_a_change_the_cursor_stays_on_its_finding_in_a_store_backed_table() {
         let mut run = env.console_with(AccessFlag::Write, with_store).await;
         wait_until(&mut run, "the findings", findings_loaded).await;
         // Far down the table, past the first window.
-        press(&mut run, "<ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d>");
+        press(
+            &mut run,
+            "<ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d><ctrl-d>",
+        );
         for _ in 0..300 {
             press(&mut run, "j");
         }

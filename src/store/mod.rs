@@ -138,7 +138,9 @@ impl Store {
             notice: None,
         };
         match schema::check(&store.conn) {
-            Ok(true) if store.is_writer() => store.sql(store.conn.execute_batch(schema::WINDOW_INDEXES))?,
+            Ok(true) if store.is_writer() => {
+                store.sql(store.conn.execute_batch(schema::WINDOW_INDEXES))?
+            }
             Ok(true) => {}
             Ok(false) if store.is_writer() => store.sql(schema::create(&store.conn))?,
             Ok(false) => {}

@@ -149,7 +149,11 @@ impl Store {
         self.sql(rows.collect())
     }
 
-    pub(super) fn select(&self, sql: &str, params: impl rusqlite::Params) -> Result<StoredRows, StoreError> {
+    pub(super) fn select(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<StoredRows, StoreError> {
         let mut stmt = self.sql(self.conn.prepare(sql))?;
         let docs = stmt.query_map(params, |r| r.get::<_, String>(0));
         let mut out = StoredRows {

@@ -267,16 +267,33 @@ fn a_window_read_by_key_from_a_held_row_or_from_the_end_equals_the_rows_at_its_p
             id: all[i].clone(),
             product_arn: findings[0].product_arn.clone(),
         };
-        for (start, len, anchor) in [(10, 20, 5), (10, 20, 50), (10, 20, 15), (70, 30, 40), (0, 5, 89)] {
+        for (start, len, anchor) in [
+            (10, 20, 5),
+            (10, 20, 50),
+            (10, 20, 15),
+            (70, 30, 40),
+            (0, 5, 89),
+        ] {
             let got = store
-                .window(view, &query, (start, len), Some((anchor, &at(anchor))), Some(90))
+                .window(
+                    view,
+                    &query,
+                    (start, len),
+                    Some((anchor, &at(anchor))),
+                    Some(90),
+                )
                 .unwrap();
             let want = &all[start..(start + len).min(90)];
             assert_eq!(ids(got), want, "{sort:?} {start}+{len} from {anchor}");
         }
-        let end = store.window(view, &query, (85, 10), None, Some(90)).unwrap();
+        let end = store
+            .window(view, &query, (85, 10), None, Some(90))
+            .unwrap();
         assert_eq!(ids(end), &all[85..], "from the end");
-        assert_eq!(store.window_position(view, &query, &at(42)).unwrap(), Some(42));
+        assert_eq!(
+            store.window_position(view, &query, &at(42)).unwrap(),
+            Some(42)
+        );
     }
     let counts = |text: &str| {
         let q = WindowQuery {
@@ -288,12 +305,19 @@ fn a_window_read_by_key_from_a_held_row_or_from_the_end_equals_the_rows_at_its_p
     assert_eq!(counts("").rows, 90);
     assert_eq!(counts("title 3").rows, 13, "trigram substring");
     assert_eq!(counts("!critical").rows, 60, "negation");
-    assert_eq!(counts("critical title").severities[0], 30, "words when no row holds the phrase");
+    assert_eq!(
+        counts("critical title").severities[0],
+        30,
+        "words when no row holds the phrase"
+    );
     let groups = store
         .window_groups(view, &WindowQuery::default(), GroupColumn::Severity)
         .unwrap();
     assert_eq!(
-        groups.iter().map(|g| (g.key.as_str(), g.rows)).collect::<Vec<_>>(),
+        groups
+            .iter()
+            .map(|g| (g.key.as_str(), g.rows))
+            .collect::<Vec<_>>(),
         [("CRITICAL", 30), ("HIGH", 30), ("LOW", 30)]
     );
     let open = WindowQuery {
@@ -301,5 +325,9 @@ fn a_window_read_by_key_from_a_held_row_or_from_the_end_equals_the_rows_at_its_p
         text: "f0".into(),
         ..WindowQuery::default()
     };
-    assert_eq!(store.window_counts(view, &open).unwrap().rows, 3, "f01 f04 f07");
+    assert_eq!(
+        store.window_counts(view, &open).unwrap().rows,
+        3,
+        "f01 f04 f07"
+    );
 }

@@ -231,15 +231,19 @@ impl Store {
         );
         let mut stmt = self.sql(self.conn.prepare_cached(&sql))?;
         let rows = stmt.query_map(params_from_iter(&cond.params), |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         });
         let mut counts = WindowCounts::default();
         for row in self.sql(rows)? {
             let (rank, workflow, n) = self.sql(row)?;
             let n = usize::try_from(n).unwrap_or_default();
             counts.rows += n;
-            if let Some(p) = severity_of_rank(rank)
-                .and_then(|s| Severity::ALL.iter().position(|x| *x == s))
+            if let Some(p) =
+                severity_of_rank(rank).and_then(|s| Severity::ALL.iter().position(|x| *x == s))
             {
                 counts.severities[p] += n;
             }
@@ -270,7 +274,11 @@ impl Store {
         );
         let mut stmt = self.sql(self.conn.prepare_cached(&sql))?;
         let rows = stmt.query_map(params_from_iter(&cond.params), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         });
         let mut groups: Vec<GroupCount> = Vec::new();
         let mut at = std::collections::HashMap::new();
@@ -287,8 +295,8 @@ impl Store {
                 groups.len() - 1
             });
             groups[i].rows += n;
-            if let Some(p) = severity_of_rank(rank)
-                .and_then(|s| Severity::ALL.iter().position(|x| *x == s))
+            if let Some(p) =
+                severity_of_rank(rank).and_then(|s| Severity::ALL.iter().position(|x| *x == s))
             {
                 groups[i].severities[p] += n;
             }
@@ -303,7 +311,11 @@ impl Store {
     }
 
     /// Every row `query` leaves, in order (marking a group: bounded by the group).
-    pub fn window_all(&self, view_id: i64, query: &WindowQuery) -> Result<Vec<Finding>, StoreError> {
+    pub fn window_all(
+        &self,
+        view_id: i64,
+        query: &WindowQuery,
+    ) -> Result<Vec<Finding>, StoreError> {
         let cond = self.condition(view_id, query)?;
         let (columns, desc) = order_terms(&query.sort);
         let sql = format!(
@@ -347,14 +359,25 @@ impl Store {
                 let before_end = end.min(p);
                 let mut out = Vec::new();
                 if start < before_end {
-                    let mut part =
-                        self.read_from(&cond, query, (rowid, false), p - before_end, before_end - start)?;
+                    let mut part = self.read_from(
+                        &cond,
+                        query,
+                        (rowid, false),
+                        p - before_end,
+                        before_end - start,
+                    )?;
                     part.reverse();
                     out = part;
                 }
                 let after_start = start.max(p);
                 if after_start < end {
-                    out.extend(self.read_from(&cond, query, (rowid, true), after_start - p, end - after_start)?);
+                    out.extend(self.read_from(
+                        &cond,
+                        query,
+                        (rowid, true),
+                        after_start - p,
+                        end - after_start,
+                    )?);
                 }
                 Ok(out)
             }
@@ -381,7 +404,9 @@ impl Store {
         let inside = format!("SELECT 1 FROM findings WHERE {} AND rowid = ?", cond.sql);
         let mut params = cond.params.clone();
         params.push(Value::Integer(rowid));
-        let found = self.conn.query_row(&inside, params_from_iter(&params), |_| Ok(()));
+        let found = self
+            .conn
+            .query_row(&inside, params_from_iter(&params), |_| Ok(()));
         if self.sql(found.optional())?.is_none() {
             return Ok(None);
         }
@@ -389,10 +414,11 @@ impl Store {
         let (sql, value) = keyset(&columns, !desc, rowid, false);
         cond.and(&sql, [value]);
         let count = format!("SELECT count(*) FROM findings WHERE {}", cond.sql);
-        let n: i64 = self.sql(
-            self.conn
-                .query_row(&count, params_from_iter(&cond.params), |r| r.get(0)),
-        )?;
+        let n: i64 = self.sql(self.conn.query_row(
+            &count,
+            params_from_iter(&cond.params),
+            |r| r.get(0),
+        ))?;
         Ok(usize::try_from(n).ok())
     }
 
@@ -418,7 +444,7 @@ impl Store {
         let sql = format!(
             "SELECT doc FROM findings WHERE {} ORDER BY {} LIMIT {len} OFFSET {skip}",
             cond.sql,
-            order_by(&columns, desc != !forward)
+            order_by(&columns, desc == forward)
         );
         Ok(self.select(&sql, params_from_iter(&cond.params))?.findings)
     }
@@ -435,13 +461,13 @@ impl Store {
     ) -> Result<Vec<Finding>, StoreError> {
         let (columns, desc) = order_terms(&query.sort);
         // Forward in table order: rows at or past the anchor; backward: rows before it.
-        let (sql, value) = keyset(&columns, desc != !forward, rowid, forward);
+        let (sql, value) = keyset(&columns, desc == forward, rowid, forward);
         let mut params = cond.params.clone();
         params.push(value);
         let sql = format!(
             "SELECT doc FROM findings WHERE {} AND {sql} ORDER BY {} LIMIT {len} OFFSET {skip}",
             cond.sql,
-            order_by(&columns, desc != !forward)
+            order_by(&columns, desc == forward)
         );
         Ok(self.select(&sql, params_from_iter(&params))?.findings)
     }

@@ -131,7 +131,11 @@ impl FindingsStore {
                     Some(v) => Some(CachedView {
                         findings: match windowed {
                             true => Vec::new(),
-                            false => s.rows(v.view_id, &sort).map_err(|e| e.to_string())?.findings,
+                            false => {
+                                s.rows(v.view_id, &sort)
+                                    .map_err(|e| e.to_string())?
+                                    .findings
+                            }
                         },
                         age_secs: age_secs(&v, now),
                     }),

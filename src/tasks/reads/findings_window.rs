@@ -148,7 +148,10 @@ fn failed(read: FindingsRead, e: String) -> Option<FindingsMsg> {
             result: Err(e),
             selected: None,
         },
-        FindingsRead::Counts { seq, .. } => FindingsMsg::Counts { seq, result: Err(e) },
+        FindingsRead::Counts { seq, .. } => FindingsMsg::Counts {
+            seq,
+            result: Err(e),
+        },
         FindingsRead::Rows { purpose, .. } => FindingsMsg::Rows {
             purpose,
             result: Err(e),

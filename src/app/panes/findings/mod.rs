@@ -197,7 +197,7 @@ impl FindingsPane {
         if self.is_windowed() {
             // The task wrote the page to the store: read the window again (every tenth
             // page of a long fetch, so a fetch does not become a stream of reads).
-            if last || self.pages < 10 || self.pages % 10 == 0 {
+            if last || self.pages < 10 || self.pages.is_multiple_of(10) {
                 self.window_changed();
             }
         } else {

@@ -8,8 +8,8 @@ use crate::domain::filter_expr::{FilterExpr, Op};
 use crate::domain::finding::{Finding, WorkflowStatus};
 
 use super::FindingsPane;
-use super::detail::DetailView;
 use super::columns::haystack;
+use super::detail::DetailView;
 use super::group::GroupBy;
 
 impl FindingsPane {

@@ -110,7 +110,10 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             selected,
         } => {
             if let Some(e) = state.findings.on_window(seq, start, result, selected) {
-                state.notify(NotifyLevel::Error, format!("reading the findings store: {e}"));
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("reading the findings store: {e}"),
+                );
             }
             Vec::new()
         }
@@ -126,7 +129,10 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
         } => match result {
             Ok(findings) => vec![Effect::ExportFindings { path, findings }],
             Err(e) => {
-                state.notify(NotifyLevel::Error, format!("exporting stored findings: {e}"));
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("exporting stored findings: {e}"),
+                );
                 Vec::new()
             }
         },
@@ -139,7 +145,10 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
                     let (n, unmarked) = state.findings.on_marked(rows, toggle);
                     let done = if unmarked { "unmarked" } else { "marked" };
                     let total = state.findings.marks.len();
-                    (NotifyLevel::Info, format!("{done} {n} finding(s) ({total} marked)"))
+                    (
+                        NotifyLevel::Info,
+                        format!("{done} {n} finding(s) ({total} marked)"),
+                    )
                 }
                 Err(e) => (NotifyLevel::Error, format!("marking stored findings: {e}")),
             };

@@ -210,7 +210,10 @@ impl FindingsPane {
             .as_ref()
             .filter(|g| g.open.is_none())
             .map(|g| column_of(g.by));
-        let (offset, len) = (self.offset, self.window.as_ref().map(|w| self.window_len(w)));
+        let (offset, len) = (
+            self.offset,
+            self.window.as_ref().map(|w| self.window_len(w)),
+        );
         let Some(w) = &mut self.window else {
             return Vec::new();
         };
@@ -236,10 +239,8 @@ impl FindingsPane {
         let known = w.rows_seq == w.seq;
         let held_end = w.start + w.rows.len();
         let need_end = (offset + SCREEN).min(len.unwrap_or(usize::MAX));
-        let covered = known
-            && w.keep.is_none()
-            && w.start <= offset
-            && (held_end >= need_end || w.end_seen);
+        let covered =
+            known && w.keep.is_none() && w.start <= offset && (held_end >= need_end || w.end_seen);
         let start = offset.saturating_sub(MARGIN);
         if covered || w.pending.is_some_and(|(s, _)| s == w.seq) {
             return out;
@@ -247,7 +248,9 @@ impl FindingsPane {
         let anchor = known
             .then(|| w.rows.first().map(|f| (w.start, f.reference())))
             .flatten();
-        let rows = counted.then(|| w.counted.as_ref().map(|(_, c)| c.counts.rows)).flatten();
+        let rows = counted
+            .then(|| w.counted.as_ref().map(|(_, c)| c.counts.rows))
+            .flatten();
         w.pending = Some((w.seq, start));
         out.push(read(FindingsRead::Window {
             seq: w.seq,
@@ -353,7 +356,11 @@ impl FindingsPane {
         let mut out: Vec<&Finding> = self
             .marks
             .iter()
-            .filter_map(|id| w.marked.get(id).or_else(|| w.rows.iter().find(|f| &f.id == id)))
+            .filter_map(|id| {
+                w.marked
+                    .get(id)
+                    .or_else(|| w.rows.iter().find(|f| &f.id == id))
+            })
             .collect();
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out
