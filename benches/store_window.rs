@@ -260,6 +260,7 @@ fn bench(c: &mut Criterion, reader: &Store, n: usize) {
                 filters: FindingFilters::default_view(),
                 query: state.findings.window_query(),
                 groups: Some(secdeck::store::GroupColumn::Control),
+                whole: false,
             };
             black_box(answer(reader, read, 0))
         })

@@ -98,6 +98,7 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
             filters,
             query,
             groups,
+            whole,
         } => {
             if seq < latest {
                 return None;
@@ -108,9 +109,12 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
                 };
                 let counts = store.window_counts(view, &query).map_err(text)?;
                 let everything = crate::store::WindowQuery::default();
-                let view_rows = match query.text.is_empty() && query.group.is_none() {
-                    true => counts.rows,
-                    false => store.window_counts(view, &everything).map_err(text)?.rows,
+                let view_rows = match (query.text.is_empty() && query.group.is_none(), whole) {
+                    (true, _) => Some(counts.rows),
+                    (false, true) => {
+                        Some(store.window_counts(view, &everything).map_err(text)?.rows)
+                    }
+                    (false, false) => None,
                 };
                 let groups = match groups {
                     Some(column) => Some(store.window_groups(view, &query, column).map_err(text)?),

@@ -276,7 +276,7 @@ impl FindingsPane {
 
     pub fn total(&self) -> usize {
         match &self.window {
-            Some(w) => w.counted().map_or(0, |c| c.view_rows),
+            Some(w) => w.view_rows,
             None => self.rows.len(),
         }
     }

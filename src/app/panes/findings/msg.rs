@@ -157,6 +157,8 @@ pub enum FindingsRead {
         filters: crate::domain::filter::FindingFilters,
         query: crate::store::WindowQuery,
         groups: Option<crate::store::GroupColumn>,
+        /// Count the whole view too (its rows changed since it was counted).
+        whole: bool,
     },
     /// Every stored row `query` leaves (answered by `FindingsMsg::Rows`).
     Rows {

@@ -23,8 +23,8 @@ const SCREEN: usize = 120;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Counted {
     pub counts: WindowCounts,
-    /// Every row of the view (before the `/` filter and an open group).
-    pub view_rows: usize,
+    /// Every row of the view (before the `/` filter and an open group), when counted.
+    pub view_rows: Option<usize>,
     pub groups: Option<Vec<GroupCount>>,
 }
 
@@ -35,6 +35,9 @@ pub struct StoreWindow {
     /// Counts for `seq` (None while they are read: the last ones are shown).
     counted: Option<(u64, Counted)>,
     counting: Option<u64>,
+    /// Rows of the whole view, and whether they changed since counted.
+    pub view_rows: usize,
+    whole_stale: bool,
     /// The rows held: positions `start..start + rows.len()` under query `rows_seq`.
     pub start: usize,
     pub rows: Vec<Finding>,
@@ -87,6 +90,7 @@ impl FindingsPane {
             marked,
             keep,
             seq: 1,
+            whole_stale: true,
             ..StoreWindow::default()
         });
     }
@@ -102,6 +106,7 @@ impl FindingsPane {
         let keep = self.window_keep();
         if let Some(w) = &mut self.window {
             w.seq += 1;
+            w.whole_stale = true;
             w.keep = keep.or(w.keep.take());
         }
     }
@@ -234,6 +239,7 @@ impl FindingsPane {
                 filters: filters.clone(),
                 query: query.clone(),
                 groups: group_column,
+                whole: w.whole_stale,
             }));
         }
         let known = w.rows_seq == w.seq;
@@ -306,6 +312,10 @@ impl FindingsPane {
             Ok(c) => c,
             Err(e) => return Some(e),
         };
+        if let Some(n) = counted.view_rows {
+            w.view_rows = n;
+            w.whole_stale = false;
+        }
         let s = counted.counts;
         self.summary = (s.severities, s.workflows);
         if let (Some(g), Some(groups)) = (&mut self.grouping, &counted.groups) {
