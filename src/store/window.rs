@@ -110,6 +110,12 @@ fn severity_of_rank(rank: i64) -> Option<Severity> {
     Severity::ALL.into_iter().find(|s| *s as i64 == rank)
 }
 
+/// Where a severity rank counts in `Severity::ALL` order.
+fn severity_slot(rank: i64) -> Option<usize> {
+    let s = severity_of_rank(rank)?;
+    Severity::ALL.iter().position(|x| *x == s)
+}
+
 fn group_key(column: GroupColumn, value: &str) -> String {
     let key = match column {
         GroupColumn::Severity => value
@@ -242,9 +248,7 @@ impl Store {
             let (rank, workflow, n) = self.sql(row)?;
             let n = usize::try_from(n).unwrap_or_default();
             counts.rows += n;
-            if let Some(p) =
-                severity_of_rank(rank).and_then(|s| Severity::ALL.iter().position(|x| *x == s))
-            {
+            if let Some(p) = severity_slot(rank) {
                 counts.severities[p] += n;
             }
             if let Some(p) = WorkflowStatus::ALL
@@ -295,9 +299,7 @@ impl Store {
                 groups.len() - 1
             });
             groups[i].rows += n;
-            if let Some(p) =
-                severity_of_rank(rank).and_then(|s| Severity::ALL.iter().position(|x| *x == s))
-            {
+            if let Some(p) = severity_slot(rank) {
                 groups[i].severities[p] += n;
             }
         }
