@@ -50,6 +50,9 @@ pub const NO_KEY: &str = "(none)";
 struct Condition {
     sql: String,
     params: Vec<Value>,
+    /// The trigram index names few rows: read them and sort them, rather than walk the
+    /// sort's index testing each row.
+    few: bool,
 }
 
 impl Condition {
@@ -57,6 +60,7 @@ impl Condition {
         Condition {
             sql: "view_id = ?".into(),
             params: vec![Value::Integer(view_id)],
+            few: false,
         }
     }
 
@@ -67,19 +71,9 @@ impl Condition {
     }
 }
 
-/// `needle` (lower-cased, not empty) as a substring of the row's searchable text: through
-/// the trigram index from three characters on.
-fn contains(needle: &str) -> (String, Value) {
-    if needle.chars().count() >= 3 {
-        let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
-        (
-            "rowid IN (SELECT rowid FROM findings_search WHERE findings_search MATCH ?)".into(),
-            Value::Text(phrase),
-        )
-    } else {
-        ("instr(haystack, ?) > 0".into(), Value::Text(needle.into()))
-    }
-}
+/// Below this many rows holding a text, the trigram index lists them; above, the table's
+/// order is walked testing each row (a common text fills a window within a few rows).
+const FEW: i64 = 2000;
 
 /// The columns (and direction) a sort orders by; the row id breaks ties, so the order is
 /// total and every ordering column is served by an index.
@@ -100,9 +94,15 @@ fn order_terms(sort: &[SortCriterion]) -> (Vec<&'static str>, bool) {
     (vec![column, "rowid"], desc)
 }
 
-fn order_by(columns: &[&str], desc: bool) -> String {
+/// `ORDER BY` terms; `sorted`: as expressions (`+col`), so SQLite reads the rows the
+/// condition names and sorts them instead of walking an index.
+fn order_by(columns: &[&str], desc: bool, sorted: bool) -> String {
     let dir = if desc { "DESC" } else { "ASC" };
-    let terms: Vec<String> = columns.iter().map(|c| format!("{c} {dir}")).collect();
+    let plus = if sorted { "+" } else { "" };
+    let terms: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{plus}{c} {dir}"))
+        .collect();
     terms.join(", ")
 }
 
@@ -150,6 +150,30 @@ fn group_condition(column: GroupColumn, key: &str) -> (String, Value) {
 }
 
 impl Store {
+    /// `needle` (lower-cased, not empty) as a substring of the row's searchable text, and
+    /// whether few rows hold it (then through the trigram index, from three characters).
+    fn contains(&self, needle: &str) -> Result<(String, Value, bool), StoreError> {
+        if needle.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+            let n: i64 = self.sql(self.conn.query_row(
+                "SELECT count(*) FROM (SELECT rowid FROM findings_search
+                   WHERE findings_search MATCH ?1 LIMIT ?2)",
+                rusqlite::params![phrase, FEW],
+                |r| r.get(0),
+            ))?;
+            if n < FEW {
+                return Ok((
+                    "rowid IN (SELECT rowid FROM findings_search WHERE findings_search MATCH ?)"
+                        .into(),
+                    Value::Text(phrase),
+                    true,
+                ));
+            }
+        }
+        let instr = "instr(haystack, ?) > 0".into();
+        Ok((instr, Value::Text(needle.into()), false))
+    }
+
     /// The id of the view stored for `filters`, if any (no row count: cheap).
     pub fn view_id(
         &self,
@@ -179,11 +203,12 @@ impl Store {
         if needle.is_empty() {
             return Ok(cond);
         }
-        let (sql, value) = contains(needle);
+        let (sql, value, mut few) = self.contains(needle)?;
         let (mut sql, mut params) = (sql, vec![value]);
         if let Some(column) = query.key_matches.filter(|_| !negated) {
             sql = format!("({sql} OR instr(lower({}), ?) > 0)", column.as_sql());
             params.push(Value::Text(needle.into()));
+            few = false; // an OR: the index no longer names every row
         }
         if negated {
             cond.and(&format!("NOT {sql}"), params);
@@ -194,6 +219,7 @@ impl Store {
             let mut probe = Condition {
                 sql: cond.sql.clone(),
                 params: cond.params.clone(),
+                few,
             };
             probe.and(&sql, params.clone());
             let sql_probe = format!("SELECT 1 FROM findings WHERE {} LIMIT 1", probe.sql);
@@ -207,12 +233,13 @@ impl Store {
                     match w.strip_prefix('!') {
                         Some("") => {}
                         Some(not) => {
-                            let (s, v) = contains(not);
+                            let (s, v, _) = self.contains(not)?;
                             cond.and(&format!("NOT {s}"), [v]);
                         }
                         None => {
-                            let (s, v) = contains(w);
+                            let (s, v, few) = self.contains(w)?;
                             cond.and(&s, [v]);
+                            cond.few |= few;
                         }
                     }
                 }
@@ -220,6 +247,7 @@ impl Store {
             }
         }
         cond.and(&sql, params);
+        cond.few = few;
         Ok(cond)
     }
 
@@ -323,7 +351,7 @@ impl Store {
         let sql = format!(
             "SELECT doc FROM findings WHERE {} ORDER BY {}",
             cond.sql,
-            order_by(&columns, desc)
+            order_by(&columns, desc, cond.few)
         );
         Ok(self.select(&sql, params_from_iter(&cond.params))?.findings)
     }
@@ -446,7 +474,7 @@ impl Store {
         let sql = format!(
             "SELECT doc FROM findings WHERE {} ORDER BY {} LIMIT {len} OFFSET {skip}",
             cond.sql,
-            order_by(&columns, desc == forward)
+            order_by(&columns, desc == forward, cond.few)
         );
         Ok(self.select(&sql, params_from_iter(&cond.params))?.findings)
     }
@@ -469,7 +497,7 @@ impl Store {
         let sql = format!(
             "SELECT doc FROM findings WHERE {} AND {sql} ORDER BY {} LIMIT {len} OFFSET {skip}",
             cond.sql,
-            order_by(&columns, desc == forward)
+            order_by(&columns, desc == forward, cond.few)
         );
         Ok(self.select(&sql, params_from_iter(&params))?.findings)
     }
