@@ -203,6 +203,11 @@ impl Store {
         Ok(())
     }
 
+    /// Stops what this connection is running (a read the console no longer wants).
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+
     /// This console writes the store (it took the writer lock).
     pub fn is_writer(&self) -> bool {
         self.writer.is_some()

@@ -80,10 +80,12 @@ END;
 ";
 
 /// Indexes for a console that reads a view a window at a time (`window.rs`): group counts
-/// and the summary strip's counts answered from an index alone. `IF NOT EXISTS`: a store
+/// and the summary strip's counts answered from an index alone (`findings_counts`: the
+/// counts under a `/` text, scanning the searchable text without the documents). `IF NOT EXISTS`: a store
 /// made before them gets them when its writer opens it (same format).
 pub const WINDOW_INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS findings_sev_workflow ON findings (view_id, severity_rank, workflow);
+CREATE INDEX IF NOT EXISTS findings_counts ON findings (view_id, severity_rank, workflow, haystack);
 CREATE INDEX IF NOT EXISTS findings_by_control ON findings (view_id, group_control, severity_rank);
 CREATE INDEX IF NOT EXISTS findings_by_resource ON findings (view_id, resource, severity_rank);
 CREATE INDEX IF NOT EXISTS findings_by_account ON findings (view_id, account_id, severity_rank);

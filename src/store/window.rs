@@ -73,7 +73,7 @@ impl Condition {
 
 /// Below this many rows holding a text, the trigram index lists them; above, the table's
 /// order is walked testing each row (a common text fills a window within a few rows).
-const FEW: i64 = 2000;
+const FEW: i64 = 16_000;
 
 /// The columns (and direction) a sort orders by; the row id breaks ties, so the order is
 /// total and every ordering column is served by an index.
@@ -99,10 +99,7 @@ fn order_terms(sort: &[SortCriterion]) -> (Vec<&'static str>, bool) {
 fn order_by(columns: &[&str], desc: bool, sorted: bool) -> String {
     let dir = if desc { "DESC" } else { "ASC" };
     let plus = if sorted { "+" } else { "" };
-    let terms: Vec<String> = columns
-        .iter()
-        .map(|c| format!("{plus}{c} {dir}"))
-        .collect();
+    let terms: Vec<String> = columns.iter().map(|c| format!("{plus}{c} {dir}")).collect();
     terms.join(", ")
 }
 

@@ -46,6 +46,8 @@ pub struct FindingsStore {
     readers: Mutex<Vec<Store>>,
     /// The newest window query asked: reads for older ones are skipped.
     pub window_seq: std::sync::atomic::AtomicU64,
+    /// Window reads running, by query: a newer query interrupts them.
+    pub running: Mutex<Vec<(u64, rusqlite::InterruptHandle)>>,
 }
 
 /// Runs `f` on the store on the blocking pool.
@@ -77,6 +79,7 @@ impl FindingsStore {
             full: Mutex::new(None),
             readers: Mutex::new(Vec::new()),
             window_seq: Default::default(),
+            running: Mutex::new(Vec::new()),
         })
     }
 

@@ -21,8 +21,19 @@ pub fn spawn(
     read: FindingsRead,
 ) {
     let (clients, tx, store) = (clients.clone(), tx.clone(), store.clone());
-    if let FindingsRead::Window { seq, .. } | FindingsRead::Counts { seq, .. } = &read {
-        store.window_seq.fetch_max(*seq, Ordering::Relaxed);
+    let seq = match &read {
+        FindingsRead::Window { seq, .. } | FindingsRead::Counts { seq, .. } => Some(*seq),
+        _ => None,
+    };
+    if let Some(seq) = seq {
+        store.window_seq.fetch_max(seq, Ordering::Relaxed);
+        // A count over a million rows the pane no longer wants stops now.
+        if let Ok(running) = store.running.lock() {
+            running
+                .iter()
+                .filter(|(s, _)| *s < seq)
+                .for_each(|(_, h)| h.interrupt());
+        }
     }
     tokio::spawn(async move {
         let reader = match store.reader(&clients).await {
@@ -35,8 +46,16 @@ pub fn spawn(
             }
         };
         let latest = store.window_seq.load(Ordering::Relaxed);
+        let running = store.clone();
         let answered = tokio::task::spawn_blocking(move || {
+            let handle = reader.interrupt_handle();
+            if let (Some(seq), Ok(mut r)) = (seq, running.running.lock()) {
+                r.push((seq, handle));
+            }
             let msg = answer(&reader, read, latest);
+            if let (Some(seq), Ok(mut r)) = (seq, running.running.lock()) {
+                r.retain(|(s, _)| *s != seq);
+            }
             (reader, msg)
         })
         .await;
