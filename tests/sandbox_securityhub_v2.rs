@@ -158,7 +158,7 @@ use aws_sdk_securityhub::types::{
     AllowedOperators, CompositeFilter, GroupByField, GroupByRule, OcsfFindingFilters,
     OcsfStringField, OcsfStringFilter, StringFilter, StringFilterComparison,
 };
-use common::exchanges::Exchanges;
+use common::exchanges::hub_with_exchanges;
 use common::*;
 use secdeck::aws::retry::RetryPolicy;
 use secdeck::aws::securityhub_v2::counts::{finding_statistics, findings_trends};
@@ -167,16 +167,6 @@ use secdeck::aws::securityhub_v2::triage::{OcsfChanges, OcsfTarget, batch_update
 use secdeck::aws::securityhub_v2::{OcsfQuery, describe, get_all_findings, get_findings_page};
 use secdeck::sandbox::FindingsApis;
 use serde_json::Value;
-
-/// A Security Hub client on `env` that keeps every exchange for the model check.
-fn hub_with_exchanges(env: &TestEnv) -> (aws_sdk_securityhub::Client, Exchanges) {
-    let exchanges = Exchanges::default();
-    let conf = aws_sdk_securityhub::config::Builder::from(&secdeck::aws::tagged(&env.sdk_config))
-        .interceptor(exchanges.clone())
-        .retry_config(aws_config::retry::RetryConfig::disabled())
-        .build();
-    (aws_sdk_securityhub::Client::from_conf(conf), exchanges)
-}
 
 fn string_filter(field: &str, value: &str, cmp: StringFilterComparison) -> OcsfStringFilter {
     OcsfStringFilter::builder()

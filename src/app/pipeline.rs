@@ -314,10 +314,15 @@ pub(super) fn finished(
         state.pipeline.moved = replan.lines();
     }
     let mut message = outcome.summary();
-    if state.pipeline.undo.is_some()
-        && let Some(key) = state.keymap.hint(Context::of(state), &Action::Undo)
-    {
-        message.push_str(&format!(" ({key} to undo)"));
+    let leaves = plan.as_ref().and_then(ChangePlan::undo_leaves);
+    let key = state.keymap.hint(Context::of(state), &Action::Undo);
+    match (state.pipeline.undo.is_some(), key, leaves) {
+        (true, Some(key), None) => message.push_str(&format!(" ({key} to undo)")),
+        (true, Some(key), Some(leaves)) => message.push_str(&format!(" ({key} to undo; {leaves})")),
+        (false, _, Some(leaves)) if !outcome.succeeded.is_empty() => {
+            message.push_str(&format!(" ({leaves})"))
+        }
+        _ => {}
     }
     if let Some(f) = outcome.failed.first() {
         message.push_str(&format!(": {}", f.message));

@@ -95,6 +95,37 @@ pub(super) fn finish(s: &mut State, plan: &ChangePlan, unverified: &[&str]) {
     );
 }
 
+/// Reports `plan` finished with its first `failing` targets unprocessed (`code`) and the
+/// rest changed; returns what the panes asked for after it.
+pub(super) fn finish_failing(
+    s: &mut State,
+    plan: &ChangePlan,
+    failing: usize,
+    code: &str,
+) -> Vec<Effect> {
+    let targets = plan.targets();
+    let outcome = ChangeOutcome {
+        plan_id: plan.id.clone(),
+        succeeded: targets[failing..].to_vec(),
+        failed: targets[..failing]
+            .iter()
+            .map(|t| crate::domain::plan::TargetFailure {
+                target: t.clone(),
+                code: code.into(),
+                message: "injected".into(),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    update(
+        s,
+        Action::ChangeFinished {
+            outcome: Box::new(outcome),
+            undo: None,
+        },
+    )
+}
+
 #[test]
 fn a_verified_change_updates_the_row_and_offers_undo_through_the_pipeline() {
     let mut s = loaded(2, false);

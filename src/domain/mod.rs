@@ -21,6 +21,7 @@ pub mod iot_plan;
 pub mod ip_ranges;
 pub mod ocsf_filter;
 pub mod ocsf_finding;
+pub mod ocsf_triage;
 pub mod plan;
 pub mod policy;
 pub mod proofs;

@@ -46,14 +46,7 @@ fn severity(doc: &Value) -> Option<Severity> {
         .get("severity_id")
         .and_then(Value::as_i64)
         .or_else(|| caption_id(&SEVERITIES[..6], str_at(doc, &["severity"])?))?;
-    Some(match id {
-        1 => Severity::Informational,
-        2 => Severity::Low,
-        3 => Severity::Medium,
-        4 => Severity::High,
-        5 | 6 => Severity::Critical,
-        _ => return None,
-    })
+    super::ocsf_triage::label_of_severity(i32::try_from(id).ok()?)
 }
 
 /// The table's severity for an OCSF caption (Fatal shows as CRITICAL).
@@ -69,13 +62,7 @@ fn status_id(doc: &Value) -> Option<i64> {
 }
 
 fn workflow(status: Option<i64>) -> Option<WorkflowStatus> {
-    Some(match status? {
-        1 => WorkflowStatus::New,
-        2 => WorkflowStatus::Notified,
-        3 => WorkflowStatus::Suppressed,
-        4 => WorkflowStatus::Resolved,
-        _ => return None,
-    })
+    super::ocsf_triage::workflow_of_status(i32::try_from(status?).ok()?)
 }
 
 /// The row of an OCSF document. Only an id is required (to address the finding); the rest

@@ -184,6 +184,28 @@ impl ServiceModel {
     }
 }
 
+/// A Security Hub client on `env` that keeps every exchange for the model check (no SDK
+/// retries: a test sees every answer).
+pub fn hub_with_exchanges(env: &super::TestEnv) -> (aws_sdk_securityhub::Client, Exchanges) {
+    let exchanges = Exchanges::default();
+    let conf = aws_sdk_securityhub::config::Builder::from(&secdeck::aws::tagged(&env.sdk_config))
+        .interceptor(exchanges.clone())
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .build();
+    (aws_sdk_securityhub::Client::from_conf(conf), exchanges)
+}
+
+/// Every V2 (new Security Hub) request the sandbox received, checked against botocore's
+/// `securityhub` model; returns their operations in order.
+pub fn check_v2_requests(sandbox: &secdeck::sandbox::Sandbox) -> Vec<String> {
+    let v2: Vec<RecordedRequest> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation.ends_with("V2"))
+        .collect();
+    ServiceModel::load("securityhub").check_recorded("securityhub", &v2)
+}
+
 /// A body cut to a readable length for failure messages.
 fn short(body: &Value) -> String {
     let text = body.to_string();

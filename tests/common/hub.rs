@@ -66,3 +66,24 @@ pub async fn set_workflow(hub: &Client, id: &str, status: WorkflowStatus) {
         .await
         .unwrap();
 }
+
+/// Each OCSF finding's `(status_id, comment)` by `metadata.uid`, as GetFindingsV2 answers
+/// through `hub` (AWS's state as the new Security Hub shows it).
+pub async fn ocsf_states(
+    hub: &Client,
+) -> std::collections::BTreeMap<String, (i64, Option<String>)> {
+    let query = secdeck::aws::securityhub_v2::OcsfQuery::default();
+    secdeck::aws::securityhub_v2::get_all_findings(hub, &query, &Default::default())
+        .await
+        .expect("GetFindingsV2")
+        .iter()
+        .map(|d| {
+            let uid = d["metadata"]["uid"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let comment = d["comment"].as_str().map(str::to_string);
+            (uid, (d["status_id"].as_i64().unwrap_or(-1), comment))
+        })
+        .collect()
+}

@@ -6,7 +6,16 @@ use aws_sdk_securityhub::Client;
 use aws_sdk_securityhub::operation::RequestId;
 use aws_sdk_securityhub::types::OcsfFindingIdentifier;
 
+use serde_json::Value;
+
 use super::super::error::AwsError;
+use super::super::ocsf_filters::ocsf_finding_filters;
+use super::super::retry::RetryPolicy;
+use super::{OcsfQuery, get_all_findings};
+use crate::domain::filter::StringComparison;
+use crate::domain::ocsf_filter::{
+    Composite, Leaf, MAX_COMPOSITES, MAX_PER_KIND, OcsfFilters, Operator,
+};
 
 pub const BATCH_UPDATE: &str = "securityhub:BatchUpdateFindingsV2";
 /// At most this many findings a call.
@@ -95,6 +104,43 @@ pub async fn batch_update(
             .collect(),
         request_id: out.request_id().map(str::to_string),
     })
+}
+
+/// The findings with these `metadata.uid`s, as GetFindingsV2 answers now (a re-read
+/// before and after a write): `metadata.uid EQUALS` filters OR'ed, 20 to a composite and
+/// at most 10 composites a query (GetFindingsV2's limits), so 200 findings a query.
+pub async fn get_by_uids(
+    client: &Client,
+    uids: &[String],
+    retry: &RetryPolicy,
+) -> Result<Vec<Value>, AwsError> {
+    let mut found = Vec::new();
+    for chunk in uids.chunks(MAX_PER_KIND * MAX_COMPOSITES) {
+        let composites = chunk
+            .chunks(MAX_PER_KIND)
+            .map(|uids| Composite {
+                operator: Operator::Or,
+                leaves: uids
+                    .iter()
+                    .map(|uid| Leaf::String {
+                        field: "metadata.uid",
+                        comparison: StringComparison::Equals,
+                        value: uid.clone(),
+                    })
+                    .collect(),
+                nested: Vec::new(),
+            })
+            .collect();
+        let query = OcsfQuery {
+            filters: ocsf_finding_filters(&OcsfFilters {
+                operator: Operator::Or,
+                composites,
+            }),
+            ..Default::default()
+        };
+        found.extend(get_all_findings(client, &query, retry).await?);
+    }
+    Ok(found)
 }
 
 /// The request's own limits, checked before anything is sent.

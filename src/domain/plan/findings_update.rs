@@ -2,11 +2,9 @@
 //! after. The preview lists each finding (or groups them by before -> after when there are
 //! many); the undo puts back the fields that were changed.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
-use super::preview::{LineKind, PreviewLine};
+use super::preview::{LineKind, PreviewLine, grouped, set_title};
 use super::{Change, JournalValues, Moved, Observed, PlannedChange, Refresh, Reread, Rereads};
 use crate::domain::finding::FindingRef;
 use crate::domain::triage::TriageFields;
@@ -55,25 +53,14 @@ impl PlannedChange for FindingsUpdate {
     }
 
     fn title(&self) -> String {
-        let afters: BTreeSet<String> = self
-            .edits
-            .iter()
-            .map(|e| e.after.describe_after())
-            .collect();
-        let what = if afters.len() == 1 {
-            afters.into_iter().next().unwrap_or_default()
-        } else {
-            // Values differ per finding (an undo, a block note naming each one's IPs):
-            // name the fields; the preview lists each finding's values.
-            let mut fields: Vec<String> = Vec::new();
-            for name in self.edits.iter().flat_map(|e| e.after.field_names()) {
-                if !fields.contains(&name) {
-                    fields.push(name);
-                }
-            }
-            format!("{} (per finding)", fields.join(", "))
-        };
-        format!("Set {what} on {} finding(s)", self.edits.len())
+        // Values may differ per finding (an undo, a block note naming each one's IPs):
+        // the title names the fields then, and the preview lists each finding's values.
+        set_title(
+            self.edits.iter().map(|e| e.after.describe_after()),
+            self.edits.iter().flat_map(|e| e.after.field_names()),
+            self.edits.len(),
+            "finding(s)",
+        )
     }
 
     fn item_count(&self) -> usize {
@@ -86,7 +73,14 @@ impl PlannedChange for FindingsUpdate {
 
     fn preview(&self) -> Vec<PreviewLine> {
         let mut lines = if self.edits.len() > GROUP_PREVIEW_ABOVE {
-            grouped_preview(self.title(), &self.edits)
+            let mut lines = vec![PreviewLine::header(self.title())];
+            lines.extend(grouped(
+                &self.edits,
+                |e| (&e.before, &e.after),
+                diff_lines,
+                |e| format!("{}  {}", e.shown_target(), e.title),
+            ));
+            lines
         } else {
             let mut lines = vec![PreviewLine::header(self.title())];
             for e in &self.edits {
@@ -159,14 +153,7 @@ impl PlannedChange for FindingsUpdate {
             // Only the fields this edit sets: what else the plan recorded is context.
             let current = e.after.before_from(fields);
             if current != e.after.before_from(&e.before) {
-                let what = e
-                    .before
-                    .field_changes(&current)
-                    .into_iter()
-                    .filter(|(_, old, new)| old != new)
-                    .map(|(name, old, new)| format!("{name} {old} -> {new}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let what = Moved::what(e.before.field_changes(&current));
                 refresh.moved.push(Moved::new(&e.finding.id, what));
             }
             if e.after.changes(fields) {
@@ -206,42 +193,6 @@ fn unrestorable_notes(edits: &[FindingEdit]) -> Vec<PreviewLine> {
             "cannot be restored: {n} finding(s) had no note before, and Security Hub cannot delete a note (BatchUpdateFindings needs Note.Text); the note becomes {NO_NOTE_BEFORE:?}"
         ),
     )]
-}
-
-/// One block per distinct before -> after, with its count and a few example titles.
-fn grouped_preview(title: String, edits: &[FindingEdit]) -> Vec<PreviewLine> {
-    let mut groups: Vec<(&TriageFields, &TriageFields, Vec<&FindingEdit>)> = Vec::new();
-    for e in edits {
-        match groups
-            .iter_mut()
-            .find(|(b, a, _)| **b == e.before && **a == e.after)
-        {
-            Some((_, _, v)) => v.push(e),
-            None => groups.push((&e.before, &e.after, vec![e])),
-        }
-    }
-    let mut lines = vec![PreviewLine::header(title)];
-    for (before, after, members) in groups {
-        lines.push(PreviewLine::context(format!(
-            "{} finding(s):",
-            members.len()
-        )));
-        lines.extend(diff_lines(before, after));
-        for e in members.iter().take(3) {
-            lines.push(PreviewLine::context(format!(
-                "    {}  {}",
-                e.shown_target(),
-                e.title
-            )));
-        }
-        if members.len() > 3 {
-            lines.push(PreviewLine::context(format!(
-                "    … and {} more",
-                members.len() - 3
-            )));
-        }
-    }
-    lines
 }
 
 /// `- before` / `+ after` for a one-field change; one `field: before -> after` line per

@@ -31,6 +31,17 @@ impl Moved {
         }
     }
 
+    /// `workflow NEW -> RESOLVED, note "a" -> "b"`: the fields of (name, before, now) that
+    /// differ.
+    pub fn what<N: std::fmt::Display>(changes: Vec<(N, String, String)>) -> String {
+        changes
+            .into_iter()
+            .filter(|(_, old, new)| old != new)
+            .map(|(name, old, new)| format!("{name} {old} -> {new}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// `! moved: workflow NEW -> RESOLVED (by arn:..., 2026-12-04T19:20:00Z)  <target>`:
     /// what moved first, the (often long) target last.
     pub fn line(&self) -> PreviewLine {

@@ -11,6 +11,7 @@ mod id;
 pub mod interrupted;
 #[cfg(test)]
 mod kinds_tests;
+mod ocsf_update;
 pub mod outcome;
 mod preview;
 
@@ -29,6 +30,7 @@ pub use findings_update::{FindingEdit, FindingsUpdate, GROUP_PREVIEW_ABOVE, NO_N
 pub use fresh::{Moved, Refresh, Replan};
 pub use id::PlanIds;
 pub use interrupted::{InterruptedChange, Resolves, Way};
+pub use ocsf_update::{COMMENT_STAYS, OcsfEdit, OcsfFindingsUpdate};
 pub use outcome::{Observed, Reread, Rereads, TargetClass};
 pub use preview::{LineKind, PreviewLine};
 
@@ -109,6 +111,8 @@ pub struct ChangePlan {
 pub enum Change {
     /// Security Hub BatchUpdateFindings on one or more findings.
     FindingsUpdate(FindingsUpdate),
+    /// Security Hub BatchUpdateFindingsV2 on OCSF findings (status, severity, comment).
+    OcsfFindingsUpdate(Box<OcsfFindingsUpdate>),
     /// Security Hub BatchImportFindings of the findings of a file (`import findings`).
     FindingsImport(Box<super::findings_import::FindingsImport>),
     /// WAFv2 UpdateIPSet (boxed: keeps `Change` small), as a diff re-applied to the list current at write time.
@@ -143,6 +147,7 @@ impl Change {
     pub fn planned(&self) -> Box<dyn PlannedChange + '_> {
         match self {
             Change::FindingsUpdate(u) => Box::new(u),
+            Change::OcsfFindingsUpdate(u) => Box::new(&**u),
             Change::FindingsImport(i) => Box::new(&**i),
             Change::IpSetUpdate(u) => Box::new(&**u),
             Change::IpSetCreate(c) => Box::new(&**c),
@@ -306,6 +311,22 @@ impl ChangePlan {
             Change::Combined(c) => c.findings_update(),
             _ => None,
         }
+    }
+
+    /// The OCSF findings update (BatchUpdateFindingsV2) this plan makes.
+    pub fn ocsf_update(&self) -> Option<&OcsfFindingsUpdate> {
+        match &self.change {
+            Change::OcsfFindingsUpdate(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// What an undo of this plan cannot put back, said with the undo offer: a comment
+    /// written through BatchUpdateFindingsV2 (the API cannot remove one).
+    pub fn undo_leaves(&self) -> Option<&'static str> {
+        self.ocsf_update()
+            .is_some_and(|u| u.edits.iter().any(|e| e.after.comment.is_some()))
+            .then_some("the comment stays: BatchUpdateFindingsV2 cannot remove it")
     }
 
     /// Whether executing the plan changes WAF IP sets (the pane reloads after it).

@@ -26,6 +26,10 @@ pub const NOT_APPLIED: &str = "NotApplied";
 pub enum Observed {
     /// A Security Hub finding's triage fields.
     Finding { fields: TriageFields },
+    /// An OCSF finding's status, severity and comment (GetFindingsV2).
+    OcsfFinding {
+        triage: crate::domain::ocsf_triage::OcsfTriage,
+    },
     /// An Access Analyzer finding's status (ACTIVE, ARCHIVED, RESOLVED).
     AnalyzerStatus { status: String },
     /// A WAF IP set's addresses and description.

@@ -28,6 +28,7 @@ pub(super) enum Fresh {
 fn checked(change: &Change) -> bool {
     match change {
         Change::FindingsUpdate(_)
+        | Change::OcsfFindingsUpdate(_)
         | Change::FindingsArchive(_)
         | Change::FindingsUnarchive(_)
         | Change::ArchiveRuleCreate(_)

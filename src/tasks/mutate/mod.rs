@@ -11,6 +11,7 @@ pub mod iot;
 pub mod observe;
 mod permissions;
 mod securityhub;
+mod securityhub_v2;
 pub mod wafv2;
 
 use std::sync::Arc;
@@ -290,6 +291,15 @@ impl MutationExecutor {
                     note_author: self.note_author(),
                 };
                 securityhub::update_findings(&cx, &plan.id, update).await
+            }
+            Change::OcsfFindingsUpdate(update) => {
+                securityhub_v2::update_findings(
+                    &self.clients.securityhub,
+                    &self.options,
+                    &plan.id,
+                    update,
+                )
+                .await
             }
             Change::FindingsImport(import) => {
                 let cx = import::ImportContext {

@@ -39,6 +39,10 @@ pub async fn reread(cx: &ObserveCx<'_>, change: &Change) -> Rereads {
             let refs: Vec<FindingRef> = u.edits.iter().map(|e| e.finding.clone()).collect();
             findings(cx, &refs).await
         }
+        Change::OcsfFindingsUpdate(u) => {
+            let uids: Vec<String> = u.edits.iter().map(|e| e.uid.clone()).collect();
+            ocsf_findings(cx, &uids).await
+        }
         Change::IpSetUpdate(u) => one(u.set.target(), ip_set(cx, &u.set).await),
         Change::IpSetCreate(c) => one(c.target(), ip_set_named(cx, c).await),
         Change::IpSetDelete(d) => one(d.set.target(), ip_set(cx, &d.set).await),
@@ -108,6 +112,25 @@ async fn findings(cx: &ObserveCx<'_>, refs: &[FindingRef]) -> Rereads {
             .map(|r| (r.id.clone(), Reread::Failed(e.to_string())))
             .collect(),
     }
+}
+
+/// OCSF findings' status, severity and comment now (GetFindingsV2 by `metadata.uid`); a
+/// finding it no longer returns is absent.
+async fn ocsf_findings(cx: &ObserveCx<'_>, uids: &[String]) -> Rereads {
+    let found = super::securityhub_v2::read_now(&cx.clients.securityhub, cx.retry, uids).await;
+    uids.iter()
+        .map(|uid| {
+            let reread = match &found {
+                Ok(now) => Reread::Found(
+                    now.get(uid)
+                        .cloned()
+                        .map_or(Observed::Absent, |triage| Observed::OcsfFinding { triage }),
+                ),
+                Err(e) => Reread::Failed(e.to_string()),
+            };
+            (uid.clone(), reread)
+        })
+        .collect()
 }
 
 /// Who last changed the finding's triage fields, and when, as GetFindingHistory says

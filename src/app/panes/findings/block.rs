@@ -68,7 +68,7 @@ impl BlockStage {
 
 /// `b` on the findings pane.
 pub(crate) fn start(state: &mut State) -> Vec<Effect> {
-    if let Some(why) = state.findings.refuses_change() {
+    if let Some(why) = state.findings.refuses_change(&Action::BlockFromFinding) {
         state.notify(NotifyLevel::Warning, why);
         return Vec::new();
     }

@@ -13,6 +13,8 @@ use crate::app::panes::findings::FindingsPane;
 use crate::app::pipeline::Stage;
 use crate::app::widgets::{Edit, TextInput};
 use crate::domain::finding::{Finding, FindingRef, Severity, WorkflowStatus};
+use crate::domain::ocsf_finding::is_ocsf;
+use crate::domain::ocsf_triage::OcsfTriage;
 use crate::domain::plan::{
     Change, ChangeOutcome, ChangePlan, FindingEdit, FindingsUpdate, TriageFields,
 };
@@ -24,13 +26,42 @@ pub const MAX_NOTE_CHARS: usize = 512;
 pub enum BulkField {
     Workflow,
     Severity,
+    /// OCSF `status_id` (BatchUpdateFindingsV2), on OCSF rows.
+    OcsfStatus,
+    /// OCSF `severity_id`, on OCSF rows.
+    OcsfSeverity,
 }
 
 impl BulkField {
     pub fn choices(self) -> Vec<&'static str> {
+        use crate::domain::ocsf_triage::{SEVERITIES, STATUSES};
         match self {
             BulkField::Workflow => WorkflowStatus::ALL.iter().map(|w| w.as_str()).collect(),
             BulkField::Severity => Severity::ALL.iter().map(|s| s.as_str()).collect(),
+            BulkField::OcsfStatus => STATUSES.iter().map(|(_, c)| *c).collect(),
+            BulkField::OcsfSeverity => SEVERITIES.iter().map(|(_, c)| *c).collect(),
+        }
+    }
+
+    /// The picker's field for `action` on these rows (OCSF rows pick OCSF values).
+    fn of(action: &Action, ocsf: bool) -> BulkField {
+        match (action == &Action::SetWorkflow, ocsf) {
+            (true, false) => BulkField::Workflow,
+            (false, false) => BulkField::Severity,
+            (true, true) => BulkField::OcsfStatus,
+            (false, true) => BulkField::OcsfSeverity,
+        }
+    }
+
+    /// The target's value of this field, as the picker names it.
+    fn current(self, t: &Target) -> Option<String> {
+        use crate::domain::ocsf_triage::{severity_caption, status_caption};
+        let ocsf = t.ocsf.as_ref();
+        match self {
+            BulkField::Workflow => t.before.workflow.map(|w| w.as_str().to_string()),
+            BulkField::Severity => t.before.severity.map(|s| s.as_str().to_string()),
+            BulkField::OcsfStatus => ocsf.and_then(|o| o.status_id).map(status_caption),
+            BulkField::OcsfSeverity => ocsf.and_then(|o| o.severity_id).map(severity_caption),
         }
     }
 }
@@ -43,15 +74,20 @@ pub struct Target {
     /// The resource's short name and account, shown in the preview.
     pub resource: String,
     pub before: TriageFields,
+    /// An OCSF row's status, severity and comment (its change is BatchUpdateFindingsV2,
+    /// addressed by the row's id, `metadata.uid`); `None` on ASFF rows.
+    pub ocsf: Option<OcsfTriage>,
 }
 
 impl Target {
     pub(crate) fn of(f: &Finding) -> Target {
+        let doc = f.raw.value();
         Target {
             finding: f.reference(),
             title: f.title.clone(),
             resource: short_resource(f),
             before: TriageFields::of_finding(f),
+            ocsf: is_ocsf(&doc).then(|| OcsfTriage::of_ocsf(&doc)),
         }
     }
 }
@@ -165,7 +201,7 @@ impl FindingsPane {
 
 /// w / S / N / E / ctrl-r on the findings pane.
 pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
-    if let Some(why) = state.findings.refuses_change() {
+    if let Some(why) = state.findings.refuses_change(&action) {
         state.notify(NotifyLevel::Warning, why);
         return Vec::new();
     }
@@ -188,25 +224,26 @@ pub(crate) fn start(state: &mut State, action: Action) -> Vec<Effect> {
         state.notify(NotifyLevel::Info, "no finding selected");
         return Vec::new();
     }
+    let ocsf = targets.iter().filter(|t| t.ocsf.is_some()).count();
+    if ocsf != 0 && ocsf != targets.len() {
+        state.notify(
+            NotifyLevel::Warning,
+            "the marks hold both ASFF and OCSF findings: clear the marks (and mark again) to change them",
+        );
+        return Vec::new();
+    }
     if action == Action::EditFields {
         crate::app::panes::findings::fields::open(state, targets);
         return Vec::new();
     }
     let stage = match action {
         Action::SetWorkflow | Action::SetSeverity => {
-            let field = if action == Action::SetWorkflow {
-                BulkField::Workflow
-            } else {
-                BulkField::Severity
-            };
-            let current = match field {
-                BulkField::Workflow => targets[0].before.workflow.map(|w| w.as_str()),
-                BulkField::Severity => targets[0].before.severity.map(|s| s.as_str()),
-            };
+            let field = BulkField::of(&action, ocsf != 0);
+            let current = field.current(&targets[0]);
             let cursor = field
                 .choices()
                 .iter()
-                .position(|c| Some(*c) == current)
+                .position(|c| Some(*c) == current.as_deref())
                 .unwrap_or(0);
             TriageStage::Pick {
                 field,
@@ -252,6 +289,8 @@ pub(crate) fn pick_letter(state: &mut State, key: Key) -> Option<Vec<Effect>> {
         .iter()
         .position(|l| *l == typed)?;
     *cursor = at;
+    // The picker gives way to the note editor or the preview: redraw.
+    state.dirty = true;
     Some(handle(state, Action::Open))
 }
 
@@ -276,6 +315,10 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
             let (field, cursor, targets) = (*field, *cursor, std::mem::take(targets));
             let choice = field.choices()[cursor.min(last)];
             let after = match field {
+                BulkField::OcsfStatus | BulkField::OcsfSeverity => {
+                    super::ocsf_triage::picked(state, field, choice, targets);
+                    return Vec::new();
+                }
                 BulkField::Workflow => {
                     let status = WorkflowStatus::parse(choice);
                     if matches!(
@@ -361,6 +404,9 @@ pub(crate) fn note_key(state: &mut State, key: Key) -> Vec<Effect> {
 /// the new values are left out; the plan's `before` holds only the fields it changes,
 /// so its undo restores exactly those.
 pub(crate) fn propose(state: &mut State, targets: &[Target], after: TriageFields) {
+    if targets.first().is_some_and(|t| t.ocsf.is_some()) {
+        return super::ocsf_triage::propose_triage(state, targets, &after);
+    }
     let edits: Vec<FindingEdit> = targets
         .iter()
         .filter(|t| after.changes(&t.before))
@@ -446,19 +492,25 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
         .filter(|e| outcome.failed.iter().any(|f| f.target == e.finding.id))
         .cloned()
         .collect();
-    if failed.is_empty() {
+    let retry =
+        (!failed.is_empty()).then(|| Change::FindingsUpdate(FindingsUpdate { edits: failed }));
+    keep_for_retry(state, retry, outcome);
+}
+
+/// Keeps the change of the findings AWS did not update (`None`: none) for ctrl-r, and
+/// says how many failed with which error codes.
+pub(crate) fn keep_for_retry(state: &mut State, retry: Option<Change>, outcome: &ChangeOutcome) {
+    let pane = &mut state.findings;
+    let Some(retry) = retry else {
         pane.retry = None;
         return;
-    }
+    };
     let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &outcome.failed {
         *codes.entry(f.code.as_str()).or_default() += 1;
     }
     let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
-    pane.retry = Some(ChangePlan::new(
-        "retry",
-        Change::FindingsUpdate(FindingsUpdate { edits: failed }),
-    ));
+    pane.retry = Some(ChangePlan::new("retry", retry));
     let hint = state
         .keymap
         .hint(crate::app::Context::Findings, &Action::RetryFailed)

@@ -4,10 +4,9 @@
 use super::*;
 use crate::app::FindingsRead;
 use crate::app::input::Prompt;
-use crate::app::pipeline_tests::plan_of;
+use crate::app::pipeline_tests::{finish_failing, plan_of};
 use crate::app::tests::{keys, loaded, messages};
 use crate::app::{Effect, ReadRequest, update};
-use crate::domain::plan::TargetFailure;
 
 fn read_filters(fx: &[Effect]) -> serde_json::Value {
     match fx {
@@ -187,29 +186,7 @@ fn failures_are_reported_by_code_and_can_be_retried() {
     let mut s = loaded(12, false);
     let plan = plan_of(&keys(&mut s, "<c-a>wj<enter>12<enter>"));
     let targets = plan.targets();
-    let outcome = ChangeOutcome {
-        plan_id: plan.id.clone(),
-        succeeded: targets[2..].to_vec(),
-        failed: targets[..2]
-            .iter()
-            .map(|t| TargetFailure {
-                target: t.clone(),
-                code: "FindingNotFound".into(),
-                message: "gone".into(),
-            })
-            .collect(),
-        unverified: vec![],
-        request_ids: vec![],
-        error: None,
-        ..Default::default()
-    };
-    update(
-        &mut s,
-        Action::ChangeFinished {
-            outcome: Box::new(outcome),
-            undo: None,
-        },
-    );
+    finish_failing(&mut s, &plan, 2, "FindingNotFound");
     assert!(
         messages(&s)
             .iter()

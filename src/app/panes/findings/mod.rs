@@ -19,6 +19,7 @@ mod keys;
 pub(crate) use keys::{apply_filter, handle, history_loaded, set_grouping, show_view};
 pub mod local;
 pub mod notes;
+mod ocsf_triage;
 pub mod refresh;
 pub mod source;
 pub mod window;

@@ -1,5 +1,5 @@
-//! Security Hub keeps one note per finding; the journal keeps every note this console ever
-//! wrote. This reads a finding's notes back out of journal entries (verified outcomes only),
+//! Security Hub keeps one note (one comment on OCSF findings) per finding; the journal keeps
+//! every note and comment this console ever wrote. This reads a finding's notes back out of journal entries (verified outcomes only),
 //! for the detail view's History tab next to AWS's own history.
 
 use crate::domain::plan::Change;
@@ -26,11 +26,18 @@ pub fn local_notes(entries: &[Entry], finding_id: &str) -> Vec<LocalNote> {
                 .is_some_and(|r| r.succeeded.iter().any(|id| id == finding_id))
         })
         .filter_map(|e| {
-            let Change::FindingsUpdate(u) = &e.change.change else {
-                return None;
+            // A note (ASFF) or a comment (OCSF, BatchUpdateFindingsV2).
+            let text = match &e.change.change {
+                Change::FindingsUpdate(u) => {
+                    let edit = u.edits.iter().find(|ed| ed.finding.id == finding_id)?;
+                    edit.after.note.clone()?
+                }
+                Change::OcsfFindingsUpdate(u) => {
+                    let edit = u.edits.iter().find(|ed| ed.uid == finding_id)?;
+                    edit.after.comment.clone()?
+                }
+                _ => return None,
             };
-            let edit = u.edits.iter().find(|ed| ed.finding.id == finding_id)?;
-            let text = edit.after.note.clone()?;
             Some(LocalNote {
                 time: e
                     .time

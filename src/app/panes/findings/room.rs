@@ -23,6 +23,11 @@ impl Pane for Room {
     fn after_change(&self, state: &mut State, change: &FinishedChange) -> Vec<Effect> {
         super::bulk::after_change(state, change.plan.as_ref(), &change.outcome);
         let mut effects = super::cache::after_change(state, change.plan.as_ref(), &change.outcome);
+        effects.extend(super::ocsf_triage::after_change(
+            state,
+            change.plan.as_ref(),
+            &change.outcome,
+        ));
         // Imported findings are new rows: the view reloads (the cursor keeps its finding).
         let imported = change.plan.as_ref().is_some_and(|p| {
             matches!(&p.change, crate::domain::plan::Change::Iot(c)

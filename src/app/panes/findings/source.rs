@@ -6,6 +6,7 @@
 
 use super::FindingsPane;
 use super::msg::FindingsRead;
+use crate::app::action::Action;
 use crate::app::effect::{Effect, ReadRequest};
 use crate::domain::filter::SortCriterion;
 use crate::domain::filter_expr::FilterError;
@@ -48,13 +49,23 @@ impl FindingsPane {
         self.source.in_use() == ApiInUse::Ocsf
     }
 
-    /// Changes to findings read through OCSF (BatchUpdateFindingsV2) have no plan kind yet:
-    /// a change planned from these rows would address ASFF ids that an OCSF-only finding
-    /// (an exposure) does not have, so it is refused with the way round it.
-    pub(crate) fn refuses_change(&self) -> Option<&'static str> {
-        self.on_ocsf().then_some(
-            "not available on OCSF findings yet: `:source asff` triages through Security Hub CSPM",
-        )
+    /// The changes that have no meaning on OCSF rows: BatchUpdateFindingsV2 sets status,
+    /// severity and comment only (`w`, `S`, `N` and bulk triage plan it), so the fields
+    /// form (`E`: verification, confidence, criticality, user fields) and a block from a
+    /// finding (its NOTIFIED step is a CSPM workflow change) are refused with the way round.
+    pub(crate) fn refuses_change(&self, action: &Action) -> Option<&'static str> {
+        if !self.on_ocsf() {
+            return None;
+        }
+        match action {
+            Action::EditFields => Some(
+                "BatchUpdateFindingsV2 sets status, severity and comment only: verification, confidence, criticality and user fields need `:source asff` (Security Hub CSPM)",
+            ),
+            Action::BlockFromFinding => Some(
+                "block from a finding is not available on OCSF findings (it marks the finding NOTIFIED through CSPM): `:source asff` blocks through Security Hub CSPM",
+            ),
+            _ => None,
+        }
     }
 
     /// One GetFindingsV2 page of the current load.
@@ -245,31 +256,5 @@ mod tests {
 
         assert!(keys(&mut s, ":source json<enter>").is_empty());
         assert!(messages(&s).join("\n").contains("usage: :source ocsf|asff"));
-    }
-
-    #[test]
-    fn changes_to_ocsf_rows_are_refused_with_the_way_round_and_nothing_is_planned() {
-        let mut s = loaded(3, false);
-        keys(&mut s, ":source ocsf<enter>");
-        for key in ["w", "S", "N", "E", "b"] {
-            assert!(keys(&mut s, key).is_empty(), "{key} sends nothing");
-            assert!(
-                matches!(s.pipeline.stage, crate::app::pipeline::Stage::Idle),
-                "{key} plans nothing: {:?}",
-                s.pipeline.stage
-            );
-            assert!(
-                messages(&s).join("\n").contains("`:source asff` triages"),
-                "{key}: {:?}",
-                messages(&s)
-            );
-        }
-        // Back on ASFF the same key opens the workflow picker.
-        keys(&mut s, ":source asff<enter>");
-        keys(&mut s, "w");
-        assert!(!matches!(
-            s.pipeline.stage,
-            crate::app::pipeline::Stage::Idle
-        ));
     }
 }

@@ -38,6 +38,8 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
             let what = match field {
                 BulkField::Workflow => "workflow status",
                 BulkField::Severity => "severity",
+                BulkField::OcsfStatus => "status (OCSF)",
+                BulkField::OcsfSeverity => "severity (OCSF)",
             };
             let mut lines = vec![text::line(
                 text::fit(&summary, rect.width.saturating_sub(2) as usize),
@@ -108,9 +110,18 @@ pub fn draw_stage(frame: &mut Frame, area: Rect, state: &State, stage: &TriageSt
                 },
                 style(theme, Slot::Muted),
             ));
-            let title = match workflow {
-                Some(w) => format!(" Note: why {w}? (required) "),
-                None => " Add a note ".to_string(),
+            // OCSF rows take a comment (BatchUpdateFindingsV2), ASFF rows a note.
+            let ocsf = targets.first().is_some_and(|t| t.ocsf.is_some());
+            let title = match (workflow, ocsf) {
+                (Some(w), false) => format!(" Note: why {w}? (required) "),
+                (None, false) => " Add a note ".to_string(),
+                (Some(w), true) => {
+                    let status = crate::domain::ocsf_triage::status_caption(
+                        crate::domain::ocsf_triage::status_of_workflow(*w),
+                    );
+                    format!(" Comment: why {status}? (required) ")
+                }
+                (None, true) => " Add a comment (OCSF) ".to_string(),
             };
             let block = Block::bordered()
                 .title(text::raw_line(title))
