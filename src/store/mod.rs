@@ -138,9 +138,7 @@ impl Store {
             notice: None,
         };
         match schema::check(&store.conn) {
-            Ok(true) if store.is_writer() => {
-                store.sql(store.conn.execute_batch(schema::WINDOW_INDEXES))?
-            }
+            Ok(true) if store.is_writer() => store.sql(schema::add_window_tables(&store.conn))?,
             Ok(true) => {}
             Ok(false) if store.is_writer() => store.sql(schema::create(&store.conn))?,
             Ok(false) => {}

@@ -330,4 +330,30 @@ fn a_window_read_by_key_from_a_held_row_or_from_the_end_equals_the_rows_at_its_p
         3,
         "f01 f04 f07"
     );
+    // The counts kept by triggers follow upserts and removals: equal to counting rows.
+    let mut store = store;
+    let changed = finding("f05", "LOW", "moved", "2026-02-01T00:00:00Z");
+    let gone = findings[6].reference();
+    store.apply_changes(view, &[changed], &[gone]).unwrap();
+    let every = WindowQuery {
+        text: "!no such text".into(),
+        ..WindowQuery::default()
+    };
+    for column in [
+        GroupColumn::Control,
+        GroupColumn::Severity,
+        GroupColumn::Type,
+    ] {
+        let kept = store
+            .window_groups(view, &WindowQuery::default(), column)
+            .unwrap();
+        assert_eq!(
+            kept,
+            store.window_groups(view, &every, column).unwrap(),
+            "{column:?}"
+        );
+    }
+    let kept = store.window_counts(view, &WindowQuery::default()).unwrap();
+    assert_eq!(kept, store.window_counts(view, &every).unwrap());
+    assert_eq!(kept.rows, 89);
 }
