@@ -535,9 +535,10 @@ impl Store {
     ) -> Result<Vec<Finding>, StoreError> {
         let (columns, desc) = order_terms(&query.sort);
         let sql = format!(
-            "SELECT doc FROM findings WHERE {} ORDER BY {} LIMIT {len} OFFSET {skip}",
-            cond.sql,
-            order_by(&columns, desc == forward, cond.few)
+            "{} LIMIT {len} OFFSET {skip})
+             ORDER BY {}",
+            picked(&cond.sql, &order_by(&columns, desc == forward, cond.few)),
+            order_by(&columns, desc == forward, false)
         );
         Ok(self.select(&sql, params_from_iter(&cond.params))?.findings)
     }
@@ -558,12 +559,25 @@ impl Store {
         let mut params = cond.params.clone();
         params.push(value);
         let sql = format!(
-            "SELECT doc FROM findings WHERE {} AND {sql} ORDER BY {} LIMIT {len} OFFSET {skip}",
-            cond.sql,
-            order_by(&columns, desc == forward, cond.few)
+            "{} LIMIT {len} OFFSET {skip})
+             ORDER BY {}",
+            picked(
+                &format!("{} AND {sql}", cond.sql),
+                &order_by(&columns, desc == forward, cond.few)
+            ),
+            order_by(&columns, desc == forward, false)
         );
         Ok(self.select(&sql, params_from_iter(&params))?.findings)
     }
+}
+
+/// The start of a window read in two steps: which rows (ordered, without reading their
+/// documents), then the documents of those only. Closed by the caller's LIMIT and ORDER BY.
+fn picked(condition: &str, order: &str) -> String {
+    format!(
+        "SELECT doc FROM findings WHERE rowid IN
+           (SELECT rowid FROM findings WHERE {condition} ORDER BY {order}"
+    )
 }
 
 /// Rows past row `rowid` in the order `columns` (descending: smaller keys are past it);
