@@ -205,7 +205,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 /// Types words into `/` key by key: per key, the time until the rows are shown, and
 /// until the counts are in too.
-fn keystrokes(reader: &Store) {
+fn keystrokes(reader: &Store, n: usize) {
     let mut state = console(reader);
     let (mut rows, mut counted) = (Vec::new(), Vec::new());
     for word in [
@@ -239,7 +239,8 @@ fn keystrokes(reader: &Store) {
         eprintln!("  /{word}: {shown} rows");
     }
     println!(
-        "store_1m/keystroke: rows shown median {:.2?} (max {:.2?}); with counts median {:.2?} (max {:.2?}); {} keys",
+        "store_{}k/keystroke: rows shown median {:.2?} (max {:.2?}); with counts median {:.2?} (max {:.2?}); {} keys",
+        n / 1000,
         median(rows.clone()),
         rows.iter().max().unwrap(),
         median(counted.clone()),
@@ -300,7 +301,7 @@ fn main() {
     let dir = stores_dir(n);
     let path = generate(&dir, n);
     let reader = Store::open_reader(&path).expect("reader");
-    keystrokes(&reader);
+    keystrokes(&reader, n);
     let mut c = Criterion::default().configure_from_args();
     bench(&mut c, &reader, n);
     c.final_summary();
