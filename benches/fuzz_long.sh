@@ -5,7 +5,7 @@
 # failure stops that target; proptest saves its seed in tests/fuzz/TARGET.proptest-regressions
 # (commit that file with the fix: it is replayed first on every later run).
 #
-#   benches/fuzz_long.sh [SECONDS=300] [TARGET...]   (targets: filter policy waf seed config)
+#   benches/fuzz_long.sh [SECONDS=300] [TARGET...]   (targets: filter ocsf_grammar policy waf seed config)
 #   CHUNK=20000 benches/fuzz_long.sh 600 policy
 #
 # Built in the test profile (debug assertions and overflow checks on), run under nice.
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(filter policy waf seed config)
+[ ${#targets[@]} -gt 0 ] || targets=(filter ocsf_grammar policy waf seed config)
 chunk=${CHUNK:-5000}
 # One build, copied aside: editing the sources while this runs changes nothing here.
 built=$(cargo test --test fuzz --no-run --message-format=json 2>/dev/null |

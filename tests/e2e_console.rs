@@ -309,8 +309,10 @@ async fn ocsf_ids(env: &TestEnv, filter: &str) -> Vec<String> {
     let mut ids: Vec<String> = docs
         .iter()
         .map(|d| {
+            // The row id: metadata.uid, else finding_info.uid (AWS's sample has no metadata.uid).
             d["metadata"]["uid"]
                 .as_str()
+                .or(d["finding_info"]["uid"].as_str())
                 .unwrap_or_default()
                 .to_string()
         })

@@ -1,5 +1,5 @@
 //! Property-based fuzzing of every parser that reads text a user or AWS hands secdeck: the
-//! filter grammar, IAM trust policies, ip-ranges.json and address files, ASFF seed files,
+//! filter grammars (ASFF and OCSF), IAM trust policies, ip-ranges.json and address files, ASFF seed files,
 //! and the config file with its keymap. Each target checks (a) that arbitrary input never
 //! panics and that errors say where the problem is, and (b) with generators of valid input,
 //! that what is parsed means what was written (round trips, host bits refused, read-only
@@ -13,6 +13,8 @@
 mod config;
 #[path = "fuzz/filter.rs"]
 mod filter;
+#[path = "fuzz/ocsf_grammar.rs"]
+mod ocsf_grammar;
 #[path = "fuzz/policy.rs"]
 mod policy;
 #[path = "fuzz/seed.rs"]

@@ -83,6 +83,7 @@ fn hostile_findings_show_as_markers_on_every_findings_screen() {
         let seed = Seed {
             findings: hostile_findings(),
             wafv2: hostile_waf(),
+            ..Seed::default()
         };
         let mut console = TestEnv::new(seed).await.console(AccessFlag::Unset).await;
         wait_until(&mut console, "the findings", findings_loaded).await;

@@ -466,7 +466,10 @@ fn the_history_tab_shows_get_finding_history() {
         let text: Vec<String> = lines
             .iter()
             .map(|l| match l {
-                DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
+                DetailLine::Heading(t)
+                | DetailLine::Text(t)
+                | DetailLine::Json(t)
+                | DetailLine::Pick { text: t, .. } => t.clone(),
                 DetailLine::Field { value, .. } => value.clone(),
                 DetailLine::Blank => String::new(),
             })

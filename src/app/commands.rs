@@ -27,6 +27,14 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "ocsf|asff: read findings through the new Security Hub (OCSF) or Security Hub CSPM (ASFF)",
     ),
     (
+        "exposures",
+        "the open exposure findings of the new Security Hub (OCSF): exposure=true status=New,in_progress",
+    ),
+    (
+        "scope",
+        "ou=ou-...[,org=o-...]: read OCSF findings in an organization scope (delegated administrator); alone: clear",
+    ),
+    (
         "group",
         "control|resource|product|account|severity|type|none (Access Analyzer: resource|principal|none): group the rows",
     ),
@@ -293,6 +301,15 @@ impl CommandLine {
                 crate::app::FindingsMsg::ShowView(arg.to_string()),
             ))),
             "source" => source_command(arg),
+            "exposures" => Command::Run(Action::Pane(PaneMsg::Findings(
+                crate::app::FindingsMsg::ShowExposures,
+            ))),
+            "scope" => match crate::domain::org_scope::OrgScope::parse(arg) {
+                Ok(scope) => Command::Run(Action::Pane(PaneMsg::Findings(
+                    crate::app::FindingsMsg::SetScope(scope),
+                ))),
+                Err(e) => Command::Error(NotifyLevel::Error, format!(":scope not set: {e}")),
+            },
             "group" => Command::Run(Action::SetGrouping(arg.to_string())),
             "sync" if arg == "full" => Command::Run(Action::Pane(PaneMsg::Findings(
                 crate::app::FindingsMsg::SyncFull,

@@ -157,7 +157,8 @@ fn describe(c: &Conditions) -> String {
                 Some(StringComparison::NotEquals) => "!=",
                 Some(StringComparison::Prefix) => "^=",
                 Some(StringComparison::PrefixNotEquals) => "!^=",
-                Some(StringComparison::Contains | StringComparison::ContainsWord) => "~",
+                Some(StringComparison::Contains) => "~",
+                Some(StringComparison::ContainsWord) => "~~",
                 Some(StringComparison::NotContains) => "!~",
                 _ => "=",
             };

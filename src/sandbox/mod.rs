@@ -115,7 +115,11 @@ impl Sandbox {
     /// Builds the world from `seed`, validating each finding as BatchImportFindings would.
     pub fn new(config: SandboxConfig, seed: seed::Seed) -> Result<Sandbox, SeedError> {
         let shared = Shared::new(config);
-        let seed::Seed { findings, wafv2 } = seed;
+        let seed::Seed {
+            findings,
+            wafv2,
+            ocsf,
+        } = seed;
         {
             let now = now_iso();
             let mut store = shared.findings_write();
@@ -132,6 +136,10 @@ impl Sandbox {
             }
         }
         securityhub::v2::seed_world(&shared);
+        shared
+            .v2_write()
+            .exposures
+            .extend(ocsf.into_iter().map(Arc::new));
         shared
             .wafv2_write()
             .seed(&wafv2, &shared.config.account, &shared.config.region);
@@ -282,6 +290,12 @@ impl Sandbox {
     /// Which findings APIs answer (both by default): CSPM-only or V2-only accounts for tests.
     pub fn set_findings_apis(&self, apis: FindingsApis) {
         self.shared.v2_write().apis = apis;
+    }
+
+    /// Whether this account is the organization's delegated administrator (the demo's
+    /// is): a member account's `Scopes` are refused with AccessDeniedException.
+    pub fn set_delegated_admin(&self, admin: bool) {
+        self.shared.v2_write().not_delegated_admin = !admin;
     }
 
     /// Every finding as GetFindingsV2 would now return it (CSPM findings in OCSF, then the

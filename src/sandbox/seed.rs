@@ -25,6 +25,9 @@ pub struct Seed {
     pub findings: Vec<serde_json::Value>,
     /// WAFv2 IP sets and web ACLs (the demo world's are in assets/demo/wafv2/).
     pub wafv2: crate::sandbox::wafv2::WafWorld,
+    /// OCSF findings only the new Security Hub serves (GetFindingsV2), as published: the
+    /// demo's are AWS's sample exposure finding (assets/demo/securityhub/ocsf/).
+    pub ocsf: Vec<serde_json::Value>,
 }
 
 /// Why a seed could not be loaded. Every variant names the file (and line) at fault.
@@ -94,7 +97,26 @@ pub fn demo(now: OffsetDateTime) -> Result<Seed, SeedError> {
         path: WAFV2_WORLD_PATH.into(),
         problem: e.to_string(),
     })?;
-    Ok(Seed { findings, wafv2 })
+    Ok(Seed {
+        findings,
+        wafv2,
+        ocsf: ocsf_samples()?,
+    })
+}
+
+const OCSF_SAMPLE_PATH: &str = "assets/demo/securityhub/ocsf/exposure-finding-sample.json";
+const OCSF_SAMPLE: &str =
+    include_str!("../../assets/demo/securityhub/ocsf/exposure-finding-sample.json");
+
+/// AWS's published OCSF samples (the Security Hub user guide's sample exposure finding),
+/// served as they are (see assets/demo/PROVENANCE.md).
+pub fn ocsf_samples() -> Result<Vec<Value>, SeedError> {
+    let doc = serde_json::from_str(OCSF_SAMPLE).map_err(|source| SeedError::Json {
+        path: OCSF_SAMPLE_PATH.into(),
+        line: None,
+        source,
+    })?;
+    Ok(vec![doc])
 }
 
 /// The real examples from assets/demo/securityhub/real/, normalised for import.

@@ -73,7 +73,7 @@ pub async fn export_ocsf_findings<W: Write + Send>(
     let (mut token, mut pages) = (None, 0usize);
     loop {
         let page = paced(&pacer, &retry, || {
-            get_ocsf_findings_page(client, filters, &sort, token.clone(), 100)
+            get_ocsf_findings_page(client, filters, None, &sort, token.clone(), 100)
         })
         .await?;
         writer.page(&page.findings)?;

@@ -129,7 +129,11 @@ impl EffectRunner {
             }
             read @ (ReadRequest::CallerIdentity
             | ReadRequest::Findings(
-                FindingsRead::History { .. } | FindingsRead::Reread { .. } | FindingsRead::Hubs,
+                FindingsRead::History { .. }
+                | FindingsRead::Reread { .. }
+                | FindingsRead::Hubs
+                | FindingsRead::OcsfGroups { .. }
+                | FindingsRead::OcsfFinding { .. },
             )) => {
                 let (clients, tx, pacer) = (&self.clients, &self.tx, &self.pacer);
                 let store = self.store.as_ref();

@@ -45,6 +45,20 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         s.profile.clone().unwrap_or_else(|| "default".into()),
     );
     field("account", account);
+    // A delegated administrator's `:scope` changes whose findings are shown: early, so
+    // 80 columns keep it.
+    if let Some(scope) = state
+        .findings
+        .ocsf
+        .scope
+        .as_ref()
+        .filter(|_| state.findings.on_ocsf())
+    {
+        field(
+            "scope",
+            scope.label().trim_start_matches("scope ").to_string(),
+        );
+    }
     field("region", s.region.clone());
     if let Some(endpoint) = &s.endpoint {
         field("endpoint", endpoint.clone());

@@ -88,6 +88,7 @@ pub fn demo_seed() -> Seed {
 pub fn demo_seed_without_findings() -> Seed {
     Seed {
         findings: Vec::new(),
+        ocsf: Vec::new(),
         ..demo_seed()
     }
 }

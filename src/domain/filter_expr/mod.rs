@@ -50,6 +50,8 @@ pub enum Op {
     NotPrefix,
     Contains,
     NotContains,
+    /// `~~`: contains the value as a whole word, any case (OCSF's CONTAINS_WORD).
+    ContainsWord,
     Lt,
     Le,
     Gt,
@@ -58,8 +60,9 @@ pub enum Op {
 
 impl Op {
     /// Longest first, so `!^=` is not read as `!` + `^=`.
-    const ALL: [(&'static str, Op); 10] = [
+    const ALL: [(&'static str, Op); 11] = [
         ("!^=", Op::NotPrefix),
+        ("~~", Op::ContainsWord),
         ("!=", Op::Ne),
         ("^=", Op::Prefix),
         ("!~", Op::NotContains),

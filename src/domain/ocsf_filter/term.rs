@@ -184,7 +184,8 @@ impl Term<'_, '_> {
             Op::NotPrefix => StringComparison::PrefixNotEquals,
             Op::Contains => StringComparison::Contains,
             Op::NotContains => StringComparison::NotContains,
-            _ => return Err(self.bad_op("use = != ^= !^= ~ !~")),
+            Op::ContainsWord => StringComparison::ContainsWord,
+            _ => return Err(self.bad_op("use = != ^= !^= ~ !~ ~~")),
         };
         let exact = matches!(self.op, Op::Eq | Op::Ne);
         raw.iter()

@@ -68,6 +68,21 @@ fn the_console_names_mean_their_ocsf_fields_and_terms_side_by_side_are_anded() {
 }
 
 #[test]
+fn double_tilde_is_contains_word_on_strings_only() {
+    let f = compile("title~~lambda desc~~\"root user\"");
+    let word = |field, v| string(field, StringComparison::ContainsWord, v);
+    let leaves = vec![
+        word("finding_info.title", "lambda"),
+        word("finding_info.desc", "root user"),
+    ];
+    assert_eq!(f, one(composite(Operator::And, leaves, vec![])));
+    for (input, at) in [("cvss~~9", "~~"), ("tag[env]~~prod", "~~")] {
+        let e = error(input);
+        assert_eq!(pointed(input, &e), at, "{input}: {e}");
+    }
+}
+
+#[test]
 fn several_values_are_ored_for_positive_and_anded_for_negative_operators() {
     let f = compile("sev=Critical,HIGH");
     let any = composite(

@@ -71,17 +71,84 @@ pub fn spawn(
         ReadRequest::Findings(FindingsRead::OcsfPage {
             request,
             filters,
+            scope,
             sort,
             next_token,
+            group_field,
         }) => {
             let client = clients.securityhub.clone();
             if next_token.is_none() {
                 // A new load: Security Hub counts it while the first page is on its way.
-                spawn_ocsf_counts(&client, &tx, retry, request, &filters);
+                spawn_ocsf_counts(&client, &tx, retry, request, &filters, scope.clone());
+            }
+            if let Some(field) = group_field {
+                let (filters, scope) = (filters.clone(), scope.clone());
+                let groups = FindingsRead::OcsfGroups {
+                    request,
+                    filters,
+                    scope,
+                    field,
+                };
+                spawn(
+                    clients,
+                    &tx,
+                    pacer,
+                    retry,
+                    store,
+                    ReadRequest::Findings(groups),
+                );
             }
             spawn_page(tx, pacer, retry, request, next_token, move |token| {
                 let (client, filters, sort) = (client.clone(), filters.clone(), sort.clone());
-                async move { get_ocsf_findings_page(&client, &filters, &sort, token, PAGE_SIZE).await }
+                let scope = scope.clone();
+                async move {
+                    get_ocsf_findings_page(
+                        &client,
+                        &filters,
+                        scope.as_ref(),
+                        &sort,
+                        token,
+                        PAGE_SIZE,
+                    )
+                    .await
+                }
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfGroups {
+            request,
+            filters,
+            scope,
+            field,
+        }) => {
+            let client = clients.securityhub.clone();
+            tokio::spawn(async move {
+                let result = crate::aws::securityhub_ocsf::group_counts(
+                    &client,
+                    &filters,
+                    scope.as_ref(),
+                    field,
+                )
+                .await
+                .map_err(|e| e.to_string());
+                let field = field.to_string();
+                let msg = FindingsMsg::OcsfGroupCounts {
+                    request,
+                    field,
+                    result,
+                };
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+            })
+        }
+        ReadRequest::Findings(FindingsRead::OcsfFinding { uid, scope }) => {
+            let client = clients.securityhub.clone();
+            tokio::spawn(async move {
+                let result =
+                    crate::aws::securityhub_ocsf::finding_by_uid(&client, &uid, scope.as_ref())
+                        .await
+                        .map(|found| found.map(Box::new))
+                        .map_err(|e| e.to_string());
+                let msg = FindingsMsg::ContributingLoaded { uid, result };
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             })
         }
         ReadRequest::Findings(FindingsRead::Hubs) => {
@@ -202,10 +269,12 @@ fn spawn_ocsf_counts(
     retry: &RetryPolicy,
     request: u64,
     filters: &crate::domain::ocsf_filter::OcsfFilters,
+    scope: Option<crate::domain::org_scope::OrgScope>,
 ) {
     let (client, tx, retry, filters) = (client.clone(), tx.clone(), retry.clone(), filters.clone());
     tokio::spawn(async move {
-        let result = crate::aws::securityhub_ocsf::ocsf_counts(&client, &filters, &retry)
+        let counts = crate::aws::securityhub_ocsf::ocsf_counts;
+        let result = counts(&client, &filters, scope.as_ref(), &retry)
             .await
             .map_err(|e| e.to_string());
         let msg = FindingsMsg::OcsfCounts { request, result };

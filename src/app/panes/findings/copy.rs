@@ -44,6 +44,7 @@ fn line_value(line: &DetailLine) -> Option<String> {
     match line {
         DetailLine::Field { value, .. } => Some(value.clone()),
         DetailLine::Heading(t) | DetailLine::Text(t) => Some(t.clone()),
+        DetailLine::Pick { text, .. } => Some(text.clone()),
         DetailLine::Json(t) => {
             let t = t.trim().trim_end_matches(',');
             let value = t.split_once("\": ").map_or(t, |(_, v)| v);

@@ -40,10 +40,19 @@ pub enum HistoryState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DetailLine {
     Heading(String),
-    Field { label: &'static str, value: String },
+    Field {
+        label: &'static str,
+        value: String,
+    },
     Text(String),
     Json(String),
     Blank,
+    /// One of an exposure's contributing findings (`index` into its list): the picked
+    /// one is highlighted and `Enter` opens it.
+    Pick {
+        index: usize,
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +71,10 @@ pub struct DetailView {
     pub lines: Vec<DetailLine>,
     /// First line shown.
     pub scroll: usize,
+    /// On an exposure finding: its contributing findings and the one picked.
+    pub exposure: Option<super::exposure::ExposureNav>,
+    /// The exposure this contributing finding was opened from: `Esc` goes back to it.
+    pub parent: Option<Box<DetailView>>,
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
@@ -135,15 +148,28 @@ impl DetailView {
     pub fn new(f: &Finding) -> DetailView {
         let raw = &f.raw.value();
         let mut lines = vec![DetailLine::Heading(f.title.clone())];
+        // An exposure leads with what makes it one: traits, resource, contributing findings.
+        let exposure = crate::domain::exposure::read(raw).map(|e| {
+            if let Some(s) = f.severity {
+                lines.push(DetailLine::Field {
+                    label: "Severity",
+                    value: s.to_string(),
+                });
+            }
+            super::exposure::overview(&e, &mut lines)
+        });
+        let severity_shown = exposure.is_some();
         let mut field = |label: &'static str, value: String| {
             if !value.is_empty() {
                 lines.push(DetailLine::Field { label, value });
             }
         };
-        field(
-            "Severity",
-            f.severity.map(|s| s.to_string()).unwrap_or_default(),
-        );
+        if !severity_shown {
+            field(
+                "Severity",
+                f.severity.map(|s| s.to_string()).unwrap_or_default(),
+            );
+        }
         field(
             "Workflow",
             f.workflow.map(|w| w.to_string()).unwrap_or_default(),
@@ -202,7 +228,10 @@ impl DetailView {
         let ocsf = crate::domain::ocsf_finding::is_ocsf(raw);
         if ocsf {
             for (title, text) in crate::domain::ocsf_finding::overview_sections(raw) {
-                section(title, &text);
+                // An exposure lists its contributing findings above, as a pick list.
+                if !(severity_shown && title == "Contributing findings") {
+                    section(title, &text);
+                }
             }
         }
         lines.push(DetailLine::Blank);
@@ -221,6 +250,8 @@ impl DetailView {
             search: Default::default(),
             lines,
             scroll: 0,
+            exposure,
+            parent: None,
         }
     }
 
@@ -307,7 +338,10 @@ impl DetailView {
 /// The searchable text of a line.
 pub fn line_text(line: &DetailLine) -> String {
     match line {
-        DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Json(t) => t.clone(),
+        DetailLine::Heading(t)
+        | DetailLine::Text(t)
+        | DetailLine::Json(t)
+        | DetailLine::Pick { text: t, .. } => t.clone(),
         DetailLine::Field { label, value } => format!("{label} {value}"),
         DetailLine::Blank => String::new(),
     }

@@ -76,6 +76,9 @@ pub struct Group {
     pub count: usize,
     /// Counts by `Severity::ALL` order (CRITICAL first).
     pub severities: [usize; 5],
+    /// On OCSF: how many findings Security Hub counts in this group (all of the view's,
+    /// loaded or not).
+    pub server_count: Option<i64>,
 }
 
 /// The group list and where the user is in it.
@@ -87,6 +90,8 @@ pub struct Grouping {
     pub offset: usize,
     /// The expanded group, whose rows the table shows.
     pub open: Option<usize>,
+    /// On OCSF: Security Hub's counts (GetFindingStatisticsV2), None until they arrive.
+    pub server: Option<super::server_groups::ServerGroups>,
 }
 
 /// Groups `indices` of `rows` by `by`: biggest group first, worst severity breaking ties,
@@ -110,6 +115,7 @@ pub fn group_rows(
                     members: Vec::new(),
                     count: 0,
                     severities: [0; 5],
+                    server_count: None,
                 });
                 groups.len() - 1
             }
@@ -140,6 +146,7 @@ impl Grouping {
             selected: 0,
             offset: 0,
             open: None,
+            server: None,
         }
     }
 

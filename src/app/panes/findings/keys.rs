@@ -79,6 +79,12 @@ fn group_key(pane: &mut FindingsPane, action: &Action, page: usize) -> Option<Ve
 
 /// Keys while the detail view is open: scroll, switch tabs, act on the finding.
 fn detail_key(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = super::exposure::key(state, &action) {
+        return effects;
+    }
+    if action == Action::Back && super::exposure::back(state) {
+        return Vec::new();
+    }
     let page = state.page_rows();
     let pane = &mut state.findings;
     if let Some(detail) = &mut pane.detail {
@@ -136,6 +142,7 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
                     .and_then(|i| GroupBy::ALL.get(i + 1).copied()),
             };
             pane.group_by(next);
+            return pane.server_group_request().into_iter().collect();
         }
         Action::MoveDown => pane.move_by(1, page),
         Action::MoveUp => pane.move_by(-1, page),
@@ -222,7 +229,10 @@ pub(crate) fn set_grouping(state: &mut State, name: &str) -> Vec<Effect> {
     state.findings.detail = None;
     match (name.trim(), GroupBy::parse(name.trim())) {
         ("none" | "", _) => state.findings.group_by(None),
-        (_, Some(by)) => state.findings.group_by(Some(by)),
+        (_, Some(by)) => {
+            state.findings.group_by(Some(by));
+            return state.findings.server_group_request().into_iter().collect();
+        }
         (other, None) => {
             let names: Vec<&str> = GroupBy::ALL.iter().map(|g| g.name()).collect();
             state.notify(

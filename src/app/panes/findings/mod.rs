@@ -13,6 +13,7 @@ pub mod columns;
 pub mod copy;
 pub mod detail;
 pub mod export;
+pub mod exposure;
 pub mod fields;
 pub mod group;
 mod keys;
@@ -21,6 +22,7 @@ pub mod local;
 pub mod notes;
 mod ocsf_triage;
 pub mod refresh;
+pub mod server_groups;
 pub mod source;
 pub mod window;
 
@@ -450,6 +452,10 @@ impl FindingsPane {
             Some(m) => group_rows(&self.rows, m.iter().copied(), g.by),
             None => group_rows(&self.rows, 0..self.rows.len(), g.by),
         };
+        // Counts of an earlier load are not this view's: left out until the new ones come.
+        if let Some(server) = g.server.as_ref().filter(|s| s.request == self.request) {
+            server_groups::merge(&mut g.groups, server, g.by, &self.rows);
+        }
         g.selected = g.selected.min(g.groups.len().saturating_sub(1));
         g.offset = g.offset.min(g.selected);
     }

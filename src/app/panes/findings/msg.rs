@@ -82,6 +82,22 @@ pub enum FindingsMsg {
     },
     /// `:source ocsf|asff`: read findings through that API from now on.
     SwitchSource(crate::domain::findings_api::ApiInUse),
+    /// `:exposures`: only the open exposure findings (OCSF).
+    ShowExposures,
+    /// `:scope ou=...[,org=...]` (None: `:scope` alone, the caller's own findings).
+    SetScope(Option<crate::domain::org_scope::OrgScope>),
+    /// GetFindingStatisticsV2 answered the group list of load `request` grouped by `field`.
+    OcsfGroupCounts {
+        request: u64,
+        field: String,
+        result: Result<Vec<(String, i64)>, String>,
+    },
+    /// A contributing finding read by its uid (not among the loaded rows); `Ok(None)`:
+    /// Security Hub did not return it. Boxed: a finding is large and messages are moved.
+    ContributingLoaded {
+        uid: String,
+        result: Result<Option<Box<Finding>>, String>,
+    },
 }
 
 /// A view's rows as the store holds them, and how old they are (seconds since the sync
@@ -170,11 +186,26 @@ pub enum FindingsRead {
     OcsfPage {
         request: u64,
         filters: crate::domain::ocsf_filter::OcsfFilters,
+        scope: Option<crate::domain::org_scope::OrgScope>,
         sort: Vec<crate::domain::filter::SortCriterion>,
         next_token: Option<String>,
+        /// The group list's field: its counts are asked with the first page.
+        group_field: Option<&'static str>,
     },
     /// Which Security Hub is enabled: DescribeHub (CSPM) and DescribeSecurityHubV2.
     Hubs,
+    /// `ctrl-g` on OCSF: the view's group counts by `field` (GetFindingStatisticsV2).
+    OcsfGroups {
+        request: u64,
+        filters: crate::domain::ocsf_filter::OcsfFilters,
+        scope: Option<crate::domain::org_scope::OrgScope>,
+        field: &'static str,
+    },
+    /// A contributing finding by its `finding_info.uid` (GetFindingsV2).
+    OcsfFinding {
+        uid: String,
+        scope: Option<crate::domain::org_scope::OrgScope>,
+    },
     /// GetFindingHistory for the finding open in the detail view.
     History {
         finding: crate::domain::finding::FindingRef,

@@ -177,6 +177,47 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        FindingsMsg::ShowExposures if state.findings.on_ocsf() => {
+            apply_filter(state, super::exposure::EXPOSURES_VIEW)
+        }
+        FindingsMsg::ShowExposures => {
+            let hint = "exposure findings are the new Security Hub's: `:source ocsf` first";
+            state.notify(NotifyLevel::Warning, hint);
+            Vec::new()
+        }
+        FindingsMsg::SetScope(scope) => {
+            state.pane = crate::app::PaneId::Findings;
+            let said = match &scope {
+                Some(s) => format!(
+                    "{}: findings of that part of the organization (OCSF)",
+                    s.label()
+                ),
+                None => "scope cleared: this account's findings".to_string(),
+            };
+            let on_ocsf = state.findings.on_ocsf();
+            let effect = state.findings.set_scope(scope);
+            if on_ocsf {
+                state.notify(NotifyLevel::Info, said);
+            } else {
+                let hint = format!("{said}; it applies on OCSF (`:source ocsf`)");
+                state.notify(NotifyLevel::Warning, hint);
+            }
+            vec![effect]
+        }
+        FindingsMsg::OcsfGroupCounts {
+            request,
+            field,
+            result,
+        } => {
+            if let Some(e) = state.findings.on_group_counts(request, &field, result) {
+                state.notify(NotifyLevel::Warning, e);
+            }
+            Vec::new()
+        }
+        FindingsMsg::ContributingLoaded { uid, result } => {
+            super::exposure::loaded(state, &uid, result);
+            Vec::new()
+        }
         FindingsMsg::SwitchSource(api) => {
             state.pane = crate::app::PaneId::Findings;
             let effect = state.findings.switch_source(api);

@@ -18,6 +18,8 @@ use crate::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
 pub struct OcsfView {
     pub text: String,
     pub filters: OcsfFilters,
+    /// `:scope`: the organization scope sent with every read (delegated administrators).
+    pub scope: Option<crate::domain::org_scope::OrgScope>,
 }
 
 impl Default for OcsfView {
@@ -25,6 +27,7 @@ impl Default for OcsfView {
         OcsfView {
             text: DEFAULT_VIEW.to_string(),
             filters: OcsfFilters::compile(DEFAULT_VIEW).expect("the default view compiles"),
+            scope: None,
         }
     }
 }
@@ -81,7 +84,9 @@ impl FindingsPane {
         Effect::Read(ReadRequest::Findings(FindingsRead::OcsfPage {
             request: self.request,
             filters: self.ocsf.filters.clone(),
+            scope: self.ocsf.scope.clone(),
             sort,
+            group_field: self.group_field().filter(|_| next_token.is_none()),
             next_token,
         }))
     }
@@ -103,6 +108,7 @@ impl FindingsPane {
                 self.ocsf = OcsfView {
                     text: text.trim().to_string(),
                     filters,
+                    scope: self.ocsf.scope.take(),
                 };
                 self.filter_error = None;
                 Ok(self.start_load())
@@ -140,6 +146,12 @@ impl FindingsPane {
     /// `:source ocsf|asff`: read through `api` from now on.
     pub fn switch_source(&mut self, api: ApiInUse) -> Effect {
         self.source.switched = Some(api);
+        self.reload_for_source()
+    }
+
+    /// `:scope`: read in this organization scope from now on (None: the caller's own).
+    pub fn set_scope(&mut self, scope: Option<crate::domain::org_scope::OrgScope>) -> Effect {
+        self.ocsf.scope = scope;
         self.reload_for_source()
     }
 

@@ -326,6 +326,7 @@ impl FindingsPane {
                     members: Vec::new(),
                     count: c.rows,
                     severities: c.severities,
+                    server_count: None,
                 })
                 .collect();
             g.selected = g.selected.min(g.groups.len().saturating_sub(1));

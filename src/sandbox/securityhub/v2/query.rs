@@ -47,6 +47,14 @@ pub(crate) fn scoped(
     else {
         return Ok(docs);
     };
+    if v2.not_delegated_admin {
+        return Err(ServiceError::new(
+            403,
+            "AccessDeniedException",
+            "Scopes can be used only by the delegated administrator account of the organization"
+                .to_string(),
+        ));
+    }
     let mut accounts: BTreeSet<&str> = BTreeSet::new();
     for scope in scopes {
         if scope["OrganizationId"]

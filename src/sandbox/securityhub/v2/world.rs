@@ -50,6 +50,9 @@ pub(crate) struct V2Store {
     pub tickets: Vec<(Option<String>, String, String, String)>,
     /// The demo organization's OUs and their accounts (for `Scopes`).
     pub org: Vec<(String, Vec<String>)>,
+    /// The account answering is not the organization's delegated administrator for
+    /// Security Hub: `Scopes` are refused (AccessDeniedException). The demo's account is.
+    pub not_delegated_admin: bool,
     /// Bumped by every V2 write (overlays and exposures live outside the ASFF store).
     pub generation: u64,
 }
@@ -162,12 +165,19 @@ pub(crate) fn exposures(
                         json!({"category": category, "name": name})
                     })
                     .collect();
+                // The user guide's sample lists a contributing finding's traits as `tags`
+                // (name, values); GetFindingsV2 filters and groups by `traits.category`.
+                let tags: Vec<Value> = traits
+                    .iter()
+                    .map(|t| json!({"name": t["category"], "values": [t["name"]]}))
+                    .collect();
                 json!({
                     "uid": f.id(),
                     "product": {"uid": product_v2(f.product_arn())},
                     "title": f.doc["Title"],
                     "type": "Finding",
                     "traits": traits,
+                    "tags": tags,
                     "observables": [{"type": "Resource UID", "type_id": 10, "value": resource}],
                 })
             })
@@ -182,10 +192,12 @@ pub(crate) fn exposures(
         };
         let first = &findings[0].doc;
         let rtype = first["Resources"][0]["Type"].as_str().unwrap_or("resource");
+        // As in the user guide's sample: `...:risk:` and 64 hex digits, one per resource.
         let uid = format!(
-            "arn:aws:securityhub:{region}:{account}:exposure/{:05}",
-            out.len() + 1
+            "arn:aws:securityhub:{region}:{account}:risk:{}",
+            hex_digest(resource)
         );
+        let severity_name = severity_name(severity);
         let mut doc = json!({
             "activity_id": 1, "activity_name": "Create",
             "category_name": "Findings", "category_uid": 2,
@@ -195,26 +207,48 @@ pub(crate) fn exposures(
             "finding_info": {
                 "analytic": {"name": "Exposure", "type": "Rule", "type_id": 1, "uid": "0.0.1"},
                 "uid": uid,
-                "title": format!("Potential exposure of {rtype} {resource}: {}", kinds.join(", ")),
+                // The traits first: what a table cut at 80 columns still shows.
+                "title": format!("{} exposure of {rtype} {resource}", kinds.join(" + ")),
                 "desc": format!("{} findings on this resource combine into an exposure ({}).", findings.len(), kinds.join(", ")),
-                "types": ["Exposure"],
+                "types": [EXPOSURE_TYPE],
                 "created_time_dt": now, "modified_time_dt": now,
                 "related_events_count": findings.len(),
                 "related_events": related,
             },
             "metadata": {"uid": uid, "version": "1.6.0", "profiles": ["cloud", "datetime"],
-                         "product": {"uid": format!("arn:aws:securityhub:{region}::productv2/aws/securityhub"),
-                                     "name": "Security Hub", "vendor_name": "AWS"}},
+                         "product": {"uid": format!("arn:aws:securityhub:{region}::productv2/aws/securityhub-risk"),
+                                     "name": "Security Hub Exposure Analysis", "vendor_name": "Amazon"}},
             "resources": [{"uid": resource, "type": rtype, "region": first["Resources"][0]["Region"],
+                           "cloud_partition": "aws",
                            "owner": {"account": {"uid": first["AwsAccountId"]}}, "provider": "AWS"}],
-            "severity_id": severity, "severity": severity_name(severity),
+            "severity_id": severity, "severity": severity_name,
             "status_id": 1, "status": "New",
             "time_dt": now,
+            "type_name": "Detection Finding: Create",
+            "vendor_attributes": {"severity_id": severity, "severity": severity_name},
         });
         ocsf::strip_nulls(&mut doc);
         out.push(doc);
     }
     out
+}
+
+/// The exposure type of the user guide's sample, given to every generated exposure (AWS
+/// publishes no list of the others).
+const EXPOSURE_TYPE: &str = "Exposure/Potential Impact/Resource Hijacking";
+
+/// 64 hex digits from `text` (FNV-1a, four lanes): a stable id of the sample's length.
+fn hex_digest(text: &str) -> String {
+    (0u64..4)
+        .map(|lane| {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ lane;
+            for b in text.bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("{h:016x}")
+        })
+        .collect()
 }
 
 /// The demo's ticketing connectors: two connected, one that cannot connect.

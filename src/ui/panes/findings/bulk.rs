@@ -314,9 +314,15 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
     use ratatui::layout::Constraint;
     use ratatui::widgets::{Row, Table, TableState};
     let Some(g) = &pane.grouping else { return };
+    // On OCSF the counts are Security Hub's (the whole view, loaded or not).
+    let counted = match (pane.server_counted(), pane.on_ocsf()) {
+        (true, _) => " · counts from Security Hub",
+        (false, true) => " · counting…",
+        (false, false) => "",
+    };
     let block = Block::bordered()
         .title(text::raw_line(format!(
-            " Findings by {} ({} groups) · {} ",
+            " Findings by {} ({} groups){counted} · {} ",
             g.by.name(),
             g.groups.len(),
             hint_text(
@@ -354,7 +360,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
             };
             let mut cells = vec![
                 text::cell(grp.key.clone()),
-                text::cell(grp.count.to_string()),
+                text::cell(grp.server_count.unwrap_or(grp.count as i64).to_string()),
                 text::cell(if marked > 0 {
                     marked.to_string()
                 } else {

@@ -96,6 +96,16 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &DetailView, theme: &Theme) {
                     ]));
                 }
             }
+            DetailLine::Pick { index, text: t } => {
+                let picked = view.exposure.as_ref().is_some_and(|n| n.picked == *index);
+                let (mark, slot) = if picked {
+                    ("▶ ", Slot::Selection)
+                } else {
+                    ("  ", Slot::Text)
+                };
+                let shown = text::fit(&format!("{mark}{t}"), width);
+                out.push(text::line(shown, style(theme, slot)));
+            }
             DetailLine::Text(t) => out.extend(
                 text::wrap(t, width)
                     .into_iter()
