@@ -168,6 +168,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     if state.session.read_only {
         effects.retain(|e| !matches!(e, Effect::Mutate(_)));
     }
+    // The store-backed findings table asks for the rows, counts and marks it lacks.
+    effects.extend(state.findings.window_reads());
     effects
 }
 

@@ -7,8 +7,6 @@ use crate::app::{FindingsRead, PaneId, PaneMsg, ReadRequest};
 use crate::domain::filter::{FindingFilters, SortCriterion};
 use crate::domain::finding::Finding;
 use crate::domain::identity::CallerIdentity;
-use crate::domain::plan::{Change, ChangePlan};
-use pipeline::Stage;
 
 pub(crate) fn finding(i: usize) -> Finding {
     let sev = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL"][i % 5];

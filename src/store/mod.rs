@@ -16,10 +16,12 @@ pub mod ocsf;
 mod rows;
 pub mod schema;
 mod views;
+mod window;
 
 pub use admin::{StoreFile, clear, list};
 pub use rows::{GroupColumn, StoredRows, sort_clause};
 pub use views::{ViewState, format_time, view_key};
+pub use window::{GroupCount, NO_KEY, WindowCounts, WindowQuery};
 
 use std::path::{Path, PathBuf};
 
@@ -138,12 +140,25 @@ impl Store {
             notice: None,
         };
         match schema::check(&store.conn) {
+            Ok(true) if store.is_writer() => store.sql(schema::add_window_tables(&store.conn))?,
             Ok(true) => {}
             Ok(false) if store.is_writer() => store.sql(schema::create(&store.conn))?,
             Ok(false) => {}
             Err(why) => store.rebuild(why)?,
         }
         Ok(store)
+    }
+
+    /// A second connection to a store another `Store` of this process writes: it reads
+    /// (windows, counts) without waiting for the writer's transactions (WAL). Never
+    /// creates, checks or rebuilds the file.
+    pub fn open_reader(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            conn: connect(path)?,
+            path: path.to_path_buf(),
+            writer: None,
+            notice: None,
+        })
     }
 
     /// Replaces an unusable store with an empty one (only the writer may; a reader
@@ -186,6 +201,11 @@ impl Store {
             self.path.display()
         ));
         Ok(())
+    }
+
+    /// Stops what this connection is running (a read the console no longer wants).
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
     }
 
     /// This console writes the store (it took the writer lock).

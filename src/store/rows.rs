@@ -149,7 +149,11 @@ impl Store {
         self.sql(rows.collect())
     }
 
-    fn select(&self, sql: &str, params: impl rusqlite::Params) -> Result<StoredRows, StoreError> {
+    pub(super) fn select(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<StoredRows, StoreError> {
         let mut stmt = self.sql(self.conn.prepare(sql))?;
         let docs = stmt.query_map(params, |r| r.get::<_, String>(0));
         let mut out = StoredRows {
@@ -180,7 +184,7 @@ pub enum GroupColumn {
 }
 
 impl GroupColumn {
-    fn as_sql(self) -> &'static str {
+    pub(crate) fn as_sql(self) -> &'static str {
         match self {
             GroupColumn::Severity => "severity_rank",
             GroupColumn::Workflow => "workflow",

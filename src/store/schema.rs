@@ -79,6 +79,85 @@ CREATE TRIGGER findings_au AFTER UPDATE OF haystack ON findings BEGIN
 END;
 ";
 
+/// Indexes for a console that reads a view a window at a time (`window.rs`): group counts
+/// and the summary strip's counts answered from an index alone (`findings_counts`: the
+/// counts under a `/` text, scanning the searchable text without the documents). `IF NOT EXISTS`: a store
+/// made before them gets them when its writer opens it (same format).
+pub const WINDOW_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS findings_sev_workflow ON findings (view_id, severity_rank, workflow);
+CREATE INDEX IF NOT EXISTS findings_counts ON findings (view_id, severity_rank, workflow, haystack);
+CREATE INDEX IF NOT EXISTS findings_by_control ON findings (view_id, group_control, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_resource ON findings (view_id, resource, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_account ON findings (view_id, account_id, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_product ON findings (view_id, product_name, severity_rank);
+CREATE INDEX IF NOT EXISTS findings_by_type ON findings (view_id, first_type, severity_rank);
+";
+
+/// How many rows of a view each group key has, by severity and workflow, kept in step by
+/// triggers: the group list and the summary strip of a view without a `/` text are read
+/// from a few hundred rows instead of counted over a million. Created (and filled from
+/// the rows) by the writer when missing: `VIEW_COUNTS_FILL` after `VIEW_COUNTS`.
+pub const VIEW_COUNTS: &str = "
+CREATE TABLE view_counts (
+    view_id INTEGER NOT NULL,
+    col TEXT NOT NULL,
+    key TEXT NOT NULL,
+    severity_rank INTEGER NOT NULL,
+    workflow TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (view_id, col, key, severity_rank, workflow)
+) WITHOUT ROWID;
+CREATE TRIGGER view_counts_ai AFTER INSERT ON findings BEGIN
+    INSERT INTO view_counts VALUES (new.view_id, 'control', new.group_control, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO view_counts VALUES (new.view_id, 'account', new.account_id, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO view_counts VALUES (new.view_id, 'product', new.product_name, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO view_counts VALUES (new.view_id, 'type', new.first_type, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER view_counts_ad AFTER DELETE ON findings BEGIN
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'control'
+        AND key = old.group_control AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'account'
+        AND key = old.account_id AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'product'
+        AND key = old.product_name AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'type'
+        AND key = old.first_type AND severity_rank = old.severity_rank AND workflow = old.workflow;
+END;
+CREATE TRIGGER view_counts_au AFTER UPDATE ON findings BEGIN
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'control'
+        AND key = old.group_control AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'account'
+        AND key = old.account_id AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'product'
+        AND key = old.product_name AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'type'
+        AND key = old.first_type AND severity_rank = old.severity_rank AND workflow = old.workflow;
+    INSERT INTO view_counts VALUES (new.view_id, 'control', new.group_control, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO view_counts VALUES (new.view_id, 'account', new.account_id, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO view_counts VALUES (new.view_id, 'product', new.product_name, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO view_counts VALUES (new.view_id, 'type', new.first_type, new.severity_rank, new.workflow, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+";
+
+pub const VIEW_COUNTS_FILL: &str = "
+INSERT INTO view_counts SELECT view_id, 'control', group_control, severity_rank, workflow, count(*)
+    FROM findings GROUP BY view_id, group_control, severity_rank, workflow;
+INSERT INTO view_counts SELECT view_id, 'account', account_id, severity_rank, workflow, count(*)
+    FROM findings GROUP BY view_id, account_id, severity_rank, workflow;
+INSERT INTO view_counts SELECT view_id, 'product', product_name, severity_rank, workflow, count(*)
+    FROM findings GROUP BY view_id, product_name, severity_rank, workflow;
+INSERT INTO view_counts SELECT view_id, 'type', first_type, severity_rank, workflow, count(*)
+    FROM findings GROUP BY view_id, first_type, severity_rank, workflow;
+";
+
 /// Why an existing store file is not used as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
@@ -144,10 +223,27 @@ pub fn check(conn: &Connection) -> Result<bool, Unusable> {
 
 /// Creates the tables of an empty store.
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(&format!("BEGIN; {TABLES} {SEARCH}"))?;
+    conn.execute_batch(&format!(
+        "BEGIN; {TABLES} {SEARCH} {WINDOW_INDEXES} {VIEW_COUNTS}"
+    ))?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('format_version', ?1)",
         [FORMAT_VERSION.to_string()],
     )?;
     conn.execute_batch("COMMIT")
+}
+
+/// The writer's part of opening a store made before the window reads: their indexes and
+/// the group counts (filled from the rows once).
+pub fn add_window_tables(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(WINDOW_INDEXES)?;
+    let has: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'view_counts'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has == 0 {
+        conn.execute_batch(&format!("BEGIN; {VIEW_COUNTS} {VIEW_COUNTS_FILL} COMMIT;"))?;
+    }
+    Ok(())
 }

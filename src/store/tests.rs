@@ -236,3 +236,124 @@ fn info_lists_and_clear_removes_a_profiles_stores() {
     assert_eq!(clear(dir.path(), Some("dev/../x")).unwrap(), 1);
     assert!(list(dir.path(), None).unwrap().is_empty());
 }
+
+#[test]
+fn a_window_read_by_key_from_a_held_row_or_from_the_end_equals_the_rows_at_its_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    // Ties in UpdatedAt (every third), so the row id has to break them.
+    let findings: Vec<Finding> = (0..90)
+        .map(|i| {
+            let sev = ["LOW", "HIGH", "CRITICAL"][i % 3];
+            let day = format!("2026-01-{:02}T00:00:00Z", 1 + i / 3 % 28);
+            finding(&format!("f{i:02}"), sev, &format!("title {}", i % 7), &day)
+        })
+        .collect();
+    let (store, view) = synced(dir.path(), &findings);
+    for sort in [
+        SortCriterion::default_order(),
+        vec![SortCriterion {
+            field: "Title".into(),
+            sort_order: crate::domain::filter::SortOrder::Asc,
+        }],
+    ] {
+        let query = WindowQuery {
+            sort: sort.clone(),
+            ..WindowQuery::default()
+        };
+        let ids = |rows: Vec<Finding>| rows.into_iter().map(|f| f.id).collect::<Vec<_>>();
+        let all = ids(store.window(view, &query, (0, 200), None, None).unwrap());
+        assert_eq!(all.len(), 90);
+        let at = |i: usize| crate::domain::finding::FindingRef {
+            id: all[i].clone(),
+            product_arn: findings[0].product_arn.clone(),
+        };
+        for (start, len, anchor) in [
+            (10, 20, 5),
+            (10, 20, 50),
+            (10, 20, 15),
+            (70, 30, 40),
+            (0, 5, 89),
+        ] {
+            let got = store
+                .window(
+                    view,
+                    &query,
+                    (start, len),
+                    Some((anchor, &at(anchor))),
+                    Some(90),
+                )
+                .unwrap();
+            let want = &all[start..(start + len).min(90)];
+            assert_eq!(ids(got), want, "{sort:?} {start}+{len} from {anchor}");
+        }
+        let end = store
+            .window(view, &query, (85, 10), None, Some(90))
+            .unwrap();
+        assert_eq!(ids(end), &all[85..], "from the end");
+        assert_eq!(
+            store.window_position(view, &query, &at(42)).unwrap(),
+            Some(42)
+        );
+    }
+    let counts = |text: &str| {
+        let q = WindowQuery {
+            text: text.into(),
+            ..WindowQuery::default()
+        };
+        store.window_counts(view, &q).unwrap()
+    };
+    assert_eq!(counts("").rows, 90);
+    assert_eq!(counts("title 3").rows, 13, "trigram substring");
+    assert_eq!(counts("!critical").rows, 60, "negation");
+    assert_eq!(
+        counts("critical title").severities[0],
+        30,
+        "words when no row holds the phrase"
+    );
+    let groups = store
+        .window_groups(view, &WindowQuery::default(), GroupColumn::Severity)
+        .unwrap();
+    assert_eq!(
+        groups
+            .iter()
+            .map(|g| (g.key.as_str(), g.rows))
+            .collect::<Vec<_>>(),
+        [("CRITICAL", 30), ("HIGH", 30), ("LOW", 30)]
+    );
+    let open = WindowQuery {
+        group: Some((GroupColumn::Severity, "HIGH".into())),
+        text: "f0".into(),
+        ..WindowQuery::default()
+    };
+    assert_eq!(
+        store.window_counts(view, &open).unwrap().rows,
+        3,
+        "f01 f04 f07"
+    );
+    // The counts kept by triggers follow upserts and removals: equal to counting rows.
+    let mut store = store;
+    let changed = finding("f05", "LOW", "moved", "2026-02-01T00:00:00Z");
+    let gone = findings[6].reference();
+    store.apply_changes(view, &[changed], &[gone]).unwrap();
+    let every = WindowQuery {
+        text: "!no such text".into(),
+        ..WindowQuery::default()
+    };
+    for column in [
+        GroupColumn::Control,
+        GroupColumn::Severity,
+        GroupColumn::Type,
+    ] {
+        let kept = store
+            .window_groups(view, &WindowQuery::default(), column)
+            .unwrap();
+        assert_eq!(
+            kept,
+            store.window_groups(view, &every, column).unwrap(),
+            "{column:?}"
+        );
+    }
+    let kept = store.window_counts(view, &WindowQuery::default()).unwrap();
+    assert_eq!(kept, store.window_counts(view, &every).unwrap());
+    assert_eq!(kept.rows, 89);
+}

@@ -120,6 +120,15 @@ impl EffectRunner {
                 );
                 self.findings = handle.map(|handle| (request, handle));
             }
+            ReadRequest::Findings(
+                read @ (FindingsRead::Window { .. }
+                | FindingsRead::Counts { .. }
+                | FindingsRead::Rows { .. }),
+            ) => {
+                if let Some(store) = &self.store {
+                    reads::findings_window::spawn(&self.clients, &self.tx, store, read);
+                }
+            }
             read @ (ReadRequest::CallerIdentity
             | ReadRequest::Findings(
                 FindingsRead::History { .. }

@@ -119,11 +119,14 @@ pub fn changed(s: &State) -> bool {
     idle(s) && s.pipeline.undo.is_some()
 }
 
+/// The findings table is loaded and shows what it asked for (a store-backed table: its
+/// window and counts are in).
 pub fn findings_loaded(s: &State) -> bool {
     matches!(
         s.findings.status,
         secdeck::app::panes::findings::LoadStatus::Complete
     ) && s.findings.total() > 0
+        && s.findings.window_settled()
 }
 
 pub fn analyzer_loaded(s: &State) -> bool {

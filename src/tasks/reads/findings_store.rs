@@ -45,6 +45,11 @@ pub struct FindingsStore {
     /// What opening reported (a rebuilt store), said once.
     notice: Mutex<Option<String>>,
     full: Mutex<Option<FullFetch>>,
+    readers: Mutex<Vec<Store>>,
+    /// The newest window query asked: reads for older ones are skipped.
+    pub window_seq: std::sync::atomic::AtomicU64,
+    /// Window reads running, by query: a newer query interrupts them.
+    pub running: Mutex<Vec<(u64, rusqlite::InterruptHandle)>>,
 }
 
 /// Runs `f` on the store on the blocking pool.
@@ -69,18 +74,38 @@ pub(super) fn fold_delta(
     view_id: i64,
     delta: &Delta,
     started: OffsetDateTime,
-    sort: &[SortCriterion],
+    table: Fold,
 ) -> Result<Vec<Finding>, String> {
     let e = |e: crate::store::StoreError| e.to_string();
+    let sort = table.sort();
     if s.is_writer() {
         let hw = delta.high_water.as_deref();
         s.apply_delta(view_id, &delta.upserts, &delta.removals, started, hw)
             .map_err(e)?;
-        return Ok(s.rows(view_id, sort).map_err(e)?.findings);
+        return match table {
+            Fold::Windowed(_) => Ok(Vec::new()), // the table reads windows of the store
+            Fold::InMemory(sort) => Ok(s.rows(view_id, sort).map_err(e)?.findings),
+        };
     }
     let mut rows = s.rows(view_id, sort).map_err(e)?.findings;
     delta.apply_to(&mut rows);
     Ok(rows)
+}
+
+/// How the table that asked for a delta holds its rows: a window over the store (as the
+/// store's writer it needs none back) or all of them, in `sort` order.
+#[derive(Clone, Copy)]
+pub(super) enum Fold<'a> {
+    Windowed(&'a [SortCriterion]),
+    InMemory(&'a [SortCriterion]),
+}
+
+impl<'a> Fold<'a> {
+    fn sort(self) -> &'a [SortCriterion] {
+        match self {
+            Fold::Windowed(sort) | Fold::InMemory(sort) => sort,
+        }
+    }
 }
 
 fn age_secs(view: &ViewState, now: OffsetDateTime) -> u64 {
@@ -96,6 +121,9 @@ impl FindingsStore {
             opened_ocsf: OnceCell::new(),
             notice: Mutex::new(None),
             full: Mutex::new(None),
+            readers: Mutex::new(Vec::new()),
+            window_seq: Default::default(),
+            running: Mutex::new(Vec::new()),
         })
     }
 
@@ -168,32 +196,42 @@ impl FindingsStore {
                 let now = OffsetDateTime::now_utc();
                 let view = s.view_at(&key).map_err(|e| e.to_string())?;
                 let full = delta::full_reason_for(view.as_ref(), able, now).is_some();
+                // The writer's pages and deltas land in the store: the table reads
+                // windows of it. A reader keeps the rows it folds deltas into, and so
+                // does an OCSF table (its window reads are not built yet).
+                let windowed = s.is_writer() && api == Api::Asff;
                 let cached = match view.filter(ViewState::usable) {
                     Some(v) => Some(CachedView {
-                        findings: s
-                            .rows(v.view_id, &sort)
-                            .map_err(|e| e.to_string())?
-                            .findings,
+                        findings: match windowed {
+                            true => Vec::new(),
+                            false => {
+                                s.rows(v.view_id, &sort)
+                                    .map_err(|e| e.to_string())?
+                                    .findings
+                            }
+                        },
                         age_secs: age_secs(&v, now),
                     }),
                     None => None,
                 };
-                Ok((cached, full))
+                Ok((cached, full, windowed))
             })
             .await?
         };
         match answer.await {
-            Ok((cached, full)) => FindingsMsg::Cached {
+            Ok((cached, full, windowed)) => FindingsMsg::Cached {
                 request,
                 cached,
                 full,
                 notice: self.take_notice(),
+                windowed,
             },
             Err(e) => FindingsMsg::Cached {
                 request,
                 cached: None,
                 full: true,
                 notice: Some(e),
+                windowed: false,
             },
         }
     }
@@ -242,12 +280,34 @@ impl FindingsStore {
         }
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
+        let fold = move |s: &mut Store| {
+            fold_delta(s, view.view_id, &delta, started, Fold::Windowed(&sort))
+        };
         let findings = blocking(&store, fold).await??;
         Ok(SyncedView {
             findings,
             changed: count,
         })
+    }
+
+    /// A connection that reads the store beside the writer's (window reads do not wait
+    /// for a page being written). Kept for the next read.
+    pub async fn reader(&self, clients: &AwsClients) -> Result<Store, String> {
+        if let Some(r) = self.readers.lock().ok().and_then(|mut r| r.pop()) {
+            return Ok(r);
+        }
+        let store = self.store(clients).await?;
+        let path = blocking(&store, |s| s.path().to_path_buf()).await?;
+        Store::open_reader(&path).map_err(|e| e.to_string())
+    }
+
+    /// Gives a reader connection back.
+    pub fn put_reader(&self, reader: Store) {
+        if let Ok(mut r) = self.readers.lock()
+            && r.len() < 4
+        {
+            r.push(reader);
+        }
     }
 
     /// `FindingsRead::Reread`: findings this console changed, read again and folded into

@@ -7,7 +7,7 @@
 use aws_sdk_securityhub::types::{GroupByField, GroupByRule};
 use time::OffsetDateTime;
 
-use super::findings_store::{FindingsStore, blocking, fold_delta};
+use super::findings_store::{FindingsStore, Fold, blocking, fold_delta};
 use crate::app::{FindingsMsg, SyncedView};
 use crate::aws::AwsClients;
 use crate::aws::ocsf_filters::ocsf_finding_filters;
@@ -80,6 +80,7 @@ impl FindingsStore {
                 cached: None,
                 full: true,
                 notice: Some(why),
+                windowed: false,
             },
             Err(e) => FindingsMsg::Synced {
                 request,
@@ -119,7 +120,7 @@ impl FindingsStore {
         let in_view = modified(clients, within, (pacer, retry)).await?;
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
+        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, Fold::InMemory(&sort));
         let findings = blocking(&store, fold).await??;
         let differ =
             delta_ocsf::differing(&delta_ocsf::counts_of(&findings), &aws, MAX_GROUPS as usize);

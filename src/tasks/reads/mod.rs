@@ -6,6 +6,7 @@
 pub mod accessanalyzer;
 pub mod findings_store;
 pub mod findings_store_ocsf;
+pub mod findings_window;
 pub mod iot;
 pub mod iot_import;
 pub mod ip_ranges;

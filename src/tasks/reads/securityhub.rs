@@ -191,6 +191,9 @@ pub fn spawn(
                 if let Err(e) = done {
                     tracing::warn!(error = %e, "findings store: changed findings not re-read");
                 }
+                // A store-backed table reads its window again (the re-read values, rows
+                // that left the view gone).
+                let _ = tx.send(Action::Pane(PaneMsg::Findings(FindingsMsg::StoreChanged)));
             })
         }
         ReadRequest::Findings(FindingsRead::History { finding }) => {

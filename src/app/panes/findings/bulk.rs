@@ -133,7 +133,11 @@ impl FindingsPane {
             return;
         };
         if !self.marks.remove(&id) {
-            self.marks.insert(id);
+            self.marks.insert(id.clone());
+            let selected = self.selected_finding().cloned();
+            if let (Some(w), Some(f)) = (&mut self.window, selected) {
+                w.marked.insert(id, f);
+            }
         }
         self.mark_anchor = Some(self.selected);
         self.move_by(1, page);
@@ -144,9 +148,11 @@ impl FindingsPane {
         let from = self.mark_anchor.unwrap_or(self.selected);
         let (a, b) = (from.min(self.selected), from.max(self.selected));
         for i in a..=b {
-            if let Some(f) = self.visible(i) {
-                let id = f.id.clone();
-                self.marks.insert(id);
+            if let Some(f) = self.visible(i).cloned() {
+                self.marks.insert(f.id.clone());
+                if let Some(w) = &mut self.window {
+                    w.marked.insert(f.id.clone(), f);
+                }
             }
         }
         self.mark_anchor = Some(self.selected);
@@ -154,6 +160,9 @@ impl FindingsPane {
 
     /// Marks every row in view (after the local filter).
     pub fn mark_all(&mut self) {
+        if self.is_windowed() {
+            return self.request_marks(self.window_query(), false);
+        }
         let ids: Vec<String> = (0..self.visible_len())
             .filter_map(|i| self.visible(i).map(|f| f.id.clone()))
             .collect();
@@ -163,11 +172,17 @@ impl FindingsPane {
     pub fn clear_marks(&mut self) {
         self.marks.clear();
         self.mark_anchor = None;
+        if let Some(w) = &mut self.window {
+            w.marked.clear();
+        }
     }
 
     /// What a change applies to: the marked rows (in table order), else the selected one
     /// (or the one open in the detail view).
     pub fn targets(&self) -> Vec<Target> {
+        if !self.marks.is_empty() && self.is_windowed() {
+            return self.window_marked().into_iter().map(Target::of).collect();
+        }
         if !self.marks.is_empty() {
             return self
                 .rows()

@@ -111,13 +111,20 @@ impl FindingsPane {
         &mut self,
         request: u64,
         cached: Option<CachedView>,
-        full: bool,
+        (full, windowed): (bool, bool),
     ) -> Vec<Effect> {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
         }
+        if windowed {
+            self.enter_window();
+        } else if self.window.take().is_some() {
+            self.clear_rows();
+        }
         self.cache = cached.map(|c| {
-            self.replace_rows(c.findings);
+            if !windowed {
+                self.replace_rows(c.findings);
+            }
             CacheStatus {
                 age_secs: c.age_secs,
                 syncing: true,
@@ -142,7 +149,11 @@ impl FindingsPane {
                 if !self.on_ocsf() {
                     self.asff_answered();
                 }
-                self.replace_rows(view.findings);
+                if self.is_windowed() {
+                    self.window_changed();
+                } else {
+                    self.replace_rows(view.findings);
+                }
                 self.status = LoadStatus::Complete;
                 Some(view.changed)
             }
@@ -202,7 +213,7 @@ mod tests {
             findings: vec![f("a"), f("b")],
             age_secs: 3 * 3600 + 5,
         };
-        let effects = pane.on_cached(request, Some(cached), false);
+        let effects = pane.on_cached(request, Some(cached), (false, false));
         assert!(matches!(
             effects[..],
             [Effect::Read(ReadRequest::Findings(
@@ -253,7 +264,7 @@ mod tests {
             findings: vec![f("a")],
             age_secs: 60,
         };
-        let fx = pane.on_cached(request, Some(cached), false);
+        let fx = pane.on_cached(request, Some(cached), (false, false));
         assert!(
             matches!(
                 fx[..],
@@ -264,7 +275,7 @@ mod tests {
             "{fx:?}"
         );
         // The delta found counts that moved: the view is fetched in full, GetFindingsV2.
-        let fx = pane.on_cached(request, None, true);
+        let fx = pane.on_cached(request, None, (true, false));
         assert!(
             matches!(
                 fx[..],
@@ -281,7 +292,7 @@ mod tests {
     #[test]
     fn nothing_stored_means_a_full_fetch_and_stale_answers_are_ignored() {
         let (mut pane, request) = pane_on_store();
-        let effects = pane.on_cached(request, None, true);
+        let effects = pane.on_cached(request, None, (true, false));
         assert!(matches!(
             effects[..],
             [Effect::Read(ReadRequest::Findings(FindingsRead::Page {
@@ -298,7 +309,7 @@ mod tests {
                     findings: vec![f("x")],
                     age_secs: 1
                 }),
-                false
+                (false, false)
             )
             .is_empty()
         );

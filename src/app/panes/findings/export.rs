@@ -14,6 +14,8 @@ pub fn rows_to_export(state: &State) -> Vec<Finding> {
         (0..pane.visible_len())
             .filter_map(|i| pane.visible(i).cloned())
             .collect()
+    } else if pane.is_windowed() {
+        pane.window_marked().into_iter().cloned().collect()
     } else {
         pane.rows()
             .iter()
@@ -34,6 +36,11 @@ pub(crate) fn path_key(state: &mut State, key: Key) -> Vec<Effect> {
         KeyCode::Enter => {
             let path = path.value().trim().to_string();
             state.prompt = Prompt::None;
+            if state.findings.is_windowed() && state.findings.marks.is_empty() {
+                // The view is in the store: read it all, then export (`FindingsMsg::Rows`).
+                state.findings.request_export(path);
+                return Vec::new();
+            }
             return vec![Effect::ExportFindings {
                 path,
                 findings: rows_to_export(state),

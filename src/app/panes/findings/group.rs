@@ -71,6 +71,9 @@ pub struct Group {
     pub key: String,
     /// Indices into the pane's rows, in table order.
     pub members: Vec<usize>,
+    /// How many rows (`members.len()`, or the store's count when the table reads the
+    /// store and `members` is empty).
+    pub count: usize,
     /// Counts by `Severity::ALL` order (CRITICAL first).
     pub severities: [usize; 5],
     /// On OCSF: how many findings Security Hub counts in this group (all of the view's,
@@ -110,6 +113,7 @@ pub fn group_rows(
                 groups.push(Group {
                     key,
                     members: Vec::new(),
+                    count: 0,
                     severities: [0; 5],
                     server_count: None,
                 });
@@ -117,6 +121,7 @@ pub fn group_rows(
             }
         };
         groups[g].members.push(i);
+        groups[g].count += 1;
         if let Some(s) = f.severity
             && let Some(p) = Severity::ALL.iter().position(|x| *x == s)
         {

@@ -31,6 +31,9 @@ pub(crate) fn handle(state: &mut State, action: Action) -> Vec<Effect> {
 /// Keys on the list of groups; `None` lets the key through to the table's keys.
 fn group_key(pane: &mut FindingsPane, action: &Action, page: usize) -> Option<Vec<Effect>> {
     let filter_empty = pane.filter().is_empty();
+    let windowed = pane.is_windowed();
+    let selected_group = pane.grouping.as_ref()?.selected;
+    let group_query = pane.group_query(selected_group);
     let g = pane.grouping.as_mut()?;
     match action {
         Action::MoveDown => Some(group_move(g, 1, page)),
@@ -45,6 +48,13 @@ fn group_key(pane: &mut FindingsPane, action: &Action, page: usize) -> Option<Ve
         }
         Action::Back if filter_empty => {
             pane.group_by(None);
+            Some(Vec::new())
+        }
+        Action::Mark if windowed => {
+            g.move_by(1, page);
+            if let Some(query) = group_query {
+                pane.request_marks(query, true);
+            }
             Some(Vec::new())
         }
         Action::Mark => {
@@ -153,8 +163,8 @@ fn table_key(state: &mut State, action: Action) -> Vec<Effect> {
             return vec![pane.start_full()];
         }
         Action::ResumeLoad => return pane.resume(),
-        Action::SortNext => return vec![pane.cycle_sort(1)],
-        Action::SortReverse => return vec![pane.cycle_sort(0)],
+        Action::SortNext => return pane.cycle_sort(1),
+        Action::SortReverse => return pane.cycle_sort(0),
         Action::EditFilter => {
             state.prompt = Prompt::FilterEditor(pane.filter_text().into());
         }
@@ -187,6 +197,14 @@ fn mark_same(state: &mut State, action: &Action) {
         Action::MarkSameType => GroupBy::Type,
         _ => GroupBy::Control,
     };
+    if state.findings.is_windowed() {
+        // The store selects them; `Marked` says how many.
+        match state.findings.same_query(by) {
+            Some((_, query)) => state.findings.request_marks(query, false),
+            None => state.notify(NotifyLevel::Info, "no finding selected"),
+        }
+        return;
+    }
     match state.findings.mark_same(by) {
         Some((key, n)) => {
             let marked = state.findings.marks.len();

@@ -5,7 +5,7 @@ mod cache;
 mod msg;
 mod room;
 pub use cache::{CacheStatus, age_text};
-pub use msg::{CachedView, FindingsMsg, FindingsRead, SyncedView};
+pub use msg::{CachedView, FindingsMsg, FindingsRead, RowsFor, SyncedView};
 pub use room::{Room, reduce};
 pub mod block;
 pub mod bulk;
@@ -25,6 +25,7 @@ pub mod refresh;
 pub mod server_groups;
 pub mod source;
 pub mod tickets;
+pub mod window;
 
 use std::collections::HashSet;
 
@@ -108,6 +109,8 @@ pub struct FindingsPane {
     pub server_counts: Option<crate::domain::findings_api::ServerCounts>,
     /// The finding the cursor was on when a reload started: the cursor goes back to it.
     reselect: Option<String>,
+    /// The table reads the store a window at a time (`rows` stays empty).
+    pub window: Option<window::StoreWindow>,
 }
 
 impl Default for FindingsPane {
@@ -143,6 +146,7 @@ impl Default for FindingsPane {
             ocsf: Default::default(),
             server_counts: None,
             reselect: None,
+            window: None,
         }
     }
 }
@@ -190,12 +194,20 @@ impl FindingsPane {
         if !self.on_ocsf() {
             self.asff_answered();
         }
-        if self.pages == 0 {
+        if self.pages == 0 && !self.is_windowed() {
             self.clear_rows();
         }
         self.pages += 1;
         let last = next_token.is_none();
-        self.push_rows(findings, last);
+        if self.is_windowed() {
+            // The task wrote the page to the store: read the window again (every tenth
+            // page of a long fetch, so a fetch does not become a stream of reads).
+            if last || self.pages < 10 || self.pages.is_multiple_of(10) {
+                self.window_changed();
+            }
+        } else {
+            self.push_rows(findings, last);
+        }
         match next_token {
             Some(token) => vec![self.page_request(Some(token))],
             None => {
@@ -268,15 +280,24 @@ impl FindingsPane {
     }
 
     pub fn total(&self) -> usize {
-        self.rows.len()
+        match &self.window {
+            Some(w) => w.view_rows,
+            None => self.rows.len(),
+        }
     }
 
     pub fn visible_len(&self) -> usize {
-        self.matches.as_ref().map_or(self.rows.len(), Vec::len)
+        match &self.window {
+            Some(w) => self.window_len(w),
+            None => self.matches.as_ref().map_or(self.rows.len(), Vec::len),
+        }
     }
 
     /// The row at position `i` of the visible (filtered) list.
     pub fn visible(&self, i: usize) -> Option<&Finding> {
+        if let Some(w) = &self.window {
+            return Self::window_row(w, i);
+        }
         let idx = match &self.matches {
             Some(m) => *m.get(i)?,
             None => i,
@@ -313,9 +334,15 @@ impl FindingsPane {
     /// counts too); when no loaded row contains it, the rows holding each of its words;
     /// when none do, the rows that match it fuzzily within one column.
     pub fn set_filter(&mut self, text: &str) {
+        if self.is_windowed() {
+            self.filter.set(text);
+            (self.selected, self.offset, self.mark_anchor) = (0, 0, None);
+            return self.window_query_changed(false);
+        }
         let new = LocalFilter::parse(text);
         let old = LocalFilter::parse(self.filter.value());
-        let narrowing = !old.is_empty() && new.narrows(&old);
+        // After a fuzzy fallback the longer text may match words again: scan everything.
+        let narrowing = !old.is_empty() && new.narrows(&old) && !self.fuzzy;
         let candidates: Vec<usize> = match (narrowing, self.matches.take(), &self.scope) {
             // One more character can only narrow: scan the current matches only.
             (true, Some(current), _) => current,
@@ -383,6 +410,9 @@ impl FindingsPane {
     }
 
     fn recount(&mut self) {
+        if self.is_windowed() {
+            return; // the store counts (`on_counts`)
+        }
         let mut sev = [0usize; 5];
         let mut wf = [0usize; 4];
         let mut count = |f: &Finding| {
@@ -417,7 +447,7 @@ impl FindingsPane {
     /// Recomputes the group list from the visible rows (not while a group is open).
     fn regroup(&mut self) {
         let Some(g) = &mut self.grouping else { return };
-        if g.open.is_some() {
+        if g.open.is_some() || self.window.is_some() {
             return;
         }
         g.groups = match &self.matches {
@@ -439,7 +469,7 @@ impl FindingsPane {
             return;
         };
         g.open = Some(g.selected);
-        self.scope = Some(members);
+        self.scope = (self.window.is_none()).then_some(members);
         self.filter.clear();
         self.set_filter("");
     }
@@ -508,7 +538,7 @@ impl FindingsPane {
     }
 
     /// Sorts server-side by the next column (`step` 1) or flips the direction (`step` 0).
-    pub fn cycle_sort(&mut self, step: usize) -> Effect {
+    pub fn cycle_sort(&mut self, step: usize) -> Vec<Effect> {
         let (i, asc) = self.sort_column().unwrap_or((COLUMNS.len() - 1, false));
         let (i, asc) = if step == 0 {
             (i, !asc)
@@ -524,12 +554,20 @@ impl FindingsPane {
             field: COLUMNS[i].sort_field.to_string(),
             sort_order: if asc { SortOrder::Asc } else { SortOrder::Desc },
         }];
-        self.start_load()
+        if self.is_windowed() {
+            // The store sorts: no reload from AWS.
+            self.window_query_changed(true);
+            return Vec::new();
+        }
+        vec![self.start_load()]
     }
 
     /// All loaded rows (in server order), for grouping, summaries and export.
     pub fn rows(&self) -> &[Finding] {
-        &self.rows
+        match &self.window {
+            Some(w) => &w.rows,
+            None => &self.rows,
+        }
     }
 
     /// Moves the selection by `delta` rows and keeps it inside a window of `page` rows.
@@ -551,33 +589,5 @@ impl FindingsPane {
     fn clamp_selection(&mut self) {
         self.selected = self.selected.min(self.visible_len().saturating_sub(1));
         self.offset = self.offset.min(self.selected);
-    }
-
-    /// Records a verified workflow change on the loaded row (the server view refreshes later).
-    pub fn set_workflow(&mut self, id: &str, workflow: WorkflowStatus) -> bool {
-        self.edit_row(id, |f| f.workflow = Some(workflow))
-    }
-
-    /// Changes a loaded row in place (after a verified change), keeping the local filter's
-    /// text and an open detail view in step.
-    pub fn edit_row(&mut self, id: &str, edit: impl FnOnce(&mut Finding)) -> bool {
-        let Some(i) = self.rows.iter().position(|f| f.id == id) else {
-            return false;
-        };
-        edit(&mut self.rows[i]);
-        self.edits_applied += 1;
-        self.haystacks[i] = haystack(&self.rows[i]);
-        self.recount();
-        if let Some(d) = &mut self.detail
-            && d.finding_id == id
-        {
-            // Keep the tab and position; the history is stale after a change.
-            let (tab, scroll) = (d.tab, d.scroll);
-            *d = DetailView::new(&self.rows[i]);
-            d.tab = tab;
-            d.scroll = scroll;
-            // (history is NotLoaded again: switching tabs fetches the new records)
-        }
-        true
     }
 }

@@ -37,12 +37,36 @@ pub enum FindingsMsg {
         cached: Option<CachedView>,
         full: bool,
         notice: Option<String>,
+        /// The rows stay in the store (this console writes it, so pages and deltas land
+        /// there): the table reads windows of them (`FindingsRead::Window`) and
+        /// `cached.findings` is empty.
+        windowed: bool,
     },
     /// A delta sync finished: the view's rows now (stored rows with the changes folded in).
     Synced {
         request: u64,
         result: Result<SyncedView, String>,
     },
+    /// A window of the store-backed table (`FindingsRead::Window`) for query `seq`;
+    /// `selected`: where the finding the cursor was kept on is now.
+    Window {
+        seq: u64,
+        start: usize,
+        result: Result<Vec<Finding>, String>,
+        selected: Option<usize>,
+    },
+    /// The store-backed table's counts for query `seq` (`FindingsRead::Counts`).
+    Counts {
+        seq: u64,
+        result: Result<super::window::Counted, String>,
+    },
+    /// Every stored row of a query, for what `FindingsRead::Rows` asked them for.
+    Rows {
+        purpose: RowsFor,
+        result: Result<Vec<Finding>, String>,
+    },
+    /// The store took the re-read findings of a change (`FindingsRead::Reread`).
+    StoreChanged,
     /// `:sync full` (and `R` when nothing failed): fetch the view in full.
     SyncFull,
     /// `:findings EXPR`: replace the server-side filter (errors leave the view alone).
@@ -96,6 +120,15 @@ pub struct SyncedView {
     pub changed: usize,
 }
 
+/// Why the store-backed table asks for every row of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowsFor {
+    /// To mark them (`toggle`: unmark them instead when all are marked already).
+    Mark { toggle: bool },
+    /// To export them to `path` (`e`).
+    Export { path: String },
+}
+
 /// What the findings pane asks the Security Hub reader for (`Effect::Read`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FindingsRead {
@@ -123,6 +156,35 @@ pub enum FindingsRead {
     Reread {
         filters: crate::domain::filter::FindingFilters,
         refs: Vec<crate::domain::finding::FindingRef>,
+    },
+    /// Rows `start..start + len` of the stored view under `query` (answered by
+    /// `FindingsMsg::Window`). `anchor`: a row the pane holds and its position (read by
+    /// key from it); `rows`: how many rows the query leaves, if known; `keep`: put the
+    /// window around this finding and say where it is.
+    Window {
+        seq: u64,
+        filters: crate::domain::filter::FindingFilters,
+        query: crate::store::WindowQuery,
+        range: (usize, usize),
+        anchor: Option<(usize, crate::domain::finding::FindingRef)>,
+        rows: Option<usize>,
+        keep: Option<(crate::domain::finding::FindingRef, usize)>,
+    },
+    /// How many stored rows `query` leaves, the summary's counts and, on the group list,
+    /// the groups (answered by `FindingsMsg::Counts`).
+    Counts {
+        seq: u64,
+        filters: crate::domain::filter::FindingFilters,
+        query: crate::store::WindowQuery,
+        groups: Option<crate::store::GroupColumn>,
+        /// Count the whole view too (its rows changed since it was counted).
+        whole: bool,
+    },
+    /// Every stored row `query` leaves (answered by `FindingsMsg::Rows`).
+    Rows {
+        filters: crate::domain::filter::FindingFilters,
+        query: crate::store::WindowQuery,
+        purpose: RowsFor,
     },
     /// One GetFindingsV2 page (the new Security Hub, OCSF); its rows come back as `Page`.
     OcsfPage {

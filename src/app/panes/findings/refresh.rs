@@ -5,9 +5,11 @@
 //! shares the selected finding's control, resource or type.
 
 use crate::domain::filter_expr::{FilterExpr, Op};
-use crate::domain::finding::Finding;
+use crate::domain::finding::{Finding, WorkflowStatus};
 
 use super::FindingsPane;
+use super::columns::haystack;
+use super::detail::DetailView;
 use super::group::GroupBy;
 
 impl FindingsPane {
@@ -36,6 +38,9 @@ impl FindingsPane {
     /// Keeps the rows `keep` holds; the cursor stays on its finding, or on the row that
     /// took its place when it left. Returns how many rows left.
     pub fn retain_rows(&mut self, keep: impl Fn(&Finding) -> bool) -> usize {
+        if self.is_windowed() {
+            return 0; // the store drops them when it takes the re-read (`StoreChanged`)
+        }
         let before = self.rows.len();
         let kept: Vec<bool> = self.rows.iter().map(&keep).collect();
         if kept.iter().all(|k| *k) {
@@ -68,6 +73,7 @@ impl FindingsPane {
         if let Some(g) = &mut self.grouping {
             for group in &mut g.groups {
                 group.members = remap(&group.members);
+                group.count = group.members.len();
             }
             if g.open.is_some() {
                 // The open group's list comes back right when it is closed.
@@ -86,6 +92,43 @@ impl FindingsPane {
             .unwrap_or(selected);
         self.clamp_selection();
         before - self.rows.len()
+    }
+
+    /// Records a verified workflow change on the loaded row (the server view refreshes later).
+    pub fn set_workflow(&mut self, id: &str, workflow: WorkflowStatus) -> bool {
+        self.edit_row(id, |f| f.workflow = Some(workflow))
+    }
+
+    /// Changes a loaded row in place (after a verified change), keeping the local filter's
+    /// text and an open detail view in step.
+    pub fn edit_row(&mut self, id: &str, edit: impl FnOnce(&mut Finding)) -> bool {
+        if let Some(w) = &mut self.window {
+            // Shown at once; the store takes the re-read values (`StoreChanged`).
+            let Some(f) = w.rows.iter_mut().find(|f| f.id == id) else {
+                return false;
+            };
+            edit(f);
+            self.edits_applied += 1;
+            return true;
+        }
+        let Some(i) = self.rows.iter().position(|f| f.id == id) else {
+            return false;
+        };
+        edit(&mut self.rows[i]);
+        self.edits_applied += 1;
+        self.haystacks[i] = haystack(&self.rows[i]);
+        self.recount();
+        if let Some(d) = &mut self.detail
+            && d.finding_id == id
+        {
+            // Keep the tab and position; the history is stale after a change.
+            let (tab, scroll) = (d.tab, d.scroll);
+            *d = DetailView::new(&self.rows[i]);
+            d.tab = tab;
+            d.scroll = scroll;
+            // (history is NotLoaded again: switching tabs fetches the new records)
+        }
+        true
     }
 
     /// Before a reload: remember the finding under the cursor.

@@ -1,6 +1,7 @@
 //! The findings pane as the root sees it: its messages folded in, its keys, and what a
 //! finished change does to the rows.
 
+use super::msg::RowsFor;
 use super::{FindingsMsg, apply_filter, handle, history_loaded, show_view};
 use crate::app::panes::{FinishedChange, Pane};
 use crate::app::{Action, Effect, NotifyLevel, State};
@@ -81,12 +82,13 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             cached,
             full,
             notice,
+            windowed,
         } => {
             let current = request == state.findings.request;
             if let Some(notice) = notice.filter(|_| current) {
                 state.notify(NotifyLevel::Warning, notice);
             }
-            state.findings.on_cached(request, cached, full)
+            state.findings.on_cached(request, cached, (full, windowed))
         }
         FindingsMsg::Synced { request, result } => {
             let failed = result.as_ref().err().cloned();
@@ -105,6 +107,62 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
                     }
                 }
             }
+            Vec::new()
+        }
+        FindingsMsg::Window {
+            seq,
+            start,
+            result,
+            selected,
+        } => {
+            if let Some(e) = state.findings.on_window(seq, start, result, selected) {
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("reading the findings store: {e}"),
+                );
+            }
+            Vec::new()
+        }
+        FindingsMsg::Counts { seq, result } => {
+            if let Some(e) = state.findings.on_counts(seq, result) {
+                state.notify(NotifyLevel::Error, format!("counting stored findings: {e}"));
+            }
+            Vec::new()
+        }
+        FindingsMsg::Rows {
+            purpose: RowsFor::Export { path },
+            result,
+        } => match result {
+            Ok(findings) => vec![Effect::ExportFindings { path, findings }],
+            Err(e) => {
+                state.notify(
+                    NotifyLevel::Error,
+                    format!("exporting stored findings: {e}"),
+                );
+                Vec::new()
+            }
+        },
+        FindingsMsg::Rows {
+            purpose: RowsFor::Mark { toggle },
+            result,
+        } => {
+            let (level, text) = match result {
+                Ok(rows) => {
+                    let (n, unmarked) = state.findings.on_marked(rows, toggle);
+                    let done = if unmarked { "unmarked" } else { "marked" };
+                    let total = state.findings.marks.len();
+                    (
+                        NotifyLevel::Info,
+                        format!("{done} {n} finding(s) ({total} marked)"),
+                    )
+                }
+                Err(e) => (NotifyLevel::Error, format!("marking stored findings: {e}")),
+            };
+            state.notify(level, text);
+            Vec::new()
+        }
+        FindingsMsg::StoreChanged => {
+            state.findings.window_changed();
             Vec::new()
         }
         FindingsMsg::SyncFull => vec![state.findings.start_full()],

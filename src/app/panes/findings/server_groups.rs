@@ -60,12 +60,13 @@ pub fn merge(groups: &mut Vec<Group>, server: &ServerGroups, by: GroupBy, rows: 
             None => groups.push(Group {
                 key,
                 members: Vec::new(),
+                count: 0,
                 severities: [0; 5],
                 server_count: Some(*count),
             }),
         }
     }
-    let count = |g: &Group| g.server_count.unwrap_or(g.members.len() as i64);
+    let count = |g: &Group| g.server_count.unwrap_or(g.count as i64);
     groups.sort_by(|a, b| count(b).cmp(&count(a)).then_with(|| a.key.cmp(&b.key)));
 }
 

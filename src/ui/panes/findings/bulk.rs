@@ -360,11 +360,7 @@ pub fn draw_groups(frame: &mut Frame, area: Rect, state: &State) {
             };
             let mut cells = vec![
                 text::cell(grp.key.clone()),
-                text::cell(
-                    grp.server_count
-                        .unwrap_or(grp.members.len() as i64)
-                        .to_string(),
-                ),
+                text::cell(grp.server_count.unwrap_or(grp.count as i64).to_string()),
                 text::cell(if marked > 0 {
                     marked.to_string()
                 } else {
