@@ -7,6 +7,8 @@
 # the table is complete, the user scrolls to the end, filters with `/` and groups by
 # control; VmRSS / VmHWM of the console process are read from /proc after each.
 #
+# The console is the release binary built here unless SECDECK_BIN names one.
+#
 #   CARGO_TARGET_DIR=/work/main/target benches/rss_store.sh [FINDINGS=1000000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +22,12 @@ cache="$target/bench-stores/n$findings"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 \
     XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
 
-cargo build --release --quiet
-bin=$target/release/secdeck
+if [ -n "${SECDECK_BIN:-}" ]; then
+    bin=$SECDECK_BIN
+else
+    cargo build --release --quiet
+    bin=$target/release/secdeck
+fi
 generator=$(cargo bench --bench store_window --no-run --message-format=json 2>/dev/null |
     grep -o '"executable":"[^"]*store_window[^"]*"' | tail -1 | cut -d'"' -f4)
 [ -x "$generator" ] || { echo "the store_window bench did not build"; exit 1; }

@@ -3,9 +3,9 @@
 
 use super::pipeline_tests::finish;
 use super::tests::{keys, loaded, messages};
+use super::*;
 use crate::domain::plan::{Change, ChangePlan};
 use pipeline::Stage;
-use super::*;
 
 #[test]
 fn read_only_refuses_mutating_actions_by_name() {

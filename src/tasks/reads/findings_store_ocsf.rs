@@ -120,7 +120,9 @@ impl FindingsStore {
         let in_view = modified(clients, within, (pacer, retry)).await?;
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, Fold::InMemory(&sort));
+        let fold = move |s: &mut Store| {
+            fold_delta(s, view.view_id, &delta, started, Fold::InMemory(&sort))
+        };
         let findings = blocking(&store, fold).await??;
         let differ =
             delta_ocsf::differing(&delta_ocsf::counts_of(&findings), &aws, MAX_GROUPS as usize);
