@@ -52,11 +52,15 @@ fn progress(pane: &FindingsPane, spinner: usize, state: &State) -> Span<'static>
     let theme = &state.theme;
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let (total, pages) = (pane.total(), pane.pages);
-    let counts = format!(
-        "{total} finding{}, {pages} page{}",
-        plural(total),
-        plural(pages)
-    );
+    // Rows the store gave and a delta brought up to date came in no page of this session.
+    let counts = match (pages, &pane.cache) {
+        (0, Some(_)) => format!("{total} finding{}, stored + delta sync", plural(total)),
+        _ => format!(
+            "{total} finding{}, {pages} page{}",
+            plural(total),
+            plural(pages)
+        ),
+    };
     match &pane.status {
         LoadStatus::Idle => text::span("not loaded", style(theme, Slot::Muted)),
         LoadStatus::Loading if pane.cache.as_ref().is_some_and(|c| c.syncing) => text::span(
