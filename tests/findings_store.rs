@@ -46,14 +46,27 @@ fn stored(env: &TestEnv, view: &FindingFilters) -> Vec<Finding> {
         .findings
 }
 
+/// A sandbox of 30 findings, its clients, and reads with no quota in the default order.
+async fn thirty_findings() -> (
+    TestEnv,
+    secdeck::aws::AwsClients,
+    (Pacer, RetryPolicy, Vec<SortCriterion>),
+) {
+    let env = TestEnv::findings(findings(30)).await;
+    let clients = env.clients();
+    let reads = (
+        Pacer::unlimited(),
+        RetryPolicy::default(),
+        SortCriterion::default_order(),
+    );
+    (env, clients, reads)
+}
+
 #[test]
 fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(30)).await;
-        let clients = env.clients();
-        let (pacer, retry) = (Pacer::unlimited(), RetryPolicy::default());
         let view = FindingFilters::default_view();
-        let sort = SortCriterion::default_order();
+        let (env, clients, (pacer, retry, sort)) = thirty_findings().await;
         let store = FindingsStore::new(context(&env));
         let full = |filters: FindingFilters| {
             let (clients, pacer, retry) = (clients.clone(), &pacer, &retry);
@@ -107,11 +120,8 @@ fn after_random_changes_a_delta_sync_equals_a_full_fetch() {
 #[test]
 fn after_random_changes_an_ocsf_delta_sync_equals_a_full_get_findings_v2() {
     big_stack(|| async {
-        let env = TestEnv::findings(findings(30)).await;
-        let clients = env.clients();
-        let (pacer, retry) = (Pacer::unlimited(), RetryPolicy::default());
         let view = OcsfFilters::compile(DEFAULT_VIEW).unwrap();
-        let sort = SortCriterion::default_order();
+        let (env, clients, (pacer, retry, sort)) = thirty_findings().await;
         let store = FindingsStore::new(context(&env));
         // A full fetch, kept as the console keeps its pages (request ids are the pane's).
         let keep_full = |request: u64| {

@@ -28,6 +28,23 @@ pub fn text_from(fragments: &'static [&'static str], max: usize) -> impl Strateg
     proptest::collection::vec(piece, 0..max).prop_map(|p| p.concat())
 }
 
+/// The comparison operators of both filter grammars (`:findings` and the OCSF one).
+pub const OPERATORS: &[&str] = &[
+    "=", "!=", "^=", "!^=", "~", "!~", "~~", "<", "<=", ">", ">=",
+];
+
+/// `text_from` a filter grammar's own `fragments`, with the comparison `OPERATORS` mixed in.
+pub fn filter_text(
+    fragments: &'static [&'static str],
+    max: usize,
+) -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => text_from(fragments, 2),
+        1 => proptest::sample::select(OPERATORS).prop_map(str::to_string),
+    ];
+    proptest::collection::vec(piece, 0..max).prop_map(|p| p.concat())
+}
+
 /// Text of JSON's punctuation and the `words` of one document kind, with odd characters
 /// mixed in: documents that are almost right.
 pub fn json_from(words: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
