@@ -61,16 +61,18 @@ fn box_at_80x24(console: &mut ConsoleEnv, title: &str) -> String {
     box_titled(&drawn, title)
 }
 
+/// Snapshot `name`: the box titled `title` at 80x24.
+fn snapshot_box(console: &mut ConsoleEnv, name: &str, title: &str) {
+    insta::assert_snapshot!(name, box_at_80x24(console, title));
+}
+
 #[test]
 fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment() {
     big_stack(|| async {
         let mut console = ocsf_console(AccessFlag::Unset).await;
         let uid = uid_of_row(&console.state, 0);
         press_until(&mut console, "T", "the connector picker", picking).await;
-        insta::assert_snapshot!(
-            "connector_picker_80x24",
-            box_at_80x24(&mut console, "Open a ticket")
-        );
+        snapshot_box(&mut console, "connector_picker_80x24", "Open a ticket");
 
         press_until(&mut console, "<enter>", "the DRYRUN preview", previewing).await;
         let sent = calls(console.sandbox(), "CreateTicketV2");
@@ -91,10 +93,7 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
                 &uid,
             ],
         );
-        insta::assert_snapshot!(
-            "ticket_preview_80x24",
-            box_at_80x24(&mut console, "Preview")
-        );
+        snapshot_box(&mut console, "ticket_preview_80x24", "Preview");
 
         press_until(&mut console, "y", "the ticket", opened).await;
         let sent = calls(console.sandbox(), "CreateTicketV2");
@@ -129,10 +128,7 @@ fn a_dryrun_preview_then_a_real_ticket_journaled_shown_and_offered_as_a_comment(
             sent[1]["ClientToken"],
             format!("{}-0", outcome.plan_id).as_str()
         );
-        insta::assert_snapshot!(
-            "tickets_opened_80x24",
-            box_at_80x24(&mut console, "Tickets opened")
-        );
+        snapshot_box(&mut console, "tickets_opened_80x24", "Tickets opened");
 
         press(&mut console, "c");
         assert_eq!(console.copied.last().unwrap(), &format!("SEC-101 {url}"));
