@@ -479,3 +479,96 @@ fn the_aws_cli_reads_v2_findings_and_counts_from_the_sandbox_on_loopback() {
         common::runner::big_stack_value(|| async { TestEnv::demo().await.ocsf_findings().len() });
     assert_eq!(total as usize, expected);
 }
+
+/// The OCSF issue's acceptance: against one `secdeck sandbox --listen`, the console on
+/// `--findings-api ocsf` shows the findings and severity counts the AWS CLI reads.
+#[test]
+fn the_console_on_ocsf_shows_the_findings_and_counts_the_aws_cli_reads() {
+    use secdeck::domain::findings_api::FindingsApi;
+    let server = common::bin::ListeningSandbox::start();
+    let url = server.url.clone();
+    let aws = move |args: &[&str]| {
+        common::awscli::aws(&url, "us-east-1", args).unwrap_or_else(|e| panic!("{e}"))
+    };
+    // The console's default OCSF view, `status=New,in_progress`, as a CLI user writes it.
+    let filters = r#"{"CompositeFilters":[{"Operator":"OR","StringFilters":[
+        {"FieldName":"status","Filter":{"Value":"New","Comparison":"EQUALS"}},
+        {"FieldName":"status","Filter":{"Value":"In Progress","Comparison":"EQUALS"}}]}],
+        "CompositeOperator":"AND"}"#;
+    let listed = aws(&["securityhub", "get-findings-v2", "--filters", filters]);
+    let mut cli_uids: Vec<String> = listed["Findings"]
+        .as_array()
+        .expect("Findings")
+        .iter()
+        // The console's row id: metadata.uid, else (AWS's sample exposure) finding_info.uid.
+        .map(|d| match uid(d) {
+            none if none.is_empty() => d["finding_info"]["uid"].as_str().unwrap().to_string(),
+            some => some,
+        })
+        .collect();
+    cli_uids.sort();
+    let rules = format!(r#"[{{"GroupByField":"severity","Filters":{filters}}}]"#);
+    let stats = aws(&[
+        "securityhub",
+        "get-finding-statistics-v2",
+        "--group-by-rules",
+        &rules,
+    ]);
+    let mut cli_counts: Vec<(String, i64)> = stats["GroupByResults"][0]["GroupByValues"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (
+                g["FieldValue"].as_str().unwrap().to_string(),
+                g["Count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    cli_counts.sort();
+
+    let endpoint = server.url.clone();
+    let (rows, mut counts) = common::runner::big_stack_value(move || async move {
+        let journal = tempfile::tempdir().unwrap();
+        let seed = secdeck::sandbox::seed::Seed::default();
+        let mut parts = secdeck::runtime::demo_parts(
+            seed,
+            secdeck::config::AccessFlag::ReadOnly,
+            journal.path().join("j.jsonl"),
+        )
+        .await
+        .unwrap();
+        parts.sdk_config = common::sdk::moto_config(&endpoint, "us-east-1");
+        parts.sandbox = None;
+        parts.findings_api = FindingsApi::Ocsf;
+        let mut console = secdeck::runtime::Console::start(parts);
+        wait_until(&mut console, "the OCSF view and its counts", |s| {
+            findings_loaded(s) && s.findings.server_counts.is_some()
+        })
+        .await;
+        let findings = &console.state.findings;
+        let rows: Vec<String> = (0..findings.visible_len())
+            .filter_map(|i| findings.visible(i).map(|f| f.id.clone()))
+            .collect();
+        (rows, findings.server_counts.clone().unwrap().severity)
+    });
+    let mut rows = rows;
+    rows.sort();
+    assert!(
+        cli_uids.len() > 100,
+        "more than one page: {}",
+        cli_uids.len()
+    );
+    let only_console: Vec<_> = rows.iter().filter(|r| !cli_uids.contains(r)).collect();
+    let only_cli: Vec<_> = cli_uids.iter().filter(|r| !rows.contains(r)).collect();
+    assert!(
+        only_console.is_empty() && only_cli.is_empty() && rows.len() == cli_uids.len(),
+        "the console's {} rows are the CLI's {} findings; only in the console: {only_console:?}; \
+         only in the CLI: {only_cli:?}",
+        rows.len(),
+        cli_uids.len()
+    );
+    counts.retain(|(_, n)| *n > 0);
+    counts.sort();
+    assert_eq!(counts, cli_counts, "the strip's counts are the CLI's");
+}
