@@ -2,7 +2,8 @@
 # Resident memory of the console over a findings store of N findings (default 1,000,000;
 # issue 16, bounded memory). The store is generated once, written straight into the file
 # by the store_window bench binary (kept under $CARGO_TARGET_DIR/bench-stores/nN), and
-# the console is started `--read-only` with it as its private XDG_CACHE_HOME against
+# the console is started `--read-only --findings-api asff` (the generated store is the
+# ASFF one) with it as its private XDG_CACHE_HOME against
 # `secdeck sandbox --listen` holding 100 findings, so its delta sync answers little. Once
 # the table is complete, the user scrolls to the end, filters with `/` and groups by
 # control; VmRSS / VmHWM of the console process are read from /proc after each.
@@ -45,7 +46,7 @@ done
 tmux new-session -d -s "$session" -x 200 -y 50 \
     "env AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench XDG_STATE_HOME=$work/state \
      XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$cache \
-     $bin --endpoint-url $url --region us-east-1 --read-only"
+     $bin --endpoint-url $url --region us-east-1 --findings-api asff --read-only"
 for _ in $(seq 1 600); do
     tmux capture-pane -p -t "$session" | grep -q "complete ·" && break
     sleep 0.2
@@ -68,7 +69,9 @@ rss "scrolled to the end"
 tmux send-keys -t "$session" / b u c k e t - 4 2 Enter
 sleep 3
 rss "/bucket-42"
-tmux send-keys -t "$session" Escape C-g
+tmux send-keys -t "$session" Escape
+sleep 1 # apart: an Escape followed at once by a key reads as Alt+key
+tmux send-keys -t "$session" C-g
 sleep 5
 rss "grouped by control"
 tmux capture-pane -p -t "$session" | head -12
