@@ -12,7 +12,7 @@ use crate::app::effect::{Effect, ReadRequest};
 use crate::app::panes::findings::FindingsRead;
 use crate::app::panes::findings::msg::RowsFor;
 use crate::domain::finding::{Finding, FindingRef};
-use crate::store::{GroupColumn, GroupCount, WindowCounts, WindowQuery};
+use crate::store::{Api, GroupColumn, GroupCount, ViewRef, WindowCounts, WindowQuery};
 
 /// Rows read above and below the screen, so a few moves need no read.
 const MARGIN: usize = 60;
@@ -81,7 +81,11 @@ impl FindingsPane {
     /// writes), keeping the cursor on its finding.
     pub(super) fn enter_window(&mut self) {
         let keep = self.window_keep();
-        let marked = self.window.take().map(|w| w.marked).unwrap_or_default();
+        // The query numbers go on: the task skips reads older than the newest it saw.
+        let (marked, seq) = self
+            .window
+            .take()
+            .map_or((HashMap::new(), 1), |w| (w.marked, w.seq + 1));
         self.rows.clear();
         self.haystacks.clear();
         self.matches = None;
@@ -89,7 +93,7 @@ impl FindingsPane {
         self.window = Some(StoreWindow {
             marked,
             keep,
-            seq: 1,
+            seq,
             whole_stale: true,
             ..StoreWindow::default()
         });
@@ -121,6 +125,20 @@ impl FindingsPane {
             w.start = 0;
             w.end_seen = false;
             w.keep = kept;
+        }
+    }
+
+    /// The stored view the table shows: the OCSF one on OCSF, else the ASFF one.
+    pub fn stored_view(&self) -> ViewRef {
+        match self.on_ocsf() {
+            true => ViewRef {
+                api: Api::Ocsf,
+                key: crate::store::ocsf::view_key(&self.ocsf.filters),
+            },
+            false => ViewRef {
+                api: Api::Asff,
+                key: crate::store::view_key(&self.filters),
+            },
         }
     }
 
@@ -208,7 +226,10 @@ impl FindingsPane {
     /// What the table lacks, as reads: counts for the current query, the window around
     /// the screen, marks asked for. Pure: the answers come back as messages.
     pub fn window_reads(&mut self) -> Vec<Effect> {
-        let filters = self.filters.clone();
+        if self.window.is_none() {
+            return Vec::new();
+        }
+        let view = self.stored_view();
         let query = self.window_query();
         let group_column = self
             .grouping
@@ -226,7 +247,7 @@ impl FindingsPane {
         let read = |r: FindingsRead| Effect::Read(ReadRequest::Findings(r));
         for (query, purpose) in w.row_requests.drain(..) {
             out.push(read(FindingsRead::Rows {
-                filters: filters.clone(),
+                view: view.clone(),
                 query,
                 purpose,
             }));
@@ -236,7 +257,7 @@ impl FindingsPane {
             w.counting = Some(w.seq);
             out.push(read(FindingsRead::Counts {
                 seq: w.seq,
-                filters: filters.clone(),
+                view: view.clone(),
                 query: query.clone(),
                 groups: group_column,
                 whole: w.whole_stale,
@@ -260,7 +281,7 @@ impl FindingsPane {
         w.pending = Some((w.seq, start));
         out.push(read(FindingsRead::Window {
             seq: w.seq,
-            filters,
+            view,
             query,
             range: (start, SCREEN + 2 * MARGIN),
             anchor,
