@@ -192,7 +192,7 @@ impl FindingsPane {
                 .collect();
         }
         let selected = match &self.detail {
-            Some(d) => self.rows().iter().find(|f| f.id == d.finding_id),
+            Some(d) => self.held(&d.finding_id),
             None => self.selected_finding(),
         };
         selected.map(Target::of).into_iter().collect()

@@ -116,10 +116,9 @@ impl FindingsPane {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
         }
-        if windowed {
-            self.enter_window();
-        } else if self.window.take().is_some() {
-            self.clear_rows();
+        match windowed {
+            true => self.enter_window(),
+            false => self.leave_window(),
         }
         self.cache = cached.map(|c| {
             if !windowed {

@@ -54,7 +54,12 @@ fn local_key(by: GroupBy, value: &str, rows: &[Finding]) -> String {
 pub fn merge(groups: &mut Vec<Group>, server: &ServerGroups, by: GroupBy, rows: &[Finding]) {
     for (value, count) in &server.counts {
         let key = local_key(by, value, rows);
-        match groups.iter_mut().find(|g| g.key == key) {
+        // Without a row of that uid at hand (a table reading windows of the store), the
+        // resource group whose key ends in the uid.
+        let same = |g: &Group| {
+            g.key == key || (by == GroupBy::Resource && g.key.ends_with(&format!(" {value}")))
+        };
+        match groups.iter_mut().find(|g| same(g)) {
             // Fatal and Critical both show as CRITICAL: their counts add up.
             Some(g) => *g.server_count.get_or_insert(0) += count,
             None => groups.push(Group {
@@ -117,7 +122,10 @@ impl FindingsPane {
                     field: ocsf_field(g.by),
                     counts,
                 });
-                self.regroup();
+                match self.is_windowed() {
+                    true => self.list_window_groups(),
+                    false => self.regroup(),
+                }
                 None
             }
             Err(e) => Some(format!("group counts: {e} (counting the loaded rows)")),

@@ -99,6 +99,16 @@ impl FindingsPane {
         });
     }
 
+    /// Back to rows in memory (a load the store does not keep: an organization scope, a
+    /// reader's store): the window's rows go, the `/` filter applies to the rows to come.
+    pub(super) fn leave_window(&mut self) {
+        if self.window.take().is_some() {
+            self.clear_rows();
+            let text = self.filter.value().to_string();
+            self.set_filter(&text);
+        }
+    }
+
     fn window_keep(&self) -> Option<(FindingRef, usize)> {
         let f = self.selected_finding()?;
         Some((f.reference(), self.selected.saturating_sub(self.offset)))
@@ -337,27 +347,41 @@ impl FindingsPane {
             w.view_rows = n;
             w.whole_stale = false;
         }
-        let s = counted.counts;
+        let s = &counted.counts;
         self.summary = (s.severities, s.workflows);
-        if let (Some(g), Some(groups)) = (&mut self.grouping, &counted.groups) {
-            g.groups = groups
-                .iter()
-                .map(|c| Group {
-                    key: c.key.clone(),
-                    members: Vec::new(),
-                    count: c.rows,
-                    severities: c.severities,
-                    server_count: None,
-                })
-                .collect();
-            g.selected = g.selected.min(g.groups.len().saturating_sub(1));
-            g.offset = g.offset.min(g.selected);
-        }
+        let keep = w.keep.is_some();
         w.counted = Some((seq, counted));
-        if w.keep.is_none() {
+        self.list_window_groups();
+        if !keep {
             self.clamp_selection();
         }
         None
+    }
+
+    /// The group list from the store's counts; on OCSF, with Security Hub's counts of
+    /// this load on them (GetFindingStatisticsV2, as on a table in memory).
+    pub(super) fn list_window_groups(&mut self) {
+        let (Some(w), Some(g)) = (&self.window, &mut self.grouping) else {
+            return;
+        };
+        let Some(groups) = w.counted.as_ref().and_then(|(_, c)| c.groups.as_ref()) else {
+            return;
+        };
+        g.groups = groups
+            .iter()
+            .map(|c| Group {
+                key: c.key.clone(),
+                members: Vec::new(),
+                count: c.rows,
+                severities: c.severities,
+                server_count: None,
+            })
+            .collect();
+        if let Some(server) = g.server.as_ref().filter(|s| s.request == self.request) {
+            super::server_groups::merge(&mut g.groups, server, g.by, &w.rows);
+        }
+        g.selected = g.selected.min(g.groups.len().saturating_sub(1));
+        g.offset = g.offset.min(g.selected);
     }
 
     /// Marked rows arrived. Returns (how many, whether they were unmarked).
@@ -378,6 +402,18 @@ impl FindingsPane {
             }
         }
         (n, unmark)
+    }
+
+    /// The findings the pane holds: its rows (a window's, on a store-backed table) and
+    /// the marked ones it keeps beside them.
+    pub fn held_rows(&self) -> impl Iterator<Item = &Finding> {
+        let marked = self.window.iter().flat_map(|w| w.marked.values());
+        self.rows().iter().chain(marked)
+    }
+
+    /// A finding the pane holds, by id (see `held_rows`).
+    pub fn held(&self, id: &str) -> Option<&Finding> {
+        self.held_rows().find(|f| f.id == id)
     }
 
     /// The marked findings as known to the window (table order is not known for them).
