@@ -280,9 +280,15 @@ fn the_ocsf_table_over_its_store_shows_what_the_ocsf_table_in_memory_shows() {
             assert_eq!(a, b, "/{text}");
         }
         assert_eq!(from_store.groups, in_memory.groups);
-        let counted = resources_in_memory.iter().filter(|g| g.3 == Some(1)).count();
+        let counted = resources_in_memory
+            .iter()
+            .filter(|g| g.3 == Some(1))
+            .count();
         assert_eq!(counted, 400, "Security Hub counts up to 400 buckets");
-        assert_eq!(resources_from_store, resources_in_memory, "groups by resource");
+        assert_eq!(
+            resources_from_store, resources_in_memory,
+            "groups by resource"
+        );
         assert_eq!(from_store.open_group, in_memory.open_group);
         assert!(in_memory.marked > 0);
         assert_eq!(from_store.marked, in_memory.marked, "space marks the group");
@@ -330,7 +336,11 @@ fn a_triage_change_over_marks_reaches_the_ocsf_table_over_its_store() {
         }
         press(&mut run, "<esc>");
         wait_until(&mut run, "the whole view", findings_loaded).await;
-        assert_eq!(run.state.findings.total(), OCSF_ROWS, "In Progress stays in view");
+        assert_eq!(
+            run.state.findings.total(),
+            OCSF_ROWS,
+            "In Progress stays in view"
+        );
         assert!(run.state.findings.rows().len() <= 300);
     });
 }

@@ -130,7 +130,8 @@ fn values_at<'a>(doc: &'a Value, path: &[&str], out: &mut BTreeSet<&'a str>) {
 /// The checked counts of rows (their documents as received).
 pub fn counts_of(rows: &[Finding]) -> Counts {
     let mut out = no_counts();
-    rows.iter().for_each(|row| count_doc(&mut out, &row.raw.value()));
+    rows.iter()
+        .for_each(|row| count_doc(&mut out, &row.raw.value()));
     out
 }
 

@@ -65,11 +65,11 @@ impl Store {
 
     /// The id of the view kept under `key` (either API's view key), if any.
     pub fn view_id_at(&self, key: &str) -> Result<Option<i64>, StoreError> {
-        let found = self
-            .conn
-            .query_row("SELECT view_id FROM views WHERE filter = ?1", [key], |r| {
-                r.get(0)
-            });
+        let found =
+            self.conn
+                .query_row("SELECT view_id FROM views WHERE filter = ?1", [key], |r| {
+                    r.get(0)
+                });
         self.sql(found.optional())
     }
 

@@ -261,9 +261,7 @@ impl FindingsStore {
         }
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let fold = move |s: &mut Store| {
-            fold_delta(s, view.view_id, &delta, started, &sort)
-        };
+        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
         let findings = blocking(&store, fold).await??;
         Ok(SyncedView {
             findings,
