@@ -289,6 +289,62 @@ mod tests {
     }
 
     #[test]
+    fn the_ocsf_writers_table_reads_windows_of_the_ocsf_view_until_a_scope_is_set() {
+        use crate::store::{Api, ViewRef};
+        let mut pane = FindingsPane {
+            store: true,
+            source: crate::domain::findings_api::FindingsSource::new(
+                crate::domain::findings_api::FindingsApi::Ocsf,
+            ),
+            ..FindingsPane::default()
+        };
+        let Effect::Read(ReadRequest::Findings(FindingsRead::OcsfOpen { request, .. })) =
+            pane.start_load()
+        else {
+            panic!("the OCSF store is opened");
+        };
+        let cached = CachedView {
+            findings: Vec::new(),
+            age_secs: 5,
+        };
+        pane.on_cached(request, Some(cached), (false, true));
+        assert!(pane.is_windowed());
+        let ocsf_view = ViewRef {
+            api: Api::Ocsf,
+            key: crate::store::ocsf::view_key(&pane.ocsf.filters),
+        };
+        let reads = pane.window_reads();
+        let views: Vec<&ViewRef> = reads
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Read(ReadRequest::Findings(
+                    FindingsRead::Window { view, .. } | FindingsRead::Counts { view, .. },
+                )) => Some(view),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            views,
+            [&ocsf_view, &ocsf_view],
+            "counts and a window: {reads:?}"
+        );
+        let seq = pane.window.as_ref().unwrap().seq;
+        // A reload's window numbers its queries on (the task skips older ones).
+        let _ = pane.start_load();
+        pane.on_cached(pane.request, None, (true, true));
+        assert!(pane.window.as_ref().unwrap().seq > seq);
+        // An organization scope is read from AWS only: its rows are held in memory.
+        let scope = crate::domain::org_scope::OrgScope::parse("ou=ou-ab12-cd345678").unwrap();
+        let fx = pane.set_scope(scope);
+        assert!(!pane.is_windowed());
+        assert!(matches!(
+            fx,
+            Effect::Read(ReadRequest::Findings(FindingsRead::OcsfPage { .. }))
+        ));
+        assert!(pane.window_reads().is_empty());
+    }
+
+    #[test]
     fn nothing_stored_means_a_full_fetch_and_stale_answers_are_ignored() {
         let (mut pane, request) = pane_on_store();
         let effects = pane.on_cached(request, None, (true, false));

@@ -183,5 +183,11 @@ mod tests {
         merge(&mut by_resource, &server, GroupBy::Resource, &rows);
         assert_eq!(by_resource[0].key, "AwsS3Bucket arn:b1");
         assert_eq!(by_resource[0].server_count, Some(9));
+        // A table reading windows of the store may hold no row of the uid: the group
+        // whose key ends in it takes the count.
+        let mut from_store = group_rows(&rows, 0..2, GroupBy::Resource);
+        merge(&mut from_store, &server, GroupBy::Resource, &[]);
+        assert_eq!(from_store.len(), 1, "{from_store:?}");
+        assert_eq!(from_store[0].server_count, Some(9));
     }
 }
