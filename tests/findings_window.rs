@@ -344,3 +344,100 @@ fn a_triage_change_over_marks_reaches_the_ocsf_table_over_its_store() {
         assert!(run.state.findings.rows().len() <= 300);
     });
 }
+
+/// The `metadata.uid` of the row at visible position `i` (AWS's sample exposure has none).
+fn uid_at(run: &ConsoleEnv, i: usize) -> Option<String> {
+    let f = run.state.findings.visible(i).expect("the window holds it");
+    f.raw.value()["metadata"]["uid"]
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Moves with `key` (`j`, `k`) to the nearest row with a `metadata.uid`; returns it.
+async fn nearest_with_uid(run: &mut ConsoleEnv, key: &str) -> String {
+    loop {
+        wait_until(run, "the window", findings_loaded).await;
+        if let Some(uid) = uid_at(run, run.state.findings.selected) {
+            return uid;
+        }
+        press(run, key);
+    }
+}
+
+#[test]
+fn tickets_and_the_exposure_view_work_over_the_ocsf_store() {
+    use secdeck::app::panes::findings::tickets::TicketStage;
+    use secdeck::app::pipeline::Stage;
+    big_stack(|| async {
+        let env = TestEnv::demo().await;
+        let cache = env.path("cache");
+        let parts = move |p: &mut ConsoleParts| {
+            p.findings_api = FindingsApi::Ocsf;
+            p.findings_store = Some(cache);
+        };
+        let mut run = env.console_with(AccessFlag::Unset, parts).await;
+        wait_until(&mut run, "the OCSF findings", findings_loaded).await;
+        assert!(run.state.findings.is_windowed(), "the writer reads windows");
+
+        // A row near the top and the last row marked: one ticket each.
+        let first = nearest_with_uid(&mut run, "j").await;
+        press(&mut run, "<space>G");
+        let last = nearest_with_uid(&mut run, "k").await;
+        press(&mut run, "<space>g");
+        wait_until(&mut run, "the top", findings_loaded).await;
+        // The last row is held beside the window, as a mark, not in it.
+        let in_window = run.state.findings.rows().iter();
+        assert!(!in_window.map(|f| &f.id).any(|id| *id == last));
+        press(&mut run, "T");
+        wait_until(&mut run, "the connector picker", |s| {
+            matches!(s.pipeline.stage, Stage::Ticket(TicketStage::Pick { .. }))
+        })
+        .await;
+        assert_shows(&run.state, &["for 2 marked findings: one ticket each"]);
+        press_until(&mut run, "j<enter>", "the DRYRUN preview", previewing).await;
+        press_until(&mut run, "y", "the tickets", |s| {
+            matches!(s.pipeline.stage, Stage::Ticket(TicketStage::Opened { .. }))
+        })
+        .await;
+        let mut ticketed: Vec<String> = run.sandbox().tickets().into_iter().map(|t| t.1).collect();
+        ticketed.sort();
+        let mut marked = vec![first, last];
+        marked.sort();
+        assert_eq!(ticketed, marked);
+        assert!(run.state.findings.marks.is_empty(), "ticketed marks clear");
+        press(&mut run, "<esc>");
+
+        // An exposure, Enter on its second contributing finding, Esc back to it.
+        press(&mut run, ":exposures<enter>");
+        wait_until(&mut run, "the exposures", findings_loaded).await;
+        assert!(run.state.findings.is_windowed());
+        let pane = &run.state.findings;
+        let at = (0..pane.visible_len())
+            .position(|i| {
+                let doc = pane.visible(i).unwrap().raw.value();
+                doc["finding_info"]["related_events"]
+                    .as_array()
+                    .is_some_and(|r| r.len() >= 2)
+            })
+            .expect("an exposure with two contributing findings");
+        press(&mut run, &format!("g{}<enter>", "j".repeat(at)));
+        let exposure = uid_at(&run, at).expect("metadata.uid");
+        let doc = run.sandbox().ocsf_finding(&exposure).unwrap();
+        let second = doc["finding_info"]["related_events"][1]["uid"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let open =
+            |s: &secdeck::app::State| s.findings.detail.as_ref().map(|d| d.finding_id.clone());
+        assert_eq!(open(&run.state).as_deref(), Some(exposure.as_str()));
+        press(&mut run, "j<enter>");
+        wait_until(&mut run, "the contributing finding", |s| {
+            open(s).as_deref() == Some(second.as_str())
+        })
+        .await;
+        press(&mut run, "<esc>");
+        assert_eq!(open(&run.state).as_deref(), Some(exposure.as_str()));
+        press(&mut run, "<esc>");
+        assert_eq!(open(&run.state), None);
+    });
+}
