@@ -441,3 +441,44 @@ fn tickets_and_the_exposure_view_work_over_the_ocsf_store() {
         assert_eq!(open(&run.state), None);
     });
 }
+
+#[test]
+fn an_ocsf_console_reading_a_store_another_console_writes_keeps_its_rows_in_memory() {
+    big_stack(|| async {
+        let env = TestEnv::findings(seeded_n(OCSF_ROWS)).await;
+        let cache = env.path("cache");
+        let writer = ocsf_console(env, Some(cache.clone())).await;
+        let env = writer.end();
+        // Another console holds the OCSF store's writer lock.
+        let file = ocsf_store_in(&cache).expect("the OCSF store");
+        let other = secdeck::store::Store::open_path(&file).unwrap();
+        assert!(other.is_writer());
+        let mut run = ocsf_console(env, Some(cache)).await;
+        assert!(
+            !run.state.findings.is_windowed(),
+            "a reader folds deltas in memory"
+        );
+        assert!(
+            run.state.findings.cache.is_some(),
+            "the stored rows were shown"
+        );
+        assert_eq!(run.state.findings.rows().len(), OCSF_ROWS);
+        let all = walk(&mut run).await;
+        assert_eq!(all.rows.len(), OCSF_ROWS);
+        drop(other);
+    });
+}
+
+/// The OCSF store file under `dir`.
+fn ocsf_store_in(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir).ok()?.find_map(|e| {
+        let path = e.ok()?.path();
+        match path.is_dir() {
+            true => ocsf_store_in(&path),
+            false => path
+                .to_string_lossy()
+                .ends_with("-ocsf.sqlite3")
+                .then_some(path),
+        }
+    })
+}
