@@ -247,4 +247,18 @@ mod tests {
             "cut short: not compared"
         );
     }
+
+    #[test]
+    fn the_stored_documents_count_as_the_rows_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = super::super::Store::open_path(&dir.path().join("o.sqlite3")).unwrap();
+        let rows = [
+            row("a", "New", &["r1", "r1"]),
+            row("b", "Resolved", &["r2"]),
+            row("c", "New", &[]),
+        ];
+        let (view, gen_) = store.begin_full_at("{\"ocsf\":1}").unwrap();
+        store.put(view, gen_, &rows).unwrap();
+        assert_eq!(store.checked_counts(view).unwrap(), counts_of(&rows));
+    }
 }
