@@ -486,6 +486,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
     }
     // Rows the change moved out of the view leave it (SUPPRESSED under status=NEW,NOTIFIED).
     pane.drop_rows_outside_view();
+    pane.forget_unmarked();
     let failed: Vec<FindingEdit> = update
         .edits
         .iter()

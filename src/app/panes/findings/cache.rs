@@ -132,7 +132,11 @@ impl FindingsPane {
         if full {
             return vec![self.page_request(None)];
         }
-        vec![self.delta_request()]
+        // No first page asks the group list's counts (OCSF): asked beside the delta.
+        let groups = self.server_group_request();
+        std::iter::once(self.delta_request())
+            .chain(groups)
+            .collect()
     }
 
     /// A delta sync answered. Returns how many findings it changed (None: stale or failed).
@@ -329,10 +333,22 @@ mod tests {
             "counts and a window: {reads:?}"
         );
         let seq = pane.window.as_ref().unwrap().seq;
-        // A reload's window numbers its queries on (the task skips older ones).
+        // A reload's window numbers its queries on (the task skips older ones); grouped,
+        // the delta goes with Security Hub's group counts (no first page asks them).
+        pane.group_by(Some(super::super::group::GroupBy::Severity));
         let _ = pane.start_load();
-        pane.on_cached(pane.request, None, (true, true));
+        let fx = pane.on_cached(pane.request, None, (false, true));
         assert!(pane.window.as_ref().unwrap().seq > seq);
+        assert!(
+            matches!(
+                fx[..],
+                [
+                    Effect::Read(ReadRequest::Findings(FindingsRead::OcsfDelta { .. })),
+                    Effect::Read(ReadRequest::Findings(FindingsRead::OcsfGroups { .. }))
+                ]
+            ),
+            "{fx:?}"
+        );
         // An organization scope is read from AWS only: its rows are held in memory.
         let scope = crate::domain::org_scope::OrgScope::parse("ou=ou-ab12-cd345678").unwrap();
         let fx = pane.set_scope(scope);

@@ -295,6 +295,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
     for id in ids {
         state.findings.marks.remove(&id);
     }
+    state.findings.forget_unmarked();
     if matches!(state.pipeline.stage, Stage::Idle) {
         state.pipeline.stage = Stage::Ticket(TicketStage::Opened {
             tickets: outcome.tickets.clone(),

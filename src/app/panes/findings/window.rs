@@ -404,6 +404,14 @@ impl FindingsPane {
         (n, unmark)
     }
 
+    /// Marked findings kept beside the window whose marks went (a change cleared them).
+    pub(super) fn forget_unmarked(&mut self) {
+        let marks = &self.marks;
+        if let Some(w) = &mut self.window {
+            w.marked.retain(|id, _| marks.contains(id));
+        }
+    }
+
     /// The findings the pane holds: its rows (a window's, on a store-backed table) and
     /// the marked ones it keeps beside them.
     pub fn held_rows(&self) -> impl Iterator<Item = &Finding> {
