@@ -451,8 +451,18 @@ fn an_ocsf_console_reading_a_store_another_console_writes_keeps_its_rows_in_memo
         let env = writer.end();
         // Another console holds the OCSF store's writer lock.
         let file = ocsf_store_in(&cache).expect("the OCSF store");
-        let other = secdeck::store::Store::open_path(&file).unwrap();
-        assert!(other.is_writer());
+        // (once the first console's last task let go of it)
+        let mut other = None;
+        for _ in 0..500 {
+            let store = secdeck::store::Store::open_path(&file).unwrap();
+            if store.is_writer() {
+                other = Some(store);
+                break;
+            }
+            drop(store);
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let other = other.expect("the writer lock, once the first console let go");
         let mut run = ocsf_console(env, Some(cache)).await;
         assert!(
             !run.state.findings.is_windowed(),
