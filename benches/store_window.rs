@@ -258,7 +258,10 @@ fn bench(c: &mut Criterion, reader: &Store, n: usize) {
         b.iter(|| {
             let read = app::FindingsRead::Counts {
                 seq: 1,
-                filters: FindingFilters::default_view(),
+                view: secdeck::store::ViewRef {
+                    api: secdeck::store::Api::Asff,
+                    key: secdeck::store::view_key(&FindingFilters::default_view()),
+                },
                 query: state.findings.window_query(),
                 groups: Some(secdeck::store::GroupColumn::Control),
                 whole: false,

@@ -48,6 +48,14 @@ impl Api {
     }
 }
 
+/// A stored view as the table's window reads name it: which API's store, and the view's
+/// key in it (`view_key` on ASFF, `ocsf::view_key` on OCSF).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewRef {
+    pub api: Api,
+    pub key: String,
+}
+
 /// Whose findings a store holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreKey {

@@ -55,6 +55,24 @@ impl Store {
         self.view_at(&view_key(filters))
     }
 
+    /// The id of the view stored for `filters`, if any (no row count: cheap).
+    pub fn view_id(
+        &self,
+        filters: &crate::domain::filter::FindingFilters,
+    ) -> Result<Option<i64>, StoreError> {
+        self.view_id_at(&view_key(filters))
+    }
+
+    /// The id of the view kept under `key` (either API's view key), if any.
+    pub fn view_id_at(&self, key: &str) -> Result<Option<i64>, StoreError> {
+        let found =
+            self.conn
+                .query_row("SELECT view_id FROM views WHERE filter = ?1", [key], |r| {
+                    r.get(0)
+                });
+        self.sql(found.optional())
+    }
+
     /// The stored view kept under `key` (an ASFF `view_key`, an OCSF `ocsf::view_key`).
     pub fn view_at(&self, key: &str) -> Result<Option<ViewState>, StoreError> {
         let found = self.conn.query_row(

@@ -210,19 +210,6 @@ impl Store {
         Ok((instr, Value::Text(needle.into()), false))
     }
 
-    /// The id of the view stored for `filters`, if any (no row count: cheap).
-    pub fn view_id(
-        &self,
-        filters: &crate::domain::filter::FindingFilters,
-    ) -> Result<Option<i64>, StoreError> {
-        let found = self.conn.query_row(
-            "SELECT view_id FROM views WHERE filter = ?1",
-            [super::view_key(filters)],
-            |r| r.get(0),
-        );
-        self.sql(found.optional())
-    }
-
     /// The WHERE clause of `query` over view `view_id`. A phrase no row holds falls back
     /// to its words (so the answer depends on the data: one look-up decides).
     fn condition(&self, view_id: i64, query: &WindowQuery) -> Result<Condition, StoreError> {

@@ -45,7 +45,8 @@ pub struct FindingsStore {
     /// What opening reported (a rebuilt store), said once.
     notice: Mutex<Option<String>>,
     full: Mutex<Option<FullFetch>>,
-    readers: Mutex<Vec<Store>>,
+    /// Reader connections, by the API whose store they read.
+    readers: Mutex<Vec<(Api, Store)>>,
     /// The newest window query asked: reads for older ones are skipped.
     pub window_seq: std::sync::atomic::AtomicU64,
     /// Window reads running, by query: a newer query interrupts them.
@@ -67,45 +68,26 @@ pub(super) async fn blocking<T: Send + 'static>(
     .map_err(|e: &str| e.to_string())
 }
 
-/// Folds a delta into view `view_id`: written into the store by its writer, into the
-/// stored rows in memory by a reader. Returns the view's rows after it, in `sort` order.
+/// Folds a delta into view `view_id`: written into the store by its writer (whose table
+/// reads windows of it: no rows back), into the stored rows in memory by a reader (the
+/// view's rows after it, in `sort` order).
 pub(super) fn fold_delta(
     s: &mut Store,
     view_id: i64,
     delta: &Delta,
     started: OffsetDateTime,
-    table: Fold,
+    sort: &[SortCriterion],
 ) -> Result<Vec<Finding>, String> {
     let e = |e: crate::store::StoreError| e.to_string();
-    let sort = table.sort();
     if s.is_writer() {
         let hw = delta.high_water.as_deref();
         s.apply_delta(view_id, &delta.upserts, &delta.removals, started, hw)
             .map_err(e)?;
-        return match table {
-            Fold::Windowed(_) => Ok(Vec::new()), // the table reads windows of the store
-            Fold::InMemory(sort) => Ok(s.rows(view_id, sort).map_err(e)?.findings),
-        };
+        return Ok(Vec::new());
     }
     let mut rows = s.rows(view_id, sort).map_err(e)?.findings;
     delta.apply_to(&mut rows);
     Ok(rows)
-}
-
-/// How the table that asked for a delta holds its rows: a window over the store (as the
-/// store's writer it needs none back) or all of them, in `sort` order.
-#[derive(Clone, Copy)]
-pub(super) enum Fold<'a> {
-    Windowed(&'a [SortCriterion]),
-    InMemory(&'a [SortCriterion]),
-}
-
-impl<'a> Fold<'a> {
-    fn sort(self) -> &'a [SortCriterion] {
-        match self {
-            Fold::Windowed(sort) | Fold::InMemory(sort) => sort,
-        }
-    }
 }
 
 fn age_secs(view: &ViewState, now: OffsetDateTime) -> u64 {
@@ -197,9 +179,8 @@ impl FindingsStore {
                 let view = s.view_at(&key).map_err(|e| e.to_string())?;
                 let full = delta::full_reason_for(view.as_ref(), able, now).is_some();
                 // The writer's pages and deltas land in the store: the table reads
-                // windows of it. A reader keeps the rows it folds deltas into, and so
-                // does an OCSF table (its window reads are not built yet).
-                let windowed = s.is_writer() && api == Api::Asff;
+                // windows of it. A reader keeps the rows it folds deltas into.
+                let windowed = s.is_writer();
                 let cached = match view.filter(ViewState::usable) {
                     Some(v) => Some(CachedView {
                         findings: match windowed {
@@ -280,9 +261,7 @@ impl FindingsStore {
         }
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let fold = move |s: &mut Store| {
-            fold_delta(s, view.view_id, &delta, started, Fold::Windowed(&sort))
-        };
+        let fold = move |s: &mut Store| fold_delta(s, view.view_id, &delta, started, &sort);
         let findings = blocking(&store, fold).await??;
         Ok(SyncedView {
             findings,
@@ -290,23 +269,27 @@ impl FindingsStore {
         })
     }
 
-    /// A connection that reads the store beside the writer's (window reads do not wait
-    /// for a page being written). Kept for the next read.
-    pub async fn reader(&self, clients: &AwsClients) -> Result<Store, String> {
-        if let Some(r) = self.readers.lock().ok().and_then(|mut r| r.pop()) {
+    /// A connection that reads `api`'s store beside the writer's (window reads do not
+    /// wait for a page being written). Kept for the next read.
+    pub async fn reader(&self, clients: &AwsClients, api: Api) -> Result<Store, String> {
+        let pooled = self.readers.lock().ok().and_then(|mut r| {
+            let at = r.iter().position(|(a, _)| *a == api)?;
+            Some(r.swap_remove(at).1)
+        });
+        if let Some(r) = pooled {
             return Ok(r);
         }
-        let store = self.store(clients).await?;
+        let store = self.store_of(clients, api).await?;
         let path = blocking(&store, |s| s.path().to_path_buf()).await?;
         Store::open_reader(&path).map_err(|e| e.to_string())
     }
 
-    /// Gives a reader connection back.
-    pub fn put_reader(&self, reader: Store) {
+    /// Gives a reader connection of `api`'s store back.
+    pub fn put_reader(&self, api: Api, reader: Store) {
         if let Ok(mut r) = self.readers.lock()
             && r.len() < 4
         {
-            r.push(reader);
+            r.push((api, reader));
         }
     }
 

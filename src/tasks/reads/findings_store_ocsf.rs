@@ -7,7 +7,7 @@
 use aws_sdk_securityhub::types::{GroupByField, GroupByRule};
 use time::OffsetDateTime;
 
-use super::findings_store::{FindingsStore, Fold, blocking, fold_delta};
+use super::findings_store::{FindingsStore, blocking, fold_delta};
 use crate::app::{FindingsMsg, SyncedView};
 use crate::aws::AwsClients;
 use crate::aws::ocsf_filters::ocsf_finding_filters;
@@ -25,8 +25,9 @@ use crate::store::{Api, Store, ViewState, ocsf};
 /// How an OCSF delta ended.
 enum Outcome {
     Synced(SyncedView),
-    /// The counts show changes no time stamp does: fetch the view in full (why).
-    Refetch(String),
+    /// The counts show changes no time stamp does: fetch the view in full (why; whether
+    /// the table reads windows of the store, as this console writes it).
+    Refetch(String, bool),
 }
 
 impl FindingsStore {
@@ -75,12 +76,12 @@ impl FindingsStore {
                 request,
                 result: Ok(view),
             },
-            Ok(Outcome::Refetch(why)) => FindingsMsg::Cached {
+            Ok(Outcome::Refetch(why, windowed)) => FindingsMsg::Cached {
                 request,
                 cached: None,
                 full: true,
                 notice: Some(why),
-                windowed: false,
+                windowed,
             },
             Err(e) => FindingsMsg::Synced {
                 request,
@@ -99,8 +100,8 @@ impl FindingsStore {
         let store = self.store_of(clients, Api::Ocsf).await?;
         let started = OffsetDateTime::now_utc();
         let key = ocsf::view_key(&filters);
-        let view = blocking(&store, move |s| s.view_at(&key))
-            .await?
+        let (view, windowed) = blocking(&store, move |s| (s.view_at(&key), s.is_writer())).await?;
+        let view = view
             .map_err(|e| e.to_string())?
             .filter(ViewState::usable)
             .ok_or("the stored view changed; R fetches it in full")?;
@@ -109,10 +110,13 @@ impl FindingsStore {
             Ok(counts) => counts,
             // Nothing to check the delta against: only a full fetch is sure.
             Err(e) => {
-                return Ok(Outcome::Refetch(format!(
-                    "findings store: the view's counts could not be read ({e}); fetching it \
-                     in full"
-                )));
+                return Ok(Outcome::Refetch(
+                    format!(
+                        "findings store: the view's counts could not be read ({e}); fetching \
+                         it in full"
+                    ),
+                    windowed,
+                ));
             }
         };
         let (all, within) = delta_ocsf::queries(&filters, delta::since(&view, started));
@@ -120,18 +124,25 @@ impl FindingsStore {
         let in_view = modified(clients, within, (pacer, retry)).await?;
         let delta = Delta::fold(changed, in_view);
         let count = delta.upserts.len() + delta.removals.len();
-        let fold = move |s: &mut Store| {
-            fold_delta(s, view.view_id, &delta, started, Fold::InMemory(&sort))
+        // The writer writes it (its table reads windows) and counts the stored rows; a
+        // reader counts the rows it folded it into.
+        let fold = move |s: &mut Store| -> Result<_, String> {
+            let findings = fold_delta(s, view.view_id, &delta, started, &sort)?;
+            let counts = match s.is_writer() {
+                true => s.checked_counts(view.view_id).map_err(|e| e.to_string())?,
+                false => delta_ocsf::counts_of(&findings),
+            };
+            Ok((findings, counts))
         };
-        let findings = blocking(&store, fold).await??;
-        let differ =
-            delta_ocsf::differing(&delta_ocsf::counts_of(&findings), &aws, MAX_GROUPS as usize);
+        let (findings, stored) = blocking(&store, fold).await??;
+        let differ = delta_ocsf::differing(&stored, &aws, MAX_GROUPS as usize);
         if !differ.is_empty() {
-            return Ok(Outcome::Refetch(format!(
+            let why = format!(
                 "findings store: the view's counts by {} differ from Security Hub's (findings \
                  changed elsewhere); fetching it in full",
                 differ.join(", ")
-            )));
+            );
+            return Ok(Outcome::Refetch(why, windowed));
         }
         Ok(Outcome::Synced(SyncedView {
             findings,

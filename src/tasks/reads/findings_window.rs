@@ -1,6 +1,7 @@
-//! The store-backed findings table's reads (`FindingsRead::Window`, `Counts`, `Mark`):
-//! each runs on the blocking pool on a reader connection beside the writer's, and a
-//! read for a query the pane has already left is skipped.
+//! The store-backed findings table's reads (`FindingsRead::Window`, `Counts`, `Rows`):
+//! each names the stored view it reads (the ASFF or the OCSF store, and the view's key),
+//! runs on the blocking pool on a reader connection of that store beside the writer's,
+//! and a read for a query the pane has already left is skipped.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -21,9 +22,12 @@ pub fn spawn(
     read: FindingsRead,
 ) {
     let (clients, tx, store) = (clients.clone(), tx.clone(), store.clone());
-    let seq = match &read {
-        FindingsRead::Window { seq, .. } | FindingsRead::Counts { seq, .. } => Some(*seq),
-        _ => None,
+    let (seq, api) = match &read {
+        FindingsRead::Window { seq, view, .. } | FindingsRead::Counts { seq, view, .. } => {
+            (Some(*seq), view.api)
+        }
+        FindingsRead::Rows { view, .. } => (None, view.api),
+        _ => return,
     };
     if let Some(seq) = seq {
         store.window_seq.fetch_max(seq, Ordering::Relaxed);
@@ -36,7 +40,7 @@ pub fn spawn(
         }
     }
     tokio::spawn(async move {
-        let reader = match store.reader(&clients).await {
+        let reader = match store.reader(&clients, api).await {
             Ok(r) => r,
             Err(e) => {
                 if let Some(msg) = failed(read, e) {
@@ -60,7 +64,7 @@ pub fn spawn(
         })
         .await;
         if let Ok((reader, msg)) = answered {
-            store.put_reader(reader);
+            store.put_reader(api, reader);
             if let Some(msg) = msg {
                 let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
             }
@@ -77,7 +81,7 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
     match read {
         FindingsRead::Window {
             seq,
-            filters,
+            view,
             query,
             range,
             anchor,
@@ -90,7 +94,7 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
             let mut start = range.0;
             let mut selected = None;
             let result = (|| {
-                let Some(view) = store.view_id(&filters).map_err(text)? else {
+                let Some(view) = store.view_id_at(&view.key).map_err(text)? else {
                     return Ok(Vec::new());
                 };
                 if let Some((finding, screen_row)) = &keep {
@@ -114,7 +118,7 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
         }
         FindingsRead::Counts {
             seq,
-            filters,
+            view,
             query,
             groups,
             whole,
@@ -123,7 +127,7 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
                 return None;
             }
             let result = (|| {
-                let Some(view) = store.view_id(&filters).map_err(text)? else {
+                let Some(view) = store.view_id_at(&view.key).map_err(text)? else {
                     return Ok(Counted::default());
                 };
                 let counts = store.window_counts(view, &query).map_err(text)?;
@@ -148,11 +152,11 @@ pub fn answer(store: &Store, read: FindingsRead, latest: u64) -> Option<Findings
             Some(FindingsMsg::Counts { seq, result })
         }
         FindingsRead::Rows {
-            filters,
+            view,
             query,
             purpose,
         } => {
-            let result = (|| match store.view_id(&filters).map_err(text)? {
+            let result = (|| match store.view_id_at(&view.key).map_err(text)? {
                 Some(view) => store.window_all(view, &query).map_err(text),
                 None => Ok(Vec::new()),
             })();

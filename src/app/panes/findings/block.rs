@@ -84,7 +84,7 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
     let mut sources = Vec::new();
     let mut without_ip = 0;
     for t in &targets {
-        let row = state.findings.rows().iter().find(|f| f.id == t.finding.id);
+        let row = state.findings.held(&t.finding.id);
         let ips: Vec<std::net::IpAddr> = row
             .map(|f| {
                 remote_ips(&f.raw.value())

@@ -192,7 +192,7 @@ impl FindingsPane {
                 .collect();
         }
         let selected = match &self.detail {
-            Some(d) => self.rows().iter().find(|f| f.id == d.finding_id),
+            Some(d) => self.held(&d.finding_id),
             None => self.selected_finding(),
         };
         selected.map(Target::of).into_iter().collect()
@@ -486,6 +486,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
     }
     // Rows the change moved out of the view leave it (SUPPRESSED under status=NEW,NOTIFIED).
     pane.drop_rows_outside_view();
+    pane.forget_unmarked();
     let failed: Vec<FindingEdit> = update
         .edits
         .iter()

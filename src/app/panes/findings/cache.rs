@@ -116,10 +116,9 @@ impl FindingsPane {
         if request != self.request || self.status != LoadStatus::Loading {
             return Vec::new();
         }
-        if windowed {
-            self.enter_window();
-        } else if self.window.take().is_some() {
-            self.clear_rows();
+        match windowed {
+            true => self.enter_window(),
+            false => self.leave_window(),
         }
         self.cache = cached.map(|c| {
             if !windowed {
@@ -133,7 +132,11 @@ impl FindingsPane {
         if full {
             return vec![self.page_request(None)];
         }
-        vec![self.delta_request()]
+        // No first page asks the group list's counts (OCSF): asked beside the delta.
+        let groups = self.server_group_request();
+        std::iter::once(self.delta_request())
+            .chain(groups)
+            .collect()
     }
 
     /// A delta sync answered. Returns how many findings it changed (None: stale or failed).
@@ -287,6 +290,74 @@ mod tests {
         );
         assert_eq!(pane.total(), 1, "the stored rows stay until the first page");
         assert_eq!(pane.source.hubs.cspm, None, "nothing was learnt about CSPM");
+    }
+
+    #[test]
+    fn the_ocsf_writers_table_reads_windows_of_the_ocsf_view_until_a_scope_is_set() {
+        use crate::store::{Api, ViewRef};
+        let mut pane = FindingsPane {
+            store: true,
+            source: crate::domain::findings_api::FindingsSource::new(
+                crate::domain::findings_api::FindingsApi::Ocsf,
+            ),
+            ..FindingsPane::default()
+        };
+        let Effect::Read(ReadRequest::Findings(FindingsRead::OcsfOpen { request, .. })) =
+            pane.start_load()
+        else {
+            panic!("the OCSF store is opened");
+        };
+        let cached = CachedView {
+            findings: Vec::new(),
+            age_secs: 5,
+        };
+        pane.on_cached(request, Some(cached), (false, true));
+        assert!(pane.is_windowed());
+        let ocsf_view = ViewRef {
+            api: Api::Ocsf,
+            key: crate::store::ocsf::view_key(&pane.ocsf.filters),
+        };
+        let reads = pane.window_reads();
+        let views: Vec<&ViewRef> = reads
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Read(ReadRequest::Findings(
+                    FindingsRead::Window { view, .. } | FindingsRead::Counts { view, .. },
+                )) => Some(view),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            views,
+            [&ocsf_view, &ocsf_view],
+            "counts and a window: {reads:?}"
+        );
+        let seq = pane.window.as_ref().unwrap().seq;
+        // A reload's window numbers its queries on (the task skips older ones); grouped,
+        // the delta goes with Security Hub's group counts (no first page asks them).
+        pane.group_by(Some(super::super::group::GroupBy::Severity));
+        let _ = pane.start_load();
+        let fx = pane.on_cached(pane.request, None, (false, true));
+        assert!(pane.window.as_ref().unwrap().seq > seq);
+        assert!(
+            matches!(
+                fx[..],
+                [
+                    Effect::Read(ReadRequest::Findings(FindingsRead::OcsfDelta { .. })),
+                    Effect::Read(ReadRequest::Findings(FindingsRead::OcsfGroups { .. }))
+                ]
+            ),
+            "{fx:?}"
+        );
+        // An organization scope is read from AWS only: its rows are held in memory.
+        let scope = crate::domain::org_scope::OrgScope::parse("ou=ou-ab12-cd345678").unwrap();
+        let fx = pane.set_scope(scope);
+        assert!(!pane.is_windowed());
+        assert!(matches!(
+            fx,
+            Effect::Read(ReadRequest::Findings(FindingsRead::OcsfPage { .. }))
+        ));
+        assert!(pane.window_reads().is_empty());
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn line_value(line: &DetailLine) -> Option<String> {
 fn current(state: &State) -> Option<&Finding> {
     let pane = &state.findings;
     match &pane.detail {
-        Some(d) => pane.rows().iter().find(|f| f.id == d.finding_id),
+        Some(d) => pane.held(&d.finding_id),
         None => pane.selected_finding(),
     }
 }

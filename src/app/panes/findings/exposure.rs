@@ -164,9 +164,9 @@ pub(super) fn loaded(state: &mut State, uid: &str, result: Result<Option<Box<Fin
 
 impl super::FindingsPane {
     /// A loaded row by the uid an exposure names: its id (`metadata.uid`) or its
-    /// `finding_info.uid`.
+    /// `finding_info.uid` (on a store-backed table, a row of the window or a marked one).
     pub(super) fn loaded_finding(&self, uid: &str) -> Option<&Finding> {
-        self.rows.iter().find(|f| {
+        self.held_rows().find(|f| {
             f.id == uid
                 || f.raw
                     .value()

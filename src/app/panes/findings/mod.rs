@@ -174,6 +174,7 @@ impl FindingsPane {
         if self.store && !(self.on_ocsf() && self.ocsf.scope.is_some()) {
             return self.start_from_store();
         }
+        self.leave_window(); // its pages are not stored
         self.request += 1;
         self.pages = 0;
         self.server_counts = None;

@@ -157,13 +157,13 @@ pub enum FindingsRead {
         filters: crate::domain::filter::FindingFilters,
         refs: Vec<crate::domain::finding::FindingRef>,
     },
-    /// Rows `start..start + len` of the stored view under `query` (answered by
+    /// Rows `start..start + len` of the stored `view` under `query` (answered by
     /// `FindingsMsg::Window`). `anchor`: a row the pane holds and its position (read by
     /// key from it); `rows`: how many rows the query leaves, if known; `keep`: put the
     /// window around this finding and say where it is.
     Window {
         seq: u64,
-        filters: crate::domain::filter::FindingFilters,
+        view: crate::store::ViewRef,
         query: crate::store::WindowQuery,
         range: (usize, usize),
         anchor: Option<(usize, crate::domain::finding::FindingRef)>,
@@ -174,7 +174,7 @@ pub enum FindingsRead {
     /// the groups (answered by `FindingsMsg::Counts`).
     Counts {
         seq: u64,
-        filters: crate::domain::filter::FindingFilters,
+        view: crate::store::ViewRef,
         query: crate::store::WindowQuery,
         groups: Option<crate::store::GroupColumn>,
         /// Count the whole view too (its rows changed since it was counted).
@@ -182,7 +182,7 @@ pub enum FindingsRead {
     },
     /// Every stored row `query` leaves (answered by `FindingsMsg::Rows`).
     Rows {
-        filters: crate::domain::filter::FindingFilters,
+        view: crate::store::ViewRef,
         query: crate::store::WindowQuery,
         purpose: RowsFor,
     },

@@ -125,6 +125,7 @@ pub(crate) fn after_change(
             });
         }
     }
+    pane.forget_unmarked();
     let failed: Vec<OcsfEdit> = update
         .edits
         .iter()

@@ -54,7 +54,12 @@ fn local_key(by: GroupBy, value: &str, rows: &[Finding]) -> String {
 pub fn merge(groups: &mut Vec<Group>, server: &ServerGroups, by: GroupBy, rows: &[Finding]) {
     for (value, count) in &server.counts {
         let key = local_key(by, value, rows);
-        match groups.iter_mut().find(|g| g.key == key) {
+        // Without a row of that uid at hand (a table reading windows of the store), the
+        // resource group whose key ends in the uid.
+        let same = |g: &Group| {
+            g.key == key || (by == GroupBy::Resource && g.key.ends_with(&format!(" {value}")))
+        };
+        match groups.iter_mut().find(|g| same(g)) {
             // Fatal and Critical both show as CRITICAL: their counts add up.
             Some(g) => *g.server_count.get_or_insert(0) += count,
             None => groups.push(Group {
@@ -117,7 +122,10 @@ impl FindingsPane {
                     field: ocsf_field(g.by),
                     counts,
                 });
-                self.regroup();
+                match self.is_windowed() {
+                    true => self.list_window_groups(),
+                    false => self.regroup(),
+                }
                 None
             }
             Err(e) => Some(format!("group counts: {e} (counting the loaded rows)")),
@@ -175,5 +183,11 @@ mod tests {
         merge(&mut by_resource, &server, GroupBy::Resource, &rows);
         assert_eq!(by_resource[0].key, "AwsS3Bucket arn:b1");
         assert_eq!(by_resource[0].server_count, Some(9));
+        // A table reading windows of the store may hold no row of the uid: the group
+        // whose key ends in it takes the count.
+        let mut from_store = group_rows(&rows, 0..2, GroupBy::Resource);
+        merge(&mut from_store, &server, GroupBy::Resource, &[]);
+        assert_eq!(from_store.len(), 1, "{from_store:?}");
+        assert_eq!(from_store[0].server_count, Some(9));
     }
 }

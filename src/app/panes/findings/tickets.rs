@@ -50,7 +50,7 @@ fn metadata_uid(f: &Finding) -> Option<String> {
 /// The row in view whose `metadata.uid` is `uid`.
 pub(crate) fn row_of<'a>(state: &'a State, uid: &str) -> Option<&'a Finding> {
     let found = |f: &&Finding| metadata_uid(f).as_deref() == Some(uid);
-    state.findings.rows().iter().find(found)
+    state.findings.held_rows().find(found)
 }
 
 /// `T`: the findings a ticket is opened for, then the connectors.
@@ -71,11 +71,7 @@ pub(crate) fn start(state: &mut State) -> Vec<Effect> {
         .targets()
         .iter()
         .filter_map(|t| {
-            let row = state
-                .findings
-                .rows()
-                .iter()
-                .find(|f| f.id == t.finding.id)?;
+            let row = state.findings.held(&t.finding.id)?;
             Some(TicketTarget {
                 metadata_uid: metadata_uid(row)?,
                 title: t.title.clone(),
@@ -286,8 +282,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
     }
     let ids: Vec<String> = state
         .findings
-        .rows()
-        .iter()
+        .held_rows()
         .filter(|f| {
             let uid = metadata_uid(f);
             outcome
@@ -300,6 +295,7 @@ pub(crate) fn after_change(state: &mut State, plan: Option<&ChangePlan>, outcome
     for id in ids {
         state.findings.marks.remove(&id);
     }
+    state.findings.forget_unmarked();
     if matches!(state.pipeline.stage, Stage::Idle) {
         state.pipeline.stage = Stage::Ticket(TicketStage::Opened {
             tickets: outcome.tickets.clone(),

@@ -12,7 +12,7 @@ use crate::app::effect::{Effect, ReadRequest};
 use crate::app::panes::findings::FindingsRead;
 use crate::app::panes::findings::msg::RowsFor;
 use crate::domain::finding::{Finding, FindingRef};
-use crate::store::{GroupColumn, GroupCount, WindowCounts, WindowQuery};
+use crate::store::{Api, GroupColumn, GroupCount, ViewRef, WindowCounts, WindowQuery};
 
 /// Rows read above and below the screen, so a few moves need no read.
 const MARGIN: usize = 60;
@@ -81,7 +81,11 @@ impl FindingsPane {
     /// writes), keeping the cursor on its finding.
     pub(super) fn enter_window(&mut self) {
         let keep = self.window_keep();
-        let marked = self.window.take().map(|w| w.marked).unwrap_or_default();
+        // The query numbers go on: the task skips reads older than the newest it saw.
+        let (marked, seq) = self
+            .window
+            .take()
+            .map_or((HashMap::new(), 1), |w| (w.marked, w.seq + 1));
         self.rows.clear();
         self.haystacks.clear();
         self.matches = None;
@@ -89,10 +93,20 @@ impl FindingsPane {
         self.window = Some(StoreWindow {
             marked,
             keep,
-            seq: 1,
+            seq,
             whole_stale: true,
             ..StoreWindow::default()
         });
+    }
+
+    /// Back to rows in memory (a load the store does not keep: an organization scope, a
+    /// reader's store): the window's rows go, the `/` filter applies to the rows to come.
+    pub(super) fn leave_window(&mut self) {
+        if self.window.take().is_some() {
+            self.clear_rows();
+            let text = self.filter.value().to_string();
+            self.set_filter(&text);
+        }
     }
 
     fn window_keep(&self) -> Option<(FindingRef, usize)> {
@@ -121,6 +135,20 @@ impl FindingsPane {
             w.start = 0;
             w.end_seen = false;
             w.keep = kept;
+        }
+    }
+
+    /// The stored view the table shows: the OCSF one on OCSF, else the ASFF one.
+    pub fn stored_view(&self) -> ViewRef {
+        match self.on_ocsf() {
+            true => ViewRef {
+                api: Api::Ocsf,
+                key: crate::store::ocsf::view_key(&self.ocsf.filters),
+            },
+            false => ViewRef {
+                api: Api::Asff,
+                key: crate::store::view_key(&self.filters),
+            },
         }
     }
 
@@ -208,7 +236,10 @@ impl FindingsPane {
     /// What the table lacks, as reads: counts for the current query, the window around
     /// the screen, marks asked for. Pure: the answers come back as messages.
     pub fn window_reads(&mut self) -> Vec<Effect> {
-        let filters = self.filters.clone();
+        if self.window.is_none() {
+            return Vec::new();
+        }
+        let view = self.stored_view();
         let query = self.window_query();
         let group_column = self
             .grouping
@@ -226,7 +257,7 @@ impl FindingsPane {
         let read = |r: FindingsRead| Effect::Read(ReadRequest::Findings(r));
         for (query, purpose) in w.row_requests.drain(..) {
             out.push(read(FindingsRead::Rows {
-                filters: filters.clone(),
+                view: view.clone(),
                 query,
                 purpose,
             }));
@@ -236,7 +267,7 @@ impl FindingsPane {
             w.counting = Some(w.seq);
             out.push(read(FindingsRead::Counts {
                 seq: w.seq,
-                filters: filters.clone(),
+                view: view.clone(),
                 query: query.clone(),
                 groups: group_column,
                 whole: w.whole_stale,
@@ -260,7 +291,7 @@ impl FindingsPane {
         w.pending = Some((w.seq, start));
         out.push(read(FindingsRead::Window {
             seq: w.seq,
-            filters,
+            view,
             query,
             range: (start, SCREEN + 2 * MARGIN),
             anchor,
@@ -316,27 +347,41 @@ impl FindingsPane {
             w.view_rows = n;
             w.whole_stale = false;
         }
-        let s = counted.counts;
+        let s = &counted.counts;
         self.summary = (s.severities, s.workflows);
-        if let (Some(g), Some(groups)) = (&mut self.grouping, &counted.groups) {
-            g.groups = groups
-                .iter()
-                .map(|c| Group {
-                    key: c.key.clone(),
-                    members: Vec::new(),
-                    count: c.rows,
-                    severities: c.severities,
-                    server_count: None,
-                })
-                .collect();
-            g.selected = g.selected.min(g.groups.len().saturating_sub(1));
-            g.offset = g.offset.min(g.selected);
-        }
+        let keep = w.keep.is_some();
         w.counted = Some((seq, counted));
-        if w.keep.is_none() {
+        self.list_window_groups();
+        if !keep {
             self.clamp_selection();
         }
         None
+    }
+
+    /// The group list from the store's counts; on OCSF, with Security Hub's counts of
+    /// this load on them (GetFindingStatisticsV2, as on a table in memory).
+    pub(super) fn list_window_groups(&mut self) {
+        let (Some(w), Some(g)) = (&self.window, &mut self.grouping) else {
+            return;
+        };
+        let Some(groups) = w.counted.as_ref().and_then(|(_, c)| c.groups.as_ref()) else {
+            return;
+        };
+        g.groups = groups
+            .iter()
+            .map(|c| Group {
+                key: c.key.clone(),
+                members: Vec::new(),
+                count: c.rows,
+                severities: c.severities,
+                server_count: None,
+            })
+            .collect();
+        if let Some(server) = g.server.as_ref().filter(|s| s.request == self.request) {
+            super::server_groups::merge(&mut g.groups, server, g.by, &w.rows);
+        }
+        g.selected = g.selected.min(g.groups.len().saturating_sub(1));
+        g.offset = g.offset.min(g.selected);
     }
 
     /// Marked rows arrived. Returns (how many, whether they were unmarked).
@@ -357,6 +402,26 @@ impl FindingsPane {
             }
         }
         (n, unmark)
+    }
+
+    /// Marked findings kept beside the window whose marks went (a change cleared them).
+    pub(super) fn forget_unmarked(&mut self) {
+        let marks = &self.marks;
+        if let Some(w) = &mut self.window {
+            w.marked.retain(|id, _| marks.contains(id));
+        }
+    }
+
+    /// The findings the pane holds: its rows (a window's, on a store-backed table) and
+    /// the marked ones it keeps beside them.
+    pub fn held_rows(&self) -> impl Iterator<Item = &Finding> {
+        let marked = self.window.iter().flat_map(|w| w.marked.values());
+        self.rows().iter().chain(marked)
+    }
+
+    /// A finding the pane holds, by id (see `held_rows`).
+    pub fn held(&self, id: &str) -> Option<&Finding> {
+        self.held_rows().find(|f| f.id == id)
     }
 
     /// The marked findings as known to the window (table order is not known for them).
