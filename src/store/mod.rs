@@ -107,6 +107,13 @@ pub enum StoreError {
     NotWriter { path: PathBuf },
 }
 
+/// Beside a store that `Store::full_check` found damaged: what SQLite said.
+const DAMAGED: &str = ".damaged";
+
+fn damaged_marker(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}{DAMAGED}", path.display()))
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -147,7 +154,11 @@ impl Store {
             writer,
             notice: None,
         };
-        match schema::check(&store.conn) {
+        let checked = match std::fs::read_to_string(damaged_marker(path)) {
+            Ok(found) => Err(schema::Unusable::Corrupt(found.trim().to_string())),
+            Err(_) => schema::check(&store.conn),
+        };
+        match checked {
             Ok(true) if store.is_writer() => store.sql(schema::add_window_tables(&store.conn))?,
             Ok(true) => {}
             Ok(false) if store.is_writer() => store.sql(schema::create(&store.conn))?,
@@ -155,6 +166,17 @@ impl Store {
             Err(why) => store.rebuild(why)?,
         }
         Ok(store)
+    }
+
+    /// SQLite's check of the whole file (every page; about a second per 100,000
+    /// findings), which opening skips. On damage the store is marked so that the next
+    /// open rebuilds it (the writer's, as for any unusable store); the answer says what
+    /// SQLite found.
+    pub fn full_check(&self) -> Result<(), String> {
+        schema::quick_check(&self.conn, None).inspect_err(|found| {
+            tracing::warn!(path = %self.path.display(), %found, "the findings store is damaged");
+            let _ = std::fs::write(damaged_marker(&self.path), found);
+        })
     }
 
     /// A second connection to a store another `Store` of this process writes: it reads
@@ -190,7 +212,7 @@ impl Store {
             path: self.path.clone(),
             source,
         })?;
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", DAMAGED] {
             let file = PathBuf::from(format!("{}{suffix}", self.path.display()));
             match std::fs::remove_file(&file) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

@@ -200,6 +200,51 @@ fn a_corrupt_store_is_reported_and_rebuilt() {
 }
 
 #[test]
+fn damage_past_the_small_tables_is_found_in_the_background_and_rebuilt_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = synced(
+        dir.path(),
+        &[finding("a", "LOW", "alpha", "2026-01-01T00:00:00Z")],
+    );
+    let (page, size): (i64, i64) = store
+        .conn
+        .query_row(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size) \
+             FROM sqlite_master WHERE name = 'findings'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    store
+        .conn
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    drop(store);
+    let path = key().path(dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = ((page - 1) * size) as usize;
+    bytes[at..at + 64].fill(0xEE);
+    std::fs::write(&path, bytes).unwrap();
+
+    // Opening checks only the small tables: the stored views are there at once.
+    let store = Store::open(dir.path(), &key()).unwrap();
+    assert_eq!(store.notice, None);
+    let found = store
+        .full_check()
+        .expect_err("the findings table is damaged");
+    assert!(!found.is_empty());
+    drop(store);
+    let store = Store::open(dir.path(), &key()).unwrap();
+    let notice = store.notice.clone().unwrap();
+    assert!(
+        notice.contains("was rebuilt") && notice.contains(&found),
+        "{notice}"
+    );
+    assert_eq!(store.view(&FindingFilters::default_view()).unwrap(), None);
+    assert_eq!(store.full_check(), Ok(()));
+}
+
+#[test]
 fn a_newer_format_store_is_reported_and_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = synced(

@@ -42,8 +42,9 @@ pub struct FindingsStore {
     /// The ASFF store and the OCSF one, each opened when first used.
     opened: OnceCell<Result<Shared, String>>,
     opened_ocsf: OnceCell<Result<Shared, String>>,
-    /// What opening reported (a rebuilt store), said once.
-    notice: Mutex<Option<String>>,
+    /// What opening reported (a rebuilt store) or the background check found (a
+    /// damaged one), said once.
+    notice: Arc<Mutex<Option<String>>>,
     full: Mutex<Option<FullFetch>>,
     /// Reader connections, by the API whose store they read.
     readers: Mutex<Vec<(Api, Store)>>,
@@ -101,7 +102,7 @@ impl FindingsStore {
             context,
             opened: OnceCell::new(),
             opened_ocsf: OnceCell::new(),
-            notice: Mutex::new(None),
+            notice: Arc::new(Mutex::new(None)),
             full: Mutex::new(None),
             readers: Mutex::new(Vec::new()),
             window_seq: Default::default(),
@@ -137,10 +138,31 @@ impl FindingsStore {
             if let Ok(mut n) = self.notice.lock() {
                 *n = store.notice.clone();
             }
+            if store.is_writer() {
+                self.check_in_background(store.path().to_path_buf());
+            }
             Ok(Arc::new(Mutex::new(store)))
         })
         .await
         .clone()
+    }
+
+    /// The whole-file check opening skips, on a reader connection beside the rows
+    /// already shown: damage is said (and the store rebuilt at the next open).
+    fn check_in_background(&self, path: std::path::PathBuf) {
+        let notice = self.notice.clone();
+        tokio::task::spawn_blocking(move || {
+            let checked = Store::open_reader(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|reader| reader.full_check());
+            if let (Err(found), Ok(mut n)) = (checked, notice.lock()) {
+                *n = Some(format!(
+                    "findings store {} is damaged ({found}): it is rebuilt when secdeck \
+                     next starts",
+                    path.display()
+                ));
+            }
+        });
     }
 
     pub(super) fn take_notice(&self) -> Option<String> {
