@@ -43,7 +43,16 @@ else
 fi
 tmux() { command tmux -L "$session" "$@"; }
 sandbox=""
-trap 'tmux kill-server 2>/dev/null; [ -n "$sandbox" ] && kill $sandbox 2>/dev/null && wait $sandbox; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+# Each step runs whatever the one before did (set -e would stop the trap at the first
+# that fails, e.g. kill-server once the console has quit, and leave the sandbox running).
+cleanup() {
+    set +e
+    tmux kill-server 2>/dev/null
+    [ -n "$sandbox" ] && kill "$sandbox" 2>/dev/null && wait "$sandbox" 2>/dev/null
+    [ -n "${KEEP:-}" ] || rm -rf "$work"
+    return 0
+}
+trap cleanup EXIT
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
 

@@ -21,7 +21,7 @@ bin=${CARGO_TARGET_DIR:-$PWD/target}/release/secdeck
 sandbox=$!
 # A private tmux server: an existing one would start the console with its own environment.
 tmux() { command tmux -L "$session" "$@"; }
-trap 'tmux kill-server 2>/dev/null; kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT
+trap 'set +e; tmux kill-server 2>/dev/null; kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do
     grep -q "listening" "$work/sandbox.log" 2>/dev/null && break
     sleep 0.1

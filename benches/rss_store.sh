@@ -37,7 +37,7 @@ SECDECK_BENCH_STORE="$cache/secdeck" SECDECK_BENCH_ROWS="$findings" "$generator"
 "$bin" sandbox --listen "127.0.0.1:$port" --seed-scale 100 >"$work/sandbox.log" 2>&1 &
 sandbox=$!
 tmux() { command tmux -L "$session" "$@"; }
-trap 'tmux kill-server 2>/dev/null; kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT
+trap 'set +e; tmux kill-server 2>/dev/null; kill $sandbox 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do
     grep -q "listening" "$work/sandbox.log" 2>/dev/null && break
     sleep 0.1
