@@ -50,6 +50,9 @@ pub(crate) fn statistics(
         }
     };
     let mut results = Vec::new();
+    // Rules often share their filter (the console asks severity, status and resource of
+    // one view): each distinct filter is matched against every finding once.
+    let mut matched: Vec<(Option<&Value>, Vec<usize>)> = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         let field = rule["GroupByField"].as_str().unwrap_or_default();
         if !names::GROUP_BY_FIELDS.contains(&field) {
@@ -59,8 +62,19 @@ pub(crate) fn statistics(
         }
         let filters = rule.get("Filters");
         filter::validate(filters)?;
+        let hits = match matched.iter().position(|(f, _)| *f == filters) {
+            Some(at) => at,
+            None => {
+                let hits = (docs.iter().enumerate())
+                    .filter(|(_, d)| filter::matches(filters, d, now_ms))
+                    .map(|(i, _)| i)
+                    .collect();
+                matched.push((filters, hits));
+                matched.len() - 1
+            }
+        };
         let mut counts: HashMap<Cow<str>, i64> = HashMap::new();
-        for doc in docs.iter().filter(|d| filter::matches(filters, d, now_ms)) {
+        for doc in matched[hits].1.iter().map(|&i| &docs[i]) {
             // Each value counts a finding once, however often it holds it.
             let mut values: Vec<Cow<str>> = Vec::new();
             walk(doc, field, &mut |v| {
