@@ -141,7 +141,7 @@ fn bench(c: &mut Criterion) {
 
 /// The console's GetFindingsV2 reads of its default OCSF view, over the same findings.
 fn bench_ocsf(c: &mut Criterion, rt: &tokio::runtime::Runtime, hub: &aws_sdk_securityhub::Client) {
-    use secdeck::aws::securityhub_ocsf::{get_ocsf_findings_page, ocsf_counts};
+    use secdeck::aws::securityhub_ocsf::{get_ocsf_findings_page, ocsf_counts, ocsf_trend};
     use secdeck::domain::ocsf_filter::{DEFAULT_VIEW, OcsfFilters};
     let view = OcsfFilters::compile(DEFAULT_VIEW).expect("the default view compiles");
     // The console's default order (UpdatedAt, newest first) in OCSF terms.
@@ -163,12 +163,12 @@ fn bench_ocsf(c: &mut Criterion, rt: &tokio::runtime::Runtime, hub: &aws_sdk_sec
     c.bench_function("getfindingsv2_default_view_page_10_100k", |b| {
         b.iter(|| page(token.clone()))
     });
-    let retry = secdeck::aws::retry::RetryPolicy::default();
     c.bench_function("ocsf_counts_default_view_100k", |b| {
-        b.iter(|| {
-            rt.block_on(ocsf_counts(hub, &view, None, &retry))
-                .expect("counts")
-        })
+        b.iter(|| rt.block_on(ocsf_counts(hub, &view, None)).expect("counts"))
+    });
+    let retry = secdeck::aws::retry::RetryPolicy::default();
+    c.bench_function("ocsf_trend_30_days_100k", |b| {
+        b.iter(|| rt.block_on(ocsf_trend(hub, &retry)))
     });
 }
 

@@ -353,6 +353,17 @@ fn ocsf_console_shows_what_get_findings_v2_answers_and_sends_or_and_nested_filte
         let stats = calls(console.sandbox(), "GetFindingStatisticsV2");
         assert_eq!(stats[0]["GroupByRules"][1]["GroupByField"], "status");
         assert_shows(&console.state, &[&format!("{total} in Security Hub: ")]);
+        // The 30-day trend is asked once the counts are in, and joins them in the strip.
+        wait_until(&mut console, "the trend", |s| {
+            s.findings
+                .server_counts
+                .as_ref()
+                .is_some_and(|c| c.trend.len() >= 30)
+        })
+        .await;
+        let trends = calls(console.sandbox(), "GetFindingsTrendsV2");
+        assert_eq!(trends.len(), 1, "{trends:?}");
+        assert_shows(&console.state, &["│  30d "]);
         assert_shows(
             &console.state,
             &[

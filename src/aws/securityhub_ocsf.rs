@@ -76,16 +76,15 @@ pub async fn get_ocsf_findings_page(
 }
 
 /// The strip's counts for `filters`: severity and status groups from one
-/// GetFindingStatisticsV2 call, and the last 30 days' daily totals from GetFindingsTrendsV2
-/// (a failed trend leaves it empty, logged: the counts still show).
+/// GetFindingStatisticsV2 call. The trend (`ocsf_trend`) is asked after it, so the
+/// counts do not wait for it.
 pub async fn ocsf_counts(
     client: &Client,
     filters: &OcsfFilters,
     scope: Option<&OrgScope>,
-    retry: &crate::aws::retry::RetryPolicy,
 ) -> Result<ServerCounts, AwsError> {
     use aws_sdk_securityhub::types::{GroupByField, GroupByRule};
-    use securityhub_v2::counts::{MAX_GROUPS, finding_statistics, findings_trends};
+    use securityhub_v2::counts::{MAX_GROUPS, finding_statistics};
     let rule = |field: GroupByField| {
         GroupByRule::builder()
             .set_filters(ocsf_finding_filters(filters))
@@ -93,29 +92,29 @@ pub async fn ocsf_counts(
             .build()
     };
     let rules = vec![rule(GroupByField::Severity), rule(GroupByField::Status)];
-    let end = time::OffsetDateTime::now_utc();
-    let start = end - time::Duration::days(30);
-    // Both at once: the strip waits for the slower one, not for the two in turn.
-    let (groups, trend) = tokio::join!(
-        finding_statistics(client, rules, finding_scopes(scope), true, MAX_GROUPS),
-        findings_trends(client, None, start, end, retry)
-    );
-    let groups = groups?;
+    let groups = finding_statistics(client, rules, finding_scopes(scope), true, MAX_GROUPS).await?;
     let of = |i: usize| groups.get(i).map(|g| g.groups.clone()).unwrap_or_default();
     let mut severity = of(0);
     severity.sort_by_key(|(caption, _)| severity_rank(caption));
-    let trend = match trend {
+    Ok(ServerCounts {
+        severity,
+        status: of(1),
+        trend: Vec::new(),
+    })
+}
+
+/// The last 30 days' daily totals from GetFindingsTrendsV2, oldest first; empty when the
+/// trend failed (logged: the counts still show).
+pub async fn ocsf_trend(client: &Client, retry: &crate::aws::retry::RetryPolicy) -> Vec<i64> {
+    let end = time::OffsetDateTime::now_utc();
+    let start = end - time::Duration::days(30);
+    match securityhub_v2::counts::findings_trends(client, None, start, end, retry).await {
         Ok(t) => t.points.iter().map(|(_, c)| c.total()).collect(),
         Err(e) => {
             tracing::warn!(error = %e, "GetFindingsTrendsV2: no trend");
             Vec::new()
         }
-    };
-    Ok(ServerCounts {
-        severity,
-        status: of(1),
-        trend,
-    })
+    }
 }
 
 /// Most severe first; unknown captions last.

@@ -140,7 +140,8 @@ pub struct ServerCounts {
     pub severity: Vec<(String, i64)>,
     /// (OCSF status caption, count), in AWS's order.
     pub status: Vec<(String, i64)>,
-    /// Findings per day over the last 30 days, oldest first; empty when the trend failed.
+    /// Findings per day over the last 30 days, oldest first; empty until GetFindingsTrendsV2
+    /// answers (asked after the counts) and when it failed.
     pub trend: Vec<i64>,
 }
 

@@ -350,8 +350,9 @@ fn page_action(
     Action::Pane(PaneMsg::Findings(msg))
 }
 
-/// GetFindingStatisticsV2 (+ trend) for an OCSF load, answered as `OcsfCounts`. Not
-/// aborted with the page task: a stale answer is dropped by its request id.
+/// GetFindingStatisticsV2 for an OCSF load, answered as `OcsfCounts`, then the trend
+/// (GetFindingsTrendsV2) as `OcsfTrend`: the counts come first and do not wait for it.
+/// Not aborted with the page task: a stale answer is dropped by its request id.
 fn spawn_ocsf_counts(
     client: &aws_sdk_securityhub::Client,
     tx: &UnboundedSender<Action>,
@@ -362,11 +363,17 @@ fn spawn_ocsf_counts(
 ) {
     let (client, tx, retry, filters) = (client.clone(), tx.clone(), retry.clone(), filters.clone());
     tokio::spawn(async move {
-        let counts = crate::aws::securityhub_ocsf::ocsf_counts;
-        let result = counts(&client, &filters, scope.as_ref(), &retry)
+        use crate::aws::securityhub_ocsf::{ocsf_counts, ocsf_trend};
+        let result = ocsf_counts(&client, &filters, scope.as_ref())
             .await
             .map_err(|e| e.to_string());
+        let counted = result.is_ok();
         let msg = FindingsMsg::OcsfCounts { request, result };
         let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+        if counted {
+            let trend = ocsf_trend(&client, &retry).await;
+            let msg = FindingsMsg::OcsfTrend { request, trend };
+            let _ = tx.send(Action::Pane(PaneMsg::Findings(msg)));
+        }
     });
 }

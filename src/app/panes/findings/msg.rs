@@ -75,11 +75,13 @@ pub enum FindingsMsg {
     ShowView(String),
     /// DescribeHub / DescribeSecurityHubV2 answered (at start).
     HubsDetected(crate::domain::findings_api::HubsEnabled),
-    /// GetFindingStatisticsV2 / GetFindingsTrendsV2 answered for load `request` (OCSF).
+    /// GetFindingStatisticsV2 answered for load `request` (OCSF).
     OcsfCounts {
         request: u64,
         result: Result<crate::domain::findings_api::ServerCounts, String>,
     },
+    /// GetFindingsTrendsV2 answered after those counts: the last 30 days, oldest first.
+    OcsfTrend { request: u64, trend: Vec<i64> },
     /// `:source ocsf|asff`: read findings through that API from now on.
     SwitchSource(crate::domain::findings_api::ApiInUse),
     /// ListConnectorsV2 answered (the ticket connector picker).

@@ -178,6 +178,15 @@ pub fn reduce(state: &mut State, msg: FindingsMsg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        FindingsMsg::OcsfTrend { request, trend } => {
+            if let (true, Some(counts)) = (
+                request == state.findings.request,
+                state.findings.server_counts.as_mut(),
+            ) {
+                counts.trend = trend;
+            }
+            Vec::new()
+        }
         FindingsMsg::ShowExposures if state.findings.on_ocsf() => {
             apply_filter(state, super::exposure::EXPOSURES_VIEW)
         }
