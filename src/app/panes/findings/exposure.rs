@@ -54,7 +54,11 @@ pub(super) fn overview(e: &Exposure, lines: &mut Vec<DetailLine>) -> ExposureNav
         let traits: Vec<&str> = c.traits.iter().map(|t| t.category.as_str()).collect();
         let product = exposure::product_short(&c.product);
         let title = if c.title.is_empty() { &c.uid } else { &c.title };
-        let text = format!("[{}] {title} · {product}", traits.join(", "));
+        // A signal AWS correlated without a trait of its own shows no empty brackets.
+        let text = match traits.is_empty() {
+            true => format!("{title} · {product}"),
+            false => format!("[{}] {title} · {product}", traits.join(", ")),
+        };
         lines.push(DetailLine::Pick { index, text });
     }
     ExposureNav {
@@ -204,6 +208,35 @@ mod tests {
             "severity_id": 5
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_contributing_finding_without_traits_shows_no_empty_brackets() {
+        let exposure = crate::domain::ocsf_finding::from_ocsf(json!({
+            "metadata": {"uid": "exp-2"},
+            "finding_info": {"uid": "exp-2", "title": "Exposed bucket",
+                "analytic": {"name": "Exposure"}, "related_events": [
+                    {"uid": "f-aa", "title": "allows cross-account access"},
+                    {"uid": "f-pii", "title": "personal information", "traits": [{"category": "Sensitive Data"}]}
+                ]},
+            "resources": [{"type": "AwsS3Bucket", "uid": "arn:aws:s3:::b"}]
+        }))
+        .unwrap();
+        let detail = DetailView::new(&exposure);
+        let picks: Vec<&str> = (detail.lines.iter())
+            .filter_map(|l| match l {
+                DetailLine::Pick { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            picks[0].starts_with("allows cross-account access"),
+            "{picks:?}"
+        );
+        assert!(
+            picks[1].starts_with("[Sensitive Data] personal information"),
+            "{picks:?}"
+        );
     }
 
     #[test]
