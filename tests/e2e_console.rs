@@ -385,12 +385,7 @@ fn ocsf_console_shows_what_get_findings_v2_answers_and_sends_or_and_nested_filte
         assert_eq!(severity["StringFilters"][0]["FieldName"], "severity");
         assert_eq!(severity["StringFilters"][1]["Filter"]["Value"], "High");
         assert_eq!(either["Operator"], "OR");
-        let fields: Vec<&str> = either["StringFilters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["FieldName"].as_str().unwrap())
-            .collect();
+        let fields = texts_of(&either["StringFilters"], "FieldName");
         assert_eq!(fields, ["class_name", "finding_info.analytic.name"]);
         let shown = row_ids(&console.state);
         assert_eq!(shown, ocsf_ids(&console.env, filter).await);

@@ -67,12 +67,7 @@ async fn batch_update_reports_processed_and_unprocessed_and_keeps_updated_at() {
     let history = sandbox.finding_history("gen-0001");
     let last = history.last().unwrap();
     assert_eq!(last["UpdateSource"]["Type"], "BATCH_UPDATE_FINDINGS");
-    let fields: Vec<&str> = last["Updates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["UpdatedField"].as_str().unwrap())
-        .collect();
+    let fields = texts_of(&last["Updates"], "UpdatedField");
     assert_eq!(fields, ["Note", "Confidence", "Workflow"]);
     assert!(
         last["Updates"][2]["OldValue"]

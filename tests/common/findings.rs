@@ -94,6 +94,18 @@ pub fn demo_seed_without_findings() -> Seed {
 }
 
 /// Owned copies of `items` (addresses, names).
+/// The text member `key` of each object in the JSON array `items` (a request's or an
+/// answer's list), in order.
+pub fn texts_of<'a>(items: &'a Value, key: &str) -> Vec<&'a str> {
+    (items.as_array().expect("a JSON array").iter())
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("{key} in {item}"))
+        })
+        .collect()
+}
+
 pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
