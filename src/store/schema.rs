@@ -93,12 +93,36 @@ CREATE INDEX IF NOT EXISTS findings_by_product ON findings (view_id, product_nam
 CREATE INDEX IF NOT EXISTS findings_by_type ON findings (view_id, first_type, severity_rank);
 ";
 
+/// The group-by columns `view_counts` keeps counts of: (name in `col`, column of `findings`).
+const GROUPED: [(&str, &str); 4] = [
+    ("control", "group_control"),
+    ("account", "account_id"),
+    ("product", "product_name"),
+    ("type", "first_type"),
+];
+
 /// How many rows of a view each group key has, by severity and workflow, kept in step by
 /// triggers: the group list and the summary strip of a view without a `/` text are read
 /// from a few hundred rows instead of counted over a million. Created (and filled from
-/// the rows) by the writer when missing: `VIEW_COUNTS_FILL` after `VIEW_COUNTS`.
-pub const VIEW_COUNTS: &str = "
-CREATE TABLE view_counts (
+/// the rows) by the writer when missing: `view_counts_fill` after `view_counts`.
+pub fn view_counts() -> String {
+    let each =
+        |f: &dyn Fn(&str, &str) -> String| GROUPED.map(|(col, column)| f(col, column)).concat();
+    let insert = |col: &str, column: &str| {
+        format!(
+            "INSERT INTO view_counts VALUES (new.view_id, '{col}', new.{column}, \
+             new.severity_rank, new.workflow, 1) ON CONFLICT DO UPDATE SET n = n + 1;\n"
+        )
+    };
+    let remove = |col: &str, column: &str| {
+        format!(
+            "UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = '{col}' \
+             AND key = old.{column} AND severity_rank = old.severity_rank \
+             AND workflow = old.workflow;\n"
+        )
+    };
+    format!(
+        "CREATE TABLE view_counts (
     view_id INTEGER NOT NULL,
     col TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -107,56 +131,27 @@ CREATE TABLE view_counts (
     n INTEGER NOT NULL,
     PRIMARY KEY (view_id, col, key, severity_rank, workflow)
 ) WITHOUT ROWID;
-CREATE TRIGGER view_counts_ai AFTER INSERT ON findings BEGIN
-    INSERT INTO view_counts VALUES (new.view_id, 'control', new.group_control, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO view_counts VALUES (new.view_id, 'account', new.account_id, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO view_counts VALUES (new.view_id, 'product', new.product_name, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO view_counts VALUES (new.view_id, 'type', new.first_type, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER view_counts_ad AFTER DELETE ON findings BEGIN
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'control'
-        AND key = old.group_control AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'account'
-        AND key = old.account_id AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'product'
-        AND key = old.product_name AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'type'
-        AND key = old.first_type AND severity_rank = old.severity_rank AND workflow = old.workflow;
-END;
-CREATE TRIGGER view_counts_au AFTER UPDATE ON findings BEGIN
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'control'
-        AND key = old.group_control AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'account'
-        AND key = old.account_id AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'product'
-        AND key = old.product_name AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    UPDATE view_counts SET n = n - 1 WHERE view_id = old.view_id AND col = 'type'
-        AND key = old.first_type AND severity_rank = old.severity_rank AND workflow = old.workflow;
-    INSERT INTO view_counts VALUES (new.view_id, 'control', new.group_control, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO view_counts VALUES (new.view_id, 'account', new.account_id, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO view_counts VALUES (new.view_id, 'product', new.product_name, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO view_counts VALUES (new.view_id, 'type', new.first_type, new.severity_rank, new.workflow, 1)
-        ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-";
+CREATE TRIGGER view_counts_ai AFTER INSERT ON findings BEGIN {inserted} END;
+CREATE TRIGGER view_counts_ad AFTER DELETE ON findings BEGIN {deleted} END;
+CREATE TRIGGER view_counts_au AFTER UPDATE ON findings BEGIN {deleted} {inserted} END;
+",
+        inserted = each(&insert),
+        deleted = each(&remove),
+    )
+}
 
-pub const VIEW_COUNTS_FILL: &str = "
-INSERT INTO view_counts SELECT view_id, 'control', group_control, severity_rank, workflow, count(*)
-    FROM findings GROUP BY view_id, group_control, severity_rank, workflow;
-INSERT INTO view_counts SELECT view_id, 'account', account_id, severity_rank, workflow, count(*)
-    FROM findings GROUP BY view_id, account_id, severity_rank, workflow;
-INSERT INTO view_counts SELECT view_id, 'product', product_name, severity_rank, workflow, count(*)
-    FROM findings GROUP BY view_id, product_name, severity_rank, workflow;
-INSERT INTO view_counts SELECT view_id, 'type', first_type, severity_rank, workflow, count(*)
-    FROM findings GROUP BY view_id, first_type, severity_rank, workflow;
-";
+/// Fills `view_counts` from the rows (a store made before it).
+pub fn view_counts_fill() -> String {
+    GROUPED
+        .map(|(col, column)| {
+            format!(
+                "INSERT INTO view_counts SELECT view_id, '{col}', {column}, severity_rank, \
+                 workflow, count(*) FROM findings \
+                 GROUP BY view_id, {column}, severity_rank, workflow;\n"
+            )
+        })
+        .concat()
+}
 
 /// Why an existing store file is not used as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,7 +229,8 @@ pub fn quick_check(conn: &Connection, table: Option<&str>) -> Result<(), String>
 /// Creates the tables of an empty store.
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
-        "BEGIN; {TABLES} {SEARCH} {WINDOW_INDEXES} {VIEW_COUNTS}"
+        "BEGIN; {TABLES} {SEARCH} {WINDOW_INDEXES} {}",
+        view_counts()
     ))?;
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('format_version', ?1)",
@@ -253,7 +249,11 @@ pub fn add_window_tables(conn: &Connection) -> rusqlite::Result<()> {
         |r| r.get(0),
     )?;
     if has == 0 {
-        conn.execute_batch(&format!("BEGIN; {VIEW_COUNTS} {VIEW_COUNTS_FILL} COMMIT;"))?;
+        conn.execute_batch(&format!(
+            "BEGIN; {} {} COMMIT;",
+            view_counts(),
+            view_counts_fill()
+        ))?;
     }
     Ok(())
 }
